@@ -1,0 +1,351 @@
+package io.jgrad.core;
+
+import io.jgrad.core.kernel.KernelProvider;
+import io.jgrad.core.kernel.Kernels;
+import io.jgrad.core.kernel.Parallel;
+import java.util.Arrays;
+
+/** Element-wise maps, broadcast binary operations, where, clamp and the in-place variants. */
+final class Elementwise {
+    /** Elements per task below which work stays on the calling thread. */
+    static final int GRAIN = 1 << 15;
+
+    private Elementwise() {
+    }
+
+    static Kernels k() {
+        return KernelProvider.kernels();
+    }
+
+    static void checkSameDtype(String op, Tensor a, Tensor b) {
+        if (a.dtype() != b.dtype()) {
+            throw new IllegalArgumentException(op + ": dtype mismatch (" + a.dtype() + " " + Shape.format(a.shape) + " and "
+                    + b.dtype() + " " + Shape.format(b.shape) + "); convert one with to(DType)");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- unary
+
+    static Tensor unary(UnaryOp op, Tensor x) {
+        return unaryParam(op, x, 0, 0);
+    }
+
+    static Tensor unaryParam(UnaryOp op, Tensor x, double p) {
+        return unaryParam(op, x, p, 0);
+    }
+
+    static Tensor clamp(Tensor x, double min, double max) {
+        if (x.dtype() == DType.INT32) {
+            // exact integer bounds
+            return unaryParam(UnaryOp.CLAMP, x, Math.ceil(min), Math.floor(max));
+        }
+        return unaryParam(UnaryOp.CLAMP, x, min, max);
+    }
+
+    static Tensor unaryParam(UnaryOp op, Tensor x, double p, double q) {
+        if (x.dtype() == DType.INT32 && !op.intOk) {
+            throw new IllegalArgumentException(op.opName + ": expected a floating point tensor, got int32 "
+                    + Shape.format(x.shape) + "; convert with to(DType.FLOAT32)");
+        }
+        Tensor c = x.contiguous();
+        Tensor out = Tensor.allocate(x.dtype(), x.shape);
+        int n = out.numel();
+        Storage s = c.storage;
+        Storage o = out.storage;
+        int co = c.offset;
+        Parallel.forRange(n, GRAIN, (from, to) -> {
+            switch (s.dtype) {
+                case FLOAT32:
+                    unaryF(op, s.f, co + from, o.f, from, to - from, (float) p, (float) q, p, q);
+                    break;
+                case FLOAT64:
+                    for (int i = from; i < to; i++) {
+                        o.d[i] = op.apply(s.d[co + i], p, q);
+                    }
+                    break;
+                default:
+                    for (int i = from; i < to; i++) {
+                        o.i[i] = (int) op.apply(s.i[co + i], p, q);
+                    }
+            }
+        });
+        return out;
+    }
+
+    private static void unaryF(UnaryOp op, float[] a, int ao, float[] o, int oo, int n, float pf, float qf,
+            double p, double q) {
+        Kernels k = k();
+        switch (op) {
+            case RELU:
+                k.relu(a, ao, o, oo, n);
+                return;
+            case EXP:
+                k.exp(a, ao, o, oo, n);
+                return;
+            case TANH:
+                k.tanh(a, ao, o, oo, n);
+                return;
+            case SIGMOID:
+                k.sigmoid(a, ao, o, oo, n);
+                return;
+            case NEG:
+                k.mulScalar(a, ao, -1f, o, oo, n);
+                return;
+            case SQUARE:
+                k.mul(a, ao, a, ao, o, oo, n);
+                return;
+            case ABS:
+                for (int i = 0; i < n; i++) {
+                    o[oo + i] = Math.abs(a[ao + i]);
+                }
+                return;
+            case CLAMP:
+                for (int i = 0; i < n; i++) {
+                    float v = a[ao + i];
+                    o[oo + i] = v != v ? v : Math.min(Math.max(v, pf), qf);
+                }
+                return;
+            case SQRT:
+                for (int i = 0; i < n; i++) {
+                    o[oo + i] = (float) Math.sqrt(a[ao + i]);
+                }
+                return;
+            case LOG:
+                for (int i = 0; i < n; i++) {
+                    o[oo + i] = (float) Math.log(a[ao + i]);
+                }
+                return;
+            default:
+                for (int i = 0; i < n; i++) {
+                    o[oo + i] = (float) op.apply(a[ao + i], p, q);
+                }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- binary
+
+    static Tensor binaryScalar(BinaryOp op, Tensor a, double s) {
+        return binary(op, a, scalarLike(op, a, s));
+    }
+
+    static Tensor scalarBinary(BinaryOp op, double s, Tensor a) {
+        return binary(op, scalarLike(op, a, s), a);
+    }
+
+    private static Tensor scalarLike(BinaryOp op, Tensor a, double s) {
+        if (a.dtype() == DType.INT32 && s != Math.rint(s)) {
+            throw new IllegalArgumentException(op.opName + ": scalar " + s + " is not an integer, but the tensor is int32 "
+                    + Shape.format(a.shape) + "; convert with to(DType.FLOAT32)");
+        }
+        return Tensor.scalar(a.dtype(), s);
+    }
+
+    static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        checkSameDtype(op.opName, a, b);
+        if (a.dtype() == DType.INT32 && !op.intOk) {
+            throw new IllegalArgumentException(op.opName + ": not supported for int32 tensors " + Shape.format(a.shape)
+                    + " and " + Shape.format(b.shape) + "; convert with to(DType.FLOAT32)");
+        }
+        int[] os = Shape.broadcast(op.opName, a.shape, b.shape);
+        Tensor out = Tensor.allocate(a.dtype(), os);
+        int n = out.numel();
+        if (n == 0) {
+            return out;
+        }
+        boolean aFull = Arrays.equals(a.shape, os) && a.isContiguous();
+        boolean bFull = Arrays.equals(b.shape, os) && b.isContiguous();
+        if ((aFull || a.numel() == 1) && (bFull || b.numel() == 1)) {
+            // flat fast path: both contiguous over the output, or one is a single value
+            int as = aFull ? 1 : 0;
+            int bs = bFull ? 1 : 0;
+            Parallel.forRange(n, GRAIN, (from, to) -> loop(op, a.storage, a.offset + from * as, as,
+                    b.storage, b.offset + from * bs, bs, out.storage, from, 1, to - from));
+            return out;
+        }
+        int[][] st = {out.strides, Rows.broadcastStrides(a, os), Rows.broadcastStrides(b, os)};
+        int[] inner = {Rows.inner(st[0]), Rows.inner(st[1]), Rows.inner(st[2])};
+        Rows.forEach(os, st, new int[] {0, a.offset, b.offset}, (off, len) ->
+                loop(op, a.storage, off[1], inner[1], b.storage, off[2], inner[2], out.storage, off[0], inner[0], len));
+        return out;
+    }
+
+    /** One strided row: {@code o[oo + i*os] = a[ao + i*as] op b[bo + i*bs]}. */
+    static void loop(BinaryOp op, Storage a, int ao, int as, Storage b, int bo, int bs, Storage o, int oo, int os,
+            int n) {
+        switch (o.dtype) {
+            case FLOAT32:
+                loopF(op, a.f, ao, as, b.f, bo, bs, o.f, oo, os, n);
+                break;
+            case FLOAT64:
+                loopD(op, a.d, ao, as, b.d, bo, bs, o.d, oo, os, n);
+                break;
+            default:
+                for (int i = 0; i < n; i++) {
+                    o.i[oo + i * os] = op.applyI(a.i[ao + i * as], b.i[bo + i * bs]);
+                }
+        }
+    }
+
+    static void loopF(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] o, int oo, int os,
+            int n) {
+        if (os == 1 && as == 1 && bs == 1) {
+            switch (op) {
+                case ADD: k().add(a, ao, b, bo, o, oo, n); return;
+                case SUB: k().sub(a, ao, b, bo, o, oo, n); return;
+                case MUL: k().mul(a, ao, b, bo, o, oo, n); return;
+                case DIV: k().div(a, ao, b, bo, o, oo, n); return;
+                default: break;
+            }
+        } else if (os == 1 && as == 1 && bs == 0) {
+            switch (op) {
+                case ADD: k().addScalar(a, ao, b[bo], o, oo, n); return;
+                case SUB: k().addScalar(a, ao, -b[bo], o, oo, n); return;
+                case MUL: k().mulScalar(a, ao, b[bo], o, oo, n); return;
+                default: break;
+            }
+        } else if (os == 1 && as == 0 && bs == 1) {
+            switch (op) {
+                case ADD: k().addScalar(b, bo, a[ao], o, oo, n); return;
+                case MUL: k().mulScalar(b, bo, a[ao], o, oo, n); return;
+                default: break;
+            }
+        }
+        switch (op) {
+            case ADD:
+                for (int i = 0; i < n; i++) {
+                    o[oo + i * os] = a[ao + i * as] + b[bo + i * bs];
+                }
+                break;
+            case SUB:
+                for (int i = 0; i < n; i++) {
+                    o[oo + i * os] = a[ao + i * as] - b[bo + i * bs];
+                }
+                break;
+            case MUL:
+                for (int i = 0; i < n; i++) {
+                    o[oo + i * os] = a[ao + i * as] * b[bo + i * bs];
+                }
+                break;
+            case DIV:
+                for (int i = 0; i < n; i++) {
+                    o[oo + i * os] = a[ao + i * as] / b[bo + i * bs];
+                }
+                break;
+            default:
+                for (int i = 0; i < n; i++) {
+                    o[oo + i * os] = op.applyF(a[ao + i * as], b[bo + i * bs]);
+                }
+        }
+    }
+
+    static void loopD(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] o, int oo, int os,
+            int n) {
+        switch (op) {
+            case ADD:
+                for (int i = 0; i < n; i++) {
+                    o[oo + i * os] = a[ao + i * as] + b[bo + i * bs];
+                }
+                break;
+            case SUB:
+                for (int i = 0; i < n; i++) {
+                    o[oo + i * os] = a[ao + i * as] - b[bo + i * bs];
+                }
+                break;
+            case MUL:
+                for (int i = 0; i < n; i++) {
+                    o[oo + i * os] = a[ao + i * as] * b[bo + i * bs];
+                }
+                break;
+            case DIV:
+                for (int i = 0; i < n; i++) {
+                    o[oo + i * os] = a[ao + i * as] / b[bo + i * bs];
+                }
+                break;
+            default:
+                for (int i = 0; i < n; i++) {
+                    o[oo + i * os] = op.apply(a[ao + i * as], b[bo + i * bs]);
+                }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- in place
+
+    static Tensor inPlace(BinaryOp op, Tensor t, Tensor other) {
+        checkSameDtype(op.opName + "_", t, other);
+        if (t.dtype() == DType.INT32 && !op.intOk) {
+            throw new IllegalArgumentException(op.opName + "_: not supported for int32 tensors; convert with to(DType.FLOAT32)");
+        }
+        int[] bs = Shape.broadcast(op.opName + "_", t.shape, other.shape);
+        if (!Arrays.equals(bs, t.shape)) {
+            throw new IllegalArgumentException(op.opName + "_: operand of shape " + Shape.format(other.shape)
+                    + " cannot be broadcast to the in-place target's shape " + Shape.format(t.shape));
+        }
+        if (t.sharesStorage(other) && !(other.numel() == 1)) {
+            other = other.clone(); // overlapping views: read a snapshot
+        }
+        final Tensor src = other;
+        int n = t.numel();
+        if (t.isContiguous() && (src.numel() == 1 || (src.isContiguous() && Arrays.equals(src.shape, t.shape)))) {
+            int ss = src.numel() == 1 && n != 1 ? 0 : 1;
+            Parallel.forRange(n, GRAIN, (from, to) -> loop(op, t.storage, t.offset + from, 1, src.storage,
+                    src.offset + from * ss, ss, t.storage, t.offset + from, 1, to - from));
+        } else {
+            int[][] st = {t.strides, Rows.broadcastStrides(src, t.shape)};
+            int ti = Rows.inner(st[0]);
+            int si = Rows.inner(st[1]);
+            Rows.forEach(t.shape, st, new int[] {t.offset, src.offset}, (off, len) ->
+                    loop(op, t.storage, off[0], ti, src.storage, off[1], si, t.storage, off[0], ti, len));
+        }
+        t.storage.bump();
+        return t;
+    }
+
+    static Tensor axpyInPlace(Tensor t, Tensor x, double alpha) {
+        checkSameDtype("add_", t, x);
+        if (t.dtype() == DType.FLOAT32 && t.isContiguous() && x.isContiguous() && Arrays.equals(t.shape, x.shape)
+                && !t.sharesStorage(x)) {
+            int n = t.numel();
+            float a = (float) alpha;
+            Parallel.forRange(n, GRAIN, (from, to) ->
+                    k().axpy(to - from, a, x.storage.f, x.offset + from, t.storage.f, t.offset + from));
+            t.storage.bump();
+            return t;
+        }
+        return inPlace(BinaryOp.ADD, t, alpha == 1 ? x : x.mul(alpha));
+    }
+
+    // ---------------------------------------------------------------------------------- where
+
+    static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        checkSameDtype("where", a, b);
+        int[] os = Shape.broadcast("where", Shape.broadcast("where", cond.shape, a.shape), b.shape);
+        Tensor out = Tensor.allocate(a.dtype(), os);
+        int[][] st = {out.strides, Rows.broadcastStrides(cond, os), Rows.broadcastStrides(a, os),
+            Rows.broadcastStrides(b, os)};
+        int[] in = {Rows.inner(st[0]), Rows.inner(st[1]), Rows.inner(st[2]), Rows.inner(st[3])};
+        Storage c = cond.storage;
+        Storage o = out.storage;
+        Storage sa = a.storage;
+        Storage sb = b.storage;
+        Rows.forEach(os, st, new int[] {0, cond.offset, a.offset, b.offset}, (off, len) -> {
+            int po = off[0];
+            int pc = off[1];
+            int pa = off[2];
+            int pb = off[3];
+            for (int i = 0; i < len; i++, po += in[0], pc += in[1], pa += in[2], pb += in[3]) {
+                boolean t = c.f != null ? c.f[pc] != 0 : c.d != null ? c.d[pc] != 0 : c.i[pc] != 0;
+                switch (o.dtype) {
+                    case FLOAT32:
+                        o.f[po] = t ? sa.f[pa] : sb.f[pb];
+                        break;
+                    case FLOAT64:
+                        o.d[po] = t ? sa.d[pa] : sb.d[pb];
+                        break;
+                    default:
+                        o.i[po] = t ? sa.i[pa] : sb.i[pb];
+                }
+            }
+        });
+        return out;
+    }
+}

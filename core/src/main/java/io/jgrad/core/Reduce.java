@@ -1,0 +1,420 @@
+package io.jgrad.core;
+
+import io.jgrad.core.kernel.KernelProvider;
+import io.jgrad.core.kernel.Parallel;
+import java.util.Arrays;
+
+/** Reductions over sets of dimensions, arg-reductions, softmax and cumulative sums. */
+final class Reduce {
+    private Reduce() {
+    }
+
+    enum Op {
+        SUM("sum"), MEAN("mean"), PROD("prod"), MAX("max"), MIN("min"), VAR("var"), SUMSQ("norm"),
+        LOGSUMEXP("logsumexp");
+
+        final String opName;
+
+        Op(String opName) {
+            this.opName = opName;
+        }
+    }
+
+    /** Normalized, sorted, de-duplicated reduction dims; null or empty means all. */
+    static boolean[] reducedMask(String op, int[] dims, int rank) {
+        boolean[] red = new boolean[rank];
+        if (dims == null || dims.length == 0) {
+            Arrays.fill(red, true);
+            return red;
+        }
+        for (int d : dims) {
+            int w = Shape.wrapDim(op, d, rank);
+            if (rank == 0) {
+                continue;
+            }
+            if (red[w]) {
+                throw new IllegalArgumentException(op + ": dimension " + d + " appears twice in " + Shape.format(dims));
+            }
+            red[w] = true;
+        }
+        return red;
+    }
+
+    static int[] outShape(int[] shape, boolean[] red, boolean keepdim) {
+        int cnt = 0;
+        for (int k = 0; k < shape.length; k++) {
+            if (!red[k] || keepdim) {
+                cnt++;
+            }
+        }
+        int[] os = new int[cnt];
+        for (int k = 0, p = 0; k < shape.length; k++) {
+            if (!red[k]) {
+                os[p++] = shape[k];
+            } else if (keepdim) {
+                os[p++] = 1;
+            }
+        }
+        return os;
+    }
+
+    /** The tensor permuted so that kept dims come first and reduced dims last, made contiguous. */
+    static Tensor keptFirst(Tensor x, boolean[] red) {
+        int r = x.shape.length;
+        int[] perm = new int[r];
+        int p = 0;
+        for (int k = 0; k < r; k++) {
+            if (!red[k]) {
+                perm[p++] = k;
+            }
+        }
+        for (int k = 0; k < r; k++) {
+            if (red[k]) {
+                perm[p++] = k;
+            }
+        }
+        return x.permute(perm).contiguous();
+    }
+
+    static Tensor reduce(Op op, Tensor x, int[] dims, boolean keepdim, int correction) {
+        int rank = x.shape.length;
+        boolean[] red = reducedMask(op.opName, dims, rank);
+        int[] os = outShape(x.shape, red, keepdim);
+        int outN = Shape.numel(os);
+        int total = x.numel();
+        int rowLen = outN == 0 ? 0 : total / outN;
+        if (x.dtype() == DType.INT32 && (op == Op.MEAN || op == Op.VAR || op == Op.LOGSUMEXP || op == Op.SUMSQ)) {
+            throw new IllegalArgumentException(op.opName + ": expected a floating point tensor, got int32 "
+                    + Shape.format(x.shape) + "; convert with to(DType.FLOAT32)");
+        }
+        if (rowLen == 0 && outN > 0 && (op == Op.MAX || op == Op.MIN)) {
+            throw new IllegalArgumentException(op.opName + ": cannot reduce over an empty dimension of shape "
+                    + Shape.format(x.shape));
+        }
+        Tensor out = Tensor.allocate(x.dtype(), os);
+        if (outN == 0) {
+            return out;
+        }
+        // Fast path: sum/mean over leading dims of a contiguous tensor (e.g. bias gradients): add rows.
+        int lead = 0;
+        while (lead < rank && red[lead]) {
+            lead++;
+        }
+        boolean prefixOnly = true;
+        for (int k = lead; k < rank; k++) {
+            prefixOnly &= !red[k];
+        }
+        if (prefixOnly && lead > 0 && lead < rank && x.isContiguous() && x.dtype() == DType.FLOAT32
+                && (op == Op.SUM || op == Op.MEAN)) {
+            float[] src = x.storage.f;
+            float[] dst = out.storage.f;
+            int rows = rowLen;
+            int base = x.offset;
+            Parallel.forRange(outN, 1024, (from, to) -> {
+                for (int rr = 0; rr < rows; rr++) {
+                    KernelProvider.kernels().axpy(to - from, 1f, src, base + rr * outN + from, dst, from);
+                }
+            });
+            if (op == Op.MEAN) {
+                KernelProvider.kernels().mulScalar(dst, 0, 1f / rows, dst, 0, outN);
+            }
+            return out;
+        }
+        Tensor c = keptFirst(x, red);
+        Storage s = c.storage;
+        int base = c.offset;
+        Storage o = out.storage;
+        Parallel.forRange(outN, Math.max(1, (1 << 15) / Math.max(1, rowLen)), (from, to) -> {
+            for (int m = from; m < to; m++) {
+                int p = base + m * rowLen;
+                if (s.dtype == DType.INT32) {
+                    o.i[m] = reduceInt(op, s.i, p, rowLen);
+                } else if (s.dtype == DType.FLOAT32) {
+                    o.f[m] = (float) reduceFloat(op, s.f, p, rowLen, correction);
+                } else {
+                    o.d[m] = reduceDouble(op, s.d, p, rowLen, correction);
+                }
+            }
+        });
+        return out;
+    }
+
+    private static int reduceInt(Op op, int[] a, int p, int n) {
+        switch (op) {
+            case SUM: {
+                int s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += a[p + i];
+                }
+                return s;
+            }
+            case PROD: {
+                int s = 1;
+                for (int i = 0; i < n; i++) {
+                    s *= a[p + i];
+                }
+                return s;
+            }
+            case MAX: {
+                int s = Integer.MIN_VALUE;
+                for (int i = 0; i < n; i++) {
+                    s = Math.max(s, a[p + i]);
+                }
+                return s;
+            }
+            default: {
+                int s = Integer.MAX_VALUE;
+                for (int i = 0; i < n; i++) {
+                    s = Math.min(s, a[p + i]);
+                }
+                return s;
+            }
+        }
+    }
+
+    private static double reduceFloat(Op op, float[] a, int p, int n, int correction) {
+        switch (op) {
+            case SUM:
+            case MEAN: {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += a[p + i];
+                }
+                return op == Op.SUM ? s : s / n;
+            }
+            case SUMSQ: {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += (double) a[p + i] * a[p + i];
+                }
+                return s;
+            }
+            case PROD: {
+                double s = 1;
+                for (int i = 0; i < n; i++) {
+                    s *= a[p + i];
+                }
+                return s;
+            }
+            case MAX:
+                return KernelProvider.kernels().max(a, p, n);
+            case MIN: {
+                float s = Float.POSITIVE_INFINITY;
+                for (int i = 0; i < n; i++) {
+                    float v = a[p + i];
+                    if (v != v) {
+                        return v;
+                    }
+                    s = Math.min(s, v);
+                }
+                return s;
+            }
+            case VAR: {
+                double mean = 0;
+                for (int i = 0; i < n; i++) {
+                    mean += a[p + i];
+                }
+                mean /= n;
+                double ss = 0;
+                for (int i = 0; i < n; i++) {
+                    double d = a[p + i] - mean;
+                    ss += d * d;
+                }
+                return ss / Math.max(0, n - correction);
+            }
+            default: { // LOGSUMEXP
+                float mx = KernelProvider.kernels().max(a, p, n);
+                if (Float.isInfinite(mx) || mx != mx) {
+                    return n == 0 ? Double.NEGATIVE_INFINITY : mx;
+                }
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += Math.exp(a[p + i] - mx);
+                }
+                return Math.log(s) + mx;
+            }
+        }
+    }
+
+    private static double reduceDouble(Op op, double[] a, int p, int n, int correction) {
+        switch (op) {
+            case SUM:
+            case MEAN: {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += a[p + i];
+                }
+                return op == Op.SUM ? s : s / n;
+            }
+            case SUMSQ: {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += a[p + i] * a[p + i];
+                }
+                return s;
+            }
+            case PROD: {
+                double s = 1;
+                for (int i = 0; i < n; i++) {
+                    s *= a[p + i];
+                }
+                return s;
+            }
+            case MAX: {
+                double s = Double.NEGATIVE_INFINITY;
+                for (int i = 0; i < n; i++) {
+                    double v = a[p + i];
+                    if (v != v) {
+                        return v;
+                    }
+                    s = Math.max(s, v);
+                }
+                return s;
+            }
+            case MIN: {
+                double s = Double.POSITIVE_INFINITY;
+                for (int i = 0; i < n; i++) {
+                    double v = a[p + i];
+                    if (v != v) {
+                        return v;
+                    }
+                    s = Math.min(s, v);
+                }
+                return s;
+            }
+            case VAR: {
+                double mean = 0;
+                for (int i = 0; i < n; i++) {
+                    mean += a[p + i];
+                }
+                mean /= n;
+                double ss = 0;
+                for (int i = 0; i < n; i++) {
+                    double d = a[p + i] - mean;
+                    ss += d * d;
+                }
+                return ss / Math.max(0, n - correction);
+            }
+            default: {
+                double mx = Double.NEGATIVE_INFINITY;
+                for (int i = 0; i < n; i++) {
+                    double v = a[p + i];
+                    if (v != v) {
+                        return v;
+                    }
+                    mx = Math.max(mx, v);
+                }
+                if (Double.isInfinite(mx)) {
+                    return mx;
+                }
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += Math.exp(a[p + i] - mx);
+                }
+                return Math.log(s) + mx;
+            }
+        }
+    }
+
+    static Tensor.ValuesIndices argReduce(boolean isMax, Tensor x, int dim, boolean keepdim) {
+        String op = isMax ? "max" : "min";
+        int rank = x.shape.length;
+        int d = Shape.wrapDim(op, dim, rank);
+        boolean[] red = new boolean[rank];
+        if (rank > 0) {
+            red[d] = true;
+        }
+        int[] os = outShape(x.shape, red, keepdim);
+        int n = rank == 0 ? 1 : x.shape[d];
+        if (n == 0) {
+            throw new IllegalArgumentException(op + ": cannot reduce over the empty dimension " + dim + " of shape "
+                    + Shape.format(x.shape));
+        }
+        Tensor c = rank == 0 ? x.contiguous() : keptFirst(x, red);
+        int outN = Shape.numel(os);
+        Tensor vals = Tensor.allocate(x.dtype(), os);
+        Tensor idx = Tensor.allocate(DType.INT32, os);
+        Storage s = c.storage;
+        for (int m = 0; m < outN; m++) {
+            int p = c.offset + m * n;
+            int best = 0;
+            double bv = s.get(p);
+            if (bv == bv) {
+                for (int i = 1; i < n; i++) {
+                    double v = s.get(p + i);
+                    if (v != v) { // NaN wins, like PyTorch
+                        best = i;
+                        bv = v;
+                        break;
+                    }
+                    if (isMax ? v > bv : v < bv) {
+                        best = i;
+                        bv = v;
+                    }
+                }
+            }
+            vals.storage.set(m, bv);
+            idx.storage.i[m] = best;
+        }
+        return new Tensor.ValuesIndices(vals, idx);
+    }
+
+    static Tensor softmax(Tensor x, int dim, boolean log) {
+        String op = log ? "logSoftmax" : "softmax";
+        Tensor.requireFloat(op, x.dtype());
+        if (x.shape.length == 0) {
+            return log ? Tensor.zerosLike(x) : Tensor.onesLike(x);
+        }
+        int d = Shape.wrapDim(op, dim, x.shape.length);
+        Tensor c = x.movedim(d, -1).contiguous();
+        int cols = c.shape[c.shape.length - 1];
+        int rows = cols == 0 ? 0 : c.numel() / cols;
+        Tensor out = Tensor.allocate(x.dtype(), c.shape);
+        if (x.dtype() == DType.FLOAT32) {
+            Parallel.forRange(rows, Math.max(1, (1 << 14) / Math.max(1, cols)), (from, to) ->
+                    KernelProvider.kernels().softmaxRows(c.storage.f, c.offset + from * cols, out.storage.f,
+                            from * cols, to - from, cols, log));
+        } else {
+            double[] a = c.storage.d;
+            double[] o = out.storage.d;
+            for (int r = 0; r < rows; r++) {
+                int p = c.offset + r * cols;
+                double mx = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < cols; j++) {
+                    mx = Math.max(mx, a[p + j]);
+                }
+                if (mx == Double.NEGATIVE_INFINITY) {
+                    mx = 0;
+                }
+                double s = 0;
+                for (int j = 0; j < cols; j++) {
+                    s += Math.exp(a[p + j] - mx);
+                }
+                double lse = Math.log(s) + mx;
+                for (int j = 0; j < cols; j++) {
+                    o[r * cols + j] = log ? a[p + j] - lse : Math.exp(a[p + j] - mx) / s;
+                }
+            }
+        }
+        return out.movedim(-1, d);
+    }
+
+    static Tensor cumsum(Tensor x, int dim) {
+        if (x.shape.length == 0) {
+            return x.clone();
+        }
+        int d = Shape.wrapDim("cumsum", dim, x.shape.length);
+        Tensor c = x.movedim(d, -1).contiguous();
+        int cols = c.shape[c.shape.length - 1];
+        int rows = cols == 0 ? 0 : c.numel() / cols;
+        Tensor out = Tensor.allocate(x.dtype(), c.shape);
+        for (int r = 0; r < rows; r++) {
+            double s = 0;
+            for (int j = 0; j < cols; j++) {
+                s += c.storage.get(c.offset + r * cols + j);
+                out.storage.set(r * cols + j, s);
+            }
+        }
+        return out.movedim(-1, d);
+    }
+}

@@ -1,0 +1,88 @@
+package io.jgrad.core.kernel;
+
+/**
+ * The hot loops of jgrad behind one interface, with a plain-Java implementation that always works and
+ * a Vector API (SIMD) implementation chosen at start-up when {@code jdk.incubator.vector} is readable.
+ * Get the active one from {@link KernelProvider#kernels()}.
+ *
+ * <p>Kernels trust their arguments: offsets and lengths are checked by the callers (the public tensor
+ * operations). Arrays are row-major; {@code lda}, {@code ldb}, {@code ldc} are leading dimensions (the
+ * distance between rows) as in BLAS.
+ */
+public interface Kernels {
+
+    /** A short description, e.g. {@code "vector (512-bit, 16 floats)"} or {@code "plain java"}. */
+    String name();
+
+    /**
+     * {@code C = alpha * op(A) * op(B) + beta * C} in single precision, where {@code op(X)} is X or its
+     * transpose. {@code op(A)} is m x k, {@code op(B)} is k x n and C is m x n; when {@code transA} is
+     * false A is stored m x k with row stride {@code lda}, otherwise k x m. Likewise for B. When
+     * {@code beta == 0}, C is overwritten (its old contents, even NaN, are ignored).
+     */
+    void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+            float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
+
+    /** {@link #sgemm} in double precision. */
+    void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
+            double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc);
+
+    /** {@code out[i] = a[i] + b[i]} for {@code i < n}. */
+    void add(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
+
+    /** {@code out[i] = a[i] - b[i]}. */
+    void sub(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
+
+    /** {@code out[i] = a[i] * b[i]}. */
+    void mul(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
+
+    /** {@code out[i] = a[i] / b[i]}. */
+    void div(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
+
+    /** {@code out[i] = a[i] + s}. */
+    void addScalar(float[] a, int ao, float s, float[] out, int oo, int n);
+
+    /** {@code out[i] = a[i] * s}. */
+    void mulScalar(float[] a, int ao, float s, float[] out, int oo, int n);
+
+    /** {@code y[i] += alpha * x[i]}. */
+    void axpy(int n, float alpha, float[] x, int xo, float[] y, int yo);
+
+    /** {@code out[i] = max(a[i], 0)} (NaN stays NaN). */
+    void relu(float[] a, int ao, float[] out, int oo, int n);
+
+    /** {@code out[i] = a[i] > 0 ? g[i] : 0}: the backward of relu given its input (or output). */
+    void reluBackward(float[] a, int ao, float[] g, int go, float[] out, int oo, int n);
+
+    /** {@code out[i] = exp(a[i])}. */
+    void exp(float[] a, int ao, float[] out, int oo, int n);
+
+    /** {@code out[i] = tanh(a[i])}. */
+    void tanh(float[] a, int ao, float[] out, int oo, int n);
+
+    /** {@code out[i] = 1 / (1 + exp(-a[i]))}. */
+    void sigmoid(float[] a, int ao, float[] out, int oo, int n);
+
+    /** Sum of {@code a[ao .. ao + n)}. */
+    float sum(float[] a, int ao, int n);
+
+    /** Maximum of {@code a[ao .. ao + n)} ({@code -Infinity} when n is 0; NaN if any is NaN). */
+    float max(float[] a, int ao, int n);
+
+    /** Dot product. */
+    float dot(float[] a, int ao, float[] b, int bo, int n);
+
+    /**
+     * Softmax (or log-softmax when {@code log}) of each of {@code rows} contiguous rows of length
+     * {@code cols}, subtracting the row maximum first for stability.
+     */
+    void softmaxRows(float[] in, int io, float[] out, int oo, int rows, int cols, boolean log);
+
+    /**
+     * One Adam/AdamW step on a contiguous parameter slice, in place: {@code m = b1*m + (1-b1)*g},
+     * {@code v = b2*v + (1-b2)*g*g}, {@code p -= stepSize * m / (sqrt(v) / sqrt(bc2) + eps)}, where
+     * {@code stepSize = lr / bc1} and {@code bc1, bc2} are the bias corrections.
+     */
+    void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
+            float beta1, float beta2, float stepSize, float sqrtBc2, float eps);
+}
