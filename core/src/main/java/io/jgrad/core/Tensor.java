@@ -1178,6 +1178,11 @@ public final class Tensor {
         return Elementwise.unary(UnaryOp.SOFTPLUS, this);
     }
 
+    /** The error function. */
+    public Tensor erf() {
+        return Elementwise.unary(UnaryOp.ERF, this);
+    }
+
     /** Mish: {@code x * tanh(softplus(x))}. */
     public Tensor mish() {
         return Elementwise.unary(UnaryOp.MISH, this);

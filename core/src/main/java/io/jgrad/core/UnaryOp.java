@@ -7,7 +7,7 @@ enum UnaryOp {
     RSQRT("rsqrt", false), RECIPROCAL("reciprocal", false), SIN("sin", false), COS("cos", false),
     TANH("tanh", false), SIGMOID("sigmoid", false), LEAKY_RELU("leakyRelu", false), ELU("elu", false),
     SELU("selu", false), GELU("gelu", false), GELU_TANH("geluTanh", false), SOFTPLUS("softplus", false),
-    MISH("mish", false), SILU("silu", false), CLAMP("clamp", true);
+    MISH("mish", false), SILU("silu", false), CLAMP("clamp", true), ERF("erf", false);
 
     static final double SELU_ALPHA = 1.6732632423543772848170429916717;
     static final double SELU_SCALE = 1.0507009873554804934193349852946;
@@ -66,6 +66,7 @@ enum UnaryOp {
             case MISH: return x * Math.tanh(softplus(x));
             case SILU: return x * sigmoid(x);
             case CLAMP: return Double.isNaN(x) ? x : Math.min(Math.max(x, p), q);
+            case ERF: return Erf.erf(x);
             default: throw new IllegalStateException(opName);
         }
     }
