@@ -1,0 +1,202 @@
+package io.jgrad.autograd;
+
+import io.jgrad.core.Shape;
+import io.jgrad.core.Tensor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.function.UnaryOperator;
+
+/**
+ * Reverse-mode execution: visits the nodes reachable from the roots in decreasing sequence number
+ * (reverse order of recording, a valid topological order), sums the gradient flowing into each node
+ * before running its backward rule, and accumulates leaf gradients once at the end.
+ */
+final class Engine {
+    private Engine() {
+    }
+
+    /**
+     * Runs backward. With {@code capture == null} leaf gradients accumulate into {@code .grad};
+     * otherwise gradients for the variables in {@code capture} are returned in the same order (null
+     * where none flowed) and no {@code .grad} is touched.
+     */
+    static Variable[] run(List<Variable> roots, List<Variable> rootGrads, boolean retainGraph, boolean createGraph,
+            List<Variable> capture) {
+        IdentityHashMap<Node, Variable> buffer = new IdentityHashMap<>();
+        IdentityHashMap<Variable, Variable> leafGrads = new IdentityHashMap<>();
+        List<Variable> leafOrder = new ArrayList<>();
+        IdentityHashMap<Variable, Integer> captureIndex = new IdentityHashMap<>();
+        Variable[] captured = capture == null ? null : new Variable[capture.size()];
+        if (capture != null) {
+            for (int i = 0; i < capture.size(); i++) {
+                captureIndex.put(capture.get(i), i);
+            }
+        }
+        try (Tape.Scope scope = new Tape.Scope(createGraph, Tape.current().anomaly)) {
+            for (int r = 0; r < roots.size(); r++) {
+                Variable root = roots.get(r);
+                Variable g = rootGrads.get(r);
+                if (root.gradFn() == null) {
+                    addLeaf(leafGrads, leafOrder, root, g);
+                } else {
+                    buffer.merge(root.gradFn(), g, Engine::sum);
+                }
+            }
+            PriorityQueue<Node> queue = new PriorityQueue<>((a, b) -> Long.compare(b.seq, a.seq));
+            IdentityHashMap<Node, Boolean> seen = new IdentityHashMap<>();
+            ArrayDeque<Node> stack = new ArrayDeque<>();
+            for (Variable root : roots) {
+                Node n = root.gradFn();
+                if (n != null && seen.put(n, Boolean.TRUE) == null) {
+                    n.checkLive();
+                    stack.push(n);
+                }
+            }
+            while (!stack.isEmpty()) {
+                Node n = stack.pop();
+                queue.add(n);
+                for (Variable in : n.inputs) {
+                    Node p = in.gradFn();
+                    if (p != null && seen.put(p, Boolean.TRUE) == null) {
+                        p.checkLive();
+                        stack.push(p);
+                    }
+                }
+            }
+            while (!queue.isEmpty()) {
+                Node n = queue.poll();
+                Variable g = buffer.remove(n);
+                if (g == null) {
+                    if (!retainGraph) {
+                        n.release();
+                    }
+                    continue;
+                }
+                if (n.hooks != null) {
+                    g = applyHooks(n.hooks, g);
+                }
+                if (n.retainGrad && n.output != null) {
+                    n.output.setGradInternal(createGraph ? g : g.detach());
+                }
+                if (capture != null && n.output != null) {
+                    Integer ci = captureIndex.get(n.output);
+                    if (ci != null) {
+                        captured[ci] = captured[ci] == null ? g : sum(captured[ci], g);
+                    }
+                }
+                n.checkVersions();
+                Variable[] grads = n.backward(g);
+                Variable[] ins = n.inputs;
+                for (int i = 0; i < ins.length; i++) {
+                    Variable gi = i < grads.length ? grads[i] : null;
+                    Variable in = ins[i];
+                    if (gi == null || !in.requiresGrad()) {
+                        continue;
+                    }
+                    if (!Arrays.equals(gi.data().shape(), n.inputShapes[i])) {
+                        throw new IllegalStateException("backward: op '" + n.name + "' returned a gradient of shape "
+                                + Shape.format(gi.data().shape()) + " for input " + i + " of shape "
+                                + Shape.format(n.inputShapes[i]));
+                    }
+                    if (Tape.current().anomaly) {
+                        Graph.checkFinite(n.name, gi.data(), "backward", n.site);
+                    }
+                    if (in.gradFn() != null) {
+                        buffer.merge(in.gradFn(), gi, Engine::sum);
+                    } else {
+                        addLeaf(leafGrads, leafOrder, in, gi);
+                    }
+                }
+                if (!retainGraph) {
+                    n.release();
+                }
+            }
+            // Gradients stored in .grad must not share storage with each other or with the caller's
+            // seed, because optimizers and clipping may modify them in place.
+            List<Tensor> handed = new ArrayList<>();
+            for (Variable rg : rootGrads) {
+                handed.add(rg.data());
+            }
+            for (Variable leaf : leafOrder) {
+                Variable g = leafGrads.get(leaf);
+                if (leaf.hooks != null) {
+                    g = applyHooks(leaf.hooks, g);
+                }
+                if (capture != null) {
+                    Integer ci = captureIndex.get(leaf);
+                    if (ci != null) {
+                        captured[ci] = captured[ci] == null ? g : sum(captured[ci], g);
+                    }
+                } else {
+                    Tensor t = g.data();
+                    for (Tensor h : handed) {
+                        if (h.sharesStorage(t)) {
+                            g.sharedGrad = true;
+                            break;
+                        }
+                    }
+                    handed.add(t);
+                    leaf.accumulateGrad(g, createGraph);
+                }
+            }
+        }
+        return captured;
+    }
+
+    private static void addLeaf(Map<Variable, Variable> leafGrads, List<Variable> order, Variable leaf, Variable g) {
+        if (!leaf.requiresGrad()) {
+            return;
+        }
+        Variable prev = leafGrads.get(leaf);
+        if (prev == null) {
+            order.add(leaf);
+            leafGrads.put(leaf, g);
+        } else {
+            leafGrads.put(leaf, sum(prev, g));
+        }
+    }
+
+    private static Variable applyHooks(List<UnaryOperator<Variable>> hooks, Variable g) {
+        for (UnaryOperator<Variable> h : hooks) {
+            Variable r = h.apply(g);
+            if (r != null) {
+                if (!Arrays.equals(r.data().shape(), g.data().shape())) {
+                    throw new IllegalStateException("gradient hook returned shape " + Shape.format(r.data().shape())
+                            + " for a gradient of shape " + Shape.format(g.data().shape()));
+                }
+                g = r;
+            }
+        }
+        return g;
+    }
+
+    /** a + b: differentiable when recording (create_graph), a fresh tensor otherwise. */
+    static Variable sum(Variable a, Variable b) {
+        return a.add(b);
+    }
+
+    static Tensor seedGradient(Variable root, Tensor gradient) {
+        if (gradient == null) {
+            if (root.data().numel() != 1) {
+                throw new IllegalArgumentException("backward: a gradient can be created implicitly only for scalar outputs, "
+                        + "but the output has shape " + Shape.format(root.data().shape())
+                        + "; pass the gradient of the loss with respect to it");
+            }
+            return Tensor.onesLike(root.data());
+        }
+        if (!Arrays.equals(gradient.shape(), root.data().shape())) {
+            throw new IllegalArgumentException("backward: gradient of shape " + Shape.format(gradient.shape())
+                    + " does not match the output's shape " + Shape.format(root.data().shape()));
+        }
+        if (gradient.dtype() != root.data().dtype()) {
+            throw new IllegalArgumentException("backward: gradient dtype " + gradient.dtype()
+                    + " does not match the output's dtype " + root.data().dtype());
+        }
+        return gradient;
+    }
+}

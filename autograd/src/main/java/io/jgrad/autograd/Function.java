@@ -1,0 +1,134 @@
+package io.jgrad.autograd;
+
+import io.jgrad.core.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A user-defined differentiable operation: a forward on tensors and a backward on variables, side by
+ * side, like {@code torch.autograd.Function}.
+ *
+ * <pre>{@code
+ * Function cube = new Function("cube") {
+ *     protected Tensor forward(Context ctx, Tensor... in) {
+ *         return in[0].pow(3);
+ *     }
+ *     protected Variable[] backward(Context ctx, Variable g) {
+ *         Variable x = ctx.input(0);
+ *         return new Variable[] {g.mul(x.square()).mul(3)};
+ *     }
+ * };
+ * Variable y = cube.apply(x);
+ * }</pre>
+ *
+ * <p>Writing the backward with variable operations makes it differentiable again (double backward).
+ * The forward runs with recording off. All inputs are treated as saved: modifying one in place
+ * before backward is detected and reported.
+ */
+public abstract class Function {
+    private final String name;
+
+    /** A function with a name used in messages and in {@link Node#name()}. */
+    protected Function(String name) {
+        this.name = name;
+    }
+
+    /** The forward computation on plain tensors. */
+    protected abstract Tensor forward(Context ctx, Tensor... inputs);
+
+    /**
+     * The backward rule: the gradient with respect to each input given the gradient with respect to
+     * the output (null entries for inputs without a gradient).
+     */
+    protected abstract Variable[] backward(Context ctx, Variable gradOutput);
+
+    /** Applies the function, recording it when gradients are needed. */
+    public final Variable apply(Variable... inputs) {
+        Context ctx = new Context(inputs);
+        Tensor[] ts = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            ts[i] = inputs[i].data();
+        }
+        Tensor out;
+        try (Tape.Scope off = Autograd.noGrad()) {
+            out = forward(ctx, ts);
+        }
+        if (Tape.current().anomaly) {
+            Graph.checkFinite(name, out, "forward", Graph.userSite());
+        }
+        Variable res = new Variable(out, false);
+        if (!Graph.needsGrad(inputs)) {
+            return res;
+        }
+        FunctionNode n = new FunctionNode(this, ctx, inputs);
+        res.attach(n);
+        ctx.output = res;
+        return res;
+    }
+
+    private static final class FunctionNode extends Node {
+        private final Function fn;
+        private Context ctx;
+
+        FunctionNode(Function fn, Context ctx, Variable[] inputs) {
+            super(fn.name, inputs, (1 << Math.min(inputs.length, 30)) - 1);
+            this.fn = fn;
+            this.ctx = ctx;
+        }
+
+        @Override
+        protected Variable[] backward(Variable gradOutput) {
+            return fn.backward(ctx, gradOutput);
+        }
+
+        @Override
+        void release() {
+            super.release();
+            ctx = null;
+        }
+    }
+
+    /** What the forward shares with the backward: the inputs, the output and saved values. */
+    public static final class Context {
+        private final Variable[] inputs;
+        private Variable output;
+        private final List<Tensor> saved = new ArrayList<>();
+        private final Map<String, Object> values = new HashMap<>();
+
+        Context(Variable[] inputs) {
+            this.inputs = inputs;
+        }
+
+        /** Input {@code i} as a variable (use it in backward for differentiable rules). */
+        public Variable input(int i) {
+            return inputs[i];
+        }
+
+        /** The output variable (available in backward). */
+        public Variable output() {
+            return output;
+        }
+
+        /** Saves tensors for backward (treated as constants). */
+        public void save(Tensor... ts) {
+            saved.addAll(List.of(ts));
+        }
+
+        /** Saved tensor {@code i}. */
+        public Tensor saved(int i) {
+            return saved.get(i);
+        }
+
+        /** Stores any other value for backward. */
+        public void put(String key, Object value) {
+            values.put(key, value);
+        }
+
+        /** A value stored with {@link #put}. */
+        public Object get(String key) {
+            return values.get(key);
+        }
+    }
+}
