@@ -90,7 +90,15 @@ final class Engine {
                     }
                 }
                 n.checkVersions();
-                Variable[] grads = n.backward(g);
+                Tape tape = Tape.current();
+                boolean wasIn = tape.inBackward;
+                tape.inBackward = true;
+                Variable[] grads;
+                try {
+                    grads = n.backward(g);
+                } finally {
+                    tape.inBackward = wasIn;
+                }
                 Variable[] ins = n.inputs;
                 for (int i = 0; i < ins.length; i++) {
                     Variable gi = i < grads.length ? grads[i] : null;

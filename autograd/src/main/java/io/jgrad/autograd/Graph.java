@@ -46,7 +46,8 @@ final class Graph {
      * rule reads input i's value, and {@link Node#SAVE_OUT} when it reads the output's.
      */
     static Variable record(String name, Tensor out, int saveMask, Backward rule, Variable... inputs) {
-        if (Tape.current().anomaly) {
+        Tape tape = Tape.current();
+        if (tape.anomaly && !tape.inBackward) {
             checkFinite(name, out, "forward", userSite());
         }
         Variable res = new Variable(out, false);
@@ -72,20 +73,30 @@ final class Graph {
         }
     }
 
-    /** The first stack frame outside the library, or the first outside the autograd package. */
+    private static final String[] LIBRARY = {"io.jgrad.core.", "io.jgrad.autograd.", "io.jgrad.layers.",
+        "io.jgrad.optim.", "io.jgrad.train.", "io.jgrad.data.", "java.", "jdk.", "sun."};
+
+    /** The first stack frame outside the library (the user's code that created the operation). */
     static StackTraceElement userSite() {
         StackTraceElement[] st = new Throwable().getStackTrace();
         for (StackTraceElement e : st) {
-            String c = e.getClassName();
-            if (!c.startsWith("io.jgrad.") && !c.startsWith("java.") && !c.startsWith("jdk.")) {
-                return e;
-            }
-        }
-        for (StackTraceElement e : st) {
-            if (!e.getClassName().startsWith("io.jgrad.autograd.") && !e.getClassName().startsWith("io.jgrad.core.")) {
+            if (!isLibrary(e.getClassName())) {
                 return e;
             }
         }
         return st.length > 0 ? st[st.length - 1] : null;
+    }
+
+    private static boolean isLibrary(String cls) {
+        String outer = cls.contains("$") ? cls.substring(0, cls.indexOf('$')) : cls;
+        if (outer.endsWith("Test") || outer.endsWith("Tests")) {
+            return false; // the library's own tests count as user code
+        }
+        for (String p : LIBRARY) {
+            if (cls.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -18,6 +18,8 @@ public final class Tape {
 
     boolean gradEnabled = true;
     boolean anomaly;
+    /** True while a backward rule runs: its own operations are not checked, its result is. */
+    boolean inBackward;
 
     private Tape() {
     }
