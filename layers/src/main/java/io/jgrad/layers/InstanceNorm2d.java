@@ -13,8 +13,9 @@ import io.jgrad.core.Tensor;
  * input {@code (N, C, H, W)} is normalized over its H x W positions (biased variance). By default
  * (as in PyTorch) there is no affine and no running statistics, so training and evaluation agree.
  * With {@code trackRunningStats}, training updates {@code running_mean} and {@code running_var}
- * with the batch average of the per-instance mean and unbiased variance (momentum as in
- * {@link BatchNorm}), and evaluation normalizes with them.
+ * with the batch average of the per-instance mean and unbiased variance,
+ * {@code running = (1 - momentum) * running + momentum * batch}, and evaluation normalizes with
+ * them. As in PyTorch, the {@code num_batches_tracked} buffer exists but stays 0.
  */
 public class InstanceNorm2d extends Module {
     private final int numFeatures;
@@ -37,13 +38,19 @@ public class InstanceNorm2d extends Module {
      *
      * @param numFeatures C
      * @param eps added to the variance
-     * @param momentum weight of the batch statistics in the running ones (NaN: cumulative average)
+     * @param momentum weight of the batch statistics in the running ones, in [0, 1]
      * @param affine whether to learn a per-channel weight (ones) and bias (zeros)
      * @param trackRunningStats whether to keep running statistics for evaluation
      */
     public InstanceNorm2d(int numFeatures, double eps, double momentum, boolean affine, boolean trackRunningStats) {
         if (numFeatures <= 0) {
             throw new IllegalArgumentException("InstanceNorm2d: numFeatures must be positive, got " + numFeatures);
+        }
+        if (!(momentum >= 0 && momentum <= 1)) {
+            throw new IllegalArgumentException("InstanceNorm2d: momentum must be in [0, 1], got " + momentum);
+        }
+        if (!(eps >= 0)) {
+            throw new IllegalArgumentException("InstanceNorm2d: eps must be non-negative, got " + eps);
         }
         this.numFeatures = numFeatures;
         this.eps = eps;
@@ -99,9 +106,8 @@ public class InstanceNorm2d extends Module {
             Tensor xd = x.to(DType.FLOAT64).reshape(n, numFeatures, hw);
             Tensor mean = xd.mean(2, false).mean(0, false);
             Tensor var = xd.var(new int[] {2}, 1, false).mean(0, false);
-            Tensor nbt = buffer("num_batches_tracked");
-            nbt.add_(1);
-            double m = Double.isNaN(momentum) ? 1.0 / nbt.item() : momentum;
+            // as in PyTorch, num_batches_tracked is kept (for state-dict compatibility) but not advanced
+            double m = momentum;
             Tensor rm = buffer("running_mean");
             Tensor rv = buffer("running_var");
             rm.mul_(1 - m).add_(mean.to(rm.dtype()).mul(m));

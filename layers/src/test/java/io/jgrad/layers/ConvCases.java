@@ -1,0 +1,13 @@
+package io.jgrad.layers;
+
+import java.util.List;
+
+/** Convolution and pooling parity cases (filled in once the convolution ops are available). */
+final class ConvCases {
+    private ConvCases() {
+    }
+
+    static List<LayerParityTest.Case> cases() {
+        return List.of();
+    }
+}
