@@ -10,4 +10,8 @@ final class ConvCases {
     static List<LayerParityTest.Case> cases() {
         return List.of();
     }
+
+    static List<LayerGradCheckTest.Case> gradCheckCases() {
+        return List.of();
+    }
 }
