@@ -444,25 +444,61 @@ final class Indexing {
             int ip = off[0];
             int sp = off[1];
             int op = pos[0];
-            for (int k = 0; k < len; k++, ip += is, sp += ss) {
-                int v = ii[ip];
-                if (v < 0 || v >= n) {
-                    throw outOfBounds("gather", v, d, n, t.shape);
-                }
-                switch (s.dtype) {
-                    case FLOAT32:
-                        o.f[op + k] = s.f[sp + v * sd];
-                        break;
-                    case FLOAT64:
-                        o.d[op + k] = s.d[sp + v * sd];
-                        break;
-                    default:
-                        o.i[op + k] = s.i[sp + v * sd];
-                }
+            int bad;
+            switch (s.dtype) {
+                case FLOAT32:
+                    bad = gatherRow(ii, ip, is, n, len, s.f, sp, ss, sd, o.f, op);
+                    break;
+                case FLOAT64:
+                    bad = gatherRow(ii, ip, is, n, len, s.d, sp, ss, sd, o.d, op);
+                    break;
+                default:
+                    bad = gatherRow(ii, ip, is, n, len, s.i, sp, ss, sd, o.i, op);
+            }
+            if (bad >= 0) {
+                throw outOfBounds("gather", ii[ip + bad * is], d, n, t.shape);
             }
             pos[0] = op + len;
         });
         return out;
+    }
+
+    // One row of gather: out[op + k] = s[sp + k * ss + idx[ip + k * is] * sd]. Returns the position of
+    // the first out-of-range index, or -1.
+    private static int gatherRow(int[] idx, int ip, int is, int n, int len, float[] s, int sp, int ss, int sd,
+            float[] out, int op) {
+        for (int k = 0; k < len; k++, ip += is, sp += ss) {
+            int v = idx[ip];
+            if (v < 0 || v >= n) {
+                return k;
+            }
+            out[op + k] = s[sp + v * sd];
+        }
+        return -1;
+    }
+
+    private static int gatherRow(int[] idx, int ip, int is, int n, int len, double[] s, int sp, int ss, int sd,
+            double[] out, int op) {
+        for (int k = 0; k < len; k++, ip += is, sp += ss) {
+            int v = idx[ip];
+            if (v < 0 || v >= n) {
+                return k;
+            }
+            out[op + k] = s[sp + v * sd];
+        }
+        return -1;
+    }
+
+    private static int gatherRow(int[] idx, int ip, int is, int n, int len, int[] s, int sp, int ss, int sd,
+            int[] out, int op) {
+        for (int k = 0; k < len; k++, ip += is, sp += ss) {
+            int v = idx[ip];
+            if (v < 0 || v >= n) {
+                return k;
+            }
+            out[op + k] = s[sp + v * sd];
+        }
+        return -1;
     }
 
     // ---------------------------------------------------------------------------------- scatterAdd
@@ -540,18 +576,21 @@ final class Indexing {
                     int ip = off[0];
                     int sp = off[1];
                     int tp = off[2];
-                    for (int k = 0; k < len; k++, ip += is, sp += ss, tp += ts) {
-                        int at = tp + ii[ip] * td;
-                        switch (t.dtype) {
-                            case FLOAT32:
-                                t.f[at] += s.f[sp];
-                                break;
-                            case FLOAT64:
-                                t.d[at] += s.d[sp];
-                                break;
-                            default:
-                                t.i[at] += s.i[sp];
-                        }
+                    switch (t.dtype) {
+                        case FLOAT32:
+                            for (int k = 0; k < len; k++, ip += is, sp += ss, tp += ts) {
+                                t.f[tp + ii[ip] * td] += s.f[sp];
+                            }
+                            break;
+                        case FLOAT64:
+                            for (int k = 0; k < len; k++, ip += is, sp += ss, tp += ts) {
+                                t.d[tp + ii[ip] * td] += s.d[sp];
+                            }
+                            break;
+                        default:
+                            for (int k = 0; k < len; k++, ip += is, sp += ss, tp += ts) {
+                                t.i[tp + ii[ip] * td] += s.i[sp];
+                            }
                     }
                 });
         return target;
