@@ -1508,17 +1508,21 @@ public final class Tensor {
     // Joining and indexing
     // ------------------------------------------------------------------------------------------
 
-    /** Concatenates along {@code dim}; all other sizes must match. */
+    /**
+     * Concatenates along {@code dim} into a new tensor; all other sizes must match and all dtypes must
+     * be the same. As in PyTorch 1.13, 1-D empty tensors (shape {@code (0,)}) are skipped whatever the
+     * other shapes.
+     */
     public static Tensor cat(int dim, Tensor... tensors) {
         return Indexing.cat(dim, List.of(tensors));
     }
 
-    /** Concatenates a list along {@code dim}. */
+    /** Concatenates a list along {@code dim}; see {@link #cat(int, Tensor...)}. */
     public static Tensor cat(List<Tensor> tensors, int dim) {
         return Indexing.cat(dim, tensors);
     }
 
-    /** Stacks same-shaped tensors along a new dimension {@code dim}. */
+    /** Stacks same-shaped tensors along a new dimension {@code dim} (in {@code [-rank-1, rank]}) into a new tensor. */
     public static Tensor stack(int dim, Tensor... tensors) {
         return Indexing.stack(dim, List.of(tensors));
     }
@@ -1528,7 +1532,10 @@ public final class Tensor {
         return Indexing.stack(dim, tensors);
     }
 
-    /** Splits into views of {@code splitSize} along {@code dim} (the last may be smaller). */
+    /**
+     * Splits into views of {@code splitSize} along {@code dim} (the last may be smaller); a
+     * {@code splitSize} of 0 is only allowed for an empty dimension.
+     */
     public List<Tensor> split(int splitSize, int dim) {
         return Indexing.split(this, splitSize, dim);
     }
@@ -1538,7 +1545,10 @@ public final class Tensor {
         return Indexing.split(this, sizes, dim);
     }
 
-    /** Splits into {@code chunks} nearly equal views along {@code dim} (like {@code torch.chunk}). */
+    /**
+     * Splits into views of {@code ceil(size / chunks)} along {@code dim}, like {@code torch.chunk}: the
+     * last may be smaller and there may be fewer than {@code chunks} of them.
+     */
     public List<Tensor> chunk(int chunks, int dim) {
         return Indexing.chunk(this, chunks, dim);
     }
@@ -1554,9 +1564,11 @@ public final class Tensor {
     }
 
     /**
-     * Pads the last dimensions like {@code torch.nn.functional.pad}: {@code pads} holds
-     * {@code (left, right)} of the last dimension, then of the one before, and so on. Negative
-     * padding crops (constant mode only).
+     * Pads the last dimensions like {@code torch.nn.functional.pad}, into a new tensor: {@code pads}
+     * holds {@code (left, right)} of the last dimension, then of the one before, and so on, for any
+     * number of dimensions in every mode. Negative padding crops. {@code value} is used by
+     * {@link PadMode#CONSTANT} only. {@link PadMode#REFLECT} needs each padding to be less than the
+     * size of its dimension, {@link PadMode#REPLICATE} a non-empty dimension.
      */
     public Tensor pad(int[] pads, PadMode mode, double value) {
         return Indexing.pad(this, pads, mode, value);
@@ -1567,34 +1579,57 @@ public final class Tensor {
         return Indexing.pad(this, pads, PadMode.CONSTANT, 0);
     }
 
-    /** Entries of {@code index} (INT32, 1-D) along {@code dim}. */
+    /**
+     * A new tensor of the entries {@code index} (INT32, 1-D or 0-D) along {@code dim}:
+     * {@code out[i][j][k] = this[i][index[j]][k]} for dim 1. Indices must lie in {@code [0, size)};
+     * others throw {@link IndexOutOfBoundsException}.
+     */
     public Tensor indexSelect(int dim, Tensor index) {
         return Indexing.indexSelect(this, dim, index);
     }
 
-    /** {@code out[i][j][k] = this[i][index[i][j][k]][k]} for dim 1 (and likewise for other dims). */
+    /**
+     * {@code out[i][j][k] = this[i][index[i][j][k]][k]} for dim 1 (and likewise for other dims). The
+     * INT32 index has the rank of this tensor and sizes no larger outside {@code dim}; the result has
+     * the index's shape. Indices must lie in {@code [0, size)}.
+     */
     public Tensor gather(int dim, Tensor index) {
         return Indexing.gather(this, dim, index);
     }
 
-    /** A copy with {@code src} added at the positions {@code index} along {@code dim}. */
+    /**
+     * A copy with {@code src} added at the positions {@code index} along {@code dim}:
+     * {@code out[i][index[i][j][k]][k] += src[i][j][k]} for dim 1. The INT32 index, {@code src} and
+     * this tensor share a rank; the index is no larger than {@code src} and, outside {@code dim}, than
+     * this tensor. Repeated indices accumulate. Indices must lie in {@code [0, size)}.
+     */
     public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
         return Indexing.scatterAdd(clone(), dim, index, src);
     }
 
-    /** {@link #scatterAdd} in place. */
+    /**
+     * {@link #scatterAdd} in place. An index error leaves this tensor unchanged; an expanded view
+     * (elements sharing memory) is rejected.
+     */
     public Tensor scatterAdd_(int dim, Tensor index, Tensor src) {
         Indexing.scatterAdd(this, dim, index, src);
         storage.bump();
         return this;
     }
 
-    /** One-hot FLOAT32 encoding of an INT32 tensor: shape {@code shape + (numClasses,)}. */
+    /**
+     * One-hot FLOAT32 encoding of an INT32 tensor of class indices: shape {@code shape + (numClasses,)}.
+     * Values must lie in {@code [0, numClasses)}; {@code numClasses} is positive, or -1 for the largest
+     * value plus one.
+     */
     public Tensor oneHot(int numClasses) {
         return Indexing.oneHot(this, numClasses);
     }
 
-    /** Repeats the tensor along each dimension ({@code torch.Tensor.repeat}). */
+    /**
+     * Repeats the tensor along each dimension into a new tensor ({@code torch.Tensor.repeat}); there
+     * must be at least one repeat per dimension, extra ones add leading dimensions.
+     */
     public Tensor repeat(int... repeats) {
         return Indexing.repeat(this, repeats);
     }
@@ -1609,12 +1644,18 @@ public final class Tensor {
         return Indexing.flip(this, dims);
     }
 
-    /** The lower triangle of the last two dimensions, keeping diagonals {@code <= k}. */
+    /**
+     * A copy keeping the lower triangle of the last two dimensions (each matrix of a batch), that is the
+     * elements {@code (i, j)} with {@code j - i <= k}, and zero elsewhere.
+     */
     public Tensor tril(int k) {
         return Indexing.triangle(this, k, true);
     }
 
-    /** The upper triangle of the last two dimensions, keeping diagonals {@code >= k}. */
+    /**
+     * A copy keeping the upper triangle of the last two dimensions (each matrix of a batch), that is the
+     * elements {@code (i, j)} with {@code j - i >= k}, and zero elsewhere.
+     */
     public Tensor triu(int k) {
         return Indexing.triangle(this, k, false);
     }
