@@ -680,21 +680,25 @@ public abstract class Module {
      */
     public final Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Module> e : namedModules().entrySet()) {
-            String prefix = e.getKey().isEmpty() ? "" : e.getKey() + ".";
-            Module m = e.getValue();
-            for (Map.Entry<String, Parameter> p : m.parameters.entrySet()) {
-                if (p.getValue() != null) {
-                    out.put(prefix + p.getKey(), p.getValue().data());
-                }
-            }
-            for (Map.Entry<String, Tensor> b : m.buffers.entrySet()) {
-                if (b.getValue() != null && !m.nonPersistent.contains(b.getKey())) {
-                    out.put(prefix + b.getKey(), b.getValue());
-                }
+        collectState("", out);
+        return out;
+    }
+
+    // like PyTorch, a module registered under two names is saved under both
+    private void collectState(String prefix, Map<String, Tensor> out) {
+        for (Map.Entry<String, Parameter> p : parameters.entrySet()) {
+            if (p.getValue() != null) {
+                out.put(prefix + p.getKey(), p.getValue().data());
             }
         }
-        return out;
+        for (Map.Entry<String, Tensor> b : buffers.entrySet()) {
+            if (b.getValue() != null && !nonPersistent.contains(b.getKey())) {
+                out.put(prefix + b.getKey(), b.getValue());
+            }
+        }
+        for (Map.Entry<String, Module> c : children.entrySet()) {
+            c.getValue().collectState(prefix + c.getKey() + ".", out);
+        }
     }
 
     /**
