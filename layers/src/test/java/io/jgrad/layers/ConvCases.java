@@ -11,6 +11,10 @@ final class ConvCases {
         return List.of();
     }
 
+    /** Checks the default initialization of the convolution layers. */
+    static void assertConvDefaults() {
+    }
+
     static List<LayerGradCheckTest.Case> gradCheckCases() {
         return List.of();
     }
