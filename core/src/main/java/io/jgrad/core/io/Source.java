@@ -171,12 +171,14 @@ abstract class Source implements Closeable {
         return out;
     }
 
-    /** Reads {@code n} bytes as flipped chunks of at most {@link #CHUNK} bytes. */
+    /** Reads {@code n} bytes as flipped chunks of at most {@link #CHUNK} bytes (multiples of 8 but the last). */
     private List<ByteBuffer> readChunks(long n, String what) throws IOException {
         List<ByteBuffer> chunks = new ArrayList<>();
         long start = position;
-        for (long left = n; left > 0; ) {
-            ByteBuffer c = ByteBuffer.allocate((int) Math.min(CHUNK, left));
+        // Chunks grow from 64 KB to CHUNK so a short stream that claims a lot costs little.
+        int size = 1 << 16;
+        for (long left = n; left > 0; size = Math.min(CHUNK, size * 2)) {
+            ByteBuffer c = ByteBuffer.allocate((int) Math.min(size, left));
             while (c.hasRemaining()) {
                 int got = readSome(c);
                 if (got < 0) {
