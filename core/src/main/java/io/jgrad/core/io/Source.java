@@ -110,6 +110,11 @@ abstract class Source implements Closeable {
     /** Skips {@code n} bytes, failing when fewer remain. */
     void skip(long n, String what) throws IOException {
         require(n, what);
+        if (length() >= 0) {
+            // Files and arrays are read by position: the bytes need not be touched.
+            position += n;
+            return;
+        }
         ByteBuffer scratch = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(n, 1)));
         long left = n;
         long start = position;
