@@ -29,7 +29,13 @@ abstract class Source implements Closeable {
     }
 
     static Source of(Path path) throws IOException {
-        return new ChannelSource(path.toString(), FileChannel.open(path, StandardOpenOption.READ));
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            return new ChannelSource(path.toString(), ch);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
     }
 
     static Source of(byte[] data, String name) {
