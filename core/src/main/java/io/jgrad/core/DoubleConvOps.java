@@ -1,6 +1,7 @@
 package io.jgrad.core;
 
 import io.jgrad.core.kernel.KernelProvider;
+import io.jgrad.core.kernel.Kernels;
 import java.util.Arrays;
 
 /**
@@ -30,7 +31,7 @@ final class DoubleConvOps extends ConvOps<double[]> {
     @Override
     void gemm(boolean transA, boolean transB, int m, int n, int k, double[] a, int aOff, int lda, double[] b,
             int bOff, int ldb, boolean accumulate, double[] c, int cOff, int ldc) {
-        KernelProvider.kernels().dgemm(transA, transB, m, n, k, 1.0, a, aOff, lda, b, bOff, ldb, accumulate ? 1.0 : 0.0,
+        K.dgemm(transA, transB, m, n, k, 1.0, a, aOff, lda, b, bOff, ldb, accumulate ? 1.0 : 0.0,
                 c, cOff, ldc);
     }
 
@@ -39,6 +40,9 @@ final class DoubleConvOps extends ConvOps<double[]> {
         final int ow = g.ow;
         final int sw = g.sw;
         final int rowLen = (r1 - r0) * ow;
+        // stride 1 with output rows as long as input rows ("same" convolutions): consecutive output rows
+        // read consecutive input rows, so a whole band is one copy plus zeroing of the wrapped columns
+        final boolean block = g.sh == 1 && sw == 1 && ow == g.w;
         int row = 0;
         for (int c = 0; c < g.cinG; c++) {
             int xc = xOff + c * g.hw;
@@ -48,31 +52,47 @@ final class DoubleConvOps extends ConvOps<double[]> {
                 int hHi = Math.min(r1, g.ohHi[i]);
                 for (int j = 0; j < g.kw; j++, row++) {
                     int dst = row * rowLen;
-                    if (hLo >= hHi) {
+                    int lo = g.owLo[j];
+                    int hi = g.owHi[j];
+                    if (hLo >= hHi || lo >= hi) {
                         Arrays.fill(col, dst, dst + rowLen, 0.0);
                         continue;
                     }
-                    int lo = g.owLo[j];
-                    int hi = g.owHi[j];
                     int shiftW = j * g.dw - g.pw;
                     Arrays.fill(col, dst, dst + (hLo - r0) * ow, 0.0);
-                    for (int r = hLo; r < hHi; r++) {
-                        int d = dst + (r - r0) * ow;
-                        int src = xc + (r * g.sh - g.ph + i * g.dh) * g.w + shiftW;
-                        if (lo > 0) {
-                            Arrays.fill(col, d, d + lo, 0.0);
+                    if (block) {
+                        int d0 = dst + (hLo - r0) * ow;
+                        int s0 = xc + (hLo - g.ph + i * g.dh) * g.w + shiftW;
+                        int rows = hHi - hLo;
+                        System.arraycopy(x, s0 + lo, col, d0 + lo, (rows - 1) * ow + hi - lo);
+                        if (lo > 0 || hi < ow) {
+                            for (int r = 0; r < rows; r++) {
+                                int d = d0 + r * ow;
+                                for (int q = 0; q < lo; q++) {
+                                    col[d + q] = 0.0;
+                                }
+                                for (int q = hi; q < ow; q++) {
+                                    col[d + q] = 0.0;
+                                }
+                            }
                         }
-                        if (sw == 1) {
-                            if (hi > lo) {
+                    } else {
+                        for (int r = hLo; r < hHi; r++) {
+                            int d = dst + (r - r0) * ow;
+                            int src = xc + (r * g.sh - g.ph + i * g.dh) * g.w + shiftW;
+                            for (int q = 0; q < lo; q++) {
+                                col[d + q] = 0.0;
+                            }
+                            if (sw == 1) {
                                 System.arraycopy(x, src + lo, col, d + lo, hi - lo);
+                            } else {
+                                for (int q = lo; q < hi; q++) {
+                                    col[d + q] = x[src + q * sw];
+                                }
                             }
-                        } else {
-                            for (int q = lo; q < hi; q++) {
-                                col[d + q] = x[src + q * sw];
+                            for (int q = hi; q < ow; q++) {
+                                col[d + q] = 0.0;
                             }
-                        }
-                        if (hi < ow) {
-                            Arrays.fill(col, d + hi, d + ow, 0.0);
                         }
                     }
                     Arrays.fill(col, dst + (hHi - r0) * ow, dst + rowLen, 0.0);
@@ -86,6 +106,9 @@ final class DoubleConvOps extends ConvOps<double[]> {
         final int ow = g.ow;
         final int sw = g.sw;
         final int rowLen = (r1 - r0) * ow;
+        // see im2col: for "same" stride-1 convolutions a band is one contiguous sweep, once the entries
+        // that fall into the padding are zeroed (they would otherwise wrap into the neighbouring rows)
+        final boolean block = g.sh == 1 && sw == 1 && ow == g.w;
         int row = 0;
         for (int c = 0; c < g.cinG; c++) {
             int xc = xOff + c * g.hw;
@@ -96,17 +119,36 @@ final class DoubleConvOps extends ConvOps<double[]> {
                     int dst = row * rowLen;
                     int lo = g.owLo[j];
                     int hi = g.owHi[j];
+                    if (hLo >= hHi || lo >= hi) {
+                        continue;
+                    }
                     int shiftW = j * g.dw - g.pw;
-                    for (int r = hLo; r < hHi; r++) {
-                        int d = dst + (r - r0) * ow;
-                        int src = xc + (r * g.sh - g.ph + i * g.dh) * g.w + shiftW;
-                        if (sw == 1) {
-                            for (int q = lo; q < hi; q++) {
-                                x[src + q] += col[d + q];
+                    if (block) {
+                        int d0 = dst + (hLo - r0) * ow;
+                        int s0 = xc + (hLo - g.ph + i * g.dh) * g.w + shiftW;
+                        int rows = hHi - hLo;
+                        if (lo > 0 || hi < ow) {
+                            for (int r = 0; r < rows; r++) {
+                                int d = d0 + r * ow;
+                                for (int q = 0; q < lo; q++) {
+                                    col[d + q] = 0.0;
+                                }
+                                for (int q = hi; q < ow; q++) {
+                                    col[d + q] = 0.0;
+                                }
                             }
-                        } else {
-                            for (int q = lo; q < hi; q++) {
-                                x[src + q * sw] += col[d + q];
+                        }
+                        axpy((rows - 1) * ow + hi - lo, 1.0, col, d0 + lo, x, s0 + lo);
+                    } else {
+                        for (int r = hLo; r < hHi; r++) {
+                            int d = dst + (r - r0) * ow;
+                            int src = xc + (r * g.sh - g.ph + i * g.dh) * g.w + shiftW;
+                            if (sw == 1) {
+                                axpy(hi - lo, 1.0, col, d + lo, x, src + lo);
+                            } else {
+                                for (int q = lo; q < hi; q++) {
+                                    x[src + q * sw] += col[d + q];
+                                }
                             }
                         }
                     }
@@ -118,41 +160,19 @@ final class DoubleConvOps extends ConvOps<double[]> {
     @Override
     void addBias(double[] out, int oOff, int planes, int len, double[] bias, int bOff) {
         for (int c = 0; c < planes; c++) {
-            double b = bias[bOff + c];
-            int o = oOff + c * len;
-            for (int q = 0; q < len; q++) {
-                out[o + q] += b;
-            }
+            addScalar(out, oOff + c * len, bias[bOff + c], len);
         }
     }
 
     @Override
     void addTo(double[] src, int sOff, double[] dst, int dOff, int len) {
-        for (int q = 0; q < len; q++) {
-            dst[dOff + q] += src[sOff + q];
-        }
+        axpy(len, 1.0, src, sOff, dst, dOff);
     }
 
     @Override
     void sumPlanes(double[] g, int gOff, int planes, int len, double[] out, int oOff) {
         for (int c = 0; c < planes; c++) {
-            int o = gOff + c * len;
-            // four partial sums: fewer rounding steps in a row and independent adds for the CPU
-            double s0 = 0;
-            double s1 = 0;
-            double s2 = 0;
-            double s3 = 0;
-            int q = 0;
-            for (; q + 3 < len; q += 4) {
-                s0 += g[o + q];
-                s1 += g[o + q + 1];
-                s2 += g[o + q + 2];
-                s3 += g[o + q + 3];
-            }
-            for (; q < len; q++) {
-                s0 += g[o + q];
-            }
-            out[oOff + c] += (s0 + s1) + (s2 + s3);
+            out[oOff + c] += sum(g, gOff + c * len, len);
         }
     }
 
@@ -169,9 +189,7 @@ final class DoubleConvOps extends ConvOps<double[]> {
                     int src = xOff + (r * g.sh - g.ph + i * g.dh) * g.w + shiftW;
                     int d = oOff + r * g.ow;
                     if (sw == 1) {
-                        for (int q = lo; q < hi; q++) {
-                            out[d + q] += wv * x[src + q];
-                        }
+                        axpy(hi - lo, wv, x, src + lo, out, d + lo);
                     } else {
                         for (int q = lo; q < hi; q++) {
                             out[d + q] += wv * x[src + q * sw];
@@ -196,9 +214,7 @@ final class DoubleConvOps extends ConvOps<double[]> {
                     int dst = giOff + (r * g.sh - g.ph + i * g.dh) * g.w + shiftW;
                     int s = gOff + r * g.ow;
                     if (sw == 1) {
-                        for (int q = lo; q < hi; q++) {
-                            gin[dst + q] += wv * gout[s + q];
-                        }
+                        axpy(hi - lo, wv, gout, s + lo, gin, dst + lo);
                     } else {
                         for (int q = lo; q < hi; q++) {
                             gin[dst + q * sw] += wv * gout[s + q];
@@ -224,9 +240,7 @@ final class DoubleConvOps extends ConvOps<double[]> {
                     int s = gOff + r * g.ow;
                     double rowAcc = 0;
                     if (sw == 1) {
-                        for (int q = lo; q < hi; q++) {
-                            rowAcc += gout[s + q] * x[src + q];
-                        }
+                        rowAcc = dot(gout, s + lo, x, src + lo, hi - lo);
                     } else {
                         for (int q = lo; q < hi; q++) {
                             rowAcc += gout[s + q] * x[src + q * sw];
@@ -237,5 +251,41 @@ final class DoubleConvOps extends ConvOps<double[]> {
                 gw[gwOff + i * g.kw + j] += acc;
             }
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Vector primitives as plain loops (the SIMD kernels are single precision only)
+    // ---------------------------------------------------------------------------------------------
+
+    private static final Kernels K = KernelProvider.kernels();
+
+    /** {@code y[yo + q] += a * x[xo + q]} for q in [0, n). */
+    private static void axpy(int n, double a, double[] x, int xo, double[] y, int yo) {
+        for (int q = 0; q < n; q++) {
+            y[yo + q] += a * x[xo + q];
+        }
+    }
+
+    /** {@code a[ao + q] += s} for q in [0, n). */
+    private static void addScalar(double[] a, int ao, double s, int n) {
+        for (int q = 0; q < n; q++) {
+            a[ao + q] += s;
+        }
+    }
+
+    private static double sum(double[] a, int ao, int n) {
+        double s = 0;
+        for (int q = 0; q < n; q++) {
+            s += a[ao + q];
+        }
+        return s;
+    }
+
+    private static double dot(double[] a, int ao, double[] b, int bo, int n) {
+        double s = 0;
+        for (int q = 0; q < n; q++) {
+            s += a[ao + q] * b[bo + q];
+        }
+        return s;
     }
 }

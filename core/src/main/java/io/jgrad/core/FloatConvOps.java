@@ -1,6 +1,7 @@
 package io.jgrad.core;
 
 import io.jgrad.core.kernel.KernelProvider;
+import io.jgrad.core.kernel.Kernels;
 import java.util.Arrays;
 
 /**
@@ -31,7 +32,7 @@ final class FloatConvOps extends ConvOps<float[]> {
     @Override
     void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
             int ldb, boolean accumulate, float[] c, int cOff, int ldc) {
-        KernelProvider.kernels().sgemm(transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, accumulate ? 1f : 0f,
+        K.sgemm(transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, accumulate ? 1f : 0f,
                 c, cOff, ldc);
     }
 
@@ -40,6 +41,9 @@ final class FloatConvOps extends ConvOps<float[]> {
         final int ow = g.ow;
         final int sw = g.sw;
         final int rowLen = (r1 - r0) * ow;
+        // stride 1 with output rows as long as input rows ("same" convolutions): consecutive output rows
+        // read consecutive input rows, so a whole band is one copy plus zeroing of the wrapped columns
+        final boolean block = g.sh == 1 && sw == 1 && ow == g.w;
         int row = 0;
         for (int c = 0; c < g.cinG; c++) {
             int xc = xOff + c * g.hw;
@@ -49,31 +53,47 @@ final class FloatConvOps extends ConvOps<float[]> {
                 int hHi = Math.min(r1, g.ohHi[i]);
                 for (int j = 0; j < g.kw; j++, row++) {
                     int dst = row * rowLen;
-                    if (hLo >= hHi) {
+                    int lo = g.owLo[j];
+                    int hi = g.owHi[j];
+                    if (hLo >= hHi || lo >= hi) {
                         Arrays.fill(col, dst, dst + rowLen, 0f);
                         continue;
                     }
-                    int lo = g.owLo[j];
-                    int hi = g.owHi[j];
                     int shiftW = j * g.dw - g.pw;
                     Arrays.fill(col, dst, dst + (hLo - r0) * ow, 0f);
-                    for (int r = hLo; r < hHi; r++) {
-                        int d = dst + (r - r0) * ow;
-                        int src = xc + (r * g.sh - g.ph + i * g.dh) * g.w + shiftW;
-                        if (lo > 0) {
-                            Arrays.fill(col, d, d + lo, 0f);
+                    if (block) {
+                        int d0 = dst + (hLo - r0) * ow;
+                        int s0 = xc + (hLo - g.ph + i * g.dh) * g.w + shiftW;
+                        int rows = hHi - hLo;
+                        System.arraycopy(x, s0 + lo, col, d0 + lo, (rows - 1) * ow + hi - lo);
+                        if (lo > 0 || hi < ow) {
+                            for (int r = 0; r < rows; r++) {
+                                int d = d0 + r * ow;
+                                for (int q = 0; q < lo; q++) {
+                                    col[d + q] = 0f;
+                                }
+                                for (int q = hi; q < ow; q++) {
+                                    col[d + q] = 0f;
+                                }
+                            }
                         }
-                        if (sw == 1) {
-                            if (hi > lo) {
+                    } else {
+                        for (int r = hLo; r < hHi; r++) {
+                            int d = dst + (r - r0) * ow;
+                            int src = xc + (r * g.sh - g.ph + i * g.dh) * g.w + shiftW;
+                            for (int q = 0; q < lo; q++) {
+                                col[d + q] = 0f;
+                            }
+                            if (sw == 1) {
                                 System.arraycopy(x, src + lo, col, d + lo, hi - lo);
+                            } else {
+                                for (int q = lo; q < hi; q++) {
+                                    col[d + q] = x[src + q * sw];
+                                }
                             }
-                        } else {
-                            for (int q = lo; q < hi; q++) {
-                                col[d + q] = x[src + q * sw];
+                            for (int q = hi; q < ow; q++) {
+                                col[d + q] = 0f;
                             }
-                        }
-                        if (hi < ow) {
-                            Arrays.fill(col, d + hi, d + ow, 0f);
                         }
                     }
                     Arrays.fill(col, dst + (hHi - r0) * ow, dst + rowLen, 0f);
@@ -87,6 +107,9 @@ final class FloatConvOps extends ConvOps<float[]> {
         final int ow = g.ow;
         final int sw = g.sw;
         final int rowLen = (r1 - r0) * ow;
+        // see im2col: for "same" stride-1 convolutions a band is one contiguous sweep, once the entries
+        // that fall into the padding are zeroed (they would otherwise wrap into the neighbouring rows)
+        final boolean block = g.sh == 1 && sw == 1 && ow == g.w;
         int row = 0;
         for (int c = 0; c < g.cinG; c++) {
             int xc = xOff + c * g.hw;
@@ -97,17 +120,36 @@ final class FloatConvOps extends ConvOps<float[]> {
                     int dst = row * rowLen;
                     int lo = g.owLo[j];
                     int hi = g.owHi[j];
+                    if (hLo >= hHi || lo >= hi) {
+                        continue;
+                    }
                     int shiftW = j * g.dw - g.pw;
-                    for (int r = hLo; r < hHi; r++) {
-                        int d = dst + (r - r0) * ow;
-                        int src = xc + (r * g.sh - g.ph + i * g.dh) * g.w + shiftW;
-                        if (sw == 1) {
-                            for (int q = lo; q < hi; q++) {
-                                x[src + q] += col[d + q];
+                    if (block) {
+                        int d0 = dst + (hLo - r0) * ow;
+                        int s0 = xc + (hLo - g.ph + i * g.dh) * g.w + shiftW;
+                        int rows = hHi - hLo;
+                        if (lo > 0 || hi < ow) {
+                            for (int r = 0; r < rows; r++) {
+                                int d = d0 + r * ow;
+                                for (int q = 0; q < lo; q++) {
+                                    col[d + q] = 0f;
+                                }
+                                for (int q = hi; q < ow; q++) {
+                                    col[d + q] = 0f;
+                                }
                             }
-                        } else {
-                            for (int q = lo; q < hi; q++) {
-                                x[src + q * sw] += col[d + q];
+                        }
+                        axpy((rows - 1) * ow + hi - lo, 1f, col, d0 + lo, x, s0 + lo);
+                    } else {
+                        for (int r = hLo; r < hHi; r++) {
+                            int d = dst + (r - r0) * ow;
+                            int src = xc + (r * g.sh - g.ph + i * g.dh) * g.w + shiftW;
+                            if (sw == 1) {
+                                axpy(hi - lo, 1f, col, d + lo, x, src + lo);
+                            } else {
+                                for (int q = lo; q < hi; q++) {
+                                    x[src + q * sw] += col[d + q];
+                                }
                             }
                         }
                     }
@@ -119,41 +161,19 @@ final class FloatConvOps extends ConvOps<float[]> {
     @Override
     void addBias(float[] out, int oOff, int planes, int len, float[] bias, int bOff) {
         for (int c = 0; c < planes; c++) {
-            float b = bias[bOff + c];
-            int o = oOff + c * len;
-            for (int q = 0; q < len; q++) {
-                out[o + q] += b;
-            }
+            addScalar(out, oOff + c * len, bias[bOff + c], len);
         }
     }
 
     @Override
     void addTo(float[] src, int sOff, float[] dst, int dOff, int len) {
-        for (int q = 0; q < len; q++) {
-            dst[dOff + q] += src[sOff + q];
-        }
+        axpy(len, 1f, src, sOff, dst, dOff);
     }
 
     @Override
     void sumPlanes(float[] g, int gOff, int planes, int len, float[] out, int oOff) {
         for (int c = 0; c < planes; c++) {
-            int o = gOff + c * len;
-            // four partial sums: fewer rounding steps in a row and independent adds for the CPU
-            float s0 = 0;
-            float s1 = 0;
-            float s2 = 0;
-            float s3 = 0;
-            int q = 0;
-            for (; q + 3 < len; q += 4) {
-                s0 += g[o + q];
-                s1 += g[o + q + 1];
-                s2 += g[o + q + 2];
-                s3 += g[o + q + 3];
-            }
-            for (; q < len; q++) {
-                s0 += g[o + q];
-            }
-            out[oOff + c] += (s0 + s1) + (s2 + s3);
+            out[oOff + c] += sum(g, gOff + c * len, len);
         }
     }
 
@@ -170,9 +190,7 @@ final class FloatConvOps extends ConvOps<float[]> {
                     int src = xOff + (r * g.sh - g.ph + i * g.dh) * g.w + shiftW;
                     int d = oOff + r * g.ow;
                     if (sw == 1) {
-                        for (int q = lo; q < hi; q++) {
-                            out[d + q] += wv * x[src + q];
-                        }
+                        axpy(hi - lo, wv, x, src + lo, out, d + lo);
                     } else {
                         for (int q = lo; q < hi; q++) {
                             out[d + q] += wv * x[src + q * sw];
@@ -196,9 +214,7 @@ final class FloatConvOps extends ConvOps<float[]> {
                     int dst = giOff + (r * g.sh - g.ph + i * g.dh) * g.w + shiftW;
                     int s = gOff + r * g.ow;
                     if (sw == 1) {
-                        for (int q = lo; q < hi; q++) {
-                            gin[dst + q] += wv * gout[s + q];
-                        }
+                        axpy(hi - lo, wv, gout, s + lo, gin, dst + lo);
                     } else {
                         for (int q = lo; q < hi; q++) {
                             gin[dst + q * sw] += wv * gout[s + q];
@@ -223,9 +239,7 @@ final class FloatConvOps extends ConvOps<float[]> {
                     int s = gOff + r * g.ow;
                     float rowAcc = 0;
                     if (sw == 1) {
-                        for (int q = lo; q < hi; q++) {
-                            rowAcc += gout[s + q] * x[src + q];
-                        }
+                        rowAcc = dot(gout, s + lo, x, src + lo, hi - lo);
                     } else {
                         for (int q = lo; q < hi; q++) {
                             rowAcc += gout[s + q] * x[src + q * sw];
@@ -236,5 +250,33 @@ final class FloatConvOps extends ConvOps<float[]> {
                 gw[gwOff + i * g.kw + j] += (float) acc;
             }
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Vector primitives: the active (SIMD when enabled) kernels. DoubleConvOps has plain loops here.
+    // ---------------------------------------------------------------------------------------------
+
+    private static final Kernels K = KernelProvider.kernels();
+
+    // empty ranges never reach the kernels: their offsets may then point outside the arrays
+
+    /** {@code y[yo + q] += a * x[xo + q]} for q in [0, n). */
+    private static void axpy(int n, float a, float[] x, int xo, float[] y, int yo) {
+        if (n > 0) {
+            K.axpy(n, a, x, xo, y, yo);
+        }
+    }
+
+    /** {@code a[ao + q] += s} for q in [0, n). */
+    private static void addScalar(float[] a, int ao, float s, int n) {
+        K.addScalar(a, ao, s, a, ao, n);
+    }
+
+    private static float sum(float[] a, int ao, int n) {
+        return K.sum(a, ao, n);
+    }
+
+    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        return n > 0 ? K.dot(a, ao, b, bo, n) : 0f;
     }
 }

@@ -71,6 +71,9 @@ class ConvolutionTest {
         c.add(new Cfg(2, 4, 4, 4, 4, 4, 4, 1, 1, 0, 0, 1, 1, 2, false, true)); // kernel covers the input
         c.add(new Cfg(2, 2, 3, 3, 2, 3, 3, 2, 2, 2, 2, 2, 2, 1, true, false)); // padding and dilation 2
         c.add(new Cfg(1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, true, true)); // 1x1x1x1
+        c.add(new Cfg(2, 3, 7, 8, 4, 3, 3, 1, 1, 2, 2, 2, 2, 1, true, false)); // "same" with dilation 2
+        c.add(new Cfg(1, 2, 6, 9, 3, 3, 5, 1, 1, 1, 2, 1, 1, 1, false, true)); // "same", non-square kernel
+        c.add(new Cfg(1, 2, 2, 2, 3, 5, 5, 1, 1, 2, 2, 1, 1, 1, true, true)); // "same", kernel wider than input
         c.add(new Cfg(2, 16, 16, 16, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, true, false)); // parallel over images
         c.add(new Cfg(2, 48, 20, 20, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, false, true)); // several im2col bands
         Random rnd = new Random(42);
