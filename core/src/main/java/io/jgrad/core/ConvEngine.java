@@ -11,8 +11,8 @@ import io.jgrad.core.kernel.Parallel;
  *   backward input   col    = W_g^T @ gout_g      then col2im adds col into the input gradient
  *   backward weight  gW_g  += gout_g @ col^T      summed over images
  * </pre>
- * {@code col} is built for a band of output rows at a time, sized to stay in the L2 cache, into one
- * buffer per thread; the GEMM writes straight into the output band (leading dimension oh * ow).
+ * {@code col} is built for a band of output rows at a time, sized to stay in the L2 cache, into a
+ * scratch buffer that each thread keeps across calls; the GEMM writes straight into the output band (leading dimension oh * ow).
  * A 1x1 kernel with stride 1 and no padding skips im2col (the input plane is the column matrix), and
  * depthwise convolutions (one input channel per group) use direct loops. Images are spread over the
  * thread pool; the GEMM calls inside then stay on their thread, while a single image leaves the GEMM
@@ -70,7 +70,7 @@ final class ConvEngine {
         final boolean pointwise = g.isPointwise();
         final int rows = bandRows(g, ops.bytes());
         Parallel.forRange(g.n, grain(g.macs() / g.n), (from, to) -> {
-            A col = pointwise ? null : ops.alloc(g.k * rows * g.ow);
+            A col = pointwise ? null : ops.scratch(g.k * rows * g.ow);
             for (int img = from; img < to; img++) {
                 int xi = xOff + img * g.cin * g.hw;
                 int oi = img * g.cout * g.p;
@@ -127,7 +127,7 @@ final class ConvEngine {
         final boolean pointwise = g.isPointwise();
         final int rows = bandRows(g, ops.bytes());
         Parallel.forRange(g.n, grain(g.macs() / g.n), (from, to) -> {
-            A col = pointwise ? null : ops.alloc(g.k * rows * g.ow);
+            A col = pointwise ? null : ops.scratch(g.k * rows * g.ow);
             for (int img = from; img < to; img++) {
                 int gi = img * g.cin * g.hw;
                 int go = gOff + img * g.cout * g.p;
@@ -182,7 +182,7 @@ final class ConvEngine {
             // the only chunk accumulates in place; otherwise each chunk sums its images, then adds once
             boolean alone = from == 0 && to == g.n;
             A acc = alone ? gw : ops.alloc(wLen);
-            A col = pointwise ? null : ops.alloc(g.k * rows * g.ow);
+            A col = pointwise ? null : ops.scratch(g.k * rows * g.ow);
             for (int img = from; img < to; img++) {
                 int xi = xOff + img * g.cin * g.hw;
                 int go = gOff + img * g.cout * g.p;

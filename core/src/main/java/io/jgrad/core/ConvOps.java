@@ -16,6 +16,12 @@ abstract class ConvOps<A> {
     /** A new zeroed array of {@code len} elements. */
     abstract A alloc(int len);
 
+    /**
+     * A scratch array of at least {@code len} elements, reused by the calling thread across calls (its
+     * contents are arbitrary). Callers must not hold it across another call on the same thread.
+     */
+    abstract A scratch(int len);
+
     /** Element size in bytes (for tile sizing). */
     abstract int bytes();
 

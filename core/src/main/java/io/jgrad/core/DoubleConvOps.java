@@ -23,6 +23,22 @@ final class DoubleConvOps extends ConvOps<double[]> {
         return new double[len];
     }
 
+    /** Scratch arrays up to this many bytes are kept per thread; larger ones are left to the GC. */
+    private static final int MAX_CACHED_BYTES = 16 << 20;
+    private static final ThreadLocal<double[]> SCRATCH = new ThreadLocal<>();
+
+    @Override
+    double[] scratch(int len) {
+        double[] s = SCRATCH.get();
+        if (s == null || s.length < len) {
+            s = new double[len];
+            if ((long) len * Double.BYTES <= MAX_CACHED_BYTES) {
+                SCRATCH.set(s);
+            }
+        }
+        return s;
+    }
+
     @Override
     int bytes() {
         return Double.BYTES;

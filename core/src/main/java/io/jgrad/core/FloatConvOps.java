@@ -24,6 +24,22 @@ final class FloatConvOps extends ConvOps<float[]> {
         return new float[len];
     }
 
+    /** Scratch arrays up to this many bytes are kept per thread; larger ones are left to the GC. */
+    private static final int MAX_CACHED_BYTES = 16 << 20;
+    private static final ThreadLocal<float[]> SCRATCH = new ThreadLocal<>();
+
+    @Override
+    float[] scratch(int len) {
+        float[] s = SCRATCH.get();
+        if (s == null || s.length < len) {
+            s = new float[len];
+            if ((long) len * Float.BYTES <= MAX_CACHED_BYTES) {
+                SCRATCH.set(s);
+            }
+        }
+        return s;
+    }
+
     @Override
     int bytes() {
         return Float.BYTES;
