@@ -100,7 +100,8 @@ final class LinAlg {
         int[] batch = Shape.broadcast("matmul", ba, bb);
         if (rb == 2 && a.dim() > 2) {
             // (..., n, k) @ (k, m): one GEMM over all rows
-            Tensor a2 = a.reshape(-1, k);
+            // explicit row count: reshape(-1, 0) would be ambiguous when k = 0
+            Tensor a2 = a.reshape(Shape.numel(Arrays.copyOf(a.shape, ra - 1)), k);
             Tensor out = Tensor.allocate(a.dtype(), new int[] {a2.shape[0], m});
             gemm2d(a2, b, out, 1, 0);
             int[] os = Arrays.copyOf(a.shape, ra);

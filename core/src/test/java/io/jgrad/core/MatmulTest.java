@@ -262,6 +262,25 @@ class MatmulTest {
         }
     }
 
+    @Test
+    void emptyProducts() {
+        for (DType dt : Ref.FLOATS) {
+            // contracting over k = 0 gives zeros; n = 0 or m = 0 gives empty results
+            Ref.assertTensor("(2, 3, 0) @ (0, 4)", dt, new int[] {2, 3, 4}, new double[24],
+                    Tensor.zeros(dt, 2, 3, 0).matmul(Tensor.zeros(dt, 0, 4)), 0, 0);
+            Ref.assertTensor("(3, 0) @ (0, 4)", dt, new int[] {3, 4}, new double[12],
+                    Tensor.zeros(dt, 3, 0).matmul(Tensor.zeros(dt, 0, 4)), 0, 0);
+            Ref.assertTensor("(2, 3, 0) @ (2, 0, 4)", dt, new int[] {2, 3, 4}, new double[24],
+                    Tensor.zeros(dt, 2, 3, 0).matmul(Tensor.zeros(dt, 2, 0, 4)), 0, 0);
+            Ref.assertTensor("(0, 3) @ (3, 4)", dt, new int[] {0, 4}, new double[0],
+                    Tensor.zeros(dt, 0, 3).matmul(Tensor.zeros(dt, 3, 4)), 0, 0);
+            Ref.assertTensor("(0,) @ (0,)", dt, new int[0], new double[1],
+                    Tensor.zeros(dt, 0).matmul(Tensor.zeros(dt, 0)), 0, 0);
+            Ref.assertTensor("(0, 2, 3) @ (3, 4)", dt, new int[] {0, 2, 4}, new double[0],
+                    Tensor.zeros(dt, 0, 2, 3).matmul(Tensor.zeros(dt, 3, 4)), 0, 0);
+        }
+    }
+
     // ------------------------------------------------------------------------------ addmm, outer, dot
 
     @Test
