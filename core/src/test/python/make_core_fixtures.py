@@ -96,6 +96,21 @@ def main():
     print_case(lines, "float32", [3, 4], [0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6], view="step2")
     print_case(lines, "float32", [3], [0.00015, 0.00025, 1.00005])
     print_case(lines, "float64", [4], [1e-10, -2.5e12, 3.0, float("nan")])
+    rng = np.random.default_rng(7)
+    print_case(lines, "float32", [2, 3], [float(x) for x in rng.standard_normal(6)])
+    print_case(lines, "float64", [3, 2], [float(x) for x in rng.standard_normal(6) * 100])
+    print_case(lines, "float32", [2], [123456.789, -0.5])
+    print_case(lines, "float32", [2], [1e-4, 1.0])
+    print_case(lines, "float64", [2], [1e-4, 1.0])
+    print_case(lines, "float32", [2], [1e8, 1.0])
+    print_case(lines, "float32", [2], [123456789.0, 2.0])
+    print_case(lines, "float32", [3], [0.00005, 0.00015, 0.5])
+    print_case(lines, "float64", [4], [0.12345, 0.12355, 2.00005, -0.00005])
+    print_case(lines, "int32", [40, 30], ("arange", -600, 1))
+    print_case(lines, "float32", [7, 8], ("arange", -28, 1), view="t")
+    print_case(lines, "float32", [2, 3, 1, 2], ("arange", 0.25, 0.5))
+    print_case(lines, "float32", [1, 1], [float("inf")])
+    print_case(lines, "float32", [], [float("nan")])
 
     # linspace and arange, exact values
     for dtype, start, end, steps in [("float32", 0, 1, 7), ("float32", -1, 1, 5), ("float64", 0, 1, 7),

@@ -180,6 +180,24 @@ class ElementwiseTest {
             "log", "sqrt", "tanh", "sigmoid", "clamp(-1, 2)", "gelu");
 
     @Test
+    void unaryOpsOnExpandedInputs() {
+        int seed = 500;
+        for (UnaryCase c : UNARY) {
+            for (DType dt : Ref.FLOATS) {
+                double[] v = Ref.rounded(Ref.uniform(++seed, 5, c.lo, c.hi), dt);
+                Tensor x = Ref.tensor(dt, v, 5, 1).expand(5, 3).unsqueeze(0).expand(2, 5, 3); // strides (0, 1, 0)
+                double[] e = new double[30];
+                for (int q = 0; q < 30; q++) {
+                    e[q] = c.ref.applyAsDouble(v[(q / 3) % 5]);
+                }
+                double rtol = dt == DType.FLOAT32 ? Ref.rtol(dt) : c.rtol64;
+                Ref.assertTensor(c.name + " expanded " + dt, dt, new int[] {2, 5, 3}, e, c.op.apply(x), rtol,
+                        Ref.atol(dt));
+            }
+        }
+    }
+
+    @Test
     void unaryOpsOnLargeTensorsUseEveryThreadAndTail() {
         for (UnaryCase c : UNARY) {
             for (DType dt : Ref.FLOATS) {

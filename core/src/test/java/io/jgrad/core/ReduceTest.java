@@ -517,6 +517,12 @@ class ReduceTest {
                             Ref.atol(dt));
                 }
             }
+            // an expanded input: every row the same
+            Tensor e = Ref.tensor(dt, new double[] {1e4, -1e4, 0.5}, 3).expand(4, 3);
+            Ref.assertTensor("softmax of expanded rows " + dt, dt, new int[] {4, 3},
+                    softmaxAlong(Ref.values(e), new int[] {4, 3}, 1, false), e.softmax(-1), Ref.rtol(dt), Ref.atol(dt));
+            Ref.assertTensor("logSoftmax over an expanded dim " + dt, dt, new int[] {4, 3},
+                    softmaxAlong(Ref.values(e), new int[] {4, 3}, 0, true), e.logSoftmax(0), Ref.rtol(dt), Ref.atol(dt));
             // a row with -inf entries gets exact zeros there
             Tensor m = Ref.tensor(dt, new double[] {0, Double.NEGATIVE_INFINITY, 0}, 3);
             assertArrayEquals(new double[] {0.5, 0, 0.5}, Ref.values(m.softmax(0)), 1e-7);

@@ -352,6 +352,31 @@ class ViewTest {
     }
 
     @Test
+    void comparisonsOfWholeTensorsAndVersions() {
+        Tensor a = Tensor.of(new double[] {1, 2, Double.NaN}, 3);
+        Tensor b = Tensor.of(new double[] {1 + 1e-9, 2, Double.NaN}, 3);
+        assertTrue(a.allClose(b, 1e-8, 0), "NaN equals NaN in allClose");
+        assertFalse(a.allClose(b, 1e-10, 0));
+        assertTrue(a.allClose(b, 0, 1e-8));
+        assertFalse(a.allClose(b.unsqueeze(0), 1, 1), "shapes must match");
+        assertTrue(a.equal(a.clone()));
+        assertFalse(a.equal(b));
+        assertFalse(a.equal(a.to(DType.FLOAT32)), "dtypes must match");
+        assertTrue(Tensor.of(new float[] {1, 2, 3, 4}, 2, 2).t().equal(Tensor.of(new float[] {1, 3, 2, 4}, 2, 2)));
+        // views share the storage's version counter
+        Tensor base = Tensor.zeros(2, 2);
+        Tensor v = base.t().select(0, 1);
+        int v0 = base.version();
+        v.fill_(1);
+        assertEquals(v0 + 1, base.version());
+        assertEquals(base.version(), v.version());
+        assertEquals(v0 + 1, base.version(), "reads do not bump");
+        base.add(1);
+        base.contiguous();
+        assertEquals(v0 + 1, base.version(), "out-of-place ops do not bump");
+    }
+
+    @Test
     void inPlaceWithOverlappingOperands() {
         // x -= x[0] reads x[0] once, before any write
         Tensor x = Tensor.of(new float[] {3, 4, 5});
