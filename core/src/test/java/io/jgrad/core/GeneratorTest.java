@@ -142,8 +142,14 @@ class GeneratorTest {
         assertEquals(0.3, mean(b), 5 * Math.sqrt(0.21 / N));
         assertEquals(0, mean(Ref.values(Tensor.bernoulli(new Generator(1), 0, 100))));
         assertEquals(1, mean(Ref.values(Tensor.bernoulli(new Generator(1), 1, 100))));
-        Tensor rb = Tensor.randint(new Generator(16), Integer.MIN_VALUE, Integer.MAX_VALUE, 1000);
-        assertEquals(DType.INT32, rb.dtype());
+        // a range wider than Integer.MAX_VALUE
+        int[] wide = Tensor.randint(new Generator(16), Integer.MIN_VALUE, Integer.MAX_VALUE, 4000).intData();
+        int negative = 0;
+        for (int x : wide) {
+            assertTrue(x < Integer.MAX_VALUE);
+            negative += x < 0 ? 1 : 0;
+        }
+        assertEquals(2000, negative, 5 * Math.sqrt(1000), "about half of [-2^31, 2^31 - 1) is negative");
     }
 
     @Test
