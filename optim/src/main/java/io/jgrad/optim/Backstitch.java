@@ -283,7 +283,9 @@ public final class Backstitch extends Optimizer {
             double m = groups.get(i).get("momentum");
             if (m != 0 && alpha != 0) {
                 String msg = "Backstitch: the base SGD has momentum " + fmt(m) + " in parameter group " + i
-                        + "; backstitch is defined for plain SGD (momentum 0), as in the original method";
+                        + "; backstitch is defined for plain SGD (momentum 0), as in the original method"
+                        + (atConstruction ? "" : " (a schedule cycling the momentum, such as OneCycleLR, must use "
+                                + "cycleMomentum(false))");
                 throw atConstruction ? new IllegalArgumentException(msg) : new IllegalStateException(msg);
             }
         }

@@ -2,6 +2,7 @@ package io.jgrad.optim;
 
 import io.jgrad.core.DType;
 import io.jgrad.core.Tensor;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -185,7 +186,7 @@ public abstract class LRScheduler {
     static double[] perGroup(String who, String what, double[] values, int groups) {
         if (values.length == 1) {
             double[] out = new double[groups];
-            java.util.Arrays.fill(out, values[0]);
+            Arrays.fill(out, values[0]);
             return out;
         }
         if (values.length != groups) {

@@ -272,6 +272,7 @@ public abstract class Optimizer {
     }
 
     /** Runs the closure with gradient recording on. */
+    @SuppressWarnings("try")
     static double evaluate(Closure closure) {
         if (closure == null) {
             throw new IllegalArgumentException("step: closure must not be null");
@@ -461,6 +462,14 @@ public abstract class Optimizer {
                 paramState.computeIfAbsent(i, k -> new LinkedHashMap<>()).put(parts[2], t);
             } else {
                 throw new IllegalArgumentException(name + ".loadStateDict: unexpected key '" + key + "'");
+            }
+        }
+        for (Map.Entry<Integer, Map<String, Double>> e : groupValues.entrySet()) {
+            for (String key : defaults.keySet()) {
+                if (!e.getValue().containsKey(key)) {
+                    throw new IllegalArgumentException(name + ".loadStateDict: group " + e.getKey() + " has no '" + key
+                            + "' (saved by a different optimizer?)");
+                }
             }
         }
         for (Map.Entry<Integer, Map<String, Double>> e : groupValues.entrySet()) {

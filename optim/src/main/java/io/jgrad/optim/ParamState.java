@@ -1,6 +1,7 @@
 package io.jgrad.optim;
 
 import io.jgrad.core.Tensor;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -91,7 +92,7 @@ public final class ParamState {
         for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
             Tensor src = e.getValue();
             Tensor dst = into.buffers.get(e.getKey());
-            if (dst == null || dst.dtype() != src.dtype() || !java.util.Arrays.equals(dst.shape(), src.shape())) {
+            if (dst == null || dst.dtype() != src.dtype() || !Arrays.equals(dst.shape(), src.shape())) {
                 into.buffers.put(e.getKey(), src.clone());
             } else {
                 dst.copy_(src);

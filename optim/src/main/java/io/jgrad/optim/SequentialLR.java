@@ -3,6 +3,7 @@ package io.jgrad.optim;
 import io.jgrad.core.DType;
 import io.jgrad.core.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ public class SequentialLR extends LRScheduler {
         for (int k = 1; k < milestones.length; k++) {
             if (milestones[k] < milestones[k - 1]) {
                 throw new IllegalArgumentException("SequentialLR: milestones must be increasing, got "
-                        + java.util.Arrays.toString(milestones));
+                        + Arrays.toString(milestones));
             }
         }
         this.schedulers = new ArrayList<>(schedulers);

@@ -146,6 +146,10 @@ class OptimizerTest {
         Adam same = new Adam(List.of(param(0, 0)), 0.5);
         same.addParamGroup(List.of(param(0)));
         assertMessage("Adam.loadStateDict: unexpected key 'momentum_buffer'", () -> same.loadStateDict(bad));
+        SGD sgd = new SGD(List.of(param(0, 0)), 0.1);
+        sgd.addParamGroup(List.of(param(0)));
+        assertMessage("SGD.loadStateDict: group 0 has no 'momentum' (saved by a different optimizer?)",
+                () -> sgd.loadStateDict(d));
         same.loadStateDict(d);
         assertEquals(0.01, same.lr(0), 0);
         assertEquals(0.02, same.lr(1), 0);
