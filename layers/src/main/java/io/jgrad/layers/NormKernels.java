@@ -1,10 +1,13 @@
 package io.jgrad.layers;
 
+import io.jgrad.core.kernel.KernelProvider;
+import io.jgrad.core.kernel.Kernels;
 import io.jgrad.core.kernel.Parallel;
 
 /**
- * Fused loops of the normalization layers, in FLOAT32 and FLOAT64 variants of identical structure.
- * Statistics are accumulated in double. Arrays are contiguous and start at index 0; shapes are
+ * Fused loops of the normalization layers, in FLOAT32 and FLOAT64 variants. The FLOAT32 row
+ * kernels run on the core's (SIMD when available) vector primitives with float accumulation, as
+ * PyTorch does; the others accumulate in double. Arrays are contiguous and start at index 0; shapes are
  * trusted (the layers check them).
  *
  * <p>Rows: {@code x} is {@code (R, D)} normalized over each row of D (layer, group and instance
@@ -25,33 +28,28 @@ final class NormKernels {
      */
     static void rowsForward(float[] x, float[] y, float[] w, float[] b, int rows, int d, double eps, double[] mean,
             double[] rstd) {
+        Kernels k = KernelProvider.kernels();
         Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(d, 1)), (r0, r1) -> {
+            float[] t = new float[d];
             for (int r = r0; r < r1; r++) {
                 int base = r * d;
-                double s = 0;
-                for (int j = 0; j < d; j++) {
-                    s += x[base + j];
-                }
-                double m = s / d;
-                double v = 0;
-                for (int j = 0; j < d; j++) {
-                    double t = x[base + j] - m;
-                    v += t * t;
-                }
-                double rs = 1 / Math.sqrt(v / d + eps);
+                float m = k.sum(x, base, d) / d;
+                k.addScalar(x, base, -m, t, 0, d); // t = x - mean
+                float rs = (float) (1 / Math.sqrt(k.dot(t, 0, t, 0, d) / (double) d + eps));
                 mean[r] = m;
                 rstd[r] = rs;
-                float mf = (float) m;
-                float rf = (float) rs;
                 if (w == null && b == null) {
-                    for (int j = 0; j < d; j++) {
-                        y[base + j] = (x[base + j] - mf) * rf;
-                    }
+                    k.mulScalar(t, 0, rs, y, base, d);
+                    continue;
+                }
+                k.mulScalar(t, 0, rs, t, 0, d);
+                if (w != null) {
+                    k.mul(t, 0, w, 0, y, base, d);
                 } else {
-                    for (int j = 0; j < d; j++) {
-                        float h = (x[base + j] - mf) * rf;
-                        y[base + j] = (w == null ? h : h * w[j]) + (b == null ? 0f : b[j]);
-                    }
+                    System.arraycopy(t, 0, y, base, d);
+                }
+                if (b != null) {
+                    k.add(y, base, b, 0, y, base, d);
                 }
             }
         });
@@ -91,40 +89,49 @@ final class NormKernels {
      */
     static void rowsBackward(float[] x, float[] g, float[] w, double[] mean, double[] rstd, int rows, int d, float[] dx,
             double[] dw, double[] db) {
+        Kernels k = KernelProvider.kernels();
         Object lock = new Object();
         Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(d, 1)), (r0, r1) -> {
-            double[] pw = dw == null ? null : new double[d];
-            double[] pb = db == null ? null : new double[d];
+            float[] h = new float[d];
+            float[] dh = new float[d];
+            float[] pw = dw == null ? null : new float[d];
+            float[] pb = db == null ? null : new float[d];
             for (int r = r0; r < r1; r++) {
                 int base = r * d;
-                float mf = (float) mean[r];
-                float rf = (float) rstd[r];
-                double s1 = 0;
-                double s2 = 0;
+                float rs = (float) rstd[r];
+                k.addScalar(x, base, (float) -mean[r], h, 0, d);
+                k.mulScalar(h, 0, rs, h, 0, d); // h = (x - mean) * rstd
+                if (pb != null) {
+                    k.add(pb, 0, g, base, pb, 0, d);
+                }
+                if (pw != null) {
+                    k.mul(g, base, h, 0, dh, 0, d);
+                    k.add(pw, 0, dh, 0, pw, 0, d);
+                }
+                if (dx == null) {
+                    continue;
+                }
+                if (w == null) {
+                    System.arraycopy(g, base, dh, 0, d);
+                } else {
+                    k.mul(g, base, w, 0, dh, 0, d); // dh = g * w
+                }
+                float a = k.sum(dh, 0, d) / d;
+                float c = k.dot(dh, 0, h, 0, d) / d;
+                k.axpy(d, -c, h, 0, dh, 0);          // dh - h * mean(dh h)
+                k.addScalar(dh, 0, -a, dh, 0, d);     // - mean(dh)
+                k.mulScalar(dh, 0, rs, dx, base, d);  // * rstd
+            }
+            synchronized (lock) {
                 for (int j = 0; j < d; j++) {
-                    float h = (x[base + j] - mf) * rf;
-                    float gj = g[base + j];
-                    float dh = w == null ? gj : gj * w[j];
-                    s1 += dh;
-                    s2 += dh * h;
                     if (pw != null) {
-                        pw[j] += gj * h;
+                        dw[j] += pw[j];
                     }
                     if (pb != null) {
-                        pb[j] += gj;
-                    }
-                }
-                if (dx != null) {
-                    float a = (float) (s1 / d);
-                    float c = (float) (s2 / d);
-                    for (int j = 0; j < d; j++) {
-                        float h = (x[base + j] - mf) * rf;
-                        float dh = w == null ? g[base + j] : g[base + j] * w[j];
-                        dx[base + j] = rf * (dh - a - h * c);
+                        db[j] += pb[j];
                     }
                 }
             }
-            merge(lock, pw, dw, pb, db);
         });
     }
 
