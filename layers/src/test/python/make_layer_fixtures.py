@@ -353,7 +353,7 @@ def losses():
               [torch.tensor([2.0, 0.5, 1.0])])
     p = torch.sigmoid(torch.randn(4, 3))
     for red in ["none", "mean", "sum"]:
-        loss_case("bce_" + red, lambda x, t, wt: F.binary_cross_entropy(x, t, weight=wt, reduction=red), [p], [y, bw])
+        loss_case("bce_" + red, lambda x, t, wt: F.binary_cross_entropy(x, t, weight=wt, reduction=red), [p, y], [bw])
     pext = torch.tensor([0.0, 1.0, 0.0, 1.0, 0.5])
     loss_case("bce_extreme", lambda x, t: F.binary_cross_entropy(x, t), [pext], [torch.tensor([0.0, 1.0, 1.0, 0.0, 1.0])])
 
