@@ -34,7 +34,7 @@ class FunctionalTest {
         Variable x = Variable.constant(Tensor.zeros(2, 4, 3));
         IllegalArgumentException a = assertThrows(IllegalArgumentException.class,
                 () -> Functional.layerNorm(x, new int[] {4}, null, null, 1e-5));
-        assertTrue(a.getMessage().contains("(2, 4, 3) does not end with the normalized shape (4)"), a.getMessage());
+        assertTrue(a.getMessage().contains("(2, 4, 3) does not end with the normalized shape (4,)"), a.getMessage());
         IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
                 () -> Functional.batchNorm(x, Tensor.zeros(3), Tensor.ones(3), null, null, true, 0.1, 1e-5));
         assertTrue(b.getMessage().contains("do not match 4 channels"), b.getMessage());
@@ -46,6 +46,6 @@ class FunctionalTest {
         assertTrue(d.getMessage().contains("more than 1 value per channel"), d.getMessage());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Functional.layerNorm(x, new int[] {3}, new Variable(Tensor.ones(4)), null, 1e-5));
-        assertTrue(e.getMessage().contains("weight or bias of shape (4) does not match (3)"), e.getMessage());
+        assertTrue(e.getMessage().contains("weight or bias of shape (4,) does not match (3,)"), e.getMessage());
     }
 }
