@@ -606,13 +606,20 @@ public abstract class Module {
         void afterForward(Module module, Variable[] inputs, Variable output);
     }
 
+    /** Removes what it was returned for (a hook) when closed; closing twice does nothing. */
+    public interface Handle extends AutoCloseable {
+        /** Removes the hook. */
+        @Override
+        void close();
+    }
+
     /**
      * Adds a forward hook to this module.
      *
      * @param hook the hook
      * @return closing the handle removes the hook
      */
-    public final AutoCloseable registerForwardHook(ForwardHook hook) {
+    public final Handle registerForwardHook(ForwardHook hook) {
         if (hooks == null) {
             hooks = new ArrayList<>();
         }
