@@ -624,8 +624,15 @@ public abstract class Module {
             hooks = new ArrayList<>();
         }
         hooks.add(hook);
-        return () -> {
-            if (hooks != null) {
+        return new Handle() {
+            private boolean closed;
+
+            @Override
+            public void close() {
+                if (closed || hooks == null) {
+                    return;
+                }
+                closed = true;
                 hooks.remove(hook);
                 if (hooks.isEmpty()) {
                     hooks = null;
