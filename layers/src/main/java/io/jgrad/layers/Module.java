@@ -48,8 +48,9 @@ import java.util.function.Consumer;
  * <p>Inside a layer, parameters are read with {@link #param(String)}, which also honours the
  * substitutions of {@link #functionalCall}. Calling a child with {@link #call} rather than
  * {@code forward} runs its forward hooks, which {@link #summary(int...)} uses to report output
- * shapes. Modules are not thread-safe: use one model per thread, or share read-only weights
- * through {@link #functionalCall}.
+ * shapes. Forward passes in evaluation mode only read the module, so one model may serve several
+ * threads; training, {@link #functionalCall} and changes of mode, generator or weights must not run
+ * concurrently with other uses.
  */
 public abstract class Module {
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
