@@ -8,6 +8,7 @@ import io.jgrad.core.Generator;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
 import io.jgrad.core.io.SafeTensors;
+import io.jgrad.core.io.TensorFormatException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -815,9 +816,12 @@ public abstract class Module {
 
     /**
      * Loads weights from a safetensors file. The whole file is read and validated, and every key
-     * checked, before the model is modified. PyTorch stores {@code num_batches_tracked} as int64,
-     * which jgrad does not read: convert it to int32 when writing the file (or leave it out and load
-     * non-strictly).
+     * checked, before the model is modified.
+     *
+     * <p>PyTorch stores {@code num_batches_tracked} as int64, which jgrad does not read (it keeps it
+     * as INT32): convert it to int32 when writing the file from PyTorch. Such a file fails a strict
+     * load with the reader's message; a non-strict load skips those counters, reports them as
+     * missing and keeps the model's values.
      *
      * @param path a safetensors file
      * @param strict whether missing, unexpected or mis-shaped keys are an error
@@ -826,15 +830,26 @@ public abstract class Module {
      * @throws StateDictException in strict mode when the keys do not match; the model is then unchanged
      */
     public final LoadResult load(Path path, boolean strict) throws IOException {
-        Map<String, Tensor> tensors = SafeTensors.read(path).tensors();
+        Map<String, Tensor> tensors;
+        try {
+            tensors = SafeTensors.read(path).tensors();
+        } catch (TensorFormatException e) {
+            if (strict) {
+                throw e;
+            }
+            try {
+                // a PyTorch file whose only unreadable tensors are int64 batch counters
+                tensors = SafeTensors.read(path, name -> !name.endsWith("num_batches_tracked")).tensors();
+            } catch (TensorFormatException again) {
+                throw e;
+            }
+        }
         try {
             return loadStateDict(tensors, strict);
         } catch (StateDictException e) {
             throw new StateDictException(path + ": " + e.getMessage(), e.result());
         }
     }
-
-    // ------------------------------------------------------------------------------------------ printing
 
     /**
      * What this module prints between its parentheses, e.g. {@code inFeatures=4, outFeatures=3}.

@@ -63,6 +63,20 @@ class SaveLoadTest {
     }
 
     @Test
+    void pyTorchInt64CountersLoadNonStrictly() throws IOException {
+        Path p = resource("cnn_state_int64.safetensors");
+        Sequential m = cnn();
+        TensorFormatException e = assertThrows(TensorFormatException.class, () -> m.load(p));
+        assertTrue(e.getMessage().contains("I64"), e.getMessage());
+        LoadResult r = m.load(p, false);
+        assertEquals(List.of("1.num_batches_tracked"), r.missingKeys());
+        assertTrue(r.unexpectedKeys().isEmpty() && r.mismatchedKeys().isEmpty(), r.toString());
+        m.eval();
+        Map<String, Tensor> f = Fixtures.load("/torch/MODEL_cnn.txt");
+        assertClose(f.get("y"), m.forward(Variable.constant(f.get("x").to(DType.FLOAT32))).data(), 1e-5, 1e-4, "output");
+    }
+
+    @Test
     void saveLoadRoundTrip() throws IOException {
         Sequential a = cnn();
         a.forward(Variable.constant(Tensor.randn(new Generator(1), 4, 1, 8, 8))); // running statistics
