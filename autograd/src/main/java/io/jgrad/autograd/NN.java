@@ -58,4 +58,23 @@ public final class NN {
         Tensor mask = Tensor.bernoulli(g, x.dtype(), 1 - p, x.shape()).mul(1 / (1 - p));
         return x.mul(Variable.constant(mask));
     }
+
+    /**
+     * The fused element-wise part of an LSTM cell (PyTorch gate order i, f, g, o): from the gate
+     * pre-activations (B, 4H) and the cell state c (B, H), returns {@code {h', c'}} where
+     * {@code c' = sigmoid(f) c + sigmoid(i) tanh(g)} and {@code h' = sigmoid(o) tanh(c')}.
+     * Not differentiable twice.
+     */
+    public static Variable[] lstmCell(Variable gates, Variable c) {
+        return RecurrentOps.lstmCell(gates, c);
+    }
+
+    /**
+     * The fused element-wise part of a GRU cell (PyTorch gate order r, z, n): from the input gates
+     * {@code x W_ih^T + b_ih} (B, 3H), the hidden gates {@code h W_hh^T + b_hh} (B, 3H) and h (B, H),
+     * returns {@code h' = (1 - z) n + z h} with {@code n = tanh(x_n + r * h_n)}. Not differentiable twice.
+     */
+    public static Variable gruCell(Variable inputGates, Variable hiddenGates, Variable h) {
+        return RecurrentOps.gruCell(inputGates, hiddenGates, h);
+    }
 }

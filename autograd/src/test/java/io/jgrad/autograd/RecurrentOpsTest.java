@@ -1,0 +1,80 @@
+package io.jgrad.autograd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jgrad.core.DType;
+import io.jgrad.core.Generator;
+import io.jgrad.core.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** The fused LSTM and GRU cells against their definitions written with basic operations. */
+class RecurrentOpsTest {
+    private final Generator g = new Generator(5);
+
+    static Variable[] lstmReference(Variable gates, Variable c) {
+        int h = c.size(1);
+        Variable i = gates.narrow(1, 0, h).sigmoid();
+        Variable f = gates.narrow(1, h, h).sigmoid();
+        Variable gg = gates.narrow(1, 2 * h, h).tanh();
+        Variable o = gates.narrow(1, 3 * h, h).sigmoid();
+        Variable cn = f.mul(c).add(i.mul(gg));
+        return new Variable[] {o.mul(cn.tanh()), cn};
+    }
+
+    static Variable gruReference(Variable xg, Variable hg, Variable h) {
+        int n = h.size(1);
+        Variable r = xg.narrow(1, 0, n).add(hg.narrow(1, 0, n)).sigmoid();
+        Variable z = xg.narrow(1, n, n).add(hg.narrow(1, n, n)).sigmoid();
+        Variable nn = xg.narrow(1, 2 * n, n).add(r.mul(hg.narrow(1, 2 * n, n))).tanh();
+        return z.rsub(1).mul(nn).add(z.mul(h));
+    }
+
+    @Test
+    void lstmCellGradCheck() {
+        Tensor gates = Tensor.randn(g, DType.FLOAT64, 3, 8);
+        Tensor c = Tensor.randn(g, DType.FLOAT64, 3, 2);
+        GradCheck.check(v -> {
+            Variable[] hc = NN.lstmCell(v[0], v[1]);
+            return hc[0].mul(2).add(hc[1].square());
+        }, gates, c);
+    }
+
+    @Test
+    void lstmCellMatchesReferenceInFloat32() {
+        Tensor gates = Tensor.randn(g, 4, 12);
+        Tensor c = Tensor.randn(g, 4, 3);
+        Tensor wh = Tensor.randn(g, 4, 3);
+        Tensor wc = Tensor.randn(g, 4, 3);
+        Variable g1 = Variable.param(gates);
+        Variable c1 = Variable.param(c);
+        Variable[] a = NN.lstmCell(g1, c1);
+        a[0].mul(Variable.constant(wh)).add(a[1].mul(Variable.constant(wc))).sum().backward();
+        Variable g2 = Variable.param(gates);
+        Variable c2 = Variable.param(c);
+        Variable[] b = lstmReference(g2, c2);
+        b[0].mul(Variable.constant(wh)).add(b[1].mul(Variable.constant(wc))).sum().backward();
+        assertArrayEquals(b[0].data().toFloatArray(), a[0].data().toFloatArray(), 1e-6f);
+        assertArrayEquals(b[1].data().toFloatArray(), a[1].data().toFloatArray(), 1e-6f);
+        assertArrayEquals(g2.grad().toFloatArray(), g1.grad().toFloatArray(), 1e-5f);
+        assertArrayEquals(c2.grad().toFloatArray(), c1.grad().toFloatArray(), 1e-5f);
+    }
+
+    @Test
+    void gruCellGradCheckAndReference() {
+        Tensor xg = Tensor.randn(g, DType.FLOAT64, 2, 9);
+        Tensor hg = Tensor.randn(g, DType.FLOAT64, 2, 9);
+        Tensor h = Tensor.randn(g, DType.FLOAT64, 2, 3);
+        GradCheck.check(v -> NN.gruCell(v[0], v[1], v[2]), xg, hg, h);
+        Variable out = NN.gruCell(Variable.constant(xg), Variable.constant(hg), Variable.constant(h));
+        Variable ref = gruReference(Variable.constant(xg), Variable.constant(hg), Variable.constant(h));
+        assertArrayEquals(ref.data().toDoubleArray(), out.data().toDoubleArray(), 1e-14);
+    }
+
+    @Test
+    void shapeErrorsAreClear() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NN.lstmCell(Variable.constant(Tensor.zeros(2, 7)), Variable.constant(Tensor.zeros(2, 2))));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("lstmCell") && e.getMessage().contains("(2, 7)"));
+    }
+}
