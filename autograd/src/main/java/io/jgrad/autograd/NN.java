@@ -77,4 +77,58 @@ public final class NN {
     public static Variable gruCell(Variable inputGates, Variable hiddenGates, Variable h) {
         return RecurrentOps.gruCell(inputGates, hiddenGates, h);
     }
+
+    /** 1-D convolution: x (N, Cin, L), weight (Cout, Cin/groups, K), bias (Cout) or null. */
+    public static Variable conv1d(Variable x, Variable weight, Variable bias, int stride, int padding, int dilation,
+            int groups) {
+        return ConvOps.conv1d(x, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /**
+     * 2-D convolution: x (N, Cin, H, W), weight (Cout, Cin/groups, kh, kw), bias (Cout) or null;
+     * {@code stride}, {@code padding} and {@code dilation} hold (h, w) or one value for both.
+     */
+    public static Variable conv2d(Variable x, Variable weight, Variable bias, int[] stride, int[] padding,
+            int[] dilation, int groups) {
+        return ConvOps.conv2d(x, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /** Transposed 2-D convolution: x (N, Cin, H, W), weight (Cin, Cout/groups, kh, kw), as PyTorch. */
+    public static Variable convTranspose2d(Variable x, Variable weight, Variable bias, int[] stride, int[] padding,
+            int[] outputPadding, int[] dilation, int groups) {
+        return ConvOps.convTranspose2d(x, weight, bias, stride, padding, outputPadding, dilation, groups);
+    }
+
+    /** 2-D max pooling (the gradient goes to the first maximum of each window). */
+    public static Variable maxPool2d(Variable x, int[] kernel, int[] stride, int[] padding, int[] dilation,
+            boolean ceilMode) {
+        return ConvOps.maxPool2d(x, kernel, stride, padding, dilation, ceilMode);
+    }
+
+    /** 1-D max pooling on (N, C, L). */
+    public static Variable maxPool1d(Variable x, int kernel, int stride, int padding, int dilation, boolean ceilMode) {
+        return ConvOps.maxPool1d(x, kernel, stride, padding, dilation, ceilMode);
+    }
+
+    /** 2-D average pooling. */
+    public static Variable avgPool2d(Variable x, int[] kernel, int[] stride, int[] padding, boolean ceilMode,
+            boolean countIncludePad) {
+        return ConvOps.avgPool2d(x, kernel, stride, padding, ceilMode, countIncludePad);
+    }
+
+    /** 1-D average pooling on (N, C, L). */
+    public static Variable avgPool1d(Variable x, int kernel, int stride, int padding, boolean ceilMode,
+            boolean countIncludePad) {
+        return ConvOps.avgPool1d(x, kernel, stride, padding, ceilMode, countIncludePad);
+    }
+
+    /** Adaptive average pooling to (outH, outW). */
+    public static Variable adaptiveAvgPool2d(Variable x, int outH, int outW) {
+        return ConvOps.adaptiveAvgPool2d(x, outH, outW);
+    }
+
+    /** Adaptive average pooling of (N, C, L) to length outL. */
+    public static Variable adaptiveAvgPool1d(Variable x, int outL) {
+        return ConvOps.adaptiveAvgPool1d(x, outL);
+    }
 }

@@ -125,19 +125,31 @@ final class Elementwise {
     // ---------------------------------------------------------------------------------- binary
 
     static Tensor binaryScalar(BinaryOp op, Tensor a, double s) {
-        return binary(op, a, scalarLike(op, a, s));
+        return binary(op, a, scalarLike(op.opName, a, s));
     }
 
     static Tensor scalarBinary(BinaryOp op, double s, Tensor a) {
-        return binary(op, scalarLike(op, a, s), a);
+        return binary(op, scalarLike(op.opName, a, s), a);
     }
 
-    private static Tensor scalarLike(BinaryOp op, Tensor a, double s) {
-        if (a.dtype() == DType.INT32 && s != Math.rint(s)) {
-            throw new IllegalArgumentException(op.opName + ": scalar " + s + " is not an integer, but the tensor is int32 "
+    /** {@code s} as a 0-d tensor of a's dtype; an int32 tensor only takes integers (no silent truncation). */
+    static Tensor scalarLike(String op, Tensor a, double s) {
+        if (a.dtype() == DType.INT32 && !(s == Math.rint(s) && s >= Integer.MIN_VALUE && s <= Integer.MAX_VALUE)) {
+            throw new IllegalArgumentException(op + ": scalar " + s + " is not an integer, but the tensor is int32 "
                     + Shape.format(a.shape) + "; convert with to(DType.FLOAT32)");
         }
         return Tensor.scalar(a.dtype(), s);
+    }
+
+    /** {@code t op= s} in place. */
+    static Tensor inPlaceScalar(BinaryOp op, Tensor t, double s) {
+        return inPlace(op, t, scalarLike(op.opName + "_", t, s));
+    }
+
+    /** True when both are the very same view (same storage, offset, shape and strides). */
+    static boolean sameView(Tensor a, Tensor b) {
+        return a.storage == b.storage && a.offset == b.offset && Arrays.equals(a.shape, b.shape)
+                && Arrays.equals(a.strides, b.strides);
     }
 
     static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
@@ -280,8 +292,9 @@ final class Elementwise {
             throw new IllegalArgumentException(op.opName + "_: operand of shape " + Shape.format(other.shape)
                     + " cannot be broadcast to the in-place target's shape " + Shape.format(t.shape));
         }
-        if (t.sharesStorage(other) && !(other.numel() == 1)) {
-            other = other.clone(); // overlapping views: read a snapshot
+        t.requireNoInternalOverlap(op.opName + "_");
+        if (t.sharesStorage(other) && !sameView(t, other)) {
+            other = other.clone(); // overlapping views (x -= x[0], a += a.t()): read a snapshot
         }
         final Tensor src = other;
         int n = t.numel();

@@ -55,6 +55,24 @@ final class LinAlg {
             throw new IllegalArgumentException("matmul: both operands need at least one dimension, got shapes "
                     + Shape.format(a.shape) + " and " + Shape.format(b.shape));
         }
+        // the contracted sizes, checked here so the message shows the shapes the caller passed
+        int ka = a.shape[ra - 1];
+        int kb = rb == 1 ? b.shape[0] : b.shape[rb - 2];
+        if (ka != kb) {
+            throw new IllegalArgumentException("matmul: shapes " + Shape.format(a.shape) + " and " + Shape.format(b.shape)
+                    + " cannot be multiplied (" + ka + " != " + kb + ")");
+        }
+        if (ra > 2 || rb > 2) {
+            int[] ba = Arrays.copyOf(a.shape, Math.max(0, ra - 2));
+            int[] bb = Arrays.copyOf(b.shape, Math.max(0, rb - 2));
+            try {
+                Shape.broadcast("matmul", ba, bb);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("matmul: shapes " + Shape.format(a.shape) + " and "
+                        + Shape.format(b.shape) + " cannot be broadcast (batch dimensions " + Shape.format(ba) + " and "
+                        + Shape.format(bb) + ")");
+            }
+        }
         if (ra == 1 && rb == 1) {
             return dot(a, b);
         }
@@ -82,7 +100,8 @@ final class LinAlg {
         int[] batch = Shape.broadcast("matmul", ba, bb);
         if (rb == 2 && a.dim() > 2) {
             // (..., n, k) @ (k, m): one GEMM over all rows
-            Tensor a2 = a.reshape(-1, k);
+            // explicit row count: reshape(-1, 0) would be ambiguous when k = 0
+            Tensor a2 = a.reshape(Shape.numel(Arrays.copyOf(a.shape, ra - 1)), k);
             Tensor out = Tensor.allocate(a.dtype(), new int[] {a2.shape[0], m});
             gemm2d(a2, b, out, 1, 0);
             int[] os = Arrays.copyOf(a.shape, ra);
@@ -207,6 +226,7 @@ final class LinAlg {
     }
 
     static Tensor outer(Tensor a, Tensor b) {
+        Elementwise.checkSameDtype("outer", a, b);
         if (a.dim() != 1 || b.dim() != 1) {
             throw new IllegalArgumentException("outer: expected two vectors, got shapes " + Shape.format(a.shape) + " and "
                     + Shape.format(b.shape));
@@ -281,9 +301,12 @@ final class LinAlg {
             vs[q] = new Tensor(ops[q].storage, ops[q].offset, sz.stream().mapToInt(Integer::intValue).toArray(),
                     st.stream().mapToInt(Integer::intValue).toArray());
             ts[q] = uniq.toString();
+            for (int d = 0; d < t.length(); d++) {
+                // counted before collapsing, so the implicit output of "ii" is the trace (as NumPy)
+                count.merge(t.charAt(d), 1, Integer::sum);
+            }
             for (int d = 0; d < ts[q].length(); d++) {
                 char ch = ts[q].charAt(d);
-                count.merge(ch, 1, Integer::sum);
                 Integer prev = size.putIfAbsent(ch, vs[q].shape[d]);
                 if (prev != null && prev != vs[q].shape[d] && prev != 1 && vs[q].shape[d] != 1) {
                     throw new IllegalArgumentException("einsum: index '" + ch + "' has sizes " + prev + " and "
@@ -299,7 +322,12 @@ final class LinAlg {
             count.keySet().stream().filter(c -> count.get(c) == 1).sorted().forEach(sb::append);
             rhs = sb.toString();
         }
-        for (char ch : rhs.toCharArray()) {
+        for (int d = 0; d < rhs.length(); d++) {
+            char ch = rhs.charAt(d);
+            if (rhs.indexOf(ch) != d) {
+                throw new IllegalArgumentException("einsum: output index '" + ch + "' appears more than once in '"
+                        + equation + "'");
+            }
             if (!size.containsKey(ch)) {
                 throw new IllegalArgumentException("einsum: output index '" + ch + "' does not appear in the inputs of '"
                         + equation + "'");

@@ -1,67 +1,207 @@
 package io.jgrad.core;
 
-import java.util.Locale;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Formats tensors like PyTorch: nested brackets, summarizing dimensions longer than 6 with "...". */
+/**
+ * Formats tensors the way PyTorch's {@code repr} does with its default print options: one number
+ * format for the whole tensor (integers as {@code 1.}, fixed point with 4 decimals, or scientific
+ * when the magnitudes span more than 1000x, exceed 1e8 or go below 1e-4), right-aligned to a common
+ * width, rows wrapped at 80 columns, more than 1000 elements summarized with the first and last 3
+ * entries per dimension. Non-default types are named as {@code dtype=float64} (jgrad's names, without
+ * PyTorch's {@code torch.} prefix).
+ */
 final class Printer {
     private static final int EDGE = 3;
     private static final int THRESHOLD = 1000;
+    private static final int LINEWIDTH = 80;
+    private static final int PRECISION = 4;
+    private static final String PREFIX = "tensor(";
 
     private Printer() {
     }
 
     static String format(Tensor t) {
-        StringBuilder sb = new StringBuilder("tensor(");
-        boolean summarize = t.numel() > THRESHOLD;
-        append(sb, t, 0, summarize, 7);
-        if (t.dtype() != DType.FLOAT32) {
-            sb.append(", dtype=").append(t.dtype());
+        int indent = PREFIX.length();
+        List<String> suffixes = new ArrayList<>();
+        String body;
+        if (t.numel() == 0) {
+            // an empty tensor shows its shape unless it is (0,), and always its dtype if not the default
+            if (t.dim() != 1) {
+                suffixes.add("size=" + Shape.format(t.shape));
+            }
+            if (t.dtype() != DType.FLOAT32) {
+                suffixes.add("dtype=" + t.dtype());
+            }
+            body = "[]";
+        } else {
+            if (t.dtype() != DType.FLOAT32) {
+                suffixes.add("dtype=" + t.dtype());
+            }
+            boolean summarize = t.numel() > THRESHOLD;
+            List<Double> shown = new ArrayList<>();
+            collect(t, summarize, shown);
+            body = str(t, indent, summarize, new NumberFormat(t.dtype(), shown));
         }
-        if (t.numel() == 0 || t.dim() > 1 && t.numel() == 0) {
-            sb.append(", size=").append(Shape.format(t.shape));
+        return addSuffixes(PREFIX + body, suffixes, indent);
+    }
+
+    /** The values that will be printed (the edges only when summarizing). */
+    private static void collect(Tensor t, boolean summarize, List<Double> out) {
+        if (t.dim() == 0) {
+            out.add(t.storage.get(t.offset));
+            return;
+        }
+        int n = t.shape[0];
+        for (int k = 0; k < n; k++) {
+            if (summarize && n > 2 * EDGE && k == EDGE) {
+                k = n - EDGE;
+            }
+            collect(t.select(0, k), summarize, out);
+        }
+    }
+
+    private static String str(Tensor t, int indent, boolean summarize, NumberFormat f) {
+        if (t.dim() == 0) {
+            return f.format(t.storage.get(t.offset));
+        }
+        int n = t.shape[0];
+        List<String> parts = new ArrayList<>();
+        if (t.dim() == 1) {
+            for (int k = 0; k < n; k++) {
+                if (summarize && n > 2 * EDGE && k == EDGE) {
+                    parts.add(" ...");
+                    k = n - EDGE - 1;
+                    continue;
+                }
+                parts.add(f.format(t.storage.get(t.offset + k * t.strides[0])));
+            }
+            // as many elements per line as fit in the line width
+            int perLine = Math.max(1, (LINEWIDTH - indent) / (f.width + 2));
+            StringBuilder sb = new StringBuilder("[");
+            for (int k = 0; k < parts.size(); k++) {
+                if (k > 0) {
+                    sb.append(k % perLine == 0 ? ",\n" + " ".repeat(indent + 1) : ", ");
+                }
+                sb.append(parts.get(k));
+            }
+            return sb.append(']').toString();
+        }
+        for (int k = 0; k < n; k++) {
+            if (summarize && n > 2 * EDGE && k == EDGE) {
+                parts.add("...");
+                k = n - EDGE - 1;
+                continue;
+            }
+            parts.add(str(t.select(0, k), indent + 1, summarize, f));
+        }
+        // sub-tensors are separated by dim - 1 newlines: one between rows, two between matrices, ...
+        String sep = "," + "\n".repeat(t.dim() - 1) + " ".repeat(indent + 1);
+        return "[" + String.join(sep, parts) + "]";
+    }
+
+    private static String addSuffixes(String s, List<String> suffixes, int indent) {
+        StringBuilder sb = new StringBuilder(s);
+        int lastLine = s.length() - s.lastIndexOf('\n') + 1;
+        for (String suffix : suffixes) {
+            if (lastLine + suffix.length() + 2 > LINEWIDTH) {
+                sb.append(",\n").append(" ".repeat(indent)).append(suffix);
+                lastLine = indent + suffix.length();
+            } else {
+                sb.append(", ").append(suffix);
+                lastLine += suffix.length() + 2;
+            }
         }
         return sb.append(')').toString();
     }
 
-    private static void append(StringBuilder sb, Tensor t, int depth, boolean summarize, int indent) {
-        if (t.dim() == 0) {
-            sb.append(value(t.dtype(), t.storage.get(t.offset)));
-            return;
-        }
-        sb.append('[');
-        int n = t.shape[0];
-        for (int k = 0; k < n; k++) {
-            if (summarize && n > 2 * EDGE && k == EDGE) {
-                sb.append("...");
-                k = n - EDGE - 1;
-                sb.append(t.dim() > 1 ? ",\n" + " ".repeat(indent + depth + 1) : ", ");
-                continue;
-            }
-            append(sb, t.select(0, k), depth + 1, summarize, indent);
-            if (k < n - 1) {
-                sb.append(t.dim() > 1 ? ",\n" + (t.dim() > 2 ? "\n" : "") + " ".repeat(indent + depth + 1) : ", ");
-            }
-        }
-        sb.append(']');
-    }
+    /** One format for every element of a tensor, chosen from the non-zero finite values shown. */
+    private static final class NumberFormat {
+        final boolean floating;
+        boolean intMode = true;
+        boolean sciMode;
+        int width = 1;
 
-    private static String value(DType dtype, double v) {
-        if (dtype == DType.INT32) {
-            return Integer.toString((int) v);
+        NumberFormat(DType dtype, List<Double> values) {
+            floating = dtype.isFloatingPoint();
+            if (!floating) {
+                for (double v : values) {
+                    width = Math.max(width, Long.toString((long) v).length());
+                }
+                return;
+            }
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = 0;
+            boolean any = false;
+            for (double v : values) {
+                if (Double.isFinite(v) && v != 0) {
+                    any = true;
+                    lo = Math.min(lo, Math.abs(v));
+                    hi = Math.max(hi, Math.abs(v));
+                    if (v != Math.ceil(v)) {
+                        intMode = false;
+                    }
+                }
+            }
+            if (!any) {
+                return;
+            }
+            sciMode = hi / lo > 1000 || hi > 1e8 || !intMode && lo < 1e-4;
+            for (double v : values) {
+                if (Double.isFinite(v) && v != 0) {
+                    int len = sciMode ? sci(v).length() : intMode ? fixed(v, 0).length() + 1 : fixed(v, PRECISION).length();
+                    width = Math.max(width, len);
+                }
+            }
         }
-        if (Double.isNaN(v)) {
-            return "nan";
+
+        String format(double v) {
+            String s;
+            if (!floating) {
+                s = Long.toString((long) v);
+            } else if (Double.isNaN(v)) {
+                s = "nan";
+            } else if (Double.isInfinite(v)) {
+                s = v > 0 ? "inf" : "-inf";
+            } else if (sciMode) {
+                s = sci(v);
+            } else if (intMode) {
+                s = fixed(v, 0) + ".";
+            } else {
+                s = fixed(v, PRECISION);
+            }
+            return " ".repeat(Math.max(0, width - s.length())) + s;
         }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "inf" : "-inf";
+
+        /**
+         * Fixed point with {@code digits} decimals, rounding the exact binary value half-to-even like
+         * Python's format (String.format rounds a shorter decimal form and can differ).
+         */
+        static String fixed(double v, int digits) {
+            String s = new BigDecimal(Math.abs(v)).setScale(digits, RoundingMode.HALF_EVEN).toPlainString();
+            return (v < 0 || v == 0 && 1 / v < 0 ? "-" : "") + s;
         }
-        if (v == Math.rint(v) && Math.abs(v) < 1e8) {
-            return String.format(Locale.ROOT, "%.0f.", v);
+
+        /** Scientific notation like Python's {@code "{:.4e}"}: {@code 1.2345e-05}. */
+        static String sci(double v) {
+            String sign = v < 0 || v == 0 && 1 / v < 0 ? "-" : "";
+            if (v == 0) {
+                return sign + "0." + "0".repeat(PRECISION) + "e+00";
+            }
+            BigDecimal r = new BigDecimal(Math.abs(v)).round(new MathContext(PRECISION + 1, RoundingMode.HALF_EVEN));
+            String digits = r.unscaledValue().toString();
+            // value = digits * 10^-scale; digits may have fewer than PRECISION + 1 digits (trailing zeros cut)
+            int exp = digits.length() - 1 - r.scale();
+            StringBuilder mant = new StringBuilder(digits);
+            while (mant.length() < PRECISION + 1) {
+                mant.append('0');
+            }
+            String e = Integer.toString(Math.abs(exp));
+            return sign + mant.charAt(0) + "." + mant.substring(1, PRECISION + 1) + "e" + (exp < 0 ? "-" : "+")
+                    + (e.length() < 2 ? "0" + e : e);
         }
-        double a = Math.abs(v);
-        if (a >= 1e-4 && a < 1e8) {
-            return String.format(Locale.ROOT, "%.4f", v);
-        }
-        return String.format(Locale.ROOT, "%.4e", v);
     }
 }

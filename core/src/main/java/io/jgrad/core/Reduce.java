@@ -370,10 +370,15 @@ final class Reduce {
         int cols = c.shape[c.shape.length - 1];
         int rows = cols == 0 ? 0 : c.numel() / cols;
         Tensor out = Tensor.allocate(x.dtype(), c.shape);
-        if (x.dtype() == DType.FLOAT32) {
+        if (x.dtype() == DType.FLOAT32 && !log) {
             Parallel.forRange(rows, Math.max(1, (1 << 14) / Math.max(1, cols)), (from, to) ->
                     KernelProvider.kernels().softmaxRows(c.storage.f, c.offset + from * cols, out.storage.f,
-                            from * cols, to - from, cols, log));
+                            from * cols, to - from, cols, false));
+        } else if (x.dtype() == DType.FLOAT32) {
+            // Not the kernel's log mode: it forms x - (max + log(sum)), which rounds max + log(sum) to the
+            // float spacing of max (1e-3 at logits of 1e4). (x - max) - log(sum) keeps full precision.
+            Parallel.forRange(rows, Math.max(1, (1 << 14) / Math.max(1, cols)), (from, to) ->
+                    logSoftmaxRows(c.storage.f, c.offset + from * cols, out.storage.f, from * cols, to - from, cols));
         } else {
             double[] a = c.storage.d;
             double[] o = out.storage.d;
@@ -390,13 +395,33 @@ final class Reduce {
                 for (int j = 0; j < cols; j++) {
                     s += Math.exp(a[p + j] - mx);
                 }
-                double lse = Math.log(s) + mx;
+                double ls = Math.log(s);
                 for (int j = 0; j < cols; j++) {
-                    o[r * cols + j] = log ? a[p + j] - lse : Math.exp(a[p + j] - mx) / s;
+                    o[r * cols + j] = log ? (a[p + j] - mx) - ls : Math.exp(a[p + j] - mx) / s;
                 }
             }
         }
         return out.movedim(-1, d);
+    }
+
+    /** Log-softmax of {@code rows} contiguous rows of length {@code cols}. */
+    private static void logSoftmaxRows(float[] in, int io, float[] out, int oo, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int pi = io + r * cols;
+            int po = oo + r * cols;
+            float mx = KernelProvider.kernels().max(in, pi, cols);
+            if (mx == Float.NEGATIVE_INFINITY) {
+                mx = 0; // all -inf: every output is -inf - log(0) = NaN, like PyTorch
+            }
+            double s = 0;
+            for (int j = 0; j < cols; j++) {
+                s += Math.exp(in[pi + j] - mx);
+            }
+            float ls = (float) Math.log(s);
+            for (int j = 0; j < cols; j++) {
+                out[po + j] = (in[pi + j] - mx) - ls;
+            }
+        }
     }
 
     static Tensor cumsum(Tensor x, int dim) {

@@ -134,10 +134,27 @@ public final class Tensor {
             throw new IllegalArgumentException("linspace: steps must be non-negative, got " + steps);
         }
         Tensor t = allocate(dtype, new int[] {steps});
-        double step = steps > 1 ? (end - start) / (steps - 1) : 0;
+        if (steps == 1) {
+            t.storage.set(0, start);
+            return t;
+        }
+        int half = steps / 2;
+        if (dtype == DType.FLOAT32) {
+            // Like PyTorch's CPU kernel (compiled with fused multiply-add), in float arithmetic with one
+            // rounding per value: the same bits as torch.linspace(..., dtype=torch.float32).
+            float s = (float) start;
+            float e = (float) end;
+            float step = (e - s) / (steps - 1);
+            float[] f = t.storage.f;
+            for (int k = 0; k < steps; k++) {
+                f[k] = k < half ? Math.fma(step, (float) k, s) : Math.fma(-step, (float) (steps - 1 - k), e);
+            }
+            return t;
+        }
+        double step = (end - start) / (steps - 1);
         for (int k = 0; k < steps; k++) {
             // PyTorch fills the second half from the end so both ends are exact.
-            t.storage.set(k, k < steps / 2 ? start + k * step : end - (steps - 1 - k) * step);
+            t.storage.set(k, k < half ? start + k * step : end - (steps - 1 - k) * step);
         }
         return t;
     }
@@ -269,10 +286,21 @@ public final class Tensor {
         }
         Tensor t = allocate(DType.INT32, shape);
         int[] a = t.storage.i;
+        long range = (long) high - low;
         for (int k = 0; k < a.length; k++) {
-            a[k] = low + g.nextInt(high - low);
+            // a range wider than Integer.MAX_VALUE is drawn from 32 random bits by rejection
+            a[k] = range <= Integer.MAX_VALUE ? low + g.nextInt((int) range) : wideRandint(g, low, range);
         }
         return t;
+    }
+
+    private static int wideRandint(Generator g, int low, long range) {
+        while (true) {
+            long r = g.nextLong() >>> 32; // uniform in [0, 2^32)
+            if (r < range) {
+                return (int) (low + r);
+            }
+        }
     }
 
     /** FLOAT32 zeros and ones, each one with probability {@code p}. */
@@ -519,14 +547,30 @@ public final class Tensor {
 
     /** Copies {@code src} (broadcast to this shape, converted to this type) into this tensor in place. */
     public Tensor copy_(Tensor src) {
-        Shape.broadcast("copy_", shape, src.shape);
         if (!Arrays.equals(Shape.broadcast("copy_", shape, src.shape), shape)) {
             throw new IllegalArgumentException("copy_: source of shape " + Shape.format(src.shape)
                     + " cannot be broadcast to destination shape " + Shape.format(shape));
         }
-        copyFrom(src);
+        requireNoInternalOverlap("copy_");
+        // a source that shares storage with this view is read from a snapshot (e.g. a.copy_(a.t()))
+        copyFrom(src.storage == storage && !(src.offset == offset && Arrays.equals(src.strides, strides)
+                && Arrays.equals(src.shape, shape)) ? src.clone() : src);
         storage.bump();
         return this;
+    }
+
+    /**
+     * Throws when several elements of this view share one memory location (an expanded view), which
+     * an in-place write would update more than once.
+     */
+    void requireNoInternalOverlap(String op) {
+        for (int k = 0; k < shape.length; k++) {
+            if (strides[k] == 0 && shape[k] > 1) {
+                throw new IllegalArgumentException(op + ": cannot write in place into a tensor of shape "
+                        + Shape.format(shape) + " whose elements overlap (stride 0 in dimension " + k
+                        + ", e.g. from expand); call clone() first");
+            }
+        }
     }
 
     /** Copy without version bump or checks; src broadcastable to this shape. */
@@ -715,6 +759,9 @@ public final class Tensor {
     public Tensor transpose(int dim0, int dim1) {
         int a = Shape.wrapDim("transpose", dim0, shape.length);
         int b = Shape.wrapDim("transpose", dim1, shape.length);
+        if (shape.length == 0) {
+            return this;
+        }
         int[] ns = shape.clone();
         int[] st = strides.clone();
         ns[a] = shape[b];
@@ -830,6 +877,9 @@ public final class Tensor {
             } else {
                 int cur = shape[k - lead];
                 int want = sizes[k] == -1 ? cur : sizes[k];
+                if (want < 0) {
+                    throw new IllegalArgumentException("expand: invalid size " + sizes[k] + " in " + Shape.format(sizes));
+                }
                 if (want == cur) {
                     ns[k] = cur;
                     st[k] = strides[k - lead];
@@ -842,6 +892,7 @@ public final class Tensor {
                 }
             }
         }
+        Shape.numel(ns); // rejects sizes whose product overflows
         return new Tensor(storage, offset, ns, st);
     }
 
@@ -1211,15 +1262,11 @@ public final class Tensor {
 
     /** A copy with {@code value} wherever {@code mask} (broadcast to this shape) is non-zero. */
     public Tensor maskedFill(Tensor mask, double value) {
-        return Elementwise.where(mask, full(dtype(), value), this).expandResult(shape);
-    }
-
-    Tensor expandResult(int[] s) {
-        if (!Arrays.equals(shape, s)) {
-            throw new IllegalArgumentException("maskedFill: mask of shape " + Shape.format(shape)
-                    + " does not broadcast to the tensor's shape " + Shape.format(s));
+        if (!Arrays.equals(Shape.broadcast("maskedFill", shape, mask.shape), shape)) {
+            throw new IllegalArgumentException("maskedFill: mask of shape " + Shape.format(mask.shape)
+                    + " does not broadcast to the tensor's shape " + Shape.format(shape));
         }
-        return this;
+        return Elementwise.where(mask, Elementwise.scalarLike("maskedFill", this, value), this);
     }
 
     // In place
@@ -1231,7 +1278,7 @@ public final class Tensor {
 
     /** {@code this += value} in place. */
     public Tensor add_(double value) {
-        return Elementwise.inPlace(BinaryOp.ADD, this, full(dtype(), value));
+        return Elementwise.inPlaceScalar(BinaryOp.ADD, this, value);
     }
 
     /** {@code this += alpha * other} in place (other broadcast to this shape). */
@@ -1251,7 +1298,7 @@ public final class Tensor {
 
     /** {@code this *= value} in place. */
     public Tensor mul_(double value) {
-        return Elementwise.inPlace(BinaryOp.MUL, this, full(dtype(), value));
+        return Elementwise.inPlaceScalar(BinaryOp.MUL, this, value);
     }
 
     /** {@code this /= other} in place. */
@@ -1261,7 +1308,7 @@ public final class Tensor {
 
     /** {@code this /= value} in place. */
     public Tensor div_(double value) {
-        return Elementwise.inPlace(BinaryOp.DIV, this, full(dtype(), value));
+        return Elementwise.inPlaceScalar(BinaryOp.DIV, this, value);
     }
 
     /** Clamps into {@code [min, max]} in place. */

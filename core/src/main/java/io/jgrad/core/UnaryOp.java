@@ -43,7 +43,7 @@ enum UnaryOp {
         switch (this) {
             case NEG: return -x;
             case ABS: return Math.abs(x);
-            case SIGN: return Math.signum(x);
+            case SIGN: return x > 0 ? 1 : x < 0 ? -1 : 0; // NaN -> 0, as PyTorch
             case SQUARE: return x * x;
             case RELU: return x < 0 ? 0 : x;
             case EXP: return Math.exp(x);

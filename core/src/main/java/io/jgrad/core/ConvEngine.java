@@ -1,0 +1,213 @@
+package io.jgrad.core;
+
+import io.jgrad.core.kernel.Parallel;
+
+/**
+ * Convolution lowered to GEMM, on validated contiguous data. Three products share one layout: per
+ * image and group, the im2col matrix {@code col} is (cinG * kh * kw) x (oh * ow), the group's weight
+ * is (coutG) x (cinG * kh * kw) and its output (coutG) x (oh * ow), so
+ * <pre>
+ *   forward          out_g  = W_g   @ col
+ *   backward input   col    = W_g^T @ gout_g      then col2im adds col into the input gradient
+ *   backward weight  gW_g  += gout_g @ col^T      summed over images
+ * </pre>
+ * {@code col} is built for a band of output rows at a time, sized to stay in the L2 cache, into a
+ * scratch buffer that each thread keeps across calls; the GEMM writes straight into the output band (leading dimension oh * ow).
+ * A 1x1 kernel with stride 1 and no padding skips im2col (the input plane is the column matrix), and
+ * depthwise convolutions (one input channel per group) use direct loops. Images are spread over the
+ * thread pool; the GEMM calls inside then stay on their thread, while a single image leaves the GEMM
+ * free to use every core.
+ */
+final class ConvEngine {
+    /** Target size of one im2col band in bytes: about half of a 1 MiB L2 cache. */
+    static final int TILE_BYTES = 512 * 1024;
+    /** Multiply-adds below which work stays on the calling thread. */
+    private static final long MIN_PARALLEL_MACS = 1L << 19;
+
+    private ConvEngine() {
+    }
+
+    /** Output rows per im2col band. */
+    static int bandRows(ConvGeometry g, int bytes) {
+        long perRow = (long) g.k * g.ow * bytes;
+        return (int) Math.max(1, Math.min(g.oh, TILE_BYTES / Math.max(1, perRow)));
+    }
+
+    /** Number of items of {@code perItem} multiply-adds each that make one parallel chunk worth its cost. */
+    private static int grain(long perItem) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, MIN_PARALLEL_MACS / Math.max(1, perItem)));
+    }
+
+    /**
+     * {@code out = conv(x, w) + bias}. {@code x} is (N, Cin, H, W) at xOff, {@code w} (Cout, cinG, kh, kw)
+     * at wOff, bias (Cout) at bOff or null, {@code out} a zeroed (N, Cout, oh, ow) array at 0.
+     */
+    static <A> void forward(ConvOps<A> ops, ConvGeometry g, A x, int xOff, A w, int wOff, A bias, int bOff, A out) {
+        if (g.n == 0 || g.p == 0) {
+            return;
+        }
+        if (g.isDepthwise()) {
+            // one task per (image, input channel): its mult output planes read only that input plane
+            int mult = g.coutG;
+            int khw = g.kh * g.kw;
+            Parallel.forRange(g.n * g.cin, grain((long) mult * khw * g.p), (from, to) -> {
+                for (int t = from; t < to; t++) {
+                    int img = t / g.cin;
+                    int c = t % g.cin;
+                    int xi = xOff + (img * g.cin + c) * g.hw;
+                    for (int m = 0; m < mult; m++) {
+                        int co = c * mult + m;
+                        int oi = (img * g.cout + co) * g.p;
+                        ops.depthwiseForward(g, x, xi, w, wOff + co * khw, out, oi);
+                        if (bias != null) {
+                            ops.addBias(out, oi, 1, g.p, bias, bOff + co);
+                        }
+                    }
+                }
+            });
+            return;
+        }
+        final boolean pointwise = g.isPointwise();
+        final int rows = bandRows(g, ops.bytes());
+        Parallel.forRange(g.n, grain(g.macs() / g.n), (from, to) -> {
+            A col = pointwise ? null : ops.scratch(g.k * rows * g.ow);
+            for (int img = from; img < to; img++) {
+                int xi = xOff + img * g.cin * g.hw;
+                int oi = img * g.cout * g.p;
+                for (int gr = 0; gr < g.groups; gr++) {
+                    int wg = wOff + gr * g.coutG * g.k;
+                    int xg = xi + gr * g.cinG * g.hw;
+                    int og = oi + gr * g.coutG * g.p;
+                    if (pointwise) {
+                        ops.gemm(false, false, g.coutG, g.p, g.k, w, wg, g.k, x, xg, g.p, false, out, og, g.p);
+                        continue;
+                    }
+                    for (int r0 = 0; r0 < g.oh; r0 += rows) {
+                        int r1 = Math.min(g.oh, r0 + rows);
+                        int t = (r1 - r0) * g.ow;
+                        ops.im2col(g, x, xg, r0, r1, col);
+                        ops.gemm(false, false, g.coutG, t, g.k, w, wg, g.k, col, 0, t, false, out, og + r0 * g.ow,
+                                g.p);
+                    }
+                }
+                if (bias != null) {
+                    ops.addBias(out, oi, g.cout, g.p, bias, bOff);
+                }
+            }
+        });
+    }
+
+    /**
+     * Gradient of the convolution with respect to its input: {@code gin += conv^T(gout, w)}. {@code gout}
+     * is (N, Cout, oh, ow) at gOff, {@code w} (Cout, cinG, kh, kw) at wOff, {@code gin} a zeroed
+     * (N, Cin, H, W) array at 0. Also the forward of the transposed convolution.
+     */
+    static <A> void backwardInput(ConvOps<A> ops, ConvGeometry g, A gout, int gOff, A w, int wOff, A gin) {
+        if (g.n == 0 || g.p == 0) {
+            return;
+        }
+        if (g.isDepthwise()) {
+            // one task per (image, input channel): that input plane gathers from its mult output planes
+            int mult = g.coutG;
+            int khw = g.kh * g.kw;
+            Parallel.forRange(g.n * g.cin, grain((long) mult * khw * g.p), (from, to) -> {
+                for (int t = from; t < to; t++) {
+                    int img = t / g.cin;
+                    int c = t % g.cin;
+                    int gi = (img * g.cin + c) * g.hw;
+                    for (int m = 0; m < mult; m++) {
+                        int co = c * mult + m;
+                        ops.depthwiseBackwardInput(g, gout, gOff + (img * g.cout + co) * g.p, w, wOff + co * khw,
+                                gin, gi);
+                    }
+                }
+            });
+            return;
+        }
+        final boolean pointwise = g.isPointwise();
+        final int rows = bandRows(g, ops.bytes());
+        Parallel.forRange(g.n, grain(g.macs() / g.n), (from, to) -> {
+            A col = pointwise ? null : ops.scratch(g.k * rows * g.ow);
+            for (int img = from; img < to; img++) {
+                int gi = img * g.cin * g.hw;
+                int go = gOff + img * g.cout * g.p;
+                for (int gr = 0; gr < g.groups; gr++) {
+                    int wg = wOff + gr * g.coutG * g.k;
+                    int gig = gi + gr * g.cinG * g.hw;
+                    int gog = go + gr * g.coutG * g.p;
+                    if (pointwise) {
+                        ops.gemm(true, false, g.k, g.p, g.coutG, w, wg, g.k, gout, gog, g.p, false, gin, gig, g.p);
+                        continue;
+                    }
+                    for (int r0 = 0; r0 < g.oh; r0 += rows) {
+                        int r1 = Math.min(g.oh, r0 + rows);
+                        int t = (r1 - r0) * g.ow;
+                        ops.gemm(true, false, g.k, t, g.coutG, w, wg, g.k, gout, gog + r0 * g.ow, g.p, false, col, 0, t);
+                        ops.col2im(g, col, r0, r1, gin, gig);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Gradient of the convolution with respect to its weight: {@code gw = sum over images of
+     * gout_g @ col^T}. {@code gout} is (N, Cout, oh, ow) at gOff, {@code x} (N, Cin, H, W) at xOff,
+     * {@code gw} a zeroed (Cout, cinG, kh, kw) array at 0.
+     */
+    static <A> void backwardWeight(ConvOps<A> ops, ConvGeometry g, A gout, int gOff, A x, int xOff, A gw) {
+        if (g.n == 0 || g.p == 0) {
+            return;
+        }
+        if (g.isDepthwise()) {
+            // one task per output channel: it owns its filter, so no reduction across threads
+            int mult = g.coutG;
+            int khw = g.kh * g.kw;
+            Parallel.forRange(g.cout, grain((long) g.n * khw * g.p), (from, to) -> {
+                for (int co = from; co < to; co++) {
+                    int c = co / mult;
+                    for (int img = 0; img < g.n; img++) {
+                        ops.depthwiseBackwardWeight(g, gout, gOff + (img * g.cout + co) * g.p, x,
+                                xOff + (img * g.cin + c) * g.hw, gw, co * khw);
+                    }
+                }
+            });
+            return;
+        }
+        final boolean pointwise = g.isPointwise();
+        final int rows = bandRows(g, ops.bytes());
+        final int wLen = g.cout * g.k;
+        final Object lock = new Object();
+        Parallel.forRange(g.n, grain(g.macs() / g.n), (from, to) -> {
+            // the only chunk accumulates in place; otherwise each chunk sums its images, then adds once
+            boolean alone = from == 0 && to == g.n;
+            A acc = alone ? gw : ops.alloc(wLen);
+            A col = pointwise ? null : ops.scratch(g.k * rows * g.ow);
+            for (int img = from; img < to; img++) {
+                int xi = xOff + img * g.cin * g.hw;
+                int go = gOff + img * g.cout * g.p;
+                for (int gr = 0; gr < g.groups; gr++) {
+                    int xg = xi + gr * g.cinG * g.hw;
+                    int gog = go + gr * g.coutG * g.p;
+                    int ag = gr * g.coutG * g.k;
+                    if (pointwise) {
+                        ops.gemm(false, true, g.coutG, g.k, g.p, gout, gog, g.p, x, xg, g.p, true, acc, ag, g.k);
+                        continue;
+                    }
+                    for (int r0 = 0; r0 < g.oh; r0 += rows) {
+                        int r1 = Math.min(g.oh, r0 + rows);
+                        int t = (r1 - r0) * g.ow;
+                        ops.im2col(g, x, xg, r0, r1, col);
+                        ops.gemm(false, true, g.coutG, g.k, t, gout, gog + r0 * g.ow, g.p, col, 0, t, true, acc, ag,
+                                g.k);
+                    }
+                }
+            }
+            if (!alone) {
+                synchronized (lock) {
+                    ops.addTo(acc, 0, gw, 0, wLen);
+                }
+            }
+        });
+    }
+}
