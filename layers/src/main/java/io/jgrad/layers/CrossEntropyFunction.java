@@ -1,0 +1,162 @@
+package io.jgrad.layers;
+
+import io.jgrad.autograd.Function;
+import io.jgrad.autograd.Variable;
+import io.jgrad.core.DType;
+import io.jgrad.core.Tensor;
+
+/**
+ * Cross entropy from logits {@code (N, C)} with integer targets, fused (log-softmax and negative
+ * log-likelihood in one pass over each row, softmax recomputed from the saved log-sum-exp in the
+ * backward), with PyTorch's class weights, ignore index and label smoothing. With smoothing eps and
+ * weights w (ones when absent), the loss of a row n with target t is
+ * {@code (1 - eps) w_t (lse - x_t) + eps / C * sum_c w_c (lse - x_c)}; ignored rows give 0; the mean
+ * divides by the sum of {@code w_t} over the rows not ignored. As {@code lse} is computed from the
+ * row maximum, logits of any size give finite values and gradients.
+ *
+ * <p>With {@code logTarget} it is the negative log-likelihood of log-probabilities instead (no
+ * softmax): the loss of a row is {@code -w_t x_t}.
+ */
+final class CrossEntropyFunction extends Function {
+    private final int[] target;
+    private final double[] weight;
+    private final int ignoreIndex;
+    private final double smoothing;
+    private final Reduction reduction;
+    private final boolean nll;
+    private int n;
+    private int c;
+    private double[] lse;
+    private double den;
+
+    CrossEntropyFunction(Tensor target, Tensor weight, int ignoreIndex, double smoothing, Reduction reduction, boolean nll) {
+        super(nll ? "nllLoss" : "crossEntropy");
+        this.target = target.contiguous().toIntArray();
+        this.weight = weight == null ? null : weight.toDoubleArray();
+        this.ignoreIndex = ignoreIndex;
+        this.smoothing = smoothing;
+        this.reduction = reduction;
+        this.nll = nll;
+    }
+
+    private double w(int cls) {
+        return weight == null ? 1 : weight[cls];
+    }
+
+    @Override
+    protected Tensor forward(Context ctx, Tensor... in) {
+        Tensor x = Arrays0.dense(in[0]);
+        n = x.size(0);
+        c = x.size(1);
+        String op = nll ? "nll" : "crossEntropy";
+        for (int i = 0; i < n; i++) {
+            int t = target[i];
+            if (t != ignoreIndex && (t < 0 || t >= c)) {
+                throw new IllegalArgumentException(op + ": target " + t + " at position " + i + " is out of bounds for " + c
+                        + " classes (ignoreIndex " + ignoreIndex + ")");
+            }
+        }
+        double wsum = 0;
+        for (int k = 0; k < c; k++) {
+            wsum += w(k);
+        }
+        lse = new double[n];
+        double[] loss = new double[n];
+        double[] row = new double[c];
+        den = 0;
+        for (int i = 0; i < n; i++) {
+            int t = target[i];
+            if (t == ignoreIndex) {
+                continue;
+            }
+            readRow(x, i, row);
+            if (nll) {
+                loss[i] = -w(t) * row[t];
+            } else {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < c; k++) {
+                    max = Math.max(max, row[k]);
+                }
+                double s = 0;
+                for (int k = 0; k < c; k++) {
+                    s += Math.exp(row[k] - max);
+                }
+                double l = max + Math.log(s);
+                lse[i] = l;
+                double v = (1 - smoothing) * w(t) * (l - row[t]);
+                if (smoothing != 0) {
+                    double sw = 0;
+                    for (int k = 0; k < c; k++) {
+                        sw += w(k) * row[k];
+                    }
+                    v += smoothing / c * (wsum * l - sw);
+                }
+                loss[i] = v;
+            }
+            den += w(t);
+        }
+        ctx.save(x);
+        switch (reduction) {
+            case NONE:
+                return Tensor.wrap(loss).to(x.dtype());
+            case SUM:
+                return Tensor.scalar(x.dtype(), sum(loss));
+            default:
+                return Tensor.scalar(x.dtype(), sum(loss) / den);
+        }
+    }
+
+    private static double sum(double[] v) {
+        double s = 0;
+        for (double d : v) {
+            s += d;
+        }
+        return s;
+    }
+
+    @Override
+    protected Variable[] backward(Context ctx, Variable gradOutput) {
+        Tensor x = ctx.saved(0);
+        double[] g = gradOutput.data().contiguous().toDoubleArray();
+        double wsum = 0;
+        for (int k = 0; k < c; k++) {
+            wsum += w(k);
+        }
+        double[] dx = new double[n * c];
+        double[] row = new double[c];
+        for (int i = 0; i < n; i++) {
+            int t = target[i];
+            if (t == ignoreIndex) {
+                continue;
+            }
+            double s = reduction == Reduction.NONE ? g[i] : reduction == Reduction.SUM ? g[0] : g[0] / den;
+            int base = i * c;
+            if (nll) {
+                dx[base + t] = -s * w(t);
+                continue;
+            }
+            readRow(x, i, row);
+            double a = (1 - smoothing) * w(t);
+            double b = smoothing / c;
+            for (int k = 0; k < c; k++) {
+                double p = Math.exp(row[k] - lse[i]);
+                // d/dx_k of (lse - x_t) is p_k - [k == t]
+                dx[base + k] = s * (a * p + b * (wsum * p - w(k)));
+            }
+            dx[base + t] -= s * a;
+        }
+        return new Variable[] {Variable.constant(Tensor.wrap(dx).reshape(n, c).to(x.dtype()))};
+    }
+
+    private void readRow(Tensor x, int i, double[] row) {
+        int base = i * c;
+        if (x.dtype() == DType.FLOAT32) {
+            float[] f = x.floatData();
+            for (int k = 0; k < c; k++) {
+                row[k] = f[base + k];
+            }
+        } else {
+            System.arraycopy(x.doubleData(), base, row, 0, c);
+        }
+    }
+}
