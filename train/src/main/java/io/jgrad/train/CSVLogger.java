@@ -35,6 +35,11 @@ public final class CSVLogger implements Callback {
     }
 
     @Override
+    public int order() {
+        return 60;
+    }
+
+    @Override
     public void onEpochEnd(Trainer trainer, int epoch, Map<String, Double> logs) {
         try {
             trainer.history().writeCsv(path);

@@ -15,12 +15,18 @@ import java.util.Map;
  * is cheap to read. A callback stops training with {@link Trainer#stopTraining()}; the current
  * epoch is then completed (validation and epoch-end callbacks run) and no other starts.
  *
- * <p>Callbacks run in the order given, sorted stably by {@link #order()}: checkpoints run after
- * the others, so that a checkpoint holds the other callbacks' state for that epoch. Callbacks with
- * state that matters for resuming (counters, best values) save it with {@link #saveState} into
+ * <p>Callbacks run in the order given, sorted stably by {@link #order()}: user callbacks (order 0)
+ * first, then the epoch's row is added to the {@link History} (at {@link #HISTORY_ORDER}), then
+ * {@link CSVLogger} (60), {@link ProgressBar} (70) and {@link ModelCheckpoint} (100), so that the
+ * history, the log file and a checkpoint see what the earlier callbacks did to the logs and their
+ * own state for that epoch. Callbacks with state that matters for resuming (counters, best values)
+ * save it with {@link #saveState} into
  * checkpoints, and {@link #loadState} restores it after {@link #onTrainBegin}.
  */
 public interface Callback {
+    /** The position at which {@link Trainer} records an epoch's logs in its {@link History}. */
+    int HISTORY_ORDER = 50;
+
     /**
      * Called once before the first epoch.
      *
@@ -79,7 +85,7 @@ public interface Callback {
     /**
      * The position among the callbacks: lower runs first, equal keeps the given order.
      *
-     * @return 0 by default; {@link ModelCheckpoint} runs last
+     * @return 0 by default; see the class documentation for the built-in callbacks
      */
     default int order() {
         return 0;

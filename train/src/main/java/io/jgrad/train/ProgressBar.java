@@ -51,6 +51,11 @@ public final class ProgressBar implements Callback {
     }
 
     @Override
+    public int order() {
+        return 70;
+    }
+
+    @Override
     public void onEpochBegin(Trainer trainer, int epoch) {
         epochStart = System.nanoTime();
         lastDraw = 0;

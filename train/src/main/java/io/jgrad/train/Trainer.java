@@ -507,9 +507,18 @@ public final class Trainer {
             }
         }
         logs.put("lr", lr);
-        history.append(e, logs);
+        // the history records the logs after the callbacks ordered before it may have changed them,
+        // and before those that write it out (CSVLogger) or save it (ModelCheckpoint)
+        boolean recorded = false;
         for (Callback c : callbacks) {
+            if (!recorded && c.order() >= Callback.HISTORY_ORDER) {
+                history.append(e, logs);
+                recorded = true;
+            }
             c.onEpochEnd(this, e, logs);
+        }
+        if (!recorded) {
+            history.append(e, logs);
         }
         return logs;
     }
