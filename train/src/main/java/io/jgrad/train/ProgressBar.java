@@ -13,7 +13,8 @@ import java.util.Map;
  *  120/469 [=======&gt;......................] - ETA 12s - loss: 0.4321 - accuracy: 0.8812 - 2345 samples/s
  * </pre>
  *
- * and completed with the epoch's values (validation included). When the output is not a terminal
+ * and completed with the epoch's time, its training speed and its values (validation included).
+ * When the output is not a terminal
  * (a log file, CI) only one plain line is printed per epoch:
  *
  * <pre>
@@ -29,6 +30,7 @@ public final class ProgressBar implements Callback {
     private long epochStart;
     private long lastDraw;
     private long samples;
+    private long trainEnd;
     private int lastLength;
 
     /** Progress on standard output, per batch when it is a terminal. */
@@ -58,6 +60,7 @@ public final class ProgressBar implements Callback {
     @Override
     public void onEpochBegin(Trainer trainer, int epoch) {
         epochStart = System.nanoTime();
+        trainEnd = epochStart;
         lastDraw = 0;
         samples = 0;
         lastLength = 0;
@@ -70,10 +73,11 @@ public final class ProgressBar implements Callback {
     public void onBatchEnd(Trainer trainer, int batch, Map<String, Double> logs) {
         Double size = logs.get("size");
         samples += size == null ? 0 : size.longValue();
+        long now = System.nanoTime();
+        trainEnd = now;
         if (!terminal) {
             return;
         }
-        long now = System.nanoTime();
         int total = trainer.numBatches();
         if (now - lastDraw < REDRAW_NANOS && batch + 1 < total) {
             return;
@@ -99,6 +103,8 @@ public final class ProgressBar implements Callback {
     @Override
     public void onEpochEnd(Trainer trainer, int epoch, Map<String, Double> logs) {
         double elapsed = (System.nanoTime() - epochStart) / 1e9;
+        // the speed of training alone, without the validation that followed it
+        double training = (trainEnd - epochStart) / 1e9;
         StringBuilder sb = new StringBuilder();
         if (terminal) {
             int total = trainer.numBatches();
@@ -108,7 +114,7 @@ public final class ProgressBar implements Callback {
                     .append(trainer.numBatches()).append(" batches");
         }
         sb.append(" - ").append(duration(elapsed));
-        sb.append(String.format(Locale.ROOT, " - %.0f samples/s", elapsed > 0 ? samples / elapsed : 0));
+        sb.append(String.format(Locale.ROOT, " - %.0f samples/s", training > 0 ? samples / training : 0));
         for (Map.Entry<String, Double> e : logs.entrySet()) {
             sb.append(" - ").append(e.getKey()).append(": ").append(format(e.getKey(), e.getValue()));
         }

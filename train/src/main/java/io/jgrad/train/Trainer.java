@@ -608,6 +608,7 @@ public final class Trainer {
      * @param loader the data
      * @return {@code loss} and each metric
      */
+    @SuppressWarnings("try") // the no-grad scope is used for its side effect
     public Map<String, Double> evaluate(DataLoader loader) {
         List<Map.Entry<Module, Boolean>> modes = saveModes();
         model.eval();
@@ -669,6 +670,7 @@ public final class Trainer {
      * @param loader the data (should not shuffle, to keep the order)
      * @return the outputs concatenated along the first dimension
      */
+    @SuppressWarnings("try") // the no-grad scope is used for its side effect
     public Tensor predict(DataLoader loader) {
         List<Map.Entry<Module, Boolean>> modes = saveModes();
         model.eval();

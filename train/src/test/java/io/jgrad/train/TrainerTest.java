@@ -155,6 +155,7 @@ class TrainerTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void modelsWithSeveralInputs() throws IOException {
         Generator g = new Generator(13);
         Tensor x1 = Tensor.randn(g, 64, 3);
