@@ -278,6 +278,9 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
                     throw new DataLoaderException("DataLoader: interrupted while waiting for batch " + k, e);
                 }
             }
+            if (item == CLOSED) {
+                throw new NoSuchElementException("DataLoader: the epoch was closed while waiting for batch " + k);
+            }
             if (item instanceof Failure f) {
                 close();
                 int from = f.batch * batchSize;
@@ -318,12 +321,17 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
                 if (interrupted) {
                     Thread.currentThread().interrupt();
                 }
+                // wakes a consumer blocked in next() when another thread closed the epoch
+                queue.offer(CLOSED);
             }
         }
     }
 
     private record Failure(int batch, Throwable error) {
     }
+
+    /** Put in the queue by close(), so that a waiting next() returns. */
+    private static final Object CLOSED = new Object();
 
     /** Options of a {@link DataLoader}. */
     public static final class Builder {

@@ -347,4 +347,48 @@ class DataLoaderTest {
         assertEquals(50f, b.inputs().get(1).getFloat(5, 0));
         assertSame(loader.generator(), loader.generator());
     }
+
+    @Test
+    void closingFromAnotherThreadWakesAWaitingConsumer() throws InterruptedException {
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        Dataset stuck = new Dataset() {
+            @Override
+            public int size() {
+                return 10;
+            }
+
+            @Override
+            public Sample get(int index) {
+                if (index >= 5) {
+                    try {
+                        never.await(); // the second batch never comes, until interrupted
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException("interrupted", e);
+                    }
+                }
+                return new Sample(Tensor.full(index, 2), Tensor.scalar(DType.INT32, index));
+            }
+        };
+        DataLoader loader = DataLoader.builder(stuck).batchSize(5).prefetch(1).build();
+        DataLoader.Epoch it = loader.iterator();
+        java.util.concurrent.CountDownLatch gotFirst = new java.util.concurrent.CountDownLatch(1);
+        List<Throwable> ended = new ArrayList<>();
+        Thread consumer = new Thread(() -> {
+            it.next();
+            gotFirst.countDown();
+            try {
+                it.next();
+            } catch (RuntimeException e) {
+                ended.add(e);
+            }
+        });
+        consumer.start();
+        gotFirst.await();
+        loader.close();
+        consumer.join(10_000);
+        assertFalse(consumer.isAlive(), "the consumer is still blocked after close()");
+        assertEquals(1, ended.size());
+        assertTrue(ended.get(0) instanceof DataLoaderException || ended.get(0) instanceof java.util.NoSuchElementException,
+                ended.get(0).toString());
+    }
 }
