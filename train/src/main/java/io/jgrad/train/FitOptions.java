@@ -35,6 +35,7 @@ public final class FitOptions {
     double[] classWeights;
     Path resumeFrom;
     boolean verbose = true;
+    double clipGradNorm;
 
     /** Options with the defaults. */
     public FitOptions() {
@@ -209,6 +210,21 @@ public final class FitOptions {
      */
     public FitOptions resumeFrom(Path checkpoint) {
         resumeFrom = checkpoint;
+        return this;
+    }
+
+    /**
+     * Clips the gradients of each step to a total L2 norm of at most {@code maxNorm}
+     * ({@link io.jgrad.optim.ClipGrad#clipGradNorm}) before the optimizer uses them.
+     *
+     * @param maxNorm positive, or 0 for no clipping (the default)
+     * @return these options
+     */
+    public FitOptions clipGradNorm(double maxNorm) {
+        if (!(maxNorm >= 0) || Double.isInfinite(maxNorm)) {
+            throw new IllegalArgumentException("FitOptions: clipGradNorm must be finite and >= 0, got " + maxNorm);
+        }
+        clipGradNorm = maxNorm;
         return this;
     }
 

@@ -14,6 +14,7 @@ import io.jgrad.data.Subset;
 import io.jgrad.data.TensorDataset;
 import io.jgrad.layers.Loss;
 import io.jgrad.layers.Module;
+import io.jgrad.optim.ClipGrad;
 import io.jgrad.optim.Optimizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -388,10 +389,6 @@ public final class Trainer {
         if (fitting) {
             throw new IllegalStateException("fit: this trainer is already fitting (fit was called from a callback?)");
         }
-        if (options.classWeights != null && train.dataset().size() > 0) {
-            // fail early rather than after the first forward
-            checkClassWeightsUsable(train);
-        }
         fitting = true;
         List<Callback> cbs = new ArrayList<>(options.callbacks);
         if (options.verbose && cbs.stream().noneMatch(c -> c instanceof ProgressBar)) {
@@ -423,7 +420,7 @@ public final class Trainer {
             }
             for (int e = start; e < epochs && !stopRequested; e++) {
                 epoch = e;
-                last = runEpoch(e, options.classWeights);
+                last = runEpoch(e, options.classWeights, options.clipGradNorm);
             }
             for (Callback c : callbacks) {
                 c.onTrainEnd(this, last);
@@ -435,14 +432,7 @@ public final class Trainer {
         return history;
     }
 
-    private void checkClassWeightsUsable(DataLoader train) {
-        Batch probe = train.dataset().getBatch(new int[] {0});
-        if (probe.target() == null) {
-            throw new IllegalArgumentException("fit: class weights need targets");
-        }
-    }
-
-    private Map<String, Double> runEpoch(int e, double[] classWeights) throws IOException {
+    private Map<String, Double> runEpoch(int e, double[] classWeights, double clipNorm) throws IOException {
         for (Callback c : callbacks) {
             c.onEpochBegin(this, e);
         }
@@ -468,6 +458,9 @@ public final class Trainer {
                     Variable o = forward(inputs);
                     Variable l = lossOf(o, batch, classWeights);
                     l.backward();
+                    if (clipNorm > 0) {
+                        ClipGrad.clipGradNorm(model.parameters(), clipNorm);
+                    }
                     out[0] = o;
                     return l.item();
                 });

@@ -262,4 +262,34 @@ class TrainerTest {
         assertThrows(IllegalArgumentException.class, () -> new FitOptions().epochs(0));
         assertThrows(IllegalArgumentException.class, () -> Trainer.builder(model, (LossFunction) null, new Adam(model.parameters())));
     }
+
+    @Test
+    void gradientClipping() throws IOException {
+        TensorDataset data = Fixtures.blobs(33);
+        Sequential a = Fixtures.mlp(34);
+        Map<String, Tensor> before = Fixtures.snapshot(a);
+        double clip = 0.01;
+        double lr = 0.5;
+        Trainer t = Trainer.builder(a, new CrossEntropyLoss(), new SGD(a.parameters(), lr)).build();
+        t.fit(data, new FitOptions().epochs(1).batchSize(150).shuffle(false).clipGradNorm(clip).verbose(false));
+
+        // reference: the unclipped gradient g of the same step; SGD moves by -lr * g * clip / |g|
+        Sequential b = Fixtures.mlp(34);
+        b.setGenerator(new Generator(0));
+        b.train();
+        new CrossEntropyLoss().forward(b.call(data.input()), data.target()).backward();
+        double norm2 = 0;
+        for (io.jgrad.autograd.Parameter p : b.parameters()) {
+            for (double g : p.grad().toDoubleArray()) {
+                norm2 += g * g;
+            }
+        }
+        double scale = clip / Math.sqrt(norm2);
+        assertTrue(scale < 1, "the test needs a gradient larger than the clip");
+        Map<String, Tensor> after = a.stateDict();
+        for (Map.Entry<String, io.jgrad.autograd.Parameter> e : b.namedParameters().entrySet()) {
+            Tensor expected = before.get(e.getKey()).sub(e.getValue().grad().mul(lr * scale));
+            assertTrue(after.get(e.getKey()).allClose(expected, 1e-5, 1e-7), e.getKey());
+        }
+    }
 }
