@@ -16,8 +16,14 @@ Layer cases (one file each, LAYER_<case>.txt):
   g.<k>      the gradient of parameter k
   s.<k>      the state dict after the forward (running statistics)
 Multi-step batch-norm cases hold x0, x1, ... and y0, y1, ... with the state after all steps.
+
+cnn_state.safetensors is the state dict of a small CNN trained a few steps by PyTorch (float32,
+num_batches_tracked converted to int32), written in the safetensors format by hand (there is no
+safetensors package here); MODEL_cnn.txt holds an input and the model's output in eval mode.
 """
+import json
 import os
+import struct
 import sys
 
 import torch
@@ -152,6 +158,89 @@ def layers():
     layer_case("global_max", GlobalPool(True), torch.randn(2, 3, 4, 5))
 
 
+def conv_layers():
+    layer_case("conv1d", nn.Conv1d(3, 4, 3), torch.randn(2, 3, 7))
+    layer_case("conv1d_cfg", nn.Conv1d(4, 6, 3, stride=2, padding=2, dilation=2, groups=2), torch.randn(2, 4, 9))
+    layer_case("conv1d_same_even", nn.Conv1d(3, 4, 4, padding="same"), torch.randn(2, 3, 7))
+    layer_case("conv1d_nobias_valid", nn.Conv1d(2, 3, 2, padding="valid", bias=False), torch.randn(1, 2, 5))
+    layer_case("conv2d", nn.Conv2d(3, 4, 3), torch.randn(2, 3, 6, 6))
+    layer_case("conv2d_stride_pad", nn.Conv2d(3, 4, (3, 2), stride=(2, 1), padding=(1, 2)), torch.randn(2, 3, 7, 6))
+    layer_case("conv2d_same", nn.Conv2d(2, 3, 5, padding="same"), torch.randn(2, 2, 6, 5))
+    layer_case("conv2d_same_even", nn.Conv2d(2, 3, (4, 3), padding="same"), torch.randn(2, 2, 6, 5))
+    layer_case("conv2d_same_dilated", nn.Conv2d(2, 3, 2, padding="same", dilation=3), torch.randn(1, 2, 7, 7))
+    layer_case("conv2d_dilation_groups", nn.Conv2d(4, 6, 3, dilation=2, groups=2, bias=False), torch.randn(2, 4, 8, 8))
+    layer_case("conv2d_depthwise", nn.Conv2d(3, 3, 3, groups=3, padding=1), torch.randn(2, 3, 5, 5))
+    layer_case("conv2d_reflect", nn.Conv2d(2, 3, 3, padding=1, padding_mode="reflect"), torch.randn(2, 2, 5, 4))
+    layer_case("conv2d_replicate", nn.Conv2d(2, 3, 3, padding=2, padding_mode="replicate"), torch.randn(1, 2, 4, 4))
+    layer_case("convtranspose2d", nn.ConvTranspose2d(3, 2, 3), torch.randn(2, 3, 4, 4))
+    layer_case("convtranspose2d_cfg", nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2),
+               torch.randn(2, 4, 3, 3))
+    layer_case("convtranspose2d_dilation", nn.ConvTranspose2d(2, 3, (2, 3), stride=(2, 1), dilation=2, bias=False),
+               torch.randn(1, 2, 3, 4))
+    layer_case("maxpool1d", nn.MaxPool1d(2), torch.randn(2, 3, 8))
+    layer_case("maxpool1d_cfg", nn.MaxPool1d(3, stride=2, padding=1, ceil_mode=True), torch.randn(2, 3, 8))
+    layer_case("maxpool2d", nn.MaxPool2d(2), torch.randn(2, 3, 6, 6))
+    layer_case("maxpool2d_cfg", nn.MaxPool2d(3, stride=2, padding=1, dilation=(1, 2), ceil_mode=True), torch.randn(2, 2, 7, 9))
+    layer_case("avgpool1d", nn.AvgPool1d(3, stride=2, padding=1, count_include_pad=False), torch.randn(2, 3, 8))
+    layer_case("avgpool2d", nn.AvgPool2d(2), torch.randn(2, 3, 6, 6))
+    layer_case("avgpool2d_cfg", nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True, count_include_pad=False),
+               torch.randn(2, 2, 7, 6))
+    layer_case("adaptiveavgpool2d", nn.AdaptiveAvgPool2d((3, 2)), torch.randn(2, 3, 7, 5))
+    layer_case("adaptiveavgpool1d", nn.AdaptiveAvgPool1d(4), torch.randn(2, 3, 10))
+    layer_case("weightnorm_conv2d", nn.utils.weight_norm(nn.Conv2d(3, 4, 3, padding=1)), torch.randn(2, 3, 5, 5))
+    layer_case("weightnorm_convtranspose2d", nn.utils.weight_norm(nn.ConvTranspose2d(3, 2, 2, stride=2)),
+               torch.randn(1, 3, 3, 3))
+
+
+def write_safetensors(path, tensors, metadata=None):
+    """The safetensors format by hand: 8-byte LE header length, JSON header, raw LE bytes."""
+    header = {}
+    blobs = []
+    offset = 0
+    for name, t in tensors.items():
+        t = t.detach().contiguous()
+        if t.dtype == torch.int64:
+            t = t.to(torch.int32)  # jgrad has no int64
+        dtype = {torch.float32: "F32", torch.float64: "F64", torch.int32: "I32"}[t.dtype]
+        b = t.numpy().astype(t.numpy().dtype.newbyteorder("<")).tobytes()
+        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(b)]}
+        offset += len(b)
+        blobs.append(b)
+    if metadata:
+        header["__metadata__"] = metadata
+    h = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    h += b" " * ((8 - len(h) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+
+
+def torch_model():
+    """A small CNN trained a few steps in PyTorch (float32), saved as safetensors, with eval outputs."""
+    torch.set_default_dtype(torch.float32)
+    model = nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(4, 6, 3, padding="same", bias=False), nn.GroupNorm(2, 6), nn.GELU(),
+        nn.Flatten(), nn.Dropout(0.3), nn.Linear(6 * 4 * 4, 16), nn.LayerNorm(16), nn.Tanh(), nn.Linear(16, 3))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    for _ in range(3):
+        x = torch.randn(8, 1, 8, 8)
+        loss = F.cross_entropy(model(x), torch.randint(0, 3, (8,)))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    model.eval()
+    write_safetensors(os.path.join(OUT, "cnn_state.safetensors"), model.state_dict(), {"format": "pt"})
+    w = Writer("MODEL_cnn")
+    x = torch.randn(5, 1, 8, 8)
+    w("x", x)
+    w("y", model(x))
+    w.close()
+    torch.set_default_dtype(torch.float64)
+
+
 class GlobalPool(nn.Module):
     def __init__(self, is_max):
         super().__init__()
@@ -264,7 +353,7 @@ def losses():
               [torch.tensor([2.0, 0.5, 1.0])])
     p = torch.sigmoid(torch.randn(4, 3))
     for red in ["none", "mean", "sum"]:
-        loss_case("bce_" + red, lambda x, t, wt: F.binary_cross_entropy(x, t, weight=wt, reduction=red), [p], [y, bw])
+        loss_case("bce_" + red, lambda x, t, wt: F.binary_cross_entropy(x, t, weight=wt, reduction=red), [p, y], [bw])
     pext = torch.tensor([0.0, 1.0, 0.0, 1.0, 0.5])
     loss_case("bce_extreme", lambda x, t: F.binary_cross_entropy(x, t), [pext], [torch.tensor([0.0, 1.0, 1.0, 0.0, 1.0])])
 
@@ -303,6 +392,8 @@ def gains():
 
 if __name__ == "__main__":
     layers()
+    conv_layers()
+    torch_model()
     dropouts()
     losses()
     gains()

@@ -80,19 +80,29 @@ public abstract class BaseDropout extends Module {
 
     /** Ones with probability {@code 1 - p}, zeros otherwise (one generator draw per element). */
     final Tensor sampleKeepMask(DType dtype, int[] shape) {
+        return sampleMask(dtype, shape, 1);
+    }
+
+    /** {@code kept} with probability {@code 1 - p}, zeros otherwise (one generator draw per element). */
+    final Tensor sampleMask(DType dtype, int[] shape, double kept) {
         Generator g = generator();
         double q = 1 - p;
         Tensor m = Tensor.zeros(dtype, shape);
         int n = m.numel();
         if (dtype == DType.FLOAT32) {
             float[] a = m.floatData();
+            float v = (float) kept;
             for (int k = 0; k < n; k++) {
-                a[k] = g.nextDouble() < q ? 1f : 0f;
+                if (g.nextDouble() < q) {
+                    a[k] = v;
+                }
             }
         } else {
             double[] a = m.doubleData();
             for (int k = 0; k < n; k++) {
-                a[k] = g.nextDouble() < q ? 1 : 0;
+                if (g.nextDouble() < q) {
+                    a[k] = kept;
+                }
             }
         }
         return m;

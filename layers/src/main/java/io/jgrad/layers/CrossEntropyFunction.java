@@ -4,6 +4,8 @@ import io.jgrad.autograd.Function;
 import io.jgrad.autograd.Variable;
 import io.jgrad.core.DType;
 import io.jgrad.core.Tensor;
+import io.jgrad.core.kernel.KernelProvider;
+import io.jgrad.core.kernel.Kernels;
 
 /**
  * Cross entropy from logits {@code (N, C)} with integer targets, fused (log-softmax and negative
@@ -12,7 +14,9 @@ import io.jgrad.core.Tensor;
  * weights w (ones when absent), the loss of a row n with target t is
  * {@code (1 - eps) w_t (lse - x_t) + eps / C * sum_c w_c (lse - x_c)}; ignored rows give 0; the mean
  * divides by the sum of {@code w_t} over the rows not ignored. As {@code lse} is computed from the
- * row maximum, logits of any size give finite values and gradients.
+ * row maximum, logits of any size give finite values and gradients. FLOAT32 runs on the core's
+ * row-wise log-softmax kernel and keeps the log-probabilities for the backward; FLOAT64 computes in
+ * double and keeps only the log-sum-exp of each row.
  *
  * <p>With {@code logTarget} it is the negative log-likelihood of log-probabilities instead (no
  * softmax): the loss of a row is {@code -w_t x_t}.
@@ -27,6 +31,7 @@ final class CrossEntropyFunction extends Function {
     private int n;
     private int c;
     private double[] lse;
+    private float[] logp;
     private double den;
 
     CrossEntropyFunction(Tensor target, Tensor weight, int ignoreIndex, double smoothing, Reduction reduction, boolean nll) {
@@ -59,6 +64,9 @@ final class CrossEntropyFunction extends Function {
         double wsum = 0;
         for (int k = 0; k < c; k++) {
             wsum += w(k);
+        }
+        if (!nll && x.dtype() == DType.FLOAT32) {
+            return forwardFloat(ctx, x, wsum);
         }
         lse = new double[n];
         double[] loss = new double[n];
@@ -96,14 +104,75 @@ final class CrossEntropyFunction extends Function {
             den += w(t);
         }
         ctx.save(x);
+        return reduced(loss, x.dtype());
+    }
+
+    private Tensor reduced(double[] loss, DType dtype) {
         switch (reduction) {
             case NONE:
-                return Tensor.wrap(loss).to(x.dtype());
+                return Tensor.wrap(loss).to(dtype);
             case SUM:
-                return Tensor.scalar(x.dtype(), sum(loss));
+                return Tensor.scalar(dtype, sum(loss));
             default:
-                return Tensor.scalar(x.dtype(), sum(loss) / den);
+                return Tensor.scalar(dtype, sum(loss) / den);
         }
+    }
+
+    /**
+     * FLOAT32: the log-softmax of all rows by the core's (vectorized) kernel, kept for the backward;
+     * the loss of a row is {@code -(1 - eps) w_t logp_t - eps / C sum_c w_c logp_c}.
+     */
+    private Tensor forwardFloat(Context ctx, Tensor x, double wsum) {
+        Kernels k = KernelProvider.kernels();
+        logp = new float[n * c];
+        k.softmaxRows(x.floatData(), 0, logp, 0, n, c, true);
+        float[] wf = weight == null ? null : Arrays0.floats(weight);
+        double[] loss = new double[n];
+        den = 0;
+        for (int i = 0; i < n; i++) {
+            int t = target[i];
+            if (t == ignoreIndex) {
+                continue;
+            }
+            int base = i * c;
+            double v = -(1 - smoothing) * w(t) * logp[base + t];
+            if (smoothing != 0) {
+                double sw = wf == null ? k.sum(logp, base, c) : k.dot(wf, 0, logp, base, c);
+                v -= smoothing / c * sw;
+            }
+            loss[i] = v;
+            den += w(t);
+        }
+        return reduced(loss, DType.FLOAT32);
+    }
+
+    /** FLOAT32 gradient from the saved log-probabilities: {@code s (a p + b (W p - w))}, minus {@code s a} at the target. */
+    private Tensor backwardFloat(double[] g, double wsum) {
+        Kernels k = KernelProvider.kernels();
+        float[] wf = weight == null ? null : Arrays0.floats(weight);
+        float[] dx = new float[n * c];
+        double a0 = 1 - smoothing;
+        double b = smoothing / c;
+        for (int i = 0; i < n; i++) {
+            int t = target[i];
+            if (t == ignoreIndex) {
+                continue;
+            }
+            double s = reduction == Reduction.NONE ? g[i] : reduction == Reduction.SUM ? g[0] : g[0] / den;
+            double a = a0 * w(t);
+            int base = i * c;
+            k.exp(logp, base, dx, base, c); // p
+            k.mulScalar(dx, base, (float) (s * (a + b * wsum)), dx, base, c);
+            if (b != 0) {
+                if (wf == null) {
+                    k.addScalar(dx, base, (float) (-s * b), dx, base, c);
+                } else {
+                    k.axpy(c, (float) (-s * b), wf, 0, dx, base);
+                }
+            }
+            dx[base + t] -= (float) (s * a);
+        }
+        return Tensor.wrap(dx, n, c);
     }
 
     private static double sum(double[] v) {
@@ -116,12 +185,15 @@ final class CrossEntropyFunction extends Function {
 
     @Override
     protected Variable[] backward(Context ctx, Variable gradOutput) {
-        Tensor x = ctx.saved(0);
         double[] g = gradOutput.data().contiguous().toDoubleArray();
         double wsum = 0;
         for (int k = 0; k < c; k++) {
             wsum += w(k);
         }
+        if (logp != null) {
+            return new Variable[] {Variable.constant(backwardFloat(g, wsum))};
+        }
+        Tensor x = ctx.saved(0);
         double[] dx = new double[n * c];
         double[] row = new double[c];
         for (int i = 0; i < n; i++) {

@@ -38,6 +38,15 @@ public class Dropout2d extends BaseDropout {
     }
 
     @Override
+    public Variable forward(Variable x) {
+        if (!isTraining() || p == 0) {
+            return x;
+        }
+        // the mask holds 0 or 1 / (1 - p) directly: one pass to draw it, one to apply it
+        return x.mul(Variable.constant(sampleMask(x.dtype(), maskShape(x.shape()), p == 1 ? 0 : 1 / (1 - p))));
+    }
+
+    @Override
     protected Variable applyMask(Variable x, Tensor keep) {
         return x.mul(Variable.constant(p == 1 ? keep.mul(0) : keep.mul(1 / (1 - p))));
     }

@@ -342,8 +342,9 @@ public final class Losses {
     /**
      * Binary cross entropy of probabilities, like {@code F.binary_cross_entropy}:
      * {@code -w (y log p + (1 - y) log(1 - p))} with each log clamped to at least -100, so p = 0 or 1
-     * gives a finite loss; the gradient is PyTorch's {@code w (p - y) / max(p (1 - p), 1e-12)}. The
-     * target is treated as a constant. Prefer {@link #bceWithLogits} for numerical stability.
+     * gives a finite loss; the gradient is PyTorch's {@code w (p - y) / max(p (1 - p), 1e-12)}, and
+     * the target's {@code w (log(1 - p) - log p)}. Prefer {@link #bceWithLogits} for numerical
+     * stability.
      *
      * @param probs probabilities in [0, 1]
      * @param target targets in [0, 1], same shape
@@ -357,11 +358,11 @@ public final class Losses {
         if (weight != null) {
             sameType("bce", "weight", weight, probs.dtype());
         }
-        Tensor y = target.data();
         Function f = new Function("bce") {
             @Override
             protected Tensor forward(Context ctx, Tensor... in) {
                 Tensor p = in[0];
+                Tensor y = in[1];
                 double[] pv = p.contiguous().toDoubleArray();
                 double min = pv.length == 0 ? 0 : Arrays.stream(pv).min().getAsDouble();
                 double max = pv.length == 0 ? 0 : Arrays.stream(pv).max().getAsDouble();
@@ -378,12 +379,22 @@ public final class Losses {
             @Override
             protected Variable[] backward(Context ctx, Variable g) {
                 Tensor p = ctx.input(0).data();
-                Tensor den = p.mul(p.rsub(1)).clamp(1e-12, Double.POSITIVE_INFINITY);
-                Tensor d = p.sub(y).div(den).mul(g.data());
-                return new Variable[] {Variable.constant(weight == null ? d : d.mul(weight))};
+                Tensor y = ctx.input(1).data();
+                Tensor gw = weight == null ? g.data() : g.data().mul(weight);
+                Variable[] r = new Variable[2];
+                if (ctx.input(0).requiresGrad()) {
+                    // PyTorch's rule: (p - y) / max(p (1 - p), 1e-12)
+                    Tensor den = p.mul(p.rsub(1)).clamp(1e-12, Double.POSITIVE_INFINITY);
+                    r[0] = Variable.constant(p.sub(y).div(den).mul(gw));
+                }
+                if (ctx.input(1).requiresGrad()) {
+                    // d/dy = log(1 - p) - log(p) = -logit(p), unclamped as in PyTorch
+                    r[1] = Variable.constant(p.rsub(1).log().sub(p.log()).mul(gw));
+                }
+                return r;
             }
         };
-        return reduce("bce", f.apply(probs), reduction);
+        return reduce("bce", f.apply(probs, target), reduction);
     }
 
     /**

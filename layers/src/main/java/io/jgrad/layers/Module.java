@@ -7,6 +7,9 @@ import io.jgrad.core.DType;
 import io.jgrad.core.Generator;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
+import io.jgrad.core.io.SafeTensors;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -603,19 +606,33 @@ public abstract class Module {
         void afterForward(Module module, Variable[] inputs, Variable output);
     }
 
+    /** Removes what it was returned for (a hook) when closed; closing twice does nothing. */
+    public interface Handle extends AutoCloseable {
+        /** Removes the hook. */
+        @Override
+        void close();
+    }
+
     /**
      * Adds a forward hook to this module.
      *
      * @param hook the hook
      * @return closing the handle removes the hook
      */
-    public final AutoCloseable registerForwardHook(ForwardHook hook) {
+    public final Handle registerForwardHook(ForwardHook hook) {
         if (hooks == null) {
             hooks = new ArrayList<>();
         }
         hooks.add(hook);
-        return () -> {
-            if (hooks != null) {
+        return new Handle() {
+            private boolean closed;
+
+            @Override
+            public void close() {
+                if (closed || hooks == null) {
+                    return;
+                }
+                closed = true;
                 hooks.remove(hook);
                 if (hooks.isEmpty()) {
                     hooks = null;
@@ -770,7 +787,51 @@ public abstract class Module {
 
     // ------------------------------------------------------------------------------------------ files
 
-    // save/load in safetensors live in ModuleFiles once the core io package is available.
+    /**
+     * Saves {@link #stateDict()} as a safetensors file (with metadata {@code format=pt}, so that
+     * PyTorch tools accept it), written atomically: a temporary file in the same directory is
+     * flushed and renamed over {@code path}, so a failure never leaves a partial file.
+     *
+     * @param path the file to create or replace
+     * @throws IOException when writing fails (an existing file is then left untouched)
+     */
+    public final void save(Path path) throws IOException {
+        SafeTensors.write(path, stateDict(), Map.of("format", "pt"));
+    }
+
+    /**
+     * Loads weights saved by {@link #save} (or by PyTorch under the same names) strictly.
+     *
+     * @param path a safetensors file
+     * @return the (clean) result
+     * @throws IOException when the file cannot be read or is invalid (truncated, corrupt); the model
+     *     is then unchanged
+     * @throws StateDictException when the keys or shapes do not match; the model is then unchanged
+     */
+    public final LoadResult load(Path path) throws IOException {
+        return load(path, true);
+    }
+
+    /**
+     * Loads weights from a safetensors file. The whole file is read and validated, and every key
+     * checked, before the model is modified. PyTorch stores {@code num_batches_tracked} as int64,
+     * which jgrad does not read: convert it to int32 when writing the file (or leave it out and load
+     * non-strictly).
+     *
+     * @param path a safetensors file
+     * @param strict whether missing, unexpected or mis-shaped keys are an error
+     * @return what was missing, unexpected or mis-shaped
+     * @throws IOException when the file cannot be read or is invalid; the model is then unchanged
+     * @throws StateDictException in strict mode when the keys do not match; the model is then unchanged
+     */
+    public final LoadResult load(Path path, boolean strict) throws IOException {
+        Map<String, Tensor> tensors = SafeTensors.read(path).tensors();
+        try {
+            return loadStateDict(tensors, strict);
+        } catch (StateDictException e) {
+            throw new StateDictException(path + ": " + e.getMessage(), e.result());
+        }
+    }
 
     // ------------------------------------------------------------------------------------------ printing
 

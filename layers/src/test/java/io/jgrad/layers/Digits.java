@@ -1,10 +1,10 @@
 package io.jgrad.layers;
 
 import io.jgrad.autograd.Autograd;
-import io.jgrad.autograd.Parameter;
 import io.jgrad.autograd.Variable;
 import io.jgrad.core.Generator;
 import io.jgrad.core.Tensor;
+import io.jgrad.optim.Adam;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,14 +12,12 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 /**
  * The UCI digits (see {@code src/test/resources/data/README.txt}) with a fixed 80/20 split, and a
- * small training loop with a hand-written Adam for the learning tests.
+ * small training loop (cross entropy, Adam from the optim module) for the learning tests.
  */
 final class Digits {
     final Tensor trainX;
@@ -76,40 +74,6 @@ final class Digits {
         return Tensor.wrap(y, to - from);
     }
 
-    /** Adam (Kingma and Ba) with PyTorch's defaults, enough for the tests. */
-    static final class Adam {
-        private final List<Parameter> params;
-        private final double lr;
-        private final Map<Parameter, Tensor[]> state = new IdentityHashMap<>();
-        private int t;
-
-        Adam(List<Parameter> params, double lr) {
-            this.params = params;
-            this.lr = lr;
-        }
-
-        void step() {
-            t++;
-            double b1 = 0.9;
-            double b2 = 0.999;
-            double c1 = 1 - Math.pow(b1, t);
-            double c2 = 1 - Math.pow(b2, t);
-            try (var off = Autograd.noGrad()) {
-                for (Parameter p : params) {
-                    Tensor g = p.grad();
-                    if (g == null) {
-                        continue;
-                    }
-                    Tensor[] s = state.computeIfAbsent(p, k -> new Tensor[] {Tensor.zerosLike(k.data()), Tensor.zerosLike(k.data())});
-                    s[0].mul_(b1).add_(g, 1 - b1);           // m = b1 m + (1 - b1) g
-                    s[1].mul_(b2).add_(g.square(), 1 - b2);  // v = b2 v + (1 - b2) g^2
-                    Tensor denom = s[1].div(c2).sqrt().add(1e-8);
-                    p.data().sub_(s[0].div(denom).mul(lr / c1));
-                }
-            }
-        }
-    }
-
     /**
      * Trains {@code model} with cross entropy and Adam on mini-batches of the training split; inputs
      * are reshaped per sample to {@code sampleShape} (e.g. (64) or (1, 8, 8)).
@@ -125,7 +89,7 @@ final class Digits {
                 Tensor idx = Tensor.wrap(java.util.Arrays.copyOfRange(perm, s, s + batch));
                 Tensor xb = trainX.indexSelect(0, idx).reshape(shape(batch, sampleShape));
                 Tensor yb = trainY.indexSelect(0, idx);
-                model.zeroGrad();
+                opt.zeroGrad();
                 Losses.crossEntropy(model.forward(Variable.constant(xb)), yb).backward();
                 opt.step();
             }

@@ -139,7 +139,7 @@ class LayerGradCheckTest {
             GradCheck.check(in -> Losses.crossEntropySoft(in[0], in[1].softmax(1), w, 0.1, r), x, y);
             GradCheck.check(in -> Losses.nll(in[0].logSoftmax(1), labelsIgnored, w, -100, r), x);
             GradCheck.check(in -> Losses.bceWithLogits(in[0], in[1], probs, Tensor.of(new double[] {1, 2, 3}), r), x, probs.clone());
-            GradCheck.check(in -> Losses.bce(in[0], Variable.constant(y.sigmoid()), probs, r), probs.clone());
+            GradCheck.check(in -> Losses.bce(in[0], in[1], probs, r), probs.clone(), y.sigmoid());
             GradCheck.check(in -> Losses.klDiv(in[0].logSoftmax(1), in[1].softmax(1), r, false), x, y);
             GradCheck.check(in -> Losses.cosineEmbedding(in[0], in[1], yPm, -0.5, r), x, y);
             GradCheck.check(in -> Losses.tripletMargin(in[0], in[1], in[2], 3, 2, 1e-6, true, r), x, y, probs.clone());

@@ -41,7 +41,7 @@ class LossParityTest {
             m.put("nll_" + s, (in, c) -> Losses.nll(in[0], idx(c.get("c0")), c.get("c1"), -100, r));
             m.put("bcel_" + s, (in, c) -> Losses.bceWithLogits(in[0], in[1], null, null, r));
             m.put("bcel_w_" + s, (in, c) -> Losses.bceWithLogits(in[0], in[1], c.get("c0"), c.get("c1"), r));
-            m.put("bce_" + s, (in, c) -> Losses.bce(in[0], Variable.constant(c.get("c0")), c.get("c1"), r));
+            m.put("bce_" + s, (in, c) -> Losses.bce(in[0], in[1], c.get("c0"), r));
             m.put("kl_" + s, (in, c) -> Losses.klDiv(in[0], in[1], r, false));
             m.put("cosine_" + s, (in, c) -> Losses.cosineEmbedding(in[0], in[1], c.get("c0"), 0.2, r));
             m.put("triplet_" + s, (in, c) -> Losses.tripletMargin(in[0], in[1], in[2], 1.0, 2, 1e-6, false, r));

@@ -1,0 +1,37 @@
+/**
+ * Neural-network layers on top of autograd, with PyTorch's semantics and parameter names.
+ *
+ * <p>{@link io.jgrad.layers.Module} is the base of everything: it registers parameters, buffers and
+ * children under names, switches training and evaluation modes, freezes subtrees, and exchanges
+ * weights through {@link io.jgrad.layers.Module#stateDict()} and safetensors files
+ * ({@link io.jgrad.layers.Module#save}, {@link io.jgrad.layers.Module#load}) under PyTorch's names.
+ * Containers: {@link io.jgrad.layers.Sequential}, {@link io.jgrad.layers.ModuleList},
+ * {@link io.jgrad.layers.Residual}.
+ *
+ * <p>Layers: {@link io.jgrad.layers.Linear}; {@link io.jgrad.layers.Conv1d},
+ * {@link io.jgrad.layers.Conv2d}, {@link io.jgrad.layers.ConvTranspose2d} (configured with
+ * {@link io.jgrad.layers.ConvOptions}); max, average, adaptive and global pooling;
+ * {@link io.jgrad.layers.Flatten}, {@link io.jgrad.layers.Reshape}, {@link io.jgrad.layers.Identity};
+ * batch, layer, group and instance normalization and {@link io.jgrad.layers.WeightNorm}; dropout
+ * ({@link io.jgrad.layers.Dropout}, {@link io.jgrad.layers.Dropout2d},
+ * {@link io.jgrad.layers.AlphaDropout}) and {@link io.jgrad.layers.MonteCarloDropout}; activation
+ * modules. Losses are functions in {@link io.jgrad.layers.Losses} and modules extending
+ * {@link io.jgrad.layers.Loss}; initializers are in {@link io.jgrad.layers.Init}, and every layer's
+ * default initialization follows PyTorch's.
+ *
+ * <pre>{@code
+ * Sequential model = new Sequential(
+ *         new Conv2d(1, 32, 5, ConvOptions.defaults().padding("same")), new ReLU(), new MaxPool2d(2),
+ *         new Flatten(), new Linear(32 * 14 * 14, 10));
+ * System.out.println(model.summary(1, 1, 28, 28));
+ * Variable loss = Losses.crossEntropy(model.forward(Variable.constant(images)), labels);
+ * loss.backward();
+ * model.save(Path.of("model.safetensors"));
+ * }</pre>
+ *
+ * <p>Randomness (initialization, dropout masks) comes from {@link io.jgrad.core.Generator}:
+ * {@link io.jgrad.core.Generator#global()} by default, or the generators given to
+ * {@link io.jgrad.layers.Module#resetParameters(io.jgrad.core.Generator)} and
+ * {@link io.jgrad.layers.Module#setGenerator}, so runs repeat exactly.
+ */
+package io.jgrad.layers;
