@@ -818,10 +818,8 @@ public abstract class Module {
      * Loads weights from a safetensors file. The whole file is read and validated, and every key
      * checked, before the model is modified.
      *
-     * <p>PyTorch stores {@code num_batches_tracked} as int64, which jgrad does not read (it keeps it
-     * as INT32): convert it to int32 when writing the file from PyTorch. Such a file fails a strict
-     * load with the reader's message; a non-strict load skips those counters, reports them as
-     * missing and keeps the model's values.
+     * <p>PyTorch stores {@code num_batches_tracked} as int64: the reader narrows it to jgrad's INT32
+     * (a value beyond the int32 range is an error), so PyTorch files load as they are.
      *
      * @param path a safetensors file
      * @param strict whether missing, unexpected or mis-shaped keys are an error
@@ -830,20 +828,7 @@ public abstract class Module {
      * @throws StateDictException in strict mode when the keys do not match; the model is then unchanged
      */
     public final LoadResult load(Path path, boolean strict) throws IOException {
-        Map<String, Tensor> tensors;
-        try {
-            tensors = SafeTensors.read(path).tensors();
-        } catch (TensorFormatException e) {
-            if (strict) {
-                throw e;
-            }
-            try {
-                // a PyTorch file whose only unreadable tensors are int64 batch counters
-                tensors = SafeTensors.read(path, name -> !name.endsWith("num_batches_tracked")).tensors();
-            } catch (TensorFormatException again) {
-                throw e;
-            }
-        }
+        Map<String, Tensor> tensors = SafeTensors.read(path).tensors();
         try {
             return loadStateDict(tensors, strict);
         } catch (StateDictException e) {
