@@ -15,6 +15,8 @@ class PlainKernels implements Kernels {
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        // BLAS semantics: with alpha == 0 (or k == 0) A and B are not read, C is only scaled
+        boolean scaleOnly = alpha == 0 || k == 0;
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             if (beta == 0) {
@@ -23,6 +25,9 @@ class PlainKernels implements Kernels {
                 for (int j = 0; j < n; j++) {
                     c[ci + j] *= beta;
                 }
+            }
+            if (scaleOnly) {
+                continue;
             }
             for (int p = 0; p < k; p++) {
                 float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
@@ -47,6 +52,8 @@ class PlainKernels implements Kernels {
     @Override
     public void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
             double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
+        // BLAS semantics: with alpha == 0 (or k == 0) A and B are not read, C is only scaled
+        boolean scaleOnly = alpha == 0 || k == 0;
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             if (beta == 0) {
@@ -55,6 +62,9 @@ class PlainKernels implements Kernels {
                 for (int j = 0; j < n; j++) {
                     c[ci + j] *= beta;
                 }
+            }
+            if (scaleOnly) {
+                continue;
             }
             for (int p = 0; p < k; p++) {
                 double av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
