@@ -37,7 +37,7 @@ class EjmlGemmTest {
                 } else {
                     CommonOps_FDRM.multTransAB(a, b, want);
                 }
-                for (Kernels kern : KernelSets.all()) {
+                for (Kernels kern : KernelSets.gemm()) {
                     float[] c = new float[m * n];
                     kern.sgemm(ta, tb, m, n, k, 1f, a.data, 0, a.numCols, b.data, 0, b.numCols, 0f, c, 0, n);
                     for (int i = 0; i < m * n; i++) {
@@ -80,7 +80,7 @@ class EjmlGemmTest {
                 } else {
                     CommonOps_DDRM.multTransAB(a, b, want);
                 }
-                for (Kernels kern : KernelSets.all()) {
+                for (Kernels kern : KernelSets.gemm()) {
                     double[] c = new double[m * n];
                     kern.dgemm(ta, tb, m, n, k, 1, a.data, 0, a.numCols, b.data, 0, b.numCols, 0, c, 0, n);
                     for (int i = 0; i < m * n; i++) {

@@ -1,5 +1,6 @@
 package io.jgrad.core.kernel;
 
+import java.lang.reflect.Constructor;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,15 +9,38 @@ final class KernelSets {
     private KernelSets() {
     }
 
+    private static final List<Kernels> ALL = build();
+
     /**
-     * The plain kernels always, the Vector API kernels when the module is readable, and the active ones
-     * (one of the two, checked separately so a wrong choice in {@link KernelProvider} is caught).
+     * The plain kernels always; when the Vector API module is readable also the vector kernels as
+     * loaded by the provider and a second instance using the polynomial exp/tanh instead of the JDK's.
      */
     static List<Kernels> all() {
+        return ALL;
+    }
+
+    /** The implementations with distinct GEMMs: plain, and vector when the module is readable. */
+    static List<Kernels> gemm() {
+        return ALL.subList(0, Math.min(2, ALL.size()));
+    }
+
+    private static List<Kernels> build() {
         List<Kernels> ks = new ArrayList<>();
         ks.add(KernelProvider.plain());
-        KernelProvider.vector().ifPresent(ks::add);
-        return ks;
+        KernelProvider.vector().ifPresent(v -> {
+            ks.add(v);
+            try {
+                Constructor<?> c = v.getClass().getDeclaredConstructor(boolean.class);
+                c.setAccessible(true);
+                Kernels poly = (Kernels) c.newInstance(false);
+                if (!poly.name().equals(v.name())) {
+                    ks.add(poly);
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError("VectorKernels(boolean) is missing", e);
+            }
+        });
+        return List.copyOf(ks);
     }
 
     /**

@@ -8,9 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vectorized exp, tanh and sigmoid in single precision by range reduction and minimax polynomials
- * (the Cephes single-precision coefficients), accurate to about 1-2 ulp. They are much faster than
- * {@code lanewise(EXP)}, which on several JDKs and CPUs falls back to a scalar loop over
- * {@code Math.exp}.
+ * (the Cephes single-precision coefficients), accurate to about 1-2 ulp. Used where the JDK has no
+ * vectorized {@code lanewise(EXP)} (which then falls back to a scalar loop over {@code Math.exp}).
  */
 final class VectorMath {
     private static final VectorSpecies<Float> F = VectorKernels.FLOAT_SPECIES;
@@ -21,6 +20,8 @@ final class VectorMath {
     private static final float LN2_LO = -2.12194440e-4f;
     /** 1.5 * 2^23: adding it rounds a float of magnitude below 2^22 to the nearest integer. */
     private static final float ROUND = 12582912f;
+    /** The bits of {@link #ROUND}. */
+    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
     private static final float EXP_HI = 89f;
     private static final float EXP_LO = -104f;
     private static final float TANH_SMALL = 0.625f;
@@ -38,8 +39,9 @@ final class VectorMath {
      * subnormal or 0 correctly. NaN stays NaN.
      */
     static FloatVector exp(FloatVector x) {
-        // clamping keeps n within [-150, 129]; min/max propagate NaN
-        x = x.max(EXP_LO).min(EXP_HI);
+        // clamping keeps n within [-150, 129]; compare-and-blend is cheaper than min/max with Java's
+        // NaN and signed-zero rules, and a NaN fails both comparisons so it flows through
+        x = x.blend(EXP_LO, x.compare(VectorOperators.LT, EXP_LO)).blend(EXP_HI, x.compare(VectorOperators.GT, EXP_HI));
         FloatVector t = x.fma(LOG2E, ROUND);
         FloatVector n = t.sub(ROUND);
         FloatVector r = n.fma(c(-LN2_HI), x);
@@ -51,8 +53,10 @@ final class VectorMath {
         p = p.fma(r, c(5.0000001201e-1f));
         FloatVector rr = r.mul(r);
         p = p.fma(rr, r).add(1f);
-        // 2^n = 2^n1 * 2^n2 with n1 = n >> 1 so that each factor is a normal float
-        IntVector ni = (IntVector) n.convert(VectorOperators.F2I, 0);
+        // 2^n = 2^n1 * 2^n2 with n1 = n >> 1 so that each factor is a normal float. n is read from the
+        // bits of t = x log2e + 1.5 * 2^23, whose low mantissa bits hold n + 2^22: a float-to-int
+        // conversion is not intrinsified for every shape on JDK 17 (AVX2 has no lanewise F2I).
+        IntVector ni = t.reinterpretAsInts().sub(ROUND_BITS);
         IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
         IntVector n2 = ni.sub(n1);
         FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
@@ -78,11 +82,5 @@ final class VectorMath {
         large = large.lanewise(VectorOperators.NEG, x.compare(VectorOperators.LT, 0f));
         VectorMask<Float> isSmall = ax.compare(VectorOperators.LT, TANH_SMALL);
         return large.blend(small, isSmall);
-    }
-
-    /** 1 / (1 + e^-x). */
-    static FloatVector sigmoid(FloatVector x) {
-        FloatVector one = FloatVector.broadcast(F, 1f);
-        return one.div(exp(x.neg()).add(1f));
     }
 }
