@@ -199,10 +199,10 @@ class GemmTest {
 
     @Test
     void packingBlockBoundaries() {
-        // depth blocks of 256, row blocks of 120 (and 240), column blocks of 4096
+        // depth blocks of 256, row blocks of 120 and 128, column blocks of 2048 and 4096
         long seed = 5000;
         int[][] shapes = {{5, 9, 255}, {5, 9, 256}, {5, 9, 257}, {3, 17, 513}, {119, 20, 30}, {120, 20, 30},
-            {121, 20, 30}, {241, 33, 20}, {7, 4097, 5}, {9, 4100, 3}};
+            {121, 20, 30}, {127, 9, 20}, {129, 9, 20}, {241, 33, 20}, {5, 2049, 3}, {7, 4097, 5}, {9, 4100, 3}};
         for (int[] s : shapes) {
             for (boolean ta : BOOLS) {
                 for (boolean tb : BOOLS) {
