@@ -18,11 +18,15 @@ import jdk.incubator.vector.VectorSpecies;
  *           MR x NR register tile += A micro-panel * B micro-panel
  * </pre>
  *
- * The transposes are absorbed by the packing routines, alpha is folded into the packed A, and beta is
- * applied when the first KC block is stored. Edge tiles are computed in full on zero-padded panels
- * and merged through a small scratch tile, so the micro-kernel has one shape only. The micro-kernel is
- * a small method called many times so that C2 compiles it normally (not by on-stack replacement, which
- * can leave the Vector API calls un-intrinsified).
+ * The transposes are absorbed by the packing routines (no copy of a whole matrix), alpha is folded
+ * into the packed A, and beta is handled by the first KC block: it overwrites C when beta == 0 (so NaN
+ * there is ignored), accumulates when beta == 1, and other betas scale C once up front. Edge tiles are
+ * computed in full on zero-padded panels and merged through a small scratch tile, so the micro-kernel
+ * has one shape. The micro-kernel is a small method called many times so that C2 compiles it normally
+ * (not only by on-stack replacement of a long loop nest, which can leave Vector API calls boxed).
+ *
+ * <p>Large products are split over the shared pool along the longer side of C, in whole register tiles;
+ * each task packs its own panels into per-thread buffers (at most KC x NC + MC x KC elements each).
  */
 final class FloatGemm {
     static final VectorSpecies<Float> S = VectorKernels.FLOAT_SPECIES;
@@ -229,8 +233,9 @@ final class FloatGemm {
                 int src = bOff + p0 * ldb + j0 + jr;
                 if (cols == NR) {
                     for (int p = 0; p < kc; p++, src += ldb) {
-                        FloatVector.fromArray(S, b, src).intoArray(pb, dst + p * NR);
-                        FloatVector.fromArray(S, b, src + V).intoArray(pb, dst + p * NR + V);
+                        for (int v = 0; v < NR; v += V) {
+                            FloatVector.fromArray(S, b, src + v).intoArray(pb, dst + p * NR + v);
+                        }
                     }
                 } else {
                     for (int p = 0; p < kc; p++, src += ldb) {
