@@ -2,7 +2,6 @@ package io.jgrad.layers;
 
 import io.jgrad.autograd.NN;
 import io.jgrad.autograd.Variable;
-import io.jgrad.core.DType;
 import io.jgrad.core.Generator;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
@@ -12,14 +11,17 @@ import io.jgrad.core.Tensor;
  * 2017) to a sequence, then applies dropout:
  * {@code PE[pos, 2i] = sin(pos / 10000^(2i/d))}, {@code PE[pos, 2i+1] = cos(pos / 10000^(2i/d))}.
  *
- * <p>Input {@code (B, T, d)} batch-first (or {@code (T, B, d)}), {@code T <= maxLen}. The table is a
- * non-persistent buffer {@code pe (maxLen, d)} (not in the state dict); no parameters.
+ * <p>Input {@code (B, T, d)} batch-first (or {@code (T, B, d)}), {@code T <= maxLen}. The table
+ * {@code (maxLen, d)} is computed once in double precision and converted to the input's type; it
+ * has no parameters and nothing in the state dict.
  */
 public class PositionalEncoding extends Module {
     private final int dModel;
     private final int maxLen;
     private final boolean batchFirst;
     private final double dropout;
+    private final Tensor table;
+    private Tensor converted;
     private Generator generator;
 
     /**
@@ -51,7 +53,7 @@ public class PositionalEncoding extends Module {
         this.maxLen = maxLen;
         this.dropout = dropout;
         this.batchFirst = batchFirst;
-        registerBuffer("pe", table(maxLen, dModel).to(DType.FLOAT32), false);
+        this.table = table(maxLen, dModel);
     }
 
     /**
@@ -90,12 +92,10 @@ public class PositionalEncoding extends Module {
         if (t > maxLen) {
             throw new IllegalArgumentException("PositionalEncoding: sequence of length " + t + " exceeds maxLen=" + maxLen);
         }
-        Tensor pe = buffer("pe");
-        if (pe.dtype() != x.dtype()) {
-            pe = pe.to(x.dtype());
-            setBuffer("pe", pe);
+        if (converted == null || converted.dtype() != x.dtype()) {
+            converted = table.to(x.dtype());
         }
-        Tensor slice = pe.narrow(0, 0, t);
+        Tensor slice = converted.narrow(0, 0, t);
         Variable y = x.add(Variable.constant(batchFirst ? slice : slice.unsqueeze(1)));
         return NN.dropout(y, dropout, isTraining(), generator != null ? generator : Generator.global());
     }
