@@ -302,6 +302,19 @@ public abstract class RNNBase extends Module {
         int h = hiddenSize;
         int gh = kind.gates * h;
         Variable layerIn = xt;
+        if (real != null) {
+            // padded inputs become exact zeros (even NaN or Inf): the projection GEMM reads every row,
+            // and its weight gradient sums dgates * x over all rows, where 0 * NaN would leak
+            int[] pad = new int[steps * batch];
+            boolean any = false;
+            for (int k = 0; k < pad.length; k++) {
+                pad[k] = real[k] ? 0 : 1;
+                any |= !real[k];
+            }
+            if (any) {
+                layerIn = xt.maskedFill(Tensor.of(pad, steps, batch, 1), 0);
+            }
+        }
         List<Variable> hs = new ArrayList<>();
         List<Variable> cs = new ArrayList<>();
         Variable[] dirOut = new Variable[directions];
