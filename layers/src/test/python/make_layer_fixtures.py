@@ -19,7 +19,8 @@ Multi-step batch-norm cases hold x0, x1, ... and y0, y1, ... with the state afte
 
 cnn_state.safetensors is the state dict of a small CNN trained a few steps by PyTorch (float32,
 num_batches_tracked converted to int32), written in the safetensors format by hand (there is no
-safetensors package here); MODEL_cnn.txt holds an input and the model's output in eval mode.
+safetensors package here); cnn_state_int64.safetensors is the same with num_batches_tracked in
+int64, as PyTorch writes it; MODEL_cnn.txt holds an input and the model's output in eval mode.
 """
 import json
 import os
@@ -192,16 +193,16 @@ def conv_layers():
                torch.randn(1, 3, 3, 3))
 
 
-def write_safetensors(path, tensors, metadata=None):
+def write_safetensors(path, tensors, metadata=None, int64_to_int32=True):
     """The safetensors format by hand: 8-byte LE header length, JSON header, raw LE bytes."""
     header = {}
     blobs = []
     offset = 0
     for name, t in tensors.items():
         t = t.detach().contiguous()
-        if t.dtype == torch.int64:
+        if t.dtype == torch.int64 and int64_to_int32:
             t = t.to(torch.int32)  # jgrad has no int64
-        dtype = {torch.float32: "F32", torch.float64: "F64", torch.int32: "I32"}[t.dtype]
+        dtype = {torch.float32: "F32", torch.float64: "F64", torch.int32: "I32", torch.int64: "I64"}[t.dtype]
         b = t.numpy().astype(t.numpy().dtype.newbyteorder("<")).tobytes()
         header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(b)]}
         offset += len(b)
@@ -233,6 +234,9 @@ def torch_model():
         opt.step()
     model.eval()
     write_safetensors(os.path.join(OUT, "cnn_state.safetensors"), model.state_dict(), {"format": "pt"})
+    # as PyTorch itself would write it: num_batches_tracked in int64
+    write_safetensors(os.path.join(OUT, "cnn_state_int64.safetensors"), model.state_dict(), {"format": "pt"},
+                      int64_to_int32=False)
     w = Writer("MODEL_cnn")
     x = torch.randn(5, 1, 8, 8)
     w("x", x)

@@ -1,6 +1,5 @@
 package io.jgrad.layers;
 
-import io.jgrad.autograd.Autograd;
 import io.jgrad.autograd.Parameter;
 import io.jgrad.autograd.Variable;
 import io.jgrad.core.DType;
@@ -98,41 +97,16 @@ public abstract class BatchNorm extends Module {
             throw new IllegalArgumentException(label() + ": expected " + numFeatures + " channels (dimension 1), got input "
                     + Shape.format(s));
         }
-        int n = s[0];
-        int l = 1;
-        for (int k = 2; k < s.length; k++) {
-            l *= s[k];
-        }
-        boolean useBatch = isTraining() || !trackRunningStats;
-        if (useBatch && isTraining() && (long) n * l <= 1) {
-            throw new IllegalArgumentException(label() + ": expected more than 1 value per channel when training, got input "
-                    + Shape.format(s));
-        }
-        BatchNormFunction f = useBatch
-                ? new BatchNormFunction(n, numFeatures, l, eps, null, null, affine, affine)
-                : new BatchNormFunction(n, numFeatures, l, eps, buffer("running_mean").toDoubleArray(),
-                        buffer("running_var").toDoubleArray(), affine, affine);
-        Variable y = f.run(x, param("weight"), param("bias"));
-        if (isTraining() && trackRunningStats) {
-            updateRunningStats(f.batchMean(), f.batchVar(), (double) n * l);
+        boolean countBatch = isTraining() && trackRunningStats;
+        Tensor nbt = buffer("num_batches_tracked");
+        // a NaN momentum is the cumulative moving average over the batches seen
+        double m = countBatch && Double.isNaN(momentum) ? 1.0 / (nbt.item() + 1) : momentum;
+        Variable y = Functional.batchNorm(x, buffer("running_mean"), buffer("running_var"), param("weight"), param("bias"),
+                isTraining(), m, eps);
+        if (countBatch) {
+            nbt.add_(1);
         }
         return y;
-    }
-
-    private void updateRunningStats(double[] mean, double[] var, double count) {
-        try (var off = Autograd.noGrad()) {
-            Tensor nbt = buffer("num_batches_tracked");
-            nbt.add_(1);
-            double m = Double.isNaN(momentum) ? 1.0 / nbt.item() : momentum;
-            Tensor rm = buffer("running_mean");
-            Tensor rv = buffer("running_var");
-            double[] unbiased = new double[var.length];
-            for (int c = 0; c < var.length; c++) {
-                unbiased[c] = var[c] * count / (count - 1);
-            }
-            rm.mul_(1 - m).add_(Arrays0.tensor(mean, rm.dtype(), rm.shape()).mul(m));
-            rv.mul_(1 - m).add_(Arrays0.tensor(unbiased, rv.dtype(), rv.shape()).mul(m));
-        }
     }
 
     /**

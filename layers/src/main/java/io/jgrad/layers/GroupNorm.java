@@ -65,26 +65,7 @@ public class GroupNorm extends Module {
         if (s.length < 2 || s[1] != numChannels) {
             throw new IllegalArgumentException("GroupNorm: expected an input (N, " + numChannels + ", ...), got " + Shape.format(s));
         }
-        int per = x.numel() / (s[0] * numGroups);
-        Variable y = RowNormFunction.normalize(x, per, eps, null, null);
-        return channelAffine(y, param("weight"), param("bias"));
-    }
-
-    /** {@code y * w[c] + b[c]} for y (N, C, ...), w and b (C) or null. */
-    static Variable channelAffine(Variable y, Variable w, Variable b) {
-        if (w == null && b == null) {
-            return y;
-        }
-        int[] bs = new int[y.dim()];
-        java.util.Arrays.fill(bs, 1);
-        bs[1] = y.size(1);
-        if (w != null) {
-            y = y.mul(w.reshape(bs));
-        }
-        if (b != null) {
-            y = y.add(b.reshape(bs));
-        }
-        return y;
+        return Functional.groupNorm(x, numGroups, param("weight"), param("bias"), eps);
     }
 
     @Override

@@ -97,7 +97,7 @@ public class InstanceNorm2d extends Module {
             updateRunningStats(x.data(), s[0], hw);
         }
         Variable y = RowNormFunction.normalize(x, hw, eps, null, null);
-        return GroupNorm.channelAffine(y, param("weight"), param("bias"));
+        return Functional.channelAffine(y, param("weight"), param("bias"));
     }
 
     private void updateRunningStats(Tensor x, int n, int hw) {

@@ -18,7 +18,6 @@ import io.jgrad.core.Tensor;
  */
 public class LayerNorm extends Module {
     private final int[] normalizedShape;
-    private final int size;
     private final double eps;
     private final boolean elementwiseAffine;
 
@@ -53,7 +52,6 @@ public class LayerNorm extends Module {
             throw new IllegalArgumentException("LayerNorm: eps must be non-negative, got " + eps);
         }
         this.normalizedShape = normalizedShape.clone();
-        this.size = n;
         this.eps = eps;
         this.elementwiseAffine = elementwiseAffine;
         registerParameter("weight", elementwiseAffine ? new Parameter(Tensor.ones(normalizedShape)) : null);
@@ -70,17 +68,7 @@ public class LayerNorm extends Module {
 
     @Override
     public Variable forward(Variable x) {
-        int[] s = x.shape();
-        int k = normalizedShape.length;
-        boolean ok = s.length >= k;
-        for (int i = 0; ok && i < k; i++) {
-            ok = s[s.length - k + i] == normalizedShape[i];
-        }
-        if (!ok) {
-            throw new IllegalArgumentException("LayerNorm: input of shape " + Shape.format(s) + " does not end with the normalized shape "
-                    + Shape.format(normalizedShape));
-        }
-        return RowNormFunction.normalize(x, size, eps, param("weight"), param("bias"));
+        return Functional.layerNorm(x, normalizedShape, param("weight"), param("bias"), eps);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.jgrad.core.Generator;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
 import io.jgrad.core.io.SafeTensors;
+import io.jgrad.core.io.TensorFormatException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,8 +49,9 @@ import java.util.function.Consumer;
  * <p>Inside a layer, parameters are read with {@link #param(String)}, which also honours the
  * substitutions of {@link #functionalCall}. Calling a child with {@link #call} rather than
  * {@code forward} runs its forward hooks, which {@link #summary(int...)} uses to report output
- * shapes. Modules are not thread-safe: use one model per thread, or share read-only weights
- * through {@link #functionalCall}.
+ * shapes. Forward passes in evaluation mode only read the module, so one model may serve several
+ * threads; training, {@link #functionalCall} and changes of mode, generator or weights must not run
+ * concurrently with other uses.
  */
 public abstract class Module {
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
@@ -606,19 +608,33 @@ public abstract class Module {
         void afterForward(Module module, Variable[] inputs, Variable output);
     }
 
+    /** Removes what it was returned for (a hook) when closed; closing twice does nothing. */
+    public interface Handle extends AutoCloseable {
+        /** Removes the hook. */
+        @Override
+        void close();
+    }
+
     /**
      * Adds a forward hook to this module.
      *
      * @param hook the hook
      * @return closing the handle removes the hook
      */
-    public final AutoCloseable registerForwardHook(ForwardHook hook) {
+    public final Handle registerForwardHook(ForwardHook hook) {
         if (hooks == null) {
             hooks = new ArrayList<>();
         }
         hooks.add(hook);
-        return () -> {
-            if (hooks != null) {
+        return new Handle() {
+            private boolean closed;
+
+            @Override
+            public void close() {
+                if (closed || hooks == null) {
+                    return;
+                }
+                closed = true;
                 hooks.remove(hook);
                 if (hooks.isEmpty()) {
                     hooks = null;
@@ -800,9 +816,10 @@ public abstract class Module {
 
     /**
      * Loads weights from a safetensors file. The whole file is read and validated, and every key
-     * checked, before the model is modified. PyTorch stores {@code num_batches_tracked} as int64,
-     * which jgrad does not read: convert it to int32 when writing the file (or leave it out and load
-     * non-strictly).
+     * checked, before the model is modified.
+     *
+     * <p>PyTorch stores {@code num_batches_tracked} as int64: the reader narrows it to jgrad's INT32
+     * (a value beyond the int32 range is an error), so PyTorch files load as they are.
      *
      * @param path a safetensors file
      * @param strict whether missing, unexpected or mis-shaped keys are an error
@@ -818,8 +835,6 @@ public abstract class Module {
             throw new StateDictException(path + ": " + e.getMessage(), e.result());
         }
     }
-
-    // ------------------------------------------------------------------------------------------ printing
 
     /**
      * What this module prints between its parentheses, e.g. {@code inFeatures=4, outFeatures=3}.

@@ -20,6 +20,9 @@ final class NormKernels {
     /** Elements per parallel chunk below which work stays on one thread. */
     private static final int GRAIN = 1 << 15;
 
+    /** Channel blocks at least this long use the vector primitives. */
+    private static final int VECTOR_MIN = 16;
+
     // ------------------------------------------------------------------------------------------ rows
 
     /**
@@ -197,6 +200,31 @@ final class NormKernels {
      * then centred squares) for accuracy.
      */
     static void channelStats(float[] x, int n, int c, int l, double[] mean, double[] var) {
+        if (l < VECTOR_MIN) {
+            channelStatsScalar(x, n, c, l, mean, var);
+            return;
+        }
+        Kernels k = KernelProvider.kernels();
+        Parallel.forRange(c, Math.max(1, GRAIN / Math.max(n * l, 1)), (c0, c1) -> {
+            float[] t = new float[l];
+            for (int ch = c0; ch < c1; ch++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += k.sum(x, (i * c + ch) * l, l);
+                }
+                double m = s / ((double) n * l);
+                double v = 0;
+                for (int i = 0; i < n; i++) {
+                    k.addScalar(x, (i * c + ch) * l, (float) -m, t, 0, l);
+                    v += k.dot(t, 0, t, 0, l);
+                }
+                mean[ch] = m;
+                var[ch] = v / ((double) n * l);
+            }
+        });
+    }
+
+    private static void channelStatsScalar(float[] x, int n, int c, int l, double[] mean, double[] var) {
         Parallel.forRange(c, Math.max(1, GRAIN / Math.max(n * l, 1)), (c0, c1) -> {
             for (int ch = c0; ch < c1; ch++) {
                 double s = 0;
@@ -249,12 +277,19 @@ final class NormKernels {
 
     /** {@code y = x * scale[c] + shift[c]} for {@code x (N, C, L)}. */
     static void channelAffine(float[] x, float[] y, int n, int c, int l, double[] scale, double[] shift) {
+        Kernels k = KernelProvider.kernels();
+        boolean vec = l >= VECTOR_MIN;
         Parallel.forRange(n * c, Math.max(1, GRAIN / Math.max(l, 1)), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int ch = r % c;
                 float a = (float) scale[ch];
                 float b = (float) shift[ch];
                 int base = r * l;
+                if (vec) {
+                    k.mulScalar(x, base, a, y, base, l);
+                    k.addScalar(y, base, b, y, base, l);
+                    continue;
+                }
                 for (int j = 0; j < l; j++) {
                     y[base + j] = x[base + j] * a + b;
                 }
@@ -283,13 +318,22 @@ final class NormKernels {
      */
     static void channelGradSums(float[] x, float[] g, int n, int c, int l, double[] mean, double[] rstd, double[] sg,
             double[] sgh) {
+        Kernels k = KernelProvider.kernels();
+        boolean vec = l >= VECTOR_MIN;
         Parallel.forRange(c, Math.max(1, GRAIN / Math.max(n * l, 1)), (c0, c1) -> {
+            float[] t = vec ? new float[l] : null;
             for (int ch = c0; ch < c1; ch++) {
                 float m = (float) mean[ch];
                 double s1 = 0;
                 double s2 = 0;
                 for (int i = 0; i < n; i++) {
                     int base = (i * c + ch) * l;
+                    if (vec) {
+                        s1 += k.sum(g, base, l);
+                        k.addScalar(x, base, -m, t, 0, l);
+                        s2 += k.dot(g, base, t, 0, l);
+                        continue;
+                    }
                     for (int j = 0; j < l; j++) {
                         float gj = g[base + j];
                         s1 += gj;
@@ -331,7 +375,10 @@ final class NormKernels {
     static void channelInputGrad(float[] x, float[] g, float[] dx, int n, int c, int l, double[] mean, double[] rstd,
             double[] w, double[] sg, double[] sgh) {
         double cnt = (double) n * l;
+        Kernels kern = KernelProvider.kernels();
+        boolean vec = l >= VECTOR_MIN;
         Parallel.forRange(n * c, Math.max(1, GRAIN / Math.max(l, 1)), (r0, r1) -> {
+            float[] t = vec ? new float[l] : null;
             for (int r = r0; r < r1; r++) {
                 int ch = r % c;
                 float rs = (float) rstd[ch];
@@ -340,6 +387,14 @@ final class NormKernels {
                 float a = (float) (sg[ch] / cnt);
                 float b = (float) (sgh[ch] / cnt);
                 int base = r * l;
+                if (vec) {
+                    // dx = k g - k b rs (x - m) - k a
+                    kern.addScalar(x, base, -m, t, 0, l);
+                    kern.mulScalar(g, base, k, dx, base, l);
+                    kern.axpy(l, -k * b * rs, t, 0, dx, base);
+                    kern.addScalar(dx, base, -k * a, dx, base, l);
+                    continue;
+                }
                 for (int j = 0; j < l; j++) {
                     float h = (x[base + j] - m) * rs;
                     dx[base + j] = k * (g[base + j] - a - h * b);

@@ -25,7 +25,7 @@ final class Summary {
             }
         }
         Map<Module, int[]> shapes = new IdentityHashMap<>();
-        List<AutoCloseable> handles = new ArrayList<>();
+        List<Module.Handle> handles = new ArrayList<>();
         Map<String, Module> mods = root.namedModules();
         Map<Module, Boolean> modes = root.saveModes();
         try (var off = Autograd.noGrad()) {
@@ -35,12 +35,8 @@ final class Summary {
             }
             root.call(Variable.constant(Tensor.zeros(root.floatType(), inputShape)));
         } finally {
-            for (AutoCloseable h : handles) {
-                try {
-                    h.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
+            for (Module.Handle h : handles) {
+                h.close();
             }
             Module.restoreModes(modes);
         }

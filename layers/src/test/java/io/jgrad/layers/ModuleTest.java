@@ -317,13 +317,14 @@ class ModuleTest {
     }
 
     @Test
-    void forwardHooksSeeEveryCallUntilRemoved() throws Exception {
+    void forwardHooksSeeEveryCallUntilRemoved() {
         Sequential s = new Sequential(new Linear(2, 3), new ReLU());
         List<int[]> shapes = new ArrayList<>();
-        AutoCloseable h = s.get(0).registerForwardHook((m, in, out) -> shapes.add(out.shape()));
+        Module.Handle h = s.get(0).registerForwardHook((m, in, out) -> shapes.add(out.shape()));
         s.forward(Variable.constant(input(5, 2)));
         assertEquals(1, shapes.size());
         assertArrayEquals(new int[] {5, 3}, shapes.get(0));
+        h.close();
         h.close();
         s.forward(Variable.constant(input(5, 2)));
         assertEquals(1, shapes.size());

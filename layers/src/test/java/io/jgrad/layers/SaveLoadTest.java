@@ -63,6 +63,18 @@ class SaveLoadTest {
     }
 
     @Test
+    void pyTorchInt64CountersLoadStrictly() throws IOException {
+        Path p = resource("cnn_state_int64.safetensors");
+        Sequential m = cnn();
+        LoadResult r = m.load(p);
+        assertTrue(r.isClean(), r.toString());
+        assertEquals(3, m.stateDict().get("1.num_batches_tracked").item());
+        m.eval();
+        Map<String, Tensor> f = Fixtures.load("/torch/MODEL_cnn.txt");
+        assertClose(f.get("y"), m.forward(Variable.constant(f.get("x").to(DType.FLOAT32))).data(), 1e-5, 1e-4, "output");
+    }
+
+    @Test
     void saveLoadRoundTrip() throws IOException {
         Sequential a = cnn();
         a.forward(Variable.constant(Tensor.randn(new Generator(1), 4, 1, 8, 8))); // running statistics

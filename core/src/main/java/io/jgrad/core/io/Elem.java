@@ -23,7 +23,20 @@ enum Elem {
     I8(1, DType.INT32),
     U8(1, DType.INT32),
     I16(2, DType.INT32),
-    U16(2, DType.INT32);
+    U16(2, DType.INT32),
+    /** int64 narrowed to int32; a value outside the int32 range is an error (PyTorch writes int64 counters). */
+    I64(8, DType.INT32);
+
+    /** Thrown by {@link #decode} for an int64 value that does not fit an int32. */
+    static final class OutOfRange extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final long value;
+
+        OutOfRange(long value) {
+            super(null, null, false, false);
+            this.value = value;
+        }
+    }
 
     /** Bytes per element in the file. */
     final int size;
@@ -106,6 +119,17 @@ enum Elem {
                 int[] v = (int[]) dst;
                 for (int k = 0; k < count; k++) {
                     v[at + k] = src.getShort(src.position() + 2 * k);
+                }
+                break;
+            }
+            case I64: {
+                int[] v = (int[]) dst;
+                for (int k = 0; k < count; k++) {
+                    long x = src.getLong(src.position() + 8 * k);
+                    if (x != (int) x) {
+                        throw new OutOfRange(x);
+                    }
+                    v[at + k] = (int) x;
                 }
                 break;
             }

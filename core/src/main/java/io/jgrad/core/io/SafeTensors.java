@@ -31,8 +31,9 @@ import java.util.function.Predicate;
  * tensor's elements in C order, little-endian, with no gaps or overlaps.
  *
  * <p>Reading loads {@code F32}, {@code F64} and {@code I32} as-is, widens {@code F16} and
- * {@code BF16} to FLOAT32 and {@code I8}, {@code U8}, {@code I16}, {@code U16} to INT32 (all exact).
- * Types that do not fit a jgrad type exactly ({@code U32}, {@code I64}, {@code U64}, {@code BOOL},
+ * {@code BF16} to FLOAT32 and {@code I8}, {@code U8}, {@code I16}, {@code U16} to INT32 (all exact);
+ * {@code I64} (PyTorch's integer type, e.g. {@code num_batches_tracked}) is narrowed to INT32 and a
+ * value outside the int32 range is an error. Other types ({@code U32}, {@code U64}, {@code BOOL},
  * the 8-bit floats, ...) are rejected with a clear error; to load the other tensors of such a file,
  * select them with {@link #read(Path, Predicate)}. The header is validated completely before any
  * data is read: a header length beyond the file or beyond {@value #MAX_HEADER} bytes, invalid JSON,
@@ -50,7 +51,7 @@ public final class SafeTensors {
     public static final long MAX_HEADER = 100_000_000L;
 
     private static final String METADATA = "__metadata__";
-    private static final String SUPPORTED = "F32, F64, I32, F16, BF16, I8, U8, I16, U16";
+    private static final String SUPPORTED = "F32, F64, I32, F16, BF16, I8, U8, I16, U16, I64";
 
     private final String name;
     private final Map<String, Tensor> tensors;
@@ -455,6 +456,8 @@ public final class SafeTensors {
                 return Elem.I16;
             case "U16":
                 return Elem.U16;
+            case "I64":
+                return Elem.I64;
             default:
                 return null;
         }
