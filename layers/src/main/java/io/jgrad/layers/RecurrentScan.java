@@ -107,7 +107,8 @@ final class RecurrentScan extends Function {
         if (xpT.strides()[2] != 1) {
             xpT = xpT.contiguous();
         }
-        Tensor w = in[1].contiguous();
+        // W_hh^T (H, G*H) contiguous, so each step's product reads B without a transposed packing
+        Tensor wt = in[1].t().contiguous();
         int steps = xpT.size(0);
         int batch = xpT.size(1);
         int gh = xpT.size(2);
@@ -132,7 +133,7 @@ final class RecurrentScan extends Function {
         int xo = xpT.offset();
         int xst = xpT.strides()[0];
         int xsb = xpT.strides()[1];
-        Object wa = ops.data(w);
+        Object wa = ops.data(wt);
         for (int s = 0; s < steps; s++) {
             int t = reverse ? steps - 1 - s : s;
             int ht = t * bh;
@@ -152,9 +153,9 @@ final class RecurrentScan extends Function {
                 for (int b = 0; b < batch; b++) {
                     System.arraycopy(bias, bhh.offset(), hg, b * gh, gh);
                 }
-                ops.gemm(false, true, batch, gh, hid, hin, 0, hid, wa, w.offset(), hid, 1, hg, 0, gh);
+                ops.gemm(false, false, batch, gh, hid, hin, 0, hid, wa, wt.offset(), gh, 1, hg, 0, gh);
             } else {
-                ops.gemm(false, true, batch, gh, hid, hin, 0, hid, wa, w.offset(), hid, 1, gates, gt, gh);
+                ops.gemm(false, false, batch, gh, hid, hin, 0, hid, wa, wt.offset(), gh, 1, gates, gt, gh);
             }
             for (int b = 0; b < batch; b++) {
                 if (!isReal(t, b, batch)) {
