@@ -1,7 +1,6 @@
 package io.jgrad.layers;
 
 import io.jgrad.autograd.Function;
-import io.jgrad.autograd.NN;
 import io.jgrad.autograd.Variable;
 import io.jgrad.core.DType;
 import io.jgrad.core.Generator;
@@ -117,10 +116,8 @@ public final class Attention {
             view[ss.length - 1] = lk;
             masks.add(broadcastMask("keyPaddingMask", keyPaddingMask.reshape(view), ss));
         }
-        Variable p = new MaskedSoftmax(scale, masks, causal).apply(scores.contiguous());
-        if (dropout > 0) {
-            p = NN.dropout(p, dropout, true, g == null ? Generator.global() : g);
-        }
+        Variable p = new MaskedSoftmax(scale, masks, causal, dropout, g == null ? Generator.global() : g)
+                .apply(scores.contiguous());
         return new AttentionResult(p.matmul(v), p);
     }
 
@@ -134,21 +131,56 @@ public final class Attention {
     }
 
     /**
-     * {@code softmax(scale * s + additive masks, with blocked entries at -inf)} along the last
-     * dimension, and its backward {@code ds = scale * p * (dp - sum(dp * p))}. Rows with every entry
-     * blocked give zeros.
+     * {@code p = softmax(scale * s + additive masks, with blocked entries at -inf)} along the last
+     * dimension, then inverted dropout {@code p * keep / (1 - dropout)}; the backward is
+     * {@code ds = scale * p * (dp - sum(dp * p))} with {@code dp} the incoming gradient times the same
+     * keep mask. Rows with every entry blocked give zeros. The keep mask is drawn from the generator
+     * in row-major order, one draw per weight, before the (parallel) row loop, so it does not depend
+     * on the thread count.
      */
     static final class MaskedSoftmax extends Function {
         private final double scale;
         /** Masks expanded to the scores' shape: INT32 blocks, floating point adds. */
         private final List<Tensor> masks;
         private final boolean causal;
+        private final double dropout;
+        private final Generator generator;
 
-        MaskedSoftmax(double scale, List<Tensor> masks, boolean causal) {
+        MaskedSoftmax(double scale, List<Tensor> masks, boolean causal, double dropout, Generator generator) {
             super("maskedSoftmax");
             this.scale = scale;
             this.masks = masks;
             this.causal = causal;
+            this.dropout = dropout;
+            this.generator = generator;
+        }
+
+        /** Applies the keep mask scaled by 1 / (1 - dropout): {@code out = in * keep / q}. */
+        private Tensor drop(Tensor in, boolean[] keep) {
+            Tensor out = Tensor.zeros(in.dtype(), in.shape());
+            int n = in.numel();
+            if (in.dtype() == DType.FLOAT32) {
+                float[] a = in.floatData();
+                float[] o = out.floatData();
+                int ao = in.offset();
+                float inv = (float) (1 / (1 - dropout));
+                for (int k = 0; k < n; k++) {
+                    if (keep[k]) {
+                        o[k] = a[ao + k] * inv;
+                    }
+                }
+            } else {
+                double[] a = in.doubleData();
+                double[] o = out.doubleData();
+                int ao = in.offset();
+                double inv = 1 / (1 - dropout);
+                for (int k = 0; k < n; k++) {
+                    if (keep[k]) {
+                        o[k] = a[ao + k] * inv;
+                    }
+                }
+            }
+            return out;
         }
 
         @Override
@@ -253,6 +285,16 @@ public final class Attention {
                 }
             }
             ctx.save(out);
+            if (dropout > 0) {
+                int n = out.numel();
+                boolean[] keep = new boolean[n];
+                double q = 1 - dropout;
+                for (int k = 0; k < n; k++) {
+                    keep[k] = generator.nextDouble() < q;
+                }
+                ctx.put("keep", keep);
+                return drop(out, keep);
+            }
             return out;
         }
 
@@ -286,7 +328,7 @@ public final class Attention {
         @Override
         protected Variable[] backward(Context ctx, Variable gradOutput) {
             Tensor p = ctx.saved(0);
-            Tensor g = gradOutput.data().contiguous();
+            Tensor g = dropout > 0 ? drop(gradOutput.data().contiguous(), (boolean[]) ctx.get("keep")) : gradOutput.data().contiguous();
             int[] shape = p.shape();
             int cols = shape[shape.length - 1];
             int rows = p.numel() / Math.max(cols, 1);
