@@ -198,6 +198,27 @@ class SequenceLayersTest {
         AttentionResult none = Attention.scaledDotProduct(Variable.constant(q), Variable.constant(k), Variable.constant(v), all, null,
                 false, 0, null);
         assertTrue(none.output().data().equal(Tensor.zeros(DType.FLOAT64, 2, 4, 3)));
+        // dropout on the weights: each is dropped or scaled by 1 / (1 - p), the mask repeats with the seed
+        AttentionResult kept = Attention.scaledDotProduct(Variable.constant(q), Variable.constant(k), Variable.constant(v), null,
+                null, false, 0, null);
+        AttentionResult dropped = Attention.scaledDotProduct(Variable.constant(q), Variable.constant(k), Variable.constant(v), null,
+                null, false, 0.5, new Generator(4));
+        Tensor wk = kept.weights().data();
+        Tensor wd = dropped.weights().data();
+        int zeros = 0;
+        for (int b = 0; b < 2; b++) {
+            for (int i = 0; i < 4; i++) {
+                for (int j = 0; j < 4; j++) {
+                    double d = wd.getDouble(b, i, j);
+                    zeros += d == 0 ? 1 : 0;
+                    assertTrue(d == 0 || Math.abs(d - 2 * wk.getDouble(b, i, j)) < 1e-15, "dropped or scaled: " + d);
+                }
+            }
+        }
+        assertTrue(zeros > 4 && zeros < 28, "about half dropped: " + zeros);
+        assertClose(dropped.weights().data().matmul(v), dropped.output().data(), 1e-12, 1e-12, "output uses the dropped weights");
+        assertTrue(wd.equal(Attention.scaledDotProduct(Variable.constant(q), Variable.constant(k), Variable.constant(v), null, null,
+                false, 0.5, new Generator(4)).weights().data()), "same seed, same mask");
         // causal equals the explicit boolean upper-triangle mask
         Tensor tri = Tensor.ones(DType.INT32, 4, 4).triu(1);
         Variable causal = Attention.scaledDotProduct(Variable.constant(q), Variable.constant(k), Variable.constant(v), null, true);
@@ -302,6 +323,43 @@ class SequenceLayersTest {
         assertTrue(lm.isTraining(), "generate restores the training mode");
         assertNull(lm.namedParameters().get("head.bias"));
         assertTrue(lm.namedParameters().containsKey("encoder.layers.1.linear2.weight"));
+    }
+
+    @Test
+    void causalLanguageModelLearnsAPattern() {
+        // a fixed cyclic sequence of 7 tokens: each token determines the next
+        int[] cycle = {3, 0, 4, 1, 5, 2, 6};
+        CausalTransformerLM lm = new CausalTransformerLM(7, 16, 16, 2, 1, 32, 0.0);
+        lm.resetParameters(new Generator(21));
+        io.jgrad.optim.Adam opt = new io.jgrad.optim.Adam(lm.parameters(), 0.01);
+        Generator g = new Generator(22);
+        double loss = Double.NaN;
+        for (int step = 0; step < 60; step++) {
+            int[] x = new int[8 * 16];
+            int[] y = new int[8 * 16];
+            for (int b = 0; b < 8; b++) {
+                int s = g.nextInt(7);
+                for (int t = 0; t < 16; t++) {
+                    x[b * 16 + t] = cycle[(s + t) % 7];
+                    y[b * 16 + t] = cycle[(s + t + 1) % 7];
+                }
+            }
+            Variable logits = lm.logits(Tensor.of(x, 8, 16));
+            Variable l = Losses.crossEntropy(logits.reshape(-1, 7), Tensor.of(y, 8 * 16));
+            lm.zeroGrad();
+            l.backward();
+            opt.step();
+            loss = l.item();
+        }
+        assertTrue(loss < 0.1, "the pattern is learned (log 7 = 1.95 at the start): " + loss);
+        int[] out = lm.generate(new int[] {4}, 10, 0, g);
+        int[] position = new int[7];
+        for (int i = 0; i < 7; i++) {
+            position[cycle[i]] = i;
+        }
+        for (int t = 1; t < out.length; t++) {
+            assertEquals(cycle[(position[out[t - 1]] + 1) % 7], out[t], "greedy generation continues the cycle at step " + t);
+        }
     }
 
     @Test
