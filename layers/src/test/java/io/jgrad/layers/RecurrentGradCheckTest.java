@@ -162,6 +162,47 @@ class RecurrentGradCheckTest {
     }
 
     @Test
+    void cells() {
+        Generator g = new Generator(3);
+        Tensor x = Tensor.randn(g, DType.FLOAT64, 2, 3);
+        Tensor h = Tensor.randn(g, DType.FLOAT64, 2, 4);
+        Tensor c = Tensor.randn(g, DType.FLOAT64, 2, 4);
+        RNNCellBase[] cells = {new LSTMCell(3, 4), new GRUCell(3, 4), new RNNCell(3, 4), new RNNCell(3, 4, false, "relu")};
+        for (RNNCellBase cell : cells) {
+            cell.to(DType.FLOAT64);
+            Map<String, Parameter> params = cell.namedParameters();
+            List<String> names = new ArrayList<>(params.keySet());
+            List<Tensor> inputs = new ArrayList<>(List.of(x, h, c));
+            for (String n : names) {
+                inputs.add(params.get(n).data().clone());
+            }
+            GradCheck.check(in -> {
+                Map<String, Variable> sub = new HashMap<>();
+                for (int i = 0; i < names.size(); i++) {
+                    sub.put(names.get(i), in[3 + i]);
+                }
+                Module probe = new Module() {
+                    {
+                        registerModule("cell", cell);
+                    }
+
+                    @Override
+                    public Variable forward(Variable... v) {
+                        if (cell instanceof LSTMCell) {
+                            Variable[] hc = ((LSTMCell) cell).step(v[0], v[1], v[2]);
+                            return Probe.weighOne(hc[0], 1).add(Probe.weighOne(hc[1], 2));
+                        }
+                        return Probe.weighOne(cell.forward(v[0], v[1]), 1).add(v[2].sum().mul(0));
+                    }
+                };
+                Map<String, Variable> prefixed = new HashMap<>();
+                sub.forEach((k, v) -> prefixed.put("cell." + k, v));
+                return probe.functionalCall(prefixed, in[0], in[1], in[2]);
+            }, inputs.toArray(new Tensor[0]));
+        }
+    }
+
+    @Test
     void maskTensorEqualsLengths() {
         // a (B, T) mask with non-prefix holes: padded steps anywhere are skipped
         Tensor mask = Tensor.of(new int[] {1, 0, 1, 1, 1, 1, 0, 0, 1}, 3, 3);
