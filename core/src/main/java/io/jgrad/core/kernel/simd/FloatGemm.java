@@ -1,6 +1,7 @@
 package io.jgrad.core.kernel.simd;
 
 import io.jgrad.core.kernel.Parallel;
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -53,6 +54,9 @@ final class FloatGemm {
     /** Below this many multiply-adds the product runs on the calling thread. */
     static final long PARALLEL_THRESHOLD = VectorKernels.gemmParam("parallel", 1 << 21);
 
+    /** Tasks per thread when a product is split (claimed dynamically). */
+    static final int TASKS_PER_THREAD = VectorKernels.gemmParam("tasks", 4);
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private FloatGemm() {
@@ -96,15 +100,30 @@ final class FloatGemm {
             block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        // Split C along its longer side (in whole register tiles); each task packs its own panels,
-        // so the threads share nothing but the read-only inputs.
-        if (tilesN >= tilesM) {
-            Parallel.forRange(tilesN, 1, (from, to) -> block(transA, transB, 0, m, from * NR, Math.min(n, to * NR), k,
-                    alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
-        } else {
-            Parallel.forRange(tilesM, 1, (from, to) -> block(transA, transB, from * MR, Math.min(m, to * MR), 0, n, k,
-                    alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
-        }
+        // Split C along its longer side into whole register tiles, in tasks that the threads claim
+        // dynamically: on a busy machine a descheduled thread then delays only its current task, not a
+        // fixed share of the product. Each task packs its own panels (the threads share nothing but the
+        // read-only inputs), so each task re-packs the whole other operand: relative to the arithmetic
+        // that costs about tasks^2 / (longer side), kept near 2% by the square root below.
+        boolean byCols = (long) tilesN * NR >= (long) tilesM * MR;
+        int tiles = byCols ? tilesN : tilesM;
+        int longer = byCols ? n : m;
+        int tasks = Math.min(tiles, Math.max(threads, Math.min(TASKS_PER_THREAD * threads,
+                (int) Math.sqrt(longer / 50.0))));
+        AtomicInteger next = new AtomicInteger();
+        Parallel.forRange(threads, 1, (first, last) -> {
+            for (int q = next.getAndIncrement(); q < tasks; q = next.getAndIncrement()) {
+                int from = (int) ((long) tiles * q / tasks);
+                int to = (int) ((long) tiles * (q + 1) / tasks);
+                if (byCols) {
+                    block(transA, transB, 0, m, from * NR, Math.min(n, to * NR), k, alpha, a, aOff, lda, b, bOff,
+                            ldb, beta, c, cOff, ldc);
+                } else {
+                    block(transA, transB, from * MR, Math.min(m, to * MR), 0, n, k, alpha, a, aOff, lda, b, bOff,
+                            ldb, beta, c, cOff, ldc);
+                }
+            }
+        });
     }
 
     /** C = beta * C (beta == 0 overwrites, ignoring NaN). */

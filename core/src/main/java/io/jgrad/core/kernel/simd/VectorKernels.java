@@ -17,6 +17,11 @@ import jdk.incubator.vector.VectorSpecies;
  * loop up to {@code loopBound}, several accumulators for reductions, one lane reduction, a scalar tail.
  * The element-wise kernels run on the calling thread (the tensor operations split large work across the
  * pool); the GEMMs split large products themselves.
+ *
+ * <p>Other system properties: {@code jgrad.simd.svml=false} uses the polynomial exp/tanh even where the
+ * JDK's vectorized ones are available; {@code jgrad.gemm.tile} (6x2, 8x2, 4x3) and
+ * {@code jgrad.gemm.kc/mc/nc/parallel} override the GEMM register tile, blocking and parallel threshold
+ * (for tuning experiments).
  */
 public final class VectorKernels implements Kernels {
     /** The vector width in bits actually used. */
