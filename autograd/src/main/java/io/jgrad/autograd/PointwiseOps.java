@@ -193,8 +193,21 @@ final class PointwiseOps {
     }
 
     static Variable relu(Variable a) {
-        return record("relu", a.data().relu(), Node.SAVE_OUT,
-            (n, g) -> one(g.mul(c(n.output().data().gt(0)))), a);
+        return record("relu", a.data().relu(), Node.SAVE_OUT, (n, g) -> {
+            Tensor y = n.output().data();
+            Tensor gt = g.data();
+            if (!g.requiresGrad() && y.dtype() == io.jgrad.core.DType.FLOAT32 && y.isContiguous()
+                    && gt.isContiguous()) {
+                // first order: one fused pass (g where y > 0, else 0)
+                Tensor out = Tensor.zerosLike(y);
+                int len = y.numel();
+                io.jgrad.core.kernel.Parallel.forRange(len, 1 << 15, (from, to) ->
+                        io.jgrad.core.kernel.KernelProvider.kernels().reluBackward(y.floatData(), y.offset() + from,
+                                gt.floatData(), gt.offset() + from, out.floatData(), from, to - from));
+                return one(c(out));
+            }
+            return one(g.mul(c(y.gt(0))));
+        }, a);
     }
 
     static Variable leakyRelu(Variable a, double slope) {

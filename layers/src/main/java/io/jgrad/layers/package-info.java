@@ -19,6 +19,18 @@
  * {@link io.jgrad.layers.Loss}; initializers are in {@link io.jgrad.layers.Init}, and every layer's
  * default initialization follows PyTorch's.
  *
+ * <p>Sequence models: {@link io.jgrad.layers.Embedding}; {@link io.jgrad.layers.RNN},
+ * {@link io.jgrad.layers.LSTM} and {@link io.jgrad.layers.GRU} (configured with
+ * {@link io.jgrad.layers.RecurrentOptions}: stacked, bidirectional with a
+ * {@link io.jgrad.layers.MergeMode}, masks or lengths, stateful, variational dropout; results in
+ * {@link io.jgrad.layers.RNNOutput}) and their cells {@link io.jgrad.layers.RNNCell},
+ * {@link io.jgrad.layers.LSTMCell}, {@link io.jgrad.layers.GRUCell};
+ * {@link io.jgrad.layers.TimeDistributed}; {@link io.jgrad.layers.Attention} (scaled dot-product),
+ * {@link io.jgrad.layers.MultiheadAttention}, {@link io.jgrad.layers.PositionalEncoding},
+ * {@link io.jgrad.layers.LearnedPositionalEmbedding}, {@link io.jgrad.layers.TransformerEncoderLayer},
+ * {@link io.jgrad.layers.TransformerEncoder} and a small decoder-only
+ * {@link io.jgrad.layers.CausalTransformerLM}. Their parameters carry PyTorch's names.
+ *
  * <pre>{@code
  * Sequential model = new Sequential(
  *         new Conv2d(1, 32, 5, ConvOptions.defaults().padding("same")), new ReLU(), new MaxPool2d(2),

@@ -2,7 +2,8 @@ package io.jgrad.core.kernel;
 
 /**
  * The plain-Java kernels: always available, straightforward loops that C2 can auto-vectorize where
- * it is able. Also the fallback when the JVM runs without the Vector API module.
+ * it is able, and a packed, register-blocked GEMM. The fallback when the JVM runs without the Vector
+ * API module.
  */
 class PlainKernels implements Kernels {
     static final PlainKernels INSTANCE = new PlainKernels();
@@ -15,65 +16,13 @@ class PlainKernels implements Kernels {
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            int ci = cOff + i * ldc;
-            if (beta == 0) {
-                java.util.Arrays.fill(c, ci, ci + n, 0f);
-            } else if (beta != 1) {
-                for (int j = 0; j < n; j++) {
-                    c[ci + j] *= beta;
-                }
-            }
-            for (int p = 0; p < k; p++) {
-                float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
-                if (av == 0) {
-                    continue;
-                }
-                if (!transB) {
-                    int bp = bOff + p * ldb;
-                    for (int j = 0; j < n; j++) {
-                        c[ci + j] += av * b[bp + j];
-                    }
-                } else {
-                    int bp = bOff + p;
-                    for (int j = 0; j < n; j++) {
-                        c[ci + j] += av * b[bp + j * ldb];
-                    }
-                }
-            }
-        }
+        PlainFloatGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     @Override
     public void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
             double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            int ci = cOff + i * ldc;
-            if (beta == 0) {
-                java.util.Arrays.fill(c, ci, ci + n, 0.0);
-            } else if (beta != 1) {
-                for (int j = 0; j < n; j++) {
-                    c[ci + j] *= beta;
-                }
-            }
-            for (int p = 0; p < k; p++) {
-                double av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
-                if (av == 0) {
-                    continue;
-                }
-                if (!transB) {
-                    int bp = bOff + p * ldb;
-                    for (int j = 0; j < n; j++) {
-                        c[ci + j] += av * b[bp + j];
-                    }
-                } else {
-                    int bp = bOff + p;
-                    for (int j = 0; j < n; j++) {
-                        c[ci + j] += av * b[bp + j * ldb];
-                    }
-                }
-            }
-        }
+        PlainDoubleGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     @Override

@@ -1,0 +1,48 @@
+package io.jgrad.bench;
+
+import io.jgrad.core.Generator;
+import io.jgrad.core.Tensor;
+
+/**
+ * {@code gemm}: single-precision square matrix products through {@code Tensor.matmul}, timed like the
+ * PyTorch reference script: for n = 256, 512, 1024, {@code reps = max(3, 2e10 / (2 n^3))} products per
+ * timing, the best of 3 timings, GFLOPS = 2 n^3 / seconds per product. Before timing, each size runs one
+ * untimed timing loop so the JIT has compiled the kernels (PyTorch needs no such warm-up).
+ */
+final class GemmWorkload {
+    static final int[] SIZES = {256, 512, 1024};
+
+    private GemmWorkload() {
+    }
+
+    static String run(Main.Options o) {
+        StringBuilder line = new StringBuilder("gemm");
+        Generator g = new Generator(0);
+        for (int n : SIZES) {
+            Tensor a = Tensor.rand(g, n, n);
+            Tensor b = Tensor.rand(g, n, n);
+            long reps = Math.max(3, (long) (2e10 / (2.0 * n * n * n)));
+            timeOnce(a, b, reps); // warm-up
+            double best = Double.MAX_VALUE;
+            for (int t = 0; t < 3; t++) {
+                best = Math.min(best, timeOnce(a, b, reps));
+            }
+            line.append(String.format(" sgemm%d=%.1fGFLOPS", n, 2.0 * n * n * n / best / 1e9));
+        }
+        return line.toString();
+    }
+
+    /** Seconds per product over reps products. */
+    private static double timeOnce(Tensor a, Tensor b, long reps) {
+        long t0 = System.nanoTime();
+        Tensor c = null;
+        for (long r = 0; r < reps; r++) {
+            c = a.matmul(b);
+        }
+        double s = (System.nanoTime() - t0) / 1e9 / reps;
+        if (c.shape()[0] != a.shape()[0]) {
+            throw new AssertionError("matmul returned shape " + java.util.Arrays.toString(c.shape()));
+        }
+        return s;
+    }
+}

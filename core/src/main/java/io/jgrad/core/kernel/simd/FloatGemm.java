@@ -1,0 +1,481 @@
+package io.jgrad.core.kernel.simd;
+
+import io.jgrad.core.kernel.Parallel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Packed, cache-blocked single-precision GEMM on the Vector API, in the usual Goto/BLIS structure:
+ *
+ * <pre>
+ * for jc over n in steps of NC          (the packed B block, KC x NC, lives in L3)
+ *   for pc over k in steps of KC
+ *     pack op(B)[pc.., jc..] into NR-wide micro-panels
+ *     for ic over m in steps of MC      (the packed A block, MC x KC, lives in L2)
+ *       pack alpha * op(A)[ic.., pc..] into MR-tall micro-panels
+ *       for jr over the B micro-panels  (one KC x NR micro-panel stays in L1)
+ *         for ir over the A micro-panels
+ *           MR x NR register tile += A micro-panel * B micro-panel
+ * </pre>
+ *
+ * The transposes are absorbed by the packing routines (no copy of a whole matrix), alpha is folded
+ * into the packed A, and beta is handled by the first KC block: it overwrites C when beta == 0 (so NaN
+ * there is ignored), accumulates when beta == 1, and other betas scale C once up front. Edge tiles are
+ * computed in full on zero-padded panels and merged through a small scratch tile, so the micro-kernel
+ * has one shape. The micro-kernel is a small method called many times so that C2 compiles it normally
+ * (not only by on-stack replacement of a long loop nest, which can leave Vector API calls boxed).
+ *
+ * <p>Large products are split over the shared pool along the longer side of C, in whole register tiles;
+ * each task packs its own panels into per-thread buffers (at most KC x NC + MC x KC elements each).
+ */
+final class FloatGemm {
+    static final VectorSpecies<Float> S = VectorKernels.FLOAT_SPECIES;
+    static final int V = S.length();
+
+    static final int TILE_6X2 = 0;
+    static final int TILE_8X2 = 1;
+    static final int TILE_4X3 = 2;
+    /**
+     * The register tile: 8 rows x 2 vectors (16 accumulators) when the CPU has 32 vector registers
+     * (AVX-512, AArch64), else 6 x 2 (12 accumulators, the classic choice for 16 AVX2 registers).
+     */
+    static final int TILE = VectorKernels.tile();
+    /** Rows of the register tile. */
+    static final int MR = TILE == TILE_8X2 ? 8 : TILE == TILE_4X3 ? 4 : 6;
+    /** Columns of the register tile: whole vectors. */
+    static final int NR = (TILE == TILE_4X3 ? 3 : 2) * V;
+    /** Depth of a packed block; a KC x NR B micro-panel should fill about half of L1. */
+    static final int KC = VectorKernels.gemmParam("kc", 256);
+    /** Rows of a packed A block (MC x KC floats, in L2); a multiple of MR. */
+    static final int MC = VectorKernels.gemmParam("mc", 120) / MR * MR;
+    /** Columns of a packed B block (KC x NC floats, in L3); a multiple of NR. */
+    static final int NC = VectorKernels.gemmParam("nc", 4096) / NR * NR;
+    /** Below this many multiply-adds the product runs on the calling thread. */
+    static final long PARALLEL_THRESHOLD = VectorKernels.gemmParam("parallel", 1 << 21);
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private FloatGemm() {
+    }
+
+    /** Per-thread packing buffers, grown on demand and reused. */
+    static final class Scratch {
+        float[] a = new float[0];
+        float[] b = new float[0];
+        final float[] tile = new float[MR * NR];
+
+        float[] a(int size) {
+            if (a.length < size) {
+                a = new float[size];
+            }
+            return a;
+        }
+
+        float[] b(int size) {
+            if (b.length < size) {
+                b = new float[size];
+            }
+            return b;
+        }
+    }
+
+    static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
+            int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        if (k <= 0 || alpha == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        long work = (long) m * n * k;
+        int tilesM = (m + MR - 1) / MR;
+        int tilesN = (n + NR - 1) / NR;
+        int threads = Parallel.threads();
+        if (work < PARALLEL_THRESHOLD || threads == 1 || Parallel.inPool() || (tilesM == 1 && tilesN == 1)) {
+            block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        // Split C along its longer side (in whole register tiles); each task packs its own panels,
+        // so the threads share nothing but the read-only inputs.
+        if (tilesN >= tilesM) {
+            Parallel.forRange(tilesN, 1, (from, to) -> block(transA, transB, 0, m, from * NR, Math.min(n, to * NR), k,
+                    alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
+        } else {
+            Parallel.forRange(tilesM, 1, (from, to) -> block(transA, transB, from * MR, Math.min(m, to * MR), 0, n, k,
+                    alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
+        }
+    }
+
+    /** C = beta * C (beta == 0 overwrites, ignoring NaN). */
+    static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (beta == 0) {
+                java.util.Arrays.fill(c, ci, ci + n, 0f);
+            } else if (beta != 1) {
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] *= beta;
+                }
+            }
+        }
+    }
+
+    /** The serial blocked product for rows [m0, m1) and columns [n0, n1) of C. */
+    static void block(boolean transA, boolean transB, int m0, int m1, int n0, int n1, int k, float alpha, float[] a,
+            int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        if (beta != 0 && beta != 1) {
+            scale(m1 - m0, n1 - n0, beta, c, cOff + m0 * ldc + n0, ldc);
+        }
+        Scratch s = SCRATCH.get();
+        int mcMax = Math.min(MC, roundUp(m1 - m0, MR));
+        int kcMax = Math.min(KC, k);
+        int ncMax = Math.min(NC, roundUp(n1 - n0, NR));
+        float[] pa = s.a(mcMax * kcMax);
+        float[] pb = s.b(ncMax * kcMax);
+        float[] tile = s.tile;
+        for (int jc = n0; jc < n1; jc += NC) {
+            int nc = Math.min(NC, n1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                // the first depth block overwrites C when beta == 0 (ignoring NaN there); later ones add
+                boolean acc = pc > 0 || beta != 0;
+                for (int ic = m0; ic < m1; ic += MC) {
+                    int mc = Math.min(MC, m1 - ic);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, pa);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int cols = Math.min(NR, nc - jr);
+                        int bIdx = jr * kc;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int rows = Math.min(MR, mc - ir);
+                            int cIdx = cOff + (ic + ir) * ldc + jc + jr;
+                            if (rows == MR && cols == NR) {
+                                kernel(kc, pa, ir * kc, pb, bIdx, c, cIdx, ldc, acc);
+                            } else {
+                                kernel(kc, pa, ir * kc, pb, bIdx, tile, 0, NR, false);
+                                mergeTile(tile, rows, cols, c, cIdx, ldc, acc);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static int roundUp(int x, int to) {
+        return (x + to - 1) / to * to;
+    }
+
+    /** Copies (or adds, when acc) the valid rows x cols corner of an edge tile into C. */
+    private static void mergeTile(float[] tile, int rows, int cols, float[] c, int cIdx, int ldc, boolean acc) {
+        for (int r = 0; r < rows; r++) {
+            int ci = cIdx + r * ldc;
+            int ti = r * NR;
+            if (!acc) {
+                System.arraycopy(tile, ti, c, ci, cols);
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    c[ci + j] += tile[ti + j];
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs alpha * op(A)[i0 .. i0+mc, p0 .. p0+kc) into MR-row micro-panels: panel q holds, for each p,
+     * the MR values of rows i0 + q*MR .. contiguous (zero past mc).
+     */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float alpha,
+            float[] pa) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int rows = Math.min(MR, mc - ir);
+            int dst = ir * kc;
+            if (!transA) {
+                // A is m x k row-major: row r of the panel is contiguous along p
+                for (int r = 0; r < rows; r++) {
+                    int src = aOff + (i0 + ir + r) * lda + p0;
+                    int d = dst + r;
+                    for (int p = 0; p < kc; p++) {
+                        pa[d + p * MR] = alpha * a[src + p];
+                    }
+                }
+            } else {
+                // A is k x m row-major: for each p the MR values are contiguous
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (p0 + p) * lda + i0 + ir;
+                    int d = dst + p * MR;
+                    for (int r = 0; r < rows; r++) {
+                        pa[d + r] = alpha * a[src + r];
+                    }
+                }
+            }
+            if (rows < MR) {
+                for (int p = 0; p < kc; p++) {
+                    for (int r = rows; r < MR; r++) {
+                        pa[dst + p * MR + r] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs op(B)[p0 .. p0+kc, j0 .. j0+nc) into NR-column micro-panels: panel q holds, for each p, the
+     * NR values of columns j0 + q*NR .. contiguous (zero past nc).
+     */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] pb) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int cols = Math.min(NR, nc - jr);
+            int dst = jr * kc;
+            if (!transB) {
+                // B is k x n row-major: the NR values of each p are contiguous
+                int src = bOff + p0 * ldb + j0 + jr;
+                if (cols == NR) {
+                    for (int p = 0; p < kc; p++, src += ldb) {
+                        for (int v = 0; v < NR; v += V) {
+                            FloatVector.fromArray(S, b, src + v).intoArray(pb, dst + p * NR + v);
+                        }
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++, src += ldb) {
+                        int d = dst + p * NR;
+                        for (int j = 0; j < cols; j++) {
+                            pb[d + j] = b[src + j];
+                        }
+                        for (int j = cols; j < NR; j++) {
+                            pb[d + j] = 0f;
+                        }
+                    }
+                }
+            } else {
+                // B is n x k row-major: column j of op(B) is contiguous along p
+                for (int j = 0; j < cols; j++) {
+                    int src = bOff + (j0 + jr + j) * ldb + p0;
+                    int d = dst + j;
+                    for (int p = 0; p < kc; p++) {
+                        pb[d + p * NR] = b[src + p];
+                    }
+                }
+                for (int j = cols; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) {
+                        pb[dst + p * NR + j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The MR x NR register tile: {@code C[0..MR, 0..NR) (+)= A-panel * B-panel}, accumulating into C when
+     * {@code acc} and overwriting it otherwise. pa holds kc groups of MR values, pb kc groups of NR values.
+     * Each shape is its own straight-line method: no helper calls take vectors as arguments, since a call
+     * that C2 declines to inline would box every accumulator.
+     */
+    static void kernel(int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc, boolean acc) {
+        switch (TILE) {
+            case TILE_8X2:
+                kernel8x2(kc, pa, ai, pb, bi, c, ci, ldc, acc);
+                break;
+            case TILE_4X3:
+                kernel4x3(kc, pa, ai, pb, bi, c, ci, ldc, acc);
+                break;
+            default:
+                kernel6x2(kc, pa, ai, pb, bi, c, ci, ldc, acc);
+                break;
+        }
+    }
+
+    /** The 6 x 2-vector register tile; see {@link #kernel}. */
+    private static void kernel6x2(int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc,
+            boolean acc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++, ai += 6, bi += 2 * V) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bi + V);
+            FloatVector a0 = FloatVector.broadcast(S, pa[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, pa[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, pa[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, pa[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, pa[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, pa[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        if (acc) {
+            c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c01.add(FloatVector.fromArray(S, c, ci + V)).intoArray(c, ci + V);
+            c10.add(FloatVector.fromArray(S, c, ci + ldc)).intoArray(c, ci + ldc);
+            c11.add(FloatVector.fromArray(S, c, ci + ldc + V)).intoArray(c, ci + ldc + V);
+            c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
+            c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + V)).intoArray(c, ci + 2 * ldc + V);
+            c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
+            c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + V)).intoArray(c, ci + 3 * ldc + V);
+            c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc)).intoArray(c, ci + 4 * ldc);
+            c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + V)).intoArray(c, ci + 4 * ldc + V);
+            c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc)).intoArray(c, ci + 5 * ldc);
+            c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + V)).intoArray(c, ci + 5 * ldc + V);
+        } else {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c10.intoArray(c, ci + ldc);
+            c11.intoArray(c, ci + ldc + V);
+            c20.intoArray(c, ci + 2 * ldc);
+            c21.intoArray(c, ci + 2 * ldc + V);
+            c30.intoArray(c, ci + 3 * ldc);
+            c31.intoArray(c, ci + 3 * ldc + V);
+            c40.intoArray(c, ci + 4 * ldc);
+            c41.intoArray(c, ci + 4 * ldc + V);
+            c50.intoArray(c, ci + 5 * ldc);
+            c51.intoArray(c, ci + 5 * ldc + V);
+        }
+    }
+
+    /** The 8 x 2-vector register tile; see {@link #kernel}. */
+    private static void kernel8x2(int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc,
+            boolean acc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++, ai += 8, bi += 2 * V) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bi + V);
+            FloatVector a0 = FloatVector.broadcast(S, pa[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, pa[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, pa[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, pa[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, pa[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, pa[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, pa[ai + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, pa[ai + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        if (acc) {
+            c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c01.add(FloatVector.fromArray(S, c, ci + V)).intoArray(c, ci + V);
+            c10.add(FloatVector.fromArray(S, c, ci + ldc)).intoArray(c, ci + ldc);
+            c11.add(FloatVector.fromArray(S, c, ci + ldc + V)).intoArray(c, ci + ldc + V);
+            c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
+            c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + V)).intoArray(c, ci + 2 * ldc + V);
+            c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
+            c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + V)).intoArray(c, ci + 3 * ldc + V);
+            c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc)).intoArray(c, ci + 4 * ldc);
+            c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + V)).intoArray(c, ci + 4 * ldc + V);
+            c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc)).intoArray(c, ci + 5 * ldc);
+            c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + V)).intoArray(c, ci + 5 * ldc + V);
+            c60.add(FloatVector.fromArray(S, c, ci + 6 * ldc)).intoArray(c, ci + 6 * ldc);
+            c61.add(FloatVector.fromArray(S, c, ci + 6 * ldc + V)).intoArray(c, ci + 6 * ldc + V);
+            c70.add(FloatVector.fromArray(S, c, ci + 7 * ldc)).intoArray(c, ci + 7 * ldc);
+            c71.add(FloatVector.fromArray(S, c, ci + 7 * ldc + V)).intoArray(c, ci + 7 * ldc + V);
+        } else {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c10.intoArray(c, ci + ldc);
+            c11.intoArray(c, ci + ldc + V);
+            c20.intoArray(c, ci + 2 * ldc);
+            c21.intoArray(c, ci + 2 * ldc + V);
+            c30.intoArray(c, ci + 3 * ldc);
+            c31.intoArray(c, ci + 3 * ldc + V);
+            c40.intoArray(c, ci + 4 * ldc);
+            c41.intoArray(c, ci + 4 * ldc + V);
+            c50.intoArray(c, ci + 5 * ldc);
+            c51.intoArray(c, ci + 5 * ldc + V);
+            c60.intoArray(c, ci + 6 * ldc);
+            c61.intoArray(c, ci + 6 * ldc + V);
+            c70.intoArray(c, ci + 7 * ldc);
+            c71.intoArray(c, ci + 7 * ldc + V);
+        }
+    }
+
+    /** The 4 x 3-vector register tile; see {@link #kernel}. */
+    private static void kernel4x3(int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc,
+            boolean acc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++, ai += 4, bi += 3 * V) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bi + V);
+            FloatVector b2 = FloatVector.fromArray(S, pb, bi + 2 * V);
+            FloatVector a0 = FloatVector.broadcast(S, pa[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            FloatVector a1 = FloatVector.broadcast(S, pa[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
+            FloatVector a2 = FloatVector.broadcast(S, pa[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
+            FloatVector a3 = FloatVector.broadcast(S, pa[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            c32 = a3.fma(b2, c32);
+        }
+        if (acc) {
+            c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c01.add(FloatVector.fromArray(S, c, ci + V)).intoArray(c, ci + V);
+            c02.add(FloatVector.fromArray(S, c, ci + 2 * V)).intoArray(c, ci + 2 * V);
+            c10.add(FloatVector.fromArray(S, c, ci + ldc)).intoArray(c, ci + ldc);
+            c11.add(FloatVector.fromArray(S, c, ci + ldc + V)).intoArray(c, ci + ldc + V);
+            c12.add(FloatVector.fromArray(S, c, ci + ldc + 2 * V)).intoArray(c, ci + ldc + 2 * V);
+            c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
+            c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + V)).intoArray(c, ci + 2 * ldc + V);
+            c22.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * V)).intoArray(c, ci + 2 * ldc + 2 * V);
+            c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
+            c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + V)).intoArray(c, ci + 3 * ldc + V);
+            c32.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * V)).intoArray(c, ci + 3 * ldc + 2 * V);
+        } else {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c02.intoArray(c, ci + 2 * V);
+            c10.intoArray(c, ci + ldc);
+            c11.intoArray(c, ci + ldc + V);
+            c12.intoArray(c, ci + ldc + 2 * V);
+            c20.intoArray(c, ci + 2 * ldc);
+            c21.intoArray(c, ci + 2 * ldc + V);
+            c22.intoArray(c, ci + 2 * ldc + 2 * V);
+            c30.intoArray(c, ci + 3 * ldc);
+            c31.intoArray(c, ci + 3 * ldc + V);
+            c32.intoArray(c, ci + 3 * ldc + 2 * V);
+        }
+    }
+}

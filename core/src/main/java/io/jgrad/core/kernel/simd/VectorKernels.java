@@ -1,0 +1,433 @@
+package io.jgrad.core.kernel.simd;
+
+import io.jgrad.core.kernel.Kernels;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API (SIMD) kernels. Loaded by name from {@code KernelProvider} only when the JVM can read
+ * {@code jdk.incubator.vector}, so nothing else in jgrad links against the incubator module.
+ *
+ * <p>The vector width is the platform's preferred shape, capped by the system property
+ * {@code jgrad.simd.maxBits} (64, 128, 256 or 512). Every element-wise loop has the same shape: a main
+ * loop up to {@code loopBound}, several accumulators for reductions, one lane reduction, a scalar tail.
+ * The element-wise kernels run on the calling thread (the tensor operations split large work across the
+ * pool); the GEMMs split large products themselves.
+ */
+public final class VectorKernels implements Kernels {
+    /** The vector width in bits actually used. */
+    static final int BITS = chooseBits();
+    /** The float species of {@link #BITS} bits. */
+    static final VectorSpecies<Float> FLOAT_SPECIES = FloatVector.SPECIES_PREFERRED.vectorBitSize() == BITS
+            ? FloatVector.SPECIES_PREFERRED : VectorSpecies.of(float.class, VectorShape.forBitSize(BITS));
+
+    /** The double species of {@link #BITS} bits. */
+    static final VectorSpecies<Double> DOUBLE_SPECIES = DoubleVector.SPECIES_PREFERRED.vectorBitSize() == BITS
+            ? DoubleVector.SPECIES_PREFERRED : VectorSpecies.of(double.class, VectorShape.forBitSize(BITS));
+
+    private static final VectorSpecies<Float> F = FLOAT_SPECIES;
+    private static final int FL = F.length();
+
+    /**
+     * True to use the JDK's {@code lanewise(EXP)} and {@code lanewise(TANH)}, which C2 compiles to the
+     * bundled Intel SVML routines on x86-64 Linux and Windows (about twice as fast as the polynomials
+     * here); elsewhere they can fall back to scalar {@code Math} calls, so the polynomials are used.
+     */
+    private final boolean jdkMath;
+
+    /** Creates the kernels (called reflectively by {@code KernelProvider}). */
+    public VectorKernels() {
+        this(defaultJdkMath());
+    }
+
+    /** Creates the kernels, choosing the exp/tanh implementation (tests run both). */
+    VectorKernels(boolean jdkMath) {
+        this.jdkMath = jdkMath;
+    }
+
+    private static boolean defaultJdkMath() {
+        String arch = System.getProperty("os.arch", "");
+        String os = System.getProperty("os.name", "");
+        boolean svml = ("amd64".equals(arch) || "x86_64".equals(arch)) && (os.startsWith("Linux")
+                || os.startsWith("Windows"));
+        return svml && !"false".equalsIgnoreCase(System.getProperty("jgrad.simd.svml", "true"));
+    }
+
+    private FloatVector expV(FloatVector x) {
+        return jdkMath ? x.lanewise(VectorOperators.EXP) : VectorMath.exp(x);
+    }
+
+    /**
+     * The GEMM register tile (see {@code FloatGemm}): 8x2 vectors with 32 vector registers (AVX-512,
+     * AArch64), else 6x2. The internal tuning property {@code jgrad.gemm.tile} (6x2, 8x2, 4x3) overrides.
+     */
+    static int tile() {
+        String t = System.getProperty("jgrad.gemm.tile", "");
+        switch (t) {
+            case "6x2":
+                return 0;
+            case "8x2":
+                return 1;
+            case "4x3":
+                return 2;
+            default:
+                break;
+        }
+        boolean wide = VectorShape.preferredShape().vectorBitSize() >= 512
+                || "aarch64".equals(System.getProperty("os.arch"));
+        return wide ? 1 : 0;
+    }
+
+    /** An internal GEMM blocking parameter {@code jgrad.gemm.NAME}, for tuning experiments. */
+    static int gemmParam(String name, int dflt) {
+        String s = System.getProperty("jgrad.gemm." + name);
+        if (s == null) {
+            return dflt;
+        }
+        try {
+            int v = Integer.parseInt(s.trim());
+            return v > 0 ? v : dflt;
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+
+    private static int chooseBits() {
+        int preferred = VectorShape.preferredShape().vectorBitSize();
+        String s = System.getProperty("jgrad.simd.maxBits");
+        if (s == null || s.isBlank()) {
+            return preferred;
+        }
+        try {
+            int cap = Integer.parseInt(s.trim());
+            if (cap == 64 || cap == 128 || cap == 256 || cap == 512) {
+                return Math.min(preferred, cap);
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the warning
+        }
+        System.getLogger("io.jgrad.core.kernel").log(System.Logger.Level.WARNING,
+                "jgrad: ignoring jgrad.simd.maxBits='" + s + "' (expected 64, 128, 256 or 512)");
+        return preferred;
+    }
+
+    @Override
+    public String name() {
+        return "vector (" + BITS + "-bit, " + FL + " floats" + (jdkMath ? "" : ", polynomial exp") + ")";
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+            float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        FloatGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOff,
+            int lda, double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
+        DoubleGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public void add(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector.fromArray(F, a, ao + i).add(FloatVector.fromArray(F, b, bo + i)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = a[ao + i] + b[bo + i];
+        }
+    }
+
+    @Override
+    public void sub(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector.fromArray(F, a, ao + i).sub(FloatVector.fromArray(F, b, bo + i)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = a[ao + i] - b[bo + i];
+        }
+    }
+
+    @Override
+    public void mul(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector.fromArray(F, a, ao + i).mul(FloatVector.fromArray(F, b, bo + i)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = a[ao + i] * b[bo + i];
+        }
+    }
+
+    @Override
+    public void div(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector.fromArray(F, a, ao + i).div(FloatVector.fromArray(F, b, bo + i)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = a[ao + i] / b[bo + i];
+        }
+    }
+
+    @Override
+    public void addScalar(float[] a, int ao, float s, float[] out, int oo, int n) {
+        FloatVector sv = FloatVector.broadcast(F, s);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector.fromArray(F, a, ao + i).add(sv).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = a[ao + i] + s;
+        }
+    }
+
+    @Override
+    public void mulScalar(float[] a, int ao, float s, float[] out, int oo, int n) {
+        FloatVector sv = FloatVector.broadcast(F, s);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector.fromArray(F, a, ao + i).mul(sv).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = a[ao + i] * s;
+        }
+    }
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xo, float[] y, int yo) {
+        // mul then add (not fma) so the result is bit-identical to the plain kernel
+        FloatVector av = FloatVector.broadcast(F, alpha);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector.fromArray(F, x, xo + i).mul(av).add(FloatVector.fromArray(F, y, yo + i)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] += alpha * x[xo + i];
+        }
+    }
+
+    @Override
+    public void relu(float[] a, int ao, float[] out, int oo, int n) {
+        // a blend on (a < 0) keeps NaN and -0.0 exactly as the plain kernel does
+        FloatVector zero = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector v = FloatVector.fromArray(F, a, ao + i);
+            v.blend(zero, v.compare(VectorOperators.LT, 0f)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            float v = a[ao + i];
+            out[oo + i] = v < 0 ? 0f : v;
+        }
+    }
+
+    @Override
+    public void reluBackward(float[] a, int ao, float[] g, int go, float[] out, int oo, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            VectorMask<Float> pos = FloatVector.fromArray(F, a, ao + i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(F, g, go + i), pos).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = a[ao + i] > 0 ? g[go + i] : 0f;
+        }
+    }
+
+    @Override
+    public void exp(float[] a, int ao, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            expV(FloatVector.fromArray(F, a, ao + i)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = (float) Math.exp(a[ao + i]);
+        }
+    }
+
+    @Override
+    public void tanh(float[] a, int ao, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(F, a, ao + i);
+            (jdkMath ? x.lanewise(VectorOperators.TANH) : VectorMath.tanh(x)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = (float) Math.tanh(a[ao + i]);
+        }
+    }
+
+    @Override
+    public void sigmoid(float[] a, int ao, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector e = expV(FloatVector.fromArray(F, a, ao + i).neg());
+            FloatVector.broadcast(F, 1f).div(e.add(1f)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = sigmoid(a[ao + i]);
+        }
+    }
+
+    private static float sigmoid(float x) {
+        if (x >= 0) {
+            return (float) (1.0 / (1.0 + Math.exp(-x)));
+        }
+        double e = Math.exp(x);
+        return (float) (e / (1.0 + e));
+    }
+
+    @Override
+    public float sum(float[] a, int ao, int n) {
+        FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+        FloatVector s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = n - 4 * FL; i <= bound; i += 4 * FL) {
+            s0 = s0.add(FloatVector.fromArray(F, a, ao + i));
+            s1 = s1.add(FloatVector.fromArray(F, a, ao + i + FL));
+            s2 = s2.add(FloatVector.fromArray(F, a, ao + i + 2 * FL));
+            s3 = s3.add(FloatVector.fromArray(F, a, ao + i + 3 * FL));
+        }
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            s0 = s0.add(FloatVector.fromArray(F, a, ao + i));
+        }
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += a[ao + i];
+        }
+        return s;
+    }
+
+    @Override
+    public float max(float[] a, int ao, int n) {
+        FloatVector m0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY), m1 = m0, m2 = m0, m3 = m0;
+        int i = 0;
+        // lanewise MAX follows Math.max: a NaN anywhere propagates to the result
+        for (int bound = n - 4 * FL; i <= bound; i += 4 * FL) {
+            m0 = m0.max(FloatVector.fromArray(F, a, ao + i));
+            m1 = m1.max(FloatVector.fromArray(F, a, ao + i + FL));
+            m2 = m2.max(FloatVector.fromArray(F, a, ao + i + 2 * FL));
+            m3 = m3.max(FloatVector.fromArray(F, a, ao + i + 3 * FL));
+        }
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            m0 = m0.max(FloatVector.fromArray(F, a, ao + i));
+        }
+        float m = m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            m = Math.max(m, a[ao + i]);
+        }
+        return m;
+    }
+
+    @Override
+    public float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+        FloatVector s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = n - 4 * FL; i <= bound; i += 4 * FL) {
+            s0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), s0);
+            s1 = FloatVector.fromArray(F, a, ao + i + FL).fma(FloatVector.fromArray(F, b, bo + i + FL), s1);
+            s2 = FloatVector.fromArray(F, a, ao + i + 2 * FL).fma(FloatVector.fromArray(F, b, bo + i + 2 * FL), s2);
+            s3 = FloatVector.fromArray(F, a, ao + i + 3 * FL).fma(FloatVector.fromArray(F, b, bo + i + 3 * FL), s3);
+        }
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            s0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), s0);
+        }
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += a[ao + i] * b[bo + i];
+        }
+        return s;
+    }
+
+    @Override
+    public void softmaxRows(float[] in, int io, float[] out, int oo, int rows, int cols, boolean log) {
+        for (int r = 0; r < rows; r++) {
+            int pi = io + r * cols;
+            int po = oo + r * cols;
+            float mx = max(in, pi, cols);
+            if (mx == Float.NEGATIVE_INFINITY) {
+                mx = 0; // all -inf: exp gives 0s and the result is NaN like PyTorch
+            }
+            if (log) {
+                float s = expSum(in, pi, cols, mx, null, 0);
+                float lse = (float) Math.log(s) + mx;
+                addScalar(in, pi, -lse, out, po, cols);
+            } else {
+                // out holds exp(x - max) after the first pass, so exp is computed once
+                float s = expSum(in, pi, cols, mx, out, po);
+                mulScalar(out, po, 1f / s, out, po, cols);
+            }
+        }
+    }
+
+    /** Sum of exp(in[i] - mx), writing each term to out when out is not null. */
+    private float expSum(float[] in, int pi, int n, float mx, float[] out, int po) {
+        FloatVector mv = FloatVector.broadcast(F, mx);
+        FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = n - 2 * FL; i <= bound; i += 2 * FL) {
+            FloatVector e0 = expV(FloatVector.fromArray(F, in, pi + i).sub(mv));
+            FloatVector e1 = expV(FloatVector.fromArray(F, in, pi + i + FL).sub(mv));
+            if (out != null) {
+                e0.intoArray(out, po + i);
+                e1.intoArray(out, po + i + FL);
+            }
+            s0 = s0.add(e0);
+            s1 = s1.add(e1);
+        }
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector e0 = expV(FloatVector.fromArray(F, in, pi + i).sub(mv));
+            if (out != null) {
+                e0.intoArray(out, po + i);
+            }
+            s0 = s0.add(e0);
+        }
+        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(in[pi + i] - mx);
+            if (out != null) {
+                out[po + i] = e;
+            }
+            s += e;
+        }
+        return s;
+    }
+
+    @Override
+    public void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
+            float beta1, float beta2, float stepSize, float sqrtBc2, float eps) {
+        FloatVector b1 = FloatVector.broadcast(F, beta1);
+        FloatVector b2 = FloatVector.broadcast(F, beta2);
+        FloatVector c1 = FloatVector.broadcast(F, 1 - beta1);
+        FloatVector c2 = FloatVector.broadcast(F, 1 - beta2);
+        FloatVector step = FloatVector.broadcast(F, stepSize);
+        FloatVector bc = FloatVector.broadcast(F, sqrtBc2);
+        FloatVector ev = FloatVector.broadcast(F, eps);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector gi = FloatVector.fromArray(F, g, go + i);
+            FloatVector mi = b1.mul(FloatVector.fromArray(F, m, mo + i)).add(c1.mul(gi));
+            FloatVector vi = b2.mul(FloatVector.fromArray(F, v, vo + i)).add(c2.mul(gi).mul(gi));
+            mi.intoArray(m, mo + i);
+            vi.intoArray(v, vo + i);
+            FloatVector upd = step.mul(mi).div(vi.sqrt().div(bc).add(ev));
+            FloatVector.fromArray(F, p, po + i).sub(upd).intoArray(p, po + i);
+        }
+        for (; i < n; i++) {
+            float gi = g[go + i];
+            float mi = beta1 * m[mo + i] + (1 - beta1) * gi;
+            float vi = beta2 * v[vo + i] + (1 - beta2) * gi * gi;
+            m[mo + i] = mi;
+            v[vo + i] = vi;
+            p[po + i] -= stepSize * mi / ((float) Math.sqrt(vi) / sqrtBc2 + eps);
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package io.jgrad.core.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * sgemm and dgemm of every kernel implementation against the naive triple loop, on shapes that hit
+ * every register-tile, packing-block and thread-split boundary, all four transpose combinations,
+ * alpha/beta (beta == 0 over NaN garbage), offsets and leading dimensions wider than the matrices.
+ */
+class GemmTest {
+    /** Sizes hitting the tails of 4-, 8- and 16-lane vectors and of 6- and 8-row register tiles. */
+    static final int[] SIZES = {1, 2, 3, 7, 15, 16, 17, 31, 33, 63, 64, 65, 127, 129, 255, 257};
+    static final boolean[] BOOLS = {false, true};
+
+    /** One problem: shapes, layout and scalars; the buffers are random with padding around each matrix. */
+    record Case(boolean transA, boolean transB, int m, int n, int k, double alpha, double beta, int pad, long seed) {
+        int lda() {
+            return (transA ? m : k) + pad;
+        }
+
+        int ldb() {
+            return (transB ? k : n) + pad;
+        }
+
+        int ldc() {
+            return n + pad;
+        }
+
+        int rowsA() {
+            return transA ? k : m;
+        }
+
+        int rowsB() {
+            return transB ? n : k;
+        }
+
+        @Override
+        public String toString() {
+            return "gemm(" + (transA ? "T" : "N") + (transB ? "T" : "N") + ", m=" + m + ", n=" + n + ", k=" + k
+                    + ", alpha=" + alpha + ", beta=" + beta + ", pad=" + pad + ")";
+        }
+    }
+
+    private static final int OFF_A = 3;
+    private static final int OFF_B = 5;
+    private static final int OFF_C = 7;
+
+    /** Runs the case through every kernel in single precision and compares with the naive loop. */
+    static void checkFloat(Iterable<Kernels> kernels, Case t) {
+        SplittableRandom r = new SplittableRandom(t.seed());
+        float[] a = randomFloats(r, OFF_A + t.rowsA() * t.lda() + 2);
+        float[] b = randomFloats(r, OFF_B + t.rowsB() * t.ldb() + 2);
+        float[] c0 = randomFloats(r, OFF_C + t.m() * t.ldc() + 2);
+        if (t.beta() == 0) {
+            // beta == 0 must ignore C entirely, even NaN
+            for (int i = 0; i < t.m(); i++) {
+                Arrays.fill(c0, OFF_C + i * t.ldc(), OFF_C + i * t.ldc() + t.n(), Float.NaN);
+            }
+        }
+        double[][] ref = KernelSets.naiveGemm(t.transA(), t.transB(), t.m(), t.n(), t.k(), (float) t.alpha(),
+                KernelSets.toDouble(a), OFF_A, t.lda(), KernelSets.toDouble(b), OFF_B, t.ldb(), (float) t.beta(),
+                KernelSets.toDouble(c0), OFF_C, t.ldc());
+        for (Kernels kern : kernels) {
+            float[] c = c0.clone();
+            kern.sgemm(t.transA(), t.transB(), t.m(), t.n(), t.k(), (float) t.alpha(), a, OFF_A, t.lda(), b, OFF_B,
+                    t.ldb(), (float) t.beta(), c, OFF_C, t.ldc());
+            compare(kern, t, ref, 0x1p-23, c.length, i -> c[i], i -> c0[i]);
+        }
+    }
+
+    /** Runs the case through every kernel in double precision and compares with the naive loop. */
+    static void checkDouble(Iterable<Kernels> kernels, Case t) {
+        SplittableRandom r = new SplittableRandom(t.seed());
+        double[] a = randomDoubles(r, OFF_A + t.rowsA() * t.lda() + 2);
+        double[] b = randomDoubles(r, OFF_B + t.rowsB() * t.ldb() + 2);
+        double[] c0 = randomDoubles(r, OFF_C + t.m() * t.ldc() + 2);
+        if (t.beta() == 0) {
+            for (int i = 0; i < t.m(); i++) {
+                Arrays.fill(c0, OFF_C + i * t.ldc(), OFF_C + i * t.ldc() + t.n(), Double.NaN);
+            }
+        }
+        double[][] ref = KernelSets.naiveGemm(t.transA(), t.transB(), t.m(), t.n(), t.k(), t.alpha(), a, OFF_A,
+                t.lda(), b, OFF_B, t.ldb(), t.beta(), c0, OFF_C, t.ldc());
+        for (Kernels kern : kernels) {
+            double[] c = c0.clone();
+            kern.dgemm(t.transA(), t.transB(), t.m(), t.n(), t.k(), t.alpha(), a, OFF_A, t.lda(), b, OFF_B,
+                    t.ldb(), t.beta(), c, OFF_C, t.ldc());
+            // the reference itself rounds in double: the bound below allows for both
+            compare(kern, t, ref, 0x1p-52, c.length, i -> c[i], i -> c0[i]);
+        }
+    }
+
+    /**
+     * Every element of the m x n result must be within {@code 2 (k + 2) eps} times its magnitude of the
+     * reference (the classic bound for a dot product, doubled), and every element outside it untouched.
+     */
+    private static void compare(Kernels kern, Case t, double[][] refMag, double eps, int len,
+            java.util.function.IntToDoubleFunction got, java.util.function.IntToDoubleFunction before) {
+        double[] ref = refMag[0];
+        double[] mag = refMag[1];
+        int ldc = t.ldc();
+        boolean[] inside = new boolean[len];
+        for (int i = 0; i < t.m(); i++) {
+            for (int j = 0; j < t.n(); j++) {
+                int idx = OFF_C + i * ldc + j;
+                inside[idx] = true;
+                double g = got.applyAsDouble(idx);
+                double want = ref[i * t.n() + j];
+                double tol = 2 * (t.k() + 2) * eps * mag[i * t.n() + j] + Double.MIN_NORMAL;
+                if (!(Math.abs(g - want) <= tol)) {
+                    fail(kern.name() + " " + t + ": C[" + i + "][" + j + "] = " + g + ", expected " + want
+                            + " (tolerance " + tol + ")");
+                }
+            }
+        }
+        for (int idx = 0; idx < len; idx++) {
+            if (!inside[idx]) {
+                assertEquals(Double.doubleToLongBits(before.applyAsDouble(idx)),
+                        Double.doubleToLongBits(got.applyAsDouble(idx)),
+                        () -> kern.name() + " " + t + " wrote outside C");
+            }
+        }
+    }
+
+    static float[] randomFloats(SplittableRandom r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return x;
+    }
+
+    static double[] randomDoubles(SplittableRandom r, int n) {
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = r.nextDouble() * 2 - 1;
+        }
+        return x;
+    }
+
+    private static void both(Case t) {
+        checkFloat(KernelSets.gemm(), t);
+        checkDouble(KernelSets.gemm(), t);
+    }
+
+    @Test
+    void squareSizesAllTransposes() {
+        long seed = 1;
+        for (int s : SIZES) {
+            for (boolean ta : BOOLS) {
+                for (boolean tb : BOOLS) {
+                    both(new Case(ta, tb, s, s, s, 1, 0, 0, seed++));
+                }
+            }
+        }
+    }
+
+    @Test
+    void nonSquareShapesWithAlphaBetaAndPadding() {
+        double[][] ab = {{1, 0}, {0.5, 1}, {-2, 0.25}, {1.5, -1}};
+        long seed = 100;
+        int q = 0;
+        for (int i = 0; i < SIZES.length; i++) {
+            int m = SIZES[i];
+            int n = SIZES[(i + 5) % SIZES.length];
+            int k = SIZES[(i + 11) % SIZES.length];
+            for (boolean ta : BOOLS) {
+                for (boolean tb : BOOLS) {
+                    double[] s = ab[q++ % ab.length];
+                    both(new Case(ta, tb, m, n, k, s[0], s[1], 1 + (q % 4), seed++));
+                    both(new Case(ta, tb, n, k, m, s[0], s[1], 3, seed++));
+                }
+            }
+        }
+    }
+
+    @Test
+    void everySmallEdgeTile() {
+        // every m up to two 8-row tiles, every n up to two 16-wide tiles and around 3 and 4 of them
+        long seed = 1000;
+        int[] widths = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 23, 24, 25, 31, 32, 33, 47,
+            48, 49, 63, 64, 65};
+        for (int m = 1; m <= 17; m++) {
+            for (int n : widths) {
+                for (int k : new int[] {1, 17}) {
+                    boolean ta = ((m + n) & 1) == 1;
+                    boolean tb = ((m + k) & 2) == 2;
+                    both(new Case(ta, tb, m, n, k, 0.75, (n & 1) == 0 ? 0 : 0.5, m % 3, seed++));
+                }
+            }
+        }
+    }
+
+    @Test
+    void packingBlockBoundaries() {
+        // depth blocks of 256, row blocks of 120 and 128, column blocks of 2048 and 4096
+        long seed = 5000;
+        int[][] shapes = {{5, 9, 255}, {5, 9, 256}, {5, 9, 257}, {3, 17, 513}, {119, 20, 30}, {120, 20, 30},
+            {121, 20, 30}, {127, 9, 20}, {129, 9, 20}, {241, 33, 20}, {5, 2049, 3}, {7, 4097, 5}, {9, 4100, 3}};
+        for (int[] s : shapes) {
+            for (boolean ta : BOOLS) {
+                for (boolean tb : BOOLS) {
+                    both(new Case(ta, tb, s[0], s[1], s[2], 1.25, 0.5, 2, seed++));
+                }
+            }
+        }
+    }
+
+    @Test
+    void multiThreadedSplitsWithOddThreadCounts() {
+        int before = Parallel.threads();
+        long seed = 7000;
+        try {
+            for (int threads : new int[] {2, 3, 5}) {
+                Parallel.setThreads(threads);
+                // tall (split over rows) and wide (split over columns), above the parallel threshold
+                both(new Case(false, false, 301, 67, 150, 1, 0, 1, seed++));
+                both(new Case(true, true, 67, 301, 150, -1, 1, 2, seed++));
+                both(new Case(false, true, 129, 257, 127, 0.5, 0, 0, seed++));
+                both(new Case(true, false, 257, 129, 65, 2, -0.5, 3, seed++));
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void degenerateShapesOnlyScaleC() {
+        for (Kernels kern : KernelSets.gemm()) {
+            // k == 0: C = beta * C; beta == 0 clears even NaN
+            float[] c = {1, 2, Float.NaN, 4, 9};
+            kern.sgemm(false, false, 2, 2, 0, 1f, new float[0], 0, 1, new float[0], 0, 2, 0f, c, 0, 2);
+            assertArrayEqualsExact(new float[] {0, 0, 0, 0, 9}, c, kern);
+            float[] c2 = {1, 2, 3, 4};
+            kern.sgemm(true, true, 2, 2, 0, 1f, new float[0], 0, 2, new float[0], 0, 1, 0.5f, c2, 0, 2);
+            assertArrayEqualsExact(new float[] {0.5f, 1, 1.5f, 2}, c2, kern);
+            // alpha == 0 does not read A or B (they may hold NaN)
+            float[] nan = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+            float[] c3 = {1, 2, 3, 4};
+            kern.sgemm(false, false, 2, 2, 2, 0f, nan, 0, 2, nan, 0, 2, 2f, c3, 0, 2);
+            assertArrayEqualsExact(new float[] {2, 4, 6, 8}, c3, kern);
+            // m == 0 or n == 0: nothing happens
+            float[] c4 = {Float.NaN};
+            kern.sgemm(false, false, 0, 1, 3, 1f, new float[3], 0, 3, new float[3], 0, 1, 0f, c4, 0, 1);
+            kern.sgemm(false, false, 1, 0, 3, 1f, new float[3], 0, 3, new float[3], 0, 1, 0f, c4, 0, 1);
+            assertTrue(Float.isNaN(c4[0]), kern.name());
+            double[] d = {1, 2, 3, 4};
+            kern.dgemm(false, false, 2, 2, 0, 1, new double[0], 0, 1, new double[0], 0, 2, -1, d, 0, 2);
+            assertEquals(-3.0, d[2], kern.name());
+        }
+    }
+
+    @Test
+    void repeatedCallsReuseScratchCorrectly() {
+        // a large product then a small one on the same thread: stale packed data must not leak in
+        checkFloat(KernelSets.gemm(), new Case(false, false, 100, 70, 300, 1, 0, 0, 42));
+        checkFloat(KernelSets.gemm(), new Case(true, false, 3, 5, 2, 1, 0, 0, 43));
+        checkDouble(KernelSets.gemm(), new Case(false, true, 100, 70, 300, 1, 0, 0, 44));
+        checkDouble(KernelSets.gemm(), new Case(false, false, 2, 3, 4, 1, 1, 1, 45));
+    }
+
+    private static void assertArrayEqualsExact(float[] want, float[] got, Kernels kern) {
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(got[i]),
+                    kern.name() + ": element " + i + " is " + got[i] + ", expected " + want[i]);
+        }
+    }
+}
