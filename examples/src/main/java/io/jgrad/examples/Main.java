@@ -1,5 +1,7 @@
 package io.jgrad.examples;
 
+import io.jgrad.data.DatasetNotFoundException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,19 +10,57 @@ import picocli.CommandLine.Command;
  * Without an example name it runs {@code digits}.
  */
 @Command(name = "jgrad-examples", mixinStandardHelpOptions = true, version = "jgrad examples 0.1.0",
-        description = "Runs a jgrad example. Without an example name, runs 'digits'.",
-        subcommands = {DigitsExample.class})
+        description = {"Runs a jgrad example. Without an example name, runs 'digits'.",
+            "Every example accepts --epochs, --seed, --threads, --data DIR, --out DIR and --help, and ends with one line",
+            "'result: key=value ...'."},
+        subcommands = {DigitsExample.class, FashionMnistExample.class, AutoencoderExample.class, McDropoutExample.class, BackstitchExample.class, Word2VecExample.class, CharLstmExample.class, TransformerExample.class, TimeseriesExample.class})
 public final class Main implements Runnable {
-    /** Entry point. */
+    /** Exit code when a data set is not found. */
+    static final int DATA_NOT_FOUND = 3;
+
+    /**
+     * Entry point.
+     *
+     * @param args the example's name and options
+     */
     public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /**
+     * Runs the command line without exiting the JVM.
+     *
+     * @param args the example's name and options
+     * @return the exit code: 0 on success, 2 for a usage error, 3 when a data set is missing, 1 otherwise
+     */
+    static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            if (ex instanceof DatasetNotFoundException) {
+                err.println("error: " + ex.getMessage());
+                err.flush();
+                return DATA_NOT_FOUND;
+            }
+            if (ex instanceof IllegalArgumentException) {
+                err.println("error: " + ex.getMessage());
+                err.flush();
+                return cmd.getCommandSpec().exitCodeOnInvalidInput();
+            }
+            throw ex;
+        });
+        return cl.execute(withDefault(args));
+    }
+
+    /** Puts "digits" in front when no example is named (no arguments, or options only). */
+    static String[] withDefault(String[] args) {
         if (args.length == 0 || args[0].startsWith("-") && !isHelp(args[0])) {
-            String[] withDefault = new String[args.length + 1];
-            withDefault[0] = "digits";
-            System.arraycopy(args, 0, withDefault, 1, args.length);
-            args = withDefault;
+            String[] out = new String[args.length + 1];
+            out[0] = "digits";
+            System.arraycopy(args, 0, out, 1, args.length);
+            return out;
         }
-        System.exit(cl.execute(args));
+        return args;
     }
 
     private static boolean isHelp(String a) {

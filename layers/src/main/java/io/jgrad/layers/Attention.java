@@ -217,12 +217,8 @@ public final class Attention {
                     for (int r = from; r < to; r++) {
                         int base = r * cols;
                         int limit = causal ? Math.min(cols, r % lq + 1) : cols;
-                        for (int j = 0; j < limit; j++) {
-                            o[base + j] = x[xo + base + j] * sc;
-                        }
-                        for (int j = limit; j < cols; j++) {
-                            o[base + j] = Float.NEGATIVE_INFINITY;
-                        }
+                        kern.mulScalar(x, xo + base, sc, o, base, limit);
+                        Arrays.fill(o, base + limit, base + cols, Float.NEGATIVE_INFINITY);
                         for (int m = 0; m < nm; m++) {
                             int mo = rowOff[m][r];
                             int cs = colStride[m];

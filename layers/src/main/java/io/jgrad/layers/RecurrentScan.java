@@ -5,6 +5,7 @@ import io.jgrad.autograd.Variable;
 import io.jgrad.core.DType;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
+import io.jgrad.core.kernel.Parallel;
 
 /**
  * One direction of one recurrent layer over a whole sequence, as a single differentiable operation.
@@ -95,6 +96,11 @@ final class RecurrentScan extends Function {
         return extra == null ? fn.apply(xp, whh, h0) : fn.apply(xp, whh, h0, extra);
     }
 
+    /** Rows per task of the per-step element-wise work: at least 16K gate values, else one task. */
+    private static int rowGrain(int batch, int gh) {
+        return Math.max(1, Math.min(batch, (1 << 14) / Math.max(1, gh)));
+    }
+
     private boolean isReal(int t, int b, int batch) {
         return real == null || real[t * batch + b];
     }
@@ -134,6 +140,7 @@ final class RecurrentScan extends Function {
         int xst = xpT.strides()[0];
         int xsb = xpT.strides()[1];
         Object wa = ops.data(wt);
+        int grain = rowGrain(batch, gh);
         for (int s = 0; s < steps; s++) {
             int t = reverse ? steps - 1 - s : s;
             int ht = t * bh;
@@ -157,24 +164,27 @@ final class RecurrentScan extends Function {
             } else {
                 ops.gemm(false, false, batch, gh, hid, hin, 0, hid, wa, wt.offset(), gh, 1, gates, gt, gh);
             }
-            for (int b = 0; b < batch; b++) {
-                if (!isReal(t, b, batch)) {
-                    continue; // padding: state carried, output stays zero
+            // rows are independent: split them over the threads when there is enough work
+            Parallel.forRange(batch, grain, (from, to) -> {
+                for (int b = from; b < to; b++) {
+                    if (!isReal(t, b, batch)) {
+                        continue; // padding: state carried, output stays zero
+                    }
+                    int g = gt + b * gh;
+                    int hb = b * hid;
+                    int ob = ht + hb;
+                    switch (kind) {
+                        case LSTM:
+                            ops.lstmForward(gates, g, c, h, hb, aux, o, ob, hid);
+                            break;
+                        case GRU:
+                            ops.gruForward(gates, g, hg, b * gh, h, hb, aux, o, ob, hid);
+                            break;
+                        default:
+                            ops.rnnForward(gates, g, h, hb, o, ob, hid, kind == Kind.RNN_RELU);
+                    }
                 }
-                int g = gt + b * gh;
-                int hb = b * hid;
-                int ob = ht + hb;
-                switch (kind) {
-                    case LSTM:
-                        ops.lstmForward(gates, g, c, h, hb, aux, o, ob, hid);
-                        break;
-                    case GRU:
-                        ops.gruForward(gates, g, hg, b * gh, h, hb, aux, o, ob, hid);
-                        break;
-                    default:
-                        ops.rnnForward(gates, g, h, hb, o, ob, hid, kind == Kind.RNN_RELU);
-                }
-            }
+            });
         }
         System.arraycopy(h, 0, o, steps * bh, bh);
         if (lstm) {
@@ -215,41 +225,45 @@ final class RecurrentScan extends Function {
         Object dhg = gru ? ops.alloc(steps * batch * gh) : dx; // d (h W_hh^T + b_hh)
         Object dh = ops.alloc(bh);
         System.arraycopy(go, goOff + steps * bh, dh, 0, bh);
-        Object dc = null;
+        Object dc = lstm ? ops.alloc(bh) : null;
         if (lstm) {
-            dc = ops.alloc(bh);
             System.arraycopy(go, goOff + (steps + 1) * bh, dc, 0, bh);
         }
         Object dm = dropMask == null ? null : ops.data(dropMask);
         Object tmp = ops.alloc(bh);
+        int grain = rowGrain(batch, gh);
         for (int s = steps - 1; s >= 0; s--) {
             int t = reverse ? steps - 1 - s : s;
             int ht = t * bh;
             int gt = t * batch * gh;
             boolean any = false;
-            for (int b = 0; b < batch; b++) {
-                if (!isReal(t, b, batch)) {
-                    continue; // padding: dh and dc pass through to the previous step unchanged
-                }
-                any = true;
-                int g = gt + b * gh;
-                int hb = b * hid;
-                int ob = ht + hb;
-                ops.add(go, goOff + ob, dh, hb, hid);
-                switch (kind) {
-                    case LSTM:
-                        ops.lstmBackward(gates, g, aux, cprev, ob, dh, dc, hb, dx, hid);
-                        break;
-                    case GRU:
-                        ops.gruBackward(gates, g, aux, hprev, ob, dh, hb, dx, dhg, hid);
-                        break;
-                    default:
-                        ops.rnnBackward(gates, g, dh, hb, dx, hid, kind == Kind.RNN_RELU);
-                }
+            for (int b = 0; b < batch && !any; b++) {
+                any = isReal(t, b, batch);
             }
             if (!any) {
-                continue;
+                continue; // all padding: dh and dc pass through unchanged
             }
+            Parallel.forRange(batch, grain, (from, to) -> {
+                for (int b = from; b < to; b++) {
+                    if (!isReal(t, b, batch)) {
+                        continue; // padding: dh and dc pass through to the previous step unchanged
+                    }
+                    int g = gt + b * gh;
+                    int hb = b * hid;
+                    int ob = ht + hb;
+                    ops.add(go, goOff + ob, dh, hb, hid);
+                    switch (kind) {
+                        case LSTM:
+                            ops.lstmBackward(gates, g, aux, cprev, ob, dh, dc, hb, dx, hid);
+                            break;
+                        case GRU:
+                            ops.gruBackward(gates, g, aux, hprev, ob, dh, hb, dx, dhg, hid);
+                            break;
+                        default:
+                            ops.rnnBackward(gates, g, dh, hb, dx, hid, kind == Kind.RNN_RELU);
+                    }
+                }
+            });
             // dh_prev = dhg_t W_hh (times the dropout mask), added to the direct term of real rows
             ops.gemm(false, false, batch, hid, gh, dhg, gt, gh, wa, w.offset(), hid, 0, tmp, 0, hid);
             for (int b = 0; b < batch; b++) {

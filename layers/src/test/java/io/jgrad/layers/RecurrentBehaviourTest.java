@@ -366,6 +366,48 @@ class RecurrentBehaviourTest {
     }
 
     @Test
+    void wideBatchesSplitRowsOverThreads() {
+        // with 4 * 128 or 3 * 128 gates per row and 96 rows the per-step element-wise work is split into tasks;
+        // outputs and gradients still equal a loop over the cells
+        for (String kind : new String[] {"LSTM", "GRU"}) {
+            RNNBase layer = make(kind, 3, 128, o());
+            RNNCellBase cell = kind.equals("LSTM") ? new LSTMCell(3, 128) : new GRUCell(3, 128);
+            layer.to(DType.FLOAT64);
+            cell.to(DType.FLOAT64);
+            Map<String, Tensor> sd = new LinkedHashMap<>();
+            for (Map.Entry<String, Tensor> e : layer.stateDict().entrySet()) {
+                sd.put(e.getKey().replace("_l0", ""), e.getValue());
+            }
+            cell.loadStateDict(sd);
+            Tensor x = Tensor.randn(new Generator(10), DType.FLOAT64, 96, 3, 3);
+            Variable xa = new Variable(x, true);
+            RNNOutput out = layer.run(xa);
+            RecurrentGradCheckTest.Probe.weighOne(out.output(), 1).backward();
+            Variable xb = new Variable(x, true);
+            List<Variable> hs = new ArrayList<>();
+            Variable h = null;
+            Variable c = null;
+            for (int t = 0; t < 3; t++) {
+                Variable xt = xb.select(1, t);
+                if (cell instanceof LSTMCell) {
+                    Variable[] hc = ((LSTMCell) cell).step(xt, h, c);
+                    h = hc[0];
+                    c = hc[1];
+                } else {
+                    h = ((GRUCell) cell).step(xt, h);
+                }
+                hs.add(h);
+            }
+            Variable ref = Variable.stack(hs, 1);
+            RecurrentGradCheckTest.Probe.weighOne(ref, 1).backward();
+            assertClose(ref.data(), out.output().data(), 1e-12, 1e-12, kind + " wide batch output");
+            assertClose(xb.grad(), xa.grad(), 1e-12, 1e-12, kind + " wide batch input gradient");
+            assertClose(cell.parameter("weight_hh").grad(), layer.parameter("weight_hh_l0").grad(), 1e-11, 1e-11,
+                    kind + " wide batch W_hh gradient");
+        }
+    }
+
+    @Test
     void cellsMatchTheLayers() {
         // a loop over LSTMCell / GRUCell / RNNCell with the layer's weights gives the layer's output
         Tensor x = Tensor.randn(new Generator(9), DType.FLOAT64, 2, 4, 3);
