@@ -88,13 +88,13 @@ public class ElementwiseBench {
     /** One Adam step (lr 1e-3, betas 0.9/0.999, step 10) in place on p, m, v. */
     @Benchmark
     public float[] adam() {
-        active.adamStep(p, 0, g, 0, m, 0, v, 0, n, 0.9f, 0.999f, 1e-3f / 0.6513f, 0.0998f, 1e-8f);
+        active.adamStep(p, 0, g, 0, m, 0, v, 0, n, 0.9f, 0.999f, 0.1f, 0.001f, 1e-3f / 0.6513f, 0.0998f, 1e-8f);
         return p;
     }
 
     @Benchmark
     public float[] adamPlain() {
-        plain.adamStep(p, 0, g, 0, m, 0, v, 0, n, 0.9f, 0.999f, 1e-3f / 0.6513f, 0.0998f, 1e-8f);
+        plain.adamStep(p, 0, g, 0, m, 0, v, 0, n, 0.9f, 0.999f, 0.1f, 0.001f, 1e-3f / 0.6513f, 0.0998f, 1e-8f);
         return p;
     }
 }

@@ -32,10 +32,9 @@ import java.util.Map;
  *
  * <p>FLOAT32 parameters with contiguous gradients are updated by the fused kernel
  * {@link Kernels#adamStep} split over the thread pool, without allocating (except AMSGrad, which
- * takes the tensor path); other parameters (e.g. FLOAT64) use tensor operations. The kernel takes
- * {@code beta1} and {@code beta2} as floats and forms {@code 1 - beta} in float, where PyTorch rounds
- * the double {@code 1 - beta}: with {@code beta2 = 0.999} the weight of {@code g^2} in {@code v}
- * differs by 1.3e-5 relative (the step size by about half that); FLOAT64 parameters match PyTorch.
+ * takes the tensor path); other parameters (e.g. FLOAT64) use tensor operations. Like PyTorch, both
+ * paths weight g by {@code 1 - beta} computed in double and then rounded to float (forming it from the
+ * float betas, {@code 1f - 0.999f}, would differ by 1.3e-5 relative).
  */
 public class Adam extends Optimizer {
 
@@ -192,6 +191,8 @@ public class Adam extends Optimizer {
         float fwd = (float) weightDecay;
         float b1 = (float) beta1;
         float b2 = (float) beta2;
+        float c1 = (float) (1 - beta1);  // 1 - beta in double, then rounded: PyTorch's weights of g and g^2
+        float c2 = (float) (1 - beta2);
         float ss = (float) stepSize;
         float sb2 = (float) bias2Sqrt;
         float e = (float) eps;
@@ -204,7 +205,7 @@ public class Adam extends Optimizer {
                 System.arraycopy(gd, go + from, wd, wo + from, n);        // work = g
                 k.axpy(n, fwd, pd, po + from, wd, wo + from);             // work = g + wd * p
             }
-            k.adamStep(pd, po + from, wd, wo + from, md, mo + from, vd, vo + from, n, b1, b2, ss, sb2, e);
+            k.adamStep(pd, po + from, wd, wo + from, md, mo + from, vd, vo + from, n, b1, b2, c1, c2, ss, sb2, e);
         });
         // The kernel wrote the storage directly: rewrite one element so that the version counter moves
         // (autograd uses it to detect in-place changes of saved tensors).

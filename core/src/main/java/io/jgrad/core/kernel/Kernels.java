@@ -79,10 +79,13 @@ public interface Kernels {
     void softmaxRows(float[] in, int io, float[] out, int oo, int rows, int cols, boolean log);
 
     /**
-     * One Adam/AdamW step on a contiguous parameter slice, in place: {@code m = b1*m + (1-b1)*g},
-     * {@code v = b2*v + (1-b2)*g*g}, {@code p -= stepSize * m / (sqrt(v) / sqrt(bc2) + eps)}, where
-     * {@code stepSize = lr / bc1} and {@code bc1, bc2} are the bias corrections.
+     * One Adam/AdamW step on a contiguous parameter slice, in place: {@code m = b1*m + c1*g},
+     * {@code v = b2*v + c2*g*g}, {@code p -= stepSize * m / (sqrt(v) / sqrt(bc2) + eps)}, where
+     * {@code stepSize = lr / bc1} and {@code bc1, bc2} are the bias corrections. The weights
+     * {@code c1 = 1 - beta1} and {@code c2 = 1 - beta2} are passed in rather than formed from the float
+     * betas: the caller rounds the double {@code 1 - beta} to float, as PyTorch does ({@code 1f - 0.999f}
+     * differs from {@code (float) (1 - 0.999)} by 1.3e-5 relative).
      */
     void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
-            float beta1, float beta2, float stepSize, float sqrtBc2, float eps);
+            float beta1, float beta2, float c1, float c2, float stepSize, float sqrtBc2, float eps);
 }

@@ -195,11 +195,11 @@ class PlainKernels implements Kernels {
 
     @Override
     public void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
-            float beta1, float beta2, float stepSize, float sqrtBc2, float eps) {
+            float beta1, float beta2, float c1, float c2, float stepSize, float sqrtBc2, float eps) {
         for (int i = 0; i < n; i++) {
             float gi = g[go + i];
-            float mi = beta1 * m[mo + i] + (1 - beta1) * gi;
-            float vi = beta2 * v[vo + i] + (1 - beta2) * gi * gi;
+            float mi = beta1 * m[mo + i] + c1 * gi;
+            float vi = beta2 * v[vo + i] + c2 * gi * gi;
             m[mo + i] = mi;
             v[vo + i] = vi;
             p[po + i] -= stepSize * mi / ((float) Math.sqrt(vi) / sqrtBc2 + eps);

@@ -290,6 +290,9 @@ class ElementwiseKernelsTest {
         SplittableRandom r = new SplittableRandom(10);
         float beta1 = 0.9f;
         float beta2 = 0.999f;
+        // the weights of g and g^2 as the optimizer passes them: 1 - beta in double, rounded to float
+        float c1 = (float) (1 - 0.9);
+        float c2 = (float) (1 - 0.999);
         float eps = 1e-8f;
         int t = 3;
         float bc1 = 1 - (float) Math.pow(beta1, t);
@@ -307,13 +310,13 @@ class ElementwiseKernelsTest {
                 float[] p0 = p.clone();
                 float[] m0 = m.clone();
                 float[] v0 = v.clone();
-                k.adamStep(p, OA, g, OB, m, OO, v, 2, n, beta1, beta2, stepSize, sqrtBc2, eps);
+                k.adamStep(p, OA, g, OB, m, OO, v, 2, n, beta1, beta2, c1, c2, stepSize, sqrtBc2, eps);
                 for (int i = 0; i < n; i++) {
                     double gi = g[OB + i];
                     double m1 = beta1 * (double) m0[OO + i];
-                    double m2 = (1 - (double) beta1) * gi;
+                    double m2 = (double) c1 * gi;
                     double v1 = beta2 * (double) v0[2 + i];
-                    double v2 = (1 - (double) beta2) * gi * gi;
+                    double v2 = (double) c2 * gi * gi;
                     double mi = m1 + m2;
                     double vi = v1 + v2;
                     double upd = stepSize * mi / (Math.sqrt(vi) / sqrtBc2 + eps);

@@ -408,11 +408,12 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
-            float beta1, float beta2, float stepSize, float sqrtBc2, float eps) {
+            float beta1, float beta2, float oneMinusBeta1, float oneMinusBeta2, float stepSize, float sqrtBc2,
+            float eps) {
         FloatVector b1 = FloatVector.broadcast(F, beta1);
         FloatVector b2 = FloatVector.broadcast(F, beta2);
-        FloatVector c1 = FloatVector.broadcast(F, 1 - beta1);
-        FloatVector c2 = FloatVector.broadcast(F, 1 - beta2);
+        FloatVector c1 = FloatVector.broadcast(F, oneMinusBeta1);
+        FloatVector c2 = FloatVector.broadcast(F, oneMinusBeta2);
         FloatVector step = FloatVector.broadcast(F, stepSize);
         FloatVector bc = FloatVector.broadcast(F, sqrtBc2);
         FloatVector ev = FloatVector.broadcast(F, eps);
@@ -428,8 +429,8 @@ public final class VectorKernels implements Kernels {
         }
         for (; i < n; i++) {
             float gi = g[go + i];
-            float mi = beta1 * m[mo + i] + (1 - beta1) * gi;
-            float vi = beta2 * v[vo + i] + (1 - beta2) * gi * gi;
+            float mi = beta1 * m[mo + i] + oneMinusBeta1 * gi;
+            float vi = beta2 * v[vo + i] + oneMinusBeta2 * gi * gi;
             m[mo + i] = mi;
             v[vo + i] = vi;
             p[po + i] -= stepSize * mi / ((float) Math.sqrt(vi) / sqrtBc2 + eps);
