@@ -32,6 +32,30 @@ final class FloatPoolOps extends PoolOps<float[]> {
                 for (int q = 0; q < ow; q++) {
                     int ws = win.ws[q];
                     int we = win.we[q];
+                    if (he - hs == 2 && we - ws == 2 && dh == 1 && dw == 1) {
+                        // the common 2x2 window, unrolled: the same rule as the loop below, written as
+                        // selects (C2 emits conditional moves) since the comparisons are unpredictable
+                        int i0 = hs * w + ws;
+                        int i2 = i0 + w;
+                        float v0 = x[xb + i0];
+                        float v1 = x[xb + i0 + 1];
+                        float v2 = x[xb + i2];
+                        float v3 = x[xb + i2 + 1];
+                        float m = v0;
+                        int mi = i0;
+                        boolean t = v1 > m || v1 != v1;
+                        m = t ? v1 : m;
+                        mi = t ? i0 + 1 : mi;
+                        t = v2 > m || v2 != v2;
+                        m = t ? v2 : m;
+                        mi = t ? i2 : mi;
+                        t = v3 > m || v3 != v3;
+                        m = t ? v3 : m;
+                        mi = t ? i2 + 1 : mi;
+                        out[ob + r * ow + q] = m;
+                        ind[ob + r * ow + q] = mi;
+                        continue;
+                    }
                     // PyTorch's rule: the first strict maximum wins, and a NaN always takes over
                     int maxIdx = hs * w + ws;
                     float maxVal = Float.NEGATIVE_INFINITY;

@@ -191,6 +191,51 @@ class PoolingTest {
     }
 
     @Test
+    void maxPoolTwoByTwoWindowsFollowTheGeneralRule() {
+        // 2x2 windows take an unrolled path: ties (the first maximum wins), NaN (the last NaN wins, as in
+        // PyTorch's loop) and -inf must follow the general loop's rule
+        float nan = Float.NaN;
+        float inf = Float.NEGATIVE_INFINITY;
+        Tensor x = Tensor.of(new float[] {
+            nan, 1, 2, 2,
+            4, nan, 2, 2,
+            inf, inf, 5, 7,
+            inf, -1, 7, 6}, 1, 1, 4, 4);
+        Pooling.MaxResult r = Pooling.maxPool2d(x, new int[] {2}, null, new int[] {0}, new int[] {1}, false);
+        assertArrayEquals(new int[] {5, 2, 13, 11}, r.indices().toIntArray());
+        float[] v = r.values().toFloatArray();
+        assertTrue(Float.isNaN(v[0]));
+        assertEquals(2f, v[1]);
+        assertEquals(-1f, v[2]);
+        assertEquals(7f, v[3]);
+        // random data with many ties: the unrolled path against the naive reference of this test class
+        Generator gen = new Generator(21);
+        Tensor t = Tensor.randint(gen, 0, 3, 3, 4, 10, 12).to(DType.FLOAT32);
+        Pooling.MaxResult fast = Pooling.maxPool2d(t, new int[] {2}, null, new int[] {0}, new int[] {1}, false);
+        float[] xs = t.toFloatArray();
+        int[] ind = fast.indices().toIntArray();
+        float[] vals = fast.values().toFloatArray();
+        for (int plane = 0; plane < 12; plane++) {
+            for (int r0 = 0; r0 < 5; r0++) {
+                for (int q = 0; q < 6; q++) {
+                    int best = -1;
+                    for (int dy = 0; dy < 2; dy++) {
+                        for (int dx = 0; dx < 2; dx++) {
+                            int i = (2 * r0 + dy) * 12 + 2 * q + dx;
+                            if (best < 0 || xs[plane * 120 + i] > xs[plane * 120 + best]) {
+                                best = i;
+                            }
+                        }
+                    }
+                    int o = plane * 30 + r0 * 6 + q;
+                    assertEquals(best, ind[o], "plane " + plane + " window " + r0 + "," + q);
+                    assertEquals(xs[plane * 120 + best], vals[o]);
+                }
+            }
+        }
+    }
+
+    @Test
     void unbatchedAndOneDimensional() {
         Generator gen = new Generator(8);
         Tensor x = Tensor.randn(gen, F64, 3, 5, 7);
