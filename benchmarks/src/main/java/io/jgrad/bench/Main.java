@@ -23,7 +23,7 @@ public final class Main {
     /** A benchmark workload: runs with the parsed options and returns its one result line. */
     @FunctionalInterface
     public interface Workload {
-        /** Runs the workload and returns the result line (without a trailing newline). */
+        /** Runs the workload and returns the result line (without a trailing newline), or null if it printed its own. */
         String run(Options options) throws Exception;
     }
 
@@ -32,6 +32,11 @@ public final class Main {
 
     static {
         WORKLOADS.put("gemm", GemmWorkload::run);
+        WORKLOADS.put("mlp", FashionWorkload::runMlp);
+        WORKLOADS.put("cnn", FashionWorkload::runCnn);
+        WORKLOADS.put("lstm", SequenceWorkload::runLstm);
+        WORKLOADS.put("attn", SequenceWorkload::runAttn);
+        WORKLOADS.put("all", Main::runAll);
     }
 
     private Main() {
@@ -124,7 +129,25 @@ public final class Main {
         }
         System.err.println("jgrad " + name + ": JDK " + Runtime.version() + ", kernels " + KernelProvider.kernels()
                 .name() + ", threads " + Parallel.threads());
-        System.out.println(w.run(o));
+        String line = w.run(o);
+        if (line != null) {
+            System.out.println(line);
+        }
+    }
+
+    /**
+     * Every other workload in turn (in the reference script's order), each line printed as soon as it is
+     * known since the whole suite takes minutes; returns null (nothing left to print).
+     */
+    static String runAll(Options o) throws Exception {
+        for (Map.Entry<String, Workload> e : WORKLOADS.entrySet()) {
+            if (!e.getKey().equals("all")) {
+                String line = e.getValue().run(o);
+                System.out.println(line); // as it comes: the whole suite takes minutes
+                System.out.flush();
+            }
+        }
+        return null;
     }
 
     static String usage() {
