@@ -99,7 +99,7 @@ public final class BackstitchExample implements Callable<Integer> {
         common.apply();
         long t0 = System.nanoTime();
         if (seeds < 1) {
-            throw new IllegalArgumentException("backstitch: --seeds must be at least 1, got " + seeds);
+            throw new UsageError("backstitch: --seeds must be at least 1, got " + seeds);
         }
         int epochs = common.epochsOr(30);
         TensorDataset train = ExampleData.head(ExampleData.fashion(common.data, Mnist.Split.TRAIN), trainSize);

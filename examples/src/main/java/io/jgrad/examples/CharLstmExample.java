@@ -113,7 +113,7 @@ public final class CharLstmExample implements Callable<Integer> {
         long t0 = System.nanoTime();
         int total = steps != null ? steps : common.epochs != null ? common.epochs * evalEvery : 2000;
         if (total < 1 || evalEvery < 1) {
-            throw new IllegalArgumentException("char-lstm: --steps and --eval-every must be at least 1, got " + total + " and " + evalEvery);
+            throw new UsageError("char-lstm: --steps and --eval-every must be at least 1, got " + total + " and " + evalEvery);
         }
         CharCorpus corpus = new CharCorpus(ExampleData.shakespeare(common.data));
         int v = corpus.vocabSize();

@@ -27,16 +27,19 @@ public class CommonOptions {
     @Option(names = "--out", paramLabel = "DIR", description = "Folder for the history CSV and the charts (default: none written).")
     Path out;
 
-    /** Where the example prints; tests replace it. */
+    /** Where the example prints: standard output as it was when the options were created. */
     PrintStream stdout = System.out;
 
     /** Applies the thread option and checks the others. */
     void apply() {
         if (threads != null) {
+            if (threads < 1) {
+                throw new UsageError("--threads must be at least 1, got " + threads);
+            }
             Parallel.setThreads(threads);
         }
         if (epochs != null && epochs < 1) {
-            throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+            throw new UsageError("--epochs must be at least 1, got " + epochs);
         }
     }
 

@@ -148,11 +148,9 @@ public final class FashionMnistExample implements Callable<Integer> {
         double peak = lr != null ? lr : model == Model.cnn_bn ? 0.002 : 0.001;
         Adam adam = new Adam(net.parameters(), peak);
         Trainer trainer = Trainer.builder(net, new CrossEntropyLoss(), adam).metrics(Metric.accuracy()).seed(common.seed).build();
-        FitOptions fit = new FitOptions().epochs(epochs).validationData(testLoader);
-        if (model == Model.cnn_bn) {
-            // the longer run decays the learning rate to 0 along a half cosine
-            fit.callbacks(new ScheduleCallback(new CosineAnnealingLR(adam, epochs * trainLoader.numBatches())));
-        }
+        // the learning rate decays from its peak to 0 along a half cosine over all the steps
+        FitOptions fit = new FitOptions().epochs(epochs).validationData(testLoader)
+                .callbacks(new ScheduleCallback(new CosineAnnealingLR(adam, epochs * trainLoader.numBatches())));
         History h = trainer.fit(trainLoader, fit);
         Map<String, Double> r = trainer.evaluate(testLoader);
         testLoader.close();

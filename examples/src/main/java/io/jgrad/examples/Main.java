@@ -31,7 +31,7 @@ public final class Main implements Runnable {
      * Runs the command line without exiting the JVM.
      *
      * @param args the example's name and options
-     * @return the exit code: 0 on success, 2 for a usage error, 3 when a data set is missing, 1 otherwise
+     * @return the exit code: 0 on success, 2 for invalid options, 3 when a data set is missing, 1 otherwise
      */
     static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
@@ -42,7 +42,7 @@ public final class Main implements Runnable {
                 err.flush();
                 return DATA_NOT_FOUND;
             }
-            if (ex instanceof IllegalArgumentException) {
+            if (ex instanceof UsageError) {
                 err.println("error: " + ex.getMessage());
                 err.flush();
                 return cmd.getCommandSpec().exitCodeOnInvalidInput();

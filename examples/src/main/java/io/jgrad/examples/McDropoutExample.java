@@ -125,7 +125,7 @@ public final class McDropoutExample implements Callable<Integer> {
         common.apply();
         long t0 = System.nanoTime();
         if (passes < 2) {
-            throw new IllegalArgumentException("mc-dropout: --passes must be at least 2, got " + passes);
+            throw new UsageError("mc-dropout: --passes must be at least 2, got " + passes);
         }
         int epochs = common.epochsOr(5);
         TensorDataset train = ExampleData.head(ExampleData.fashion(common.data, Mnist.Split.TRAIN), trainSize);

@@ -82,7 +82,7 @@ public final class TimeseriesExample implements Callable<Integer> {
         long t0 = System.nanoTime();
         int epochs = common.epochsOr(20);
         if (window < 2 || length < 5 * window) {
-            throw new IllegalArgumentException("timeseries: need --window >= 2 and --length >= 5 x --window, got window " + window
+            throw new UsageError("timeseries: need --window >= 2 and --length >= 5 x --window, got window " + window
                     + ", length " + length);
         }
         double[] y = series(length, noise, new Generator(common.seed));

@@ -70,11 +70,11 @@ public final class TransformerExample implements Callable<Integer> {
         long t0 = System.nanoTime();
         int total = steps != null ? steps : common.epochs != null ? common.epochs * evalEvery : 2000;
         if (total < 1 || evalEvery < 1) {
-            throw new IllegalArgumentException("transformer: --steps and --eval-every must be at least 1, got " + total + " and "
+            throw new UsageError("transformer: --steps and --eval-every must be at least 1, got " + total + " and "
                     + evalEvery);
         }
         if (dModel % heads != 0) {
-            throw new IllegalArgumentException("transformer: --d-model " + dModel + " is not a multiple of --heads " + heads);
+            throw new UsageError("transformer: --d-model " + dModel + " is not a multiple of --heads " + heads);
         }
         CharCorpus corpus = new CharCorpus(ExampleData.shakespeare(common.data));
         int v = corpus.vocabSize();

@@ -1,0 +1,89 @@
+package io.jgrad.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Help of every example, and the message when a data set is missing. */
+class CommandLineTest {
+    static final String[] ALL = {"digits", "fashion-mnist", "autoencoder", "mc-dropout", "backstitch", "char-lstm",
+        "transformer", "word2vec", "timeseries"};
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyExampleHasHelpWithTheCommonOptions() {
+        for (String name : ALL) {
+            Cli r = Cli.run(name, "--help");
+            assertEquals(0, r.exitCode, name);
+            assertTrue(r.out.startsWith("Usage: jgrad-examples " + name), r.out);
+            for (String opt : new String[] {"--epochs", "--seed", "--threads", "--data", "--out", "--help"}) {
+                assertTrue(r.out.contains(opt), name + " help lacks " + opt + ":\n" + r.out);
+            }
+        }
+    }
+
+    @Test
+    void theLauncherListsEveryExample() {
+        Cli r = Cli.run("--help");
+        assertEquals(0, r.exitCode);
+        for (String name : ALL) {
+            assertTrue(r.out.contains(name), "missing " + name + " in\n" + r.out);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fashion-mnist", "autoencoder", "mc-dropout", "backstitch"})
+    void fashionMnistMissingSaysWhereItLookedAndHowToGetIt(String example) throws Exception {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Cli r = Cli.run(example, "--data", empty.toString(), "--epochs", "1");
+        assertEquals(Main.DATA_NOT_FOUND, r.exitCode, r.err);
+        assertFalse(r.out.contains("result:"), r.out);
+        assertTrue(r.err.startsWith("error: Data set 'fashion-mnist' not found in the folder given (" + empty + ")"), r.err);
+        assertTrue(r.err.contains("train-images-idx3-ubyte"), r.err);
+        assertTrue(r.err.contains("apt-get install dataset-fashion-mnist"), r.err);
+        assertTrue(r.err.contains("https://github.com/zalandoresearch/fashion-mnist"), r.err);
+        assertTrue(r.err.contains(empty.resolve("fashion-mnist").toString()), r.err);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"char-lstm", "transformer", "word2vec"})
+    void tinyShakespeareMissingSaysWhereItLookedAndHowToGetIt(String example) throws Exception {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Cli r = Cli.run(example, "--data", empty.toString(), "--epochs", "1");
+        assertEquals(Main.DATA_NOT_FOUND, r.exitCode, r.err);
+        assertFalse(r.out.contains("result:"), r.out);
+        assertTrue(r.err.startsWith("error: Data set 'tinyshakespeare' not found in the folder given (" + empty + ")"), r.err);
+        assertTrue(r.err.contains("tinyshakespeare.txt"), r.err);
+        assertTrue(r.err.contains("curl -L -o ~/.jgrad/datasets/tinyshakespeare/tinyshakespeare.txt"
+                + " https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt"), r.err);
+    }
+
+    @Test
+    void tinyShakespeareIsFoundInAFolderOrAsTheFileItself() throws Exception {
+        Path file = TestData.shakespeareSlice(tmp);
+        assertEquals(file, ExampleData.shakespeareFile(file));
+        Path folder = Files.createDirectories(tmp.resolve("sets"));
+        Files.copy(file, folder.resolve("tinyshakespeare.txt"));
+        assertEquals(folder.resolve("tinyshakespeare.txt"), ExampleData.shakespeareFile(folder));
+        Path nested = Files.createDirectories(tmp.resolve("all").resolve("tinyshakespeare"));
+        Files.copy(file, nested.resolve("tinyshakespeare.txt"));
+        assertEquals(nested.resolve("tinyshakespeare.txt"), ExampleData.shakespeareFile(tmp.resolve("all")));
+        assertTrue(ExampleData.shakespeare(file).startsWith("First Citizen:"));
+    }
+
+    @Test
+    void anUnknownModelIsAUsageError() {
+        Cli r = Cli.run("fashion-mnist", "--model", "resnet");
+        assertEquals(2, r.exitCode);
+        assertTrue(r.err.contains("unknown model 'resnet' (expected mlp, cnn or cnn-bn)"), r.err);
+    }
+}

@@ -1,0 +1,125 @@
+package io.jgrad.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jgrad.core.Generator;
+import io.jgrad.core.Tensor;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The small shared helpers: the PNG grid writer, sampling with a temperature, the result line. */
+class HelpersTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void imageGridPlacesEveryPixelAndBorder() throws Exception {
+        // row 0: two 2x3 images (n, 1, H, W); row 1: one image (n, H, W) with values outside [0, 1]
+        Tensor a = Tensor.wrap(new float[] {0f, 0.5f, 1f, 0.25f, 0.75f, 0.1f, 1f, 1f, 1f, 0f, 0f, 0f}, 2, 1, 2, 3);
+        Tensor b = Tensor.wrap(new float[] {-1f, 2f, 0.5f, 0f, 1f, Float.NaN}, 1, 2, 3);
+        int scale = 2;
+        Path png = tmp.resolve("sub/grid.png");
+        ImageGrid.write(png, List.of(a, b), scale);
+        BufferedImage img = ImageIO.read(png.toFile());
+        int g = ImageGrid.GAP;
+        assertEquals(g + 2 * (3 * scale + g), img.getWidth());
+        assertEquals(g + 2 * (2 * scale + g), img.getHeight());
+        float[][] expected = {a.toFloatArray(), b.toFloatArray()};
+        for (int r = 0; r < 2; r++) {
+            int count = r == 0 ? 2 : 1;
+            for (int k = 0; k < count; k++) {
+                for (int i = 0; i < 2; i++) {
+                    for (int j = 0; j < 3; j++) {
+                        float v = expected[r][(k * 2 + i) * 3 + j];
+                        int want = Float.isNaN(v) ? 0 : Math.round(Math.max(0, Math.min(1, v)) * 255);
+                        for (int dy = 0; dy < scale; dy++) {
+                            for (int dx = 0; dx < scale; dx++) {
+                                int x = g + k * (3 * scale + g) + j * scale + dx;
+                                int y = g + r * (2 * scale + g) + i * scale + dy;
+                                assertEquals(want, img.getRaster().getSample(x, y, 0), "row " + r + " image " + k + " pixel " + i
+                                        + "," + j);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // borders and the empty cell of the shorter row are mid-grey
+        assertEquals(128, img.getRaster().getSample(0, 0, 0));
+        assertEquals(128, img.getRaster().getSample(g + 3 * scale, g, 0));
+        assertEquals(128, img.getRaster().getSample(img.getWidth() - 1 - g, img.getHeight() - 1 - g, 0));
+    }
+
+    @Test
+    void imageGridRejectsMixedSizesAndNonImages() {
+        Tensor small = Tensor.zeros(1, 1, 2, 2);
+        Tensor big = Tensor.zeros(1, 1, 3, 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageGrid.draw(List.of(small, big), 1));
+        assertTrue(e.getMessage().contains("2x2 and 3x3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ImageGrid.draw(List.of(Tensor.zeros(2, 3, 4, 4)), 1));
+        assertTrue(e.getMessage().contains("(2, 3, 4, 4)"), e.getMessage());
+    }
+
+    @Test
+    void samplingAtTemperatureZeroIsTheArgmax() {
+        double[] logits = {0.1, 2.0, -1.0, 2.0, 1.9};
+        assertEquals(1, Sampling.sample(logits, 0, new Generator(1)));
+    }
+
+    @Test
+    void samplingFollowsTheSoftmaxOfTheScaledLogits() {
+        double[] logits = {1.0, 0.0, -1.0, 2.0};
+        for (double temperature : new double[] {1.0, 0.5, 2.0}) {
+            double[] p = new double[logits.length];
+            double sum = 0;
+            for (int k = 0; k < p.length; k++) {
+                p[k] = Math.exp(logits[k] / temperature);
+                sum += p[k];
+            }
+            int n = 40000;
+            int[] counts = new int[logits.length];
+            Generator g = new Generator(7);
+            for (int i = 0; i < n; i++) {
+                counts[Sampling.sample(logits, temperature, g)]++;
+            }
+            for (int k = 0; k < p.length; k++) {
+                double expected = p[k] / sum;
+                double observed = counts[k] / (double) n;
+                // 5 binomial standard deviations
+                double tol = 5 * Math.sqrt(expected * (1 - expected) / n);
+                assertEquals(expected, observed, tol, String.format(Locale.ROOT, "T=%s class %d", temperature, k));
+            }
+        }
+    }
+
+    @Test
+    void samplingNeverPicksAnImpossibleToken() {
+        double[] logits = {Double.NEGATIVE_INFINITY, 0.0, Double.NEGATIVE_INFINITY};
+        Generator g = new Generator(3);
+        for (int i = 0; i < 100; i++) {
+            assertEquals(1, Sampling.sample(logits, 1.0, g));
+        }
+        assertThrows(IllegalArgumentException.class, () -> Sampling.sample(new double[] {1}, -1, g));
+    }
+
+    @Test
+    void resultLineIsOneLineOfKeyValuePairsWithADotDecimal() {
+        Locale old = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.GERMANY);
+            String s = new ResultLine().put("test_acc", 0.91234, 4).put("epochs", 3).put("model", "cnn-bn").put("seconds", 41.25, 1)
+                    .toString();
+            assertEquals("result: test_acc=0.9123 epochs=3 model=cnn-bn seconds=41.3", s);
+        } finally {
+            Locale.setDefault(old);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new ResultLine().put("model", "two words"));
+    }
+}

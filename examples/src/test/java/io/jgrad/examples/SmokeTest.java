@@ -1,0 +1,135 @@
+package io.jgrad.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every example end to end on tiny settings and small real data kept in the test resources (100
+ * Fashion-MNIST images, 20 KB of Tiny Shakespeare): it runs, writes its files and ends with its
+ * result line. How well the models learn is measured by full runs, not here.
+ */
+class SmokeTest {
+    private static final String NUM = "-?\\d+(\\.\\d+)?";
+
+    @TempDir
+    static Path tmp;
+    static Path fashion;
+    static Path shakespeare;
+
+    @BeforeAll
+    static void data() throws Exception {
+        fashion = TestData.fashionSlice(tmp);
+        shakespeare = TestData.shakespeareSlice(tmp);
+    }
+
+    /** Runs an example and checks its last line: "result:" then the keys given, in order, each with a number or a word. */
+    static Cli runExpecting(String[] keys, String... args) {
+        Cli r = Cli.run(args);
+        assertEquals(0, r.exitCode, r.err);
+        List<String> parts = new ArrayList<>();
+        for (String k : keys) {
+            parts.add(k + "=(" + NUM + "|[\\w-]+)");
+        }
+        String re = "result: " + String.join(" ", parts);
+        assertTrue(Pattern.matches(re, r.lastLine()), "last line '" + r.lastLine() + "' does not match " + re);
+        return r;
+    }
+
+    static BufferedImage png(Path p) throws Exception {
+        BufferedImage img = ImageIO.read(p.toFile());
+        assertTrue(img != null, "not a PNG: " + p);
+        return img;
+    }
+
+    @Test
+    void fashionMnistModels() throws Exception {
+        for (String model : new String[] {"mlp", "cnn", "cnn-bn"}) {
+            Path out = tmp.resolve("fm-" + model);
+            Cli r = runExpecting(new String[] {"model", "test_acc", "test_loss", "epochs", "seconds"}, "fashion-mnist", "--model",
+                    model, "--epochs", "1", "--data", fashion.toString(), "--out", out.toString(), "--batch-size", "50");
+            assertTrue(r.lastLine().startsWith("result: model=" + model + " "), r.lastLine());
+            assertTrue(r.out.contains("100 training and 100 test images"), r.out);
+            png(out.resolve("fashion-mnist-" + model + "-history.png"));
+        }
+    }
+
+    @Test
+    void autoencoderKinds() throws Exception {
+        for (String kind : new String[] {"dense", "conv", "denoising", "variational"}) {
+            Path out = tmp.resolve("ae-" + kind);
+            String[] keys = kind.equals("denoising")
+                    ? new String[] {"kind", "test_mse", "test_loss", "noisy_input_mse", "epochs", "seconds"}
+                    : new String[] {"kind", "test_mse", "test_loss", "epochs", "seconds"};
+            runExpecting(keys, "autoencoder", "--kind", kind, "--epochs", "1", "--data", fashion.toString(), "--out",
+                    out.toString());
+            BufferedImage grid = png(out.resolve("autoencoder-" + kind + ".png"));
+            // 12 images of 28x28 pixels enlarged 3 times per row, with 2-pixel borders
+            assertEquals(2 + 12 * (84 + 2), grid.getWidth());
+            int rows = kind.equals("dense") || kind.equals("conv") ? 2 : kind.equals("denoising") ? 3 : 4;
+            assertEquals(2 + rows * (84 + 2), grid.getHeight(), kind);
+        }
+    }
+
+    @Test
+    void mcDropout() {
+        Cli r = runExpecting(new String[] {"test_acc", "entropy_test", "entropy_noise", "entropy_digits", "std_test", "std_noise",
+            "std_digits", "passes", "epochs", "seconds"}, "mc-dropout", "--epochs", "1", "--passes", "3", "--samples", "20",
+                "--data", fashion.toString());
+        assertTrue(r.out.contains("uniform noise (20)"), r.out);
+        assertTrue(r.out.contains("UCI digits 28x28 (20)"), r.out);
+    }
+
+    @Test
+    void backstitch() {
+        Cli r = runExpecting(new String[] {"sgd_acc", "backstitch_acc", "sgd_seconds", "backstitch_seconds", "seeds", "train_size",
+            "epochs", "seconds"}, "backstitch", "--epochs", "1", "--seeds", "2", "--train-size", "60", "--data", fashion.toString());
+        assertTrue(r.out.contains("Backstitch beats SGD on"), r.out);
+        assertTrue(r.lastLine().contains(" seeds=2 train_size=60 epochs=1 "), r.lastLine());
+    }
+
+    @Test
+    void charLstm() throws Exception {
+        Path out = tmp.resolve("lstm");
+        Cli r = runExpecting(new String[] {"val_loss", "train_loss", "steps", "seconds"}, "char-lstm", "--steps", "4",
+                "--eval-every", "2", "--hidden", "16", "--batch-size", "4", "--seq-len", "16", "--sample-length", "30",
+                "--data", shakespeare.toString(), "--out", out.toString());
+        assertTrue(r.out.contains("step 2 train "), r.out);
+        assertTrue(r.out.contains("step 4 train "), r.out);
+        assertTrue(r.out.contains("--- sample (temperature 0.8) ---\nROMEO:"), r.out);
+        png(out.resolve("char-lstm-history.png"));
+    }
+
+    @Test
+    void transformer() {
+        Cli r = runExpecting(new String[] {"val_loss", "train_loss", "steps", "params", "seconds"}, "transformer", "--steps", "3",
+                "--eval-every", "3", "--layers", "1", "--d-model", "16", "--heads", "2", "--context", "16", "--batch-size", "4",
+                "--sample-length", "30", "--data", shakespeare.toString());
+        assertTrue(r.out.contains("--- sample (temperature 0.8) ---\nROMEO:"), r.out);
+    }
+
+    @Test
+    void word2vec() {
+        Cli r = runExpecting(new String[] {"loss", "related_cos", "random_cos", "vocab", "epochs", "seconds"}, "word2vec",
+                "--epochs", "1", "--dim", "8", "--min-count", "2", "--words", "citizen,zzzz", "--data", shakespeare.toString());
+        assertTrue(r.out.contains("citizen    -> "), r.out);
+        assertTrue(r.out.contains("zzzz       (not in the vocabulary)"), r.out);
+    }
+
+    @Test
+    void timeseries() throws Exception {
+        Path out = tmp.resolve("ts");
+        runExpecting(new String[] {"test_rmse", "naive_rmse", "noise_std", "epochs", "seconds"}, "timeseries", "--epochs", "1",
+                "--length", "200", "--window", "10", "--hidden", "4", "--out", out.toString());
+        assertEquals(1000, png(out.resolve("timeseries-forecast.png")).getWidth());
+    }
+}
