@@ -207,26 +207,19 @@ final class FloatGemm {
      */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float alpha,
             float[] pa) {
+        if (transA) {
+            packTransposedA(a, aOff, lda, i0, mc, p0, kc, alpha, pa);
+            return;
+        }
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir);
             int dst = ir * kc;
-            if (!transA) {
-                // A is m x k row-major: row r of the panel is contiguous along p
-                for (int r = 0; r < rows; r++) {
-                    int src = aOff + (i0 + ir + r) * lda + p0;
-                    int d = dst + r;
-                    for (int p = 0; p < kc; p++) {
-                        pa[d + p * MR] = alpha * a[src + p];
-                    }
-                }
-            } else {
-                // A is k x m row-major: for each p the MR values are contiguous
+            // A is m x k row-major: row r of the panel is contiguous along p
+            for (int r = 0; r < rows; r++) {
+                int src = aOff + (i0 + ir + r) * lda + p0;
+                int d = dst + r;
                 for (int p = 0; p < kc; p++) {
-                    int src = aOff + (p0 + p) * lda + i0 + ir;
-                    int d = dst + p * MR;
-                    for (int r = 0; r < rows; r++) {
-                        pa[d + r] = alpha * a[src + r];
-                    }
+                    pa[d + p * MR] = alpha * a[src + p];
                 }
             }
             if (rows < MR) {
@@ -234,6 +227,37 @@ final class FloatGemm {
                     for (int r = rows; r < MR; r++) {
                         pa[dst + p * MR + r] = 0f;
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #packA} when A is stored k x m (op(A) = A^T): row p0 + p of the storage holds the mc values
+     * of this block contiguously. The walk takes p outermost, so each source row is read once, front to
+     * back, into all of the block's panels; a panel-by-panel walk would jump to a new row (a new cache
+     * line, and with long rows a new page) every MR values and re-read each line for the next panel.
+     */
+    private static void packTransposedA(float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float alpha,
+            float[] pa) {
+        int full = mc / MR * MR;
+        for (int p = 0; p < kc; p++) {
+            int src = aOff + (p0 + p) * lda + i0;
+            for (int ir = 0; ir < full; ir += MR) {
+                int d = ir * kc + p * MR;
+                for (int r = 0; r < MR; r++) {
+                    pa[d + r] = alpha * a[src + ir + r];
+                }
+            }
+            if (full < mc) {
+                // the last, partial panel: zero past mc
+                int d = full * kc + p * MR;
+                int rows = mc - full;
+                for (int r = 0; r < rows; r++) {
+                    pa[d + r] = alpha * a[src + full + r];
+                }
+                for (int r = rows; r < MR; r++) {
+                    pa[d + r] = 0f;
                 }
             }
         }
