@@ -193,6 +193,23 @@ public final class Idx {
         return Tensor.wrap(a, raw.header.dims);
     }
 
+    /**
+     * Reads the data of an unsigned-byte file as it is stored (row-major, one byte per value); the
+     * dimensions are those of {@link #readHeader}.
+     *
+     * @param path the file, plain or gzip, of type unsigned byte
+     * @return the bytes, {@code product(dims)} of them
+     * @throws MalformedDataException when the file is invalid or not of unsigned bytes
+     * @throws IOException when reading fails
+     */
+    public static byte[] readUnsignedBytes(Path path) throws IOException {
+        Raw raw = readRaw(path);
+        if (raw.header.type != Type.UBYTE) {
+            throw new MalformedDataException(path, "expected unsigned bytes (type 0x08), got " + raw.header.type);
+        }
+        return raw.data;
+    }
+
     private record Raw(Header header, byte[] data) {
     }
 

@@ -103,6 +103,54 @@ public final class Mnist {
      * @throws IOException when a file cannot be read, is malformed or the two do not match
      */
     public static TensorDataset load(Path images, Path labels) throws IOException {
+        int[] d = checkPair(images, labels);
+        Tensor x = Idx.readScaled(images, 1.0 / 255.0);
+        Tensor y = Idx.read(labels);
+        return new TensorDataset(x.reshape(d[0], 1, d[1], d[2]), y);
+    }
+
+    /**
+     * Loads one split of Fashion-MNIST with the images kept as bytes, finding its folder with
+     * {@link DataPaths#find}: a quarter of the memory of {@link #loadFashion}, same values per batch.
+     *
+     * @param explicitDirOrNull a folder given by the user, or null to search the standard places
+     * @param split training or test part
+     * @return images {@code (1, 28, 28)} each, read as FLOAT32 in {@code [0, 1]}, and INT32 labels
+     * @throws DatasetNotFoundException when the files are nowhere to be found
+     * @throws IOException when a file cannot be read or is malformed
+     */
+    public static ByteImageDataset loadFashionBytes(Path explicitDirOrNull, Split split) throws IOException {
+        return loadBytes(DataPaths.find(FASHION_MNIST, explicitDirOrNull, FILES.toArray(new String[0])), split);
+    }
+
+    /**
+     * Loads one split from a folder holding the standard file names, with the images kept as bytes.
+     *
+     * @param dir the folder
+     * @param split training or test part
+     * @return images {@code (1, H, W)} each, read as FLOAT32 in {@code [0, 1]}, and INT32 labels
+     * @throws IOException when a file is missing, cannot be read or is malformed
+     */
+    public static ByteImageDataset loadBytes(Path dir, Split split) throws IOException {
+        return loadBytes(file(dir, split.prefix + "-images-idx3-ubyte"), file(dir, split.prefix + "-labels-idx1-ubyte"));
+    }
+
+    /**
+     * Loads an images file and a labels file with the images kept as bytes (see
+     * {@link ByteImageDataset}).
+     *
+     * @param images an {@code idx3-ubyte} file {@code (N, H, W)}
+     * @param labels an {@code idx1-ubyte} file {@code (N)}
+     * @return images {@code (1, H, W)} each, read as FLOAT32 in {@code [0, 1]}, and INT32 labels
+     * @throws IOException when a file cannot be read, is malformed or the two do not match
+     */
+    public static ByteImageDataset loadBytes(Path images, Path labels) throws IOException {
+        int[] d = checkPair(images, labels);
+        byte[] pixels = Idx.readUnsignedBytes(images);
+        return new ByteImageDataset(pixels, new int[] {1, d[1], d[2]}, Idx.read(labels), 1.0 / 255.0);
+    }
+
+    private static int[] checkPair(Path images, Path labels) throws IOException {
         Idx.Header ih = Idx.readHeader(images);
         if (ih.dims().length != 3 || ih.type() != Idx.Type.UBYTE) {
             throw new MalformedDataException(images, "expected unsigned-byte images (N, H, W), got " + ih.type() + " "
@@ -116,10 +164,7 @@ public final class Mnist {
         if (lh.dims()[0] != ih.dims()[0]) {
             throw new MalformedDataException(labels, lh.dims()[0] + " labels for " + ih.dims()[0] + " images in " + images);
         }
-        Tensor x = Idx.readScaled(images, 1.0 / 255.0);
-        Tensor y = Idx.read(labels);
-        int[] d = ih.dims();
-        return new TensorDataset(x.reshape(d[0], 1, d[1], d[2]), y);
+        return ih.dims();
     }
 
     private static Path file(Path dir, String name) throws IOException {

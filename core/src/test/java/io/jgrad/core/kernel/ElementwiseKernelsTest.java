@@ -333,4 +333,54 @@ class ElementwiseKernelsTest {
             }
         }
     }
+
+    /** jgrad's vector exp (VectorMath.exp) step by step in scalar IEEE arithmetic: clamp, reduce, polynomial, scale. */
+    static float polynomialExp(float x) {
+        x = x < -104f ? -104f : x > 89f ? 89f : x;
+        float t = Math.fma(x, 1.44269504088896341f, 12582912f);
+        float nf = t - 12582912f;
+        float r = Math.fma(nf, -0.693359375f, x);
+        r = Math.fma(nf, 2.12194440e-4f, r);
+        float p = Math.fma(r, 1.9875691500e-4f, 1.3981999507e-3f);
+        p = Math.fma(p, r, 8.3334519073e-3f);
+        p = Math.fma(p, r, 4.1665795894e-2f);
+        p = Math.fma(p, r, 1.6666665459e-1f);
+        p = Math.fma(p, r, 5.0000001201e-1f);
+        p = Math.fma(p, r * r, r) + 1f;
+        int ni = Float.floatToRawIntBits(t) - Float.floatToRawIntBits(12582912f);
+        int n1 = ni >> 1;
+        int n2 = ni - n1;
+        return p * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
+    }
+
+    /**
+     * The default kernels' exp is plain IEEE arithmetic whose result does not depend on whether the JIT
+     * has compiled it: the JDK's lanewise EXP (SVML when compiled, Math.exp when interpreted) made the
+     * same training run give different losses from run to run. Checked against the scalar steps and
+     * again after enough calls for C2 to compile the kernel.
+     */
+    @Test
+    void defaultExpGivesTheSameBitsInEveryJitTier() {
+        Kernels k = KernelProvider.kernels();
+        boolean vector = !k.name().startsWith("plain");
+        SplittableRandom r = new SplittableRandom(7);
+        int n = 1024;   // a whole number of vectors of every width: no scalar tail
+        float[] x = random(r, n, 30);
+        x[0] = -200f;
+        x[1] = 100f;
+        x[2] = Float.NaN;
+        float[] first = new float[n];
+        k.exp(x, 0, first, 0, n);
+        for (int i = 0; i < n; i++) {
+            float want = vector ? polynomialExp(x[i]) : (float) Math.exp(x[i]);
+            assertBits(want, first[i], k, "exp", n, i);
+        }
+        float[] out = new float[n];
+        for (int call = 0; call < 20_000; call++) {
+            k.exp(x, 0, out, 0, n);
+        }
+        for (int i = 0; i < n; i++) {
+            assertBits(first[i], out[i], k, "exp after 20,000 calls", n, i);
+        }
+    }
 }

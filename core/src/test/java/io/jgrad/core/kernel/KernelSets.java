@@ -13,7 +13,7 @@ final class KernelSets {
 
     /**
      * The plain kernels always; when the Vector API module is readable also the vector kernels as
-     * loaded by the provider and a second instance using the polynomial exp/tanh instead of the JDK's.
+     * loaded by the provider (polynomial exp/tanh) and a second instance using the JDK's vectorized exp/tanh.
      */
     static List<Kernels> all() {
         return ALL;
@@ -32,9 +32,9 @@ final class KernelSets {
             try {
                 Constructor<?> c = v.getClass().getDeclaredConstructor(boolean.class);
                 c.setAccessible(true);
-                Kernels poly = (Kernels) c.newInstance(false);
-                if (!poly.name().equals(v.name())) {
-                    ks.add(poly);
+                Kernels jdk = (Kernels) c.newInstance(true);
+                if (!jdk.name().equals(v.name())) {
+                    ks.add(jdk);
                 }
             } catch (ReflectiveOperationException e) {
                 throw new AssertionError("VectorKernels(boolean) is missing", e);

@@ -108,8 +108,9 @@ final class DoubleGemm {
         boolean byCols = (long) tilesN * NR >= (long) tilesM * MR;
         int tiles = byCols ? tilesN : tilesM;
         int longer = byCols ? n : m;
-        int tasks = Math.min(tiles, Math.max(threads, Math.min(TASKS_PER_THREAD * threads,
-                (int) Math.sqrt(longer / 50.0))));
+        int want = Math.max(threads, Math.min(TASKS_PER_THREAD * threads, (int) Math.sqrt(longer / 50.0)));
+        // a whole number of tasks per thread: 3 tasks on 2 quiet cores would leave one idle a third of the time
+        int tasks = Math.min(tiles, (want + threads - 1) / threads * threads);
         AtomicInteger next = new AtomicInteger();
         Parallel.forRange(threads, 1, (first, last) -> {
             for (int q = next.getAndIncrement(); q < tasks; q = next.getAndIncrement()) {

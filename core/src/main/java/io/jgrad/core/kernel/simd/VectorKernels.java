@@ -18,8 +18,13 @@ import jdk.incubator.vector.VectorSpecies;
  * The element-wise kernels run on the calling thread (the tensor operations split large work across the
  * pool); the GEMMs split large products themselves.
  *
- * <p>Other system properties: {@code jgrad.simd.svml=false} uses the polynomial exp/tanh even where the
- * JDK's vectorized ones are available; {@code jgrad.gemm.tile} (6x2, 8x2, 4x3) and
+ * <p>exp and tanh use jgrad's own polynomials, built from plain lane-wise arithmetic, so that they give
+ * the same bits interpreted and compiled: the JDK's {@code lanewise(EXP)} is Intel's SVML once C2
+ * compiles it and {@code Math.exp} before, 1 ulp apart on about 5% of inputs, which made training
+ * results change from run to run with the moment of compilation.
+ *
+ * <p>Other system properties: {@code jgrad.simd.svml=true} uses the JDK's vectorized exp/tanh where it
+ * has them (x86-64 Linux and Windows), giving up run-to-run reproducibility; {@code jgrad.gemm.tile} (6x2, 8x2, 4x3) and
  * {@code jgrad.gemm.kc/mc/nc/parallel} override the GEMM register tile, blocking and parallel threshold
  * (for tuning experiments).
  */
@@ -59,7 +64,7 @@ public final class VectorKernels implements Kernels {
         String os = System.getProperty("os.name", "");
         boolean svml = ("amd64".equals(arch) || "x86_64".equals(arch)) && (os.startsWith("Linux")
                 || os.startsWith("Windows"));
-        return svml && !"false".equalsIgnoreCase(System.getProperty("jgrad.simd.svml", "true"));
+        return svml && "true".equalsIgnoreCase(System.getProperty("jgrad.simd.svml", "false"));
     }
 
     private FloatVector expV(FloatVector x) {
@@ -122,7 +127,7 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public String name() {
-        return "vector (" + BITS + "-bit, " + FL + " floats" + (jdkMath ? "" : ", polynomial exp") + ")";
+        return "vector (" + BITS + "-bit, " + FL + " floats" + (jdkMath ? ", JDK exp" : "") + ")";
     }
 
     @Override
@@ -289,6 +294,19 @@ public final class VectorKernels implements Kernels {
         return (float) (e / (1.0 + e));
     }
 
+    /**
+     * The lanes of {@code v} added in lane order. {@code reduceLanes(ADD)} leaves the order to the
+     * implementation, and the interpreted and the compiled code do differ, which made results depend on
+     * when the JIT compiled a method: the same program gave different losses from run to run.
+     */
+    static float sumLanes(FloatVector v) {
+        float s = v.lane(0);
+        for (int l = 1; l < FL; l++) {
+            s += v.lane(l);
+        }
+        return s;
+    }
+
     @Override
     public float sum(float[] a, int ao, int n) {
         FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
@@ -303,7 +321,7 @@ public final class VectorKernels implements Kernels {
         for (int bound = F.loopBound(n); i < bound; i += FL) {
             s0 = s0.add(FloatVector.fromArray(F, a, ao + i));
         }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) {
             s += a[ao + i];
         }
@@ -345,7 +363,7 @@ public final class VectorKernels implements Kernels {
         for (int bound = F.loopBound(n); i < bound; i += FL) {
             s0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), s0);
         }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) {
             s += a[ao + i] * b[bo + i];
         }
@@ -395,7 +413,7 @@ public final class VectorKernels implements Kernels {
             }
             s0 = s0.add(e0);
         }
-        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(s0.add(s1));
         for (; i < n; i++) {
             float e = (float) Math.exp(in[pi + i] - mx);
             if (out != null) {
