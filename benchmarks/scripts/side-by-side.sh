@@ -15,6 +15,8 @@ HERE=$(cd "$(dirname "$0")/../.." && pwd)
 JAR="$HERE/benchmarks/target/jgrad-benchmarks.jar"
 LOG=${LOG:-side-by-side.log}
 JAVA=${JAVA:-java}
+# peak RSS needs GNU time (Debian package "time"); without it the runs go on without that figure
+if [ -x /usr/bin/time ]; then TIME="/usr/bin/time -f peak_rss_kb=%M"; else TIME=""; fi
 echo "# $(date -u +%FT%TZ) $(uname -m) $(nproc) cpus; $($JAVA -version 2>&1 | head -1); threads=$THREADS" >> "$LOG"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
@@ -24,11 +26,11 @@ while [ "$r" -le "$ROUNDS" ]; do
     for who in $order; do
       load=$(cut -d' ' -f1 /proc/loadavg)
       if [ "$who" = jgrad ]; then
-        out=$(/usr/bin/time -f "peak_rss_kb=%M" "$JAVA" --add-modules jdk.incubator.vector -jar "$JAR" \
+        out=$($TIME "$JAVA" --add-modules jdk.incubator.vector -jar "$JAR" \
               "$w" --threads "$THREADS" --data "$DATA" 2>&1 | grep -E '^(gemm|mlp|cnn|lstm|transformer|peak)' | tr '\n' ' ')
       else
         out=$(THREADS=$THREADS FMNIST=$DATA LD_LIBRARY_PATH=${TORCH_LD_LIBRARY_PATH:-} \
-              /usr/bin/time -f "peak_rss_kb=%M" /usr/bin/python3 "$PEER" "$w" 1 2>&1 \
+              $TIME /usr/bin/python3 "$PEER" "$w" 1 2>&1 \
               | grep -E '^(gemm|mlp|cnn|lstm|transformer|peak)' | tr '\n' ' ')
       fi
       echo "round=$r who=$who workload=$w load=$load $out" | tee -a "$LOG"
