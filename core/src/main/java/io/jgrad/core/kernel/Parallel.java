@@ -88,6 +88,23 @@ public final class Parallel {
     }
 
     /**
+     * How many tasks a GEMM splits its longer side into: about {@code sqrt(longer / 50)} (each task
+     * re-packs the other operand, so more tasks cost more packing), at least one and at most
+     * {@code perThread} per thread, rounded up to a whole number per thread (3 tasks on 2 quiet cores
+     * would leave one idle a third of the time), and never more than there are register tiles.
+     *
+     * @param tiles register tiles along the longer side
+     * @param longer the longer side's length
+     * @param threads the threads sharing the work
+     * @param perThread the most tasks per thread
+     * @return the task count
+     */
+    public static int gemmTasks(int tiles, int longer, int threads, int perThread) {
+        int want = Math.max(threads, Math.min(perThread * threads, (int) Math.sqrt(longer / 50.0)));
+        return Math.min(tiles, (want + threads - 1) / threads * threads);
+    }
+
+    /**
      * Runs {@code body} over {@code [0, n)} split into at most {@link #threads()} chunks of at least
      * {@code grain} indices. Runs on the calling thread when there is one chunk, one thread, or when
      * already inside the pool.

@@ -68,14 +68,11 @@ final class PlainDoubleGemm {
         // dynamically: on a busy machine a descheduled thread then delays only its current task, not a
         // fixed share of the product. Each task packs its own panels (the threads share nothing but the
         // read-only inputs), so each task re-packs the whole other operand: relative to the arithmetic
-        // that costs about tasks^2 / (longer side), kept near 2% by the square root below.
+        // that costs about tasks^2 / (longer side), kept near 2% by Parallel.gemmTasks.
         boolean byCols = (long) tilesN * NR >= (long) tilesM * MR;
         int tiles = byCols ? tilesN : tilesM;
         int longer = byCols ? n : m;
-        int want = Math.max(threads, Math.min(TASKS_PER_THREAD * threads,
-                (int) Math.sqrt(longer / 50.0)));
-        // a whole number of tasks per thread: 3 tasks on 2 quiet cores would leave one idle a third of the time
-        int tasks = Math.min(tiles, (want + threads - 1) / threads * threads);
+        int tasks = Parallel.gemmTasks(tiles, longer, threads, TASKS_PER_THREAD);
         AtomicInteger next = new AtomicInteger();
         Parallel.forRange(threads, 1, (first, last) -> {
             for (int q = next.getAndIncrement(); q < tasks; q = next.getAndIncrement()) {
