@@ -3,6 +3,7 @@ package io.jgrad.core.kernel;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one shared thread pool. Its size comes from the system property {@code jgrad.threads}, else the
@@ -69,10 +70,12 @@ public final class Parallel {
             synchronized (Parallel.class) {
                 p = pool;
                 if (p == null) {
+                    // numbered here: a worker's pool index is only assigned once it starts
+                    AtomicInteger made = new AtomicInteger();
                     p = new ForkJoinPool(threads, fjp -> {
                         var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(fjp);
                         t.setDaemon(true);
-                        t.setName("jgrad-" + t.getPoolIndex());
+                        t.setName("jgrad-" + made.getAndIncrement());
                         return t;
                     }, null, false);
                     pool = p;
