@@ -66,6 +66,11 @@ public final class FashionMnistExample implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "LR", description = "Adam's peak learning rate (default: 0.001, cnn-bn 0.002).")
     Double lr;
 
+    @Option(names = "--augment", paramLabel = "KIND", converter = AugmentConverter.class,
+            description = "Training-image augmentation: none, flip (mirror half the images) or flip-crop (also shift by up to "
+                    + "2 pixels) (default: flip for cnn-bn, none otherwise).")
+    Augment augment;
+
     @Option(names = "--train-size", paramLabel = "N", defaultValue = "0",
             description = "Use only the first N training images (default: all 60000).")
     int trainSize;
@@ -73,6 +78,29 @@ public final class FashionMnistExample implements Callable<Integer> {
     @Option(names = "--test-size", paramLabel = "N", defaultValue = "0",
             description = "Use only the first N test images (default: all 10000).")
     int testSize;
+
+    /** The augmentations of the training images. */
+    enum Augment {
+        none, flip, flip_crop;
+
+        @Override
+        public String toString() {
+            return name().replace('_', '-');
+        }
+    }
+
+    static final class AugmentConverter implements picocli.CommandLine.ITypeConverter<Augment> {
+        @Override
+        public Augment convert(String value) {
+            for (Augment a : Augment.values()) {
+                if (a.toString().equals(value)) {
+                    return a;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("unknown augmentation '" + value
+                    + "' (expected none, flip or flip-crop)");
+        }
+    }
 
     static final class ModelConverter implements picocli.CommandLine.ITypeConverter<Model> {
         @Override
@@ -134,9 +162,13 @@ public final class FashionMnistExample implements Callable<Integer> {
 
         // standardized with the training images' mean and standard deviation (one channel)
         Normalize norm = Normalize.perChannel(train.input());
+        Augment aug = augment != null ? augment : model == Model.cnn_bn ? Augment.flip : Augment.none;
         Transform trainTransform = norm;
-        if (model == Model.cnn_bn) {
-            // augmentation: mirror half the images, shift them by up to 2 pixels (zero padding, then crop)
+        if (aug == Augment.flip) {
+            // mirror half the images
+            trainTransform = Transform.compose(new RandomHorizontalFlip(), norm);
+        } else if (aug == Augment.flip_crop) {
+            // mirror half the images, shift them by up to 2 pixels (zero padding, then crop)
             trainTransform = Transform.compose(new RandomHorizontalFlip(), new RandomCrop(28, 2), norm);
         }
         DataLoader trainLoader = DataLoader.builder(train).batchSize(batchSize).shuffle(true).seed(common.seed)
@@ -155,7 +187,7 @@ public final class FashionMnistExample implements Callable<Integer> {
         Map<String, Double> r = trainer.evaluate(testLoader);
         testLoader.close();
         common.writeHistory(h, "fashion-mnist-" + model);
-        new ResultLine().put("model", model.toString()).put("test_acc", r.get("accuracy"), 4).put("test_loss", r.get("loss"), 4)
+        new ResultLine().put("model", model.toString()).put("augment", aug.toString()).put("test_acc", r.get("accuracy"), 4).put("test_loss", r.get("loss"), 4)
                 .put("epochs", epochs).seconds(t0).print(common.stdout);
         return 0;
     }
