@@ -33,28 +33,30 @@ final class FloatPoolOps extends PoolOps<float[]> {
                     int ws = win.ws[q];
                     int we = win.we[q];
                     if (he - hs == 2 && we - ws == 2 && dh == 1 && dw == 1) {
-                        // the common 2x2 window, unrolled: the same rule as the loop below, written as
-                        // selects (C2 emits conditional moves) since the comparisons are unpredictable
+                        // the common 2x2 window, unrolled and without unpredictable branches: the values
+                        // are compared as order-preserving ints (x86 has conditional moves for ints, not
+                        // floats), the same rule as the loop below; a window holding NaN takes that loop
                         int i0 = hs * w + ws;
                         int i2 = i0 + w;
                         float v0 = x[xb + i0];
                         float v1 = x[xb + i0 + 1];
                         float v2 = x[xb + i2];
                         float v3 = x[xb + i2 + 1];
-                        float m = v0;
-                        int mi = i0;
-                        boolean t = v1 > m || v1 != v1;
-                        m = t ? v1 : m;
-                        mi = t ? i0 + 1 : mi;
-                        t = v2 > m || v2 != v2;
-                        m = t ? v2 : m;
-                        mi = t ? i2 : mi;
-                        t = v3 > m || v3 != v3;
-                        m = t ? v3 : m;
-                        mi = t ? i2 + 1 : mi;
-                        out[ob + r * ow + q] = m;
-                        ind[ob + r * ow + q] = mi;
-                        continue;
+                        if (!(v0 != v0 | v1 != v1 | v2 != v2 | v3 != v3)) {
+                            int m = orderKey(v0);
+                            int mi = i0;
+                            int k = orderKey(v1);
+                            mi = k > m ? i0 + 1 : mi;
+                            m = Math.max(m, k);
+                            k = orderKey(v2);
+                            mi = k > m ? i2 : mi;
+                            m = Math.max(m, k);
+                            k = orderKey(v3);
+                            mi = k > m ? i2 + 1 : mi;
+                            out[ob + r * ow + q] = x[xb + mi];
+                            ind[ob + r * ow + q] = mi;
+                            continue;
+                        }
                     }
                     // PyTorch's rule: the first strict maximum wins, and a NaN always takes over
                     int maxIdx = hs * w + ws;
@@ -150,5 +152,15 @@ final class FloatPoolOps extends PoolOps<float[]> {
                 }
             }
         }
+    }
+
+    /**
+     * An int that orders as the float does (not NaN): the bits of a non-negative float already do, and
+     * flipping all but the sign bit of a negative one reverses its order. Adding 0 first makes -0 equal
+     * to +0, as the float comparison has it.
+     */
+    private static int orderKey(float v) {
+        int b = Float.floatToRawIntBits(v + 0f);
+        return b ^ ((b >> 31) & 0x7fffffff);
     }
 }

@@ -208,6 +208,15 @@ class PoolingTest {
         assertEquals(2f, v[1]);
         assertEquals(-1f, v[2]);
         assertEquals(7f, v[3]);
+        // signed zeros tie (the first wins, its sign kept); negative values order as floats do
+        Tensor z = Tensor.of(new float[] {
+            -0f, 0f, -3f, -2.5f,
+            0f, -0f, -2f, -7f}, 1, 1, 2, 4);
+        Pooling.MaxResult zr = Pooling.maxPool2d(z, new int[] {2}, null, new int[] {0}, new int[] {1}, false);
+        assertArrayEquals(new int[] {0, 6}, zr.indices().toIntArray());
+        float[] zv = zr.values().toFloatArray();
+        assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(zv[0]));
+        assertEquals(-2f, zv[1]);
         // random data with many ties: the unrolled path against the naive reference of this test class
         Generator gen = new Generator(21);
         Tensor t = Tensor.randint(gen, 0, 3, 3, 4, 10, 12).to(DType.FLOAT32);
