@@ -149,8 +149,8 @@ final class DoubleGemm {
     /**
      * The parallel product with one packed copy of op(B) shared by all threads (as BLIS does): the
      * threads first pack all of op(B) together, in units of a few micro-panels claimed dynamically, then
-     * claim row tasks of C, each packing only its own rows of A. Nothing is packed twice. A thread that
-     * runs out of packing units waits (spinning) only for units another running thread has claimed.
+     * claim row tasks of C, each packing only its own rows of A ({@link Parallel#twoPhase}). Nothing is
+     * packed twice.
      */
     private static void sharedB(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOff,
             int lda, double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc, int tilesM, int threads) {
@@ -160,27 +160,16 @@ final class DoubleGemm {
         int groups = (nPad / NR + PACK_UNIT - 1) / PACK_UNIT;
         int units = kBlocks * groups;
         int tasks = Math.min(tilesM, TASKS_PER_THREAD * threads);
-        AtomicInteger nextUnit = new AtomicInteger();
-        AtomicInteger packed = new AtomicInteger();
-        AtomicInteger nextTask = new AtomicInteger();
-        Parallel.forRange(threads, 1, (first, last) -> {
-            for (int u = nextUnit.getAndIncrement(); u < units; u = nextUnit.getAndIncrement()) {
-                int pc = u / groups * KC;
-                int kc = Math.min(KC, k - pc);
-                int j0 = u % groups * PACK_UNIT * NR;
-                int nc = Math.min(PACK_UNIT * NR, n - j0);
-                // block pc holds kc x nPad values from pc * nPad on; its panel j0 / NR from j0 * kc on
-                packB(transB, b, bOff, ldb, pc, kc, j0, nc, pb, pc * nPad + j0 * kc);
-                packed.incrementAndGet();
-            }
-            while (packed.get() < units) {
-                Thread.onSpinWait();
-            }
-            for (int q = nextTask.getAndIncrement(); q < tasks; q = nextTask.getAndIncrement()) {
-                int r0 = (int) ((long) tilesM * q / tasks) * MR;
-                int r1 = Math.min(m, (int) ((long) tilesM * (q + 1) / tasks) * MR);
-                rows(transA, r0, r1, n, nPad, k, alpha, a, aOff, lda, pb, beta, c, cOff, ldc);
-            }
+        Parallel.twoPhase(threads, units, u -> {
+            int pc = u / groups * KC;
+            int kc = Math.min(KC, k - pc);
+            int j0 = u % groups * PACK_UNIT * NR;
+            // block pc holds kc x nPad values from pc * nPad on; its panel j0 / NR from j0 * kc on
+            packB(transB, b, bOff, ldb, pc, kc, j0, Math.min(PACK_UNIT * NR, n - j0), pb, pc * nPad + j0 * kc);
+        }, tasks, q -> {
+            int r0 = (int) ((long) tilesM * q / tasks) * MR;
+            int r1 = Math.min(m, (int) ((long) tilesM * (q + 1) / tasks) * MR);
+            rows(transA, r0, r1, n, nPad, k, alpha, a, aOff, lda, pb, beta, c, cOff, ldc);
         });
     }
 
