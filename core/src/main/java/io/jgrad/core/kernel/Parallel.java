@@ -4,7 +4,6 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 
 /**
  * The one shared thread pool. Its size comes from the system property {@code jgrad.threads}, else the
@@ -106,32 +105,6 @@ public final class Parallel {
     public static int gemmTasks(int tiles, int longer, int threads, int perThread) {
         int want = Math.max(threads, Math.min(perThread * threads, (int) Math.sqrt(longer / 50.0)));
         return Math.min(tiles, (want + threads - 1) / threads * threads);
-    }
-
-    /**
-     * Two phases on up to {@code threads} threads: each thread claims units of the first phase
-     * ({@code first.accept(u)} for every u in [0, units)) until none is left, waits (spinning) until
-     * every claimed unit is done, then claims tasks of the second ({@code second.accept(q)} for every q
-     * in [0, tasks)). Claims are dynamic, so a descheduled thread delays only what it has claimed, and a
-     * thread waits only for units another running thread is doing. On one thread, or inside the pool,
-     * the phases run in order on the calling thread.
-     */
-    public static void twoPhase(int threads, int units, IntConsumer first, int tasks, IntConsumer second) {
-        AtomicInteger nextUnit = new AtomicInteger();
-        AtomicInteger done = new AtomicInteger();
-        AtomicInteger nextTask = new AtomicInteger();
-        forRange(threads, 1, (from, to) -> {
-            for (int u = nextUnit.getAndIncrement(); u < units; u = nextUnit.getAndIncrement()) {
-                first.accept(u);
-                done.incrementAndGet();
-            }
-            while (done.get() < units) {
-                Thread.onSpinWait();
-            }
-            for (int q = nextTask.getAndIncrement(); q < tasks; q = nextTask.getAndIncrement()) {
-                second.accept(q);
-            }
-        });
     }
 
     /**

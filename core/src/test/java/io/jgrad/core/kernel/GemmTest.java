@@ -224,7 +224,7 @@ class GemmTest {
                 both(new Case(true, true, 67, 301, 150, -1, 1, 2, seed++));
                 both(new Case(false, true, 129, 257, 127, 0.5, 0, 0, seed++));
                 both(new Case(true, false, 257, 129, 65, 2, -0.5, 3, seed++));
-                // several depth blocks and row blocks per task, with B packed once and shared
+                // several depth blocks and row blocks per task
                 both(new Case(false, true, 700, 90, 520, 1, 0.5, 1, seed++));
                 both(new Case(true, false, 500, 300, 300, -0.5, 0, 2, seed++));
                 // long enough to be cut into more tasks than threads, claimed dynamically

@@ -54,14 +54,6 @@ final class DoubleGemm {
     /** Below this many multiply-adds the product runs on the calling thread. */
     static final long PARALLEL_THRESHOLD = VectorKernels.gemmParam("parallel", 1 << 21);
 
-    /**
-     * The most packed op(B) values that threads share (the parallel path with one packed B; larger
-     * products have each task pack its own panels). 4M doubles: 32 MB, e.g. 2048 x 2048.
-     */
-    static final long SHARED_B_LIMIT = VectorKernels.gemmParam("sharedb", 1 << 22);
-    /** Micro-panels per unit of the shared packing of op(B). */
-    static final int PACK_UNIT = 4;
-
     /** Tasks per thread when a product is split (claimed dynamically). */
     static final int TASKS_PER_THREAD = VectorKernels.gemmParam("tasks", 4);
 
@@ -74,7 +66,6 @@ final class DoubleGemm {
     static final class Scratch {
         double[] a = new double[0];
         double[] b = new double[0];
-        double[] shared = new double[0];
         final double[] tile = new double[MR * NR];
 
         double[] a(int size) {
@@ -82,13 +73,6 @@ final class DoubleGemm {
                 a = new double[size];
             }
             return a;
-        }
-
-        double[] shared(int size) {
-            if (shared.length < size) {
-                shared = new double[size];
-            }
-            return shared;
         }
 
         double[] b(int size) {
@@ -116,16 +100,11 @@ final class DoubleGemm {
             block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        if (tilesM >= 2 * threads && (long) k * roundUp(n, NR) <= SHARED_B_LIMIT) {
-            sharedB(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, tilesM, threads);
-            return;
-        }
-        // Too few rows to share out (or a huge B): split C along its longer side into whole register
-        // tiles, in tasks that the threads claim dynamically: on a busy machine a descheduled thread then
-        // delays only its current task, not a fixed share of the product. Each task packs its own panels
-        // (the threads share nothing but the read-only inputs), so each task re-packs the whole other
-        // operand: relative to the arithmetic that costs about tasks^2 / (longer side), kept near 2% by
-        // Parallel.gemmTasks.
+        // Split C along its longer side into whole register tiles, in tasks that the threads claim
+        // dynamically: on a busy machine a descheduled thread then delays only its current task, not a
+        // fixed share of the product. Each task packs its own panels (the threads share nothing but the
+        // read-only inputs), so each task re-packs the whole other operand: relative to the arithmetic
+        // that costs about tasks^2 / (longer side), kept near 2% by Parallel.gemmTasks.
         boolean byCols = (long) tilesN * NR >= (long) tilesM * MR;
         int tiles = byCols ? tilesN : tilesM;
         int longer = byCols ? n : m;
@@ -144,67 +123,6 @@ final class DoubleGemm {
                 }
             }
         });
-    }
-
-    /**
-     * The parallel product with one packed copy of op(B) shared by all threads (as BLIS does): the
-     * threads first pack all of op(B) together, in units of a few micro-panels claimed dynamically, then
-     * claim row tasks of C, each packing only its own rows of A ({@link Parallel#twoPhase}). Nothing is
-     * packed twice.
-     */
-    private static void sharedB(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOff,
-            int lda, double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc, int tilesM, int threads) {
-        int nPad = roundUp(n, NR);
-        double[] pb = SCRATCH.get().shared(k * nPad);
-        int kBlocks = (k + KC - 1) / KC;
-        int groups = (nPad / NR + PACK_UNIT - 1) / PACK_UNIT;
-        int units = kBlocks * groups;
-        int tasks = Math.min(tilesM, TASKS_PER_THREAD * threads);
-        Parallel.twoPhase(threads, units, u -> {
-            int pc = u / groups * KC;
-            int kc = Math.min(KC, k - pc);
-            int j0 = u % groups * PACK_UNIT * NR;
-            // block pc holds kc x nPad values from pc * nPad on; its panel j0 / NR from j0 * kc on
-            packB(transB, b, bOff, ldb, pc, kc, j0, Math.min(PACK_UNIT * NR, n - j0), pb, pc * nPad + j0 * kc);
-        }, tasks, q -> {
-            int r0 = (int) ((long) tilesM * q / tasks) * MR;
-            int r1 = Math.min(m, (int) ((long) tilesM * (q + 1) / tasks) * MR);
-            rows(transA, r0, r1, n, nPad, k, alpha, a, aOff, lda, pb, beta, c, cOff, ldc);
-        });
-    }
-
-    /** Rows [r0, r1) of C against the whole packed op(B) of {@link #sharedB}. */
-    private static void rows(boolean transA, int r0, int r1, int n, int nPad, int k, double alpha, double[] a, int aOff,
-            int lda, double[] pb, double beta, double[] c, int cOff, int ldc) {
-        if (beta != 0 && beta != 1) {
-            scale(r1 - r0, n, beta, c, cOff + r0 * ldc, ldc);
-        }
-        Scratch s = SCRATCH.get();
-        double[] pa = s.a(Math.min(MC, roundUp(r1 - r0, MR)) * Math.min(KC, k));
-        double[] tile = s.tile;
-        for (int ic = r0; ic < r1; ic += MC) {
-            int mc = Math.min(MC, r1 - ic);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, pa);
-                boolean acc = pc > 0 || beta != 0;
-                int base = pc * nPad;
-                for (int jr = 0; jr < n; jr += NR) {
-                    int cols = Math.min(NR, n - jr);
-                    int bIdx = base + jr * kc;
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        int rows = Math.min(MR, mc - ir);
-                        int cIdx = cOff + (ic + ir) * ldc + jr;
-                        if (rows == MR && cols == NR) {
-                            kernel(kc, pa, ir * kc, pb, bIdx, c, cIdx, ldc, acc);
-                        } else {
-                            kernel(kc, pa, ir * kc, pb, bIdx, tile, 0, NR, false);
-                            mergeTile(tile, rows, cols, c, cIdx, ldc, acc);
-                        }
-                    }
-                }
-            }
-        }
     }
 
     /** C = beta * C (beta == 0 overwrites, ignoring NaN). */
@@ -238,7 +156,7 @@ final class DoubleGemm {
             int nc = Math.min(NC, n1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, 0);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
                 // the first depth block overwrites C when beta == 0 (ignoring NaN there); later ones add
                 boolean acc = pc > 0 || beta != 0;
                 for (int ic = m0; ic < m1; ic += MC) {
@@ -322,13 +240,12 @@ final class DoubleGemm {
 
     /**
      * Packs op(B)[p0 .. p0+kc, j0 .. j0+nc) into NR-column micro-panels: panel q holds, for each p, the
-     * NR values of columns j0 + q*NR .. contiguous (zero past nc); the panels start at pbOff.
+     * NR values of columns j0 + q*NR .. contiguous (zero past nc).
      */
-    static void packB(boolean transB, double[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, double[] pb,
-            int pbOff) {
+    static void packB(boolean transB, double[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, double[] pb) {
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
-            int dst = pbOff + jr * kc;
+            int dst = jr * kc;
             if (!transB) {
                 // B is k x n row-major: the NR values of each p are contiguous
                 int src = bOff + p0 * ldb + j0 + jr;
