@@ -71,6 +71,10 @@ public final class FashionMnistExample implements Callable<Integer> {
                     + "2 pixels) (default: flip for cnn-bn, none otherwise).")
     Augment augment;
 
+    @Option(names = "--dropout", paramLabel = "P",
+            description = "Dropout probability of the mlp and cnn-bn models (default: 0.2 for mlp, 0.3 for cnn-bn).")
+    Double dropout;
+
     @Option(names = "--train-size", paramLabel = "N", defaultValue = "0",
             description = "Use only the first N training images (default: all 60000).")
     int trainSize;
@@ -126,13 +130,14 @@ public final class FashionMnistExample implements Callable<Integer> {
     }
 
     /** The network for images {@code (N, 1, 28, 28)}, giving logits {@code (N, 10)}. */
-    static Sequential network(Model m) {
+    static Sequential network(Model m, Double dropout) {
+        double p = dropout != null ? dropout : m == Model.mlp ? 0.2 : 0.3;
         ConvOptions same = ConvOptions.defaults().padding("same");
         switch (m) {
             case mlp:
                 return new Sequential(new Flatten(),
-                        new Linear(784, 256), new ReLU(), new Dropout(0.2),
-                        new Linear(256, 128), new ReLU(), new Dropout(0.2),
+                        new Linear(784, 256), new ReLU(), new Dropout(p),
+                        new Linear(256, 128), new ReLU(), new Dropout(p),
                         new Linear(128, 10));
             case cnn:
                 // (N, 1, 28, 28) -> (N, 32, 14, 14) -> (N, 64, 7, 7) -> 128 -> 10
@@ -145,7 +150,7 @@ public final class FashionMnistExample implements Callable<Integer> {
                 return new Sequential(
                         new Conv2d(1, 32, 3, same), new BatchNorm2d(32), new ReLU(), new MaxPool2d(2),
                         new Conv2d(32, 64, 3, same), new BatchNorm2d(64), new ReLU(), new MaxPool2d(2),
-                        new Flatten(), new Dropout(0.3), new Linear(64 * 7 * 7, 256), new ReLU(), new Dropout(0.3),
+                        new Flatten(), new Dropout(p), new Linear(64 * 7 * 7, 256), new ReLU(), new Dropout(p),
                         new Linear(256, 10));
         }
     }
@@ -153,6 +158,9 @@ public final class FashionMnistExample implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.apply();
+        if (dropout != null && !(dropout >= 0 && dropout < 1)) {
+            throw new UsageError("fashion-mnist: --dropout must be in [0, 1), got " + dropout);
+        }
         long t0 = System.nanoTime();
         int epochs = common.epochsOr(defaultEpochs(model));
         TensorDataset train = ExampleData.head(ExampleData.fashion(common.data, Mnist.Split.TRAIN), trainSize);
@@ -175,7 +183,7 @@ public final class FashionMnistExample implements Callable<Integer> {
                 .inputTransform(trainTransform).build();
         DataLoader testLoader = DataLoader.builder(test).batchSize(1000).inputTransform(norm).build();
 
-        Sequential net = network(model);
+        Sequential net = network(model, dropout);
         net.resetParameters(new Generator(common.seed));
         double peak = lr != null ? lr : model == Model.cnn_bn ? 0.002 : 0.001;
         Adam adam = new Adam(net.parameters(), peak);
