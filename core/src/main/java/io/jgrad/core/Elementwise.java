@@ -9,7 +9,6 @@ import java.util.Arrays;
 final class Elementwise {
     /** Elements per task below which work stays on the calling thread. */
     static final int GRAIN = 1 << 15;
-    private static final double SQRT_HALF = Math.sqrt(0.5);
 
     private Elementwise() {
     }
@@ -117,16 +116,10 @@ final class Elementwise {
                 }
                 return;
             case GELU:
-                // x * Phi(x) with the interpolated erf: float-exact, and some 20x faster than the series
-                for (int i = 0; i < n; i++) {
-                    double v = a[ao + i];
-                    o[oo + i] = (float) (v * 0.5 * (1 + Erf.fast(v * SQRT_HALF)));
-                }
+                k.gelu(a, ao, o, oo, n);
                 return;
             case ERF:
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = (float) Erf.fast(a[ao + i]);
-                }
+                k.erf(a, ao, o, oo, n);
                 return;
             default:
                 for (int i = 0; i < n; i++) {

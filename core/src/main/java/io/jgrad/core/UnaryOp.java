@@ -1,5 +1,7 @@
 package io.jgrad.core;
 
+import io.jgrad.core.kernel.Erf;
+
 /** The element-wise unary operations; {@code p} and {@code q} are optional parameters. */
 enum UnaryOp {
     NEG("neg", true), ABS("abs", true), SIGN("sign", true), SQUARE("square", true), RELU("relu", true),

@@ -57,6 +57,12 @@ public interface Kernels {
     /** {@code out[i] = exp(a[i])}. */
     void exp(float[] a, int ao, float[] out, int oo, int n);
 
+    /** {@code out[i] = erf(a[i])}, within a few ulp ({@link Erf#erf(float)}). */
+    void erf(float[] a, int ao, float[] out, int oo, int n);
+
+    /** {@code out[i] = a[i] Phi(a[i])}, the exact (erf) GELU, within a few ulp ({@link Erf#gelu(float)}). */
+    void gelu(float[] a, int ao, float[] out, int oo, int n);
+
     /** {@code out[i] = tanh(a[i])}. */
     void tanh(float[] a, int ao, float[] out, int oo, int n);
 

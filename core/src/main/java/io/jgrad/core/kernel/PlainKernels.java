@@ -97,6 +97,20 @@ class PlainKernels implements Kernels {
     }
 
     @Override
+    public void erf(float[] a, int ao, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = Erf.erf(a[ao + i]);
+        }
+    }
+
+    @Override
+    public void gelu(float[] a, int ao, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = Erf.gelu(a[ao + i]);
+        }
+    }
+
+    @Override
     public void tanh(float[] a, int ao, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = (float) Math.tanh(a[ao + i]);

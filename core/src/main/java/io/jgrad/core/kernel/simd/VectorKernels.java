@@ -1,5 +1,6 @@
 package io.jgrad.core.kernel.simd;
 
+import io.jgrad.core.kernel.Erf;
 import io.jgrad.core.kernel.Kernels;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -259,6 +260,20 @@ public final class VectorKernels implements Kernels {
         }
         for (; i < n; i++) {
             out[oo + i] = (float) Math.exp(a[ao + i]);
+        }
+    }
+
+    @Override
+    public void erf(float[] a, int ao, float[] out, int oo, int n) {
+        for (int i = VectorMath.erfOrGelu(a, ao, out, oo, n, false); i < n; i++) {
+            out[oo + i] = Erf.erf(a[ao + i]);
+        }
+    }
+
+    @Override
+    public void gelu(float[] a, int ao, float[] out, int oo, int n) {
+        for (int i = VectorMath.erfOrGelu(a, ao, out, oo, n, true); i < n; i++) {
+            out[oo + i] = Erf.gelu(a[ao + i]);
         }
     }
 

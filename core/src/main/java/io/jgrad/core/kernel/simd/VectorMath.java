@@ -1,5 +1,6 @@
 package io.jgrad.core.kernel.simd;
 
+import io.jgrad.core.kernel.Erf;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -25,6 +26,56 @@ final class VectorMath {
     private static final float EXP_HI = 89f;
     private static final float EXP_LO = -104f;
     private static final float TANH_SMALL = 0.625f;
+
+    private static final float[] ERF_P = Erf.smallPolynomial();
+    private static final float[] ERF_Q_MID = Erf.midPolynomial();
+    private static final float[] ERF_Q_FAR = Erf.farPolynomial();
+    private static final float[] ERF_R_TAIL = Erf.tailPolynomial();
+    private static final float P0 = ERF_P[0];
+    private static final float P1 = ERF_P[1];
+    private static final float P2 = ERF_P[2];
+    private static final float P3 = ERF_P[3];
+    private static final float P4 = ERF_P[4];
+    private static final float P5 = ERF_P[5];
+    private static final float P6 = ERF_P[6];
+    private static final float P7 = ERF_P[7];
+    private static final float QM0 = ERF_Q_MID[0];
+    private static final float QM1 = ERF_Q_MID[1];
+    private static final float QM2 = ERF_Q_MID[2];
+    private static final float QM3 = ERF_Q_MID[3];
+    private static final float QM4 = ERF_Q_MID[4];
+    private static final float QM5 = ERF_Q_MID[5];
+    private static final float QM6 = ERF_Q_MID[6];
+    private static final float QM7 = ERF_Q_MID[7];
+    private static final float QM8 = ERF_Q_MID[8];
+    private static final float QM9 = ERF_Q_MID[9];
+    private static final float QM10 = ERF_Q_MID[10];
+    private static final float QM11 = ERF_Q_MID[11];
+    private static final float QF0 = ERF_Q_FAR[0];
+    private static final float QF1 = ERF_Q_FAR[1];
+    private static final float QF2 = ERF_Q_FAR[2];
+    private static final float QF3 = ERF_Q_FAR[3];
+    private static final float QF4 = ERF_Q_FAR[4];
+    private static final float QF5 = ERF_Q_FAR[5];
+    private static final float QF6 = ERF_Q_FAR[6];
+    private static final float QF7 = ERF_Q_FAR[7];
+    private static final float QF8 = ERF_Q_FAR[8];
+    private static final float QF9 = ERF_Q_FAR[9];
+    private static final float QF10 = ERF_Q_FAR[10];
+    private static final float QF11 = ERF_Q_FAR[11];
+    private static final float R0 = ERF_R_TAIL[0];
+    private static final float R1 = ERF_R_TAIL[1];
+    private static final float R2 = ERF_R_TAIL[2];
+    private static final float R3 = ERF_R_TAIL[3];
+    private static final float R4 = ERF_R_TAIL[4];
+    private static final float R5 = ERF_R_TAIL[5];
+    private static final float R6 = ERF_R_TAIL[6];
+    private static final float R7 = ERF_R_TAIL[7];
+    private static final float R8 = ERF_R_TAIL[8];
+    private static final float MID_CENTER = Erf.center(Erf.SMALL, Erf.MID);
+    private static final float MID_SCALE = 1 / Erf.halfWidth(Erf.SMALL, Erf.MID);
+    private static final float FAR_CENTER = Erf.center(Erf.MID, Erf.MAX);
+    private static final float FAR_SCALE = 1 / Erf.halfWidth(Erf.MID, Erf.MAX);
 
     private VectorMath() {
     }
@@ -82,5 +133,125 @@ final class VectorMath {
         large = large.lanewise(VectorOperators.NEG, x.compare(VectorOperators.LT, 0f));
         VectorMask<Float> isSmall = ax.compare(VectorOperators.LT, TANH_SMALL);
         return large.blend(small, isSmall);
+    }
+
+    /** Elements per block of {@link #erfOrGelu}: its passes meet in per-thread buffers of this size (in L1). */
+    private static final int ERF_BLOCK = 512;
+    private static final ThreadLocal<float[][]> ERF_SCRATCH = ThreadLocal.withInitial(() -> new float[2][ERF_BLOCK]);
+
+    /**
+     * {@code out[i] = erf(a[i])}, or GELU {@code a[i] Phi(a[i])} when {@code gelu}, for the whole vectors
+     * of [0, n); returns how many elements it did. As {@link Erf#erf(float)} and {@link Erf#gelu(float)}:
+     * x P(x^2) for |x| &lt; 1, else exp(-x^2) Q(|x|) on three ranges, blended lane by lane.
+     *
+     * <p>Done in blocks, each in three passes (the Q polynomials, then the tail's, then exp and the
+     * small range with the blends) that meet in small buffers. One loop with everything in it is too
+     * large for C2: it stopped inlining the Vector API calls (NodeCountInliningCutoff) and boxed every
+     * vector, and so did separate helpers that take and return vectors ("callee is too large"), making
+     * the kernel slower than the scalar loop. No pass has inner loops (on-stack replacement of a short
+     * coefficient loop did the same harm); the coefficients are static final floats taken from
+     * {@link Erf} when the class loads.
+     */
+    static int erfOrGelu(float[] a, int ao, float[] out, int oo, int n, boolean gelu) {
+        int full = F.loopBound(n);
+        float[][] scratch = ERF_SCRATCH.get();
+        float[] q = scratch[0];
+        for (int b = 0; b < full; b += ERF_BLOCK) {
+            int len = Math.min(ERF_BLOCK, full - b);
+            erfcMiddle(a, ao + b, q, len, gelu);
+            erfcTail(a, ao + b, q, len, gelu);
+            erfFinish(a, ao + b, q, out, oo + b, len, gelu);
+        }
+        return full;
+    }
+
+    /** q = Q(|y|) of the ranges [1, 2.5) and [2.5, 4) (y = x, or x / sqrt(2) for gelu). */
+    private static void erfcMiddle(float[] a, int ao, float[] q, int len, boolean gelu) {
+        for (int i = 0; i < len; i += F.length()) {
+            FloatVector x = FloatVector.fromArray(F, a, ao + i);
+            FloatVector ay = (gelu ? x.mul(Erf.SQRT_HALF) : x).abs();
+            FloatVector t = ay.sub(MID_CENTER).mul(MID_SCALE);
+            FloatVector qMid = t.fma(c(QM11), c(QM10));
+            qMid = qMid.fma(t, c(QM9));
+            qMid = qMid.fma(t, c(QM8));
+            qMid = qMid.fma(t, c(QM7));
+            qMid = qMid.fma(t, c(QM6));
+            qMid = qMid.fma(t, c(QM5));
+            qMid = qMid.fma(t, c(QM4));
+            qMid = qMid.fma(t, c(QM3));
+            qMid = qMid.fma(t, c(QM2));
+            qMid = qMid.fma(t, c(QM1));
+            qMid = qMid.fma(t, c(QM0));
+            t = ay.sub(FAR_CENTER).mul(FAR_SCALE);
+            FloatVector qFar = t.fma(c(QF11), c(QF10));
+            qFar = qFar.fma(t, c(QF9));
+            qFar = qFar.fma(t, c(QF8));
+            qFar = qFar.fma(t, c(QF7));
+            qFar = qFar.fma(t, c(QF6));
+            qFar = qFar.fma(t, c(QF5));
+            qFar = qFar.fma(t, c(QF4));
+            qFar = qFar.fma(t, c(QF3));
+            qFar = qFar.fma(t, c(QF2));
+            qFar = qFar.fma(t, c(QF1));
+            qFar = qFar.fma(t, c(QF0));
+            qFar.blend(qMid, ay.compare(VectorOperators.LT, Erf.MID)).intoArray(q, i);
+        }
+    }
+
+    /** q = R(1/|y|) / (|y| sqrt(pi)) where |y| >= 4, q unchanged elsewhere. */
+    private static void erfcTail(float[] a, int ao, float[] q, int len, boolean gelu) {
+        for (int i = 0; i < len; i += F.length()) {
+            FloatVector x = FloatVector.fromArray(F, a, ao + i);
+            FloatVector ay = (gelu ? x.mul(Erf.SQRT_HALF) : x).abs();
+            FloatVector s = c(1f).div(ay);
+            FloatVector t = s.mul(2 * Erf.MAX).sub(1f);
+            FloatVector r = t.fma(c(R8), c(R7));
+            r = r.fma(t, c(R6));
+            r = r.fma(t, c(R5));
+            r = r.fma(t, c(R4));
+            r = r.fma(t, c(R3));
+            r = r.fma(t, c(R2));
+            r = r.fma(t, c(R1));
+            r = r.fma(t, c(R0));
+            FloatVector.fromArray(F, q, i).blend(r.mul(s).mul(Erf.INV_SQRT_PI), ay.compare(VectorOperators.GE, Erf.MAX))
+                    .intoArray(q, i);
+        }
+    }
+
+    /** erfc = exp(-y^2) q, the small range y P(2y^2 - 1), and the blends into erf or GELU. */
+    private static void erfFinish(float[] a, int ao, float[] q, float[] out, int oo, int len, boolean gelu) {
+        for (int i = 0; i < len; i += F.length()) {
+            FloatVector x = FloatVector.fromArray(F, a, ao + i);
+            FloatVector y = gelu ? x.mul(Erf.SQRT_HALF) : x;
+            FloatVector v = y.mul(y).mul(2f).sub(1f);
+            FloatVector p = v.fma(c(P7), c(P6));
+            p = p.fma(v, c(P5));
+            p = p.fma(v, c(P4));
+            p = p.fma(v, c(P3));
+            p = p.fma(v, c(P2));
+            p = p.fma(v, c(P1));
+            p = p.fma(v, c(P0));
+            FloatVector small = y.mul(p);
+            // y^2 = sq + err exactly (from x itself for gelu: x^2 / 2), so exp(-y^2) = exp(-sq) (1 - err)
+            FloatVector sq = x.mul(x);
+            // (err is NaN for infinite x, where exp(-sq) is 0 and err does not matter)
+            FloatVector err = x.fma(x, sq.neg()).blend(0f, sq.compare(VectorOperators.GT, 1e4f));
+            if (gelu) {
+                sq = sq.mul(0.5f);
+                err = err.mul(0.5f);
+            }
+            FloatVector erfc = exp(sq.neg()).mul(c(1f).sub(err)).mul(FloatVector.fromArray(F, q, i));
+            VectorMask<Float> isSmall = y.abs().compare(VectorOperators.LT, Erf.SMALL);
+            VectorMask<Float> negative = y.compare(VectorOperators.LT, 0f);
+            FloatVector res;
+            if (gelu) {
+                // Phi: 1/2 + y P / 2 when small, else erfc / 2 (y < 0) or 1 - erfc / 2
+                FloatVector tail = erfc.mul(0.5f);
+                res = x.mul(c(1f).sub(tail).blend(tail, negative).blend(small.mul(0.5f).add(0.5f), isSmall));
+            } else {
+                res = c(1f).sub(erfc).lanewise(VectorOperators.NEG, negative).blend(small, isSmall);
+            }
+            res.intoArray(out, oo + i);
+        }
     }
 }
