@@ -160,7 +160,12 @@ final class VectorMath {
             int len = Math.min(ERF_BLOCK, full - b);
             erfcMiddle(a, ao + b, q, len, gelu);
             erfcTail(a, ao + b, q, len, gelu);
-            erfFinish(a, ao + b, q, out, oo + b, len, gelu);
+            // two finishing methods, not one with a branch: vectors merged from two branches were boxed
+            if (gelu) {
+                geluFinish(a, ao + b, q, out, oo + b, len);
+            } else {
+                erfFinish(a, ao + b, q, out, oo + b, len);
+            }
         }
         return full;
     }
@@ -169,7 +174,7 @@ final class VectorMath {
     private static void erfcMiddle(float[] a, int ao, float[] q, int len, boolean gelu) {
         for (int i = 0; i < len; i += F.length()) {
             FloatVector x = FloatVector.fromArray(F, a, ao + i);
-            FloatVector ay = (gelu ? x.mul(Erf.SQRT_HALF) : x).abs();
+            FloatVector ay = x.mul(gelu ? Erf.SQRT_HALF : 1f).abs();
             FloatVector t = ay.sub(MID_CENTER).mul(MID_SCALE);
             FloatVector qMid = t.fma(c(QM11), c(QM10));
             qMid = qMid.fma(t, c(QM9));
@@ -202,7 +207,7 @@ final class VectorMath {
     private static void erfcTail(float[] a, int ao, float[] q, int len, boolean gelu) {
         for (int i = 0; i < len; i += F.length()) {
             FloatVector x = FloatVector.fromArray(F, a, ao + i);
-            FloatVector ay = (gelu ? x.mul(Erf.SQRT_HALF) : x).abs();
+            FloatVector ay = x.mul(gelu ? Erf.SQRT_HALF : 1f).abs();
             FloatVector s = c(1f).div(ay);
             FloatVector t = s.mul(2 * Erf.MAX).sub(1f);
             FloatVector r = t.fma(c(R8), c(R7));
@@ -218,11 +223,11 @@ final class VectorMath {
         }
     }
 
-    /** erfc = exp(-y^2) q, the small range y P(2y^2 - 1), and the blends into erf or GELU. */
-    private static void erfFinish(float[] a, int ao, float[] q, float[] out, int oo, int len, boolean gelu) {
+    /** erf: 1 - erfc(|x|) with the sign of x, or x P(2x^2 - 1) when |x| &lt; 1. */
+    private static void erfFinish(float[] a, int ao, float[] q, float[] out, int oo, int len) {
         for (int i = 0; i < len; i += F.length()) {
             FloatVector x = FloatVector.fromArray(F, a, ao + i);
-            FloatVector y = gelu ? x.mul(Erf.SQRT_HALF) : x;
+            FloatVector y = x.mul(1f);
             FloatVector v = y.mul(y).mul(2f).sub(1f);
             FloatVector p = v.fma(c(P7), c(P6));
             p = p.fma(v, c(P5));
@@ -232,26 +237,38 @@ final class VectorMath {
             p = p.fma(v, c(P1));
             p = p.fma(v, c(P0));
             FloatVector small = y.mul(p);
-            // y^2 = sq + err exactly (from x itself for gelu: x^2 / 2), so exp(-y^2) = exp(-sq) (1 - err)
+            // y^2 = sq + err exactly, from x itself (err is NaN for infinite x, where it does not matter)
             FloatVector sq = x.mul(x);
-            // (err is NaN for infinite x, where exp(-sq) is 0 and err does not matter)
             FloatVector err = x.fma(x, sq.neg()).blend(0f, sq.compare(VectorOperators.GT, 1e4f));
-            if (gelu) {
-                sq = sq.mul(0.5f);
-                err = err.mul(0.5f);
-            }
-            FloatVector erfc = exp(sq.neg()).mul(c(1f).sub(err)).mul(FloatVector.fromArray(F, q, i));
+            FloatVector erfc = exp(sq.mul(-1f)).mul(c(1f).add(err.mul(-1f))).mul(FloatVector.fromArray(F, q, i));
             VectorMask<Float> isSmall = y.abs().compare(VectorOperators.LT, Erf.SMALL);
             VectorMask<Float> negative = y.compare(VectorOperators.LT, 0f);
-            FloatVector res;
-            if (gelu) {
-                // Phi: 1/2 + y P / 2 when small, else erfc / 2 (y < 0) or 1 - erfc / 2
-                FloatVector tail = erfc.mul(0.5f);
-                res = x.mul(c(1f).sub(tail).blend(tail, negative).blend(small.mul(0.5f).add(0.5f), isSmall));
-            } else {
-                res = c(1f).sub(erfc).lanewise(VectorOperators.NEG, negative).blend(small, isSmall);
-            }
-            res.intoArray(out, oo + i);
+            c(1f).sub(erfc).lanewise(VectorOperators.NEG, negative).blend(small, isSmall).intoArray(out, oo + i);
+        }
+    }
+
+    /** GELU: x Phi(x) with Phi = erfc(|y|) / 2 (y &lt; 0) or 1 - erfc(|y|) / 2, or (1 + y P) / 2 when |y| &lt; 1, y = x / sqrt(2). */
+    private static void geluFinish(float[] a, int ao, float[] q, float[] out, int oo, int len) {
+        for (int i = 0; i < len; i += F.length()) {
+            FloatVector x = FloatVector.fromArray(F, a, ao + i);
+            FloatVector y = x.mul(Erf.SQRT_HALF);
+            FloatVector v = y.mul(y).mul(2f).sub(1f);
+            FloatVector p = v.fma(c(P7), c(P6));
+            p = p.fma(v, c(P5));
+            p = p.fma(v, c(P4));
+            p = p.fma(v, c(P3));
+            p = p.fma(v, c(P2));
+            p = p.fma(v, c(P1));
+            p = p.fma(v, c(P0));
+            FloatVector small = y.mul(p);
+            // y^2 = sq + err exactly, from x itself (err is NaN for infinite x, where it does not matter)
+            FloatVector sq = x.mul(x);
+            FloatVector err = x.fma(x, sq.neg()).blend(0f, sq.compare(VectorOperators.GT, 1e4f));
+            FloatVector erfc = exp(sq.mul(-0.5f)).mul(c(1f).add(err.mul(-0.5f))).mul(FloatVector.fromArray(F, q, i));
+            VectorMask<Float> isSmall = y.abs().compare(VectorOperators.LT, Erf.SMALL);
+            VectorMask<Float> negative = y.compare(VectorOperators.LT, 0f);
+            FloatVector tail = erfc.mul(0.5f);
+            x.mul(c(1f).sub(tail).blend(tail, negative).blend(small.mul(0.5f).add(0.5f), isSmall)).intoArray(out, oo + i);
         }
     }
 }
