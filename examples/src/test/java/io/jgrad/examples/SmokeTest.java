@@ -55,12 +55,25 @@ class SmokeTest {
     void fashionMnistModels() throws Exception {
         for (String model : new String[] {"mlp", "cnn", "cnn-bn"}) {
             Path out = tmp.resolve("fm-" + model);
-            Cli r = runExpecting(new String[] {"model", "test_acc", "test_loss", "epochs", "seconds"}, "fashion-mnist", "--model",
-                    model, "--epochs", "1", "--data", fashion.toString(), "--out", out.toString(), "--batch-size", "50");
-            assertTrue(r.lastLine().startsWith("result: model=" + model + " "), r.lastLine());
+            Cli r = runExpecting(new String[] {"model", "augment", "test_acc", "test_loss", "epochs", "seconds"}, "fashion-mnist",
+                    "--model", model, "--epochs", "1", "--data", fashion.toString(), "--out", out.toString(), "--batch-size", "50");
+            String augment = model.equals("cnn-bn") ? "flip-crop" : "none";
+            assertTrue(r.lastLine().startsWith("result: model=" + model + " augment=" + augment + " "), r.lastLine());
             assertTrue(r.out.contains("100 training and 100 test images"), r.out);
             png(out.resolve("fashion-mnist-" + model + "-history.png"));
         }
+    }
+
+    @Test
+    void fashionMnistAugmentationAndDropoutOptions() throws Exception {
+        Cli r = runExpecting(new String[] {"model", "augment", "test_acc", "test_loss", "epochs", "seconds"}, "fashion-mnist",
+                "--model", "cnn-bn", "--augment", "flip", "--dropout", "0.5", "--epochs", "1", "--data", fashion.toString(),
+                "--batch-size", "50");
+        assertTrue(r.lastLine().startsWith("result: model=cnn-bn augment=flip "), r.lastLine());
+        Cli bad = Cli.run("fashion-mnist", "--dropout", "1.5", "--data", fashion.toString());
+        assertTrue(bad.exitCode != 0 && bad.err.contains("--dropout must be in [0, 1), got 1.5"), bad.err);
+        Cli badAug = Cli.run("fashion-mnist", "--augment", "rotate", "--data", fashion.toString());
+        assertTrue(badAug.exitCode != 0 && badAug.err.contains("unknown augmentation 'rotate'"), badAug.err);
     }
 
     @Test
