@@ -2,7 +2,6 @@ package io.jgrad.core.kernel;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -121,20 +120,37 @@ public final class Parallel {
             }
             return;
         }
-        pool().invoke(new RecursiveAction() {
-            @Override
-            protected void compute() {
-                ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
-                for (int c = 1; c < chunks; c++) {
-                    final int from = (int) ((long) n * c / chunks);
-                    final int to = (int) ((long) n * (c + 1) / chunks);
-                    tasks[c - 1] = ForkJoinTask.adapt(() -> body.run(from, to)).fork();
-                }
-                body.run(0, (int) ((long) n / chunks));
-                for (int c = tasks.length - 1; c >= 0; c--) {
-                    tasks[c].join();
+        // The calling thread runs the first chunk itself and hands only the others to the pool: each
+        // parallel call then waits for one worker wake-up, not two in a row (a submitted task that forks
+        // the rest), which matters for sub-millisecond work such as a 256 x 256 GEMM.
+        ForkJoinPool p = pool();
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
+        for (int c = 1; c < chunks; c++) {
+            final int from = (int) ((long) n * c / chunks);
+            final int to = (int) ((long) n * (c + 1) / chunks);
+            tasks[c - 1] = p.submit(ForkJoinTask.adapt(() -> body.run(from, to)));
+        }
+        Throwable failure = null;
+        try {
+            body.run(0, (int) ((long) n / chunks));
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        // wait for every chunk even after a failure, so that no task still writes into the caller's arrays
+        for (ForkJoinTask<?> task : tasks) {
+            try {
+                task.join();
+            } catch (RuntimeException | Error e) {
+                if (failure == null) {
+                    failure = e;
                 }
             }
-        });
+        }
+        if (failure instanceof RuntimeException) {
+            throw (RuntimeException) failure;
+        }
+        if (failure != null) {
+            throw (Error) failure;
+        }
     }
 }

@@ -4,20 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 class ParallelTest {
     @Test
-    void poolThreadsHaveDistinctNames() {
+    void theCallerRunsOneChunkAndPoolThreadsHaveDistinctNames() {
         int before = Parallel.threads();
+        String caller = Thread.currentThread().getName();
         try {
-            Parallel.setThreads(2);
+            Parallel.setThreads(3);
             Set<String> names = ConcurrentHashMap.newKeySet();
-            for (int round = 0; round < 20 && names.size() < 2; round++) {
-                Parallel.forRange(2, 1, (from, to) -> {
+            for (int round = 0; round < 20 && names.size() < 3; round++) {
+                Parallel.forRange(3, 1, (from, to) -> {
                     names.add(Thread.currentThread().getName());
                     long end = System.nanoTime() + 2_000_000;
                     while (System.nanoTime() < end) {
@@ -25,8 +25,32 @@ class ParallelTest {
                     }
                 });
             }
+            assertTrue(names.remove(caller), "the calling thread runs a chunk: " + names);
             assertEquals(2, names.size(), "names " + names);
-            assertTrue(new HashSet<>(names).stream().allMatch(n -> n.startsWith("jgrad-")), "names " + names);
+            assertTrue(names.stream().allMatch(n -> n.startsWith("jgrad-")), "names " + names);
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void anExceptionInAnyChunkReachesTheCallerAfterAllChunksEnd() {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(2, 1, (from, to) -> {
+                if (from == 1) {
+                    throw new IllegalStateException("chunk " + from);
+                }
+                long end = System.nanoTime() + 20_000_000;
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+                finished.incrementAndGet();
+            }));
+            assertTrue(e.getMessage().contains("chunk 1"), e.getMessage());
+            assertEquals(1, finished.get(), "the caller's chunk had finished");
         } finally {
             Parallel.setThreads(before);
         }
