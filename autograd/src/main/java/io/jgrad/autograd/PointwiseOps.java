@@ -245,6 +245,18 @@ final class PointwiseOps {
         return record("gelu", a.data().gelu(), 0b1,
             (n, g) -> {
                 Variable x = n.input(0);
+                Tensor xt = x.data();
+                Tensor gt = g.data();
+                if (!g.requiresGrad() && xt.dtype() == io.jgrad.core.DType.FLOAT32 && xt.isContiguous()
+                        && gt.isContiguous() && java.util.Arrays.equals(xt.shape(), gt.shape())) {
+                    // first order: one fused pass, g (Phi(x) + x phi(x)), Phi without forming 1 + erf
+                    Tensor out = Tensor.zerosLike(xt);
+                    io.jgrad.core.kernel.Parallel.forRange(xt.numel(), 1 << 14, (from, to) ->
+                            io.jgrad.core.kernel.KernelProvider.kernels().geluBackward(xt.floatData(),
+                                    xt.offset() + from, gt.floatData(), gt.offset() + from, out.floatData(), from,
+                                    to - from));
+                    return one(c(out));
+                }
                 // d/dx x*Phi(x) = Phi(x) + x * pdf(x)
                 Variable cdf = x.mul(Math.sqrt(0.5)).erf().add(1).mul(0.5);
                 Variable pdf = x.square().mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));

@@ -93,18 +93,39 @@ public final class Erf {
         return x * phi;
     }
 
+    /** 1 / sqrt(2 pi) in single precision: the standard normal density is exp(-x^2 / 2) / sqrt(2 pi). */
+    public static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
+
+    /** GELU's derivative {@code Phi(x) + x phi(x)} in single precision, Phi as in {@link #gelu(float)}. */
+    public static float geluDerivative(float x) {
+        float y = x * SQRT_HALF;
+        float ay = Math.abs(y);
+        double e = Math.exp(-(double) x * x * 0.5);
+        double phi;
+        if (ay < SMALL) {
+            phi = 0.5f + 0.5f * y * horner(P, 2 * y * y - 1);
+        } else {
+            double tail = 0.5 * e * erfcFactor(ay);
+            phi = y < 0 ? tail : 1 - tail;
+        }
+        // the density term is 0 where exp underflows (also for infinite x, where x e would be NaN)
+        return (float) (phi + (e == 0 ? 0 : x * e * INV_SQRT_2PI));
+    }
+
     /** erfc(a) for a >= 1 in single precision, given a^2 (exactly); NaN for NaN. */
     private static float erfcFloat(float a, double a2) {
-        float q;
+        return (float) (Math.exp(-a2) * erfcFactor(a));
+    }
+
+    /** Q(a) = erfc(a) exp(a^2) for a >= 1, the polynomial of a's range. */
+    private static float erfcFactor(float a) {
         if (a < MID) {
-            q = horner(Q_MID, (a - center(SMALL, MID)) * (1 / halfWidth(SMALL, MID)));
+            return horner(Q_MID, (a - center(SMALL, MID)) * (1 / halfWidth(SMALL, MID)));
         } else if (a < MAX) {
-            q = horner(Q_FAR, (a - center(MID, MAX)) * (1 / halfWidth(MID, MAX)));
-        } else {
-            float s = 1 / a;
-            q = horner(R_TAIL, s * (2 * MAX) - 1) * s * INV_SQRT_PI;
+            return horner(Q_FAR, (a - center(MID, MAX)) * (1 / halfWidth(MID, MAX)));
         }
-        return (float) (Math.exp(-a2) * q);
+        float s = 1 / a;
+        return horner(R_TAIL, s * (2 * MAX) - 1) * s * INV_SQRT_PI;
     }
 
     /** The middle of a range. */

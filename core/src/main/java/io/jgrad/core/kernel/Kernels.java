@@ -63,6 +63,12 @@ public interface Kernels {
     /** {@code out[i] = a[i] Phi(a[i])}, the exact (erf) GELU, within a few ulp ({@link Erf#gelu(float)}). */
     void gelu(float[] a, int ao, float[] out, int oo, int n);
 
+    /**
+     * {@code out[i] = g[i] (Phi(x[i]) + x[i] phi(x[i]))}: the backward of {@link #gelu} given its input x
+     * and the gradient g of its output (phi is the standard normal density).
+     */
+    void geluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n);
+
     /** {@code out[i] = tanh(a[i])}. */
     void tanh(float[] a, int ao, float[] out, int oo, int n);
 

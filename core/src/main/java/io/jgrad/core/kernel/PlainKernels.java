@@ -111,6 +111,13 @@ class PlainKernels implements Kernels {
     }
 
     @Override
+    public void geluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = g[go + i] * Erf.geluDerivative(x[xo + i]);
+        }
+    }
+
+    @Override
     public void tanh(float[] a, int ao, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = (float) Math.tanh(a[ao + i]);

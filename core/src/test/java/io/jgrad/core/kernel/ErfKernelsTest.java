@@ -60,6 +60,28 @@ class ErfKernelsTest {
     }
 
     @Test
+    void geluBackwardIsTheDerivativeTimesTheGradient() {
+        float[] x = grid();
+        float[] g = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            g[i] = (i % 7) * 0.5f - 1.25f;
+        }
+        for (Kernels k : KernelSets.all()) {
+            float[] out = new float[x.length];
+            k.geluBackward(x, 0, g, 0, out, 0, x.length);
+            for (int i = 0; i < x.length; i++) {
+                double xi = x[i];
+                double density = Math.exp(-xi * xi / 2) / Math.sqrt(2 * Math.PI);
+                double want = g[i] * (phi(xi) + xi * density);
+                // Phi + x phi cancels near x = -0.75 (where it is 0): bound the error by the terms' size
+                double scale = Math.abs(g[i]) * (phi(xi) + Math.abs(xi) * density);
+                assertEquals(want, out[i], 8 * Math.ulp((float) scale) + 16 * Float.MIN_VALUE,
+                        k.name() + ": gelu'(" + xi + ") * " + g[i]);
+            }
+        }
+    }
+
+    @Test
     void specialValues() {
         float[] x = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1f, -1f, 2.5f, 4f, -4f,
             1e-30f, -1e-30f, 3.9f, 100f, -100f, 0.5f};

@@ -265,15 +265,22 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void erf(float[] a, int ao, float[] out, int oo, int n) {
-        for (int i = VectorMath.erfOrGelu(a, ao, out, oo, n, false); i < n; i++) {
+        for (int i = VectorMath.erfFamily(VectorMath.ERF, a, ao, null, 0, out, oo, n); i < n; i++) {
             out[oo + i] = Erf.erf(a[ao + i]);
         }
     }
 
     @Override
     public void gelu(float[] a, int ao, float[] out, int oo, int n) {
-        for (int i = VectorMath.erfOrGelu(a, ao, out, oo, n, true); i < n; i++) {
+        for (int i = VectorMath.erfFamily(VectorMath.GELU, a, ao, null, 0, out, oo, n); i < n; i++) {
             out[oo + i] = Erf.gelu(a[ao + i]);
+        }
+    }
+
+    @Override
+    public void geluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
+        for (int i = VectorMath.erfFamily(VectorMath.GELU_GRAD, x, xo, g, go, out, oo, n); i < n; i++) {
+            out[oo + i] = g[go + i] * Erf.geluDerivative(x[xo + i]);
         }
     }
 

@@ -135,13 +135,19 @@ final class VectorMath {
         return large.blend(small, isSmall);
     }
 
-    /** Elements per block of {@link #erfOrGelu}: its passes meet in per-thread buffers of this size (in L1). */
+    /** Modes of {@link #erfFamily}. */
+    static final int ERF = 0;
+    static final int GELU = 1;
+    static final int GELU_GRAD = 2;
+
+    /** Elements per block of {@link #erfFamily}: its passes meet in per-thread buffers of this size (in L1). */
     private static final int ERF_BLOCK = 512;
     private static final ThreadLocal<float[][]> ERF_SCRATCH = ThreadLocal.withInitial(() -> new float[2][ERF_BLOCK]);
 
     /**
-     * {@code out[i] = erf(a[i])}, or GELU {@code a[i] Phi(a[i])} when {@code gelu}, for the whole vectors
-     * of [0, n); returns how many elements it did. As {@link Erf#erf(float)} and {@link Erf#gelu(float)}:
+     * For the whole vectors of [0, n), by mode: {@code out[i] = erf(a[i])} ({@link #ERF}), GELU
+     * {@code a[i] Phi(a[i])} ({@link #GELU}), or GELU's backward {@code g[i] (Phi(a[i]) + a[i] phi(a[i]))}
+     * ({@link #GELU_GRAD}); returns how many elements it did. As {@link Erf#erf(float)} and {@link Erf#gelu(float)}:
      * x P(x^2) for |x| &lt; 1, else exp(-x^2) Q(|x|) on three ranges, blended lane by lane.
      *
      * <p>Done in blocks, each in three passes (the Q polynomials, then the tail's, then exp and the
@@ -152,7 +158,8 @@ final class VectorMath {
      * coefficient loop did the same harm); the coefficients are static final floats taken from
      * {@link Erf} when the class loads.
      */
-    static int erfOrGelu(float[] a, int ao, float[] out, int oo, int n, boolean gelu) {
+    static int erfFamily(int mode, float[] a, int ao, float[] g, int go, float[] out, int oo, int n) {
+        boolean gelu = mode != ERF;
         int full = F.loopBound(n);
         float[][] scratch = ERF_SCRATCH.get();
         float[] q = scratch[0];
@@ -161,8 +168,10 @@ final class VectorMath {
             erfcMiddle(a, ao + b, q, len, gelu);
             erfcTail(a, ao + b, q, len, gelu);
             // two finishing methods, not one with a branch: vectors merged from two branches were boxed
-            if (gelu) {
+            if (mode == GELU) {
                 geluFinish(a, ao + b, q, out, oo + b, len);
+            } else if (mode == GELU_GRAD) {
+                geluGradFinish(a, ao + b, q, g, go + b, out, oo + b, len);
             } else {
                 erfFinish(a, ao + b, q, out, oo + b, len);
             }
@@ -269,6 +278,33 @@ final class VectorMath {
             VectorMask<Float> negative = y.compare(VectorOperators.LT, 0f);
             FloatVector tail = erfc.mul(0.5f);
             x.mul(c(1f).sub(tail).blend(tail, negative).blend(small.mul(0.5f).add(0.5f), isSmall)).intoArray(out, oo + i);
+        }
+    }
+
+    /** GELU's backward: g (Phi(x) + x phi(x)), Phi as in {@link #geluFinish}; exp(-x^2 / 2) serves both terms. */
+    private static void geluGradFinish(float[] a, int ao, float[] q, float[] g, int go, float[] out, int oo, int len) {
+        for (int i = 0; i < len; i += F.length()) {
+            FloatVector x = FloatVector.fromArray(F, a, ao + i);
+            FloatVector y = x.mul(Erf.SQRT_HALF);
+            FloatVector v = y.mul(y).mul(2f).sub(1f);
+            FloatVector p = v.fma(c(P7), c(P6));
+            p = p.fma(v, c(P5));
+            p = p.fma(v, c(P4));
+            p = p.fma(v, c(P3));
+            p = p.fma(v, c(P2));
+            p = p.fma(v, c(P1));
+            p = p.fma(v, c(P0));
+            FloatVector small = y.mul(p);
+            FloatVector sq = x.mul(x);
+            FloatVector err = x.fma(x, sq.neg()).blend(0f, sq.compare(VectorOperators.GT, 1e4f));
+            FloatVector e = exp(sq.mul(-0.5f)).mul(c(1f).add(err.mul(-0.5f)));
+            FloatVector tail = e.mul(FloatVector.fromArray(F, q, i)).mul(0.5f);
+            VectorMask<Float> isSmall = y.abs().compare(VectorOperators.LT, Erf.SMALL);
+            VectorMask<Float> negative = y.compare(VectorOperators.LT, 0f);
+            FloatVector phi = c(1f).sub(tail).blend(tail, negative).blend(small.mul(0.5f).add(0.5f), isSmall);
+            // x e is NaN for infinite x (inf * 0): the density term is 0 there
+            FloatVector density = x.mul(e).mul(Erf.INV_SQRT_2PI).blend(0f, sq.compare(VectorOperators.GT, 1e4f));
+            FloatVector.fromArray(F, g, go + i).mul(phi.add(density)).intoArray(out, oo + i);
         }
     }
 }
