@@ -11,6 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Vectorized exp, tanh and sigmoid in single precision by range reduction and minimax polynomials
  * (the Cephes single-precision coefficients), accurate to about 1-2 ulp. Used where the JDK has no
  * vectorized {@code lanewise(EXP)} (which then falls back to a scalar loop over {@code Math.exp}).
+ * Also erf, GELU and GELU's backward over arrays ({@link #erfFamily}), with the polynomials that
+ * {@link Erf} fits when it loads.
  */
 final class VectorMath {
     private static final VectorSpecies<Float> F = VectorKernels.FLOAT_SPECIES;
