@@ -96,26 +96,28 @@ public final class FashionMnistExample implements Callable<Integer> {
     static final class AugmentConverter implements picocli.CommandLine.ITypeConverter<Augment> {
         @Override
         public Augment convert(String value) {
-            for (Augment a : Augment.values()) {
-                if (a.toString().equals(value)) {
-                    return a;
-                }
-            }
-            throw new picocli.CommandLine.TypeConversionException("unknown augmentation '" + value
-                    + "' (expected none, flip or flip-crop)");
+            return byName(Augment.values(), value, "augmentation");
         }
     }
 
     static final class ModelConverter implements picocli.CommandLine.ITypeConverter<Model> {
         @Override
         public Model convert(String value) {
-            for (Model m : Model.values()) {
-                if (m.toString().equals(value)) {
-                    return m;
-                }
-            }
-            throw new picocli.CommandLine.TypeConversionException("unknown model '" + value + "' (expected mlp, cnn or cnn-bn)");
+            return byName(Model.values(), value, "model");
         }
+    }
+
+    /** The constant whose {@code toString} is value, else an error listing them as "a, b or c". */
+    private static <E extends Enum<E>> E byName(E[] values, String value, String what) {
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i].toString().equals(value)) {
+                return values[i];
+            }
+            expected.append(i == 0 ? "" : i == values.length - 1 ? " or " : ", ").append(values[i]);
+        }
+        throw new picocli.CommandLine.TypeConversionException("unknown " + what + " '" + value + "' (expected "
+                + expected + ")");
     }
 
     static int defaultEpochs(Model m) {

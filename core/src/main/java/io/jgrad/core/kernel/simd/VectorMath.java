@@ -144,7 +144,7 @@ final class VectorMath {
 
     /** Elements per block of {@link #erfFamily}: its passes meet in per-thread buffers of this size (in L1). */
     private static final int ERF_BLOCK = 512;
-    private static final ThreadLocal<float[][]> ERF_SCRATCH = ThreadLocal.withInitial(() -> new float[2][ERF_BLOCK]);
+    private static final ThreadLocal<float[][]> ERF_SCRATCH = ThreadLocal.withInitial(() -> new float[3][ERF_BLOCK]);
 
     /**
      * For the whole vectors of [0, n), by mode: {@code out[i] = erf(a[i])} ({@link #ERF}), GELU
@@ -152,8 +152,8 @@ final class VectorMath {
      * ({@link #GELU_GRAD}); returns how many elements it did. As {@link Erf#erf(float)} and {@link Erf#gelu(float)}:
      * x P(x^2) for |x| &lt; 1, else exp(-x^2) Q(|x|) on three ranges, blended lane by lane.
      *
-     * <p>Done in blocks, each in three passes (the Q polynomials, then the tail's, then exp and the
-     * small range with the blends) that meet in small buffers. One loop with everything in it is too
+     * <p>Done in blocks, each in four passes (the Q polynomials, the tail's, the small range's polynomial
+     * with the exp factor, then the blends of the mode) that meet in small buffers. One loop with everything in it is too
      * large for C2: it stopped inlining the Vector API calls (NodeCountInliningCutoff) and boxed every
      * vector, and so did separate helpers that take and return vectors ("callee is too large"), making
      * the kernel slower than the scalar loop. No pass has inner loops (on-stack replacement of a short
@@ -161,31 +161,34 @@ final class VectorMath {
      * {@link Erf} when the class loads.
      */
     static int erfFamily(int mode, float[] a, int ao, float[] g, int go, float[] out, int oo, int n) {
-        boolean gelu = mode != ERF;
+        // the argument of erf: x itself, or y = x / sqrt(2) for Phi(x) = (1 + erf(y)) / 2
+        float scale = mode == ERF ? 1f : Erf.SQRT_HALF;
         int full = F.loopBound(n);
         float[][] scratch = ERF_SCRATCH.get();
         float[] q = scratch[0];
+        float[] small = scratch[1];
+        float[] e = scratch[2];
         for (int b = 0; b < full; b += ERF_BLOCK) {
             int len = Math.min(ERF_BLOCK, full - b);
-            erfcMiddle(a, ao + b, q, len, gelu);
-            erfcTail(a, ao + b, q, len, gelu);
-            // two finishing methods, not one with a branch: vectors merged from two branches were boxed
+            erfcMiddle(a, ao + b, q, len, scale);
+            erfcTail(a, ao + b, q, len, scale);
+            smallAndExp(a, ao + b, small, e, len, scale, mode == ERF ? -1f : -0.5f);
+            // one finishing method per mode, not one with a branch: vectors merged from two branches were boxed
             if (mode == GELU) {
-                geluFinish(a, ao + b, q, out, oo + b, len);
+                geluFinish(a, ao + b, q, small, e, out, oo + b, len);
             } else if (mode == GELU_GRAD) {
-                geluGradFinish(a, ao + b, q, g, go + b, out, oo + b, len);
+                geluGradFinish(a, ao + b, q, small, e, g, go + b, out, oo + b, len);
             } else {
-                erfFinish(a, ao + b, q, out, oo + b, len);
+                erfFinish(a, ao + b, q, small, e, out, oo + b, len);
             }
         }
         return full;
     }
 
-    /** q = Q(|y|) of the ranges [1, 2.5) and [2.5, 4) (y = x, or x / sqrt(2) for gelu). */
-    private static void erfcMiddle(float[] a, int ao, float[] q, int len, boolean gelu) {
+    /** q = Q(|y|) of the ranges [1, 2.5) and [2.5, 4), y = scale x. */
+    private static void erfcMiddle(float[] a, int ao, float[] q, int len, float scale) {
         for (int i = 0; i < len; i += F.length()) {
-            FloatVector x = FloatVector.fromArray(F, a, ao + i);
-            FloatVector ay = x.mul(gelu ? Erf.SQRT_HALF : 1f).abs();
+            FloatVector ay = FloatVector.fromArray(F, a, ao + i).mul(scale).abs();
             FloatVector t = ay.sub(MID_CENTER).mul(MID_SCALE);
             FloatVector qMid = t.fma(c(QM11), c(QM10));
             qMid = qMid.fma(t, c(QM9));
@@ -215,10 +218,9 @@ final class VectorMath {
     }
 
     /** q = R(1/|y|) / (|y| sqrt(pi)) where |y| >= 4, q unchanged elsewhere. */
-    private static void erfcTail(float[] a, int ao, float[] q, int len, boolean gelu) {
+    private static void erfcTail(float[] a, int ao, float[] q, int len, float scale) {
         for (int i = 0; i < len; i += F.length()) {
-            FloatVector x = FloatVector.fromArray(F, a, ao + i);
-            FloatVector ay = x.mul(gelu ? Erf.SQRT_HALF : 1f).abs();
+            FloatVector ay = FloatVector.fromArray(F, a, ao + i).mul(scale).abs();
             FloatVector s = c(1f).div(ay);
             FloatVector t = s.mul(2 * Erf.MAX).sub(1f);
             FloatVector r = t.fma(c(R8), c(R7));
@@ -234,11 +236,15 @@ final class VectorMath {
         }
     }
 
-    /** erf: 1 - erfc(|x|) with the sign of x, or x P(2x^2 - 1) when |x| &lt; 1. */
-    private static void erfFinish(float[] a, int ao, float[] q, float[] out, int oo, int len) {
+    /**
+     * The parts every mode needs, y = scale x: small = y P(2y^2 - 1), the small range's value, and
+     * e = exp(-y^2) from x itself: -y^2 = neg (sq + err) exactly (neg = -scale^2, -1 or -1/2), so
+     * exp(-y^2) = exp(neg sq) (1 + neg err).
+     */
+    private static void smallAndExp(float[] a, int ao, float[] small, float[] e, int len, float scale, float neg) {
         for (int i = 0; i < len; i += F.length()) {
             FloatVector x = FloatVector.fromArray(F, a, ao + i);
-            FloatVector y = x.mul(1f);
+            FloatVector y = x.mul(scale);
             FloatVector v = y.mul(y).mul(2f).sub(1f);
             FloatVector p = v.fma(c(P7), c(P6));
             p = p.fma(v, c(P5));
@@ -247,65 +253,52 @@ final class VectorMath {
             p = p.fma(v, c(P2));
             p = p.fma(v, c(P1));
             p = p.fma(v, c(P0));
-            FloatVector small = y.mul(p);
-            // y^2 = sq + err exactly, from x itself (err is NaN for infinite x, where it does not matter)
+            y.mul(p).intoArray(small, i);
+            // err is NaN for infinite x, where exp(-sq) is 0 and err does not matter
             FloatVector sq = x.mul(x);
             FloatVector err = x.fma(x, sq.neg()).blend(0f, sq.compare(VectorOperators.GT, 1e4f));
-            FloatVector erfc = exp(sq.mul(-1f)).mul(c(1f).add(err.mul(-1f))).mul(FloatVector.fromArray(F, q, i));
-            VectorMask<Float> isSmall = y.abs().compare(VectorOperators.LT, Erf.SMALL);
-            VectorMask<Float> negative = y.compare(VectorOperators.LT, 0f);
-            c(1f).sub(erfc).lanewise(VectorOperators.NEG, negative).blend(small, isSmall).intoArray(out, oo + i);
+            exp(sq.mul(neg)).mul(c(1f).add(err.mul(neg))).intoArray(e, i);
         }
     }
 
-    /** GELU: x Phi(x) with Phi = erfc(|y|) / 2 (y &lt; 0) or 1 - erfc(|y|) / 2, or (1 + y P) / 2 when |y| &lt; 1, y = x / sqrt(2). */
-    private static void geluFinish(float[] a, int ao, float[] q, float[] out, int oo, int len) {
+    /** erf: 1 - erfc(|x|) with the sign of x, or the small range's value when |x| &lt; 1. */
+    private static void erfFinish(float[] a, int ao, float[] q, float[] small, float[] e, float[] out, int oo, int len) {
+        for (int i = 0; i < len; i += F.length()) {
+            FloatVector x = FloatVector.fromArray(F, a, ao + i);
+            FloatVector erfc = FloatVector.fromArray(F, e, i).mul(FloatVector.fromArray(F, q, i));
+            VectorMask<Float> isSmall = x.abs().compare(VectorOperators.LT, Erf.SMALL);
+            c(1f).sub(erfc).lanewise(VectorOperators.NEG, x.compare(VectorOperators.LT, 0f))
+                    .blend(FloatVector.fromArray(F, small, i), isSmall).intoArray(out, oo + i);
+        }
+    }
+
+    /**
+     * GELU: x Phi(x) with Phi = erfc(|y|) / 2 (y &lt; 0) or 1 - erfc(|y|) / 2, or (1 + small) / 2 when
+     * |y| &lt; 1, y = x / sqrt(2).
+     */
+    private static void geluFinish(float[] a, int ao, float[] q, float[] small, float[] e, float[] out, int oo, int len) {
         for (int i = 0; i < len; i += F.length()) {
             FloatVector x = FloatVector.fromArray(F, a, ao + i);
             FloatVector y = x.mul(Erf.SQRT_HALF);
-            FloatVector v = y.mul(y).mul(2f).sub(1f);
-            FloatVector p = v.fma(c(P7), c(P6));
-            p = p.fma(v, c(P5));
-            p = p.fma(v, c(P4));
-            p = p.fma(v, c(P3));
-            p = p.fma(v, c(P2));
-            p = p.fma(v, c(P1));
-            p = p.fma(v, c(P0));
-            FloatVector small = y.mul(p);
-            // y^2 = sq + err exactly, from x itself (err is NaN for infinite x, where it does not matter)
-            FloatVector sq = x.mul(x);
-            FloatVector err = x.fma(x, sq.neg()).blend(0f, sq.compare(VectorOperators.GT, 1e4f));
-            FloatVector erfc = exp(sq.mul(-0.5f)).mul(c(1f).add(err.mul(-0.5f))).mul(FloatVector.fromArray(F, q, i));
-            VectorMask<Float> isSmall = y.abs().compare(VectorOperators.LT, Erf.SMALL);
-            VectorMask<Float> negative = y.compare(VectorOperators.LT, 0f);
-            FloatVector tail = erfc.mul(0.5f);
-            x.mul(c(1f).sub(tail).blend(tail, negative).blend(small.mul(0.5f).add(0.5f), isSmall)).intoArray(out, oo + i);
+            FloatVector tail = FloatVector.fromArray(F, e, i).mul(FloatVector.fromArray(F, q, i)).mul(0.5f);
+            FloatVector phi = c(1f).sub(tail).blend(tail, y.compare(VectorOperators.LT, 0f))
+                    .blend(FloatVector.fromArray(F, small, i).mul(0.5f).add(0.5f), y.abs().compare(VectorOperators.LT, Erf.SMALL));
+            x.mul(phi).intoArray(out, oo + i);
         }
     }
 
     /** GELU's backward: g (Phi(x) + x phi(x)), Phi as in {@link #geluFinish}; exp(-x^2 / 2) serves both terms. */
-    private static void geluGradFinish(float[] a, int ao, float[] q, float[] g, int go, float[] out, int oo, int len) {
+    private static void geluGradFinish(float[] a, int ao, float[] q, float[] small, float[] e, float[] g, int go,
+            float[] out, int oo, int len) {
         for (int i = 0; i < len; i += F.length()) {
             FloatVector x = FloatVector.fromArray(F, a, ao + i);
             FloatVector y = x.mul(Erf.SQRT_HALF);
-            FloatVector v = y.mul(y).mul(2f).sub(1f);
-            FloatVector p = v.fma(c(P7), c(P6));
-            p = p.fma(v, c(P5));
-            p = p.fma(v, c(P4));
-            p = p.fma(v, c(P3));
-            p = p.fma(v, c(P2));
-            p = p.fma(v, c(P1));
-            p = p.fma(v, c(P0));
-            FloatVector small = y.mul(p);
-            FloatVector sq = x.mul(x);
-            FloatVector err = x.fma(x, sq.neg()).blend(0f, sq.compare(VectorOperators.GT, 1e4f));
-            FloatVector e = exp(sq.mul(-0.5f)).mul(c(1f).add(err.mul(-0.5f)));
-            FloatVector tail = e.mul(FloatVector.fromArray(F, q, i)).mul(0.5f);
-            VectorMask<Float> isSmall = y.abs().compare(VectorOperators.LT, Erf.SMALL);
-            VectorMask<Float> negative = y.compare(VectorOperators.LT, 0f);
-            FloatVector phi = c(1f).sub(tail).blend(tail, negative).blend(small.mul(0.5f).add(0.5f), isSmall);
+            FloatVector ev = FloatVector.fromArray(F, e, i);
+            FloatVector tail = ev.mul(FloatVector.fromArray(F, q, i)).mul(0.5f);
+            FloatVector phi = c(1f).sub(tail).blend(tail, y.compare(VectorOperators.LT, 0f))
+                    .blend(FloatVector.fromArray(F, small, i).mul(0.5f).add(0.5f), y.abs().compare(VectorOperators.LT, Erf.SMALL));
             // x e is NaN for infinite x (inf * 0): the density term is 0 there
-            FloatVector density = x.mul(e).mul(Erf.INV_SQRT_2PI).blend(0f, sq.compare(VectorOperators.GT, 1e4f));
+            FloatVector density = x.mul(ev).mul(Erf.INV_SQRT_2PI).blend(0f, x.mul(x).compare(VectorOperators.GT, 1e4f));
             FloatVector.fromArray(F, g, go + i).mul(phi.add(density)).intoArray(out, oo + i);
         }
     }
