@@ -85,6 +85,19 @@ public class ElementwiseBench {
         return out;
     }
 
+    /** Exact GELU (erf polynomials) on a, uniform in [-10, 10]. */
+    @Benchmark
+    public float[] gelu() {
+        active.gelu(a, 0, out, 0, n);
+        return out;
+    }
+
+    @Benchmark
+    public float[] geluPlain() {
+        plain.gelu(a, 0, out, 0, n);
+        return out;
+    }
+
     /** One Adam step (lr 1e-3, betas 0.9/0.999, step 10) in place on p, m, v. */
     @Benchmark
     public float[] adam() {
