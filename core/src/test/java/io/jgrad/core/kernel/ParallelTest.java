@@ -57,6 +57,65 @@ class ParallelTest {
     }
 
     @Test
+    void concurrentCallersAndNestedCallsAllCoverEveryIndexOnce() throws Exception {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(3);
+            int callers = 4;
+            int n = 1000;
+            java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newFixedThreadPool(callers);
+            java.util.List<java.util.concurrent.Future<?>> fs = new java.util.ArrayList<>();
+            for (int q = 0; q < callers; q++) {
+                fs.add(ex.submit(() -> {
+                    for (int round = 0; round < 300; round++) {
+                        java.util.concurrent.atomic.AtomicIntegerArray hits = new java.util.concurrent.atomic.AtomicIntegerArray(n);
+                        Parallel.forRange(n, 10, (from, to) -> {
+                            // a nested call runs serially on this thread
+                            Parallel.forRange(to - from, 1, (a, b) -> {
+                                for (int i = from + a; i < from + b; i++) {
+                                    hits.incrementAndGet(i);
+                                }
+                            });
+                        });
+                        for (int i = 0; i < n; i++) {
+                            assertEquals(1, hits.get(i), "index " + i + " in round " + round);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : fs) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            ex.shutdown();
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void workersThatParkedAreWokenForTheNextCall() throws Exception {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            for (int round = 0; round < 5; round++) {
+                Thread.sleep(5); // longer than the workers' spin: they park
+                Set<String> names = ConcurrentHashMap.newKeySet();
+                Parallel.forRange(2, 1, (from, to) -> {
+                    names.add(Thread.currentThread().getName());
+                    long end = System.nanoTime() + 20_000_000;
+                    while (System.nanoTime() < end && names.size() < 2) {
+                        Thread.onSpinWait();
+                    }
+                });
+                assertEquals(2, names.size(), "a parked worker took the second chunk: " + names);
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void rejectsAThreadCountBelowOne() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
         assertTrue(e.getMessage().contains("Parallel.setThreads") && e.getMessage().contains("0"), e.getMessage());
