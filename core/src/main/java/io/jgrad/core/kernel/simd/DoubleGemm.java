@@ -147,15 +147,19 @@ final class DoubleGemm {
         }
         Scratch s = SCRATCH.get();
         int mcMax = Math.min(MC, roundUp(m1 - m0, MR));
-        int kcMax = Math.min(KC, k);
+        // k in equal depth blocks of at most KC (784 = 4 x 196, not 3 x 256 + 16: a thin last block
+        // would pay the C-tile loads and stores of a whole block for little arithmetic)
+        int kBlocks = (k + KC - 1) / KC;
+        int kcMax = (k + kBlocks - 1) / kBlocks;
         int ncMax = Math.min(NC, roundUp(n1 - n0, NR));
         double[] pa = s.a(mcMax * kcMax);
         double[] pb = s.b(ncMax * kcMax);
         double[] tile = s.tile;
         for (int jc = n0; jc < n1; jc += NC) {
             int nc = Math.min(NC, n1 - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int q = 0; q < kBlocks; q++) {
+                int pc = (int) ((long) k * q / kBlocks);
+                int kc = (int) ((long) k * (q + 1) / kBlocks) - pc;
                 packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
                 // the first depth block overwrites C when beta == 0 (ignoring NaN there); later ones add
                 boolean acc = pc > 0 || beta != 0;
