@@ -1,6 +1,5 @@
 package io.jgrad.core.kernel;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -115,7 +114,21 @@ public final class Parallel {
             return true;
         }
         Pool p = pool;
-        return p != null && p.owner == t;
+        return p != null && p.owner.get() == t;
+    }
+
+    /** True when every worker of the current pool is parked (for tests); false before the pool exists. */
+    static boolean workersParked() {
+        Pool p = pool;
+        if (p == null) {
+            return false;
+        }
+        for (Worker w : p.workers) {
+            if (!w.parked) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -146,7 +159,8 @@ public final class Parallel {
         int t = threads;
         int chunks = Math.min(t, Math.max(1, n / Math.max(1, grain)));
         Pool p;
-        if (chunks <= 1 || inPool() || (p = pool()).workers.length == 0 || !p.busy.compareAndSet(false, true)) {
+        if (chunks <= 1 || inPool() || (p = pool()).workers.length == 0
+                || !p.owner.compareAndSet(null, Thread.currentThread())) {
             if (n > 0) {
                 body.run(0, n);
             }
@@ -154,15 +168,13 @@ public final class Parallel {
         }
         Job job = new Job(body, n, chunks);
         try {
-            p.owner = Thread.currentThread();
             p.start(job);
             // the calling thread claims chunks too, then waits for those the workers claimed
             job.runChunks();
             job.await();
         } finally {
             p.job = null; // drop the reference to the body and its arrays
-            p.owner = null;
-            p.busy.set(false);
+            p.owner.set(null);
         }
         Throwable failure = job.failure.get();
         if (failure instanceof RuntimeException) {
@@ -271,9 +283,9 @@ public final class Parallel {
     /** The workers and the job they are on. */
     private static final class Pool {
         final Worker[] workers;
-        final AtomicBoolean busy = new AtomicBoolean();
+        /** The thread whose parallel call is in flight, if any: one call at a time. */
+        final AtomicReference<Thread> owner = new AtomicReference<>();
         volatile Job job;
-        volatile Thread owner;
         volatile boolean shutdown;
 
         Pool(int count) {

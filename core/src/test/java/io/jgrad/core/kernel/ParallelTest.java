@@ -94,12 +94,18 @@ class ParallelTest {
     }
 
     @Test
-    void workersThatParkedAreWokenForTheNextCall() throws Exception {
+    void workersThatParkedAreWokenForTheNextCall() {
         int before = Parallel.threads();
         try {
             Parallel.setThreads(2);
+            Parallel.forRange(2, 1, (from, to) -> { }); // the pool starts with its first call
             for (int round = 0; round < 5; round++) {
-                Thread.sleep(5); // longer than the workers' spin: they park
+                // wait (without sleeping a fixed time) until the worker has spun out and parked
+                long limit = System.nanoTime() + 5_000_000_000L;
+                while (!Parallel.workersParked()) {
+                    assertTrue(System.nanoTime() < limit, "the worker parks after its spin");
+                    Thread.onSpinWait();
+                }
                 Set<String> names = ConcurrentHashMap.newKeySet();
                 Parallel.forRange(2, 1, (from, to) -> {
                     names.add(Thread.currentThread().getName());
