@@ -132,10 +132,12 @@ public final class Parallel {
     }
 
     /**
-     * How many tasks a GEMM splits its longer side into: about {@code sqrt(longer / 50)} (each task
-     * re-packs the other operand, so more tasks cost more packing), at least one and at most
-     * {@code perThread} per thread, rounded up to a whole number per thread (3 tasks on 2 quiet cores
-     * would leave one idle a third of the time), and never more than there are register tiles.
+     * How many tasks a GEMM splits its longer side into. Each task re-packs the whole other operand,
+     * which costs a few multiply-adds per packed element, so the duplicated packing is about
+     * {@code 5 * tasks / longer} of the arithmetic; one task per {@code 512} of the longer side keeps it
+     * near 1%. At least one and at most {@code perThread} tasks per thread, rounded up to a whole number
+     * per thread (3 tasks on 2 quiet cores would leave one idle a third of the time), and never more than
+     * there are register tiles. More tasks than threads only help when outside load slows one thread.
      *
      * @param tiles register tiles along the longer side
      * @param longer the longer side's length
@@ -144,7 +146,7 @@ public final class Parallel {
      * @return the task count
      */
     public static int gemmTasks(int tiles, int longer, int threads, int perThread) {
-        int want = Math.max(threads, Math.min(perThread * threads, (int) Math.sqrt(longer / 50.0)));
+        int want = Math.max(threads, Math.min(perThread * threads, longer / 512));
         return Math.min(tiles, (want + threads - 1) / threads * threads);
     }
 

@@ -104,7 +104,7 @@ final class FloatGemm {
         // dynamically: on a busy machine a descheduled thread then delays only its current task, not a
         // fixed share of the product. Each task packs its own panels (the threads share nothing but the
         // read-only inputs), so each task re-packs the whole other operand: relative to the arithmetic
-        // that costs about tasks^2 / (longer side), kept near 2% by Parallel.gemmTasks.
+        // that costs about 5 * tasks / (longer side), kept near 1% by Parallel.gemmTasks.
         boolean byCols = (long) tilesN * NR >= (long) tilesM * MR;
         int tiles = byCols ? tilesN : tilesM;
         int longer = byCols ? n : m;
