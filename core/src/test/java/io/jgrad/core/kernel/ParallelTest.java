@@ -122,6 +122,47 @@ class ParallelTest {
     }
 
     @Test
+    void spinsOnlyWhenThereAreCoresForEveryThread() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        String prop = System.getProperty("jgrad.spinMicros");
+        if (prop == null) {
+            assertEquals(200_000, Parallel.spinNanos(cores));
+            assertEquals(200_000, Parallel.spinNanos(1));
+            assertEquals(0, Parallel.spinNanos(cores + 1), "an oversubscribed pool parks at once");
+        } else { // an explicit setting wins in both cases
+            assertEquals(Long.parseLong(prop.trim()) * 1000, Parallel.spinNanos(cores));
+            assertEquals(Long.parseLong(prop.trim()) * 1000, Parallel.spinNanos(cores + 1));
+        }
+    }
+
+    @Test
+    void anOversubscribedPoolStillRunsEveryChunkAfterItsWorkersPark() {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(Runtime.getRuntime().availableProcessors() + 2);
+            int n = 10_000;
+            for (int round = 0; round < 20; round++) {
+                java.util.concurrent.atomic.AtomicIntegerArray hits = new java.util.concurrent.atomic.AtomicIntegerArray(n);
+                Parallel.forRange(n, 1, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        hits.incrementAndGet(i);
+                    }
+                });
+                for (int i = 0; i < n; i++) {
+                    assertEquals(1, hits.get(i), "index " + i + " in round " + round);
+                }
+                long limit = System.nanoTime() + 5_000_000_000L;
+                while (!Parallel.workersParked()) {
+                    assertTrue(System.nanoTime() < limit, "the workers park between calls");
+                    Thread.onSpinWait();
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void rejectsAThreadCountBelowOne() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
         assertTrue(e.getMessage().contains("Parallel.setThreads") && e.getMessage().contains("0"), e.getMessage());
