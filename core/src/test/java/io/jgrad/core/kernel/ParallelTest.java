@@ -163,6 +163,26 @@ class ParallelTest {
     }
 
     @Test
+    void gemmTasksAreWholeRoundsOfThreadsWithinTheLimits() {
+        for (int threads = 1; threads <= 8; threads++) {
+            for (int longer : new int[] {1, 7, 64, 256, 511, 512, 1024, 2048, 4096, 100_000}) {
+                int tiles = (longer + 5) / 6;
+                int tasks = Parallel.gemmTasks(tiles, longer, threads, 4);
+                String what = "threads " + threads + ", longer " + longer + ": " + tasks + " tasks";
+                assertTrue(tasks >= Math.min(threads, tiles), what);
+                assertTrue(tasks <= tiles, what);
+                assertTrue(tasks <= 4 * threads, what);
+                assertTrue(tasks == tiles || tasks % threads == 0, what);
+                // one task per 512 of the longer side keeps the duplicated packing near 1%
+                assertTrue(tasks <= Math.max(threads, longer / 512 + threads - 1), what);
+            }
+        }
+        assertEquals(2, Parallel.gemmTasks(171, 1024, 2, 4));
+        assertEquals(4, Parallel.gemmTasks(342, 2048, 2, 4));
+        assertEquals(8, Parallel.gemmTasks(10_000, 60_000, 2, 4), "at most perThread per thread");
+    }
+
+    @Test
     void rejectsAThreadCountBelowOne() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
         assertTrue(e.getMessage().contains("Parallel.setThreads") && e.getMessage().contains("0"), e.getMessage());
