@@ -18,7 +18,7 @@ per_file = defaultdict(dict)          # file -> (benchmark, params) -> median
 unit = {}
 for path in sys.argv[1:]:
     for result in json.load(open(path)):
-        name = result["benchmark"].rsplit(".", 2)[-2] + "." + result["benchmark"].rsplit(".", 1)[-1]
+        name = ".".join(result["benchmark"].rsplit(".", 2)[-2:])       # Class.method
         params = ",".join(f"{k}={v}" for k, v in sorted(result.get("params", {}).items()))
         values = [v for fork in result["primaryMetric"]["rawData"] for v in fork]
         pooled[(name, params)].extend(values)

@@ -2,8 +2,12 @@ package io.jgrad.autograd;
 
 import static io.jgrad.autograd.Graph.record;
 
+import io.jgrad.core.DType;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
+import io.jgrad.core.kernel.KernelProvider;
+import io.jgrad.core.kernel.Kernels;
+import io.jgrad.core.kernel.Parallel;
 
 /**
  * Element-wise operations on variables: each method computes the forward with core tensor ops and
@@ -16,6 +20,30 @@ final class PointwiseOps {
 
     static Variable[] one(Variable g) {
         return new Variable[] {g};
+    }
+
+    /** A float32 backward kernel of {@link Kernels}: out from a saved tensor and the output's gradient g. */
+    @FunctionalInterface
+    private interface BackwardKernel {
+        void run(Kernels k, float[] a, int ao, float[] g, int go, float[] out, int oo, int n);
+    }
+
+    /**
+     * A first-order backward in one fused float32 pass, {@code out = kernel(a, g)} over chunks of at least
+     * {@code grain} elements; null when it does not apply (g itself needs gradients, or a and g are not
+     * contiguous float32 tensors of the same shape), and the caller then composes differentiable ops.
+     */
+    private static Variable fusedBackward(Tensor a, Variable g, int grain, BackwardKernel kernel) {
+        Tensor gt = g.data();
+        if (g.requiresGrad() || a.dtype() != DType.FLOAT32 || !a.isContiguous() || !gt.isContiguous()
+                || !java.util.Arrays.equals(a.shape(), gt.shape())) {
+            return null;
+        }
+        Tensor out = Tensor.zerosLike(a);
+        Kernels k = KernelProvider.kernels();
+        Parallel.forRange(a.numel(), grain, (from, to) -> kernel.run(k, a.floatData(), a.offset() + from,
+                gt.floatData(), gt.offset() + from, out.floatData(), from, to - from));
+        return c(out);
     }
 
     /** Sums {@code g} over broadcast dimensions so it has {@code shape}. */
@@ -195,18 +223,9 @@ final class PointwiseOps {
     static Variable relu(Variable a) {
         return record("relu", a.data().relu(), Node.SAVE_OUT, (n, g) -> {
             Tensor y = n.output().data();
-            Tensor gt = g.data();
-            if (!g.requiresGrad() && y.dtype() == io.jgrad.core.DType.FLOAT32 && y.isContiguous()
-                    && gt.isContiguous()) {
-                // first order: one fused pass (g where y > 0, else 0)
-                Tensor out = Tensor.zerosLike(y);
-                int len = y.numel();
-                io.jgrad.core.kernel.Parallel.forRange(len, 1 << 15, (from, to) ->
-                        io.jgrad.core.kernel.KernelProvider.kernels().reluBackward(y.floatData(), y.offset() + from,
-                                gt.floatData(), gt.offset() + from, out.floatData(), from, to - from));
-                return one(c(out));
-            }
-            return one(g.mul(c(y.gt(0))));
+            // first order: one fused pass (g where y > 0, else 0)
+            Variable fused = fusedBackward(y, g, 1 << 15, Kernels::reluBackward);
+            return one(fused != null ? fused : g.mul(c(y.gt(0))));
         }, a);
     }
 
@@ -245,17 +264,10 @@ final class PointwiseOps {
         return record("gelu", a.data().gelu(), 0b1,
             (n, g) -> {
                 Variable x = n.input(0);
-                Tensor xt = x.data();
-                Tensor gt = g.data();
-                if (!g.requiresGrad() && xt.dtype() == io.jgrad.core.DType.FLOAT32 && xt.isContiguous()
-                        && gt.isContiguous() && java.util.Arrays.equals(xt.shape(), gt.shape())) {
-                    // first order: one fused pass, g (Phi(x) + x phi(x)), Phi without forming 1 + erf
-                    Tensor out = Tensor.zerosLike(xt);
-                    io.jgrad.core.kernel.Parallel.forRange(xt.numel(), 1 << 14, (from, to) ->
-                            io.jgrad.core.kernel.KernelProvider.kernels().geluBackward(xt.floatData(),
-                                    xt.offset() + from, gt.floatData(), gt.offset() + from, out.floatData(), from,
-                                    to - from));
-                    return one(c(out));
+                // first order: one fused pass, g (Phi(x) + x phi(x)), Phi without forming 1 + erf
+                Variable fused = fusedBackward(x.data(), g, 1 << 14, Kernels::geluBackward);
+                if (fused != null) {
+                    return one(fused);
                 }
                 // d/dx x*Phi(x) = Phi(x) + x * pdf(x)
                 Variable cdf = x.mul(Math.sqrt(0.5)).erf().add(1).mul(0.5);

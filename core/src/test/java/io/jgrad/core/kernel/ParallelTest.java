@@ -6,118 +6,113 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ParallelTest {
+    /** The thread count before each test; tests that change it need not restore it. */
+    private int before;
+
+    @BeforeEach
+    void saveThreads() {
+        before = Parallel.threads();
+    }
+
+    @AfterEach
+    void restoreThreads() {
+        Parallel.setThreads(before);
+    }
+
     @Test
     void theCallerRunsOneChunkAndPoolThreadsHaveDistinctNames() {
-        int before = Parallel.threads();
         String caller = Thread.currentThread().getName();
-        try {
-            Parallel.setThreads(3);
-            Set<String> names = ConcurrentHashMap.newKeySet();
-            for (int round = 0; round < 20 && names.size() < 3; round++) {
-                Parallel.forRange(3, 1, (from, to) -> {
-                    names.add(Thread.currentThread().getName());
-                    long end = System.nanoTime() + 2_000_000;
-                    while (System.nanoTime() < end) {
-                        Thread.onSpinWait();
-                    }
-                });
-            }
-            assertTrue(names.remove(caller), "the calling thread runs a chunk: " + names);
-            assertEquals(2, names.size(), "names " + names);
-            assertTrue(names.stream().allMatch(n -> n.startsWith("jgrad-")), "names " + names);
-        } finally {
-            Parallel.setThreads(before);
+        Parallel.setThreads(3);
+        Set<String> names = ConcurrentHashMap.newKeySet();
+        for (int round = 0; round < 20 && names.size() < 3; round++) {
+            Parallel.forRange(3, 1, (from, to) -> {
+                names.add(Thread.currentThread().getName());
+                long end = System.nanoTime() + 2_000_000;
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+            });
         }
+        assertTrue(names.remove(caller), "the calling thread runs a chunk: " + names);
+        assertEquals(2, names.size(), "names " + names);
+        assertTrue(names.stream().allMatch(n -> n.startsWith("jgrad-")), "names " + names);
     }
 
     @Test
     void anExceptionInAnyChunkReachesTheCallerAfterAllChunksEnd() {
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(2);
-            java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(2, 1, (from, to) -> {
-                if (from == 1) {
-                    throw new IllegalStateException("chunk " + from);
-                }
-                long end = System.nanoTime() + 20_000_000;
-                while (System.nanoTime() < end) {
-                    Thread.onSpinWait();
-                }
-                finished.incrementAndGet();
-            }));
-            assertTrue(e.getMessage().contains("chunk 1"), e.getMessage());
-            assertEquals(1, finished.get(), "the caller's chunk had finished");
-        } finally {
-            Parallel.setThreads(before);
-        }
+        Parallel.setThreads(2);
+        java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(2, 1, (from, to) -> {
+            if (from == 1) {
+                throw new IllegalStateException("chunk " + from);
+            }
+            long end = System.nanoTime() + 20_000_000;
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+            finished.incrementAndGet();
+        }));
+        assertTrue(e.getMessage().contains("chunk 1"), e.getMessage());
+        assertEquals(1, finished.get(), "the caller's chunk had finished");
     }
 
     @Test
     void concurrentCallersAndNestedCallsAllCoverEveryIndexOnce() throws Exception {
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(3);
-            int callers = 4;
-            int n = 1000;
-            java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newFixedThreadPool(callers);
-            java.util.List<java.util.concurrent.Future<?>> fs = new java.util.ArrayList<>();
-            for (int q = 0; q < callers; q++) {
-                fs.add(ex.submit(() -> {
-                    for (int round = 0; round < 300; round++) {
-                        java.util.concurrent.atomic.AtomicIntegerArray hits = new java.util.concurrent.atomic.AtomicIntegerArray(n);
-                        Parallel.forRange(n, 10, (from, to) -> {
-                            // a nested call runs serially on this thread
-                            Parallel.forRange(to - from, 1, (a, b) -> {
-                                for (int i = from + a; i < from + b; i++) {
-                                    hits.incrementAndGet(i);
-                                }
-                            });
+        Parallel.setThreads(3);
+        int callers = 4;
+        int n = 1000;
+        java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newFixedThreadPool(callers);
+        java.util.List<java.util.concurrent.Future<?>> fs = new java.util.ArrayList<>();
+        for (int q = 0; q < callers; q++) {
+            fs.add(ex.submit(() -> {
+                for (int round = 0; round < 300; round++) {
+                    java.util.concurrent.atomic.AtomicIntegerArray hits = new java.util.concurrent.atomic.AtomicIntegerArray(n);
+                    Parallel.forRange(n, 10, (from, to) -> {
+                        // a nested call runs serially on this thread
+                        Parallel.forRange(to - from, 1, (a, b) -> {
+                            for (int i = from + a; i < from + b; i++) {
+                                hits.incrementAndGet(i);
+                            }
                         });
-                        for (int i = 0; i < n; i++) {
-                            assertEquals(1, hits.get(i), "index " + i + " in round " + round);
-                        }
+                    });
+                    for (int i = 0; i < n; i++) {
+                        assertEquals(1, hits.get(i), "index " + i + " in round " + round);
                     }
-                    return null;
-                }));
-            }
-            for (java.util.concurrent.Future<?> f : fs) {
-                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
-            }
-            ex.shutdown();
-        } finally {
-            Parallel.setThreads(before);
+                }
+                return null;
+            }));
         }
+        for (java.util.concurrent.Future<?> f : fs) {
+            f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        ex.shutdown();
     }
 
     @Test
     void workersThatParkedAreWokenForTheNextCall() {
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(2);
-            Parallel.forRange(2, 1, (from, to) -> { }); // the pool starts with its first call
-            for (int round = 0; round < 5; round++) {
-                // wait (without sleeping a fixed time) until the worker has spun out and parked
-                long limit = System.nanoTime() + 5_000_000_000L;
-                while (!Parallel.workersParked()) {
-                    assertTrue(System.nanoTime() < limit, "the worker parks after its spin");
+        Parallel.setThreads(2);
+        Parallel.forRange(2, 1, (from, to) -> { }); // the pool starts with its first call
+        for (int round = 0; round < 5; round++) {
+            // wait (without sleeping a fixed time) until the worker has spun out and parked
+            long limit = System.nanoTime() + 5_000_000_000L;
+            while (!Parallel.workersParked()) {
+                assertTrue(System.nanoTime() < limit, "the worker parks after its spin");
+                Thread.onSpinWait();
+            }
+            Set<String> names = ConcurrentHashMap.newKeySet();
+            Parallel.forRange(2, 1, (from, to) -> {
+                names.add(Thread.currentThread().getName());
+                long end = System.nanoTime() + 20_000_000;
+                while (System.nanoTime() < end && names.size() < 2) {
                     Thread.onSpinWait();
                 }
-                Set<String> names = ConcurrentHashMap.newKeySet();
-                Parallel.forRange(2, 1, (from, to) -> {
-                    names.add(Thread.currentThread().getName());
-                    long end = System.nanoTime() + 20_000_000;
-                    while (System.nanoTime() < end && names.size() < 2) {
-                        Thread.onSpinWait();
-                    }
-                });
-                assertEquals(2, names.size(), "a parked worker took the second chunk: " + names);
-            }
-        } finally {
-            Parallel.setThreads(before);
+            });
+            assertEquals(2, names.size(), "a parked worker took the second chunk: " + names);
         }
     }
 
@@ -137,28 +132,23 @@ class ParallelTest {
 
     @Test
     void anOversubscribedPoolStillRunsEveryChunkAfterItsWorkersPark() {
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(Runtime.getRuntime().availableProcessors() + 2);
-            int n = 10_000;
-            for (int round = 0; round < 20; round++) {
-                java.util.concurrent.atomic.AtomicIntegerArray hits = new java.util.concurrent.atomic.AtomicIntegerArray(n);
-                Parallel.forRange(n, 1, (from, to) -> {
-                    for (int i = from; i < to; i++) {
-                        hits.incrementAndGet(i);
-                    }
-                });
-                for (int i = 0; i < n; i++) {
-                    assertEquals(1, hits.get(i), "index " + i + " in round " + round);
+        Parallel.setThreads(Runtime.getRuntime().availableProcessors() + 2);
+        int n = 10_000;
+        for (int round = 0; round < 20; round++) {
+            java.util.concurrent.atomic.AtomicIntegerArray hits = new java.util.concurrent.atomic.AtomicIntegerArray(n);
+            Parallel.forRange(n, 1, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    hits.incrementAndGet(i);
                 }
-                long limit = System.nanoTime() + 5_000_000_000L;
-                while (!Parallel.workersParked()) {
-                    assertTrue(System.nanoTime() < limit, "the workers park between calls");
-                    Thread.onSpinWait();
-                }
+            });
+            for (int i = 0; i < n; i++) {
+                assertEquals(1, hits.get(i), "index " + i + " in round " + round);
             }
-        } finally {
-            Parallel.setThreads(before);
+            long limit = System.nanoTime() + 5_000_000_000L;
+            while (!Parallel.workersParked()) {
+                assertTrue(System.nanoTime() < limit, "the workers park between calls");
+                Thread.onSpinWait();
+            }
         }
     }
 
