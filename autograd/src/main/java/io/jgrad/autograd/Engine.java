@@ -27,6 +27,16 @@ final class Engine {
      */
     static Variable[] run(List<Variable> roots, List<Variable> rootGrads, boolean retainGraph, boolean createGraph,
             List<Variable> capture) {
+        return run(roots, rootGrads, retainGraph, createGraph, capture, false);
+    }
+
+    /**
+     * As {@link #run(List, List, boolean, boolean, List)}; with {@code bounded} the captured variables are
+     * treated as leaves: the walk stops at them (their own history is not visited) and their hooks are
+     * not applied. Used to differentiate a composed definition with respect to an op's inputs.
+     */
+    static Variable[] run(List<Variable> roots, List<Variable> rootGrads, boolean retainGraph, boolean createGraph,
+            List<Variable> capture, boolean bounded) {
         IdentityHashMap<Node, Variable> buffer = new IdentityHashMap<>();
         IdentityHashMap<Variable, Variable> leafGrads = new IdentityHashMap<>();
         List<Variable> leafOrder = new ArrayList<>();
@@ -34,14 +44,15 @@ final class Engine {
         Variable[] captured = capture == null ? null : new Variable[capture.size()];
         if (capture != null) {
             for (int i = 0; i < capture.size(); i++) {
-                captureIndex.put(capture.get(i), i);
+                captureIndex.putIfAbsent(capture.get(i), i);
             }
         }
+        IdentityHashMap<Variable, Integer> boundary = bounded ? captureIndex : new IdentityHashMap<>();
         try (Tape.Scope scope = new Tape.Scope(createGraph, Tape.current().anomaly)) {
             for (int r = 0; r < roots.size(); r++) {
                 Variable root = roots.get(r);
                 Variable g = rootGrads.get(r);
-                if (root.gradFn() == null) {
+                if (root.gradFn() == null || boundary.containsKey(root)) {
                     addLeaf(leafGrads, leafOrder, root, g);
                 } else {
                     buffer.merge(root.gradFn(), g, Engine::sum);
@@ -51,7 +62,7 @@ final class Engine {
             IdentityHashMap<Node, Boolean> seen = new IdentityHashMap<>();
             ArrayDeque<Node> stack = new ArrayDeque<>();
             for (Variable root : roots) {
-                Node n = root.gradFn();
+                Node n = boundary.containsKey(root) ? null : root.gradFn();
                 if (n != null && seen.put(n, Boolean.TRUE) == null) {
                     n.checkLive();
                     stack.push(n);
@@ -61,7 +72,7 @@ final class Engine {
                 Node n = stack.pop();
                 queue.add(n);
                 for (Variable in : n.inputs) {
-                    Node p = in.gradFn();
+                    Node p = boundary.containsKey(in) ? null : in.gradFn();
                     if (p != null && seen.put(p, Boolean.TRUE) == null) {
                         p.checkLive();
                         stack.push(p);
@@ -111,10 +122,17 @@ final class Engine {
                                 + Shape.format(gi.data().shape()) + " for input " + i + " of shape "
                                 + Shape.format(n.inputShapes[i]));
                     }
+                    if (createGraph && !gi.requiresGrad() && g.requiresGrad()) {
+                        // a rule that used g's value instead of recorded ops: its result cannot be
+                        // differentiated again, and returning it would silently drop second-order terms
+                        throw new IllegalStateException("backward: op '" + n.name + "' returned a gradient for input "
+                                + i + " (shape " + Shape.format(n.inputShapes[i]) + ") that is not recorded while the "
+                                + "backward pass records (createGraph): its backward cannot be differentiated twice");
+                    }
                     if (Tape.current().anomaly) {
                         Graph.checkFinite(n.name, gi.data(), "backward", n.site);
                     }
-                    if (in.gradFn() != null) {
+                    if (in.gradFn() != null && !boundary.containsKey(in)) {
                         buffer.merge(in.gradFn(), gi, Engine::sum);
                     } else {
                         addLeaf(leafGrads, leafOrder, in, gi);
@@ -132,7 +150,7 @@ final class Engine {
             }
             for (Variable leaf : leafOrder) {
                 Variable g = leafGrads.get(leaf);
-                if (leaf.hooks != null) {
+                if (leaf.hooks != null && !boundary.containsKey(leaf)) {
                     g = applyHooks(leaf.hooks, g);
                 }
                 if (capture != null) {

@@ -24,8 +24,12 @@ import java.util.Map;
  * }</pre>
  *
  * <p>Writing the backward with variable operations makes it differentiable again (double backward).
- * The forward runs with recording off. All inputs are treated as saved: modifying one in place
- * before backward is detected and reported.
+ * A backward computed by a fused kernel on plain tensors is not; such a function either overrides
+ * {@link #composed} with the same forward written with differentiable operations (used instead of
+ * {@link #backward} whenever the backward pass records, so the fused kernel keeps the first-order path
+ * fast), or declares {@link #onceDifferentiable()}, so that a second derivative through it throws an
+ * error naming it instead of silently dropping terms. The forward runs with recording off. All inputs
+ * are treated as saved: modifying one in place before backward is detected and reported.
  */
 public abstract class Function {
     private final String name;
@@ -43,6 +47,35 @@ public abstract class Function {
      * the output (null entries for inputs without a gradient).
      */
     protected abstract Variable[] backward(Context ctx, Variable gradOutput);
+
+    /**
+     * The forward written with differentiable variable operations, or null (the default) when
+     * {@link #backward} is itself written with variable operations. When the backward pass records
+     * (create-graph: higher-order gradients), the gradients are those of this definition, computed
+     * by the autograd engine and differentiable again; otherwise {@link #backward} serves. It must
+     * return the same value as {@link #forward} (up to rounding).
+     *
+     * @param ctx the context filled by {@link #forward}
+     * @param inputs the recorded inputs
+     * @return the output as a recorded variable, or null
+     */
+    protected Variable composed(Context ctx, Variable... inputs) {
+        return null;
+    }
+
+    /**
+     * True when {@link #backward} computes its result on plain tensors and there is no
+     * {@link #composed} definition: while the backward pass records, its gradients are then attached to
+     * a node whose own backward throws, like PyTorch's {@code once_differentiable}. Default false.
+     */
+    protected boolean onceDifferentiable() {
+        return false;
+    }
+
+    /** The name given at construction. */
+    public final String name() {
+        return name;
+    }
 
     /** Applies the function, recording it when gradients are needed. */
     public final Variable apply(Variable... inputs) {
@@ -80,6 +113,15 @@ public abstract class Function {
 
         @Override
         protected Variable[] backward(Variable gradOutput) {
+            if (Graph.recording()) {
+                Variable[] ins = ctx.inputs;
+                Variable out = fn.composed(ctx, ins);
+                if (out != null) {
+                    return Graph.composedGradient(ins, gradOutput, v -> out);
+                }
+                Variable[] r = fn.backward(ctx, gradOutput);
+                return fn.onceDifferentiable() ? Graph.onceDifferentiable(fn.name, r, gradOutput, ins) : r;
+            }
             return fn.backward(ctx, gradOutput);
         }
 

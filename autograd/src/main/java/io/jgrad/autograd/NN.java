@@ -9,8 +9,9 @@ import io.jgrad.core.Tensor;
  * Differentiable neural-network primitives that layers are built from: linear, embedding lookup,
  * dropout masks, convolutions and pooling.
  *
- * <p>Double backward: {@link #linear}, {@link #embedding} and {@link #dropout} support it. The
- * convolution and pooling gradients are computed by core kernels and are not differentiable again.
+ * <p>Every operation here is differentiable at every order: while a backward pass records
+ * (create-graph), the convolutions' backward products are themselves recorded convolutions, pooling
+ * records its adjoint, and the fused recurrent cells differentiate their composed definitions.
  */
 public final class NN {
     private NN() {
@@ -63,7 +64,6 @@ public final class NN {
      * The fused element-wise part of an LSTM cell (PyTorch gate order i, f, g, o): from the gate
      * pre-activations (B, 4H) and the cell state c (B, H), returns {@code {h', c'}} where
      * {@code c' = sigmoid(f) c + sigmoid(i) tanh(g)} and {@code h' = sigmoid(o) tanh(c')}.
-     * Not differentiable twice.
      */
     public static Variable[] lstmCell(Variable gates, Variable c) {
         return RecurrentOps.lstmCell(gates, c);
@@ -72,7 +72,7 @@ public final class NN {
     /**
      * The fused element-wise part of a GRU cell (PyTorch gate order r, z, n): from the input gates
      * {@code x W_ih^T + b_ih} (B, 3H), the hidden gates {@code h W_hh^T + b_hh} (B, 3H) and h (B, H),
-     * returns {@code h' = (1 - z) n + z h} with {@code n = tanh(x_n + r * h_n)}. Not differentiable twice.
+     * returns {@code h' = (1 - z) n + z h} with {@code n = tanh(x_n + r * h_n)}.
      */
     public static Variable gruCell(Variable inputGates, Variable hiddenGates, Variable h) {
         return RecurrentOps.gruCell(inputGates, hiddenGates, h);

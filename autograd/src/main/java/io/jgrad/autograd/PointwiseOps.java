@@ -30,12 +30,13 @@ final class PointwiseOps {
 
     /**
      * A first-order backward in one fused float32 pass, {@code out = kernel(a, g)} over chunks of at least
-     * {@code grain} elements; null when it does not apply (g itself needs gradients, or a and g are not
-     * contiguous float32 tensors of the same shape), and the caller then composes differentiable ops.
+     * {@code grain} elements; null when it does not apply (the backward pass records, so the result must
+     * be differentiable in both a and g, or a and g are not contiguous float32 tensors of the same shape),
+     * and the caller then composes differentiable ops.
      */
     private static Variable fusedBackward(Tensor a, Variable g, int grain, BackwardKernel kernel) {
         Tensor gt = g.data();
-        if (g.requiresGrad() || a.dtype() != DType.FLOAT32 || !a.isContiguous() || !gt.isContiguous()
+        if (Graph.recording() || a.dtype() != DType.FLOAT32 || !a.isContiguous() || !gt.isContiguous()
                 || !java.util.Arrays.equals(a.shape(), gt.shape())) {
             return null;
         }

@@ -8,8 +8,9 @@ import io.jgrad.core.Tensor;
 
 /**
  * Fused element-wise parts of the LSTM and GRU cells: one pass over the gates forward, one pass
- * backward, instead of a dozen separate element-wise operations per time step. Their gradients are
- * exact but not differentiable again.
+ * backward, instead of a dozen separate element-wise operations per time step. When the backward pass
+ * records (higher-order gradients), the gradients come from the same cells written with
+ * differentiable primitives ({@link #composedLstm}, {@link #composedGru}) instead.
  */
 final class RecurrentOps {
     private RecurrentOps() {
@@ -43,6 +44,10 @@ final class RecurrentOps {
                     tc.doubleData(), b, h);
         }
         Variable fused = record("lstmCell", out, 0, (n, grad) -> {
+            if (Graph.recording()) {
+                return Graph.composedGradient(new Variable[] {n.input(0), n.input(1)}, grad,
+                    v -> composedLstm(v[0], v[1], h));
+            }
             Tensor go = grad.data().contiguous();
             Tensor dg = Tensor.zeros(go.dtype(), b, 4 * h);
             Tensor dc = Tensor.zeros(go.dtype(), b, h);
@@ -56,6 +61,24 @@ final class RecurrentOps {
             return new Variable[] {Variable.constant(dg), Variable.constant(dc)};
         }, gates, c);
         return new Variable[] {fused.narrow(1, 0, h), fused.narrow(1, h, h)};
+    }
+
+    /** The LSTM cell from differentiable primitives: [h' | c'] as one (B, 2H) variable. */
+    static Variable composedLstm(Variable gates, Variable c, int h) {
+        Variable i = gates.narrow(1, 0, h).sigmoid();
+        Variable f = gates.narrow(1, h, h).sigmoid();
+        Variable g = gates.narrow(1, 2 * h, h).tanh();
+        Variable o = gates.narrow(1, 3 * h, h).sigmoid();
+        Variable cn = f.mul(c).add(i.mul(g));
+        return Variable.cat(java.util.List.of(o.mul(cn.tanh()), cn), 1);
+    }
+
+    /** The GRU cell from differentiable primitives: h' = n + z (h - n). */
+    static Variable composedGru(Variable xg, Variable hg, Variable hPrev, int h) {
+        Variable r = xg.narrow(1, 0, h).add(hg.narrow(1, 0, h)).sigmoid();
+        Variable z = xg.narrow(1, h, h).add(hg.narrow(1, h, h)).sigmoid();
+        Variable nn = xg.narrow(1, 2 * h, h).add(r.mul(hg.narrow(1, 2 * h, h))).tanh();
+        return nn.add(z.mul(hPrev.sub(nn)));
     }
 
     private static float sig(float x) {
@@ -195,6 +218,10 @@ final class RecurrentOps {
         DType dt = xg.dtype();
         Tensor res = Tensor.of(out, b, h).to(dt);
         return record("gruCell", res, 0, (node, grad) -> {
+            if (Graph.recording()) {
+                return Graph.composedGradient(new Variable[] {node.input(0), node.input(1), node.input(2)}, grad,
+                    v -> composedGru(v[0], v[1], v[2], h));
+            }
             double[] gh = grad.data().toDoubleArray();
             double[] dx = new double[b * 3 * h];
             double[] dhg = new double[b * 3 * h];

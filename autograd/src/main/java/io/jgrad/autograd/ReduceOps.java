@@ -83,7 +83,13 @@ final class ReduceOps {
                 // no zeros: d prod / d x_i = prod / x_i
                 return one(expandBack(g.mul(n.output()), in, red).div(x));
             }
-            // with zeros: product of all the other elements, computed directly (not differentiable again)
+            if (Graph.recording()) {
+                // with zeros and a recording backward: differentiate the product written as a tree of
+                // pairwise multiplications, which stays exact (and differentiable) at zeros
+                int[] os = g.data().shape();
+                return Graph.composedGradient(new Variable[] {x}, g, v -> prodTree(v[0], red, os));
+            }
+            // with zeros, first order: product of all the other elements, computed directly
             Tensor xt = x.data();
             Tensor res = Tensor.zerosLike(xt);
             double[] xv = xt.contiguous().toDoubleArray();
@@ -104,6 +110,41 @@ final class ReduceOps {
             }
             return one(c(Tensor.of(rv, in).to(xt.dtype())));
         }, a);
+    }
+
+    /**
+     * The product over the dims marked in {@code red}, as pairwise multiplications of the halves (log2 of
+     * the reduced size levels of recorded {@code mul}), reshaped to {@code outShape}.
+     */
+    private static Variable prodTree(Variable x, boolean[] red, int[] outShape) {
+        int r = x.dim();
+        int[] shape = x.shape();
+        int[] perm = new int[r];
+        int p = 0;
+        int m = 1;
+        int k = 1;
+        for (int d = 0; d < r; d++) {
+            if (!red[d]) {
+                perm[p++] = d;
+                m *= shape[d];
+            }
+        }
+        for (int d = 0; d < r; d++) {
+            if (red[d]) {
+                perm[p++] = d;
+                k *= shape[d];
+            }
+        }
+        Variable v = x.permute(perm).reshape(m, k);
+        while (k > 1) {
+            if (k % 2 == 1) {
+                v = Variable.cat(java.util.List.of(v, c(Tensor.ones(x.dtype(), m, 1))), 1);
+                k++;
+            }
+            v = v.slice(1, 0, k, 2).mul(v.slice(1, 1, k, 2));
+            k /= 2;
+        }
+        return v.reshape(outShape);
     }
 
     private static boolean sameGroup(int i, int j, int[] shape, int[] st, boolean[] red) {

@@ -22,10 +22,9 @@ import java.util.function.UnaryOperator;
  * {@link #backward(Tensor, boolean, boolean) backward with createGraph} (or
  * {@link Autograd#grad}) gives higher-order gradients.
  *
- * <p>Every element-wise, reduction, matrix and shape operation here supports double backward,
- * except {@link #prod} when an input element is exactly zero (its gradient is then computed
- * directly and is not differentiable again). The neural-network operations in {@link NN} list their
- * own exceptions.
+ * <p>Every operation here, and every one in {@link NN}, is differentiable at every order: while a
+ * backward pass records (create-graph), each backward rule builds its result from recorded
+ * operations; fused kernels serve only the first-order path.
  */
 public class Variable {
     private Tensor data;

@@ -100,7 +100,9 @@ class OpGradCheckTest {
         l.add(c("sum keepdim", v -> v[0].sum(1, true), rnd(2, 3, 4)));
         l.add(c("mean", v -> v[0].mean(new int[] {-1}, false), rnd(3, 4)));
         l.add(c("prod", v -> v[0].prod(new int[] {1}, false), uni(0.5, 2, 3, 4)));
-        l.add(first("prod with zero", v -> v[0].prod(), Tensor.of(new double[] {2, 0, 3, 1.5})));
+        l.add(c("prod with zero", v -> v[0].prod(), Tensor.of(new double[] {2, 0, 3, 1.5})));
+        l.add(c("prod with two zeros", v -> v[0].prod(), Tensor.of(new double[] {2, 0, 3, 0, 1.5})));
+        l.add(c("prod dims with zero", v -> v[0].prod(new int[] {0, 2}, true), Tensor.of(new double[] {2, 0, 3, 1.5, -1, 0.5, 2, 1.1, 0, 3, 1, 2}).reshape(2, 3, 2)));
         l.add(c("amax", v -> v[0].amax(new int[] {1}, false), rnd(3, 5)));
         l.add(c("max all", v -> v[0].max(), rnd(3, 5)));
         l.add(c("max dim", v -> v[0].max(1, false), rnd(3, 5)));
