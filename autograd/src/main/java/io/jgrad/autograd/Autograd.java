@@ -1,5 +1,6 @@
 package io.jgrad.autograd;
 
+import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,10 @@ public final class Autograd {
         for (int i = 0; i < outputs.size(); i++) {
             Variable o = outputs.get(i);
             if (!o.requiresGrad()) {
-                throw new IllegalStateException("grad: output " + i + " does not require gradients");
+                throw new IllegalStateException("grad: output " + i + " (shape " + Shape.format(o.data().shape())
+                        + ") does not require gradients: no input requiring gradients reaches it through recorded "
+                        + "operations (it was computed under noGrad(), from detached values, or is a gradient that "
+                        + "is constant in the inputs, such as that of a piecewise-linear function)");
             }
             Tensor g = gradOutputs == null ? null : gradOutputs.get(i);
             seeds.add(new Variable(Engine.seedGradient(o, g)));

@@ -191,6 +191,80 @@ class EngineTest {
         assertEquals(12, v.grad().item(), 1e-12);
     }
 
+    /** A cube whose backward is fused (plain tensors), as a kernel would compute it. */
+    private static Function fusedCube(boolean composed, boolean once) {
+        return new Function("fusedCube") {
+            @Override
+            protected Tensor forward(Context ctx, Tensor... in) {
+                return in[0].pow(3);
+            }
+
+            @Override
+            protected Variable[] backward(Context ctx, Variable g) {
+                return new Variable[] {Variable.constant(g.data().mul(ctx.input(0).data().square()).mul(3))};
+            }
+
+            @Override
+            protected Variable composed(Context ctx, Variable... in) {
+                return composed ? in[0].mul(in[0]).mul(in[0]) : null;
+            }
+
+            @Override
+            protected boolean onceDifferentiable() {
+                return once;
+            }
+        };
+    }
+
+    @Test
+    void fusedBackwardWithComposedDefinitionIsTwiceDifferentiable() {
+        Function cube = fusedCube(true, false);
+        Tensor x = Tensor.randn(new Generator(5), DType.FLOAT64, 4);
+        GradCheck.check(v -> cube.apply(v[0]), x);
+        GradCheck.checkSecondOrder(v -> cube.apply(v[0]), x);
+        // the composed path runs only when the backward records: first order uses the fused rule
+        Variable a = Variable.param(d(2));
+        cube.apply(a).sum().backward();
+        assertEquals(12, a.grad().item(), 0);
+        // d2/dx2 x^3 = 6x through a non-leaf input (the walk stops at the op's inputs)
+        Variable b = Variable.param(d(1.5));
+        Variable y = cube.apply(b.mul(2));
+        Variable g = Autograd.grad(y.sum(), List.of(b), true).get(0);
+        assertTrue(g.requiresGrad());
+        assertEquals(54, g.item(), 1e-12); // y = 8 b^3, dy/db = 24 b^2
+        assertEquals(48 * 1.5, Autograd.grad(g.sum(), List.of(b), false).get(0).item(), 1e-12);
+    }
+
+    @Test
+    void unrecordedGradientUnderCreateGraphIsAnError() {
+        Function cube = fusedCube(false, false);
+        Variable a = Variable.param(d(2));
+        Variable w = Variable.param(d(3));
+        // the incoming gradient w needs gradients, the rule returns a constant: refused, naming the op
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Autograd.grad(cube.apply(a).mul(w).sum(), List.of(a), true));
+        assertTrue(e.getMessage().contains("fusedCube"), e.getMessage());
+        assertTrue(e.getMessage().contains("cannot be differentiated twice"), e.getMessage());
+        // first order is untouched
+        cube.apply(a).mul(w).sum().backward();
+        assertEquals(36, a.grad().item(), 0);
+    }
+
+    @Test
+    void onceDifferentiableFailsOnlyWhenDifferentiatedAgain() {
+        Function cube = fusedCube(false, true);
+        Variable a = Variable.param(d(2));
+        Variable w = Variable.param(d(3));
+        // create-graph is allowed, and so is using the value of the gradient ...
+        Variable g = Autograd.grad(cube.apply(a).mul(w).sum(), List.of(a), true).get(0);
+        assertEquals(36, g.item(), 0);
+        assertTrue(g.requiresGrad());
+        // ... but a second derivative through it throws, naming the op
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> Autograd.grad(g.sum(), List.of(a), false));
+        assertTrue(e.getMessage().contains("fusedCube") && e.getMessage().contains("twice"), e.getMessage());
+    }
+
     @Test
     void gradCheckRejectsFloat32AndCatchesWrongRules() {
         assertThrows(IllegalArgumentException.class, () -> GradCheck.check(v -> v[0].exp(), Tensor.ones(3)));

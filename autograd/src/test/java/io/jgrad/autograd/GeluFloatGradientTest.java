@@ -41,4 +41,79 @@ class GeluFloatGradientTest {
             assertEquals(want, h.data().getDouble(i), 2e-6, "second derivative at " + xi);
         }
     }
+
+    /**
+     * Second order through a weighted sum (the incoming gradient is w, a contiguous constant, not an
+     * expanded one): d/dx of grad = w * gelu''(x), and d/dw = gelu'(x). A fused first-order kernel chosen
+     * here would lose both terms.
+     */
+    @Test
+    void secondOrderThroughWeightedSumFloat32MatchesFloat64() {
+        Tensor x64 = Tensor.randn(new Generator(5), DType.FLOAT64, 6, 7).mul(2);
+        Tensor w64 = Tensor.randn(new Generator(6), DType.FLOAT64, 6, 7);
+        for (String op : new String[] {"gelu", "relu"}) {
+            Tensor[] want = hessianTerms(op, x64, w64);
+            Tensor[] got = hessianTerms(op, x64.to(DType.FLOAT32), w64.to(DType.FLOAT32));
+            for (int k = 0; k < 2; k++) {
+                assertEquals(DType.FLOAT32, got[k].dtype());
+                double[] a = want[k].toDoubleArray();
+                double[] b = got[k].toDoubleArray();
+                for (int i = 0; i < a.length; i++) {
+                    assertEquals(a[i], b[i], 1e-5 * (1 + Math.abs(a[i])), op + " term " + k + " at " + i);
+                }
+            }
+        }
+        // and the values themselves: relu's terms are 0 (d/dx) and the step (d/dw); gelu's d/dw is gelu'
+        Tensor[] relu = hessianTerms("relu", x64, w64);
+        Tensor[] gelu = hessianTerms("gelu", x64, w64);
+        for (int i = 0; i < 42; i++) {
+            double xi = x64.toDoubleArray()[i];
+            double wi = w64.toDoubleArray()[i];
+            double pdf = Math.exp(-xi * xi / 2) / Math.sqrt(2 * Math.PI);
+            assertEquals(0, relu[0].toDoubleArray()[i], 0);
+            assertEquals(xi > 0 ? 1 : 0, relu[1].toDoubleArray()[i], 0);
+            assertEquals(wi * pdf * (2 - xi * xi), gelu[0].toDoubleArray()[i], 1e-12);
+            assertEquals(Erf.cdf(xi) + xi * pdf, gelu[1].toDoubleArray()[i], 1e-12);
+        }
+    }
+
+    /**
+     * d/dx of sum(grad_x (sum(f(x) * w))) with w a constant (the incoming gradient then needs no
+     * gradient of its own), and d/dw of the same with w a parameter; the gradient taken with createGraph.
+     */
+    private static Tensor[] hessianTerms(String op, Tensor x, Tensor w) {
+        Tensor[] r = new Tensor[2];
+        for (int k = 0; k < 2; k++) {
+            Variable a = Variable.param(x);
+            Variable wv = k == 0 ? Variable.constant(w) : Variable.param(w);
+            Variable y = op.equals("gelu") ? a.gelu() : a.relu();
+            Variable g = Autograd.grad(y.mul(wv).sum(), java.util.List.of(a), true).get(0);
+            if (!g.requiresGrad()) {
+                // relu's gradient with a constant w is w * step(x): constant in x, so it has no graph
+                assertEquals("relu", op);
+                r[k] = Tensor.zerosLike(x);
+                continue;
+            }
+            r[k] = Autograd.grad(g.sum(), java.util.List.of(k == 0 ? a : wv), false).get(0).data();
+        }
+        return r;
+    }
+
+    /** The standard normal distribution function, from the erf of the JDK-free series in double. */
+    private static final class Erf {
+        static double cdf(double x) {
+            return 0.5 * (1 + erf(x / Math.sqrt(2)));
+        }
+
+        static double erf(double z) {
+            // Taylor series, exact to double precision for |z| < 4 with enough terms
+            double sum = 0;
+            double term = z;
+            for (int n = 0; n < 200; n++) {
+                sum += term / (2 * n + 1);
+                term *= -z * z / (n + 1);
+            }
+            return 2 / Math.sqrt(Math.PI) * sum;
+        }
+    }
 }

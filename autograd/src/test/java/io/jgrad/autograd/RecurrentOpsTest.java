@@ -72,6 +72,66 @@ class RecurrentOpsTest {
     }
 
     @Test
+    void cellsSecondOrder() {
+        Tensor gates = Tensor.randn(g, DType.FLOAT64, 2, 8);
+        Tensor c = Tensor.randn(g, DType.FLOAT64, 2, 2);
+        GradCheck.checkSecondOrder(v -> {
+            Variable[] hc = NN.lstmCell(v[0], v[1]);
+            return hc[0].mul(2).add(hc[1].square());
+        }, gates, c);
+        Tensor xg = Tensor.randn(g, DType.FLOAT64, 2, 6);
+        Tensor hg = Tensor.randn(g, DType.FLOAT64, 2, 6);
+        Tensor h = Tensor.randn(g, DType.FLOAT64, 2, 2);
+        GradCheck.checkSecondOrder(v -> NN.gruCell(v[0], v[1], v[2]), xg, hg, h);
+    }
+
+    /** d/d(inputs) of the squared norm of the cell's input gradients: a gradient penalty on one step. */
+    private static Tensor[] penaltyGradients(boolean lstm, Tensor... in) {
+        Variable[] v = new Variable[in.length];
+        for (int i = 0; i < in.length; i++) {
+            v[i] = Variable.param(in[i]);
+        }
+        Variable y;
+        if (lstm) {
+            Variable[] hc = NN.lstmCell(v[0], v[1]);
+            y = hc[0].add(hc[1].mul(0.5));
+        } else {
+            y = NN.gruCell(v[0], v[1], v[2]);
+        }
+        Variable gx = Autograd.grad(y.sum(), java.util.List.of(v[0]), true).get(0);
+        java.util.List<Variable> r = Autograd.grad(gx.square().sum(), java.util.List.of(v), false);
+        Tensor[] out = new Tensor[in.length];
+        for (int i = 0; i < in.length; i++) {
+            out[i] = r.get(i).data();
+        }
+        return out;
+    }
+
+    @Test
+    void cellsSecondOrderFloat32MatchesFloat64() {
+        for (boolean lstm : new boolean[] {true, false}) {
+            Tensor[] in64 = lstm ? new Tensor[] {Tensor.randn(g, DType.FLOAT64, 3, 12), Tensor.randn(g, DType.FLOAT64, 3, 3)}
+                : new Tensor[] {Tensor.randn(g, DType.FLOAT64, 3, 9), Tensor.randn(g, DType.FLOAT64, 3, 9),
+                    Tensor.randn(g, DType.FLOAT64, 3, 3)};
+            Tensor[] in32 = new Tensor[in64.length];
+            for (int i = 0; i < in64.length; i++) {
+                in32[i] = in64[i].to(DType.FLOAT32);
+            }
+            Tensor[] want = penaltyGradients(lstm, in64);
+            Tensor[] got = penaltyGradients(lstm, in32);
+            for (int i = 0; i < want.length; i++) {
+                org.junit.jupiter.api.Assertions.assertEquals(DType.FLOAT32, got[i].dtype());
+                double[] a = want[i].toDoubleArray();
+                double[] b = got[i].toDoubleArray();
+                for (int k = 0; k < a.length; k++) {
+                    org.junit.jupiter.api.Assertions.assertEquals(a[k], b[k], 1e-5 * (1 + Math.abs(a[k])),
+                            (lstm ? "lstm" : "gru") + " input " + i + " element " + k);
+                }
+            }
+        }
+    }
+
+    @Test
     void shapeErrorsAreClear() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> NN.lstmCell(Variable.constant(Tensor.zeros(2, 7)), Variable.constant(Tensor.zeros(2, 2))));
