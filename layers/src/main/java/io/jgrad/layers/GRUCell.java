@@ -7,8 +7,9 @@ import io.jgrad.autograd.Variable;
  * One GRU step, like {@code torch.nn.GRUCell}: with {@code xg = x W_ih^T + b_ih} and
  * {@code hg = h W_hh^T + b_hh} in PyTorch's order (r, z, n), {@code r = sigmoid(xg_r + hg_r)},
  * {@code z = sigmoid(xg_z + hg_z)}, {@code n = tanh(xg_n + r * hg_n)}, {@code h' = (1 - z) n + z h};
- * the element-wise part is one fused operation ({@link NN#gruCell}). Parameters: see
- * {@link RNNCellBase} (G = 3).
+ * the element-wise part is one fused operation ({@link NN#gruCell}), differentiable at every order
+ * (its gradients are recorded when the backward pass records). Parameters: see {@link RNNCellBase}
+ * (G = 3).
  */
 public class GRUCell extends RNNCellBase {
     /**

@@ -7,7 +7,8 @@ import io.jgrad.autograd.Variable;
  * One LSTM step, like {@code torch.nn.LSTMCell}: {@code gates = x W_ih^T + b_ih + h W_hh^T + b_hh}
  * in PyTorch's order (i, f, g, o), {@code c' = sigmoid(f) c + sigmoid(i) tanh(g)},
  * {@code h' = sigmoid(o) tanh(c')}; the element-wise part is one fused operation
- * ({@link NN#lstmCell}). Parameters: see {@link RNNCellBase} (G = 4).
+ * ({@link NN#lstmCell}), differentiable at every order (its gradients are recorded when the backward pass
+ * records). Parameters: see {@link RNNCellBase} (G = 4).
  *
  * <pre>{@code
  * LSTMCell cell = new LSTMCell(10, 20);

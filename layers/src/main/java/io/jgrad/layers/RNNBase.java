@@ -24,7 +24,9 @@ import java.util.List;
  *
  * <p>Computation: for each layer and direction, the input projections of all time steps are one
  * GEMM, and the recurrence runs as one fused operation (one small GEMM and one pass over the gates
- * per step, nothing recorded per step).
+ * per step, nothing recorded per step). The layer is differentiable at every order: while a backward
+ * pass records ({@code createGraph}: gradient penalties, Hessian-vector products), the gradients come
+ * from the same recurrence written step by step with differentiable operations, with the same masks.
  *
  * <p>Variable-length batches: pass a mask ({@code (B, T)} batch-first, {@code (T, B)} otherwise,
  * non-zero for real steps) or the lengths. A padded step changes nothing: the state is carried

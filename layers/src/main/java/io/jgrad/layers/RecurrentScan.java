@@ -32,7 +32,9 @@ import io.jgrad.core.kernel.Parallel;
  * <p>Recurrent dropout (Gal and Ghahramani): when {@code dropMask (B, H)} is given, the recurrent
  * product uses {@code (h * dropMask) W_hh^T} at every step (one mask for the whole sequence).
  *
- * <p>Gradients are exact to first order; they are not differentiable again.
+ * <p>Gradients: the fused backward above serves the first-order path. While a backward pass records
+ * (higher-order gradients), the engine differentiates {@link #composed} instead, the same scan
+ * written step by step with differentiable operations, so the layer is differentiable at every order.
  */
 final class RecurrentScan extends Function {
     /** The recurrent cell. */
@@ -92,8 +94,13 @@ final class RecurrentScan extends Function {
             throw new IllegalArgumentException("recurrent scan: inconsistent shapes xp " + Shape.format(xp.shape()) + ", W_hh "
                     + Shape.format(whh.shape()) + ", h0 " + Shape.format(h0.shape()));
         }
-        RecurrentScan fn = new RecurrentScan(kind, reverse, real, dropMask == null ? null : dropMask.contiguous());
+        RecurrentScan fn = of(kind, reverse, real, dropMask);
         return extra == null ? fn.apply(xp, whh, h0) : fn.apply(xp, whh, h0, extra);
+    }
+
+    /** The scan as a function, without the shape checks of {@link #run} (tests call it directly). */
+    static RecurrentScan of(Kind kind, boolean reverse, boolean[] real, Tensor dropMask) {
+        return new RecurrentScan(kind, reverse, real, dropMask == null ? null : dropMask.contiguous());
     }
 
     /** Rows per task of the per-step element-wise work: at least 16K gate values, else one task. */
@@ -308,6 +315,93 @@ final class RecurrentScan extends Function {
             r[3] = Variable.constant(ops.wrap(db, gh));
         }
         return r;
+    }
+
+    // ------------------------------------------------------------------------------------------ composed
+
+    /**
+     * The same scan written as a loop over the time steps of differentiable variable operations, for
+     * the second-order path (used only while a backward pass records). The padding flags and the
+     * recurrent dropout mask are the ones the forward used, as constants; padded rows carry the state
+     * unchanged and output zeros, exactly as the fused forward does.
+     */
+    @Override
+    protected Variable composed(Context ctx, Variable... in) {
+        Variable xp = in[0];
+        Variable whhT = in[1].t(); // (H, G*H)
+        Variable h = in[2];
+        Variable c = kind == Kind.LSTM ? in[3] : null;
+        Variable bhh = kind == Kind.GRU ? in[3] : null;
+        int steps = xp.size(0);
+        int batch = xp.size(1);
+        int hid = h.size(1);
+        DType dt = xp.dtype();
+        Variable mask = dropMask == null ? null : Variable.constant(dropMask);
+        Variable zeros = Variable.constant(Tensor.zeros(dt, batch, hid));
+        Variable[] outs = new Variable[steps];
+        for (int s = 0; s < steps; s++) {
+            int t = reverse ? steps - 1 - s : s;
+            int nReal = 0;
+            for (int b = 0; b < batch; b++) {
+                nReal += isReal(t, b, batch) ? 1 : 0;
+            }
+            if (nReal == 0) {
+                outs[t] = zeros; // all padding: state carried, output zero
+                continue;
+            }
+            Variable rec = (mask != null ? h.mul(mask) : h).matmul(whhT); // (B, G*H)
+            Variable xt = xp.select(0, t);                                 // (B, G*H)
+            Variable hn;
+            Variable cn = null;
+            switch (kind) {
+                case LSTM: {
+                    Variable gates = xt.add(rec);
+                    Variable ig = gates.narrow(1, 0, hid).sigmoid();
+                    Variable fg = gates.narrow(1, hid, hid).sigmoid();
+                    Variable gg = gates.narrow(1, 2 * hid, hid).tanh();
+                    Variable og = gates.narrow(1, 3 * hid, hid).sigmoid();
+                    cn = fg.mul(c).add(ig.mul(gg));
+                    hn = og.mul(cn.tanh());
+                    break;
+                }
+                case GRU: {
+                    Variable hg = rec.add(bhh);
+                    Variable r = xt.narrow(1, 0, hid).add(hg.narrow(1, 0, hid)).sigmoid();
+                    Variable z = xt.narrow(1, hid, hid).add(hg.narrow(1, hid, hid)).sigmoid();
+                    Variable n = xt.narrow(1, 2 * hid, hid).add(r.mul(hg.narrow(1, 2 * hid, hid))).tanh();
+                    hn = n.add(z.mul(h.sub(n)));
+                    break;
+                }
+                default: {
+                    Variable pre = xt.add(rec);
+                    hn = kind == Kind.RNN_RELU ? pre.relu() : pre.tanh();
+                }
+            }
+            if (nReal == batch) {
+                h = hn;
+                c = cn;
+                outs[t] = hn;
+            } else {
+                // (B, 1) flags of this step's real rows: padded rows keep the state and output zero
+                Tensor rowReal = Tensor.zeros(dt, batch, 1);
+                for (int b = 0; b < batch; b++) {
+                    if (isReal(t, b, batch)) {
+                        rowReal.set(1, b, 0);
+                    }
+                }
+                h = Variable.where(rowReal, hn, h);
+                if (cn != null) {
+                    c = Variable.where(rowReal, cn, c);
+                }
+                outs[t] = Variable.where(rowReal, hn, zeros);
+            }
+        }
+        java.util.List<Variable> all = new java.util.ArrayList<>(java.util.List.of(outs));
+        all.add(h);
+        if (kind == Kind.LSTM) {
+            all.add(c);
+        }
+        return Variable.stack(all, 0);
     }
 
     // ------------------------------------------------------------------------------------------ typed kernels
