@@ -145,4 +145,15 @@ class SmokeTest {
                 "--length", "200", "--window", "10", "--hidden", "4", "--out", out.toString());
         assertEquals(1000, png(out.resolve("timeseries-forecast.png")).getWidth());
     }
+
+    @Test
+    void rbm() throws Exception {
+        Path out = tmp.resolve("rbm");
+        Cli r = runExpecting(new String[] {"rbm_acc", "raw_acc", "epochs", "seconds"}, "rbm", "--epochs", "1",
+                "--hidden", "20", "--logistic-epochs", "2", "--out", out.toString());
+        assertTrue(r.out.contains("8985") || r.out.contains("7188 training and 1797 test"), r.out);
+        assertTrue(r.out.contains("epoch 1: reconstruction error "), r.out);
+        // 20 filters of 8x8 pixels at scale 4, 10 per row: 2 + 10 * (32 + 2) wide
+        assertEquals(342, png(out.resolve("rbm_filters.png")).getWidth());
+    }
 }
