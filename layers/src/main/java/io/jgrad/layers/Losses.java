@@ -376,6 +376,27 @@ public final class Losses {
                 return weight == null ? l : l.mul(weight);
             }
 
+            /**
+             * The same loss with variable operations, each log clamped at -100 as in the forward: where
+             * the clamp is active the log is replaced by the constant -100 (computed from 1 there, so
+             * p = 0 or 1 gives no NaN). Outside the clamped ends it has the fused gradients.
+             */
+            @Override
+            protected Variable composed(Context ctx, Variable... in) {
+                Variable p = in[0];
+                Variable y = in[1];
+                Variable logP = clampedLog(p);
+                Variable log1mP = clampedLog(p.rsub(1));
+                Variable l = y.mul(logP).add(y.rsub(1).mul(log1mP)).neg();
+                return weight == null ? l : l.mul(Variable.constant(weight));
+            }
+
+            private Variable clampedLog(Variable v) {
+                Tensor low = v.data().log().lt(-100);
+                Variable minus100 = Variable.constant(Tensor.full(v.dtype(), -100, v.shape()));
+                return Variable.where(low, minus100, v.maskedFill(low, 1).log());
+            }
+
             @Override
             protected Variable[] backward(Context ctx, Variable g) {
                 Tensor p = ctx.input(0).data();
