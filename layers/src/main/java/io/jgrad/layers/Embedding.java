@@ -197,7 +197,7 @@ public class Embedding extends Module {
     }
 
     /** Row gather whose backward scatters the gradient rows back, skipping the padding row. */
-    private static final class Lookup extends Function {
+    static final class Lookup extends Function {
         private final int[] idx;
         private final int padding;
         private final int[] outShape;

@@ -21,7 +21,7 @@ final class RowNormFunction extends Function {
     private double[] mean;
     private double[] rstd;
 
-    private RowNormFunction(int d, double eps, boolean hasWeight, boolean hasBias) {
+    RowNormFunction(int d, double eps, boolean hasWeight, boolean hasBias) {
         super("layerNorm");
         this.d = d;
         this.eps = eps;
