@@ -344,7 +344,10 @@ public final class Losses {
      * {@code -w (y log p + (1 - y) log(1 - p))} with each log clamped to at least -100, so p = 0 or 1
      * gives a finite loss; the gradient is PyTorch's {@code w (p - y) / max(p (1 - p), 1e-12)}, and
      * the target's {@code w (log(1 - p) - log p)}. Prefer {@link #bceWithLogits} for numerical
-     * stability.
+     * stability. Differentiable twice: while the backward pass records, the gradients are those of
+     * the clamped formula above, equal to the first-order rule except where {@code p (1 - p) < 1e-12}:
+     * there they are the exact derivatives of the clamped logs (a log clamped at -100 counting as a
+     * constant), not the rule's denominator clamped at 1e-12.
      *
      * @param probs probabilities in [0, 1]
      * @param target targets in [0, 1], same shape

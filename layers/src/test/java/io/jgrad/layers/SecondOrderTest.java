@@ -169,6 +169,27 @@ class SecondOrderTest {
         }
     }
 
+    /** BCE at probabilities 0 and 1 (clamped logs): finite second-order gradients, no NaN. */
+    @Test
+    void bceAtTheClampedEndsIsFinite() {
+        Tensor p = Tensor.of(new double[] {0, 1, 0.3, 1, 0});
+        Tensor y = Tensor.of(new double[] {0, 1, 0.6, 0.2, 0.9});
+        Tensor v = Tensor.of(new double[] {1, -2, 0.5, 1.5, 0.7});
+        Tensor[] h = secondOrder(in -> Losses.bce(in[0], in[1], null, Reduction.NONE), new Tensor[] {p, y}, v);
+        for (Tensor t : h) {
+            for (double d : t.toDoubleArray()) {
+                assertTrue(Double.isFinite(d), "finite second-order gradients of bce at p = 0 and 1");
+            }
+        }
+        // inside (0, 1) the first-order gradients with and without recording agree
+        Tensor[] fused = firstOrder(in -> Losses.bce(in[0], in[1], null, Reduction.NONE), new Tensor[] {p, y}, v, false);
+        Tensor[] composed = firstOrder(in -> Losses.bce(in[0], in[1], null, Reduction.NONE), new Tensor[] {p, y}, v, true);
+        for (int i = 0; i < 2; i++) {
+            assertClose("bce at p = 0.3", new Tensor[] {fused[i].narrow(0, 2, 1)}, new Tensor[] {composed[i].narrow(0, 2, 1)}, 1e-12,
+                    1e-12);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ composed = forward
 
     @Test
