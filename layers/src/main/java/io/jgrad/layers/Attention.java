@@ -136,7 +136,8 @@ public final class Attention {
      * {@code ds = scale * p * (dp - sum(dp * p))} with {@code dp} the incoming gradient times the same
      * keep mask. Rows with every entry blocked give zeros. The keep mask is drawn from the generator
      * in row-major order, one draw per weight, before the (parallel) row loop, so it does not depend
-     * on the thread count.
+     * on the thread count. Differentiable twice: when the backward pass records, the engine
+     * differentiates {@link #composed} instead of the fused backward.
      */
     static final class MaskedSoftmax extends Function {
         private final double scale;
@@ -145,6 +146,9 @@ public final class Attention {
         private final boolean causal;
         private final double dropout;
         private final Generator generator;
+        /** The weights before dropout and the keep mask (null without dropout), from the forward. */
+        private Tensor probs;
+        private boolean[] keep;
 
         MaskedSoftmax(double scale, List<Tensor> masks, boolean causal, double dropout, Generator generator) {
             super("maskedSoftmax");
@@ -281,17 +285,65 @@ public final class Attention {
                 }
             }
             ctx.save(out);
+            probs = out;
             if (dropout > 0) {
                 int n = out.numel();
-                boolean[] keep = new boolean[n];
+                keep = new boolean[n];
                 double q = 1 - dropout;
                 for (int k = 0; k < n; k++) {
                     keep[k] = generator.nextDouble() < q;
                 }
-                ctx.put("keep", keep);
                 return drop(out, keep);
             }
             return out;
+        }
+
+        /**
+         * The same weights with variable operations: {@code scale * s} plus the additive masks, blocked
+         * entries (blocking masks, causal, additive -inf) filled with -inf, softmax, zeros for rows the
+         * forward left all zero (every entry blocked: their scores are not filled, so no NaN appears,
+         * and {@code where} passes them no gradient), then the forward's keep mask.
+         */
+        @Override
+        protected Variable composed(Context ctx, Variable... in) {
+            return composedForward(in);
+        }
+
+        /** {@link #composed} (after a forward; package-private for the tests). */
+        Variable composedForward(Variable... in) {
+            Variable s = in[0];
+            int[] shape = s.shape();
+            int d = shape.length - 1;
+            DType dt = s.dtype();
+            Tensor add = Tensor.zeros(dt, shape);
+            Tensor blocked = Tensor.zeros(dt, shape);
+            for (Tensor mk : masks) {
+                if (mk.dtype() == DType.INT32) {
+                    blocked = blocked.add(mk.ne(0).to(dt));
+                } else {
+                    add = add.add(mk.to(dt));
+                }
+            }
+            if (causal) {
+                // query i (row i of the last two dimensions) may attend keys j <= i
+                blocked = blocked.add(Tensor.ones(dt, shape[d - 1], shape[d]).triu(1));
+            }
+            blocked = blocked.add(add.eq(Double.NEGATIVE_INFINITY).to(dt)).gt(0).to(dt);
+            add = add.maskedFill(blocked, 0);
+            // rows the forward set to zero: no weight is positive
+            Tensor dead = probs.sum(d, true).eq(0).to(dt);
+            Tensor fill = blocked.mul(dead.rsub(1)); // blocked entries of live rows
+            Variable z = s.mul(scale).add(Variable.constant(add)).maskedFill(fill, Double.NEGATIVE_INFINITY);
+            Variable p = Variable.where(dead, Variable.constant(Tensor.zeros(dt)), z.softmax(d));
+            if (dropout > 0) {
+                double inv = 1 / (1 - dropout);
+                double[] k = new double[keep.length];
+                for (int i = 0; i < k.length; i++) {
+                    k[i] = keep[i] ? inv : 0;
+                }
+                p = p.mul(Variable.constant(Arrays0.tensor(k, dt, shape)));
+            }
+            return p;
         }
 
         /** The storage offset of the start of each row of a (broadcast) view. */
@@ -324,7 +376,7 @@ public final class Attention {
         @Override
         protected Variable[] backward(Context ctx, Variable gradOutput) {
             Tensor p = ctx.saved(0);
-            Tensor g = dropout > 0 ? drop(gradOutput.data().contiguous(), (boolean[]) ctx.get("keep")) : gradOutput.data().contiguous();
+            Tensor g = dropout > 0 ? drop(gradOutput.data().contiguous(), keep) : gradOutput.data().contiguous();
             int[] shape = p.shape();
             int cols = shape[shape.length - 1];
             int rows = p.numel() / Math.max(cols, 1);

@@ -9,8 +9,10 @@ import io.jgrad.core.Tensor;
  * Per-channel normalization of {@code x (N, C, L)} with given statistics:
  * {@code y = (x - mean[c]) * rstd[c] * w[c] + b[c]}, computed as one affine pass. With batch
  * statistics ({@code batchStats}) the backward accounts for their dependence on x (two passes);
- * with running statistics they are constants. Inputs: x, then w and b (C) when present. Not
- * differentiable twice.
+ * with running statistics they are constants. Inputs: x, then w and b (C) when present.
+ * Differentiable twice: when the backward pass records, the engine differentiates
+ * {@link #composed}, the same normalization written with variable operations, instead of the fused
+ * backward.
  */
 final class BatchNormFunction extends Function {
     private final int n;
@@ -104,6 +106,38 @@ final class BatchNormFunction extends Function {
         ctx.save(x);
         ctx.put("w", w);
         return y;
+    }
+
+    /**
+     * The forward with variable operations on x viewed as (N, C, L): the batch's per-channel mean
+     * and biased variance, or the running statistics as constants, then the affine.
+     */
+    @Override
+    protected Variable composed(Context ctx, Variable... in) {
+        return composedForward(in);
+    }
+
+    /** {@link #composed} (after a forward; package-private for the tests). */
+    Variable composedForward(Variable... in) {
+        Variable x = in[0];
+        Variable x3 = x.reshape(n, c, l);
+        int[] cs = {1, c, 1};
+        Variable y;
+        if (batchStats) {
+            Variable xc = x3.sub(x3.mean(new int[] {0, 2}, true));
+            Variable v = xc.square().mean(new int[] {0, 2}, true);
+            y = xc.mul(v.add(eps).rsqrt());
+        } else {
+            DType dt = x.dtype();
+            y = x3.sub(Variable.constant(Arrays0.tensor(mean, dt, cs))).mul(Variable.constant(Arrays0.tensor(rstd, dt, cs)));
+        }
+        if (hasWeight) {
+            y = y.mul(in[1].reshape(cs));
+        }
+        if (hasBias) {
+            y = y.add(in[hasWeight ? 2 : 1].reshape(cs));
+        }
+        return y.reshape(x.shape());
     }
 
     @Override

@@ -20,6 +20,10 @@ import io.jgrad.core.kernel.Kernels;
  *
  * <p>With {@code logTarget} it is the negative log-likelihood of log-probabilities instead (no
  * softmax): the loss of a row is {@code -w_t x_t}.
+ *
+ * <p>Differentiable twice: when the backward pass records, the engine differentiates
+ * {@link #composed}, the same loss written with variable operations (log-softmax, gather), instead
+ * of the fused backward.
  */
 final class CrossEntropyFunction extends Function {
     private final int[] target;
@@ -173,6 +177,50 @@ final class CrossEntropyFunction extends Function {
             dx[base + t] -= (float) (s * a);
         }
         return Tensor.wrap(dx, n, c);
+    }
+
+    /**
+     * The loss with variable operations: the log-probabilities ({@code x} itself for the NLL) of the
+     * targets gathered and weighted by {@code w_t} (0 for ignored rows), plus the smoothing term
+     * {@code eps / C sum_c w_c logp_c} of the rows not ignored; the mean divides by the forward's
+     * denominator.
+     */
+    @Override
+    protected Variable composed(Context ctx, Variable... in) {
+        return composedForward(in);
+    }
+
+    /** {@link #composed} (after a forward; package-private for the tests). */
+    Variable composedForward(Variable... in) {
+        Variable x = in[0];
+        DType dt = x.dtype();
+        int[] safe = new int[n];
+        double[] wt = new double[n];
+        double[] valid = new double[n];
+        for (int i = 0; i < n; i++) {
+            int t = target[i];
+            if (t != ignoreIndex) {
+                safe[i] = t;
+                wt[i] = w(t);
+                valid[i] = 1;
+            }
+        }
+        Variable lp = nll ? x : x.logSoftmax(1);
+        Variable picked = lp.gather(1, Tensor.wrap(safe, n, 1)).reshape(n);
+        Variable loss = picked.mul(Variable.constant(Arrays0.tensor(wt, dt, new int[] {n}))).mul(-(1 - smoothing));
+        if (smoothing != 0) {
+            Variable sw = weight == null ? lp.sum(1, false)
+                    : lp.mul(Variable.constant(Arrays0.tensor(weight, dt, new int[] {1, c}))).sum(1, false);
+            loss = loss.sub(sw.mul(Variable.constant(Arrays0.tensor(valid, dt, new int[] {n}))).mul(smoothing / c));
+        }
+        switch (reduction) {
+            case NONE:
+                return loss;
+            case SUM:
+                return loss.sum();
+            default:
+                return loss.sum().div(den);
+        }
     }
 
     private static double sum(double[] v) {

@@ -23,7 +23,10 @@ import io.jgrad.core.Tensor;
  * </ul>
  *
  * <p>Initialization (PyTorch's): {@code N(0, 1)}, with the padding row zero. The gradient is a dense
- * tensor with the summed gradients of the looked-up rows; it is exact but not differentiable again.
+ * tensor with the summed gradients of the looked-up rows. The lookup is differentiable at every
+ * order: when the backward pass records, it is an {@code indexSelect} of the weight (the padding row
+ * taken as a constant, so it gets no gradient); a max-norm renormalization, done in place before the
+ * lookup, is not differentiated, as in PyTorch.
  *
  * <pre>{@code
  * Embedding emb = new Embedding(65, 64);
@@ -194,7 +197,7 @@ public class Embedding extends Module {
     }
 
     /** Row gather whose backward scatters the gradient rows back, skipping the padding row. */
-    private static final class Lookup extends Function {
+    static final class Lookup extends Function {
         private final int[] idx;
         private final int padding;
         private final int[] outShape;
@@ -217,6 +220,23 @@ public class Embedding extends Module {
                 System.arraycopy(src, w.offset() + idx[k] * d, dst, k * d, d);
             }
             return out;
+        }
+
+        /** The lookup as an {@code indexSelect} of rows, with the padding row a constant (no gradient). */
+        @Override
+        protected Variable composed(Context ctx, Variable... in) {
+            return composedForward(in);
+        }
+
+        /** {@link #composed} (after a forward; package-private for the tests). */
+        Variable composedForward(Variable... in) {
+            Variable w = in[0];
+            if (padding >= 0) {
+                Tensor pad = Tensor.zeros(DType.INT32, w.size(0), 1);
+                pad.set(1, padding, 0);
+                w = Variable.where(pad, Variable.constant(w.data()), w);
+            }
+            return w.indexSelect(0, Tensor.wrap(idx.clone(), idx.length)).reshape(outShape);
         }
 
         @Override

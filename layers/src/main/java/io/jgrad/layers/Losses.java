@@ -344,7 +344,10 @@ public final class Losses {
      * {@code -w (y log p + (1 - y) log(1 - p))} with each log clamped to at least -100, so p = 0 or 1
      * gives a finite loss; the gradient is PyTorch's {@code w (p - y) / max(p (1 - p), 1e-12)}, and
      * the target's {@code w (log(1 - p) - log p)}. Prefer {@link #bceWithLogits} for numerical
-     * stability.
+     * stability. Differentiable twice: while the backward pass records, the gradients are those of
+     * the clamped formula above, equal to the first-order rule except where {@code p (1 - p) < 1e-12}:
+     * there they are the exact derivatives of the clamped logs (a log clamped at -100 counting as a
+     * constant), not the rule's denominator clamped at 1e-12.
      *
      * @param probs probabilities in [0, 1]
      * @param target targets in [0, 1], same shape
@@ -374,6 +377,27 @@ public final class Losses {
                 Tensor log1mP = p.rsub(1).log().clamp(-100, Double.POSITIVE_INFINITY);
                 Tensor l = y.mul(logP).add(y.rsub(1).mul(log1mP)).neg();
                 return weight == null ? l : l.mul(weight);
+            }
+
+            /**
+             * The same loss with variable operations, each log clamped at -100 as in the forward: where
+             * the clamp is active the log is replaced by the constant -100 (computed from 1 there, so
+             * p = 0 or 1 gives no NaN). Outside the clamped ends it has the fused gradients.
+             */
+            @Override
+            protected Variable composed(Context ctx, Variable... in) {
+                Variable p = in[0];
+                Variable y = in[1];
+                Variable logP = clampedLog(p);
+                Variable log1mP = clampedLog(p.rsub(1));
+                Variable l = y.mul(logP).add(y.rsub(1).mul(log1mP)).neg();
+                return weight == null ? l : l.mul(Variable.constant(weight));
+            }
+
+            private Variable clampedLog(Variable v) {
+                Tensor low = v.data().log().lt(-100);
+                Variable minus100 = Variable.constant(Tensor.full(v.dtype(), -100, v.shape()));
+                return Variable.where(low, minus100, v.maskedFill(low, 1).log());
             }
 
             @Override

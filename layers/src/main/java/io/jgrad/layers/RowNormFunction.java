@@ -9,7 +9,9 @@ import io.jgrad.core.Tensor;
  * Normalization over the trailing {@code d} elements of each row, with an optional element-wise
  * affine: {@code y = (x - mean) / sqrt(var + eps) * w + b} (biased variance), fused into one pass
  * for the statistics and one for the output, and two for the backward. Inputs: x, then w and b
- * (shape with {@code d} elements) when present. Not differentiable twice.
+ * (shape with {@code d} elements) when present. Differentiable twice: when the backward pass
+ * records, the engine differentiates {@link #composed}, the same normalization written with
+ * variable operations, instead of the fused backward.
  */
 final class RowNormFunction extends Function {
     private final int d;
@@ -19,7 +21,7 @@ final class RowNormFunction extends Function {
     private double[] mean;
     private double[] rstd;
 
-    private RowNormFunction(int d, double eps, boolean hasWeight, boolean hasBias) {
+    RowNormFunction(int d, double eps, boolean hasWeight, boolean hasBias) {
         super("layerNorm");
         this.d = d;
         this.eps = eps;
@@ -60,6 +62,29 @@ final class RowNormFunction extends Function {
         }
         ctx.save(x);
         return y;
+    }
+
+    /** The forward with variable operations: mean and biased variance of each row, then the affine. */
+    @Override
+    protected Variable composed(Context ctx, Variable... in) {
+        return composedForward(in);
+    }
+
+    /** {@link #composed} (after a forward; package-private for the tests). */
+    Variable composedForward(Variable... in) {
+        Variable x = in[0];
+        int rows = d == 0 ? 0 : x.numel() / d;
+        Variable xr = x.reshape(rows, d);
+        Variable xc = xr.sub(xr.mean(1, true));
+        Variable var = xc.square().mean(1, true);
+        Variable y = xc.mul(var.add(eps).rsqrt());
+        if (hasWeight) {
+            y = y.mul(in[1].reshape(d));
+        }
+        if (hasBias) {
+            y = y.add(in[hasWeight ? 2 : 1].reshape(d));
+        }
+        return y.reshape(x.shape());
     }
 
     @Override

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Central finite differences in FLOAT64 ({@link GradCheck}) against the backward of every layer, in
  * training and in evaluation mode, with respect to the input and every parameter; dropout layers
- * use a fixed generator so every evaluation sees the same mask.
+ * use a fixed generator so every evaluation sees the same mask. The same cases and the losses are
+ * checked to second order ({@link GradCheck#checkSecondOrder}: the gradients computed with graph
+ * creation, against finite differences of themselves).
  */
 class LayerGradCheckTest {
     record Case(String name, Supplier<Module> make, int[] inputShape) {
@@ -87,8 +89,26 @@ class LayerGradCheckTest {
         return cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c.make().get(), false, c.inputShape())));
     }
 
+    @TestFactory
+    Stream<DynamicTest> trainingModeSecondOrder() {
+        return cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c.make().get(), true, true, c.inputShape())));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> evaluationModeSecondOrder() {
+        return cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c.make().get(), false, true, c.inputShape())));
+    }
+
     /** Checks the gradients of {@code m} with respect to an input of {@code shape} and all its parameters. */
     static void check(Module m, boolean train, int... shape) {
+        check(m, train, false, shape);
+    }
+
+    /**
+     * Checks the gradients (or with {@code secondOrder} the second-order gradients) of {@code m} with
+     * respect to an input of {@code shape} and all its parameters.
+     */
+    static void check(Module m, boolean train, boolean secondOrder, int... shape) {
         Generator g = new Generator(42);
         m.to(DType.FLOAT64);
         // non-trivial parameters and running statistics
@@ -109,14 +129,19 @@ class LayerGradCheckTest {
         for (int i = 0; i < names.size(); i++) {
             all[1 + i] = params.get(names.get(i)).data().clone();
         }
-        GradCheck.check(in -> {
+        java.util.function.Function<Variable[], Variable> f = in -> {
             m.setGenerator(new Generator(7)); // the same dropout mask in every evaluation
             Map<String, Variable> sub = new HashMap<>();
             for (int i = 0; i < names.size(); i++) {
                 sub.put(names.get(i), in[1 + i]);
             }
             return m.functionalCall(sub, in[0]);
-        }, all);
+        };
+        if (secondOrder) {
+            GradCheck.checkSecondOrder(f, all);
+        } else {
+            GradCheck.check(f, all);
+        }
     }
 
     @Test
@@ -148,5 +173,61 @@ class LayerGradCheckTest {
         GradCheck.check(in -> Losses.tripletMargin(in[0], in[1], in[2], 3, 1, 1e-6, false, Reduction.MEAN), x, y, probs.clone());
         Tensor x4 = Tensor.randn(g, DType.FLOAT64, 2, 3, 2);
         GradCheck.check(in -> Losses.crossEntropy(in[0], Tensor.of(new int[] {0, 2, 1, 1}, 2, 2), null, -100, 0.1, Reduction.MEAN), x4);
+    }
+
+    @Test
+    void lossesSecondOrder() {
+        Generator g = new Generator(3);
+        Tensor x = Tensor.randn(g, DType.FLOAT64, 4, 3);
+        Tensor y = Tensor.randn(g, DType.FLOAT64, 4, 3);
+        Tensor labels = Tensor.of(new int[] {0, 2, 1, 2});
+        Tensor labelsIgnored = Tensor.of(new int[] {0, -100, 1, 2});
+        Tensor labelsIgnore1 = Tensor.of(new int[] {0, 1, 1, 2});
+        Tensor w = Tensor.of(new double[] {0.5, 2, 1.5});
+        Tensor probs = Tensor.rand(g, DType.FLOAT64, 4, 3).mul(0.8).add(0.1);
+        Tensor yPm = Tensor.of(new int[] {1, -1, -1, 1});
+        for (Reduction r : new Reduction[] {Reduction.NONE, Reduction.MEAN, Reduction.SUM}) {
+            GradCheck.checkSecondOrder(in -> Losses.mse(in[0], in[1], r), x, y);
+            GradCheck.checkSecondOrder(in -> Losses.l1(in[0], in[1], r), x, y);
+            GradCheck.checkSecondOrder(in -> Losses.huber(in[0], in[1], 0.7, r), x, y);
+            GradCheck.checkSecondOrder(in -> Losses.smoothL1(in[0], in[1], 0.7, r), x, y);
+            GradCheck.checkSecondOrder(in -> Losses.crossEntropy(in[0], labels, null, -100, 0, r), x);
+            GradCheck.checkSecondOrder(in -> Losses.crossEntropy(in[0], labels, w, -100, 0, r), x);
+            GradCheck.checkSecondOrder(in -> Losses.crossEntropy(in[0], labelsIgnored, null, -100, 0.2, r), x);
+            GradCheck.checkSecondOrder(in -> Losses.crossEntropy(in[0], labelsIgnored, w, -100, 0.2, r), x);
+            GradCheck.checkSecondOrder(in -> Losses.crossEntropy(in[0], labelsIgnore1, w, 1, 0.1, r), x);
+            GradCheck.checkSecondOrder(in -> Losses.crossEntropySoft(in[0], in[1].softmax(1), w, 0.1, r), x, y);
+            GradCheck.checkSecondOrder(in -> Losses.nll(in[0].logSoftmax(1), labelsIgnored, w, -100, r), x);
+            GradCheck.checkSecondOrder(in -> Losses.nll(in[0], labels, null, -100, r), x);
+            GradCheck.checkSecondOrder(in -> Losses.bceWithLogits(in[0], in[1], probs, Tensor.of(new double[] {1, 2, 3}), r),
+                    x, probs.clone());
+            GradCheck.checkSecondOrder(in -> Losses.bceWithLogits(in[0], in[1], null, null, r), x, probs.clone());
+            GradCheck.checkSecondOrder(in -> Losses.bce(in[0], in[1], probs, r), probs.clone(), y.sigmoid());
+            GradCheck.checkSecondOrder(in -> Losses.bce(in[0].sigmoid(), in[1], null, r), x, y.sigmoid());
+            GradCheck.checkSecondOrder(in -> Losses.klDiv(in[0].logSoftmax(1), in[1].softmax(1), r, false), x, y);
+            GradCheck.checkSecondOrder(in -> Losses.cosineEmbedding(in[0], in[1], yPm, -0.5, r), x, y);
+            GradCheck.checkSecondOrder(in -> Losses.tripletMargin(in[0], in[1], in[2], 3, 2, 1e-6, true, r), x, y, probs.clone());
+        }
+        GradCheck.checkSecondOrder(in -> Losses.klDiv(in[0].logSoftmax(1), in[1].logSoftmax(1), Reduction.BATCHMEAN, true), x, y);
+        GradCheck.checkSecondOrder(in -> Losses.tripletMargin(in[0], in[1], in[2], 3, 1, 1e-6, false, Reduction.MEAN), x, y,
+                probs.clone());
+        Tensor x4 = Tensor.randn(g, DType.FLOAT64, 2, 3, 2);
+        GradCheck.checkSecondOrder(in -> Losses.crossEntropy(in[0], Tensor.of(new int[] {0, 2, 1, 1}, 2, 2), null, -100, 0.1,
+                Reduction.MEAN), x4);
+        GradCheck.checkSecondOrder(in -> Losses.crossEntropy(in[0], Tensor.of(new int[] {0, -100, 1, 1}, 2, 2), w, -100, 0,
+                Reduction.NONE), x4);
+    }
+
+    /** The loss modules (which call the functions above) to second order, through their forward. */
+    @Test
+    void lossModulesSecondOrder() {
+        Generator g = new Generator(5);
+        Tensor x = Tensor.randn(g, DType.FLOAT64, 3, 4);
+        Tensor labels = Tensor.of(new int[] {3, 0, 2});
+        GradCheck.checkSecondOrder(in -> new CrossEntropyLoss().forward(in[0], Variable.constant(labels)), x);
+        GradCheck.checkSecondOrder(in -> new NLLLoss().forward(in[0].logSoftmax(1), Variable.constant(labels)), x);
+        Tensor t = Tensor.rand(g, DType.FLOAT64, 3, 4);
+        GradCheck.checkSecondOrder(in -> new BCELoss().forward(in[0].sigmoid(), in[1]), x, t);
+        GradCheck.checkSecondOrder(in -> new BCEWithLogitsLoss().forward(in[0], in[1]), x, t);
     }
 }
