@@ -8,7 +8,8 @@ import io.jgrad.core.Tensor;
 /**
  * The normalization layers as functions, like {@code torch.nn.functional.layer_norm},
  * {@code batch_norm} and {@code group_norm}, for models that hold their own parameters. Each is the
- * fused computation its layer uses; second-order gradients are not supported.
+ * fused computation its layer uses, differentiable at every order (a recording backward pass
+ * differentiates the same normalization written with primitive ops).
  */
 public final class Functional {
     private Functional() {

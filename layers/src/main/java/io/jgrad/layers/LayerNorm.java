@@ -14,7 +14,7 @@ import io.jgrad.core.Tensor;
  *
  * <p>Parameters {@code weight} (ones) and {@code bias} (zeros) of {@code normalizedShape} when
  * {@code elementwiseAffine}. Fused: one pass for the statistics, one for the output, two for the
- * backward; second-order gradients are not supported.
+ * backward; a recording backward pass (higher-order gradients) differentiates the composed definition.
  */
 public class LayerNorm extends Module {
     private final int[] normalizedShape;
