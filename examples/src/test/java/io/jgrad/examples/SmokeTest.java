@@ -156,4 +156,14 @@ class SmokeTest {
         // 20 filters of 8x8 pixels at scale 4, 10 per row: 2 + 10 * (32 + 2) wide
         assertEquals(342, png(out.resolve("rbm_filters.png")).getWidth());
     }
+
+    @Test
+    void dbn() {
+        Cli r = runExpecting(new String[] {"labels", "seeds", "dbn_acc", "dbn_std", "random_acc", "random_std", "epochs", "seconds"},
+                "dbn", "--epochs", "1", "--seeds", "2", "--labels", "20", "--hidden", "16,8", "--pretrain-epochs", "1",
+                "--unlabelled", "64", "--test-size", "32", "--data", fashion.toString());
+        assertTrue(r.out.contains("[784, 16, 8] pretrained on 64 unlabelled images"), r.out);
+        assertTrue(r.out.contains("seed 2: DBN-initialized "), r.out);
+        assertTrue(r.lastLine().contains("labels=20 seeds=2 "), r.lastLine());
+    }
 }
