@@ -45,10 +45,14 @@ import picocli.CommandLine.Option;
             "Kinds:",
             "  dense        784-256-32-256-784 fully connected",
             "  conv         two stride-2 convolutions, a 32-number code, two transposed convolutions",
-            "  denoising    the conv one, fed images with Gaussian noise (std --noise) and trained to give the clean ones",
-            "  variational  a VAE with a 16-number code (Kingma and Welling, 2014); also draws new images from random codes",
-            "Pixels are in [0, 1]; the decoder gives logits, trained with binary cross entropy (VAE: plus the KL term).",
-            "Reported: test_mse, the mean squared error per pixel between the reconstruction and the clean test image.",
+            "  denoising    the conv one, fed images with Gaussian noise (std --noise) and trained to give the "
+                + "clean ones",
+            "  variational  a VAE with a 16-number code (Kingma and Welling, 2014); also draws new images from "
+                + "random codes",
+            "Pixels are in [0, 1]; the decoder gives logits, trained with binary cross entropy (VAE: plus the "
+                + "KL term).",
+            "Reported: test_mse, the mean squared error per pixel between the reconstruction and the clean "
+                + "test image.",
             "The grid goes to --out DIR (default: the current folder) as autoencoder-<kind>.png."})
 public final class AutoencoderExample implements Callable<Integer> {
     /** The kinds of autoencoder. */

@@ -30,10 +30,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "backstitch", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"SGD versus Backstitch (alpha 0.3, every mini-batch) on a small Fashion-MNIST training subset.",
-            "For each seed both runs start from the same weights and see the same mini-batches; an MLP 784-256-128-10",
-            "(no dropout) is trained on the first --train-size training images and tested on all 10000 test images.",
-            "Backstitch takes, on each mini-batch, a step of alpha * lr UP the gradient, then a step of (1 + alpha) * lr",
-            "down the gradient recomputed there: two forward/backward passes per mini-batch."})
+            "For each seed both runs start from the same weights and see the same mini-batches; an MLP "
+                + "784-256-128-10 (no dropout) is trained on the first --train-size training images and tested on "
+                + "all 10000 test images.",
+            "Backstitch takes, on each mini-batch, a step of alpha * lr UP the gradient, then a step of (1 + "
+                + "alpha) * lr down the gradient recomputed there: two forward/backward passes per mini-batch."})
 public final class BackstitchExample implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();

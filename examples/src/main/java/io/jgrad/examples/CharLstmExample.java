@@ -26,11 +26,13 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "char-lstm", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"A 2-layer LSTM character language model on Tiny Shakespeare; samples text at the end.",
-            "Embedding 64 -> LSTM 2 x 256 -> linear; Adam 2e-3; batches of 32 windows of 64 characters at random offsets of",
-            "the first 90% of the text; gradient norm clipped at 5; every --eval-every steps the validation loss (nats per",
-            "character, mean over 20 fixed batches of the last 10%) is printed.",
+            "Embedding 64 -> LSTM 2 x 256 -> linear; Adam 2e-3; batches of 32 windows of 64 characters at "
+                + "random offsets of the first 90%% of the text; gradient norm clipped at 5; every --eval-every "
+                + "steps the validation loss (nats per character, mean over 20 fixed batches of the last 10%%) is "
+                + "printed.",
             "--epochs N sets the number of steps to N x --eval-every (one 'epoch' = one evaluation interval).",
-            "Needs tinyshakespeare.txt: --data pointing at the file or its folder, or in ~/.jgrad/datasets/tinyshakespeare."})
+            "Needs tinyshakespeare.txt: --data pointing at the file or its folder, or in "
+                + "~/.jgrad/datasets/tinyshakespeare."})
 public final class CharLstmExample implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();

@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
  * the same fine-tuning budget. Both are tested on the 10,000 test images, over several seeds.
  */
 @Command(name = "dbn", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"A DBN pretrained on all Fashion-MNIST training images (unlabelled), fine-tuned on a few labelled",
-            "ones, against the same network from random initialization; mean and spread over seeds."})
+        description = {"A DBN pretrained on all Fashion-MNIST training images (unlabelled), fine-tuned on a few labelled "
+            + "ones, against the same network from random initialization; mean and spread over seeds."})
 public final class DbnExample implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "digits", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"A small CNN on the UCI digits (8x8 images) shipped in the jar: the default example.",
-            "Trains on a fixed 80% split (1437 images), reports accuracy on the other 20% (360 images).",
+            "Trains on a fixed 80%% split (1437 images), reports accuracy on the other 20%% (360 images).",
             "No download needed; --data is ignored."})
 public final class DigitsExample implements Callable<Integer> {
     @Mixin

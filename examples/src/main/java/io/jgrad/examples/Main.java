@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "jgrad-examples", mixinStandardHelpOptions = true, version = "jgrad examples 0.1.0",
         description = {"Runs a jgrad example. Without an example name, runs 'digits'.",
-            "Every example accepts --epochs, --seed, --threads, --data DIR, --out DIR and --help, and ends with one line",
-            "'result: key=value ...'."},
+            "Every example accepts --epochs, --seed, --threads, --data DIR, --out DIR and --help, and ends "
+                + "with one line 'result: key=value ...'."},
         subcommands = {DigitsExample.class, FashionMnistExample.class, AutoencoderExample.class, McDropoutExample.class, BackstitchExample.class, Word2VecExample.class, CharLstmExample.class, TransformerExample.class, TimeseriesExample.class, RbmExample.class, DbnExample.class})
 public final class Main implements Runnable {
     /** Exit code when a data set is not found. */

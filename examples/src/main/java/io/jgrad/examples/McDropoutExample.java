@@ -33,12 +33,15 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "mc-dropout", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Monte Carlo dropout: predictive uncertainty on test images versus out-of-distribution inputs.",
-            "Trains an MLP with dropout on Fashion-MNIST, then runs --passes stochastic forward passes (dropout on) on",
+            "Trains an MLP with dropout on Fashion-MNIST, then runs --passes stochastic forward passes "
+                + "(dropout on) on",
             "  test   Fashion-MNIST test images",
             "  noise  images of uniform noise in [0, 1]",
-            "  digits the UCI handwritten digits (shipped in the jar) enlarged from 8x8 to 24x24 and centred in 28x28",
-            "and reports, per set, the mean predictive entropy (nats, of the mean of the passes' class probabilities;",
-            "at most ln 10 = 2.303) and the mean standard deviation over passes of the probability of the predicted class."})
+            "  digits the UCI handwritten digits (shipped in the jar) enlarged from 8x8 to 24x24 and centred in "
+                + "28x28",
+            "and reports, per set, the mean predictive entropy (nats, of the mean of the passes' class "
+                + "probabilities; at most ln 10 = 2.303) and the mean standard deviation over passes of the "
+                + "probability of the predicted class."})
 public final class McDropoutExample implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();

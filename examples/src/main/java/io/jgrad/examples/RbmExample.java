@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
  * then logistic regression on its hidden probabilities, against logistic regression on the raw pixels.
  */
 @Command(name = "rbm", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"RBM features + logistic regression on the UCI digits (shipped in the jar), against raw pixels,",
-            "as scikit-learn's RBM example: images nudged by one pixel in 4 directions, 80/20 split.",
+        description = {"RBM features + logistic regression on the UCI digits (shipped in the jar), against raw pixels, "
+            + "as scikit-learn's RBM example: images nudged by one pixel in 4 directions, 80/20 split.",
             "--data is ignored. With --out, writes rbm_filters.png (the learned filters)."})
 public final class RbmExample implements Callable<Integer> {
     @Mixin

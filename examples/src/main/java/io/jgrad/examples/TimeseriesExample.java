@@ -25,13 +25,15 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "timeseries", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"An LSTM forecasting a noisy sum of sines with a trend, one step ahead.",
-            "The series, for t = 0 .. N-1:  y(t) = sin(2 pi t / 40) + 0.5 sin(2 pi t / 15.3) + 0.004 t + e(t),",
-            "with e(t) independent normal noise of standard deviation --noise (default 0.1): no forecast can beat an",
-            "error of about --noise. From the last --window values the model predicts the next one. Windows are given",
-            "relative to their last value and the model predicts the change, so the trend never takes the inputs out of",
-            "the range seen in training. LSTM of 32 units, last state -> linear; trained on the windows of the first 80%",
-            "of the series, tested on the last 20%. Reports the test RMSE against the 'repeat the last value' forecast.",
-            "The chart goes to --out DIR (default: the current folder) as timeseries-forecast.png. --data is not used."})
+            "The series, for t = 0 .. N-1:  y(t) = sin(2 pi t / 40) + 0.5 sin(2 pi t / 15.3) + 0.004 t + "
+                + "e(t), with e(t) independent normal noise of standard deviation --noise (default 0.1): no "
+                + "forecast can beat an error of about --noise. From the last --window values the model predicts "
+                + "the next one. Windows are given relative to their last value and the model predicts the change, "
+                + "so the trend never takes the inputs out of the range seen in training. LSTM of 32 units, last "
+                + "state -> linear; trained on the windows of the first 80%% of the series, tested on the last "
+                + "20%%. Reports the test RMSE against the 'repeat the last value' forecast.",
+            "The chart goes to --out DIR (default: the current folder) as timeseries-forecast.png. --data is "
+                + "not used."})
 public final class TimeseriesExample implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();

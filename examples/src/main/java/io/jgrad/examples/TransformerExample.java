@@ -19,11 +19,13 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "transformer", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"A small causal transformer character model on Tiny Shakespeare; samples text at the end.",
-            "Defaults: 2 pre-norm layers, model size 128, 4 heads, feed-forward 512, context of 64 characters, dropout 0.1;",
-            "AdamW 1e-3 (weight decay 0.01) warmed up over 100 steps then decayed along a half cosine; batches of 32 windows;",
-            "gradient norm clipped at 1; validation loss (nats per character, 20 fixed batches of the last 10% of the text)",
-            "every --eval-every steps. --epochs N sets the number of steps to N x --eval-every.",
-            "Needs tinyshakespeare.txt: --data pointing at the file or its folder, or in ~/.jgrad/datasets/tinyshakespeare."})
+            "Defaults: 2 pre-norm layers, model size 128, 4 heads, feed-forward 512, context of 64 "
+                + "characters, dropout 0.1; AdamW 1e-3 (weight decay 0.01) warmed up over 100 steps then decayed "
+                + "along a half cosine; batches of 32 windows; gradient norm clipped at 1; validation loss (nats "
+                + "per character, 20 fixed batches of the last 10%% of the text) every --eval-every steps. --epochs "
+                + "N sets the number of steps to N x --eval-every.",
+            "Needs tinyshakespeare.txt: --data pointing at the file or its folder, or in "
+                + "~/.jgrad/datasets/tinyshakespeare."})
 public final class TransformerExample implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();

@@ -23,12 +23,14 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "word2vec", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Skip-gram word vectors with negative sampling on the words of Tiny Shakespeare.",
-            "Words are lower-cased, punctuation dropped, words seen fewer than --min-count times dropped; frequent words",
-            "are subsampled (Mikolov et al.); each word predicts the words up to a random 1..--window positions away",
-            "against --negatives words drawn from the unigram distribution to the power 3/4.",
-            "Prints nearest neighbours by cosine similarity (of the vectors minus their mean), and the mean cosine of",
-            "related word pairs (king/queen, day/night, ...) against that of random pairs.",
-            "Needs tinyshakespeare.txt: --data pointing at the file or its folder, or in ~/.jgrad/datasets/tinyshakespeare."})
+            "Words are lower-cased, punctuation dropped, words seen fewer than --min-count times dropped; "
+                + "frequent words are subsampled (Mikolov et al.); each word predicts the words up to a random "
+                + "1..--window positions away against --negatives words drawn from the unigram distribution to the "
+                + "power 3/4.",
+            "Prints nearest neighbours by cosine similarity (of the vectors minus their mean), and the mean "
+                + "cosine of related word pairs (king/queen, day/night, ...) against that of random pairs.",
+            "Needs tinyshakespeare.txt: --data pointing at the file or its folder, or in "
+                + "~/.jgrad/datasets/tinyshakespeare."})
 public final class Word2VecExample implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();

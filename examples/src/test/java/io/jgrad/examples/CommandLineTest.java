@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Help of every example, and the message when a data set is missing. */
 class CommandLineTest {
     static final String[] ALL = {"digits", "fashion-mnist", "autoencoder", "mc-dropout", "backstitch", "char-lstm",
-        "transformer", "word2vec", "timeseries"};
+        "transformer", "word2vec", "timeseries", "rbm", "dbn"};
 
     @TempDir
     Path tmp;
@@ -28,6 +28,32 @@ class CommandLineTest {
             for (String opt : new String[] {"--epochs", "--seed", "--threads", "--data", "--out", "--help"}) {
                 assertTrue(r.out.contains(opt), name + " help lacks " + opt + ":\n" + r.out);
             }
+        }
+    }
+
+    /**
+     * Help prints without picocli's "Could not format" warning (an unescaped percent sign), and each
+     * description element is a paragraph or a list item ("  name  text"), never a hard-wrapped line that
+     * picocli's own wrapping would leave ragged.
+     */
+    @Test
+    void helpHasNoFormatWarningsAndParagraphDescriptions() {
+        picocli.CommandLine cl = new picocli.CommandLine(new Main());
+        for (picocli.CommandLine sub : cl.getSubcommands().values()) {
+            String name = sub.getCommandName();
+            Cli r = Cli.run(name, "--help");
+            assertFalse(r.err.contains("WARN") || r.out.contains("WARN"), name + ":\n" + r.err);
+            String[] desc = sub.getCommandSpec().usageMessage().description();
+            for (int i = 0; i < desc.length; i++) {
+                String d = desc[i];
+                boolean listItem = d.startsWith("  ");
+                boolean leadsIntoList = i + 1 < desc.length && desc[i + 1].startsWith("  ");
+                assertTrue(listItem || leadsIntoList || d.endsWith(".") || d.endsWith(":"),
+                        name + ": description element " + i + " looks hard-wrapped: '" + d + "'");
+            }
+        }
+        for (String name : ALL) {
+            assertTrue(cl.getSubcommands().containsKey(name), name);
         }
     }
 
