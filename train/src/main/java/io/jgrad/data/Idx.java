@@ -83,7 +83,11 @@ public final class Idx {
         public long numel() {
             long n = 1;
             for (int d : dims) {
-                n *= d;
+                try {
+                    n = Math.multiplyExact(n, (long) d);
+                } catch (ArithmeticException e) {
+                    return Long.MAX_VALUE; // more than any file or array can hold
+                }
             }
             return n;
         }
@@ -213,6 +217,23 @@ public final class Idx {
     private record Raw(Header header, byte[] data) {
     }
 
+    /** Up to {@code max} bytes of {@code in}, in a buffer that doubles as data arrives (from 1 MB). */
+    private static byte[] readGrowing(InputStream in, int max) throws IOException {
+        byte[] buf = new byte[Math.min(max, 1 << 20)];
+        int n = 0;
+        while (n < max) {
+            if (n == buf.length) {
+                buf = java.util.Arrays.copyOf(buf, (int) Math.min(max, 2L * buf.length));
+            }
+            int r = in.read(buf, n, buf.length - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        }
+        return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+    }
+
     private static Raw readRaw(Path path) throws IOException {
         boolean gz = isGzip(path);
         long fileLength = Files.size(path);
@@ -220,10 +241,15 @@ public final class Idx {
             DataInputStream din = new DataInputStream(in);
             Header h = header(path, din);
             long numel = h.numel();
-            long needed = numel * h.type.bytes;
             if (numel > Integer.MAX_VALUE - 8) {
-                throw new MalformedDataException(path, "the header announces " + Shape.format(h.dims) + " = " + numel
+                throw new MalformedDataException(path, "the header announces " + Shape.format(h.dims) + " = "
+                        + (numel == Long.MAX_VALUE ? "more than 2^63" : Long.toString(numel))
                         + " elements, more than a tensor can hold");
+            }
+            long needed = numel * h.type.bytes;
+            if (needed > Integer.MAX_VALUE - 8) {
+                throw new MalformedDataException(path, "the header announces " + Shape.format(h.dims) + " of " + h.type
+                        + " = " + needed + " bytes of data, more than one array can hold");
             }
             if (!gz) {
                 long available = fileLength - h.length();
@@ -240,8 +266,14 @@ public final class Idx {
                 throw new MalformedDataException(path, "wrong header: dimensions " + Shape.format(h.dims) + " of " + h.type
                         + " need " + needed + " bytes of data, more than a gzip file of " + fileLength + " bytes can hold");
             }
-            byte[] data = new byte[(int) needed];
-            int got = in.readNBytes(data, 0, data.length);
+            // gzip data is read as it arrives (the buffer grows with it), so a header that lies about its
+            // size fails at the end of the stream instead of allocating the announced size up front
+            byte[] data = gz ? readGrowing(in, (int) needed) : new byte[(int) needed];
+            int got = gz ? data.length : in.readNBytes(data, 0, data.length);
+            if (gz && got < needed) {
+                throw new MalformedDataException(path, "truncated: dimensions " + Shape.format(h.dims) + " of " + h.type
+                        + " need " + needed + " bytes of data but the file holds " + got);
+            }
             if (got < needed) {
                 throw new MalformedDataException(path, "truncated: dimensions " + Shape.format(h.dims) + " of " + h.type
                         + " need " + needed + " bytes of data but the file holds " + got);

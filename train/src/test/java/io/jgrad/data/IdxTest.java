@@ -200,6 +200,41 @@ class IdxTest {
     }
 
     @Test
+    void headersWhoseSizesOverflowGetAFormatError() throws IOException {
+        // the element count overflows a long: refused, not a NegativeArraySizeException
+        int m = Integer.MAX_VALUE;
+        for (String name : new String[] {"overflow3", "overflow3.gz"}) {
+            byte[] bytes = idx(0x08, new int[] {m, m, m}, new byte[4]);
+            Path p = write(name, name.endsWith(".gz") ? gzip(bytes) : bytes);
+            MalformedDataException e = assertThrows(MalformedDataException.class, () -> Idx.read(p));
+            assertTrue(e.getMessage().contains("more than 2^63 elements, more than a tensor can hold"), e.getMessage());
+        }
+        // few enough elements for an array, but their bytes are not: 40000 x 40000 floats
+        for (String name : new String[] {"bytes", "bytes.gz"}) {
+            byte[] bytes = idx(0x0D, new int[] {40000, 40000}, new byte[16]);
+            Path p = write(name, name.endsWith(".gz") ? gzip(bytes) : bytes);
+            MalformedDataException e = assertThrows(MalformedDataException.class, () -> Idx.read(p));
+            assertTrue(e.getMessage().contains("6400000000 bytes of data, more than one array can hold"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aGzipHeaderThatLiesFailsWithoutAllocatingTheAnnouncedSize() throws IOException {
+        // 1 MB of incompressible data behind a header announcing 1e9 bytes: within the gzip ratio check,
+        // so only reading as the data arrives keeps the reader from allocating a gigabyte first
+        byte[] data = new byte[1 << 20];
+        new java.util.Random(1).nextBytes(data);
+        Path p = write("liar.gz", gzip(idx(0x08, new int[] {1_000_000_000}, data)));
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        long before = mx.getCurrentThreadAllocatedBytes();
+        MalformedDataException e = assertThrows(MalformedDataException.class, () -> Idx.read(p));
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(e.getMessage().contains("truncated") && e.getMessage().contains("need 1000000000 bytes"), e.getMessage());
+        assertTrue(allocated < 64L << 20, "allocated " + allocated + " bytes to read a 1 MB file");
+    }
+
+    @Test
     void otherElementTypes() throws IOException {
         java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(6 * 8);
         bb.putInt(-7).putInt(1 << 20).putInt(3);
