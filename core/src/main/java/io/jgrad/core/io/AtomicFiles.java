@@ -38,6 +38,11 @@ public final class AtomicFiles {
      * <p>The stream given to {@code content} is buffered; closing it is allowed and has no effect
      * beyond a flush.
      *
+     * <p>The temporary file ({@code .<name>.<random hex>.tmp} beside the target) is locked while it is
+     * written. A process killed in the middle of a write (kill -9, a crash) cannot delete it; the next
+     * successful write of the same target removes every such file that no live writer holds locked, so
+     * stale temporary files do not pile up. Temporary files of other targets are left alone.
+     *
      * @param target the file to create or replace
      * @param content writes the file's bytes
      * @throws IOException when writing, flushing or renaming fails, or {@code content} throws it
@@ -61,6 +66,8 @@ public final class AtomicFiles {
                 tmp = dir.resolve(tempName(fileName.toString()));
                 try {
                     ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    // held until the channel closes: marks the file as being written by a live process
+                    ch.lock();
                 } catch (FileAlreadyExistsException e) {
                     tmp = null;
                     if (attempt >= 20) {
@@ -87,6 +94,40 @@ public final class AtomicFiles {
             throw t;
         }
         syncDirectory(dir);
+        removeStaleTemporaries(dir, fileName.toString());
+    }
+
+    /**
+     * Deletes temporary files of {@code fileName} left in {@code dir} by writers that died: those whose
+     * lock can be taken (a live writer, in this process or another, holds its lock). Failures are ignored:
+     * cleaning up is best effort and never fails a write that succeeded.
+     */
+    static void removeStaleTemporaries(Path dir, String fileName) {
+        String base = fileName.length() > MAX_NAME_PART ? fileName.substring(0, MAX_NAME_PART) : fileName;
+        String prefix = "." + base + ".";
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                String n = p.getFileName().toString();
+                if (!n.startsWith(prefix) || !n.endsWith(".tmp")) {
+                    continue;
+                }
+                String middle = n.substring(prefix.length(), n.length() - 4);
+                if (middle.isEmpty() || middle.length() > 16 || !middle.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+                    continue;
+                }
+                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                    java.nio.channels.FileLock lock = ch.tryLock();
+                    if (lock != null) {
+                        Files.deleteIfExists(p);
+                        lock.release();
+                    }
+                } catch (IOException | RuntimeException inUseOrGone) {
+                    // OverlappingFileLockException: held by a writer in this process; or deleted meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the directory cannot be listed: nothing to clean
+        }
     }
 
     private static String tempName(String fileName) {

@@ -30,6 +30,58 @@ class AtomicFilesTest {
         }
     }
 
+    private List<String> temporaries(String target) throws IOException {
+        return listing().stream().filter(n -> n.startsWith("." + target + ".") && n.endsWith(".tmp"))
+                .collect(Collectors.toList());
+    }
+
+    @Test
+    void staleTemporaryFilesOfTheTargetAreRemovedOnTheNextWrite() throws IOException {
+        // what writers killed in the middle leave behind: unlocked temporary files
+        Files.write(dir.resolve(".model.safetensors.1a2b3c.tmp"), new byte[10]);
+        Files.write(dir.resolve(".model.safetensors.ffffffffffffffff.tmp"), new byte[10]);
+        // not ours: another target's temporary file, and files that only look alike
+        Files.write(dir.resolve(".other.bin.1a2b.tmp"), new byte[1]);
+        Files.write(dir.resolve(".model.safetensors.not-hex.tmp"), new byte[1]);
+        // a write in progress in this process holds its lock: kept
+        Path live = dir.resolve(".model.safetensors.abc.tmp");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(live,
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.lock();
+            AtomicFiles.write(dir.resolve("model.safetensors"), out -> out.write(1));
+            assertEquals(List.of(".model.safetensors.abc.tmp", ".model.safetensors.not-hex.tmp"),
+                    temporaries("model.safetensors"));
+        }
+        assertTrue(listing().contains(".other.bin.1a2b.tmp"));
+        assertTrue(listing().contains(".model.safetensors.not-hex.tmp"));
+        AtomicFiles.write(dir.resolve("model.safetensors"), out -> out.write(2));
+        assertEquals(List.of(".model.safetensors.not-hex.tmp"), temporaries("model.safetensors"));
+        assertArrayEquals(new byte[] {2}, Files.readAllBytes(dir.resolve("model.safetensors")));
+    }
+
+    @Test
+    void aWriterKilledWithSigkillLeavesNothingBehindAfterTheNextWrite() throws Exception {
+        Path target = dir.resolve("ckpt.bin");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                AtomicWriteThenHang.class.getName(), target.toString()).redirectErrorStream(true).start();
+        try {
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (temporaries("ckpt.bin").isEmpty() && System.nanoTime() < deadline && p.isAlive()) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, temporaries("ckpt.bin").size(), "the other process's temporary file");
+            // while that writer lives, its temporary file is left alone
+            AtomicFiles.write(target, out -> out.write(7));
+            assertEquals(1, temporaries("ckpt.bin").size());
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+        AtomicFiles.write(target, out -> out.write(8));
+        assertEquals(List.of(), temporaries("ckpt.bin"));
+        assertArrayEquals(new byte[] {8}, Files.readAllBytes(target));
+    }
+
     @Test
     void createsAndReplaces() throws IOException {
         Path p = dir.resolve("out.bin");
