@@ -80,9 +80,10 @@ public final class AtomicFiles {
                 content.accept(new FlushOnClose(out));
                 out.flush();
                 channel.force(true);
+                // renamed while still locked, so that a concurrent writer's clean-up never takes it for stale
+                move(tmp, abs);
+                tmp = null;
             }
-            move(tmp, abs);
-            tmp = null;
         } catch (Throwable t) {
             if (tmp != null) {
                 try {
