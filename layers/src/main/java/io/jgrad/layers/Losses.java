@@ -203,6 +203,15 @@ public final class Losses {
     public static Variable crossEntropySoft(Variable logits, Variable target, Tensor weight, double labelSmoothing,
             Reduction reduction) {
         noBatchMean("crossEntropySoft", reduction);
+        int[] ls = logits.shape();
+        int[] ts = target.shape();
+        if (ls.length >= 2 && ts.length == ls.length - 1 && ts[0] == ls[0] && target.dtype().isFloatingPoint()) {
+            // (N) floating labels for (N, C) logits: class indices given as floats, not probabilities
+            throw new IllegalArgumentException("crossEntropy: the target " + target.dtype() + " " + Shape.format(ts)
+                    + " looks like class indices for logits " + Shape.format(ls) + ", but a floating-point target is "
+                    + "read as class probabilities of the logits' shape; give class indices as INT32 "
+                    + "(target.to(DType.INT32)), or probabilities of shape " + Shape.format(ls));
+        }
         sameShape("crossEntropySoft", logits, target);
         if (logits.dim() < 2) {
             throw new IllegalArgumentException("crossEntropySoft: expected logits (N, C, ...), got " + Shape.format(logits.shape()));

@@ -158,4 +158,17 @@ class LossParityTest {
         // soft targets through the module
         assertEquals(Losses.crossEntropySoft(a, b.softmax(1)).item(), new CrossEntropyLoss().forward(a, b.softmax(1)).item(), 0);
     }
+
+    @org.junit.jupiter.api.Test
+    void floatClassLabelsGetAHint() {
+        Variable logits = Variable.param(io.jgrad.core.Tensor.zeros(4, 3));
+        Variable labels = Variable.constant(io.jgrad.core.Tensor.of(new float[] {0, 2, 1, 1}, 4));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new CrossEntropyLoss().forward(logits, labels));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("looks like class indices")
+                && e.getMessage().contains("INT32") && e.getMessage().contains("(4, 3)"), e.getMessage());
+        // as INT32 they work
+        org.junit.jupiter.api.Assertions.assertTrue(Double.isFinite(new CrossEntropyLoss()
+                .forward(logits, Variable.constant(labels.data().to(io.jgrad.core.DType.INT32))).item()));
+    }
 }

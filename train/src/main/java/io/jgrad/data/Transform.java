@@ -25,6 +25,17 @@ public interface Transform {
     Tensor apply(Tensor batch, Generator generator);
 
     /**
+     * Transforms one batch; random transforms draw from {@link Generator#global()}. For deterministic
+     * transforms such as {@link Normalize}, this needs no generator argument.
+     *
+     * @param batch the batch, first dimension = samples
+     * @return the transformed batch
+     */
+    default Tensor apply(Tensor batch) {
+        return apply(batch, Generator.global());
+    }
+
+    /**
      * This transform, then {@code next}.
      *
      * @param next the transform applied to this one's output

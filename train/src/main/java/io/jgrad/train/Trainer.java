@@ -580,6 +580,20 @@ public final class Trainer {
 
     // ------------------------------------------------------------------------------------------ evaluate / predict
 
+    /** The default batch size of {@link #evaluate(Dataset)} and {@link #predict(Dataset)}, as Keras's. */
+    public static final int DEFAULT_BATCH_SIZE = 32;
+
+    /**
+     * The loss and metrics on a dataset in batches of {@link #DEFAULT_BATCH_SIZE}, in evaluation mode
+     * without gradients.
+     *
+     * @param data the data (with targets)
+     * @return {@code loss} and each metric
+     */
+    public Map<String, Double> evaluate(Dataset data) {
+        return evaluate(data, DEFAULT_BATCH_SIZE);
+    }
+
     /**
      * The loss and metrics on a dataset, in evaluation mode without gradients.
      *
@@ -647,7 +661,42 @@ public final class Trainer {
     }
 
     /**
-     * The model's outputs on one input tensor, batch by batch.
+     * The model's outputs on a dataset in batches of {@link #DEFAULT_BATCH_SIZE}.
+     *
+     * @param data the inputs (targets, if any, are ignored)
+     * @return the outputs concatenated along the first dimension {@code (N, ...)}
+     */
+    public Tensor predict(Dataset data) {
+        return predict(data, DEFAULT_BATCH_SIZE);
+    }
+
+    /**
+     * The model's outputs on a batch of inputs {@code (N, ...)} in batches of {@link #DEFAULT_BATCH_SIZE}.
+     * For one sample without a batch dimension use {@link #predictSample(Tensor)}.
+     *
+     * @param input the inputs {@code (N, ...)}
+     * @return the outputs {@code (N, ...)}
+     */
+    public Tensor predict(Tensor input) {
+        return predict(input, DEFAULT_BATCH_SIZE);
+    }
+
+    /**
+     * The model's output for one sample without a batch dimension (for example an image
+     * {@code (C, H, W)}), in evaluation mode without gradients: the model runs on a batch of one and the
+     * batch dimension is removed from its output.
+     *
+     * @param sample one input, without the batch dimension
+     * @return the output for it, without the batch dimension
+     */
+    public Tensor predictSample(Tensor sample) {
+        Tensor out = predict(sample.unsqueeze(0), 1);
+        return out.squeeze(0);
+    }
+
+    /**
+     * The model's outputs on one input tensor, batch by batch. The first dimension is the batch: for a
+     * single unbatched sample use {@link #predictSample(Tensor)}.
      *
      * @param input the inputs {@code (N, ...)}
      * @param batchSize samples per batch

@@ -152,6 +152,13 @@ class TrainerTest {
         assertEquals(Metrics.r2(pred, test.target()), h.get("val_r2").get(39), 1e-9);
         assertEquals(1.5, model.weight().data().getFloat(0, 0), 0.05);
         assertEquals(0.5, model.bias().data().getFloat(0), 0.05);
+        // defaults: evaluate and predict without a batch size, and one unbatched sample
+        assertEquals(t.evaluate(test, Trainer.DEFAULT_BATCH_SIZE), t.evaluate(test));
+        assertTrue(t.predict(test.input()).allClose(pred, 0, 0));
+        assertTrue(t.predict(test).allClose(pred, 0, 0));
+        Tensor one = t.predictSample(test.input().select(0, 3));
+        assertArrayEquals(new int[] {1}, one.shape());
+        assertEquals(pred.getFloat(3, 0), one.getFloat(0), 1e-6);
     }
 
     @Test
