@@ -366,4 +366,38 @@ class ModuleTest {
         assertArrayEquals(new int[] {2, 3}, new GlobalAvgPool().forward(x).shape());
         assertArrayEquals(new int[] {2, 3, 1}, new GlobalMaxPool(true).forward(x).shape());
     }
+
+    @Test
+    void normalizationLayerKeepsItsStatisticsInTheStateDict(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        io.jgrad.core.Generator g = new io.jgrad.core.Generator(3);
+        Tensor train = Tensor.randn(g, 200, 3).mul(Tensor.of(new float[] {1, 5, 0.1f}, 3)).add(Tensor.of(new float[] {2, -3, 7}, 3));
+        Normalization norm = new Normalization(3).adapt(train);
+        Variable z = norm.forward(Variable.constant(train));
+        double[] m = z.data().mean(0, false).toDoubleArray();
+        double[] v = z.data().square().mean(0, false).toDoubleArray();
+        for (int j = 0; j < 3; j++) {
+            org.junit.jupiter.api.Assertions.assertEquals(0, m[j], 1e-5);
+            org.junit.jupiter.api.Assertions.assertEquals(1, v[j], 1e-4);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Set.of("mean", "variance"), norm.stateDict().keySet());
+        java.nio.file.Path f = dir.resolve("norm.safetensors");
+        Sequential model = new Sequential(norm, new Linear(3, 2));
+        model.save(f);
+        Sequential back = new Sequential(new Normalization(3), new Linear(3, 2));
+        back.load(f);
+        Tensor x = Tensor.randn(g, 5, 3);
+        org.junit.jupiter.api.Assertions.assertTrue(back.call(x).data().allClose(model.call(x).data(), 0, 0));
+        // gradients pass through it (and not into the statistics)
+        Variable in = Variable.param(x);
+        norm.forward(in).sum().backward();
+        double[] gx = in.grad().select(0, 0).toDoubleArray();
+        double[] std = norm.variance().sqrt().toDoubleArray();
+        for (int j = 0; j < 3; j++) {
+            org.junit.jupiter.api.Assertions.assertEquals(1 / std[j], gx[j], 1e-4 / std[j]);
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> norm.forward(Variable.constant(Tensor.zeros(2, 4))));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("(2, 4)"), e.getMessage());
+    }
 }
