@@ -10,7 +10,9 @@ package io.jgrad.core;
  * A generator is not thread-safe; give each thread its own.
  */
 public final class Generator {
-    private static final Generator GLOBAL = new Generator(0x5eed);
+    /** The seed of the global generator when the program starts. */
+    public static final long INITIAL_SEED = 0x5eed;
+    private static final Generator GLOBAL = new Generator(INITIAL_SEED);
 
     private long state;
     private boolean haveSpare;

@@ -340,7 +340,7 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
         private boolean shuffle;
         private boolean dropLast;
         private int prefetch = 2;
-        private long seed;
+        private long seed = io.jgrad.core.Jgrad.defaultSeed(3);
         private Generator generator;
         private Transform allInputs;
         private final Map<Integer, Transform> inputTransforms = new HashMap<>();
@@ -406,7 +406,8 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
         }
 
         /**
-         * The seed of a new generator for shuffling and transforms.
+         * The seed of a new generator for shuffling and transforms (default 0, or one derived from
+         * {@link io.jgrad.core.Jgrad#manualSeed}).
          *
          * @param s the seed
          * @return this builder

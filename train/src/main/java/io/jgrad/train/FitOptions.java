@@ -17,14 +17,14 @@ import java.util.List;
  *         .callbacks(new EarlyStopping("val_loss").patience(3).restoreBestWeights(true)));
  * }</pre>
  *
- * <p>Defaults: 1 epoch, batches of 32 shuffled with seed 0, the last smaller batch kept, 2 batches
+ * <p>Defaults: 1 epoch, batches of 32 shuffled with seed 0 (or one derived from {@link io.jgrad.core.Jgrad#manualSeed}), the last smaller batch kept, 2 batches
  * prepared ahead, no validation, no class weights, a {@link ProgressBar} on standard output.
  */
 public final class FitOptions {
     int epochs = 1;
     int batchSize = 32;
     boolean shuffle = true;
-    long seed;
+    long seed = io.jgrad.core.Jgrad.defaultSeed(2);
     boolean dropLast;
     int prefetch = 2;
     Dataset validationData;

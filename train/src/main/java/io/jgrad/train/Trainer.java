@@ -139,7 +139,7 @@ public final class Trainer {
         private final LossFunction loss;
         private final Optimizer optimizer;
         private final List<Metric> metrics = new ArrayList<>();
-        private long seed;
+        private long seed = io.jgrad.core.Jgrad.defaultSeed(1);
 
         private Builder(Module model, LossFunction loss, Optimizer optimizer) {
             if (model == null || loss == null || optimizer == null) {
@@ -165,7 +165,7 @@ public final class Trainer {
         /**
          * The seed of the trainer's generator, used by the model's random layers (dropout).
          *
-         * @param s the seed (default 0)
+         * @param s the seed (default 0, or one derived from {@link io.jgrad.core.Jgrad#manualSeed})
          * @return this builder
          */
         public Builder seed(long s) {
