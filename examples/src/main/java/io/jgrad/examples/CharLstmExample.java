@@ -130,6 +130,7 @@ public final class CharLstmExample implements Callable<Integer> {
         Generator g = new Generator(common.seed);
         CharCorpus.Log log = new CharCorpus.Log();
         model.train();
+        StepProgress progress = StepProgress.onStdout(common.stdout, total, Math.max(1, evalEvery / 10));
         for (int s = 1; s <= total; s++) {
             Tensor[] xy = CharCorpus.batch(corpus.train, batchSize, seqLen, g);
             adam.zeroGrad();
@@ -137,7 +138,9 @@ public final class CharLstmExample implements Callable<Integer> {
             loss.backward();
             ClipGrad.clipGradNorm(model.parameters(), 5.0);
             adam.step();
+            progress.step(s, loss.item());
             if (s % evalEvery == 0 || s == total) {
+                progress.clear();
                 double val = corpus.validationLoss(model, model::logits, batchSize, seqLen, 20);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 log.add(s, loss.item(), val, secs);

@@ -95,6 +95,7 @@ public final class TransformerExample implements Callable<Integer> {
         Generator g = new Generator(common.seed);
         CharCorpus.Log log = new CharCorpus.Log();
         model.train();
+        StepProgress progress = StepProgress.onStdout(common.stdout, total, Math.max(1, evalEvery / 10));
         for (int s = 1; s <= total; s++) {
             Tensor[] xy = CharCorpus.batch(corpus.train, batchSize, context, g);
             opt.zeroGrad();
@@ -103,7 +104,9 @@ public final class TransformerExample implements Callable<Integer> {
             ClipGrad.clipGradNorm(model.parameters(), 1.0);
             opt.step();
             schedule.step();
+            progress.step(s, loss.item());
             if (s % evalEvery == 0 || s == total) {
+                progress.clear();
                 double val = corpus.validationLoss(model, model::logits, batchSize, context, 20);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 log.add(s, loss.item(), val, secs);

@@ -122,4 +122,29 @@ class HelpersTest {
         }
         assertThrows(IllegalArgumentException.class, () -> new ResultLine().put("model", "two words"));
     }
+
+    @Test
+    void stepProgressPrintsALineEveryNStepsOrRedrawsOnATerminal() {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream ps = new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8);
+        StepProgress log = new StepProgress(ps, 10, 4, false);
+        for (int s = 1; s <= 10; s++) {
+            log.step(s, 1.0 / s);
+        }
+        String[] lines = buf.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n");
+        assertEquals(2, lines.length, buf.toString());
+        assertTrue(lines[0].startsWith("  step 4/10 loss 0.250  ") && lines[0].endsWith(" left"), lines[0]);
+        assertTrue(lines[1].startsWith("  step 8/10 loss 0.125  "), lines[1]);
+        buf.reset();
+        StepProgress bar = new StepProgress(ps, 3, 100, true);
+        bar.step(1, 2.0);
+        bar.step(2, 1.5);
+        bar.clear();
+        String out = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(3, out.split("\r", -1).length - 1, out); // two redraws and the clearing
+        assertTrue(out.contains("step 2/3 loss 1.500") && !out.contains("\n"), out);
+        assertEquals("1h01m", StepProgress.duration(3660));
+        assertEquals("2m05s", StepProgress.duration(125));
+        assertEquals("7s", StepProgress.duration(7.2));
+    }
 }
