@@ -47,6 +47,20 @@ public interface Dataset {
     }
 
     /**
+     * Every sample, stacked in order (for example to fit a {@code Normalization} on the training part):
+     * {@code getBatch(0, 1, ..., size() - 1)}.
+     *
+     * @return the whole dataset as one batch
+     */
+    default Batch all() {
+        int[] idx = new int[size()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        return getBatch(idx);
+    }
+
+    /**
      * Checks an index against a size.
      *
      * @param op the operation, for the message
