@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Where the examples get their data: the UCI digits shipped in the jar, and Fashion-MNIST and Tiny
+ * Where the examples get their data: the UCI digits and Fisher's iris shipped in the jar, and Fashion-MNIST and Tiny
  * Shakespeare found with {@link DataPaths} ({@code --data DIR}, else {@code /usr/share/datasets/<name>},
  * {@code ~/.jgrad/datasets/<name>} and the current folder).
  */
@@ -85,6 +85,116 @@ final class ExampleData {
         Tensor testIdx = Tensor.wrap(java.util.Arrays.copyOfRange(perm, 0, nTest), nTest);
         Tensor trainIdx = Tensor.wrap(java.util.Arrays.copyOfRange(perm, nTest, n), n - nTest);
         return new TensorDataset[] {select(all, trainIdx), select(all, testIdx)};
+    }
+
+    /** The iris class names, in label order. */
+    static final String[] IRIS_CLASSES = {"setosa", "versicolor", "virginica"};
+    /** The iris feature names, in column order (cm). */
+    static final String[] IRIS_FEATURES = {"sepal length", "sepal width", "petal length", "petal width"};
+
+    /**
+     * Fisher's iris (shipped in the jar as {@code data/iris.csv}, the copy distributed with scikit-learn:
+     * a header line {@code 150,4,setosa,versicolor,virginica}, then four measurements in cm and the class
+     * 0..2 per line): features {@code (150, 4)} FLOAT32 and INT32 labels {@code (150)}.
+     */
+    static TensorDataset iris() {
+        List<float[]> rows = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        try (InputStream raw = ExampleData.class.getResourceAsStream("data/iris.csv")) {
+            if (raw == null) {
+                throw new IllegalStateException("iris: the embedded data set data/iris.csv is missing from the jar");
+            }
+            BufferedReader r = new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8));
+            String line = r.readLine();
+            if (line == null || !line.startsWith("150,4,")) {
+                throw new IllegalStateException("iris: expected the header '150,4,setosa,versicolor,virginica', got '" + line + "'");
+            }
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] p = line.split(",");
+                if (p.length != 5) {
+                    throw new IllegalStateException("iris: expected 5 columns (4 measurements and the class), got " + p.length
+                            + " in '" + line + "'");
+                }
+                float[] x = new float[4];
+                for (int k = 0; k < 4; k++) {
+                    x[k] = Float.parseFloat(p[k].trim());
+                }
+                rows.add(x);
+                labels.add(Integer.parseInt(p[4].trim()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int n = rows.size();
+        if (n != 150) {
+            throw new IllegalStateException("iris: expected 150 rows, got " + n);
+        }
+        float[] xs = new float[n * 4];
+        int[] ys = new int[n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(rows.get(i), 0, xs, i * 4, 4);
+            ys[i] = labels.get(i);
+        }
+        return new TensorDataset(Tensor.wrap(xs, n, 4), Tensor.wrap(ys, n));
+    }
+
+    /**
+     * Iris split into a fixed, stratified training part (40 per class, 120) and test part (10 per
+     * class, 30): the same split for every seed (a permutation from seed 12345 within each class).
+     *
+     * @return {train, test}
+     */
+    static TensorDataset[] irisSplit() {
+        TensorDataset all = iris();
+        int[] y = all.target().toIntArray();
+        io.jgrad.core.Generator g = new io.jgrad.core.Generator(12345);
+        List<Integer> train = new ArrayList<>();
+        List<Integer> test = new ArrayList<>();
+        for (int c = 0; c < IRIS_CLASSES.length; c++) {
+            List<Integer> members = new ArrayList<>();
+            for (int i = 0; i < y.length; i++) {
+                if (y[i] == c) {
+                    members.add(i);
+                }
+            }
+            int[] perm = Tensor.randperm(g, members.size()).toIntArray();
+            int nTest = (members.size() + 4) / 5;
+            for (int k = 0; k < perm.length; k++) {
+                (k < nTest ? test : train).add(members.get(perm[k]));
+            }
+        }
+        return new TensorDataset[] {select(all, indices(train)), select(all, indices(test))};
+    }
+
+    private static Tensor indices(List<Integer> idx) {
+        int[] a = new int[idx.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = idx.get(i);
+        }
+        return Tensor.wrap(a, a.length);
+    }
+
+    /**
+     * Standardizes features with the training part's statistics: {@code (x - mean) / std} per column
+     * (a constant column is only centred).
+     *
+     * @param train training features (N, d)
+     * @param others further feature sets (M, d) scaled the same way
+     * @return the scaled training features then the scaled others, in order
+     */
+    static Tensor[] standardize(Tensor train, Tensor... others) {
+        Tensor mean = train.mean(0, true);
+        Tensor std = train.std(new int[] {0}, 0, true);
+        Tensor safe = Tensor.where(std.gt(1e-12), std, Tensor.onesLike(std));
+        Tensor[] out = new Tensor[1 + others.length];
+        out[0] = train.sub(mean).div(safe);
+        for (int i = 0; i < others.length; i++) {
+            out[i + 1] = others[i].sub(mean).div(safe);
+        }
+        return out;
     }
 
     /** Rows {@code idx} of a one-input dataset. */

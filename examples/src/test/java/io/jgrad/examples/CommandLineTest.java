@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Help of every example, and the message when a data set is missing. */
 class CommandLineTest {
     static final String[] ALL = {"digits", "fashion-mnist", "autoencoder", "mc-dropout", "backstitch", "char-lstm",
-        "transformer", "word2vec", "timeseries", "rbm", "dbn"};
+        "transformer", "word2vec", "timeseries", "rbm", "dbn", "som",
+        "rbfn"};
 
     @TempDir
     Path tmp;

@@ -147,4 +147,25 @@ class HelpersTest {
         assertEquals("2m05s", StepProgress.duration(125));
         assertEquals("7s", StepProgress.duration(7.2));
     }
+
+    @Test
+    void irisIsShippedAndSplitByClass() {
+        io.jgrad.data.TensorDataset all = ExampleData.iris();
+        assertEquals(150, all.size());
+        assertEquals(5.1f, all.input().getFloat(0, 0));
+        assertEquals(1.8f, all.input().getFloat(149, 3));
+        io.jgrad.data.TensorDataset[] split = ExampleData.irisSplit();
+        assertEquals(120, split[0].size());
+        assertEquals(30, split[1].size());
+        int[] perClass = new int[3];
+        for (int y : split[1].target().toIntArray()) {
+            perClass[y]++;
+        }
+        assertEquals(List.of(10, 10, 10), List.of(perClass[0], perClass[1], perClass[2]));
+        // the same split every time
+        assertTrue(ExampleData.irisSplit()[1].input().equal(split[1].input()));
+        Tensor[] z = ExampleData.standardize(split[0].input(), split[1].input());
+        assertEquals(0, z[0].mean(0, false).abs().max().item(), 1e-5);
+        assertEquals(1, z[0].std(new int[] {0}, 0, false).min().item(), 1e-4);
+    }
 }

@@ -166,4 +166,40 @@ class SmokeTest {
         assertTrue(r.out.contains("seed 2: DBN-initialized "), r.out);
         assertTrue(r.lastLine().contains("labels=20 seeds=2 "), r.lastLine());
     }
+
+    @Test
+    void som() throws Exception {
+        Path out = tmp.resolve("som");
+        Cli r = runExpecting(new String[] {"dataset", "qe", "te", "purity", "acc", "grid", "topology", "mode", "epochs", "seconds"},
+                "som", "--epochs", "2", "--out", out.toString());
+        assertTrue(r.lastLine().startsWith("result: dataset=iris "), r.lastLine());
+        assertTrue(r.out.contains("120 training and 30 test samples of 4 features; 6x9 hexagonal grid"), r.out);
+        png(out.resolve("som-iris-umatrix.png"));
+        png(out.resolve("som-iris-components.png"));
+        Cli d = runExpecting(new String[] {"dataset", "qe", "te", "purity", "acc", "grid", "topology", "mode", "epochs", "seconds"},
+                "som", "--dataset", "digits", "--grid", "4x5", "--topology", "rectangular", "--mode", "batch", "--neighborhood",
+                "bubble", "--init", "random", "--epochs", "2");
+        assertTrue(d.lastLine().startsWith("result: dataset=digits ") && d.lastLine().contains(" grid=4x5 topology=rectangular mode=batch "),
+                d.lastLine());
+        Cli bad = Cli.run("som", "--topology", "triangle");
+        assertTrue(bad.exitCode != 0 && bad.err.contains("--topology: unknown value 'triangle'"), bad.err);
+        Cli badRadius = Cli.run("som", "--radius", "0,0");
+        assertTrue(badRadius.exitCode != 0 && badRadius.err.contains("radius needs 0 < end <= start"), badRadius.err);
+    }
+
+    @Test
+    void rbfn() throws Exception {
+        Cli r = runExpecting(new String[] {"dataset", "acc", "mlp_acc", "e2e_acc", "units", "epochs", "seconds"}, "rbfn", "--epochs", "2",
+                "--e2e-epochs", "1");
+        assertTrue(r.lastLine().startsWith("result: dataset=iris "), r.lastLine());
+        runExpecting(new String[] {"dataset", "acc", "mlp_acc", "units", "epochs", "seconds"}, "rbfn", "--dataset", "digits",
+                "--units", "20", "--epochs", "1", "--e2e-epochs", "0");
+        Path out = tmp.resolve("rbfn");
+        Cli s = runExpecting(new String[] {"dataset", "rmse", "noise", "rmse_f", "e2e_rmse", "units", "seconds"}, "rbfn", "--dataset",
+                "sine", "--samples", "40", "--units", "8", "--e2e-epochs", "2", "--out", out.toString());
+        assertTrue(s.lastLine().contains(" noise=0.2000 "), s.lastLine());
+        assertEquals(900, png(out.resolve("rbfn-sine.png")).getWidth());
+        Cli bad = Cli.run("rbfn", "--dataset", "mnist");
+        assertTrue(bad.exitCode != 0 && bad.err.contains("unknown data set 'mnist'"), bad.err);
+    }
 }
