@@ -9,12 +9,26 @@ import picocli.CommandLine.Command;
  * The examples launcher: {@code java --add-modules jdk.incubator.vector -jar jgrad-examples.jar [EXAMPLE] [options]}.
  * Without an example name it runs {@code digits}.
  */
-@Command(name = "jgrad-examples", mixinStandardHelpOptions = true, version = "jgrad examples 0.1.0",
+@Command(name = "jgrad-examples", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Runs a jgrad example. Without an example name, runs 'digits'.",
             "Every example accepts --epochs, --seed, --threads, --data DIR, --out DIR and --help, and ends "
                 + "with one line 'result: key=value ...'."},
         subcommands = {DigitsExample.class, FashionMnistExample.class, AutoencoderExample.class, McDropoutExample.class, BackstitchExample.class, Word2VecExample.class, CharLstmExample.class, TransformerExample.class, TimeseriesExample.class, RbmExample.class, DbnExample.class, SomExample.class, RbfnExample.class})
 public final class Main implements Runnable {
+    /** The built version, from the jar's manifest ({@code Implementation-Version}). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"jgrad examples " + version(), "Java " + System.getProperty("java.version")};
+        }
+
+        /** The version the jar was built as, or "development build" when not run from a jar. */
+        static String version() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return v == null ? "development build" : v;
+        }
+    }
+
     /** Exit code when a data set is not found. */
     static final int DATA_NOT_FOUND = 3;
 
@@ -35,6 +49,9 @@ public final class Main implements Runnable {
      */
     static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(new Version()); // --version on every example too
+        }
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             if (ex instanceof DatasetNotFoundException) {

@@ -59,6 +59,18 @@ class CommandLineTest {
     }
 
     @Test
+    void versionOnTheLauncherAndEveryExample() {
+        // run from the build's classes (no jar manifest): "development build"; the jar prints its version
+        // (.ci/check-release.sh runs the packaged jar with --version)
+        for (String[] args : new String[][] {{"--version"}, {"digits", "--version"}, {"rbm", "-V"}}) {
+            Cli r = Cli.run(args);
+            assertEquals(0, r.exitCode);
+            assertTrue(r.out.startsWith("jgrad examples " + Main.Version.version()), r.out);
+            assertTrue(r.out.contains("Java " + System.getProperty("java.version")), r.out);
+        }
+    }
+
+    @Test
     void theLauncherListsEveryExample() {
         Cli r = Cli.run("--help");
         assertEquals(0, r.exitCode);
