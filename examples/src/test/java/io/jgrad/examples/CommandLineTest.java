@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Help of every example, and the message when a data set is missing. */
 class CommandLineTest {
     static final String[] ALL = {"digits", "fashion-mnist", "autoencoder", "mc-dropout", "backstitch", "char-lstm",
-        "transformer", "word2vec", "timeseries"};
+        "transformer", "word2vec", "timeseries", "gan"};
 
     @TempDir
     Path tmp;
@@ -41,7 +41,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"fashion-mnist", "autoencoder", "mc-dropout", "backstitch"})
+    @ValueSource(strings = {"fashion-mnist", "autoencoder", "mc-dropout", "backstitch", "gan"})
     void fashionMnistMissingSaysWhereItLookedAndHowToGetIt(String example) throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         Cli r = Cli.run(example, "--data", empty.toString(), "--epochs", "1");
