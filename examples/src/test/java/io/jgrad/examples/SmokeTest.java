@@ -202,4 +202,35 @@ class SmokeTest {
         Cli bad = Cli.run("rbfn", "--dataset", "mnist");
         assertTrue(bad.exitCode != 0 && bad.err.contains("unknown data set 'mnist'"), bad.err);
     }
+
+    @Test
+    void gan() throws Exception {
+        String[] keys = {"loss", "epochs", "min_class_share", "max_class_share", "fid", "fid_floor", "fid_ceiling", "classifier_acc",
+            "seconds"};
+        for (String loss : new String[] {"bce", "wgan-gp"}) {
+            Path out = tmp.resolve("gan-" + loss);
+            Cli r = runExpecting(keys, "gan", "--loss", loss, "--epochs", "1", "--train-size", "64", "--batch-size", "32",
+                    "--samples", "100", "--test-size", "100", "--classifier-epochs", "1", "--critic-steps", "1", "--data",
+                    fashion.toString(), "--out", out.toString());
+            assertTrue(r.lastLine().startsWith("result: loss=" + loss + " epochs=1 "), r.lastLine());
+            assertTrue(r.out.contains("classifier: trained the fashion-mnist cnn for 1 epochs on 100 images"), r.out);
+            // 64 fixed samples, 8 per row, 28x28 pixels enlarged twice, 2-pixel borders
+            BufferedImage grid = png(out.resolve("gan-" + loss + "-epoch-01.png"));
+            assertEquals(2 + 8 * (56 + 2), grid.getWidth());
+            assertEquals(2 + 8 * (56 + 2), grid.getHeight());
+            png(out.resolve("gan-" + loss + "-history.png"));
+            // a second run loads the cached classifier and continues from the checkpoint
+            Cli again = runExpecting(keys, "gan", "--loss", loss, "--epochs", "2", "--resume", "--train-size", "64", "--batch-size",
+                    "32", "--samples", "100", "--test-size", "100", "--classifier-epochs", "1", "--critic-steps", "1", "--data",
+                    fashion.toString(), "--out", out.toString());
+            assertTrue(again.out.contains("classifier: loaded "), again.out);
+            assertTrue(again.out.contains("after epoch 1"), again.out);
+            assertTrue(again.out.contains("epoch 2: ") && !again.out.contains("epoch 1: "), again.out);
+            png(out.resolve("gan-" + loss + "-epoch-02.png"));
+        }
+        Cli bad = Cli.run("gan", "--loss", "lsgan", "--data", fashion.toString());
+        assertTrue(bad.exitCode != 0 && bad.err.contains("--loss must be bce or wgan-gp, got 'lsgan'"), bad.err);
+        Cli badSteps = Cli.run("gan", "--critic-steps", "0", "--data", fashion.toString());
+        assertTrue(badSteps.exitCode != 0 && badSteps.err.contains("--critic-steps must be at least 1, got 0"), badSteps.err);
+    }
 }
