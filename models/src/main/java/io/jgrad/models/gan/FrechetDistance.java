@@ -2,6 +2,7 @@ package io.jgrad.models.gan;
 
 import io.jgrad.core.DType;
 import io.jgrad.core.Shape;
+import io.jgrad.core.SymmetricEigen;
 import io.jgrad.core.Tensor;
 
 /**
@@ -133,8 +134,9 @@ public final class FrechetDistance {
      */
     public static double[][] sqrtPsd(double[][] a) {
         int n = a.length;
-        double[][] v = new double[n][n];
-        double[] l = jacobi(a, v);
+        SymmetricEigen eig = SymmetricEigen.of(a);
+        double[][] v = eig.vectors();
+        double[] l = eig.values();
         double[][] out = new double[n][n];
         for (int k = 0; k < n; k++) {
             double r = Math.sqrt(Math.max(l[k], 0));
@@ -152,94 +154,13 @@ public final class FrechetDistance {
     }
 
     /**
-     * The eigenvalues of a symmetric matrix (Jacobi's method).
+     * The eigenvalues of a symmetric matrix ({@link SymmetricEigen}).
      *
      * @param a a symmetric matrix (only its symmetric part is used)
-     * @return the eigenvalues, in no particular order
+     * @return the eigenvalues, ascending
      */
     public static double[] symmetricEigenvalues(double[][] a) {
-        return jacobi(a, null);
-    }
-
-    /**
-     * Cyclic Jacobi eigenvalue algorithm on a copy of the symmetric part of {@code a0}: rotations zero
-     * the off-diagonal elements in turn until they are negligible next to the diagonal.
-     *
-     * @param a0 the matrix (n x n)
-     * @param v receives the eigenvectors as columns, or null
-     * @return the eigenvalues
-     */
-    static double[] jacobi(double[][] a0, double[][] v) {
-        int n = a0.length;
-        double[][] a = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            if (a0[i].length != n) {
-                throw new IllegalArgumentException("FrechetDistance: expected a square matrix, row " + i + " has "
-                        + a0[i].length + " entries instead of " + n);
-            }
-            for (int j = 0; j < n; j++) {
-                a[i][j] = 0.5 * (a0[i][j] + a0[j][i]);
-            }
-        }
-        if (v != null) {
-            for (int i = 0; i < n; i++) {
-                java.util.Arrays.fill(v[i], 0);
-                v[i][i] = 1;
-            }
-        }
-        for (int sweep = 0; sweep < 100; sweep++) {
-            double off = 0;
-            double diag = 0;
-            for (int i = 0; i < n; i++) {
-                diag += a[i][i] * a[i][i];
-                for (int j = i + 1; j < n; j++) {
-                    off += a[i][j] * a[i][j];
-                }
-            }
-            if (off <= 1e-30 * diag || off == 0) {
-                break;
-            }
-            for (int p = 0; p < n - 1; p++) {
-                for (int q = p + 1; q < n; q++) {
-                    double apq = a[p][q];
-                    if (apq == 0) {
-                        continue;
-                    }
-                    double theta = (a[q][q] - a[p][p]) / (2 * apq);
-                    double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-                    if (theta == 0) {
-                        t = 1;
-                    }
-                    double c = 1 / Math.sqrt(t * t + 1);
-                    double s = t * c;
-                    for (int k = 0; k < n; k++) {
-                        double akp = a[k][p];
-                        double akq = a[k][q];
-                        a[k][p] = c * akp - s * akq;
-                        a[k][q] = s * akp + c * akq;
-                    }
-                    for (int k = 0; k < n; k++) {
-                        double apk = a[p][k];
-                        double aqk = a[q][k];
-                        a[p][k] = c * apk - s * aqk;
-                        a[q][k] = s * apk + c * aqk;
-                    }
-                    if (v != null) {
-                        for (int k = 0; k < n; k++) {
-                            double vkp = v[k][p];
-                            double vkq = v[k][q];
-                            v[k][p] = c * vkp - s * vkq;
-                            v[k][q] = s * vkp + c * vkq;
-                        }
-                    }
-                }
-            }
-        }
-        double[] l = new double[n];
-        for (int i = 0; i < n; i++) {
-            l[i] = a[i][i];
-        }
-        return l;
+        return SymmetricEigen.of(a).values();
     }
 
     private static double[][] multiply(double[][] x, double[][] y) {

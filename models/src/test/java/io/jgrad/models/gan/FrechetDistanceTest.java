@@ -10,7 +10,7 @@ import io.jgrad.core.Tensor;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The Frechet distance against closed forms; the Jacobi square root and the Gaussian fit. */
+/** The Frechet distance against closed forms; the eigendecomposition square root and the Gaussian fit. */
 class FrechetDistanceTest {
     static double[][] diag(double... d) {
         double[][] m = new double[d.length][d.length];
