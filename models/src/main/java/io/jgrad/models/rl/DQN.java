@@ -51,6 +51,27 @@ public final class DQN {
         boolean doubleDqn = true;
         long seed = 1;
 
+        Options copy() {
+            Options c = new Options();
+            c.hidden = hidden.clone();
+            c.gamma = gamma;
+            c.learningRate = learningRate;
+            c.batchSize = batchSize;
+            c.bufferCapacity = bufferCapacity;
+            c.learningStarts = learningStarts;
+            c.trainEvery = trainEvery;
+            c.targetUpdateEvery = targetUpdateEvery;
+            c.targetTau = targetTau;
+            c.epsilonStart = epsilonStart;
+            c.epsilonEnd = epsilonEnd;
+            c.epsilonDecaySteps = epsilonDecaySteps;
+            c.huberDelta = huberDelta;
+            c.maxGradNorm = maxGradNorm;
+            c.doubleDqn = doubleDqn;
+            c.seed = seed;
+            return c;
+        }
+
         /** Hidden layer widths, each at least 1; none gives a linear Q function (default 128, 128). */
         public Options hidden(int... widths) {
             for (int w : widths) {
@@ -251,7 +272,7 @@ public final class DQN {
         }
         this.observationSize = observationSize;
         this.actions = actions;
-        this.options = options;
+        this.options = options.copy();
         Generator g = new Generator(options.seed);
         online = mlp(observationSize, options.hidden.clone(), actions);
         online.resetParameters(g);
