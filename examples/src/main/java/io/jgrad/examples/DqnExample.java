@@ -32,7 +32,7 @@ public final class DqnExample implements Callable<Integer> {
     @Option(names = "--hidden", paramLabel = "N", defaultValue = "128", description = "Width of both hidden layers (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--lr", paramLabel = "LR", defaultValue = "5e-4", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "2.5e-4", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
     @Option(names = "--gamma", paramLabel = "G", defaultValue = "0.99", description = "Discount factor (default: ${DEFAULT-VALUE}).")
@@ -44,7 +44,7 @@ public final class DqnExample implements Callable<Integer> {
     @Option(names = "--buffer", paramLabel = "N", defaultValue = "100000", description = "Replay memory capacity (default: ${DEFAULT-VALUE}).")
     int buffer;
 
-    @Option(names = "--target-every", paramLabel = "N", defaultValue = "500",
+    @Option(names = "--target-every", paramLabel = "N", defaultValue = "1000",
             description = "Steps between target network copies (default: ${DEFAULT-VALUE}).")
     int targetEvery;
 
@@ -72,7 +72,7 @@ public final class DqnExample implements Callable<Integer> {
         if (maxSteps < 1) {
             throw new UsageError("--max-steps must be at least 1, got " + maxSteps);
         }
-        int maxEpisodes = common.epochsOr(1000);
+        int maxEpisodes = common.epochsOr(1500);
         double goal = threshold == null ? 0.95 * maxSteps : threshold;
         DQN.Options base;
         try {

@@ -27,7 +27,7 @@ public final class NeatExample implements Callable<Integer> {
     @Option(names = "--task", paramLabel = "TASK", defaultValue = "xor", description = "xor or double-pole (default: ${DEFAULT-VALUE}).")
     String task;
 
-    @Option(names = "--runs", paramLabel = "N", description = "Seeded runs (default: 100 for xor, 20 for double-pole).")
+    @Option(names = "--runs", paramLabel = "N", description = "Seeded runs (default: 100).")
     Integer runs;
 
     @Option(names = "--population", paramLabel = "N", defaultValue = "150", description = "Population size (default: ${DEFAULT-VALUE}).")
@@ -51,7 +51,7 @@ public final class NeatExample implements Callable<Integer> {
         } else {
             throw new UsageError("--task must be xor or double-pole, got '" + task + "'");
         }
-        int n = runs == null ? (xor ? 100 : 20) : runs;
+        int n = runs == null ? 100 : runs;
         if (n < 1) {
             throw new UsageError("--runs must be at least 1, got " + n);
         }

@@ -36,12 +36,12 @@ public final class DQN {
     public static final class Options {
         int[] hidden = {128, 128};
         double gamma = 0.99;
-        double learningRate = 5e-4;
+        double learningRate = 2.5e-4;
         int batchSize = 64;
-        int bufferCapacity = 50_000;
+        int bufferCapacity = 100_000;
         int learningStarts = 1_000;
         int trainEvery = 1;
-        int targetUpdateEvery = 500;
+        int targetUpdateEvery = 1_000;
         double targetTau;
         double epsilonStart = 1.0;
         double epsilonEnd = 0.01;
@@ -93,7 +93,10 @@ public final class DQN {
             return this;
         }
 
-        /** Adam's learning rate, positive (default 5e-4). */
+        /**
+         * Adam's learning rate, positive (default 2.5e-4; on cart-pole 5e-4 and 1e-3 learned faster but kept
+         * collapsing before the 100-episode mean reached 475).
+         */
         public Options learningRate(double lr) {
             if (!(lr > 0) || Double.isInfinite(lr)) {
                 throw new IllegalArgumentException("DQN.Options: learning rate must be positive and finite, got " + lr);
@@ -111,7 +114,7 @@ public final class DQN {
             return this;
         }
 
-        /** The replay memory's capacity, at least 1 (default 50,000). */
+        /** The replay memory's capacity, at least 1 (default 100,000). */
         public Options bufferCapacity(int c) {
             if (c < 1) {
                 throw new IllegalArgumentException("DQN.Options: buffer capacity must be at least 1, got " + c);
@@ -138,7 +141,7 @@ public final class DQN {
             return this;
         }
 
-        /** Environment steps between copies of the online network into the target network, at least 1 (default 500). */
+        /** Environment steps between copies of the online network into the target network, at least 1 (default 1,000). */
         public Options targetUpdateEvery(int s) {
             if (s < 1) {
                 throw new IllegalArgumentException("DQN.Options: target update interval must be at least 1, got " + s);
