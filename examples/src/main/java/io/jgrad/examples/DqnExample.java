@@ -92,11 +92,10 @@ public final class DqnExample implements Callable<Integer> {
             long seed = common.seed + k;
             long ts = System.nanoTime();
             DQN agent = new DQN(4, 2, base.seed(seed));
-            final int shown = k + 1;
             DQN.Training t = agent.train(new CartPole(maxSteps), maxEpisodes, 100, goal, e -> {
                 if (e.episode() % 50 == 0) {
                     common.stdout.printf("  seed %d episode %d: return %.0f, mean of last 100 %.1f, epsilon %.3f, %d steps%n",
-                            shown, e.episode(), e.ret(), e.average(), e.epsilon(), e.steps());
+                            seed, e.episode(), e.ret(), e.average(), e.epsilon(), e.steps());
                 }
             });
             curves.add(t.returns());
