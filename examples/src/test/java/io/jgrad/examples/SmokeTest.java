@@ -233,4 +233,27 @@ class SmokeTest {
         Cli badSteps = Cli.run("gan", "--critic-steps", "0", "--data", fashion.toString());
         assertTrue(badSteps.exitCode != 0 && badSteps.err.contains("--critic-steps must be at least 1, got 0"), badSteps.err);
     }
+
+    @Test
+    void neat() throws Exception {
+        Path out = tmp.resolve("neat");
+        Cli r = runExpecting(new String[] {"task", "runs", "solved", "mean_generations", "mean_evaluations", "mean_hidden", "seconds"},
+                "neat", "--task", "xor", "--runs", "2", "--out", out.toString());
+        assertTrue(r.lastLine().startsWith("result: task=xor runs=2 solved=2 "), r.lastLine());
+        assertTrue(png(out.resolve("neat_xor_best.png")).getWidth() == 640);
+        assertTrue(java.nio.file.Files.readString(out.resolve("neat_xor_best.json")).contains("jgrad-neat-genome"));
+        runExpecting(new String[] {"task", "runs", "solved", "mean_evaluations", "mean_generations", "mean_hidden", "seconds"},
+                "neat", "--task", "double-pole", "--runs", "1", "--steps", "500", "--epochs", "30");
+        assertEquals(2, Cli.run("neat", "--task", "triple-pole").exitCode);
+    }
+
+    @Test
+    void dqn() throws Exception {
+        Path out = tmp.resolve("dqn");
+        runExpecting(new String[] {"seeds", "solved", "mean_episodes", "seconds"}, "dqn", "--seeds", "2", "--epochs", "4",
+                "--max-steps", "20", "--learning-starts", "10", "--hidden", "8", "--batch-size", "8", "--out", out.toString());
+        assertEquals(900, png(out.resolve("dqn_learning_curve.png")).getWidth());
+        assertEquals(2, Cli.run("dqn", "--seeds", "0").exitCode);
+        assertEquals(2, Cli.run("dqn", "--gamma", "2").exitCode);
+    }
 }

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small strict JSON (RFC 8259) parser and string quoting for the safetensors header.
+ * A small strict JSON (RFC 8259) parser and string quoting, written for the safetensors header and
+ * public for other small documents of the project (for example NEAT genomes in {@code jgrad-models}).
  *
  * <p>Values map to {@code Map<String, Object>} (a {@link LinkedHashMap} in document order),
  * {@code List<Object>}, {@link String}, {@link Long} (integers that fit), {@link BigInteger} (larger
@@ -16,7 +17,7 @@ import java.util.Map;
  * surrogates in escapes, duplicate keys or trailing content; nesting is limited so hostile input
  * cannot exhaust the stack. Parsing is linear in the input.
  */
-final class Json {
+public final class Json {
     /** Deeper than any safetensors header needs (3), far below stack limits. */
     static final int MAX_DEPTH = 64;
     /** Bounds the cost of converting a number (BigInteger parsing is superlinear). */
@@ -30,7 +31,7 @@ final class Json {
     }
 
     /** A syntax error; {@code getMessage()} says what and where. */
-    static final class JsonException extends Exception {
+    public static final class JsonException extends Exception {
         private static final long serialVersionUID = 1L;
 
         JsonException(String message) {
@@ -39,7 +40,7 @@ final class Json {
     }
 
     /** Parses one JSON value surrounded by optional whitespace. */
-    static Object parse(String text) throws JsonException {
+    public static Object parse(String text) throws JsonException {
         Json p = new Json(text);
         p.skipWhitespace();
         Object v = p.value(0);
@@ -51,7 +52,7 @@ final class Json {
     }
 
     /** {@code text} as a JSON string literal: quotes, backslashes and control characters escaped. */
-    static String quote(String text) {
+    public static String quote(String text) {
         StringBuilder sb = new StringBuilder(text.length() + 2).append('"');
         for (int k = 0; k < text.length(); k++) {
             char c = text.charAt(k);
@@ -94,7 +95,7 @@ final class Json {
 
     private String describe() {
         if (pos >= s.length()) {
-            return "end of header";
+            return "end of input";
         }
         char c = s.charAt(pos);
         return c >= 0x20 && c < 0x7f ? "'" + c + "'" : String.format("character U+%04X", (int) c);
@@ -112,7 +113,7 @@ final class Json {
 
     private Object value(int depth) throws JsonException {
         if (pos >= s.length()) {
-            throw error("expected a value but found the end of the header");
+            throw error("expected a value but found the end of the input");
         }
         char c = s.charAt(pos);
         switch (c) {
