@@ -9,8 +9,8 @@ import java.util.Arrays;
 
 /**
  * The common part of the convolution layers ({@link Conv1d}, {@link Conv2d},
- * {@link ConvTranspose2d}): channel counts, kernel size, the settings of {@link ConvOptions}, the
- * parameters and PyTorch's initialization.
+ * {@link ConvTranspose1d}, {@link ConvTranspose2d}): channel counts, kernel size, the settings of
+ * {@link ConvOptions}, the parameters and PyTorch's initialization.
  *
  * <p>Parameters: {@code weight} of shape {@code (out, in / groups, *kernel)} (transposed:
  * {@code (in, out / groups, *kernel)}) and {@code bias (out)} unless disabled. Initialization (as

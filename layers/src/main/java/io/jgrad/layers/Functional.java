@@ -6,10 +6,13 @@ import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
 
 /**
- * The normalization layers as functions, like {@code torch.nn.functional.layer_norm},
- * {@code batch_norm} and {@code group_norm}, for models that hold their own parameters. Each is the
- * fused computation its layer uses, differentiable at every order (a recording backward pass
- * differentiates the same normalization written with primitive ops).
+ * Layers as functions, for models that hold their own parameters: the normalizations, like
+ * {@code torch.nn.functional.layer_norm}, {@code batch_norm} and {@code group_norm}, each the fused
+ * computation its layer uses, differentiable at every order (a recording backward pass
+ * differentiates the same normalization written with primitive ops); and resampling, like
+ * {@code F.interpolate}, {@code F.adaptive_max_pool2d} and {@code F.pixel_shuffle}, composed of
+ * differentiable primitives (index selections, gathers, weighted sums, reshapes), so also
+ * differentiable at every order.
  */
 public final class Functional {
     private Functional() {
@@ -133,6 +136,111 @@ public final class Functional {
         int per = s[0] == 0 ? 1 : x.numel() / (s[0] * numGroups);
         Variable y = RowNormFunction.normalize(x, per, eps, null, null);
         return channelAffine(y, weight, bias);
+    }
+
+    // ------------------------------------------------------------------------------------------ resampling
+
+    /**
+     * Resizes {@code x} to an output size, like {@code F.interpolate(x, size=size, mode=...,
+     * align_corners=...)}: nearest ({@code "nearest"}, {@code "nearest-exact"}) on (N, C, L) or
+     * (N, C, H, W); linear on (N, C, L); bilinear on (N, C, H, W). Each output position
+     * {@code dst} reads the source position {@code dst * (in - 1) / (out - 1)} with
+     * {@code alignCorners}, else {@code (dst + 0.5) * in / out - 0.5} (clamped at 0) for the linear
+     * modes and {@code floor(dst * in / out)} for nearest, exactly as PyTorch's CPU kernels.
+     *
+     * @param x the input (N, C, L) or (N, C, H, W)
+     * @param size the output size: one value for every spatial dimension, or one per dimension
+     * @param mode the interpolation
+     * @param alignCorners for the linear modes: whether the corner pixels of input and output are aligned
+     * @return the resized input
+     */
+    public static Variable interpolate(Variable x, int[] size, InterpolationMode mode, boolean alignCorners) {
+        return Resampling.interpolate("interpolate", x, size, null, mode, alignCorners, false);
+    }
+
+    /**
+     * Resizes {@code x} by a scale factor, like {@code F.interpolate(x, scale_factor=scaleFactor,
+     * mode=..., align_corners=...)}: the output size is {@code floor(in * scaleFactor)} and, as in
+     * PyTorch, the source positions use {@code 1 / scaleFactor} as the scale (not
+     * {@code in / out}).
+     *
+     * @param x the input (N, C, L) or (N, C, H, W)
+     * @param scaleFactor one factor for every spatial dimension, or one per dimension
+     * @param mode the interpolation
+     * @param alignCorners for the linear modes: whether the corner pixels are aligned (then the
+     *     scale is {@code (in - 1) / (out - 1)} whatever the factor)
+     * @return the resized input
+     */
+    public static Variable interpolate(Variable x, double[] scaleFactor, InterpolationMode mode, boolean alignCorners) {
+        return Resampling.interpolate("interpolate", x, null, scaleFactor, mode, alignCorners, false);
+    }
+
+    /**
+     * The general form of {@code F.interpolate}: exactly one of {@code size} and {@code scaleFactor}
+     * non-null; with {@code recomputeScaleFactor} the scale factor only determines the output size
+     * and the source positions use {@code in / out}.
+     *
+     * @param x the input (N, C, L) or (N, C, H, W)
+     * @param size the output size, or null
+     * @param scaleFactor the scale factor, or null
+     * @param mode the interpolation
+     * @param alignCorners for the linear modes: whether the corner pixels are aligned
+     * @param recomputeScaleFactor PyTorch's {@code recompute_scale_factor}
+     * @return the resized input
+     */
+    public static Variable interpolate(Variable x, int[] size, double[] scaleFactor, InterpolationMode mode, boolean alignCorners,
+            boolean recomputeScaleFactor) {
+        return Resampling.interpolate("interpolate", x, size, scaleFactor, mode, alignCorners, recomputeScaleFactor);
+    }
+
+    /**
+     * Adaptive max pooling of (N, C, H, W) to (N, C, outH, outW), like {@code F.adaptive_max_pool2d}:
+     * output cell {@code (i, j)} is the maximum of rows {@code floor(i H / outH)} to
+     * {@code ceil((i + 1) H / outH) - 1} and the same rule for columns. The gradient goes to the
+     * first maximum of each window (in row-major order), as in PyTorch.
+     *
+     * @param x the input (N, C, H, W)
+     * @param outH the output height
+     * @param outW the output width
+     * @return the pooled input
+     */
+    public static Variable adaptiveMaxPool2d(Variable x, int outH, int outW) {
+        return Resampling.adaptiveMaxPool("adaptiveMaxPool2d", x, new int[] {outH, outW});
+    }
+
+    /**
+     * Adaptive max pooling of (N, C, L) to (N, C, outL), like {@code F.adaptive_max_pool1d}.
+     *
+     * @param x the input (N, C, L)
+     * @param outL the output length
+     * @return the pooled input
+     */
+    public static Variable adaptiveMaxPool1d(Variable x, int outL) {
+        return Resampling.adaptiveMaxPool("adaptiveMaxPool1d", x, new int[] {outL});
+    }
+
+    /**
+     * Rearranges (N, C r^2, H, W) into (N, C, H r, W r), like {@code F.pixel_shuffle}: output pixel
+     * {@code (c, h r + i, w r + j)} is input {@code (c r^2 + i r + j, h, w)}.
+     *
+     * @param x the input (N, C r^2, H, W)
+     * @param upscaleFactor r
+     * @return the rearranged input
+     */
+    public static Variable pixelShuffle(Variable x, int upscaleFactor) {
+        return Resampling.pixelShuffle("pixelShuffle", x, upscaleFactor);
+    }
+
+    /**
+     * The inverse of {@link #pixelShuffle}: (N, C, H r, W r) into (N, C r^2, H, W), like
+     * {@code F.pixel_unshuffle}.
+     *
+     * @param x the input (N, C, H r, W r)
+     * @param downscaleFactor r
+     * @return the rearranged input
+     */
+    public static Variable pixelUnshuffle(Variable x, int downscaleFactor) {
+        return Resampling.pixelUnshuffle("pixelUnshuffle", x, downscaleFactor);
     }
 
     /** {@code y * w[c] + b[c]} for y (N, C, ...), w and b (C) or null. */

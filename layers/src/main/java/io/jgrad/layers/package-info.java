@@ -9,9 +9,13 @@
  * {@link io.jgrad.layers.Residual}.
  *
  * <p>Layers: {@link io.jgrad.layers.Linear}; {@link io.jgrad.layers.Conv1d},
- * {@link io.jgrad.layers.Conv2d}, {@link io.jgrad.layers.ConvTranspose2d} (configured with
- * {@link io.jgrad.layers.ConvOptions}); max, average, adaptive and global pooling;
- * {@link io.jgrad.layers.Flatten}, {@link io.jgrad.layers.Reshape}, {@link io.jgrad.layers.Identity};
+ * {@link io.jgrad.layers.Conv2d}, {@link io.jgrad.layers.ConvTranspose1d},
+ * {@link io.jgrad.layers.ConvTranspose2d} (configured with {@link io.jgrad.layers.ConvOptions}); max,
+ * average, adaptive (average and max) and global pooling; resampling:
+ * {@link io.jgrad.layers.Upsample} (and {@link io.jgrad.layers.Functional#interpolate}),
+ * {@link io.jgrad.layers.PixelShuffle}, {@link io.jgrad.layers.PixelUnshuffle}; merge layers
+ * ({@link io.jgrad.layers.Add}, {@link io.jgrad.layers.Multiply}, {@link io.jgrad.layers.Average},
+ * {@link io.jgrad.layers.Concatenate}) taking several inputs; {@link io.jgrad.layers.Flatten}, {@link io.jgrad.layers.Reshape}, {@link io.jgrad.layers.Identity};
  * batch, layer, group and instance normalization and {@link io.jgrad.layers.WeightNorm}; dropout
  * ({@link io.jgrad.layers.Dropout}, {@link io.jgrad.layers.Dropout2d},
  * {@link io.jgrad.layers.AlphaDropout}) and {@link io.jgrad.layers.MonteCarloDropout}; activation
@@ -28,7 +32,9 @@
  * {@link io.jgrad.layers.TimeDistributed}; {@link io.jgrad.layers.Attention} (scaled dot-product),
  * {@link io.jgrad.layers.MultiheadAttention}, {@link io.jgrad.layers.PositionalEncoding},
  * {@link io.jgrad.layers.LearnedPositionalEmbedding}, {@link io.jgrad.layers.TransformerEncoderLayer},
- * {@link io.jgrad.layers.TransformerEncoder} and a small decoder-only
+ * {@link io.jgrad.layers.TransformerEncoder}, {@link io.jgrad.layers.TransformerDecoderLayer},
+ * {@link io.jgrad.layers.TransformerDecoder}, the encoder-decoder
+ * {@link io.jgrad.layers.Transformer} and a small decoder-only
  * {@link io.jgrad.layers.CausalTransformerLM}. Their parameters carry PyTorch's names.
  *
  * <pre>{@code

@@ -76,6 +76,7 @@ class LayerGradCheckTest {
         l.add(c("Residual", () -> new Residual(new Sequential(new Linear(3, 3), new Tanh())), 2, 3));
         l.add(c("ResidualShortcut", () -> new Residual(new Linear(3, 2), new Linear(3, 2, false)), 2, 3));
         l.addAll(ConvCases.gradCheckCases());
+        l.addAll(ResamplingCases.gradCheckCases());
         return l;
     }
 

@@ -65,6 +65,7 @@ class LayerParityTest {
         c.add(new Case("global_avg", GlobalAvgPool::new, true));
         c.add(new Case("global_max", GlobalMaxPool::new, true));
         c.addAll(ConvCases.cases());
+        c.addAll(ResamplingCases.cases());
         return c;
     }
 
