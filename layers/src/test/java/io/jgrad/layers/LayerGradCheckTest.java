@@ -57,6 +57,8 @@ class LayerGradCheckTest {
         l.add(c("LayerNorm2d", () -> new LayerNorm(2, 3), 2, 2, 3));
         l.add(c("LayerNormNoAffine", () -> new LayerNorm(new int[] {4}, 1e-5, false), 3, 4));
         l.add(c("GroupNorm", () -> new GroupNorm(2, 4), 2, 4, 3));
+        l.add(c("ConvLSTM2dSequences", () -> new ConvLSTM2d(2, 2, 3), 1, 2, 2, 3, 3));
+        l.add(c("ConvLSTM2dLast", () -> new ConvLSTM2d(1, 2, 1, false), 2, 3, 1, 2, 2));
         l.add(c("GroupNormNoAffine", () -> new GroupNorm(2, 4, 1e-5, false), 2, 4, 3));
         l.add(c("InstanceNorm2d", () -> new InstanceNorm2d(2), 2, 2, 2, 3));
         l.add(c("InstanceNorm2dTracked", () -> new InstanceNorm2d(2, 1e-5, 0.1, true, true), 2, 2, 2, 3));

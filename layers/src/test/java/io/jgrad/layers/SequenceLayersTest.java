@@ -377,4 +377,50 @@ class SequenceLayersTest {
         assertClose(PositionalEncoding.table(4, 3), yt.select(1, 1), 1e-15, 0, "time-first encodings");
         assertThrows(IllegalArgumentException.class, () -> pe.forward(Variable.constant(Tensor.zeros(DType.FLOAT64, 6, 2, 3))));
     }
+
+    @org.junit.jupiter.api.Test
+    void convLstm2dFollowsItsEquations() {
+        io.jgrad.core.Generator g = new io.jgrad.core.Generator(21);
+        ConvLSTM2d seq = new ConvLSTM2d(2, 3, 3);
+        seq.resetParameters(g);
+        ConvLSTM2d last = new ConvLSTM2d(2, 3, 3, false);
+        last.loadStateDict(seq.stateDict());
+        io.jgrad.core.Tensor x = io.jgrad.core.Tensor.randn(g, 2, 4, 2, 5, 6);
+        Variable all = seq.forward(Variable.constant(x));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {2, 4, 3, 5, 6}, all.shape());
+        Variable h = last.forward(Variable.constant(x));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {2, 3, 5, 6}, h.shape());
+        org.junit.jupiter.api.Assertions.assertTrue(all.data().select(1, 3).allClose(h.data(), 0, 0));
+        // one step by hand at one pixel, for a 1x1 kernel: the LSTM cell equations per pixel
+        ConvLSTM2d p = new ConvLSTM2d(1, 1, 1);
+        p.parameter("weight_ih").data().copy_(io.jgrad.core.Tensor.of(new float[] {0.5f, -0.3f, 0.8f, 0.2f}).reshape(4, 1, 1, 1));
+        p.parameter("weight_hh").data().copy_(io.jgrad.core.Tensor.of(new float[] {0.1f, 0.4f, -0.6f, 0.7f}).reshape(4, 1, 1, 1));
+        p.parameter("bias").data().copy_(io.jgrad.core.Tensor.of(new float[] {0.05f, 1f, -0.1f, 0.2f}));
+        float x0 = 0.9f;
+        float x1 = -0.4f;
+        Variable out = p.forward(Variable.constant(io.jgrad.core.Tensor.of(new float[] {x0, x1}).reshape(1, 2, 1, 1, 1)));
+        double hPrev = 0;
+        double c = 0;
+        double[] wi = {0.5, -0.3, 0.8, 0.2};
+        double[] wh = {0.1, 0.4, -0.6, 0.7};
+        double[] bb = {0.05, 1, -0.1, 0.2};
+        double[] xs = {x0, x1};
+        for (int t = 0; t < 2; t++) {
+            double[] a = new double[4];
+            for (int k = 0; k < 4; k++) {
+                a[k] = wi[k] * xs[t] + bb[k] + wh[k] * hPrev;
+            }
+            c = sig(a[1]) * c + sig(a[0]) * Math.tanh(a[2]);
+            hPrev = sig(a[3]) * Math.tanh(c);
+            org.junit.jupiter.api.Assertions.assertEquals(hPrev, out.data().getDouble(0, t, 0, 0, 0), 1e-6);
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> seq.forward(Variable.constant(io.jgrad.core.Tensor.zeros(2, 4, 3, 5, 6))));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("(2, 4, 3, 5, 6)"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new ConvLSTM2d(2, 3, 2));
+    }
+
+    private static double sig(double v) {
+        return 1 / (1 + Math.exp(-v));
+    }
 }
