@@ -84,10 +84,13 @@ final class Graph {
      * dropping terms.
      */
     static Variable[] onceDifferentiable(String op, Variable[] grads, Variable g, Variable... inputs) {
-        if (!recording() || !needsGrad(concat(g, inputs))) {
+        if (!recording()) {
             return grads;
         }
         Variable[] deps = concat(g, inputs);
+        if (!needsGrad(deps)) {
+            return grads;
+        }
         Variable[] out = grads.clone();
         for (int i = 0; i < out.length; i++) {
             if (out[i] != null && !out[i].requiresGrad()) {

@@ -89,13 +89,13 @@ public final class DbnExample implements Callable<Integer> {
             dbn.pretrain(unl, new ContrastiveDivergence.Options().learningRate(0.05).momentum(0.5).batchSize(64)
                     .epochs(pretrainEpochs).seed(seed));
             double pretrainSecs = (System.nanoTime() - p0) / 1e9;
-            dbnAcc[s] = fineTune(dbn.toMlp(10, new Generator(seed + 1000)), few, testFlat, seed);
+            dbnAcc[s] = fineTune(dbn.toMlp(10, new Generator(seed + 1000)), few, testFlat, seed, epochs);
             DBN fresh = new DBN(sizes);
             fresh.resetParameters(new Generator(seed));
             Sequential random = fresh.toMlp(10, new Generator(seed + 1000));
             // random initialization: PyTorch's default for each linear layer
             random.resetParameters(new Generator(seed + 2000));
-            randAcc[s] = fineTune(random, few, testFlat, seed);
+            randAcc[s] = fineTune(random, few, testFlat, seed, epochs);
             common.stdout.printf("seed %d: DBN-initialized %.4f, random %.4f (pretraining %.1f s)%n", seed, dbnAcc[s],
                     randAcc[s], pretrainSecs);
         }
@@ -105,10 +105,11 @@ public final class DbnExample implements Callable<Integer> {
         return 0;
     }
 
-    private double fineTune(Sequential net, TensorDataset train, TensorDataset test, long seed) throws java.io.IOException {
+    private double fineTune(Sequential net, TensorDataset train, TensorDataset test, long seed, int epochs)
+            throws java.io.IOException {
         Trainer t = Trainer.builder(net, new CrossEntropyLoss(), new Adam(net.parameters(), 1e-3))
                 .metrics(Metric.accuracy()).seed(seed).build();
-        t.fit(train, new FitOptions().epochs(common.epochsOr(50)).batchSize(32).seed(seed).prefetch(0).verbose(false));
+        t.fit(train, new FitOptions().epochs(epochs).batchSize(32).seed(seed).prefetch(0).verbose(false));
         return t.evaluate(test, 1000).get("accuracy");
     }
 

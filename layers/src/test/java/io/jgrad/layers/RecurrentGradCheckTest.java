@@ -123,8 +123,16 @@ class RecurrentGradCheckTest {
         checkProbe(probe, rnn, c.initialStates(), c.train(), 3, 3);
     }
 
-    /** GradCheck of {@code probe} over an input (B, T, in), optional initial states and all parameters. */
-    static void checkProbe(Probe probe, RNNBase rnn, boolean initialStates, boolean train, int batch, int steps) {
+    /** A function of an input, optional initial states and every parameter, and values for them. */
+    record ProbeProblem(java.util.function.Function<Variable[], Variable> f, Tensor[] inputs) {
+    }
+
+    /**
+     * {@code probe} as a function of an input (B, T, in) (or (T, B, in)), optional initial states and all
+     * parameters, with FLOAT64 values for them; every evaluation draws the same dropout masks.
+     */
+    static ProbeProblem probeProblem(Probe probe, RNNBase rnn, boolean initialStates, boolean train, int batch,
+            int steps) {
         Generator g = new Generator(42);
         probe.to(DType.FLOAT64);
         probe.train(train);
@@ -149,7 +157,7 @@ class RecurrentGradCheckTest {
             inputs.add(params.get(n).data().clone());
         }
         int ns = nStates;
-        GradCheck.check(in -> {
+        return new ProbeProblem(in -> {
             probe.setGenerator(new Generator(7)); // the same dropout masks in every evaluation
             Map<String, Variable> sub = new HashMap<>();
             for (int i = 0; i < names.size(); i++) {
@@ -159,6 +167,12 @@ class RecurrentGradCheckTest {
             System.arraycopy(in, 0, args, 0, 1 + ns);
             return probe.functionalCall(sub, args);
         }, inputs.toArray(new Tensor[0]));
+    }
+
+    /** GradCheck of {@code probe} over an input (B, T, in), optional initial states and all parameters. */
+    static void checkProbe(Probe probe, RNNBase rnn, boolean initialStates, boolean train, int batch, int steps) {
+        ProbeProblem p = probeProblem(probe, rnn, initialStates, train, batch, steps);
+        GradCheck.check(p.f(), p.inputs());
     }
 
     @Test

@@ -83,40 +83,10 @@ class RecurrentSecondOrderTest {
     /** checkSecondOrder of {@code probe} over an input, optional initial states and all parameters. */
     static void checkProbeSecondOrder(RecurrentGradCheckTest.Probe probe, RNNBase rnn, boolean initialStates, boolean train,
             int batch, int steps) {
-        Generator g = new Generator(42);
-        probe.to(DType.FLOAT64);
-        probe.train(train);
-        boolean bf = rnn.options().batchFirst;
-        int dirs = rnn.options().bidirectional ? 2 : 1;
-        List<Tensor> inputs = new ArrayList<>();
-        inputs.add(Tensor.randn(g, DType.FLOAT64, bf ? batch : steps, bf ? steps : batch, rnn.inputSize()));
-        int nStates = 0;
-        if (initialStates) {
-            int[] s = {rnn.options().numLayers * dirs, batch, rnn.hiddenSize()};
-            inputs.add(Tensor.randn(g, DType.FLOAT64, s).mul(0.5));
-            nStates++;
-            if (rnn instanceof LSTM) {
-                inputs.add(Tensor.randn(g, DType.FLOAT64, s).mul(0.5));
-                nStates++;
-            }
-        }
-        int first = inputs.size();
-        Map<String, Parameter> params = probe.namedParameters();
-        List<String> names = new ArrayList<>(params.keySet());
-        for (String n : names) {
-            inputs.add(params.get(n).data().clone());
-        }
-        int ns = nStates;
-        java.util.function.Function<Variable[], Variable> f = in -> {
-            probe.setGenerator(new Generator(7)); // the same dropout masks in every evaluation
-            Map<String, Variable> sub = new HashMap<>();
-            for (int i = 0; i < names.size(); i++) {
-                sub.put(names.get(i), in[first + i]);
-            }
-            Variable[] args = new Variable[1 + ns];
-            System.arraycopy(in, 0, args, 0, 1 + ns);
-            return probe.functionalCall(sub, args);
-        };
+        RecurrentGradCheckTest.ProbeProblem p = RecurrentGradCheckTest.probeProblem(probe, rnn, initialStates, train, batch,
+                steps);
+        java.util.function.Function<Variable[], Variable> f = p.f();
+        List<Tensor> inputs = List.of(p.inputs());
         // the composed definition differentiated under create-graph gives the fused first-order
         // gradients (checked against finite differences in RecurrentGradCheckTest) ...
         double[][] first1 = new double[2][];

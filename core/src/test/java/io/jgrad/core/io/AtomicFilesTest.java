@@ -64,12 +64,12 @@ class AtomicFilesTest {
         Path target = dir.resolve("ckpt.bin");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                AtomicWriteThenHang.class.getName(), target.toString()).redirectErrorStream(true).start();
+                AtomicWriteThenHang.class.getName(), target.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (temporaries("ckpt.bin").isEmpty() && System.nanoTime() < deadline && p.isAlive()) {
-                Thread.sleep(20);
-            }
+            // the child prints its line once its temporary file exists (null if it died first)
+            String ready = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            assertEquals("writing", ready);
             assertEquals(1, temporaries("ckpt.bin").size(), "the other process's temporary file");
             // while that writer lives, its temporary file is left alone
             AtomicFiles.write(target, out -> out.write(7));

@@ -8,7 +8,7 @@ public final class AtomicWriteThenHang {
     }
 
     /**
-     * Starts writing {@code args[0]} and blocks inside the write.
+     * Starts writing {@code args[0]}, prints {@code writing} and blocks inside the write until killed.
      *
      * @param args the target file
      * @throws Exception never in practice
@@ -17,11 +17,10 @@ public final class AtomicWriteThenHang {
         AtomicFiles.write(Path.of(args[0]), out -> {
             out.write(new byte[1000]);
             out.flush();
-            try {
-                Thread.sleep(Long.MAX_VALUE);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            // the temporary file exists and is locked: say so, then block until killed (stdin stays open)
+            System.out.println("writing");
+            System.out.flush();
+            System.in.read();
         });
     }
 }
