@@ -5,8 +5,10 @@ import io.jgrad.core.kernel.Kernels;
 import java.util.Arrays;
 
 /**
- * {@link ConvOps} on {@code float[]}. {@link DoubleConvOps} is the same code on {@code double[]}; keep
- * the two in step.
+ * {@link ConvOps} on {@code float[]}.
+ *
+ * <p>Twin: {@code DoubleConvOps} is generated from this file at build time (execution {@code twins} in
+ * core's pom), so this file is the only one to edit.
  */
 final class FloatConvOps extends ConvOps<float[]> {
     static final FloatConvOps INSTANCE = new FloatConvOps();
@@ -269,7 +271,7 @@ final class FloatConvOps extends ConvOps<float[]> {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Vector primitives: the active (SIMD when enabled) kernels. DoubleConvOps has plain loops here.
+    // Vector primitives: the active kernels (SIMD when enabled; their FLOAT64 overloads are plain loops).
     // ---------------------------------------------------------------------------------------------
 
     private static final Kernels K = KernelProvider.kernels();

@@ -1,8 +1,11 @@
 package io.jgrad.core;
 
 /**
- * {@link PoolOps} on {@code float[]}. {@link DoublePoolOps} is the same code on {@code double[]}; keep
- * the two in step.
+ * {@link PoolOps} on {@code float[]}.
+ *
+ * <p>Twin: {@code DoublePoolOps} is generated from this file at build time (execution {@code twins} in
+ * core's pom), so this file is the only one to edit.
+ * The unrolled 2x2 max-pooling path is FLOAT32-only (marked so; the twin takes the general loop).
  */
 final class FloatPoolOps extends PoolOps<float[]> {
     static final FloatPoolOps INSTANCE = new FloatPoolOps();
@@ -32,6 +35,7 @@ final class FloatPoolOps extends PoolOps<float[]> {
                 for (int q = 0; q < ow; q++) {
                     int ws = win.ws[q];
                     int we = win.we[q];
+                    // FLOAT32-only {
                     if (he - hs == 2 && we - ws == 2 && dh == 1 && dw == 1) {
                         // the common 2x2 window, unrolled and without unpredictable branches: the values
                         // are compared as order-preserving ints (x86 has conditional moves for ints, not
@@ -58,6 +62,7 @@ final class FloatPoolOps extends PoolOps<float[]> {
                             continue;
                         }
                     }
+                    // } FLOAT32-only
                     // PyTorch's rule: the first strict maximum wins, and a NaN always takes over
                     int maxIdx = hs * w + ws;
                     float maxVal = Float.NEGATIVE_INFINITY;
@@ -154,6 +159,7 @@ final class FloatPoolOps extends PoolOps<float[]> {
         }
     }
 
+    // FLOAT32-only {
     /**
      * An int that orders as the float does (not NaN): the bits of a non-negative float already do, and
      * flipping all but the sign bit of a negative one reverses its order. Adding 0 first makes -0 equal
@@ -163,4 +169,5 @@ final class FloatPoolOps extends PoolOps<float[]> {
         int b = Float.floatToRawIntBits(v + 0f);
         return b ^ ((b >> 31) & 0x7fffffff);
     }
+    // } FLOAT32-only
 }

@@ -130,9 +130,9 @@ final class Reduce {
                 if (s.dtype == DType.INT32) {
                     o.i[m] = reduceInt(op, s.i, p, rowLen);
                 } else if (s.dtype == DType.FLOAT32) {
-                    o.f[m] = (float) reduceFloat(op, s.f, p, rowLen, correction);
+                    o.f[m] = (float) FloatRowReduce.reduce(op, s.f, p, rowLen, correction);
                 } else {
-                    o.d[m] = reduceDouble(op, s.d, p, rowLen, correction);
+                    o.d[m] = DoubleRowReduce.reduce(op, s.d, p, rowLen, correction);
                 }
             }
         });
@@ -168,150 +168,6 @@ final class Reduce {
                     s = Math.min(s, a[p + i]);
                 }
                 return s;
-            }
-        }
-    }
-
-    private static double reduceFloat(Op op, float[] a, int p, int n, int correction) {
-        switch (op) {
-            case SUM:
-            case MEAN: {
-                double s = 0;
-                for (int i = 0; i < n; i++) {
-                    s += a[p + i];
-                }
-                return op == Op.SUM ? s : s / n;
-            }
-            case SUMSQ: {
-                double s = 0;
-                for (int i = 0; i < n; i++) {
-                    s += (double) a[p + i] * a[p + i];
-                }
-                return s;
-            }
-            case PROD: {
-                double s = 1;
-                for (int i = 0; i < n; i++) {
-                    s *= a[p + i];
-                }
-                return s;
-            }
-            case MAX:
-                return KernelProvider.kernels().max(a, p, n);
-            case MIN: {
-                float s = Float.POSITIVE_INFINITY;
-                for (int i = 0; i < n; i++) {
-                    float v = a[p + i];
-                    if (v != v) {
-                        return v;
-                    }
-                    s = Math.min(s, v);
-                }
-                return s;
-            }
-            case VAR: {
-                double mean = 0;
-                for (int i = 0; i < n; i++) {
-                    mean += a[p + i];
-                }
-                mean /= n;
-                double ss = 0;
-                for (int i = 0; i < n; i++) {
-                    double d = a[p + i] - mean;
-                    ss += d * d;
-                }
-                return ss / Math.max(0, n - correction);
-            }
-            default: { // LOGSUMEXP
-                float mx = KernelProvider.kernels().max(a, p, n);
-                if (Float.isInfinite(mx) || mx != mx) {
-                    return n == 0 ? Double.NEGATIVE_INFINITY : mx;
-                }
-                double s = 0;
-                for (int i = 0; i < n; i++) {
-                    s += Math.exp(a[p + i] - mx);
-                }
-                return Math.log(s) + mx;
-            }
-        }
-    }
-
-    private static double reduceDouble(Op op, double[] a, int p, int n, int correction) {
-        switch (op) {
-            case SUM:
-            case MEAN: {
-                double s = 0;
-                for (int i = 0; i < n; i++) {
-                    s += a[p + i];
-                }
-                return op == Op.SUM ? s : s / n;
-            }
-            case SUMSQ: {
-                double s = 0;
-                for (int i = 0; i < n; i++) {
-                    s += a[p + i] * a[p + i];
-                }
-                return s;
-            }
-            case PROD: {
-                double s = 1;
-                for (int i = 0; i < n; i++) {
-                    s *= a[p + i];
-                }
-                return s;
-            }
-            case MAX: {
-                double s = Double.NEGATIVE_INFINITY;
-                for (int i = 0; i < n; i++) {
-                    double v = a[p + i];
-                    if (v != v) {
-                        return v;
-                    }
-                    s = Math.max(s, v);
-                }
-                return s;
-            }
-            case MIN: {
-                double s = Double.POSITIVE_INFINITY;
-                for (int i = 0; i < n; i++) {
-                    double v = a[p + i];
-                    if (v != v) {
-                        return v;
-                    }
-                    s = Math.min(s, v);
-                }
-                return s;
-            }
-            case VAR: {
-                double mean = 0;
-                for (int i = 0; i < n; i++) {
-                    mean += a[p + i];
-                }
-                mean /= n;
-                double ss = 0;
-                for (int i = 0; i < n; i++) {
-                    double d = a[p + i] - mean;
-                    ss += d * d;
-                }
-                return ss / Math.max(0, n - correction);
-            }
-            default: {
-                double mx = Double.NEGATIVE_INFINITY;
-                for (int i = 0; i < n; i++) {
-                    double v = a[p + i];
-                    if (v != v) {
-                        return v;
-                    }
-                    mx = Math.max(mx, v);
-                }
-                if (Double.isInfinite(mx)) {
-                    return mx;
-                }
-                double s = 0;
-                for (int i = 0; i < n; i++) {
-                    s += Math.exp(a[p + i] - mx);
-                }
-                return Math.log(s) + mx;
             }
         }
     }

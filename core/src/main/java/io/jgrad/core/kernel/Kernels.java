@@ -84,6 +84,54 @@ public interface Kernels {
     /** Dot product. */
     float dot(float[] a, int ao, float[] b, int bo, int n);
 
+    // FLOAT64 overloads of the vector primitives that the generated FLOAT64 twins of FLOAT32 code call
+    // (DoubleConvOps from FloatConvOps, DoubleRowReduce from FloatRowReduce): plain loops here, which an implementation may override.
+
+    /** {@link #addScalar(float[], int, float, float[], int, int)} in double precision. */
+    default void addScalar(double[] a, int ao, double s, double[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = a[ao + i] + s;
+        }
+    }
+
+    /** {@link #axpy(int, float, float[], int, float[], int)} in double precision. */
+    default void axpy(int n, double alpha, double[] x, int xo, double[] y, int yo) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] += alpha * x[xo + i];
+        }
+    }
+
+    /** {@link #sum(float[], int, int)} in double precision, summed in order. */
+    default double sum(double[] a, int ao, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += a[ao + i];
+        }
+        return s;
+    }
+
+    /** {@link #max(float[], int, int)} in double precision. */
+    default double max(double[] a, int ao, int n) {
+        double s = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            double v = a[ao + i];
+            if (v != v) {
+                return v;
+            }
+            s = Math.max(s, v);
+        }
+        return s;
+    }
+
+    /** {@link #dot(float[], int, float[], int, int)} in double precision, summed in order. */
+    default double dot(double[] a, int ao, double[] b, int bo, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += a[ao + i] * b[bo + i];
+        }
+        return s;
+    }
+
     /**
      * Softmax (or log-softmax when {@code log}) of each of {@code rows} contiguous rows of length
      * {@code cols}, subtracting the row maximum first for stability.

@@ -9,6 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for L2/L1; split large products over the thread pool) with a 4 x 4 scalar register tile, which C2
  * keeps in registers. C2 does not auto-vectorize a row update here (it cannot rule out that C and B
  * are the same array), so register reuse is what speeds this up over the naive loop.
+ *
+ * <p>Twin: {@code PlainDoubleGemm} is generated from this file at build time (execution {@code twins} in
+ * core's pom), so this file is the only one to edit.
  */
 final class PlainFloatGemm {
     static final int MR = 4;

@@ -28,6 +28,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Large products are split over the shared pool along the longer side of C, in whole register tiles;
  * each task packs its own panels into per-thread buffers (at most KC x NC + MC x KC elements each).
+ *
+ * <p>Twin: {@code DoubleGemm} is generated from this file at build time (execution {@code twins} in
+ * core's pom), so this file is the only one to edit.
  */
 final class FloatGemm {
     static final VectorSpecies<Float> S = VectorKernels.FLOAT_SPECIES;
