@@ -85,7 +85,7 @@ public interface Kernels {
     float dot(float[] a, int ao, float[] b, int bo, int n);
 
     // FLOAT64 overloads of the vector primitives that the generated FLOAT64 twins of FLOAT32 code call
-    // (DoubleConvOps from FloatConvOps, DoubleRowReduce from FloatRowReduce): plain loops here, which an implementation may override.
+    // (such as DoubleConvOps from FloatConvOps): plain loops here, which an implementation may override.
 
     /** {@link #addScalar(float[], int, float, float[], int, int)} in double precision. */
     default void addScalar(double[] a, int ao, double s, double[] out, int oo, int n) {
@@ -108,6 +108,43 @@ public interface Kernels {
             s += a[ao + i];
         }
         return s;
+    }
+
+    /** {@link #add(float[], int, float[], int, float[], int, int)} in double precision. */
+    default void add(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = a[ao + i] + b[bo + i];
+        }
+    }
+
+    /** {@link #mul(float[], int, float[], int, float[], int, int)} in double precision. */
+    default void mul(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = a[ao + i] * b[bo + i];
+        }
+    }
+
+    /** {@link #relu(float[], int, float[], int, int)} in double precision (NaN stays NaN). */
+    default void relu(double[] a, int ao, double[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            double v = a[ao + i];
+            out[oo + i] = v < 0 ? 0.0 : v;
+        }
+    }
+
+    /** {@link #tanh(float[], int, float[], int, int)} in double precision ({@link Math#tanh}). */
+    default void tanh(double[] a, int ao, double[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = Math.tanh(a[ao + i]);
+        }
+    }
+
+    /** {@link #sigmoid(float[], int, float[], int, int)} in double precision, without overflow. */
+    default void sigmoid(double[] a, int ao, double[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            double x = a[ao + i];
+            out[oo + i] = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+        }
     }
 
     /** {@link #max(float[], int, int)} in double precision. */

@@ -1,0 +1,74 @@
+package io.jgrad.core.kernel;
+
+import io.jgrad.core.DType;
+import io.jgrad.core.Tensor;
+
+/**
+ * The typed inner loops of the recurrent layers (LSTM, GRU, plain RNN): one implementation per floating
+ * point type, chosen once per call with {@link #of(DType)}. A scan handles its arrays as {@code Object}
+ * and calls these per row of a time step, never per element; each row method is the fused forward or
+ * backward of one cell, with PyTorch's gate layout (LSTM i, f, g, o; GRU r, z, n).
+ *
+ * <p>The FLOAT32 rows run on the active {@link Kernels} (SIMD when enabled); the FLOAT64 rows are
+ * generated from the same source at build time and use the kernels' FLOAT64 overloads.
+ */
+public abstract class RecurrentRows {
+    RecurrentRows() {
+    }
+
+    public static RecurrentRows of(DType dt) {
+        if (dt == DType.FLOAT32) {
+            return FloatRecurrentRows.INSTANCE;
+        }
+        if (dt == DType.FLOAT64) {
+            return DoubleRecurrentRows.INSTANCE;
+        }
+        throw new IllegalArgumentException("recurrent scan: expected a floating point input, got " + dt);
+    }
+
+    public abstract Object alloc(int n);
+
+    public abstract Object data(Tensor t);
+
+    public abstract Tensor wrap(Object a, int... shape);
+
+    /** C = A B (+ C when beta is 1), BLAS-style. */
+    public abstract void gemm(boolean ta, boolean tb, int m, int n, int k, Object a, int ao, int lda, Object b, int bo, int ldb,
+            double beta, Object c, int co, int ldc);
+
+    /** out = a * m. */
+    public abstract void mul(Object a, int ao, Object m, int mo, Object out, int oo, int n);
+
+    /** dst += src. */
+    public abstract void add(Object src, int so, Object dst, int d0, int n);
+
+    /** dst += src * m. */
+    public abstract void addMul(Object src, int so, Object m, int mo, Object dst, int d0, int n);
+
+    /**
+     * One LSTM row: gates at g (4H pre-activations, replaced by the activations); c and h at hb
+     * updated; tanh(c') into aux at ob; h' into out at ob.
+     */
+    public abstract void lstmForward(Object gates, int g, Object c, Object h, int hb, Object aux, Object out, int ob, int n);
+
+    /**
+     * One GRU row: gates at g hold the input gates, hg at hgo the hidden gates; the gates become
+     * (r, z, n), aux at ob keeps the hidden n-gate, h at hb and out at ob get h'.
+     */
+    public abstract void gruForward(Object gates, int g, Object hg, int hgo, Object h, int hb, Object aux, Object out, int ob,
+            int n);
+
+    /** One plain RNN row: the pre-activations at g become h', copied to h at hb and out at ob. */
+    public abstract void rnnForward(Object gates, int g, Object h, int hb, Object out, int ob, int n, boolean relu);
+
+    /** LSTM row backward: dh, dc at hb in; dgates into dx at g; dc becomes dc_prev and dh zero. */
+    public abstract void lstmBackward(Object gates, int g, Object aux, Object cprev, int ob, Object dh, Object dc, int hb,
+            Object dx, int n);
+
+    /** GRU row backward: dh at hb in; dx and dhg at g out; dh becomes the direct term dh * z. */
+    public abstract void gruBackward(Object gates, int g, Object aux, Object hprev, int ob, Object dh, int hb, Object dx,
+            Object dhg, int n);
+
+    /** RNN row backward: dh at hb in; the pre-activation gradient into dx at g; dh becomes zero. */
+    public abstract void rnnBackward(Object gates, int g, Object dh, int hb, Object dx, int n, boolean relu);
+}
