@@ -101,6 +101,7 @@ class OpGradCheckTest {
         l.add(c("prod with two zeros", v -> v[0].prod(), Tensor.of(new double[] {2, 0, 3, 0, 1.5})));
         l.add(c("prod dims with zero", v -> v[0].prod(new int[] {0, 2}, true), Tensor.of(new double[] {2, 0, 3, 1.5, -1, 0.5, 2, 1.1, 0, 3, 1, 2}).reshape(2, 3, 2)));
         l.add(c("amax", v -> v[0].amax(new int[] {1}, false), rnd(3, 5)));
+        l.add(c("amin", v -> v[0].amin(new int[] {0}, true), rnd(3, 5)));
         l.add(c("max all", v -> v[0].max(), rnd(3, 5)));
         l.add(c("max dim", v -> v[0].max(1, false), rnd(3, 5)));
         l.add(c("min dim keepdim", v -> v[0].min(0, true), rndT(3, 5)));
@@ -123,8 +124,8 @@ class OpGradCheckTest {
         l.add(c("matmul 2d-1d", v -> v[0].matmul(v[1]), rnd(3, 4), rnd(4)));
         l.add(c("matmul batched broadcast", v -> v[0].matmul(v[1]), rnd(2, 1, 3, 4), rnd(3, 4, 2)));
         l.add(c("matmul 3d-2d", v -> v[0].matmul(v[1]), rnd(2, 3, 4), rnd(4, 2)));
-        l.add(c("linear", v -> NN.linear(v[0], v[1], v[2]), rnd(3, 4), rnd(5, 4), rnd(5)));
-        l.add(c("linear 3d no bias", v -> NN.linear(v[0], v[1], null), rnd(2, 3, 4), rnd(5, 4)));
+        l.add(c("nn.linear", v -> NN.linear(v[0], v[1], v[2]), rnd(3, 4), rnd(5, 4), rnd(5)));
+        l.add(c("nn.linear 3d no bias", v -> NN.linear(v[0], v[1], null), rnd(2, 3, 4), rnd(5, 4)));
         l.add(c("dot", v -> v[0].dot(v[1]), rnd(4), rnd(4)));
         l.add(c("outer", v -> v[0].outer(v[1]), rnd(3), rnd(2)));
         // shapes and views
@@ -132,6 +133,10 @@ class OpGradCheckTest {
         l.add(c("view", v -> v[0].view(4, 3).exp(), rnd(3, 4)));
         l.add(c("permute", v -> v[0].permute(2, 0, 1).mul(v[1]), rnd(2, 3, 4), rnd(4, 2, 3)));
         l.add(c("transpose", v -> v[0].transpose(0, 1).mul(v[1]), rnd(2, 3), rnd(3, 2)));
+        l.add(c("t", v -> v[0].t().mul(v[1]), rnd(2, 3), rnd(3, 2)));
+        l.add(c("movedim", v -> v[0].movedim(0, 2).mul(v[1]), rnd(2, 3, 4), rnd(3, 4, 2)));
+        l.add(c("flatten", v -> v[0].flatten(1, 2).mul(v[1]), rnd(2, 3, 4), rnd(12)));
+        l.add(c("sign", v -> v[0].sign().mul(v[0]), uni(0.1, 1, 4).mul(Tensor.of(new double[] {1, -1, 1, -1}))));
         l.add(c("expand", v -> v[0].expand(3, 4).mul(v[1]), rnd(3, 1), rnd(3, 4)));
         l.add(c("squeeze/unsqueeze", v -> v[0].unsqueeze(1).squeeze(1).unsqueeze(0).mul(2), rnd(3)));
         l.add(c("narrow", v -> v[0].narrow(1, 1, 2).square(), rnd(3, 4)));
