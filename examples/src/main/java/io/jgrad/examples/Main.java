@@ -71,7 +71,7 @@ public final class Main implements Runnable {
 
     /** Puts "digits" in front when no example is named (no arguments, or options only). */
     static String[] withDefault(String[] args) {
-        if (args.length == 0 || args[0].startsWith("-") && !isHelp(args[0])) {
+        if (args.length == 0 || (args[0].startsWith("-") && !isHelp(args[0]))) {
             String[] out = new String[args.length + 1];
             out[0] = "digits";
             System.arraycopy(args, 0, out, 1, args.length);

@@ -498,7 +498,7 @@ public abstract class Module {
         if (dtype == null || !dtype.isFloatingPoint()) {
             throw new IllegalArgumentException(label() + ".to: expected a floating point dtype, got " + dtype);
         }
-        Map<Parameter, Parameter> done = new IdentityHashMap<>();
+        IdentityHashMap<Parameter, Parameter> done = new IdentityHashMap<>();
         for (Module m : modules()) {
             for (Map.Entry<String, Parameter> e : m.parameters.entrySet()) {
                 Parameter p = e.getValue();
@@ -655,7 +655,7 @@ public abstract class Module {
      */
     public final Variable functionalCall(Map<String, Variable> params, Variable... inputs) {
         Map<String, Module> mods = namedModules();
-        Map<Module, Map<String, Variable>> plan = new IdentityHashMap<>();
+        IdentityHashMap<Module, Map<String, Variable>> plan = new IdentityHashMap<>();
         for (Map.Entry<String, Variable> e : params.entrySet()) {
             String full = e.getKey();
             int dot = full.lastIndexOf('.');
@@ -673,7 +673,7 @@ public abstract class Module {
             }
             plan.computeIfAbsent(owner, k -> new HashMap<>()).put(local, v);
         }
-        Map<Module, Map<String, Variable>> previous = new IdentityHashMap<>();
+        IdentityHashMap<Module, Map<String, Variable>> previous = new IdentityHashMap<>();
         try {
             for (Map.Entry<Module, Map<String, Variable>> e : plan.entrySet()) {
                 previous.put(e.getKey(), e.getKey().overrides);
@@ -918,8 +918,8 @@ public abstract class Module {
     }
 
     /** Training flags of the tree, to restore after a temporary mode change. */
-    final Map<Module, Boolean> saveModes() {
-        Map<Module, Boolean> m = new IdentityHashMap<>();
+    final IdentityHashMap<Module, Boolean> saveModes() {
+        IdentityHashMap<Module, Boolean> m = new IdentityHashMap<>();
         for (Module x : modules()) {
             m.put(x, x.training);
         }
