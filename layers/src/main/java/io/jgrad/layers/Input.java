@@ -1,0 +1,59 @@
+package io.jgrad.layers;
+
+import io.jgrad.core.DType;
+import io.jgrad.core.Shape;
+
+/**
+ * The inputs of a functional {@link Model}, like Keras's {@code keras.Input}: a named
+ * {@link SymbolicTensor} with a fixed shape per sample and an open batch dimension.
+ *
+ * <pre>{@code
+ * SymbolicTensor image = Input.of("image", 1, 28, 28);            // batches (N, 1, 28, 28)
+ * SymbolicTensor tokens = Input.of("tokens", DType.INT32, 35);    // batches (N, 35) of indices
+ * }</pre>
+ *
+ * <p>The name identifies the input in {@link Model#forward(java.util.Map)}, in
+ * {@link Model#summary()} and in error messages; it must be unique among the names of a model's
+ * inputs and layers and contain no dot.
+ */
+public final class Input {
+    private Input() {
+    }
+
+    /**
+     * A FLOAT32 input.
+     *
+     * @param name the input's name (non-empty, no dots)
+     * @param shape the shape of one sample, without the batch dimension; every size positive
+     * @return the symbolic input
+     */
+    public static SymbolicTensor of(String name, int... shape) {
+        return of(name, DType.FLOAT32, shape);
+    }
+
+    /**
+     * An input of a given type (FLOAT64 for models converted with {@link Module#to(DType)}, INT32 for
+     * indices fed to an {@link Embedding}).
+     *
+     * @param name the input's name (non-empty, no dots)
+     * @param dtype the type of the values
+     * @param shape the shape of one sample, without the batch dimension; every size positive
+     * @return the symbolic input
+     */
+    public static SymbolicTensor of(String name, DType dtype, int... shape) {
+        GraphNode.checkName("Input.of", name);
+        if (dtype == null) {
+            throw new IllegalArgumentException("Input.of('" + name + "'): dtype is null");
+        }
+        if (shape == null) {
+            throw new IllegalArgumentException("Input.of('" + name + "'): shape is null");
+        }
+        for (int s : shape) {
+            if (s <= 0) {
+                throw new IllegalArgumentException("Input.of('" + name + "'): every size of the per-sample shape must be positive"
+                        + " (the batch dimension is left out), got " + Shape.format(shape));
+            }
+        }
+        return GraphNode.input(name, dtype, shape);
+    }
+}
