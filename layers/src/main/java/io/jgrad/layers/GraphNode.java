@@ -8,6 +8,7 @@ import io.jgrad.core.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -75,6 +76,14 @@ final class GraphNode {
         }
         List<Variable> outs;
         Map<Module, Boolean> modes = layer.saveModes();
+        // stateful recurrent layers start the probe from zeros and get their carried states back
+        Map<RNNBase, Tensor[]> carried = new IdentityHashMap<>();
+        for (Module m : layer.modules()) {
+            if (m instanceof RNNBase) {
+                carried.put((RNNBase) m, ((RNNBase) m).carriedStates());
+                ((RNNBase) m).resetStates();
+            }
+        }
         try (var off = Autograd.noGrad()) {
             layer.eval();
             if (layer instanceof Model) {
@@ -86,6 +95,9 @@ final class GraphNode {
             throw new IllegalArgumentException(who + " cannot be called on " + describeAll(inputs) + ": " + e.getMessage(), e);
         } finally {
             Module.restoreModes(modes);
+            for (Map.Entry<RNNBase, Tensor[]> e : carried.entrySet()) {
+                e.getKey().restoreCarriedStates(e.getValue());
+            }
         }
         GraphNode n = new GraphNode(layer, name, List.of(inputs));
         List<SymbolicTensor> ts = new ArrayList<>(outs.size());

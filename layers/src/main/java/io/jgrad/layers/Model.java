@@ -37,7 +37,10 @@ import java.util.Set;
  * once on zeros of their shapes (a batch of two samples, evaluation mode, no gradients), so a shape
  * mismatch at a merge or a shared layer reused on inputs of another shape throws at once, naming the
  * layer and its inputs. Building the model checks that every output is computed from the given
- * inputs only and that every input is used.
+ * inputs only and that every input is used. The probe changes no weights, running statistics,
+ * modes or carried recurrent states; layers must be batch-first (batch dimension first, as a
+ * functional graph's open dimension is), and a layer that draws random numbers in evaluation mode
+ * ({@link MonteCarloDropout}) draws them for the probe too.
  *
  * <p><b>Names.</b> Each distinct layer is a child of the model under its name: the name given at
  * a call ({@code encoder.call("encoder", x)}) or one derived from its type, numbered per model in

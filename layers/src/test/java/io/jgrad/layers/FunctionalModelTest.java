@@ -212,6 +212,18 @@ class FunctionalModelTest {
     }
 
     @Test
+    void theBuildProbeKeepsTheStatesOfStatefulRecurrentLayers() {
+        LSTM lstm = new LSTM(3, 5, RecurrentOptions.defaults().stateful(true));
+        lstm.forward(Variable.constant(Tensor.ones(4, 6, 3)));
+        Tensor[] before = lstm.carriedStates();
+        assertNotNull(before[0]);
+        SymbolicTensor y = lstm.call(Input.of("seq", 6, 3));
+        assertArrayEquals(new int[] {6, 5}, y.shape());
+        assertSame(before[0], lstm.carriedStates()[0]);
+        assertSame(before[1], lstm.carriedStates()[1]);
+    }
+
+    @Test
     void nestedModelsAreLayers() {
         SymbolicTensor in = Input.of("in", 4);
         Model tower = new Model(in, new Tanh().call(new Linear(4, 5).call(in)));
