@@ -92,7 +92,8 @@ final class GraphNode {
                 outs = List.of(probes.length == 1 ? layer.forward(probes[0]) : layer.forward(probes));
             }
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(who + " cannot be called on " + describeAll(inputs) + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(who + " cannot be called on " + describeAll(inputs) + " (tried on a batch of "
+                    + PROBE_BATCH + " zeros): " + e.getMessage(), e);
         } finally {
             Module.restoreModes(modes);
             for (Map.Entry<RNNBase, Tensor[]> e : carried.entrySet()) {
