@@ -250,6 +250,11 @@ class FunctionalModelTest {
         List<SymbolicTensor> outs = two.callAll("inner", d);
         Model wrap = new Model(List.of(d), outs);
         assertEquals(List.of("inner_pos", "inner_prob"), wrap.outputNames());
+        String summary = wrap.summary();
+        assertTrue(summary.contains("inner (Model)") && summary.contains("(N, 3), (N, 3)"), summary);
+        Model again = new Model(List.of(d), List.of(new Add().call(outs.get(0), outs.get(1))));
+        assertTrue(again.summary().contains("inner:0, inner:1"), again.summary());
+        assertEquals("SymbolicTensor(layer 'inner' (Model) output 1, (N, 3), float32)", outs.get(1).toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> two.call(d));
         assertTrue(e.getMessage().contains("2 outputs") && e.getMessage().contains("callAll"), e.getMessage());
         IllegalStateException s = assertThrows(IllegalStateException.class, () -> two.forward(Variable.constant(xa)));

@@ -29,14 +29,20 @@ import io.jgrad.layers.SymbolicTensor;
 import io.jgrad.optim.Adam;
 import io.jgrad.optim.SGD;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Training functional models with several inputs and outputs: a loss per output, loss weights, metrics per output. */
 class MultiOutputTrainerTest {
     static final int N = 240;
+
+    @TempDir
+    Path tmp;
 
     /**
      * Two inputs a, b (N, 4) and two targets: the class of a (the largest of 3 fixed projections)
@@ -109,6 +115,52 @@ class MultiOutputTrainerTest {
         }
         IllegalArgumentException p = assertThrows(IllegalArgumentException.class, () -> trainer.predict(d, 10));
         assertTrue(p.getMessage().contains("use predictAll"), p.getMessage());
+    }
+
+    private static Trainer resumable(Model model) {
+        return Trainer.builder(model, new Adam(model.parameters(), 0.01))
+                .loss("kind", new CrossEntropyLoss())
+                .loss("score", new MSELoss(), 0.3)
+                .metrics("kind", Metric.accuracy())
+                .seed(31).build();
+    }
+
+    private static FitOptions resumableOptions(int epochs, Path dir) {
+        return new FitOptions().epochs(epochs).batchSize(32).seed(32).validationSplit(0.25).verbose(false)
+                .callbacks(new EarlyStopping("val_kind_accuracy").patience(100).restoreBestWeights(false),
+                        new ModelCheckpoint(dir.resolve("ckpt-{epoch}.safetensors")));
+    }
+
+    @Test
+    void aResumedMultiOutputRunEqualsTheUninterruptedRun() throws IOException {
+        TensorDataset d = data(15);
+        Path a = Files.createDirectory(tmp.resolve("a"));
+        Path b = Files.createDirectory(tmp.resolve("b"));
+        Model full = twoHeads(16);
+        History expected = resumable(full).fit(d, resumableOptions(4, a));
+        resumable(twoHeads(16)).fit(d, resumableOptions(2, b));
+        Model resumed = twoHeads(17);
+        History h = resumable(resumed).fit(d, resumableOptions(4, b).resumeFrom(b.resolve("ckpt-2.safetensors")));
+        assertEquals(expected.toCsv(), h.toCsv());
+        assertTrue(h.has("val_kind_accuracy") && h.has("val_score_loss"));
+        for (Map.Entry<String, Tensor> e : full.stateDict().entrySet()) {
+            assertTrue(e.getValue().equal(resumed.stateDict().get(e.getKey())), e.getKey());
+        }
+    }
+
+    @Test
+    void callbacksMonitorPerOutputValues() throws IOException {
+        Model model = twoHeads(18);
+        Trainer trainer = resumable(model);
+        // the kind's loss goes down: "min" decided from the key, so no early stop in 4 epochs with patience 0 ...
+        History h = trainer.fit(data(19), new FitOptions().epochs(4).batchSize(32).validationSplit(0.25).verbose(false)
+                .callbacks(new EarlyStopping("val_kind_loss").patience(0)));
+        assertEquals(4, h.size(), "val_kind_loss " + h.get("val_kind_loss"));
+        // ... while monitoring it as if higher were better stops after the first epoch that does not rise
+        Model other = twoHeads(18);
+        History stopped = resumable(other).fit(data(19), new FitOptions().epochs(4).batchSize(32).validationSplit(0.25)
+                .verbose(false).callbacks(new EarlyStopping("val_kind_loss").mode(MonitorMode.MAX).patience(0)));
+        assertEquals(2, stopped.size());
     }
 
     @Test
