@@ -42,15 +42,19 @@ class FunctionalModelTest {
         }
     }
 
-    /** The same model as a graph, with the layers of {@code t}. */
+    /** The same model as a graph, with layers of its own that get the weights of {@code t} through its state dict. */
     static Model twoTowerGraph(TwoTower t) {
-        SymbolicTensor left = Input.of("left", DType.FLOAT64, 6);
-        SymbolicTensor right = Input.of("right", DType.FLOAT64, 6);
-        SymbolicTensor a = new Tanh().call(t.encoder.call("encoder", left));
-        SymbolicTensor b = new Tanh().call(t.encoder.call(right));
-        SymbolicTensor kind = t.kind.call("kind", new Concatenate().call(a, b));
-        SymbolicTensor score = t.score.call("score", new Multiply().call(a, b));
-        return new Model(List.of(left, right), List.of(kind, score));
+        SymbolicTensor left = Input.of("left", 6);
+        SymbolicTensor right = Input.of("right", 6);
+        Linear encoder = new Linear(6, 8);
+        SymbolicTensor a = new Tanh().call(encoder.call("encoder", left));
+        SymbolicTensor b = new Tanh().call(encoder.call(right));
+        SymbolicTensor kind = new Linear(16, 3).call("kind", new Concatenate().call(a, b));
+        SymbolicTensor score = new Linear(8, 1).call("score", new Multiply().call(a, b));
+        Model m = new Model(List.of(left, right), List.of(kind, score));
+        m.to(DType.FLOAT64);
+        m.loadStateDict(t.stateDict());   // strict: the same names
+        return m;
     }
 
     static TwoTower twoTower() {
@@ -86,6 +90,7 @@ class FunctionalModelTest {
         got.get(0).mul(Variable.constant(w)).sum().add(got.get(1).square().sum()).backward();
         // the same parameters under the same names; the shared encoder got both towers' gradients
         assertEquals(expectedGrads.keySet(), m.namedParameters().keySet());
+        assertTrue(m.layer("encoder").parameter("weight") != t.encoder.parameter("weight"), "separate weights");
         for (Map.Entry<String, Parameter> e : m.namedParameters().entrySet()) {
             assertArrayEquals(expectedGrads.get(e.getKey()).toDoubleArray(), e.getValue().grad().toDoubleArray(), 1e-12,
                     e.getKey());
@@ -101,8 +106,7 @@ class FunctionalModelTest {
 
     @Test
     void gradientsOfAMultiInputModelMatchFiniteDifferencesAtBothOrders() {
-        TwoTower t = twoTower();
-        Model m = twoTowerGraph(t);
+        Model m = twoTowerGraph(twoTower());
         SymbolicTensor l = Input.of("l", DType.FLOAT64, 6);
         SymbolicTensor r = Input.of("r", DType.FLOAT64, 6);
         List<SymbolicTensor> both = m.callAll("towers", l, r);
