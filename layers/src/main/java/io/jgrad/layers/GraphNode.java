@@ -54,8 +54,10 @@ final class GraphNode {
     }
 
     /**
-     * Calls {@code layer} on symbolic tensors: runs it once on zeros of the inputs' shapes with a batch
-     * of {@link #PROBE_BATCH} (evaluation mode, no gradients, modes restored) and records the call.
+     * Calls {@code layer} on symbolic tensors: runs it on zeros of the inputs' shapes with a batch of
+     * {@link #PROBE_BATCH} (evaluation mode, no gradients, modes and carried states restored) and
+     * records the call. When an input has open sizes (-1), it runs twice, with the open sizes
+     * {@link #OPEN_SIZES}, and the output sizes that differ between the two runs are open.
      */
     static List<SymbolicTensor> call(Module layer, String name, SymbolicTensor[] inputs) {
         String who = describe(layer, name);
@@ -65,16 +67,45 @@ final class GraphNode {
         if (inputs == null || inputs.length == 0) {
             throw new IllegalArgumentException(who + ".call: expected at least one symbolic input");
         }
+        boolean open = false;
         for (int i = 0; i < inputs.length; i++) {
             if (inputs[i] == null) {
                 throw new IllegalArgumentException(who + ".call: symbolic input " + i + " is null");
             }
+            for (int d : inputs[i].shape()) {
+                open |= d < 0;
+            }
         }
+        List<Variable> outs = probe(layer, who, inputs, OPEN_SIZES[0], open);
+        List<Variable> outs2 = open ? probe(layer, who, inputs, OPEN_SIZES[1], true) : outs;
+        GraphNode n = new GraphNode(layer, name, List.of(inputs));
+        List<SymbolicTensor> ts = new ArrayList<>(outs.size());
+        for (int k = 0; k < outs.size(); k++) {
+            int[] s = checkBatchFirst(who, inputs, outs.get(k));
+            int[] s2 = checkBatchFirst(who, inputs, outs2.get(k));
+            if (s.length != s2.length) {
+                throw new IllegalArgumentException(who + " called on " + describeAll(inputs) + " returns outputs whose rank depends"
+                        + " on the open sizes: " + Shape.format(s) + " and " + Shape.format(s2));
+            }
+            int[] perSample = Arrays.copyOfRange(s, 1, s.length);
+            for (int d = 0; d < perSample.length; d++) {
+                perSample[d] = s[d + 1] == s2[d + 1] ? s[d + 1] : -1;
+            }
+            ts.add(new SymbolicTensor(n, k, perSample, outs.get(k).dtype()));
+        }
+        n.outputs = Collections.unmodifiableList(ts);
+        return n.outputs;
+    }
+
+    /** The sizes given to the open (-1) dimensions of inputs in the two probes. */
+    static final int[] OPEN_SIZES = {8, 16};
+
+    /** Runs {@code layer} once on zeros, open sizes set to {@code openSize}, leaving no trace in it. */
+    private static List<Variable> probe(Module layer, String who, SymbolicTensor[] inputs, int openSize, boolean open) {
         Variable[] probes = new Variable[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
-            probes[i] = Variable.constant(Tensor.zeros(inputs[i].dtype(), batchShape(inputs[i].shape())));
+            probes[i] = Variable.constant(Tensor.zeros(inputs[i].dtype(), probeShape(inputs[i].shape(), openSize)));
         }
-        List<Variable> outs;
         Map<Module, Boolean> modes = layer.saveModes();
         // stateful recurrent layers start the probe from zeros and get their carried states back
         Map<RNNBase, Tensor[]> carried = new IdentityHashMap<>();
@@ -87,38 +118,35 @@ final class GraphNode {
         try (var off = Autograd.noGrad()) {
             layer.eval();
             if (layer instanceof Model) {
-                outs = ((Model) layer).forward(Arrays.asList(probes));
-            } else {
-                outs = List.of(probes.length == 1 ? layer.forward(probes[0]) : layer.forward(probes));
+                return ((Model) layer).forward(Arrays.asList(probes));
             }
+            return List.of(probes.length == 1 ? layer.forward(probes[0]) : layer.forward(probes));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(who + " cannot be called on " + describeAll(inputs) + " (tried on a batch of "
-                    + PROBE_BATCH + " zeros): " + e.getMessage(), e);
+                    + PROBE_BATCH + " zeros" + (open ? " with open sizes " + openSize : "") + "): " + e.getMessage(), e);
         } finally {
             Module.restoreModes(modes);
             for (Map.Entry<RNNBase, Tensor[]> e : carried.entrySet()) {
                 e.getKey().restoreCarriedStates(e.getValue());
             }
         }
-        GraphNode n = new GraphNode(layer, name, List.of(inputs));
-        List<SymbolicTensor> ts = new ArrayList<>(outs.size());
-        for (int k = 0; k < outs.size(); k++) {
-            Variable o = outs.get(k);
-            if (o == null || o.dim() == 0 || o.size(0) != PROBE_BATCH) {
-                throw new IllegalArgumentException(who + " called on " + describeAll(inputs) + " does not keep the batch dimension"
-                        + " first: for a batch of " + PROBE_BATCH + " it returned " + (o == null ? "null" : "shape "
-                        + Shape.format(o.shape())) + " (a functional model needs batch-first layers)");
-            }
-            ts.add(new SymbolicTensor(n, k, Arrays.copyOfRange(o.shape(), 1, o.dim()), o.dtype()));
-        }
-        n.outputs = Collections.unmodifiableList(ts);
-        return n.outputs;
     }
 
-    static int[] batchShape(int[] perSample) {
+    private static int[] checkBatchFirst(String who, SymbolicTensor[] inputs, Variable o) {
+        if (o == null || o.dim() == 0 || o.size(0) != PROBE_BATCH) {
+            throw new IllegalArgumentException(who + " called on " + describeAll(inputs) + " does not keep the batch dimension"
+                    + " first: for a batch of " + PROBE_BATCH + " it returned " + (o == null ? "null" : "shape "
+                    + Shape.format(o.shape())) + " (a functional model needs batch-first layers)");
+        }
+        return o.shape();
+    }
+
+    static int[] probeShape(int[] perSample, int openSize) {
         int[] s = new int[perSample.length + 1];
         s[0] = PROBE_BATCH;
-        System.arraycopy(perSample, 0, s, 1, perSample.length);
+        for (int d = 0; d < perSample.length; d++) {
+            s[d + 1] = perSample[d] < 0 ? openSize : perSample[d];
+        }
         return s;
     }
 

@@ -10,7 +10,13 @@ import io.jgrad.core.Shape;
  * <pre>{@code
  * SymbolicTensor image = Input.of("image", 1, 28, 28);            // batches (N, 1, 28, 28)
  * SymbolicTensor tokens = Input.of("tokens", DType.INT32, 35);    // batches (N, 35) of indices
+ * SymbolicTensor text = Input.of("text", DType.INT32, -1);        // (N, ?): any length
  * }</pre>
+ *
+ * <p>A size of -1 is open, like Keras's {@code None}: the model takes any size there (a sequence
+ * length, an image size for a fully convolutional model). Layers called on such inputs run twice
+ * while the graph is built, with the open sizes set to 8 and then 16, and the output sizes that
+ * change between the two are open too (shown {@code ?}); layers must accept those sizes.
  *
  * <p>The name identifies the input in {@link Model#forward(java.util.Map)}, in
  * {@link Model#summary()} and in error messages; it must be unique among the names of a model's
@@ -24,7 +30,8 @@ public final class Input {
      * A FLOAT32 input.
      *
      * @param name the input's name (non-empty, no dots)
-     * @param shape the shape of one sample, without the batch dimension; every size positive
+     * @param shape the shape of one sample, without the batch dimension; each size positive, or -1 for an
+     *     open size
      * @return the symbolic input
      */
     public static SymbolicTensor of(String name, int... shape) {
@@ -37,7 +44,8 @@ public final class Input {
      *
      * @param name the input's name (non-empty, no dots)
      * @param dtype the type of the values
-     * @param shape the shape of one sample, without the batch dimension; every size positive
+     * @param shape the shape of one sample, without the batch dimension; each size positive, or -1 for an
+     *     open size
      * @return the symbolic input
      */
     public static SymbolicTensor of(String name, DType dtype, int... shape) {
@@ -49,9 +57,9 @@ public final class Input {
             throw new IllegalArgumentException("Input.of('" + name + "'): shape is null");
         }
         for (int s : shape) {
-            if (s <= 0) {
+            if (s <= 0 && s != -1) {
                 throw new IllegalArgumentException("Input.of('" + name + "'): every size of the per-sample shape must be positive"
-                        + " (the batch dimension is left out), got " + Shape.format(shape));
+                        + " or -1 for an open size (the batch dimension is left out), got " + Shape.format(shape));
             }
         }
         return GraphNode.input(name, dtype, shape);

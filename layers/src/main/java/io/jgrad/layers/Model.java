@@ -53,7 +53,7 @@ import java.util.Set;
  * {@link #forward(Map)} maps input names to output names. A model with one output is also an
  * ordinary module: {@link #forward(Variable)} (one input) and {@link #forward(Variable...)} (several
  * inputs) return that output, so it works in a {@link Sequential} or a trainer. Inputs are checked
- * against the declared per-sample shapes; the batch size is free.
+ * against the declared per-sample shapes; the batch size and the open sizes (-1) are free.
  */
 public class Model extends Module {
     private final List<SymbolicTensor> inputs;
@@ -400,7 +400,7 @@ public class Model extends Module {
                 throw new IllegalArgumentException("Model: input '" + in.name() + "' is null");
             }
             int[] s = x.shape();
-            if (s.length == 0 || !Arrays.equals(Arrays.copyOfRange(s, 1, s.length), in.shape())) {
+            if (!fits(s, in.shape())) {
                 throw new IllegalArgumentException("Model: input '" + in.name() + "' expects batches of shape " + in.formatShape()
                         + ", got " + io.jgrad.core.Shape.format(s));
             }
@@ -431,6 +431,19 @@ public class Model extends Module {
             result.add(values.get(o));
         }
         return result;
+    }
+
+    /** Whether a batch shape is (N, *perSample), open (-1) sizes taking any value. */
+    private static boolean fits(int[] batch, int[] perSample) {
+        if (batch.length != perSample.length + 1) {
+            return false;
+        }
+        for (int d = 0; d < perSample.length; d++) {
+            if (perSample[d] >= 0 && batch[d + 1] != perSample[d]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -34,7 +34,8 @@ public final class SymbolicTensor {
     }
 
     /**
-     * The shape of one sample, without the batch dimension.
+     * The shape of one sample, without the batch dimension; -1 marks an open size (one that follows
+     * an open size of an input, such as a sequence length).
      *
      * @return a copy of the per-sample shape, e.g. {@code [1, 28, 28]}
      */
@@ -99,7 +100,8 @@ public final class SymbolicTensor {
     }
 
     /**
-     * The batch shape with the open batch dimension written {@code N}, e.g. {@code (N, 1, 28, 28)}.
+     * The batch shape with the open batch dimension written {@code N} and other open sizes {@code ?},
+     * e.g. {@code (N, 1, 28, 28)} or {@code (N, ?, 64)}.
      *
      * @return the formatted shape
      */
@@ -110,7 +112,7 @@ public final class SymbolicTensor {
     static String formatShape(int[] perSample) {
         StringBuilder sb = new StringBuilder("(N");
         for (int d : perSample) {
-            sb.append(", ").append(d);
+            sb.append(", ").append(d < 0 ? "?" : String.valueOf(d));
         }
         return sb.append(')').toString();
     }

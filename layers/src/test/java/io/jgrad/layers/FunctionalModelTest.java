@@ -205,6 +205,38 @@ class FunctionalModelTest {
     }
 
     @Test
+    void openSizesFollowTheInputsThroughTheGraph() {
+        SymbolicTensor tokens = Input.of("tokens", DType.INT32, -1);
+        SymbolicTensor e = new Embedding(10, 4).call(tokens);
+        assertArrayEquals(new int[] {-1, 4}, e.shape());
+        assertEquals("(N, ?, 4)", e.formatShape());
+        LSTM lstm = new LSTM(4, 6);
+        SymbolicTensor seq = lstm.call(e);
+        assertEquals("(N, ?, 6)", seq.formatShape());
+        SymbolicTensor pooled = new Lambda("mean over time", v -> v.mean(new int[] {1}, false)).call(seq);
+        assertEquals("(N, 6)", pooled.formatShape());
+        Model m = new Model(tokens, new Linear(6, 2).call(pooled));
+        assertTrue(m.summary().contains("(N, ?, 6)"), m.summary());
+        for (int length : new int[] {1, 3, 11}) {
+            Tensor t = Tensor.of(new int[2 * length], 2, length);
+            Variable expected = m.layer("linear").call(lstm.call(m.layer("embedding").call(Variable.constant(t))).mean(new int[] {1}, false));
+            assertTrue(close(expected.data(), m.forward(Variable.constant(t)).data()), "length " + length);
+        }
+        // a fixed size is still checked
+        SymbolicTensor signal = Input.of("signal", 2, -1);
+        SymbolicTensor c = new Conv1d(2, 3, 3).call(signal);
+        assertEquals("(N, 3, ?)", c.formatShape());
+        Model conv = new Model(signal, c);
+        assertArrayEquals(new int[] {4, 3, 18}, conv.forward(Variable.constant(Tensor.zeros(4, 2, 20))).shape());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> conv.forward(Variable.constant(Tensor.zeros(4, 3, 20))));
+        assertEquals("Model: input 'signal' expects batches of shape (N, 2, ?), got (4, 3, 20)", bad.getMessage());
+        IllegalArgumentException tooShort = assertThrows(IllegalArgumentException.class, () -> new Conv1d(2, 3, 12).call(signal));
+        assertTrue(tooShort.getMessage().contains("(tried on a batch of 2 zeros with open sizes 8)"), tooShort.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Input.of("x", -2));
+    }
+
+    @Test
     void theBuildProbeLeavesBatchNormAndModesUntouched() {
         BatchNorm1d bn = new BatchNorm1d(3);
         bn.train();
