@@ -34,9 +34,9 @@ import java.util.Set;
  * }</pre>
  *
  * <p><b>Shapes are checked when the graph is built.</b> Calling a layer on symbolic tensors runs it
- * once on zeros of their shapes (a batch of two samples, evaluation mode, no gradients), so a shape
- * mismatch at a merge or a shared layer reused on inputs of another shape throws at once, naming the
- * layer and its inputs. Building the model checks that every output is computed from the given
+ * on zeros of their shapes (a batch of two samples, evaluation mode, no gradients; twice, at two
+ * sizes, when an input has open sizes), so a shape mismatch at a merge or a shared layer reused on
+ * inputs of another shape throws at once, naming the layer and its inputs. Building the model checks that every output is computed from the given
  * inputs only and that every input is used. The probe changes no weights, running statistics,
  * modes or carried recurrent states; layers must be batch-first (batch dimension first, as a
  * functional graph's open dimension is), and a layer that draws random numbers in evaluation mode

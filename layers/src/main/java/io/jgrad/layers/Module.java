@@ -591,8 +591,9 @@ public abstract class Module {
 
     /**
      * Calls this layer on symbolic tensors to build the graph of a functional {@link Model}, like
-     * calling a Keras layer on {@code keras.Input}s. The layer runs once on zeros of the inputs'
-     * shapes (a batch of two, evaluation mode, no gradients, nothing changed) so that the output
+     * calling a Keras layer on {@code keras.Input}s. The layer runs on zeros of the inputs' shapes
+     * (a batch of two, evaluation mode, no gradients, nothing changed; twice when an input has open
+     * sizes, see {@link Input#of(String, int...)}) so that the output
      * shape is known and a layer that cannot take these inputs fails now, naming itself and its
      * inputs. Calling one layer instance several times shares its parameters. The model names the
      * layer after its type ({@code linear}, {@code linear_1}, ...); see
