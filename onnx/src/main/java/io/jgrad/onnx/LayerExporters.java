@@ -178,11 +178,10 @@ final class LayerExporters {
     // ------------------------------------------------------------------------------------------ weighted layers
 
     static String linear(Linear m, String x, ExportContext ctx) {
-        String w = ctx.parameter(m, "weight");
         String b = ctx.parameter(m, "bias");
         if (ctx.shape(x).length == 2) {
             // (N, in) x (out, in)^T + b
-            return ctx.graph().op("Gemm").input(x, w).input(b == null ? new String[0] : new String[] {b}).attr("transB", 1L).output();
+            return ctx.graph().op("Gemm").input(x, ctx.parameter(m, "weight")).input(b == null ? new String[0] : new String[] {b}).attr("transB", 1L).output();
         }
         // (..., in): MatMul broadcasts over the leading dimensions
         String wt = ctx.derived("weight_t", m.weight().data().t().contiguous());
