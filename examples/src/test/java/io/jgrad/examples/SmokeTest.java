@@ -235,6 +235,41 @@ class SmokeTest {
     }
 
     @Test
+    void exportWritesTheOnnxFileAndSamplesThenReloadsItsCheckpoint() throws Exception {
+        for (String model : new String[] {"mlp", "cnn", "lstm"}) {
+            Path out = tmp.resolve("export-" + model);
+            Cli r = Cli.run("export", "--model", model, "--epochs", "1", "--train-size", "60", "--test-size", "40", "--batch-size",
+                    "20", "--data", fashion.toString(), "--out", out.toString());
+            assertEquals(0, r.exitCode, r.err);
+            String re = "result: file=" + Pattern.quote(out.resolve("model.onnx").toString()) + " opset=17 model=" + model
+                    + " test_acc=" + NUM + " epochs=1 seconds=" + NUM;
+            assertTrue(Pattern.matches(re, r.lastLine()), r.lastLine());
+            byte[] onnx = java.nio.file.Files.readAllBytes(out.resolve("model.onnx"));
+            assertTrue(onnx.length > 1000, "model.onnx has " + onnx.length + " bytes");
+            io.jgrad.core.Tensor in = io.jgrad.core.io.Npy.read(out.resolve("sample_input.npy"));
+            io.jgrad.core.Tensor logits = io.jgrad.core.io.Npy.read(out.resolve("sample_output.npy"));
+            assertEquals(io.jgrad.core.DType.FLOAT32, in.dtype());
+            assertTrue(java.util.Arrays.equals(new int[] {16, 1, 28, 28}, in.shape()), java.util.Arrays.toString(in.shape()));
+            assertTrue(java.util.Arrays.equals(new int[] {16, 10}, logits.shape()), java.util.Arrays.toString(logits.shape()));
+            // the weights saved next to the file export the same model again, without training
+            Path again = tmp.resolve("export-" + model + "-again");
+            Cli c = Cli.run("export", "--model", model, "--checkpoint", out.resolve("model.safetensors").toString(), "--test-size",
+                    "40", "--data", fashion.toString(), "--out", again.toString());
+            assertEquals(0, c.exitCode, c.err);
+            assertTrue(c.lastLine().contains(" epochs=0 "), c.lastLine());
+            assertTrue(java.util.Arrays.equals(onnx, java.nio.file.Files.readAllBytes(again.resolve("model.onnx"))),
+                    "the same weights give the same file");
+            assertTrue(java.util.Arrays.equals(logits.toFloatArray(),
+                    io.jgrad.core.io.Npy.read(again.resolve("sample_output.npy")).toFloatArray()));
+        }
+        Cli noOut = Cli.run("export", "--data", fashion.toString());
+        assertTrue(noOut.exitCode != 0 && noOut.err.contains("--out DIR"), noOut.err);
+        Cli wrongModel = Cli.run("export", "--model", "lstm", "--checkpoint", tmp.resolve("export-cnn/model.safetensors").toString(),
+                "--data", fashion.toString(), "--out", tmp.resolve("export-wrong").toString());
+        assertTrue(wrongModel.exitCode != 0 && wrongModel.err.contains("does not match"), wrongModel.err);
+    }
+
+    @Test
     void neat() throws Exception {
         Path out = tmp.resolve("neat");
         Cli r = runExpecting(new String[] {"task", "runs", "solved", "mean_generations", "mean_evaluations", "mean_hidden", "seconds"},
