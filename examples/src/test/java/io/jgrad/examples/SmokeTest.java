@@ -3,9 +3,14 @@ package io.jgrad.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jgrad.core.DType;
+import io.jgrad.core.Tensor;
+import io.jgrad.core.io.Npy;
 import java.awt.image.BufferedImage;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -244,23 +249,23 @@ class SmokeTest {
             String re = "result: file=" + Pattern.quote(out.resolve("model.onnx").toString()) + " opset=17 model=" + model
                     + " test_acc=" + NUM + " epochs=1 seconds=" + NUM;
             assertTrue(Pattern.matches(re, r.lastLine()), r.lastLine());
-            byte[] onnx = java.nio.file.Files.readAllBytes(out.resolve("model.onnx"));
+            byte[] onnx = Files.readAllBytes(out.resolve("model.onnx"));
             assertTrue(onnx.length > 1000, "model.onnx has " + onnx.length + " bytes");
-            io.jgrad.core.Tensor in = io.jgrad.core.io.Npy.read(out.resolve("sample_input.npy"));
-            io.jgrad.core.Tensor logits = io.jgrad.core.io.Npy.read(out.resolve("sample_output.npy"));
-            assertEquals(io.jgrad.core.DType.FLOAT32, in.dtype());
-            assertTrue(java.util.Arrays.equals(new int[] {16, 1, 28, 28}, in.shape()), java.util.Arrays.toString(in.shape()));
-            assertTrue(java.util.Arrays.equals(new int[] {16, 10}, logits.shape()), java.util.Arrays.toString(logits.shape()));
+            Tensor in = Npy.read(out.resolve("sample_input.npy"));
+            Tensor logits = Npy.read(out.resolve("sample_output.npy"));
+            assertEquals(DType.FLOAT32, in.dtype());
+            assertTrue(Arrays.equals(new int[] {16, 1, 28, 28}, in.shape()), Arrays.toString(in.shape()));
+            assertTrue(Arrays.equals(new int[] {16, 10}, logits.shape()), Arrays.toString(logits.shape()));
             // the weights saved next to the file export the same model again, without training
             Path again = tmp.resolve("export-" + model + "-again");
             Cli c = Cli.run("export", "--model", model, "--checkpoint", out.resolve("model.safetensors").toString(), "--test-size",
                     "40", "--data", fashion.toString(), "--out", again.toString());
             assertEquals(0, c.exitCode, c.err);
             assertTrue(c.lastLine().contains(" epochs=0 "), c.lastLine());
-            assertTrue(java.util.Arrays.equals(onnx, java.nio.file.Files.readAllBytes(again.resolve("model.onnx"))),
+            assertTrue(Arrays.equals(onnx, Files.readAllBytes(again.resolve("model.onnx"))),
                     "the same weights give the same file");
-            assertTrue(java.util.Arrays.equals(logits.toFloatArray(),
-                    io.jgrad.core.io.Npy.read(again.resolve("sample_output.npy")).toFloatArray()));
+            assertTrue(Arrays.equals(logits.toFloatArray(),
+                    Npy.read(again.resolve("sample_output.npy")).toFloatArray()));
         }
         Cli noOut = Cli.run("export", "--data", fashion.toString());
         assertTrue(noOut.exitCode != 0 && noOut.err.contains("--out DIR"), noOut.err);

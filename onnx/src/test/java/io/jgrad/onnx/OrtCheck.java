@@ -47,6 +47,7 @@ final class OrtCheck {
 
     static byte[] check(OnnxExporter exporter, Module model, DType inputType, int vocab, int... shape) {
         byte[] bytes = exporter.toBytes(model, shape);
+        dump(model, bytes);
         model.eval();
         Generator g = new Generator(42);
         try {
@@ -102,6 +103,25 @@ final class OrtCheck {
             throw new AssertionError("ONNX Runtime rejected the model of " + model.typeName() + ": " + e.getMessage(), e);
         }
         return bytes;
+    }
+
+    private static int dumped;
+
+    /**
+     * With {@code -Donnx.dump=DIR}, every checked model is also written to DIR (to run other tools
+     * on them, such as ONNX's own checker: see the module's README).
+     */
+    private static synchronized void dump(Module model, byte[] bytes) {
+        String dir = System.getProperty("onnx.dump");
+        if (dir == null) {
+            return;
+        }
+        try {
+            java.nio.file.Path d = java.nio.file.Files.createDirectories(java.nio.file.Path.of(dir));
+            java.nio.file.Files.write(d.resolve(String.format("%03d-%s.onnx", ++dumped, model.typeName())), bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static void compare(float[] expected, float[] actual, String what) {
