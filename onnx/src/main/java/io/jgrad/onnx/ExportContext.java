@@ -73,6 +73,11 @@ public final class ExportContext {
         return s.clone();
     }
 
+    /** The element type of a value whose shape is known: FLOAT32 or INT32. */
+    DType dtype(String value) {
+        return dtypes.get(value);
+    }
+
     void declare(String value, int[] shape, DType dtype) {
         shapes.put(value, shape.clone());
         dtypes.put(value, dtype);

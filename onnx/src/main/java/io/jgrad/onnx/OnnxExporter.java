@@ -154,16 +154,19 @@ public final class OnnxExporter {
                 // a dynamic output dimension is named when the input has one dynamic dimension only
                 outNames[i] = outShape[i] < 0 && dynamicNames.size() == 1 ? dynamicNames.get(0) : null;
             }
-            int elem = inputType == DType.INT32 ? OnnxGraph.INT32 : OnnxGraph.FLOAT;
             return g.toModel(model.typeName(), docString, producerVersion(),
-                    List.of(new OnnxGraph.ValueInfo(inputName, elem, inputShape.clone(), inNames)),
-                    List.of(new OnnxGraph.ValueInfo(outputName, OnnxGraph.FLOAT, outShape, outNames)));
+                    List.of(new OnnxGraph.ValueInfo(inputName, elemType(inputType), inputShape.clone(), inNames)),
+                    List.of(new OnnxGraph.ValueInfo(outputName, elemType(ctx.dtype(last)), outShape, outNames)));
         } finally {
             // parents come before their children, so each module ends with its own flag
             for (Map.Entry<Module, Boolean> e : modes.entrySet()) {
                 e.getKey().train(e.getValue());
             }
         }
+    }
+
+    private static int elemType(DType t) {
+        return t == DType.INT32 ? OnnxGraph.INT32 : OnnxGraph.FLOAT;
     }
 
     private static DType floatType(Module model) {

@@ -137,6 +137,21 @@ class ExporterTest {
     }
 
     @Test
+    void float64ModelsExportAsFloat32() {
+        Sequential model = cnn();
+        model.to(DType.FLOAT64);
+        OrtCheck.check(model, -1, 1, 6, 6);
+    }
+
+    @Test
+    void identityModelsKeepTheInputType() throws OrtException {
+        byte[] bytes = OnnxExporter.builder().inputType(DType.INT32).build().toBytes(new Sequential(), -1, 3);
+        try (OrtSession s = OrtEnvironment.getEnvironment().createSession(bytes, new OrtSession.SessionOptions())) {
+            assertEquals(ai.onnxruntime.OnnxJavaType.INT32, ((TensorInfo) s.getOutputInfo().get("output").getInfo()).type);
+        }
+    }
+
+    @Test
     void badArgumentsFailClearly() {
         assertThrows(IllegalArgumentException.class, () -> OnnxExporter.create().toBytes(new Linear(2, 2)));
         assertThrows(IllegalArgumentException.class, () -> OnnxExporter.create().toBytes(new Linear(2, 2), 0, 2));

@@ -74,7 +74,10 @@ final class OrtCheck {
                         }
                         Tensor expected;
                         try (var off = Autograd.noGrad()) {
-                            expected = model.forward(Variable.constant(x)).data().to(DType.FLOAT32).contiguous();
+                            // a FLOAT64 model computes in FLOAT64 (its file in float32)
+                            Tensor xm = x.dtype().isFloatingPoint() && !model.parameters().isEmpty()
+                                    ? x.to(model.parameters().get(0).dtype()) : x;
+                            expected = model.forward(Variable.constant(xm)).data().to(DType.FLOAT32).contiguous();
                         }
                         long[] ls = new long[s.length];
                         for (int i = 0; i < s.length; i++) {
