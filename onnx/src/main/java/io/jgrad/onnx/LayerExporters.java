@@ -247,11 +247,10 @@ final class LayerExporters {
     // ------------------------------------------------------------------------------------------ pooling
 
     private static String maxPool(Module m, String x, ExportContext ctx, int[] kernel, int[] stride, int[] padding, int[] dilation) {
-        int dims = kernel.length;
-        checkRank(m, ctx, x, dims + 2);
-        boolean ceil = getBoolean(m, "ceilMode");
-        return ctx.graph().op("MaxPool").input(x).attr("kernel_shape", kernel).attr("strides", stride)
-                .attr("pads", symmetric(padding)).attr("dilations", dilation).attr("ceil_mode", ceil ? 1L : 0L).output();
+        checkRank(m, ctx, x, kernel.length + 2);
+        long[] pads = getBoolean(m, "ceilMode") ? ceilPads(m, x, ctx, kernel, stride, padding, dilation) : symmetric(padding);
+        return ctx.graph().op("MaxPool").input(x).attr("kernel_shape", kernel).attr("strides", stride).attr("pads", pads)
+                .attr("dilations", dilation).output();
     }
 
     private static String avgPool(Module m, String x, ExportContext ctx, int[] kernel, int[] stride, int[] padding) {
@@ -259,9 +258,83 @@ final class LayerExporters {
         checkRank(m, ctx, x, dims + 2);
         boolean ceil = getBoolean(m, "ceilMode");
         boolean countIncludePad = getBoolean(m, "countIncludePad");
-        return ctx.graph().op("AveragePool").input(x).attr("kernel_shape", kernel).attr("strides", stride)
-                .attr("pads", symmetric(padding)).attr("ceil_mode", ceil ? 1L : 0L)
+        int[] ones = new int[dims];
+        Arrays.fill(ones, 1);
+        long[] pads = ceil ? ceilPads(m, x, ctx, kernel, stride, padding, ones) : symmetric(padding);
+        String y = ctx.graph().op("AveragePool").input(x).attr("kernel_shape", kernel).attr("strides", stride).attr("pads", pads)
                 .attr("count_include_pad", countIncludePad ? 1L : 0L).output();
+        return ceil && countIncludePad ? ceilWindowCorrection(x, y, ctx, kernel, stride, padding) : y;
+    }
+
+    /**
+     * Ceil mode as explicit end padding, in floor mode. Runtimes and ONNX versions disagree on ceil
+     * mode's last window (ONNX 1.12's shape inference keeps a window that would start in the right
+     * padding, which PyTorch, jgrad and ONNX Runtime drop), so the export pads the end just enough for
+     * the windows PyTorch computes, and no runtime has to choose.
+     */
+    private static long[] ceilPads(Module m, String x, ExportContext ctx, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+        int[] s = ctx.shape(x);
+        int dims = kernel.length;
+        long[] pads = symmetric(padding);
+        for (int d = 0; d < dims; d++) {
+            int n = s[2 + d];
+            if (n < 0) {
+                throw ctx.unsupported(m, "ceil mode needs static spatial sizes, got input " + Shape.format(s));
+            }
+            int span = dilation[d] * (kernel[d] - 1) + 1;
+            int o = ceilOutputs(n, span, stride[d], padding[d]);
+            int end = Math.max(padding[d], (o - 1) * stride[d] + span - n - padding[d]);
+            if (end >= span) {
+                throw ctx.unsupported(m, "ceil mode would need an end padding of " + end + " on spatial axis " + d
+                        + ", not smaller than the window " + span + ", for input " + Shape.format(s));
+            }
+            pads[dims + d] = end;
+        }
+        return pads;
+    }
+
+    /** PyTorch's output count in ceil mode: the last window may not start in the right padding. */
+    private static int ceilOutputs(int n, int span, int stride, int padding) {
+        int o = -Math.floorDiv(-(n + 2 * padding - span), stride) + 1;
+        return (o - 1) * stride >= n + padding ? o - 1 : o;
+    }
+
+    /**
+     * With ceil mode and padding counted, a last window that runs past the padded input is divided,
+     * in PyTorch (and jgrad), by the part of it inside the padded input; the exported pooling divides
+     * by the whole kernel (its extra end padding counts), so such outputs are multiplied by
+     * {@code kernel / inside}, per axis.
+     */
+    private static String ceilWindowCorrection(String x, String y, ExportContext ctx, int[] kernel, int[] stride, int[] padding) {
+        int[] s = ctx.shape(x);
+        int dims = kernel.length;
+        int[] out = new int[dims];
+        double[][] factor = new double[dims][];
+        boolean any = false;
+        for (int d = 0; d < dims; d++) {
+            int n = s[2 + d];
+            int o = ceilOutputs(n, kernel[d], stride[d], padding[d]);
+            out[d] = o;
+            factor[d] = new double[o];
+            for (int i = 0; i < o; i++) {
+                int start = i * stride[d] - padding[d];
+                int end = Math.min(start + kernel[d], n + padding[d]);
+                factor[d][i] = (double) kernel[d] / (end - start);
+                any |= end - start != kernel[d];
+            }
+        }
+        if (!any) {
+            return y;
+        }
+        float[] f = new float[Shape.numel(out)];
+        for (int k = 0; k < f.length; k++) {
+            double v = 1;
+            for (int d = dims - 1, rest = k; d >= 0; rest /= out[d], d--) {
+                v *= factor[d][rest % out[d]];
+            }
+            f[k] = (float) v;
+        }
+        return ctx.graph().op("Mul").input(y, ctx.derived("ceil_correction", Tensor.of(f, out))).output();
     }
 
     private static long[] symmetric(int[] padding) {

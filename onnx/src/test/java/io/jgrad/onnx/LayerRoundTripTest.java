@@ -106,6 +106,18 @@ class LayerRoundTripTest {
     void maxPoolingWithCeilMode() {
         OrtCheck.check(new MaxPool2d(new int[] {3, 3}, new int[] {2, 2}, new int[] {0, 0}, new int[] {1, 1}, true), -1, 2, 8, 10);
         OrtCheck.check(new MaxPool1d(2, 2, 0, 1, true), -1, 3, 9);
+        // a last window that would start in the right padding is dropped (PyTorch's rule): 3 outputs, not 4
+        OrtCheck.check(new MaxPool1d(2, 2, 1, 1, true), -1, 3, 5);
+        OrtCheck.check(new MaxPool2d(new int[] {3, 2}, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1}, true), -1, 2, 6, 5);
+        OrtCheck.check(new MaxPool2d(new int[] {2, 3}, new int[] {3, 2}, new int[] {1, 1}, new int[] {2, 1}, true), -1, 2, 8, 8);
+    }
+
+    @Test
+    void averagePoolingWithCeilMode() {
+        OrtCheck.check(new AvgPool1d(2, 2, 0, true, true), -1, 3, 9);
+        OrtCheck.check(new AvgPool1d(2, 2, 1, true, true), -1, 3, 5);
+        OrtCheck.check(new AvgPool2d(new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}, true, false), -1, 2, 6, 7);
+        OrtCheck.check(new AvgPool2d(new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}, true, true), -1, 2, 6, 7);
     }
 
     @Test
