@@ -126,7 +126,7 @@ public final class ExportExample implements Callable<Integer> {
             DataLoader trainLoader = DataLoader.builder(train).batchSize(batchSize).shuffle(true).seed(common.seed).build();
             trainer = Trainer.builder(net, new CrossEntropyLoss(), new Adam(net.parameters(), 1e-3)).metrics(Metric.accuracy())
                     .seed(common.seed).build();
-            trainer.fit(trainLoader, new FitOptions().epochs(epochs));
+            common.writeHistory(trainer.fit(trainLoader, new FitOptions().epochs(epochs)), "export-" + model);
         }
         Map<String, Double> r = trainer.evaluate(testLoader);
         testLoader.close();

@@ -249,6 +249,7 @@ class SmokeTest {
             String re = "result: file=" + Pattern.quote(out.resolve("model.onnx").toString()) + " opset=17 model=" + model
                     + " test_acc=" + NUM + " epochs=1 seconds=" + NUM;
             assertTrue(Pattern.matches(re, r.lastLine()), r.lastLine());
+            png(out.resolve("export-" + model + "-history.png"));
             byte[] onnx = Files.readAllBytes(out.resolve("model.onnx"));
             assertTrue(onnx.length > 1000, "model.onnx has " + onnx.length + " bytes");
             Tensor in = Npy.read(out.resolve("sample_input.npy"));
