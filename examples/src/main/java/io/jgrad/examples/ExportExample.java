@@ -99,6 +99,7 @@ public final class ExportExample implements Callable<Integer> {
     }
 
     @Override
+    @SuppressWarnings("try") // the no-grad scope is used for its side effect
     public Integer call() throws Exception {
         common.apply();
         if (common.out == null) {

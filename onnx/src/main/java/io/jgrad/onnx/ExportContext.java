@@ -144,6 +144,7 @@ public final class ExportContext {
         declare(out, s, a.dtype().isFloatingPoint() ? DType.FLOAT32 : DType.INT32);
     }
 
+    @SuppressWarnings("try") // the no-grad scope is used for its side effect
     private static Tensor probe(Module m, String p, int[] shape, DType dt, int dynamic) {
         int[] s = shape.clone();
         for (int i = 0; i < s.length; i++) {

@@ -1,6 +1,5 @@
 package io.jgrad.onnx;
 
-import io.jgrad.layers.Module;
 import java.lang.reflect.Field;
 
 /**

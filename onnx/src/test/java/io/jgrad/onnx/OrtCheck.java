@@ -45,6 +45,7 @@ final class OrtCheck {
         return check(OnnxExporter.builder().inputType(DType.INT32).build(), model, DType.INT32, vocab, shape);
     }
 
+    @SuppressWarnings("try") // the no-grad scope is used for its side effect
     static byte[] check(OnnxExporter exporter, Module model, DType inputType, int vocab, int... shape) {
         byte[] bytes = exporter.toBytes(model, shape);
         dump(model, bytes);
