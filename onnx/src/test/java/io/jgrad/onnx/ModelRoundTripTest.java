@@ -87,6 +87,21 @@ class ModelRoundTripTest {
     }
 
     @Test
+    void sequenceModelsWithADynamicLength() {
+        // batch and time both dynamic (the harness sets every dynamic dimension to 1, then 7)
+        Sequential lstm = new Sequential(
+                new LSTM(12, 16, RecurrentOptions.defaults().numLayers(2).bidirectional(true).returnSequences(false)),
+                new Linear(32, 5));
+        lstm.resetParameters(new Generator(8));
+        OrtCheck.check(lstm, -1, -1, 12);
+        Sequential encoder = new Sequential(new Linear(8, 16),
+                new TransformerEncoder(() -> new TransformerEncoderLayer(16, 4, 32, 0.1, "gelu", 1e-5, true, true), 2),
+                new Linear(16, 3));
+        encoder.resetParameters(new Generator(9));
+        OrtCheck.check(encoder, -1, -1, 8);
+    }
+
+    @Test
     void gru() {
         Sequential net = new Sequential(new GRU(6, 10, RecurrentOptions.defaults()), new Flatten(), new Linear(8 * 10, 4));
         net.resetParameters(new Generator(6));
