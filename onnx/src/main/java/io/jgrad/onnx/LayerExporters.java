@@ -46,6 +46,8 @@ import io.jgrad.layers.Mish;
 import io.jgrad.layers.Module;
 import io.jgrad.layers.MultiheadAttention;
 import io.jgrad.layers.Normalization;
+import io.jgrad.layers.PixelShuffle;
+import io.jgrad.layers.PixelUnshuffle;
 import io.jgrad.layers.PositionalEncoding;
 import io.jgrad.layers.RNN;
 import io.jgrad.layers.ReLU;
@@ -110,6 +112,8 @@ final class LayerExporters {
             // 0 keeps the batch dimension of the input
             return ctx.graph().op("Reshape").input(x, ctx.int64s(target)).output();
         });
+        put(r, PixelShuffle.class, (m, x, ctx) -> pixelShuffle(m, x, ctx, getInt(m, "upscaleFactor"), true));
+        put(r, PixelUnshuffle.class, (m, x, ctx) -> pixelShuffle(m, x, ctx, getInt(m, "downscaleFactor"), false));
         // normalization
         put(r, BatchNorm1d.class, LayerExporters::batchNorm);
         put(r, BatchNorm2d.class, LayerExporters::batchNorm);
@@ -455,6 +459,36 @@ final class LayerExporters {
                     + " with more than one dynamic dimension outside the leading ones");
         }
         return ctx.graph().op("Reshape").input(x, ctx.int64s(target)).output();
+    }
+
+    /**
+     * Pixel shuffle (N, C r^2, H, W) to (N, C, H r, W r), and its inverse, as jgrad computes them: a
+     * reshape to six dimensions, a transpose, a reshape back.
+     */
+    private static String pixelShuffle(Module m, String x, ExportContext ctx, int r, boolean up) {
+        int[] s = ctx.shape(x);
+        if (s.length != 4 || s[1] < 0 || s[2] < 0 || s[3] < 0) {
+            throw ctx.unsupported(m, "expected an input (N, C, H, W) with static C, H and W, got " + Shape.format(s));
+        }
+        OnnxGraph g = ctx.graph();
+        long[] split;
+        long[] perm;
+        long[] merged;
+        if (up) {
+            int c = s[1] / (r * r);
+            split = new long[] {0, c, r, r, s[2], s[3]};
+            perm = new long[] {0, 1, 4, 2, 5, 3};
+            merged = new long[] {0, c, (long) s[2] * r, (long) s[3] * r};
+        } else {
+            int h = s[2] / r;
+            int w = s[3] / r;
+            split = new long[] {0, s[1], h, r, w, r};
+            perm = new long[] {0, 1, 3, 5, 2, 4};
+            merged = new long[] {0, (long) s[1] * r * r, h, w};
+        }
+        String six = g.op("Reshape").input(x, ctx.int64s(split)).output();
+        String t = g.op("Transpose").input(six).attr("perm", perm).output();
+        return g.op("Reshape").input(t, ctx.int64s(merged)).output();
     }
 
     // ------------------------------------------------------------------------------------------ normalization

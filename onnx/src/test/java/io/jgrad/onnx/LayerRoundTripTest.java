@@ -40,6 +40,8 @@ import io.jgrad.layers.Mish;
 import io.jgrad.layers.Module;
 import io.jgrad.layers.MultiheadAttention;
 import io.jgrad.layers.Normalization;
+import io.jgrad.layers.PixelShuffle;
+import io.jgrad.layers.PixelUnshuffle;
 import io.jgrad.layers.RNN;
 import io.jgrad.layers.ReLU;
 import io.jgrad.layers.RecurrentOptions;
@@ -153,6 +155,13 @@ class LayerRoundTripTest {
         OrtCheck.check(new Flatten(0, -1), -1, 2, 3);
         OrtCheck.check(new Sequential(new Flatten(), new Reshape(4, 6)), -1, 2, 3, 4);
         OrtCheck.check(new Reshape(-1, 2), -1, 3, 4);
+    }
+
+    @Test
+    void pixelShuffleAndUnshuffle() {
+        OrtCheck.check(new PixelShuffle(2), -1, 12, 3, 4);
+        OrtCheck.check(new PixelUnshuffle(3), -1, 2, 6, 9);
+        OrtCheck.check(new Sequential(new PixelUnshuffle(2), new PixelShuffle(2)), -1, 3, 4, 6);
     }
 
     @Test
