@@ -59,6 +59,7 @@ import io.jgrad.layers.SiLU;
 import io.jgrad.layers.Sigmoid;
 import io.jgrad.layers.Softmax;
 import io.jgrad.layers.Tanh;
+import io.jgrad.layers.TimeDistributed;
 import io.jgrad.layers.TransformerEncoder;
 import io.jgrad.layers.TransformerEncoderLayer;
 import java.util.Arrays;
@@ -80,6 +81,7 @@ final class LayerExporters {
         put(r, Sequential.class, LayerExporters::sequential);
         put(r, Residual.class, LayerExporters::residual);
         put(r, Identity.class, (m, x, ctx) -> x);
+        put(r, TimeDistributed.class, LayerExporters::timeDistributed);
         // weighted layers
         put(r, Linear.class, LayerExporters::linear);
         put(r, Conv1d.class, LayerExporters::conv);
@@ -177,6 +179,40 @@ final class LayerExporters {
         Module shortcut = children.get("shortcut");
         String s = shortcut == null ? x : ctx.export(shortcut, "shortcut", x);
         return ctx.graph().op("Add").input(y, s).output();
+    }
+
+    /** (B, T, ...) folded to (B T, ...), the wrapped module, then unfolded to (B, T, ...) with B and T read at run time. */
+    private static String timeDistributed(TimeDistributed m, String x, ExportContext ctx) {
+        int[] s = ctx.shape(x);
+        if (s.length < 3) {
+            throw ctx.unsupported(m, "expected an input (B, T, ...) of at least 3 dimensions, got " + Shape.format(s));
+        }
+        long[] folded = new long[s.length - 1];
+        folded[0] = -1;
+        int[] foldedShape = new int[s.length - 1];
+        foldedShape[0] = s[0] < 0 || s[1] < 0 ? -1 : s[0] * s[1];
+        for (int i = 2; i < s.length; i++) {
+            if (s[i] < 0) {
+                throw ctx.unsupported(m, "only the batch and time dimensions may be dynamic, got input " + Shape.format(s));
+            }
+            folded[i - 1] = s[i];
+            foldedShape[i - 1] = s[i];
+        }
+        OnnxGraph g = ctx.graph();
+        String f = g.op("Reshape").input(x, ctx.int64s(folded)).output();
+        ctx.declare(f, foldedShape, ctx.dtype(x));
+        String y = ctx.export(m.module(), "module", f);
+        int[] ys = ctx.shape(y);
+        long[] rest = new long[ys.length - 1];
+        for (int i = 1; i < ys.length; i++) {
+            if (ys[i] < 0) {
+                throw ctx.unsupported(m, "the wrapped module's output " + Shape.format(ys) + " has a dynamic dimension besides the batch");
+            }
+            rest[i - 1] = ys[i];
+        }
+        String bt = g.op("Slice").input(g.op("Shape").input(x).output(), ctx.int64s(0), ctx.int64s(2)).output();
+        String shape = g.op("Concat").input(bt, ctx.int64s(rest)).attr("axis", 0L).output();
+        return g.op("Reshape").input(y, shape).output();
     }
 
     // ------------------------------------------------------------------------------------------ weighted layers

@@ -20,7 +20,7 @@
  * exact class. The default registry covers:
  * <ul>
  *   <li>containers: {@code Sequential}, {@code Residual} (with or without a shortcut),
- *       {@code Identity};
+ *       {@code TimeDistributed}, {@code Identity};
  *   <li>{@code Linear} ({@code Gemm} on matrices, {@code MatMul} on sequences), {@code Conv1d},
  *       {@code Conv2d}, {@code ConvTranspose1d}, {@code ConvTranspose2d} with stride, padding
  *       (numbers, "same" including the asymmetric case, reflect and replicate modes), dilation,

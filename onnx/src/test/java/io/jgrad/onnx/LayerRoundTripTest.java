@@ -53,6 +53,7 @@ import io.jgrad.layers.SiLU;
 import io.jgrad.layers.Sigmoid;
 import io.jgrad.layers.Softmax;
 import io.jgrad.layers.Tanh;
+import io.jgrad.layers.TimeDistributed;
 import io.jgrad.layers.TransformerEncoder;
 import io.jgrad.layers.TransformerEncoderLayer;
 import org.junit.jupiter.api.Test;
@@ -279,6 +280,12 @@ class LayerRoundTripTest {
     void residualWithAndWithoutShortcut() {
         OrtCheck.check(init(new Residual(new Sequential(new Linear(4, 4), new Tanh())), 37), -1, 4);
         OrtCheck.check(init(new Residual(new Linear(4, 6), new Linear(4, 6, false)), 38), -1, 4);
+    }
+
+    @Test
+    void timeDistributed() {
+        OrtCheck.check(init(new TimeDistributed(new Sequential(new Linear(4, 3), new Tanh())), 42), -1, 5, 4);
+        OrtCheck.check(init(new TimeDistributed(new Sequential(new Conv2d(1, 2, 3), new Flatten())), 43), -1, -1, 1, 5, 5);
     }
 
     @Test
