@@ -73,12 +73,28 @@ public final class ExportContext {
         return s.clone();
     }
 
-    /** The element type of a value whose shape is known: FLOAT32 or INT32. */
-    DType dtype(String value) {
+    /**
+     * The element type of a value whose shape is known.
+     *
+     * @param value a value name
+     * @return FLOAT32 or INT32, or null when the value is not known
+     */
+    public DType dtype(String value) {
         return dtypes.get(value);
     }
 
-    void declare(String value, int[] shape, DType dtype) {
+    /**
+     * Records the shape of a value that an exporter made, so that it can be the input of a child
+     * exported with {@link #export} (the shapes of exported layers' outputs are found by running them).
+     *
+     * @param value the value name
+     * @param shape its shape, {@code -1} for dynamic dimensions
+     * @param dtype FLOAT32 or INT32
+     */
+    public void declare(String value, int[] shape, DType dtype) {
+        if (dtype != DType.FLOAT32 && dtype != DType.INT32) {
+            throw new IllegalArgumentException("ExportContext.declare: values are FLOAT32 or INT32, got " + dtype);
+        }
         shapes.put(value, shape.clone());
         dtypes.put(value, dtype);
     }
