@@ -33,6 +33,7 @@ import io.jgrad.layers.GlobalAvgPool;
 import io.jgrad.layers.GlobalMaxPool;
 import io.jgrad.layers.GroupNorm;
 import io.jgrad.layers.Identity;
+import io.jgrad.layers.InterpolationMode;
 import io.jgrad.layers.InstanceNorm2d;
 import io.jgrad.layers.LSTM;
 import io.jgrad.layers.LayerNorm;
@@ -60,6 +61,7 @@ import io.jgrad.layers.Sigmoid;
 import io.jgrad.layers.Softmax;
 import io.jgrad.layers.Tanh;
 import io.jgrad.layers.TimeDistributed;
+import io.jgrad.layers.Upsample;
 import io.jgrad.layers.TransformerEncoder;
 import io.jgrad.layers.TransformerEncoderLayer;
 import java.util.Arrays;
@@ -114,6 +116,7 @@ final class LayerExporters {
             // 0 keeps the batch dimension of the input
             return ctx.graph().op("Reshape").input(x, ctx.int64s(target)).output();
         });
+        put(r, Upsample.class, LayerExporters::upsample);
         put(r, PixelShuffle.class, (m, x, ctx) -> pixelShuffle(m, x, ctx, getInt(m, "upscaleFactor"), true));
         put(r, PixelUnshuffle.class, (m, x, ctx) -> pixelShuffle(m, x, ctx, getInt(m, "downscaleFactor"), false));
         // normalization
@@ -495,6 +498,65 @@ final class LayerExporters {
                     + " with more than one dynamic dimension outside the leading ones");
         }
         return ctx.graph().op("Reshape").input(x, ctx.int64s(target)).output();
+    }
+
+    /**
+     * Upsample as ONNX's Resize with PyTorch's coordinate rules: nearest is {@code asymmetric} with
+     * {@code floor}, nearest-exact {@code half_pixel} with {@code round_prefer_ceil}, (bi)linear
+     * {@code align_corners} or {@code pytorch_half_pixel}. A scale factor is passed as scales (PyTorch
+     * maps coordinates with the factor itself), an output size as sizes.
+     */
+    private static String upsample(Upsample m, String x, ExportContext ctx) {
+        int[] s = ctx.shape(x);
+        int spatial = s.length - 2;
+        if (spatial < 1 || spatial > 2) {
+            throw ctx.unsupported(m, "expected an input (N, C, L) or (N, C, H, W), got " + Shape.format(s));
+        }
+        for (int d = 2; d < s.length; d++) {
+            if (s[d] < 0) {
+                throw ctx.unsupported(m, "needs static spatial sizes, got input " + Shape.format(s));
+            }
+        }
+        int[] size = getInts(m, "size");
+        double[] factor = LayerFields.get(m, "scaleFactor", double[].class);
+        InterpolationMode mode = LayerFields.get(m, "mode", InterpolationMode.class);
+        boolean alignCorners = getBoolean(m, "alignCorners");
+        OnnxGraph g = ctx.graph();
+        OnnxGraph.Node n = g.op("Resize").input(x, "");
+        if (factor != null) {
+            float[] scales = new float[s.length];
+            scales[0] = 1;
+            scales[1] = 1;
+            for (int d = 0; d < spatial; d++) {
+                double f = factor[factor.length == 1 ? 0 : d];
+                scales[2 + d] = (float) f;
+                // the runtime sizes the output with the float32 factor, jgrad (like PyTorch) in double
+                if (Math.floor(s[2 + d] * (double) (float) f) != Math.floor(s[2 + d] * f)) {
+                    throw ctx.unsupported(m, "the scale factor " + f + " rounds to another output size in float32 for input "
+                            + Shape.format(s));
+                }
+            }
+            n.input(ctx.derived("scales", Tensor.of(scales, scales.length)));
+        } else {
+            long[] out = new long[spatial];
+            for (int d = 0; d < spatial; d++) {
+                out[d] = size[size.length == 1 ? 0 : d];
+            }
+            String nc = g.op("Slice").input(g.op("Shape").input(x).output(), ctx.int64s(0), ctx.int64s(2)).output();
+            n.input("", g.op("Concat").input(nc, ctx.int64s(out)).attr("axis", 0L).output());
+        }
+        switch (mode) {
+            case NEAREST:
+                n.attr("mode", "nearest").attr("coordinate_transformation_mode", "asymmetric").attr("nearest_mode", "floor");
+                break;
+            case NEAREST_EXACT:
+                n.attr("mode", "nearest").attr("coordinate_transformation_mode", "half_pixel")
+                        .attr("nearest_mode", "round_prefer_ceil");
+                break;
+            default:
+                n.attr("mode", "linear").attr("coordinate_transformation_mode", alignCorners ? "align_corners" : "pytorch_half_pixel");
+        }
+        return n.output();
     }
 
     /**

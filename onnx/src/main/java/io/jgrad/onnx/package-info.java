@@ -28,7 +28,8 @@
  *   <li>{@code MaxPool1d/2d} and {@code AvgPool1d/2d} (padding, dilation, ceil mode, count of
  *       padding), {@code AdaptiveAvgPool1d/2d} and {@code AdaptiveMaxPool1d/2d} (also when the
  *       output size does not divide the input), {@code GlobalAvgPool}, {@code GlobalMaxPool};
- *   <li>{@code Flatten}, {@code Reshape}, {@code PixelShuffle}, {@code PixelUnshuffle};
+ *   <li>{@code Flatten}, {@code Reshape}, {@code PixelShuffle}, {@code PixelUnshuffle},
+ *       {@code Upsample} (nearest, nearest-exact, linear, bilinear, with or without aligned corners);
  *   <li>{@code BatchNorm1d/2d} (running statistics), {@code LayerNorm}, {@code GroupNorm} (from
  *       opset-17 operators), {@code InstanceNorm2d}, {@code Normalization};
  *   <li>{@code Dropout}, {@code Dropout2d}, {@code AlphaDropout} (the identity);

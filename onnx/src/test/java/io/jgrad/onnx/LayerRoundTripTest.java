@@ -27,6 +27,7 @@ import io.jgrad.layers.GlobalMaxPool;
 import io.jgrad.layers.GroupNorm;
 import io.jgrad.layers.Identity;
 import io.jgrad.layers.InstanceNorm2d;
+import io.jgrad.layers.InterpolationMode;
 import io.jgrad.layers.LSTM;
 import io.jgrad.layers.LayerNorm;
 import io.jgrad.layers.LeakyReLU;
@@ -54,6 +55,7 @@ import io.jgrad.layers.Sigmoid;
 import io.jgrad.layers.Softmax;
 import io.jgrad.layers.Tanh;
 import io.jgrad.layers.TimeDistributed;
+import io.jgrad.layers.Upsample;
 import io.jgrad.layers.TransformerEncoder;
 import io.jgrad.layers.TransformerEncoderLayer;
 import org.junit.jupiter.api.Test;
@@ -156,6 +158,23 @@ class LayerRoundTripTest {
         OrtCheck.check(new Flatten(0, -1), -1, 2, 3);
         OrtCheck.check(new Sequential(new Flatten(), new Reshape(4, 6)), -1, 2, 3, 4);
         OrtCheck.check(new Reshape(-1, 2), -1, 3, 4);
+    }
+
+    @Test
+    void upsample() {
+        for (InterpolationMode mode : new InterpolationMode[] {InterpolationMode.NEAREST, InterpolationMode.NEAREST_EXACT}) {
+            OrtCheck.check(new Upsample(2, mode), -1, 2, 3, 4);
+            OrtCheck.check(new Upsample(new double[] {1.5, 2.5}, mode, false), -1, 2, 5, 3);
+            OrtCheck.check(new Upsample(new int[] {7, 5}, mode, false), -1, 2, 3, 4);
+            OrtCheck.check(new Upsample(new int[] {2}, mode, false), -1, 2, 5);
+        }
+        for (boolean corners : new boolean[] {false, true}) {
+            OrtCheck.check(new Upsample(new double[] {2}, InterpolationMode.BILINEAR, corners), -1, 2, 3, 4);
+            OrtCheck.check(new Upsample(new double[] {1.5, 2.5}, InterpolationMode.BILINEAR, corners), -1, 2, 5, 3);
+            OrtCheck.check(new Upsample(new int[] {7, 5}, InterpolationMode.BILINEAR, corners), -1, 2, 3, 4);
+            OrtCheck.check(new Upsample(new int[] {9}, InterpolationMode.LINEAR, corners), -1, 2, 4);
+            OrtCheck.check(new Upsample(new double[] {0.5}, InterpolationMode.LINEAR, corners), -1, 2, 8);
+        }
     }
 
     @Test
