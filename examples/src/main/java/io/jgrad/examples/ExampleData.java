@@ -89,6 +89,10 @@ final class ExampleData {
 
     /** The iris class names, in label order. */
     static final String[] IRIS_CLASSES = {"setosa", "versicolor", "virginica"};
+
+    /** The ten Fashion-MNIST classes, by label. */
+    static final String[] FASHION_CLASSES = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
+        "Bag", "Ankle boot"};
     /** The iris feature names, in column order (cm). */
     static final String[] IRIS_FEATURES = {"sepal length", "sepal width", "petal length", "petal width"};
 

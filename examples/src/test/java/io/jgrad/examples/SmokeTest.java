@@ -256,4 +256,18 @@ class SmokeTest {
         assertEquals(2, Cli.run("dqn", "--seeds", "0").exitCode);
         assertEquals(2, Cli.run("dqn", "--gamma", "2").exitCode);
     }
+    @Test
+    void siamese() throws Exception {
+        String[] keys = {"loss", "auc", "knn_acc", "raw_knn_acc", "epochs", "seconds"};
+        for (String loss : new String[] {"contrastive", "triplet"}) {
+            Path out = tmp.resolve("siamese-" + loss);
+            Cli r = runExpecting(keys, "siamese", "--loss", loss, "--epochs", "1", "--batch-size", "16", "--per-class", "4",
+                    "--pairs", "200", "--data", fashion.toString(), "--out", out.toString());
+            assertTrue(r.lastLine().startsWith("result: loss=" + loss + " "), r.lastLine());
+            assertTrue(r.out.contains("verification ROC-AUC on 200 test pairs"), r.out);
+            assertEquals(900, png(out.resolve("siamese-" + loss + "-pca.png")).getWidth());
+        }
+        Cli bad = Cli.run("siamese", "--loss", "triplet", "--per-class", "16", "--batch-size", "16", "--data", fashion.toString());
+        assertTrue(bad.exitCode == 2 && bad.err.contains("at least 2 classes per batch"), bad.err);
+    }
 }
