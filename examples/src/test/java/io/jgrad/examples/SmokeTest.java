@@ -270,4 +270,14 @@ class SmokeTest {
         Cli bad = Cli.run("siamese", "--loss", "triplet", "--per-class", "16", "--batch-size", "16", "--data", fashion.toString());
         assertTrue(bad.exitCode == 2 && bad.err.contains("at least 2 classes per batch"), bad.err);
     }
+    @Test
+    void distill() {
+        Cli r = runExpecting(new String[] {"seeds", "teacher_acc", "student_acc", "student_std", "distilled_acc", "distilled_std",
+            "teacher_params", "student_params", "teacher_ms", "student_ms", "epochs", "seconds"}, "distill", "--epochs", "1",
+                "--teacher-epochs", "1", "--seeds", "2", "--hidden", "8", "--data", fashion.toString());
+        assertTrue(r.lastLine().startsWith("result: seeds=2 "), r.lastLine());
+        assertTrue(r.lastLine().contains(" student_params=" + (784 * 8 + 8 + 8 * 10 + 10) + " "), r.lastLine());
+        Cli bad = Cli.run("distill", "--alpha", "2", "--data", fashion.toString());
+        assertTrue(bad.exitCode == 2 && bad.err.contains("--alpha in [0, 1]"), bad.err);
+    }
 }
