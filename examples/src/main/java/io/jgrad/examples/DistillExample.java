@@ -2,8 +2,6 @@ package io.jgrad.examples;
 
 import io.jgrad.core.Generator;
 import io.jgrad.core.Tensor;
-import io.jgrad.data.Mnist;
-import io.jgrad.data.Normalize;
 import io.jgrad.data.TensorDataset;
 import io.jgrad.layers.Flatten;
 import io.jgrad.layers.Linear;
@@ -71,12 +69,9 @@ public final class DistillExample implements Callable<Integer> {
             throw new UsageError("distill: --temperature must be positive and --alpha in [0, 1], got " + temperature + " and " + alpha);
         }
         int epochs = common.epochsOr(10);
-        TensorDataset rawTrain = ExampleData.head(ExampleData.fashion(common.data, Mnist.Split.TRAIN), trainSize);
-        TensorDataset rawTest = ExampleData.fashion(common.data, Mnist.Split.TEST);
-        Generator g = new Generator(common.seed);
-        Normalize norm = Normalize.perChannel(rawTrain.input());
-        TensorDataset train = new TensorDataset(norm.apply(rawTrain.input(), g), rawTrain.target());
-        TensorDataset test = new TensorDataset(norm.apply(rawTest.input(), g), rawTest.target());
+        TensorDataset[] sets = ExampleData.fashionStandardized(common.data, trainSize);
+        TensorDataset train = sets[0];
+        TensorDataset test = sets[1];
         common.stdout.printf("distill: teacher cnn (%d epochs), student 784-%d-10 (%d epochs, %d seeds), T=%s alpha=%s, %d training"
                 + " images%n", teacherEpochs, hidden, epochs, seeds, temperature, alpha, train.size());
 

@@ -4,8 +4,6 @@ import io.jgrad.autograd.Autograd;
 import io.jgrad.autograd.Variable;
 import io.jgrad.core.Generator;
 import io.jgrad.core.Tensor;
-import io.jgrad.data.Mnist;
-import io.jgrad.data.Normalize;
 import io.jgrad.data.PairSampler;
 import io.jgrad.data.TensorDataset;
 import io.jgrad.data.TripletSampler;
@@ -133,12 +131,9 @@ public final class SiameseExample implements Callable<Integer> {
         }
         double m = margin != null ? margin : loss == LossKind.contrastive ? 1.0 : 0.3;
         int epochs = common.epochsOr(3);
-        TensorDataset rawTrain = ExampleData.head(ExampleData.fashion(common.data, Mnist.Split.TRAIN), trainSize);
-        TensorDataset rawTest = ExampleData.fashion(common.data, Mnist.Split.TEST);
-        Generator g = new Generator(common.seed);
-        Normalize norm = Normalize.perChannel(rawTrain.input());
-        TensorDataset train = new TensorDataset(norm.apply(rawTrain.input(), g), rawTrain.target());
-        TensorDataset test = new TensorDataset(norm.apply(rawTest.input(), g), rawTest.target());
+        TensorDataset[] sets = ExampleData.fashionStandardized(common.data, trainSize);
+        TensorDataset train = sets[0];
+        TensorDataset test = sets[1];
         int stepsPerEpoch = Math.max(1, train.size() / batchSize);
         common.stdout.printf("siamese: %s loss (margin %.2f), %d training and %d test images, %d epochs of %d steps%n", loss, m,
                 train.size(), test.size(), epochs, stepsPerEpoch);
@@ -203,7 +198,8 @@ public final class SiameseExample implements Callable<Integer> {
         int kk = Math.min(k, train.size());
         int[] testLabels = test.target().toIntArray();
         double knn = Embeddings.knnAccuracy(embed(net, train.input()), trainLabels, testEmb, testLabels, kk);
-        double rawKnn = Embeddings.knnAccuracy(rawTrain.input().flatten(1, 3), trainLabels, rawTest.input().flatten(1, 3), testLabels, kk);
+        // standardizing with one mean and one deviation scales all distances alike: the neighbours are the raw pixels' ones
+        double rawKnn = Embeddings.knnAccuracy(train.input().flatten(1, 3), trainLabels, test.input().flatten(1, 3), testLabels, kk);
         common.stdout.printf("verification ROC-AUC on %d test pairs: %.4f%n", pairs, auc);
         common.stdout.printf("%d-NN test accuracy: %.4f in the embedding space, %.4f on raw pixels%n", kk, knn, rawKnn);
 

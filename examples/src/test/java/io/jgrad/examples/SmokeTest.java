@@ -280,4 +280,19 @@ class SmokeTest {
         Cli bad = Cli.run("distill", "--alpha", "2", "--data", fashion.toString());
         assertTrue(bad.exitCode == 2 && bad.err.contains("--alpha in [0, 1]"), bad.err);
     }
+    @Test
+    void prune() throws Exception {
+        String[] keys = {"dense_acc", "acc_50", "acc_80", "acc_90", "acc_95", "schedule", "scope", "epochs", "seconds"};
+        Path out = tmp.resolve("prune");
+        Cli r = runExpecting(keys, "prune", "--epochs", "1", "--finetune-epochs", "1", "--data", fashion.toString(), "--out",
+                out.toString());
+        assertTrue(r.out.contains("reloaded with its masks: sparsity 90.0%"), r.out);
+        assertTrue(r.out.contains("90% model after removePruning: sparsity 90.0%"), r.out);
+        assertEquals(800, png(out.resolve("prune-accuracy.png")).getWidth());
+        Cli once = runExpecting(keys, "prune", "--epochs", "1", "--schedule", "oneshot", "--scope", "layerwise", "--data",
+                fashion.toString());
+        assertTrue(once.out.contains("95.0%         95.0%     95.0%     95.0%     95.0%"), once.out);
+        Cli bad = Cli.run("prune", "--scope", "random", "--data", fashion.toString());
+        assertTrue(bad.exitCode == 2 && bad.err.contains("--scope must be global or layerwise"), bad.err);
+    }
 }

@@ -61,6 +61,10 @@ public abstract class Module {
     private Map<String, Variable> overrides;
     private List<ForwardHook> hooks;
     private boolean training = true;
+    /** The parameters with a pruning mask (a buffer named {@code <name>_mask}), or null when none. */
+    private Set<String> masked;
+    /** The suffix of the buffer holding a parameter's pruning mask. */
+    static final String MASK_SUFFIX = "_mask";
 
     /** Creates an empty module in training mode. */
     protected Module() {
@@ -184,17 +188,59 @@ public abstract class Module {
      * @return the variable to compute with, or null
      */
     protected final Variable param(String name) {
-        if (overrides != null) {
-            Variable v = overrides.get(name);
-            if (v != null) {
-                return v;
+        Variable v = overrides != null ? overrides.get(name) : null;
+        if (v == null) {
+            Parameter p = parameters.get(name);
+            if (p == null && !parameters.containsKey(name)) {
+                throw new IllegalArgumentException(label() + ": no parameter named '" + name + "'; parameters: " + parameters.keySet());
             }
+            v = p;
         }
-        Parameter p = parameters.get(name);
-        if (p == null && !parameters.containsKey(name)) {
-            throw new IllegalArgumentException(label() + ": no parameter named '" + name + "'; parameters: " + parameters.keySet());
+        if (v != null && masked != null && masked.contains(name)) {
+            // a pruned parameter: the forward sees weight * mask, so pruned entries get no gradient either
+            return v.mul(Variable.constant(buffers.get(name + MASK_SUFFIX)));
         }
-        return p;
+        return v;
+    }
+
+    // ------------------------------------------------------------------------------------------ pruning masks
+
+    /**
+     * Attaches a pruning mask to this module's parameter {@code name} (see {@link Pruning}): a buffer
+     * {@code <name>_mask} of the parameter's shape and type, saved in the state dict, by which
+     * {@link #param} multiplies the parameter from now on. An existing mask is replaced in place.
+     */
+    final void setMask(String name, Tensor mask) {
+        Parameter p = parameter(name);
+        if (p == null) {
+            throw new IllegalArgumentException(label() + ": parameter '" + name + "' is absent and cannot be pruned");
+        }
+        if (!Arrays.equals(mask.shape(), p.shape())) {
+            throw new IllegalArgumentException(label() + ": mask " + Shape.format(mask.shape()) + " does not match parameter '" + name
+                    + "' " + Shape.format(p.shape()));
+        }
+        Tensor m = mask.to(p.dtype());
+        if (masked != null && masked.contains(name)) {
+            buffers.get(name + MASK_SUFFIX).copy_(m);
+            return;
+        }
+        registerBuffer(name + MASK_SUFFIX, m.contiguous().clone());
+        if (masked == null) {
+            masked = new HashSet<>();
+        }
+        masked.add(name);
+    }
+
+    /** The pruning mask of parameter {@code name}, or null when it is not pruned. */
+    final Tensor mask(String name) {
+        return masked != null && masked.contains(name) ? buffers.get(name + MASK_SUFFIX) : null;
+    }
+
+    /** Removes the pruning mask of parameter {@code name} (its buffer too). */
+    final void removeMask(String name) {
+        if (masked != null && masked.remove(name)) {
+            buffers.remove(name + MASK_SUFFIX);
+        }
     }
 
     /**
