@@ -295,4 +295,14 @@ class SmokeTest {
         Cli bad = Cli.run("prune", "--scope", "random", "--data", fashion.toString());
         assertTrue(bad.exitCode == 2 && bad.err.contains("--scope must be global or layerwise"), bad.err);
     }
+    @Test
+    void transfer() {
+        Cli r = runExpecting(new String[] {"seeds", "extract_acc", "finetune_acc", "scratch_acc", "extract_std", "finetune_std",
+            "scratch_std", "per_class", "epochs", "seconds"}, "transfer", "--epochs", "1", "--finetune-epochs", "1", "--seeds", "2",
+                "--per-class", "3", "--data", fashion.toString());
+        assertTrue(r.out.contains("(15 images): extract "), r.out);
+        assertTrue(r.lastLine().startsWith("result: seeds=2 "), r.lastLine());
+        Cli bad = Cli.run("transfer", "--body-lr-factor", "0", "--data", fashion.toString());
+        assertTrue(bad.exitCode == 2 && bad.err.contains("--body-lr-factor positive"), bad.err);
+    }
 }
