@@ -31,13 +31,13 @@ import picocli.CommandLine.Option;
 /**
  * A Siamese CNN on Fashion-MNIST (Bromley et al. 1993) mapping images to 32-dimensional unit
  * vectors, trained with the contrastive loss (Hadsell, Chopra and LeCun 2006) on balanced pairs or
- * with the triplet loss on batch-hard triplets (Hermans, Beyer and Leibe 2017), then measured by
+ * with the triplet loss on random or batch-hard triplets (Hermans, Beyer and Leibe 2017), then measured by
  * face-verification style ROC-AUC on held-out test pairs and by k-nearest-neighbour classification in
  * the embedding space against k-NN on the raw pixels.
  */
 @Command(name = "siamese", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Metric learning with a Siamese CNN on Fashion-MNIST: 32-dimensional unit-length embeddings trained "
-                + "with the contrastive loss on balanced pairs or the triplet loss on batch-hard triplets.",
+                + "with the contrastive loss on balanced pairs or the triplet loss on random or batch-hard triplets.",
             "Reports the verification ROC-AUC on --pairs held-out test pairs (half of them of one class, scored by minus "
                 + "the embedding distance), the k-nearest-neighbour test accuracy in the embedding space (training images as "
                 + "references) against k-NN on the raw pixels, and with --out writes a PCA projection of test embeddings "
@@ -53,16 +53,22 @@ public final class SiameseExample implements Callable<Integer> {
     CommonOptions common = new CommonOptions();
 
     @Option(names = "--loss", paramLabel = "LOSS", defaultValue = "contrastive",
-            description = "contrastive (pairs) or triplet (batch-hard triplets) (default: ${DEFAULT-VALUE}).")
+            description = "contrastive (pairs) or triplet (default: ${DEFAULT-VALUE}).")
     LossKind loss;
+
+    @Option(names = "--mining", paramLabel = "KIND", defaultValue = "random",
+            description = "Triplets for the triplet loss: random (anchor and positive of a random class, negative of another) "
+                    + "or hard (batch-hard: the farthest positive and nearest negative of each anchor in a batch of --per-class "
+                    + "images of each of several classes) (default: ${DEFAULT-VALUE}).")
+    String mining;
 
     @Option(names = "--margin", paramLabel = "M",
             description = "The loss's margin between unit-length embeddings (default: 1.0 for contrastive, 0.3 for triplet).")
     Double margin;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
-            description = "Images per step: N/2 pairs for contrastive, N/K classes of --per-class images for triplet "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "Images per step: N/2 pairs for contrastive, N/3 random triplets, or N/K classes of --per-class "
+                    + "images for batch-hard triplets (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--per-class", paramLabel = "K", defaultValue = "16",
@@ -122,7 +128,11 @@ public final class SiameseExample implements Callable<Integer> {
         if (batchSize < 4) {
             throw new UsageError("siamese: --batch-size must be at least 4, got " + batchSize);
         }
-        if (loss == LossKind.triplet && (perClass < 2 || batchSize / perClass < 2)) {
+        if (!mining.equals("random") && !mining.equals("hard")) {
+            throw new UsageError("siamese: --mining must be random or hard, got '" + mining + "'");
+        }
+        boolean hard = loss == LossKind.triplet && mining.equals("hard");
+        if (hard && (perClass < 2 || batchSize / perClass < 2)) {
             throw new UsageError("siamese: triplet batches need --per-class >= 2 and at least 2 classes per batch, got "
                     + "--batch-size " + batchSize + " --per-class " + perClass);
         }
@@ -135,8 +145,8 @@ public final class SiameseExample implements Callable<Integer> {
         TensorDataset train = sets[0];
         TensorDataset test = sets[1];
         int stepsPerEpoch = Math.max(1, train.size() / batchSize);
-        common.stdout.printf("siamese: %s loss (margin %.2f), %d training and %d test images, %d epochs of %d steps%n", loss, m,
-                train.size(), test.size(), epochs, stepsPerEpoch);
+        common.stdout.printf("siamese: %s loss%s (margin %.2f), %d training and %d test images, %d epochs of %d steps%n", loss,
+                loss == LossKind.triplet ? " on " + mining + " triplets" : "", m, train.size(), test.size(), epochs, stepsPerEpoch);
 
         Sequential net = embeddingNet();
         net.resetParameters(new Generator(common.seed));
@@ -155,6 +165,11 @@ public final class SiameseExample implements Callable<Integer> {
                     PairSampler.Pairs p = pairSampler.next(batchSize / 2);
                     Variable[] e = siamese.embedAll(Variable.constant(p.first().input()), Variable.constant(p.second().input()));
                     l = Losses.contrastive(e[0], e[1], p.similar(), m, 1e-6, Reduction.MEAN);
+                } else if (!hard) {
+                    TripletSampler.Triplets t = tripletSampler.next(batchSize / 3);
+                    Variable[] e = siamese.embedAll(Variable.constant(t.anchor().input()), Variable.constant(t.positive().input()),
+                            Variable.constant(t.negative().input()));
+                    l = Losses.tripletMargin(e[0], e[1], e[2], m, 2, 1e-6, false, Reduction.MEAN);
                 } else {
                     int[] idx = tripletSampler.classBatchIndices(batchSize / perClass, perClass);
                     Variable e = siamese.call(Variable.constant(train.getBatch(idx).input()));

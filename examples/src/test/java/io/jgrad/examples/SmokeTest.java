@@ -267,7 +267,11 @@ class SmokeTest {
             assertTrue(r.out.contains("verification ROC-AUC on 200 test pairs"), r.out);
             assertEquals(900, png(out.resolve("siamese-" + loss + "-pca.png")).getWidth());
         }
-        Cli bad = Cli.run("siamese", "--loss", "triplet", "--per-class", "16", "--batch-size", "16", "--data", fashion.toString());
+        Cli hard = runExpecting(keys, "siamese", "--loss", "triplet", "--mining", "hard", "--epochs", "1", "--batch-size", "16",
+                "--per-class", "4", "--pairs", "200", "--data", fashion.toString());
+        assertTrue(hard.out.contains("triplet loss on hard triplets"), hard.out);
+        Cli bad = Cli.run("siamese", "--loss", "triplet", "--mining", "hard", "--per-class", "16", "--batch-size", "16", "--data",
+                fashion.toString());
         assertTrue(bad.exitCode == 2 && bad.err.contains("at least 2 classes per batch"), bad.err);
     }
     @Test
@@ -304,5 +308,18 @@ class SmokeTest {
         assertTrue(r.lastLine().startsWith("result: seeds=2 "), r.lastLine());
         Cli bad = Cli.run("transfer", "--body-lr-factor", "0", "--data", fashion.toString());
         assertTrue(bad.exitCode == 2 && bad.err.contains("--body-lr-factor positive"), bad.err);
+    }
+    @Test
+    void quantize() throws Exception {
+        Path out = tmp.resolve("quantize");
+        Cli r = runExpecting(new String[] {"float_acc", "int8_acc", "float_bytes", "int8_bytes", "float_ms", "int8_ms", "float_ms_256",
+            "int8_ms_256", "epochs", "seconds"}, "quantize", "--epochs", "1", "--reps", "3", "--data", fashion.toString(), "--out",
+                out.toString());
+        assertTrue(r.out.contains("  batch 100: float "), r.out);
+        long floatBytes = java.nio.file.Files.size(out.resolve("quantize-float.safetensors"));
+        long int8Bytes = java.nio.file.Files.size(out.resolve("quantize-int8.safetensors"));
+        assertTrue(r.lastLine().contains(" float_bytes=" + floatBytes + " int8_bytes=" + int8Bytes + " "), r.lastLine());
+        assertTrue(int8Bytes < 0.3 * floatBytes, int8Bytes + " vs " + floatBytes);
+        assertEquals(2, Cli.run("quantize", "--reps", "0").exitCode);
     }
 }
