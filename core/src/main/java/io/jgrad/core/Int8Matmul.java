@@ -12,7 +12,7 @@ import io.jgrad.core.kernel.Kernels;
  * ({@link Kernels#int8Gemm}, Vector API or plain Java), which reads one byte per weight and widens in
  * registers: there the product is bound by memory traffic and int8 weights move a quarter of the
  * bytes of float ones. Larger batches are bound by arithmetic, which the packed float GEMM does best:
- * blocks of {@value #BLOCK} weight rows are widened to float and multiplied by it, so only one block of
+ * blocks of 64 weight rows are widened to float and multiplied by it, so only one block of
  * float weights exists at a time.
  */
 public final class Int8Matmul {
