@@ -1,6 +1,8 @@
 package io.jgrad.layers;
 
 import io.jgrad.autograd.Variable;
+import io.jgrad.core.Convolution;
+import io.jgrad.core.Int8Matmul;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
 import java.util.ArrayList;
@@ -9,9 +11,12 @@ import java.util.List;
 
 /**
  * An inference-only {@link Conv2d} with int8 weights quantized symmetrically per output channel
- * ({@link Quantization}) and float activations. The input's patches are gathered with strided views
+ * ({@link Quantization}) and float activations. When the output has at most
+ * {@link Int8Matmul#DIRECT_ROWS} positions in all, the input's patches are gathered with strided views
  * (im2col, {@code (N * H_out * W_out, C_in * kh * kw)}) and multiplied by the int8 weight rows
- * {@code (C_out, C_in * kh * kw)}. Stride, dilation and every padding of {@link ConvOptions} are kept;
+ * {@code (C_out, C_in * kh * kw)} in the int8 kernel; otherwise the product is bound by arithmetic and
+ * the weights, widened to float, go through the core's convolution (the weights stay int8 in memory
+ * and on disk). Stride, dilation and every padding of {@link ConvOptions} are kept;
  * grouped convolutions are refused. State dict as {@link QuantizedLinear}.
  */
 public class QuantizedConv2d extends QuantizedLayer {
@@ -72,17 +77,25 @@ public class QuantizedConv2d extends QuantizedLayer {
         if (explicitPads != null) {
             x = x.pad(explicitPads, paddingMode, 0);
         }
-        if (convPadding[0] > 0 || convPadding[1] > 0) {
-            x = x.pad(convPadding[1], convPadding[1], convPadding[0], convPadding[0]);
-        }
         int n = x.size(0);
-        int hOut = (x.size(2) - dilation[0] * (kernel[0] - 1) - 1) / stride[0] + 1;
-        int wOut = (x.size(3) - dilation[1] * (kernel[1] - 1) - 1) / stride[1] + 1;
+        int hOut = (x.size(2) + 2 * convPadding[0] - dilation[0] * (kernel[0] - 1) - 1) / stride[0] + 1;
+        int wOut = (x.size(3) + 2 * convPadding[1] - dilation[1] * (kernel[1] - 1) - 1) / stride[1] + 1;
         if (hOut < 1 || wOut < 1) {
             throw new IllegalArgumentException(label() + ": input " + Shape.format(s) + " is smaller than the kernel "
                     + Arrays.toString(kernel));
         }
-        // im2col with views: one (N, C, H_out, W_out) slice per kernel offset, stacked to (N, C, kh * kw, H_out, W_out)
+        if ((long) n * hOut * wOut > Int8Matmul.DIRECT_ROWS) {
+            // many output positions: the product is bound by arithmetic, not by reading the weights, so as
+            // Int8Matmul does for large batches the weights are widened to float (one small tensor for a
+            // convolution) and the core's convolution engine does the rest
+            return Variable.constant(Convolution.conv2d(x, dequantizedWeight(), biasForConvolution(), stride, convPadding, dilation,
+                    1));
+        }
+        if (convPadding[0] > 0 || convPadding[1] > 0) {
+            x = x.pad(convPadding[1], convPadding[1], convPadding[0], convPadding[0]);
+        }
+        // few output positions: im2col with views, one (N, C, H_out, W_out) slice per kernel offset stacked to
+        // (N, C, kh * kw, H_out, W_out), then the int8 kernel
         List<Tensor> cols = new ArrayList<>();
         for (int di = 0; di < kernel[0]; di++) {
             for (int dj = 0; dj < kernel[1]; dj++) {

@@ -61,11 +61,16 @@ public abstract class QuantizedLayer extends Module {
      * @return FLOAT32 (m, outFeatures)
      */
     final Tensor product(Tensor rows) {
+        return Int8Matmul.linear(rows, packed, outFeatures, scales, biasForConvolution());
+    }
+
+    /** The bias as a float tensor for a float product, checked, or null. */
+    final Tensor biasForConvolution() {
         Tensor bias = buffer("bias");
         if (bias != null && bias.dtype() != DType.FLOAT32) {
             throw new IllegalStateException(label() + ": quantized layers compute in FLOAT32, but the bias is " + bias.dtype());
         }
-        return Int8Matmul.linear(rows, packed, outFeatures, scales, bias);
+        return bias;
     }
 
     /** Checks that the input is a FLOAT32 value without gradient and returns its tensor. */
