@@ -35,11 +35,11 @@ public final class DistillExample implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int teacherEpochs;
 
-    @Option(names = "--temperature", paramLabel = "T", defaultValue = "4", description = "Softmax temperature "
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "2", description = "Softmax temperature "
             + "(default: ${DEFAULT-VALUE}).")
     double temperature;
 
-    @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.9", description = "Weight of the teacher's term "
+    @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.5", description = "Weight of the teacher's term "
             + "(default: ${DEFAULT-VALUE}).")
     double alpha;
 
