@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -138,6 +139,9 @@ public final class SparkCheckpoint {
             ByteArrayOutputStream buf = new ByteArrayOutputStream((int) len);
             in.transferTo(buf);
             bytes = buf.toByteArray();
+        } catch (ChecksumException e) {
+            throw new IOException("SparkCheckpoint: " + p + " is damaged: the file system's checksum does not match ("
+                    + e.getMessage() + ")", e);
         }
         SafeTensors st;
         try {

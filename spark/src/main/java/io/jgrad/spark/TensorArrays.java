@@ -56,13 +56,16 @@ final class TensorArrays implements Serializable {
     }
 
     static Tensor tensorOf(Object array, int[] shape) {
+        Tensor t;
         if (array instanceof float[]) {
-            return Tensor.of((float[]) array, shape);
+            t = Tensor.wrap((float[]) array, 1, ((float[]) array).length);
+        } else if (array instanceof double[]) {
+            t = Tensor.wrap((double[]) array, 1, ((double[]) array).length);
+        } else {
+            t = Tensor.wrap((int[]) array, 1, ((int[]) array).length);
         }
-        if (array instanceof double[]) {
-            return Tensor.of((double[]) array, shape);
-        }
-        return Tensor.of((int[]) array, shape);
+        // through a 2-D view, so that an empty shape gives a 0-dimensional tensor
+        return t.reshape(shape);
     }
 
     Map<String, Tensor> toTensors() {
