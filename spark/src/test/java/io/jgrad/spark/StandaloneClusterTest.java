@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StandaloneClusterTest {
     private static final int EPOCHS = 3;
-    private static final int BATCH = 16;
+    private static final int BATCH = 24;
     private static final long SEED = 17;
 
     @TempDir
@@ -34,7 +34,8 @@ class StandaloneClusterTest {
     @Test
     void twoWorkerJvmsEqualSingleMachineAndSurviveAKilledExecutor() throws Exception {
         LocalSpark.stop();
-        TensorDataset data = blobs(120, 5, 31, DType.FLOAT64);
+        // 96 samples in batches of 24: 4 steps per epoch, 12 in all
+        TensorDataset data = blobs(96, 5, 31, DType.FLOAT64);
         Module reference = single(mlp(5, DType.FLOAT64, false), adam(), data, EPOCHS, BATCH, SEED);
         try (StandaloneCluster cluster = new StandaloneCluster(tmp, 2)) {
             SparkConf conf = new SparkConf().setMaster(cluster.url).setAppName("jgrad-spark-standalone-test")
@@ -59,11 +60,11 @@ class StandaloneClusterTest {
                 assertEquals(2, executors.size(), "executor JVMs: " + executors + "\n" + cluster.logs());
                 assertTrue(executors.stream().noneMatch(h -> h.pid() == ProcessHandle.current().pid()));
 
-                // the same run, with one executor JVM killed (SIGKILL) after step 10 of 24
+                // the same run, with one executor JVM killed (SIGKILL) after step 6 of 12
                 AtomicLong killed = new AtomicLong(-1);
                 SparkTrainer hit = SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), adam()).build();
                 hit.fit(sc, train, options().listeners((t, s) -> {
-                    if (s.globalStep() == 9) {
+                    if (s.globalStep() == 5) {
                         ProcessHandle victim = cluster.executors().get(0);
                         victim.destroyForcibly();
                         victim.onExit().get();
