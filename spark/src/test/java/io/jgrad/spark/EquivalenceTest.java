@@ -101,4 +101,26 @@ class EquivalenceTest {
         }
         assertTrue(h.get("val_accuracy").get(EPOCHS - 1) > 0.6, "val accuracy " + h.get("val_accuracy"));
     }
+
+    /** A small CNN on 8x8 images: convolution, ReLU, max pooling and a linear layer. */
+    private static SerializableSupplier<Module> cnn(DType dtype) {
+        return () -> {
+            Module m = new io.jgrad.layers.Sequential(new io.jgrad.layers.Conv2d(1, 4, 3, 1, 1), new io.jgrad.layers.ReLU(),
+                    new io.jgrad.layers.MaxPool2d(2), new io.jgrad.layers.Flatten(), new io.jgrad.layers.Linear(4 * 4 * 4, 3));
+            m.resetParameters(new io.jgrad.core.Generator(8));
+            return m.to(dtype);
+        };
+    }
+
+    @Test
+    void convolutionalNetworkFloat64EqualsSingleMachine() throws IOException {
+        JavaSparkContext sc = LocalSpark.get("local[2]");
+        TensorDataset flat = blobs(80, 64, 9, DType.FLOAT64);
+        TensorDataset data = new TensorDataset(flat.input().reshape(80, 1, 8, 8), flat.target());
+        Module reference = single(cnn(DType.FLOAT64), adam(), data, 2, 16, SEED);
+        SparkTrainer t = SparkTrainer.builder(cnn(DType.FLOAT64), crossEntropy(), adam()).build();
+        t.fit(sc, SparkData.fromLocal(sc, data, 2), new SparkFitOptions().epochs(2).batchSize(16).seed(SEED).workers(2));
+        double d = maxRelDiff(t.model(), reference);
+        assertTrue(d <= 1e-10, "CNN, 2 workers: relative difference " + d);
+    }
 }
