@@ -149,6 +149,11 @@ public final class SparkFashionMnist {
             // executors of a cluster load this example's classes from its jar
             conf.setJars(new String[] {jar});
         }
+        if (!master.startsWith("local") && !conf.contains("spark.executor.extraJavaOptions")
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            // executors use the same (SIMD) kernels as this driver, so that their sums round alike
+            conf.set("spark.executor.extraJavaOptions", "--add-modules jdk.incubator.vector");
+        }
         long t0 = System.nanoTime();
         SparkTrainer st;
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
