@@ -72,7 +72,9 @@ import scala.Tuple2;
  * sums: with one worker there is no sum to reorder and the weights are the same bit for bit; with
  * more, the tests allow 1e-10 of the largest weight in FLOAT64 and 1e-5 in FLOAT32 after three
  * epochs (measured: 2e-16 and 1.2e-7 after 21 Adam steps). The same number of workers gives the
- * same weights bit for bit.
+ * same weights bit for bit when the workers' kernels are deterministic: one task per JVM, or
+ * {@code -Djgrad.threads=1} where several tasks share a JVM (local masters, executors with several
+ * cores), since jgrad's thread pool runs a parallel call serially while another is in flight.
  * The loss must be the mean over the batch (the default reduction of jgrad's losses) or return one
  * value per sample or element ({@code Reduction.NONE}), which is averaged as the Trainer does; a
  * loss summed over the batch would be scaled wrongly. Not equal to single-machine training, and so
