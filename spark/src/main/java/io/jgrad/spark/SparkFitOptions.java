@@ -17,6 +17,7 @@ public final class SparkFitOptions {
     long seed = io.jgrad.core.Jgrad.defaultSeed(2);
     boolean dropLast;
     Dataset validationData;
+    SparkData sparkValidation;
     int validationBatchSize;
     double clipGradNorm;
     String checkpointDir;
@@ -115,6 +116,21 @@ public final class SparkFitOptions {
      */
     public SparkFitOptions validationData(Dataset data) {
         validationData = data;
+        sparkValidation = null;
+        return this;
+    }
+
+    /**
+     * Data held by Spark evaluated by the executors after each epoch ({@code val_loss} and {@code val_}
+     * metrics, as {@link SparkTrainer#evaluate(org.apache.spark.api.java.JavaSparkContext, SparkData, int)}),
+     * cached for the whole fit, one task per partition.
+     *
+     * @param data validation data with targets
+     * @return these options
+     */
+    public SparkFitOptions validationData(SparkData data) {
+        sparkValidation = data;
+        validationData = null;
         return this;
     }
 

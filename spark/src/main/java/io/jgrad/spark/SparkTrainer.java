@@ -241,25 +241,96 @@ public final class SparkTrainer {
             throw new IllegalArgumentException("SparkTrainer.fit: context, data and options must not be null");
         }
         DType dtype = dtypeOf(model);
-        int workers = options.workers;
-        JavaRDD<Shard> shards = train.samples().zipWithIndex().mapToPair(t -> new Tuple2<>(t._2, t._1))
-                .partitionBy(new ModPartitioner(workers))
-                .mapPartitionsWithIndex((p, it) -> List.of(Shard.pack(p, it, train, dtype)).iterator(), true)
-                .persist(StorageLevel.MEMORY_ONLY());
-        shards.setName("jgrad shards (" + workers + ")");
+        JavaRDD<Shard> shards = shardsOf(train, options.workers, dtype);
+        JavaRDD<Shard> validation = options.sparkValidation == null ? null
+                : shardsOf(options.sparkValidation, options.sparkValidation.samples().getNumPartitions(), dtype);
         try {
-            List<Integer> sizes = shards.map(Shard::size).collect();
-            long n = 0;
-            for (int s : sizes) {
-                n += s;
-            }
+            long n = count(shards);
             if (n > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("SparkTrainer.fit: " + n + " samples; at most " + Integer.MAX_VALUE + " are supported");
             }
-            return run(sc, shards, (int) n, options);
+            return run(sc, shards, validation, (int) n, options);
+        } finally {
+            shards.unpersist(false);
+            if (validation != null) {
+                validation.unpersist(false);
+            }
+        }
+    }
+
+    /** The data in {@code workers} shards, packed in the model's type and cached by Spark. */
+    private static JavaRDD<Shard> shardsOf(SparkData data, int workers, DType dtype) {
+        JavaRDD<Shard> shards = data.samples().zipWithIndex().mapToPair(t -> new Tuple2<>(t._2, t._1))
+                .partitionBy(new ModPartitioner(workers))
+                .mapPartitionsWithIndex((p, it) -> List.of(Shard.pack(p, it, data, dtype)).iterator(), true)
+                .persist(StorageLevel.MEMORY_ONLY());
+        shards.setName("jgrad shards (" + workers + ")");
+        return shards;
+    }
+
+    /** The number of samples (and the shards computed and cached on the way). */
+    private static long count(JavaRDD<Shard> shards) {
+        long n = 0;
+        for (int s : shards.map(Shard::size).collect()) {
+            n += s;
+        }
+        return n;
+    }
+
+    /**
+     * The loss and metrics of the driver's model on data held by Spark, computed by the executors in
+     * evaluation mode without gradients (one task per partition of the data), as
+     * {@link Trainer#evaluate(io.jgrad.data.Dataset, int)} computes them on one machine: the loss is the
+     * mean of the batch losses weighted by batch size, the metrics see every output.
+     *
+     * @param sc the Spark context
+     * @param data the data, with targets
+     * @param batchSize samples per batch on each executor
+     * @return {@code loss} and each metric
+     */
+    public Map<String, Double> evaluate(JavaSparkContext sc, SparkData data, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("SparkTrainer.evaluate: batch size must be >= 1, got " + batchSize);
+        }
+        JavaRDD<Shard> shards = shardsOf(data, data.samples().getNumPartitions(), dtypeOf(model));
+        try {
+            return evaluateShards(sc, shards, UUID.randomUUID().toString(), batchSize);
         } finally {
             shards.unpersist(false);
         }
+    }
+
+    private Map<String, Double> evaluateShards(JavaSparkContext sc, JavaRDD<Shard> shards, String runId, int batchSize) {
+        Broadcast<TensorArrays> bc = sc.broadcast(TensorArrays.of(model.stateDict()));
+        List<EvalTask.Result> results;
+        try {
+            results = shards.mapPartitionsWithIndex(new EvalTask(runId, modelFactory, lossFactory, bc, batchSize), true).collect();
+        } finally {
+            bc.destroy();
+        }
+        for (Metric m : metrics) {
+            m.reset();
+        }
+        double lossSum = 0;
+        long seen = 0;
+        for (EvalTask.Result r : results) {
+            if (r.count == 0) {
+                continue;
+            }
+            lossSum += r.lossSum;
+            seen += r.count;
+            Tensor out = TensorArrays.tensorOf(r.outputs, r.outputShape);
+            Tensor tgt = TensorArrays.tensorOf(r.targets, r.targetShape);
+            for (Metric m : metrics) {
+                m.update(out, tgt);
+            }
+        }
+        Map<String, Double> logs = new LinkedHashMap<>();
+        logs.put("loss", seen == 0 ? Double.NaN : lossSum / seen);
+        for (Metric m : metrics) {
+            logs.put(m.name(), m.result());
+        }
+        return logs;
     }
 
     private static DType dtypeOf(Module m) {
@@ -269,7 +340,8 @@ public final class SparkTrainer {
         throw new IllegalArgumentException("SparkTrainer: the model has no parameters");
     }
 
-    private History run(JavaSparkContext sc, JavaRDD<Shard> shards, int n, SparkFitOptions o) throws IOException {
+    private History run(JavaSparkContext sc, JavaRDD<Shard> shards, JavaRDD<Shard> validation, int n, SparkFitOptions o)
+            throws IOException {
         int batchSize = o.batchSize;
         int numBatches = o.dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
         if (numBatches == 0) {
@@ -345,6 +417,15 @@ public final class SparkTrainer {
                 }
             }
             Map<String, Double> logs = epochLogs(evaluator, lossSum, seen, lr, o);
+            if (validation != null) {
+                int vb = o.validationBatchSize > 0 ? o.validationBatchSize : o.batchSize;
+                Map<String, Double> v = evaluateShards(sc, validation, runId, vb);
+                logs.remove("lr");
+                for (Map.Entry<String, Double> x : v.entrySet()) {
+                    logs.put("val_" + x.getKey(), x.getValue());
+                }
+                logs.put("lr", lr);
+            }
             history.append(e, logs);
             if (checkpointAtEpochEnd) {
                 saveCheckpoint(sc, o, globalStep, e + 1, 0, shuffle.getState(), 0, 0);

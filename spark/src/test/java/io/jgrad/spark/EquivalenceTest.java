@@ -100,6 +100,24 @@ class EquivalenceTest {
             }
         }
         assertTrue(h.get("val_accuracy").get(EPOCHS - 1) > 0.6, "val accuracy " + h.get("val_accuracy"));
+
+        // validation data held by Spark, evaluated by the executors (3 partitions, batches of 7)
+        SparkTrainer t2 = SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), adam()).metrics(Metric.accuracy())
+                .build();
+        SparkData sparkVal = SparkData.fromLocal(sc, val, 3);
+        History h2 = t2.fit(sc, SparkData.fromLocal(sc, data, 2), new SparkFitOptions().epochs(EPOCHS).batchSize(BATCH).seed(SEED)
+                .workers(2).validationData(sparkVal).validationBatchSize(7));
+        assertEquals(hs.keys(), h2.keys());
+        for (String k : hs.keys()) {
+            for (int e = 0; e < EPOCHS; e++) {
+                assertEquals(hs.get(k).get(e), h2.get(k).get(e), 1e-9, k + " at epoch " + e + " (Spark validation)");
+            }
+        }
+        java.util.Map<String, Double> local = single.evaluate(val, 16);
+        java.util.Map<String, Double> distributed = t2.evaluate(sc, sparkVal, 16);
+        assertEquals(local.keySet(), distributed.keySet());
+        assertEquals(local.get("loss"), distributed.get("loss"), 1e-9);
+        assertEquals(local.get("accuracy"), distributed.get("accuracy"), 1e-12);
     }
 
     /** A small CNN on 8x8 images: convolution, ReLU, max pooling and a linear layer. */
