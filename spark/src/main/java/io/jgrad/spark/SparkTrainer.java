@@ -544,53 +544,17 @@ public final class SparkTrainer {
 
         /** Sums the gradients in worker order into the driver's parameters; merges buffers; gathers outputs. */
         private double reduce(List<StepTask.Result> results) {
-            List<Parameter> params = new ArrayList<>(model.namedParameters().values());
-            Tensor[] sum = new Tensor[params.size()];
-            double lossSum = 0;
-            Map<String, Tensor> buffers = new LinkedHashMap<>(model.stateDict());
-            buffers.keySet().removeAll(model.namedParameters().keySet());
-            Map<String, Tensor> merged = new LinkedHashMap<>();
+            double loss = StepTask.sumInto(model, results, batch.length);
             Tensor[] outs = new Tensor[workers];
             Tensor[] tgts = new Tensor[workers];
             for (StepTask.Result r : results) {
-                if (r.count == 0) {
-                    continue;
-                }
-                lossSum += r.lossSum;
-                for (int k = 0; k < sum.length; k++) {
-                    Object g = r.grads[k];
-                    if (g != null) {
-                        Tensor t = TensorArrays.tensorOf(g, params.get(k).data().shape());
-                        sum[k] = sum[k] == null ? t : sum[k].add(t);
-                    }
-                }
-                // floating buffers: the share-weighted mean; integer ones (counters): the first worker's
-                double w = r.count / (double) batch.length;
-                Map<String, Tensor> rb = r.buffers.toTensors();
-                for (Map.Entry<String, Tensor> e : rb.entrySet()) {
-                    Tensor v = e.getValue();
-                    Tensor prev = merged.get(e.getKey());
-                    if (!TensorArrays.isFloating(v.dtype())) {
-                        merged.putIfAbsent(e.getKey(), v);
-                    } else {
-                        Tensor part = w == 1.0 ? v : v.mul(w);
-                        merged.put(e.getKey(), prev == null ? part : prev.add(part));
-                    }
-                }
-                outs[r.partition] = TensorArrays.tensorOf(r.outputs, r.outputShape);
-                tgts[r.partition] = TensorArrays.tensorOf(r.targets, r.targetShape);
-            }
-            for (int k = 0; k < sum.length; k++) {
-                params.get(k).setGrad(sum[k]);
-            }
-            for (Map.Entry<String, Tensor> e : merged.entrySet()) {
-                Tensor own = buffers.get(e.getKey());
-                if (own != null) {
-                    own.copy_(e.getValue().to(own.dtype()));
+                if (r.count > 0) {
+                    outs[r.partition] = TensorArrays.tensorOf(r.outputs, r.outputShape);
+                    tgts[r.partition] = TensorArrays.tensorOf(r.targets, r.targetShape);
                 }
             }
             gatherOutputs(outs, tgts);
-            return lossSum / batch.length;
+            return loss;
         }
 
         /** Puts the workers' outputs and targets back into the batch's order. */

@@ -106,53 +106,114 @@ final class StepTask implements Function2<Integer, Iterator<Shard>, Iterator<Ste
     public Iterator<Result> call(Integer p, Iterator<Shard> shards) {
         long t0 = System.nanoTime();
         Shard shard = shards.next();
-        Result r = new Result();
-        r.partition = p;
-        int[] mine = share(batch, workers, p);
-        r.count = mine.length;
         TensorArrays weights = state.value();
         Replica replica = Replica.borrow(runId, modelFactory, lossFactory);
+        Result r;
         try {
-            Module model = replica.model;
-            model.loadStateDict(weights.toTensors());
+            replica.model.loadStateDict(weights.toTensors());
             long t1 = System.nanoTime();
+            r = compute(replica, shard, batch, workers, p, rngSeed);
             r.exchangeNanos = t1 - t0;
-            if (mine.length > 0) {
-                int[] pos = new int[mine.length];
-                for (int i = 0; i < pos.length; i++) {
-                    pos[i] = shard.position(batch[mine[i]]);
-                }
-                Batch b = shard.batch(pos);
-                model.train();
-                model.setGenerator(new Generator(mix(rngSeed, p, 0)));
-                model.zeroGrad();
-                Variable out = model.call(Variable.constant(b.input()));
-                Variable l = replica.loss.compute(out, Variable.constant(b.target()));
-                Variable mean = l.dim() == 0 ? l : l.mean();
-                // this share's part of the mean over the global batch: mean * count / batch
-                mean.mul(mine.length / (double) batch.length).backward();
-                r.lossSum = mean.item() * mine.length;
-                Map<String, Parameter> params = model.namedParameters();
-                r.grads = new Object[params.size()];
-                int k = 0;
-                for (Parameter q : params.values()) {
-                    r.grads[k++] = TensorArrays.arrayOf(q.grad());
-                }
-                Map<String, Tensor> buffers = new LinkedHashMap<>(model.stateDict());
-                buffers.keySet().removeAll(params.keySet());
-                r.buffers = TensorArrays.of(buffers);
-                r.outputs = TensorArrays.arrayOf(out.data().contiguous());
-                r.outputShape = out.data().shape();
-                r.targets = TensorArrays.arrayOf(b.target());
-                r.targetShape = b.target().shape();
-                model.zeroGrad();
-            }
-            r.computeNanos = System.nanoTime() - t1;
         } finally {
             Replica.giveBack(runId, replica);
         }
         r.totalNanos = System.nanoTime() - t0;
         return List.of(r).iterator();
+    }
+
+    /**
+     * Worker {@code p}'s forward and backward pass on its share of a global batch, with the replica's
+     * current weights; the replica's gradients are cleared again afterwards.
+     */
+    static Result compute(Replica replica, Shard shard, int[] batch, int workers, int p, long rngSeed) {
+        long t1 = System.nanoTime();
+        Result r = new Result();
+        r.partition = p;
+        int[] mine = share(batch, workers, p);
+        r.count = mine.length;
+        Module model = replica.model;
+        if (mine.length > 0) {
+            int[] pos = new int[mine.length];
+            for (int i = 0; i < pos.length; i++) {
+                pos[i] = shard.position(batch[mine[i]]);
+            }
+            Batch b = shard.batch(pos);
+            model.train();
+            model.setGenerator(new Generator(mix(rngSeed, p, 0)));
+            model.zeroGrad();
+            Variable out = model.call(Variable.constant(b.input()));
+            Variable l = replica.loss.compute(out, Variable.constant(b.target()));
+            Variable mean = l.dim() == 0 ? l : l.mean();
+            // this share's part of the mean over the global batch: mean * count / batch
+            mean.mul(mine.length / (double) batch.length).backward();
+            r.lossSum = mean.item() * mine.length;
+            Map<String, Parameter> params = model.namedParameters();
+            r.grads = new Object[params.size()];
+            int k = 0;
+            for (Parameter q : params.values()) {
+                r.grads[k++] = TensorArrays.arrayOf(q.grad());
+            }
+            Map<String, Tensor> buffers = new LinkedHashMap<>(model.stateDict());
+            buffers.keySet().removeAll(params.keySet());
+            r.buffers = TensorArrays.of(buffers);
+            r.outputs = TensorArrays.arrayOf(out.data().contiguous());
+            r.outputShape = out.data().shape();
+            r.targets = TensorArrays.arrayOf(b.target());
+            r.targetShape = b.target().shape();
+            model.zeroGrad();
+        }
+        r.computeNanos = System.nanoTime() - t1;
+        return r;
+    }
+
+    /**
+     * Sums the workers' gradients in worker order into the model's parameters (the gradient of the
+     * batch's mean loss) and sets its buffers to the share-weighted mean of the workers' (integer
+     * buffers, counters, to the first worker's).
+     *
+     * @return the batch's mean loss
+     */
+    static double sumInto(Module model, List<Result> results, int batchLength) {
+        List<Parameter> params = new ArrayList<>(model.namedParameters().values());
+        Tensor[] sum = new Tensor[params.size()];
+        double lossSum = 0;
+        Map<String, Tensor> buffers = new LinkedHashMap<>(model.stateDict());
+        buffers.keySet().removeAll(model.namedParameters().keySet());
+        Map<String, Tensor> merged = new LinkedHashMap<>();
+        for (Result r : results) {
+            if (r.count == 0) {
+                continue;
+            }
+            lossSum += r.lossSum;
+            for (int k = 0; k < sum.length; k++) {
+                Object g = r.grads[k];
+                if (g != null) {
+                    Tensor t = TensorArrays.tensorOf(g, params.get(k).data().shape());
+                    sum[k] = sum[k] == null ? t : sum[k].add(t);
+                }
+            }
+            double w = r.count / (double) batchLength;
+            for (Map.Entry<String, Tensor> e : r.buffers.toTensors().entrySet()) {
+                Tensor v = e.getValue();
+                Tensor prev = merged.get(e.getKey());
+                if (!TensorArrays.isFloating(v.dtype())) {
+                    merged.putIfAbsent(e.getKey(), v);
+                } else {
+                    Tensor part = w == 1.0 ? v : v.mul(w);
+                    merged.put(e.getKey(), prev == null ? part : prev.add(part));
+                }
+            }
+        }
+        for (int k = 0; k < sum.length; k++) {
+            params.get(k).setGrad(sum[k]);
+        }
+        for (Map.Entry<String, Tensor> e : merged.entrySet()) {
+            Tensor own = buffers.get(e.getKey());
+            if (own != null) {
+                own.copy_(e.getValue().to(own.dtype()));
+            }
+        }
+        return lossSum / batchLength;
     }
 
     /** A model and its loss on an executor, reused from step to step of one run. */
