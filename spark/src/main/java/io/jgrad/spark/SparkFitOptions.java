@@ -26,6 +26,7 @@ public final class SparkFitOptions {
     String resumeFrom;
     final List<StepListener> listeners = new ArrayList<>();
     boolean verbose;
+    Exchange exchange = Exchange.BROADCAST;
 
     /** Default options: 1 epoch, global batch 32, 2 workers, shuffled, no validation, no checkpoints. */
     public SparkFitOptions() {
@@ -219,6 +220,20 @@ public final class SparkFitOptions {
      */
     public SparkFitOptions listeners(StepListener... ls) {
         listeners.addAll(List.of(ls));
+        return this;
+    }
+
+    /**
+     * How the workers' gradients are summed each step (the weights are the same either way).
+     *
+     * @param e {@link Exchange#BROADCAST} (the default) or {@link Exchange#BARRIER}
+     * @return these options
+     */
+    public SparkFitOptions exchange(Exchange e) {
+        if (e == null) {
+            throw new IllegalArgumentException("SparkFitOptions: exchange must not be null");
+        }
+        exchange = e;
         return this;
     }
 

@@ -19,12 +19,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 
 /**
  * Synchronous data-parallel training on Apache Spark, with results equal to single-machine training
@@ -94,6 +95,7 @@ import scala.Tuple2;
 public final class SparkTrainer {
     private final SerializableSupplier<Module> modelFactory;
     private final SerializableSupplier<LossFunction> lossFactory;
+    private final SerializableFunction<Module, Optimizer> optimizerFactory;
     private final Module model;
     private final Optimizer optimizer;
     private final List<Metric> metrics;
@@ -108,6 +110,7 @@ public final class SparkTrainer {
         if (model == null) {
             throw new IllegalArgumentException("SparkTrainer: the model factory returned null");
         }
+        this.optimizerFactory = b.optimizerFactory;
         this.optimizer = b.optimizerFactory.apply(model);
         if (optimizer == null) {
             throw new IllegalArgumentException("SparkTrainer: the optimizer factory returned null");
@@ -124,11 +127,12 @@ public final class SparkTrainer {
      *     loaded into each replica before every step)
      * @param loss makes the loss, e.g. {@code () -> LossFunction.of(new CrossEntropyLoss())}
      * @param optimizer makes the optimizer over the driver's model, e.g.
-     *     {@code m -> new Adam(m.parameters())}; it runs on the driver only
+     *     {@code m -> new Adam(m.parameters())}; it runs on the driver (and, with {@link Exchange#BARRIER},
+     *     on every worker)
      * @return the builder
      */
     public static Builder builder(SerializableSupplier<Module> model, SerializableSupplier<LossFunction> loss,
-            Function<Module, Optimizer> optimizer) {
+            SerializableFunction<Module, Optimizer> optimizer) {
         return new Builder(model, loss, optimizer);
     }
 
@@ -146,12 +150,12 @@ public final class SparkTrainer {
     public static final class Builder {
         private final SerializableSupplier<Module> modelFactory;
         private final SerializableSupplier<LossFunction> lossFactory;
-        private final Function<Module, Optimizer> optimizerFactory;
+        private final SerializableFunction<Module, Optimizer> optimizerFactory;
         private final List<Metric> metrics = new ArrayList<>();
         private long seed = io.jgrad.core.Jgrad.defaultSeed(1);
 
         private Builder(SerializableSupplier<Module> model, SerializableSupplier<LossFunction> loss,
-                Function<Module, Optimizer> optimizer) {
+                SerializableFunction<Module, Optimizer> optimizer) {
             if (model == null || loss == null || optimizer == null) {
                 throw new IllegalArgumentException("SparkTrainer: model, loss and optimizer factories must not be null (got model="
                         + model + ", loss=" + loss + ", optimizer=" + optimizer + ")");
@@ -348,6 +352,9 @@ public final class SparkTrainer {
             throw new IllegalArgumentException("SparkTrainer.fit: the training data gives no batch (" + n + " samples, batch size "
                     + batchSize + (o.dropLast ? ", dropLast" : "") + ")");
         }
+        if (o.exchange == Exchange.BARRIER && (o.checkpointDir != null || o.resumeFrom != null)) {
+            throw new IllegalArgumentException("SparkTrainer.fit: checkpoints and resuming need Exchange.BROADCAST, not BARRIER");
+        }
         String runId = UUID.randomUUID().toString();
         Generator shuffle = new Generator(o.seed);
         history = new History();
@@ -385,34 +392,42 @@ public final class SparkTrainer {
             long seen = e == startEpoch ? resumedSeen : 0;
             int first = e == startEpoch ? startBatch : 0;
             boolean checkpointAtEpochEnd = false;
-            for (int b = first; b < numBatches && !stopRequested; b++) {
-                int[] batch = Arrays.copyOfRange(order, b * batchSize, Math.min(n, (b + 1) * batchSize));
-                Step step = new Step(sc, shards, runId, batch, o.workers, globalStep, o.clipGradNorm);
-                long t0 = System.nanoTime();
-                double batchLoss = optimizer.step(step::evaluate);
-                long wall = System.nanoTime() - t0;
-                if (!metrics.isEmpty() && step.outputs != null) {
-                    for (Metric m : metrics) {
-                        m.update(step.outputs, step.targets);
+            if (o.exchange == Exchange.BARRIER) {
+                double[] ls = barrierEpoch(sc, shards, runId, order, numBatches, o, e, globalStep);
+                lossSum += ls[0];
+                seen += (long) ls[1];
+                globalStep += numBatches;
+            }
+            if (o.exchange == Exchange.BROADCAST) {
+                for (int b = first; b < numBatches && !stopRequested; b++) {
+                    int[] batch = Arrays.copyOfRange(order, b * batchSize, Math.min(n, (b + 1) * batchSize));
+                    Step step = new Step(sc, shards, runId, batch, o.workers, globalStep, o.clipGradNorm);
+                    long t0 = System.nanoTime();
+                    double batchLoss = optimizer.step(step::evaluate);
+                    long wall = System.nanoTime() - t0;
+                    if (!metrics.isEmpty() && step.outputs != null) {
+                        for (Metric m : metrics) {
+                            m.update(step.outputs, step.targets);
+                        }
                     }
-                }
-                lossSum += batchLoss * batch.length;
-                seen += batch.length;
-                globalStep++;
-                boolean due = o.checkpointDir != null && globalStep % o.checkpointEvery == 0;
-                if (due && b + 1 < numBatches) {
-                    saveCheckpoint(sc, o, globalStep, e, b + 1, epochStart, lossSum, seen);
-                }
-                checkpointAtEpochEnd = due && b + 1 == numBatches;
-                StepStats stats = new StepStats(e, b, globalStep - 1, batchLoss, batch.length, wall, step.computeNanos,
-                        step.exchangeNanos, Math.max(0, step.jobNanos - step.taskNanos), step.bytesToWorkers, step.bytesFromWorkers);
-                for (StepListener l : o.listeners) {
-                    try {
-                        l.onStep(this, stats);
-                    } catch (RuntimeException | IOException ex) {
-                        throw ex;
-                    } catch (Exception ex) {
-                        throw new IllegalStateException("SparkTrainer: a step listener failed", ex);
+                    lossSum += batchLoss * batch.length;
+                    seen += batch.length;
+                    globalStep++;
+                    boolean due = o.checkpointDir != null && globalStep % o.checkpointEvery == 0;
+                    if (due && b + 1 < numBatches) {
+                        saveCheckpoint(sc, o, globalStep, e, b + 1, epochStart, lossSum, seen);
+                    }
+                    checkpointAtEpochEnd = due && b + 1 == numBatches;
+                    StepStats stats = new StepStats(e, b, globalStep - 1, batchLoss, batch.length, wall, step.computeNanos,
+                            step.exchangeNanos, Math.max(0, step.jobNanos - step.taskNanos), step.bytesToWorkers, step.bytesFromWorkers);
+                    for (StepListener l : o.listeners) {
+                        try {
+                            l.onStep(this, stats);
+                        } catch (RuntimeException | IOException ex) {
+                            throw ex;
+                        } catch (Exception ex) {
+                            throw new IllegalStateException("SparkTrainer: a step listener failed", ex);
+                        }
                     }
                 }
             }
@@ -437,6 +452,67 @@ public final class SparkTrainer {
         }
         model.eval();
         return history;
+    }
+
+    /**
+     * One epoch in one barrier stage ({@link Exchange#BARRIER}): returns the sum of batch loss times
+     * batch size and the number of samples; the driver's model and optimizer take the state the
+     * workers reached, metrics see every output, and the listeners get each step's numbers.
+     */
+    private double[] barrierEpoch(JavaSparkContext sc, JavaRDD<Shard> shards, String runId, int[] order, int numBatches,
+            SparkFitOptions o, int epoch, long globalStep) throws IOException {
+        TensorArrays[] state = {TensorArrays.of(model.stateDict()), TensorArrays.of(optimizer.stateDict())};
+        Broadcast<TensorArrays[]> bc = sc.broadcast(state);
+        BarrierEpochTask task = new BarrierEpochTask(runId, modelFactory, lossFactory, optimizerFactory, bc, order, o.batchSize,
+                numBatches, o.workers, seed, globalStep, o.clipGradNorm);
+        ClassTag<BarrierEpochTask.Output> tag = ClassTag$.MODULE$.apply(BarrierEpochTask.Output.class);
+        List<BarrierEpochTask.Output> outs;
+        long t0 = System.nanoTime();
+        try {
+            outs = JavaRDD.fromRDD(shards.rdd().barrier().mapPartitions(task, true, tag), tag).collect();
+        } finally {
+            bc.destroy();
+        }
+        long perStep = (System.nanoTime() - t0) / numBatches;
+        BarrierEpochTask.Output first = outs.get(0);
+        model.loadStateDict(first.model.toTensors());
+        optimizer.loadStateDict(first.optimizer.toTensors());
+        for (BarrierEpochTask.Output out : outs) {
+            for (int i = 0; i < out.outputs.size(); i++) {
+                Tensor y = TensorArrays.tensorOf(out.outputs.get(i), out.outputShapes.get(i));
+                Tensor t = TensorArrays.tensorOf(out.targets.get(i), out.targetShapes.get(i));
+                for (Metric m : metrics) {
+                    m.update(y, t);
+                }
+            }
+        }
+        double lossSum = 0;
+        long seen = 0;
+        for (int b = 0; b < numBatches; b++) {
+            int size = Math.min(order.length, (b + 1) * o.batchSize) - b * o.batchSize;
+            lossSum += first.losses[b] * size;
+            seen += size;
+            long compute = 0;
+            long exchange = 0;
+            long bytes = 0;
+            for (BarrierEpochTask.Output out : outs) {
+                compute = Math.max(compute, out.computeNanos[b]);
+                exchange = Math.max(exchange, out.exchangeNanos[b]);
+                bytes += out.bytesOut[b];
+            }
+            StepStats stats = new StepStats(epoch, b, globalStep + b, first.losses[b], size, perStep, compute, exchange,
+                    Math.max(0, perStep - compute - exchange), bytes * o.workers, bytes);
+            for (StepListener l : o.listeners) {
+                try {
+                    l.onStep(this, stats);
+                } catch (RuntimeException | IOException ex) {
+                    throw ex;
+                } catch (Exception ex) {
+                    throw new IllegalStateException("SparkTrainer: a step listener failed", ex);
+                }
+            }
+        }
+        return new double[] {lossSum, seen};
     }
 
     /** The logs of an epoch: loss, metrics, validation, learning rate. */

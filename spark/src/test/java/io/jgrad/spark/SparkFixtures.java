@@ -60,11 +60,11 @@ final class SparkFixtures {
         return SparkTrainer.lossOf(CrossEntropyLoss::new);
     }
 
-    static Function<Module, Optimizer> adam() {
+    static SerializableFunction<Module, Optimizer> adam() {
         return m -> new Adam(m.parameters(), 0.01);
     }
 
-    static Function<Module, Optimizer> sgdMomentum() {
+    static SerializableFunction<Module, Optimizer> sgdMomentum() {
         return m -> new SGD(m.parameters(), SGD.options().lr(0.05).momentum(0.9));
     }
 
