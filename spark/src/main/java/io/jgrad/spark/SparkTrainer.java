@@ -54,19 +54,21 @@ import scala.reflect.ClassTag$;
  * machine, and the optimizer makes its step. Optimizers that evaluate their closure several times
  * (L-BFGS, Backstitch) run one job per evaluation.
  *
- * <p><b>Why broadcast and collect, not barrier mode.</b> Spark offers two primitives for an
- * all-reduce: a barrier stage whose tasks exchange messages with {@code BarrierTaskContext.allGather},
- * or an ordinary job per step whose results are reduced on the driver and whose next weights go out
- * as a broadcast (what Spark MLlib's own gradient descent does with {@code treeAggregate}). This
- * trainer takes the second: {@code allGather} carries strings only and routes every worker's message
- * through the driver to every worker (so {@code workers²} copies of the gradient, base-64 encoded,
- * where broadcast sends one copy to each executor through the block manager, peer to peer), a
- * barrier stage needs all its tasks running at once and restarts all of them when one executor dies,
- * while an ordinary job re-runs just the lost task on any executor, with the cached shard rebuilt from
- * the RDD's lineage. The cost is one job's scheduling per step (a few milliseconds on a local master,
- * more on a cluster), which the README's scaling model counts. Results are collected rather than
- * tree-aggregated so that the sum is taken in worker order: the same number of workers then gives
- * the same weights bit for bit, whichever task finishes first.
+ * <p><b>Two exchanges.</b> Spark offers two primitives for an all-reduce, and both are here
+ * ({@link SparkFitOptions#exchange}), giving the same weights bit for bit. {@link Exchange#BROADCAST}
+ * (the default, described above) is an ordinary job per step whose results are reduced on the driver
+ * and whose next weights go out as a broadcast, as Spark MLlib's own gradient descent does with
+ * {@code treeAggregate}. {@link Exchange#BARRIER} runs each epoch as one barrier stage whose tasks keep
+ * their replica and their own optimizer and exchange gradients with
+ * {@code BarrierTaskContext.allGather} every step. The default is the broadcast exchange because
+ * {@code allGather} carries strings only (base-64) and routes every worker's message through the driver
+ * to every worker ({@code workers²} copies, where a broadcast sends one copy to each executor, peer to
+ * peer), a barrier stage needs all its tasks running at once and restarts all of them (the whole epoch)
+ * when one executor dies, and it cannot checkpoint mid-epoch, while an ordinary job re-runs just the lost
+ * task on any executor. Its cost is one job's scheduling per step, which the barrier stage avoids;
+ * {@code io.jgrad.spark.example.SparkStepBenchmark} measures both. Results are collected rather than
+ * tree-aggregated so that the sum is taken in worker order: the same number of workers then gives the
+ * same weights bit for bit, whichever task finishes first.
  *
  * <p><b>Equivalence.</b> With the same model initialisation, loss, optimizer, data order, seed and
  * batch size, training equals {@link Trainer#fit} on the same data up to the order of floating point
