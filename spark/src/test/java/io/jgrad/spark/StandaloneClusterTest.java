@@ -60,6 +60,12 @@ class StandaloneClusterTest {
                 assertEquals(2, executors.size(), "executor JVMs: " + executors + "\n" + cluster.logs());
                 assertTrue(executors.stream().noneMatch(h -> h.pid() == ProcessHandle.current().pid()));
 
+                // the barrier exchange: the gradients go from executor to executor through allGather
+                SparkTrainer barrier = SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), adam()).build();
+                barrier.fit(sc, train, options().exchange(Exchange.BARRIER));
+                assertTrue(SparkFixtures.identical(barrier.model(), plain.model()), "barrier vs broadcast on the cluster: "
+                        + SparkFixtures.maxRelDiff(barrier.model(), plain.model()));
+
                 // the same run, with one executor JVM killed (SIGKILL) after step 6 of 12
                 AtomicLong killed = new AtomicLong(-1);
                 SparkTrainer hit = SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), adam()).build();
