@@ -422,15 +422,7 @@ public final class SparkTrainer {
                     checkpointAtEpochEnd = due && b + 1 == numBatches;
                     StepStats stats = new StepStats(e, b, globalStep - 1, batchLoss, batch.length, wall, step.computeNanos,
                             step.exchangeNanos, Math.max(0, step.jobNanos - step.taskNanos), step.bytesToWorkers, step.bytesFromWorkers);
-                    for (StepListener l : o.listeners) {
-                        try {
-                            l.onStep(this, stats);
-                        } catch (RuntimeException | IOException ex) {
-                            throw ex;
-                        } catch (Exception ex) {
-                            throw new IllegalStateException("SparkTrainer: a step listener failed", ex);
-                        }
-                    }
+                    notifyListeners(o, stats);
                 }
             }
             Map<String, Double> logs = epochLogs(evaluator, lossSum, seen, lr, o);
@@ -504,17 +496,21 @@ public final class SparkTrainer {
             }
             StepStats stats = new StepStats(epoch, b, globalStep + b, first.losses[b], size, perStep, compute, exchange,
                     Math.max(0, perStep - compute - exchange), bytes * o.workers, bytes);
-            for (StepListener l : o.listeners) {
-                try {
-                    l.onStep(this, stats);
-                } catch (RuntimeException | IOException ex) {
-                    throw ex;
-                } catch (Exception ex) {
-                    throw new IllegalStateException("SparkTrainer: a step listener failed", ex);
-                }
-            }
+            notifyListeners(o, stats);
         }
         return new double[] {lossSum, seen};
+    }
+
+    private void notifyListeners(SparkFitOptions o, StepStats stats) throws IOException {
+        for (StepListener l : o.listeners) {
+            try {
+                l.onStep(this, stats);
+            } catch (RuntimeException | IOException ex) {
+                throw ex;
+            } catch (Exception ex) {
+                throw new IllegalStateException("SparkTrainer: a step listener failed", ex);
+            }
+        }
     }
 
     /** The logs of an epoch: loss, metrics, validation, learning rate. */
