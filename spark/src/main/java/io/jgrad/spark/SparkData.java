@@ -134,8 +134,8 @@ public final class SparkData implements Serializable {
         int[] sampleShape = Arrays.copyOfRange(x.shape(), 1, x.dim());
         int[] targetShape = Arrays.copyOfRange(y.shape(), 1, y.dim());
         boolean cls = y.dtype() == DType.INT32 && y.dim() == 1;
-        int per = n == 0 ? 0 : (int) (x.numel() / n);
-        int tper = n == 0 ? 0 : (int) (y.numel() / n);
+        int per = n == 0 ? 0 : x.numel() / n;
+        int tper = n == 0 ? 0 : y.numel() / n;
         List<LabeledSample> list = new ArrayList<>(n);
         if (x.dtype() == DType.FLOAT64) {
             double[] xs = x.contiguous().toDoubleArray();
