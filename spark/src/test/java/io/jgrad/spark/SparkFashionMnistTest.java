@@ -56,7 +56,7 @@ class SparkFashionMnistTest {
                 "--out", tmp.resolve("out").toString());
         assertTrue(s.startsWith("0\n"), s);
         Matcher m = Pattern.compile("(?m)^result: master=local\\[2\\] workers=2 model=mlp test_acc=([0-9.]+) single_acc=([0-9.]+)"
-                + " max_weight_diff=([0-9.eE+-]+) seconds=([0-9.]+)$").matcher(s);
+                + " max_weight_diff=([0-9.eE+-]+) seconds=([0-9.]+) exchange=broadcast$").matcher(s);
         assertTrue(m.find(), s);
         double acc = Double.parseDouble(m.group(1));
         assertEquals(Double.parseDouble(m.group(2)), acc, 0.011, s);
@@ -64,6 +64,11 @@ class SparkFashionMnistTest {
         assertTrue(Double.parseDouble(m.group(3)) < 1e-4, s);
         assertTrue(Files.exists(tmp.resolve("out").resolve("spark-fashion-mnist-mlp.safetensors")));
         assertTrue(s.trim().endsWith(m.group(0)), "the result line comes last: " + s);
+        // the barrier exchange trains to the same weights, so to the same accuracies
+        String b = run("--master", "local[2]", "--epochs", "2", "--data", tmp.toString(), "--batch-size", "32", "--exchange",
+                "barrier");
+        assertTrue(b.contains(" model=mlp test_acc=" + m.group(1) + " single_acc=" + m.group(2) + " max_weight_diff=" + m.group(3)
+                + " seconds=") && b.trim().endsWith("exchange=barrier"), b);
     }
 
     @Test
@@ -73,6 +78,7 @@ class SparkFashionMnistTest {
         assertTrue(run("--model", "rnn").contains("--model must be mlp or cnn, got rnn"));
         assertTrue(run("--epochs", "0").contains("--epochs must be >= 1, got 0"));
         assertTrue(run("--frobnicate", "1").contains("unknown option --frobnicate"));
+        assertTrue(run("--exchange", "ring").contains("--exchange must be broadcast or barrier, got ring"));
         assertTrue(run("--epochs").contains("option --epochs needs a value"));
     }
 }

@@ -14,6 +14,7 @@ import io.jgrad.layers.Module;
 import io.jgrad.layers.ReLU;
 import io.jgrad.layers.Sequential;
 import io.jgrad.optim.Adam;
+import io.jgrad.spark.Exchange;
 import io.jgrad.spark.SerializableSupplier;
 import io.jgrad.spark.SparkData;
 import io.jgrad.spark.SparkFitOptions;
@@ -41,7 +42,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 public final class SparkFashionMnist {
     private static final String HELP = String.join("\n",
             "Usage: spark-fashion-mnist [--master URL] [--model mlp|cnn] [--epochs N] [--data DIR] [--workers N]",
-            "                           [--batch-size N] [--train-size N] [--seed N] [--out DIR] [--help]",
+            "                           [--batch-size N] [--train-size N] [--seed N] [--exchange broadcast|barrier]",
+            "                           [--out DIR] [--help]",
             "",
             "Trains a model on Fashion-MNIST with synchronous data-parallel SGD on Apache Spark, then the same",
             "model with the same seed and batches on this machine alone, and compares the two: test accuracy",
@@ -58,6 +60,8 @@ public final class SparkFashionMnist {
             "  --batch-size N     global batch size (default 64).",
             "  --train-size N     use the first N training images (default: all 60000).",
             "  --seed N           seed of the initialisation and the shuffling (default 1).",
+            "  --exchange NAME    how gradients are summed: broadcast (a Spark job per step, default) or",
+            "                     barrier (a barrier stage per epoch, gradients through allGather).",
             "  --out DIR          writes the Spark-trained weights (safetensors) and the history (CSV) there.",
             "  --help             this text.");
 
@@ -114,6 +118,13 @@ public final class SparkFashionMnist {
             err.println("spark-fashion-mnist: --model must be mlp or cnn, got " + model);
             return 2;
         }
+        Exchange exchange;
+        try {
+            exchange = Exchange.valueOf(o.getOrDefault("--exchange", "broadcast").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            err.println("spark-fashion-mnist: --exchange must be broadcast or barrier, got " + o.get("--exchange"));
+            return 2;
+        }
         int epochs;
         int workers;
         int batch;
@@ -161,7 +172,8 @@ public final class SparkFashionMnist {
             st = SparkTrainer.builder(factory, SparkTrainer.lossOf(CrossEntropyLoss::new), m -> new Adam(m.parameters(), 1e-3))
                     .metrics(Metric.accuracy()).build();
             st.fit(sc, SparkData.fromLocal(sc, train, workers),
-                    new SparkFitOptions().epochs(epochs).batchSize(batch).workers(workers).seed(seed).verbose(true));
+                    new SparkFitOptions().epochs(epochs).batchSize(batch).workers(workers).seed(seed).exchange(exchange)
+                            .verbose(true));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double sparkAcc = st.evaluate(test, 500).get("accuracy");
@@ -182,8 +194,8 @@ public final class SparkFashionMnist {
             st.history().writeCsv(dir.resolve("spark-fashion-mnist-" + model + "-history.csv"));
         }
         out.println(String.format(Locale.ROOT,
-                "result: master=%s workers=%d model=%s test_acc=%.4f single_acc=%.4f max_weight_diff=%.3g seconds=%.1f",
-                master.replace(' ', '_'), workers, model, sparkAcc, singleAcc, diff, seconds));
+                "result: master=%s workers=%d model=%s test_acc=%.4f single_acc=%.4f max_weight_diff=%.3g seconds=%.1f exchange=%s",
+                master.replace(' ', '_'), workers, model, sparkAcc, singleAcc, diff, seconds, exchange.name().toLowerCase(Locale.ROOT)));
         out.flush();
         return 0;
     }
