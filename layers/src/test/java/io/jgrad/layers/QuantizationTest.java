@@ -65,13 +65,12 @@ class QuantizationTest {
             assertArrayEquals(expected.toFloatArray(), got.toFloatArray(), 1e-5f);
             // and close to the float layer: each weight is off by at most half a step
             Tensor exact = l.call(Variable.constant(x)).data();
-            double bound = 0;
             float[] s = q.scale().toFloatArray();
             double maxScale = 0;
             for (float v : s) {
                 maxScale = Math.max(maxScale, v);
             }
-            bound = maxScale / 2 * x.abs().sum(x.dim() - 1, false).max().item() + 1e-5;
+            double bound = maxScale / 2 * x.abs().sum(x.dim() - 1, false).max().item() + 1e-5;
             assertTrue(exact.sub(got).abs().max().item() <= bound);
         }
     }
