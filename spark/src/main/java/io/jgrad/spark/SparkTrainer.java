@@ -368,7 +368,7 @@ public final class SparkTrainer {
         long resumedSeen = 0;
         if (o.resumeFrom != null) {
             SparkCheckpoint cp = SparkCheckpoint.read(o.resumeFrom, sc.hadoopConfiguration());
-            checkCompatible(cp, n, o);
+            checkCompatible(cp, o);
             model.loadStateDict(cp.modelState());
             optimizer.loadStateDict(cp.section("optimizer."));
             shuffle.setState(parseState(cp.require("rng.shuffle")));
@@ -683,7 +683,7 @@ public final class SparkTrainer {
         SparkCheckpoint.write(o.checkpointDir, globalStep, tensors, meta, o.keepCheckpoints, sc.hadoopConfiguration());
     }
 
-    private static void checkCompatible(SparkCheckpoint cp, int n, SparkFitOptions o) throws IOException {
+    private static void checkCompatible(SparkCheckpoint cp, SparkFitOptions o) throws IOException {
         String bs = cp.require("batch_size");
         if (Integer.parseInt(bs) != o.batchSize) {
             throw new IllegalArgumentException("SparkTrainer: checkpoint " + cp.location() + " was written with batch size " + bs

@@ -27,7 +27,7 @@ class SparkStepBenchmarkTest {
         Matcher m = Pattern.compile("\nbarrier mlp 8 2 (?:\\S+ ){5}(\\d+) (\\d+)\n").matcher(s);
         assertTrue(m.find(), s);
         long from = Long.parseLong(m.group(2));
-        assertTrue(from > 2 * 407080 * 4 / 3 && from < 2 * 407080 * 4 / 3 * 1.05, s);
+        assertTrue(from > 2 * 407080 * 4 / 3.0 && from < 2 * 407080 * 4 / 3.0 * 1.05, s);
         assertEquals(2 * from, Long.parseLong(m.group(1)));
     }
 }
