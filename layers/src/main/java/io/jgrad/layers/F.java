@@ -616,6 +616,49 @@ public final class F {
         return Losses.tripletMargin(anchor, positive, negative, margin, p, eps, swap, reduction);
     }
 
+    /**
+     * Contrastive loss of Hadsell, Chopra and LeCun, "Dimensionality Reduction by Learning an Invariant
+     * Mapping" (CVPR 2006): with {@code D = ||x1 - x2 + eps||_2} over the last dimension, a similar pair
+     * (label 1) costs {@code D^2 / 2} and a dissimilar pair (label 0) costs {@code max(0, margin - D)^2 / 2},
+     * so that dissimilar pairs are pushed apart only until they are {@code margin} away. (The paper writes
+     * {@code Y = 0} for similar pairs; here 1 means similar, as in most libraries.) PyTorch has no such
+     * op; the tests build it from PyTorch's {@code pairwise_distance} and {@code clamp}.
+     *
+     * <p>Same as {@link Losses#contrastive}.
+     * @param x1 embeddings (N, D) or (D)
+     * @param x2 embeddings of the same shape
+     * @param similar (N) or a scalar: 1 for a similar pair, 0 for a dissimilar one (any type)
+     * @param margin the margin, positive
+     * @param eps added to the differences, as {@link #tripletMargin} (1e-6 by default), so that the
+     *     distance is differentiable when {@code x1 == x2}
+     * @param reduction how to combine the pairs
+     * @return the loss
+     */
+    public static Variable contrastive(Variable x1, Variable x2, Tensor similar, double margin, double eps, Reduction reduction) {
+        return Losses.contrastive(x1, x2, similar, margin, eps, reduction);
+    }
+
+    /**
+     * Knowledge-distillation loss of Hinton, Vinyals and Dean, "Distilling the Knowledge in a Neural
+     * Network" (2015): {@code alpha * T^2 * KL(softmax(teacher / T) || softmax(student / T))
+     * + (1 - alpha) * CE(student, labels)}. The KL term is PyTorch's
+     * {@code F.kl_div(F.log_softmax(student / T, 1), F.softmax(teacher / T, 1), reduction="batchmean") * T * T}:
+     * summed over the classes and averaged over the batch; the factor {@code T^2} keeps the soft
+     * term's gradients at the scale of the hard term's when the temperature changes. The cross
+     * entropy is the batch mean. The teacher's logits are constants (no gradient flows to them).
+     *
+     * <p>Same as {@link Losses#distillation}.
+     * @param studentLogits (N, C)
+     * @param teacherLogits (N, C), as a constant
+     * @param labels INT32 class indices (N), or null when {@code alpha} is 1
+     * @param temperature T, positive
+     * @param alpha the weight of the soft (teacher) term in [0, 1]; 1 - alpha weighs the hard labels
+     * @return the scalar loss
+     */
+    public static Variable distillation(Variable studentLogits, Tensor teacherLogits, Tensor labels, double temperature, double alpha) {
+        return Losses.distillation(studentLogits, teacherLogits, labels, temperature, alpha);
+    }
+
     // ------------------------------------------------------------------------------------------ attention
 
     /**
