@@ -33,22 +33,14 @@ public enum Activation {
 
     /** The function's value at {@code x}. */
     public double apply(double x) {
-        switch (this) {
-            case SIGMOID:
-                return 1.0 / (1.0 + Math.exp(-Network.SLOPE * x));
-            case TANH:
-                return Math.tanh(x);
-            case SINE:
-                return Math.sin(x);
-            case GAUSSIAN:
-                return Math.exp(-x * x);
-            case LINEAR:
-                return x;
-            case ABS:
-                return Math.abs(x);
-            default:
-                throw new AssertionError(this);
-        }
+        return switch (this) {
+            case SIGMOID -> 1.0 / (1.0 + Math.exp(-Network.SLOPE * x));
+            case TANH -> Math.tanh(x);
+            case SINE -> Math.sin(x);
+            case GAUSSIAN -> Math.exp(-x * x);
+            case LINEAR -> x;
+            case ABS -> Math.abs(x);
+        };
     }
 
     /** A short label for pictures ({@code sig}, {@code tanh}, {@code sin}, {@code gauss}, {@code lin}, {@code abs}). */
