@@ -91,7 +91,6 @@ final class ReduceOps {
             }
             // with zeros, first order: product of all the other elements, computed directly
             Tensor xt = x.data();
-            Tensor res = Tensor.zerosLike(xt);
             double[] xv = xt.contiguous().toDoubleArray();
             int[] st = Shape.contiguousStrides(in);
             int total = xv.length;

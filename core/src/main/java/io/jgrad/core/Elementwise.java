@@ -102,7 +102,7 @@ final class Elementwise {
             case CLAMP:
                 for (int i = 0; i < n; i++) {
                     float v = a[ao + i];
-                    o[oo + i] = v != v ? v : Math.min(Math.max(v, pf), qf);
+                    o[oo + i] = Float.isNaN(v) ? v : Math.min(Math.max(v, pf), qf);
                 }
                 return;
             case SQRT:

@@ -10,6 +10,7 @@ import java.util.Arrays;
  * <p>Twin: {@code DoubleConvOps} is generated from this file at build time (execution {@code twins} in
  * core's pom), so this file is the only one to edit.
  */
+@SuppressWarnings("cast") // the casts to float are redundant casts to double in the FLOAT64 twin
 final class FloatConvOps extends ConvOps<float[]> {
     static final FloatConvOps INSTANCE = new FloatConvOps();
 

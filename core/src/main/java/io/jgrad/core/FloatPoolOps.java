@@ -19,6 +19,7 @@ final class FloatPoolOps extends PoolOps<float[]> {
     }
 
     @Override
+    @SuppressWarnings("ShortCircuitBoolean") // the 2x2 path tests four NaNs without branches on purpose
     void maxForward(PoolWindows win, float[] x, int xOff, float[] out, int[] ind, int from, int to) {
         final int w = win.w;
         final int ow = win.ow;
@@ -46,7 +47,7 @@ final class FloatPoolOps extends PoolOps<float[]> {
                         float v1 = x[xb + i0 + 1];
                         float v2 = x[xb + i2];
                         float v3 = x[xb + i2 + 1];
-                        if (!(v0 != v0 | v1 != v1 | v2 != v2 | v3 != v3)) {
+                        if (!(Float.isNaN(v0) | Float.isNaN(v1) | Float.isNaN(v2) | Float.isNaN(v3))) {
                             int m = orderKey(v0);
                             int mi = i0;
                             int k = orderKey(v1);
@@ -70,7 +71,7 @@ final class FloatPoolOps extends PoolOps<float[]> {
                         int row = ih * w;
                         for (int iw = ws; iw < we; iw += dw) {
                             float v = x[xb + row + iw];
-                            if (v > maxVal || v != v) {
+                            if (v > maxVal || Float.isNaN(v)) {
                                 maxVal = v;
                                 maxIdx = row + iw;
                             }

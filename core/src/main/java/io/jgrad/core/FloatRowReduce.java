@@ -10,6 +10,7 @@ import io.jgrad.core.kernel.Kernels;
  * <p>Twin: {@code DoubleRowReduce} is generated from this file at build time (execution {@code twins} in
  * core's pom), so this file is the only one to edit.
  */
+@SuppressWarnings("cast") // the casts to float are redundant casts to double in the FLOAT64 twin
 final class FloatRowReduce {
     private static final Kernels K = KernelProvider.kernels();
 
@@ -46,7 +47,7 @@ final class FloatRowReduce {
                 float s = Float.POSITIVE_INFINITY;
                 for (int i = 0; i < n; i++) {
                     float v = a[p + i];
-                    if (v != v) {
+                    if (Float.isNaN(v)) {
                         return v;
                     }
                     s = Math.min(s, v);
@@ -68,7 +69,7 @@ final class FloatRowReduce {
             }
             default: { // LOGSUMEXP
                 float mx = K.max(a, p, n);
-                if (Float.isInfinite(mx) || mx != mx) {
+                if (Float.isInfinite(mx) || Float.isNaN(mx)) {
                     return n == 0 ? Double.NEGATIVE_INFINITY : mx;
                 }
                 double s = 0;

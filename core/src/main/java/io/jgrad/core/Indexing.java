@@ -547,7 +547,6 @@ final class Indexing {
         int n = tg.shape[d];
         int[] ii = ix.storage.i;
         int is = Rows.inner(ix.strides);
-        int[] zero = new int[rank];
         // First pass: validate every index so an error leaves the target untouched.
         Rows.forEach(ix.shape, new int[][] {ix.strides}, new int[] {ix.offset}, (off, len) -> {
             for (int k = 0, ip = off[0]; k < len; k++, ip += is) {

@@ -361,14 +361,16 @@ final class LinAlg {
         StringBuilder left = new StringBuilder();
         StringBuilder right = new StringBuilder();
         StringBuilder contr = new StringBuilder();
-        for (char ch : a.toCharArray()) {
+        for (int i = 0; i < a.length(); i++) {
+            char ch = a.charAt(i);
             if (b.indexOf(ch) >= 0) {
                 (out.indexOf(ch) >= 0 ? batch : contr).append(ch);
             } else {
                 left.append(ch);
             }
         }
-        for (char ch : b.toCharArray()) {
+        for (int i = 0; i < b.length(); i++) {
+            char ch = b.charAt(i);
             if (a.indexOf(ch) < 0) {
                 right.append(ch);
             }

@@ -149,7 +149,7 @@ final class Printer {
             if (!any) {
                 return;
             }
-            sciMode = hi / lo > 1000 || hi > 1e8 || !intMode && lo < 1e-4;
+            sciMode = hi / lo > 1000 || hi > 1e8 || (!intMode && lo < 1e-4);
             for (double v : values) {
                 if (Double.isFinite(v) && v != 0) {
                     int len = sciMode ? sci(v).length() : intMode ? fixed(v, 0).length() + 1 : fixed(v, PRECISION).length();
@@ -182,12 +182,12 @@ final class Printer {
          */
         static String fixed(double v, int digits) {
             String s = new BigDecimal(Math.abs(v)).setScale(digits, RoundingMode.HALF_EVEN).toPlainString();
-            return (v < 0 || v == 0 && 1 / v < 0 ? "-" : "") + s;
+            return (v < 0 || (v == 0 && 1 / v < 0) ? "-" : "") + s;
         }
 
         /** Scientific notation like Python's {@code "{:.4e}"}: {@code 1.2345e-05}. */
         static String sci(double v) {
-            String sign = v < 0 || v == 0 && 1 / v < 0 ? "-" : "";
+            String sign = v < 0 || (v == 0 && 1 / v < 0) ? "-" : "";
             if (v == 0) {
                 return sign + "0." + "0".repeat(PRECISION) + "e+00";
             }

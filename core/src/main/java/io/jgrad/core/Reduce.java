@@ -195,10 +195,10 @@ final class Reduce {
             int p = c.offset + m * n;
             int best = 0;
             double bv = s.get(p);
-            if (bv == bv) {
+            if (!Double.isNaN(bv)) {
                 for (int i = 1; i < n; i++) {
                     double v = s.get(p + i);
-                    if (v != v) { // NaN wins, like PyTorch
+                    if (Double.isNaN(v)) { // NaN wins, like PyTorch
                         best = i;
                         bv = v;
                         break;

@@ -80,7 +80,7 @@ public final class Shape {
         int r = Math.max(rank, 1);
         if (dim < -r || dim >= r) {
             throw new IndexOutOfBoundsException(op + ": dimension " + dim + " is out of range for a tensor of rank "
-                    + rank + " (expected " + (-r) + " to " + (r - 1) + ")");
+                    + rank + " (expected " + -r + " to " + (r - 1) + ")");
         }
         return dim < 0 ? dim + r : dim;
     }

@@ -42,7 +42,8 @@ class EinsumTest {
         String out = eq.contains("->") ? eq.substring(eq.indexOf("->") + 2) : implicitOutput(eq);
         StringBuilder letters = new StringBuilder();
         for (String t : terms) {
-            for (char c : t.toCharArray()) {
+            for (int i = 0; i < t.length(); i++) {
+                char c = t.charAt(i);
                 if (letters.indexOf(String.valueOf(c)) < 0) {
                     letters.append(c);
                 }

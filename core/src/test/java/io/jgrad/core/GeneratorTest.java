@@ -133,7 +133,7 @@ class GeneratorTest {
             assertTrue(x >= 0 && x < big);
             over += x >= big / 2 ? 1 : 0;
         }
-        assertEquals(5000, over, 5 * 50);
+        assertEquals(5000, (float) over, 5 * 50);
         assertEquals(0, g.nextInt(1));
         double[] b = Ref.values(Tensor.bernoulli(new Generator(15), 0.3, N));
         for (double x : b) {

@@ -109,7 +109,6 @@ public final class AutoencoderExample implements Callable<Integer> {
      * logits, {@code mu} and {@code logvar}: {@code (N, 784 + 2 * latent)}, which {@link #vaeLoss} unpacks.
      */
     static final class Vae extends Module {
-        private final int latent;
         private final Sequential encoder;
         private final Linear mu;
         private final Linear logvar;
@@ -117,7 +116,6 @@ public final class AutoencoderExample implements Callable<Integer> {
         private Generator gen = Generator.global();
 
         Vae(int latent) {
-            this.latent = latent;
             this.encoder = registerModule("encoder", new Sequential(new Flatten(), new Linear(784, 400), new ReLU()));
             this.mu = registerModule("mu", new Linear(400, latent));
             this.logvar = registerModule("logvar", new Linear(400, latent));

@@ -40,7 +40,7 @@ final class ImageGrid {
         int w = -1;
         int cols = 0;
         for (Tensor t : rows) {
-            boolean ok = t.dim() == 3 || t.dim() == 4 && t.size(1) == 1;
+            boolean ok = t.dim() == 3 || (t.dim() == 4 && t.size(1) == 1);
             if (!ok) {
                 throw new IllegalArgumentException("ImageGrid: expected images (n, 1, H, W) or (n, H, W), got "
                         + Shape.format(t.shape()));

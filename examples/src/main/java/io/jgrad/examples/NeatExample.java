@@ -87,8 +87,8 @@ public final class NeatExample implements Callable<Integer> {
                 evals += res.evaluations();
                 hidden += b.hiddenCount();
                 if (smallest == null || b.hiddenCount() < smallest.hiddenCount()
-                        || b.hiddenCount() == smallest.hiddenCount()
-                        && b.enabledConnectionCount() < smallest.enabledConnectionCount()) {
+                        || (b.hiddenCount() == smallest.hiddenCount()
+                        && b.enabledConnectionCount() < smallest.enabledConnectionCount())) {
                     smallest = b;
                 }
                 common.stdout.printf("run %d (seed %d): solved in generation %d after %d evaluations, %d hidden nodes, "

@@ -83,7 +83,7 @@ public final class RbfnExample implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.apply();
-        if (ridge < 0 || units != null && units < 1 || widthScale != null && !(widthScale > 0) || e2eEpochs != null && e2eEpochs < 0
+        if (ridge < 0 || (units != null && units < 1) || (widthScale != null && !(widthScale > 0)) || (e2eEpochs != null && e2eEpochs < 0)
                 || !(noise >= 0) || samples < 2) {
             throw new UsageError("--ridge must be at least 0, --units at least 1, --width-scale positive, --e2e-epochs at least 0, "
                     + "--noise at least 0 and --samples at least 2");

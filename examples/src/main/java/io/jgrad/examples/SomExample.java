@@ -63,8 +63,8 @@ public final class SomExample implements Callable<Integer> {
 
     static <E extends Enum<E>> E parse(Class<E> type, String option, String value) {
         for (E e : type.getEnumConstants()) {
-            if (e.name().equalsIgnoreCase(value) || e.name().toLowerCase(Locale.ROOT).startsWith(value.toLowerCase(Locale.ROOT))
-                    && value.length() >= 3) {
+            if (e.name().equalsIgnoreCase(value) || (e.name().toLowerCase(Locale.ROOT).startsWith(value.toLowerCase(Locale.ROOT))
+                    && value.length() >= 3)) {
                 return e;
             }
         }

@@ -31,7 +31,7 @@ final class StepProgress {
 
     /** Progress on standard output, a terminal when the JVM has a console. */
     static StepProgress onStdout(PrintStream out, int total, int every) {
-        return new StepProgress(out, total, every, System.console() != null);
+        return new StepProgress(out, total, every, io.jgrad.train.ProgressBar.stdoutIsTerminal());
     }
 
     /**

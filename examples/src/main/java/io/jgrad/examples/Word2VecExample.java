@@ -135,7 +135,7 @@ public final class Word2VecExample implements Callable<Integer> {
                 sum += l;
                 batches++;
                 if (++step % 50 == 0) {
-                    chart.add("training loss", step, l);
+                    chart.add("training loss", (double) step, l);
                 }
             }
             lastLoss = sum / batches;

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CommandLineTest {
     static final String[] ALL = {"digits", "fashion-mnist", "autoencoder", "mc-dropout", "backstitch", "char-lstm",
         "transformer", "word2vec", "timeseries", "rbm", "dbn", "som",
-        "rbfn", "gan", "neat", "hyperneat", "dqn"};
+        "rbfn", "gan", "neat", "hyperneat", "dqn", "export"};
 
     @TempDir
     Path tmp;

@@ -1,5 +1,6 @@
 package io.jgrad.examples;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -132,7 +133,7 @@ class HelpersTest {
             log.step(s, 1.0 / s);
         }
         String[] lines = buf.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n");
-        assertEquals(2, lines.length, buf.toString());
+        assertEquals(2, lines.length, buf.toString(UTF_8));
         assertTrue(lines[0].startsWith("  step 4/10 loss 0.250  ") && lines[0].endsWith(" left"), lines[0]);
         assertTrue(lines[1].startsWith("  step 8/10 loss 0.125  "), lines[1]);
         buf.reset();

@@ -3,9 +3,14 @@ package io.jgrad.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jgrad.core.DType;
+import io.jgrad.core.Tensor;
+import io.jgrad.core.io.Npy;
 import java.awt.image.BufferedImage;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -232,6 +237,42 @@ class SmokeTest {
         assertTrue(bad.exitCode != 0 && bad.err.contains("--loss must be bce or wgan-gp, got 'lsgan'"), bad.err);
         Cli badSteps = Cli.run("gan", "--critic-steps", "0", "--data", fashion.toString());
         assertTrue(badSteps.exitCode != 0 && badSteps.err.contains("--critic-steps must be at least 1, got 0"), badSteps.err);
+    }
+
+    @Test
+    void exportWritesTheOnnxFileAndSamplesThenReloadsItsCheckpoint() throws Exception {
+        for (String model : new String[] {"mlp", "cnn", "lstm"}) {
+            Path out = tmp.resolve("export-" + model);
+            Cli r = Cli.run("export", "--model", model, "--epochs", "1", "--train-size", "60", "--test-size", "40", "--batch-size",
+                    "20", "--data", fashion.toString(), "--out", out.toString());
+            assertEquals(0, r.exitCode, r.err);
+            String re = "result: file=" + Pattern.quote(out.resolve("model.onnx").toString()) + " opset=17 model=" + model
+                    + " test_acc=" + NUM + " epochs=1 seconds=" + NUM;
+            assertTrue(Pattern.matches(re, r.lastLine()), r.lastLine());
+            png(out.resolve("export-" + model + "-history.png"));
+            byte[] onnx = Files.readAllBytes(out.resolve("model.onnx"));
+            assertTrue(onnx.length > 1000, "model.onnx has " + onnx.length + " bytes");
+            Tensor in = Npy.read(out.resolve("sample_input.npy"));
+            Tensor logits = Npy.read(out.resolve("sample_output.npy"));
+            assertEquals(DType.FLOAT32, in.dtype());
+            assertTrue(Arrays.equals(new int[] {16, 1, 28, 28}, in.shape()), Arrays.toString(in.shape()));
+            assertTrue(Arrays.equals(new int[] {16, 10}, logits.shape()), Arrays.toString(logits.shape()));
+            // the weights saved next to the file export the same model again, without training
+            Path again = tmp.resolve("export-" + model + "-again");
+            Cli c = Cli.run("export", "--model", model, "--checkpoint", out.resolve("model.safetensors").toString(), "--test-size",
+                    "40", "--data", fashion.toString(), "--out", again.toString());
+            assertEquals(0, c.exitCode, c.err);
+            assertTrue(c.lastLine().contains(" epochs=0 "), c.lastLine());
+            assertTrue(Arrays.equals(onnx, Files.readAllBytes(again.resolve("model.onnx"))),
+                    "the same weights give the same file");
+            assertTrue(Arrays.equals(logits.toFloatArray(),
+                    Npy.read(again.resolve("sample_output.npy")).toFloatArray()));
+        }
+        Cli noOut = Cli.run("export", "--data", fashion.toString());
+        assertTrue(noOut.exitCode != 0 && noOut.err.contains("--out DIR"), noOut.err);
+        Cli wrongModel = Cli.run("export", "--model", "lstm", "--checkpoint", tmp.resolve("export-cnn/model.safetensors").toString(),
+                "--data", fashion.toString(), "--out", tmp.resolve("export-wrong").toString());
+        assertTrue(wrongModel.exitCode != 0 && wrongModel.err.contains("does not match"), wrongModel.err);
     }
 
     @Test

@@ -70,7 +70,7 @@ final class CrossEntropyFunction extends Function {
             wsum += w(k);
         }
         if (!nll && x.dtype() == DType.FLOAT32) {
-            return forwardFloat(ctx, x, wsum);
+            return forwardFloat(x);
         }
         lse = new double[n];
         double[] loss = new double[n];
@@ -126,7 +126,7 @@ final class CrossEntropyFunction extends Function {
      * FLOAT32: the log-softmax of all rows by the core's (vectorized) kernel, kept for the backward;
      * the loss of a row is {@code -(1 - eps) w_t logp_t - eps / C sum_c w_c logp_c}.
      */
-    private Tensor forwardFloat(Context ctx, Tensor x, double wsum) {
+    private Tensor forwardFloat(Tensor x) {
         Kernels k = KernelProvider.kernels();
         logp = new float[n * c];
         k.softmaxRows(x.floatData(), 0, logp, 0, n, c, true);

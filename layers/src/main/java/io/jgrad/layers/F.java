@@ -433,7 +433,7 @@ public final class F {
      * @param logits (N, C) or (N, C, d1, ...) unnormalized scores
      * @param target INT32 class indices (N) or (N, d1, ...)
      * @param weight per-class weights (C), or null
-     * @param ignoreIndex a target value to skip ({@link #IGNORE_INDEX} by default)
+     * @param ignoreIndex a target value to skip ({@link Losses#IGNORE_INDEX} by default)
      * @param labelSmoothing eps in [0, 1]: the target mixes the one-hot vector with the uniform distribution
      * @param reduction how to combine the samples (NONE gives (N) or (N, d1, ...))
      * @return the loss

@@ -41,12 +41,10 @@ public class LayerNorm extends Module {
         if (normalizedShape.length == 0) {
             throw new IllegalArgumentException("LayerNorm: normalizedShape must not be empty");
         }
-        int n = 1;
         for (int s : normalizedShape) {
             if (s <= 0) {
                 throw new IllegalArgumentException("LayerNorm: invalid normalizedShape " + Shape.format(normalizedShape));
             }
-            n *= s;
         }
         if (!(eps >= 0)) {
             throw new IllegalArgumentException("LayerNorm: eps must be non-negative, got " + eps);

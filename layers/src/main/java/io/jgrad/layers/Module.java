@@ -498,7 +498,7 @@ public abstract class Module {
         if (dtype == null || !dtype.isFloatingPoint()) {
             throw new IllegalArgumentException(label() + ".to: expected a floating point dtype, got " + dtype);
         }
-        Map<Parameter, Parameter> done = new IdentityHashMap<>();
+        IdentityHashMap<Parameter, Parameter> done = new IdentityHashMap<>();
         for (Module m : modules()) {
             for (Map.Entry<String, Parameter> e : m.parameters.entrySet()) {
                 Parameter p = e.getValue();
@@ -589,6 +589,49 @@ public abstract class Module {
         return call(Variable.constant(input));
     }
 
+    /**
+     * Calls this layer on symbolic tensors to build the graph of a functional {@link Model}, like
+     * calling a Keras layer on {@code keras.Input}s. The layer runs on zeros of the inputs' shapes
+     * (a batch of two, evaluation mode, no gradients, nothing changed; twice when an input has open
+     * sizes, see {@link Input#of(String, int...)}) so that the output
+     * shape is known and a layer that cannot take these inputs fails now, naming itself and its
+     * inputs. Calling one layer instance several times shares its parameters. The model names the
+     * layer after its type ({@code linear}, {@code linear_1}, ...); see
+     * {@link #call(String, SymbolicTensor...)} to name it.
+     *
+     * <pre>{@code
+     * SymbolicTensor x = Input.of("x", 20);
+     * SymbolicTensor h = new Linear(20, 64).call(x);            // (N, 64)
+     * SymbolicTensor y = new Add().call(h, new Linear(20, 64).call(x));
+     * }</pre>
+     *
+     * @param inputs one symbolic tensor per input of {@link #forward(Variable...)}
+     * @return the symbolic output
+     * @throws IllegalArgumentException when the layer cannot take inputs of these shapes
+     */
+    public final SymbolicTensor call(SymbolicTensor... inputs) {
+        return call(null, inputs);
+    }
+
+    /**
+     * Calls this layer on symbolic tensors under a name (see {@link #call(SymbolicTensor...)}): the
+     * model registers the layer under {@code name}, so its parameters are {@code name.weight}, ...;
+     * the name of a layer that produces a model output also names that output. A shared layer needs
+     * its name at one call only.
+     *
+     * @param name the layer's name in the model (non-empty, no dots), or null for a default name
+     * @param inputs one symbolic tensor per input of {@link #forward(Variable...)}
+     * @return the symbolic output
+     * @throws IllegalArgumentException when the layer cannot take inputs of these shapes
+     */
+    public final SymbolicTensor call(String name, SymbolicTensor... inputs) {
+        if (this instanceof Model && ((Model) this).numOutputs() != 1) {
+            throw new IllegalArgumentException(label() + ".call: the model has " + ((Model) this).numOutputs()
+                    + " outputs; use Model.callAll to get them all");
+        }
+        return GraphNode.call(this, name, inputs).get(0);
+    }
+
     private void runHooks(Variable[] inputs, Variable out) {
         for (ForwardHook h : List.copyOf(hooks)) {
             h.afterForward(this, inputs, out);
@@ -655,7 +698,7 @@ public abstract class Module {
      */
     public final Variable functionalCall(Map<String, Variable> params, Variable... inputs) {
         Map<String, Module> mods = namedModules();
-        Map<Module, Map<String, Variable>> plan = new IdentityHashMap<>();
+        IdentityHashMap<Module, Map<String, Variable>> plan = new IdentityHashMap<>();
         for (Map.Entry<String, Variable> e : params.entrySet()) {
             String full = e.getKey();
             int dot = full.lastIndexOf('.');
@@ -673,7 +716,7 @@ public abstract class Module {
             }
             plan.computeIfAbsent(owner, k -> new HashMap<>()).put(local, v);
         }
-        Map<Module, Map<String, Variable>> previous = new IdentityHashMap<>();
+        IdentityHashMap<Module, Map<String, Variable>> previous = new IdentityHashMap<>();
         try {
             for (Map.Entry<Module, Map<String, Variable>> e : plan.entrySet()) {
                 previous.put(e.getKey(), e.getKey().overrides);
@@ -918,8 +961,8 @@ public abstract class Module {
     }
 
     /** Training flags of the tree, to restore after a temporary mode change. */
-    final Map<Module, Boolean> saveModes() {
-        Map<Module, Boolean> m = new IdentityHashMap<>();
+    final IdentityHashMap<Module, Boolean> saveModes() {
+        IdentityHashMap<Module, Boolean> m = new IdentityHashMap<>();
         for (Module x : modules()) {
             m.put(x, x.training);
         }

@@ -63,7 +63,7 @@ public final class MonteCarloDropout {
         if (passes < 1) {
             throw new IllegalArgumentException("MonteCarloDropout.predict: passes must be at least 1, got " + passes);
         }
-        Map<Module, Boolean> modes = model.saveModes();
+        var modes = model.saveModes();
         double[] mean = null;
         double[] m2 = null;
         int[] shape = null;

@@ -406,6 +406,17 @@ public abstract class RNNBase extends Module {
         carriedC = null;
     }
 
+    /** The carried states {h, c} (either may be null), to put back after a call that must leave no trace. */
+    final Tensor[] carriedStates() {
+        return new Tensor[] {carriedH, carriedC};
+    }
+
+    /** Puts back what {@link #carriedStates()} returned. */
+    final void restoreCarriedStates(Tensor[] states) {
+        carriedH = states[0];
+        carriedC = states[1];
+    }
+
     /**
      * Stateful mode: the carried hidden states {@code (numLayers * D, B, H)}, or null before the first
      * call and after {@link #resetStates()}.

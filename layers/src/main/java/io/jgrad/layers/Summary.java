@@ -24,10 +24,10 @@ final class Summary {
                 throw new IllegalArgumentException(root.label() + ".summary: invalid input shape " + Shape.format(inputShape));
             }
         }
-        Map<Module, int[]> shapes = new IdentityHashMap<>();
+        IdentityHashMap<Module, int[]> shapes = new IdentityHashMap<>();
         List<Module.Handle> handles = new ArrayList<>();
         Map<String, Module> mods = root.namedModules();
-        Map<Module, Boolean> modes = root.saveModes();
+        var modes = root.saveModes();
         try (var off = Autograd.noGrad()) {
             root.eval();
             for (Module m : mods.values()) {

@@ -8,6 +8,12 @@
  * Containers: {@link io.jgrad.layers.Sequential}, {@link io.jgrad.layers.ModuleList},
  * {@link io.jgrad.layers.Residual}.
  *
+ * <p>Functional models, like Keras's functional API: symbolic inputs from
+ * {@link io.jgrad.layers.Input#of}, layers called on {@link io.jgrad.layers.SymbolicTensor}s with
+ * {@link io.jgrad.layers.Module#call(io.jgrad.layers.SymbolicTensor...)}, and a
+ * {@link io.jgrad.layers.Model} of several inputs and outputs, shared layers, merges and nested
+ * models, with shapes checked as the graph is built.
+ *
  * <p>Layers: {@link io.jgrad.layers.Linear}; {@link io.jgrad.layers.Conv1d},
  * {@link io.jgrad.layers.Conv2d}, {@link io.jgrad.layers.ConvTranspose1d},
  * {@link io.jgrad.layers.ConvTranspose2d} (configured with {@link io.jgrad.layers.ConvOptions}); max,

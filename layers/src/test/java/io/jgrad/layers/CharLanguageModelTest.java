@@ -38,7 +38,8 @@ class CharLanguageModelTest {
 
     static char[] vocab(String s) {
         TreeSet<Character> set = new TreeSet<>();
-        for (char c : s.toCharArray()) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
             set.add(c);
         }
         char[] v = new char[set.size()];

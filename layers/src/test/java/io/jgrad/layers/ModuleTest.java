@@ -110,7 +110,6 @@ class ModuleTest {
     void registrationErrorsNameTheProblem() {
         Module m = new Module() {
         };
-        Module.class.getName();
         Sequential s = new Sequential();
         s.add("a", new ReLU());
         IllegalArgumentException dup = assertThrows(IllegalArgumentException.class, () -> s.add("a", new ReLU()));
@@ -160,14 +159,16 @@ class ModuleTest {
     @Test
     void toStringPrintsTheTreeLikePyTorch() {
         Sequential s = new Sequential(new Linear(4, 3), new ReLU(), new Sequential(new Dropout(0.25), new Linear(3, 1, false)));
-        String expected = "Sequential(\n"
-                + "  (0): Linear(inFeatures=4, outFeatures=3, bias=true)\n"
-                + "  (1): ReLU()\n"
-                + "  (2): Sequential(\n"
-                + "    (0): Dropout(p=0.25)\n"
-                + "    (1): Linear(inFeatures=3, outFeatures=1, bias=false)\n"
-                + "  )\n"
-                + ")";
+        String expected = """
+                          Sequential(
+                            (0): Linear(inFeatures=4, outFeatures=3, bias=true)
+                            (1): ReLU()
+                            (2): Sequential(
+                              (0): Dropout(p=0.25)
+                              (1): Linear(inFeatures=3, outFeatures=1, bias=false)
+                            )
+                          )\
+                          """;
         assertEquals(expected, s.toString());
         assertEquals("BatchNorm2d(8, eps=1.0E-5, momentum=0.1, affine=true, trackRunningStats=true)", new BatchNorm2d(8).toString());
     }

@@ -317,7 +317,7 @@ public final class Backstitch extends Optimizer {
     @Override
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = base.stateDict();
-        out.put("backstitch.iteration", Tensor.scalar(DType.FLOAT64, iteration));
+        out.put("backstitch.iteration", Tensor.scalar(DType.FLOAT64, (double) iteration));
         out.put("backstitch.phase", Tensor.scalar(DType.FLOAT64, phase));
         return out;
     }

@@ -64,7 +64,7 @@ public abstract class Optimizer {
     private final String name;
     private final Map<String, Double> defaults;
     private final List<ParamGroup> groups;
-    private final Map<Parameter, ParamState> state;
+    private final IdentityHashMap<Parameter, ParamState> state;
 
     /**
      * An optimizer over one group holding {@code params}.

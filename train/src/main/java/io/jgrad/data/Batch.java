@@ -11,17 +11,24 @@ import java.util.List;
  * <p>Every input, the target and the weight share the first dimension {@link #size()}: a batch of 32
  * Fashion-MNIST images has the input {@code (32, 1, 28, 28)} and the INT32 target {@code (32)}.
  *
+ * <p>A batch for a model with several outputs (a functional {@code Model}) has one target per output:
+ * {@link #targets()} lists them in output order and {@link #target()} is the first. A batch of one
+ * target has {@code targets() == List.of(target())}, and a batch without targets an empty list.
+ * Make one with {@link #of(List, List, Tensor)}.
+ *
  * @param inputs the model inputs (at least one), each {@code (N, ...)}
- * @param target the targets {@code (N, ...)}, or null
+ * @param target the targets {@code (N, ...)}, or null; the first of {@code targets} when there are several
  * @param weight the per-example loss weights {@code (N)}, or null
+ * @param targets every target, in the order of the model's outputs (null or empty: just {@code target})
  */
-public record Batch(List<Tensor> inputs, Tensor target, Tensor weight) {
+public record Batch(List<Tensor> inputs, Tensor target, Tensor weight, List<Tensor> targets) {
     /**
      * Checks that the components agree on the batch size.
      *
      * @param inputs the inputs (at least one, each of rank at least 1)
-     * @param target the target, or null
+     * @param target the target, or null (taken from {@code targets} when those are given)
      * @param weight the weight {@code (N)}, or null
+     * @param targets all targets, or null; when given, {@code target} is null or its first element
      */
     public Batch {
         if (inputs == null || inputs.isEmpty()) {
@@ -32,6 +39,19 @@ public record Batch(List<Tensor> inputs, Tensor target, Tensor weight) {
         for (int k = 1; k < inputs.size(); k++) {
             checkSize("input " + k, inputs.get(k), n);
         }
+        if (targets == null || targets.isEmpty()) {
+            targets = target == null ? List.of() : List.of(target);
+        } else {
+            for (int k = 0; k < targets.size(); k++) {
+                checkSize("target " + k, targets.get(k), n);
+            }
+            targets = List.copyOf(targets);
+            if (target == null) {
+                target = targets.get(0);
+            } else if (target != targets.get(0)) {
+                throw new IllegalArgumentException("Batch: the target must be the first of the targets (or null)");
+            }
+        }
         if (target != null) {
             checkSize("target", target, n);
         }
@@ -41,6 +61,29 @@ public record Batch(List<Tensor> inputs, Tensor target, Tensor weight) {
                 throw new IllegalArgumentException("Batch: the weight must have shape (" + n + "), got " + Shape.format(weight.shape()));
             }
         }
+    }
+
+    /**
+     * A batch of inputs, one target (or none) and weights.
+     *
+     * @param inputs the inputs (at least one), each {@code (N, ...)}
+     * @param target the targets {@code (N, ...)}, or null
+     * @param weight the per-example loss weights {@code (N)}, or null
+     */
+    public Batch(List<Tensor> inputs, Tensor target, Tensor weight) {
+        this(inputs, target, weight, null);
+    }
+
+    /**
+     * A batch with one target per model output.
+     *
+     * @param inputs the inputs (at least one), each {@code (N, ...)}
+     * @param targets the targets, in the order of the model's outputs, each {@code (N, ...)}
+     * @param weight the per-example loss weights {@code (N)}, or null
+     * @return the batch
+     */
+    public static Batch of(List<Tensor> inputs, List<Tensor> targets, Tensor weight) {
+        return new Batch(inputs, null, weight, targets == null ? List.of() : targets);
     }
 
     /**
@@ -100,17 +143,37 @@ public record Batch(List<Tensor> inputs, Tensor target, Tensor weight) {
      * @return the new batch
      */
     public Batch withInputs(List<Tensor> newInputs) {
-        return new Batch(newInputs, target, weight);
+        return new Batch(newInputs, target, weight, targets);
     }
 
     /**
-     * A copy with another target.
+     * A copy with another target; of a batch with several targets, the first is replaced and the
+     * others kept.
      *
-     * @param newTarget the target, or null
+     * @param newTarget the target, or null (only for a batch of at most one target)
      * @return the new batch
      */
     public Batch withTarget(Tensor newTarget) {
-        return new Batch(inputs, newTarget, weight);
+        if (targets.size() <= 1) {
+            return new Batch(inputs, newTarget, weight);
+        }
+        if (newTarget == null) {
+            throw new IllegalArgumentException("Batch.withTarget: the batch has " + targets.size() + " targets; the first cannot"
+                    + " be removed (use withTargets)");
+        }
+        List<Tensor> ts = new ArrayList<>(targets);
+        ts.set(0, newTarget);
+        return new Batch(inputs, newTarget, weight, ts);
+    }
+
+    /**
+     * A copy with other targets.
+     *
+     * @param newTargets the targets in output order (empty for none)
+     * @return the new batch
+     */
+    public Batch withTargets(List<Tensor> newTargets) {
+        return of(inputs, newTargets, weight);
     }
 
     /**
@@ -120,13 +183,13 @@ public record Batch(List<Tensor> inputs, Tensor target, Tensor weight) {
      * @return the new batch
      */
     public Batch withWeight(Tensor newWeight) {
-        return new Batch(inputs, target, newWeight);
+        return new Batch(inputs, target, newWeight, targets);
     }
 
     /**
-     * Stacks samples into a batch: each input, the targets and the weights along a new first
-     * dimension. All samples must have the same number of inputs, and either all or none a target
-     * (and a weight).
+     * Stacks samples into a batch: each input, each target and the weights along a new first
+     * dimension. All samples must have the same number of inputs and of targets, and either all or
+     * none a weight.
      *
      * @param samples the samples (at least one)
      * @return the batch
@@ -137,13 +200,12 @@ public record Batch(List<Tensor> inputs, Tensor target, Tensor weight) {
         }
         Sample first = samples.get(0);
         int nIn = first.inputs().size();
-        boolean hasTarget = first.target() != null;
+        int nTargets = first.targets().size();
         boolean hasWeight = first.weight() != null;
         List<List<Tensor>> cols = new ArrayList<>();
-        for (int k = 0; k < nIn; k++) {
+        for (int k = 0; k < nIn + nTargets; k++) {
             cols.add(new ArrayList<>(samples.size()));
         }
-        List<Tensor> targets = new ArrayList<>(samples.size());
         List<Tensor> weights = new ArrayList<>(samples.size());
         for (int s = 0; s < samples.size(); s++) {
             Sample x = samples.get(s);
@@ -151,24 +213,24 @@ public record Batch(List<Tensor> inputs, Tensor target, Tensor weight) {
                 throw new IllegalArgumentException("Batch.collate: sample 0 has " + nIn + " inputs but sample " + s + " has "
                         + x.inputs().size());
             }
-            if ((x.target() != null) != hasTarget || (x.weight() != null) != hasWeight) {
-                throw new IllegalArgumentException("Batch.collate: sample " + s + " differs from sample 0 in having a target"
-                        + " or a weight");
+            if (x.targets().size() != nTargets || (x.weight() != null) != hasWeight) {
+                throw new IllegalArgumentException("Batch.collate: sample " + s + " differs from sample 0 in its number of targets"
+                        + " (" + x.targets().size() + " and " + nTargets + ") or in having a weight");
             }
             for (int k = 0; k < nIn; k++) {
                 cols.get(k).add(x.inputs().get(k));
             }
-            if (hasTarget) {
-                targets.add(x.target());
+            for (int k = 0; k < nTargets; k++) {
+                cols.get(nIn + k).add(x.targets().get(k));
             }
             if (hasWeight) {
                 weights.add(x.weight().reshape());
             }
         }
-        List<Tensor> inputs = new ArrayList<>(nIn);
+        List<Tensor> stacked = new ArrayList<>(nIn + nTargets);
         for (List<Tensor> c : cols) {
-            inputs.add(Tensor.stack(c, 0));
+            stacked.add(Tensor.stack(c, 0));
         }
-        return new Batch(inputs, hasTarget ? Tensor.stack(targets, 0) : null, hasWeight ? Tensor.stack(weights, 0) : null);
+        return of(stacked.subList(0, nIn), stacked.subList(nIn, nIn + nTargets), hasWeight ? Tensor.stack(weights, 0) : null);
     }
 }

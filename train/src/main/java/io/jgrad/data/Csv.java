@@ -314,7 +314,7 @@ public final class Csv {
                 wasQuoted = true;
                 cur.setLength(0);
             } else if (wasQuoted && c != delim && Character.isWhitespace(c)) {
-                continue; // spaces between a closing quote and the delimiter
+                // spaces between a closing quote and the delimiter: skipped
             } else if (c == delim) {
                 out.add(wasQuoted ? cur.toString() : cur.toString().trim());
                 cur.setLength(0);

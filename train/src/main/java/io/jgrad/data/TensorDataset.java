@@ -17,6 +17,7 @@ import java.util.List;
 public final class TensorDataset implements Dataset {
     private final List<Tensor> inputs;
     private final Tensor target;
+    private final List<Tensor> targets;
     private final Tensor weight;
     private final int size;
 
@@ -38,6 +39,26 @@ public final class TensorDataset implements Dataset {
      * @param weight the per-sample loss weights {@code (N)}, or null
      */
     public TensorDataset(List<Tensor> inputs, Tensor target, Tensor weight) {
+        this(weight, inputs, target == null ? List.of() : List.of(target));
+    }
+
+    /**
+     * A dataset for a model with several outputs: one target tensor per output, in output order
+     * (each sample's {@link Sample#targets()} and each batch's {@link Batch#targets()} follow it).
+     *
+     * @param inputs the inputs, each {@code (N, ...)}; at least one
+     * @param targets the targets, each {@code (N, ...)}, in the order of the model's outputs
+     * @param weight the per-sample loss weights {@code (N)}, or null
+     * @return the dataset
+     */
+    public static TensorDataset of(List<Tensor> inputs, List<Tensor> targets, Tensor weight) {
+        if (targets == null) {
+            throw new IllegalArgumentException("TensorDataset.of: targets is null (give an empty list for none)");
+        }
+        return new TensorDataset(weight, inputs, targets);
+    }
+
+    private TensorDataset(Tensor weight, List<Tensor> inputs, List<Tensor> targets) {
         if (inputs == null || inputs.isEmpty()) {
             throw new IllegalArgumentException("TensorDataset: expected at least one input tensor");
         }
@@ -46,8 +67,8 @@ public final class TensorDataset implements Dataset {
         for (int k = 1; k < inputs.size(); k++) {
             check("input " + k, inputs.get(k));
         }
-        if (target != null) {
-            check("target", target);
+        for (int k = 0; k < targets.size(); k++) {
+            check(targets.size() == 1 ? "target" : "target " + k, targets.get(k));
         }
         if (weight != null) {
             check("weight", weight);
@@ -56,7 +77,8 @@ public final class TensorDataset implements Dataset {
                         + "), got " + weight.dtype() + " " + Shape.format(weight.shape()));
             }
         }
-        this.target = target;
+        this.targets = List.copyOf(targets);
+        this.target = targets.isEmpty() ? null : targets.get(0);
         this.weight = weight;
     }
 
@@ -85,7 +107,7 @@ public final class TensorDataset implements Dataset {
      * @return the new dataset (sharing the tensors)
      */
     public TensorDataset withWeight(Tensor w) {
-        return new TensorDataset(inputs, target, w);
+        return new TensorDataset(w, inputs, targets);
     }
 
     /**
@@ -119,6 +141,15 @@ public final class TensorDataset implements Dataset {
     }
 
     /**
+     * The target tensors, one per model output.
+     *
+     * @return the targets in order (empty without targets; one element for a single target)
+     */
+    public List<Tensor> targets() {
+        return targets;
+    }
+
+    /**
      * The weight tensor.
      *
      * @return the weights {@code (N)}, or null
@@ -139,7 +170,11 @@ public final class TensorDataset implements Dataset {
         for (Tensor t : inputs) {
             in.add(t.select(0, index));
         }
-        return new Sample(in, target == null ? null : target.select(0, index), weight == null ? null : weight.select(0, index));
+        List<Tensor> ts = new ArrayList<>(targets.size());
+        for (Tensor t : targets) {
+            ts.add(t.select(0, index));
+        }
+        return Sample.of(in, ts, weight == null ? null : weight.select(0, index));
     }
 
     @Override
@@ -155,7 +190,11 @@ public final class TensorDataset implements Dataset {
         for (Tensor t : inputs) {
             in.add(t.indexSelect(0, idx));
         }
-        return new Batch(in, target == null ? null : target.indexSelect(0, idx), weight == null ? null : weight.indexSelect(0, idx));
+        List<Tensor> ts = new ArrayList<>(targets.size());
+        for (Tensor t : targets) {
+            ts.add(t.indexSelect(0, idx));
+        }
+        return Batch.of(in, ts, weight == null ? null : weight.indexSelect(0, idx));
     }
 
     /**

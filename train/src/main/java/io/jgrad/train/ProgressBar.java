@@ -35,7 +35,28 @@ public final class ProgressBar implements Callback {
 
     /** Progress on standard output, per batch when it is a terminal. */
     public ProgressBar() {
-        this(System.out, System.console() != null);
+        this(System.out, stdoutIsTerminal());
+    }
+
+    /**
+     * Whether standard output is a terminal: the JVM has a console and (on Java 22 and newer, where a
+     * console exists even when output is redirected) {@code Console.isTerminal()} says so.
+     *
+     * @return true when progress may redraw its line
+     */
+    @SuppressWarnings("SystemConsoleNull") // the null test is for Java 17-21; isTerminal() covers 22+
+    public static boolean stdoutIsTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true; // before Java 22 a console exists only with a terminal
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 
     /**

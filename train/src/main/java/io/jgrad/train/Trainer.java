@@ -13,6 +13,7 @@ import io.jgrad.data.Datasets;
 import io.jgrad.data.Subset;
 import io.jgrad.data.TensorDataset;
 import io.jgrad.layers.Loss;
+import io.jgrad.layers.Model;
 import io.jgrad.layers.Module;
 import io.jgrad.optim.ClipGrad;
 import io.jgrad.optim.Optimizer;
@@ -20,10 +21,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The Keras-style training loop: {@link #fit}, {@link #evaluate} and {@link #predict} for a model, a
@@ -56,6 +60,27 @@ import java.util.Map;
  * batch size, computed while the weights change (as Keras); metrics accumulate over the epoch's
  * batches. Validation values are computed after the epoch with the final weights.
  *
+ * <p><b>Models with several outputs.</b> A functional {@link Model} with several outputs is trained
+ * with one loss per output, named by the model's {@link Model#outputNames()}, each with a weight,
+ * and metrics per output (Keras's {@code loss={...}, loss_weights={...}, metrics={...}}):
+ *
+ * <pre>{@code
+ * Trainer trainer = Trainer.builder(model, new Adam(model.parameters()))
+ *         .loss("kind", new CrossEntropyLoss())          // weight 1
+ *         .loss("score", new MSELoss(), 0.5)             // weight 0.5
+ *         .metrics("kind", Metric.accuracy())
+ *         .build();
+ * trainer.fit(TensorDataset.of(List.of(left, right), List.of(kinds, scores), null), options);
+ * }</pre>
+ *
+ * <p>The data has one target per model output, in output order ({@link Batch#targets()}, e.g. from
+ * {@link TensorDataset#of}). The minimized loss is {@code sum(weight_k * loss_k)}; an output of weight
+ * 0 is reported but not trained (its loss adds no gradient), and an output without a loss is ignored
+ * (its target too). Each output's loss is computed as a single loss is, sample weights included (class
+ * weights need a single output). The logs have the total {@code loss}, each {@code <output>_loss}
+ * (unweighted) and each metric as {@code <output>_<metric>}, e.g. {@code kind_accuracy}, with
+ * {@code val_} before them for the validation data.
+ *
  * <p><b>Reproducibility.</b> The trainer's generator (seeded by {@link Builder#seed}) is handed to
  * the model ({@link Module#setGenerator}) for dropout; the training loader has its own, seeded by
  * {@link FitOptions#seed}. Checkpoints keep both states, so {@link FitOptions#resumeFrom} continues
@@ -66,6 +91,8 @@ public final class Trainer {
     private final LossFunction loss;
     private final Optimizer optimizer;
     private final List<Metric> metrics;
+    // one loss per model output, or null for the single loss
+    private final List<Head> heads;
     private final Generator generator;
 
     // state of the running fit, read by callbacks
@@ -83,12 +110,125 @@ public final class Trainer {
         this.model = b.model;
         this.loss = b.loss;
         this.optimizer = b.optimizer;
-        this.metrics = List.copyOf(b.metrics);
+        this.heads = b.loss == null ? heads(b) : null;
+        if (heads == null) {
+            this.metrics = List.copyOf(b.metrics);
+        } else {
+            List<Metric> all = new ArrayList<>();
+            for (Head h : heads) {
+                all.addAll(h.metrics());
+            }
+            this.metrics = List.copyOf(all);
+        }
         this.generator = new Generator(b.seed);
         for (Metric m : metrics) {
             if (m.name().equals("loss") || m.name().equals("lr") || m.name().startsWith("val_")) {
                 throw new IllegalArgumentException("Trainer: metric name '" + m.name() + "' is reserved");
             }
+        }
+        if (heads == null && model instanceof Model && ((Model) model).numOutputs() > 1) {
+            throw new IllegalArgumentException("Trainer: the model has " + ((Model) model).numOutputs() + " outputs "
+                    + ((Model) model).outputNames() + "; give one loss per output with Trainer.builder(model, optimizer)"
+                    + ".loss(output, loss)");
+        }
+    }
+
+    /** A model output with its loss, loss weight and metrics. */
+    private record Head(String name, int index, LossFunction loss, double weight, List<Metric> metrics) {
+    }
+
+    private static List<Head> heads(Builder b) {
+        if (!(b.model instanceof Model)) {
+            throw new IllegalArgumentException("Trainer: losses per output need a functional Model, got a " + b.model.typeName()
+                    + "; give one loss to Trainer.builder(model, loss, optimizer)");
+        }
+        Model m = (Model) b.model;
+        if (b.outputLosses.isEmpty()) {
+            throw new IllegalArgumentException("Trainer: no loss given; name one per output with loss(output, loss), outputs: "
+                    + m.outputNames());
+        }
+        if (!b.metrics.isEmpty()) {
+            throw new IllegalArgumentException("Trainer: with losses per output, give metrics per output with"
+                    + " metrics(output, metric...), outputs: " + m.outputNames());
+        }
+        for (String name : b.outputMetrics.keySet()) {
+            if (!b.outputLosses.containsKey(name)) {
+                throw new IllegalArgumentException("Trainer: metrics are given for output '" + name + "', which has no loss"
+                        + (m.outputNames().contains(name) ? "" : " (outputs: " + m.outputNames() + ")"));
+            }
+        }
+        List<Head> out = new ArrayList<>();
+        Set<Metric> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        boolean anyWeight = false;
+        for (Map.Entry<String, Map.Entry<LossFunction, Double>> e : b.outputLosses.entrySet()) {
+            String name = e.getKey();
+            int index = m.outputNames().indexOf(name);
+            if (index < 0) {
+                throw new IllegalArgumentException("Trainer: the model has no output named '" + name + "'; outputs: "
+                        + m.outputNames());
+            }
+            List<Metric> ms = new ArrayList<>();
+            for (Metric metric : b.outputMetrics.getOrDefault(name, List.of())) {
+                if (!seen.add(metric)) {
+                    throw new IllegalArgumentException("Trainer: the metric object '" + metric.name() + "' is given twice; make one"
+                            + " per output");
+                }
+                ms.add(new OutputMetric(name, metric));
+            }
+            double w = e.getValue().getValue();
+            anyWeight |= w > 0;
+            out.add(new Head(name, index, e.getValue().getKey(), w, List.copyOf(ms)));
+        }
+        if (!anyWeight) {
+            throw new IllegalArgumentException("Trainer: every loss weight is 0; nothing would be trained");
+        }
+        Set<String> keys = new java.util.HashSet<>();
+        for (Head h : out) {
+            keys.add(h.name() + "_loss");
+        }
+        for (Head h : out) {
+            for (Metric metric : h.metrics()) {
+                if (!keys.add(metric.name())) {
+                    throw new IllegalArgumentException("Trainer: the log key '" + metric.name() + "' would be used twice");
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** A metric of one output, reported as {@code <output>_<metric>}. */
+    private static final class OutputMetric implements Metric {
+        private final String name;
+        private final Metric metric;
+
+        OutputMetric(String output, Metric metric) {
+            this.name = output + "_" + metric.name();
+            this.metric = metric;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public void reset() {
+            metric.reset();
+        }
+
+        @Override
+        public void update(Tensor output, Tensor target) {
+            metric.update(output, target);
+        }
+
+        @Override
+        public double result() {
+            return metric.result();
+        }
+
+        @Override
+        public boolean higherIsBetter() {
+            return metric.higherIsBetter();
         }
     }
 
@@ -133,13 +273,37 @@ public final class Trainer {
         return builder(model, loss, optimizer).metrics(metrics).build().fit(train, options);
     }
 
+    /**
+     * Starts building a trainer for a functional {@link Model} with a loss per output, given with
+     * {@link Builder#loss(String, Loss)} and its variants.
+     *
+     * @param model the model
+     * @param optimizer the optimizer over the model's parameters
+     * @return the builder
+     */
+    public static Builder builder(Module model, Optimizer optimizer) {
+        return new Builder(model, optimizer);
+    }
+
     /** Settings of a {@link Trainer}. */
     public static final class Builder {
         private final Module model;
         private final LossFunction loss;
         private final Optimizer optimizer;
         private final List<Metric> metrics = new ArrayList<>();
+        private final Map<String, Map.Entry<LossFunction, Double>> outputLosses = new LinkedHashMap<>();
+        private final Map<String, List<Metric>> outputMetrics = new LinkedHashMap<>();
         private long seed = io.jgrad.core.Jgrad.defaultSeed(1);
+
+        private Builder(Module model, Optimizer optimizer) {
+            if (model == null || optimizer == null) {
+                throw new IllegalArgumentException("Trainer: model and optimizer must not be null (got model=" + model
+                        + ", optimizer=" + optimizer + ")");
+            }
+            this.model = model;
+            this.loss = null;
+            this.optimizer = optimizer;
+        }
 
         private Builder(Module model, LossFunction loss, Optimizer optimizer) {
             if (model == null || loss == null || optimizer == null) {
@@ -159,6 +323,76 @@ public final class Trainer {
          */
         public Builder metrics(Metric... ms) {
             metrics.addAll(Arrays.asList(ms));
+            return this;
+        }
+
+        /**
+         * The loss of one output of a multi-output model, with weight 1 (only for a builder from
+         * {@link Trainer#builder(Module, Optimizer)}).
+         *
+         * @param output the output's name, one of {@link Model#outputNames()}
+         * @param l the loss, e.g. {@code new CrossEntropyLoss()}
+         * @return this builder
+         */
+        public Builder loss(String output, Loss l) {
+            return loss(output, l, 1.0);
+        }
+
+        /**
+         * The loss of one output and its weight in the total loss.
+         *
+         * @param output the output's name
+         * @param l the loss
+         * @param weight its weight (0 reports the loss without training on it)
+         * @return this builder
+         */
+        public Builder loss(String output, Loss l, double weight) {
+            if (l == null) {
+                throw new IllegalArgumentException("Trainer.loss: the loss of output '" + output + "' is null");
+            }
+            return loss(output, LossFunction.of(l), weight);
+        }
+
+        /**
+         * The loss function of one output and its weight in the total loss.
+         *
+         * @param output the output's name
+         * @param l the loss function
+         * @param weight its weight, finite and at least 0
+         * @return this builder
+         */
+        public Builder loss(String output, LossFunction l, double weight) {
+            if (loss != null) {
+                throw new IllegalArgumentException("Trainer.loss: this builder already has one loss for the whole model; start"
+                        + " from Trainer.builder(model, optimizer) to give a loss per output");
+            }
+            if (output == null || l == null) {
+                throw new IllegalArgumentException("Trainer.loss: output name and loss must not be null (got " + output + ", " + l
+                        + ")");
+            }
+            if (!(weight >= 0) || Double.isInfinite(weight)) {
+                throw new IllegalArgumentException("Trainer.loss: the weight of output '" + output + "' must be finite and >= 0,"
+                        + " got " + weight);
+            }
+            if (outputLosses.containsKey(output)) {
+                throw new IllegalArgumentException("Trainer.loss: output '" + output + "' already has a loss");
+            }
+            outputLosses.put(output, Map.entry(l, weight));
+            return this;
+        }
+
+        /**
+         * Metrics of one output of a multi-output model, reported as {@code <output>_<metric>}.
+         *
+         * @param output the output's name (it must have a loss)
+         * @param ms the metrics (one object per output: metrics keep state)
+         * @return this builder
+         */
+        public Builder metrics(String output, Metric... ms) {
+            if (output == null) {
+                throw new IllegalArgumentException("Trainer.metrics: output name is null");
+            }
+            outputMetrics.computeIfAbsent(output, k -> new ArrayList<>()).addAll(Arrays.asList(ms));
             return this;
         }
 
@@ -303,6 +537,13 @@ public final class Trainer {
                 return m.higherIsBetter();
             }
         }
+        if (heads != null) {
+            for (Head h : heads) {
+                if (k.equals(h.name() + "_loss")) {
+                    return false;
+                }
+            }
+        }
         if (k.equals("loss") || k.equals("lr")) {
             return false;
         }
@@ -408,6 +649,11 @@ public final class Trainer {
             throw new IllegalArgumentException("fit: the training data gives no batch (" + train.dataset().size()
                     + " samples, batch size " + train.batchSize() + (train.dropLast() ? ", dropLast" : "") + ")");
         }
+        if (heads != null && options.classWeights != null) {
+            fitting = false;
+            throw new IllegalArgumentException("fit: class weights need a model with one output; this one has losses for "
+                    + headNames() + " (use sample weights)");
+        }
         model.setGenerator(generator);
         Map<String, Double> last = new LinkedHashMap<>();
         try {
@@ -442,6 +688,7 @@ public final class Trainer {
             m.reset();
         }
         double lossSum = 0;
+        double[] headSums = heads == null ? null : new double[heads.size()];
         long seen = 0;
         int b = 0;
         try (DataLoader.Epoch it = trainLoader.iterator()) {
@@ -452,11 +699,12 @@ public final class Trainer {
                 }
                 requireTarget("fit", batch);
                 Variable[] inputs = constants(batch);
-                Variable[] out = new Variable[1];
+                Variable[][] out = new Variable[1][];
+                double[] headLosses = heads == null ? null : new double[heads.size()];
                 double batchLoss = optimizer.step(() -> {
                     optimizer.zeroGrad();
-                    Variable o = forward(inputs);
-                    Variable l = lossOf(o, batch, classWeights);
+                    Variable[] o = outputsOf(inputs);
+                    Variable l = totalLoss(o, batch, classWeights, headLosses);
                     l.backward();
                     if (clipNorm > 0) {
                         ClipGrad.clipGradNorm(model.parameters(), clipNorm);
@@ -464,15 +712,14 @@ public final class Trainer {
                     out[0] = o;
                     return l.item();
                 });
-                Tensor output = out[0].data();
-                for (Metric m : metrics) {
-                    m.update(output, batch.target());
-                }
+                updateMetrics(out[0], batch);
                 lossSum += batchLoss * batch.size();
                 seen += batch.size();
                 Map<String, Double> logs = new LinkedHashMap<>();
                 logs.put("batch_loss", batchLoss);
                 logs.put("loss", lossSum / seen);
+                accumulate(headSums, headLosses, batch.size());
+                putHeadLosses(logs, headSums, seen);
                 logs.put("size", (double) batch.size());
                 for (Metric m : metrics) {
                     if (!(m instanceof StandardMetrics.RocAuc)) {
@@ -490,6 +737,7 @@ public final class Trainer {
         }
         Map<String, Double> logs = new LinkedHashMap<>();
         logs.put("loss", lossSum / seen);
+        putHeadLosses(logs, headSums, seen);
         for (Metric m : metrics) {
             logs.put(m.name(), m.result());
         }
@@ -516,9 +764,84 @@ public final class Trainer {
         return logs;
     }
 
-    private static void requireTarget(String op, Batch batch) {
+    private void requireTarget(String op, Batch batch) {
         if (batch.target() == null) {
             throw new IllegalArgumentException(op + ": the data has no targets");
+        }
+        if (heads != null && batch.targets().size() != ((Model) model).numOutputs()) {
+            throw new IllegalArgumentException(op + ": the model has " + ((Model) model).numOutputs() + " outputs "
+                    + ((Model) model).outputNames() + " but the batch has " + batch.targets().size() + " target"
+                    + (batch.targets().size() == 1 ? "" : "s") + "; give one target per output, in output order (for example"
+                    + " TensorDataset.of(inputs, targets, weight))");
+        }
+    }
+
+    private List<String> headNames() {
+        List<String> names = new ArrayList<>();
+        for (Head h : heads) {
+            names.add(h.name());
+        }
+        return names;
+    }
+
+    /** The model's outputs: one with a single loss, all of them with losses per output. */
+    private Variable[] outputsOf(Variable[] inputs) {
+        if (heads == null) {
+            return new Variable[] {forward(inputs)};
+        }
+        return ((Model) model).forward(Arrays.asList(inputs)).toArray(new Variable[0]);
+    }
+
+    /** The loss to minimize; with losses per output, each output's (unweighted) value goes to headLosses. */
+    private Variable totalLoss(Variable[] outputs, Batch batch, double[] classWeights, double[] headLosses) {
+        if (heads == null) {
+            return lossOf(loss, outputs[0], batch.target(), batch.weight(), classWeights);
+        }
+        Variable total = null;
+        for (int h = 0; h < heads.size(); h++) {
+            Head head = heads.get(h);
+            Variable l = lossOf(head.loss(), outputs[head.index()], batch.targets().get(head.index()), batch.weight(), null);
+            headLosses[h] = l.item();
+            if (head.weight() != 0) {
+                // an output of weight 0 adds nothing to the graph: its own parameters get no gradient
+                Variable wl = head.weight() == 1 ? l : l.mul(head.weight());
+                total = total == null ? wl : total.add(wl);
+            }
+        }
+        return total;
+    }
+
+    private void updateMetrics(Variable[] outputs, Batch batch) {
+        if (heads == null) {
+            Tensor output = outputs[0].data();
+            for (Metric m : metrics) {
+                m.update(output, batch.target());
+            }
+            return;
+        }
+        for (Head h : heads) {
+            Tensor output = outputs[h.index()].data();
+            for (Metric m : h.metrics()) {
+                m.update(output, batch.targets().get(h.index()));
+            }
+        }
+    }
+
+    /** Adds a batch's per-output losses, weighted by its size, to the sums (nothing with a single loss). */
+    private static void accumulate(double[] sums, double[] batchLosses, int n) {
+        if (sums != null) {
+            for (int h = 0; h < sums.length; h++) {
+                sums[h] += batchLosses[h] * n;
+            }
+        }
+    }
+
+    /** Puts the mean loss of each output in the logs as {@code <output>_loss} (nothing with a single loss). */
+    private void putHeadLosses(Map<String, Double> logs, double[] sums, long seen) {
+        if (heads != null) {
+            for (int h = 0; h < heads.size(); h++) {
+                logs.put(heads.get(h).name() + "_loss", seen == 0 ? Double.NaN : sums[h] / seen);
+            }
         }
     }
 
@@ -535,17 +858,17 @@ public final class Trainer {
     }
 
     /** The batch loss: reduced by the loss itself, or per sample, weighted and averaged. */
-    private Variable lossOf(Variable output, Batch batch, double[] classWeights) {
-        Variable l = loss.compute(output, Variable.constant(batch.target()));
-        Tensor w = batch.weight();
+    private static Variable lossOf(LossFunction fn, Variable output, Tensor target, Tensor weight, double[] classWeights) {
+        Variable l = fn.compute(output, Variable.constant(target));
+        Tensor w = weight;
         if (classWeights != null) {
-            Tensor cw = classWeightsOf(batch.target(), classWeights);
+            Tensor cw = classWeightsOf(target, classWeights);
             w = w == null ? cw : w.to(DType.FLOAT64).mul(cw);
         }
         if (w == null) {
             return l.dim() == 0 ? l : l.mean();
         }
-        int n = batch.size();
+        int n = target.size(0);
         if (l.dim() == 0) {
             throw new IllegalArgumentException("fit: sample or class weights need a loss that returns one value per sample"
                     + " (a loss with reduction NONE, e.g. new CrossEntropyLoss(null, -100, 0, Reduction.NONE)), but it returned"
@@ -624,23 +947,25 @@ public final class Trainer {
             m.reset();
         }
         double lossSum = 0;
+        double[] headSums = heads == null ? null : new double[heads.size()];
+        double[] headLosses = heads == null ? null : new double[heads.size()];
         long seen = 0;
         try (var off = Autograd.noGrad(); DataLoader.Epoch it = loader.iterator()) {
             while (it.hasNext()) {
                 Batch batch = it.next();
                 requireTarget("evaluate", batch);
-                Variable o = forward(constants(batch));
-                lossSum += lossOf(o, batch, null).item() * batch.size();
+                Variable[] o = outputsOf(constants(batch));
+                lossSum += totalLoss(o, batch, null, headLosses).item() * batch.size();
                 seen += batch.size();
-                for (Metric m : ms) {
-                    m.update(o.data(), batch.target());
-                }
+                accumulate(headSums, headLosses, batch.size());
+                updateMetrics(o, batch);
             }
         } finally {
             restoreModes(modes);
         }
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("loss", seen == 0 ? Double.NaN : lossSum / seen);
+        putHeadLosses(out, headSums, seen);
         for (Metric m : ms) {
             out.put(m.name(), m.result());
         }
@@ -714,6 +1039,10 @@ public final class Trainer {
      */
     @SuppressWarnings("try") // the no-grad scope is used for its side effect
     public Tensor predict(DataLoader loader) {
+        if (model instanceof Model && ((Model) model).numOutputs() > 1) {
+            throw new IllegalArgumentException("predict: the model has " + ((Model) model).numOutputs() + " outputs "
+                    + ((Model) model).outputNames() + "; use predictAll");
+        }
         List<Map.Entry<Module, Boolean>> modes = saveModes();
         model.eval();
         List<Tensor> outs = new ArrayList<>();
@@ -728,6 +1057,56 @@ public final class Trainer {
             throw new IllegalArgumentException("predict: the data gives no batch");
         }
         return Tensor.cat(outs, 0);
+    }
+
+    /**
+     * Every output of a functional {@link Model} on a dataset, in evaluation mode without gradients
+     * (for another module, its one output).
+     *
+     * @param data the inputs (targets, if any, are ignored)
+     * @param batchSize samples per batch
+     * @return one tensor per output, in output order, each concatenated along the first dimension
+     */
+    public List<Tensor> predictAll(Dataset data, int batchSize) {
+        try (DataLoader loader = DataLoader.builder(data).batchSize(batchSize).prefetch(1).build()) {
+            return predictAll(loader);
+        }
+    }
+
+    /**
+     * Every output of a functional {@link Model} over one pass of a loader (for another module, its
+     * one output).
+     *
+     * @param loader the data (should not shuffle, to keep the order)
+     * @return one tensor per output, in output order, each concatenated along the first dimension
+     */
+    @SuppressWarnings("try") // the no-grad scope is used for its side effect
+    public List<Tensor> predictAll(DataLoader loader) {
+        List<Map.Entry<Module, Boolean>> modes = saveModes();
+        model.eval();
+        List<List<Tensor>> outs = new ArrayList<>();
+        try (var off = Autograd.noGrad(); DataLoader.Epoch it = loader.iterator()) {
+            while (it.hasNext()) {
+                Variable[] in = constants(it.next());
+                List<Variable> o = model instanceof Model ? ((Model) model).forward(Arrays.asList(in)) : List.of(forward(in));
+                for (int k = 0; k < o.size(); k++) {
+                    if (outs.size() <= k) {
+                        outs.add(new ArrayList<>());
+                    }
+                    outs.get(k).add(o.get(k).data());
+                }
+            }
+        } finally {
+            restoreModes(modes);
+        }
+        if (outs.isEmpty()) {
+            throw new IllegalArgumentException("predictAll: the data gives no batch");
+        }
+        List<Tensor> result = new ArrayList<>();
+        for (List<Tensor> o : outs) {
+            result.add(Tensor.cat(o, 0));
+        }
+        return result;
     }
 
     /** The training flags of the tree, parents before children. */

@@ -1,5 +1,6 @@
 package io.jgrad.data;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -154,7 +155,7 @@ class IdxTest {
         e = assertThrows(MalformedDataException.class, () -> Idx.read(s));
         assertTrue(e.getMessage().contains("shorter than the 4-byte magic"), e.getMessage());
         // a text file is no IDX file either
-        Path t = write("text.csv", "1,2,3\n".getBytes());
+        Path t = write("text.csv", "1,2,3\n".getBytes(UTF_8));
         assertThrows(MalformedDataException.class, () -> Idx.readHeader(t));
     }
 

@@ -171,16 +171,14 @@ public final class SafeTensors {
     /** One header entry, validated. */
     private static final class Entry {
         final String name;
-        final String dtype;
         final Elem elem;
         final int[] shape;
         final long begin;
         final long end;
         Tensor tensor;
 
-        Entry(String name, String dtype, Elem elem, int[] shape, long begin, long end) {
+        Entry(String name, Elem elem, int[] shape, long begin, long end) {
             this.name = name;
-            this.dtype = dtype;
             this.elem = elem;
             this.shape = shape;
             this.begin = begin;
@@ -363,7 +361,7 @@ public final class SafeTensors {
             throw src.error(t + " data_offsets [" + begin + ", " + end + ") do not match dtype " + dtype + " and shape "
                     + Shape.format(shape) + " (" + bytes + " bytes)");
         }
-        return new Entry(name, dtype, selected ? elem : null, shape, begin, end);
+        return new Entry(name, selected ? elem : null, shape, begin, end);
     }
 
     private static List<?> list(Source src, String what, Object v) throws TensorFormatException {

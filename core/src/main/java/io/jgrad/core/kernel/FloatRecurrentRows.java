@@ -8,6 +8,7 @@ import io.jgrad.core.Tensor;
  * <p>Twin: {@code DoubleRecurrentRows} is generated from this file at build time (execution {@code twins} in
  * core's pom), so this file is the only one to edit.
  */
+@SuppressWarnings("cast") // the casts to float are redundant casts to double in the FLOAT64 twin
 final class FloatRecurrentRows extends RecurrentRows {
     static final FloatRecurrentRows INSTANCE = new FloatRecurrentRows();
     private final Kernels k = KernelProvider.kernels();

@@ -152,7 +152,7 @@ public interface Kernels {
         double s = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             double v = a[ao + i];
-            if (v != v) {
+            if (Double.isNaN(v)) {
                 return v;
             }
             s = Math.max(s, v);

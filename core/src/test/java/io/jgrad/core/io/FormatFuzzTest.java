@@ -208,7 +208,7 @@ class FormatFuzzTest {
                     long v;
                     switch (r.nextInt(4)) {
                         case 0:
-                            v = (headerEnd - (seed.safetensors ? 8 : 10)) + r.nextInt(33) - 16;
+                            v = ((long) headerEnd - (seed.safetensors ? 8 : 10)) + r.nextInt(33) - 16;
                             break;
                         case 1:
                             v = r.nextInt();
@@ -217,7 +217,7 @@ class FormatFuzzTest {
                             v = r.nextLong();
                             break;
                         default:
-                            v = b.length - r.nextInt(16);
+                            v = (long) b.length - r.nextInt(16);
                             break;
                     }
                     ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);

@@ -21,8 +21,8 @@ class JsonTest {
         assertEquals(List.of("a", "b", "s"), List.copyOf(m.keySet()));
         assertEquals(Arrays.asList(1L, -2L, 0L, 1.5, -2000.0, new BigInteger("12345678901234567890123")), m.get("a"));
         Map<?, ?> b = (Map<?, ?>) m.get("b");
-        assertEquals(Boolean.TRUE, b.get("c"));
-        assertEquals(Boolean.FALSE, b.get("d"));
+        assertEquals(true, b.get("c"));
+        assertEquals(false, b.get("d"));
         assertTrue(b.containsKey("e"));
         assertNull(b.get("e"));
         assertEquals("q\"b\\s/ \b\f\n\r\t \u00e9\uD83D\uDE00 \u00fc", m.get("s"));

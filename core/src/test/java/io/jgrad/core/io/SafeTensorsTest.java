@@ -133,7 +133,7 @@ class SafeTensorsTest {
         assertEquals(expectedType, t.dtype(), code);
         assertArrayEquals(new int[] {6}, t.shape());
         for (int k = 0; k < 6; k++) {
-            long v = k - 3;
+            long v = k - 3L;
             if (code.equals("B")) {
                 v &= 0xff;
             } else if (code.equals("H")) {
@@ -400,7 +400,7 @@ class SafeTensorsTest {
                 for (int d = 0; d < shape.length; d++) {
                     shape[d] = (int) (g.nextDouble() * 4);
                 }
-                DType type = DType.values()[(int) (g.nextDouble() * 3)];
+                DType type = new DType[] {DType.FLOAT32, DType.FLOAT64, DType.INT32}[(int) (g.nextDouble() * 3)];
                 Tensor t = type == DType.INT32 ? Tensor.randint(g, -50, 50, shape) : Tensor.randn(g, type, shape);
                 m.put("p" + trial + "." + k + Arrays.toString(shape), t);
             }

@@ -37,7 +37,7 @@ final class KernelSets {
                     ks.add(jdk);
                 }
             } catch (ReflectiveOperationException e) {
-                throw new AssertionError("VectorKernels(boolean) is missing", e);
+                throw new LinkageError("VectorKernels(boolean) is missing", e);
             }
         });
         return List.copyOf(ks);

@@ -361,7 +361,7 @@ public final class Gan {
                 throw new IllegalArgumentException("Gan: the discriminator does not accept the generator's samples "
                         + Shape.format(x.shape()) + " (mismatched sizes?): " + e.getMessage(), e);
             }
-            if (!(d.dim() == 1 && d.size(0) == 2 || d.dim() == 2 && d.size(0) == 2 && d.size(1) == 1)) {
+            if (!((d.dim() == 1 && d.size(0) == 2) || (d.dim() == 2 && d.size(0) == 2 && d.size(1) == 1))) {
                 throw new IllegalArgumentException("Gan: the discriminator must give one score per sample, (N) or (N, 1), got "
                         + Shape.format(d.shape()) + " for the generator's samples " + Shape.format(x.shape()));
             }
@@ -527,7 +527,7 @@ public final class Gan {
             throw new IllegalArgumentException("Gan.criticLoss: " + real.size(0) + " real but " + fake.size(0) + " generated samples");
         }
         int n = real.size(0);
-        if (eps.numel() != n || eps.dim() > 0 && eps.size(0) != n) {
+        if (eps.numel() != n || (eps.dim() > 0 && eps.size(0) != n)) {
             throw new IllegalArgumentException("Gan.criticLoss: expected one interpolation weight per sample, (" + n + "), got "
                     + Shape.format(eps.shape()));
         }

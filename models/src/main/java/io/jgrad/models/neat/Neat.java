@@ -315,27 +315,22 @@ public final class Neat {
     }
 
     private static final class Species {
-        final int id;
         Genome representative;
         final List<Genome> members = new ArrayList<>();
         double bestFitness = Double.NEGATIVE_INFINITY;
         int lastImproved;
 
-        Species(int id, Genome representative, int generation) {
-            this.id = id;
+        Species(Genome representative, int generation) {
             this.representative = representative;
             this.lastImproved = generation;
         }
     }
 
-    private final int inputs;
-    private final int outputs;
     private final Options options;
     private final Random rng;
     private final InnovationTracker tracker;
     private final List<Species> species = new ArrayList<>();
     private List<Genome> population = new ArrayList<>();
-    private int nextSpeciesId;
     private double populationBest = Double.NEGATIVE_INFINITY;
     private int populationImproved;
 
@@ -350,8 +345,6 @@ public final class Neat {
         if (options == null) {
             throw new IllegalArgumentException("Neat: options must not be null");
         }
-        this.inputs = inputs;
-        this.outputs = outputs;
         this.tracker = new InnovationTracker(inputs, outputs);
         this.options = copy(options);
         this.rng = new Random(options.seed);
@@ -496,7 +489,7 @@ public final class Neat {
                 }
             }
             if (home == null) {
-                home = new Species(nextSpeciesId++, g, gen);
+                home = new Species(g, gen);
                 species.add(home);
             }
             home.members.add(g);

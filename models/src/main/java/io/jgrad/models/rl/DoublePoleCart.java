@@ -28,9 +28,9 @@ public final class DoublePoleCart {
     /** Cart mass, kg. */
     public static final double CART_MASS = 1.0;
     /** Pole masses, kg. */
-    public static final double[] POLE_MASS = {0.1, 0.01};
+    static final double[] POLE_MASS = {0.1, 0.01};
     /** Pole half-lengths, m. */
-    public static final double[] HALF_LENGTH = {0.5, 0.05};
+    static final double[] HALF_LENGTH = {0.5, 0.05};
     /** Hinge friction coefficient. */
     public static final double MU_POLE = 0.000002;
     /** Cart-track friction coefficient. */

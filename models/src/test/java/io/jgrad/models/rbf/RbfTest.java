@@ -71,7 +71,7 @@ class RbfTest {
                 }
             }
         }
-        assertTrue(far > 20 * Math.max(near, 1) || near == 0 && far > 50, "far " + far + ", near " + near);
+        assertTrue(far > 20 * Math.max(near, 1) || (near == 0 && far > 50), "far " + far + ", near " + near);
     }
 
     @Test
