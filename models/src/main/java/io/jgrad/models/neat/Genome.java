@@ -34,6 +34,9 @@ import java.util.TreeMap;
  *       fitter one, an inherited gene disabled with probability 0.75 when disabled in either parent, section 3.2;</li>
  *   <li>{@link #mutateWeights}, {@link #mutateAddConnection}, {@link #mutateAddNode}, figure 3.</li>
  * </ul>
+ * Hidden and output nodes carry an {@link Activation}: the sigmoid for plain NEAT, a function drawn from a set
+ * for the CPPNs of HyperNEAT ({@link #mutateAddNode(InnovationTracker, Random, List)},
+ * {@link #mutateActivation}, {@link #setActivation}).
  * Genomes save to and load from a small JSON document ({@link #toJson}, {@link #fromJson}, {@link #save},
  * {@link #load}). A genome is mutable and not thread-safe; the evolution loop changes it from one thread.
  */
