@@ -1,9 +1,11 @@
 package io.jgrad.examples;
 
+import io.jgrad.core.Generator;
 import io.jgrad.core.Tensor;
 import io.jgrad.data.DataPaths;
 import io.jgrad.data.DatasetNotFoundException;
 import io.jgrad.data.Mnist;
+import io.jgrad.data.Normalize;
 import io.jgrad.data.TensorDataset;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -89,6 +91,10 @@ final class ExampleData {
 
     /** The iris class names, in label order. */
     static final String[] IRIS_CLASSES = {"setosa", "versicolor", "virginica"};
+
+    /** The ten Fashion-MNIST classes, by label. */
+    static final String[] FASHION_CLASSES = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
+        "Bag", "Ankle boot"};
     /** The iris feature names, in column order (cm). */
     static final String[] IRIS_FEATURES = {"sepal length", "sepal width", "petal length", "petal width"};
 
@@ -219,6 +225,22 @@ final class ExampleData {
      */
     static TensorDataset fashion(Path dir, Mnist.Split split) throws IOException {
         return Mnist.loadFashion(dir, split);
+    }
+
+    /**
+     * Fashion-MNIST standardized with the training images' mean and standard deviation (one channel),
+     * as {@code {train, test}}.
+     *
+     * @param dir the {@code --data} folder, or null to search the standard places
+     * @param trainSize use only the first {@code trainSize} training images (all when 0)
+     */
+    static TensorDataset[] fashionStandardized(Path dir, int trainSize) throws IOException {
+        TensorDataset train = head(fashion(dir, Mnist.Split.TRAIN), trainSize);
+        TensorDataset test = fashion(dir, Mnist.Split.TEST);
+        Normalize norm = Normalize.perChannel(train.input());
+        Generator g = new Generator(0); // unused: standardizing draws nothing
+        return new TensorDataset[] {new TensorDataset(norm.apply(train.input(), g), train.target()),
+            new TensorDataset(norm.apply(test.input(), g), test.target())};
     }
 
     /**

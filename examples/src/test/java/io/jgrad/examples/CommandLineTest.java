@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CommandLineTest {
     static final String[] ALL = {"digits", "fashion-mnist", "autoencoder", "mc-dropout", "backstitch", "char-lstm",
         "transformer", "word2vec", "timeseries", "rbm", "dbn", "som",
-        "rbfn", "gan", "neat", "hyperneat", "dqn", "export"};
+        "rbfn", "gan", "neat", "hyperneat", "dqn", "siamese", "distill", "prune", "transfer", "quantize", "export"};
 
     @TempDir
     Path tmp;
@@ -80,7 +80,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"fashion-mnist", "autoencoder", "mc-dropout", "backstitch", "gan"})
+    @ValueSource(strings = {"fashion-mnist", "autoencoder", "mc-dropout", "backstitch", "gan", "siamese", "distill", "prune", "transfer", "quantize"})
     void fashionMnistMissingSaysWhereItLookedAndHowToGetIt(String example) throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         Cli r = Cli.run(example, "--data", empty.toString(), "--epochs", "1");

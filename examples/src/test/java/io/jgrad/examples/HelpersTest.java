@@ -169,4 +169,27 @@ class HelpersTest {
         assertEquals(0, z[0].mean(0, false).abs().max().item(), 1e-5);
         assertEquals(1, z[0].std(new int[] {0}, 0, false).min().item(), 1e-4);
     }
+    @Test
+    void scatterPlotColoursEachClassAndRejectsMismatchedLabels() throws Exception {
+        java.nio.file.Path png = java.nio.file.Files.createTempDirectory("scatter").resolve("p.png");
+        ScatterPlot.write(png, new double[][] {{0, 0}, {1, 1}, {2, 0.5}}, new int[] {0, 1, 1}, new String[] {"a", "b"}, "t");
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(900, img.getWidth());
+        assertEquals(700, img.getHeight());
+        assertThrows(IllegalArgumentException.class,
+                () -> ScatterPlot.write(png, new double[][] {{0, 0}}, new int[] {0, 1}, new String[] {"a"}, "t"));
+    }
+
+    @Test
+    void meanAndSpreadOfSeeds() {
+        double[] ms = Classifiers.meanStd(new double[] {1, 2, 3, 6});
+        assertEquals(3.0, ms[0], 1e-12);
+        assertEquals(Math.sqrt(14 / 3.0), ms[1], 1e-12);
+        assertEquals(0.0, Classifiers.meanStd(new double[] {5})[1], 0);
+        int[] calls = new int[2];
+        double[] t = Classifiers.interleavedMillis(3, () -> calls[0]++, () -> calls[1]++);
+        assertEquals(2, t.length);
+        assertEquals(4, calls[0]);   // one warm-up run, then 3 timed
+        assertEquals(4, calls[1]);
+    }
 }

@@ -312,4 +312,70 @@ class SmokeTest {
         assertEquals(2, Cli.run("dqn", "--seeds", "0").exitCode);
         assertEquals(2, Cli.run("dqn", "--gamma", "2").exitCode);
     }
+    @Test
+    void siamese() throws Exception {
+        String[] keys = {"loss", "auc", "knn_acc", "raw_knn_acc", "epochs", "seconds"};
+        for (String loss : new String[] {"contrastive", "triplet"}) {
+            Path out = tmp.resolve("siamese-" + loss);
+            Cli r = runExpecting(keys, "siamese", "--loss", loss, "--epochs", "1", "--batch-size", "16", "--per-class", "4",
+                    "--pairs", "200", "--data", fashion.toString(), "--out", out.toString());
+            assertTrue(r.lastLine().startsWith("result: loss=" + loss + " "), r.lastLine());
+            assertTrue(r.out.contains("verification ROC-AUC on 200 test pairs"), r.out);
+            assertEquals(900, png(out.resolve("siamese-" + loss + "-pca.png")).getWidth());
+        }
+        Cli hard = runExpecting(keys, "siamese", "--loss", "triplet", "--mining", "hard", "--epochs", "1", "--batch-size", "16",
+                "--per-class", "4", "--pairs", "200", "--data", fashion.toString());
+        assertTrue(hard.out.contains("triplet loss on hard triplets"), hard.out);
+        Cli bad = Cli.run("siamese", "--loss", "triplet", "--mining", "hard", "--per-class", "16", "--batch-size", "16", "--data",
+                fashion.toString());
+        assertTrue(bad.exitCode == 2 && bad.err.contains("at least 2 classes per batch"), bad.err);
+    }
+    @Test
+    void distill() {
+        Cli r = runExpecting(new String[] {"seeds", "teacher_acc", "student_acc", "student_std", "distilled_acc", "distilled_std",
+            "teacher_params", "student_params", "teacher_ms", "student_ms", "epochs", "seconds"}, "distill", "--epochs", "1",
+                "--teacher-epochs", "1", "--seeds", "2", "--hidden", "8", "--data", fashion.toString());
+        assertTrue(r.lastLine().startsWith("result: seeds=2 "), r.lastLine());
+        assertTrue(r.lastLine().contains(" student_params=" + (784 * 8 + 8 + 8 * 10 + 10) + " "), r.lastLine());
+        Cli bad = Cli.run("distill", "--alpha", "2", "--data", fashion.toString());
+        assertTrue(bad.exitCode == 2 && bad.err.contains("--alpha in [0, 1]"), bad.err);
+    }
+    @Test
+    void prune() throws Exception {
+        String[] keys = {"dense_acc", "acc_50", "acc_80", "acc_90", "acc_95", "schedule", "scope", "epochs", "seconds"};
+        Path out = tmp.resolve("prune");
+        Cli r = runExpecting(keys, "prune", "--epochs", "1", "--finetune-epochs", "1", "--data", fashion.toString(), "--out",
+                out.toString());
+        assertTrue(r.out.contains("reloaded with its masks: sparsity 90.0%"), r.out);
+        assertTrue(r.out.contains("90% model after removePruning: sparsity 90.0%"), r.out);
+        assertEquals(800, png(out.resolve("prune-accuracy.png")).getWidth());
+        Cli once = runExpecting(keys, "prune", "--epochs", "1", "--schedule", "oneshot", "--scope", "layerwise", "--data",
+                fashion.toString());
+        assertTrue(once.out.contains("95.0%         95.0%     95.0%     95.0%     95.0%"), once.out);
+        Cli bad = Cli.run("prune", "--scope", "random", "--data", fashion.toString());
+        assertTrue(bad.exitCode == 2 && bad.err.contains("--scope must be global or layerwise"), bad.err);
+    }
+    @Test
+    void transfer() {
+        Cli r = runExpecting(new String[] {"seeds", "extract_acc", "finetune_acc", "scratch_acc", "extract_std", "finetune_std",
+            "scratch_std", "per_class", "epochs", "seconds"}, "transfer", "--epochs", "1", "--finetune-epochs", "1", "--seeds", "2",
+                "--per-class", "3", "--data", fashion.toString());
+        assertTrue(r.out.contains("(15 images): extract "), r.out);
+        assertTrue(r.lastLine().startsWith("result: seeds=2 "), r.lastLine());
+        Cli bad = Cli.run("transfer", "--body-lr-factor", "0", "--data", fashion.toString());
+        assertTrue(bad.exitCode == 2 && bad.err.contains("--body-lr-factor positive"), bad.err);
+    }
+    @Test
+    void quantize() throws Exception {
+        Path out = tmp.resolve("quantize");
+        Cli r = runExpecting(new String[] {"float_acc", "int8_acc", "float_bytes", "int8_bytes", "float_ms", "int8_ms", "float_ms_256",
+            "int8_ms_256", "epochs", "seconds"}, "quantize", "--epochs", "1", "--reps", "3", "--data", fashion.toString(), "--out",
+                out.toString());
+        assertTrue(r.out.contains("  batch 100: float "), r.out);
+        long floatBytes = java.nio.file.Files.size(out.resolve("quantize-float.safetensors"));
+        long int8Bytes = java.nio.file.Files.size(out.resolve("quantize-int8.safetensors"));
+        assertTrue(r.lastLine().contains(" float_bytes=" + floatBytes + " int8_bytes=" + int8Bytes + " "), r.lastLine());
+        assertTrue(int8Bytes < 0.3 * floatBytes, int8Bytes + " vs " + floatBytes);
+        assertEquals(2, Cli.run("quantize", "--reps", "0").exitCode);
+    }
 }

@@ -106,9 +106,9 @@ final class GraphNode {
         for (int i = 0; i < inputs.length; i++) {
             probes[i] = Variable.constant(Tensor.zeros(inputs[i].dtype(), probeShape(inputs[i].shape(), openSize)));
         }
-        Map<Module, Boolean> modes = layer.saveModes();
+        var modes = layer.saveModes();
         // stateful recurrent layers start the probe from zeros and get their carried states back
-        Map<RNNBase, Tensor[]> carried = new IdentityHashMap<>();
+        IdentityHashMap<RNNBase, Tensor[]> carried = new IdentityHashMap<>();
         for (Module m : layer.modules()) {
             if (m instanceof RNNBase) {
                 carried.put((RNNBase) m, ((RNNBase) m).carriedStates());

@@ -529,6 +529,98 @@ public final class Losses {
         return reduce("tripletMargin", l, reduction);
     }
 
+    /**
+     * Contrastive loss of Hadsell, Chopra and LeCun, "Dimensionality Reduction by Learning an Invariant
+     * Mapping" (CVPR 2006): with {@code D = ||x1 - x2 + eps||_2} over the last dimension, a similar pair
+     * (label 1) costs {@code D^2 / 2} and a dissimilar pair (label 0) costs {@code max(0, margin - D)^2 / 2},
+     * so that dissimilar pairs are pushed apart only until they are {@code margin} away. (The paper writes
+     * {@code Y = 0} for similar pairs; here 1 means similar, as in most libraries.) PyTorch has no such
+     * op; the tests build it from PyTorch's {@code pairwise_distance} and {@code clamp}.
+     *
+     * @param x1 embeddings (N, D) or (D)
+     * @param x2 embeddings of the same shape
+     * @param similar (N) or a scalar: 1 for a similar pair, 0 for a dissimilar one (any type)
+     * @param margin the margin, positive
+     * @param eps added to the differences, as {@link #tripletMargin} (1e-6 by default), so that the
+     *     distance is differentiable when {@code x1 == x2}
+     * @param reduction how to combine the pairs
+     * @return the loss
+     */
+    public static Variable contrastive(Variable x1, Variable x2, Tensor similar, double margin, double eps, Reduction reduction) {
+        noBatchMean("contrastive", reduction);
+        sameShape("contrastive", x1, x2);
+        if (x1.dim() != 1 && x1.dim() != 2) {
+            throw new IllegalArgumentException("contrastive: expected inputs (N, D) or (D), got " + Shape.format(x1.shape()));
+        }
+        if (!(margin > 0) || Double.isInfinite(margin)) {
+            throw new IllegalArgumentException("contrastive: margin must be positive and finite, got " + margin);
+        }
+        int[] expect = x1.dim() == 2 ? new int[] {x1.size(0)} : new int[0];
+        if (similar == null || !Arrays.equals(similar.shape(), expect)) {
+            throw new IllegalArgumentException("contrastive: expected labels of shape " + Shape.format(expect) + " for inputs "
+                    + Shape.format(x1.shape()) + ", got " + (similar == null ? "null" : Shape.format(similar.shape())));
+        }
+        Tensor y = similar.to(x1.dtype());
+        for (double v : y.toDoubleArray()) {
+            if (v != 0 && v != 1) {
+                throw new IllegalArgumentException("contrastive: labels must be 1 (similar) or 0 (dissimilar), got " + v);
+            }
+        }
+        Variable d = pairwiseDistance(x1, x2, 2, eps);
+        Variable pull = d.square().mul(0.5);
+        Variable push = d.rsub(margin).clamp(0, Double.POSITIVE_INFINITY).square().mul(0.5);
+        // y * pull + (1 - y) * push, with constant labels
+        Variable l = pull.mul(Variable.constant(y)).add(push.mul(Variable.constant(y.rsub(1))));
+        return reduce("contrastive", l, reduction);
+    }
+
+    /**
+     * Knowledge-distillation loss of Hinton, Vinyals and Dean, "Distilling the Knowledge in a Neural
+     * Network" (2015): {@code alpha * T^2 * KL(softmax(teacher / T) || softmax(student / T))
+     * + (1 - alpha) * CE(student, labels)}. The KL term is PyTorch's
+     * {@code F.kl_div(F.log_softmax(student / T, 1), F.softmax(teacher / T, 1), reduction="batchmean") * T * T}:
+     * summed over the classes and averaged over the batch; the factor {@code T^2} keeps the soft
+     * term's gradients at the scale of the hard term's when the temperature changes. The cross
+     * entropy is the batch mean. The teacher's logits are constants (no gradient flows to them).
+     *
+     * @param studentLogits (N, C)
+     * @param teacherLogits (N, C), as a constant
+     * @param labels INT32 class indices (N), or null when {@code alpha} is 1
+     * @param temperature T, positive
+     * @param alpha the weight of the soft (teacher) term in [0, 1]; 1 - alpha weighs the hard labels
+     * @return the scalar loss
+     */
+    public static Variable distillation(Variable studentLogits, Tensor teacherLogits, Tensor labels, double temperature,
+            double alpha) {
+        if (studentLogits.dim() != 2) {
+            throw new IllegalArgumentException("distillation: expected student logits (N, C), got "
+                    + Shape.format(studentLogits.shape()));
+        }
+        if (teacherLogits == null || !Arrays.equals(teacherLogits.shape(), studentLogits.shape())) {
+            throw new IllegalArgumentException("distillation: teacher logits " + (teacherLogits == null ? "null"
+                    : Shape.format(teacherLogits.shape())) + " must have the student's shape " + Shape.format(studentLogits.shape()));
+        }
+        sameType("distillation", "teacher logits", teacherLogits, studentLogits.dtype());
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("distillation: temperature must be positive and finite, got " + temperature);
+        }
+        if (!(alpha >= 0 && alpha <= 1)) {
+            throw new IllegalArgumentException("distillation: alpha must be in [0, 1], got " + alpha);
+        }
+        if (labels == null && alpha < 1) {
+            throw new IllegalArgumentException("distillation: labels are null but alpha " + alpha
+                    + " < 1 gives the hard-label term a weight");
+        }
+        Variable logQ = studentLogits.div(temperature).logSoftmax(1);
+        Variable p = Variable.constant(teacherLogits.div(temperature).softmax(1));
+        Variable soft = klDiv(logQ, p, Reduction.BATCHMEAN, false).mul(temperature * temperature);
+        if (alpha == 1) {
+            return soft;
+        }
+        Variable hard = crossEntropy(studentLogits, labels);
+        return alpha == 0 ? hard : soft.mul(alpha).add(hard.mul(1 - alpha));
+    }
+
     /** {@code ||x - y + eps||_p} over the last dimension, as {@code F.pairwise_distance}. */
     static Variable pairwiseDistance(Variable x, Variable y, double p, double eps) {
         return x.sub(y).add(eps).norm(p, new int[] {x.dim() - 1}, false);

@@ -62,7 +62,7 @@ public class Model extends Module {
     private final List<String> outputNames;
     // layer calls in an order where each comes after the calls producing its inputs
     private final List<GraphNode> nodes;
-    private final Map<Module, String> names = new IdentityHashMap<>();
+    private final IdentityHashMap<Module, String> names = new IdentityHashMap<>();
 
     /**
      * A model of one input and one output.
@@ -173,7 +173,7 @@ public class Model extends Module {
     /** Gives every distinct layer its name (given at a call, else derived from its type) and registers it. */
     private void nameLayers() {
         Set<String> used = new HashSet<>(inputNames);
-        Map<Module, String> given = new IdentityHashMap<>();
+        IdentityHashMap<Module, String> given = new IdentityHashMap<>();
         List<Module> layers = new ArrayList<>();
         for (GraphNode n : nodes) {
             if (!layers.contains(n.layer)) {
@@ -391,7 +391,7 @@ public class Model extends Module {
             throw new IllegalArgumentException("Model: expected " + inputs.size() + " inputs " + inputNames + ", got "
                     + (xs == null ? "null" : String.valueOf(xs.size())));
         }
-        Map<SymbolicTensor, Variable> values = new IdentityHashMap<>();
+        IdentityHashMap<SymbolicTensor, Variable> values = new IdentityHashMap<>();
         int n = -1;
         for (int k = 0; k < xs.size(); k++) {
             Variable x = xs.get(k);
@@ -514,8 +514,8 @@ public class Model extends Module {
      * @return the table
      */
     public String summary() {
-        Map<GraphNode, String> refs = new IdentityHashMap<>();
-        Map<Module, Integer> calls = new IdentityHashMap<>();
+        IdentityHashMap<GraphNode, String> refs = new IdentityHashMap<>();
+        IdentityHashMap<Module, Integer> calls = new IdentityHashMap<>();
         List<String[]> rows = new ArrayList<>();
         for (SymbolicTensor t : inputs) {
             refs.put(t.node, t.name());

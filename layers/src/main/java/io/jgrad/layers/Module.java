@@ -61,6 +61,12 @@ public abstract class Module {
     private Map<String, Variable> overrides;
     private List<ForwardHook> hooks;
     private boolean training = true;
+    /** The buffers saved as I8 (int8 weights of quantized layers), or null when none. */
+    private Set<String> int8Buffers;
+    /** The parameters with a pruning mask (a buffer named {@code <name>_mask}), or null when none. */
+    private Set<String> masked;
+    /** The suffix of the buffer holding a parameter's pruning mask. */
+    static final String MASK_SUFFIX = "_mask";
 
     /** Creates an empty module in training mode. */
     protected Module() {
@@ -113,6 +119,35 @@ public abstract class Module {
             nonPersistent.add(name);
         }
         return t;
+    }
+
+    /**
+     * Registers a persistent INT32 buffer holding int8 values (the weights of a quantized layer), which
+     * {@link #save} stores as {@code I8}: one byte per value.
+     *
+     * @param name the local name
+     * @param t INT32 values in [-128, 127]
+     * @return {@code t}
+     */
+    protected final Tensor registerInt8Buffer(String name, Tensor t) {
+        if (t == null || t.dtype() != DType.INT32) {
+            throw new IllegalArgumentException(label() + ": int8 buffer '" + name + "' must be an INT32 tensor, got "
+                    + (t == null ? "null" : t.dtype()));
+        }
+        registerBuffer(name, t, true);
+        if (int8Buffers == null) {
+            int8Buffers = new HashSet<>();
+        }
+        int8Buffers.add(name);
+        return t;
+    }
+
+    /** Replaces the child registered as {@code name} (quantization swaps layers this way). */
+    final void replaceChild(String name, Module m) {
+        if (!children.containsKey(name) || m == null) {
+            throw new IllegalArgumentException(label() + ": cannot replace child '" + name + "' with " + m);
+        }
+        children.put(name, m);
     }
 
     /**
@@ -184,17 +219,59 @@ public abstract class Module {
      * @return the variable to compute with, or null
      */
     protected final Variable param(String name) {
-        if (overrides != null) {
-            Variable v = overrides.get(name);
-            if (v != null) {
-                return v;
+        Variable v = overrides != null ? overrides.get(name) : null;
+        if (v == null) {
+            Parameter p = parameters.get(name);
+            if (p == null && !parameters.containsKey(name)) {
+                throw new IllegalArgumentException(label() + ": no parameter named '" + name + "'; parameters: " + parameters.keySet());
             }
+            v = p;
         }
-        Parameter p = parameters.get(name);
-        if (p == null && !parameters.containsKey(name)) {
-            throw new IllegalArgumentException(label() + ": no parameter named '" + name + "'; parameters: " + parameters.keySet());
+        if (v != null && masked != null && masked.contains(name)) {
+            // a pruned parameter: the forward sees weight * mask, so pruned entries get no gradient either
+            return v.mul(Variable.constant(buffers.get(name + MASK_SUFFIX)));
         }
-        return p;
+        return v;
+    }
+
+    // ------------------------------------------------------------------------------------------ pruning masks
+
+    /**
+     * Attaches a pruning mask to this module's parameter {@code name} (see {@link Pruning}): a buffer
+     * {@code <name>_mask} of the parameter's shape and type, saved in the state dict, by which
+     * {@link #param} multiplies the parameter from now on. An existing mask is replaced in place.
+     */
+    final void setMask(String name, Tensor mask) {
+        Parameter p = parameter(name);
+        if (p == null) {
+            throw new IllegalArgumentException(label() + ": parameter '" + name + "' is absent and cannot be pruned");
+        }
+        if (!Arrays.equals(mask.shape(), p.shape())) {
+            throw new IllegalArgumentException(label() + ": mask " + Shape.format(mask.shape()) + " does not match parameter '" + name
+                    + "' " + Shape.format(p.shape()));
+        }
+        Tensor m = mask.to(p.dtype());
+        if (masked != null && masked.contains(name)) {
+            buffers.get(name + MASK_SUFFIX).copy_(m);
+            return;
+        }
+        registerBuffer(name + MASK_SUFFIX, m.contiguous().clone());
+        if (masked == null) {
+            masked = new HashSet<>();
+        }
+        masked.add(name);
+    }
+
+    /** The pruning mask of parameter {@code name}, or null when it is not pruned. */
+    final Tensor mask(String name) {
+        return masked != null && masked.contains(name) ? buffers.get(name + MASK_SUFFIX) : null;
+    }
+
+    /** Removes the pruning mask of parameter {@code name} (its buffer too). */
+    final void removeMask(String name) {
+        if (masked != null && masked.remove(name)) {
+            buffers.remove(name + MASK_SUFFIX);
+        }
     }
 
     /**
@@ -827,21 +904,40 @@ public abstract class Module {
                 dst.copy_(e.getValue().to(dst.dtype()));
             }
         }
+        for (Module m : modules()) {
+            m.stateLoaded();
+        }
         return result;
+    }
+
+    /**
+     * Called on every module of the tree after {@link #loadStateDict} has copied new values into its
+     * parameters and buffers, for layers that keep a derived form of them (a quantized layer's packed
+     * int8 weights). Does nothing by default.
+     */
+    protected void stateLoaded() {
     }
 
     // ------------------------------------------------------------------------------------------ files
 
     /**
      * Saves {@link #stateDict()} as a safetensors file (with metadata {@code format=pt}, so that
-     * PyTorch tools accept it), written atomically: a temporary file in the same directory is
+     * PyTorch tools accept it; int8 buffers as {@code I8}), written atomically: a temporary file in the same directory is
      * flushed and renamed over {@code path}, so a failure never leaves a partial file.
      *
      * @param path the file to create or replace
      * @throws IOException when writing fails (an existing file is then left untouched)
      */
     public final void save(Path path) throws IOException {
-        SafeTensors.write(path, stateDict(), Map.of("format", "pt"));
+        Set<String> int8 = new HashSet<>();
+        for (Map.Entry<String, Module> e : namedModules().entrySet()) {
+            if (e.getValue().int8Buffers != null) {
+                for (String b : e.getValue().int8Buffers) {
+                    int8.add(e.getKey().isEmpty() ? b : e.getKey() + "." + b);
+                }
+            }
+        }
+        SafeTensors.write(path, stateDict(), Map.of("format", "pt"), int8);
     }
 
     /**

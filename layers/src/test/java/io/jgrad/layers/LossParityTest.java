@@ -19,7 +19,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every loss, each reduction and option, equals PyTorch's value and input gradients (fixtures from
- * {@code src/test/python/make_layer_fixtures.py}), in FLOAT64 and FLOAT32; extreme logits give
+ * {@code src/test/python/make_layer_fixtures.py} and, for the contrastive and distillation losses,
+ * {@code make_metric_fixtures.py}), in FLOAT64 and FLOAT32; extreme logits give
  * PyTorch's finite values.
  */
 class LossParityTest {
@@ -60,6 +61,15 @@ class LossParityTest {
         m.put("kl_batchmean", (in, c) -> Losses.klDiv(in[0], in[1], Reduction.BATCHMEAN, false));
         m.put("kl_logtarget", (in, c) -> Losses.klDiv(in[0], in[1], Reduction.BATCHMEAN, true));
         m.put("triplet_p1_swap", (in, c) -> Losses.tripletMargin(in[0], in[1], in[2], 2.0, 1, 1e-6, true, Reduction.MEAN));
+        for (Reduction r : new Reduction[] {Reduction.NONE, Reduction.MEAN, Reduction.SUM}) {
+            String s = r.name().toLowerCase(java.util.Locale.ROOT);
+            m.put("contrastive_" + s, (in, c) -> Losses.contrastive(in[0], in[1], c.get("c0"), 2.0, 1e-6, r));
+        }
+        m.put("contrastive_margin1", (in, c) -> Losses.contrastive(in[0], in[1], c.get("c0"), 1.0, 1e-6, Reduction.MEAN));
+        m.put("distill_T1_a0p5", (in, c) -> Losses.distillation(in[0], c.get("c0"), idx(c.get("c1")), 1.0, 0.5));
+        m.put("distill_T4_a0p9", (in, c) -> Losses.distillation(in[0], c.get("c0"), idx(c.get("c1")), 4.0, 0.9));
+        m.put("distill_T2p5_a1", (in, c) -> Losses.distillation(in[0], c.get("c0"), null, 2.5, 1.0));
+        m.put("distill_T3_a0", (in, c) -> Losses.distillation(in[0], c.get("c0"), idx(c.get("c1")), 3.0, 0.0));
         return m;
     }
 

@@ -29,7 +29,7 @@ public final class ExportContext {
     private final Map<Class<?>, LayerExporter<?>> registry;
     private final Map<String, int[]> shapes = new HashMap<>();
     private final Map<String, DType> dtypes = new HashMap<>();
-    private final Map<Tensor, String> params = new IdentityHashMap<>();
+    private final IdentityHashMap<Tensor, String> params = new IdentityHashMap<>();
     private final DType floatType;
     private String path = "";
 

@@ -449,7 +449,7 @@ final class LayerExporters {
         }
         long[] axes = new long[rank - 2];
         for (int k = 0; k < axes.length; k++) {
-            axes[k] = k + 2;
+            axes[k] = k + 2L;
         }
         return ctx.graph().op(reduce).input(x).attr("axes", axes).attr("keepdims", getBoolean(m, "keepDims") ? 1L : 0L).output();
     }

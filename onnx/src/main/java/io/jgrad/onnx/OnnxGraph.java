@@ -46,7 +46,6 @@ public final class OnnxGraph {
     private final List<byte[]> nodes = new ArrayList<>();
     private final List<byte[]> initializers = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
-    private final Map<String, Integer> counters = new HashMap<>();
     private String scope = "";
 
     OnnxGraph() {
@@ -75,7 +74,8 @@ public final class OnnxGraph {
         String n = base;
         int k = 0;
         while (names.contains(n)) {
-            n = base + "_" + (++k);
+            k++;
+            n = base + "_" + k;
         }
         names.add(n);
         return n;

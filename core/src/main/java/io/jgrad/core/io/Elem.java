@@ -208,4 +208,14 @@ enum Elem {
             out.write(buf.array(), 0, cnt * size);
         }
     }
+
+    /** Writes an INT32 tensor whose values the caller checked to lie in [-128, 127] as one byte each. */
+    static void writeInt8(OutputStream out, Tensor t) throws IOException {
+        int[] v = t.contiguous().toIntArray();
+        byte[] b = new byte[v.length];
+        for (int i = 0; i < v.length; i++) {
+            b[i] = (byte) v[i];
+        }
+        out.write(b);
+    }
 }

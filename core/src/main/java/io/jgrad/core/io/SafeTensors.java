@@ -1,5 +1,6 @@
 package io.jgrad.core.io;
 
+import io.jgrad.core.DType;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
 import java.io.ByteArrayOutputStream;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -41,7 +43,8 @@ import java.util.function.Predicate;
  * overlap or miss the end of the buffer all raise a {@link TensorFormatException} naming the file and
  * the problem.
  *
- * <p>Writing stores FLOAT32, FLOAT64 and INT32 tensors as {@code F32}, {@code F64}, {@code I32}. The
+ * <p>Writing stores FLOAT32, FLOAT64 and INT32 tensors as {@code F32}, {@code F64}, {@code I32}, and
+ * INT32 tensors named by the caller as {@code I8} ({@link #write(Path, Map, Map, Set)}). The
  * header keeps the map's order; in the buffer the 8-byte types come first so every tensor is aligned
  * to its element size, and the header is padded with spaces to a multiple of 8 bytes, as the
  * reference implementation does.
@@ -476,9 +479,55 @@ public final class SafeTensors {
      * @throws IOException when writing fails; an existing file is then left untouched
      */
     public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        write(path, tensors, metadata, Set.of());
+    }
+
+    /**
+     * Writes tensors and metadata to {@code path} atomically, storing the tensors named in
+     * {@code int8} as {@code I8} (one byte per element): they must be INT32 tensors whose values lie in
+     * [-128, 127], such as the weights of a quantized model. Reading widens {@code I8} back to INT32
+     * exactly.
+     *
+     * @param path the file to create or replace
+     * @param tensors name to tensor, in the order the header lists them; any layout
+     * @param metadata string entries for {@code __metadata__}; null or empty to write none
+     * @param int8 the names of the INT32 tensors to store as {@code I8}
+     * @throws IllegalArgumentException as for {@link #write(Path, Map, Map)}, or when a name in
+     *     {@code int8} is not an INT32 tensor of the map or holds a value outside [-128, 127]
+     * @throws IOException when writing fails; an existing file is then left untouched
+     */
+    public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata, Set<String> int8)
+            throws IOException {
         Objects.requireNonNull(path, "SafeTensors.write: path is null");
-        byte[] header = header(tensors, metadata);
-        AtomicFiles.write(path, out -> writeWithHeader(out, header, tensors));
+        Map<String, Elem> types = storedTypes(tensors, int8);
+        byte[] header = header(tensors, metadata, types);
+        AtomicFiles.write(path, out -> writeWithHeader(out, header, tensors, types));
+    }
+
+    /** The file type of every tensor: I8 for the names in {@code int8} (checked), else its own type's. */
+    private static Map<String, Elem> storedTypes(Map<String, Tensor> tensors, Set<String> int8) {
+        Objects.requireNonNull(tensors, "SafeTensors.write: tensors is null");
+        Objects.requireNonNull(int8, "SafeTensors.write: the set of int8 names is null");
+        for (String name : int8) {
+            Tensor t = tensors.get(name);
+            if (t == null || t.dtype() != DType.INT32) {
+                throw new IllegalArgumentException("SafeTensors.write: '" + name + "' is to be stored as I8 but is "
+                        + (t == null ? "not among the tensors" : "a " + t.dtype() + " tensor (expected INT32)"));
+            }
+            for (int v : t.contiguous().toIntArray()) {
+                if (v < Byte.MIN_VALUE || v > Byte.MAX_VALUE) {
+                    throw new IllegalArgumentException("SafeTensors.write: '" + name + "' holds " + v
+                            + ", outside the I8 range [-128, 127]");
+                }
+            }
+        }
+        Map<String, Elem> types = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            if (e.getValue() != null) {
+                types.put(e.getKey(), int8.contains(e.getKey()) ? Elem.I8 : Elem.of(e.getValue().dtype()));
+            }
+        }
+        return types;
     }
 
     /**
@@ -492,7 +541,8 @@ public final class SafeTensors {
      */
     public static void write(OutputStream out, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         Objects.requireNonNull(out, "SafeTensors.write: stream is null");
-        writeWithHeader(out, header(tensors, metadata), tensors);
+        Map<String, Elem> types = storedTypes(tensors, Set.of());
+        writeWithHeader(out, header(tensors, metadata, types), tensors, types);
     }
 
     /**
@@ -514,15 +564,14 @@ public final class SafeTensors {
     }
 
     /** The tensors in buffer order: 8-byte types first (stable), so every tensor is aligned. */
-    private static List<Map.Entry<String, Tensor>> bufferOrder(Map<String, Tensor> tensors) {
+    private static List<Map.Entry<String, Tensor>> bufferOrder(Map<String, Tensor> tensors, Map<String, Elem> types) {
         List<Map.Entry<String, Tensor>> list = new ArrayList<>(tensors.entrySet());
-        list.sort(Comparator.comparingInt((Map.Entry<String, Tensor> e) -> -e.getValue().dtype().byteSize()));
+        list.sort(Comparator.comparingInt((Map.Entry<String, Tensor> e) -> -types.get(e.getKey()).size));
         return list;
     }
 
     /** Length prefix and JSON header padded with spaces to a multiple of 8 bytes. */
-    private static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata) {
-        Objects.requireNonNull(tensors, "SafeTensors.write: tensors is null");
+    private static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata, Map<String, Elem> types) {
         Map<String, long[]> offsets = new LinkedHashMap<>();
         long at = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
@@ -538,9 +587,9 @@ public final class SafeTensors {
                 throw new IllegalArgumentException("SafeTensors.write: tensor '" + key + "' is null");
             }
         }
-        for (Map.Entry<String, Tensor> e : bufferOrder(tensors)) {
+        for (Map.Entry<String, Tensor> e : bufferOrder(tensors, types)) {
             Tensor t = e.getValue();
-            long bytes = (long) t.numel() * t.dtype().byteSize();
+            long bytes = (long) t.numel() * types.get(e.getKey()).size;
             offsets.put(e.getKey(), new long[] {at, at + bytes});
             at += bytes;
         }
@@ -567,7 +616,7 @@ public final class SafeTensors {
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             Tensor t = e.getValue();
             long[] off = offsets.get(e.getKey());
-            sb.append(first ? "" : ",").append(Json.quote(e.getKey())).append(":{\"dtype\":\"").append(Elem.of(t.dtype()))
+            sb.append(first ? "" : ",").append(Json.quote(e.getKey())).append(":{\"dtype\":\"").append(types.get(e.getKey()))
                     .append("\",\"shape\":[");
             int[] shape = t.shape();
             for (int k = 0; k < shape.length; k++) {
@@ -591,10 +640,15 @@ public final class SafeTensors {
         return b.array();
     }
 
-    private static void writeWithHeader(OutputStream out, byte[] header, Map<String, Tensor> tensors) throws IOException {
+    private static void writeWithHeader(OutputStream out, byte[] header, Map<String, Tensor> tensors, Map<String, Elem> types)
+            throws IOException {
         out.write(header);
-        for (Map.Entry<String, Tensor> e : bufferOrder(tensors)) {
-            Elem.write(out, e.getValue(), ByteOrder.LITTLE_ENDIAN);
+        for (Map.Entry<String, Tensor> e : bufferOrder(tensors, types)) {
+            if (types.get(e.getKey()) == Elem.I8) {
+                Elem.writeInt8(out, e.getValue());
+            } else {
+                Elem.write(out, e.getValue(), ByteOrder.LITTLE_ENDIAN);
+            }
         }
     }
 

@@ -185,4 +185,15 @@ public interface Kernels {
      */
     void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
             float beta1, float beta2, float c1, float c2, float stepSize, float sqrtBc2, float eps);
+
+    /**
+     * The product of float rows with int8 weight rows, scaled per output:
+     * {@code C[i][j] = scale[sOff + j] * sum_p A[i][p] * W[j][p]} for {@code i < m}, {@code j < n},
+     * {@code p < k}, where A is m x k with row stride {@code lda}, W is n x k int8 values with row stride
+     * {@code ldw}, and C is m x n with row stride {@code ldc} (overwritten). The weights are widened to
+     * float in registers, so memory traffic for W is one byte per weight: the kernel for small m
+     * (batch-1 inference), where the product is bound by reading the weights.
+     */
+    void int8Gemm(int m, int n, int k, float[] a, int aOff, int lda, byte[] w, int wOff, int ldw, float[] scale, int sOff,
+            float[] c, int cOff, int ldc);
 }

@@ -226,4 +226,27 @@ class PlainKernels implements Kernels {
             p[po + i] -= stepSize * mi / ((float) Math.sqrt(vi) / sqrtBc2 + eps);
         }
     }
+
+    @Override
+    public void int8Gemm(int m, int n, int k, float[] a, int aOff, int lda, byte[] w, int wOff, int ldw, float[] scale, int sOff,
+            float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * lda;
+            for (int j = 0; j < n; j++) {
+                int wj = wOff + j * ldw;
+                float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                int p = 0;
+                for (; p + 3 < k; p += 4) {
+                    s0 += a[ai + p] * w[wj + p];
+                    s1 += a[ai + p + 1] * w[wj + p + 1];
+                    s2 += a[ai + p + 2] * w[wj + p + 2];
+                    s3 += a[ai + p + 3] * w[wj + p + 3];
+                }
+                for (; p < k; p++) {
+                    s0 += a[ai + p] * w[wj + p];
+                }
+                c[cOff + i * ldc + j] = (s0 + s1 + (s2 + s3)) * scale[sOff + j];
+            }
+        }
+    }
 }

@@ -41,7 +41,7 @@ class FunctionalModelReadmeTest {
         float[] same = new float[n];
         for (int i = 0; i < n; i++) {
             kl[i] = i % 5;
-            kr[i] = i % 2 == 0 ? kl[i] : (int) ((i / 2 + 1 + i % 3) % 5);
+            kr[i] = i % 2 == 0 ? kl[i] : (i / 2 + 1 + i % 3) % 5;
             same[i] = kl[i] == kr[i] ? 1 : 0;
         }
         Tensor kinds = Tensor.of(kl, n);

@@ -2,6 +2,7 @@ package io.jgrad.core.kernel.simd;
 
 import io.jgrad.core.kernel.Erf;
 import io.jgrad.core.kernel.Kernels;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -474,6 +475,69 @@ public final class VectorKernels implements Kernels {
             m[mo + i] = mi;
             v[vo + i] = vi;
             p[po + i] -= stepSize * mi / ((float) Math.sqrt(vi) / sqrtBc2 + eps);
+        }
+    }
+
+    /** Bytes loaded per step of the int8 kernel: at least the 64-bit minimum shape, widened to {@link #FL} floats. */
+    private static final VectorSpecies<Byte> I8 = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * FL)));
+    private static final int I8L = I8.length();
+
+    /** {@link #FL} int8 weights from {@code w[off ..]} widened to floats (reads {@link #I8L} bytes). */
+    private static FloatVector widen(byte[] w, int off) {
+        return (FloatVector) ByteVector.fromArray(I8, w, off).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    @Override
+    public void int8Gemm(int m, int n, int k, float[] a, int aOff, int lda, byte[] w, int wOff, int ldw, float[] scale, int sOff,
+            float[] c, int cOff, int ldc) {
+        // the vector loop may read I8L >= FL bytes from position p: it stops where that would pass the row's end
+        int bound = k - I8L;
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * lda;
+            int j = 0;
+            // four output rows at once share each load of A
+            for (; j + 3 < n; j += 4) {
+                int w0 = wOff + j * ldw;
+                int w1 = w0 + ldw;
+                int w2 = w1 + ldw;
+                int w3 = w2 + ldw;
+                FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                FloatVector s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+                int p = 0;
+                for (; p <= bound; p += FL) {
+                    FloatVector av = FloatVector.fromArray(F, a, ai + p);
+                    s0 = widen(w, w0 + p).fma(av, s0);
+                    s1 = widen(w, w1 + p).fma(av, s1);
+                    s2 = widen(w, w2 + p).fma(av, s2);
+                    s3 = widen(w, w3 + p).fma(av, s3);
+                }
+                float t0 = sumLanes(s0), t1 = sumLanes(s1), t2 = sumLanes(s2), t3 = sumLanes(s3);
+                for (; p < k; p++) {
+                    float av = a[ai + p];
+                    t0 += av * w[w0 + p];
+                    t1 += av * w[w1 + p];
+                    t2 += av * w[w2 + p];
+                    t3 += av * w[w3 + p];
+                }
+                int ci = cOff + i * ldc + j;
+                c[ci] = t0 * scale[sOff + j];
+                c[ci + 1] = t1 * scale[sOff + j + 1];
+                c[ci + 2] = t2 * scale[sOff + j + 2];
+                c[ci + 3] = t3 * scale[sOff + j + 3];
+            }
+            for (; j < n; j++) {
+                int wj = wOff + j * ldw;
+                FloatVector s0 = FloatVector.zero(F);
+                int p = 0;
+                for (; p <= bound; p += FL) {
+                    s0 = widen(w, wj + p).fma(FloatVector.fromArray(F, a, ai + p), s0);
+                }
+                float t = sumLanes(s0);
+                for (; p < k; p++) {
+                    t += a[ai + p] * w[wj + p];
+                }
+                c[cOff + i * ldc + j] = t * scale[sOff + j];
+            }
         }
     }
 }
