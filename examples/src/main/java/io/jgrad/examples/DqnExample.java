@@ -65,6 +65,11 @@ public final class DqnExample implements Callable<Integer> {
             + "(default: 0.95 x --max-steps, 475 for 500).")
     Double threshold;
 
+    @Option(names = "--pause-window", paramLabel = "N", defaultValue = "10",
+            description = "Learning pauses in episodes that start while the last N returns average at least the solved "
+                    + "threshold, and resumes when they fall below; 0 never pauses (default: ${DEFAULT-VALUE}).")
+    int pauseWindow;
+
     @Override
     public Integer call() throws Exception {
         common.apply();
@@ -80,7 +85,7 @@ public final class DqnExample implements Callable<Integer> {
         try {
             base = new DQN.Options().hidden(hidden, hidden).learningRate(lr).gamma(gamma).batchSize(batchSize)
                     .bufferCapacity(buffer).targetUpdateEvery(targetEvery).epsilon(1.0, 0.01, epsilonSteps)
-                    .learningStarts(learningStarts);
+                    .learningStarts(learningStarts).pauseUpdatesAbove(goal, pauseWindow);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
@@ -104,10 +109,12 @@ public final class DqnExample implements Callable<Integer> {
             if (t.solved()) {
                 solved++;
                 episodes += t.solvedAt();
-                common.stdout.printf("seed %d: solved at episode %d (%d steps, %.1f s)%n", seed, t.solvedAt(), t.steps(),
+                common.stdout.printf("seed %d: solved at episode %d (%d steps, %d updates, learning paused in %d episodes, "
+                        + "%.1f s)%n", seed, t.solvedAt(), t.steps(), agent.updates(), agent.pausedEpisodes(),
                         (System.nanoTime() - ts) / 1e9);
             } else {
-                common.stdout.printf("seed %d: not solved in %d episodes (%d steps, %.1f s)%n", seed, maxEpisodes, t.steps(),
+                common.stdout.printf("seed %d: not solved in %d episodes (%d steps, %d updates, learning paused in %d "
+                        + "episodes, %.1f s)%n", seed, maxEpisodes, t.steps(), agent.updates(), agent.pausedEpisodes(),
                         (System.nanoTime() - ts) / 1e9);
             }
         }

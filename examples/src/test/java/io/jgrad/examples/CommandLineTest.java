@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CommandLineTest {
     static final String[] ALL = {"digits", "fashion-mnist", "autoencoder", "mc-dropout", "backstitch", "char-lstm",
         "transformer", "word2vec", "timeseries", "rbm", "dbn", "som",
-        "rbfn", "gan", "neat", "dqn", "siamese", "distill", "prune", "transfer", "quantize", "export"};
+        "rbfn", "gan", "neat", "hyperneat", "dqn", "siamese", "distill", "prune", "transfer", "quantize", "export"};
 
     @TempDir
     Path tmp;

@@ -289,6 +289,21 @@ class SmokeTest {
     }
 
     @Test
+    void hyperneat() throws Exception {
+        Path out = tmp.resolve("hyperneat");
+        Cli r = runExpecting(new String[] {"task", "runs", "solved", "mean_distance", "success", "generations", "mean_distance_33",
+            "success_33", "seconds"}, "hyperneat", "--runs", "1", "--epochs", "2", "--population", "20", "--scales", "3",
+                "--out", out.toString());
+        assertTrue(r.lastLine().startsWith("result: task=boxes runs=1 "), r.lastLine());
+        assertEquals(640, png(out.resolve("hyperneat_boxes_cppn.png")).getWidth());
+        assertEquals(2 + 11 * (44 + 2), png(out.resolve("hyperneat_boxes_weights.png")).getWidth());
+        assertTrue(png(out.resolve("hyperneat_boxes_fields.png")).getWidth() > 4 * 165);
+        assertTrue(java.nio.file.Files.readString(out.resolve("hyperneat_boxes_cppn.json")).contains("\"activation\": \"tanh\""));
+        assertEquals(2, Cli.run("hyperneat", "--scales", "2").exitCode);
+        assertEquals(2, Cli.run("hyperneat", "--runs", "0").exitCode);
+    }
+
+    @Test
     void dqn() throws Exception {
         Path out = tmp.resolve("dqn");
         runExpecting(new String[] {"seeds", "solved", "mean_episodes", "seconds"}, "dqn", "--seeds", "2", "--epochs", "4",

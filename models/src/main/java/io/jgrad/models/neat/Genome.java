@@ -34,6 +34,9 @@ import java.util.TreeMap;
  *       fitter one, an inherited gene disabled with probability 0.75 when disabled in either parent, section 3.2;</li>
  *   <li>{@link #mutateWeights}, {@link #mutateAddConnection}, {@link #mutateAddNode}, figure 3.</li>
  * </ul>
+ * Hidden and output nodes carry an {@link Activation}: the sigmoid for plain NEAT, a function drawn from a set
+ * for the CPPNs of HyperNEAT ({@link #mutateAddNode(InnovationTracker, Random, List)},
+ * {@link #mutateActivation}, {@link #setActivation}).
  * Genomes save to and load from a small JSON document ({@link #toJson}, {@link #fromJson}, {@link #save},
  * {@link #load}). A genome is mutable and not thread-safe; the evolution loop changes it from one thread.
  */
@@ -178,11 +181,48 @@ public final class Genome {
      * @throws IllegalArgumentException when the id is taken or negative
      */
     public Genome addHiddenNode(int id) {
+        return addHiddenNode(id, Activation.SIGMOID);
+    }
+
+    /**
+     * Adds a hidden node with the given activation function.
+     *
+     * @param id a node id not yet in the genome
+     * @param activation its activation function
+     * @return this genome
+     * @throws IllegalArgumentException when the id is taken or negative, or the activation is null
+     */
+    public Genome addHiddenNode(int id, Activation activation) {
         if (nodes.containsKey(id)) {
             throw new IllegalArgumentException("Genome.addHiddenNode: node " + id + " already exists ("
                     + nodes.get(id).type() + ")");
         }
-        nodes.put(id, new NodeGene(id, NodeGene.Type.HIDDEN));
+        nodes.put(id, new NodeGene(id, NodeGene.Type.HIDDEN, activation));
+        return this;
+    }
+
+    /**
+     * Sets the activation function of a hidden or output node (a CPPN's output is often {@link Activation#TANH}
+     * or {@link Activation#LINEAR}).
+     *
+     * @param id the node's id
+     * @param activation the function
+     * @return this genome
+     * @throws IllegalArgumentException for an unknown node, a sensor, or a null activation
+     */
+    public Genome setActivation(int id, Activation activation) {
+        NodeGene n = nodes.get(id);
+        if (n == null) {
+            throw new IllegalArgumentException("Genome.setActivation: unknown node " + id);
+        }
+        if (n.isSensor()) {
+            throw new IllegalArgumentException("Genome.setActivation: node " + id + " is an " + n.type()
+                    + " node, which computes nothing; only hidden and output nodes have activations");
+        }
+        if (activation == null) {
+            throw new IllegalArgumentException("Genome.setActivation: activation must not be null (node " + id + ")");
+        }
+        nodes.put(id, n.withActivation(activation));
         return this;
     }
 
@@ -439,6 +479,21 @@ public final class Genome {
      * @return the new node's id, or -1 when there is no enabled connection
      */
     public int mutateAddNode(InnovationTracker tracker, Random rng) {
+        return mutateAddNode(tracker, rng, List.of(Activation.SIGMOID));
+    }
+
+    /**
+     * The add-node mutation with the new node's activation function drawn uniformly from {@code choices} (a
+     * CPPN's function set); with one choice no random number is drawn for it, so
+     * {@link #mutateAddNode(InnovationTracker, Random)} is this method with {@link Activation#SIGMOID} alone.
+     *
+     * @param tracker the run's innovation numbers
+     * @param rng the random source
+     * @param choices the activation functions a new node may get, at least one
+     * @return the new node's id, or -1 when there is no enabled connection
+     */
+    public int mutateAddNode(InnovationTracker tracker, Random rng, List<Activation> choices) {
+        checkChoices("Genome.mutateAddNode", choices);
         List<ConnectionGene> enabled = new ArrayList<>();
         List<ConnectionGene> fromBias = new ArrayList<>();
         for (ConnectionGene c : connections.values()) {
@@ -459,10 +514,51 @@ public final class Genome {
             s = tracker.freshSplit();
         }
         c.setEnabled(false);
-        nodes.put(s.node(), new NodeGene(s.node(), NodeGene.Type.HIDDEN));
+        Activation act = choices.size() == 1 ? choices.get(0) : choices.get(rng.nextInt(choices.size()));
+        nodes.put(s.node(), new NodeGene(s.node(), NodeGene.Type.HIDDEN, act));
         connections.put(s.inInnovation(), new ConnectionGene(s.inInnovation(), c.in(), s.node(), 1.0, true));
         connections.put(s.outInnovation(), new ConnectionGene(s.outInnovation(), s.node(), c.out(), c.weight(), true));
         return s.node();
+    }
+
+    /**
+     * The activation mutation of CPPN-NEAT: a hidden node chosen at random gets another function drawn
+     * uniformly from {@code choices} (one that differs from its current one when there is such a choice).
+     *
+     * @param choices the activation functions, at least one
+     * @param rng the random source
+     * @return the changed node's id, or -1 when the genome has no hidden node or {@code choices} offers nothing new
+     */
+    public int mutateActivation(List<Activation> choices, Random rng) {
+        checkChoices("Genome.mutateActivation", choices);
+        List<NodeGene> hidden = new ArrayList<>();
+        for (NodeGene n : nodes.values()) {
+            if (n.type() == NodeGene.Type.HIDDEN) {
+                hidden.add(n);
+            }
+        }
+        if (hidden.isEmpty()) {
+            return -1;
+        }
+        NodeGene n = hidden.get(rng.nextInt(hidden.size()));
+        List<Activation> other = new ArrayList<>();
+        for (Activation a : choices) {
+            if (a != n.activation() && !other.contains(a)) {
+                other.add(a);
+            }
+        }
+        if (other.isEmpty()) {
+            return -1;
+        }
+        nodes.put(n.id(), n.withActivation(other.get(rng.nextInt(other.size()))));
+        return n.id();
+    }
+
+    private static void checkChoices(String where, List<Activation> choices) {
+        if (choices == null || choices.isEmpty() || choices.stream().anyMatch(a -> a == null)) {
+            throw new IllegalArgumentException(where + ": the activation choices must be a non-empty list without nulls, got "
+                    + choices);
+        }
     }
 
     /** The phenotype: a feed-forward network of the enabled connections. */
@@ -474,8 +570,11 @@ public final class Genome {
 
     /**
      * The genome as a JSON document: {@code {"format": "jgrad-neat-genome", "version": 1, "inputs": I,
-     * "outputs": O, "fitness": F or null, "nodes": [{"id", "type"}], "connections": [{"innovation", "in",
-     * "out", "weight", "enabled"}]}}. Weights are written with enough digits to read back exactly.
+     * "outputs": O, "fitness": F or null, "nodes": [{"id", "type", "activation"}], "connections":
+     * [{"innovation", "in", "out", "weight", "enabled"}]}}. A node's {@code "activation"} (such as
+     * {@code "sine"}) is written only when it is not the default {@code "sigmoid"}, so a plain NEAT genome's
+     * document is the same as before activations existed, and documents without it load with sigmoid nodes.
+     * Weights are written with enough digits to read back exactly.
      */
     public String toJson() {
         StringBuilder sb = new StringBuilder();
@@ -486,7 +585,11 @@ public final class Genome {
         boolean first = true;
         for (NodeGene n : nodes.values()) {
             sb.append(first ? "\n" : ",\n").append("    {\"id\": ").append(n.id()).append(", \"type\": ")
-                    .append(Json.quote(n.type().name().toLowerCase(Locale.ROOT))).append('}');
+                    .append(Json.quote(n.type().name().toLowerCase(Locale.ROOT)));
+            if (n.activation() != Activation.SIGMOID) {
+                sb.append(", \"activation\": ").append(Json.quote(n.activation().jsonName()));
+            }
+            sb.append('}');
             first = false;
         }
         sb.append("\n  ],\n  \"connections\": [");
@@ -539,9 +642,34 @@ public final class Genome {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("Genome.fromJson: unknown node type " + t + " of node " + id, e);
             }
+            Activation act = Activation.SIGMOID;
+            Object a = n.get("activation");
+            if (a != null) {
+                if (!(a instanceof String)) {
+                    throw new IllegalArgumentException("Genome.fromJson: \"activation\" of node " + id
+                            + " must be a string, got " + a);
+                }
+                try {
+                    act = Activation.parse((String) a);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("Genome.fromJson: node " + id + ": " + e.getMessage(), e);
+                }
+            }
             if (type == NodeGene.Type.HIDDEN) {
-                g.addHiddenNode(id);
+                g.addHiddenNode(id, act);
+            } else if (type == NodeGene.Type.OUTPUT) {
+                NodeGene have = g.nodes.get(id);
+                if (have == null || have.type() != type) {
+                    throw new IllegalArgumentException("Genome.fromJson: node " + id + " of type " + t + " does not fit "
+                            + g.inputs + " inputs and " + g.outputs + " outputs");
+                }
+                g.setActivation(id, act);
+                sensorsAndOutputs++;
             } else {
+                if (act != Activation.SIGMOID) {
+                    throw new IllegalArgumentException("Genome.fromJson: " + t + " node " + id
+                            + " computes nothing and cannot have activation " + a);
+                }
                 NodeGene have = g.nodes.get(id);
                 if (have == null || have.type() != type) {
                     throw new IllegalArgumentException("Genome.fromJson: node " + id + " of type " + t + " does not fit "

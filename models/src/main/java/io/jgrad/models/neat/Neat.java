@@ -29,6 +29,10 @@ import java.util.Random;
  *       probability 0.05, else the weights with probability 0.8 (each perturbed, or replaced with
  *       probability 0.1).</li>
  * </ol>
+ * For compositional pattern producing networks (CPPNs, the genomes of HyperNEAT), {@link Options#hiddenActivations}
+ * gives new hidden nodes a function drawn from a set, {@link Options#outputActivation} sets the outputs' function,
+ * and {@link Options#activationMutationProbability} lets a hidden node's function change; at their defaults the
+ * run is plain NEAT, random sequence included.
  * All randomness is drawn from one seeded generator in the single-threaded evolution loop, so a run is
  * reproducible, whatever the thread count. Defaults are the paper's (population 150, {@code c1 = c2 = 1},
  * {@code c3 = 0.4}, threshold 3, stagnation 15 generations).
@@ -56,6 +60,9 @@ public final class Neat {
         double disableProbability = 0.75;
         int eliteMinSpeciesSize = 6;
         long seed = 1;
+        List<Activation> hiddenActivations = List.of(Activation.SIGMOID);
+        Activation outputActivation = Activation.SIGMOID;
+        double activationMutationProbability = 0.0;
 
         private static double probability(String name, double p) {
             if (!(p >= 0 && p <= 1)) {
@@ -195,6 +202,46 @@ public final class Neat {
             return this;
         }
 
+        /**
+         * The activation functions a new hidden node may get, drawn uniformly (default {@link Activation#SIGMOID}
+         * alone, plain NEAT). For CPPNs (HyperNEAT) give several, such as sine, Gaussian, sigmoid, tanh, linear
+         * and absolute value.
+         */
+        public Options hiddenActivations(Activation... choices) {
+            if (choices == null || choices.length == 0) {
+                throw new IllegalArgumentException("Neat.Options: hidden activations must list at least one function");
+            }
+            List<Activation> list = new ArrayList<>();
+            for (Activation a : choices) {
+                if (a == null) {
+                    throw new IllegalArgumentException("Neat.Options: hidden activations must not contain null");
+                }
+                if (!list.contains(a)) {
+                    list.add(a);
+                }
+            }
+            this.hiddenActivations = List.copyOf(list);
+            return this;
+        }
+
+        /** The activation function of the output nodes (default {@link Activation#SIGMOID}). */
+        public Options outputActivation(Activation a) {
+            if (a == null) {
+                throw new IllegalArgumentException("Neat.Options: output activation must not be null");
+            }
+            this.outputActivation = a;
+            return this;
+        }
+
+        /**
+         * The chance that an offspring has one hidden node's activation function replaced by another of
+         * {@link #hiddenActivations} (default 0: plain NEAT, and no random number drawn for it).
+         */
+        public Options activationMutationProbability(double p) {
+            this.activationMutationProbability = probability("activation mutation probability", p);
+            return this;
+        }
+
         /** The seed of the evolution's random generator (default 1). */
         public Options seed(long s) {
             this.seed = s;
@@ -302,7 +349,13 @@ public final class Neat {
         this.options = copy(options);
         this.rng = new Random(options.seed);
         for (int i = 0; i < this.options.populationSize; i++) {
-            population.add(Genome.minimal(inputs, outputs, tracker, this.options.weightInitRange, rng));
+            Genome g = Genome.minimal(inputs, outputs, tracker, this.options.weightInitRange, rng);
+            if (this.options.outputActivation != Activation.SIGMOID) {
+                for (int o = 0; o < outputs; o++) {
+                    g.setActivation(g.outputId(o), this.options.outputActivation);
+                }
+            }
+            population.add(g);
         }
     }
 
@@ -328,6 +381,9 @@ public final class Neat {
         c.disableProbability = o.disableProbability;
         c.eliteMinSpeciesSize = o.eliteMinSpeciesSize;
         c.seed = o.seed;
+        c.hiddenActivations = o.hiddenActivations;
+        c.outputActivation = o.outputActivation;
+        c.activationMutationProbability = o.activationMutationProbability;
         return c;
     }
 
@@ -564,12 +620,16 @@ public final class Neat {
 
     private void mutate(Genome g) {
         if (rng.nextDouble() < options.addNodeProbability) {
-            g.mutateAddNode(tracker, rng);
+            g.mutateAddNode(tracker, rng, options.hiddenActivations);
         } else if (rng.nextDouble() < options.addConnectionProbability) {
             g.mutateAddConnection(tracker, options.weightInitRange, 20, rng);
         } else if (rng.nextDouble() < options.weightMutationProbability) {
             g.mutateWeights(options.weightPower, options.weightReplaceProbability, options.weightInitRange,
                     options.weightLimit, rng);
+        }
+        // drawn only when enabled, so that plain NEAT runs keep their random sequence
+        if (options.activationMutationProbability > 0 && rng.nextDouble() < options.activationMutationProbability) {
+            g.mutateActivation(options.hiddenActivations, rng);
         }
     }
 }

@@ -8,12 +8,14 @@ import java.util.Map;
 
 /**
  * The phenotype of a NEAT {@link Genome}: a feed-forward network of its enabled connections, activated in
- * topological order. Inputs pass through, the bias is 1, and every hidden and output node computes the
- * steepened sigmoid of Stanley and Miikkulainen 2002 (section 4.1), {@code 1 / (1 + exp(-4.9 x))} of the
- * weighted sum of its inputs (a node without enabled inputs gives {@code sigmoid(0) = 0.5}).
+ * topological order. Inputs pass through, the bias is 1, and every hidden and output node computes its
+ * {@link Activation} of the weighted sum of its inputs: for plain NEAT the steepened sigmoid of Stanley and
+ * Miikkulainen 2002 (section 4.1), {@code 1 / (1 + exp(-4.9 x))} (a node without enabled inputs gives
+ * {@code sigmoid(0) = 0.5}); for a CPPN whatever function each node carries.
  *
- * <p>Immutable once built, and {@link #activate} allocates its own buffer, so one network may be activated
- * from several threads.
+ * <p>Immutable once built, and {@link #activate(double...)} allocates its own buffer, so one network may be
+ * activated from several threads; {@link #activate(double[], double[], double[])} reuses the caller's
+ * buffers for the many queries of a CPPN.
  */
 public final class Network {
     /** The slope of the paper's sigmoid. */
@@ -27,15 +29,19 @@ public final class Network {
     /** For computed node k (in {@link #order}): its incoming sources' slots and weights. */
     private final int[][] sources;
     private final double[][] weights;
+    /** For computed node k (in {@link #order}): its activation function. */
+    private final Activation[] activations;
     private final int[] outputSlots;
 
     Network(Genome g) {
         inputs = g.inputCount();
         outputs = g.outputCount();
         Map<Integer, Integer> slot = new HashMap<>();
+        List<Activation> slotActivation = new ArrayList<>();
         int s = 0;
         for (NodeGene n : g.nodes()) {
             slot.put(n.id(), s++);
+            slotActivation.add(n.activation());
         }
         nodeCount = s;
         List<List<Integer>> inSrc = new ArrayList<>();
@@ -83,9 +89,11 @@ public final class Network {
         order = new int[topo.size()];
         sources = new int[topo.size()][];
         weights = new double[topo.size()][];
+        activations = new Activation[topo.size()];
         for (int i = 0; i < order.length; i++) {
             int k = topo.get(i);
             order[i] = k;
+            activations[i] = slotActivation.get(k);
             sources[i] = inSrc.get(k).stream().mapToInt(Integer::intValue).toArray();
             weights[i] = inW.get(k).stream().mapToDouble(Double::doubleValue).toArray();
         }
@@ -110,18 +118,41 @@ public final class Network {
         return outputs;
     }
 
+    /** The number of nodes, the length of the work buffer of {@link #activate(double[], double[], double[])}. */
+    public int nodeCount() {
+        return nodeCount;
+    }
+
     /**
      * The outputs for one input vector.
      *
      * @param input {@link #inputCount()} values
-     * @return {@link #outputCount()} values in (0, 1)
+     * @return {@link #outputCount()} values (in (0, 1) for sigmoid outputs)
      * @throws IllegalArgumentException for the wrong number of inputs
      */
     public double[] activate(double... input) {
+        double[] out = new double[outputs];
+        activate(input, new double[nodeCount], out);
+        return out;
+    }
+
+    /**
+     * The outputs for one input vector, computed in the caller's buffers (for the many queries of a CPPN).
+     *
+     * @param input {@link #inputCount()} values (not modified)
+     * @param work a buffer of at least {@link #nodeCount()} values (overwritten)
+     * @param output receives the {@link #outputCount()} outputs (modified)
+     * @throws IllegalArgumentException for the wrong number of inputs or buffers that are too short
+     */
+    public void activate(double[] input, double[] work, double[] output) {
         if (input.length != inputs) {
             throw new IllegalArgumentException("Network.activate: expected " + inputs + " inputs, got " + input.length);
         }
-        double[] v = new double[nodeCount];
+        if (work.length < nodeCount || output.length < outputs) {
+            throw new IllegalArgumentException("Network.activate: buffers too short: work " + work.length + " (need "
+                    + nodeCount + "), output " + output.length + " (need " + outputs + ")");
+        }
+        double[] v = work;
         System.arraycopy(input, 0, v, 0, inputs);
         v[inputs] = 1.0;
         for (int i = 0; i < order.length; i++) {
@@ -131,12 +162,10 @@ public final class Network {
             for (int j = 0; j < src.length; j++) {
                 sum += w[j] * v[src[j]];
             }
-            v[order[i]] = sigmoid(sum);
+            v[order[i]] = activations[i].apply(sum);
         }
-        double[] out = new double[outputs];
         for (int o = 0; o < outputs; o++) {
-            out[o] = v[outputSlots[o]];
+            output[o] = v[outputSlots[o]];
         }
-        return out;
     }
 }

@@ -20,7 +20,8 @@ import javax.imageio.ImageIO;
  * Draws a {@link Genome}'s network as a PNG (java.awt and javax.imageio, no display needed): inputs and the
  * bias on the bottom row, outputs on the top row, hidden nodes in between by their depth (the longest path
  * from a sensor); enabled connections as lines, blue for positive and red for negative weights, thicker for
- * larger magnitudes; disabled connections as thin dashed grey lines.
+ * larger magnitudes; disabled connections as thin dashed grey lines. A node whose activation is not the
+ * default sigmoid (a CPPN's) has its function's short name ({@code sin}, {@code gauss}, ...) written under it.
  */
 public final class TopologyImage {
     private TopologyImage() {
@@ -120,6 +121,11 @@ public final class TopologyImage {
                 String label = n.type() == NodeGene.Type.BIAS ? "b" : Integer.toString(n.id());
                 int tw = g.getFontMetrics().stringWidth(label);
                 g.drawString(label, (int) p[0] - tw / 2, (int) p[1] + 4);
+                if (!n.isSensor() && n.activation() != Activation.SIGMOID) {
+                    // a CPPN node: its function under it
+                    String fn = n.activation().shortName();
+                    g.drawString(fn, (int) p[0] - g.getFontMetrics().stringWidth(fn) / 2, (int) p[1] + r + 12);
+                }
             }
             g.setColor(Color.BLACK);
             g.drawString(String.format(java.util.Locale.ROOT, "%d hidden, %d/%d connections enabled, fitness %.4g",

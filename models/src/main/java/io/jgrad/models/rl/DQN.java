@@ -26,7 +26,9 @@ import java.util.Random;
  * that is a periodic copy of the online one, with the Huber loss (the paper's clipping of the error term to
  * [-1, 1]) and Adam; actions are epsilon-greedy, epsilon decaying linearly from
  * {@link Options#epsilonStart} to {@link Options#epsilonEnd} over {@link Options#epsilonDecaySteps} steps.
- * Optionally the double-DQN target of van Hasselt, Guez and Silver 2016 ({@link Options#doubleDqn}).
+ * Optionally the double-DQN target of van Hasselt, Guez and Silver 2016 ({@link Options#doubleDqn}), soft
+ * target updates ({@link Options#targetTau}) and a pause of learning while recent returns are high enough
+ * ({@link Options#pauseUpdatesAbove}).
  *
  * <p>A run is reproducible for a seed: the network initialization comes from a {@link Generator} and the
  * environment resets, exploration and sampling from one {@link Random}, both seeded by {@link Options#seed}.
@@ -49,6 +51,8 @@ public final class DQN {
         double huberDelta = 1.0;
         double maxGradNorm = 10.0;
         boolean doubleDqn = true;
+        double pauseAbove = Double.NaN;
+        int pauseWindow;
         long seed = 1;
 
         Options copy() {
@@ -68,6 +72,8 @@ public final class DQN {
             c.huberDelta = huberDelta;
             c.maxGradNorm = maxGradNorm;
             c.doubleDqn = doubleDqn;
+            c.pauseAbove = pauseAbove;
+            c.pauseWindow = pauseWindow;
             c.seed = seed;
             return c;
         }
@@ -205,6 +211,29 @@ public final class DQN {
             return this;
         }
 
+        /**
+         * A return-based stop of learning: no gradient step (and no target update) is taken in an episode that
+         * starts while the mean return of the last {@code window} episodes is at least {@code meanReturn}; learning
+         * resumes by itself when that mean falls below. Acting, exploration and the replay memory go on as usual.
+         * Once the agent has solved its task, further updates on a memory now full of successes can only undo it
+         * (the classic collapse of DQN on cart-pole); this keeps the solving policy while it keeps solving. A
+         * window of 0 turns it off (the default).
+         *
+         * @param meanReturn the mean return at or above which learning pauses
+         * @param window the number of recent episodes averaged, 0 (off) or more
+         */
+        public Options pauseUpdatesAbove(double meanReturn, int window) {
+            if (window < 0) {
+                throw new IllegalArgumentException("DQN.Options: pause window must be at least 0, got " + window);
+            }
+            if (window > 0 && !Double.isFinite(meanReturn)) {
+                throw new IllegalArgumentException("DQN.Options: pause return must be finite, got " + meanReturn);
+            }
+            this.pauseAbove = meanReturn;
+            this.pauseWindow = window;
+            return this;
+        }
+
         /** The seed of initialization, exploration, environment resets and sampling (default 1). */
         public Options seed(long s) {
             this.seed = s;
@@ -255,6 +284,7 @@ public final class DQN {
     private final ReplayBuffer buffer;
     private long steps;
     private long updates;
+    private int pausedEpisodes;
 
     /**
      * A DQN agent.
@@ -439,7 +469,13 @@ public final class DQN {
         List<Double> returns = new ArrayList<>();
         double windowSum = 0;
         int solvedAt = -1;
+        double pauseSum = 0;
         for (int ep = 1; ep <= maxEpisodes && solvedAt < 0; ep++) {
+            boolean learning = options.pauseWindow == 0 || returns.size() < options.pauseWindow
+                    || pauseSum / options.pauseWindow < options.pauseAbove;
+            if (!learning) {
+                pausedEpisodes++;
+            }
             double[] s = env.reset(rng);
             double ret = 0;
             while (true) {
@@ -449,10 +485,10 @@ public final class DQN {
                 buffer.add(s, a, st.reward(), st.observation(), st.terminated());
                 ret += st.reward();
                 steps++;
-                if (steps >= options.learningStarts && steps % options.trainEvery == 0) {
+                if (learning && steps >= options.learningStarts && steps % options.trainEvery == 0) {
                     update(buffer.sample(options.batchSize, rng));
                 }
-                if (options.targetTau == 0 && steps % options.targetUpdateEvery == 0) {
+                if (learning && options.targetTau == 0 && steps % options.targetUpdateEvery == 0) {
                     syncTarget();
                 }
                 s = st.observation();
@@ -461,6 +497,12 @@ public final class DQN {
                 }
             }
             returns.add(ret);
+            if (options.pauseWindow > 0) {
+                pauseSum += ret;
+                if (returns.size() > options.pauseWindow) {
+                    pauseSum -= returns.get(returns.size() - 1 - options.pauseWindow);
+                }
+            }
             windowSum += ret;
             if (returns.size() > window) {
                 windowSum -= returns.get(returns.size() - 1 - window);
@@ -480,5 +522,10 @@ public final class DQN {
     /** Gradient updates made so far. */
     public long updates() {
         return updates;
+    }
+
+    /** Episodes in which learning was paused by {@link Options#pauseUpdatesAbove} so far. */
+    public int pausedEpisodes() {
+        return pausedEpisodes;
     }
 }

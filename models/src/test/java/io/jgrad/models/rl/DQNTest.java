@@ -101,4 +101,25 @@ class DQNTest {
         DQN.Training easy = new DQN(4, 2, o).train(new CartPole(5), 10, 3, 5, null);
         assertEquals(3, easy.solvedAt(), "5-step episodes always return 5");
     }
+
+    @Test
+    void learningPausesWhileRecentReturnsAreHighAndResumesBelow() {
+        // 5-step episodes always return 5: with a pause at a mean of 5 over 2 episodes, only episodes 1 and 2 learn
+        DQN.Options o = new DQN.Options().hidden(8).learningStarts(1).batchSize(4).seed(2).pauseUpdatesAbove(5, 2);
+        DQN paused = new DQN(4, 2, o);
+        paused.train(new CartPole(5), 6, 100, 1e9, null);
+        assertEquals(10, paused.updates(), "one update per step of the first two episodes");
+        assertEquals(4, paused.pausedEpisodes());
+        // a mean of 6 is never reached: every step learns
+        DQN never = new DQN(4, 2, o.pauseUpdatesAbove(6, 2));
+        never.train(new CartPole(5), 6, 100, 1e9, null);
+        assertEquals(30, never.updates());
+        assertEquals(0, never.pausedEpisodes());
+        // off: window 0
+        DQN off = new DQN(4, 2, o.pauseUpdatesAbove(Double.NaN, 0));
+        off.train(new CartPole(5), 6, 100, 1e9, null);
+        assertEquals(30, off.updates());
+        assertThrows(IllegalArgumentException.class, () -> new DQN.Options().pauseUpdatesAbove(475, -1));
+        assertThrows(IllegalArgumentException.class, () -> new DQN.Options().pauseUpdatesAbove(Double.NaN, 10));
+    }
 }
