@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "seq2seq", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Learns to add numbers written as strings (\"535+61\" -> \"596\", Keras's addition example) with an LSTM "
-                + "encoder-decoder with attention (Luong et al. 2015) or a Transformer (Vaswani et al. 2017), and reports "
+                + "encoder-decoder with attention (bidirectional encoder, 128 units, Luong et al. 2015) or a Transformer (2 + 2 "
+                + "layers, d 64, 4 heads, Vaswani et al. 2017), and reports "
                 + "the exact-match accuracy of greedy decoding on held-out problems (no operand pair of them is in the "
                 + "training set), and that of beam search on some of them.",
             "--data is ignored. With --out, writes the training history."})
@@ -76,11 +77,11 @@ public final class Seq2SeqExample implements Callable<Integer> {
     int batchSize;
 
     @Option(names = "--lr", paramLabel = "LR", description = "Adam's peak learning rate of the one-cycle schedule (default: lstm 0.005, "
-            + "transformer 0.001).")
+            + "transformer 0.002).")
     Double lr;
 
     static int defaultEpochs(Model m) {
-        return m == Model.lstm ? 10 : 20;
+        return m == Model.lstm ? 12 : 15;
     }
 
     @Override
@@ -110,12 +111,12 @@ public final class Seq2SeqExample implements Callable<Integer> {
                 model, train.size(), test.size(), digits, epochs);
 
         Seq2Seq net = model == Model.lstm
-                ? new LstmSeq2Seq(VOCAB, VOCAB, TOKENS, 32, 128, 1, 0)
-                : new TransformerSeq2Seq(VOCAB, VOCAB, TOKENS, 64, 4, 2, 256, 0.1, Math.max(srcLen, tgtLen));
+                ? new LstmSeq2Seq(VOCAB, VOCAB, TOKENS, 32, 128, 1, 0, true)
+                : new TransformerSeq2Seq(VOCAB, VOCAB, TOKENS, 64, 4, 2, 256, 0.0, Math.max(srcLen, tgtLen));
         net.resetParameters(new Generator(common.seed));
         common.stdout.printf("seq2seq: %d parameters%n", net.numParameters());
         DataLoader loader = DataLoader.builder(data).batchSize(batchSize).shuffle(true).seed(common.seed).build();
-        double peak = lr != null ? lr : model == Model.lstm ? 0.005 : 0.001;
+        double peak = lr != null ? lr : model == Model.lstm ? 0.005 : 0.002;
         Adam adam = new Adam(net.parameters(), peak);
         Trainer trainer = Trainer.builder(net, new SequenceCrossEntropyLoss(TOKENS.pad()), adam).seed(common.seed).build();
         FitOptions fit = new FitOptions().epochs(epochs)

@@ -1,8 +1,10 @@
 package io.jgrad.models.seq2seq;
 
 import io.jgrad.autograd.Variable;
+import io.jgrad.core.Generator;
 import io.jgrad.core.Tensor;
 import io.jgrad.layers.Embedding;
+import io.jgrad.layers.Init;
 import io.jgrad.layers.Linear;
 import io.jgrad.layers.PositionalEncoding;
 import io.jgrad.layers.Transformer;
@@ -13,6 +15,11 @@ import io.jgrad.layers.Transformer;
  * (section 3.4-3.5), the {@link Transformer} (post-norm layers, ReLU feed-forward, a causal mask on
  * the decoder's self-attention and the source padding masked in both attentions), and a linear layer
  * to the target vocabulary.
+ *
+ * <p>Initialization: embedding rows from {@code N(0, 1/dModel)}, so that the scaled embeddings have
+ * unit variance per component, the scale of the positional encodings (with {@link Embedding}'s
+ * {@code N(0, 1)} the positions would be drowned by a factor {@code sqrt(dModel)}); the padding rows
+ * are 0; the transformer Xavier-uniform as PyTorch's; the output layer as {@link Linear}.
  *
  * <p>Children: {@code src_embed}, {@code tgt_embed}, {@code pos} (the encodings with dropout),
  * {@code transformer} (PyTorch's names below it) and {@code generator}. Decoding re-runs the decoder
@@ -57,6 +64,17 @@ public final class TransformerSeq2Seq extends Seq2Seq {
         transformer = registerModule("transformer", new Transformer(dModel, nhead, numLayers, numLayers, dimFeedforward, dropout,
                 "relu", 1e-5, true, false));
         generator = registerModule("generator", new Linear(dModel, tgtVocab));
+        resetParameters(Generator.global());
+    }
+
+    @Override
+    public void resetParameters(Generator g) {
+        super.resetParameters(g);
+        for (Embedding e : new Embedding[] {srcEmbed, tgtEmbed}) {
+            Tensor w = e.weight().data();
+            Init.normal(w, 0, 1 / Math.sqrt(dModel), g);
+            w.select(0, tokens.pad()).zero_();
+        }
     }
 
     private Variable embed(Embedding e, Tensor ids) {
