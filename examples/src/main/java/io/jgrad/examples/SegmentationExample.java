@@ -39,7 +39,7 @@ public final class SegmentationExample implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--size", paramLabel = "PX", defaultValue = "48",
+    @Option(names = "--size", paramLabel = "PX", defaultValue = "32",
             description = "Image height and width, a multiple of 2^depth (default: ${DEFAULT-VALUE}).")
     int size;
 
@@ -56,14 +56,14 @@ public final class SegmentationExample implements Callable<Integer> {
     @Option(names = "--depth", paramLabel = "D", defaultValue = "3", description = "U-Net poolings (default: ${DEFAULT-VALUE}).")
     int depth;
 
-    @Option(names = "--width", paramLabel = "W", defaultValue = "8",
+    @Option(names = "--width", paramLabel = "W", defaultValue = "12",
             description = "Channels of the first level; they double at each level (default: ${DEFAULT-VALUE}).")
     int width;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "16", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.003",
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.002",
             description = "Adam's peak learning rate, decayed to 0 along a half cosine (default: ${DEFAULT-VALUE}).")
     double lr;
 
@@ -85,7 +85,7 @@ public final class SegmentationExample implements Callable<Integer> {
                     + size);
         }
         long t0 = System.nanoTime();
-        int epochs = common.epochsOr(15);
+        int epochs = common.epochsOr(10);
         // training and held-out images from independent streams of the seed
         TensorDataset train = SyntheticShapes.generate(trainSize, size, noise, new Generator(common.seed));
         TensorDataset test = SyntheticShapes.generate(testSize, size, noise, new Generator(common.seed + 1_000_003L));

@@ -65,7 +65,7 @@ final class SyntheticShapes {
         double[][] placed = new double[shapes][]; // centre x, centre y, radius
         int count = 0;
         for (int attempt = 0; attempt < 50 && count < shapes; attempt++) {
-            double r = size * (0.15 + 0.12 * g.nextDouble());
+            double r = size * (0.18 + 0.12 * g.nextDouble());
             double cx = r + (size - 2 * r) * g.nextDouble();
             double cy = r + (size - 2 * r) * g.nextDouble();
             boolean free = true;
