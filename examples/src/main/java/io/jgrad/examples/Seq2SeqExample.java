@@ -16,6 +16,7 @@ import io.jgrad.train.FitOptions;
 import io.jgrad.train.History;
 import io.jgrad.train.Trainer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -60,7 +61,8 @@ public final class Seq2SeqExample implements Callable<Integer> {
     @Option(names = "--digits", paramLabel = "D", defaultValue = "3", description = "Most digits of an operand (default: ${DEFAULT-VALUE}).")
     int digits;
 
-    @Option(names = "--train-size", paramLabel = "N", defaultValue = "30000", description = "Training problems (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--train-size", paramLabel = "N", defaultValue = "50000",
+            description = "Training problems, as in Keras's example (default: ${DEFAULT-VALUE}).")
     int trainSize;
 
     @Option(names = "--test-size", paramLabel = "N", defaultValue = "2000", description = "Held-out problems (default: ${DEFAULT-VALUE}).")
@@ -81,7 +83,7 @@ public final class Seq2SeqExample implements Callable<Integer> {
     Double lr;
 
     static int defaultEpochs(Model m) {
-        return m == Model.lstm ? 12 : 15;
+        return 12;
     }
 
     @Override
@@ -100,10 +102,14 @@ public final class Seq2SeqExample implements Callable<Integer> {
         long t0 = System.nanoTime();
         int epochs = common.epochsOr(defaultEpochs(model));
         Generator g = new Generator(common.seed);
-        // held-out problems first, then training problems whose unordered operand pair is new
-        Set<Long> seen = new HashSet<>();
-        List<int[]> test = problems(testSize, g, seen);
-        List<int[]> train = problems(trainSize, g, seen);
+        // distinct problems (no unordered operand pair twice), shuffled, then split: the held-out ones share
+        // no pair with the training ones, and rare kinds (two 1-digit operands) fall on both sides in proportion
+        List<int[]> all = problems(trainSize + testSize, g, new HashSet<>());
+        for (int i = all.size() - 1; i > 0; i--) {
+            Collections.swap(all, i, g.nextInt(i + 1));
+        }
+        List<int[]> test = all.subList(0, testSize);
+        List<int[]> train = all.subList(testSize, all.size());
         int srcLen = 2 * digits + 1;
         int tgtLen = digits + 2;  // digits of the sum (at most digits + 1) and eos
         TensorDataset data = encode(train, srcLen, tgtLen);

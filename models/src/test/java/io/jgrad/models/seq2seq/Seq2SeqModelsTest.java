@@ -104,6 +104,24 @@ class Seq2SeqModelsTest {
     }
 
     @Test
+    void paddingDoesNotChangeTeacherForcedLogitsInEitherMode() {
+        for (boolean training : new boolean[] {true, false}) {
+            for (Seq2Seq m : models(14)) {
+                m.train(training);
+                Variable in = Variable.constant(Tensor.wrap(new int[] {1, 5, 6}, 1, 3));
+                double[] alone = m.call(Variable.constant(Tensor.wrap(new int[] {4, 5, 7}, 1, 3)), in).data().to(DType.FLOAT64)
+                        .toDoubleArray();
+                Variable padded = Variable.constant(Tensor.wrap(new int[] {4, 5, 7, 0, 0, 3, 4, 5, 6, 7}, 2, 5));
+                Variable in2 = Variable.constant(Tensor.wrap(new int[] {1, 5, 6, 1, 3, 3}, 2, 3));
+                double[] batch = m.call(padded, in2).data().to(DType.FLOAT64).toDoubleArray();
+                for (int i = 0; i < alone.length; i++) {
+                    assertEquals(alone[i], batch[i], 1e-5, m.typeName() + " training=" + training + " element " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void beamOfOneEqualsGreedyOnTheModels() {
         for (long seed = 4; seed < 7; seed++) {
             for (Seq2Seq m : models(seed)) {
