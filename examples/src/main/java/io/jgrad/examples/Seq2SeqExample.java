@@ -82,9 +82,8 @@ public final class Seq2SeqExample implements Callable<Integer> {
             + "transformer 0.002).")
     Double lr;
 
-    static int defaultEpochs(Model m) {
-        return 12;
-    }
+    /** Training epochs when --epochs is not given. */
+    static final int DEFAULT_EPOCHS = 12;
 
     @Override
     public Integer call() throws Exception {
@@ -100,7 +99,7 @@ public final class Seq2SeqExample implements Callable<Integer> {
                     + digits + "-digit operands (at most " + distinct / 2 + " together)");
         }
         long t0 = System.nanoTime();
-        int epochs = common.epochsOr(defaultEpochs(model));
+        int epochs = common.epochsOr(DEFAULT_EPOCHS);
         Generator g = new Generator(common.seed);
         // distinct problems (no unordered operand pair twice), shuffled, then split: the held-out ones share
         // no pair with the training ones, and rare kinds (two 1-digit operands) fall on both sides in proportion

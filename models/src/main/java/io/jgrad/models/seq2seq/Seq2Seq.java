@@ -118,7 +118,8 @@ public abstract class Seq2Seq extends Module {
     protected abstract StepScorer encodeSources(Tensor sources);
 
     /**
-     * Encodes sources for {@link Decoding}: in evaluation mode, without gradients.
+     * Encodes sources for {@link Decoding}, without gradients; this switches the model to evaluation
+     * mode (the decoding methods of this class restore the previous mode afterwards).
      *
      * @param sources token ids of each source (any lengths, at least 1 token each; padded here)
      * @return a scorer whose row {@code i} continues {@code sources[i]}; use it while the model stays
