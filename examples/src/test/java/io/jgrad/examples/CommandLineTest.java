@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CommandLineTest {
     static final String[] ALL = {"digits", "fashion-mnist", "autoencoder", "mc-dropout", "backstitch", "char-lstm",
         "transformer", "word2vec", "timeseries", "rbm", "dbn", "som",
-        "rbfn", "gan", "neat", "hyperneat", "dqn", "siamese", "distill", "prune", "transfer", "quantize", "export"};
+        "rbfn", "gan", "neat", "hyperneat", "dqn", "siamese", "distill", "prune", "transfer", "quantize", "segmentation", "seq2seq", "export"};
 
     @TempDir
     Path tmp;
@@ -121,8 +121,8 @@ class CommandLineTest {
 
     @Test
     void anUnknownModelIsAUsageError() {
-        Cli r = Cli.run("fashion-mnist", "--model", "resnet");
+        Cli r = Cli.run("fashion-mnist", "--model", "vgg");
         assertEquals(2, r.exitCode);
-        assertTrue(r.err.contains("unknown model 'resnet' (expected mlp, cnn or cnn-bn)"), r.err);
+        assertTrue(r.err.contains("unknown model 'vgg' (expected mlp, cnn, cnn-bn or resnet)"), r.err);
     }
 }

@@ -59,6 +59,63 @@ class HelpersTest {
     }
 
     @Test
+    void colourGridPlacesEveryChannel() throws Exception {
+        // one 1x2 image: a red and a cyan pixel
+        Tensor rgb = Tensor.wrap(new float[] {1f, 0f, 0f, 1f, 0f, 1f}, 1, 3, 1, 2);
+        Path png = tmp.resolve("rgb.png");
+        ImageGrid.writeRgb(png, List.of(rgb), 1);
+        BufferedImage img = ImageIO.read(png.toFile());
+        int g = ImageGrid.GAP;
+        assertEquals(g + 2 + g, img.getWidth());
+        assertEquals(0xFF0000, img.getRGB(g, g) & 0xFFFFFF);
+        assertEquals(0x00FFFF, img.getRGB(g + 1, g) & 0xFFFFFF);
+        assertEquals(0x808080, img.getRGB(0, 0) & 0xFFFFFF);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageGrid.drawRgb(List.of(Tensor.zeros(1, 1, 2, 2)), 1));
+        assertTrue(e.getMessage().contains("(n, 3, H, W)"), e.getMessage());
+    }
+
+    @Test
+    void segmentationScoresCountIntersectionsAndUnions() {
+        // truth:     0 0 1 1 2 2      predicted: 0 1 1 1 2 0
+        int[] truth = {0, 0, 1, 1, 2, 2};
+        int[] predicted = {0, 1, 1, 1, 2, 0};
+        double[] iou = new double[4];
+        assertEquals(4.0 / 6, SegmentationExample.scores(predicted, truth, iou), 1e-12);
+        assertEquals(1.0 / 3, iou[0], 1e-12);   // {0} of {0, 1, 5}
+        assertEquals(2.0 / 3, iou[1], 1e-12);   // {2, 3} of {1, 2, 3}
+        assertEquals(1.0 / 2, iou[2], 1e-12);   // {4} of {4, 5}
+        assertEquals(1.0, iou[3], 1e-12);       // absent from both
+    }
+
+    @Test
+    void syntheticShapesAreReproducibleAndLabelled() {
+        var a = SyntheticShapes.generate(40, 24, 0.05, new Generator(3));
+        var b = SyntheticShapes.generate(40, 24, 0.05, new Generator(3));
+        assertTrue(a.input().equal(b.input()));
+        assertTrue(a.target().equal(b.target()));
+        int[] counts = new int[SyntheticShapes.CLASSES];
+        for (int c : a.target().toIntArray()) {
+            counts[c]++;
+        }
+        for (int c = 0; c < counts.length; c++) {
+            assertTrue(counts[c] > 0, "class " + c + " never drawn");
+        }
+        assertTrue(counts[0] > counts[1] && counts[0] > counts[2] && counts[0] > counts[3], java.util.Arrays.toString(counts));
+        // a noiseless image is flat inside a shape: every labelled pixel of one image has few distinct values
+        var clean = SyntheticShapes.generate(1, 24, 0, new Generator(4));
+        float[] x = clean.input().toFloatArray();
+        int[] y = clean.target().toIntArray();
+        java.util.Set<Float> shapeValues = new java.util.HashSet<>();
+        for (int i = 0; i < y.length; i++) {
+            if (y[i] != 0) {
+                shapeValues.add(x[i]);
+            }
+        }
+        assertTrue(!shapeValues.isEmpty() && shapeValues.size() <= 3, shapeValues.toString());
+        assertThrows(IllegalArgumentException.class, () -> SyntheticShapes.generate(1, 8, 0, new Generator(1)));
+    }
+
+    @Test
     void imageGridRejectsMixedSizesAndNonImages() {
         Tensor small = Tensor.zeros(1, 1, 2, 2);
         Tensor big = Tensor.zeros(1, 1, 3, 3);

@@ -378,4 +378,52 @@ class SmokeTest {
         assertTrue(int8Bytes < 0.3 * floatBytes, int8Bytes + " vs " + floatBytes);
         assertEquals(2, Cli.run("quantize", "--reps", "0").exitCode);
     }
+
+    @Test
+    void fashionMnistResNet() throws Exception {
+        Path out = tmp.resolve("fm-resnet");
+        Cli r = runExpecting(new String[] {"model", "augment", "test_acc", "test_loss", "epochs", "seconds"}, "fashion-mnist",
+                "--model", "resnet", "--width", "4", "--epochs", "1", "--data", fashion.toString(), "--out", out.toString(),
+                "--batch-size", "50");
+        assertTrue(r.lastLine().startsWith("result: model=resnet augment=flip-crop "), r.lastLine());
+        png(out.resolve("fashion-mnist-resnet-history.png"));
+        Cli bad = Cli.run("fashion-mnist", "--model", "resnet", "--depth", "10", "--data", fashion.toString());
+        assertEquals(2, bad.exitCode);
+        assertTrue(bad.err.contains("6n + 2"), bad.err);
+        Cli drop = Cli.run("fashion-mnist", "--model", "resnet", "--dropout", "0.1", "--data", fashion.toString());
+        assertTrue(drop.exitCode == 2 && drop.err.contains("--dropout is not used by the resnet model"), drop.err);
+    }
+
+    @Test
+    void segmentation() throws Exception {
+        Path out = tmp.resolve("segmentation");
+        Cli r = runExpecting(new String[] {"miou", "pixel_acc", "epochs", "seconds"}, "segmentation", "--train-size", "16",
+                "--test-size", "8", "--size", "16", "--depth", "2", "--width", "2", "--epochs", "1", "--out", out.toString());
+        assertTrue(r.out.contains("IoU per class: background "), r.out);
+        BufferedImage grid = png(out.resolve("segmentation.png"));
+        // rows: inputs, true masks, predicted masks; 8 images of 16 pixels enlarged 3 times, 2-pixel borders
+        assertEquals(2 + 8 * (16 * 3 + 2), grid.getWidth());
+        assertEquals(2 + 3 * (16 * 3 + 2), grid.getHeight());
+        png(out.resolve("segmentation-history.png"));
+        Cli bad = Cli.run("segmentation", "--size", "20", "--depth", "3");
+        assertEquals(2, bad.exitCode);
+        assertTrue(bad.err.contains("multiple of 2^depth = 8, got 20"), bad.err);
+    }
+
+    @Test
+    void seq2seqBothModels() throws Exception {
+        for (String model : new String[] {"lstm", "transformer"}) {
+            Path out = tmp.resolve("seq2seq-" + model);
+            Cli r = runExpecting(new String[] {"model", "exact_match", "beam_exact_match", "epochs", "seconds"}, "seq2seq", "--model",
+                    model, "--train-size", "64", "--test-size", "16", "--beam-size", "4", "--batch-size", "32", "--epochs", "1",
+                    "--out", out.toString());
+            assertTrue(r.lastLine().startsWith("result: model=" + model + " "), r.lastLine());
+            assertTrue(r.out.contains("held-out examples: "), r.out);
+            png(out.resolve("seq2seq-" + model + "-history.png"));
+        }
+        Cli bad = Cli.run("seq2seq", "--digits", "1", "--train-size", "60");
+        assertEquals(2, bad.exitCode);
+        assertTrue(bad.err.contains("too many for 1-digit operands"), bad.err);
+        assertEquals(2, Cli.run("seq2seq", "--model", "gru").exitCode);
+    }
 }
