@@ -89,7 +89,7 @@ public final class Seq2SeqExample implements Callable<Integer> {
     public Integer call() throws Exception {
         common.apply();
         if (digits < 1 || digits > 6 || trainSize < 1 || testSize < 1 || beam < 1 || beamSize < 0 || batchSize < 1
-                || lr != null && !(lr > 0)) {
+                || (lr != null && !(lr > 0))) {
             throw new UsageError("seq2seq: --digits must be in [1, 6], --train-size, --test-size, --beam and --batch-size at least 1, "
                     + "--beam-size at least 0 and --lr positive");
         }

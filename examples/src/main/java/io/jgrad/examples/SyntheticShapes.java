@@ -144,7 +144,7 @@ final class SyntheticShapes {
                     double d1 = edge(px, py, vx[0], vy[0], vx[1], vy[1]);
                     double d2 = edge(px, py, vx[1], vy[1], vx[2], vy[2]);
                     double d3 = edge(px, py, vx[2], vy[2], vx[0], vy[0]);
-                    return d1 >= 0 && d2 >= 0 && d3 >= 0 || d1 <= 0 && d2 <= 0 && d3 <= 0;
+                    return (d1 >= 0 && d2 >= 0 && d3 >= 0) || (d1 <= 0 && d2 <= 0 && d3 <= 0);
                 };
             }
         }

@@ -66,27 +66,27 @@ public final class BasicBlock extends Module {
         }
     }
 
-    /** @return whether the shortcut is a projection (1x1 convolution and batch norm) rather than the identity */
+    /** Returns whether the shortcut is a projection (1x1 convolution and batch norm) rather than the identity. */
     public boolean hasProjection() {
         return downsample != null;
     }
 
-    /** @return the input's channels */
+    /** Returns the input's channels. */
     public int inChannels() {
         return inChannels;
     }
 
-    /** @return the output's channels */
+    /** Returns the output's channels. */
     public int outChannels() {
         return outChannels;
     }
 
-    /** @return the stride */
+    /** Returns the stride. */
     public int stride() {
         return stride;
     }
 
-    /** @return the second batch norm, whose scale {@link ResNet} may start at zero */
+    /** Returns the second batch norm, whose scale {@link ResNet} may start at zero. */
     BatchNorm2d lastNorm() {
         return bn2;
     }

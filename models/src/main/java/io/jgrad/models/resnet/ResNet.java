@@ -143,12 +143,12 @@ public final class ResNet extends Module {
         return (depth - 2) / 6;
     }
 
-    /** @return the image channels */
+    /** Returns the image channels. */
     public int inChannels() {
         return inChannels;
     }
 
-    /** @return the number of outputs */
+    /** Returns the number of outputs. */
     public int numClasses() {
         return numClasses;
     }
@@ -166,7 +166,7 @@ public final class ResNet extends Module {
         return stages[k];
     }
 
-    /** @return the number of stages */
+    /** Returns the number of stages. */
     public int numStages() {
         return stages.length;
     }

@@ -121,7 +121,7 @@ public final class Decoding {
             List<int[]> nextAlive = new ArrayList<>();
             List<Double> nextScore = new ArrayList<>();
             for (int c : order) {
-                if (nextAlive.size() == beamWidth || Double.isInfinite(cand[c]) && cand[c] < 0) {
+                if (nextAlive.size() == beamWidth || (Double.isInfinite(cand[c]) && cand[c] < 0)) {
                     break;
                 }
                 int[] prefix = alive.get(c / vocab);

@@ -134,7 +134,7 @@ public final class LstmSeq2Seq extends Seq2Seq {
         return combine.call(Variable.cat(List.of(context, dec), 2)).tanh();
     }
 
-    /** @return whether the encoder is bidirectional */
+    /** Returns whether the encoder is bidirectional. */
     public boolean isBidirectional() {
         return bidirectional;
     }

@@ -51,17 +51,17 @@ public abstract class Seq2Seq extends Module {
         this.tokens = tokens;
     }
 
-    /** @return the source vocabulary size */
+    /** Returns the source vocabulary size. */
     public int srcVocab() {
         return srcVocab;
     }
 
-    /** @return the target vocabulary size */
+    /** Returns the target vocabulary size. */
     public int tgtVocab() {
         return tgtVocab;
     }
 
-    /** @return the special token ids */
+    /** Returns the special token ids. */
     public SpecialTokens tokens() {
         return tokens;
     }

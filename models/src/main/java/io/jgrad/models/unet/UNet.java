@@ -129,27 +129,27 @@ public final class UNet extends Module {
         return s.add(new ReLU());
     }
 
-    /** @return the input channels */
+    /** Returns the input channels. */
     public int inChannels() {
         return inChannels;
     }
 
-    /** @return the output channels (classes) */
+    /** Returns the output channels (classes). */
     public int numClasses() {
         return numClasses;
     }
 
-    /** @return the number of poolings */
+    /** Returns the number of poolings. */
     public int depth() {
         return depth;
     }
 
-    /** @return the channels of the first level */
+    /** Returns the channels of the first level. */
     public int baseWidth() {
         return baseWidth;
     }
 
-    /** @return whether the output keeps the input's size */
+    /** Returns whether the output keeps the input's size. */
     public boolean isPadded() {
         return padded;
     }
