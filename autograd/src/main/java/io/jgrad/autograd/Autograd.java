@@ -17,8 +17,7 @@ import java.util.List;
  * }</pre>
  */
 public final class Autograd {
-    private Autograd() {
-    }
+    private Autograd() {}
 
     /** A scope in which operations are not recorded (inference, weight updates). */
     public static Tape.Scope noGrad() {
@@ -60,16 +59,21 @@ public final class Autograd {
      * scalars. With {@code createGraph} the results are differentiable. An input that the outputs do
      * not depend on gets a zero gradient.
      */
-    public static List<Variable> grad(List<Variable> outputs, List<Variable> inputs, List<Tensor> gradOutputs,
-            boolean retainGraph, boolean createGraph) {
+    public static List<Variable> grad(
+            List<Variable> outputs,
+            List<Variable> inputs,
+            List<Tensor> gradOutputs,
+            boolean retainGraph,
+            boolean createGraph) {
         List<Variable> seeds = new ArrayList<>();
         for (int i = 0; i < outputs.size(); i++) {
             Variable o = outputs.get(i);
             if (!o.requiresGrad()) {
-                throw new IllegalStateException("grad: output " + i + " (shape " + Shape.format(o.data().shape())
-                        + ") does not require gradients: no input requiring gradients reaches it through recorded "
-                        + "operations (it was computed under noGrad(), from detached values, or is a gradient that "
-                        + "is constant in the inputs, such as that of a piecewise-linear function)");
+                throw new IllegalStateException(
+                        "grad: output " + i + " (shape " + Shape.format(o.data().shape())
+                                + ") does not require gradients: no input requiring gradients reaches it through recorded "
+                                + "operations (it was computed under noGrad(), from detached values, or is a gradient that "
+                                + "is constant in the inputs, such as that of a piecewise-linear function)");
             }
             Tensor g = gradOutputs == null ? null : gradOutputs.get(i);
             seeds.add(new Variable(Engine.seedGradient(o, g)));
@@ -82,7 +86,10 @@ public final class Autograd {
         Variable[] r = Engine.run(outputs, seeds, retainGraph || createGraph, createGraph, inputs);
         List<Variable> out = new ArrayList<>();
         for (int i = 0; i < r.length; i++) {
-            out.add(r[i] != null ? r[i] : new Variable(Tensor.zerosLike(inputs.get(i).data())));
+            out.add(
+                    r[i] != null
+                            ? r[i]
+                            : new Variable(Tensor.zerosLike(inputs.get(i).data())));
         }
         return out;
     }

@@ -17,15 +17,18 @@ import java.util.function.UnaryOperator;
  * before running its backward rule, and accumulates leaf gradients once at the end.
  */
 final class Engine {
-    private Engine() {
-    }
+    private Engine() {}
 
     /**
      * Runs backward. With {@code capture == null} leaf gradients accumulate into {@code .grad};
      * otherwise gradients for the variables in {@code capture} are returned in the same order (null
      * where none flowed) and no {@code .grad} is touched.
      */
-    static Variable[] run(List<Variable> roots, List<Variable> rootGrads, boolean retainGraph, boolean createGraph,
+    static Variable[] run(
+            List<Variable> roots,
+            List<Variable> rootGrads,
+            boolean retainGraph,
+            boolean createGraph,
             List<Variable> capture) {
         return run(roots, rootGrads, retainGraph, createGraph, capture, false);
     }
@@ -35,8 +38,13 @@ final class Engine {
      * treated as leaves: the walk stops at them (their own history is not visited) and their hooks are
      * not applied. Used to differentiate a composed definition with respect to an op's inputs.
      */
-    static Variable[] run(List<Variable> roots, List<Variable> rootGrads, boolean retainGraph, boolean createGraph,
-            List<Variable> capture, boolean bounded) {
+    static Variable[] run(
+            List<Variable> roots,
+            List<Variable> rootGrads,
+            boolean retainGraph,
+            boolean createGraph,
+            List<Variable> capture,
+            boolean bounded) {
         IdentityHashMap<Node, Variable> buffer = new IdentityHashMap<>();
         IdentityHashMap<Variable, Variable> leafGrads = new IdentityHashMap<>();
         List<Variable> leafOrder = new ArrayList<>();
@@ -192,8 +200,9 @@ final class Engine {
             Variable r = h.apply(g);
             if (r != null) {
                 if (!Arrays.equals(r.data().shape(), g.data().shape())) {
-                    throw new IllegalStateException("gradient hook returned shape " + Shape.format(r.data().shape())
-                            + " for a gradient of shape " + Shape.format(g.data().shape()));
+                    throw new IllegalStateException("gradient hook returned shape "
+                            + Shape.format(r.data().shape()) + " for a gradient of shape "
+                            + Shape.format(g.data().shape()));
                 }
                 g = r;
             }
@@ -209,15 +218,18 @@ final class Engine {
     static Tensor seedGradient(Variable root, Tensor gradient) {
         if (gradient == null) {
             if (root.data().numel() != 1) {
-                throw new IllegalArgumentException("backward: a gradient can be created implicitly only for scalar outputs, "
-                        + "but the output has shape " + Shape.format(root.data().shape())
-                        + "; pass the gradient of the loss with respect to it");
+                throw new IllegalArgumentException(
+                        "backward: a gradient can be created implicitly only for scalar outputs, "
+                                + "but the output has shape "
+                                + Shape.format(root.data().shape())
+                                + "; pass the gradient of the loss with respect to it");
             }
             return Tensor.onesLike(root.data());
         }
         if (!Arrays.equals(gradient.shape(), root.data().shape())) {
             throw new IllegalArgumentException("backward: gradient of shape " + Shape.format(gradient.shape())
-                    + " does not match the output's shape " + Shape.format(root.data().shape()));
+                    + " does not match the output's shape "
+                    + Shape.format(root.data().shape()));
         }
         if (gradient.dtype() != root.data().dtype()) {
             throw new IllegalArgumentException("backward: gradient dtype " + gradient.dtype()

@@ -31,8 +31,7 @@ public final class GradCheck {
     /** PyTorch's default relative tolerance. */
     public static final double RTOL = 1e-3;
 
-    private GradCheck() {
-    }
+    private GradCheck() {}
 
     /** Thrown when an analytical gradient differs from the numerical one. */
     public static final class Failure extends AssertionError {
@@ -78,7 +77,8 @@ public final class GradCheck {
                     gs.add(new Variable(Tensor.zerosLike(t)));
                 }
             } else {
-                gs = Autograd.grad(List.of(out), List.of(vars), List.of(Tensor.of(seed).reshape(y0.shape())), true, false);
+                gs = Autograd.grad(
+                        List.of(out), List.of(vars), List.of(Tensor.of(seed).reshape(y0.shape())), true, false);
             }
             for (int i = 0; i < inputs.length; i++) {
                 analytical[i][o] = gs.get(i).data().toDoubleArray();
@@ -100,10 +100,18 @@ public final class GradCheck {
                     double num = (plus[o] - minus[o]) / (2 * eps);
                     double ana = analytical[i][o][j];
                     if (!(Math.abs(ana - num) <= atol + rtol * Math.abs(num))) {
-                        throw new Failure(String.format(Locale.ROOT,
+                        throw new Failure(String.format(
+                                Locale.ROOT,
                                 "GradCheck: Jacobian mismatch for input %d (shape %s) element %d and output element %d: "
                                         + "analytical %.10g, numerical %.10g (atol %.1e, rtol %.1e)",
-                                i, Shape.format(shape), j, o, ana, num, atol, rtol));
+                                i,
+                                Shape.format(shape),
+                                j,
+                                o,
+                                ana,
+                                num,
+                                atol,
+                                rtol));
                     }
                 }
                 for (int d = shape.length - 1; d >= 0; d--) {
@@ -140,25 +148,31 @@ public final class GradCheck {
             }
             probe = new Variable[] {f.apply(vs)};
         }
-        Tensor v = Tensor.randn(new Generator(1234), DType.FLOAT64, probe[0].data().shape());
+        Tensor v =
+                Tensor.randn(new Generator(1234), DType.FLOAT64, probe[0].data().shape());
         Tensor[] all = new Tensor[k + 1];
         System.arraycopy(inputs, 0, all, 0, k);
         all[k] = v;
-        check(in -> {
-            Variable[] xs = new Variable[k];
-            System.arraycopy(in, 0, xs, 0, k);
-            Variable y = f.apply(xs);
-            if (!y.requiresGrad()) {
-                return new Variable(Tensor.zeros(DType.FLOAT64, 1));
-            }
-            // <y, v> so that its gradient is the vector-Jacobian product, differentiable in x and v
-            Variable s = y.mul(in[k]).sum();
-            List<Variable> gs = Autograd.grad(List.of(s), List.of(xs), null, true, true);
-            List<Variable> flat = new ArrayList<>();
-            for (Variable g : gs) {
-                flat.add(g.reshape(-1));
-            }
-            return Variable.cat(flat, 0);
-        }, all, EPS, ATOL, RTOL);
+        check(
+                in -> {
+                    Variable[] xs = new Variable[k];
+                    System.arraycopy(in, 0, xs, 0, k);
+                    Variable y = f.apply(xs);
+                    if (!y.requiresGrad()) {
+                        return new Variable(Tensor.zeros(DType.FLOAT64, 1));
+                    }
+                    // <y, v> so that its gradient is the vector-Jacobian product, differentiable in x and v
+                    Variable s = y.mul(in[k]).sum();
+                    List<Variable> gs = Autograd.grad(List.of(s), List.of(xs), null, true, true);
+                    List<Variable> flat = new ArrayList<>();
+                    for (Variable g : gs) {
+                        flat.add(g.reshape(-1));
+                    }
+                    return Variable.cat(flat, 0);
+                },
+                all,
+                EPS,
+                ATOL,
+                RTOL);
     }
 }

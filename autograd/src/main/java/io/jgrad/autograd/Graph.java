@@ -5,8 +5,7 @@ import io.jgrad.core.Tensor;
 
 /** Records operations: creates the output variable and, when gradients are needed, its node. */
 final class Graph {
-    private Graph() {
-    }
+    private Graph() {}
 
     /** A backward rule as a lambda over the node (which gives access to inputs and output). */
     @FunctionalInterface
@@ -45,12 +44,13 @@ final class Graph {
      * its whole gradient at its first position. Entries are null for inputs that do not require
      * gradients.
      */
-    static Variable[] composedGradient(Variable[] inputs, Variable g,
-            java.util.function.Function<Variable[], Variable> composed) {
+    static Variable[] composedGradient(
+            Variable[] inputs, Variable g, java.util.function.Function<Variable[], Variable> composed) {
         Variable out = composed.apply(inputs);
         if (!java.util.Arrays.equals(out.data().shape(), g.data().shape())) {
-            throw new IllegalStateException("composed definition returned shape " + Shape.format(out.data().shape())
-                    + " for an op whose output gradient has shape " + Shape.format(g.data().shape()));
+            throw new IllegalStateException("composed definition returned shape "
+                    + Shape.format(out.data().shape()) + " for an op whose output gradient has shape "
+                    + Shape.format(g.data().shape()));
         }
         java.util.List<Variable> need = new java.util.ArrayList<>();
         for (Variable v : inputs) {
@@ -95,11 +95,18 @@ final class Graph {
         for (int i = 0; i < out.length; i++) {
             if (out[i] != null && !out[i].requiresGrad()) {
                 int[] shape = out[i].data().shape();
-                out[i] = record(op + "Backward", out[i].data(), 0, (n, gg) -> {
-                    throw new UnsupportedOperationException("op '" + op + "' cannot be differentiated twice: its "
-                            + "backward (gradient of shape " + Shape.format(shape) + ") is computed by a fused kernel "
-                            + "that is not recorded");
-                }, deps);
+                out[i] = record(
+                        op + "Backward",
+                        out[i].data(),
+                        0,
+                        (n, gg) -> {
+                            throw new UnsupportedOperationException(
+                                    "op '" + op + "' cannot be differentiated twice: its "
+                                            + "backward (gradient of shape " + Shape.format(shape)
+                                            + ") is computed by a fused kernel "
+                                            + "that is not recorded");
+                        },
+                        deps);
             }
         }
         return out;
@@ -161,8 +168,17 @@ final class Graph {
         }
     }
 
-    private static final String[] LIBRARY = {"io.jgrad.core.", "io.jgrad.autograd.", "io.jgrad.layers.",
-        "io.jgrad.optim.", "io.jgrad.train.", "io.jgrad.data.", "java.", "jdk.", "sun."};
+    private static final String[] LIBRARY = {
+        "io.jgrad.core.",
+        "io.jgrad.autograd.",
+        "io.jgrad.layers.",
+        "io.jgrad.optim.",
+        "io.jgrad.train.",
+        "io.jgrad.data.",
+        "java.",
+        "jdk.",
+        "sun."
+    };
 
     /** The first stack frame outside the library (the user's code that created the operation). */
     static StackTraceElement userSite() {

@@ -1,15 +1,13 @@
 package io.jgrad.autograd;
 
 import static io.jgrad.autograd.Graph.record;
-import static io.jgrad.autograd.PointwiseOps.one;
 import static io.jgrad.autograd.PointwiseOps.sumTo;
 
 import io.jgrad.core.Tensor;
 
 /** Matrix products on variables. */
 final class LinalgOps {
-    private LinalgOps() {
-    }
+    private LinalgOps() {}
 
     static Variable matmul(Variable a, Variable b) {
         int ra = a.dim();
@@ -26,27 +24,33 @@ final class LinalgOps {
             return matmul(a, b.unsqueeze(1)).squeeze(-1);
         }
         Tensor out = a.data().matmul(b.data());
-        return record("matmul", out, 0b11, (n, g) -> {
-            Variable x = n.input(0);
-            Variable y = n.input(1);
-            Variable gx = null;
-            Variable gy = null;
-            if (x.requiresGrad()) {
-                // dX = dY @ Y^T, summed over broadcast batch dims
-                gx = sumTo(g.matmul(y.transpose(-1, -2)), n.inputShape(0));
-            }
-            if (y.requiresGrad()) {
-                if (y.dim() == 2 && x.dim() > 2) {
-                    // (..., n, k) @ (k, m): fold the batch into rows -> one GEMM, no (B, k, m) temporary
-                    int k = x.size(-1);
-                    int m = y.size(-1);
-                    gy = x.reshape(-1, k).transpose(0, 1).matmul(g.reshape(-1, m));
-                } else {
-                    gy = sumTo(x.transpose(-1, -2).matmul(g), n.inputShape(1));
-                }
-            }
-            return new Variable[] {gx, gy};
-        }, a, b);
+        return record(
+                "matmul",
+                out,
+                0b11,
+                (n, g) -> {
+                    Variable x = n.input(0);
+                    Variable y = n.input(1);
+                    Variable gx = null;
+                    Variable gy = null;
+                    if (x.requiresGrad()) {
+                        // dX = dY @ Y^T, summed over broadcast batch dims
+                        gx = sumTo(g.matmul(y.transpose(-1, -2)), n.inputShape(0));
+                    }
+                    if (y.requiresGrad()) {
+                        if (y.dim() == 2 && x.dim() > 2) {
+                            // (..., n, k) @ (k, m): fold the batch into rows -> one GEMM, no (B, k, m) temporary
+                            int k = x.size(-1);
+                            int m = y.size(-1);
+                            gy = x.reshape(-1, k).transpose(0, 1).matmul(g.reshape(-1, m));
+                        } else {
+                            gy = sumTo(x.transpose(-1, -2).matmul(g), n.inputShape(1));
+                        }
+                    }
+                    return new Variable[] {gx, gy};
+                },
+                a,
+                b);
     }
 
     /**
@@ -77,20 +81,25 @@ final class LinalgOps {
         Tensor wt = weight.data().t();
         Tensor out = bias == null ? xt.matmul(wt) : Tensor.addmm(bias.data(), xt, wt);
         Variable[] ins = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
-        return record("linear", out, 0b11, (n, g) -> {
-            Variable xi = n.input(0);
-            Variable w = n.input(1);
-            Variable[] r = new Variable[ins.length];
-            if (xi.requiresGrad()) {
-                r[0] = g.matmul(w); // (N, out) @ (out, in)
-            }
-            if (w.requiresGrad()) {
-                r[1] = g.transpose(0, 1).matmul(xi); // (out, N) @ (N, in)
-            }
-            if (ins.length == 3 && n.input(2).requiresGrad()) {
-                r[2] = g.sum(0, false);
-            }
-            return r;
-        }, ins);
+        return record(
+                "linear",
+                out,
+                0b11,
+                (n, g) -> {
+                    Variable xi = n.input(0);
+                    Variable w = n.input(1);
+                    Variable[] r = new Variable[ins.length];
+                    if (xi.requiresGrad()) {
+                        r[0] = g.matmul(w); // (N, out) @ (out, in)
+                    }
+                    if (w.requiresGrad()) {
+                        r[1] = g.transpose(0, 1).matmul(xi); // (out, N) @ (N, in)
+                    }
+                    if (ins.length == 3 && n.input(2).requiresGrad()) {
+                        r[2] = g.sum(0, false);
+                    }
+                    return r;
+                },
+                ins);
     }
 }

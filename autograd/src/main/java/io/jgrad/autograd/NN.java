@@ -14,8 +14,7 @@ import io.jgrad.core.Tensor;
  * records its adjoint, and the fused recurrent cells differentiate their composed definitions.
  */
 public final class NN {
-    private NN() {
-    }
+    private NN() {}
 
     /** {@code x @ weight^T + bias}: x (..., in), weight (out, in), bias (out) or null. */
     public static Variable linear(Variable x, Variable weight, Variable bias) {
@@ -28,11 +27,12 @@ public final class NN {
      */
     public static Variable embedding(Tensor indices, Variable weight) {
         if (indices.dtype() != DType.INT32) {
-            throw new IllegalArgumentException("embedding: indices must be int32, got " + indices.dtype() + " "
-                    + Shape.format(indices.shape()));
+            throw new IllegalArgumentException(
+                    "embedding: indices must be int32, got " + indices.dtype() + " " + Shape.format(indices.shape()));
         }
         if (weight.dim() != 2) {
-            throw new IllegalArgumentException("embedding: weight must be 2-D (num, dim), got " + Shape.format(weight.shape()));
+            throw new IllegalArgumentException(
+                    "embedding: weight must be 2-D (num, dim), got " + Shape.format(weight.shape()));
         }
         int[] os = new int[indices.dim() + 1];
         System.arraycopy(indices.shape(), 0, os, 0, indices.dim());
@@ -79,8 +79,8 @@ public final class NN {
     }
 
     /** 1-D convolution: x (N, Cin, L), weight (Cout, Cin/groups, K), bias (Cout) or null. */
-    public static Variable conv1d(Variable x, Variable weight, Variable bias, int stride, int padding, int dilation,
-            int groups) {
+    public static Variable conv1d(
+            Variable x, Variable weight, Variable bias, int stride, int padding, int dilation, int groups) {
         return ConvOps.conv1d(x, weight, bias, stride, padding, dilation, groups);
     }
 
@@ -88,20 +88,27 @@ public final class NN {
      * 2-D convolution: x (N, Cin, H, W), weight (Cout, Cin/groups, kh, kw), bias (Cout) or null;
      * {@code stride}, {@code padding} and {@code dilation} hold (h, w) or one value for both.
      */
-    public static Variable conv2d(Variable x, Variable weight, Variable bias, int[] stride, int[] padding,
-            int[] dilation, int groups) {
+    public static Variable conv2d(
+            Variable x, Variable weight, Variable bias, int[] stride, int[] padding, int[] dilation, int groups) {
         return ConvOps.conv2d(x, weight, bias, stride, padding, dilation, groups);
     }
 
     /** Transposed 2-D convolution: x (N, Cin, H, W), weight (Cin, Cout/groups, kh, kw), as PyTorch. */
-    public static Variable convTranspose2d(Variable x, Variable weight, Variable bias, int[] stride, int[] padding,
-            int[] outputPadding, int[] dilation, int groups) {
+    public static Variable convTranspose2d(
+            Variable x,
+            Variable weight,
+            Variable bias,
+            int[] stride,
+            int[] padding,
+            int[] outputPadding,
+            int[] dilation,
+            int groups) {
         return ConvOps.convTranspose2d(x, weight, bias, stride, padding, outputPadding, dilation, groups);
     }
 
     /** 2-D max pooling (the gradient goes to the first maximum of each window). */
-    public static Variable maxPool2d(Variable x, int[] kernel, int[] stride, int[] padding, int[] dilation,
-            boolean ceilMode) {
+    public static Variable maxPool2d(
+            Variable x, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
         return ConvOps.maxPool2d(x, kernel, stride, padding, dilation, ceilMode);
     }
 
@@ -111,14 +118,14 @@ public final class NN {
     }
 
     /** 2-D average pooling. */
-    public static Variable avgPool2d(Variable x, int[] kernel, int[] stride, int[] padding, boolean ceilMode,
-            boolean countIncludePad) {
+    public static Variable avgPool2d(
+            Variable x, int[] kernel, int[] stride, int[] padding, boolean ceilMode, boolean countIncludePad) {
         return ConvOps.avgPool2d(x, kernel, stride, padding, ceilMode, countIncludePad);
     }
 
     /** 1-D average pooling on (N, C, L). */
-    public static Variable avgPool1d(Variable x, int kernel, int stride, int padding, boolean ceilMode,
-            boolean countIncludePad) {
+    public static Variable avgPool1d(
+            Variable x, int kernel, int stride, int padding, boolean ceilMode, boolean countIncludePad) {
         return ConvOps.avgPool1d(x, kernel, stride, padding, ceilMode, countIncludePad);
     }
 

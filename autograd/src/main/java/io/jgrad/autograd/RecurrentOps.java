@@ -13,8 +13,7 @@ import io.jgrad.core.Tensor;
  * differentiable primitives ({@link #composedLstm}, {@link #composedGru}) instead.
  */
 final class RecurrentOps {
-    private RecurrentOps() {
-    }
+    private RecurrentOps() {}
 
     /**
      * LSTM cell, PyTorch gate order (i, f, g, o). gates (B, 4H) are pre-activations
@@ -37,29 +36,69 @@ final class RecurrentOps {
         Tensor acts = Tensor.zeros(g.dtype(), b, 4 * h);
         Tensor tc = Tensor.zeros(g.dtype(), b, h);
         if (g.dtype() == DType.FLOAT32) {
-            lstmForwardF(g.floatData(), g.offset(), cc.floatData(), cc.offset(), out.floatData(), acts.floatData(),
-                    tc.floatData(), b, h);
+            lstmForwardF(
+                    g.floatData(),
+                    g.offset(),
+                    cc.floatData(),
+                    cc.offset(),
+                    out.floatData(),
+                    acts.floatData(),
+                    tc.floatData(),
+                    b,
+                    h);
         } else {
-            lstmForwardD(g.doubleData(), g.offset(), cc.doubleData(), cc.offset(), out.doubleData(), acts.doubleData(),
-                    tc.doubleData(), b, h);
+            lstmForwardD(
+                    g.doubleData(),
+                    g.offset(),
+                    cc.doubleData(),
+                    cc.offset(),
+                    out.doubleData(),
+                    acts.doubleData(),
+                    tc.doubleData(),
+                    b,
+                    h);
         }
-        Variable fused = record("lstmCell", out, 0, (n, grad) -> {
-            if (Graph.recording()) {
-                return Graph.composedGradient(new Variable[] {n.input(0), n.input(1)}, grad,
-                    v -> composedLstm(v[0], v[1], h));
-            }
-            Tensor go = grad.data().contiguous();
-            Tensor dg = Tensor.zeros(go.dtype(), b, 4 * h);
-            Tensor dc = Tensor.zeros(go.dtype(), b, h);
-            if (go.dtype() == DType.FLOAT32) {
-                lstmBackwardF(go.floatData(), go.offset(), acts.floatData(), tc.floatData(), cc.floatData(), cc.offset(),
-                        dg.floatData(), dc.floatData(), b, h);
-            } else {
-                lstmBackwardD(go.doubleData(), go.offset(), acts.doubleData(), tc.doubleData(), cc.doubleData(),
-                        cc.offset(), dg.doubleData(), dc.doubleData(), b, h);
-            }
-            return new Variable[] {Variable.constant(dg), Variable.constant(dc)};
-        }, gates, c);
+        Variable fused = record(
+                "lstmCell",
+                out,
+                0,
+                (n, grad) -> {
+                    if (Graph.recording()) {
+                        return Graph.composedGradient(
+                                new Variable[] {n.input(0), n.input(1)}, grad, v -> composedLstm(v[0], v[1], h));
+                    }
+                    Tensor go = grad.data().contiguous();
+                    Tensor dg = Tensor.zeros(go.dtype(), b, 4 * h);
+                    Tensor dc = Tensor.zeros(go.dtype(), b, h);
+                    if (go.dtype() == DType.FLOAT32) {
+                        lstmBackwardF(
+                                go.floatData(),
+                                go.offset(),
+                                acts.floatData(),
+                                tc.floatData(),
+                                cc.floatData(),
+                                cc.offset(),
+                                dg.floatData(),
+                                dc.floatData(),
+                                b,
+                                h);
+                    } else {
+                        lstmBackwardD(
+                                go.doubleData(),
+                                go.offset(),
+                                acts.doubleData(),
+                                tc.doubleData(),
+                                cc.doubleData(),
+                                cc.offset(),
+                                dg.doubleData(),
+                                dc.doubleData(),
+                                b,
+                                h);
+                    }
+                    return new Variable[] {Variable.constant(dg), Variable.constant(dc)};
+                },
+                gates,
+                c);
         return new Variable[] {fused.narrow(1, 0, h), fused.narrow(1, h, h)};
     }
 
@@ -89,8 +128,8 @@ final class RecurrentOps {
         return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
     }
 
-    private static void lstmForwardF(float[] g, int go, float[] c, int co, float[] out, float[] acts, float[] tc, int b,
-            int h) {
+    private static void lstmForwardF(
+            float[] g, int go, float[] c, int co, float[] out, float[] acts, float[] tc, int b, int h) {
         for (int r = 0; r < b; r++) {
             int gr = go + r * 4 * h;
             int ar = r * 4 * h;
@@ -112,8 +151,8 @@ final class RecurrentOps {
         }
     }
 
-    private static void lstmForwardD(double[] g, int go, double[] c, int co, double[] out, double[] acts, double[] tc,
-            int b, int h) {
+    private static void lstmForwardD(
+            double[] g, int go, double[] c, int co, double[] out, double[] acts, double[] tc, int b, int h) {
         for (int r = 0; r < b; r++) {
             int gr = go + r * 4 * h;
             int ar = r * 4 * h;
@@ -135,8 +174,8 @@ final class RecurrentOps {
         }
     }
 
-    private static void lstmBackwardF(float[] gout, int goff, float[] acts, float[] tc, float[] c, int co, float[] dg,
-            float[] dc, int b, int h) {
+    private static void lstmBackwardF(
+            float[] gout, int goff, float[] acts, float[] tc, float[] c, int co, float[] dg, float[] dc, int b, int h) {
         for (int r = 0; r < b; r++) {
             int ar = r * 4 * h;
             for (int j = 0; j < h; j++) {
@@ -158,8 +197,17 @@ final class RecurrentOps {
         }
     }
 
-    private static void lstmBackwardD(double[] gout, int goff, double[] acts, double[] tc, double[] c, int co,
-            double[] dg, double[] dc, int b, int h) {
+    private static void lstmBackwardD(
+            double[] gout,
+            int goff,
+            double[] acts,
+            double[] tc,
+            double[] c,
+            int co,
+            double[] dg,
+            double[] dc,
+            int b,
+            int h) {
         for (int r = 0; r < b; r++) {
             int ar = r * 4 * h;
             for (int j = 0; j < h; j++) {
@@ -189,10 +237,16 @@ final class RecurrentOps {
         int[] xs = xg.shape();
         int[] hs = hg.shape();
         int[] ps = hPrev.shape();
-        if (xs.length != 2 || hs.length != 2 || ps.length != 2 || xs[0] != ps[0] || hs[0] != ps[0]
-                || xs[1] != 3 * ps[1] || hs[1] != 3 * ps[1]) {
-            throw new IllegalArgumentException("gruCell: expected input gates (B, 3H), hidden gates (B, 3H) and h (B, H), got "
-                    + Shape.format(xs) + ", " + Shape.format(hs) + " and " + Shape.format(ps));
+        if (xs.length != 2
+                || hs.length != 2
+                || ps.length != 2
+                || xs[0] != ps[0]
+                || hs[0] != ps[0]
+                || xs[1] != 3 * ps[1]
+                || hs[1] != 3 * ps[1]) {
+            throw new IllegalArgumentException(
+                    "gruCell: expected input gates (B, 3H), hidden gates (B, 3H) and h (B, H), got " + Shape.format(xs)
+                            + ", " + Shape.format(hs) + " and " + Shape.format(ps));
         }
         PointwiseOps.sameDtype("gruCell", xg, hg);
         PointwiseOps.sameDtype("gruCell", xg, hPrev);
@@ -217,36 +271,48 @@ final class RecurrentOps {
         }
         DType dt = xg.dtype();
         Tensor res = Tensor.of(out, b, h).to(dt);
-        return record("gruCell", res, 0, (node, grad) -> {
-            if (Graph.recording()) {
-                return Graph.composedGradient(new Variable[] {node.input(0), node.input(1), node.input(2)}, grad,
-                    v -> composedGru(v[0], v[1], v[2], h));
-            }
-            double[] gh = grad.data().toDoubleArray();
-            double[] dx = new double[b * 3 * h];
-            double[] dhg = new double[b * 3 * h];
-            double[] dh = new double[b * h];
-            for (int r0 = 0; r0 < b; r0++) {
-                for (int j = 0; j < h; j++) {
-                    int g3 = r0 * 3 * h;
-                    double rr = acts[g3 + j];
-                    double z = acts[g3 + h + j];
-                    double nn = acts[g3 + 2 * h + j];
-                    double d = gh[r0 * h + j];
-                    double dn = d * (1 - z) * (1 - nn * nn);
-                    double dz = d * (hp[r0 * h + j] - nn) * z * (1 - z);
-                    double dr = dn * hgv[g3 + 2 * h + j] * rr * (1 - rr);
-                    dx[g3 + j] = dr;
-                    dx[g3 + h + j] = dz;
-                    dx[g3 + 2 * h + j] = dn;
-                    dhg[g3 + j] = dr;
-                    dhg[g3 + h + j] = dz;
-                    dhg[g3 + 2 * h + j] = dn * rr;
-                    dh[r0 * h + j] = d * z;
-                }
-            }
-            return new Variable[] {Variable.constant(Tensor.of(dx, b, 3 * h).to(dt)),
-                Variable.constant(Tensor.of(dhg, b, 3 * h).to(dt)), Variable.constant(Tensor.of(dh, b, h).to(dt))};
-        }, xg, hg, hPrev);
+        return record(
+                "gruCell",
+                res,
+                0,
+                (node, grad) -> {
+                    if (Graph.recording()) {
+                        return Graph.composedGradient(
+                                new Variable[] {node.input(0), node.input(1), node.input(2)},
+                                grad,
+                                v -> composedGru(v[0], v[1], v[2], h));
+                    }
+                    double[] gh = grad.data().toDoubleArray();
+                    double[] dx = new double[b * 3 * h];
+                    double[] dhg = new double[b * 3 * h];
+                    double[] dh = new double[b * h];
+                    for (int r0 = 0; r0 < b; r0++) {
+                        for (int j = 0; j < h; j++) {
+                            int g3 = r0 * 3 * h;
+                            double rr = acts[g3 + j];
+                            double z = acts[g3 + h + j];
+                            double nn = acts[g3 + 2 * h + j];
+                            double d = gh[r0 * h + j];
+                            double dn = d * (1 - z) * (1 - nn * nn);
+                            double dz = d * (hp[r0 * h + j] - nn) * z * (1 - z);
+                            double dr = dn * hgv[g3 + 2 * h + j] * rr * (1 - rr);
+                            dx[g3 + j] = dr;
+                            dx[g3 + h + j] = dz;
+                            dx[g3 + 2 * h + j] = dn;
+                            dhg[g3 + j] = dr;
+                            dhg[g3 + h + j] = dz;
+                            dhg[g3 + 2 * h + j] = dn * rr;
+                            dh[r0 * h + j] = d * z;
+                        }
+                    }
+                    return new Variable[] {
+                        Variable.constant(Tensor.of(dx, b, 3 * h).to(dt)),
+                        Variable.constant(Tensor.of(dhg, b, 3 * h).to(dt)),
+                        Variable.constant(Tensor.of(dh, b, h).to(dt))
+                    };
+                },
+                xg,
+                hg,
+                hPrev);
     }
 }

@@ -9,8 +9,7 @@ import io.jgrad.core.Tensor;
 
 /** Reductions, softmax and cumulative sums on variables, forward and backward side by side. */
 final class ReduceOps {
-    private ReduceOps() {
-    }
+    private ReduceOps() {}
 
     /** The reduced dims as a boolean mask over the input's rank (null or empty = all). */
     static boolean[] mask(String op, int[] dims, int rank) {
@@ -55,7 +54,8 @@ final class ReduceOps {
 
     static Variable sum(Variable a, int[] dims, boolean keepdim) {
         boolean[] red = mask("sum", dims, a.dim());
-        Tensor out = dims == null ? reshapeKeep(a.data().sum(), a.data().shape(), red, keepdim)
+        Tensor out = dims == null
+                ? reshapeKeep(a.data().sum(), a.data().shape(), red, keepdim)
                 : a.data().sum(dims, keepdim);
         return record("sum", out, 0, (n, g) -> one(expandBack(g, n.inputShape(0), red)), a);
     }
@@ -66,49 +66,61 @@ final class ReduceOps {
 
     static Variable mean(Variable a, int[] dims, boolean keepdim) {
         boolean[] red = mask("mean", dims, a.dim());
-        Tensor out = dims == null ? reshapeKeep(a.data().mean(), a.data().shape(), red, keepdim)
+        Tensor out = dims == null
+                ? reshapeKeep(a.data().mean(), a.data().shape(), red, keepdim)
                 : a.data().mean(dims, keepdim);
         int cnt = count(a.data().shape(), red);
-        return record("mean", out, 0, (n, g) -> one(expandBack(g, n.inputShape(0), red).div(cnt)), a);
+        return record(
+                "mean",
+                out,
+                0,
+                (n, g) -> one(expandBack(g, n.inputShape(0), red).div(cnt)),
+                a);
     }
 
     static Variable prod(Variable a, int[] dims, boolean keepdim) {
         boolean[] red = mask("prod", dims, a.dim());
-        Tensor out = dims == null ? reshapeKeep(a.data().prod(), a.data().shape(), red, keepdim)
+        Tensor out = dims == null
+                ? reshapeKeep(a.data().prod(), a.data().shape(), red, keepdim)
                 : a.data().prod(dims, keepdim);
-        return record("prod", out, 0b1 | Node.SAVE_OUT, (n, g) -> {
-            Variable x = n.input(0);
-            int[] in = n.inputShape(0);
-            if (x.data().eq(0).sum().item() == 0) {
-                // no zeros: d prod / d x_i = prod / x_i
-                return one(expandBack(g.mul(n.output()), in, red).div(x));
-            }
-            if (Graph.recording()) {
-                // with zeros and a recording backward: differentiate the product written as a tree of
-                // pairwise multiplications, which stays exact (and differentiable) at zeros
-                int[] os = g.data().shape();
-                return Graph.composedGradient(new Variable[] {x}, g, v -> prodTree(v[0], red, os));
-            }
-            // with zeros, first order: product of all the other elements, computed directly
-            Tensor xt = x.data();
-            double[] xv = xt.contiguous().toDoubleArray();
-            int[] st = Shape.contiguousStrides(in);
-            int total = xv.length;
-            int[] ks = keptShape(in, red);
-            Tensor gk = g.data().reshape(ks).expand(in).contiguous();
-            double[] gv = gk.toDoubleArray();
-            double[] rv = new double[total];
-            for (int i = 0; i < total; i++) {
-                double p = 1;
-                for (int j = 0; j < total; j++) {
-                    if (j != i && sameGroup(i, j, in, st, red)) {
-                        p *= xv[j];
+        return record(
+                "prod",
+                out,
+                0b1 | Node.SAVE_OUT,
+                (n, g) -> {
+                    Variable x = n.input(0);
+                    int[] in = n.inputShape(0);
+                    if (x.data().eq(0).sum().item() == 0) {
+                        // no zeros: d prod / d x_i = prod / x_i
+                        return one(expandBack(g.mul(n.output()), in, red).div(x));
                     }
-                }
-                rv[i] = p * gv[i];
-            }
-            return one(c(Tensor.of(rv, in).to(xt.dtype())));
-        }, a);
+                    if (Graph.recording()) {
+                        // with zeros and a recording backward: differentiate the product written as a tree of
+                        // pairwise multiplications, which stays exact (and differentiable) at zeros
+                        int[] os = g.data().shape();
+                        return Graph.composedGradient(new Variable[] {x}, g, v -> prodTree(v[0], red, os));
+                    }
+                    // with zeros, first order: product of all the other elements, computed directly
+                    Tensor xt = x.data();
+                    double[] xv = xt.contiguous().toDoubleArray();
+                    int[] st = Shape.contiguousStrides(in);
+                    int total = xv.length;
+                    int[] ks = keptShape(in, red);
+                    Tensor gk = g.data().reshape(ks).expand(in).contiguous();
+                    double[] gv = gk.toDoubleArray();
+                    double[] rv = new double[total];
+                    for (int i = 0; i < total; i++) {
+                        double p = 1;
+                        for (int j = 0; j < total; j++) {
+                            if (j != i && sameGroup(i, j, in, st, red)) {
+                                p *= xv[j];
+                            }
+                        }
+                        rv[i] = p * gv[i];
+                    }
+                    return one(c(Tensor.of(rv, in).to(xt.dtype())));
+                },
+                a);
     }
 
     /**
@@ -163,17 +175,23 @@ final class ReduceOps {
             all[k] = k;
         }
         int[] d = dims == null || dims.length == 0 ? all : dims;
-        Tensor out = a.dim() == 0 ? a.data().clone()
+        Tensor out = a.dim() == 0
+                ? a.data().clone()
                 : max ? a.data().amax(d, keepdim) : a.data().amin(d, keepdim);
-        return record(max ? "amax" : "amin", out, 0b1 | Node.SAVE_OUT, (n, g) -> {
-            int[] in = n.inputShape(0);
-            Tensor x = n.input(0).data();
-            Tensor o = n.output().data().reshape(keptShape(in, red));
-            Tensor hit = x.eq(o);
-            Tensor cnt = a.dim() == 0 ? Tensor.onesLike(hit) : hit.sum(d, true);
-            Tensor w = hit.div(cnt);
-            return one(expandBack(g, in, red).mul(c(w)));
-        }, a);
+        return record(
+                max ? "amax" : "amin",
+                out,
+                0b1 | Node.SAVE_OUT,
+                (n, g) -> {
+                    int[] in = n.inputShape(0);
+                    Tensor x = n.input(0).data();
+                    Tensor o = n.output().data().reshape(keptShape(in, red));
+                    Tensor hit = x.eq(o);
+                    Tensor cnt = a.dim() == 0 ? Tensor.onesLike(hit) : hit.sum(d, true);
+                    Tensor w = hit.div(cnt);
+                    return one(expandBack(g, in, red).mul(c(w)));
+                },
+                a);
     }
 
     /** max/min along one dim: the gradient goes to the selected index. */
@@ -181,26 +199,41 @@ final class ReduceOps {
         Tensor.ValuesIndices vi = max ? a.data().max(dim, keepdim) : a.data().min(dim, keepdim);
         int d = Shape.wrapDim(max ? "max" : "min", dim, a.dim());
         Tensor idx = keepdim ? vi.indices() : vi.indices().unsqueeze(d);
-        return record(max ? "max" : "min", vi.values(), 0, (n, g) -> {
-            Variable gk = keepdim ? g : g.unsqueeze(d);
-            Variable z = c(Tensor.zeros(g.dtype(), n.inputShape(0)));
-            return one(z.scatterAdd(d, idx, gk));
-        }, a);
+        return record(
+                max ? "max" : "min",
+                vi.values(),
+                0,
+                (n, g) -> {
+                    Variable gk = keepdim ? g : g.unsqueeze(d);
+                    Variable z = c(Tensor.zeros(g.dtype(), n.inputShape(0)));
+                    return one(z.scatterAdd(d, idx, gk));
+                },
+                a);
     }
 
     static Variable var(Variable a, int[] dims, int correction, boolean keepdim) {
         boolean[] red = mask("var", dims, a.dim());
         int[] all = dims == null || dims.length == 0 ? null : dims;
-        Tensor out = all == null ? reshapeKeep(a.data().var(allDims(a.dim()), correction, false), a.data().shape(), red,
-                keepdim) : a.data().var(all, correction, keepdim);
+        Tensor out = all == null
+                ? reshapeKeep(
+                        a.data().var(allDims(a.dim()), correction, false),
+                        a.data().shape(),
+                        red,
+                        keepdim)
+                : a.data().var(all, correction, keepdim);
         int cnt = count(a.data().shape(), red);
-        return record("var", out, 0b1, (n, g) -> {
-            Variable x = n.input(0);
-            int[] in = n.inputShape(0);
-            int[] rd = all == null ? allDims(in.length) : all;
-            Variable centered = x.sub(x.mean(rd, true));
-            return one(expandBack(g, in, red).mul(centered).mul(2.0 / Math.max(0, cnt - correction)));
-        }, a);
+        return record(
+                "var",
+                out,
+                0b1,
+                (n, g) -> {
+                    Variable x = n.input(0);
+                    int[] in = n.inputShape(0);
+                    int[] rd = all == null ? allDims(in.length) : all;
+                    Variable centered = x.sub(x.mean(rd, true));
+                    return one(expandBack(g, in, red).mul(centered).mul(2.0 / Math.max(0, cnt - correction)));
+                },
+                a);
     }
 
     static int[] allDims(int rank) {
@@ -214,45 +247,70 @@ final class ReduceOps {
     static Variable norm2(Variable a, int[] dims, boolean keepdim) {
         boolean[] red = mask("norm", dims, a.dim());
         Tensor out = a.data().norm(2, dims, keepdim);
-        return record("norm", out, 0b1 | Node.SAVE_OUT, (n, g) -> {
-            int[] in = n.inputShape(0);
-            Variable o = n.output().reshape(keptShape(in, red));
-            // x / ||x||, defined as 0 where the norm is 0
-            Tensor zero = o.data().eq(0);
-            Variable safe = o.add(c(zero));
-            Variable q = n.input(0).div(safe).maskedFill(zero, 0);
-            return one(expandBack(g, in, red).mul(q));
-        }, a);
+        return record(
+                "norm",
+                out,
+                0b1 | Node.SAVE_OUT,
+                (n, g) -> {
+                    int[] in = n.inputShape(0);
+                    Variable o = n.output().reshape(keptShape(in, red));
+                    // x / ||x||, defined as 0 where the norm is 0
+                    Tensor zero = o.data().eq(0);
+                    Variable safe = o.add(c(zero));
+                    Variable q = n.input(0).div(safe).maskedFill(zero, 0);
+                    return one(expandBack(g, in, red).mul(q));
+                },
+                a);
     }
 
     static Variable logsumexp(Variable a, int[] dims, boolean keepdim) {
         boolean[] red = mask("logsumexp", dims, a.dim());
         int[] d = dims == null || dims.length == 0 ? allDims(a.dim()) : dims;
         Tensor out = a.data().logsumexp(d, keepdim);
-        return record("logsumexp", out, 0b1 | Node.SAVE_OUT, (n, g) -> {
-            int[] in = n.inputShape(0);
-            Variable o = n.output().reshape(keptShape(in, red));
-            return one(expandBack(g, in, red).mul(n.input(0).sub(o).exp()));
-        }, a);
+        return record(
+                "logsumexp",
+                out,
+                0b1 | Node.SAVE_OUT,
+                (n, g) -> {
+                    int[] in = n.inputShape(0);
+                    Variable o = n.output().reshape(keptShape(in, red));
+                    return one(expandBack(g, in, red).mul(n.input(0).sub(o).exp()));
+                },
+                a);
     }
 
     static Variable softmax(Variable a, int dim) {
-        return record("softmax", a.data().softmax(dim), Node.SAVE_OUT, (n, g) -> {
-            Variable y = n.output();
-            // y * (g - sum(g * y))
-            return one(y.mul(g.sub(g.mul(y).sum(dim, true))));
-        }, a);
+        return record(
+                "softmax",
+                a.data().softmax(dim),
+                Node.SAVE_OUT,
+                (n, g) -> {
+                    Variable y = n.output();
+                    // y * (g - sum(g * y))
+                    return one(y.mul(g.sub(g.mul(y).sum(dim, true))));
+                },
+                a);
     }
 
     static Variable logSoftmax(Variable a, int dim) {
-        return record("logSoftmax", a.data().logSoftmax(dim), Node.SAVE_OUT, (n, g) -> {
-            Variable y = n.output();
-            // g - softmax * sum(g)
-            return one(g.sub(y.exp().mul(g.sum(dim, true))));
-        }, a);
+        return record(
+                "logSoftmax",
+                a.data().logSoftmax(dim),
+                Node.SAVE_OUT,
+                (n, g) -> {
+                    Variable y = n.output();
+                    // g - softmax * sum(g)
+                    return one(g.sub(y.exp().mul(g.sum(dim, true))));
+                },
+                a);
     }
 
     static Variable cumsum(Variable a, int dim) {
-        return record("cumsum", a.data().cumsum(dim), 0, (n, g) -> one(g.flip(dim).cumsum(dim).flip(dim)), a);
+        return record(
+                "cumsum",
+                a.data().cumsum(dim),
+                0,
+                (n, g) -> one(g.flip(dim).cumsum(dim).flip(dim)),
+                a);
     }
 }

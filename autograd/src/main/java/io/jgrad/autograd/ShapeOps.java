@@ -13,8 +13,7 @@ import java.util.function.UnaryOperator;
 
 /** Shape operations and views on variables, with their backward rules. */
 final class ShapeOps {
-    private ShapeOps() {
-    }
+    private ShapeOps() {}
 
     static Variable reshape(Variable a, int[] shape) {
         Tensor out = a.data().reshape(shape);
@@ -42,8 +41,7 @@ final class ShapeOps {
     }
 
     static Variable expand(Variable a, int[] sizes) {
-        return record("expand", a.data().expand(sizes), 0,
-            (n, g) -> one(PointwiseOps.sumTo(g, n.inputShape(0))), a);
+        return record("expand", a.data().expand(sizes), 0, (n, g) -> one(PointwiseOps.sumTo(g, n.inputShape(0))), a);
     }
 
     static Variable contiguous(Variable a) {
@@ -92,16 +90,23 @@ final class ShapeOps {
         int pos = 0;
         for (int i = 0; i < vs.size(); i++) {
             starts[i] = pos;
-            lens[i] = ts.get(i).dim() == 1 && ts.get(i).numel() == 0 ? 0 : ts.get(i).size(d);
+            lens[i] = ts.get(i).dim() == 1 && ts.get(i).numel() == 0
+                    ? 0
+                    : ts.get(i).size(d);
             pos += lens[i];
         }
-        return record("cat", out, 0, (n, g) -> {
-            Variable[] r = new Variable[starts.length];
-            for (int i = 0; i < r.length; i++) {
-                r[i] = g.narrow(d, starts[i], lens[i]);
-            }
-            return r;
-        }, vs.toArray(new Variable[0]));
+        return record(
+                "cat",
+                out,
+                0,
+                (n, g) -> {
+                    Variable[] r = new Variable[starts.length];
+                    for (int i = 0; i < r.length; i++) {
+                        r[i] = g.narrow(d, starts[i], lens[i]);
+                    }
+                    return r;
+                },
+                vs.toArray(new Variable[0]));
     }
 
     static Variable stack(List<Variable> vs, int dim) {
@@ -135,29 +140,36 @@ final class ShapeOps {
 
     static Variable pad(Variable a, int[] pads, Tensor.PadMode mode, double value) {
         if (pads.length % 2 != 0 || pads.length / 2 > a.dim()) {
-            throw new IllegalArgumentException("pad: padding length must be even and at most 2 * rank ("
-                    + 2 * a.dim() + "), got " + pads.length);
+            throw new IllegalArgumentException(
+                    "pad: padding length must be even and at most 2 * rank (" + 2 * a.dim() + "), got " + pads.length);
         }
         if (mode == Tensor.PadMode.CONSTANT) {
             Tensor out = a.data().pad(pads, mode, value);
             // the input sits at [max(left,0) ...] in the output, cropped where padding is negative
-            return record("pad", out, 0, (n, g) -> {
-                Variable r = g;
-                int[] in = n.inputShape(0);
-                for (int k = 0; k < pads.length / 2; k++) {
-                    int dim = in.length - 1 - k;
-                    int left = pads[2 * k];
-                    int right = pads[2 * k + 1];
-                    int start = Math.max(left, 0);
-                    int len = in[dim] + Math.min(left, 0) + Math.min(right, 0);
-                    r = r.narrow(dim, start, len);
-                    if (left < 0 || right < 0) {
-                        r = r.pad(padFor(in.length, dim, Math.max(-left, 0), Math.max(-right, 0)),
-                                Tensor.PadMode.CONSTANT, 0);
-                    }
-                }
-                return one(r);
-            }, a);
+            return record(
+                    "pad",
+                    out,
+                    0,
+                    (n, g) -> {
+                        Variable r = g;
+                        int[] in = n.inputShape(0);
+                        for (int k = 0; k < pads.length / 2; k++) {
+                            int dim = in.length - 1 - k;
+                            int left = pads[2 * k];
+                            int right = pads[2 * k + 1];
+                            int start = Math.max(left, 0);
+                            int len = in[dim] + Math.min(left, 0) + Math.min(right, 0);
+                            r = r.narrow(dim, start, len);
+                            if (left < 0 || right < 0) {
+                                r = r.pad(
+                                        padFor(in.length, dim, Math.max(-left, 0), Math.max(-right, 0)),
+                                        Tensor.PadMode.CONSTANT,
+                                        0);
+                            }
+                        }
+                        return one(r);
+                    },
+                    a);
         }
         // reflect / replicate: index selection along each padded dim (differentiable)
         Variable r = a;
@@ -201,50 +213,70 @@ final class ShapeOps {
     }
 
     static Variable gather(Variable a, int dim, Tensor index) {
-        return record("gather", a.data().gather(dim, index), 0, (n, g) -> {
-            Variable z = c(Tensor.zeros(g.dtype(), n.inputShape(0)));
-            return one(z.scatterAdd(dim, index, g));
-        }, a);
+        return record(
+                "gather",
+                a.data().gather(dim, index),
+                0,
+                (n, g) -> {
+                    Variable z = c(Tensor.zeros(g.dtype(), n.inputShape(0)));
+                    return one(z.scatterAdd(dim, index, g));
+                },
+                a);
     }
 
     static Variable scatterAdd(Variable a, int dim, Tensor index, Variable src) {
-        return record("scatterAdd", a.data().scatterAdd(dim, index, src.data()), 0,
-            (n, g) -> new Variable[] {g, g.gather(dim, index)}, a, src);
+        return record(
+                "scatterAdd",
+                a.data().scatterAdd(dim, index, src.data()),
+                0,
+                (n, g) -> new Variable[] {g, g.gather(dim, index)},
+                a,
+                src);
     }
 
     static Variable indexSelect(Variable a, int dim, Tensor index) {
         if (index.dtype() != DType.INT32 || index.dim() > 1) {
-            throw new IllegalArgumentException("indexSelect: index must be a 1-D int32 tensor, got " + index.dtype() + " "
-                    + Shape.format(index.shape()));
+            throw new IllegalArgumentException("indexSelect: index must be a 1-D int32 tensor, got " + index.dtype()
+                    + " " + Shape.format(index.shape()));
         }
-        return record("indexSelect", a.data().indexSelect(dim, index), 0, (n, g) -> {
-            int[] in = n.inputShape(0);
-            int d = Shape.wrapDim("indexSelect", dim, in.length);
-            // scatter-add rows back: the index broadcast along the other dims
-            int[] view = new int[in.length];
-            java.util.Arrays.fill(view, 1);
-            view[d] = index.numel();
-            Tensor idx = index.reshape(view).expand(g.shape()).contiguous();
-            Variable z = c(Tensor.zeros(g.dtype(), in));
-            return one(z.scatterAdd(d, idx, g));
-        }, a);
+        return record(
+                "indexSelect",
+                a.data().indexSelect(dim, index),
+                0,
+                (n, g) -> {
+                    int[] in = n.inputShape(0);
+                    int d = Shape.wrapDim("indexSelect", dim, in.length);
+                    // scatter-add rows back: the index broadcast along the other dims
+                    int[] view = new int[in.length];
+                    java.util.Arrays.fill(view, 1);
+                    view[d] = index.numel();
+                    Tensor idx = index.reshape(view).expand(g.shape()).contiguous();
+                    Variable z = c(Tensor.zeros(g.dtype(), in));
+                    return one(z.scatterAdd(d, idx, g));
+                },
+                a);
     }
 
     static Variable repeat(Variable a, int[] repeats) {
         Tensor out = a.data().repeat(repeats);
-        return record("repeat", out, 0, (n, g) -> {
-            int[] in = n.inputShape(0);
-            int lead = repeats.length - in.length;
-            // view the gradient as (r0, s0, r1, s1, ...) and sum the r dims
-            int[] v = new int[2 * repeats.length];
-            int[] sumDims = new int[repeats.length];
-            for (int k = 0; k < repeats.length; k++) {
-                v[2 * k] = repeats[k];
-                v[2 * k + 1] = k < lead ? 1 : in[k - lead];
-                sumDims[k] = 2 * k;
-            }
-            return one(g.reshape(v).sum(sumDims, false).reshape(in));
-        }, a);
+        return record(
+                "repeat",
+                out,
+                0,
+                (n, g) -> {
+                    int[] in = n.inputShape(0);
+                    int lead = repeats.length - in.length;
+                    // view the gradient as (r0, s0, r1, s1, ...) and sum the r dims
+                    int[] v = new int[2 * repeats.length];
+                    int[] sumDims = new int[repeats.length];
+                    for (int k = 0; k < repeats.length; k++) {
+                        v[2 * k] = repeats[k];
+                        v[2 * k + 1] = k < lead ? 1 : in[k - lead];
+                        sumDims[k] = 2 * k;
+                    }
+                    return one(g.reshape(v).sum(sumDims, false).reshape(in));
+                },
+                a);
     }
 
     static Variable flip(Variable a, int[] dims) {

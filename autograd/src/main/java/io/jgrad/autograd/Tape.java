@@ -21,8 +21,7 @@ public final class Tape {
     /** True while a backward rule runs: its own operations are not checked, its result is. */
     boolean inBackward;
 
-    private Tape() {
-    }
+    private Tape() {}
 
     static Tape current() {
         return CURRENT.get();

@@ -81,8 +81,9 @@ public class Variable {
      */
     public void setData(Tensor t) {
         if (gradFn != null) {
-            throw new IllegalStateException("setData: only leaf variables can have their data replaced (this one was made by '"
-                    + gradFn.name() + "')");
+            throw new IllegalStateException(
+                    "setData: only leaf variables can have their data replaced (this one was made by '" + gradFn.name()
+                            + "')");
         }
         if (!Arrays.equals(t.shape(), data.shape()) || t.dtype() != data.dtype()) {
             throw new IllegalArgumentException("setData: new value " + t.dtype() + " " + Shape.format(t.shape())
@@ -127,11 +128,12 @@ public class Variable {
     /** Turns gradient tracking of a leaf on or off (e.g. to freeze it). */
     public Variable requiresGrad(boolean on) {
         if (gradFn != null && !on) {
-            throw new IllegalStateException("requiresGrad(false): only leaves can stop requiring gradients; use detach()");
+            throw new IllegalStateException(
+                    "requiresGrad(false): only leaves can stop requiring gradients; use detach()");
         }
         if (on && !data.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException("requiresGrad: only floating point tensors can require gradients, got "
-                    + data.dtype());
+            throw new IllegalArgumentException(
+                    "requiresGrad: only floating point tensors can require gradients, got " + data.dtype());
         }
         this.requiresGrad = on;
         return this;
@@ -200,7 +202,8 @@ public class Variable {
      */
     public void registerHook(UnaryOperator<Variable> hook) {
         if (!requiresGrad) {
-            throw new IllegalStateException("registerHook: cannot register a hook on a variable that does not require gradients");
+            throw new IllegalStateException(
+                    "registerHook: cannot register a hook on a variable that does not require gradients");
         }
         if (gradFn != null) {
             gradFn.addHook(hook);

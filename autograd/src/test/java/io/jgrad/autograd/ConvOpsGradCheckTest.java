@@ -19,14 +19,19 @@ class ConvOpsGradCheckTest {
 
     @Test
     void conv2dWithStridePaddingDilationGroups() {
-        GradCheck.check(v -> NN.conv2d(v[0], v[1], v[2], new int[] {2, 1}, new int[] {1, 2}, new int[] {1, 2}, 2),
-                rnd(2, 4, 5, 6), rnd(6, 2, 3, 2), rnd(6));
+        GradCheck.check(
+                v -> NN.conv2d(v[0], v[1], v[2], new int[] {2, 1}, new int[] {1, 2}, new int[] {1, 2}, 2),
+                rnd(2, 4, 5, 6),
+                rnd(6, 2, 3, 2),
+                rnd(6));
     }
 
     @Test
     void conv2dNoBiasNonContiguousInput() {
-        GradCheck.check(v -> NN.conv2d(v[0], v[1], null, new int[] {1}, new int[] {1}, new int[] {1}, 1),
-                rnd(2, 3, 5, 4).transpose(2, 3), rnd(2, 3, 3, 3));
+        GradCheck.check(
+                v -> NN.conv2d(v[0], v[1], null, new int[] {1}, new int[] {1}, new int[] {1}, 1),
+                rnd(2, 3, 5, 4).transpose(2, 3),
+                rnd(2, 3, 3, 3));
     }
 
     @Test
@@ -36,8 +41,12 @@ class ConvOpsGradCheckTest {
 
     @Test
     void convTranspose2d() {
-        GradCheck.check(v -> NN.convTranspose2d(v[0], v[1], v[2], new int[] {2}, new int[] {1}, new int[] {1},
-                new int[] {1}, 1), rnd(1, 2, 3, 3), rnd(2, 3, 3, 3), rnd(3));
+        GradCheck.check(
+                v -> NN.convTranspose2d(
+                        v[0], v[1], v[2], new int[] {2}, new int[] {1}, new int[] {1}, new int[] {1}, 1),
+                rnd(1, 2, 3, 3),
+                rnd(2, 3, 3, 3),
+                rnd(3));
     }
 
     @Test
@@ -45,7 +54,8 @@ class ConvOpsGradCheckTest {
         // distinct values so the max is unique and the numerical gradient is well defined
         Tensor x = Tensor.randperm(g, 2 * 3 * 6 * 5).to(DType.FLOAT64).mul(0.1).reshape(2, 3, 6, 5);
         GradCheck.check(v -> NN.maxPool2d(v[0], new int[] {2}, new int[] {2}, new int[] {1}, new int[] {1}, true), x);
-        GradCheck.check(v -> NN.avgPool2d(v[0], new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 0}, false, false),
+        GradCheck.check(
+                v -> NN.avgPool2d(v[0], new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 0}, false, false),
                 rnd(2, 3, 6, 5));
         GradCheck.check(v -> NN.adaptiveAvgPool2d(v[0], 3, 2), rnd(1, 2, 7, 5));
         Tensor y = Tensor.randperm(g, 2 * 3 * 8).to(DType.FLOAT64).mul(0.1).reshape(2, 3, 8);
@@ -62,16 +72,26 @@ class ConvOpsGradCheckTest {
 
     @Test
     void conv2dSecondOrder() {
-        both(v -> NN.conv2d(v[0], v[1], v[2], new int[] {2, 1}, new int[] {1, 2}, new int[] {1, 2}, 2),
-                rnd(2, 4, 5, 6), rnd(6, 2, 3, 2), rnd(6));
-        both(v -> NN.conv2d(v[0], v[1], null, new int[] {1}, new int[] {1}, new int[] {1}, 1).tanh(),
-                rnd(1, 2, 4, 3).transpose(2, 3), rnd(2, 2, 3, 3));
+        both(
+                v -> NN.conv2d(v[0], v[1], v[2], new int[] {2, 1}, new int[] {1, 2}, new int[] {1, 2}, 2),
+                rnd(2, 4, 5, 6),
+                rnd(6, 2, 3, 2),
+                rnd(6));
+        both(
+                v -> NN.conv2d(v[0], v[1], null, new int[] {1}, new int[] {1}, new int[] {1}, 1)
+                        .tanh(),
+                rnd(1, 2, 4, 3).transpose(2, 3),
+                rnd(2, 2, 3, 3));
     }
 
     @Test
     void conv2dUnbatchedSecondOrder() {
-        both(v -> NN.conv2d(v[0], v[1], v[2], new int[] {1}, new int[] {0}, new int[] {1}, 1).square(),
-                rnd(2, 4, 4), rnd(3, 2, 2, 2), rnd(3));
+        both(
+                v -> NN.conv2d(v[0], v[1], v[2], new int[] {1}, new int[] {0}, new int[] {1}, 1)
+                        .square(),
+                rnd(2, 4, 4),
+                rnd(3, 2, 2, 2),
+                rnd(3));
     }
 
     @Test
@@ -82,11 +102,18 @@ class ConvOpsGradCheckTest {
 
     @Test
     void convTranspose2dSecondOrder() {
-        both(v -> NN.convTranspose2d(v[0], v[1], v[2], new int[] {2}, new int[] {1}, new int[] {1},
-                new int[] {1}, 1).tanh(), rnd(1, 2, 3, 3), rnd(2, 3, 3, 3), rnd(3));
+        both(
+                v -> NN.convTranspose2d(v[0], v[1], v[2], new int[] {2}, new int[] {1}, new int[] {1}, new int[] {1}, 1)
+                        .tanh(),
+                rnd(1, 2, 3, 3),
+                rnd(2, 3, 3, 3),
+                rnd(3));
         // groups, dilation and an output padding only the dilation allows (not smaller than the stride)
-        both(v -> NN.convTranspose2d(v[0], v[1], null, new int[] {1, 2}, new int[] {0, 1}, new int[] {1, 1},
-                new int[] {2, 2}, 2), rnd(2, 4, 3, 2), rnd(4, 1, 2, 2));
+        both(
+                v -> NN.convTranspose2d(
+                        v[0], v[1], null, new int[] {1, 2}, new int[] {0, 1}, new int[] {1, 1}, new int[] {2, 2}, 2),
+                rnd(2, 4, 3, 2),
+                rnd(4, 1, 2, 2));
     }
 
     @Test
@@ -94,8 +121,13 @@ class ConvOpsGradCheckTest {
         Tensor x = Tensor.randperm(g, 2 * 2 * 4 * 5).to(DType.FLOAT64).mul(0.1).reshape(2, 2, 4, 5);
         // max pooling is piecewise linear: its second derivative flows through the scatter of g only;
         // square() makes the output's own second derivative non-zero
-        both(v -> NN.maxPool2d(v[0], new int[] {2}, new int[] {2}, new int[] {1}, new int[] {1}, true).square(), x);
-        both(v -> NN.avgPool2d(v[0], new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 0}, false, false).square(),
+        both(
+                v -> NN.maxPool2d(v[0], new int[] {2}, new int[] {2}, new int[] {1}, new int[] {1}, true)
+                        .square(),
+                x);
+        both(
+                v -> NN.avgPool2d(v[0], new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 0}, false, false)
+                        .square(),
                 rnd(1, 2, 5, 4));
         both(v -> NN.adaptiveAvgPool2d(v[0], 3, 2).square(), rnd(1, 2, 5, 3));
         Tensor y = Tensor.randperm(g, 2 * 3 * 8).to(DType.FLOAT64).mul(0.1).reshape(2, 3, 8);
@@ -103,17 +135,26 @@ class ConvOpsGradCheckTest {
         both(v -> NN.avgPool1d(v[0], 3, 2, 1, false, true).square(), rnd(2, 3, 8));
         both(v -> NN.adaptiveAvgPool1d(v[0], 3).square(), rnd(2, 3, 8));
         Tensor z = Tensor.randperm(g, 3 * 4 * 4).to(DType.FLOAT64).mul(0.1).reshape(3, 4, 4);
-        both(v -> NN.maxPool2d(v[0], new int[] {2}, new int[] {2}, new int[] {0}, new int[] {1}, false).square(), z);
+        both(
+                v -> NN.maxPool2d(v[0], new int[] {2}, new int[] {2}, new int[] {0}, new int[] {1}, false)
+                        .square(),
+                z);
     }
 
     @Test
     void gradientPenaltyThroughConvCritic() {
         // d/dw of ||d critic / d x||^2 for conv -> leakyRelu -> maxPool -> conv -> mean: a WGAN-GP term
         Tensor x = rnd(2, 1, 5, 5);
-        both(v -> {
-            Variable h = NN.conv2d(v[0], v[1], null, new int[] {1}, new int[] {1}, new int[] {1}, 1).leakyRelu(0.2);
-            h = NN.maxPool2d(h, new int[] {2}, new int[] {2}, new int[] {0}, new int[] {1}, false);
-            return NN.conv2d(h, v[2], null, new int[] {1}, new int[] {0}, new int[] {1}, 1).sum();
-        }, x, rnd(3, 1, 3, 3), rnd(1, 3, 2, 2));
+        both(
+                v -> {
+                    Variable h = NN.conv2d(v[0], v[1], null, new int[] {1}, new int[] {1}, new int[] {1}, 1)
+                            .leakyRelu(0.2);
+                    h = NN.maxPool2d(h, new int[] {2}, new int[] {2}, new int[] {0}, new int[] {1}, false);
+                    return NN.conv2d(h, v[2], null, new int[] {1}, new int[] {0}, new int[] {1}, 1)
+                            .sum();
+                },
+                x,
+                rnd(3, 1, 3, 3),
+                rnd(1, 3, 2, 2));
     }
 }

@@ -84,7 +84,8 @@ class EngineTest {
         Variable y = x.exp().sum();
         y.backward(null, true, false);
         y.backward();
-        assertArrayEquals(new double[] {2 * Math.exp(1), 2 * Math.exp(2)}, x.grad().toDoubleArray(), 1e-12);
+        assertArrayEquals(
+                new double[] {2 * Math.exp(1), 2 * Math.exp(2)}, x.grad().toDoubleArray(), 1e-12);
     }
 
     @Test
@@ -95,8 +96,8 @@ class EngineTest {
         assertTrue(e.getMessage().contains("scalar") && e.getMessage().contains("(2,)"), e.getMessage());
         y.backward(d(1, 10));
         assertArrayEquals(new double[] {2, 20}, x.grad().toDoubleArray(), 0);
-        IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
-                () -> x.mul(2).backward(d(1, 2, 3)));
+        IllegalArgumentException e2 =
+                assertThrows(IllegalArgumentException.class, () -> x.mul(2).backward(d(1, 2, 3)));
         assertTrue(e2.getMessage().contains("(3,)"), e2.getMessage());
     }
 
@@ -201,7 +202,9 @@ class EngineTest {
 
             @Override
             protected Variable[] backward(Context ctx, Variable g) {
-                return new Variable[] {Variable.constant(g.data().mul(ctx.input(0).data().square()).mul(3))};
+                return new Variable[] {
+                    Variable.constant(g.data().mul(ctx.input(0).data().square()).mul(3))
+                };
             }
 
             @Override
@@ -241,7 +244,8 @@ class EngineTest {
         Variable a = Variable.param(d(2));
         Variable w = Variable.param(d(3));
         // the incoming gradient w needs gradients, the rule returns a constant: refused, naming the op
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> Autograd.grad(cube.apply(a).mul(w).sum(), List.of(a), true));
         assertTrue(e.getMessage().contains("fusedCube"), e.getMessage());
         assertTrue(e.getMessage().contains("cannot be differentiated twice"), e.getMessage());
@@ -260,8 +264,8 @@ class EngineTest {
         assertEquals(36, g.item(), 0);
         assertTrue(g.requiresGrad());
         // ... but a second derivative through it throws, naming the op
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                () -> Autograd.grad(g.sum(), List.of(a), false));
+        UnsupportedOperationException e =
+                assertThrows(UnsupportedOperationException.class, () -> Autograd.grad(g.sum(), List.of(a), false));
         assertTrue(e.getMessage().contains("fusedCube") && e.getMessage().contains("twice"), e.getMessage());
     }
 
@@ -279,8 +283,8 @@ class EngineTest {
                 return new Variable[] {g.mul(ctx.input(0))}; // missing factor 2
             }
         };
-        GradCheck.Failure f = assertThrows(GradCheck.Failure.class,
-                () -> GradCheck.check(v -> wrong.apply(v[0]), d(1.5, -2)));
+        GradCheck.Failure f =
+                assertThrows(GradCheck.Failure.class, () -> GradCheck.check(v -> wrong.apply(v[0]), d(1.5, -2)));
         assertTrue(f.getMessage().contains("analytical"), f.getMessage());
     }
 
@@ -310,7 +314,11 @@ class EngineTest {
         Tensor x = Tensor.randn(g, DType.FLOAT64, 8, 4);
         Tensor y = Tensor.randn(g, DType.FLOAT64, 8, 3);
         for (int s = 0; s < steps; s++) {
-            Variable loss = NN.linear(Variable.constant(x), w, b).tanh().sub(Variable.constant(y)).square().mean();
+            Variable loss = NN.linear(Variable.constant(x), w, b)
+                    .tanh()
+                    .sub(Variable.constant(y))
+                    .square()
+                    .mean();
             w.zeroGrad();
             b.zeroGrad();
             loss.backward();
@@ -362,7 +370,8 @@ class EngineTest {
         Generator g = new Generator(7);
         Variable w = Variable.param(Tensor.randn(g, DType.FLOAT64, 3, 4));
         Tensor x = Tensor.randn(g, DType.FLOAT64, 8, 4);
-        Variable first = NN.linear(Variable.constant(x), w, null).tanh().square().mean();
+        Variable first =
+                NN.linear(Variable.constant(x), w, null).tanh().square().mean();
         List<Node> nodes = reachable(first);
         assertTrue(nodes.size() >= 4);
         first.backward();
@@ -375,7 +384,8 @@ class EngineTest {
         Runtime rt = Runtime.getRuntime();
         long baseline = 0;
         for (int s = 0; s < 10_000; s++) {
-            Variable loss = NN.linear(Variable.constant(x), w, null).tanh().square().mean();
+            Variable loss =
+                    NN.linear(Variable.constant(x), w, null).tanh().square().mean();
             w.zeroGrad();
             loss.backward();
             w.data().add_(w.grad(), -0.01);

@@ -16,8 +16,7 @@ import java.util.Map;
  * {@code name|shape|v1,v2,...}, as FLOAT64 tensors.
  */
 public final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** Loads a classpath resource such as {@code /torch/chain.txt}. */
     public static Map<String, Tensor> load(String resource) {
@@ -33,8 +32,16 @@ public final class Fixtures {
                     continue;
                 }
                 String[] p = line.split("\\|", -1);
-                int[] shape = p[1].isEmpty() ? new int[0] : Arrays.stream(p[1].split(",")).mapToInt(Integer::parseInt).toArray();
-                double[] v = p[2].isEmpty() ? new double[0] : Arrays.stream(p[2].split(",")).mapToDouble(Double::parseDouble).toArray();
+                int[] shape = p[1].isEmpty()
+                        ? new int[0]
+                        : Arrays.stream(p[1].split(","))
+                                .mapToInt(Integer::parseInt)
+                                .toArray();
+                double[] v = p[2].isEmpty()
+                        ? new double[0]
+                        : Arrays.stream(p[2].split(","))
+                                .mapToDouble(Double::parseDouble)
+                                .toArray();
                 m.put(p[0], Tensor.of(v).reshape(shape));
             }
         } catch (IOException e) {

@@ -87,14 +87,17 @@ class GeluFloatGradientTest {
             Variable a = Variable.param(x);
             Variable wv = k == 0 ? Variable.constant(w) : Variable.param(w);
             Variable y = op.equals("gelu") ? a.gelu() : a.relu();
-            Variable g = Autograd.grad(y.mul(wv).sum(), java.util.List.of(a), true).get(0);
+            Variable g =
+                    Autograd.grad(y.mul(wv).sum(), java.util.List.of(a), true).get(0);
             if (!g.requiresGrad()) {
                 // relu's gradient with a constant w is w * step(x): constant in x, so it has no graph
                 assertEquals("relu", op);
                 r[k] = Tensor.zerosLike(x);
                 continue;
             }
-            r[k] = Autograd.grad(g.sum(), java.util.List.of(k == 0 ? a : wv), false).get(0).data();
+            r[k] = Autograd.grad(g.sum(), java.util.List.of(k == 0 ? a : wv), false)
+                    .get(0)
+                    .data();
         }
         return r;
     }

@@ -44,8 +44,7 @@ class OpCoverageTest {
             Map.entry("set", "in-place write, not recorded by the tape"));
 
     /** Public Variable methods returning a Variable that are not ops (no gradient check applies). */
-    static final Set<String> NOT_OPS = Set.of("constant", "param", "detach", "gradVariable", "requiresGrad",
-            "name");
+    static final Set<String> NOT_OPS = Set.of("constant", "param", "detach", "gradVariable", "requiresGrad", "name");
 
     private static Set<String> publicNames(Class<?> c, boolean instance) {
         return Arrays.stream(c.getMethods())
@@ -106,7 +105,8 @@ class OpCoverageTest {
         Set<String> covered = coveredNames();
         Map<String, String> uncovered = new TreeMap<>();
         for (Method m : Variable.class.getMethods()) {
-            if (m.getDeclaringClass() != Variable.class || !returns(m, Variable.class)
+            if (m.getDeclaringClass() != Variable.class
+                    || !returns(m, Variable.class)
                     || NOT_OPS.contains(m.getName())) {
                 continue;
             }
@@ -115,7 +115,8 @@ class OpCoverageTest {
             }
         }
         for (Method m : NN.class.getMethods()) {
-            if (m.getDeclaringClass() == NN.class && Modifier.isStatic(m.getModifiers())
+            if (m.getDeclaringClass() == NN.class
+                    && Modifier.isStatic(m.getModifiers())
                     && !covered.contains("nn." + m.getName())) {
                 uncovered.put("nn." + m.getName(), "NN");
             }

@@ -99,7 +99,11 @@ class OpGradCheckTest {
         l.add(c("prod", v -> v[0].prod(new int[] {1}, false), uni(0.5, 2, 3, 4)));
         l.add(c("prod with zero", v -> v[0].prod(), Tensor.of(new double[] {2, 0, 3, 1.5})));
         l.add(c("prod with two zeros", v -> v[0].prod(), Tensor.of(new double[] {2, 0, 3, 0, 1.5})));
-        l.add(c("prod dims with zero", v -> v[0].prod(new int[] {0, 2}, true), Tensor.of(new double[] {2, 0, 3, 1.5, -1, 0.5, 2, 1.1, 0, 3, 1, 2}).reshape(2, 3, 2)));
+        l.add(c(
+                "prod dims with zero",
+                v -> v[0].prod(new int[] {0, 2}, true),
+                Tensor.of(new double[] {2, 0, 3, 1.5, -1, 0.5, 2, 1.1, 0, 3, 1, 2})
+                        .reshape(2, 3, 2)));
         l.add(c("amax", v -> v[0].amax(new int[] {1}, false), rnd(3, 5)));
         l.add(c("amin", v -> v[0].amin(new int[] {0}, true), rnd(3, 5)));
         l.add(c("max all", v -> v[0].max(), rnd(3, 5)));
@@ -138,7 +142,10 @@ class OpGradCheckTest {
         l.add(c("flatten", v -> v[0].flatten(1, 2).mul(v[1]), rnd(2, 3, 4), rnd(12)));
         l.add(c("sign", v -> v[0].sign().mul(v[0]), uni(0.1, 1, 4).mul(Tensor.of(new double[] {1, -1, 1, -1}))));
         l.add(c("expand", v -> v[0].expand(3, 4).mul(v[1]), rnd(3, 1), rnd(3, 4)));
-        l.add(c("squeeze/unsqueeze", v -> v[0].unsqueeze(1).squeeze(1).unsqueeze(0).mul(2), rnd(3)));
+        l.add(c(
+                "squeeze/unsqueeze",
+                v -> v[0].unsqueeze(1).squeeze(1).unsqueeze(0).mul(2),
+                rnd(3)));
         l.add(c("narrow", v -> v[0].narrow(1, 1, 2).square(), rnd(3, 4)));
         l.add(c("slice step", v -> v[0].slice(0, 0, 5, 2).square(), rnd(5, 2)));
         l.add(c("select", v -> v[0].select(1, 2).square(), rnd(3, 4)));
@@ -147,38 +154,89 @@ class OpGradCheckTest {
         l.add(c("stack", v -> Variable.stack(List.of(v[0], v[1]), 0).square(), rnd(2, 3), rndT(2, 3)));
         l.add(c("split", v -> v[0].split(2, 1).get(1).square(), rnd(2, 5)));
         l.add(c("chunk", v -> v[0].chunk(2, 0).get(0).mul(v[0].chunk(2, 0).get(1)), rnd(4, 3)));
-        l.add(c("pad constant", v -> v[0].pad(new int[] {1, 2, 0, 1}, Tensor.PadMode.CONSTANT, 3).square(), rnd(2, 3)));
-        l.add(c("pad crop", v -> v[0].pad(new int[] {-1, 1}, Tensor.PadMode.CONSTANT, 0).square(), rnd(2, 4)));
-        l.add(c("pad reflect", v -> v[0].pad(new int[] {2, 1}, Tensor.PadMode.REFLECT, 0).square(), rnd(2, 4)));
-        l.add(c("pad replicate", v -> v[0].pad(new int[] {1, 2, 2, 0}, Tensor.PadMode.REPLICATE, 0).square(),
+        l.add(c(
+                "pad constant",
+                v -> v[0].pad(new int[] {1, 2, 0, 1}, Tensor.PadMode.CONSTANT, 3)
+                        .square(),
                 rnd(2, 3)));
-        l.add(c("gather", v -> v[0].gather(1, Tensor.of(new int[] {0, 2, 2, 1, 0, 0}, 3, 2)).square(), rnd(3, 4)));
-        l.add(c("indexSelect", v -> v[0].indexSelect(0, Tensor.of(new int[] {2, 0, 2})).square(), rnd(3, 4)));
-        l.add(c("scatterAdd", v -> v[0].scatterAdd(0, Tensor.of(new int[] {1, 0, 1, 1}, 1, 4), v[1]).square(),
-                rnd(2, 4), rnd(1, 4)));
+        l.add(c(
+                "pad crop",
+                v -> v[0].pad(new int[] {-1, 1}, Tensor.PadMode.CONSTANT, 0).square(),
+                rnd(2, 4)));
+        l.add(c(
+                "pad reflect",
+                v -> v[0].pad(new int[] {2, 1}, Tensor.PadMode.REFLECT, 0).square(),
+                rnd(2, 4)));
+        l.add(c(
+                "pad replicate",
+                v -> v[0].pad(new int[] {1, 2, 2, 0}, Tensor.PadMode.REPLICATE, 0)
+                        .square(),
+                rnd(2, 3)));
+        l.add(c(
+                "gather",
+                v -> v[0].gather(1, Tensor.of(new int[] {0, 2, 2, 1, 0, 0}, 3, 2))
+                        .square(),
+                rnd(3, 4)));
+        l.add(c(
+                "indexSelect",
+                v -> v[0].indexSelect(0, Tensor.of(new int[] {2, 0, 2})).square(),
+                rnd(3, 4)));
+        l.add(c(
+                "scatterAdd",
+                v -> v[0].scatterAdd(0, Tensor.of(new int[] {1, 0, 1, 1}, 1, 4), v[1])
+                        .square(),
+                rnd(2, 4),
+                rnd(1, 4)));
         l.add(c("repeat", v -> v[0].repeat(2, 1, 3).square(), rnd(2, 3)));
         l.add(c("flip", v -> v[0].flip(0, 1).mul(v[1]), rnd(2, 3), rnd(2, 3)));
         l.add(c("tril", v -> v[0].tril(0).square(), rnd(3, 3)));
         l.add(c("triu", v -> v[0].triu(1).square(), rnd(2, 3, 4)));
         // neural-network primitives (NN): every one is in the table, so every one is checked at both orders
-        l.add(c("nn.embedding", v -> NN.embedding(Tensor.of(new int[] {2, 0, 2, 1}, 2, 2), v[0]).square(), rnd(3, 2)));
-        l.add(c("nn.dropout", v -> NN.dropout(v[0], 0.5, true, new io.jgrad.core.Generator(3)).square(), rnd(2, 4)));
-        l.add(c("nn.lstmCell", v -> {
-            Variable[] hc = NN.lstmCell(v[0], v[1]);
-            return hc[0].add(hc[1].square());
-        }, rnd(2, 8), rnd(2, 2)));
+        l.add(c(
+                "nn.embedding",
+                v -> NN.embedding(Tensor.of(new int[] {2, 0, 2, 1}, 2, 2), v[0]).square(),
+                rnd(3, 2)));
+        l.add(c(
+                "nn.dropout",
+                v -> NN.dropout(v[0], 0.5, true, new io.jgrad.core.Generator(3)).square(),
+                rnd(2, 4)));
+        l.add(c(
+                "nn.lstmCell",
+                v -> {
+                    Variable[] hc = NN.lstmCell(v[0], v[1]);
+                    return hc[0].add(hc[1].square());
+                },
+                rnd(2, 8),
+                rnd(2, 2)));
         l.add(c("nn.gruCell", v -> NN.gruCell(v[0], v[1], v[2]), rnd(2, 6), rnd(2, 6), rnd(2, 2)));
         l.add(c("nn.conv1d", v -> NN.conv1d(v[0], v[1], v[2], 2, 1, 1, 1).tanh(), rnd(1, 2, 5), rnd(2, 2, 3), rnd(2)));
-        l.add(c("nn.conv2d", v -> NN.conv2d(v[0], v[1], v[2], new int[] {1}, new int[] {1}, new int[] {1}, 1).tanh(),
-                rnd(1, 2, 3, 3), rnd(2, 2, 2, 2), rnd(2)));
-        l.add(c("nn.convTranspose2d", v -> NN.convTranspose2d(v[0], v[1], v[2], new int[] {2}, new int[] {0},
-                new int[] {1}, new int[] {1}, 1).tanh(), rnd(1, 2, 2, 2), rnd(2, 1, 2, 2), rnd(1)));
-        Tensor distinct4d = Tensor.randperm(G, 2 * 4 * 4).to(DType.FLOAT64).mul(0.1).reshape(1, 2, 4, 4);
+        l.add(c(
+                "nn.conv2d",
+                v -> NN.conv2d(v[0], v[1], v[2], new int[] {1}, new int[] {1}, new int[] {1}, 1)
+                        .tanh(),
+                rnd(1, 2, 3, 3),
+                rnd(2, 2, 2, 2),
+                rnd(2)));
+        l.add(c(
+                "nn.convTranspose2d",
+                v -> NN.convTranspose2d(v[0], v[1], v[2], new int[] {2}, new int[] {0}, new int[] {1}, new int[] {1}, 1)
+                        .tanh(),
+                rnd(1, 2, 2, 2),
+                rnd(2, 1, 2, 2),
+                rnd(1)));
+        Tensor distinct4d =
+                Tensor.randperm(G, 2 * 4 * 4).to(DType.FLOAT64).mul(0.1).reshape(1, 2, 4, 4);
         Tensor distinct3d = Tensor.randperm(G, 2 * 6).to(DType.FLOAT64).mul(0.1).reshape(1, 2, 6);
-        l.add(c("nn.maxPool2d", v -> NN.maxPool2d(v[0], new int[] {2}, new int[] {2}, new int[] {0}, new int[] {1}, false)
-                .square(), distinct4d));
+        l.add(c(
+                "nn.maxPool2d",
+                v -> NN.maxPool2d(v[0], new int[] {2}, new int[] {2}, new int[] {0}, new int[] {1}, false)
+                        .square(),
+                distinct4d));
         l.add(c("nn.maxPool1d", v -> NN.maxPool1d(v[0], 2, 2, 0, 1, false).square(), distinct3d));
-        l.add(c("nn.avgPool2d", v -> NN.avgPool2d(v[0], new int[] {2}, new int[] {1}, new int[] {0}, false, true).square(),
+        l.add(c(
+                "nn.avgPool2d",
+                v -> NN.avgPool2d(v[0], new int[] {2}, new int[] {1}, new int[] {0}, false, true)
+                        .square(),
                 rnd(1, 2, 3, 3)));
         l.add(c("nn.avgPool1d", v -> NN.avgPool1d(v[0], 2, 1, 0, false, true).square(), rnd(1, 2, 4)));
         l.add(c("nn.adaptiveAvgPool2d", v -> NN.adaptiveAvgPool2d(v[0], 2, 2).square(), rnd(1, 2, 3, 3)));

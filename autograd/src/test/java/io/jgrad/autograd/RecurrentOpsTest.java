@@ -34,10 +34,13 @@ class RecurrentOpsTest {
     void lstmCellGradCheck() {
         Tensor gates = Tensor.randn(g, DType.FLOAT64, 3, 8);
         Tensor c = Tensor.randn(g, DType.FLOAT64, 3, 2);
-        GradCheck.check(v -> {
-            Variable[] hc = NN.lstmCell(v[0], v[1]);
-            return hc[0].mul(2).add(hc[1].square());
-        }, gates, c);
+        GradCheck.check(
+                v -> {
+                    Variable[] hc = NN.lstmCell(v[0], v[1]);
+                    return hc[0].mul(2).add(hc[1].square());
+                },
+                gates,
+                c);
     }
 
     @Test
@@ -49,11 +52,17 @@ class RecurrentOpsTest {
         Variable g1 = Variable.param(gates);
         Variable c1 = Variable.param(c);
         Variable[] a = NN.lstmCell(g1, c1);
-        a[0].mul(Variable.constant(wh)).add(a[1].mul(Variable.constant(wc))).sum().backward();
+        a[0].mul(Variable.constant(wh))
+                .add(a[1].mul(Variable.constant(wc)))
+                .sum()
+                .backward();
         Variable g2 = Variable.param(gates);
         Variable c2 = Variable.param(c);
         Variable[] b = lstmReference(g2, c2);
-        b[0].mul(Variable.constant(wh)).add(b[1].mul(Variable.constant(wc))).sum().backward();
+        b[0].mul(Variable.constant(wh))
+                .add(b[1].mul(Variable.constant(wc)))
+                .sum()
+                .backward();
         assertArrayEquals(b[0].data().toFloatArray(), a[0].data().toFloatArray(), 1e-6f);
         assertArrayEquals(b[1].data().toFloatArray(), a[1].data().toFloatArray(), 1e-6f);
         assertArrayEquals(g2.grad().toFloatArray(), g1.grad().toFloatArray(), 1e-5f);
@@ -75,10 +84,13 @@ class RecurrentOpsTest {
     void cellsSecondOrder() {
         Tensor gates = Tensor.randn(g, DType.FLOAT64, 2, 8);
         Tensor c = Tensor.randn(g, DType.FLOAT64, 2, 2);
-        GradCheck.checkSecondOrder(v -> {
-            Variable[] hc = NN.lstmCell(v[0], v[1]);
-            return hc[0].mul(2).add(hc[1].square());
-        }, gates, c);
+        GradCheck.checkSecondOrder(
+                v -> {
+                    Variable[] hc = NN.lstmCell(v[0], v[1]);
+                    return hc[0].mul(2).add(hc[1].square());
+                },
+                gates,
+                c);
         Tensor xg = Tensor.randn(g, DType.FLOAT64, 2, 6);
         Tensor hg = Tensor.randn(g, DType.FLOAT64, 2, 6);
         Tensor h = Tensor.randn(g, DType.FLOAT64, 2, 2);
@@ -110,9 +122,13 @@ class RecurrentOpsTest {
     @Test
     void cellsSecondOrderFloat32MatchesFloat64() {
         for (boolean lstm : new boolean[] {true, false}) {
-            Tensor[] in64 = lstm ? new Tensor[] {Tensor.randn(g, DType.FLOAT64, 3, 12), Tensor.randn(g, DType.FLOAT64, 3, 3)}
-                : new Tensor[] {Tensor.randn(g, DType.FLOAT64, 3, 9), Tensor.randn(g, DType.FLOAT64, 3, 9),
-                    Tensor.randn(g, DType.FLOAT64, 3, 3)};
+            Tensor[] in64 = lstm
+                    ? new Tensor[] {Tensor.randn(g, DType.FLOAT64, 3, 12), Tensor.randn(g, DType.FLOAT64, 3, 3)}
+                    : new Tensor[] {
+                        Tensor.randn(g, DType.FLOAT64, 3, 9),
+                        Tensor.randn(g, DType.FLOAT64, 3, 9),
+                        Tensor.randn(g, DType.FLOAT64, 3, 3)
+                    };
             Tensor[] in32 = new Tensor[in64.length];
             for (int i = 0; i < in64.length; i++) {
                 in32[i] = in64[i].to(DType.FLOAT32);
@@ -124,7 +140,10 @@ class RecurrentOpsTest {
                 double[] a = want[i].toDoubleArray();
                 double[] b = got[i].toDoubleArray();
                 for (int k = 0; k < a.length; k++) {
-                    org.junit.jupiter.api.Assertions.assertEquals(a[k], b[k], 1e-5 * (1 + Math.abs(a[k])),
+                    org.junit.jupiter.api.Assertions.assertEquals(
+                            a[k],
+                            b[k],
+                            1e-5 * (1 + Math.abs(a[k])),
                             (lstm ? "lstm" : "gru") + " input " + i + " element " + k);
                 }
             }
@@ -133,8 +152,10 @@ class RecurrentOpsTest {
 
     @Test
     void shapeErrorsAreClear() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> NN.lstmCell(Variable.constant(Tensor.zeros(2, 7)), Variable.constant(Tensor.zeros(2, 2))));
-        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("lstmCell") && e.getMessage().contains("(2, 7)"));
+        org.junit.jupiter.api.Assertions.assertTrue(
+                e.getMessage().contains("lstmCell") && e.getMessage().contains("(2, 7)"));
     }
 }

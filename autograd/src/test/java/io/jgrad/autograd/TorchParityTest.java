@@ -24,7 +24,8 @@ class TorchParityTest {
         Variable y = x.matmul(w).add(b);
         Variable z = y.gelu();
         Variable s = z.softmax(1);
-        Variable loss = s.mul(y.logSoftmax(1)).sum()
+        Variable loss = s.mul(y.logSoftmax(1))
+                .sum()
                 .add(y.logsumexp(1, false).mean())
                 .add(y.var(new int[] {1}, 1, false).sum())
                 .add(y.sigmoid().pow(3).mean())
@@ -96,7 +97,9 @@ class TorchParityTest {
         Variable b2 = Variable.param(f.get("b2"));
         Variable loss = NN.linear(NN.linear(x, w1, b1).tanh(), w2, b2).pow(2).mean();
         Variable g = Autograd.grad(loss, List.of(w1), true).get(0);
-        Variable hv = Autograd.grad(g.mul(Variable.constant(Tensor.onesLike(w1.data()))).sum(), List.of(w1), false).get(0);
+        Variable hv = Autograd.grad(
+                        g.mul(Variable.constant(Tensor.onesLike(w1.data()))).sum(), List.of(w1), false)
+                .get(0);
         close(f.get("hvp_w1"), hv.data(), 1e-12);
     }
 }

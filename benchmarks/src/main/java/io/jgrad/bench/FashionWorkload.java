@@ -38,24 +38,32 @@ final class FashionWorkload {
     static final int BATCH = 128;
     static final double LR = 1e-3;
 
-    private FashionWorkload() {
-    }
+    private FashionWorkload() {}
 
     /** 784-512-ReLU-256-ReLU-10 on flattened images. */
     static Module mlp() {
-        return new Sequential(new Flatten(), new Linear(784, 512), new ReLU(), new Linear(512, 256), new ReLU(),
-                new Linear(256, 10));
+        return new Sequential(
+                new Flatten(), new Linear(784, 512), new ReLU(), new Linear(512, 256), new ReLU(), new Linear(256, 10));
     }
 
     /** Two 5x5 "same" convolutions with max-pooling, then 3136-1024-10 with dropout 0.5. */
     static Module cnn() {
-        return new Sequential(new Conv2d(1, 32, 5, 1, 2), new ReLU(), new MaxPool2d(2),
-                new Conv2d(32, 64, 5, 1, 2), new ReLU(), new MaxPool2d(2),
-                new Flatten(), new Linear(64 * 7 * 7, 1024), new ReLU(), new Dropout(0.5), new Linear(1024, 10));
+        return new Sequential(
+                new Conv2d(1, 32, 5, 1, 2),
+                new ReLU(),
+                new MaxPool2d(2),
+                new Conv2d(32, 64, 5, 1, 2),
+                new ReLU(),
+                new MaxPool2d(2),
+                new Flatten(),
+                new Linear(64 * 7 * 7, 1024),
+                new ReLU(),
+                new Dropout(0.5),
+                new Linear(1024, 10));
     }
 
     static String runMlp(Main.Options o) throws IOException {
-        Generator.manualSeed(0);   // torch.manual_seed(0): the same weights and dropout masks every run
+        Generator.manualSeed(0); // torch.manual_seed(0): the same weights and dropout masks every run
         return "mlp " + train(mlp(), o);
     }
 

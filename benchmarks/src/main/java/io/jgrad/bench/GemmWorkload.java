@@ -12,8 +12,7 @@ import io.jgrad.core.Tensor;
 final class GemmWorkload {
     static final int[] SIZES = {256, 512, 1024};
 
-    private GemmWorkload() {
-    }
+    private GemmWorkload() {}
 
     static String run(Main.Options o) {
         StringBuilder line = new StringBuilder("gemm");

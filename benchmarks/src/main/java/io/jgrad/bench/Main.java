@@ -39,8 +39,7 @@ public final class Main {
         WORKLOADS.put("all", Main::runAll);
     }
 
-    private Main() {
-    }
+    private Main() {}
 
     /** Options shared by the workloads; each uses those it needs. */
     public static final class Options {
@@ -70,8 +69,8 @@ public final class Main {
                         o.threads = positive(a, v);
                         break;
                     default:
-                        throw new IllegalArgumentException("unknown option " + a
-                                + " (expected --epochs N, --data DIR, --threads T)");
+                        throw new IllegalArgumentException(
+                                "unknown option " + a + " (expected --epochs N, --data DIR, --threads T)");
                 }
             }
             return o;
@@ -110,8 +109,8 @@ public final class Main {
         }
         Workload w = WORKLOADS.get(name);
         if (w == null) {
-            System.err.println("unknown workload '" + name + "'; available: " + String.join(", ", WORKLOADS.keySet())
-                    + ", jmh");
+            System.err.println(
+                    "unknown workload '" + name + "'; available: " + String.join(", ", WORKLOADS.keySet()) + ", jmh");
             System.err.println(usage());
             System.exit(2);
             return;
@@ -127,8 +126,8 @@ public final class Main {
         if (o.threads > 0) {
             Parallel.setThreads(o.threads);
         }
-        System.err.println("jgrad " + name + ": JDK " + Runtime.version() + ", kernels " + KernelProvider.kernels()
-                .name() + ", threads " + Parallel.threads());
+        System.err.println("jgrad " + name + ": JDK " + Runtime.version() + ", kernels "
+                + KernelProvider.kernels().name() + ", threads " + Parallel.threads());
         String line = w.run(o);
         if (line != null) {
             System.out.println(line);

@@ -22,8 +22,7 @@ import java.util.Locale;
  * steps * batch * sequence length / seconds.
  */
 final class SequenceWorkload {
-    private SequenceWorkload() {
-    }
+    private SequenceWorkload() {}
 
     /** Something that runs one training step. */
     private interface Step {
@@ -64,7 +63,7 @@ final class SequenceWorkload {
         Tensor y = Tensor.randint(g, 0, vocab, batch, seq).reshape(-1);
         Step step = () -> {
             opt.zeroGrad();
-            Variable out = rnn.run(emb.call(x)).output();                   // (32, 64, 256)
+            Variable out = rnn.run(emb.call(x)).output(); // (32, 64, 256)
             Variable loss = Losses.crossEntropy(head.call(out).reshape(-1, vocab), y);
             loss.backward();
             opt.step();

@@ -24,8 +24,7 @@ final class ConvEngine {
     /** Multiply-adds below which work stays on the calling thread. */
     private static final long MIN_PARALLEL_MACS = 1L << 19;
 
-    private ConvEngine() {
-    }
+    private ConvEngine() {}
 
     /** Output rows per im2col band. */
     static int bandRows(ConvGeometry g, int bytes) {
@@ -86,8 +85,7 @@ final class ConvEngine {
                         int r1 = Math.min(g.oh, r0 + rows);
                         int t = (r1 - r0) * g.ow;
                         ops.im2col(g, x, xg, r0, r1, col);
-                        ops.gemm(false, false, g.coutG, t, g.k, w, wg, g.k, col, 0, t, false, out, og + r0 * g.ow,
-                                g.p);
+                        ops.gemm(false, false, g.coutG, t, g.k, w, wg, g.k, col, 0, t, false, out, og + r0 * g.ow, g.p);
                     }
                 }
                 if (bias != null) {
@@ -117,8 +115,8 @@ final class ConvEngine {
                     int gi = (img * g.cin + c) * g.hw;
                     for (int m = 0; m < mult; m++) {
                         int co = c * mult + m;
-                        ops.depthwiseBackwardInput(g, gout, gOff + (img * g.cout + co) * g.p, w, wOff + co * khw,
-                                gin, gi);
+                        ops.depthwiseBackwardInput(
+                                g, gout, gOff + (img * g.cout + co) * g.p, w, wOff + co * khw, gin, gi);
                     }
                 }
             });
@@ -142,7 +140,8 @@ final class ConvEngine {
                     for (int r0 = 0; r0 < g.oh; r0 += rows) {
                         int r1 = Math.min(g.oh, r0 + rows);
                         int t = (r1 - r0) * g.ow;
-                        ops.gemm(true, false, g.k, t, g.coutG, w, wg, g.k, gout, gog + r0 * g.ow, g.p, false, col, 0, t);
+                        ops.gemm(
+                                true, false, g.k, t, g.coutG, w, wg, g.k, gout, gog + r0 * g.ow, g.p, false, col, 0, t);
                         ops.col2im(g, col, r0, r1, gin, gig);
                     }
                 }
@@ -167,8 +166,14 @@ final class ConvEngine {
                 for (int co = from; co < to; co++) {
                     int c = co / mult;
                     for (int img = 0; img < g.n; img++) {
-                        ops.depthwiseBackwardWeight(g, gout, gOff + (img * g.cout + co) * g.p, x,
-                                xOff + (img * g.cin + c) * g.hw, gw, co * khw);
+                        ops.depthwiseBackwardWeight(
+                                g,
+                                gout,
+                                gOff + (img * g.cout + co) * g.p,
+                                x,
+                                xOff + (img * g.cin + c) * g.hw,
+                                gw,
+                                co * khw);
                     }
                 }
             });
@@ -198,7 +203,21 @@ final class ConvEngine {
                         int r1 = Math.min(g.oh, r0 + rows);
                         int t = (r1 - r0) * g.ow;
                         ops.im2col(g, x, xg, r0, r1, col);
-                        ops.gemm(false, true, g.coutG, g.k, t, gout, gog + r0 * g.ow, g.p, col, 0, t, true, acc, ag,
+                        ops.gemm(
+                                false,
+                                true,
+                                g.coutG,
+                                g.k,
+                                t,
+                                gout,
+                                gog + r0 * g.ow,
+                                g.p,
+                                col,
+                                0,
+                                t,
+                                true,
+                                acc,
+                                ag,
                                 g.k);
                     }
                 }

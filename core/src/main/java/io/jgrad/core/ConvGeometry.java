@@ -40,13 +40,30 @@ final class ConvGeometry {
 
     /** For kernel column j: output columns {@code [owLo[j], owHi[j])} read an input column inside [0, w). */
     final int[] owLo;
+
     final int[] owHi;
     /** For kernel row i: output rows {@code [ohLo[i], ohHi[i])} read an input row inside [0, h). */
     final int[] ohLo;
+
     final int[] ohHi;
 
-    ConvGeometry(int n, int cin, int h, int w, int cout, int kh, int kw, int sh, int sw, int ph, int pw, int dh,
-            int dw, int groups, int oh, int ow) {
+    ConvGeometry(
+            int n,
+            int cin,
+            int h,
+            int w,
+            int cout,
+            int kh,
+            int kw,
+            int sh,
+            int sw,
+            int ph,
+            int pw,
+            int dh,
+            int dw,
+            int groups,
+            int oh,
+            int ow) {
         this.n = n;
         this.cin = cin;
         this.h = h;

@@ -26,8 +26,22 @@ abstract class ConvOps<A> {
     abstract int bytes();
 
     /** {@code C = op(A) op(B) (+ C when accumulate)}, BLAS row-major semantics as in the Kernels GEMM. */
-    abstract void gemm(boolean transA, boolean transB, int m, int n, int k, A a, int aOff, int lda, A b, int bOff,
-            int ldb, boolean accumulate, A c, int cOff, int ldc);
+    abstract void gemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            A a,
+            int aOff,
+            int lda,
+            A b,
+            int bOff,
+            int ldb,
+            boolean accumulate,
+            A c,
+            int cOff,
+            int ldc);
 
     /**
      * Writes the im2col matrix of one group for output rows {@code [r0, r1)}: {@code col} is

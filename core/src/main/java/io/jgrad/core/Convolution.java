@@ -23,8 +23,7 @@ import java.util.Arrays;
  * thread pool by image.
  */
 public final class Convolution {
-    private Convolution() {
-    }
+    private Convolution() {}
 
     // ------------------------------------------------------------------------------------------
     // 1-D
@@ -43,10 +42,18 @@ public final class Convolution {
      * @param groups number of channel groups; divides Cin and Cout
      * @return the output (N, Cout, Lout) or (Cout, Lout)
      */
-    public static Tensor conv1d(Tensor input, Tensor weight, Tensor bias, int stride, int padding, int dilation,
-            int groups) {
-        return forward("conv1d", 1, input, weight, bias, new int[] {stride}, new int[] {padding},
-                new int[] {dilation}, groups);
+    public static Tensor conv1d(
+            Tensor input, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
+        return forward(
+                "conv1d",
+                1,
+                input,
+                weight,
+                bias,
+                new int[] {stride},
+                new int[] {padding},
+                new int[] {dilation},
+                groups);
     }
 
     /**
@@ -61,10 +68,18 @@ public final class Convolution {
      * @param groups as in the forward call
      * @return the input gradient, of shape {@code inputShape}
      */
-    public static Tensor conv1dBackwardInput(Tensor gradOutput, Tensor weight, int[] inputShape, int stride,
-            int padding, int dilation, int groups) {
-        return backwardInput("conv1dBackwardInput", 1, gradOutput, weight, inputShape, new int[] {stride},
-                new int[] {padding}, new int[] {dilation}, groups);
+    public static Tensor conv1dBackwardInput(
+            Tensor gradOutput, Tensor weight, int[] inputShape, int stride, int padding, int dilation, int groups) {
+        return backwardInput(
+                "conv1dBackwardInput",
+                1,
+                gradOutput,
+                weight,
+                inputShape,
+                new int[] {stride},
+                new int[] {padding},
+                new int[] {dilation},
+                groups);
     }
 
     /**
@@ -79,10 +94,18 @@ public final class Convolution {
      * @param groups as in the forward call
      * @return the weight gradient, of shape {@code weightShape}
      */
-    public static Tensor conv1dBackwardWeight(Tensor gradOutput, Tensor input, int[] weightShape, int stride,
-            int padding, int dilation, int groups) {
-        return backwardWeight("conv1dBackwardWeight", 1, gradOutput, input, weightShape, new int[] {stride},
-                new int[] {padding}, new int[] {dilation}, groups);
+    public static Tensor conv1dBackwardWeight(
+            Tensor gradOutput, Tensor input, int[] weightShape, int stride, int padding, int dilation, int groups) {
+        return backwardWeight(
+                "conv1dBackwardWeight",
+                1,
+                gradOutput,
+                input,
+                weightShape,
+                new int[] {stride},
+                new int[] {padding},
+                new int[] {dilation},
+                groups);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -103,8 +126,8 @@ public final class Convolution {
      * @param groups number of channel groups; divides Cin and Cout
      * @return the output (N, Cout, oh, ow) or (Cout, oh, ow)
      */
-    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding,
-            int[] dilation, int groups) {
+    public static Tensor conv2d(
+            Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
         return forward("conv2d", 2, input, weight, bias, stride, padding, dilation, groups);
     }
 
@@ -121,10 +144,16 @@ public final class Convolution {
      * @param groups as in the forward call
      * @return the input gradient, of shape {@code inputShape}
      */
-    public static Tensor conv2dBackwardInput(Tensor gradOutput, Tensor weight, int[] inputShape, int[] stride,
-            int[] padding, int[] dilation, int groups) {
-        return backwardInput("conv2dBackwardInput", 2, gradOutput, weight, inputShape, stride, padding, dilation,
-                groups);
+    public static Tensor conv2dBackwardInput(
+            Tensor gradOutput,
+            Tensor weight,
+            int[] inputShape,
+            int[] stride,
+            int[] padding,
+            int[] dilation,
+            int groups) {
+        return backwardInput(
+                "conv2dBackwardInput", 2, gradOutput, weight, inputShape, stride, padding, dilation, groups);
     }
 
     /**
@@ -139,10 +168,16 @@ public final class Convolution {
      * @param groups as in the forward call
      * @return the weight gradient, of shape {@code weightShape}
      */
-    public static Tensor conv2dBackwardWeight(Tensor gradOutput, Tensor input, int[] weightShape, int[] stride,
-            int[] padding, int[] dilation, int groups) {
-        return backwardWeight("conv2dBackwardWeight", 2, gradOutput, input, weightShape, stride, padding, dilation,
-                groups);
+    public static Tensor conv2dBackwardWeight(
+            Tensor gradOutput,
+            Tensor input,
+            int[] weightShape,
+            int[] stride,
+            int[] padding,
+            int[] dilation,
+            int groups) {
+        return backwardWeight(
+                "conv2dBackwardWeight", 2, gradOutput, input, weightShape, stride, padding, dilation, groups);
     }
 
     /**
@@ -158,7 +193,8 @@ public final class Convolution {
         requireFloat(op, "gradOutput", gradOutput);
         int[] s = gradOutput.shape();
         if (s.length < 2) {
-            throw new IllegalArgumentException(op + ": expected gradOutput of shape (N, C, ...), got " + Shape.format(s));
+            throw new IllegalArgumentException(
+                    op + ": expected gradOutput of shape (N, C, ...), got " + Shape.format(s));
         }
         Tensor g = gradOutput.contiguous();
         int n = s[0];
@@ -204,8 +240,15 @@ public final class Convolution {
      * @param groups number of channel groups; divides Cin and Cout
      * @return the output (N, Cout, oh, ow) or (Cout, oh, ow)
      */
-    public static Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding,
-            int[] outputPadding, int[] dilation, int groups) {
+    public static Tensor convTranspose2d(
+            Tensor input,
+            Tensor weight,
+            Tensor bias,
+            int[] stride,
+            int[] padding,
+            int[] outputPadding,
+            int[] dilation,
+            int groups) {
         String op = "convTranspose2d";
         requireFloat(op, "input", input, "weight", weight);
         if (bias != null) {
@@ -228,12 +271,11 @@ public final class Convolution {
             Tensor b = bias.contiguous();
             Object bd = ops.data(b);
             int plane = g.hw;
-            Parallel.forRange(g.n, (int) Math.max(1, (1L << 16) / Math.max(1L, (long) g.cin * plane)),
-                    (from, to) -> {
-                        for (int img = from; img < to; img++) {
-                            ops.addBias(od, img * g.cin * plane, g.cin, plane, bd, b.offset());
-                        }
-                    });
+            Parallel.forRange(g.n, (int) Math.max(1, (1L << 16) / Math.max(1L, (long) g.cin * plane)), (from, to) -> {
+                for (int img = from; img < to; img++) {
+                    ops.addBias(od, img * g.cin * plane, g.cin, plane, bd, b.offset());
+                }
+            });
         }
         return from4d(out, 2, batched);
     }
@@ -252,10 +294,9 @@ public final class Convolution {
      * @param groups as in the forward call
      * @return the input gradient (N, Cin, H, W) or (Cin, H, W)
      */
-    public static Tensor convTranspose2dBackwardInput(Tensor gradOutput, Tensor weight, int[] stride, int[] padding,
-            int[] dilation, int groups) {
-        return forward("convTranspose2dBackwardInput", 2, gradOutput, weight, null, stride, padding, dilation,
-                groups);
+    public static Tensor convTranspose2dBackwardInput(
+            Tensor gradOutput, Tensor weight, int[] stride, int[] padding, int[] dilation, int groups) {
+        return forward("convTranspose2dBackwardInput", 2, gradOutput, weight, null, stride, padding, dilation, groups);
     }
 
     /**
@@ -271,8 +312,14 @@ public final class Convolution {
      * @param groups as in the forward call
      * @return the input gradient, of shape {@code inputShape}
      */
-    public static Tensor convTranspose2dBackwardInput(Tensor gradOutput, Tensor weight, int[] inputShape,
-            int[] stride, int[] padding, int[] dilation, int groups) {
+    public static Tensor convTranspose2dBackwardInput(
+            Tensor gradOutput,
+            Tensor weight,
+            int[] inputShape,
+            int[] stride,
+            int[] padding,
+            int[] dilation,
+            int groups) {
         String op = "convTranspose2dBackwardInput";
         requireFloat(op, "gradOutput", gradOutput, "weight", weight);
         requireShape(op, "inputShape", inputShape);
@@ -285,7 +332,9 @@ public final class Convolution {
         transposedGeometryFor(op, inputShape, weight.shape(), gs, batched, stride, padding, dilation, groups);
         Tensor full = forward(op, 2, gradOutput, weight, null, stride, padding, dilation, groups);
         int hDim = batched ? 2 : 1;
-        return full.narrow(hDim, 0, inputShape[hDim]).narrow(hDim + 1, 0, inputShape[hDim + 1]).contiguous();
+        return full.narrow(hDim, 0, inputShape[hDim])
+                .narrow(hDim + 1, 0, inputShape[hDim + 1])
+                .contiguous();
     }
 
     /**
@@ -300,8 +349,14 @@ public final class Convolution {
      * @param groups as in the forward call
      * @return the weight gradient, of shape {@code weightShape}
      */
-    public static Tensor convTranspose2dBackwardWeight(Tensor gradOutput, Tensor input, int[] weightShape,
-            int[] stride, int[] padding, int[] dilation, int groups) {
+    public static Tensor convTranspose2dBackwardWeight(
+            Tensor gradOutput,
+            Tensor input,
+            int[] weightShape,
+            int[] stride,
+            int[] padding,
+            int[] dilation,
+            int groups) {
         String op = "convTranspose2dBackwardWeight";
         requireFloat(op, "gradOutput", gradOutput, "input", input);
         requireShape(op, "weightShape", weightShape);
@@ -326,8 +381,16 @@ public final class Convolution {
     // Shared implementation of the plain convolutions (sd = number of spatial dims, 1 or 2)
     // ------------------------------------------------------------------------------------------
 
-    private static Tensor forward(String op, int sd, Tensor input, Tensor weight, Tensor bias, int[] stride,
-            int[] padding, int[] dilation, int groups) {
+    private static Tensor forward(
+            String op,
+            int sd,
+            Tensor input,
+            Tensor weight,
+            Tensor bias,
+            int[] stride,
+            int[] padding,
+            int[] dilation,
+            int groups) {
         requireFloat(op, "input", input, "weight", weight);
         if (bias != null) {
             requireFloat(op, "input", input, "bias", bias);
@@ -341,13 +404,29 @@ public final class Convolution {
         Tensor w = weight.contiguous();
         Tensor b = bias == null ? null : bias.contiguous();
         Tensor out = Tensor.allocate(input.dtype(), new int[] {g.n, g.cout, g.oh, g.ow});
-        ConvEngine.forward(ops, g, ops.data(x), x.offset(), ops.data(w), w.offset(), b == null ? null : ops.data(b),
-                b == null ? 0 : b.offset(), ops.data(out));
+        ConvEngine.forward(
+                ops,
+                g,
+                ops.data(x),
+                x.offset(),
+                ops.data(w),
+                w.offset(),
+                b == null ? null : ops.data(b),
+                b == null ? 0 : b.offset(),
+                ops.data(out));
         return from4d(out, sd, batched);
     }
 
-    private static Tensor backwardInput(String op, int sd, Tensor gradOutput, Tensor weight, int[] inputShape,
-            int[] stride, int[] padding, int[] dilation, int groups) {
+    private static Tensor backwardInput(
+            String op,
+            int sd,
+            Tensor gradOutput,
+            Tensor weight,
+            int[] inputShape,
+            int[] stride,
+            int[] padding,
+            int[] dilation,
+            int groups) {
         requireFloat(op, "gradOutput", gradOutput, "weight", weight);
         requireShape(op, "inputShape", inputShape);
         boolean batched = checkRank(op, "inputShape", inputShape, sd);
@@ -361,8 +440,16 @@ public final class Convolution {
         return gin;
     }
 
-    private static Tensor backwardWeight(String op, int sd, Tensor gradOutput, Tensor input, int[] weightShape,
-            int[] stride, int[] padding, int[] dilation, int groups) {
+    private static Tensor backwardWeight(
+            String op,
+            int sd,
+            Tensor gradOutput,
+            Tensor input,
+            int[] weightShape,
+            int[] stride,
+            int[] padding,
+            int[] dilation,
+            int groups) {
         requireFloat(op, "gradOutput", gradOutput, "input", input);
         requireShape(op, "weightShape", weightShape);
         int[] xs = input.shape();
@@ -397,8 +484,8 @@ public final class Convolution {
             throw new NullPointerException(op + ": " + name + " must not be null");
         }
         if (!t.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException(op + ": expected a float32 or float64 " + name + ", got "
-                    + t.dtype() + " " + Shape.format(t.shape()) + "; convert with to(DType.FLOAT32)");
+            throw new IllegalArgumentException(op + ": expected a float32 or float64 " + name + ", got " + t.dtype()
+                    + " " + Shape.format(t.shape()) + "; convert with to(DType.FLOAT32)");
         }
     }
 
@@ -408,8 +495,8 @@ public final class Convolution {
         }
         for (int s : shape) {
             if (s < 0) {
-                throw new IllegalArgumentException(op + ": " + name + " " + Shape.format(shape)
-                        + " has a negative size");
+                throw new IllegalArgumentException(
+                        op + ": " + name + " " + Shape.format(shape) + " has a negative size");
             }
         }
     }
@@ -423,8 +510,8 @@ public final class Convolution {
             return false;
         }
         String expected = sd == 1 ? "(N, C, L) or (C, L)" : "(N, C, H, W) or (C, H, W)";
-        throw new IllegalArgumentException(op + ": expected " + name + " of shape " + expected + ", got "
-                + Shape.format(shape));
+        throw new IllegalArgumentException(
+                op + ": expected " + name + " of shape " + expected + ", got " + Shape.format(shape));
     }
 
     /**
@@ -460,8 +547,8 @@ public final class Convolution {
      * Validates a plain convolution of input {@code xs} with weight {@code ws} (user ranks) and returns
      * its geometry; the output size is computed from the input.
      */
-    private static ConvGeometry geometry(String op, int sd, int[] xs, int[] ws, int[] stride, int[] padding,
-            int[] dilation, int groups) {
+    private static ConvGeometry geometry(
+            String op, int sd, int[] xs, int[] ws, int[] stride, int[] padding, int[] dilation, int groups) {
         boolean batched = checkRank(op, "input", xs, sd);
         checkWeight(op, sd, ws, "(Cout, Cin/groups, " + (sd == 1 ? "k)" : "kh, kw)"));
         int[] s = checkedSpatial(op, "stride", stride, sd, 1);
@@ -491,8 +578,8 @@ public final class Convolution {
                     + " dilated by " + fmt(sd, d[0], d[1]) + " of weight " + Shape.format(ws)
                     + ": the output size would be " + fmt(sd, oh, ow));
         }
-        return new ConvGeometry(x4[0], cin, x4[2], x4[3], cout, w4[2], w4[3], s[0], s[1], p[0], p[1], d[0], d[1],
-                groups, oh, ow);
+        return new ConvGeometry(
+                x4[0], cin, x4[2], x4[3], cout, w4[2], w4[3], s[0], s[1], p[0], p[1], d[0], d[1], groups, oh, ow);
     }
 
     /**
@@ -501,16 +588,24 @@ public final class Convolution {
      * is the transposed output (N, Cout, oh, ow) and whose output is {@code xs}. {@code outputPadding} may
      * be null (then 0 is used).
      */
-    private static ConvGeometry transposedGeometry(String op, int[] xs, int[] ws, int[] stride, int[] padding,
-            int[] dilation, int groups, int[] outputPadding, boolean batched) {
+    private static ConvGeometry transposedGeometry(
+            String op,
+            int[] xs,
+            int[] ws,
+            int[] stride,
+            int[] padding,
+            int[] dilation,
+            int groups,
+            int[] outputPadding,
+            boolean batched) {
         checkWeight(op, 2, ws, "(Cin, Cout/groups, kh, kw)");
         int[] s = checkedSpatial(op, "stride", stride, 2, 1);
         int[] p = checkedSpatial(op, "padding", padding, 2, 0);
         int[] d = checkedSpatial(op, "dilation", dilation, 2, 1);
         int[] opad = outputPadding == null ? new int[2] : outputPadding;
         if (opad[0] < 0 || opad[1] < 0) {
-            throw new IllegalArgumentException(op + ": outputPadding must be non-negative, got "
-                    + fmt(2, opad[0], opad[1]));
+            throw new IllegalArgumentException(
+                    op + ": outputPadding must be non-negative, got " + fmt(2, opad[0], opad[1]));
         }
         for (int k = 0; k < 2; k++) {
             if (opad[k] >= s[k] && opad[k] >= d[k]) {
@@ -540,16 +635,24 @@ public final class Convolution {
                     + Shape.format(ws) + ", stride " + fmt(2, s[0], s[1]) + ", padding " + fmt(2, p[0], p[1])
                     + " and dilation " + fmt(2, d[0], d[1]) + " gives an empty output of size " + fmt(2, oh, ow));
         }
-        return new ConvGeometry(x4[0], cout, oh, ow, cin, ws[2], ws[3], s[0], s[1], p[0], p[1], d[0], d[1], groups,
-                x4[2], x4[3]);
+        return new ConvGeometry(
+                x4[0], cout, oh, ow, cin, ws[2], ws[3], s[0], s[1], p[0], p[1], d[0], d[1], groups, x4[2], x4[3]);
     }
 
     /**
      * The geometry of a transposed convolution of input {@code xs} whose output has shape {@code gs}: the
      * output padding is whatever {@code gs} implies, and must be valid.
      */
-    private static ConvGeometry transposedGeometryFor(String op, int[] xs, int[] ws, int[] gs, boolean batched,
-            int[] stride, int[] padding, int[] dilation, int groups) {
+    private static ConvGeometry transposedGeometryFor(
+            String op,
+            int[] xs,
+            int[] ws,
+            int[] gs,
+            boolean batched,
+            int[] stride,
+            int[] padding,
+            int[] dilation,
+            int groups) {
         checkWeight(op, 2, ws, "(Cin, Cout/groups, kh, kw)");
         int[] s = checkedSpatial(op, "stride", stride, 2, 1);
         int[] p = checkedSpatial(op, "padding", padding, 2, 0);
@@ -558,8 +661,12 @@ public final class Convolution {
             throw new IllegalArgumentException(op + ": groups must be positive, got " + groups);
         }
         int[] x4 = to4d(xs, 2, batched);
-        int[] base = {x4[0], ws[1] * groups, (x4[2] - 1) * s[0] - 2 * p[0] + d[0] * (ws[2] - 1) + 1,
-            (x4[3] - 1) * s[1] - 2 * p[1] + d[1] * (ws[3] - 1) + 1};
+        int[] base = {
+            x4[0],
+            ws[1] * groups,
+            (x4[2] - 1) * s[0] - 2 * p[0] + d[0] * (ws[2] - 1) + 1,
+            (x4[3] - 1) * s[1] - 2 * p[1] + d[1] * (ws[3] - 1) + 1
+        };
         boolean ok = gs.length == xs.length;
         int[] opad = new int[2];
         if (ok) {
@@ -584,8 +691,8 @@ public final class Convolution {
 
     private static void checkWeight(String op, int sd, int[] ws, String expected) {
         if (ws.length != sd + 2) {
-            throw new IllegalArgumentException(op + ": expected weight of shape " + expected + ", got "
-                    + Shape.format(ws));
+            throw new IllegalArgumentException(
+                    op + ": expected weight of shape " + expected + ", got " + Shape.format(ws));
         }
         for (int v : ws) {
             if (v <= 0) {
@@ -601,8 +708,8 @@ public final class Convolution {
         }
     }
 
-    private static void checkGradOutput(String op, int sd, int[] gs, ConvGeometry g, boolean batched, String xName,
-            int[] xs, int[] ws) {
+    private static void checkGradOutput(
+            String op, int sd, int[] gs, ConvGeometry g, boolean batched, String xName, int[] xs, int[] ws) {
         int[] expected = userShape(new int[] {g.n, g.cout, g.oh, g.ow}, sd, batched);
         if (!Arrays.equals(gs, expected)) {
             throw new IllegalArgumentException(op + ": gradOutput " + Shape.format(gs) + " does not match the output "

@@ -10,8 +10,7 @@ final class Elementwise {
     /** Elements per task below which work stays on the calling thread. */
     static final int GRAIN = 1 << 15;
 
-    private Elementwise() {
-    }
+    private Elementwise() {}
 
     static Kernels k() {
         return KernelProvider.kernels();
@@ -19,8 +18,8 @@ final class Elementwise {
 
     static void checkSameDtype(String op, Tensor a, Tensor b) {
         if (a.dtype() != b.dtype()) {
-            throw new IllegalArgumentException(op + ": dtype mismatch (" + a.dtype() + " " + Shape.format(a.shape) + " and "
-                    + b.dtype() + " " + Shape.format(b.shape) + "); convert one with to(DType)");
+            throw new IllegalArgumentException(op + ": dtype mismatch (" + a.dtype() + " " + Shape.format(a.shape)
+                    + " and " + b.dtype() + " " + Shape.format(b.shape) + "); convert one with to(DType)");
         }
     }
 
@@ -72,8 +71,8 @@ final class Elementwise {
         return out;
     }
 
-    private static void unaryF(UnaryOp op, float[] a, int ao, float[] o, int oo, int n, float pf, float qf,
-            double p, double q) {
+    private static void unaryF(
+            UnaryOp op, float[] a, int ao, float[] o, int oo, int n, float pf, float qf, double p, double q) {
         Kernels k = k();
         switch (op) {
             case RELU:
@@ -154,7 +153,9 @@ final class Elementwise {
 
     /** True when both are the very same view (same storage, offset, shape and strides). */
     static boolean sameView(Tensor a, Tensor b) {
-        return a.storage == b.storage && a.offset == b.offset && Arrays.equals(a.shape, b.shape)
+        return a.storage == b.storage
+                && a.offset == b.offset
+                && Arrays.equals(a.shape, b.shape)
                 && Arrays.equals(a.strides, b.strides);
     }
 
@@ -176,20 +177,47 @@ final class Elementwise {
             // flat fast path: both contiguous over the output, or one is a single value
             int as = aFull ? 1 : 0;
             int bs = bFull ? 1 : 0;
-            Parallel.forRange(n, GRAIN, (from, to) -> loop(op, a.storage, a.offset + from * as, as,
-                    b.storage, b.offset + from * bs, bs, out.storage, from, 1, to - from));
+            Parallel.forRange(
+                    n,
+                    GRAIN,
+                    (from, to) -> loop(
+                            op,
+                            a.storage,
+                            a.offset + from * as,
+                            as,
+                            b.storage,
+                            b.offset + from * bs,
+                            bs,
+                            out.storage,
+                            from,
+                            1,
+                            to - from));
             return out;
         }
         int[][] st = {out.strides, Rows.broadcastStrides(a, os), Rows.broadcastStrides(b, os)};
         int[] inner = {Rows.inner(st[0]), Rows.inner(st[1]), Rows.inner(st[2])};
-        Rows.forEach(os, st, new int[] {0, a.offset, b.offset}, (off, len) ->
-                loop(op, a.storage, off[1], inner[1], b.storage, off[2], inner[2], out.storage, off[0], inner[0], len));
+        Rows.forEach(
+                os,
+                st,
+                new int[] {0, a.offset, b.offset},
+                (off, len) -> loop(
+                        op,
+                        a.storage,
+                        off[1],
+                        inner[1],
+                        b.storage,
+                        off[2],
+                        inner[2],
+                        out.storage,
+                        off[0],
+                        inner[0],
+                        len));
         return out;
     }
 
     /** One strided row: {@code o[oo + i*os] = a[ao + i*as] op b[bo + i*bs]}. */
-    static void loop(BinaryOp op, Storage a, int ao, int as, Storage b, int bo, int bs, Storage o, int oo, int os,
-            int n) {
+    static void loop(
+            BinaryOp op, Storage a, int ao, int as, Storage b, int bo, int bs, Storage o, int oo, int os, int n) {
         switch (o.dtype) {
             case FLOAT32:
                 loopF(op, a.f, ao, as, b.f, bo, bs, o.f, oo, os, n);
@@ -204,28 +232,49 @@ final class Elementwise {
         }
     }
 
-    static void loopF(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] o, int oo, int os,
-            int n) {
+    static void loopF(
+            BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] o, int oo, int os, int n) {
         if (os == 1 && as == 1 && bs == 1) {
             switch (op) {
-                case ADD: k().add(a, ao, b, bo, o, oo, n); return;
-                case SUB: k().sub(a, ao, b, bo, o, oo, n); return;
-                case MUL: k().mul(a, ao, b, bo, o, oo, n); return;
-                case DIV: k().div(a, ao, b, bo, o, oo, n); return;
-                default: break;
+                case ADD:
+                    k().add(a, ao, b, bo, o, oo, n);
+                    return;
+                case SUB:
+                    k().sub(a, ao, b, bo, o, oo, n);
+                    return;
+                case MUL:
+                    k().mul(a, ao, b, bo, o, oo, n);
+                    return;
+                case DIV:
+                    k().div(a, ao, b, bo, o, oo, n);
+                    return;
+                default:
+                    break;
             }
         } else if (os == 1 && as == 1 && bs == 0) {
             switch (op) {
-                case ADD: k().addScalar(a, ao, b[bo], o, oo, n); return;
-                case SUB: k().addScalar(a, ao, -b[bo], o, oo, n); return;
-                case MUL: k().mulScalar(a, ao, b[bo], o, oo, n); return;
-                default: break;
+                case ADD:
+                    k().addScalar(a, ao, b[bo], o, oo, n);
+                    return;
+                case SUB:
+                    k().addScalar(a, ao, -b[bo], o, oo, n);
+                    return;
+                case MUL:
+                    k().mulScalar(a, ao, b[bo], o, oo, n);
+                    return;
+                default:
+                    break;
             }
         } else if (os == 1 && as == 0 && bs == 1) {
             switch (op) {
-                case ADD: k().addScalar(b, bo, a[ao], o, oo, n); return;
-                case MUL: k().mulScalar(b, bo, a[ao], o, oo, n); return;
-                default: break;
+                case ADD:
+                    k().addScalar(b, bo, a[ao], o, oo, n);
+                    return;
+                case MUL:
+                    k().mulScalar(b, bo, a[ao], o, oo, n);
+                    return;
+                default:
+                    break;
             }
         }
         switch (op) {
@@ -256,8 +305,8 @@ final class Elementwise {
         }
     }
 
-    static void loopD(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] o, int oo, int os,
-            int n) {
+    static void loopD(
+            BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] o, int oo, int os, int n) {
         switch (op) {
             case ADD:
                 for (int i = 0; i < n; i++) {
@@ -291,7 +340,8 @@ final class Elementwise {
     static Tensor inPlace(BinaryOp op, Tensor t, Tensor other) {
         checkSameDtype(op.opName + "_", t, other);
         if (t.dtype() == DType.INT32 && !op.intOk) {
-            throw new IllegalArgumentException(op.opName + "_: not supported for int32 tensors; convert with to(DType.FLOAT32)");
+            throw new IllegalArgumentException(
+                    op.opName + "_: not supported for int32 tensors; convert with to(DType.FLOAT32)");
         }
         int[] bs = Shape.broadcast(op.opName + "_", t.shape, other.shape);
         if (!Arrays.equals(bs, t.shape)) {
@@ -306,14 +356,30 @@ final class Elementwise {
         int n = t.numel();
         if (t.isContiguous() && (src.numel() == 1 || (src.isContiguous() && Arrays.equals(src.shape, t.shape)))) {
             int ss = src.numel() == 1 && n != 1 ? 0 : 1;
-            Parallel.forRange(n, GRAIN, (from, to) -> loop(op, t.storage, t.offset + from, 1, src.storage,
-                    src.offset + from * ss, ss, t.storage, t.offset + from, 1, to - from));
+            Parallel.forRange(
+                    n,
+                    GRAIN,
+                    (from, to) -> loop(
+                            op,
+                            t.storage,
+                            t.offset + from,
+                            1,
+                            src.storage,
+                            src.offset + from * ss,
+                            ss,
+                            t.storage,
+                            t.offset + from,
+                            1,
+                            to - from));
         } else {
             int[][] st = {t.strides, Rows.broadcastStrides(src, t.shape)};
             int ti = Rows.inner(st[0]);
             int si = Rows.inner(st[1]);
-            Rows.forEach(t.shape, st, new int[] {t.offset, src.offset}, (off, len) ->
-                    loop(op, t.storage, off[0], ti, src.storage, off[1], si, t.storage, off[0], ti, len));
+            Rows.forEach(
+                    t.shape,
+                    st,
+                    new int[] {t.offset, src.offset},
+                    (off, len) -> loop(op, t.storage, off[0], ti, src.storage, off[1], si, t.storage, off[0], ti, len));
         }
         t.storage.bump();
         return t;
@@ -321,12 +387,17 @@ final class Elementwise {
 
     static Tensor axpyInPlace(Tensor t, Tensor x, double alpha) {
         checkSameDtype("add_", t, x);
-        if (t.dtype() == DType.FLOAT32 && t.isContiguous() && x.isContiguous() && Arrays.equals(t.shape, x.shape)
+        if (t.dtype() == DType.FLOAT32
+                && t.isContiguous()
+                && x.isContiguous()
+                && Arrays.equals(t.shape, x.shape)
                 && !t.sharesStorage(x)) {
             int n = t.numel();
             float a = (float) alpha;
-            Parallel.forRange(n, GRAIN, (from, to) ->
-                    k().axpy(to - from, a, x.storage.f, x.offset + from, t.storage.f, t.offset + from));
+            Parallel.forRange(
+                    n,
+                    GRAIN,
+                    (from, to) -> k().axpy(to - from, a, x.storage.f, x.offset + from, t.storage.f, t.offset + from));
             t.storage.bump();
             return t;
         }
@@ -339,8 +410,9 @@ final class Elementwise {
         checkSameDtype("where", a, b);
         int[] os = Shape.broadcast("where", Shape.broadcast("where", cond.shape, a.shape), b.shape);
         Tensor out = Tensor.allocate(a.dtype(), os);
-        int[][] st = {out.strides, Rows.broadcastStrides(cond, os), Rows.broadcastStrides(a, os),
-            Rows.broadcastStrides(b, os)};
+        int[][] st = {
+            out.strides, Rows.broadcastStrides(cond, os), Rows.broadcastStrides(a, os), Rows.broadcastStrides(b, os)
+        };
         int[] in = {Rows.inner(st[0]), Rows.inner(st[1]), Rows.inner(st[2]), Rows.inner(st[3])};
         Storage c = cond.storage;
         Storage o = out.storage;

@@ -14,8 +14,7 @@ import java.util.Arrays;
 final class FloatConvOps extends ConvOps<float[]> {
     static final FloatConvOps INSTANCE = new FloatConvOps();
 
-    private FloatConvOps() {
-    }
+    private FloatConvOps() {}
 
     @Override
     float[] data(Tensor t) {
@@ -29,6 +28,7 @@ final class FloatConvOps extends ConvOps<float[]> {
 
     /** Scratch arrays up to this many bytes are kept per thread; larger ones are left to the GC. */
     private static final int MAX_CACHED_BYTES = 16 << 20;
+
     private static final ThreadLocal<float[]> SCRATCH = new ThreadLocal<>();
 
     @Override
@@ -49,10 +49,23 @@ final class FloatConvOps extends ConvOps<float[]> {
     }
 
     @Override
-    void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
-            int ldb, boolean accumulate, float[] c, int cOff, int ldc) {
-        K.sgemm(transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, accumulate ? 1f : 0f,
-                c, cOff, ldc);
+    void gemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            boolean accumulate,
+            float[] c,
+            int cOff,
+            int ldc) {
+        K.sgemm(transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, accumulate ? 1f : 0f, c, cOff, ldc);
     }
 
     @Override

@@ -10,8 +10,7 @@ package io.jgrad.core;
 final class FloatPoolOps extends PoolOps<float[]> {
     static final FloatPoolOps INSTANCE = new FloatPoolOps();
 
-    private FloatPoolOps() {
-    }
+    private FloatPoolOps() {}
 
     @Override
     float[] data(Tensor t) {

@@ -14,8 +14,7 @@ import io.jgrad.core.kernel.Kernels;
 final class FloatRowReduce {
     private static final Kernels K = KernelProvider.kernels();
 
-    private FloatRowReduce() {
-    }
+    private FloatRowReduce() {}
 
     static double reduce(Reduce.Op op, float[] a, int p, int n, int correction) {
         switch (op) {

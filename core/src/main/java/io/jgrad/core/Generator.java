@@ -12,6 +12,7 @@ package io.jgrad.core;
 public final class Generator {
     /** The seed of the global generator when the program starts. */
     public static final long INITIAL_SEED = 0x5eed;
+
     private static final Generator GLOBAL = new Generator(INITIAL_SEED);
 
     private long state;
@@ -49,8 +50,8 @@ public final class Generator {
     /** Restores a state returned by {@link #getState()}. */
     public void setState(long[] s) {
         if (s == null || s.length != 3) {
-            throw new IllegalArgumentException("Generator.setState: expected 3 longs, got "
-                    + (s == null ? "null" : String.valueOf(s.length)));
+            throw new IllegalArgumentException(
+                    "Generator.setState: expected 3 longs, got " + (s == null ? "null" : String.valueOf(s.length)));
         }
         state = s[0];
         haveSpare = s[1] != 0;

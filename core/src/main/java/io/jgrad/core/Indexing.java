@@ -16,8 +16,7 @@ final class Indexing {
     /** Below this many elements per block, a plain loop beats {@link System#arraycopy}. */
     private static final int MIN_ARRAYCOPY = 16;
 
-    private Indexing() {
-    }
+    private Indexing() {}
 
     // ------------------------------------------------------------------------------------ helpers
 
@@ -130,8 +129,8 @@ final class Indexing {
         for (int k = 0; k < tensors.size(); k++) {
             Tensor t = tensors.get(k);
             if (!Arrays.equals(t.shape, first.shape)) {
-                throw new IllegalArgumentException("stack: expects tensors of equal shape, but got " + Shape.format(first.shape)
-                        + " at entry 0 and " + Shape.format(t.shape) + " at entry " + k);
+                throw new IllegalArgumentException("stack: expects tensors of equal shape, but got "
+                        + Shape.format(first.shape) + " at entry 0 and " + Shape.format(t.shape) + " at entry " + k);
             }
             parts.add(t.unsqueeze(d));
         }
@@ -147,12 +146,12 @@ final class Indexing {
         for (int k = 0; k < tensors.size(); k++) {
             Tensor t = tensors.get(k);
             if (t.dtype() != dtype) {
-                throw new IllegalArgumentException(op + ": dtype mismatch: tensor 0 is " + dtype + " but tensor " + k + " is "
-                        + t.dtype() + "; convert with to(DType)");
+                throw new IllegalArgumentException(op + ": dtype mismatch: tensor 0 is " + dtype + " but tensor " + k
+                        + " is " + t.dtype() + "; convert with to(DType)");
             }
             if (t.dim() == 0) {
-                throw new IllegalArgumentException(op + ": zero-dimensional tensor (at position " + k
-                        + ") cannot be concatenated");
+                throw new IllegalArgumentException(
+                        op + ": zero-dimensional tensor (at position " + k + ") cannot be concatenated");
             }
             if (ref < 0 && !isLegacyEmpty(t)) {
                 ref = k;
@@ -178,15 +177,18 @@ final class Indexing {
             }
             for (int j = 0; j < rank; j++) {
                 if (j != d && t.shape[j] != refShape[j]) {
-                    throw new IllegalArgumentException(op + ": sizes must match except in dimension " + d + ", but tensor "
-                            + ref + " has shape " + Shape.format(refShape) + " and tensor " + k + " has shape "
-                            + Shape.format(t.shape) + " (dimension " + j + ": " + refShape[j] + " vs " + t.shape[j] + ")");
+                    throw new IllegalArgumentException(
+                            op + ": sizes must match except in dimension " + d + ", but tensor "
+                                    + ref + " has shape " + Shape.format(refShape) + " and tensor " + k + " has shape "
+                                    + Shape.format(t.shape) + " (dimension " + j + ": " + refShape[j] + " vs "
+                                    + t.shape[j] + ")");
                 }
             }
             total += t.shape[d];
         }
         if (total > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(op + ": the result would have " + total + " entries along dimension " + d);
+            throw new IllegalArgumentException(
+                    op + ": the result would have " + total + " entries along dimension " + d);
         }
         int[] outShape = refShape.clone();
         outShape[d] = (int) total;
@@ -235,8 +237,9 @@ final class Indexing {
             throw new IllegalArgumentException("split: splitSize must be non-negative, got " + splitSize);
         }
         if (splitSize == 0 && n != 0) {
-            throw new IllegalArgumentException("split: splitSize can only be 0 if the dimension is empty, but dimension "
-                    + d + " of shape " + Shape.format(t.shape) + " has size " + n);
+            throw new IllegalArgumentException(
+                    "split: splitSize can only be 0 if the dimension is empty, but dimension " + d + " of shape "
+                            + Shape.format(t.shape) + " has size " + n);
         }
         int count = splitSize == 0 ? 1 : Math.max(1, (int) (((long) n + splitSize - 1) / splitSize));
         List<Tensor> out = new ArrayList<>(count);
@@ -260,8 +263,8 @@ final class Indexing {
             sum += s;
         }
         if (sum != t.shape[d]) {
-            throw new IllegalArgumentException("split: sizes " + Arrays.toString(sizes) + " sum to " + sum + " but dimension "
-                    + d + " of shape " + Shape.format(t.shape) + " has size " + t.shape[d]);
+            throw new IllegalArgumentException("split: sizes " + Arrays.toString(sizes) + " sum to " + sum
+                    + " but dimension " + d + " of shape " + Shape.format(t.shape) + " has size " + t.shape[d]);
         }
         List<Tensor> out = new ArrayList<>(sizes.length);
         int start = 0;
@@ -293,8 +296,8 @@ final class Indexing {
     static Tensor pad(Tensor t, int[] pads, Tensor.PadMode mode, double value) {
         int rank = t.dim();
         if (pads.length % 2 != 0) {
-            throw new IllegalArgumentException("pad: padding needs (left, right) pairs, got an odd number of values "
-                    + Arrays.toString(pads));
+            throw new IllegalArgumentException(
+                    "pad: padding needs (left, right) pairs, got an odd number of values " + Arrays.toString(pads));
         }
         int np = pads.length / 2;
         if (np > rank) {
@@ -309,16 +312,18 @@ final class Indexing {
             int r = pads[2 * p + 1];
             long size = (long) n + l + r;
             if (size < 0 || size > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("pad: padding (" + l + ", " + r + ") of dimension " + d + " of shape "
-                        + Shape.format(t.shape) + " gives an invalid size " + size);
+                throw new IllegalArgumentException("pad: padding (" + l + ", " + r + ") of dimension " + d
+                        + " of shape " + Shape.format(t.shape) + " gives an invalid size " + size);
             }
             if (mode == Tensor.PadMode.REFLECT && ((l > 0 && l >= n) || (r > 0 && r >= n))) {
-                throw new IllegalArgumentException("pad: reflect padding (" + l + ", " + r + ") must be less than the size "
-                        + n + " of dimension " + d + " of shape " + Shape.format(t.shape));
+                throw new IllegalArgumentException(
+                        "pad: reflect padding (" + l + ", " + r + ") must be less than the size " + n + " of dimension "
+                                + d + " of shape " + Shape.format(t.shape));
             }
             if (mode == Tensor.PadMode.REPLICATE && (l > 0 || r > 0) && n == 0) {
-                throw new IllegalArgumentException("pad: replicate padding (" + l + ", " + r + ") needs a non-empty dimension, "
-                        + "but dimension " + d + " of shape " + Shape.format(t.shape) + " has size 0");
+                throw new IllegalArgumentException(
+                        "pad: replicate padding (" + l + ", " + r + ") needs a non-empty dimension, " + "but dimension "
+                                + d + " of shape " + Shape.format(t.shape) + " has size 0");
             }
             outShape[d] = (int) size;
         }
@@ -366,7 +371,8 @@ final class Indexing {
     static Tensor indexSelect(Tensor t, int dim, Tensor index) {
         checkIndexDtype("indexSelect", index);
         if (index.dim() > 1) {
-            throw new IllegalArgumentException("indexSelect: index must be 0-D or 1-D, got shape " + Shape.format(index.shape));
+            throw new IllegalArgumentException(
+                    "indexSelect: index must be 0-D or 1-D, got shape " + Shape.format(index.shape));
         }
         int d = Shape.wrapDim("indexSelect", dim, t.dim());
         int n = t.dim() == 0 ? 1 : t.shape[d];
@@ -419,8 +425,9 @@ final class Indexing {
         Tensor ix = atLeast1d(index);
         int rank = src.dim();
         if (ix.dim() != rank) {
-            throw new IllegalArgumentException("gather: index must have as many dimensions as the input, but index has shape "
-                    + Shape.format(index.shape) + " and input has shape " + Shape.format(t.shape));
+            throw new IllegalArgumentException(
+                    "gather: index must have as many dimensions as the input, but index has shape "
+                            + Shape.format(index.shape) + " and input has shape " + Shape.format(t.shape));
         }
         for (int k = 0; k < rank; k++) {
             if (k != d && ix.shape[k] > src.shape[k]) {
@@ -465,8 +472,8 @@ final class Indexing {
 
     // One row of gather: out[op + k] = s[sp + k * ss + idx[ip + k * is] * sd]. Returns the position of
     // the first out-of-range index, or -1.
-    private static int gatherRow(int[] idx, int ip, int is, int n, int len, float[] s, int sp, int ss, int sd,
-            float[] out, int op) {
+    private static int gatherRow(
+            int[] idx, int ip, int is, int n, int len, float[] s, int sp, int ss, int sd, float[] out, int op) {
         for (int k = 0; k < len; k++, ip += is, sp += ss) {
             int v = idx[ip];
             if (v < 0 || v >= n) {
@@ -477,8 +484,8 @@ final class Indexing {
         return -1;
     }
 
-    private static int gatherRow(int[] idx, int ip, int is, int n, int len, double[] s, int sp, int ss, int sd,
-            double[] out, int op) {
+    private static int gatherRow(
+            int[] idx, int ip, int is, int n, int len, double[] s, int sp, int ss, int sd, double[] out, int op) {
         for (int k = 0; k < len; k++, ip += is, sp += ss) {
             int v = idx[ip];
             if (v < 0 || v >= n) {
@@ -489,8 +496,8 @@ final class Indexing {
         return -1;
     }
 
-    private static int gatherRow(int[] idx, int ip, int is, int n, int len, int[] s, int sp, int ss, int sd,
-            int[] out, int op) {
+    private static int gatherRow(
+            int[] idx, int ip, int is, int n, int len, int[] s, int sp, int ss, int sd, int[] out, int op) {
         for (int k = 0; k < len; k++, ip += is, sp += ss) {
             int v = idx[ip];
             if (v < 0 || v >= n) {
@@ -507,8 +514,8 @@ final class Indexing {
     static Tensor scatterAdd(Tensor target, int dim, Tensor index, Tensor src) {
         checkIndexDtype("scatterAdd", index);
         if (src.dtype() != target.dtype()) {
-            throw new IllegalArgumentException("scatterAdd: dtype mismatch: the tensor is " + target.dtype() + " but src is "
-                    + src.dtype() + "; convert with to(DType)");
+            throw new IllegalArgumentException("scatterAdd: dtype mismatch: the tensor is " + target.dtype()
+                    + " but src is " + src.dtype() + "; convert with to(DType)");
         }
         int d = Shape.wrapDim("scatterAdd", dim, target.dim());
         if (index.numel() == 0) {
@@ -520,7 +527,8 @@ final class Indexing {
         int rank = tg.dim();
         if (ix.dim() != rank || sr.dim() != rank) {
             throw new IllegalArgumentException("scatterAdd: the tensor, index and src must have the same number of "
-                    + "dimensions, got shapes " + Shape.format(target.shape) + ", " + Shape.format(index.shape) + " and "
+                    + "dimensions, got shapes " + Shape.format(target.shape) + ", " + Shape.format(index.shape)
+                    + " and "
                     + Shape.format(src.shape));
         }
         for (int k = 0; k < rank; k++) {
@@ -566,7 +574,10 @@ final class Indexing {
         // The index is constant along its last dimension (e.g. an expanded (N, 1) index for embedding
         // rows scattered along dim 0): read it once per row and add whole rows.
         boolean rowIndex = d != rank - 1 && (is == 0 || ix.shape[rank - 1] == 1);
-        Rows.forEach(ix.shape, new int[][] {ix.strides, sr.strides, tgStrides}, new int[] {ix.offset, sr.offset, tg.offset},
+        Rows.forEach(
+                ix.shape,
+                new int[][] {ix.strides, sr.strides, tgStrides},
+                new int[] {ix.offset, sr.offset, tg.offset},
                 (off, len) -> {
                     if (rowIndex) {
                         addRow(t, off[2] + ii[off[0]] * td, ts, s, off[1], ss, len);
@@ -630,8 +641,9 @@ final class Indexing {
         long classes = numClasses;
         if (numClasses == -1) {
             if (v.length == 0) {
-                throw new IllegalArgumentException("oneHot: cannot infer the number of classes from an empty tensor of shape "
-                        + Shape.format(t.shape) + "; pass numClasses");
+                throw new IllegalArgumentException(
+                        "oneHot: cannot infer the number of classes from an empty tensor of shape "
+                                + Shape.format(t.shape) + "; pass numClasses");
             }
             int max = Integer.MIN_VALUE;
             for (int x : v) {
@@ -639,7 +651,8 @@ final class Indexing {
             }
             classes = (long) max + 1;
         } else if (numClasses <= 0) {
-            throw new IllegalArgumentException("oneHot: numClasses must be positive, or -1 to infer it, got " + numClasses);
+            throw new IllegalArgumentException(
+                    "oneHot: numClasses must be positive, or -1 to infer it, got " + numClasses);
         }
         for (int k = 0; k < v.length; k++) {
             if (v[k] < 0 || v[k] >= classes) {
@@ -683,7 +696,8 @@ final class Indexing {
         }
         for (int r : repeats) {
             if (r < 0) {
-                throw new IllegalArgumentException(op + ": repeats must be non-negative, got " + Arrays.toString(repeats));
+                throw new IllegalArgumentException(
+                        op + ": repeats must be non-negative, got " + Arrays.toString(repeats));
             }
         }
         int n = repeats.length;
@@ -716,8 +730,8 @@ final class Indexing {
         for (int dim : dims) {
             int d = Shape.wrapDim("flip", dim, rank);
             if (seen[d]) {
-                throw new IllegalArgumentException("flip: dimension " + d + " appears more than once in "
-                        + Arrays.toString(dims));
+                throw new IllegalArgumentException(
+                        "flip: dimension " + d + " appears more than once in " + Arrays.toString(dims));
             }
             seen[d] = true;
             if (rank > 0 && t.shape[d] > 0) {
@@ -733,8 +747,8 @@ final class Indexing {
         String op = lower ? "tril" : "triu";
         int rank = t.dim();
         if (rank < 2) {
-            throw new IllegalArgumentException(op + ": expected a tensor of at least 2 dimensions, got shape "
-                    + Shape.format(t.shape));
+            throw new IllegalArgumentException(
+                    op + ": expected a tensor of at least 2 dimensions, got shape " + Shape.format(t.shape));
         }
         Tensor out = t.clone();
         int rows = t.shape[rank - 2];

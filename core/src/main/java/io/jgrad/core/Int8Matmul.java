@@ -21,8 +21,7 @@ public final class Int8Matmul {
     /** Weight rows widened to float at a time for larger batches. */
     static final int BLOCK = 64;
 
-    private Int8Matmul() {
-    }
+    private Int8Matmul() {}
 
     /**
      * {@code x (q * scale)^T + bias}.
@@ -36,18 +35,19 @@ public final class Int8Matmul {
      */
     public static Tensor linear(Tensor x, byte[] q, int n, float[] scale, Tensor bias) {
         if (x.dtype() != DType.FLOAT32 || x.dim() != 2) {
-            throw new IllegalArgumentException("Int8Matmul.linear: expected FLOAT32 activations (m, k), got " + x.dtype() + " "
-                    + Shape.format(x.shape()));
+            throw new IllegalArgumentException("Int8Matmul.linear: expected FLOAT32 activations (m, k), got "
+                    + x.dtype() + " " + Shape.format(x.shape()));
         }
         int m = x.size(0);
         int k = x.size(1);
         if (n < 1 || q.length != (long) n * k || scale.length != n) {
-            throw new IllegalArgumentException("Int8Matmul.linear: weights of " + q.length + " values and " + scale.length
-                    + " scales do not make (" + n + ", " + k + ") for activations " + Shape.format(x.shape()));
+            throw new IllegalArgumentException(
+                    "Int8Matmul.linear: weights of " + q.length + " values and " + scale.length
+                            + " scales do not make (" + n + ", " + k + ") for activations " + Shape.format(x.shape()));
         }
         if (bias != null && (bias.dtype() != DType.FLOAT32 || bias.dim() != 1 || bias.size(0) != n)) {
-            throw new IllegalArgumentException("Int8Matmul.linear: expected a FLOAT32 bias (" + n + "), got " + bias.dtype() + " "
-                    + Shape.format(bias.shape()));
+            throw new IllegalArgumentException("Int8Matmul.linear: expected a FLOAT32 bias (" + n + "), got "
+                    + bias.dtype() + " " + Shape.format(bias.shape()));
         }
         Tensor xc = x.contiguous();
         float[] a = xc.floatData();

@@ -20,8 +20,7 @@ public final class Jgrad {
     private static volatile boolean seeded;
     private static volatile long seed;
 
-    private Jgrad() {
-    }
+    private Jgrad() {}
 
     /**
      * Seeds the global generator and the default seeds of the training tools created from now on.

@@ -10,8 +10,7 @@ import java.util.Map;
 
 /** Matrix products (through the GEMM kernel), outer and dot products, einsum. */
 final class LinAlg {
-    private LinAlg() {
-    }
+    private LinAlg() {}
 
     /** How a 2-D strided view is handed to GEMM without copying: transposed flag and leading dim. */
     private static final class Mat {
@@ -59,8 +58,8 @@ final class LinAlg {
         int ka = a.shape[ra - 1];
         int kb = rb == 1 ? b.shape[0] : b.shape[rb - 2];
         if (ka != kb) {
-            throw new IllegalArgumentException("matmul: shapes " + Shape.format(a.shape) + " and " + Shape.format(b.shape)
-                    + " cannot be multiplied (" + ka + " != " + kb + ")");
+            throw new IllegalArgumentException("matmul: shapes " + Shape.format(a.shape) + " and "
+                    + Shape.format(b.shape) + " cannot be multiplied (" + ka + " != " + kb + ")");
         }
         if (ra > 2 || rb > 2) {
             int[] ba = Arrays.copyOf(a.shape, Math.max(0, ra - 2));
@@ -87,8 +86,8 @@ final class LinAlg {
         int k2 = b.shape[rb - 2];
         int m = b.shape[rb - 1];
         if (k != k2) {
-            throw new IllegalArgumentException("matmul: shapes " + Shape.format(a.shape) + " and " + Shape.format(b.shape)
-                    + " cannot be multiplied (" + k + " != " + k2 + ")");
+            throw new IllegalArgumentException("matmul: shapes " + Shape.format(a.shape) + " and "
+                    + Shape.format(b.shape) + " cannot be multiplied (" + k + " != " + k2 + ")");
         }
         if (ra == 2 && rb == 2) {
             Tensor out = Tensor.allocate(a.dtype(), new int[] {n, m});
@@ -132,8 +131,17 @@ final class LinAlg {
         int grain = (int) Math.max(1, Math.min(nb, (1L << 18) / Math.max(1, flops)));
         Parallel.forRange(nb, grain, (from, to) -> {
             for (int q = from; q < to; q++) {
-                gemmRaw(new Mat(aC.storage, aO[q], ma.trans, ma.ld), new Mat(bC.storage, bO[q], mb.trans, mb.ld),
-                        out.storage, q * n * m, m, n, m, k, 1, 0);
+                gemmRaw(
+                        new Mat(aC.storage, aO[q], ma.trans, ma.ld),
+                        new Mat(bC.storage, bO[q], mb.trans, mb.ld),
+                        out.storage,
+                        q * n * m,
+                        m,
+                        n,
+                        m,
+                        k,
+                        1,
+                        0);
             }
         });
         return out;
@@ -184,17 +192,35 @@ final class LinAlg {
         gemmRaw(ma, mb, out.storage, out.offset, Math.max(m, 1), n, m, k, alpha, beta);
     }
 
-    private static void gemmRaw(Mat a, Mat b, Storage c, int cOff, int ldc, int n, int m, int k, double alpha,
-            double beta) {
+    private static void gemmRaw(
+            Mat a, Mat b, Storage c, int cOff, int ldc, int n, int m, int k, double alpha, double beta) {
         if (n == 0 || m == 0) {
             return;
         }
         if (c.dtype == DType.FLOAT32) {
-            KernelProvider.kernels().sgemm(a.trans, b.trans, n, m, k, (float) alpha, a.s.f, a.off, a.ld, b.s.f, b.off,
-                    b.ld, (float) beta, c.f, cOff, ldc);
+            KernelProvider.kernels()
+                    .sgemm(
+                            a.trans,
+                            b.trans,
+                            n,
+                            m,
+                            k,
+                            (float) alpha,
+                            a.s.f,
+                            a.off,
+                            a.ld,
+                            b.s.f,
+                            b.off,
+                            b.ld,
+                            (float) beta,
+                            c.f,
+                            cOff,
+                            ldc);
         } else {
-            KernelProvider.kernels().dgemm(a.trans, b.trans, n, m, k, alpha, a.s.d, a.off, a.ld, b.s.d, b.off, b.ld,
-                    beta, c.d, cOff, ldc);
+            KernelProvider.kernels()
+                    .dgemm(
+                            a.trans, b.trans, n, m, k, alpha, a.s.d, a.off, a.ld, b.s.d, b.off, b.ld, beta, c.d, cOff,
+                            ldc);
         }
     }
 
@@ -202,12 +228,12 @@ final class LinAlg {
         checkFloat("addmm", a, b);
         Elementwise.checkSameDtype("addmm", bias, a);
         if (a.dim() != 2 || b.dim() != 2) {
-            throw new IllegalArgumentException("addmm: expected matrices, got shapes " + Shape.format(a.shape) + " and "
-                    + Shape.format(b.shape));
+            throw new IllegalArgumentException(
+                    "addmm: expected matrices, got shapes " + Shape.format(a.shape) + " and " + Shape.format(b.shape));
         }
         if (a.shape[1] != b.shape[0]) {
-            throw new IllegalArgumentException("addmm: shapes " + Shape.format(a.shape) + " and " + Shape.format(b.shape)
-                    + " cannot be multiplied (" + a.shape[1] + " != " + b.shape[0] + ")");
+            throw new IllegalArgumentException("addmm: shapes " + Shape.format(a.shape) + " and "
+                    + Shape.format(b.shape) + " cannot be multiplied (" + a.shape[1] + " != " + b.shape[0] + ")");
         }
         int[] os = {a.shape[0], b.shape[1]};
         if (!Arrays.equals(Shape.broadcast("addmm", bias.shape, os), os)) {
@@ -228,8 +254,8 @@ final class LinAlg {
     static Tensor outer(Tensor a, Tensor b) {
         Elementwise.checkSameDtype("outer", a, b);
         if (a.dim() != 1 || b.dim() != 1) {
-            throw new IllegalArgumentException("outer: expected two vectors, got shapes " + Shape.format(a.shape) + " and "
-                    + Shape.format(b.shape));
+            throw new IllegalArgumentException("outer: expected two vectors, got shapes " + Shape.format(a.shape)
+                    + " and " + Shape.format(b.shape));
         }
         return a.unsqueeze(1).mul(b.unsqueeze(0));
     }
@@ -272,8 +298,8 @@ final class LinAlg {
         for (int q = 0; q < ops.length; q++) {
             String t = terms[q];
             if (t.length() != ops[q].dim()) {
-                throw new IllegalArgumentException("einsum: term '" + t + "' has " + t.length() + " indices but operand " + q
-                        + " has shape " + Shape.format(ops[q].shape));
+                throw new IllegalArgumentException("einsum: term '" + t + "' has " + t.length()
+                        + " indices but operand " + q + " has shape " + Shape.format(ops[q].shape));
             }
             // collapse repeated indices to a diagonal view
             StringBuilder uniq = new StringBuilder();
@@ -288,8 +314,8 @@ final class LinAlg {
                 int pos = uniq.indexOf(String.valueOf(ch));
                 if (pos >= 0) {
                     if (sz.get(pos) != ops[q].shape[d]) {
-                        throw new IllegalArgumentException("einsum: repeated index '" + ch + "' has sizes " + sz.get(pos)
-                                + " and " + ops[q].shape[d] + " in operand " + q);
+                        throw new IllegalArgumentException("einsum: repeated index '" + ch + "' has sizes "
+                                + sz.get(pos) + " and " + ops[q].shape[d] + " in operand " + q);
                     }
                     st.set(pos, st.get(pos) + ops[q].strides[d]);
                 } else {
@@ -298,7 +324,10 @@ final class LinAlg {
                     st.add(ops[q].strides[d]);
                 }
             }
-            vs[q] = new Tensor(ops[q].storage, ops[q].offset, sz.stream().mapToInt(Integer::intValue).toArray(),
+            vs[q] = new Tensor(
+                    ops[q].storage,
+                    ops[q].offset,
+                    sz.stream().mapToInt(Integer::intValue).toArray(),
                     st.stream().mapToInt(Integer::intValue).toArray());
             ts[q] = uniq.toString();
             for (int d = 0; d < t.length(); d++) {
@@ -325,12 +354,12 @@ final class LinAlg {
         for (int d = 0; d < rhs.length(); d++) {
             char ch = rhs.charAt(d);
             if (rhs.indexOf(ch) != d) {
-                throw new IllegalArgumentException("einsum: output index '" + ch + "' appears more than once in '"
-                        + equation + "'");
+                throw new IllegalArgumentException(
+                        "einsum: output index '" + ch + "' appears more than once in '" + equation + "'");
             }
             if (!size.containsKey(ch)) {
-                throw new IllegalArgumentException("einsum: output index '" + ch + "' does not appear in the inputs of '"
-                        + equation + "'");
+                throw new IllegalArgumentException(
+                        "einsum: output index '" + ch + "' does not appear in the inputs of '" + equation + "'");
             }
         }
         final String out = rhs;

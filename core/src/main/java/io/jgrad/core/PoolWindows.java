@@ -18,10 +18,22 @@ final class PoolWindows {
     final int[] we;
     /** Divisor factors for average pooling (null for max pooling). */
     final int[] hDiv;
+
     final int[] wDiv;
 
-    private PoolWindows(int h, int w, int oh, int ow, int dh, int dw, int[] hs, int[] he, int[] ws, int[] we,
-            int[] hDiv, int[] wDiv) {
+    private PoolWindows(
+            int h,
+            int w,
+            int oh,
+            int ow,
+            int dh,
+            int dw,
+            int[] hs,
+            int[] he,
+            int[] ws,
+            int[] we,
+            int[] hDiv,
+            int[] wDiv) {
         this.h = h;
         this.w = w;
         this.oh = oh;
@@ -37,8 +49,8 @@ final class PoolWindows {
     }
 
     /** Max pooling windows, as PyTorch's CPU kernel: the start moves past the padding in steps of dilation. */
-    static PoolWindows max(int h, int w, int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw, int dh,
-            int dw) {
+    static PoolWindows max(
+            int h, int w, int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
         int[] hs = new int[oh];
         int[] he = new int[oh];
         int[] ws = new int[ow];
@@ -64,8 +76,8 @@ final class PoolWindows {
      * Average pooling windows, as PyTorch: the divisor counts the padding (but not the part of a ceil-mode
      * window beyond it) when {@code countIncludePad}, else only the input elements.
      */
-    static PoolWindows avg(int h, int w, int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw,
-            boolean countIncludePad) {
+    static PoolWindows avg(
+            int h, int w, int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw, boolean countIncludePad) {
         int[] hs = new int[oh];
         int[] he = new int[oh];
         int[] hDiv = new int[oh];
@@ -77,8 +89,7 @@ final class PoolWindows {
         return new PoolWindows(h, w, oh, ow, 1, 1, hs, he, ws, we, hDiv, wDiv);
     }
 
-    private static void avgAxis(int in, int k, int s, int p, boolean includePad, int[] start, int[] end,
-            int[] div) {
+    private static void avgAxis(int in, int k, int s, int p, boolean includePad, int[] start, int[] end, int[] div) {
         for (int o = 0; o < start.length; o++) {
             int i0 = o * s - p;
             int i1 = Math.min(i0 + k, in + p);

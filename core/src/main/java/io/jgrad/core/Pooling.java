@@ -22,8 +22,7 @@ public final class Pooling {
     /** Output elements times window size below which work stays on the calling thread. */
     private static final long MIN_PARALLEL_WORK = 1L << 15;
 
-    private Pooling() {
-    }
+    private Pooling() {}
 
     /**
      * The result of max pooling: the maxima and, for each, the flat index {@code h * W + w} of the
@@ -32,8 +31,7 @@ public final class Pooling {
      * @param values the pooled values (N, C, oh, ow) or (C, oh, ow)
      * @param indices INT32, same shape as {@code values}
      */
-    public record MaxResult(Tensor values, Tensor indices) {
-    }
+    public record MaxResult(Tensor values, Tensor indices) {}
 
     // ------------------------------------------------------------------------------------------
     // Max pooling
@@ -51,8 +49,8 @@ public final class Pooling {
      * @param ceilMode round the output size up instead of down
      * @return the values (N, C, oh, ow) and their INT32 indices in the input planes
      */
-    public static MaxResult maxPool2d(Tensor input, int[] kernel, int[] stride, int[] padding, int[] dilation,
-            boolean ceilMode) {
+    public static MaxResult maxPool2d(
+            Tensor input, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
         return maxPool("maxPool2d", 2, input, kernel, stride, padding, dilation, ceilMode);
     }
 
@@ -80,10 +78,17 @@ public final class Pooling {
      * @param ceilMode round the output size up instead of down
      * @return the values (N, C, Lout) and their INT32 indices
      */
-    public static MaxResult maxPool1d(Tensor input, int kernel, int stride, int padding, int dilation,
-            boolean ceilMode) {
-        return maxPool("maxPool1d", 1, input, new int[] {kernel}, new int[] {stride}, new int[] {padding},
-                new int[] {dilation}, ceilMode);
+    public static MaxResult maxPool1d(
+            Tensor input, int kernel, int stride, int padding, int dilation, boolean ceilMode) {
+        return maxPool(
+                "maxPool1d",
+                1,
+                input,
+                new int[] {kernel},
+                new int[] {stride},
+                new int[] {padding},
+                new int[] {dilation},
+                ceilMode);
     }
 
     /**
@@ -98,8 +103,15 @@ public final class Pooling {
         return maxPoolBackward("maxPool1dBackward", 1, gradOutput, indices, inputShape);
     }
 
-    private static MaxResult maxPool(String op, int sd, Tensor input, int[] kernel, int[] stride, int[] padding,
-            int[] dilation, boolean ceilMode) {
+    private static MaxResult maxPool(
+            String op,
+            int sd,
+            Tensor input,
+            int[] kernel,
+            int[] stride,
+            int[] padding,
+            int[] dilation,
+            boolean ceilMode) {
         Convolution.requireFloat(op, "input", input);
         int[] xs = input.shape();
         boolean batched = Convolution.checkRank(op, "input", xs, sd);
@@ -113,8 +125,7 @@ public final class Pooling {
         Object xd = ops.data(x);
         Object od = ops.data(out);
         int[] id = ind.intData();
-        Parallel.forRange(s.n * s.c, grain(win), (from, to) -> ops.maxForward(win, xd, x.offset(), od, id, from,
-                to));
+        Parallel.forRange(s.n * s.c, grain(win), (from, to) -> ops.maxForward(win, xd, x.offset(), od, id, from, to));
         return new MaxResult(Convolution.from4d(out, sd, batched), Convolution.from4d(ind, sd, batched));
     }
 
@@ -124,8 +135,8 @@ public final class Pooling {
             throw new NullPointerException(op + ": indices must not be null");
         }
         if (indices.dtype() != DType.INT32) {
-            throw new IllegalArgumentException(op + ": indices must be int32, got " + indices.dtype() + " "
-                    + Shape.format(indices.shape()));
+            throw new IllegalArgumentException(
+                    op + ": indices must be int32, got " + indices.dtype() + " " + Shape.format(indices.shape()));
         }
         Convolution.requireShape(op, "inputShape", inputShape);
         int[] gs = gradOutput.shape();
@@ -158,7 +169,9 @@ public final class Pooling {
         Tensor gin = Tensor.allocate(gradOutput.dtype(), inputShape);
         Object gd = ops.data(g);
         Object gind = ops.data(gin);
-        Parallel.forRange(x4[0] * x4[1], (int) Math.max(1, MIN_PARALLEL_WORK / Math.max(1, g4[2] * g4[3])),
+        Parallel.forRange(
+                x4[0] * x4[1],
+                (int) Math.max(1, MIN_PARALLEL_WORK / Math.max(1, g4[2] * g4[3])),
                 (from, to) -> ops.maxBackward(win, gd, g.offset(), id, ind.offset(), gind, from, to));
         return gin;
     }
@@ -180,8 +193,8 @@ public final class Pooling {
      * @param countIncludePad whether the padding counts in the divisor
      * @return (N, C, oh, ow) or (C, oh, ow)
      */
-    public static Tensor avgPool2d(Tensor input, int[] kernel, int[] stride, int[] padding, boolean ceilMode,
-            boolean countIncludePad) {
+    public static Tensor avgPool2d(
+            Tensor input, int[] kernel, int[] stride, int[] padding, boolean ceilMode, boolean countIncludePad) {
         return avgPool("avgPool2d", 2, input, kernel, stride, padding, ceilMode, countIncludePad);
     }
 
@@ -197,10 +210,16 @@ public final class Pooling {
      * @param countIncludePad as in the forward call
      * @return the input gradient, of shape {@code inputShape}
      */
-    public static Tensor avgPool2dBackward(Tensor gradOutput, int[] inputShape, int[] kernel, int[] stride,
-            int[] padding, boolean ceilMode, boolean countIncludePad) {
-        return avgPoolBackward("avgPool2dBackward", 2, gradOutput, inputShape, kernel, stride, padding, ceilMode,
-                countIncludePad);
+    public static Tensor avgPool2dBackward(
+            Tensor gradOutput,
+            int[] inputShape,
+            int[] kernel,
+            int[] stride,
+            int[] padding,
+            boolean ceilMode,
+            boolean countIncludePad) {
+        return avgPoolBackward(
+                "avgPool2dBackward", 2, gradOutput, inputShape, kernel, stride, padding, ceilMode, countIncludePad);
     }
 
     /**
@@ -214,9 +233,16 @@ public final class Pooling {
      * @param countIncludePad whether the padding counts in the divisor
      * @return (N, C, Lout) or (C, Lout)
      */
-    public static Tensor avgPool1d(Tensor input, int kernel, int stride, int padding, boolean ceilMode,
-            boolean countIncludePad) {
-        return avgPool("avgPool1d", 1, input, new int[] {kernel}, new int[] {stride}, new int[] {padding}, ceilMode,
+    public static Tensor avgPool1d(
+            Tensor input, int kernel, int stride, int padding, boolean ceilMode, boolean countIncludePad) {
+        return avgPool(
+                "avgPool1d",
+                1,
+                input,
+                new int[] {kernel},
+                new int[] {stride},
+                new int[] {padding},
+                ceilMode,
                 countIncludePad);
     }
 
@@ -232,14 +258,35 @@ public final class Pooling {
      * @param countIncludePad as in the forward call
      * @return the input gradient, of shape {@code inputShape}
      */
-    public static Tensor avgPool1dBackward(Tensor gradOutput, int[] inputShape, int kernel, int stride, int padding,
-            boolean ceilMode, boolean countIncludePad) {
-        return avgPoolBackward("avgPool1dBackward", 1, gradOutput, inputShape, new int[] {kernel},
-                new int[] {stride}, new int[] {padding}, ceilMode, countIncludePad);
+    public static Tensor avgPool1dBackward(
+            Tensor gradOutput,
+            int[] inputShape,
+            int kernel,
+            int stride,
+            int padding,
+            boolean ceilMode,
+            boolean countIncludePad) {
+        return avgPoolBackward(
+                "avgPool1dBackward",
+                1,
+                gradOutput,
+                inputShape,
+                new int[] {kernel},
+                new int[] {stride},
+                new int[] {padding},
+                ceilMode,
+                countIncludePad);
     }
 
-    private static Tensor avgPool(String op, int sd, Tensor input, int[] kernel, int[] stride, int[] padding,
-            boolean ceilMode, boolean countIncludePad) {
+    private static Tensor avgPool(
+            String op,
+            int sd,
+            Tensor input,
+            int[] kernel,
+            int[] stride,
+            int[] padding,
+            boolean ceilMode,
+            boolean countIncludePad) {
         Convolution.requireFloat(op, "input", input);
         int[] xs = input.shape();
         boolean batched = Convolution.checkRank(op, "input", xs, sd);
@@ -248,8 +295,16 @@ public final class Pooling {
         return avgForward(input, sd, batched, s.n, s.c, win);
     }
 
-    private static Tensor avgPoolBackward(String op, int sd, Tensor gradOutput, int[] inputShape, int[] kernel,
-            int[] stride, int[] padding, boolean ceilMode, boolean countIncludePad) {
+    private static Tensor avgPoolBackward(
+            String op,
+            int sd,
+            Tensor gradOutput,
+            int[] inputShape,
+            int[] kernel,
+            int[] stride,
+            int[] padding,
+            boolean ceilMode,
+            boolean countIncludePad) {
         Convolution.requireFloat(op, "gradOutput", gradOutput);
         Convolution.requireShape(op, "inputShape", inputShape);
         boolean batched = Convolution.checkRank(op, "inputShape", inputShape, sd);
@@ -354,8 +409,8 @@ public final class Pooling {
         return Convolution.from4d(out, sd, batched);
     }
 
-    private static Tensor avgBackward(Tensor gradOutput, int[] inputShape, int sd, boolean batched, int n, int c,
-            PoolWindows win) {
+    private static Tensor avgBackward(
+            Tensor gradOutput, int[] inputShape, int sd, boolean batched, int n, int c, PoolWindows win) {
         PoolOps<Object> ops = PoolOps.of(gradOutput.dtype());
         Tensor g = Convolution.as4d(gradOutput, sd, batched).contiguous();
         Tensor gin = Tensor.allocate(gradOutput.dtype(), inputShape);
@@ -391,8 +446,8 @@ public final class Pooling {
         int ow;
     }
 
-    private static Spec spec(String op, int sd, int[] xs, int[] kernel, int[] stride, int[] padding,
-            int[] dilation, boolean ceilMode) {
+    private static Spec spec(
+            String op, int sd, int[] xs, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
         boolean batched = Convolution.checkRank(op, "input", xs, sd);
         int[] x4 = Convolution.to4d(xs, sd, batched);
         checkNonEmpty(op, xs, x4);
@@ -454,8 +509,8 @@ public final class Pooling {
 
     private static void checkNonEmpty(String op, int[] xs, int[] x4) {
         if (x4[1] <= 0 || x4[2] <= 0 || x4[3] <= 0) {
-            throw new IllegalArgumentException(op + ": input " + Shape.format(xs)
-                    + " must have non-zero channel and spatial sizes");
+            throw new IllegalArgumentException(
+                    op + ": input " + Shape.format(xs) + " must have non-zero channel and spatial sizes");
         }
     }
 
@@ -466,8 +521,8 @@ public final class Pooling {
         }
     }
 
-    private static void checkGradOutput(String op, int sd, int[] gs, int[] inputShape, boolean batched, int oh,
-            int ow) {
+    private static void checkGradOutput(
+            String op, int sd, int[] gs, int[] inputShape, boolean batched, int oh, int ow) {
         int[] x4 = Convolution.to4d(inputShape, sd, batched);
         int[] expected = Convolution.userShape(new int[] {x4[0], x4[1], oh, ow}, sd, batched);
         if (!Arrays.equals(gs, expected)) {

@@ -21,8 +21,7 @@ final class Printer {
     private static final int PRECISION = 4;
     private static final String PREFIX = "tensor(";
 
-    private Printer() {
-    }
+    private Printer() {}
 
     static String format(Tensor t) {
         int indent = PREFIX.length();
@@ -152,7 +151,11 @@ final class Printer {
             sciMode = hi / lo > 1000 || hi > 1e8 || (!intMode && lo < 1e-4);
             for (double v : values) {
                 if (Double.isFinite(v) && v != 0) {
-                    int len = sciMode ? sci(v).length() : intMode ? fixed(v, 0).length() + 1 : fixed(v, PRECISION).length();
+                    int len = sciMode
+                            ? sci(v).length()
+                            : intMode
+                                    ? fixed(v, 0).length() + 1
+                                    : fixed(v, PRECISION).length();
                     width = Math.max(width, len);
                 }
             }
@@ -181,7 +184,9 @@ final class Printer {
          * Python's format (String.format rounds a shorter decimal form and can differ).
          */
         static String fixed(double v, int digits) {
-            String s = new BigDecimal(Math.abs(v)).setScale(digits, RoundingMode.HALF_EVEN).toPlainString();
+            String s = new BigDecimal(Math.abs(v))
+                    .setScale(digits, RoundingMode.HALF_EVEN)
+                    .toPlainString();
             return (v < 0 || (v == 0 && 1 / v < 0) ? "-" : "") + s;
         }
 

@@ -6,11 +6,16 @@ import java.util.Arrays;
 
 /** Reductions over sets of dimensions, arg-reductions, softmax and cumulative sums. */
 final class Reduce {
-    private Reduce() {
-    }
+    private Reduce() {}
 
     enum Op {
-        SUM("sum"), MEAN("mean"), PROD("prod"), MAX("max"), MIN("min"), VAR("var"), SUMSQ("norm"),
+        SUM("sum"),
+        MEAN("mean"),
+        PROD("prod"),
+        MAX("max"),
+        MIN("min"),
+        VAR("var"),
+        SUMSQ("norm"),
         LOGSUMEXP("logsumexp");
 
         final String opName;
@@ -88,8 +93,8 @@ final class Reduce {
                     + Shape.format(x.shape) + "; convert with to(DType.FLOAT32)");
         }
         if (rowLen == 0 && outN > 0 && (op == Op.MAX || op == Op.MIN)) {
-            throw new IllegalArgumentException(op.opName + ": cannot reduce over an empty dimension of shape "
-                    + Shape.format(x.shape));
+            throw new IllegalArgumentException(
+                    op.opName + ": cannot reduce over an empty dimension of shape " + Shape.format(x.shape));
         }
         Tensor out = Tensor.allocate(x.dtype(), os);
         if (outN == 0) {
@@ -104,7 +109,11 @@ final class Reduce {
         for (int k = lead; k < rank; k++) {
             prefixOnly &= !red[k];
         }
-        if (prefixOnly && lead > 0 && lead < rank && x.isContiguous() && x.dtype() == DType.FLOAT32
+        if (prefixOnly
+                && lead > 0
+                && lead < rank
+                && x.isContiguous()
+                && x.dtype() == DType.FLOAT32
                 && (op == Op.SUM || op == Op.MEAN)) {
             float[] src = x.storage.f;
             float[] dst = out.storage.f;
@@ -183,8 +192,8 @@ final class Reduce {
         int[] os = outShape(x.shape, red, keepdim);
         int n = rank == 0 ? 1 : x.shape[d];
         if (n == 0) {
-            throw new IllegalArgumentException(op + ": cannot reduce over the empty dimension " + dim + " of shape "
-                    + Shape.format(x.shape));
+            throw new IllegalArgumentException(
+                    op + ": cannot reduce over the empty dimension " + dim + " of shape " + Shape.format(x.shape));
         }
         Tensor c = rank == 0 ? x.contiguous() : keptFirst(x, red);
         int outN = Shape.numel(os);
@@ -227,14 +236,26 @@ final class Reduce {
         int rows = cols == 0 ? 0 : c.numel() / cols;
         Tensor out = Tensor.allocate(x.dtype(), c.shape);
         if (x.dtype() == DType.FLOAT32 && !log) {
-            Parallel.forRange(rows, Math.max(1, (1 << 14) / Math.max(1, cols)), (from, to) ->
-                    KernelProvider.kernels().softmaxRows(c.storage.f, c.offset + from * cols, out.storage.f,
-                            from * cols, to - from, cols, false));
+            Parallel.forRange(
+                    rows,
+                    Math.max(1, (1 << 14) / Math.max(1, cols)),
+                    (from, to) -> KernelProvider.kernels()
+                            .softmaxRows(
+                                    c.storage.f,
+                                    c.offset + from * cols,
+                                    out.storage.f,
+                                    from * cols,
+                                    to - from,
+                                    cols,
+                                    false));
         } else if (x.dtype() == DType.FLOAT32) {
             // Not the kernel's log mode: it forms x - (max + log(sum)), which rounds max + log(sum) to the
             // float spacing of max (1e-3 at logits of 1e4). (x - max) - log(sum) keeps full precision.
-            Parallel.forRange(rows, Math.max(1, (1 << 14) / Math.max(1, cols)), (from, to) ->
-                    logSoftmaxRows(c.storage.f, c.offset + from * cols, out.storage.f, from * cols, to - from, cols));
+            Parallel.forRange(
+                    rows,
+                    Math.max(1, (1 << 14) / Math.max(1, cols)),
+                    (from, to) -> logSoftmaxRows(
+                            c.storage.f, c.offset + from * cols, out.storage.f, from * cols, to - from, cols));
         } else {
             double[] a = c.storage.d;
             double[] o = out.storage.d;

@@ -5,8 +5,7 @@ package io.jgrad.core;
  * element-wise loops pay the index arithmetic once per row instead of once per element.
  */
 final class Rows {
-    private Rows() {
-    }
+    private Rows() {}
 
     /** Receives one row: the start offset of each operand, and the row length. */
     interface Visitor {

@@ -8,8 +8,7 @@ import java.util.Arrays;
  * {@code matmul: shapes (3, 4) and (5, 2) cannot be multiplied (4 != 5)}.
  */
 public final class Shape {
-    private Shape() {
-    }
+    private Shape() {}
 
     /** Product of the sizes; 1 for a scalar shape {@code ()}. Throws when it overflows an int. */
     public static int numel(int... shape) {

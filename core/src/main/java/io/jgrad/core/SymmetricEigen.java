@@ -35,7 +35,8 @@ public record SymmetricEigen(double[] values, double[][] vectors) {
             for (int j = 0; j < n; j++) {
                 double x = 0.5 * (a[i][j] + a[j][i]);
                 if (!Double.isFinite(x)) {
-                    throw new IllegalArgumentException("SymmetricEigen: the matrix holds " + x + " at (" + i + ", " + j + ")");
+                    throw new IllegalArgumentException(
+                            "SymmetricEigen: the matrix holds " + x + " at (" + i + ", " + j + ")");
                 }
                 m[i][j] = x;
             }
@@ -69,7 +70,8 @@ public record SymmetricEigen(double[] values, double[][] vectors) {
      */
     public static SymmetricEigen of(Tensor a) {
         if (a.dim() != 2 || a.size(0) != a.size(1)) {
-            throw new IllegalArgumentException("SymmetricEigen: expected a square matrix, got " + Shape.format(a.shape()));
+            throw new IllegalArgumentException(
+                    "SymmetricEigen: expected a square matrix, got " + Shape.format(a.shape()));
         }
         int n = a.size(0);
         double[] flat = a.contiguous().toDoubleArray();

@@ -109,7 +109,8 @@ public final class Tensor {
     /** {@code start, start + step, ...} (excluding {@code end}) of the given type. */
     public static Tensor arange(DType dtype, double start, double end, double step) {
         if (step == 0 || !Double.isFinite(start) || !Double.isFinite(end) || !Double.isFinite(step)) {
-            throw new IllegalArgumentException("arange: invalid range start=" + start + " end=" + end + " step=" + step);
+            throw new IllegalArgumentException(
+                    "arange: invalid range start=" + start + " end=" + end + " step=" + step);
         }
         double cnt = Math.ceil((end - start) / step);
         if (cnt > Integer.MAX_VALUE - 8) {
@@ -195,7 +196,8 @@ public final class Tensor {
         float[] data = new float[n * m];
         for (int r = 0; r < n; r++) {
             if (rows[r].length != m) {
-                throw new IllegalArgumentException("Tensor.of: row " + r + " has " + rows[r].length + " elements, expected " + m);
+                throw new IllegalArgumentException(
+                        "Tensor.of: row " + r + " has " + rows[r].length + " elements, expected " + m);
             }
             System.arraycopy(rows[r], 0, data, r * m, m);
         }
@@ -209,7 +211,8 @@ public final class Tensor {
         double[] data = new double[n * m];
         for (int r = 0; r < n; r++) {
             if (rows[r].length != m) {
-                throw new IllegalArgumentException("Tensor.of: row " + r + " has " + rows[r].length + " elements, expected " + m);
+                throw new IllegalArgumentException(
+                        "Tensor.of: row " + r + " has " + rows[r].length + " elements, expected " + m);
             }
             System.arraycopy(rows[r], 0, data, r * m, m);
         }
@@ -455,8 +458,8 @@ public final class Tensor {
         for (int k = 0; k < idx.length; k++) {
             int i = idx[k] < 0 ? idx[k] + shape[k] : idx[k];
             if (i < 0 || i >= shape[k]) {
-                throw new IndexOutOfBoundsException(op + ": index " + idx[k] + " is out of bounds for dimension "
-                        + k + " with size " + shape[k] + " (shape " + Shape.format(shape) + ")");
+                throw new IndexOutOfBoundsException(op + ": index " + idx[k] + " is out of bounds for dimension " + k
+                        + " with size " + shape[k] + " (shape " + Shape.format(shape) + ")");
             }
             p += i * strides[k];
         }
@@ -553,8 +556,13 @@ public final class Tensor {
         }
         requireNoInternalOverlap("copy_");
         // a source that shares storage with this view is read from a snapshot (e.g. a.copy_(a.t()))
-        copyFrom(src.storage == storage && !(src.offset == offset && Arrays.equals(src.strides, strides)
-                && Arrays.equals(src.shape, shape)) ? src.clone() : src);
+        copyFrom(
+                src.storage == storage
+                                && !(src.offset == offset
+                                        && Arrays.equals(src.strides, strides)
+                                        && Arrays.equals(src.shape, shape))
+                        ? src.clone()
+                        : src);
         storage.bump();
         return this;
     }
@@ -664,8 +672,9 @@ public final class Tensor {
         int[] ns = inferShape("view", newShape);
         int[] st = viewStrides(ns);
         if (st == null) {
-            throw new IllegalStateException("view: cannot view a tensor of shape " + Shape.format(shape) + " and strides "
-                    + Shape.format(strides) + " as shape " + Shape.format(ns) + "; call reshape() or contiguous() first");
+            throw new IllegalStateException("view: cannot view a tensor of shape " + Shape.format(shape)
+                    + " and strides " + Shape.format(strides) + " as shape " + Shape.format(ns)
+                    + "; call reshape() or contiguous() first");
         }
         return new Tensor(storage, offset, ns, st);
     }
@@ -677,11 +686,13 @@ public final class Tensor {
         for (int k = 0; k < ns.length; k++) {
             if (ns[k] == -1) {
                 if (infer >= 0) {
-                    throw new IllegalArgumentException(op + ": only one dimension can be -1, got " + Shape.format(newShape));
+                    throw new IllegalArgumentException(
+                            op + ": only one dimension can be -1, got " + Shape.format(newShape));
                 }
                 infer = k;
             } else if (ns[k] < 0) {
-                throw new IllegalArgumentException(op + ": invalid size " + ns[k] + " in shape " + Shape.format(newShape));
+                throw new IllegalArgumentException(
+                        op + ": invalid size " + ns[k] + " in shape " + Shape.format(newShape));
             } else {
                 known *= ns[k];
             }
@@ -689,8 +700,8 @@ public final class Tensor {
         int n = numel();
         if (infer >= 0) {
             if (known == 0 || n % known != 0) {
-                throw new IllegalArgumentException(op + ": cannot reshape tensor of shape " + Shape.format(shape) + " (" + n
-                        + " elements) into shape " + Shape.format(newShape));
+                throw new IllegalArgumentException(op + ": cannot reshape tensor of shape " + Shape.format(shape) + " ("
+                        + n + " elements) into shape " + Shape.format(newShape));
             }
             ns[infer] = (int) (n / known);
         } else if (known != n) {
@@ -774,7 +785,8 @@ public final class Tensor {
     /** The transpose of a matrix (a 0-D or 1-D tensor is returned as is). A view. */
     public Tensor t() {
         if (shape.length > 2) {
-            throw new IllegalArgumentException("t: expects a tensor of at most 2 dimensions, got shape " + Shape.format(shape));
+            throw new IllegalArgumentException(
+                    "t: expects a tensor of at most 2 dimensions, got shape " + Shape.format(shape));
         }
         return shape.length < 2 ? this : transpose(0, 1);
     }
@@ -860,8 +872,8 @@ public final class Tensor {
      */
     public Tensor expand(int... sizes) {
         if (sizes.length < shape.length) {
-            throw new IllegalArgumentException("expand: target shape " + Shape.format(sizes) + " has fewer dimensions than "
-                    + Shape.format(shape));
+            throw new IllegalArgumentException("expand: target shape " + Shape.format(sizes)
+                    + " has fewer dimensions than " + Shape.format(shape));
         }
         int lead = sizes.length - shape.length;
         int[] ns = new int[sizes.length];
@@ -869,8 +881,8 @@ public final class Tensor {
         for (int k = 0; k < sizes.length; k++) {
             if (k < lead) {
                 if (sizes[k] < 0) {
-                    throw new IllegalArgumentException("expand: size -1 is not allowed for a new dimension in "
-                            + Shape.format(sizes));
+                    throw new IllegalArgumentException(
+                            "expand: size -1 is not allowed for a new dimension in " + Shape.format(sizes));
                 }
                 ns[k] = sizes[k];
                 st[k] = 0;
@@ -878,7 +890,8 @@ public final class Tensor {
                 int cur = shape[k - lead];
                 int want = sizes[k] == -1 ? cur : sizes[k];
                 if (want < 0) {
-                    throw new IllegalArgumentException("expand: invalid size " + sizes[k] + " in " + Shape.format(sizes));
+                    throw new IllegalArgumentException(
+                            "expand: invalid size " + sizes[k] + " in " + Shape.format(sizes));
                 }
                 if (want == cur) {
                     ns[k] = cur;
@@ -962,7 +975,8 @@ public final class Tensor {
         int s = Shape.wrapDim("flatten", startDim, shape.length);
         int e = Shape.wrapDim("flatten", endDim, shape.length);
         if (s > e) {
-            throw new IllegalArgumentException("flatten: start dimension " + startDim + " comes after end dimension " + endDim);
+            throw new IllegalArgumentException(
+                    "flatten: start dimension " + startDim + " comes after end dimension " + endDim);
         }
         int[] ns = new int[shape.length - (e - s)];
         int p = 0;
@@ -1734,7 +1748,8 @@ public final class Tensor {
 
     /** True when shapes, types and all values are identical. */
     public boolean equal(Tensor other) {
-        return dtype() == other.dtype() && Arrays.equals(shape, other.shape)
+        return dtype() == other.dtype()
+                && Arrays.equals(shape, other.shape)
                 && Arrays.equals(toDoubleArray(), other.toDoubleArray());
     }
 

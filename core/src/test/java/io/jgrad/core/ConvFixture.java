@@ -38,7 +38,8 @@ final class ConvFixture {
                 }
                 String[] parts = line.split("\\|", -1);
                 if (parts.length != 3) {
-                    throw new IllegalStateException(path + ": bad line " + line.substring(0, Math.min(40, line.length())));
+                    throw new IllegalStateException(
+                            path + ": bad line " + line.substring(0, Math.min(40, line.length())));
                 }
                 String[] vs = parts[2].trim().split(" ");
                 if (parts[0].startsWith("param:")) {
@@ -59,8 +60,8 @@ final class ConvFixture {
                     v[k] = Double.parseDouble(vs[k]);
                 }
                 if (v.length != Shape.numel(shape)) {
-                    throw new IllegalStateException(path + ": " + parts[0] + " has " + v.length + " values for shape "
-                            + Shape.format(shape));
+                    throw new IllegalStateException(
+                            path + ": " + parts[0] + " has " + v.length + " values for shape " + Shape.format(shape));
                 }
                 f.shapes.put(parts[0], shape);
                 f.values.put(parts[0], v);

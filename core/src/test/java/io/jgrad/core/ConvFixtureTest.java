@@ -33,12 +33,20 @@ class ConvFixtureTest {
             int[] d = f.param("dilation");
             int groups = f.intParam("groups");
             String what = name + " " + dtype;
-            assertClose(what + " y", f.shape("y"), f.values("y"), Convolution.conv2d(x, w, b, s, p, d, groups),
+            assertClose(
+                    what + " y", f.shape("y"), f.values("y"), Convolution.conv2d(x, w, b, s, p, d, groups), tol(dtype));
+            assertClose(
+                    what + " gx",
+                    f.shape("gx"),
+                    f.values("gx"),
+                    Convolution.conv2dBackwardInput(g, w, x.shape(), s, p, d, groups),
                     tol(dtype));
-            assertClose(what + " gx", f.shape("gx"), f.values("gx"),
-                    Convolution.conv2dBackwardInput(g, w, x.shape(), s, p, d, groups), tol(dtype));
-            assertClose(what + " gw", f.shape("gw"), f.values("gw"),
-                    Convolution.conv2dBackwardWeight(g, x, w.shape(), s, p, d, groups), tol(dtype));
+            assertClose(
+                    what + " gw",
+                    f.shape("gw"),
+                    f.values("gw"),
+                    Convolution.conv2dBackwardWeight(g, x, w.shape(), s, p, d, groups),
+                    tol(dtype));
             if (b != null) {
                 assertClose(what + " gb", f.shape("gb"), f.values("gb"), Convolution.biasBackward(g), tol(dtype));
             }
@@ -57,12 +65,20 @@ class ConvFixtureTest {
             int p = f.intParam("padding");
             int d = f.intParam("dilation");
             int groups = f.intParam("groups");
-            assertClose("conv1d y", f.shape("y"), f.values("y"), Convolution.conv1d(x, w, b, s, p, d, groups),
+            assertClose(
+                    "conv1d y", f.shape("y"), f.values("y"), Convolution.conv1d(x, w, b, s, p, d, groups), tol(dtype));
+            assertClose(
+                    "conv1d gx",
+                    f.shape("gx"),
+                    f.values("gx"),
+                    Convolution.conv1dBackwardInput(g, w, x.shape(), s, p, d, groups),
                     tol(dtype));
-            assertClose("conv1d gx", f.shape("gx"), f.values("gx"),
-                    Convolution.conv1dBackwardInput(g, w, x.shape(), s, p, d, groups), tol(dtype));
-            assertClose("conv1d gw", f.shape("gw"), f.values("gw"),
-                    Convolution.conv1dBackwardWeight(g, x, w.shape(), s, p, d, groups), tol(dtype));
+            assertClose(
+                    "conv1d gw",
+                    f.shape("gw"),
+                    f.values("gw"),
+                    Convolution.conv1dBackwardWeight(g, x, w.shape(), s, p, d, groups),
+                    tol(dtype));
             assertClose("conv1d gb", f.shape("gb"), f.values("gb"), Convolution.biasBackward(g), tol(dtype));
         }
     }
@@ -82,12 +98,24 @@ class ConvFixtureTest {
             int[] d = f.param("dilation");
             int groups = f.intParam("groups");
             String what = name + " " + dtype;
-            assertClose(what + " y", f.shape("y"), f.values("y"),
-                    Convolution.convTranspose2d(x, w, b, s, p, op, d, groups), tol(dtype));
-            assertClose(what + " gx", f.shape("gx"), f.values("gx"),
-                    Convolution.convTranspose2dBackwardInput(g, w, x.shape(), s, p, d, groups), tol(dtype));
-            assertClose(what + " gw", f.shape("gw"), f.values("gw"),
-                    Convolution.convTranspose2dBackwardWeight(g, x, w.shape(), s, p, d, groups), tol(dtype));
+            assertClose(
+                    what + " y",
+                    f.shape("y"),
+                    f.values("y"),
+                    Convolution.convTranspose2d(x, w, b, s, p, op, d, groups),
+                    tol(dtype));
+            assertClose(
+                    what + " gx",
+                    f.shape("gx"),
+                    f.values("gx"),
+                    Convolution.convTranspose2dBackwardInput(g, w, x.shape(), s, p, d, groups),
+                    tol(dtype));
+            assertClose(
+                    what + " gw",
+                    f.shape("gw"),
+                    f.values("gw"),
+                    Convolution.convTranspose2dBackwardWeight(g, x, w.shape(), s, p, d, groups),
+                    tol(dtype));
             if (b != null) {
                 assertClose(what + " gb", f.shape("gb"), f.values("gb"), Convolution.biasBackward(g), tol(dtype));
             }
@@ -100,13 +128,22 @@ class ConvFixtureTest {
         ConvFixture f = ConvFixture.load(name);
         for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
             Tensor x = f.tensor("x", dtype);
-            Pooling.MaxResult r = Pooling.maxPool2d(x, f.param("kernel"), f.param("stride"), f.param("padding"),
-                    f.param("dilation"), f.flag("ceilMode"));
+            Pooling.MaxResult r = Pooling.maxPool2d(
+                    x,
+                    f.param("kernel"),
+                    f.param("stride"),
+                    f.param("padding"),
+                    f.param("dilation"),
+                    f.flag("ceilMode"));
             String what = name + " " + dtype;
             assertClose(what + " y", f.shape("y"), f.values("y"), r.values(), tol(dtype));
             assertClose(what + " indices", f.shape("indices"), f.values("indices"), r.indices(), 0);
-            assertClose(what + " gx", f.shape("gx"), f.values("gx"),
-                    Pooling.maxPool2dBackward(f.tensor("g", dtype), r.indices(), x.shape()), tol(dtype));
+            assertClose(
+                    what + " gx",
+                    f.shape("gx"),
+                    f.values("gx"),
+                    Pooling.maxPool2dBackward(f.tensor("g", dtype), r.indices(), x.shape()),
+                    tol(dtype));
         }
     }
 
@@ -115,12 +152,21 @@ class ConvFixtureTest {
         ConvFixture f = ConvFixture.load("max_pool1d_ceil");
         for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
             Tensor x = f.tensor("x", dtype);
-            Pooling.MaxResult r = Pooling.maxPool1d(x, f.intParam("kernel"), f.intParam("stride"),
-                    f.intParam("padding"), f.intParam("dilation"), f.flag("ceilMode"));
+            Pooling.MaxResult r = Pooling.maxPool1d(
+                    x,
+                    f.intParam("kernel"),
+                    f.intParam("stride"),
+                    f.intParam("padding"),
+                    f.intParam("dilation"),
+                    f.flag("ceilMode"));
             assertClose("max_pool1d y", f.shape("y"), f.values("y"), r.values(), tol(dtype));
             assertClose("max_pool1d indices", f.shape("indices"), f.values("indices"), r.indices(), 0);
-            assertClose("max_pool1d gx", f.shape("gx"), f.values("gx"),
-                    Pooling.maxPool1dBackward(f.tensor("g", dtype), r.indices(), x.shape()), tol(dtype));
+            assertClose(
+                    "max_pool1d gx",
+                    f.shape("gx"),
+                    f.values("gx"),
+                    Pooling.maxPool1dBackward(f.tensor("g", dtype), r.indices(), x.shape()),
+                    tol(dtype));
         }
     }
 
@@ -136,10 +182,14 @@ class ConvFixtureTest {
             boolean ceil = f.flag("ceilMode");
             boolean include = f.flag("countIncludePad");
             String what = name + " " + dtype;
-            assertClose(what + " y", f.shape("y"), f.values("y"), Pooling.avgPool2d(x, k, s, p, ceil, include),
+            assertClose(
+                    what + " y", f.shape("y"), f.values("y"), Pooling.avgPool2d(x, k, s, p, ceil, include), tol(dtype));
+            assertClose(
+                    what + " gx",
+                    f.shape("gx"),
+                    f.values("gx"),
+                    Pooling.avgPool2dBackward(f.tensor("g", dtype), x.shape(), k, s, p, ceil, include),
                     tol(dtype));
-            assertClose(what + " gx", f.shape("gx"), f.values("gx"),
-                    Pooling.avgPool2dBackward(f.tensor("g", dtype), x.shape(), k, s, p, ceil, include), tol(dtype));
         }
     }
 
@@ -153,10 +203,18 @@ class ConvFixtureTest {
             int p = f.intParam("padding");
             boolean ceil = f.flag("ceilMode");
             boolean include = f.flag("countIncludePad");
-            assertClose("avg_pool1d y", f.shape("y"), f.values("y"), Pooling.avgPool1d(x, k, s, p, ceil, include),
+            assertClose(
+                    "avg_pool1d y",
+                    f.shape("y"),
+                    f.values("y"),
+                    Pooling.avgPool1d(x, k, s, p, ceil, include),
                     tol(dtype));
-            assertClose("avg_pool1d gx", f.shape("gx"), f.values("gx"),
-                    Pooling.avgPool1dBackward(f.tensor("g", dtype), x.shape(), k, s, p, ceil, include), tol(dtype));
+            assertClose(
+                    "avg_pool1d gx",
+                    f.shape("gx"),
+                    f.values("gx"),
+                    Pooling.avgPool1dBackward(f.tensor("g", dtype), x.shape(), k, s, p, ceil, include),
+                    tol(dtype));
         }
     }
 
@@ -168,10 +226,14 @@ class ConvFixtureTest {
             Tensor x = f.tensor("x", dtype);
             int[] out = f.param("outputSize");
             String what = name + " " + dtype;
-            assertClose(what + " y", f.shape("y"), f.values("y"), Pooling.adaptiveAvgPool2d(x, out[0], out[1]),
+            assertClose(
+                    what + " y", f.shape("y"), f.values("y"), Pooling.adaptiveAvgPool2d(x, out[0], out[1]), tol(dtype));
+            assertClose(
+                    what + " gx",
+                    f.shape("gx"),
+                    f.values("gx"),
+                    Pooling.adaptiveAvgPool2dBackward(f.tensor("g", dtype), x.shape()),
                     tol(dtype));
-            assertClose(what + " gx", f.shape("gx"), f.values("gx"),
-                    Pooling.adaptiveAvgPool2dBackward(f.tensor("g", dtype), x.shape()), tol(dtype));
         }
     }
 }

@@ -5,8 +5,7 @@ package io.jgrad.core;
  * fast code). Everything is double precision on contiguous row-major arrays with explicit shapes.
  */
 final class ConvReference {
-    private ConvReference() {
-    }
+    private ConvReference() {}
 
     /** Convolution output size, from the definition (0 or less when the kernel does not fit). */
     static int outSize(int in, int k, int s, int p, int d) {
@@ -18,8 +17,8 @@ final class ConvReference {
      * w[co, ci, i, j] * x[n, g * cinG + ci, oh * sh - ph + i * dh, ow * sw - pw + j * dw] (0 outside).
      * x is (N, Cin, H, W), w (Cout, Cin/groups, kh, kw).
      */
-    static double[] conv2d(double[] x, int[] xs, double[] w, int[] ws, double[] b, int[] s, int[] p, int[] d,
-            int groups) {
+    static double[] conv2d(
+            double[] x, int[] xs, double[] w, int[] ws, double[] b, int[] s, int[] p, int[] d, int groups) {
         int n = xs[0];
         int cin = xs[1];
         int h = xs[2];
@@ -63,8 +62,8 @@ final class ConvReference {
      * The input gradient by the definition: every output position scatters g * w back into the input
      * element it read. g is (N, Cout, oh, ow).
      */
-    static double[] conv2dBackwardInput(double[] g, int[] gs, double[] w, int[] ws, int[] xs, int[] s, int[] p,
-            int[] d, int groups) {
+    static double[] conv2dBackwardInput(
+            double[] g, int[] gs, double[] w, int[] ws, int[] xs, int[] s, int[] p, int[] d, int groups) {
         int n = xs[0];
         int cin = xs[1];
         int h = xs[2];
@@ -104,8 +103,8 @@ final class ConvReference {
     }
 
     /** The weight gradient by the definition: sum over images and positions of g * the input read. */
-    static double[] conv2dBackwardWeight(double[] g, int[] gs, double[] x, int[] xs, int[] ws, int[] s, int[] p,
-            int[] d, int groups) {
+    static double[] conv2dBackwardWeight(
+            double[] g, int[] gs, double[] x, int[] xs, int[] ws, int[] s, int[] p, int[] d, int groups) {
         int n = xs[0];
         int cin = xs[1];
         int h = xs[2];
@@ -154,8 +153,8 @@ final class ConvReference {
      * x * w[ci, col, i, j] into y[n, gr * coutG + col, r * sh - ph + i * dh, q * sw - pw + j * dw].
      * x is (N, Cin, H, W), w (Cin, Cout/groups, kh, kw).
      */
-    static double[] convTranspose2d(double[] x, int[] xs, double[] w, int[] ws, double[] b, int[] s, int[] p,
-            int[] op, int[] d, int groups) {
+    static double[] convTranspose2d(
+            double[] x, int[] xs, double[] w, int[] ws, double[] b, int[] s, int[] p, int[] op, int[] d, int groups) {
         int n = xs[0];
         int cin = xs[1];
         int h = xs[2];
@@ -202,8 +201,8 @@ final class ConvReference {
     }
 
     /** Gradient of the transposed convolution in its input: gx[n, ci, r, q] = sum of gy * w over the taps. */
-    static double[] convTranspose2dBackwardInput(double[] gy, int[] gys, double[] w, int[] ws, int[] xs, int[] s,
-            int[] p, int[] d, int groups) {
+    static double[] convTranspose2dBackwardInput(
+            double[] gy, int[] gys, double[] w, int[] ws, int[] xs, int[] s, int[] p, int[] d, int groups) {
         int n = xs[0];
         int cin = xs[1];
         int h = xs[2];
@@ -244,8 +243,8 @@ final class ConvReference {
     }
 
     /** Gradient of the transposed convolution in its weight: sum of x * gy over images and positions. */
-    static double[] convTranspose2dBackwardWeight(double[] gy, int[] gys, double[] x, int[] xs, int[] ws, int[] s,
-            int[] p, int[] d, int groups) {
+    static double[] convTranspose2dBackwardWeight(
+            double[] gy, int[] gys, double[] x, int[] xs, int[] ws, int[] s, int[] p, int[] d, int groups) {
         int n = xs[0];
         int cin = xs[1];
         int h = xs[2];
@@ -358,8 +357,8 @@ final class ConvReference {
     }
 
     /** Input gradient of average pooling: each output gradient spread like the forward's weights. */
-    static double[] avgPool2dBackward(double[] g, int[] xs, int[] k, int[] s, int[] p, boolean ceil,
-            boolean includePad) {
+    static double[] avgPool2dBackward(
+            double[] g, int[] xs, int[] k, int[] s, int[] p, boolean ceil, boolean includePad) {
         int planes = xs[0] * xs[1];
         int h = xs[2];
         int w = xs[3];
@@ -380,8 +379,19 @@ final class ConvReference {
      * One average window: returns its mean (x given) or adds gv / divisor to each element (gx given). The
      * divisor counts positions inside input-plus-padding when includePad, else only input positions.
      */
-    private static double avgWindow(double[] x, int base, int h, int w, int r, int q, int[] k, int[] s, int[] p,
-            boolean includePad, double[] gx, double gv) {
+    private static double avgWindow(
+            double[] x,
+            int base,
+            int h,
+            int w,
+            int r,
+            int q,
+            int[] k,
+            int[] s,
+            int[] p,
+            boolean includePad,
+            double[] gx,
+            double gv) {
         int inside = 0;
         int inPadded = 0;
         double sum = 0;

@@ -19,8 +19,23 @@ class ConvolutionTest {
     private static final DType F32 = DType.FLOAT32;
 
     /** One 2-D convolution: input (n, cin, h, w), weight (cout, cin/groups, kh, kw). */
-    record Cfg(int n, int cin, int h, int w, int cout, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw,
-            int groups, boolean bias, boolean contiguous) {
+    record Cfg(
+            int n,
+            int cin,
+            int h,
+            int w,
+            int cout,
+            int kh,
+            int kw,
+            int sh,
+            int sw,
+            int ph,
+            int pw,
+            int dh,
+            int dw,
+            int groups,
+            boolean bias,
+            boolean contiguous) {
         int[] xs() {
             return new int[] {n, cin, h, w};
         }
@@ -91,8 +106,23 @@ class ConvolutionTest {
             int dw = 1 + rnd.nextInt(2);
             int h = 1 + rnd.nextInt(9);
             int w = 1 + rnd.nextInt(9);
-            Cfg cfg = new Cfg(1 + rnd.nextInt(3), cin, h, w, cout, kh, kw, sh, sw, ph, pw, dh, dw, groups,
-                    rnd.nextBoolean(), rnd.nextBoolean());
+            Cfg cfg = new Cfg(
+                    1 + rnd.nextInt(3),
+                    cin,
+                    h,
+                    w,
+                    cout,
+                    kh,
+                    kw,
+                    sh,
+                    sw,
+                    ph,
+                    pw,
+                    dh,
+                    dw,
+                    groups,
+                    rnd.nextBoolean(),
+                    rnd.nextBoolean());
             if (cfg.oh() >= 1 && cfg.ow() >= 1) {
                 c.add(cfg);
             }
@@ -171,19 +201,31 @@ class ConvolutionTest {
 
         Tensor y = Convolution.conv2d(x, w, b, c.s(), c.p(), c.d(), c.groups());
         assertEquals(dtype, y.dtype());
-        assertClose("conv2d " + c, c.ys(), ConvReference.conv2d(xd, c.xs(), wd, c.ws(),
-                b == null ? null : b.toDoubleArray(), c.s(), c.p(), c.d(), c.groups()), y, tol);
+        assertClose(
+                "conv2d " + c,
+                c.ys(),
+                ConvReference.conv2d(
+                        xd, c.xs(), wd, c.ws(), b == null ? null : b.toDoubleArray(), c.s(), c.p(), c.d(), c.groups()),
+                y,
+                tol);
 
         Tensor gx = Convolution.conv2dBackwardInput(g, w, c.xs(), c.s(), c.p(), c.d(), c.groups());
-        assertClose("conv2dBackwardInput " + c, c.xs(), ConvReference.conv2dBackwardInput(gd, c.ys(), wd, c.ws(),
-                c.xs(), c.s(), c.p(), c.d(), c.groups()), gx, tol);
+        assertClose(
+                "conv2dBackwardInput " + c,
+                c.xs(),
+                ConvReference.conv2dBackwardInput(gd, c.ys(), wd, c.ws(), c.xs(), c.s(), c.p(), c.d(), c.groups()),
+                gx,
+                tol);
 
         Tensor gw = Convolution.conv2dBackwardWeight(g, x, c.ws(), c.s(), c.p(), c.d(), c.groups());
-        assertClose("conv2dBackwardWeight " + c, c.ws(), ConvReference.conv2dBackwardWeight(gd, c.ys(), xd, c.xs(), c.ws(),
-                c.s(), c.p(), c.d(), c.groups()), gw, tol);
-
-        assertClose("biasBackward " + c, new int[] {c.cout()}, biasGrad(gd, c.ys()), Convolution.biasBackward(g),
+        assertClose(
+                "conv2dBackwardWeight " + c,
+                c.ws(),
+                ConvReference.conv2dBackwardWeight(gd, c.ys(), xd, c.xs(), c.ws(), c.s(), c.p(), c.d(), c.groups()),
+                gw,
                 tol);
+
+        assertClose("biasBackward " + c, new int[] {c.cout()}, biasGrad(gd, c.ys()), Convolution.biasBackward(g), tol);
     }
 
     @ParameterizedTest
@@ -209,12 +251,16 @@ class ConvolutionTest {
         Tensor x = Tensor.randn(gen, F64, c.xs());
         Tensor w = Tensor.randn(gen, F64, c.ws());
         Tensor g = Tensor.randn(gen, F64, c.ys());
-        double lhs = dot(Convolution.conv2d(x, w, null, c.s(), c.p(), c.d(), c.groups()).toDoubleArray(),
-                g.toDoubleArray());
-        double viaInput = dot(x.toDoubleArray(),
-                Convolution.conv2dBackwardInput(g, w, c.xs(), c.s(), c.p(), c.d(), c.groups()).toDoubleArray());
-        double viaWeight = dot(w.toDoubleArray(),
-                Convolution.conv2dBackwardWeight(g, x, c.ws(), c.s(), c.p(), c.d(), c.groups()).toDoubleArray());
+        double lhs = dot(
+                Convolution.conv2d(x, w, null, c.s(), c.p(), c.d(), c.groups()).toDoubleArray(), g.toDoubleArray());
+        double viaInput = dot(
+                x.toDoubleArray(),
+                Convolution.conv2dBackwardInput(g, w, c.xs(), c.s(), c.p(), c.d(), c.groups())
+                        .toDoubleArray());
+        double viaWeight = dot(
+                w.toDoubleArray(),
+                Convolution.conv2dBackwardWeight(g, x, c.ws(), c.s(), c.p(), c.d(), c.groups())
+                        .toDoubleArray());
         double scale = 1 + Math.abs(lhs);
         assertEquals(lhs, viaInput, 1e-10 * scale, c.toString());
         assertEquals(lhs, viaWeight, 1e-10 * scale, c.toString());
@@ -229,8 +275,10 @@ class ConvolutionTest {
         Tensor w = Tensor.randn(gen, F64, c.ws());
         Tensor b = Tensor.randn(gen, F64, c.cout());
         Tensor g = Tensor.randn(gen, F64, c.ys());
-        double[] gx = Convolution.conv2dBackwardInput(g, w, c.xs(), c.s(), c.p(), c.d(), c.groups()).toDoubleArray();
-        double[] gw = Convolution.conv2dBackwardWeight(g, x, c.ws(), c.s(), c.p(), c.d(), c.groups()).toDoubleArray();
+        double[] gx = Convolution.conv2dBackwardInput(g, w, c.xs(), c.s(), c.p(), c.d(), c.groups())
+                .toDoubleArray();
+        double[] gw = Convolution.conv2dBackwardWeight(g, x, c.ws(), c.s(), c.p(), c.d(), c.groups())
+                .toDoubleArray();
         double[] gb = Convolution.biasBackward(g).toDoubleArray();
         double eps = 1e-5;
         Tensor[] params = {x, w, b};
@@ -254,7 +302,9 @@ class ConvolutionTest {
     }
 
     private static double loss(Tensor[] xwb, Tensor g, Cfg c) {
-        return dot(Convolution.conv2d(xwb[0], xwb[1], xwb[2], c.s(), c.p(), c.d(), c.groups()).toDoubleArray(),
+        return dot(
+                Convolution.conv2d(xwb[0], xwb[1], xwb[2], c.s(), c.p(), c.d(), c.groups())
+                        .toDoubleArray(),
                 g.toDoubleArray());
     }
 
@@ -275,16 +325,38 @@ class ConvolutionTest {
         Tensor b = Tensor.randn(gen, F64, 6);
         Tensor y = Convolution.conv2d(x, w, b, c.s(), c.p(), c.d(), c.groups());
         int[] ys = {6, c.oh(), c.ow()};
-        assertClose("unbatched conv2d", ys, ConvReference.conv2d(x.toDoubleArray(), c.xs(), w.toDoubleArray(),
-                c.ws(), b.toDoubleArray(), c.s(), c.p(), c.d(), c.groups()), y, 1e-12);
+        assertClose(
+                "unbatched conv2d",
+                ys,
+                ConvReference.conv2d(
+                        x.toDoubleArray(),
+                        c.xs(),
+                        w.toDoubleArray(),
+                        c.ws(),
+                        b.toDoubleArray(),
+                        c.s(),
+                        c.p(),
+                        c.d(),
+                        c.groups()),
+                y,
+                1e-12);
         Tensor g = Tensor.randn(gen, F64, ys);
         Tensor gx = Convolution.conv2dBackwardInput(g, w, new int[] {4, 7, 6}, c.s(), c.p(), c.d(), c.groups());
-        assertClose("unbatched backward input", new int[] {4, 7, 6}, ConvReference.conv2dBackwardInput(
-                g.toDoubleArray(), c.ys(), w.toDoubleArray(), c.ws(), c.xs(), c.s(), c.p(), c.d(), c.groups()), gx,
+        assertClose(
+                "unbatched backward input",
+                new int[] {4, 7, 6},
+                ConvReference.conv2dBackwardInput(
+                        g.toDoubleArray(), c.ys(), w.toDoubleArray(), c.ws(), c.xs(), c.s(), c.p(), c.d(), c.groups()),
+                gx,
                 1e-12);
         Tensor gw = Convolution.conv2dBackwardWeight(g, x, c.ws(), c.s(), c.p(), c.d(), c.groups());
-        assertClose("unbatched backward weight", c.ws(), ConvReference.conv2dBackwardWeight(g.toDoubleArray(),
-                c.ys(), x.toDoubleArray(), c.xs(), c.ws(), c.s(), c.p(), c.d(), c.groups()), gw, 1e-12);
+        assertClose(
+                "unbatched backward weight",
+                c.ws(),
+                ConvReference.conv2dBackwardWeight(
+                        g.toDoubleArray(), c.ys(), x.toDoubleArray(), c.xs(), c.ws(), c.s(), c.p(), c.d(), c.groups()),
+                gw,
+                1e-12);
     }
 
     @Test
@@ -307,8 +379,23 @@ class ConvolutionTest {
             int cin = groups * (1 + rnd.nextInt(3));
             int cout = groups * (1 + rnd.nextInt(3));
             int k = 1 + rnd.nextInt(5);
-            Cfg cfg = new Cfg(1 + rnd.nextInt(3), cin, 1, 1 + rnd.nextInt(14), cout, 1, k, 1, 1 + rnd.nextInt(3), 0,
-                    rnd.nextInt(3), 1, 1 + rnd.nextInt(2), groups, rnd.nextBoolean(), rnd.nextBoolean());
+            Cfg cfg = new Cfg(
+                    1 + rnd.nextInt(3),
+                    cin,
+                    1,
+                    1 + rnd.nextInt(14),
+                    cout,
+                    1,
+                    k,
+                    1,
+                    1 + rnd.nextInt(3),
+                    0,
+                    rnd.nextInt(3),
+                    1,
+                    1 + rnd.nextInt(2),
+                    groups,
+                    rnd.nextBoolean(),
+                    rnd.nextBoolean());
             if (cfg.ow() >= 1) {
                 c.add(cfg);
             }
@@ -328,14 +415,37 @@ class ConvolutionTest {
         Tensor b = c.bias() ? Tensor.randn(gen, F64, c.cout()) : null;
         Tensor g = randn(gen, F64, c.contiguous(), ys);
         Tensor y = Convolution.conv1d(x, w, b, c.sw(), c.pw(), c.dw(), c.groups());
-        assertClose("conv1d " + c, ys, ConvReference.conv2d(x.toDoubleArray(), c.xs(), w.toDoubleArray(), c.ws(),
-                b == null ? null : b.toDoubleArray(), c.s(), c.p(), c.d(), c.groups()), y, 1e-12);
+        assertClose(
+                "conv1d " + c,
+                ys,
+                ConvReference.conv2d(
+                        x.toDoubleArray(),
+                        c.xs(),
+                        w.toDoubleArray(),
+                        c.ws(),
+                        b == null ? null : b.toDoubleArray(),
+                        c.s(),
+                        c.p(),
+                        c.d(),
+                        c.groups()),
+                y,
+                1e-12);
         Tensor gx = Convolution.conv1dBackwardInput(g, w, xs, c.sw(), c.pw(), c.dw(), c.groups());
-        assertClose("conv1dBackwardInput " + c, xs, ConvReference.conv2dBackwardInput(g.toDoubleArray(), c.ys(),
-                w.toDoubleArray(), c.ws(), c.xs(), c.s(), c.p(), c.d(), c.groups()), gx, 1e-12);
+        assertClose(
+                "conv1dBackwardInput " + c,
+                xs,
+                ConvReference.conv2dBackwardInput(
+                        g.toDoubleArray(), c.ys(), w.toDoubleArray(), c.ws(), c.xs(), c.s(), c.p(), c.d(), c.groups()),
+                gx,
+                1e-12);
         Tensor gw = Convolution.conv1dBackwardWeight(g, x, ws, c.sw(), c.pw(), c.dw(), c.groups());
-        assertClose("conv1dBackwardWeight " + c, ws, ConvReference.conv2dBackwardWeight(g.toDoubleArray(), c.ys(),
-                x.toDoubleArray(), c.xs(), c.ws(), c.s(), c.p(), c.d(), c.groups()), gw, 1e-12);
+        assertClose(
+                "conv1dBackwardWeight " + c,
+                ws,
+                ConvReference.conv2dBackwardWeight(
+                        g.toDoubleArray(), c.ys(), x.toDoubleArray(), c.xs(), c.ws(), c.s(), c.p(), c.d(), c.groups()),
+                gw,
+                1e-12);
         // unbatched (C, L)
         Tensor y0 = Convolution.conv1d(x.select(0, 0), w, b, c.sw(), c.pw(), c.dw(), c.groups());
         assertTrue(y0.allClose(y.select(0, 0), 0, 1e-12), "unbatched conv1d " + c);
@@ -344,8 +454,25 @@ class ConvolutionTest {
     // ------------------------------------------------------------------------------------------ transposed
 
     /** Transposed convolution: input (n, cin, h, w), weight (cin, coutG, kh, kw), output padding (oph, opw). */
-    record TCfg(int n, int cin, int h, int w, int coutG, int kh, int kw, int sh, int sw, int ph, int pw, int oph,
-            int opw, int dh, int dw, int groups, boolean bias, boolean contiguous) {
+    record TCfg(
+            int n,
+            int cin,
+            int h,
+            int w,
+            int coutG,
+            int kh,
+            int kw,
+            int sh,
+            int sw,
+            int ph,
+            int pw,
+            int oph,
+            int opw,
+            int dh,
+            int dw,
+            int groups,
+            boolean bias,
+            boolean contiguous) {
         int[] xs() {
             return new int[] {n, cin, h, w};
         }
@@ -355,8 +482,12 @@ class ConvolutionTest {
         }
 
         int[] ys() {
-            return new int[] {n, coutG * groups, ConvReference.transposedOutSize(h, kh, sh, ph, oph, dh),
-                ConvReference.transposedOutSize(w, kw, sw, pw, opw, dw)};
+            return new int[] {
+                n,
+                coutG * groups,
+                ConvReference.transposedOutSize(h, kh, sh, ph, oph, dh),
+                ConvReference.transposedOutSize(w, kw, sw, pw, opw, dw)
+            };
         }
 
         int[] s() {
@@ -390,10 +521,25 @@ class ConvolutionTest {
             int sw = 1 + rnd.nextInt(3);
             int dh = 1 + rnd.nextInt(2);
             int dw = 1 + rnd.nextInt(2);
-            TCfg t = new TCfg(1 + rnd.nextInt(2), groups * (1 + rnd.nextInt(2)), 1 + rnd.nextInt(6),
-                    1 + rnd.nextInt(6), 1 + rnd.nextInt(3), 1 + rnd.nextInt(4), 1 + rnd.nextInt(4), sh, sw,
-                    rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(Math.max(sh, dh)), rnd.nextInt(Math.max(sw, dw)),
-                    dh, dw, groups, rnd.nextBoolean(), rnd.nextBoolean());
+            TCfg t = new TCfg(
+                    1 + rnd.nextInt(2),
+                    groups * (1 + rnd.nextInt(2)),
+                    1 + rnd.nextInt(6),
+                    1 + rnd.nextInt(6),
+                    1 + rnd.nextInt(3),
+                    1 + rnd.nextInt(4),
+                    1 + rnd.nextInt(4),
+                    sh,
+                    sw,
+                    rnd.nextInt(3),
+                    rnd.nextInt(3),
+                    rnd.nextInt(Math.max(sh, dh)),
+                    rnd.nextInt(Math.max(sw, dw)),
+                    dh,
+                    dw,
+                    groups,
+                    rnd.nextBoolean(),
+                    rnd.nextBoolean());
             if (t.ys()[2] >= 1 && t.ys()[3] >= 1) {
                 c.add(t);
             }
@@ -412,11 +558,24 @@ class ConvolutionTest {
             Tensor b = c.bias() ? Tensor.randn(gen, dtype, c.coutG() * c.groups()) : null;
             Tensor g = randn(gen, dtype, c.contiguous(), c.ys());
             Tensor y = Convolution.convTranspose2d(x, w, b, c.s(), c.p(), c.op(), c.d(), c.groups());
-            assertClose("convTranspose2d " + c, c.ys(), ConvReference.convTranspose2d(x.toDoubleArray(), c.xs(),
-                    w.toDoubleArray(), c.ws(), b == null ? null : b.toDoubleArray(), c.s(), c.p(), c.op(), c.d(),
-                    c.groups()), y, tol);
-            double[] gxRef = ConvReference.convTranspose2dBackwardInput(g.toDoubleArray(), c.ys(), w.toDoubleArray(),
-                    c.ws(), c.xs(), c.s(), c.p(), c.d(), c.groups());
+            assertClose(
+                    "convTranspose2d " + c,
+                    c.ys(),
+                    ConvReference.convTranspose2d(
+                            x.toDoubleArray(),
+                            c.xs(),
+                            w.toDoubleArray(),
+                            c.ws(),
+                            b == null ? null : b.toDoubleArray(),
+                            c.s(),
+                            c.p(),
+                            c.op(),
+                            c.d(),
+                            c.groups()),
+                    y,
+                    tol);
+            double[] gxRef = ConvReference.convTranspose2dBackwardInput(
+                    g.toDoubleArray(), c.ys(), w.toDoubleArray(), c.ws(), c.xs(), c.s(), c.p(), c.d(), c.groups());
             Tensor gx = Convolution.convTranspose2dBackwardInput(g, w, c.xs(), c.s(), c.p(), c.d(), c.groups());
             assertClose("convTranspose2dBackwardInput " + c, c.xs(), gxRef, gx, tol);
             if (c.oph() < c.sh() && c.opw() < c.sw()) {
@@ -424,11 +583,27 @@ class ConvolutionTest {
                 assertClose("convTranspose2dBackwardInput " + c, c.xs(), gxRef, gx2, tol);
             }
             Tensor gw = Convolution.convTranspose2dBackwardWeight(g, x, c.ws(), c.s(), c.p(), c.d(), c.groups());
-            assertClose("convTranspose2dBackwardWeight " + c, c.ws(), ConvReference.convTranspose2dBackwardWeight(
-                    g.toDoubleArray(), c.ys(), x.toDoubleArray(), c.xs(), c.ws(), c.s(), c.p(), c.d(), c.groups()),
-                    gw, tol);
-            assertClose("biasBackward " + c, new int[] {c.ys()[1]}, biasGrad(g.toDoubleArray(), c.ys()),
-                    Convolution.biasBackward(g), tol);
+            assertClose(
+                    "convTranspose2dBackwardWeight " + c,
+                    c.ws(),
+                    ConvReference.convTranspose2dBackwardWeight(
+                            g.toDoubleArray(),
+                            c.ys(),
+                            x.toDoubleArray(),
+                            c.xs(),
+                            c.ws(),
+                            c.s(),
+                            c.p(),
+                            c.d(),
+                            c.groups()),
+                    gw,
+                    tol);
+            assertClose(
+                    "biasBackward " + c,
+                    new int[] {c.ys()[1]},
+                    biasGrad(g.toDoubleArray(), c.ys()),
+                    Convolution.biasBackward(g),
+                    tol);
         }
     }
 
@@ -441,8 +616,21 @@ class ConvolutionTest {
         Tensor b = Tensor.randn(gen, F64, 6);
         Tensor y = Convolution.convTranspose2d(x, w, b, c.s(), c.p(), c.op(), c.d(), c.groups());
         int[] ys = c.ys();
-        assertClose("unbatched convTranspose2d", new int[] {ys[1], ys[2], ys[3]}, ConvReference.convTranspose2d(
-                x.toDoubleArray(), c.xs(), w.toDoubleArray(), c.ws(), b.toDoubleArray(), c.s(), c.p(), c.op(),
-                c.d(), c.groups()), y, 1e-12);
+        assertClose(
+                "unbatched convTranspose2d",
+                new int[] {ys[1], ys[2], ys[3]},
+                ConvReference.convTranspose2d(
+                        x.toDoubleArray(),
+                        c.xs(),
+                        w.toDoubleArray(),
+                        c.ws(),
+                        b.toDoubleArray(),
+                        c.s(),
+                        c.p(),
+                        c.op(),
+                        c.d(),
+                        c.groups()),
+                y,
+                1e-12);
     }
 }

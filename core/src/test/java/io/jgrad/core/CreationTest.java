@@ -88,7 +88,8 @@ class CreationTest {
         assertArrayEquals(new int[] {0, 1, 2, 3, 4}, a.intData());
         assertEquals(0, Tensor.arange(0).numel());
         assertEquals(0, Tensor.arange(DType.FLOAT32, 3, 1, 1).numel(), "empty when the range runs backwards");
-        assertArrayEquals(new float[] {0.5f, 1.0f, 1.5f}, Tensor.arange(0.5, 2, 0.5).floatData());
+        assertArrayEquals(
+                new float[] {0.5f, 1.0f, 1.5f}, Tensor.arange(0.5, 2, 0.5).floatData());
         assertThrows(IllegalArgumentException.class, () -> Tensor.arange(0, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> Tensor.arange(0, Double.NaN, 1));
         assertThrows(IllegalArgumentException.class, () -> Tensor.arange(0, 1e12, 1));

@@ -12,13 +12,15 @@ import org.junit.jupiter.api.Test;
 /** einsum against a naive reference that loops over every assignment of every index. */
 class EinsumTest {
     /** Sizes of the letters used in the tests. */
-    private static final Map<Character, Integer> SIZE = new TreeMap<>(Map.of(
-            'i', 3, 'j', 4, 'k', 5, 'b', 2, 'h', 3, 'q', 4, 'd', 5, 'x', 2));
+    private static final Map<Character, Integer> SIZE =
+            new TreeMap<>(Map.of('i', 3, 'j', 4, 'k', 5, 'b', 2, 'h', 3, 'q', 4, 'd', 5, 'x', 2));
 
     private static int[] shapeOf(String term) {
         int[] s = new int[term.length()];
         for (int k = 0; k < s.length; k++) {
-            s[k] = term.charAt(k) == 'i' && term.chars().filter(c -> c == 'i').count() > 1 ? 4 : SIZE.get(term.charAt(k));
+            s[k] = term.charAt(k) == 'i' && term.chars().filter(c -> c == 'i').count() > 1
+                    ? 4
+                    : SIZE.get(term.charAt(k));
         }
         return s;
     }
@@ -115,7 +117,8 @@ class EinsumTest {
                 double u = dt == DType.FLOAT32 ? 0x1p-24 : 0x1p-53;
                 for (int k = 0; k < g.length; k++) {
                     double tol = 64 * u * e[1][k] + 1e-300;
-                    assertTrue(Math.abs(g[k] - e[0][k]) <= tol,
+                    assertTrue(
+                            Math.abs(g[k] - e[0][k]) <= tol,
                             what + ": element " + k + " is " + g[k] + ", expected " + e[0][k] + " +- " + tol);
                 }
             }
@@ -125,9 +128,31 @@ class EinsumTest {
     @Test
     void commonForms() {
         String[] forms = {
-            "ij,jk->ik", "bij,bjk->bik", "ij->ji", "ii->i", "ii->", "ij->", "i,j->ij", "i,i->",
-            "bhqd,bhkd->bhqk", "ij,jk", "ii", "ji", "ij,ij->ij", "ij,ij->", "bij->bj", "ijk->kji", "i,i->i",
-            "ij,j->i", "ij,kj->ik", "bij,bkj->bki", "ij,jk->ki", "ij->i", "i->", "i,j", "ijk,ik->j",
+            "ij,jk->ik",
+            "bij,bjk->bik",
+            "ij->ji",
+            "ii->i",
+            "ii->",
+            "ij->",
+            "i,j->ij",
+            "i,i->",
+            "bhqd,bhkd->bhqk",
+            "ij,jk",
+            "ii",
+            "ji",
+            "ij,ij->ij",
+            "ij,ij->",
+            "bij->bj",
+            "ijk->kji",
+            "i,i->i",
+            "ij,j->i",
+            "ij,kj->ik",
+            "bij,bkj->bki",
+            "ij,jk->ki",
+            "ij->i",
+            "i->",
+            "i,j",
+            "ijk,ik->j",
         };
         long seed = 0;
         for (String f : forms) {
@@ -150,7 +175,8 @@ class EinsumTest {
     void errors() {
         Tensor a = Tensor.zeros(2, 3);
         Tensor b = Tensor.zeros(4, 5);
-        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> Tensor.einsum("ij,jk->ik", a, b));
+        IllegalArgumentException ex =
+                assertThrows(IllegalArgumentException.class, () -> Tensor.einsum("ij,jk->ik", a, b));
         assertTrue(ex.getMessage().startsWith("einsum: index 'j' has sizes 3 and 4"), ex.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Tensor.einsum("ij,jk->ik", a));
         assertThrows(IllegalArgumentException.class, () -> Tensor.einsum("ijk->i", a));
@@ -158,9 +184,11 @@ class EinsumTest {
         assertThrows(IllegalArgumentException.class, () -> Tensor.einsum("ij->ii", a));
         assertThrows(IllegalArgumentException.class, () -> Tensor.einsum("...ij->ij", a));
         assertThrows(IllegalArgumentException.class, () -> Tensor.einsum("ii->i", a));
-        assertThrows(IllegalArgumentException.class, () -> Tensor.einsum("i,i,i->", Tensor.zeros(2), Tensor.zeros(2),
-                Tensor.zeros(2)));
-        assertThrows(IllegalArgumentException.class, () -> Tensor.einsum("i,i->", Tensor.zeros(2),
-                Tensor.zeros(DType.FLOAT64, 2)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Tensor.einsum("i,i,i->", Tensor.zeros(2), Tensor.zeros(2), Tensor.zeros(2)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Tensor.einsum("i,i->", Tensor.zeros(2), Tensor.zeros(DType.FLOAT64, 2)));
     }
 }

@@ -1,12 +1,11 @@
 package io.jgrad.core;
 
-import io.jgrad.core.kernel.Erf;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jgrad.core.kernel.Erf;
 import java.util.function.BinaryOperator;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
@@ -67,7 +66,13 @@ class ElementwiseTest {
         final boolean intOk;
         final double rtol64;
 
-        UnaryCase(String name, UnaryOperator<Tensor> op, DoubleUnaryOperator ref, double lo, double hi, boolean intOk,
+        UnaryCase(
+                String name,
+                UnaryOperator<Tensor> op,
+                DoubleUnaryOperator ref,
+                double lo,
+                double hi,
+                boolean intOk,
                 double rtol64) {
             this.name = name;
             this.op = op;
@@ -79,8 +84,8 @@ class ElementwiseTest {
         }
     }
 
-    private static UnaryCase u(String name, UnaryOperator<Tensor> op, DoubleUnaryOperator ref, double lo, double hi,
-            boolean intOk) {
+    private static UnaryCase u(
+            String name, UnaryOperator<Tensor> op, DoubleUnaryOperator ref, double lo, double hi, boolean intOk) {
         return new UnaryCase(name, op, ref, lo, hi, intOk, 1e-13);
     }
 
@@ -108,8 +113,13 @@ class ElementwiseTest {
         u("selu", Tensor::selu, x -> SELU_SCALE * (x > 0 ? x : SELU_ALPHA * Math.expm1(x)), -4, 4, false),
         // the series reference for erf is itself good to about 1e-13 near |x| = 3
         new UnaryCase("gelu", Tensor::gelu, x -> 0.5 * x * (1 + refErf(x / Math.sqrt(2))), -4, 4, false, 1e-12),
-        u("geluTanh", Tensor::geluTanh,
-            x -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x))), -4, 4, false),
+        u(
+                "geluTanh",
+                Tensor::geluTanh,
+                x -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x))),
+                -4,
+                4,
+                false),
         u("softplus", Tensor::softplus, ElementwiseTest::refSoftplus, -25, 25, false),
         u("mish", Tensor::mish, x -> x * Math.tanh(Math.log1p(Math.exp(x))), -6, 6, false),
         u("silu", Tensor::silu, x -> x * refSigmoid(x), -8, 8, false),
@@ -120,8 +130,14 @@ class ElementwiseTest {
     @Test
     void erfKnownValues() {
         // values from the issue, correct to double precision
-        double[][] known = {{0.5, 0.5204998778130465}, {1, 0.8427007929497149}, {2, 0.9953222650189527},
-            {-3, -0.9999779095030014}, {5, 0.9999999999984626}, {0, 0}};
+        double[][] known = {
+            {0.5, 0.5204998778130465},
+            {1, 0.8427007929497149},
+            {2, 0.9953222650189527},
+            {-3, -0.9999779095030014},
+            {5, 0.9999999999984626},
+            {0, 0}
+        };
         for (double[] k : known) {
             assertEquals(k[1], Erf.erf(k[0]), 1e-15 * Math.abs(k[1]), "erf(" + k[0] + ")");
         }
@@ -169,8 +185,8 @@ class ElementwiseTest {
                             e[q] = c.ref.applyAsDouble(x[q]);
                         }
                         double rtol = dt == DType.FLOAT32 ? Ref.rtol(dt) : c.rtol64;
-                        Ref.assertTensor(c.name + " " + dt + " " + n.name, dt, shape, e, c.op.apply(n.t), rtol,
-                                Ref.atol(dt));
+                        Ref.assertTensor(
+                                c.name + " " + dt + " " + n.name, dt, shape, e, c.op.apply(n.t), rtol, Ref.atol(dt));
                     }
                 }
             }
@@ -178,8 +194,8 @@ class ElementwiseTest {
     }
 
     /** Unary ops with their own float32 loop or kernel call (the rest share one generic loop). */
-    private static final java.util.Set<String> FLOAT32_PATHS = java.util.Set.of("neg", "abs", "square", "relu", "exp",
-            "log", "sqrt", "tanh", "sigmoid", "clamp(-1, 2)", "gelu");
+    private static final java.util.Set<String> FLOAT32_PATHS = java.util.Set.of(
+            "neg", "abs", "square", "relu", "exp", "log", "sqrt", "tanh", "sigmoid", "clamp(-1, 2)", "gelu");
 
     @Test
     void unaryOpsOnExpandedInputs() {
@@ -193,8 +209,8 @@ class ElementwiseTest {
                     e[q] = c.ref.applyAsDouble(v[(q / 3) % 5]);
                 }
                 double rtol = dt == DType.FLOAT32 ? Ref.rtol(dt) : c.rtol64;
-                Ref.assertTensor(c.name + " expanded " + dt, dt, new int[] {2, 5, 3}, e, c.op.apply(x), rtol,
-                        Ref.atol(dt));
+                Ref.assertTensor(
+                        c.name + " expanded " + dt, dt, new int[] {2, 5, 3}, e, c.op.apply(x), rtol, Ref.atol(dt));
             }
         }
     }
@@ -204,7 +220,9 @@ class ElementwiseTest {
         for (UnaryCase c : UNARY) {
             for (DType dt : Ref.FLOATS) {
                 // the parallel split is shared; run each float32 code path, and two float64 ops
-                if (dt == DType.FLOAT32 ? !FLOAT32_PATHS.contains(c.name) : !c.name.equals("exp") && !c.name.equals("gelu")) {
+                if (dt == DType.FLOAT32
+                        ? !FLOAT32_PATHS.contains(c.name)
+                        : !c.name.equals("exp") && !c.name.equals("gelu")) {
                     continue;
                 }
                 int n = 70_001;
@@ -220,7 +238,13 @@ class ElementwiseTest {
                 // an offset start (a narrowed contiguous view)
                 Tensor off = t.narrow(0, 3, n - 10);
                 double[] eo = java.util.Arrays.copyOfRange(e, 3, n - 7);
-                Ref.assertTensor(c.name + " large narrowed " + dt, dt, new int[] {n - 10}, eo, c.op.apply(off), rtol,
+                Ref.assertTensor(
+                        c.name + " large narrowed " + dt,
+                        dt,
+                        new int[] {n - 10},
+                        eo,
+                        c.op.apply(off),
+                        rtol,
                         Ref.atol(dt));
             }
         }
@@ -236,19 +260,26 @@ class ElementwiseTest {
                     for (int q = 0; q < 12; q++) {
                         e[q] = c.ref.applyAsDouble(v[q]);
                     }
-                    Ref.assertTensor(c.name + " int32 " + n.name, DType.INT32, new int[] {3, 4}, e, c.op.apply(n.t), 0, 0);
+                    Ref.assertTensor(
+                            c.name + " int32 " + n.name, DType.INT32, new int[] {3, 4}, e, c.op.apply(n.t), 0, 0);
                 } else {
-                    IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> c.op.apply(n.t),
-                            c.name + " on int32");
-                    assertTrue(ex.getMessage().contains("int32") && ex.getMessage().contains("(3, 4)"), ex.getMessage());
+                    IllegalArgumentException ex =
+                            assertThrows(IllegalArgumentException.class, () -> c.op.apply(n.t), c.name + " on int32");
+                    assertTrue(
+                            ex.getMessage().contains("int32") && ex.getMessage().contains("(3, 4)"), ex.getMessage());
                 }
             }
         }
         // integer clamp bounds round inward
-        assertArrayEquals(new int[] {-1, -1, 0, 2, 2}, Tensor.of(new int[] {-3, -1, 0, 2, 5}).clamp(-1.5, 2.5).intData());
-        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+        assertArrayEquals(
+                new int[] {-1, -1, 0, 2, 2},
+                Tensor.of(new int[] {-3, -1, 0, 2, 5}).clamp(-1.5, 2.5).intData());
+        IllegalArgumentException ex = assertThrows(
+                IllegalArgumentException.class,
                 () -> Tensor.of(new int[] {1, 2, 3}).exp());
-        assertEquals("exp: expected a floating point tensor, got int32 (3,); convert with to(DType.FLOAT32)", ex.getMessage());
+        assertEquals(
+                "exp: expected a floating point tensor, got int32 (3,); convert with to(DType.FLOAT32)",
+                ex.getMessage());
     }
 
     @Test
@@ -257,18 +288,31 @@ class ElementwiseTest {
             double nan = Double.NaN;
             double inf = Double.POSITIVE_INFINITY;
             // sigmoid is finite and exact at the extremes
-            assertArrayEquals(new double[] {1, 0, 0.5, 1, 0},
-                    Ref.values(Ref.tensor(dt, new double[] {1e4, -1e4, 0, inf, -inf}, 5).sigmoid()), 0, "sigmoid " + dt);
+            assertArrayEquals(
+                    new double[] {1, 0, 0.5, 1, 0},
+                    Ref.values(Ref.tensor(dt, new double[] {1e4, -1e4, 0, inf, -inf}, 5)
+                            .sigmoid()),
+                    0,
+                    "sigmoid " + dt);
             if (dt == DType.FLOAT64) {
-                assertEquals(Math.exp(-100) / (1 + Math.exp(-100)), Tensor.scalar(dt, -100).sigmoid().item(), 1e-58);
+                assertEquals(
+                        Math.exp(-100) / (1 + Math.exp(-100)),
+                        Tensor.scalar(dt, -100).sigmoid().item(),
+                        1e-58);
                 assertEquals(Math.exp(-700), Tensor.scalar(dt, -700).sigmoid().item(), 1e-310);
             }
             // softplus is linear above the threshold 20 and log1p(exp(x)) at and below it
-            assertArrayEquals(new double[] {20.5, 1e4, 0, Math.log1p(Math.exp(20.0)), Math.log(2)},
-                    Ref.values(Ref.tensor(dt, new double[] {20.5, 1e4, -1e4, 20, 0}, 5).softplus()),
-                    dt == DType.FLOAT32 ? 2e-6 : 1e-15, "softplus " + dt);
+            assertArrayEquals(
+                    new double[] {20.5, 1e4, 0, Math.log1p(Math.exp(20.0)), Math.log(2)},
+                    Ref.values(Ref.tensor(dt, new double[] {20.5, 1e4, -1e4, 20, 0}, 5)
+                            .softplus()),
+                    dt == DType.FLOAT32 ? 2e-6 : 1e-15,
+                    "softplus " + dt);
             assertEquals(SELU_SCALE, Tensor.scalar(dt, 1).selu().item(), dt == DType.FLOAT32 ? 1e-7 : 0);
-            assertEquals(-SELU_SCALE * SELU_ALPHA, Tensor.scalar(dt, -1e4).selu().item(), dt == DType.FLOAT32 ? 1e-6 : 1e-15);
+            assertEquals(
+                    -SELU_SCALE * SELU_ALPHA,
+                    Tensor.scalar(dt, -1e4).selu().item(),
+                    dt == DType.FLOAT32 ? 1e-6 : 1e-15);
             assertEquals(-1e4 * 0.01, Tensor.scalar(dt, -1e4).leakyRelu(0.01).item(), 1e-9);
             // NaN stays NaN through clamp, relu, abs, and the activations
             Tensor n = Ref.tensor(dt, new double[] {nan, -2, 7}, 3);
@@ -320,7 +364,8 @@ class ElementwiseTest {
         final boolean intOk;
         final boolean positiveLeft;
 
-        BinaryCase(String name, BinaryOperator<Tensor> op, DoubleBinaryOperator ref, boolean intOk, boolean positiveLeft) {
+        BinaryCase(
+                String name, BinaryOperator<Tensor> op, DoubleBinaryOperator ref, boolean intOk, boolean positiveLeft) {
             this.name = name;
             this.op = op;
             this.ref = ref;
@@ -410,11 +455,18 @@ class ElementwiseTest {
                     continue;
                 }
                 // a (3, 1) column expanded to (3, 4) and a (4,) row expanded to (2, 3, 4): stride-0 inputs
-                Tensor col = Ref.tensor(dt, operand(7, 3, c.positiveLeft, dt), 3, 1).expand(3, 4);
+                Tensor col =
+                        Ref.tensor(dt, operand(7, 3, c.positiveLeft, dt), 3, 1).expand(3, 4);
                 Tensor row = Ref.tensor(dt, operand(8, 4, false, dt), 4).expand(2, 3, 4);
                 checkBinary(c, dt, new int[] {3, 4}, new int[] {2, 3, 4}, col, row, c.name + " expanded " + dt);
                 Tensor full = Ref.tensor(dt, operand(9, 12, false, dt), 3, 4);
-                checkBinary(c, dt, new int[] {3, 4}, new int[] {3, 4}, col, full.t().contiguous().t(),
+                checkBinary(
+                        c,
+                        dt,
+                        new int[] {3, 4},
+                        new int[] {3, 4},
+                        col,
+                        full.t().contiguous().t(),
                         c.name + " expanded & transposed " + dt);
             }
         }
@@ -437,7 +489,13 @@ class ElementwiseTest {
                 checkBinary(c, dt, new int[] {n}, new int[] {n}, a, b, c.name + " large " + dt);
                 checkBinary(c, dt, new int[] {n}, new int[0], a, s, c.name + " large & scalar " + dt);
                 checkBinary(c, dt, new int[0], new int[] {n}, sl, b, c.name + " scalar & large " + dt);
-                checkBinary(c, dt, new int[] {n - 10}, new int[] {n - 10}, a.narrow(0, 7, n - 10), b.narrow(0, 2, n - 10),
+                checkBinary(
+                        c,
+                        dt,
+                        new int[] {n - 10},
+                        new int[] {n - 10},
+                        a.narrow(0, 7, n - 10),
+                        b.narrow(0, 2, n - 10),
                         c.name + " large at offsets " + dt);
                 if (c != BINARY[0] && c != BINARY[4]) {
                     continue;
@@ -446,8 +504,15 @@ class ElementwiseTest {
                 Tensor m = Ref.tensor(dt, operand(n + 3, 7001 * 7, c.positiveLeft, dt), 7001, 7);
                 Tensor r = Ref.tensor(dt, operand(n + 4, 7, false, dt), 7);
                 checkBinary(c, dt, new int[] {7001, 7}, new int[] {7}, m, r, c.name + " many rows " + dt);
-                Tensor col = Ref.tensor(dt, operand(n + 6, 7001, false, dt), 1, 7001).t(); // (7001, 1)
-                checkBinary(c, dt, new int[] {7001, 7}, new int[] {7001, 1}, m.t().contiguous().t(), col,
+                Tensor col =
+                        Ref.tensor(dt, operand(n + 6, 7001, false, dt), 1, 7001).t(); // (7001, 1)
+                checkBinary(
+                        c,
+                        dt,
+                        new int[] {7001, 7},
+                        new int[] {7001, 1},
+                        m.t().contiguous().t(),
+                        col,
                         c.name + " many rows transposed " + dt);
             }
         }
@@ -509,8 +574,10 @@ class ElementwiseTest {
             assertArrayEquals(new double[] {0, 0, 1, 0}, Ref.values(a.gt(b)), 0);
             // +-0 and infinities
             Tensor z = Ref.tensor(dt, new double[] {Double.NEGATIVE_INFINITY, -0.0, Double.POSITIVE_INFINITY}, 3);
-            assertArrayEquals(new double[] {0, 0, Double.POSITIVE_INFINITY},
-                    Ref.values(z.maximum(Ref.tensor(dt, new double[] {0}))), 0);
+            assertArrayEquals(
+                    new double[] {0, 0, Double.POSITIVE_INFINITY},
+                    Ref.values(z.maximum(Ref.tensor(dt, new double[] {0}))),
+                    0);
         }
     }
 
@@ -523,34 +590,59 @@ class ElementwiseTest {
                 Tensor a = Ref.tensor(dt, new double[] {10, 20, 30}, 3); // row, broadcast
                 Tensor b = Ref.tensor(dt, new double[] {-1, -2}, 2, 1); // column, broadcast
                 Tensor w = Tensor.where(cond, a, b);
-                Ref.assertTensor("where " + dt + " mask " + maskType, dt, new int[] {2, 3},
-                        new double[] {10, -1, -1, 10, -2, 30}, w, 0, 0);
+                Ref.assertTensor(
+                        "where " + dt + " mask " + maskType,
+                        dt,
+                        new int[] {2, 3},
+                        new double[] {10, -1, -1, 10, -2, 30},
+                        w,
+                        0,
+                        0);
                 // non-contiguous condition and broadcast condition
                 Tensor wt = Tensor.where(cond.t(), b.t().expand(3, 2), Ref.tensor(dt, new double[] {7}));
-                Ref.assertTensor("where transposed " + dt, dt, new int[] {3, 2}, new double[] {-1, -2, 7, 7, 7, -2}, wt,
-                        0, 0);
-                Tensor wr = Tensor.where(Ref.tensor(maskType, new double[] {0, 1, 0}, 3),
-                        Ref.tensor(dt, new double[] {1, 2, 3, 4, 5, 6}, 2, 3), Ref.tensor(dt, new double[] {0}));
-                Ref.assertTensor("where broadcast condition " + dt, dt, new int[] {2, 3}, new double[] {0, 2, 0, 0, 5, 0},
-                        wr, 0, 0);
+                Ref.assertTensor(
+                        "where transposed " + dt, dt, new int[] {3, 2}, new double[] {-1, -2, 7, 7, 7, -2}, wt, 0, 0);
+                Tensor wr = Tensor.where(
+                        Ref.tensor(maskType, new double[] {0, 1, 0}, 3),
+                        Ref.tensor(dt, new double[] {1, 2, 3, 4, 5, 6}, 2, 3),
+                        Ref.tensor(dt, new double[] {0}));
+                Ref.assertTensor(
+                        "where broadcast condition " + dt,
+                        dt,
+                        new int[] {2, 3},
+                        new double[] {0, 2, 0, 0, 5, 0},
+                        wr,
+                        0,
+                        0);
                 // maskedFill with a broadcast mask, on a transposed tensor
                 Tensor x = Ref.tensor(dt, new double[] {1, 2, 3, 4, 5, 6}, 3, 2).t(); // (2, 3) = [[1,3,5],[2,4,6]]
                 Tensor m = Ref.tensor(maskType, new double[] {1, 0, 1}, 3);
-                Ref.assertTensor("maskedFill " + dt, dt, new int[] {2, 3}, new double[] {-9, 3, -9, -9, 4, -9},
-                        x.maskedFill(m, -9), 0, 0);
-                assertArrayEquals(new double[] {1, 3, 5, 2, 4, 6}, Ref.values(x), 0, "maskedFill does not write its input");
+                Ref.assertTensor(
+                        "maskedFill " + dt,
+                        dt,
+                        new int[] {2, 3},
+                        new double[] {-9, 3, -9, -9, 4, -9},
+                        x.maskedFill(m, -9),
+                        0,
+                        0);
+                assertArrayEquals(
+                        new double[] {1, 3, 5, 2, 4, 6}, Ref.values(x), 0, "maskedFill does not write its input");
             }
         }
         // a mask from a comparison
         Tensor x = Tensor.of(new float[] {-1, 2, -3, 4});
         assertArrayEquals(new float[] {0, 2, 0, 4}, x.maskedFill(x.lt(0), 0).toFloatArray());
-        assertArrayEquals(new float[] {1, 2, 3, 4}, Tensor.where(x.gt(0), x, x.neg()).toFloatArray());
-        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-                () -> Tensor.zeros(3).maskedFill(Tensor.zeros(2, 3), 1));
+        assertArrayEquals(
+                new float[] {1, 2, 3, 4}, Tensor.where(x.gt(0), x, x.neg()).toFloatArray());
+        IllegalArgumentException ex = assertThrows(
+                IllegalArgumentException.class, () -> Tensor.zeros(3).maskedFill(Tensor.zeros(2, 3), 1));
         assertEquals("maskedFill: mask of shape (2, 3) does not broadcast to the tensor's shape (3,)", ex.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Tensor.of(new int[] {1, 2}).maskedFill(Tensor.zeros(2), 0.5));
-        assertThrows(IllegalArgumentException.class, () -> Tensor.where(Tensor.zeros(2), Tensor.zeros(2),
-                Tensor.zeros(DType.FLOAT64, 2)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Tensor.of(new int[] {1, 2}).maskedFill(Tensor.zeros(2), 0.5));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Tensor.where(Tensor.zeros(2), Tensor.zeros(2), Tensor.zeros(DType.FLOAT64, 2)));
     }
 
     @Test
@@ -559,24 +651,30 @@ class ElementwiseTest {
         Tensor b = Tensor.of(new int[] {4, 5, 6});
         assertArrayEquals(new int[] {5, 7, 9}, a.add(b).intData());
         IllegalArgumentException div = assertThrows(IllegalArgumentException.class, () -> a.div(b));
-        assertEquals("div: not supported for int32 tensors (3,) and (3,); convert with to(DType.FLOAT32)",
-                div.getMessage());
+        assertEquals(
+                "div: not supported for int32 tensors (3,) and (3,); convert with to(DType.FLOAT32)", div.getMessage());
         assertThrows(IllegalArgumentException.class, () -> a.pow(b));
         assertThrows(IllegalArgumentException.class, () -> a.div(2));
         assertThrows(IllegalArgumentException.class, () -> a.rdiv(2));
         IllegalArgumentException mul = assertThrows(IllegalArgumentException.class, () -> a.mul(2.5));
-        assertEquals("mul: scalar 2.5 is not an integer, but the tensor is int32 (3,); convert with to(DType.FLOAT32)",
+        assertEquals(
+                "mul: scalar 2.5 is not an integer, but the tensor is int32 (3,); convert with to(DType.FLOAT32)",
                 mul.getMessage());
         assertThrows(IllegalArgumentException.class, () -> a.add(Tensor.of(new float[] {1, 2, 3})));
-        assertArrayEquals(new float[] {0.5f, 1, 1.5f}, a.to(DType.FLOAT32).div(2).floatData());
+        assertArrayEquals(
+                new float[] {0.5f, 1, 1.5f}, a.to(DType.FLOAT32).div(2).floatData());
     }
 
     @Test
     void dtypeMismatchNamesBothOperands() {
-        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-                () -> Tensor.zeros(2, 3).add(Tensor.zeros(DType.FLOAT64, 3)));
-        assertEquals("add: dtype mismatch (float32 (2, 3) and float64 (3,)); convert one with to(DType)", ex.getMessage());
-        ex = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(DType.INT32, 4).maximum(Tensor.zeros(4)));
-        assertEquals("maximum: dtype mismatch (int32 (4,) and float32 (4,)); convert one with to(DType)", ex.getMessage());
+        IllegalArgumentException ex = assertThrows(
+                IllegalArgumentException.class, () -> Tensor.zeros(2, 3).add(Tensor.zeros(DType.FLOAT64, 3)));
+        assertEquals(
+                "add: dtype mismatch (float32 (2, 3) and float64 (3,)); convert one with to(DType)", ex.getMessage());
+        ex = assertThrows(
+                IllegalArgumentException.class,
+                () -> Tensor.zeros(DType.INT32, 4).maximum(Tensor.zeros(4)));
+        assertEquals(
+                "maximum: dtype mismatch (int32 (4,) and float32 (4,)); convert one with to(DType)", ex.getMessage());
     }
 }

@@ -39,8 +39,8 @@ class ErrorMessageTest {
         assertEquals(0, Shape.wrapDim("t", -1, 0), "a 0-d tensor accepts dims 0 and -1");
         assertTrue(Shape.equals(new int[] {1, 2}, new int[] {1, 2}));
         assertFalse(Shape.equals(new int[] {1, 2}, new int[] {2, 1}));
-        assertEquals("shape (2, -1) has a negative size", message(IllegalArgumentException.class,
-                () -> Shape.numel(2, -1)));
+        assertEquals(
+                "shape (2, -1) has a negative size", message(IllegalArgumentException.class, () -> Shape.numel(2, -1)));
         assertMentions(message(IllegalArgumentException.class, () -> Shape.numel(1 << 16, 1 << 16)), "(65536, 65536)");
     }
 
@@ -48,9 +48,11 @@ class ErrorMessageTest {
     void broadcastFailuresNameTheOpAndBothShapes() {
         Tensor a = Tensor.zeros(2, 3);
         Tensor b = Tensor.zeros(4);
-        assertEquals("add: shapes (2, 3) and (4,) cannot be broadcast (dimension 1: 3 vs 4)",
+        assertEquals(
+                "add: shapes (2, 3) and (4,) cannot be broadcast (dimension 1: 3 vs 4)",
                 message(IllegalArgumentException.class, () -> a.add(b)));
-        assertEquals("mul: shapes (2, 3) and (3, 2) cannot be broadcast (dimension 0: 2 vs 3)",
+        assertEquals(
+                "mul: shapes (2, 3) and (3, 2) cannot be broadcast (dimension 0: 2 vs 3)",
                 message(IllegalArgumentException.class, () -> a.mul(Tensor.zeros(3, 2))));
         assertMentions(message(IllegalArgumentException.class, () -> a.lt(b)), "lt", "(2, 3)", "(4,)");
         assertMentions(message(IllegalArgumentException.class, () -> a.maximum(b)), "maximum", "(2, 3)", "(4,)");
@@ -58,15 +60,16 @@ class ErrorMessageTest {
         assertMentions(message(IllegalArgumentException.class, () -> a.add_(b)), "add_", "(2, 3)", "(4,)");
         assertMentions(message(IllegalArgumentException.class, () -> b.add_(a)), "add_", "(2, 3)", "(4,)");
         assertMentions(message(IllegalArgumentException.class, () -> a.copy_(b)), "copy_", "(2, 3)", "(4,)");
-        assertMentions(message(IllegalArgumentException.class, () -> a.maskedFill(b, 0)), "maskedFill", "(2, 3)",
-                "(4,)");
+        assertMentions(
+                message(IllegalArgumentException.class, () -> a.maskedFill(b, 0)), "maskedFill", "(2, 3)", "(4,)");
         assertMentions(message(IllegalArgumentException.class, () -> a.expand(2, 4)), "expand", "(2, 3)", "(2, 4)");
     }
 
     @Test
     void outOfRangeDims() {
         Tensor t = Tensor.zeros(2, 3);
-        assertEquals("transpose: dimension 2 is out of range for a tensor of rank 2 (expected -2 to 1)",
+        assertEquals(
+                "transpose: dimension 2 is out of range for a tensor of rank 2 (expected -2 to 1)",
                 message(IndexOutOfBoundsException.class, () -> t.transpose(0, 2)));
         assertMentions(message(IndexOutOfBoundsException.class, () -> t.permute(0, 3)), "permute", "3", "rank 2");
         assertMentions(message(IndexOutOfBoundsException.class, () -> t.select(-3, 0)), "select", "-3");
@@ -86,15 +89,20 @@ class ErrorMessageTest {
     @Test
     void outOfRangeIndices() {
         Tensor t = Tensor.zeros(2, 3);
-        assertEquals("get: index 3 is out of bounds for dimension 1 with size 3 (shape (2, 3))",
+        assertEquals(
+                "get: index 3 is out of bounds for dimension 1 with size 3 (shape (2, 3))",
                 message(IndexOutOfBoundsException.class, () -> t.getDouble(0, 3)));
-        assertEquals("set: index -3 is out of bounds for dimension 0 with size 2 (shape (2, 3))",
+        assertEquals(
+                "set: index -3 is out of bounds for dimension 0 with size 2 (shape (2, 3))",
                 message(IndexOutOfBoundsException.class, () -> t.set(1, -3, 0)));
-        assertEquals("get: expected 2 indices for shape (2, 3), got 1",
+        assertEquals(
+                "get: expected 2 indices for shape (2, 3), got 1",
                 message(IllegalArgumentException.class, () -> t.getDouble(1)));
-        assertEquals("select: index 3 is out of bounds for dimension 1 with size 3 (shape (2, 3))",
+        assertEquals(
+                "select: index 3 is out of bounds for dimension 1 with size 3 (shape (2, 3))",
                 message(IndexOutOfBoundsException.class, () -> t.select(1, 3)));
-        assertEquals("narrow: range [2, 2 + 2) is out of bounds for dimension 1 of shape (2, 3)",
+        assertEquals(
+                "narrow: range [2, 2 + 2) is out of bounds for dimension 1 of shape (2, 3)",
                 message(IndexOutOfBoundsException.class, () -> t.narrow(1, 2, 2)));
         assertMentions(message(IllegalArgumentException.class, () -> t.slice(1, 0, 3, 0)), "slice", "step", "0");
         assertMentions(message(IllegalStateException.class, () -> t.item()), "item", "(2, 3)");
@@ -103,32 +111,59 @@ class ErrorMessageTest {
     @Test
     void reshapeErrors() {
         Tensor t = Tensor.zeros(2, 3);
-        assertEquals("reshape: cannot reshape tensor of shape (2, 3) (6 elements) into shape (4, 2) (8 elements)",
+        assertEquals(
+                "reshape: cannot reshape tensor of shape (2, 3) (6 elements) into shape (4, 2) (8 elements)",
                 message(IllegalArgumentException.class, () -> t.reshape(4, 2)));
-        assertEquals("view: cannot reshape tensor of shape (2, 3) (6 elements) into shape (4, -1)",
+        assertEquals(
+                "view: cannot reshape tensor of shape (2, 3) (6 elements) into shape (4, -1)",
                 message(IllegalArgumentException.class, () -> t.view(4, -1)));
         assertMentions(message(IllegalArgumentException.class, () -> t.reshape(-1, -1)), "reshape", "-1");
-        assertMentions(message(IllegalStateException.class, () -> t.t().view(6)), "view", "(3, 2)", "(6,)",
-                "reshape");
-        assertMentions(message(IllegalArgumentException.class, () -> Tensor.of(new float[] {1, 2, 3}, 2, 2)), "(2, 2)",
-                "3");
+        assertMentions(message(IllegalStateException.class, () -> t.t().view(6)), "view", "(3, 2)", "(6,)", "reshape");
+        assertMentions(
+                message(IllegalArgumentException.class, () -> Tensor.of(new float[] {1, 2, 3}, 2, 2)), "(2, 2)", "3");
     }
 
     @Test
     void dtypeErrors() {
-        assertEquals("sub: dtype mismatch (float64 (2,) and float32 (2,)); convert one with to(DType)",
-                message(IllegalArgumentException.class, () -> Tensor.zeros(DType.FLOAT64, 2).sub(Tensor.zeros(2))));
-        assertMentions(message(IllegalArgumentException.class,
-                () -> Tensor.zeros(2).add_(Tensor.zeros(DType.INT32, 2))), "add_", "float32", "int32");
-        assertMentions(message(IllegalArgumentException.class, () -> Tensor.zeros(DType.INT32, 2).sigmoid()), "sigmoid",
-                "int32", "(2,)");
-        assertMentions(message(IllegalArgumentException.class, () -> Tensor.zeros(DType.INT32, 2).var()), "var",
+        assertEquals(
+                "sub: dtype mismatch (float64 (2,) and float32 (2,)); convert one with to(DType)",
+                message(
+                        IllegalArgumentException.class,
+                        () -> Tensor.zeros(DType.FLOAT64, 2).sub(Tensor.zeros(2))));
+        assertMentions(
+                message(IllegalArgumentException.class, () -> Tensor.zeros(2).add_(Tensor.zeros(DType.INT32, 2))),
+                "add_",
+                "float32",
                 "int32");
-        assertMentions(message(IllegalArgumentException.class, () -> Tensor.zeros(DType.INT32, 2).logSoftmax(0)),
-                "logSoftmax", "int32");
-        assertMentions(message(IllegalArgumentException.class, () -> Tensor.zeros(DType.INT32, 2).add(0.5)), "add",
-                "0.5", "int32");
-        assertMentions(message(IllegalStateException.class, () -> Tensor.zeros(2).intData()), "intData", "float32");
-        assertMentions(message(IllegalArgumentException.class, () -> Tensor.zeros(2).clamp(3, 1)), "clamp", "3", "1");
+        assertMentions(
+                message(
+                        IllegalArgumentException.class,
+                        () -> Tensor.zeros(DType.INT32, 2).sigmoid()),
+                "sigmoid",
+                "int32",
+                "(2,)");
+        assertMentions(
+                message(
+                        IllegalArgumentException.class,
+                        () -> Tensor.zeros(DType.INT32, 2).var()),
+                "var",
+                "int32");
+        assertMentions(
+                message(
+                        IllegalArgumentException.class,
+                        () -> Tensor.zeros(DType.INT32, 2).logSoftmax(0)),
+                "logSoftmax",
+                "int32");
+        assertMentions(
+                message(
+                        IllegalArgumentException.class,
+                        () -> Tensor.zeros(DType.INT32, 2).add(0.5)),
+                "add",
+                "0.5",
+                "int32");
+        assertMentions(
+                message(IllegalStateException.class, () -> Tensor.zeros(2).intData()), "intData", "float32");
+        assertMentions(
+                message(IllegalArgumentException.class, () -> Tensor.zeros(2).clamp(3, 1)), "clamp", "3", "1");
     }
 }

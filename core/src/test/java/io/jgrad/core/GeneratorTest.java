@@ -143,7 +143,8 @@ class GeneratorTest {
         assertEquals(0, mean(Ref.values(Tensor.bernoulli(new Generator(1), 0, 100))));
         assertEquals(1, mean(Ref.values(Tensor.bernoulli(new Generator(1), 1, 100))));
         // a range wider than Integer.MAX_VALUE
-        int[] wide = Tensor.randint(new Generator(16), Integer.MIN_VALUE, Integer.MAX_VALUE, 4000).intData();
+        int[] wide = Tensor.randint(new Generator(16), Integer.MIN_VALUE, Integer.MAX_VALUE, 4000)
+                .intData();
         int negative = 0;
         for (int x : wide) {
             assertTrue(x < Integer.MAX_VALUE);

@@ -173,7 +173,8 @@ class IndexingTest {
         }
         assertTensor(catReference(0, ts, new int[] {10, 7}), new int[] {10, 7}, dtype, Tensor.cat(ts, 0));
         for (int inner : new int[] {1, 3, 20}) {
-            List<Tensor> us = List.of(random(dtype, 2, 1, inner), random(dtype, 2, 5, inner), random(dtype, 2, 16, inner));
+            List<Tensor> us =
+                    List.of(random(dtype, 2, 1, inner), random(dtype, 2, 5, inner), random(dtype, 2, 16, inner));
             int[] outShape = {2, 22, inner};
             assertTensor(catReference(1, us, outShape), outShape, dtype, Tensor.cat(us, 1));
         }
@@ -185,11 +186,16 @@ class IndexingTest {
         // PyTorch 1.13 skips 1-D empty tensors whatever the other shapes
         Tensor r = Tensor.cat(1, Tensor.zeros(0), a, Tensor.zeros(0));
         assertTensor(a.toDoubleArray(), new int[] {2, 3}, DType.FLOAT32, r);
-        assertArrayEquals(new int[] {0}, Tensor.cat(0, Tensor.zeros(0), Tensor.zeros(0)).shape());
+        assertArrayEquals(
+                new int[] {0}, Tensor.cat(0, Tensor.zeros(0), Tensor.zeros(0)).shape());
         // other empty tensors take part normally
         assertTensor(a.toDoubleArray(), new int[] {2, 3}, DType.FLOAT32, Tensor.cat(1, Tensor.zeros(2, 0), a));
-        assertArrayEquals(new int[] {0, 2}, Tensor.cat(0, Tensor.zeros(0), Tensor.zeros(0, 2)).shape());
-        assertArrayEquals(new int[] {3, 0}, Tensor.cat(0, Tensor.zeros(1, 0), Tensor.zeros(2, 0)).shape());
+        assertArrayEquals(
+                new int[] {0, 2},
+                Tensor.cat(0, Tensor.zeros(0), Tensor.zeros(0, 2)).shape());
+        assertArrayEquals(
+                new int[] {3, 0},
+                Tensor.cat(0, Tensor.zeros(1, 0), Tensor.zeros(2, 0)).shape());
         // the result never shares storage with an input, even for a single tensor
         Tensor one = Tensor.cat(0, a);
         assertFalse(one.sharesStorage(a));
@@ -200,16 +206,36 @@ class IndexingTest {
     void catErrors() {
         Tensor f = Tensor.zeros(2, 3);
         assertMessage(IllegalArgumentException.class, () -> Tensor.cat(0), "cat", "non-empty");
-        assertMessage(IllegalArgumentException.class, () -> Tensor.cat(0, f, Tensor.zeros(DType.INT32, 2, 3)),
-                "cat", "float32", "int32");
-        assertMessage(IllegalArgumentException.class, () -> Tensor.cat(1, f, Tensor.zeros(DType.FLOAT64, 2, 3)),
-                "cat", "float32", "float64");
-        assertMessage(IllegalArgumentException.class, () -> Tensor.cat(1, f, Tensor.zeros(3, 3)),
-                "cat", "(2, 3)", "(3, 3)", "dimension 0");
-        assertMessage(IllegalArgumentException.class, () -> Tensor.cat(1, f, Tensor.zeros(2, 3, 1)),
-                "cat", "(2, 3)", "(2, 3, 1)");
-        assertMessage(IllegalArgumentException.class, () -> Tensor.cat(0, Tensor.scalar(1), Tensor.scalar(2)),
-                "cat", "zero-dimensional");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> Tensor.cat(0, f, Tensor.zeros(DType.INT32, 2, 3)),
+                "cat",
+                "float32",
+                "int32");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> Tensor.cat(1, f, Tensor.zeros(DType.FLOAT64, 2, 3)),
+                "cat",
+                "float32",
+                "float64");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> Tensor.cat(1, f, Tensor.zeros(3, 3)),
+                "cat",
+                "(2, 3)",
+                "(3, 3)",
+                "dimension 0");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> Tensor.cat(1, f, Tensor.zeros(2, 3, 1)),
+                "cat",
+                "(2, 3)",
+                "(2, 3, 1)");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> Tensor.cat(0, Tensor.scalar(1), Tensor.scalar(2)),
+                "cat",
+                "zero-dimensional");
         assertMessage(IndexOutOfBoundsException.class, () -> Tensor.cat(2, f, f), "cat", "dimension 2");
     }
 
@@ -242,18 +268,31 @@ class IndexingTest {
             assertTensor(ref, outShape, dtype, out);
         }
         // scalars stack into a vector
-        assertTensor(new double[] {1, 2}, new int[] {2}, DType.FLOAT64,
+        assertTensor(
+                new double[] {1, 2},
+                new int[] {2},
+                DType.FLOAT64,
                 Tensor.stack(0, Tensor.scalar(DType.FLOAT64, 1), Tensor.scalar(DType.FLOAT64, 2)));
     }
 
     @Test
     void stackErrors() {
         assertMessage(IllegalArgumentException.class, () -> Tensor.stack(0), "stack", "non-empty");
-        assertMessage(IllegalArgumentException.class, () -> Tensor.stack(1, Tensor.zeros(2, 2), Tensor.zeros(2, 3)),
-                "stack", "(2, 2)", "(2, 3)", "entry 1");
-        assertMessage(IllegalArgumentException.class, () -> Tensor.stack(0, Tensor.zeros(2), Tensor.zeros(DType.INT32, 2)),
-                "stack", "float32", "int32");
-        assertMessage(IndexOutOfBoundsException.class, () -> Tensor.stack(3, Tensor.zeros(2, 2)), "stack", "dimension 3");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> Tensor.stack(1, Tensor.zeros(2, 2), Tensor.zeros(2, 3)),
+                "stack",
+                "(2, 2)",
+                "(2, 3)",
+                "entry 1");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> Tensor.stack(0, Tensor.zeros(2), Tensor.zeros(DType.INT32, 2)),
+                "stack",
+                "float32",
+                "int32");
+        assertMessage(
+                IndexOutOfBoundsException.class, () -> Tensor.stack(3, Tensor.zeros(2, 2)), "stack", "dimension 3");
     }
 
     // ------------------------------------------------------------------------------ split / chunk
@@ -299,7 +338,8 @@ class IndexingTest {
         Tensor t = Tensor.zeros(5, 2);
         assertMessage(IllegalArgumentException.class, () -> t.split(-1, 0), "split", "-1");
         assertMessage(IllegalArgumentException.class, () -> t.split(0, 0), "split", "size 5");
-        assertMessage(IllegalArgumentException.class, () -> t.split(new int[] {2, 2}, 0), "split", "[2, 2]", "4", "size 5");
+        assertMessage(
+                IllegalArgumentException.class, () -> t.split(new int[] {2, 2}, 0), "split", "[2, 2]", "4", "size 5");
         assertMessage(IllegalArgumentException.class, () -> t.split(new int[] {6, -1}, 0), "split", "[6, -1]");
         assertMessage(IllegalArgumentException.class, () -> Tensor.scalar(1).split(1, 0), "split", "1-dimensional");
         assertMessage(IllegalArgumentException.class, () -> t.chunk(0, 0), "chunk", "0");
@@ -353,35 +393,55 @@ class IndexingTest {
     @EnumSource(DType.class)
     void padMatchesReference(DType dtype) {
         int[] shape = {2, 3, 4, 5};
-        int[][] padsList = {{}, {1, 2}, {0, 4}, {3, 0, 2, 1}, {1, 1, 2, 0, 1, 2}, {2, 1, 1, 0, 0, 1, 1, 1},
-            {-1, 2}, {2, -3, -1, 1}};
+        int[][] padsList = {
+            {}, {1, 2}, {0, 4}, {3, 0, 2, 1}, {1, 1, 2, 0, 1, 2}, {2, 1, 1, 0, 0, 1, 1, 1}, {-1, 2}, {2, -3, -1, 1}
+        };
         for (Tensor t : layouts(dtype, shape)) {
             for (int[] pads : padsList) {
                 int[] outShape = padShape(shape, pads);
                 assertTensor(padReference(t, pads, Tensor.PadMode.CONSTANT, 0, outShape), outShape, dtype, t.pad(pads));
                 double value = dtype == DType.INT32 ? 7 : 2.5;
-                assertTensor(padReference(t, pads, Tensor.PadMode.CONSTANT, value, outShape), outShape, dtype,
+                assertTensor(
+                        padReference(t, pads, Tensor.PadMode.CONSTANT, value, outShape),
+                        outShape,
+                        dtype,
                         t.pad(pads, Tensor.PadMode.CONSTANT, value));
-                assertTensor(padReference(t, pads, Tensor.PadMode.REPLICATE, 0, outShape), outShape, dtype,
+                assertTensor(
+                        padReference(t, pads, Tensor.PadMode.REPLICATE, 0, outShape),
+                        outShape,
+                        dtype,
                         t.pad(pads, Tensor.PadMode.REPLICATE, 0));
-                assertTensor(padReference(t, pads, Tensor.PadMode.REFLECT, 0, outShape), outShape, dtype,
+                assertTensor(
+                        padReference(t, pads, Tensor.PadMode.REFLECT, 0, outShape),
+                        outShape,
+                        dtype,
                         t.pad(pads, Tensor.PadMode.REFLECT, 0));
             }
             // replicate may pad by more than the size
             int[] wide = {7, 9};
-            assertTensor(padReference(t, wide, Tensor.PadMode.REPLICATE, 0, padShape(shape, wide)), padShape(shape, wide),
-                    dtype, t.pad(wide, Tensor.PadMode.REPLICATE, 0));
+            assertTensor(
+                    padReference(t, wide, Tensor.PadMode.REPLICATE, 0, padShape(shape, wide)),
+                    padShape(shape, wide),
+                    dtype,
+                    t.pad(wide, Tensor.PadMode.REPLICATE, 0));
             // constant cropping down to nothing, and cropping past the input into padding
             int[] crop = {-3, -2};
             assertArrayEquals(new int[] {2, 3, 4, 0}, t.pad(crop).shape());
             int[] past = {-7, 4};
-            assertTensor(padReference(t, past, Tensor.PadMode.CONSTANT, 1, padShape(shape, past)), padShape(shape, past),
-                    dtype, t.pad(past, Tensor.PadMode.CONSTANT, 1));
+            assertTensor(
+                    padReference(t, past, Tensor.PadMode.CONSTANT, 1, padShape(shape, past)),
+                    padShape(shape, past),
+                    dtype,
+                    t.pad(past, Tensor.PadMode.CONSTANT, 1));
         }
         Tensor v = Tensor.of(new float[] {1, 2, 3});
         // the Javadoc example of REFLECT
-        assertArrayEquals(new float[] {3, 2, 1, 2, 3, 2, 1}, v.pad(new int[] {2, 2}, Tensor.PadMode.REFLECT, 0).toFloatArray());
-        assertArrayEquals(new float[] {1, 1, 1, 2, 3, 3}, v.pad(new int[] {2, 1}, Tensor.PadMode.REPLICATE, 0).toFloatArray());
+        assertArrayEquals(
+                new float[] {3, 2, 1, 2, 3, 2, 1},
+                v.pad(new int[] {2, 2}, Tensor.PadMode.REFLECT, 0).toFloatArray());
+        assertArrayEquals(
+                new float[] {1, 1, 1, 2, 3, 3},
+                v.pad(new int[] {2, 1}, Tensor.PadMode.REPLICATE, 0).toFloatArray());
     }
 
     @Test
@@ -400,7 +460,9 @@ class IndexingTest {
                 int[] shape = ints(f[2]);
                 int[] pads = ints(f[3]);
                 int[] outShape = ints(f[4]);
-                double[] expected = Arrays.stream(f[5].trim().split(" ")).mapToDouble(Double::parseDouble).toArray();
+                double[] expected = Arrays.stream(f[5].trim().split(" "))
+                        .mapToDouble(Double::parseDouble)
+                        .toArray();
                 Tensor x = Tensor.arange(DType.FLOAT64, 0, numel(shape), 1).reshape(shape);
                 assertTensor(expected, outShape, DType.FLOAT64, x.pad(pads, mode, value));
                 // the same through a transposed layout
@@ -422,14 +484,34 @@ class IndexingTest {
         assertMessage(IllegalArgumentException.class, () -> t.pad(1, 2, 3), "pad", "[1, 2, 3]");
         assertMessage(IllegalArgumentException.class, () -> t.pad(1, 1, 1, 1, 1, 1), "pad", "(2, 3)", "2");
         assertMessage(IllegalArgumentException.class, () -> t.pad(-2, -2), "pad", "(-2, -2)", "-1");
-        assertMessage(IllegalArgumentException.class, () -> t.pad(new int[] {3, 0}, Tensor.PadMode.REFLECT, 0),
-                "pad", "reflect", "(3, 0)", "size 3", "dimension 1");
-        assertMessage(IllegalArgumentException.class, () -> t.pad(new int[] {0, 0, 0, 2}, Tensor.PadMode.REFLECT, 0),
-                "pad", "reflect", "(0, 2)", "size 2", "dimension 0");
-        assertMessage(IllegalArgumentException.class, () -> Tensor.zeros(2, 0).pad(new int[] {1, 0}, Tensor.PadMode.REPLICATE, 0),
-                "pad", "replicate", "size 0");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> t.pad(new int[] {3, 0}, Tensor.PadMode.REFLECT, 0),
+                "pad",
+                "reflect",
+                "(3, 0)",
+                "size 3",
+                "dimension 1");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> t.pad(new int[] {0, 0, 0, 2}, Tensor.PadMode.REFLECT, 0),
+                "pad",
+                "reflect",
+                "(0, 2)",
+                "size 2",
+                "dimension 0");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> Tensor.zeros(2, 0).pad(new int[] {1, 0}, Tensor.PadMode.REPLICATE, 0),
+                "pad",
+                "replicate",
+                "size 0");
         // zero padding of an empty dimension is fine in every mode
-        assertArrayEquals(new int[] {4, 0}, Tensor.zeros(2, 0).pad(new int[] {0, 0, 1, 1}, Tensor.PadMode.REFLECT, 0).shape());
+        assertArrayEquals(
+                new int[] {4, 0},
+                Tensor.zeros(2, 0)
+                        .pad(new int[] {0, 0, 1, 1}, Tensor.PadMode.REFLECT, 0)
+                        .shape());
     }
 
     // ------------------------------------------------------------------------------- indexSelect
@@ -457,9 +539,14 @@ class IndexingTest {
                 assertTensor(indexSelectReference(t, d, sel, outShape), outShape, dtype, t.indexSelect(d, strided));
             }
             // a 0-D index keeps the dimension with size 1; an empty index gives an empty dimension
-            assertTensor(indexSelectReference(t, 1, new int[] {2}, new int[] {4, 1, 20}), new int[] {4, 1, 20}, dtype,
+            assertTensor(
+                    indexSelectReference(t, 1, new int[] {2}, new int[] {4, 1, 20}),
+                    new int[] {4, 1, 20},
+                    dtype,
                     t.indexSelect(1, Tensor.scalar(DType.INT32, 2)));
-            assertArrayEquals(new int[] {0, 3, 20}, t.indexSelect(0, Tensor.zeros(DType.INT32, 0)).shape());
+            assertArrayEquals(
+                    new int[] {0, 3, 20},
+                    t.indexSelect(0, Tensor.zeros(DType.INT32, 0)).shape());
         }
     }
 
@@ -484,7 +571,10 @@ class IndexingTest {
             // a contiguous view with an offset
             Tensor v = t.narrow(0, 10, 40);
             int[] sel2 = Tensor.randint(gen, 0, 40, 9).toIntArray();
-            assertTensor(indexSelectReference(v, 0, sel2, new int[] {9, cols}), new int[] {9, cols}, dtype,
+            assertTensor(
+                    indexSelectReference(v, 0, sel2, new int[] {9, cols}),
+                    new int[] {9, cols},
+                    dtype,
                     v.indexSelect(0, Tensor.of(sel2)));
         }
     }
@@ -494,26 +584,57 @@ class IndexingTest {
         Tensor s = Tensor.scalar(DType.FLOAT64, 5);
         assertTensor(new double[] {5}, new int[0], DType.FLOAT64, s.indexSelect(0, Tensor.of(new int[] {0})));
         assertTensor(new double[] {5}, new int[0], DType.FLOAT64, s.indexSelect(0, Tensor.scalar(DType.INT32, 0)));
-        assertMessage(IndexOutOfBoundsException.class, () -> s.indexSelect(0, Tensor.of(new int[] {1})), "indexSelect", "index 1");
+        assertMessage(
+                IndexOutOfBoundsException.class,
+                () -> s.indexSelect(0, Tensor.of(new int[] {1})),
+                "indexSelect",
+                "index 1");
     }
 
     @Test
     void indexSelectErrors() {
         Tensor t = Tensor.zeros(2, 3);
-        assertMessage(IndexOutOfBoundsException.class, () -> t.indexSelect(1, Tensor.of(new int[] {0, 3})),
-                "indexSelect", "index 3", "dimension 1", "size 3");
-        assertMessage(IndexOutOfBoundsException.class, () -> t.indexSelect(1, Tensor.of(new int[] {-1})),
-                "indexSelect", "index -1", "dimension 1", "size 3");
-        assertMessage(IndexOutOfBoundsException.class, () -> t.indexSelect(0, Tensor.of(new int[] {2})),
-                "indexSelect", "index 2", "dimension 0", "size 2");
-        assertMessage(IllegalArgumentException.class, () -> t.indexSelect(1, Tensor.of(new float[] {1})),
-                "indexSelect", "int32", "float32");
-        assertMessage(IllegalArgumentException.class, () -> t.indexSelect(1, Tensor.of(new int[] {0}, 1, 1)),
-                "indexSelect", "(1, 1)");
+        assertMessage(
+                IndexOutOfBoundsException.class,
+                () -> t.indexSelect(1, Tensor.of(new int[] {0, 3})),
+                "indexSelect",
+                "index 3",
+                "dimension 1",
+                "size 3");
+        assertMessage(
+                IndexOutOfBoundsException.class,
+                () -> t.indexSelect(1, Tensor.of(new int[] {-1})),
+                "indexSelect",
+                "index -1",
+                "dimension 1",
+                "size 3");
+        assertMessage(
+                IndexOutOfBoundsException.class,
+                () -> t.indexSelect(0, Tensor.of(new int[] {2})),
+                "indexSelect",
+                "index 2",
+                "dimension 0",
+                "size 2");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> t.indexSelect(1, Tensor.of(new float[] {1})),
+                "indexSelect",
+                "int32",
+                "float32");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> t.indexSelect(1, Tensor.of(new int[] {0}, 1, 1)),
+                "indexSelect",
+                "(1, 1)");
         // the fast path checks too
         Tensor wide = Tensor.zeros(4, 32);
-        assertMessage(IndexOutOfBoundsException.class, () -> wide.indexSelect(0, Tensor.of(new int[] {1, 4})),
-                "indexSelect", "index 4", "dimension 0", "size 4");
+        assertMessage(
+                IndexOutOfBoundsException.class,
+                () -> wide.indexSelect(0, Tensor.of(new int[] {1, 4})),
+                "indexSelect",
+                "index 4",
+                "dimension 0",
+                "size 4");
     }
 
     // ---------------------------------------------------------------------------------- gather
@@ -575,21 +696,43 @@ class IndexingTest {
         assertTensor(new double[] {5}, new int[0], DType.INT32, s.gather(0, Tensor.scalar(DType.INT32, 0)));
         assertTensor(new double[] {5}, new int[] {1}, DType.INT32, s.gather(0, Tensor.of(new int[] {0})));
         // an empty index gives an empty result without shape checks, as in PyTorch
-        assertArrayEquals(new int[] {0}, Tensor.zeros(2, 3).gather(1, Tensor.zeros(DType.INT32, 0)).shape());
+        assertArrayEquals(
+                new int[] {0},
+                Tensor.zeros(2, 3).gather(1, Tensor.zeros(DType.INT32, 0)).shape());
     }
 
     @Test
     void gatherErrors() {
         Tensor t = Tensor.zeros(2, 3);
-        assertMessage(IndexOutOfBoundsException.class, () -> t.gather(1, Tensor.of(new int[] {0, 3}, 1, 2)),
-                "gather", "index 3", "dimension 1", "size 3");
-        assertMessage(IndexOutOfBoundsException.class, () -> t.gather(0, Tensor.of(new int[] {0, -1}, 1, 2)),
-                "gather", "index -1", "dimension 0", "size 2");
-        assertMessage(IllegalArgumentException.class, () -> t.gather(1, Tensor.of(new int[] {0, 1})),
-                "gather", "(2,)", "(2, 3)");
-        assertMessage(IllegalArgumentException.class, () -> t.gather(1, Tensor.zeros(DType.INT32, 3, 1)),
-                "gather", "(3, 1)", "(2, 3)", "dimension 0");
-        assertMessage(IllegalArgumentException.class, () -> t.gather(1, Tensor.zeros(2, 1)), "gather", "int32", "float32");
+        assertMessage(
+                IndexOutOfBoundsException.class,
+                () -> t.gather(1, Tensor.of(new int[] {0, 3}, 1, 2)),
+                "gather",
+                "index 3",
+                "dimension 1",
+                "size 3");
+        assertMessage(
+                IndexOutOfBoundsException.class,
+                () -> t.gather(0, Tensor.of(new int[] {0, -1}, 1, 2)),
+                "gather",
+                "index -1",
+                "dimension 0",
+                "size 2");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> t.gather(1, Tensor.of(new int[] {0, 1})),
+                "gather",
+                "(2,)",
+                "(2, 3)");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> t.gather(1, Tensor.zeros(DType.INT32, 3, 1)),
+                "gather",
+                "(3, 1)",
+                "(2, 3)",
+                "dimension 0");
+        assertMessage(
+                IllegalArgumentException.class, () -> t.gather(1, Tensor.zeros(2, 1)), "gather", "int32", "float32");
     }
 
     // ------------------------------------------------------------------------------ scatterAdd
@@ -659,10 +802,18 @@ class IndexingTest {
     @Test
     void scatterAddEdgeCases() {
         Tensor s = Tensor.scalar(5);
-        assertTensor(new double[] {7}, new int[0], DType.FLOAT32, s.scatterAdd(0, Tensor.scalar(DType.INT32, 0), Tensor.scalar(2)));
+        assertTensor(
+                new double[] {7},
+                new int[0],
+                DType.FLOAT32,
+                s.scatterAdd(0, Tensor.scalar(DType.INT32, 0), Tensor.scalar(2)));
         Tensor z = Tensor.zeros(2, 3);
         // an empty index adds nothing, without shape checks
-        assertTensor(new double[6], new int[] {2, 3}, DType.FLOAT32, z.scatterAdd(1, Tensor.zeros(DType.INT32, 0), Tensor.ones(2, 3)));
+        assertTensor(
+                new double[6],
+                new int[] {2, 3},
+                DType.FLOAT32,
+                z.scatterAdd(1, Tensor.zeros(DType.INT32, 0), Tensor.ones(2, 3)));
         // a source that is the target itself is read before it is written
         Tensor x = Tensor.of(new double[] {1, 2, 3});
         Tensor idx = Tensor.of(new int[] {1, 2, 0});
@@ -675,27 +826,61 @@ class IndexingTest {
     void scatterAddErrors() {
         Tensor t = Tensor.zeros(2, 3);
         Tensor src = Tensor.ones(2, 3);
-        assertMessage(IndexOutOfBoundsException.class, () -> t.scatterAdd(1, Tensor.of(new int[] {0, 3}, 1, 2), src),
-                "scatterAdd", "index 3", "dimension 1", "size 3");
-        assertMessage(IndexOutOfBoundsException.class, () -> t.scatterAdd(0, Tensor.of(new int[] {0, -1}, 1, 2), src),
-                "scatterAdd", "index -1", "dimension 0", "size 2");
+        assertMessage(
+                IndexOutOfBoundsException.class,
+                () -> t.scatterAdd(1, Tensor.of(new int[] {0, 3}, 1, 2), src),
+                "scatterAdd",
+                "index 3",
+                "dimension 1",
+                "size 3");
+        assertMessage(
+                IndexOutOfBoundsException.class,
+                () -> t.scatterAdd(0, Tensor.of(new int[] {0, -1}, 1, 2), src),
+                "scatterAdd",
+                "index -1",
+                "dimension 0",
+                "size 2");
         // a bad index leaves an in-place target untouched
         Tensor u = Tensor.zeros(2, 3);
-        assertThrows(IndexOutOfBoundsException.class, () -> u.scatterAdd_(1, Tensor.of(new int[] {0, 1, 2, 5}, 1, 4),
-                Tensor.ones(1, 4)));
+        assertThrows(
+                IndexOutOfBoundsException.class,
+                () -> u.scatterAdd_(1, Tensor.of(new int[] {0, 1, 2, 5}, 1, 4), Tensor.ones(1, 4)));
         assertArrayEquals(new double[6], u.toDoubleArray());
-        assertMessage(IllegalArgumentException.class, () -> t.scatterAdd(1, Tensor.zeros(DType.INT32, 1, 2), Tensor.ones(1, 1)),
-                "scatterAdd", "(1, 2)", "(1, 1)", "(2, 3)");
-        assertMessage(IllegalArgumentException.class, () -> t.scatterAdd(1, Tensor.zeros(DType.INT32, 3, 1), Tensor.ones(3, 1)),
-                "scatterAdd", "(3, 1)", "(2, 3)", "dimension 0");
-        assertMessage(IllegalArgumentException.class, () -> t.scatterAdd(1, Tensor.zeros(DType.INT32, 2), src),
-                "scatterAdd", "(2, 3)", "(2,)");
-        assertMessage(IllegalArgumentException.class, () -> t.scatterAdd(1, Tensor.zeros(DType.INT32, 1, 2),
-                Tensor.ones(DType.FLOAT64, 2, 3)), "scatterAdd", "float32", "float64");
-        assertMessage(IllegalArgumentException.class, () -> t.scatterAdd(1, Tensor.zeros(1, 2), src), "scatterAdd", "int32");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> t.scatterAdd(1, Tensor.zeros(DType.INT32, 1, 2), Tensor.ones(1, 1)),
+                "scatterAdd",
+                "(1, 2)",
+                "(1, 1)",
+                "(2, 3)");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> t.scatterAdd(1, Tensor.zeros(DType.INT32, 3, 1), Tensor.ones(3, 1)),
+                "scatterAdd",
+                "(3, 1)",
+                "(2, 3)",
+                "dimension 0");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> t.scatterAdd(1, Tensor.zeros(DType.INT32, 2), src),
+                "scatterAdd",
+                "(2, 3)",
+                "(2,)");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> t.scatterAdd(1, Tensor.zeros(DType.INT32, 1, 2), Tensor.ones(DType.FLOAT64, 2, 3)),
+                "scatterAdd",
+                "float32",
+                "float64");
+        assertMessage(
+                IllegalArgumentException.class, () -> t.scatterAdd(1, Tensor.zeros(1, 2), src), "scatterAdd", "int32");
         Tensor expanded = Tensor.zeros(1, 3).expand(2, 3);
-        assertMessage(IllegalArgumentException.class, () -> expanded.scatterAdd_(1, Tensor.zeros(DType.INT32, 1, 2), src),
-                "scatterAdd", "(2, 3)", "(0, 1)");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> expanded.scatterAdd_(1, Tensor.zeros(DType.INT32, 1, 2), src),
+                "scatterAdd",
+                "(2, 3)",
+                "(0, 1)");
     }
 
     // ---------------------------------------------------------------------------------- oneHot
@@ -716,19 +901,36 @@ class IndexingTest {
                 assertTensor(ref, outShape, DType.FLOAT32, t.oneHot(classes));
             }
         }
-        assertTensor(new double[] {0, 0, 1}, new int[] {3}, DType.FLOAT32, Tensor.scalar(DType.INT32, 2).oneHot(3));
-        assertArrayEquals(new int[] {0, 4}, Tensor.zeros(DType.INT32, 0).oneHot(4).shape());
+        assertTensor(
+                new double[] {0, 0, 1},
+                new int[] {3},
+                DType.FLOAT32,
+                Tensor.scalar(DType.INT32, 2).oneHot(3));
+        assertArrayEquals(
+                new int[] {0, 4}, Tensor.zeros(DType.INT32, 0).oneHot(4).shape());
     }
 
     @Test
     void oneHotErrors() {
         Tensor t = Tensor.of(new int[] {1, 5});
         assertMessage(IndexOutOfBoundsException.class, () -> t.oneHot(3), "oneHot", "5", "[0, 3)");
-        assertMessage(IndexOutOfBoundsException.class, () -> Tensor.of(new int[] {1, -1}).oneHot(3), "oneHot", "-1");
-        assertMessage(IndexOutOfBoundsException.class, () -> Tensor.of(new int[] {1, -1}).oneHot(-1), "oneHot", "-1");
+        assertMessage(
+                IndexOutOfBoundsException.class,
+                () -> Tensor.of(new int[] {1, -1}).oneHot(3),
+                "oneHot",
+                "-1");
+        assertMessage(
+                IndexOutOfBoundsException.class,
+                () -> Tensor.of(new int[] {1, -1}).oneHot(-1),
+                "oneHot",
+                "-1");
         assertMessage(IllegalArgumentException.class, () -> t.oneHot(0), "oneHot", "numClasses", "0");
         assertMessage(IllegalArgumentException.class, () -> t.oneHot(-2), "oneHot", "numClasses", "-2");
-        assertMessage(IllegalArgumentException.class, () -> Tensor.zeros(DType.INT32, 0).oneHot(-1), "oneHot", "empty");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> Tensor.zeros(DType.INT32, 0).oneHot(-1),
+                "oneHot",
+                "empty");
         assertMessage(IllegalArgumentException.class, () -> Tensor.zeros(2).oneHot(3), "oneHot", "int32", "float32");
     }
 
@@ -812,12 +1014,14 @@ class IndexingTest {
             }
         }
         assertArrayEquals(new int[] {0, 2}, Tensor.zeros(dtype, 0, 2).flip(0, 1).shape());
-        assertTensor(new double[] {3}, new int[0], dtype, Tensor.scalar(dtype, 3).flip(0));
+        assertTensor(
+                new double[] {3}, new int[0], dtype, Tensor.scalar(dtype, 3).flip(0));
     }
 
     @Test
     void flipErrors() {
-        assertMessage(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).flip(0, -2), "flip", "dimension 0", "[0, -2]");
+        assertMessage(
+                IllegalArgumentException.class, () -> Tensor.zeros(2, 3).flip(0, -2), "flip", "dimension 0", "[0, -2]");
         assertMessage(IndexOutOfBoundsException.class, () -> Tensor.zeros(2, 3).flip(2), "flip", "dimension 2");
     }
 
@@ -840,7 +1044,8 @@ class IndexingTest {
                 }
             }
         }
-        assertArrayEquals(new int[] {2, 0, 3}, Tensor.zeros(dtype, 2, 0, 3).tril(0).shape());
+        assertArrayEquals(
+                new int[] {2, 0, 3}, Tensor.zeros(dtype, 2, 0, 3).tril(0).shape());
     }
 
     @Test

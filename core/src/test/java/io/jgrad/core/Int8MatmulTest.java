@@ -29,7 +29,7 @@ class Int8MatmulTest {
     void smallAndLargeBatchesGiveTheSameProduct() {
         SplittableRandom r = new SplittableRandom(3);
         int k = 37;
-        int n = 150;  // more than two blocks of 64 weight rows
+        int n = 150; // more than two blocks of 64 weight rows
         byte[] q = new byte[n * k];
         float[] scale = new float[n];
         float[] bias = new float[n];
@@ -57,22 +57,29 @@ class Int8MatmulTest {
         }
         // a non-contiguous input view gives the same
         Tensor x = Tensor.randn(new Generator(1), k, 12).t();
-        assertArrayEquals(Int8Matmul.linear(x.contiguous(), q, n, scale, null).toFloatArray(),
-                Int8Matmul.linear(x, q, n, scale, null).toFloatArray(), 0f);
+        assertArrayEquals(
+                Int8Matmul.linear(x.contiguous(), q, n, scale, null).toFloatArray(),
+                Int8Matmul.linear(x, q, n, scale, null).toFloatArray(),
+                0f);
     }
 
     @Test
     void badArgumentsAreNamed() {
         byte[] q = new byte[6];
         float[] s = {1, 1};
-        String m = assertThrows(IllegalArgumentException.class,
-                () -> Int8Matmul.linear(Tensor.zeros(2, 4), q, 2, s, null)).getMessage();
+        String m = assertThrows(
+                        IllegalArgumentException.class, () -> Int8Matmul.linear(Tensor.zeros(2, 4), q, 2, s, null))
+                .getMessage();
         assertTrue(m.contains("weights of 6 values and 2 scales do not make (2, 4)"), m);
-        m = assertThrows(IllegalArgumentException.class,
-                () -> Int8Matmul.linear(Tensor.zeros(DType.FLOAT64, 2, 3), q, 2, s, null)).getMessage();
+        m = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Int8Matmul.linear(Tensor.zeros(DType.FLOAT64, 2, 3), q, 2, s, null))
+                .getMessage();
         assertTrue(m.contains("expected FLOAT32 activations (m, k)"), m);
-        m = assertThrows(IllegalArgumentException.class,
-                () -> Int8Matmul.linear(Tensor.zeros(2, 3), q, 2, s, Tensor.zeros(3))).getMessage();
+        m = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Int8Matmul.linear(Tensor.zeros(2, 3), q, 2, s, Tensor.zeros(3)))
+                .getMessage();
         assertTrue(m.contains("expected a FLOAT32 bias (2)"), m);
     }
 }

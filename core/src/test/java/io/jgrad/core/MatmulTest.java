@@ -32,7 +32,8 @@ class MatmulTest {
         List<Ref.Named> out = new ArrayList<>(Ref.layouts(dt, v, r, c));
         if (r > 0 && c > 0) {
             // all rows equal (stride 0): a (1, c) row expanded to (r, c); callers read its values back
-            out.add(new Ref.Named("expanded rows", Ref.tensor(dt, Arrays.copyOf(v, c), 1, c).expand(r, c)));
+            out.add(new Ref.Named(
+                    "expanded rows", Ref.tensor(dt, Arrays.copyOf(v, c), 1, c).expand(r, c)));
         }
         return out;
     }
@@ -54,8 +55,8 @@ class MatmulTest {
      * Checks a product against a reference with the classical bound |error| <= k u sum |a b| (any
      * summation order), doubled because the reference rounds too, plus one rounding of the result.
      */
-    private static void assertProduct(String what, DType dt, int[] shape, double[] want, double[] absSum, int k,
-            Tensor got) {
+    private static void assertProduct(
+            String what, DType dt, int[] shape, double[] want, double[] absSum, int k, Tensor got) {
         assertEquals(dt, got.dtype(), what);
         assertArrayEquals(shape, got.shape(), what);
         double[] g = Ref.values(got);
@@ -84,21 +85,39 @@ class MatmulTest {
                 for (Ref.Named na : matrixLayouts(dt, a, n, k)) {
                     double[] av = Ref.values(na.t);
                     double[][] e = ejml(av, b, n, k, m);
-                    assertProduct("matmul " + dt + " " + Arrays.toString(s) + " left " + na.name, dt, new int[] {n, m},
-                            e[0], e[1], k, na.t.matmul(bc));
+                    assertProduct(
+                            "matmul " + dt + " " + Arrays.toString(s) + " left " + na.name,
+                            dt,
+                            new int[] {n, m},
+                            e[0],
+                            e[1],
+                            k,
+                            na.t.matmul(bc));
                 }
                 for (Ref.Named nb : matrixLayouts(dt, b, k, m)) {
                     double[] bv = Ref.values(nb.t);
                     double[][] e = ejml(a, bv, n, k, m);
-                    assertProduct("matmul " + dt + " " + Arrays.toString(s) + " right " + nb.name, dt,
-                            new int[] {n, m}, e[0], e[1], k, ac.matmul(nb.t));
+                    assertProduct(
+                            "matmul " + dt + " " + Arrays.toString(s) + " right " + nb.name,
+                            dt,
+                            new int[] {n, m},
+                            e[0],
+                            e[1],
+                            k,
+                            ac.matmul(nb.t));
                 }
                 // both operands transposed views, without copies: (A^T)^T (B^T)^T
                 Tensor at = Ref.tensor(dt, Ref.values(ac.t()), k, n).t();
                 Tensor bt = Ref.tensor(dt, Ref.values(bc.t()), m, k).t();
                 double[][] e = ejml(a, b, n, k, m);
-                assertProduct("matmul both transposed " + dt + " " + Arrays.toString(s), dt, new int[] {n, m}, e[0],
-                        e[1], k, at.matmul(bt));
+                assertProduct(
+                        "matmul both transposed " + dt + " " + Arrays.toString(s),
+                        dt,
+                        new int[] {n, m},
+                        e[0],
+                        e[1],
+                        k,
+                        at.matmul(bt));
                 if (dt == DType.FLOAT32 && n * m > 0) {
                     // the float32 EJML product agrees to the same bound
                     FMatrixRMaj fc = new FMatrixRMaj(n, m);
@@ -115,7 +134,13 @@ class MatmulTest {
                     for (int q = 0; q < fe.length; q++) {
                         fe[q] = fc.getData()[q];
                     }
-                    assertProduct("matmul vs EJML float " + Arrays.toString(s), dt, new int[] {n, m}, fe, e[1], k,
+                    assertProduct(
+                            "matmul vs EJML float " + Arrays.toString(s),
+                            dt,
+                            new int[] {n, m},
+                            fe,
+                            e[1],
+                            k,
                             ac.matmul(bc));
                 }
             }
@@ -188,7 +213,9 @@ class MatmulTest {
         if (!bVec) {
             shape.add(m);
         }
-        return new Object[] {out, bound, shape.stream().mapToInt(Integer::intValue).toArray(), k};
+        return new Object[] {
+            out, bound, shape.stream().mapToInt(Integer::intValue).toArray(), k
+        };
     }
 
     @Test
@@ -219,13 +246,25 @@ class MatmulTest {
                 String base = "matmul " + dt + " " + Arrays.toString(sa) + " @ " + Arrays.toString(sb);
                 Tensor bc = Ref.tensor(dt, b, sb);
                 for (Ref.Named na : Ref.layouts(dt, a, sa)) {
-                    assertProduct(base + " left " + na.name, dt, (int[]) e[2], (double[]) e[0], (double[]) e[1],
-                            (int) e[3], na.t.matmul(bc));
+                    assertProduct(
+                            base + " left " + na.name,
+                            dt,
+                            (int[]) e[2],
+                            (double[]) e[0],
+                            (double[]) e[1],
+                            (int) e[3],
+                            na.t.matmul(bc));
                 }
                 Tensor ac = Ref.tensor(dt, a, sa);
                 for (Ref.Named nb : Ref.layouts(dt, b, sb)) {
-                    assertProduct(base + " right " + nb.name, dt, (int[]) e[2], (double[]) e[0], (double[]) e[1],
-                            (int) e[3], ac.matmul(nb.t));
+                    assertProduct(
+                            base + " right " + nb.name,
+                            dt,
+                            (int[]) e[2],
+                            (double[]) e[0],
+                            (double[]) e[1],
+                            (int) e[3],
+                            ac.matmul(nb.t));
                 }
             }
         }
@@ -242,11 +281,18 @@ class MatmulTest {
             Tensor tk = Ref.tensor(dt, kk, sq);
             Tensor kt = tk.transpose(-1, -2);
             Object[] e = naiveMatmul(q, sq, Ref.values(kt), kt.shape());
-            assertProduct("q @ k^T " + dt, dt, new int[] {2, 3, 5, 5}, (double[]) e[0], (double[]) e[1], 4,
-                    tq.matmul(kt));
+            assertProduct(
+                    "q @ k^T " + dt, dt, new int[] {2, 3, 5, 5}, (double[]) e[0], (double[]) e[1], 4, tq.matmul(kt));
             // batch dims permuted: (H, B, T, D) viewed as (B, H, T, D)
-            Tensor perm = Ref.tensor(dt, Ref.values(tq.permute(1, 0, 2, 3)), 3, 2, 5, 4).permute(1, 0, 2, 3);
-            assertProduct("permuted batch " + dt, dt, new int[] {2, 3, 5, 5}, (double[]) e[0], (double[]) e[1], 4,
+            Tensor perm = Ref.tensor(dt, Ref.values(tq.permute(1, 0, 2, 3)), 3, 2, 5, 4)
+                    .permute(1, 0, 2, 3);
+            assertProduct(
+                    "permuted batch " + dt,
+                    dt,
+                    new int[] {2, 3, 5, 5},
+                    (double[]) e[0],
+                    (double[]) e[1],
+                    4,
                     perm.matmul(kt));
             // many small matrices: the batch loop splits over threads
             int[] sa = {300, 3, 4};
@@ -254,11 +300,24 @@ class MatmulTest {
             double[] a = Ref.rounded(Ref.uniform(72, Ref.numel(sa), -1, 1), dt);
             double[] b = Ref.rounded(Ref.uniform(73, Ref.numel(sb), -1, 1), dt);
             Object[] e2 = naiveMatmul(a, sa, b, sb);
-            assertProduct("many batches " + dt, dt, new int[] {300, 3, 2}, (double[]) e2[0], (double[]) e2[1], 4,
+            assertProduct(
+                    "many batches " + dt,
+                    dt,
+                    new int[] {300, 3, 2},
+                    (double[]) e2[0],
+                    (double[]) e2[1],
+                    4,
                     Ref.tensor(dt, a, sa).matmul(Ref.tensor(dt, b, sb)));
-            Tensor bT = Ref.tensor(dt, Ref.values(Ref.tensor(dt, b, sb).transpose(1, 2)), 300, 2, 4).transpose(1, 2);
-            assertProduct("many batches, right transposed " + dt, dt, new int[] {300, 3, 2}, (double[]) e2[0],
-                    (double[]) e2[1], 4, Ref.tensor(dt, a, sa).matmul(bT));
+            Tensor bT = Ref.tensor(dt, Ref.values(Ref.tensor(dt, b, sb).transpose(1, 2)), 300, 2, 4)
+                    .transpose(1, 2);
+            assertProduct(
+                    "many batches, right transposed " + dt,
+                    dt,
+                    new int[] {300, 3, 2},
+                    (double[]) e2[0],
+                    (double[]) e2[1],
+                    4,
+                    Ref.tensor(dt, a, sa).matmul(bT));
         }
     }
 
@@ -266,18 +325,54 @@ class MatmulTest {
     void emptyProducts() {
         for (DType dt : Ref.FLOATS) {
             // contracting over k = 0 gives zeros; n = 0 or m = 0 gives empty results
-            Ref.assertTensor("(2, 3, 0) @ (0, 4)", dt, new int[] {2, 3, 4}, new double[24],
-                    Tensor.zeros(dt, 2, 3, 0).matmul(Tensor.zeros(dt, 0, 4)), 0, 0);
-            Ref.assertTensor("(3, 0) @ (0, 4)", dt, new int[] {3, 4}, new double[12],
-                    Tensor.zeros(dt, 3, 0).matmul(Tensor.zeros(dt, 0, 4)), 0, 0);
-            Ref.assertTensor("(2, 3, 0) @ (2, 0, 4)", dt, new int[] {2, 3, 4}, new double[24],
-                    Tensor.zeros(dt, 2, 3, 0).matmul(Tensor.zeros(dt, 2, 0, 4)), 0, 0);
-            Ref.assertTensor("(0, 3) @ (3, 4)", dt, new int[] {0, 4}, new double[0],
-                    Tensor.zeros(dt, 0, 3).matmul(Tensor.zeros(dt, 3, 4)), 0, 0);
-            Ref.assertTensor("(0,) @ (0,)", dt, new int[0], new double[1],
-                    Tensor.zeros(dt, 0).matmul(Tensor.zeros(dt, 0)), 0, 0);
-            Ref.assertTensor("(0, 2, 3) @ (3, 4)", dt, new int[] {0, 2, 4}, new double[0],
-                    Tensor.zeros(dt, 0, 2, 3).matmul(Tensor.zeros(dt, 3, 4)), 0, 0);
+            Ref.assertTensor(
+                    "(2, 3, 0) @ (0, 4)",
+                    dt,
+                    new int[] {2, 3, 4},
+                    new double[24],
+                    Tensor.zeros(dt, 2, 3, 0).matmul(Tensor.zeros(dt, 0, 4)),
+                    0,
+                    0);
+            Ref.assertTensor(
+                    "(3, 0) @ (0, 4)",
+                    dt,
+                    new int[] {3, 4},
+                    new double[12],
+                    Tensor.zeros(dt, 3, 0).matmul(Tensor.zeros(dt, 0, 4)),
+                    0,
+                    0);
+            Ref.assertTensor(
+                    "(2, 3, 0) @ (2, 0, 4)",
+                    dt,
+                    new int[] {2, 3, 4},
+                    new double[24],
+                    Tensor.zeros(dt, 2, 3, 0).matmul(Tensor.zeros(dt, 2, 0, 4)),
+                    0,
+                    0);
+            Ref.assertTensor(
+                    "(0, 3) @ (3, 4)",
+                    dt,
+                    new int[] {0, 4},
+                    new double[0],
+                    Tensor.zeros(dt, 0, 3).matmul(Tensor.zeros(dt, 3, 4)),
+                    0,
+                    0);
+            Ref.assertTensor(
+                    "(0,) @ (0,)",
+                    dt,
+                    new int[0],
+                    new double[1],
+                    Tensor.zeros(dt, 0).matmul(Tensor.zeros(dt, 0)),
+                    0,
+                    0);
+            Ref.assertTensor(
+                    "(0, 2, 3) @ (3, 4)",
+                    dt,
+                    new int[] {0, 2, 4},
+                    new double[0],
+                    Tensor.zeros(dt, 0, 2, 3).matmul(Tensor.zeros(dt, 3, 4)),
+                    0,
+                    0);
         }
     }
 
@@ -293,7 +388,8 @@ class MatmulTest {
             double[] b = Ref.rounded(Ref.uniform(81, k * m, -1, 1), dt);
             double[][] e = ejml(a, b, n, k, m);
             Tensor ta = Ref.tensor(dt, a, n, k);
-            Tensor tb = Ref.tensor(dt, Ref.values(Ref.tensor(dt, b, k, m).t()), m, k).t(); // transposed operand
+            Tensor tb = Ref.tensor(dt, Ref.values(Ref.tensor(dt, b, k, m).t()), m, k)
+                    .t(); // transposed operand
             int[][] biasShapes = {{m}, {n, m}, {n, 1}, {}, {1, m}};
             for (int[] bs : biasShapes) {
                 double[] bias = Ref.rounded(Ref.uniform(82 + bs.length, Ref.numel(bs), -2, 2), dt);
@@ -309,10 +405,17 @@ class MatmulTest {
                         bound[q] = Math.abs(alpha) * e[1][q] + Math.abs(beta * bias[Ref.broadcastIndex(idx, bs)]);
                         Ref.next(idx, new int[] {n, m});
                     }
-                    Tensor got = beta == 1 && alpha == 1 ? Tensor.addmm(tbias, ta, tb)
+                    Tensor got = beta == 1 && alpha == 1
+                            ? Tensor.addmm(tbias, ta, tb)
                             : Tensor.addmm(tbias, ta, tb, beta, alpha);
-                    assertProduct("addmm " + dt + " bias " + Arrays.toString(bs) + " beta " + beta + " alpha " + alpha,
-                            dt, new int[] {n, m}, want, bound, k + 1, got);
+                    assertProduct(
+                            "addmm " + dt + " bias " + Arrays.toString(bs) + " beta " + beta + " alpha " + alpha,
+                            dt,
+                            new int[] {n, m},
+                            want,
+                            bound,
+                            k + 1,
+                            got);
                 }
             }
             // beta = 0 ignores the bias entirely, even NaN
@@ -322,7 +425,8 @@ class MatmulTest {
             }
             assertThrows(IllegalArgumentException.class, () -> Tensor.addmm(Ref.tensor(dt, new double[3], 3), ta, tb));
             assertThrows(IllegalArgumentException.class, () -> Tensor.addmm(Ref.tensor(dt, new double[m], m), ta, ta));
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> Tensor.addmm(Ref.tensor(dt, new double[2 * n * m], 2, n, m), ta, tb));
         }
     }
@@ -340,8 +444,14 @@ class MatmulTest {
                             e[i * 3 + j] = x[i] * y[j];
                         }
                     }
-                    Ref.assertTensor("outer " + dt + " " + nx.name + " x " + ny.name, dt, new int[] {5, 3}, e,
-                            nx.t.outer(ny.t), Ref.rtol(dt), 0);
+                    Ref.assertTensor(
+                            "outer " + dt + " " + nx.name + " x " + ny.name,
+                            dt,
+                            new int[] {5, 3},
+                            e,
+                            nx.t.outer(ny.t),
+                            Ref.rtol(dt),
+                            0);
                 }
                 double[] z = Ref.rounded(Ref.uniform(92, 5, -2, 2), dt);
                 double d = 0;
@@ -367,27 +477,34 @@ class MatmulTest {
 
     @Test
     void shapeErrorsNameTheOpAndBothShapes() {
-        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-                () -> Tensor.zeros(3, 4).matmul(Tensor.zeros(5, 2)));
+        IllegalArgumentException ex = assertThrows(
+                IllegalArgumentException.class, () -> Tensor.zeros(3, 4).matmul(Tensor.zeros(5, 2)));
         assertEquals("matmul: shapes (3, 4) and (5, 2) cannot be multiplied (4 != 5)", ex.getMessage());
         ex = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(3).matmul(Tensor.zeros(4)));
         assertEquals("matmul: shapes (3,) and (4,) cannot be multiplied (3 != 4)", ex.getMessage());
         ex = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(3).matmul(Tensor.zeros(4, 2)));
         assertEquals("matmul: shapes (3,) and (4, 2) cannot be multiplied (3 != 4)", ex.getMessage());
-        ex = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).matmul(Tensor.zeros(4)));
+        ex = assertThrows(
+                IllegalArgumentException.class, () -> Tensor.zeros(2, 3).matmul(Tensor.zeros(4)));
         assertEquals("matmul: shapes (2, 3) and (4,) cannot be multiplied (3 != 4)", ex.getMessage());
-        ex = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3, 4).matmul(Tensor.zeros(5, 4, 2)));
-        assertTrue(ex.getMessage().startsWith("matmul: shapes (2, 3, 4) and (5, 4, 2) cannot be broadcast"),
+        ex = assertThrows(
+                IllegalArgumentException.class, () -> Tensor.zeros(2, 3, 4).matmul(Tensor.zeros(5, 4, 2)));
+        assertTrue(
+                ex.getMessage().startsWith("matmul: shapes (2, 3, 4) and (5, 4, 2) cannot be broadcast"),
                 ex.getMessage());
         ex = assertThrows(IllegalArgumentException.class, () -> Tensor.scalar(2).matmul(Tensor.zeros(2)));
         assertTrue(ex.getMessage().contains("()") && ex.getMessage().startsWith("matmul"), ex.getMessage());
-        ex = assertThrows(IllegalArgumentException.class,
+        ex = assertThrows(
+                IllegalArgumentException.class,
                 () -> Tensor.zeros(DType.INT32, 2, 2).matmul(Tensor.zeros(DType.INT32, 2, 2)));
         assertTrue(ex.getMessage().startsWith("matmul") && ex.getMessage().contains("int32"), ex.getMessage());
-        ex = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 2).matmul(Tensor.zeros(DType.FLOAT64, 2, 2)));
-        assertEquals("matmul: dtype mismatch (float32 (2, 2) and float64 (2, 2)); convert one with to(DType)",
+        ex = assertThrows(
+                IllegalArgumentException.class, () -> Tensor.zeros(2, 2).matmul(Tensor.zeros(DType.FLOAT64, 2, 2)));
+        assertEquals(
+                "matmul: dtype mismatch (float32 (2, 2) and float64 (2, 2)); convert one with to(DType)",
                 ex.getMessage());
-        ex = assertThrows(IllegalArgumentException.class,
+        ex = assertThrows(
+                IllegalArgumentException.class,
                 () -> Tensor.addmm(Tensor.zeros(2), Tensor.zeros(3, 4), Tensor.zeros(5, 2)));
         assertEquals("addmm: shapes (3, 4) and (5, 2) cannot be multiplied (4 != 5)", ex.getMessage());
     }

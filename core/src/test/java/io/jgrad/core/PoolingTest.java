@@ -19,8 +19,22 @@ class PoolingTest {
     private static final DType F32 = DType.FLOAT32;
 
     /** One pooling configuration on input (n, c, h, w). */
-    record PCfg(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw,
-            boolean ceil, boolean includePad, boolean contiguous) {
+    record PCfg(
+            int n,
+            int c,
+            int h,
+            int w,
+            int kh,
+            int kw,
+            int sh,
+            int sw,
+            int ph,
+            int pw,
+            int dh,
+            int dw,
+            boolean ceil,
+            boolean includePad,
+            boolean contiguous) {
         int[] xs() {
             return new int[] {n, c, h, w};
         }
@@ -42,13 +56,21 @@ class PoolingTest {
         }
 
         int[] maxShape() {
-            return new int[] {n, c, ConvReference.poolOutSize(h, kh, sh, ph, dh, ceil),
-                ConvReference.poolOutSize(w, kw, sw, pw, dw, ceil)};
+            return new int[] {
+                n,
+                c,
+                ConvReference.poolOutSize(h, kh, sh, ph, dh, ceil),
+                ConvReference.poolOutSize(w, kw, sw, pw, dw, ceil)
+            };
         }
 
         int[] avgShape() {
-            return new int[] {n, c, ConvReference.poolOutSize(h, kh, sh, ph, 1, ceil),
-                ConvReference.poolOutSize(w, kw, sw, pw, 1, ceil)};
+            return new int[] {
+                n,
+                c,
+                ConvReference.poolOutSize(h, kh, sh, ph, 1, ceil),
+                ConvReference.poolOutSize(w, kw, sw, pw, 1, ceil)
+            };
         }
     }
 
@@ -66,9 +88,22 @@ class PoolingTest {
         while (c.size() < 40) {
             int kh = 1 + rnd.nextInt(4);
             int kw = 1 + rnd.nextInt(4);
-            PCfg p = new PCfg(1 + rnd.nextInt(2), 1 + rnd.nextInt(3), 1 + rnd.nextInt(10), 1 + rnd.nextInt(10), kh,
-                    kw, 1 + rnd.nextInt(3), 1 + rnd.nextInt(3), rnd.nextInt(kh / 2 + 1), rnd.nextInt(kw / 2 + 1),
-                    1 + rnd.nextInt(2), 1 + rnd.nextInt(2), rnd.nextBoolean(), rnd.nextBoolean(), rnd.nextBoolean());
+            PCfg p = new PCfg(
+                    1 + rnd.nextInt(2),
+                    1 + rnd.nextInt(3),
+                    1 + rnd.nextInt(10),
+                    1 + rnd.nextInt(10),
+                    kh,
+                    kw,
+                    1 + rnd.nextInt(3),
+                    1 + rnd.nextInt(3),
+                    rnd.nextInt(kh / 2 + 1),
+                    rnd.nextInt(kw / 2 + 1),
+                    1 + rnd.nextInt(2),
+                    1 + rnd.nextInt(2),
+                    rnd.nextBoolean(),
+                    rnd.nextBoolean(),
+                    rnd.nextBoolean());
             if (p.maxShape()[2] >= 1 && p.maxShape()[3] >= 1 && p.avgShape()[2] >= 1 && p.avgShape()[3] >= 1) {
                 c.add(p);
             }
@@ -103,7 +138,11 @@ class PoolingTest {
             assertClose("maxPool2d indices " + c, c.maxShape(), ref[1], r.indices(), 0);
             Tensor g = ConvolutionTest.randn(gen, dtype, c.contiguous(), c.maxShape());
             Tensor gx = Pooling.maxPool2dBackward(g, r.indices(), c.xs());
-            assertClose("maxPool2dBackward " + c, c.xs(), maxBackwardRef(g.toDoubleArray(), ref[1], c.xs()), gx,
+            assertClose(
+                    "maxPool2dBackward " + c,
+                    c.xs(),
+                    maxBackwardRef(g.toDoubleArray(), ref[1], c.xs()),
+                    gx,
                     dtype == F64 ? 1e-15 : 1e-6);
         }
     }
@@ -116,12 +155,21 @@ class PoolingTest {
             Generator gen = new Generator(c.hashCode());
             Tensor x = ConvolutionTest.randn(gen, dtype, c.contiguous(), c.xs());
             Tensor y = Pooling.avgPool2d(x, c.k(), c.s(), c.p(), c.ceil(), c.includePad());
-            assertClose("avgPool2d " + c, c.avgShape(), ConvReference.avgPool2d(x.toDoubleArray(), c.xs(), c.k(),
-                    c.s(), c.p(), c.ceil(), c.includePad()), y, tol);
+            assertClose(
+                    "avgPool2d " + c,
+                    c.avgShape(),
+                    ConvReference.avgPool2d(x.toDoubleArray(), c.xs(), c.k(), c.s(), c.p(), c.ceil(), c.includePad()),
+                    y,
+                    tol);
             Tensor g = ConvolutionTest.randn(gen, dtype, c.contiguous(), c.avgShape());
             Tensor gx = Pooling.avgPool2dBackward(g, c.xs(), c.k(), c.s(), c.p(), c.ceil(), c.includePad());
-            assertClose("avgPool2dBackward " + c, c.xs(), ConvReference.avgPool2dBackward(g.toDoubleArray(), c.xs(),
-                    c.k(), c.s(), c.p(), c.ceil(), c.includePad()), gx, tol);
+            assertClose(
+                    "avgPool2dBackward " + c,
+                    c.xs(),
+                    ConvReference.avgPool2dBackward(
+                            g.toDoubleArray(), c.xs(), c.k(), c.s(), c.p(), c.ceil(), c.includePad()),
+                    gx,
+                    tol);
             // the backward is the adjoint of the forward
             if (dtype == F64) {
                 double lhs = ConvolutionTest.dot(y.toDoubleArray(), g.toDoubleArray());
@@ -175,11 +223,7 @@ class PoolingTest {
     void maxPoolTieAndNanRules() {
         // ties: the first maximum wins; NaN wins over everything; an all -inf window picks its first element
         float inf = Float.NEGATIVE_INFINITY;
-        Tensor x = Tensor.of(new float[] {
-            1, 3, 3, Float.NaN,
-            3, 0, 2, 5,
-            inf, inf, 0, 0,
-            inf, inf, 0, 0}, 1, 1, 4, 4);
+        Tensor x = Tensor.of(new float[] {1, 3, 3, Float.NaN, 3, 0, 2, 5, inf, inf, 0, 0, inf, inf, 0, 0}, 1, 1, 4, 4);
         Pooling.MaxResult r = Pooling.maxPool2d(x, new int[] {2}, null, new int[] {0}, new int[] {1}, false);
         assertArrayEquals(new int[] {1, 1, 2, 2}, r.values().shape());
         assertArrayEquals(new int[] {1, 3, 8, 10}, r.indices().toIntArray());
@@ -196,11 +240,7 @@ class PoolingTest {
         // PyTorch's loop) and -inf must follow the general loop's rule
         float nan = Float.NaN;
         float inf = Float.NEGATIVE_INFINITY;
-        Tensor x = Tensor.of(new float[] {
-            nan, 1, 2, 2,
-            4, nan, 2, 2,
-            inf, inf, 5, 7,
-            inf, -1, 7, 6}, 1, 1, 4, 4);
+        Tensor x = Tensor.of(new float[] {nan, 1, 2, 2, 4, nan, 2, 2, inf, inf, 5, 7, inf, -1, 7, 6}, 1, 1, 4, 4);
         Pooling.MaxResult r = Pooling.maxPool2d(x, new int[] {2}, null, new int[] {0}, new int[] {1}, false);
         assertArrayEquals(new int[] {5, 2, 13, 11}, r.indices().toIntArray());
         float[] v = r.values().toFloatArray();
@@ -209,9 +249,7 @@ class PoolingTest {
         assertEquals(-1f, v[2]);
         assertEquals(7f, v[3]);
         // signed zeros tie (the first wins, its sign kept); negative values order as floats do
-        Tensor z = Tensor.of(new float[] {
-            -0f, 0f, -3f, -2.5f,
-            0f, -0f, -2f, -7f}, 1, 1, 2, 4);
+        Tensor z = Tensor.of(new float[] {-0f, 0f, -3f, -2.5f, 0f, -0f, -2f, -7f}, 1, 1, 2, 4);
         Pooling.MaxResult zr = Pooling.maxPool2d(z, new int[] {2}, null, new int[] {0}, new int[] {1}, false);
         assertArrayEquals(new int[] {0, 6}, zr.indices().toIntArray());
         float[] zv = zr.values().toFloatArray();
@@ -248,44 +286,57 @@ class PoolingTest {
     void unbatchedAndOneDimensional() {
         Generator gen = new Generator(8);
         Tensor x = Tensor.randn(gen, F64, 3, 5, 7);
-        Pooling.MaxResult r3 = Pooling.maxPool2d(x, new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 0},
-                new int[] {1}, true);
-        Pooling.MaxResult r4 = Pooling.maxPool2d(x.unsqueeze(0), new int[] {3, 2}, new int[] {2, 1},
-                new int[] {1, 0}, new int[] {1}, true);
+        Pooling.MaxResult r3 =
+                Pooling.maxPool2d(x, new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 0}, new int[] {1}, true);
+        Pooling.MaxResult r4 = Pooling.maxPool2d(
+                x.unsqueeze(0), new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 0}, new int[] {1}, true);
         assertTrue(r3.values().equal(r4.values().squeeze(0)));
         assertTrue(r3.indices().equal(r4.indices().squeeze(0)));
         Tensor g3 = Tensor.randn(gen, F64, r3.values().shape());
         assertTrue(Pooling.maxPool2dBackward(g3, r3.indices(), x.shape())
-                .equal(Pooling.maxPool2dBackward(g3.unsqueeze(0), r4.indices(), new int[] {1, 3, 5, 7}).squeeze(0)));
+                .equal(Pooling.maxPool2dBackward(g3.unsqueeze(0), r4.indices(), new int[] {1, 3, 5, 7})
+                        .squeeze(0)));
         assertTrue(Pooling.avgPool2d(x, new int[] {2}, null, new int[] {1}, true, false)
-                .equal(Pooling.avgPool2d(x.unsqueeze(0), new int[] {2}, null, new int[] {1}, true, false).squeeze(0)));
-        assertTrue(Pooling.adaptiveAvgPool2d(x, 2, 3).equal(Pooling.adaptiveAvgPool2d(x.unsqueeze(0), 2, 3)
-                .squeeze(0)));
+                .equal(Pooling.avgPool2d(x.unsqueeze(0), new int[] {2}, null, new int[] {1}, true, false)
+                        .squeeze(0)));
+        assertTrue(Pooling.adaptiveAvgPool2d(x, 2, 3)
+                .equal(Pooling.adaptiveAvgPool2d(x.unsqueeze(0), 2, 3).squeeze(0)));
 
         // 1-D pooling is 2-D pooling with a height of 1
         Tensor l = Tensor.randn(gen, F64, 2, 3, 11);
         Tensor l4 = l.unsqueeze(2);
         Pooling.MaxResult m1 = Pooling.maxPool1d(l, 3, 2, 1, 2, true);
-        Pooling.MaxResult m2 = Pooling.maxPool2d(l4, new int[] {1, 3}, new int[] {1, 2}, new int[] {0, 1},
-                new int[] {1, 2}, true);
+        Pooling.MaxResult m2 =
+                Pooling.maxPool2d(l4, new int[] {1, 3}, new int[] {1, 2}, new int[] {0, 1}, new int[] {1, 2}, true);
         assertTrue(m1.values().equal(m2.values().squeeze(2)));
         assertTrue(m1.indices().equal(m2.indices().squeeze(2)));
         Tensor g1 = Tensor.randn(gen, F64, m1.values().shape());
         assertTrue(Pooling.maxPool1dBackward(g1, m1.indices(), l.shape())
-                .equal(Pooling.maxPool2dBackward(g1.unsqueeze(2), m2.indices(), l4.shape()).squeeze(2)));
+                .equal(Pooling.maxPool2dBackward(g1.unsqueeze(2), m2.indices(), l4.shape())
+                        .squeeze(2)));
         Tensor a1 = Pooling.avgPool1d(l, 4, 3, 2, true, true);
         assertTrue(a1.equal(Pooling.avgPool2d(l4, new int[] {1, 4}, new int[] {1, 3}, new int[] {0, 2}, true, true)
                 .squeeze(2)));
         Tensor ga = Tensor.randn(gen, F64, a1.shape());
-        assertTrue(Pooling.avgPool1dBackward(ga, l.shape(), 4, 3, 2, true, true).equal(Pooling.avgPool2dBackward(
-                ga.unsqueeze(2), l4.shape(), new int[] {1, 4}, new int[] {1, 3}, new int[] {0, 2}, true, true)
-                .squeeze(2)));
+        assertTrue(Pooling.avgPool1dBackward(ga, l.shape(), 4, 3, 2, true, true)
+                .equal(Pooling.avgPool2dBackward(
+                                ga.unsqueeze(2),
+                                l4.shape(),
+                                new int[] {1, 4},
+                                new int[] {1, 3},
+                                new int[] {0, 2},
+                                true,
+                                true)
+                        .squeeze(2)));
         Tensor ad = Pooling.adaptiveAvgPool1d(l, 4);
         assertTrue(ad.equal(Pooling.adaptiveAvgPool2d(l4, 1, 4).squeeze(2)));
         Tensor gad = Tensor.randn(gen, F64, ad.shape());
         assertTrue(Pooling.adaptiveAvgPool1dBackward(gad, l.shape())
-                .equal(Pooling.adaptiveAvgPool2dBackward(gad.unsqueeze(2), l4.shape()).squeeze(2)));
+                .equal(Pooling.adaptiveAvgPool2dBackward(gad.unsqueeze(2), l4.shape())
+                        .squeeze(2)));
         // unbatched 1-D
-        assertTrue(Pooling.maxPool1d(l.select(0, 1), 3, 2, 1, 2, true).values().equal(m1.values().select(0, 1)));
+        assertTrue(Pooling.maxPool1d(l.select(0, 1), 3, 2, 1, 2, true)
+                .values()
+                .equal(m1.values().select(0, 1)));
     }
 }

@@ -58,7 +58,11 @@ class PrinterTest {
 
     @Test
     void smallMatrix() {
-        assertEquals("tensor([[1., 2.],\n        [3., 4.]])", Tensor.of(new float[] {1, 2, 3, 4}, 2, 2).toString());
-        assertEquals("tensor([0.5000, 2.0000], dtype=float64)", Tensor.of(new double[] {0.5, 2}).toString());
+        assertEquals(
+                "tensor([[1., 2.],\n        [3., 4.]])",
+                Tensor.of(new float[] {1, 2, 3, 4}, 2, 2).toString());
+        assertEquals(
+                "tensor([0.5000, 2.0000], dtype=float64)",
+                Tensor.of(new double[] {0.5, 2}).toString());
     }
 }

@@ -191,8 +191,14 @@ class ReduceTest {
         final boolean intOk;
         final boolean sumLike; // error grows with the number of terms
 
-        Case(String name, BiFunction<Tensor, int[], Tensor> op, ToDoubleFunction<double[]> ref, double lo, double hi,
-                boolean intOk, boolean sumLike) {
+        Case(
+                String name,
+                BiFunction<Tensor, int[], Tensor> op,
+                ToDoubleFunction<double[]> ref,
+                double lo,
+                double hi,
+                boolean intOk,
+                boolean sumLike) {
             this.name = name;
             this.op = op;
             this.ref = ref;
@@ -208,8 +214,14 @@ class ReduceTest {
     private static final Case[] CASES = {
         new Case("sum", (t, d) -> t.sum(d, keep), ReduceTest::sum, -2, 2, true, true),
         new Case("mean", (t, d) -> t.mean(d, keep), v -> sum(v) / v.length, -2, 2, false, true),
-        new Case("prod", (t, d) -> t.prod(d, keep), v -> Arrays.stream(v).reduce(1, (a, b) -> a * b), 0.6, 1.6, true,
-            false),
+        new Case(
+                "prod",
+                (t, d) -> t.prod(d, keep),
+                v -> Arrays.stream(v).reduce(1, (a, b) -> a * b),
+                0.6,
+                1.6,
+                true,
+                false),
         new Case("amax", (t, d) -> t.amax(d, keep), ReduceTest::max, -2, 2, true, false),
         new Case("amin", (t, d) -> t.amin(d, keep), ReduceTest::min, -2, 2, true, false),
         new Case("var", (t, d) -> t.var(d, 1, keep), v -> var(v, 1), -2, 2, false, true),
@@ -219,10 +231,22 @@ class ReduceTest {
         new Case("norm 2", (t, d) -> t.norm(2, d, keep), v -> norm(v, 2), -2, 2, false, true),
         new Case("norm 1", (t, d) -> t.norm(1, d, keep), v -> norm(v, 1), -2, 2, false, true),
         new Case("norm 3", (t, d) -> t.norm(3, d, keep), v -> norm(v, 3), -2, 2, false, true),
-        new Case("norm inf", (t, d) -> t.norm(Double.POSITIVE_INFINITY, d, keep), v -> norm(v, Double.POSITIVE_INFINITY),
-            -2, 2, false, false),
-        new Case("norm -inf", (t, d) -> t.norm(Double.NEGATIVE_INFINITY, d, keep),
-            v -> norm(v, Double.NEGATIVE_INFINITY), -2, 2, false, false),
+        new Case(
+                "norm inf",
+                (t, d) -> t.norm(Double.POSITIVE_INFINITY, d, keep),
+                v -> norm(v, Double.POSITIVE_INFINITY),
+                -2,
+                2,
+                false,
+                false),
+        new Case(
+                "norm -inf",
+                (t, d) -> t.norm(Double.NEGATIVE_INFINITY, d, keep),
+                v -> norm(v, Double.NEGATIVE_INFINITY),
+                -2,
+                2,
+                false,
+                false),
         new Case("logsumexp", (t, d) -> t.logsumexp(d, keep), ReduceTest::logsumexp, -5, 5, false, true),
     };
 
@@ -239,7 +263,8 @@ class ReduceTest {
         for (int q = 0; q < g.length; q++) {
             e[q] = c.ref.applyAsDouble(g[q]);
             double scale = c.sumLike ? sumAbs(g[q]) * (c.name.startsWith("logsumexp") ? 0 : 1) : 0;
-            tol[q] = dt == DType.FLOAT32 ? 2e-6 * Math.abs(e[q]) + 1e-6 * scale + 1e-6
+            tol[q] = dt == DType.FLOAT32
+                    ? 2e-6 * Math.abs(e[q]) + 1e-6 * scale + 1e-6
                     : dt == DType.FLOAT64 ? 1e-13 * Math.abs(e[q]) + 1e-14 * scale + 1e-14 : 0;
         }
         keep = keepdim;
@@ -262,8 +287,9 @@ class ReduceTest {
                 if (dt == DType.INT32 && !c.intOk) {
                     continue;
                 }
-                double[] v = dt == DType.INT32 ? Ref.ints(++seed, 60, c.name.equals("prod") ? 1 : -9,
-                        c.name.equals("prod") ? 2 : 9) : Ref.uniform(++seed, 60, c.lo, c.hi);
+                double[] v = dt == DType.INT32
+                        ? Ref.ints(++seed, 60, c.name.equals("prod") ? 1 : -9, c.name.equals("prod") ? 2 : 9)
+                        : Ref.uniform(++seed, 60, c.lo, c.hi);
                 if (dt != DType.INT32 && c.name.equals("prod")) {
                     for (int k = 0; k < v.length; k += 3) {
                         v[k] = -v[k];
@@ -272,8 +298,14 @@ class ReduceTest {
                 for (Ref.Named n : Ref.layouts(dt, v, SHAPE)) {
                     for (int[] dims : allDimSets(3)) {
                         for (boolean keepdim : new boolean[] {false, true}) {
-                            check(c, dt, n.t, dims, keepdim, c.name + " " + dt + " " + n.name + " dims "
-                                    + Arrays.toString(dims) + " keepdim " + keepdim);
+                            check(
+                                    c,
+                                    dt,
+                                    n.t,
+                                    dims,
+                                    keepdim,
+                                    c.name + " " + dt + " " + n.name + " dims " + Arrays.toString(dims) + " keepdim "
+                                            + keepdim);
                         }
                     }
                 }
@@ -299,8 +331,13 @@ class ReduceTest {
                 assertEquals(norm(x, 1), n.t.norm(1, null, false).item(), tol, n.name);
                 assertEquals(norm(x, 2), n.t.norm(2, null, true).reshape().item(), tol, n.name);
                 assertArrayEquals(new int[] {1, 1, 1}, n.t.norm(2, null, true).shape());
-                assertEquals(norm(x, Double.POSITIVE_INFINITY), n.t.norm(Double.POSITIVE_INFINITY, null, false).item(), 0);
-                assertEquals(Arrays.stream(x).reduce(1, (a, b) -> a * b), n.t.prod().item(),
+                assertEquals(
+                        norm(x, Double.POSITIVE_INFINITY),
+                        n.t.norm(Double.POSITIVE_INFINITY, null, false).item(),
+                        0);
+                assertEquals(
+                        Arrays.stream(x).reduce(1, (a, b) -> a * b),
+                        n.t.prod().item(),
                         tol * Math.abs(Arrays.stream(x).reduce(1, (a, b) -> a * b)) * 10);
                 assertEquals(argBest(x, true), (int) n.t.argmax().item(), n.name);
                 assertEquals(argBest(x, false), (int) n.t.argmin().item(), n.name);
@@ -383,8 +420,11 @@ class ReduceTest {
             assertEquals(Double.NEGATIVE_INFINITY, inf.max().item());
             assertEquals(0, inf.argmax().item());
             assertEquals(Double.NEGATIVE_INFINITY, inf.logsumexp(0, false).item());
-            assertEquals(Double.POSITIVE_INFINITY, Ref.tensor(dt, new double[] {1, Double.POSITIVE_INFINITY}, 2)
-                    .logsumexp(0, false).item());
+            assertEquals(
+                    Double.POSITIVE_INFINITY,
+                    Ref.tensor(dt, new double[] {1, Double.POSITIVE_INFINITY}, 2)
+                            .logsumexp(0, false)
+                            .item());
         }
         // an arg-reduction over every dim of every layout
         for (DType dt : DType.values()) {
@@ -419,7 +459,8 @@ class ReduceTest {
             // one element with correction 1: 0 / 0 is NaN (like PyTorch)
             assertTrue(Double.isNaN(Ref.tensor(dt, new double[] {3}, 1).var().item()));
             // more correction than elements: an infinite variance for a spread sample
-            assertEquals(Double.POSITIVE_INFINITY, t.var(new int[] {0}, 5, false).item());
+            assertEquals(
+                    Double.POSITIVE_INFINITY, t.var(new int[] {0}, 5, false).item());
         }
     }
 
@@ -430,10 +471,10 @@ class ReduceTest {
             assertEquals(13, t.norm().item(), 1e-6);
             assertArrayEquals(new double[] {3, Math.sqrt(160)}, Ref.values(t.norm(2, new int[] {0}, false)), 1e-5);
             assertArrayEquals(new double[] {7, 12}, Ref.values(t.norm(1, new int[] {1}, false)), 1e-6);
-            assertArrayEquals(new double[] {4, 12}, Ref.values(t.norm(Double.POSITIVE_INFINITY, new int[] {1}, false)),
-                    0);
-            assertArrayEquals(new double[] {3, 0}, Ref.values(t.norm(Double.NEGATIVE_INFINITY, new int[] {1}, false)),
-                    0);
+            assertArrayEquals(
+                    new double[] {4, 12}, Ref.values(t.norm(Double.POSITIVE_INFINITY, new int[] {1}, false)), 0);
+            assertArrayEquals(
+                    new double[] {3, 0}, Ref.values(t.norm(Double.NEGATIVE_INFINITY, new int[] {1}, false)), 0);
             assertEquals(3, t.norm(0, null, false).item(), 0, "the 0-norm counts non-zeros");
             assertEquals(Math.cbrt(27 + 64 + 1728), t.norm(3, null, false).item(), 1e-4);
         }
@@ -491,8 +532,14 @@ class ReduceTest {
                     int dd = d < 0 ? d + 3 : d;
                     for (boolean log : new boolean[] {false, true}) {
                         Tensor got = log ? n.t.logSoftmax(d) : n.t.softmax(d);
-                        Ref.assertTensor((log ? "logSoftmax " : "softmax ") + dt + " " + n.name + " dim " + d, dt, SHAPE,
-                                softmaxAlong(x, SHAPE, dd, log), got, Ref.rtol(dt) * 2, Ref.atol(dt));
+                        Ref.assertTensor(
+                                (log ? "logSoftmax " : "softmax ") + dt + " " + n.name + " dim " + d,
+                                dt,
+                                SHAPE,
+                                softmaxAlong(x, SHAPE, dd, log),
+                                got,
+                                Ref.rtol(dt) * 2,
+                                Ref.atol(dt));
                     }
                 }
             }
@@ -512,27 +559,48 @@ class ReduceTest {
                     for (double g : Ref.values(got)) {
                         assertTrue(Double.isFinite(g), "finite " + dt + " dim " + d);
                     }
-                    Ref.assertTensor((log ? "logSoftmax" : "softmax") + " of +-1e4 " + dt + " dim " + d, dt,
-                            new int[] {2, 5}, softmaxAlong(x, new int[] {2, 5}, d, log), got, Ref.rtol(dt) * 2,
+                    Ref.assertTensor(
+                            (log ? "logSoftmax" : "softmax") + " of +-1e4 " + dt + " dim " + d,
+                            dt,
+                            new int[] {2, 5},
+                            softmaxAlong(x, new int[] {2, 5}, d, log),
+                            got,
+                            Ref.rtol(dt) * 2,
                             Ref.atol(dt));
                 }
             }
             // an expanded input: every row the same
             Tensor e = Ref.tensor(dt, new double[] {1e4, -1e4, 0.5}, 3).expand(4, 3);
-            Ref.assertTensor("softmax of expanded rows " + dt, dt, new int[] {4, 3},
-                    softmaxAlong(Ref.values(e), new int[] {4, 3}, 1, false), e.softmax(-1), Ref.rtol(dt), Ref.atol(dt));
-            Ref.assertTensor("logSoftmax over an expanded dim " + dt, dt, new int[] {4, 3},
-                    softmaxAlong(Ref.values(e), new int[] {4, 3}, 0, true), e.logSoftmax(0), Ref.rtol(dt), Ref.atol(dt));
+            Ref.assertTensor(
+                    "softmax of expanded rows " + dt,
+                    dt,
+                    new int[] {4, 3},
+                    softmaxAlong(Ref.values(e), new int[] {4, 3}, 1, false),
+                    e.softmax(-1),
+                    Ref.rtol(dt),
+                    Ref.atol(dt));
+            Ref.assertTensor(
+                    "logSoftmax over an expanded dim " + dt,
+                    dt,
+                    new int[] {4, 3},
+                    softmaxAlong(Ref.values(e), new int[] {4, 3}, 0, true),
+                    e.logSoftmax(0),
+                    Ref.rtol(dt),
+                    Ref.atol(dt));
             // a row with -inf entries gets exact zeros there
             Tensor m = Ref.tensor(dt, new double[] {0, Double.NEGATIVE_INFINITY, 0}, 3);
             assertArrayEquals(new double[] {0.5, 0, 0.5}, Ref.values(m.softmax(0)), 1e-7);
-            assertArrayEquals(new double[] {-Math.log(2), Double.NEGATIVE_INFINITY, -Math.log(2)},
-                    Ref.values(m.logSoftmax(0)), 1e-6);
+            assertArrayEquals(
+                    new double[] {-Math.log(2), Double.NEGATIVE_INFINITY, -Math.log(2)},
+                    Ref.values(m.logSoftmax(0)),
+                    1e-6);
             // logsumexp too
             Tensor big = Ref.tensor(dt, new double[] {1e4, 1e4}, 2);
             assertEquals(1e4 + Math.log(2), big.logsumexp(0, false).item(), dt == DType.FLOAT32 ? 1e-3 : 1e-11);
         }
-        assertThrows(IllegalArgumentException.class, () -> Tensor.of(new int[] {1, 2}).softmax(0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Tensor.of(new int[] {1, 2}).softmax(0));
     }
 
     @Test
@@ -555,8 +623,14 @@ class ReduceTest {
                         e[q] = s;
                         Ref.next(idx, SHAPE);
                     }
-                    Ref.assertTensor("cumsum " + dt + " " + n.name + " dim " + d, dt, SHAPE, e, n.t.cumsum(d),
-                            dt == DType.INT32 ? 0 : Ref.rtol(dt), dt == DType.INT32 ? 0 : 4 * Ref.atol(dt));
+                    Ref.assertTensor(
+                            "cumsum " + dt + " " + n.name + " dim " + d,
+                            dt,
+                            SHAPE,
+                            e,
+                            n.t.cumsum(d),
+                            dt == DType.INT32 ? 0 : Ref.rtol(dt),
+                            dt == DType.INT32 ? 0 : 4 * Ref.atol(dt));
                 }
             }
         }
@@ -574,11 +648,21 @@ class ReduceTest {
                 check(c, dt, t, new int[] {0}, false, c.name + " over rows " + dt);
                 check(c, dt, t, new int[] {1}, true, c.name + " over cols " + dt);
             }
-            check(CASES[0], dt, t.unsqueeze(0).expand(2, rows, cols), new int[] {0, 1}, false,
+            check(
+                    CASES[0],
+                    dt,
+                    t.unsqueeze(0).expand(2, rows, cols),
+                    new int[] {0, 1},
+                    false,
                     "sum over expanded rows " + dt);
             // a contiguous block that starts at an offset (rows 3..202)
             check(CASES[0], dt, t.narrow(0, 3, 200), new int[] {0}, false, "sum over a row range " + dt);
-            check(CASES[1], dt, t.narrow(0, 3, 200).view(2, 100, cols), new int[] {0, 1}, true,
+            check(
+                    CASES[1],
+                    dt,
+                    t.narrow(0, 3, 200).view(2, 100, cols),
+                    new int[] {0, 1},
+                    true,
                     "mean over a row range " + dt);
             // many short rows: the parallel split over outputs (grain 2^15 / 3 outputs)
             int n = 30_001;
@@ -586,11 +670,21 @@ class ReduceTest {
             Tensor s = Ref.tensor(dt, w, n, 3);
             check(CASES[0], dt, s, new int[] {1}, false, "sum of short rows " + dt);
             check(CASES[14], dt, s, new int[] {-1}, false, "logsumexp of short rows " + dt);
-            Ref.assertTensor("softmax of short rows " + dt, dt, new int[] {n, 3},
-                    softmaxAlong(Ref.values(s), new int[] {n, 3}, 1, false), s.softmax(1), Ref.rtol(dt) * 2,
+            Ref.assertTensor(
+                    "softmax of short rows " + dt,
+                    dt,
+                    new int[] {n, 3},
+                    softmaxAlong(Ref.values(s), new int[] {n, 3}, 1, false),
+                    s.softmax(1),
+                    Ref.rtol(dt) * 2,
                     Ref.atol(dt));
-            Ref.assertTensor("logSoftmax of short rows " + dt, dt, new int[] {n, 3},
-                    softmaxAlong(Ref.values(s), new int[] {n, 3}, 1, true), s.logSoftmax(1), Ref.rtol(dt) * 2,
+            Ref.assertTensor(
+                    "logSoftmax of short rows " + dt,
+                    dt,
+                    new int[] {n, 3},
+                    softmaxAlong(Ref.values(s), new int[] {n, 3}, 1, true),
+                    s.logSoftmax(1),
+                    Ref.rtol(dt) * 2,
                     Ref.atol(dt));
         }
     }
@@ -603,10 +697,11 @@ class ReduceTest {
         assertThrows(IndexOutOfBoundsException.class, () -> t.softmax(-3));
         assertThrows(IndexOutOfBoundsException.class, () -> t.max(5, false));
         assertThrows(IndexOutOfBoundsException.class, () -> t.cumsum(2));
-        IllegalArgumentException dup = assertThrows(IllegalArgumentException.class,
-                () -> t.sum(new int[] {1, -1}, false));
+        IllegalArgumentException dup =
+                assertThrows(IllegalArgumentException.class, () -> t.sum(new int[] {1, -1}, false));
         assertTrue(dup.getMessage().startsWith("sum: dimension -1 appears twice"), dup.getMessage());
-        IllegalArgumentException mean = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException mean = assertThrows(
+                IllegalArgumentException.class,
                 () -> Tensor.zeros(DType.INT32, 2).mean());
         assertTrue(mean.getMessage().contains("int32"), mean.getMessage());
     }

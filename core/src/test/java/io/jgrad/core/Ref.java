@@ -18,8 +18,7 @@ final class Ref {
     /** Float dtypes that every op runs in. */
     static final DType[] FLOATS = {DType.FLOAT32, DType.FLOAT64};
 
-    private Ref() {
-    }
+    private Ref() {}
 
     /** A tensor together with a name for failure messages. */
     static final class Named {
@@ -270,7 +269,8 @@ final class Ref {
                 pidx[r - 1] += 2;
                 put(b, ravel(pidx, ns), v[q]);
             }
-            Tensor u = r == 1 ? wrap(b, ns).narrow(0, 3, shape[0])
+            Tensor u = r == 1
+                    ? wrap(b, ns).narrow(0, 3, shape[0])
                     : wrap(b, ns).narrow(0, 1, shape[0]).narrow(r - 1, 2, shape[r - 1]);
             out.add(new Named("narrowed", u));
         } else {
@@ -301,8 +301,8 @@ final class Ref {
     }
 
     /** Checks dtype, shape and every value of {@code actual} against a row-major reference. */
-    static void assertTensor(String what, DType dt, int[] shape, double[] expected, Tensor actual, double rtol,
-            double atol) {
+    static void assertTensor(
+            String what, DType dt, int[] shape, double[] expected, Tensor actual, double rtol, double atol) {
         assertEquals(dt, actual.dtype(), what + ": dtype");
         assertArrayEquals(shape, actual.shape(), what + ": shape");
         double[] got = values(actual);

@@ -16,8 +16,7 @@ import java.util.List;
  * the first field names the kind of case; numbers are in {@code float.hex()} form.
  */
 final class TorchReference {
-    private TorchReference() {
-    }
+    private TorchReference() {}
 
     /** The fields of every line whose first field is {@code kind} (without the kind). */
     static List<String[]> cases(String kind) {

@@ -3,7 +3,6 @@ package io.jgrad.core;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,8 +47,8 @@ class ViewTest {
             Tensor b = base(dt);
             checkView("transpose", b, b.transpose(0, 2), new int[] {4, 3, 2}, i -> new int[] {i[2], i[1], i[0]});
             b = base(dt);
-            checkView("transpose negative dims", b, b.transpose(-1, -2), new int[] {2, 4, 3},
-                    i -> new int[] {i[0], i[2], i[1]});
+            checkView("transpose negative dims", b, b.transpose(-1, -2), new int[] {2, 4, 3}, i ->
+                    new int[] {i[0], i[2], i[1]});
             b = base(dt);
             checkView("permute", b, b.permute(1, 2, 0), new int[] {3, 4, 2}, i -> new int[] {i[2], i[0], i[1]});
             b = base(dt);
@@ -73,23 +72,27 @@ class ViewTest {
             Tensor b = base(dt);
             checkView("narrow", b, b.narrow(2, 1, 2), new int[] {2, 3, 2}, i -> new int[] {i[0], i[1], i[2] + 1});
             b = base(dt);
-            checkView("narrow negative start", b, b.narrow(-2, -2, 2), new int[] {2, 2, 4},
-                    i -> new int[] {i[0], i[1] + 1, i[2]});
+            checkView("narrow negative start", b, b.narrow(-2, -2, 2), new int[] {2, 2, 4}, i ->
+                    new int[] {i[0], i[1] + 1, i[2]});
             b = base(dt);
-            checkView("slice step 2", b, b.slice(2, 1, 4, 2), new int[] {2, 3, 2},
-                    i -> new int[] {i[0], i[1], 1 + 2 * i[2]});
+            checkView("slice step 2", b, b.slice(2, 1, 4, 2), new int[] {2, 3, 2}, i ->
+                    new int[] {i[0], i[1], 1 + 2 * i[2]});
             b = base(dt);
-            checkView("slice step 3 from 0", b, b.slice(2, 0, 4, 3), new int[] {2, 3, 2},
-                    i -> new int[] {i[0], i[1], 3 * i[2]});
+            checkView("slice step 3 from 0", b, b.slice(2, 0, 4, 3), new int[] {2, 3, 2}, i ->
+                    new int[] {i[0], i[1], 3 * i[2]});
             b = base(dt);
-            checkView("slice negative bounds", b, b.slice(1, -2, -1, 1), new int[] {2, 1, 4},
-                    i -> new int[] {i[0], 1, i[2]});
+            checkView("slice negative bounds", b, b.slice(1, -2, -1, 1), new int[] {2, 1, 4}, i ->
+                    new int[] {i[0], 1, i[2]});
             b = base(dt);
-            checkView("slice clamped end", b, b.slice(2, 2, 100, 1), new int[] {2, 3, 2},
-                    i -> new int[] {i[0], i[1], i[2] + 2});
+            checkView("slice clamped end", b, b.slice(2, 2, 100, 1), new int[] {2, 3, 2}, i ->
+                    new int[] {i[0], i[1], i[2] + 2});
             b = base(dt);
-            checkView("slice of a slice", b, b.slice(2, 0, 4, 2).slice(1, 1, 3, 1).slice(2, 1, 2, 1),
-                    new int[] {2, 2, 1}, i -> new int[] {i[0], i[1] + 1, 2});
+            checkView(
+                    "slice of a slice",
+                    b,
+                    b.slice(2, 0, 4, 2).slice(1, 1, 3, 1).slice(2, 1, 2, 1),
+                    new int[] {2, 2, 1},
+                    i -> new int[] {i[0], i[1] + 1, 2});
             b = base(dt);
             checkView("select", b, b.select(1, 2), new int[] {2, 4}, i -> new int[] {i[0], 2, i[1]});
             b = base(dt);
@@ -117,8 +120,7 @@ class ViewTest {
             b = base(dt);
             checkView("unsqueeze(0)", b, b.unsqueeze(0), new int[] {1, 2, 3, 4}, i -> new int[] {i[1], i[2], i[3]});
             b = base(dt);
-            checkView("squeeze", b, b.unsqueeze(0).unsqueeze(3).squeeze(), new int[] {2, 3, 4},
-                    i -> i.clone());
+            checkView("squeeze", b, b.unsqueeze(0).unsqueeze(3).squeeze(), new int[] {2, 3, 4}, i -> i.clone());
             b = base(dt);
             checkView("squeeze(dim)", b, b.unsqueeze(2).squeeze(2), new int[] {2, 3, 4}, i -> i.clone());
             b = base(dt);
@@ -134,8 +136,8 @@ class ViewTest {
             assertEquals(0, e2.strides()[1]);
             checkView("expand with new dims and -1", b, e2, new int[] {2, 4, 4}, i -> new int[] {0, 1, i[2]});
             b = base(dt);
-            checkView("expandAs", b, b.narrow(1, 0, 1).expandAs(Tensor.zeros(2, 3, 4)), new int[] {2, 3, 4},
-                    i -> new int[] {i[0], 0, i[2]});
+            checkView("expandAs", b, b.narrow(1, 0, 1).expandAs(Tensor.zeros(2, 3, 4)), new int[] {2, 3, 4}, i ->
+                    new int[] {i[0], 0, i[2]});
         }
         assertArrayEquals(new int[] {1}, Tensor.scalar(3).unsqueeze(0).shape());
         assertArrayEquals(new int[0], Tensor.zeros(1, 1).squeeze().shape());
@@ -149,30 +151,42 @@ class ViewTest {
     void reshapeIsAViewWhenStridesAllowIt() {
         for (DType dt : DType.values()) {
             Tensor b = base(dt);
-            checkView("reshape contiguous", b, b.reshape(6, 4), new int[] {6, 4},
+            checkView(
+                    "reshape contiguous",
+                    b,
+                    b.reshape(6, 4),
+                    new int[] {6, 4},
                     i -> Ref.unravel(i[0] * 4 + i[1], new int[] {2, 3, 4}));
             b = base(dt);
-            checkView("reshape -1", b, b.reshape(4, -1), new int[] {4, 6},
+            checkView(
+                    "reshape -1",
+                    b,
+                    b.reshape(4, -1),
+                    new int[] {4, 6},
                     i -> Ref.unravel(i[0] * 6 + i[1], new int[] {2, 3, 4}));
             b = base(dt);
             checkView("view", b, b.view(24), new int[] {24}, i -> Ref.unravel(i[0], new int[] {2, 3, 4}));
             b = base(dt);
             checkView("flatten", b, b.flatten(), new int[] {24}, i -> Ref.unravel(i[0], new int[] {2, 3, 4}));
             b = base(dt);
-            checkView("flatten(1, 2)", b, b.flatten(1, 2), new int[] {2, 12},
-                    i -> new int[] {i[0], i[1] / 4, i[1] % 4});
+            checkView(
+                    "flatten(1, 2)", b, b.flatten(1, 2), new int[] {2, 12}, i -> new int[] {i[0], i[1] / 4, i[1] % 4});
             b = base(dt);
             // narrowing dim 0 keeps rows contiguous: still a view
-            checkView("reshape of a row range", b, b.narrow(0, 1, 1).reshape(3, 4), new int[] {3, 4},
-                    i -> new int[] {1, i[0], i[1]});
+            checkView("reshape of a row range", b, b.narrow(0, 1, 1).reshape(3, 4), new int[] {3, 4}, i ->
+                    new int[] {1, i[0], i[1]});
             b = base(dt);
             // (2, 3, 2) columns of stride 1 inside rows of 4: merging dims 0 and 1 is possible
-            checkView("reshape of narrowed columns", b, b.narrow(2, 1, 2).reshape(6, 2), new int[] {6, 2},
-                    i -> new int[] {i[0] / 3, i[0] % 3, i[1] + 1});
+            checkView("reshape of narrowed columns", b, b.narrow(2, 1, 2).reshape(6, 2), new int[] {6, 2}, i ->
+                    new int[] {i[0] / 3, i[0] % 3, i[1] + 1});
             b = base(dt);
             // splitting the permuted dim only is possible too
-            checkView("view of permuted tensor splitting a dim", b, b.permute(2, 0, 1).view(2, 2, 2, 3),
-                    new int[] {2, 2, 2, 3}, i -> new int[] {i[2], i[3], i[0] * 2 + i[1]});
+            checkView(
+                    "view of permuted tensor splitting a dim",
+                    b,
+                    b.permute(2, 0, 1).view(2, 2, 2, 3),
+                    new int[] {2, 2, 2, 3},
+                    i -> new int[] {i[2], i[3], i[0] * 2 + i[1]});
         }
         // a transposed matrix cannot be flattened in place: reshape copies, view refuses
         Tensor m = Ref.tensor(DType.FLOAT32, new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
@@ -227,7 +241,9 @@ class ViewTest {
         Tensor back = Tensor.of(new int[] {1, -2, 3}).to(DType.FLOAT32);
         assertArrayEquals(new float[] {1, -2, 3}, back.floatData());
         // conversion of a non-contiguous view
-        Tensor t = Ref.tensor(DType.FLOAT64, new double[] {1, 2, 3, 4, 5, 6}, 2, 3).t().to(DType.FLOAT32);
+        Tensor t = Ref.tensor(DType.FLOAT64, new double[] {1, 2, 3, 4, 5, 6}, 2, 3)
+                .t()
+                .to(DType.FLOAT32);
         assertArrayEquals(new int[] {3, 2}, t.shape());
         assertArrayEquals(new double[] {1, 4, 2, 5, 3, 6}, Ref.values(t), 0);
     }
@@ -329,8 +345,8 @@ class ViewTest {
                     v = v / 2;
                     e[q] = v;
                 }
-                Ref.assertTensor("in-place chain on " + n.name, dt, new int[] {3, 4}, e, t, Ref.rtol(dt) * 4,
-                        Ref.atol(dt) * 4);
+                Ref.assertTensor(
+                        "in-place chain on " + n.name, dt, new int[] {3, 4}, e, t, Ref.rtol(dt) * 4, Ref.atol(dt) * 4);
                 assertTrue(t.version() >= v0 + 8, "every in-place op bumps the version");
                 t.clamp_(-0.5, 0.5);
                 for (double v : Ref.values(t)) {
@@ -346,7 +362,9 @@ class ViewTest {
         assertThrows(IllegalArgumentException.class, () -> it.mul_(2.5), "int32 times a non-integer scalar");
         assertThrows(IllegalArgumentException.class, () -> it.add_(0.5));
         assertArrayEquals(new int[] {8, 11, 14}, it.intData(), "failed in-place ops change nothing");
-        assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(3).add_(Tensor.zeros(2, 3)),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Tensor.zeros(3).add_(Tensor.zeros(2, 3)),
                 "in-place target cannot grow");
         assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(3).add_(Tensor.zeros(DType.FLOAT64, 3)));
     }

@@ -40,43 +40,69 @@ import picocli.CommandLine.Option;
  * rebuilds it. Writes a PNG grid of test images and their reconstructions (and, for the VAE, new
  * images decoded from random codes) and reports the reconstruction error on the test set.
  */
-@Command(name = "autoencoder", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Autoencoders on Fashion-MNIST; writes a PNG grid of test images and their reconstructions.",
+@Command(
+        name = "autoencoder",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Autoencoders on Fashion-MNIST; writes a PNG grid of test images and their reconstructions.",
             "Kinds:",
             "  dense        784-256-32-256-784 fully connected",
             "  conv         two stride-2 convolutions, a 32-number code, two transposed convolutions",
             "  denoising    the conv one, fed images with Gaussian noise (std --noise) and trained to give the "
-                + "clean ones",
+                    + "clean ones",
             "  variational  a VAE with a 16-number code (Kingma and Welling, 2014); also draws new images from "
-                + "random codes",
+                    + "random codes",
             "Pixels are in [0, 1]; the decoder gives logits, trained with binary cross entropy (VAE: plus the "
-                + "KL term).",
+                    + "KL term).",
             "Reported: test_mse, the mean squared error per pixel between the reconstruction and the clean "
-                + "test image.",
-            "The grid goes to --out DIR (default: the current folder) as autoencoder-<kind>.png."})
+                    + "test image.",
+            "The grid goes to --out DIR (default: the current folder) as autoencoder-<kind>.png."
+        })
 public final class AutoencoderExample implements Callable<Integer> {
     /** The kinds of autoencoder. */
-    enum Kind { dense, conv, denoising, variational }
+    enum Kind {
+        dense,
+        conv,
+        denoising,
+        variational
+    }
 
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--kind", paramLabel = "KIND", defaultValue = "conv",
+    @Option(
+            names = "--kind",
+            paramLabel = "KIND",
+            defaultValue = "conv",
             description = "dense, conv, denoising or variational (default: ${DEFAULT-VALUE}).")
     Kind kind;
 
-    @Option(names = "--noise", paramLabel = "STD", defaultValue = "0.3",
+    @Option(
+            names = "--noise",
+            paramLabel = "STD",
+            defaultValue = "0.3",
             description = "Noise standard deviation of the denoising kind (default: ${DEFAULT-VALUE}).")
     double noise;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
+            defaultValue = "128",
+            description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--train-size", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--train-size",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Use only the first N training images (default: all 60000).")
     int trainSize;
 
-    @Option(names = "--test-size", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--test-size",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Use only the first N test images (default: all 10000).")
     int testSize;
 
@@ -88,18 +114,30 @@ public final class AutoencoderExample implements Callable<Integer> {
         ConvOptions down = ConvOptions.defaults().stride(2).padding(1);
         ConvOptions up = ConvOptions.defaults().stride(2).padding(1).outputPadding(1);
         return new Sequential(
-                new Conv2d(1, 16, 3, down), new ReLU(),
-                new Conv2d(16, 32, 3, down), new ReLU(),
-                new Flatten(), new Linear(32 * 7 * 7, LATENT),
-                new Linear(LATENT, 32 * 7 * 7), new ReLU(), new Reshape(32, 7, 7),
-                new ConvTranspose2d(32, 16, 3, up), new ReLU(),
+                new Conv2d(1, 16, 3, down),
+                new ReLU(),
+                new Conv2d(16, 32, 3, down),
+                new ReLU(),
+                new Flatten(),
+                new Linear(32 * 7 * 7, LATENT),
+                new Linear(LATENT, 32 * 7 * 7),
+                new ReLU(),
+                new Reshape(32, 7, 7),
+                new ConvTranspose2d(32, 16, 3, up),
+                new ReLU(),
                 new ConvTranspose2d(16, 1, 3, up));
     }
 
     static Sequential denseAutoencoder() {
-        return new Sequential(new Flatten(),
-                new Linear(784, 256), new ReLU(), new Linear(256, LATENT),
-                new Linear(LATENT, 256), new ReLU(), new Linear(256, 784), new Reshape(1, 28, 28));
+        return new Sequential(
+                new Flatten(),
+                new Linear(784, 256),
+                new ReLU(),
+                new Linear(256, LATENT),
+                new Linear(LATENT, 256),
+                new ReLU(),
+                new Linear(256, 784),
+                new Reshape(1, 28, 28));
     }
 
     /**
@@ -119,7 +157,8 @@ public final class AutoencoderExample implements Callable<Integer> {
             this.encoder = registerModule("encoder", new Sequential(new Flatten(), new Linear(784, 400), new ReLU()));
             this.mu = registerModule("mu", new Linear(400, latent));
             this.logvar = registerModule("logvar", new Linear(400, latent));
-            this.decoder = registerModule("decoder", new Sequential(new Linear(latent, 400), new ReLU(), new Linear(400, 784)));
+            this.decoder = registerModule(
+                    "decoder", new Sequential(new Linear(latent, 400), new ReLU(), new Linear(400, 784)));
         }
 
         @Override
@@ -129,8 +168,8 @@ public final class AutoencoderExample implements Callable<Integer> {
 
         @Override
         public Variable forward(Variable x) {
-            Variable h = encoder.call(x);                  // (N, 400)
-            Variable m = mu.call(h);                       // (N, latent)
+            Variable h = encoder.call(x); // (N, 400)
+            Variable m = mu.call(h); // (N, latent)
             Variable lv = logvar.call(h);
             Variable z = m;
             if (isTraining()) {
@@ -209,7 +248,9 @@ public final class AutoencoderExample implements Callable<Integer> {
         // the target of an autoencoder is its (clean) input
         TensorDataset train = new TensorDataset(trainImages.input(), trainImages.input());
         TensorDataset test = new TensorDataset(testImages.input(), testImages.input());
-        common.stdout.printf("autoencoder: %s, %d training and %d test images, %d epochs%n", kind, train.size(), test.size(), epochs);
+        common.stdout.printf(
+                "autoencoder: %s, %d training and %d test images, %d epochs%n",
+                kind, train.size(), test.size(), epochs);
 
         Module model;
         LossFunction loss;
@@ -231,7 +272,8 @@ public final class AutoencoderExample implements Callable<Integer> {
         // the denoising kind sees noisy inputs (new noise each epoch for training, fixed noise for the
         // test), clamped back to the pixel range; the targets stay clean
         Transform corrupt = kind == Kind.denoising ? new GaussianNoise(noise).andThen((x, g) -> x.clamp(0, 1)) : null;
-        DataLoader.Builder trainB = DataLoader.builder(train).batchSize(batchSize).shuffle(true).seed(common.seed);
+        DataLoader.Builder trainB =
+                DataLoader.builder(train).batchSize(batchSize).shuffle(true).seed(common.seed);
         DataLoader.Builder testB = DataLoader.builder(test).batchSize(1000).seed(common.seed + 1);
         if (corrupt != null) {
             trainB.inputTransform(corrupt);
@@ -239,8 +281,10 @@ public final class AutoencoderExample implements Callable<Integer> {
         }
         DataLoader testLoader = testB.build();
 
-        Trainer trainer = Trainer.builder(model, loss, new Adam(model.parameters(), 1e-3)).metrics(new PixelMse())
-                .seed(common.seed).build();
+        Trainer trainer = Trainer.builder(model, loss, new Adam(model.parameters(), 1e-3))
+                .metrics(new PixelMse())
+                .seed(common.seed)
+                .build();
         History h = trainer.fit(trainB.build(), new FitOptions().epochs(epochs).validationData(testLoader));
         Map<String, Double> r = trainer.evaluate(testLoader);
         common.writeHistory(h, "autoencoder-" + kind, List.of("loss", "mse"));
@@ -267,13 +311,17 @@ public final class AutoencoderExample implements Callable<Integer> {
             rows.add(samples.narrow(0, n, n));
         }
         testLoader.close();
-        Path png = common.out != null ? common.outFile("autoencoder-" + kind + ".png") : Path.of("autoencoder-" + kind + ".png");
+        Path png = common.out != null
+                ? common.outFile("autoencoder-" + kind + ".png")
+                : Path.of("autoencoder-" + kind + ".png");
         ImageGrid.write(png, rows, 3);
         common.stdout.println("wrote " + png + ": row 1 test images" + (corrupt != null ? " with noise" : "")
                 + ", row 2 their reconstructions" + (corrupt != null ? ", row 3 the clean images" : "")
                 + (model instanceof Vae ? ", rows 3-4 images decoded from random codes" : ""));
 
-        ResultLine line = new ResultLine().put("kind", kind.toString()).put("test_mse", r.get("mse"), 5)
+        ResultLine line = new ResultLine()
+                .put("kind", kind.toString())
+                .put("test_mse", r.get("mse"), 5)
                 .put("test_loss", r.get("loss"), 4);
         if (corrupt != null) {
             line.put("noisy_input_mse", baseline, 5);

@@ -46,8 +46,8 @@ final class CharCorpus {
      */
     static Tensor[] batch(int[] data, int b, int t, Generator g) {
         if (data.length < t + 2) {
-            throw new IllegalArgumentException("CharCorpus: a text of " + data.length + " characters is too short for windows of "
-                    + (t + 1));
+            throw new IllegalArgumentException(
+                    "CharCorpus: a text of " + data.length + " characters is too short for windows of " + (t + 1));
         }
         int[] x = new int[b * t];
         int[] y = new int[b * t];

@@ -24,44 +24,84 @@ import picocli.CommandLine.Option;
  * embedding 64, LSTM 2 x 256, Adam 2e-3, batches of 32 windows of 64 characters, gradient norm
  * clipped at 5, validation loss over 20 fixed batches every 250 steps.
  */
-@Command(name = "char-lstm", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"A 2-layer LSTM character language model on Tiny Shakespeare; samples text at the end.",
+@Command(
+        name = "char-lstm",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "A 2-layer LSTM character language model on Tiny Shakespeare; samples text at the end.",
             "Embedding 64 -> LSTM 2 x 256 -> linear; Adam 2e-3; batches of 32 windows of 64 characters at "
-                + "random offsets of the first 90%% of the text; gradient norm clipped at 5; every --eval-every "
-                + "steps the validation loss (nats per character, mean over 20 fixed batches of the last 10%%) is "
-                + "printed.",
+                    + "random offsets of the first 90%% of the text; gradient norm clipped at 5; every --eval-every "
+                    + "steps the validation loss (nats per character, mean over 20 fixed batches of the last 10%%) is "
+                    + "printed.",
             "--epochs N sets the number of steps to N x --eval-every (one 'epoch' = one evaluation interval).",
             "Needs tinyshakespeare.txt: --data pointing at the file or its folder, or in "
-                + "~/.jgrad/datasets/tinyshakespeare."})
+                    + "~/.jgrad/datasets/tinyshakespeare."
+        })
 public final class CharLstmExample implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--steps", paramLabel = "N", description = "Training steps (default: 2000, or --epochs x --eval-every).")
+    @Option(
+            names = "--steps",
+            paramLabel = "N",
+            description = "Training steps (default: 2000, or --epochs x --eval-every).")
     Integer steps;
 
-    @Option(names = "--eval-every", paramLabel = "N", defaultValue = "250", description = "Steps between validations (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--eval-every",
+            paramLabel = "N",
+            defaultValue = "250",
+            description = "Steps between validations (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
-    @Option(names = "--hidden", paramLabel = "H", defaultValue = "256", description = "LSTM units per layer (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--hidden",
+            paramLabel = "H",
+            defaultValue = "256",
+            description = "LSTM units per layer (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "32", description = "Windows per batch (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-size",
+            paramLabel = "B",
+            defaultValue = "32",
+            description = "Windows per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--seq-len", paramLabel = "T", defaultValue = "64", description = "Characters per window (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seq-len",
+            paramLabel = "T",
+            defaultValue = "64",
+            description = "Characters per window (default: ${DEFAULT-VALUE}).")
     int seqLen;
 
-    @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.002", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lr",
+            paramLabel = "LR",
+            defaultValue = "0.002",
+            description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0.8", description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--temperature",
+            paramLabel = "T",
+            defaultValue = "0.8",
+            description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
     double temperature;
 
-    @Option(names = "--sample-length", paramLabel = "N", defaultValue = "500", description = "Characters sampled at the end (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sample-length",
+            paramLabel = "N",
+            defaultValue = "500",
+            description = "Characters sampled at the end (default: ${DEFAULT-VALUE}).")
     int sampleLength;
 
-    @Option(names = "--prompt", paramLabel = "TEXT", defaultValue = "ROMEO:", description = "Start of the sample (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--prompt",
+            paramLabel = "TEXT",
+            defaultValue = "ROMEO:",
+            description = "Start of the sample (default: ${DEFAULT-VALUE}).")
     String prompt;
 
     /** Embedding, stacked LSTM, linear head: tokens {@code (B, T)} to logits {@code (B, T, V)}. */
@@ -72,7 +112,8 @@ public final class CharLstmExample implements Callable<Integer> {
 
         Model(int vocab, int embed, int hidden, int layers) {
             embedding = registerModule("embedding", new Embedding(vocab, embed));
-            lstm = registerModule("lstm", new LSTM(embed, hidden, RecurrentOptions.defaults().numLayers(layers)));
+            lstm = registerModule(
+                    "lstm", new LSTM(embed, hidden, RecurrentOptions.defaults().numLayers(layers)));
             head = registerModule("head", new Linear(hidden, vocab));
         }
 
@@ -94,13 +135,16 @@ public final class CharLstmExample implements Callable<Integer> {
             eval();
             int[] seq = java.util.Arrays.copyOf(prompt, prompt.length + count);
             try (var off = Autograd.noGrad()) {
-                RNNOutput out = lstm.run(embedding.lookup(Tensor.wrap(prompt, 1, prompt.length)), (Tensor) null, null, null);
+                RNNOutput out =
+                        lstm.run(embedding.lookup(Tensor.wrap(prompt, 1, prompt.length)), (Tensor) null, null, null);
                 for (int n = prompt.length; n < seq.length; n++) {
                     // the output of the last step read: (1, T, H) -> (H)
                     Variable last = out.output().select(1, out.output().size(1) - 1);
-                    float[] logits = head.call(last).data().reshape(-1).contiguous().toFloatArray();
+                    float[] logits =
+                            head.call(last).data().reshape(-1).contiguous().toFloatArray();
                     seq[n] = Sampling.sample(logits, temperature, g);
-                    out = lstm.run(embedding.lookup(Tensor.wrap(new int[] {seq[n]}, 1, 1)), (Tensor) null, out.hN(), out.cN());
+                    out = lstm.run(
+                            embedding.lookup(Tensor.wrap(new int[] {seq[n]}, 1, 1)), (Tensor) null, out.hN(), out.cN());
                 }
             } finally {
                 train(wasTraining);
@@ -115,7 +159,8 @@ public final class CharLstmExample implements Callable<Integer> {
         long t0 = System.nanoTime();
         int total = steps != null ? steps : common.epochs != null ? common.epochs * evalEvery : 2000;
         if (total < 1 || evalEvery < 1) {
-            throw new UsageError("char-lstm: --steps and --eval-every must be at least 1, got " + total + " and " + evalEvery);
+            throw new UsageError(
+                    "char-lstm: --steps and --eval-every must be at least 1, got " + total + " and " + evalEvery);
         }
         CharCorpus corpus = new CharCorpus(ExampleData.shakespeare(common.data));
         int v = corpus.vocabSize();
@@ -123,9 +168,17 @@ public final class CharLstmExample implements Callable<Integer> {
         model.resetParameters(new Generator(common.seed));
         model.setGenerator(new Generator(common.seed + 1));
         Adam adam = new Adam(model.parameters(), lr);
-        common.stdout.printf("char-lstm: %d characters (%d distinct), %d for training, %d for validation; %d parameters;"
-                + " %d steps of %d x %d characters%n", corpus.train.length + corpus.val.length, v, corpus.train.length,
-                corpus.val.length, model.numParameters(), total, batchSize, seqLen);
+        common.stdout.printf(
+                "char-lstm: %d characters (%d distinct), %d for training, %d for validation; %d parameters;"
+                        + " %d steps of %d x %d characters%n",
+                corpus.train.length + corpus.val.length,
+                v,
+                corpus.train.length,
+                corpus.val.length,
+                model.numParameters(),
+                total,
+                batchSize,
+                seqLen);
 
         Generator g = new Generator(common.seed);
         CharCorpus.Log log = new CharCorpus.Log();
@@ -152,8 +205,12 @@ public final class CharLstmExample implements Callable<Integer> {
         int[] start = corpus.vocab.encode(prompt);
         int[] text = model.generate(start, sampleLength, temperature, new Generator(common.seed + 2));
         common.stdout.printf("%n--- sample (temperature %s) ---%n%s%n---%n", temperature, corpus.vocab.decode(text));
-        new ResultLine().put("val_loss", log.lastVal(), 4).put("train_loss", log.lastTrain(), 4).put("steps", total)
-                .seconds(t0).print(common.stdout);
+        new ResultLine()
+                .put("val_loss", log.lastVal(), 4)
+                .put("train_loss", log.lastTrain(), 4)
+                .put("steps", total)
+                .seconds(t0)
+                .print(common.stdout);
         return 0;
     }
 }

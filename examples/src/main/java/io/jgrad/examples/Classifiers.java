@@ -17,8 +17,7 @@ import java.util.List;
  * and inference time.
  */
 final class Classifiers {
-    private Classifiers() {
-    }
+    private Classifiers() {}
 
     /** The loss of one mini-batch: the model's output, the batch's rows in the dataset, their labels. */
     interface BatchLoss {
@@ -34,7 +33,14 @@ final class Classifiers {
      *
      * @return the mean training loss of each epoch
      */
-    static double[] train(Module net, TensorDataset data, int epochs, int batchSize, Optimizer opt, long seed, BatchLoss loss,
+    static double[] train(
+            Module net,
+            TensorDataset data,
+            int epochs,
+            int batchSize,
+            Optimizer opt,
+            long seed,
+            BatchLoss loss,
             Runnable afterStep) {
         Generator g = new Generator(seed);
         int n = data.size();
@@ -71,7 +77,8 @@ final class Classifiers {
         List<Tensor> parts = new ArrayList<>();
         try (var off = Autograd.noGrad()) {
             for (int from = 0; from < x.size(0); from += 1000) {
-                parts.add(net.call(x.narrow(0, from, Math.min(1000, x.size(0) - from))).data());
+                parts.add(net.call(x.narrow(0, from, Math.min(1000, x.size(0) - from)))
+                        .data());
             }
         }
         net.train(was);

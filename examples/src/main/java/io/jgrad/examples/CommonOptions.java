@@ -14,17 +14,27 @@ public class CommonOptions {
     @Option(names = "--epochs", paramLabel = "N", description = "Training epochs (default: the example's own).")
     Integer epochs;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            defaultValue = "1",
+            description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
     Integer threads;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Folder holding the data set files (default: search "
-            + "/usr/share/datasets/<name>, ~/.jgrad/datasets/<name> and the current folder).")
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description = "Folder holding the data set files (default: search "
+                    + "/usr/share/datasets/<name>, ~/.jgrad/datasets/<name> and the current folder).")
     Path data;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Folder for the history CSV and the charts (default: none written).")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Folder for the history CSV and the charts (default: none written).")
     Path out;
 
     /** Where the example prints: standard output as it was when the options were created. */

@@ -24,39 +24,63 @@ import picocli.CommandLine.Option;
  * (1,000 by default) fine-tune the unrolled network; the same network from random initialization gets
  * the same fine-tuning budget. Both are tested on the 10,000 test images, over several seeds.
  */
-@Command(name = "dbn", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"A DBN pretrained on all Fashion-MNIST training images (unlabelled), fine-tuned on a few labelled "
-            + "ones, against the same network from random initialization; mean and spread over seeds."})
+@Command(
+        name = "dbn",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "A DBN pretrained on all Fashion-MNIST training images (unlabelled), fine-tuned on a few labelled "
+                    + "ones, against the same network from random initialization; mean and spread over seeds."
+        })
 public final class DbnExample implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--labels", paramLabel = "N", defaultValue = "1000", description = "Labelled training images (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--labels",
+            paramLabel = "N",
+            defaultValue = "1000",
+            description = "Labelled training images (default: ${DEFAULT-VALUE}).")
     int labels;
 
     @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", description = "Seeds (default: ${DEFAULT-VALUE}).")
     int seeds;
 
-    @Option(names = "--hidden", paramLabel = "A,B", split = ",", defaultValue = "500,500",
+    @Option(
+            names = "--hidden",
+            paramLabel = "A,B",
+            split = ",",
+            defaultValue = "500,500",
             description = "Hidden layer sizes (default: ${DEFAULT-VALUE}).")
     int[] hiddenSizes;
 
-    @Option(names = "--pretrain-epochs", paramLabel = "N", defaultValue = "5",
+    @Option(
+            names = "--pretrain-epochs",
+            paramLabel = "N",
+            defaultValue = "5",
             description = "CD-1 epochs per layer over the unlabelled images (default: ${DEFAULT-VALUE}).")
     int pretrainEpochs;
 
-    @Option(names = "--unlabelled", paramLabel = "N", defaultValue = "60000",
+    @Option(
+            names = "--unlabelled",
+            paramLabel = "N",
+            defaultValue = "60000",
             description = "Unlabelled images for pretraining (default: ${DEFAULT-VALUE}, all).")
     int unlabelled;
 
-    @Option(names = "--test-size", paramLabel = "N", defaultValue = "10000", description = "Test images (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--test-size",
+            paramLabel = "N",
+            defaultValue = "10000",
+            description = "Test images (default: ${DEFAULT-VALUE}).")
     int testSize;
 
     @Override
     public Integer call() throws Exception {
         common.apply();
         if (labels < 10 || seeds < 1 || pretrainEpochs < 1 || unlabelled < 1 || testSize < 1) {
-            throw new UsageError("--labels must be at least 10 and --seeds, --pretrain-epochs, --unlabelled, --test-size at least 1");
+            throw new UsageError(
+                    "--labels must be at least 10 and --seeds, --pretrain-epochs, --unlabelled, --test-size at least 1");
         }
         for (int h : hiddenSizes) {
             if (h < 1) {
@@ -73,21 +97,29 @@ public final class DbnExample implements Callable<Integer> {
         int[] sizes = new int[hiddenSizes.length + 1];
         sizes[0] = 784;
         System.arraycopy(hiddenSizes, 0, sizes, 1, hiddenSizes.length);
-        common.stdout.printf("dbn: %s pretrained on %d unlabelled images (%d CD-1 epochs per layer), fine-tuned on %d "
-                + "labelled images for %d epochs, %d seeds, tested on %d images%n", Arrays.toString(sizes), unl.size(0),
-                pretrainEpochs, labels, epochs, seeds, test.size());
+        common.stdout.printf(
+                "dbn: %s pretrained on %d unlabelled images (%d CD-1 epochs per layer), fine-tuned on %d "
+                        + "labelled images for %d epochs, %d seeds, tested on %d images%n",
+                Arrays.toString(sizes), unl.size(0), pretrainEpochs, labels, epochs, seeds, test.size());
         double[] dbnAcc = new double[seeds];
         double[] randAcc = new double[seeds];
         for (int s = 0; s < seeds; s++) {
             long seed = common.seed + s;
             // the labelled subset: a random choice of the training images
             Tensor idx = Tensor.randperm(new Generator(seed), pixels.size(0)).narrow(0, 0, labels);
-            TensorDataset few = new TensorDataset(pixels.indexSelect(0, idx), trainAll.target().indexSelect(0, idx));
+            TensorDataset few = new TensorDataset(
+                    pixels.indexSelect(0, idx), trainAll.target().indexSelect(0, idx));
             DBN dbn = new DBN(sizes);
             dbn.resetParameters(new Generator(seed));
             long p0 = System.nanoTime();
-            dbn.pretrain(unl, new ContrastiveDivergence.Options().learningRate(0.05).momentum(0.5).batchSize(64)
-                    .epochs(pretrainEpochs).seed(seed));
+            dbn.pretrain(
+                    unl,
+                    new ContrastiveDivergence.Options()
+                            .learningRate(0.05)
+                            .momentum(0.5)
+                            .batchSize(64)
+                            .epochs(pretrainEpochs)
+                            .seed(seed));
             double pretrainSecs = (System.nanoTime() - p0) / 1e9;
             dbnAcc[s] = fineTune(dbn.toMlp(10, new Generator(seed + 1000)), few, testFlat, seed, epochs);
             DBN fresh = new DBN(sizes);
@@ -96,11 +128,19 @@ public final class DbnExample implements Callable<Integer> {
             // random initialization: PyTorch's default for each linear layer
             random.resetParameters(new Generator(seed + 2000));
             randAcc[s] = fineTune(random, few, testFlat, seed, epochs);
-            common.stdout.printf("seed %d: DBN-initialized %.4f, random %.4f (pretraining %.1f s)%n", seed, dbnAcc[s],
-                    randAcc[s], pretrainSecs);
+            common.stdout.printf(
+                    "seed %d: DBN-initialized %.4f, random %.4f (pretraining %.1f s)%n",
+                    seed, dbnAcc[s], randAcc[s], pretrainSecs);
         }
-        new ResultLine().put("labels", labels).put("seeds", seeds).put("dbn_acc", mean(dbnAcc), 4).put("dbn_std", std(dbnAcc), 4)
-                .put("random_acc", mean(randAcc), 4).put("random_std", std(randAcc), 4).put("epochs", epochs).seconds(t0)
+        new ResultLine()
+                .put("labels", labels)
+                .put("seeds", seeds)
+                .put("dbn_acc", mean(dbnAcc), 4)
+                .put("dbn_std", std(dbnAcc), 4)
+                .put("random_acc", mean(randAcc), 4)
+                .put("random_std", std(randAcc), 4)
+                .put("epochs", epochs)
+                .seconds(t0)
                 .print(common.stdout);
         return 0;
     }
@@ -108,8 +148,17 @@ public final class DbnExample implements Callable<Integer> {
     private double fineTune(Sequential net, TensorDataset train, TensorDataset test, long seed, int epochs)
             throws java.io.IOException {
         Trainer t = Trainer.builder(net, new CrossEntropyLoss(), new Adam(net.parameters(), 1e-3))
-                .metrics(Metric.accuracy()).seed(seed).build();
-        t.fit(train, new FitOptions().epochs(epochs).batchSize(32).seed(seed).prefetch(0).verbose(false));
+                .metrics(Metric.accuracy())
+                .seed(seed)
+                .build();
+        t.fit(
+                train,
+                new FitOptions()
+                        .epochs(epochs)
+                        .batchSize(32)
+                        .seed(seed)
+                        .prefetch(0)
+                        .verbose(false));
         return t.evaluate(test, 1000).get("accuracy");
     }
 

@@ -18,12 +18,17 @@ import picocli.CommandLine.Option;
  * (500-step episodes, reward 1 per step, termination at 12 degrees or 2.4 m), over several seeds: the
  * episodes until the mean return of the last 100 training episodes reaches 475 (Gym's "solved").
  */
-@Command(name = "dqn", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Deep Q-network (Mnih et al. 2015) on cart-pole with the CartPole-v1 rules, over seeds --seed, "
-                + "--seed+1, ...: "
-                + "episodes until the last 100 training episodes average 475. --epochs is the most episodes per "
-                + "seed.",
-            "--data is ignored. With --out, writes dqn_returns.csv and dqn_learning_curve.png."})
+@Command(
+        name = "dqn",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Deep Q-network (Mnih et al. 2015) on cart-pole with the CartPole-v1 rules, over seeds --seed, "
+                    + "--seed+1, ...: "
+                    + "episodes until the last 100 training episodes average 475. --epochs is the most episodes per "
+                    + "seed.",
+            "--data is ignored. With --out, writes dqn_returns.csv and dqn_learning_curve.png."
+        })
 public final class DqnExample implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
@@ -31,41 +36,80 @@ public final class DqnExample implements Callable<Integer> {
     @Option(names = "--seeds", paramLabel = "N", defaultValue = "5", description = "Seeds (default: ${DEFAULT-VALUE}).")
     int seeds;
 
-    @Option(names = "--hidden", paramLabel = "N", defaultValue = "128", description = "Width of both hidden layers (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--hidden",
+            paramLabel = "N",
+            defaultValue = "128",
+            description = "Width of both hidden layers (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--lr", paramLabel = "LR", defaultValue = "2.5e-4", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lr",
+            paramLabel = "LR",
+            defaultValue = "2.5e-4",
+            description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--gamma", paramLabel = "G", defaultValue = "0.99", description = "Discount factor (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--gamma",
+            paramLabel = "G",
+            defaultValue = "0.99",
+            description = "Discount factor (default: ${DEFAULT-VALUE}).")
     double gamma;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
+            defaultValue = "64",
+            description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--buffer", paramLabel = "N", defaultValue = "100000", description = "Replay memory capacity (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--buffer",
+            paramLabel = "N",
+            defaultValue = "100000",
+            description = "Replay memory capacity (default: ${DEFAULT-VALUE}).")
     int buffer;
 
-    @Option(names = "--target-every", paramLabel = "N", defaultValue = "1000",
+    @Option(
+            names = "--target-every",
+            paramLabel = "N",
+            defaultValue = "1000",
             description = "Steps between target network copies (default: ${DEFAULT-VALUE}).")
     int targetEvery;
 
-    @Option(names = "--epsilon-steps", paramLabel = "N", defaultValue = "10000",
+    @Option(
+            names = "--epsilon-steps",
+            paramLabel = "N",
+            defaultValue = "10000",
             description = "Steps over which epsilon falls from 1 to 0.01 (default: ${DEFAULT-VALUE}).")
     int epsilonSteps;
 
-    @Option(names = "--learning-starts", paramLabel = "N", defaultValue = "1000",
+    @Option(
+            names = "--learning-starts",
+            paramLabel = "N",
+            defaultValue = "1000",
             description = "Steps before the first update (default: ${DEFAULT-VALUE}).")
     int learningStarts;
 
-    @Option(names = "--max-steps", paramLabel = "N", defaultValue = "500", description = "Episode length limit (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-steps",
+            paramLabel = "N",
+            defaultValue = "500",
+            description = "Episode length limit (default: ${DEFAULT-VALUE}).")
     int maxSteps;
 
-    @Option(names = "--threshold", paramLabel = "R", description = "Mean return over 100 episodes that counts as solved "
-            + "(default: 0.95 x --max-steps, 475 for 500).")
+    @Option(
+            names = "--threshold",
+            paramLabel = "R",
+            description = "Mean return over 100 episodes that counts as solved "
+                    + "(default: 0.95 x --max-steps, 475 for 500).")
     Double threshold;
 
-    @Option(names = "--pause-window", paramLabel = "N", defaultValue = "10",
+    @Option(
+            names = "--pause-window",
+            paramLabel = "N",
+            defaultValue = "10",
             description = "Learning pauses in episodes that start while the last N returns average at least the solved "
                     + "threshold, and resumes when they fall below; 0 never pauses (default: ${DEFAULT-VALUE}).")
     int pauseWindow;
@@ -83,15 +127,24 @@ public final class DqnExample implements Callable<Integer> {
         double goal = threshold == null ? 0.95 * maxSteps : threshold;
         DQN.Options base;
         try {
-            base = new DQN.Options().hidden(hidden, hidden).learningRate(lr).gamma(gamma).batchSize(batchSize)
-                    .bufferCapacity(buffer).targetUpdateEvery(targetEvery).epsilon(1.0, 0.01, epsilonSteps)
-                    .learningStarts(learningStarts).pauseUpdatesAbove(goal, pauseWindow);
+            base = new DQN.Options()
+                    .hidden(hidden, hidden)
+                    .learningRate(lr)
+                    .gamma(gamma)
+                    .batchSize(batchSize)
+                    .bufferCapacity(buffer)
+                    .targetUpdateEvery(targetEvery)
+                    .epsilon(1.0, 0.01, epsilonSteps)
+                    .learningStarts(learningStarts)
+                    .pauseUpdatesAbove(goal, pauseWindow);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
         long t0 = System.nanoTime();
-        common.stdout.printf("dqn: cart-pole (%d-step episodes), %d seeds, at most %d episodes each, solved at a 100-episode "
-                + "mean of %.1f%n", maxSteps, seeds, maxEpisodes, goal);
+        common.stdout.printf(
+                "dqn: cart-pole (%d-step episodes), %d seeds, at most %d episodes each, solved at a 100-episode "
+                        + "mean of %.1f%n",
+                maxSteps, seeds, maxEpisodes, goal);
         int solved = 0;
         double episodes = 0;
         List<double[]> curves = new ArrayList<>();
@@ -101,7 +154,8 @@ public final class DqnExample implements Callable<Integer> {
             DQN agent = new DQN(4, 2, base.seed(seed));
             DQN.Training t = agent.train(new CartPole(maxSteps), maxEpisodes, 100, goal, e -> {
                 if (e.episode() % 50 == 0) {
-                    common.stdout.printf("  seed %d episode %d: return %.0f, mean of last 100 %.1f, epsilon %.3f, %d steps%n",
+                    common.stdout.printf(
+                            "  seed %d episode %d: return %.0f, mean of last 100 %.1f, epsilon %.3f, %d steps%n",
                             seed, e.episode(), e.ret(), e.average(), e.epsilon(), e.steps());
                 }
             });
@@ -109,12 +163,24 @@ public final class DqnExample implements Callable<Integer> {
             if (t.solved()) {
                 solved++;
                 episodes += t.solvedAt();
-                common.stdout.printf("seed %d: solved at episode %d (%d steps, %d updates, learning paused in %d episodes, "
-                        + "%.1f s)%n", seed, t.solvedAt(), t.steps(), agent.updates(), agent.pausedEpisodes(),
+                common.stdout.printf(
+                        "seed %d: solved at episode %d (%d steps, %d updates, learning paused in %d episodes, "
+                                + "%.1f s)%n",
+                        seed,
+                        t.solvedAt(),
+                        t.steps(),
+                        agent.updates(),
+                        agent.pausedEpisodes(),
                         (System.nanoTime() - ts) / 1e9);
             } else {
-                common.stdout.printf("seed %d: not solved in %d episodes (%d steps, %d updates, learning paused in %d "
-                        + "episodes, %.1f s)%n", seed, maxEpisodes, t.steps(), agent.updates(), agent.pausedEpisodes(),
+                common.stdout.printf(
+                        "seed %d: not solved in %d episodes (%d steps, %d updates, learning paused in %d "
+                                + "episodes, %.1f s)%n",
+                        seed,
+                        maxEpisodes,
+                        t.steps(),
+                        agent.updates(),
+                        agent.pausedEpisodes(),
                         (System.nanoTime() - ts) / 1e9);
             }
         }
@@ -130,7 +196,8 @@ public final class DqnExample implements Callable<Integer> {
                     }
                 }
             }
-            LineChart chart = new LineChart("DQN on cart-pole: mean return of the last 100 episodes", "episode", "mean return");
+            LineChart chart =
+                    new LineChart("DQN on cart-pole: mean return of the last 100 episodes", "episode", "mean return");
             for (int k = 0; k < curves.size(); k++) {
                 chart.addAll("seed " + (common.seed + k), 1, movingMean(curves.get(k), 100));
             }
@@ -139,7 +206,11 @@ public final class DqnExample implements Callable<Integer> {
             chart.write(png, 900, 500);
             common.stdout.println("wrote " + csv + " and " + png);
         }
-        new ResultLine().put("seeds", seeds).put("solved", solved).put("mean_episodes", episodes / solved, 1).seconds(t0)
+        new ResultLine()
+                .put("seeds", seeds)
+                .put("solved", solved)
+                .put("mean_episodes", episodes / solved, 1)
+                .seconds(t0)
                 .print(common.stdout);
         return 0;
     }

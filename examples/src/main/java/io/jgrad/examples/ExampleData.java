@@ -29,11 +29,11 @@ final class ExampleData {
     static final String SHAKESPEARE = "tinyshakespeare";
     /** Its file name. */
     static final String SHAKESPEARE_FILE = "tinyshakespeare.txt";
+
     private static final String SHAKESPEARE_URL =
             "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt";
 
-    private ExampleData() {
-    }
+    private ExampleData() {}
 
     /** The UCI digits: images {@code (1797, 1, 8, 8)} scaled to [0, 1] and INT32 labels {@code (1797)}. */
     static TensorDataset digits() {
@@ -41,9 +41,11 @@ final class ExampleData {
         List<Integer> labels = new ArrayList<>();
         try (InputStream raw = ExampleData.class.getResourceAsStream("data/digits.csv.gz")) {
             if (raw == null) {
-                throw new IllegalStateException("digits: the embedded data set data/digits.csv.gz is missing from the jar");
+                throw new IllegalStateException(
+                        "digits: the embedded data set data/digits.csv.gz is missing from the jar");
             }
-            BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.UTF_8));
+            BufferedReader r =
+                    new BufferedReader(new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.UTF_8));
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.isBlank()) {
@@ -51,7 +53,8 @@ final class ExampleData {
                 }
                 String[] p = line.split(",");
                 if (p.length != 65) {
-                    throw new IllegalStateException("digits: expected 65 columns (64 pixels and the label), got " + p.length);
+                    throw new IllegalStateException(
+                            "digits: expected 65 columns (64 pixels and the label), got " + p.length);
                 }
                 float[] x = new float[64];
                 for (int k = 0; k < 64; k++) {
@@ -93,8 +96,9 @@ final class ExampleData {
     static final String[] IRIS_CLASSES = {"setosa", "versicolor", "virginica"};
 
     /** The ten Fashion-MNIST classes, by label. */
-    static final String[] FASHION_CLASSES = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
-        "Bag", "Ankle boot"};
+    static final String[] FASHION_CLASSES = {
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"
+    };
     /** The iris feature names, in column order (cm). */
     static final String[] IRIS_FEATURES = {"sepal length", "sepal width", "petal length", "petal width"};
 
@@ -113,7 +117,8 @@ final class ExampleData {
             BufferedReader r = new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8));
             String line = r.readLine();
             if (line == null || !line.startsWith("150,4,")) {
-                throw new IllegalStateException("iris: expected the header '150,4,setosa,versicolor,virginica', got '" + line + "'");
+                throw new IllegalStateException(
+                        "iris: expected the header '150,4,setosa,versicolor,virginica', got '" + line + "'");
             }
             while ((line = r.readLine()) != null) {
                 if (line.isBlank()) {
@@ -121,8 +126,8 @@ final class ExampleData {
                 }
                 String[] p = line.split(",");
                 if (p.length != 5) {
-                    throw new IllegalStateException("iris: expected 5 columns (4 measurements and the class), got " + p.length
-                            + " in '" + line + "'");
+                    throw new IllegalStateException("iris: expected 5 columns (4 measurements and the class), got "
+                            + p.length + " in '" + line + "'");
                 }
                 float[] x = new float[4];
                 for (int k = 0; k < 4; k++) {
@@ -205,7 +210,9 @@ final class ExampleData {
 
     /** Rows {@code idx} of a one-input dataset. */
     static TensorDataset select(TensorDataset d, Tensor idx) {
-        return new TensorDataset(d.input().indexSelect(0, idx), d.target() == null ? null : d.target().indexSelect(0, idx));
+        return new TensorDataset(
+                d.input().indexSelect(0, idx),
+                d.target() == null ? null : d.target().indexSelect(0, idx));
     }
 
     /** The first {@code n} rows of a one-input dataset (all when {@code n} is 0 or too large). */
@@ -213,7 +220,9 @@ final class ExampleData {
         if (n <= 0 || n >= d.size()) {
             return d;
         }
-        return new TensorDataset(d.input().narrow(0, 0, n), d.target() == null ? null : d.target().narrow(0, 0, n));
+        return new TensorDataset(
+                d.input().narrow(0, 0, n),
+                d.target() == null ? null : d.target().narrow(0, 0, n));
     }
 
     /**
@@ -239,8 +248,10 @@ final class ExampleData {
         TensorDataset test = fashion(dir, Mnist.Split.TEST);
         Normalize norm = Normalize.perChannel(train.input());
         Generator g = new Generator(0); // unused: standardizing draws nothing
-        return new TensorDataset[] {new TensorDataset(norm.apply(train.input(), g), train.target()),
-            new TensorDataset(norm.apply(test.input(), g), test.target())};
+        return new TensorDataset[] {
+            new TensorDataset(norm.apply(train.input(), g), train.target()),
+            new TensorDataset(norm.apply(test.input(), g), test.target())
+        };
     }
 
     /**
@@ -259,7 +270,8 @@ final class ExampleData {
             Path dir = DataPaths.find(SHAKESPEARE, data, SHAKESPEARE_FILE);
             return DataPaths.resolve(dir, SHAKESPEARE_FILE);
         } catch (DatasetNotFoundException e) {
-            throw new DatasetNotFoundException(e.getMessage() + "\nThe text is the char-rnn corpus: mkdir -p ~/.jgrad/datasets/"
+            throw new DatasetNotFoundException(e.getMessage()
+                    + "\nThe text is the char-rnn corpus: mkdir -p ~/.jgrad/datasets/"
                     + SHAKESPEARE + " && curl -L -o ~/.jgrad/datasets/" + SHAKESPEARE + "/" + SHAKESPEARE_FILE + " "
                     + SHAKESPEARE_URL + "   (or pass the file itself: --data path/to/input.txt)");
         }

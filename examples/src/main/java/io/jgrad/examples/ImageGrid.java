@@ -19,10 +19,10 @@ import javax.imageio.ImageIO;
 final class ImageGrid {
     /** Border width in pixels between images. */
     static final int GAP = 2;
+
     private static final int BORDER_GREY = 128;
 
-    private ImageGrid() {
-    }
+    private ImageGrid() {}
 
     /**
      * Draws the grid.
@@ -49,8 +49,8 @@ final class ImageGrid {
 
     private static BufferedImage draw(List<Tensor> rows, int scale, boolean rgb) {
         if (rows.isEmpty() || scale < 1) {
-            throw new IllegalArgumentException("ImageGrid: need at least one row and scale >= 1, got " + rows.size()
-                    + " rows, scale " + scale);
+            throw new IllegalArgumentException(
+                    "ImageGrid: need at least one row and scale >= 1, got " + rows.size() + " rows, scale " + scale);
         }
         int h = -1;
         int w = -1;
@@ -58,13 +58,14 @@ final class ImageGrid {
         for (Tensor t : rows) {
             boolean ok = rgb ? t.dim() == 4 && t.size(1) == 3 : t.dim() == 3 || (t.dim() == 4 && t.size(1) == 1);
             if (!ok) {
-                throw new IllegalArgumentException("ImageGrid: expected images " + (rgb ? "(n, 3, H, W)" : "(n, 1, H, W) or (n, H, W)")
-                        + ", got " + Shape.format(t.shape()));
+                throw new IllegalArgumentException("ImageGrid: expected images "
+                        + (rgb ? "(n, 3, H, W)" : "(n, 1, H, W) or (n, H, W)") + ", got " + Shape.format(t.shape()));
             }
             int th = t.size(t.dim() - 2);
             int tw = t.size(t.dim() - 1);
             if (h >= 0 && (th != h || tw != w)) {
-                throw new IllegalArgumentException("ImageGrid: images of different sizes " + h + "x" + w + " and " + th + "x" + tw);
+                throw new IllegalArgumentException(
+                        "ImageGrid: images of different sizes " + h + "x" + w + " and " + th + "x" + tw);
             }
             h = th;
             w = tw;
@@ -73,7 +74,9 @@ final class ImageGrid {
         int cellW = w * scale + GAP;
         int cellH = h * scale + GAP;
         int bands = rgb ? 3 : 1;
-        BufferedImage img = new BufferedImage(GAP + cols * cellW, GAP + rows.size() * cellH,
+        BufferedImage img = new BufferedImage(
+                GAP + cols * cellW,
+                GAP + rows.size() * cellH,
                 rgb ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_BYTE_GRAY);
         var raster = img.getRaster();
         for (int y = 0; y < img.getHeight(); y++) {

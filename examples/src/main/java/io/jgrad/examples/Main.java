@@ -9,11 +9,42 @@ import picocli.CommandLine.Command;
  * The examples launcher: {@code java --add-modules jdk.incubator.vector -jar jgrad-examples.jar [EXAMPLE] [options]}.
  * Without an example name it runs {@code digits}.
  */
-@Command(name = "jgrad-examples", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Runs a jgrad example. Without an example name, runs 'digits'.",
+@Command(
+        name = "jgrad-examples",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = {
+            "Runs a jgrad example. Without an example name, runs 'digits'.",
             "Every example accepts --epochs, --seed, --threads, --data DIR, --out DIR and --help, and ends "
-                + "with one line 'result: key=value ...'."},
-        subcommands = {DigitsExample.class, FashionMnistExample.class, AutoencoderExample.class, McDropoutExample.class, BackstitchExample.class, Word2VecExample.class, CharLstmExample.class, TransformerExample.class, TimeseriesExample.class, RbmExample.class, DbnExample.class, SomExample.class, RbfnExample.class, GanExample.class, NeatExample.class, HyperNeatExample.class, DqnExample.class, SiameseExample.class, DistillExample.class, PruneExample.class, TransferExample.class, QuantizeExample.class, SegmentationExample.class, Seq2SeqExample.class, ExportExample.class})
+                    + "with one line 'result: key=value ...'."
+        },
+        subcommands = {
+            DigitsExample.class,
+            FashionMnistExample.class,
+            AutoencoderExample.class,
+            McDropoutExample.class,
+            BackstitchExample.class,
+            Word2VecExample.class,
+            CharLstmExample.class,
+            TransformerExample.class,
+            TimeseriesExample.class,
+            RbmExample.class,
+            DbnExample.class,
+            SomExample.class,
+            RbfnExample.class,
+            GanExample.class,
+            NeatExample.class,
+            HyperNeatExample.class,
+            DqnExample.class,
+            SiameseExample.class,
+            DistillExample.class,
+            PruneExample.class,
+            TransferExample.class,
+            QuantizeExample.class,
+            SegmentationExample.class,
+            Seq2SeqExample.class,
+            ExportExample.class
+        })
 public final class Main implements Runnable {
     /** The built version, from the jar's manifest ({@code Implementation-Version}). */
     static final class Version implements CommandLine.IVersionProvider {

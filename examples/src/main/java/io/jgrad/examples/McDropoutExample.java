@@ -19,7 +19,6 @@ import io.jgrad.train.FitOptions;
 import io.jgrad.train.History;
 import io.jgrad.train.Metric;
 import io.jgrad.train.Trainer;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,44 +30,68 @@ import picocli.CommandLine.Option;
  * Trained on Fashion-MNIST, it should be more unsure on inputs unlike its training data (images of
  * uniform noise, and the UCI handwritten digits enlarged to 28x28) than on Fashion-MNIST test images.
  */
-@Command(name = "mc-dropout", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Monte Carlo dropout: predictive uncertainty on test images versus out-of-distribution inputs.",
+@Command(
+        name = "mc-dropout",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Monte Carlo dropout: predictive uncertainty on test images versus out-of-distribution inputs.",
             "Trains an MLP with dropout on Fashion-MNIST, then runs --passes stochastic forward passes "
-                + "(dropout on) on",
+                    + "(dropout on) on",
             "  test   Fashion-MNIST test images",
             "  noise  images of uniform noise in [0, 1]",
             "  digits the UCI handwritten digits (shipped in the jar) enlarged from 8x8 to 24x24 and centred in "
-                + "28x28",
+                    + "28x28",
             "and reports, per set, the mean predictive entropy (nats, of the mean of the passes' class "
-                + "probabilities; at most ln 10 = 2.303) and the mean standard deviation over passes of the "
-                + "probability of the predicted class."})
+                    + "probabilities; at most ln 10 = 2.303) and the mean standard deviation over passes of the "
+                    + "probability of the predicted class."
+        })
 public final class McDropoutExample implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--passes", paramLabel = "N", defaultValue = "50", description = "Stochastic forward passes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--passes",
+            paramLabel = "N",
+            defaultValue = "50",
+            description = "Stochastic forward passes (default: ${DEFAULT-VALUE}).")
     int passes;
 
-    @Option(names = "--dropout", paramLabel = "P", defaultValue = "0.5", description = "Dropout probability (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dropout",
+            paramLabel = "P",
+            defaultValue = "0.5",
+            description = "Dropout probability (default: ${DEFAULT-VALUE}).")
     double dropout;
 
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "1000", description = "Images per set scored (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--samples",
+            paramLabel = "N",
+            defaultValue = "1000",
+            description = "Images per set scored (default: ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--train-size", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--train-size",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Use only the first N training images (default: all 60000).")
     int trainSize;
 
     static Sequential network(double p) {
-        return new Sequential(new Flatten(),
-                new Linear(784, 512), new ReLU(), new Dropout(p),
-                new Linear(512, 512), new ReLU(), new Dropout(p),
+        return new Sequential(
+                new Flatten(),
+                new Linear(784, 512),
+                new ReLU(),
+                new Dropout(p),
+                new Linear(512, 512),
+                new ReLU(),
+                new Dropout(p),
                 new Linear(512, 10));
     }
 
     /** Uncertainty of the class probabilities over the passes. */
-    record Uncertainty(double entropy, double std, double confidence, double accuracy) {
-    }
+    record Uncertainty(double entropy, double std, double confidence, double accuracy) {}
 
     /**
      * Summarizes a Monte Carlo prediction.
@@ -133,14 +156,22 @@ public final class McDropoutExample implements Callable<Integer> {
         int epochs = common.epochsOr(5);
         TensorDataset train = ExampleData.head(ExampleData.fashion(common.data, Mnist.Split.TRAIN), trainSize);
         TensorDataset test = ExampleData.fashion(common.data, Mnist.Split.TEST);
-        common.stdout.printf("mc-dropout: MLP with dropout %.2f, %d training images, %d epochs%n", dropout, train.size(), epochs);
+        common.stdout.printf(
+                "mc-dropout: MLP with dropout %.2f, %d training images, %d epochs%n", dropout, train.size(), epochs);
 
         Normalize norm = Normalize.perChannel(train.input());
-        DataLoader loader = DataLoader.builder(train).batchSize(128).shuffle(true).seed(common.seed).inputTransform(norm).build();
+        DataLoader loader = DataLoader.builder(train)
+                .batchSize(128)
+                .shuffle(true)
+                .seed(common.seed)
+                .inputTransform(norm)
+                .build();
         Sequential net = network(dropout);
         net.resetParameters(new Generator(common.seed));
         Trainer trainer = Trainer.builder(net, new CrossEntropyLoss(), new Adam(net.parameters(), 1e-3))
-                .metrics(Metric.accuracy()).seed(common.seed).build();
+                .metrics(Metric.accuracy())
+                .seed(common.seed)
+                .build();
         History h = trainer.fit(loader, new FitOptions().epochs(epochs));
         common.writeHistory(h, "mc-dropout");
 
@@ -158,23 +189,36 @@ public final class McDropoutExample implements Callable<Integer> {
         Uncertainty uTest = summarize(MonteCarloDropout.predict(probs, norm.apply(testX, g), passes), testY);
         Uncertainty uNoise = summarize(MonteCarloDropout.predict(probs, norm.apply(noise, g), passes), null);
         Uncertainty uDigits = summarize(MonteCarloDropout.predict(probs, norm.apply(digits, g), passes), null);
-        double plainAcc = trainer.evaluate(new TensorDataset(norm.apply(testX, g), Tensor.wrap(testY, n)), 500).get("accuracy");
+        double plainAcc = trainer.evaluate(new TensorDataset(norm.apply(testX, g), Tensor.wrap(testY, n)), 500)
+                .get("accuracy");
 
-        common.stdout.printf("%n%d passes with dropout on; per set: mean predictive entropy, mean std of the predicted class's"
-                + " probability, mean probability of the predicted class%n", passes);
+        common.stdout.printf(
+                "%n%d passes with dropout on; per set: mean predictive entropy, mean std of the predicted class's"
+                        + " probability, mean probability of the predicted class%n",
+                passes);
         common.stdout.printf("  %-30s %8s %8s %11s%n", "set", "entropy", "std", "confidence");
         print("Fashion-MNIST test (" + n + ")", uTest);
         print("uniform noise (" + n + ")", uNoise);
         print("UCI digits 28x28 (" + digits.size(0) + ")", uDigits);
-        common.stdout.printf("test accuracy: %.4f with the mean of the passes, %.4f with dropout off%n", uTest.accuracy(), plainAcc);
+        common.stdout.printf(
+                "test accuracy: %.4f with the mean of the passes, %.4f with dropout off%n", uTest.accuracy(), plainAcc);
         boolean higher = uNoise.entropy() > uTest.entropy() && uDigits.entropy() > uTest.entropy();
-        common.stdout.println(higher ? "the out-of-distribution sets get a higher predictive entropy than the test images"
-                : "note: an out-of-distribution set did NOT get a higher predictive entropy than the test images");
-        new ResultLine().put("test_acc", uTest.accuracy(), 4)
-                .put("entropy_test", uTest.entropy(), 4).put("entropy_noise", uNoise.entropy(), 4)
+        common.stdout.println(
+                higher
+                        ? "the out-of-distribution sets get a higher predictive entropy than the test images"
+                        : "note: an out-of-distribution set did NOT get a higher predictive entropy than the test images");
+        new ResultLine()
+                .put("test_acc", uTest.accuracy(), 4)
+                .put("entropy_test", uTest.entropy(), 4)
+                .put("entropy_noise", uNoise.entropy(), 4)
                 .put("entropy_digits", uDigits.entropy(), 4)
-                .put("std_test", uTest.std(), 4).put("std_noise", uNoise.std(), 4).put("std_digits", uDigits.std(), 4)
-                .put("passes", passes).put("epochs", epochs).seconds(t0).print(common.stdout);
+                .put("std_test", uTest.std(), 4)
+                .put("std_noise", uNoise.std(), 4)
+                .put("std_digits", uDigits.std(), 4)
+                .put("passes", passes)
+                .put("epochs", epochs)
+                .seconds(t0)
+                .print(common.stdout);
         return 0;
     }
 

@@ -48,45 +48,80 @@ import picocli.CommandLine.Option;
  *       reported. With {@code --out}, a PNG of the fit.</li>
  * </ul>
  */
-@Command(name = "rbfn", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"An RBF network (k-means centres, nearest-centre widths, least-squares output) on iris or the UCI "
-                + "digits against an MLP of similar size, or on a noisy 1-D function (RMSE against the noise "
-                + "level).",
-            "--data is ignored. With --out and --dataset sine, writes rbfn-sine.png (the fit)."})
+@Command(
+        name = "rbfn",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "An RBF network (k-means centres, nearest-centre widths, least-squares output) on iris or the UCI "
+                    + "digits against an MLP of similar size, or on a noisy 1-D function (RMSE against the noise "
+                    + "level).",
+            "--data is ignored. With --out and --dataset sine, writes rbfn-sine.png (the fit)."
+        })
 public final class RbfnExample implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "iris", description = "iris, digits or sine (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dataset",
+            paramLabel = "NAME",
+            defaultValue = "iris",
+            description = "iris, digits or sine (default: ${DEFAULT-VALUE}).")
     String dataset;
 
-    @Option(names = "--units", paramLabel = "N", description = "Gaussian units (default: iris 12, digits 200, sine 16).")
+    @Option(
+            names = "--units",
+            paramLabel = "N",
+            description = "Gaussian units (default: iris 12, digits 200, sine 16).")
     Integer units;
 
-    @Option(names = "--width-scale", paramLabel = "S", description = "Width = S x distance to the nearest other centre "
-            + "(default: iris 1.5, digits 1.5, sine 1).")
+    @Option(
+            names = "--width-scale",
+            paramLabel = "S",
+            description =
+                    "Width = S x distance to the nearest other centre " + "(default: iris 1.5, digits 1.5, sine 1).")
     Double widthScale;
 
-    @Option(names = "--ridge", paramLabel = "R", defaultValue = "1e-3", description = "Ridge of the least-squares output fit (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--ridge",
+            paramLabel = "R",
+            defaultValue = "1e-3",
+            description = "Ridge of the least-squares output fit (default: ${DEFAULT-VALUE}).")
     double ridge;
 
-    @Option(names = "--e2e-epochs", paramLabel = "N", description = "Epochs of end-to-end training from the two-stage solution, 0 "
-            + "for none (default: iris 100, digits 20, sine 200).")
+    @Option(
+            names = "--e2e-epochs",
+            paramLabel = "N",
+            description = "Epochs of end-to-end training from the two-stage solution, 0 "
+                    + "for none (default: iris 100, digits 20, sine 200).")
     Integer e2eEpochs;
 
-    @Option(names = "--noise", paramLabel = "S", defaultValue = "0.2", description = "Noise standard deviation of the sine data (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--noise",
+            paramLabel = "S",
+            defaultValue = "0.2",
+            description = "Noise standard deviation of the sine data (default: ${DEFAULT-VALUE}).")
     double noise;
 
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "200", description = "Training samples of the sine data (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--samples",
+            paramLabel = "N",
+            defaultValue = "200",
+            description = "Training samples of the sine data (default: ${DEFAULT-VALUE}).")
     int samples;
 
     @Override
     public Integer call() throws Exception {
         common.apply();
-        if (ridge < 0 || (units != null && units < 1) || (widthScale != null && !(widthScale > 0)) || (e2eEpochs != null && e2eEpochs < 0)
-                || !(noise >= 0) || samples < 2) {
-            throw new UsageError("--ridge must be at least 0, --units at least 1, --width-scale positive, --e2e-epochs at least 0, "
-                    + "--noise at least 0 and --samples at least 2");
+        if (ridge < 0
+                || (units != null && units < 1)
+                || (widthScale != null && !(widthScale > 0))
+                || (e2eEpochs != null && e2eEpochs < 0)
+                || !(noise >= 0)
+                || samples < 2) {
+            throw new UsageError(
+                    "--ridge must be at least 0, --units at least 1, --width-scale positive, --e2e-epochs at least 0, "
+                            + "--noise at least 0 and --samples at least 2");
         }
         switch (dataset) {
             case "iris":
@@ -120,37 +155,63 @@ public final class RbfnExample implements Callable<Integer> {
         if (k > xTrain.size(0)) {
             throw new UsageError("--units: at most the " + xTrain.size(0) + " training samples, got " + k);
         }
-        common.stdout.printf("rbfn: %s, %d training and %d test samples of %d features, %d classes; %d Gaussian units%n", dataset,
-                xTrain.size(0), xTest.size(0), xTrain.size(1), classes, k);
+        common.stdout.printf(
+                "rbfn: %s, %d training and %d test samples of %d features, %d classes; %d Gaussian units%n",
+                dataset, xTrain.size(0), xTest.size(0), xTrain.size(1), classes, k);
         long r0 = System.nanoTime();
-        RBFNetwork net = RBFNetwork.fit(xTrain, yTrain, classes,
+        RBFNetwork net = RBFNetwork.fit(
+                xTrain,
+                yTrain,
+                classes,
                 new RBFNetwork.Options().units(k).widthScale(scale).ridge(ridge).seed(common.seed));
         double rbfSecs = (System.nanoTime() - r0) / 1e9;
         double trainAcc = accuracy(net.classify(xTrain), yTrain);
         double acc = accuracy(net.classify(xTest), yTest);
-        common.stdout.printf("RBF network, two-stage (k-means, widths x%.2f, least squares, ridge %s): train %.4f, test %.4f "
-                + "(%.2f s, %d parameters)%n", scale, ridge, trainAcc, acc, rbfSecs, net.numParameters());
+        common.stdout.printf(
+                "RBF network, two-stage (k-means, widths x%.2f, least squares, ridge %s): train %.4f, test %.4f "
+                        + "(%.2f s, %d parameters)%n",
+                scale, ridge, trainAcc, acc, rbfSecs, net.numParameters());
         double e2eAcc = Double.NaN;
         if (e2e > 0) {
             TensorDataset train = new TensorDataset(xTrain, yTrain);
-            Trainer t = Trainer.builder(net, new CrossEntropyLoss(), new Adam(net.parameters(), 1e-3)).metrics(Metric.accuracy())
-                    .seed(common.seed).build();
-            t.fit(train, new FitOptions().epochs(e2e).batchSize(16).seed(common.seed).prefetch(0).verbose(false));
+            Trainer t = Trainer.builder(net, new CrossEntropyLoss(), new Adam(net.parameters(), 1e-3))
+                    .metrics(Metric.accuracy())
+                    .seed(common.seed)
+                    .build();
+            t.fit(
+                    train,
+                    new FitOptions()
+                            .epochs(e2e)
+                            .batchSize(16)
+                            .seed(common.seed)
+                            .prefetch(0)
+                            .verbose(false));
             e2eAcc = accuracy(net.classify(xTest), yTest);
-            common.stdout.printf("RBF network, then %d epochs end to end (Adam, cross-entropy): test %.4f%n", e2e, e2eAcc);
+            common.stdout.printf(
+                    "RBF network, then %d epochs end to end (Adam, cross-entropy): test %.4f%n", e2e, e2eAcc);
         }
         // the MLP: as many tanh hidden units as Gaussian units
         Sequential mlp = new Sequential(new Linear(xTrain.size(1), k), new Tanh(), new Linear(k, classes));
         mlp.resetParameters(new Generator(common.seed));
         Trainer t = Trainer.builder(mlp, new CrossEntropyLoss(), new Adam(mlp.parameters(), iris ? 1e-2 : 1e-3))
-                .metrics(Metric.accuracy()).seed(common.seed).build();
+                .metrics(Metric.accuracy())
+                .seed(common.seed)
+                .build();
         long m0 = System.nanoTime();
-        t.fit(new TensorDataset(xTrain, yTrain), new FitOptions().epochs(mlpEpochs).batchSize(16).seed(common.seed).prefetch(0)
-                .verbose(false));
+        t.fit(
+                new TensorDataset(xTrain, yTrain),
+                new FitOptions()
+                        .epochs(mlpEpochs)
+                        .batchSize(16)
+                        .seed(common.seed)
+                        .prefetch(0)
+                        .verbose(false));
         double mlpAcc = t.evaluate(new TensorDataset(xTest, yTest), 1000).get("accuracy");
-        common.stdout.printf("MLP %d-%d-%d (tanh), %d epochs of Adam: test %.4f (%.2f s, %d parameters)%n", xTrain.size(1), k, classes,
-                mlpEpochs, mlpAcc, (System.nanoTime() - m0) / 1e9, mlp.numParameters());
-        ResultLine r = new ResultLine().put("dataset", dataset).put("acc", acc, 4).put("mlp_acc", mlpAcc, 4);
+        common.stdout.printf(
+                "MLP %d-%d-%d (tanh), %d epochs of Adam: test %.4f (%.2f s, %d parameters)%n",
+                xTrain.size(1), k, classes, mlpEpochs, mlpAcc, (System.nanoTime() - m0) / 1e9, mlp.numParameters());
+        ResultLine r =
+                new ResultLine().put("dataset", dataset).put("acc", acc, 4).put("mlp_acc", mlpAcc, 4);
         if (!Double.isNaN(e2eAcc)) {
             r.put("e2e_acc", e2eAcc, 4);
         }
@@ -177,24 +238,39 @@ public final class RbfnExample implements Callable<Integer> {
         Tensor xTest = Tensor.rand(g, DType.FLOAT32, nTest, 1).mul(6).sub(3);
         Tensor yTest = target(xTest, g);
         Tensor fTest = clean(xTest);
-        common.stdout.printf("rbfn: f(x) = sin(3x) + 0.3x on [-3, 3], noise sd %.3f; %d training and %d test samples; %d Gaussian "
-                + "units%n", noise, samples, nTest, k);
-        RBFNetwork net = RBFNetwork.fit(xTrain, yTrain, 0, new RBFNetwork.Options().units(k).widthScale(scale).ridge(ridge)
-                .seed(common.seed));
+        common.stdout.printf(
+                "rbfn: f(x) = sin(3x) + 0.3x on [-3, 3], noise sd %.3f; %d training and %d test samples; %d Gaussian "
+                        + "units%n",
+                noise, samples, nTest, k);
+        RBFNetwork net = RBFNetwork.fit(
+                xTrain,
+                yTrain,
+                0,
+                new RBFNetwork.Options().units(k).widthScale(scale).ridge(ridge).seed(common.seed));
         double rmse = rmse(net.predict(xTest), yTest);
         double rmseTrue = rmse(net.predict(xTest), fTest);
-        common.stdout.printf("RBF network, two-stage: test RMSE %.4f against the noisy targets, %.4f against f (noise %.4f)%n", rmse,
-                rmseTrue, noise);
+        common.stdout.printf(
+                "RBF network, two-stage: test RMSE %.4f against the noisy targets, %.4f against f (noise %.4f)%n",
+                rmse, rmseTrue, noise);
         Tensor grid = Tensor.linspace(-3, 3, 400).reshape(400, 1);
         Tensor twoStageCurve = net.predict(grid);
         double e2eRmse = Double.NaN;
         if (e2e > 0) {
             Loss mse = new MSELoss();
-            Trainer t = Trainer.builder(net, mse, new Adam(net.parameters(), 1e-2)).seed(common.seed).build();
-            t.fit(new TensorDataset(xTrain, yTrain), new FitOptions().epochs(e2e).batchSize(32).seed(common.seed).prefetch(0)
-                    .verbose(false));
+            Trainer t = Trainer.builder(net, mse, new Adam(net.parameters(), 1e-2))
+                    .seed(common.seed)
+                    .build();
+            t.fit(
+                    new TensorDataset(xTrain, yTrain),
+                    new FitOptions()
+                            .epochs(e2e)
+                            .batchSize(32)
+                            .seed(common.seed)
+                            .prefetch(0)
+                            .verbose(false));
             e2eRmse = rmse(net.predict(xTest), yTest);
-            common.stdout.printf("then %d epochs end to end (Adam, MSE): test RMSE %.4f against the noisy targets, %.4f against f%n",
+            common.stdout.printf(
+                    "then %d epochs end to end (Adam, MSE): test RMSE %.4f against the noisy targets, %.4f against f%n",
                     e2e, e2eRmse, rmse(net.predict(xTest), fTest));
         }
         Path png = common.outFile("rbfn-sine.png");
@@ -202,7 +278,11 @@ public final class RbfnExample implements Callable<Integer> {
             writeFit(png, xTrain, yTrain, grid, twoStageCurve, e2e > 0 ? net.predict(grid) : null, k);
             common.stdout.println("wrote " + png);
         }
-        ResultLine r = new ResultLine().put("dataset", "sine").put("rmse", rmse, 4).put("noise", noise, 4).put("rmse_f", rmseTrue, 4);
+        ResultLine r = new ResultLine()
+                .put("dataset", "sine")
+                .put("rmse", rmse, 4)
+                .put("noise", noise, 4)
+                .put("rmse_f", rmseTrue, 4);
         if (!Double.isNaN(e2eRmse)) {
             r.put("e2e_rmse", e2eRmse, 4);
         }
@@ -224,7 +304,8 @@ public final class RbfnExample implements Callable<Integer> {
     }
 
     static double rmse(Tensor pred, Tensor y) {
-        return Math.sqrt(pred.to(DType.FLOAT64).sub(y.to(DType.FLOAT64)).square().mean().item());
+        return Math.sqrt(
+                pred.to(DType.FLOAT64).sub(y.to(DType.FLOAT64)).square().mean().item());
     }
 
     static double accuracy(Tensor pred, Tensor y) {
@@ -237,7 +318,8 @@ public final class RbfnExample implements Callable<Integer> {
         return (double) right / p.length;
     }
 
-    private static void writeFit(Path png, Tensor x, Tensor y, Tensor grid, Tensor twoStage, Tensor e2e, int k) throws Exception {
+    private static void writeFit(Path png, Tensor x, Tensor y, Tensor grid, Tensor twoStage, Tensor e2e, int k)
+            throws Exception {
         XYSeries samples = new XYSeries("noisy training samples", false, true);
         float[] xs = x.contiguous().toFloatArray();
         float[] ys = y.contiguous().toFloatArray();
@@ -264,8 +346,8 @@ public final class RbfnExample implements Callable<Integer> {
         if (g2 != null) {
             data.addSeries(fit2);
         }
-        JFreeChart chart = ChartFactory.createXYLineChart("RBF network regression", "x", "y", data, PlotOrientation.VERTICAL, true,
-                false, false);
+        JFreeChart chart = ChartFactory.createXYLineChart(
+                "RBF network regression", "x", "y", data, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);

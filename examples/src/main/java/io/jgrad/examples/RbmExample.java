@@ -26,21 +26,37 @@ import picocli.CommandLine.Option;
  * random 80/20 split; an RBM with 100 hidden units trained by CD-1 (learning rate 0.06, batches of 10),
  * then logistic regression on its hidden probabilities, against logistic regression on the raw pixels.
  */
-@Command(name = "rbm", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"RBM features + logistic regression on the UCI digits (shipped in the jar), against raw pixels, "
-            + "as scikit-learn's RBM example: images nudged by one pixel in 4 directions, 80/20 split.",
-            "--data is ignored. With --out, writes rbm_filters.png (the learned filters)."})
+@Command(
+        name = "rbm",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "RBM features + logistic regression on the UCI digits (shipped in the jar), against raw pixels, "
+                    + "as scikit-learn's RBM example: images nudged by one pixel in 4 directions, 80/20 split.",
+            "--data is ignored. With --out, writes rbm_filters.png (the learned filters)."
+        })
 public final class RbmExample implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--hidden", paramLabel = "N", defaultValue = "100", description = "Hidden units (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--hidden",
+            paramLabel = "N",
+            defaultValue = "100",
+            description = "Hidden units (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.06", description = "RBM learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lr",
+            paramLabel = "LR",
+            defaultValue = "0.06",
+            description = "RBM learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--logistic-epochs", paramLabel = "N", defaultValue = "100",
+    @Option(
+            names = "--logistic-epochs",
+            paramLabel = "N",
+            defaultValue = "100",
             description = "Epochs of the logistic regressions (default: ${DEFAULT-VALUE}).")
     int logisticEpochs;
 
@@ -83,8 +99,17 @@ public final class RbmExample implements Callable<Integer> {
         Linear model = new Linear(train.input().size(1), 10);
         model.resetParameters(new Generator(common.seed));
         Trainer t = Trainer.builder(model, new CrossEntropyLoss(), new Adam(model.parameters(), 0.01))
-                .metrics(Metric.accuracy()).seed(common.seed).build();
-        t.fit(train, new FitOptions().epochs(logisticEpochs).batchSize(64).seed(common.seed).prefetch(0).verbose(false));
+                .metrics(Metric.accuracy())
+                .seed(common.seed)
+                .build();
+        t.fit(
+                train,
+                new FitOptions()
+                        .epochs(logisticEpochs)
+                        .batchSize(64)
+                        .seed(common.seed)
+                        .prefetch(0)
+                        .verbose(false));
         return t.evaluate(test, 1024).get("accuracy");
     }
 
@@ -105,16 +130,25 @@ public final class RbmExample implements Callable<Integer> {
         int nTest = n / 5;
         TensorDataset test = ExampleData.select(all, perm.narrow(0, 0, nTest));
         TensorDataset train = ExampleData.select(all, perm.narrow(0, nTest, n - nTest));
-        common.stdout.printf("rbm: %d training and %d test images (digits and their 1-pixel shifts), %d hidden units, "
-                + "%d epochs of CD-1%n", train.size(), test.size(), hidden, epochs);
+        common.stdout.printf(
+                "rbm: %d training and %d test images (digits and their 1-pixel shifts), %d hidden units, "
+                        + "%d epochs of CD-1%n",
+                train.size(), test.size(), hidden, epochs);
 
         RBM rbm = new RBM(64, hidden);
         rbm.resetParameters(new Generator(common.seed));
-        List<ContrastiveDivergence.Epoch> hist = new ContrastiveDivergence(rbm, new ContrastiveDivergence.Options()
-                .learningRate(lr).batchSize(10).epochs(epochs).seed(common.seed)).fit(train.input());
+        List<ContrastiveDivergence.Epoch> hist = new ContrastiveDivergence(
+                        rbm,
+                        new ContrastiveDivergence.Options()
+                                .learningRate(lr)
+                                .batchSize(10)
+                                .epochs(epochs)
+                                .seed(common.seed))
+                .fit(train.input());
         for (ContrastiveDivergence.Epoch e : hist) {
-            common.stdout.printf("epoch %d: reconstruction error %.4f, pseudo-likelihood %.2f (%.1f s)%n", e.epoch(),
-                    e.reconstructionError(), e.pseudoLikelihood(), e.seconds());
+            common.stdout.printf(
+                    "epoch %d: reconstruction error %.4f, pseudo-likelihood %.2f (%.1f s)%n",
+                    e.epoch(), e.reconstructionError(), e.pseudoLikelihood(), e.seconds());
         }
         TensorDataset trainF = new TensorDataset(rbm.transform(train.input()), train.target());
         TensorDataset testF = new TensorDataset(rbm.transform(test.input()), test.target());
@@ -135,7 +169,11 @@ public final class RbmExample implements Callable<Integer> {
             ImageGrid.write(png, rows, 4);
             common.stdout.println("wrote " + png);
         }
-        new ResultLine().put("rbm_acc", rbmAcc, 4).put("raw_acc", rawAcc, 4).put("epochs", epochs).seconds(t0)
+        new ResultLine()
+                .put("rbm_acc", rbmAcc, 4)
+                .put("raw_acc", rawAcc, 4)
+                .put("epochs", epochs)
+                .seconds(t0)
                 .print(common.stdout);
         return 0;
     }

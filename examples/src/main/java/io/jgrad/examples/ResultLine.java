@@ -27,7 +27,8 @@ final class ResultLine {
     /** Adds a word (no spaces). */
     ResultLine put(String key, String value) {
         if (value.isEmpty() || value.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException("ResultLine: value of '" + key + "' must be one word, got '" + value + "'");
+            throw new IllegalArgumentException(
+                    "ResultLine: value of '" + key + "' must be one word, got '" + value + "'");
         }
         parts.add(key + "=" + value);
         return this;

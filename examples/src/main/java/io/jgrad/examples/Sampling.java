@@ -4,8 +4,7 @@ import io.jgrad.core.Generator;
 
 /** Drawing the next token of a language model from its logits. */
 final class Sampling {
-    private Sampling() {
-    }
+    private Sampling() {}
 
     /**
      * Draws an index from {@code softmax(logits / temperature)}; a temperature of 0 returns the
@@ -19,8 +18,9 @@ final class Sampling {
      */
     static int sample(double[] logits, double temperature, Generator g) {
         if (logits.length == 0 || !(temperature >= 0) || Double.isInfinite(temperature)) {
-            throw new IllegalArgumentException("Sampling.sample: need at least one logit and a finite temperature >= 0, got "
-                    + logits.length + " logits, temperature " + temperature);
+            throw new IllegalArgumentException(
+                    "Sampling.sample: need at least one logit and a finite temperature >= 0, got " + logits.length
+                            + " logits, temperature " + temperature);
         }
         int best = 0;
         for (int k = 1; k < logits.length; k++) {

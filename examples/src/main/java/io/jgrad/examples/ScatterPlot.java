@@ -14,11 +14,11 @@ import javax.imageio.ImageIO;
 /** A PNG scatter plot of 2-D points coloured by class, with a legend of the class names. */
 final class ScatterPlot {
     /** Ten distinct colours (the "tab10" palette). */
-    private static final int[] PALETTE = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f,
-        0xbcbd22, 0x17becf};
+    private static final int[] PALETTE = {
+        0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf
+    };
 
-    private ScatterPlot() {
-    }
+    private ScatterPlot() {}
 
     /**
      * Writes the plot.

@@ -25,13 +25,18 @@ import picocli.CommandLine.Option;
  * the pixel accuracy on held-out images generated with another seed, and with {@code --out} writes a
  * PNG of held-out inputs, their true masks and the predicted masks.
  */
-@Command(name = "segmentation", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Semantic segmentation with a U-Net (Ronneberger et al. 2015, padded convolutions with batch norm) "
-                + "on synthetic images of ellipses, rectangles and triangles on noisy textured backgrounds that the "
-                + "example generates; each pixel is background, ellipse, rectangle or triangle. Reports the mean "
-                + "intersection over union of the four classes (miou) and the pixel accuracy on held-out images.",
+@Command(
+        name = "segmentation",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Semantic segmentation with a U-Net (Ronneberger et al. 2015, padded convolutions with batch norm) "
+                    + "on synthetic images of ellipses, rectangles and triangles on noisy textured backgrounds that the "
+                    + "example generates; each pixel is background, ellipse, rectangle or triangle. Reports the mean "
+                    + "intersection over union of the four classes (miou) and the pixel accuracy on held-out images.",
             "--data is ignored. With --out, writes segmentation.png (rows: inputs, true masks, predicted masks; black "
-                + "background, red ellipses, green rectangles, blue triangles) and the training history."})
+                    + "background, red ellipses, green rectangles, blue triangles) and the training history."
+        })
 public final class SegmentationExample implements Callable<Integer> {
     /** The colours of the classes in the PNG: black, red, green, blue. */
     static final float[][] PALETTE = {{0f, 0f, 0f}, {0.9f, 0.15f, 0.15f}, {0.15f, 0.8f, 0.15f}, {0.2f, 0.35f, 1f}};
@@ -39,31 +44,59 @@ public final class SegmentationExample implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--size", paramLabel = "PX", defaultValue = "32",
+    @Option(
+            names = "--size",
+            paramLabel = "PX",
+            defaultValue = "32",
             description = "Image height and width, a multiple of 2^depth (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--train-size", paramLabel = "N", defaultValue = "3000", description = "Training images (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--train-size",
+            paramLabel = "N",
+            defaultValue = "3000",
+            description = "Training images (default: ${DEFAULT-VALUE}).")
     int trainSize;
 
-    @Option(names = "--test-size", paramLabel = "N", defaultValue = "500", description = "Held-out images (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--test-size",
+            paramLabel = "N",
+            defaultValue = "500",
+            description = "Held-out images (default: ${DEFAULT-VALUE}).")
     int testSize;
 
-    @Option(names = "--noise", paramLabel = "SD", defaultValue = "0.08",
+    @Option(
+            names = "--noise",
+            paramLabel = "SD",
+            defaultValue = "0.08",
             description = "Standard deviation of the pixel noise (default: ${DEFAULT-VALUE}).")
     double noise;
 
-    @Option(names = "--depth", paramLabel = "D", defaultValue = "3", description = "U-Net poolings (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--depth",
+            paramLabel = "D",
+            defaultValue = "3",
+            description = "U-Net poolings (default: ${DEFAULT-VALUE}).")
     int depth;
 
-    @Option(names = "--width", paramLabel = "W", defaultValue = "12",
+    @Option(
+            names = "--width",
+            paramLabel = "W",
+            defaultValue = "12",
             description = "Channels of the first level; they double at each level (default: ${DEFAULT-VALUE}).")
     int width;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "16", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
+            defaultValue = "16",
+            description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.002",
+    @Option(
+            names = "--lr",
+            paramLabel = "LR",
+            defaultValue = "0.002",
             description = "Adam's peak learning rate, decayed to 0 along a half cosine (default: ${DEFAULT-VALUE}).")
     double lr;
 
@@ -71,8 +104,9 @@ public final class SegmentationExample implements Callable<Integer> {
     public Integer call() throws Exception {
         common.apply();
         if (trainSize < 1 || testSize < 1 || batchSize < 1 || !(noise >= 0) || !(lr > 0)) {
-            throw new UsageError("segmentation: --train-size, --test-size and --batch-size must be at least 1, --noise at least 0 "
-                    + "and --lr positive");
+            throw new UsageError(
+                    "segmentation: --train-size, --test-size and --batch-size must be at least 1, --noise at least 0 "
+                            + "and --lr positive");
         }
         UNet net;
         try {
@@ -81,27 +115,35 @@ public final class SegmentationExample implements Callable<Integer> {
             throw new UsageError("segmentation: " + e.getMessage());
         }
         if (size < 16 || net.outputSize(size) != size) {
-            throw new UsageError("segmentation: --size must be at least 16 and a multiple of 2^depth = " + (1 << depth) + ", got "
-                    + size);
+            throw new UsageError("segmentation: --size must be at least 16 and a multiple of 2^depth = " + (1 << depth)
+                    + ", got " + size);
         }
         long t0 = System.nanoTime();
         int epochs = common.epochsOr(10);
         // training and held-out images from independent streams of the seed
         TensorDataset train = SyntheticShapes.generate(trainSize, size, noise, new Generator(common.seed));
         TensorDataset test = SyntheticShapes.generate(testSize, size, noise, new Generator(common.seed + 1_000_003L));
-        common.stdout.printf("segmentation: %d training and %d held-out %dx%d images, U-Net depth %d width %d, %d epochs%n",
+        common.stdout.printf(
+                "segmentation: %d training and %d held-out %dx%d images, U-Net depth %d width %d, %d epochs%n",
                 trainSize, testSize, size, size, depth, width, epochs);
 
         net.resetParameters(new Generator(common.seed));
-        DataLoader trainLoader = DataLoader.builder(train).batchSize(batchSize).shuffle(true).seed(common.seed).build();
+        DataLoader trainLoader = DataLoader.builder(train)
+                .batchSize(batchSize)
+                .shuffle(true)
+                .seed(common.seed)
+                .build();
         Adam adam = new Adam(net.parameters(), lr);
-        Trainer trainer = Trainer.builder(net, new CrossEntropyLoss(), adam).seed(common.seed).build();
-        FitOptions fit = new FitOptions().epochs(epochs)
+        Trainer trainer = Trainer.builder(net, new CrossEntropyLoss(), adam)
+                .seed(common.seed)
+                .build();
+        FitOptions fit = new FitOptions()
+                .epochs(epochs)
                 .callbacks(new ScheduleCallback(new CosineAnnealingLR(adam, epochs * trainLoader.numBatches())));
         History h = trainer.fit(trainLoader, fit);
 
-        Tensor logits = trainer.predict(test, 100);                 // (N, 4, H, W)
-        Tensor predicted = logits.argmax(1, false);                  // (N, H, W) INT32
+        Tensor logits = trainer.predict(test, 100); // (N, 4, H, W)
+        Tensor predicted = logits.argmax(1, false); // (N, H, W) INT32
         double[] iou = new double[SyntheticShapes.CLASSES];
         double pixelAcc = scores(predicted.toIntArray(), test.target().toIntArray(), iou);
         double miou = 0;
@@ -116,10 +158,17 @@ public final class SegmentationExample implements Callable<Integer> {
         if (png != null) {
             int n = Math.min(10, testSize);
             Tensor inputs = test.input().narrow(0, 0, n).contiguous();
-            ImageGrid.writeRgb(png, List.of(grey(inputs), colour(test.target().narrow(0, 0, n)), colour(predicted.narrow(0, 0, n))),
+            ImageGrid.writeRgb(
+                    png,
+                    List.of(grey(inputs), colour(test.target().narrow(0, 0, n)), colour(predicted.narrow(0, 0, n))),
                     3);
         }
-        new ResultLine().put("miou", miou, 4).put("pixel_acc", pixelAcc, 4).put("epochs", epochs).seconds(t0).print(common.stdout);
+        new ResultLine()
+                .put("miou", miou, 4)
+                .put("pixel_acc", pixelAcc, 4)
+                .put("epochs", epochs)
+                .seconds(t0)
+                .print(common.stdout);
         return 0;
     }
 
@@ -129,8 +178,8 @@ public final class SegmentationExample implements Callable<Integer> {
      */
     static double scores(int[] predicted, int[] truth, double[] iou) {
         if (predicted.length != truth.length) {
-            throw new IllegalArgumentException("segmentation: " + predicted.length + " predicted pixels but " + truth.length
-                    + " true ones");
+            throw new IllegalArgumentException(
+                    "segmentation: " + predicted.length + " predicted pixels but " + truth.length + " true ones");
         }
         long[] inter = new long[iou.length];
         long[] union = new long[iou.length];

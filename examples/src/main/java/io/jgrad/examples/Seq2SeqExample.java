@@ -33,21 +33,28 @@ import picocli.CommandLine.Option;
  * Luong attention and a Transformer; the exact-match accuracy of greedy decoding on the held-out
  * problems is the result, and beam search is measured on part of them too.
  */
-@Command(name = "seq2seq", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Learns to add numbers written as strings (\"535+61\" -> \"596\", Keras's addition example) with an LSTM "
-                + "encoder-decoder with attention (bidirectional encoder, 128 units, Luong et al. 2015) or a Transformer (2 + 2 "
-                + "layers, d 64, 4 heads, Vaswani et al. 2017), and reports "
-                + "the exact-match accuracy of greedy decoding on held-out problems (no operand pair of them is in the "
-                + "training set), and that of beam search on some of them.",
-            "--data is ignored. With --out, writes the training history."})
+@Command(
+        name = "seq2seq",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Learns to add numbers written as strings (\"535+61\" -> \"596\", Keras's addition example) with an LSTM "
+                    + "encoder-decoder with attention (bidirectional encoder, 128 units, Luong et al. 2015) or a Transformer (2 + 2 "
+                    + "layers, d 64, 4 heads, Vaswani et al. 2017), and reports "
+                    + "the exact-match accuracy of greedy decoding on held-out problems (no operand pair of them is in the "
+                    + "training set), and that of beam search on some of them.",
+            "--data is ignored. With --out, writes the training history."
+        })
 public final class Seq2SeqExample implements Callable<Integer> {
     /** The models. */
     enum Model {
-        lstm, transformer
+        lstm,
+        transformer
     }
 
     /** The token ids: pad 0, bos 1, eos 2, digits 3-12, plus 13. */
     static final SpecialTokens TOKENS = SpecialTokens.DEFAULT;
+
     static final int DIGIT0 = 3;
     static final int PLUS = 13;
     static final int VOCAB = 14;
@@ -55,31 +62,60 @@ public final class Seq2SeqExample implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "lstm", description = "lstm or transformer (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--model",
+            paramLabel = "MODEL",
+            defaultValue = "lstm",
+            description = "lstm or transformer (default: ${DEFAULT-VALUE}).")
     Model model;
 
-    @Option(names = "--digits", paramLabel = "D", defaultValue = "3", description = "Most digits of an operand (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--digits",
+            paramLabel = "D",
+            defaultValue = "3",
+            description = "Most digits of an operand (default: ${DEFAULT-VALUE}).")
     int digits;
 
-    @Option(names = "--train-size", paramLabel = "N", defaultValue = "50000",
+    @Option(
+            names = "--train-size",
+            paramLabel = "N",
+            defaultValue = "50000",
             description = "Training problems, as in Keras's example (default: ${DEFAULT-VALUE}).")
     int trainSize;
 
-    @Option(names = "--test-size", paramLabel = "N", defaultValue = "2000", description = "Held-out problems (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--test-size",
+            paramLabel = "N",
+            defaultValue = "2000",
+            description = "Held-out problems (default: ${DEFAULT-VALUE}).")
     int testSize;
 
-    @Option(names = "--beam", paramLabel = "K", defaultValue = "3", description = "Beam width of the beam search (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--beam",
+            paramLabel = "K",
+            defaultValue = "3",
+            description = "Beam width of the beam search (default: ${DEFAULT-VALUE}).")
     int beam;
 
-    @Option(names = "--beam-size", paramLabel = "N", defaultValue = "300",
+    @Option(
+            names = "--beam-size",
+            paramLabel = "N",
+            defaultValue = "300",
             description = "Held-out problems decoded by beam search as well (default: ${DEFAULT-VALUE}).")
     int beamSize;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
+            defaultValue = "128",
+            description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr", paramLabel = "LR", description = "Adam's peak learning rate of the one-cycle schedule (default: lstm 0.005, "
-            + "transformer 0.002).")
+    @Option(
+            names = "--lr",
+            paramLabel = "LR",
+            description = "Adam's peak learning rate of the one-cycle schedule (default: lstm 0.005, "
+                    + "transformer 0.002).")
     Double lr;
 
     /** Training epochs when --epochs is not given. */
@@ -88,15 +124,23 @@ public final class Seq2SeqExample implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.apply();
-        if (digits < 1 || digits > 6 || trainSize < 1 || testSize < 1 || beam < 1 || beamSize < 0 || batchSize < 1
+        if (digits < 1
+                || digits > 6
+                || trainSize < 1
+                || testSize < 1
+                || beam < 1
+                || beamSize < 0
+                || batchSize < 1
                 || (lr != null && !(lr > 0))) {
-            throw new UsageError("seq2seq: --digits must be in [1, 6], --train-size, --test-size, --beam and --batch-size at least 1, "
-                    + "--beam-size at least 0 and --lr positive");
+            throw new UsageError(
+                    "seq2seq: --digits must be in [1, 6], --train-size, --test-size, --beam and --batch-size at least 1, "
+                            + "--beam-size at least 0 and --lr positive");
         }
         long distinct = pairs(digits);
         if (trainSize + testSize > distinct / 2) {
-            throw new UsageError("seq2seq: " + trainSize + " training and " + testSize + " held-out problems are too many for "
-                    + digits + "-digit operands (at most " + distinct / 2 + " together)");
+            throw new UsageError(
+                    "seq2seq: " + trainSize + " training and " + testSize + " held-out problems are too many for "
+                            + digits + "-digit operands (at most " + distinct / 2 + " together)");
         }
         long t0 = System.nanoTime();
         int epochs = common.epochsOr(DEFAULT_EPOCHS);
@@ -110,9 +154,10 @@ public final class Seq2SeqExample implements Callable<Integer> {
         List<int[]> test = all.subList(0, testSize);
         List<int[]> train = all.subList(testSize, all.size());
         int srcLen = 2 * digits + 1;
-        int tgtLen = digits + 2;  // digits of the sum (at most digits + 1) and eos
+        int tgtLen = digits + 2; // digits of the sum (at most digits + 1) and eos
         TensorDataset data = encode(train, srcLen, tgtLen);
-        common.stdout.printf("seq2seq: model %s, %d training and %d held-out problems with operands of up to %d digits, %d epochs%n",
+        common.stdout.printf(
+                "seq2seq: model %s, %d training and %d held-out problems with operands of up to %d digits, %d epochs%n",
                 model, train.size(), test.size(), digits, epochs);
 
         Seq2Seq net = model == Model.lstm
@@ -120,11 +165,18 @@ public final class Seq2SeqExample implements Callable<Integer> {
                 : new TransformerSeq2Seq(VOCAB, VOCAB, TOKENS, 64, 4, 2, 256, 0.0, Math.max(srcLen, tgtLen));
         net.resetParameters(new Generator(common.seed));
         common.stdout.printf("seq2seq: %d parameters%n", net.numParameters());
-        DataLoader loader = DataLoader.builder(data).batchSize(batchSize).shuffle(true).seed(common.seed).build();
+        DataLoader loader = DataLoader.builder(data)
+                .batchSize(batchSize)
+                .shuffle(true)
+                .seed(common.seed)
+                .build();
         double peak = lr != null ? lr : model == Model.lstm ? 0.005 : 0.002;
         Adam adam = new Adam(net.parameters(), peak);
-        Trainer trainer = Trainer.builder(net, new SequenceCrossEntropyLoss(TOKENS.pad()), adam).seed(common.seed).build();
-        FitOptions fit = new FitOptions().epochs(epochs)
+        Trainer trainer = Trainer.builder(net, new SequenceCrossEntropyLoss(TOKENS.pad()), adam)
+                .seed(common.seed)
+                .build();
+        FitOptions fit = new FitOptions()
+                .epochs(epochs)
                 .callbacks(new ScheduleCallback(new OneCycleLR(adam, peak, epochs * loader.numBatches())));
         History h = trainer.fit(loader, fit);
         common.writeHistory(h, "seq2seq-" + model);
@@ -145,7 +197,8 @@ public final class Seq2SeqExample implements Callable<Integer> {
                 String want = Integer.toString(part.get(i)[0] + part.get(i)[1]);
                 correct += out[i].finished() && got.equals(want) ? 1 : 0;
                 if (shown.size() < 8) {
-                    shown.add(part.get(i)[0] + "+" + part.get(i)[1] + " -> " + got + (got.equals(want) ? "" : " (want " + want + ")"));
+                    shown.add(part.get(i)[0] + "+" + part.get(i)[1] + " -> " + got
+                            + (got.equals(want) ? "" : " (want " + want + ")"));
                 }
             }
         }
@@ -164,7 +217,8 @@ public final class Seq2SeqExample implements Callable<Integer> {
             greedyOnBeamSet += greedy.finished() && text(greedy.tokens()).equals(want) ? 1 : 0;
         }
         if (beamN > 0) {
-            common.stdout.printf("seq2seq: on the first %d held-out problems, greedy %d and beam search (width %d) %d correct%n",
+            common.stdout.printf(
+                    "seq2seq: on the first %d held-out problems, greedy %d and beam search (width %d) %d correct%n",
                     beamN, greedyOnBeamSet, beam, beamCorrect);
         }
         ResultLine r = new ResultLine().put("model", model.toString()).put("exact_match", exact, 4);
@@ -245,6 +299,7 @@ public final class Seq2SeqExample implements Callable<Integer> {
             }
             out[i * tgtLen + sum.length()] = TOKENS.eos();
         }
-        return new TensorDataset(List.of(Tensor.wrap(src, n, srcLen), Tensor.wrap(in, n, tgtLen)), Tensor.wrap(out, n, tgtLen), null);
+        return new TensorDataset(
+                List.of(Tensor.wrap(src, n, srcLen), Tensor.wrap(in, n, tgtLen)), Tensor.wrap(out, n, tgtLen), null);
     }
 }

@@ -35,59 +35,94 @@ import picocli.CommandLine.Option;
  * face-verification style ROC-AUC on held-out test pairs and by k-nearest-neighbour classification in
  * the embedding space against k-NN on the raw pixels.
  */
-@Command(name = "siamese", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Metric learning with a Siamese CNN on Fashion-MNIST: 32-dimensional unit-length embeddings trained "
-                + "with the contrastive loss on balanced pairs or the triplet loss on random or batch-hard triplets.",
+@Command(
+        name = "siamese",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Metric learning with a Siamese CNN on Fashion-MNIST: 32-dimensional unit-length embeddings trained "
+                    + "with the contrastive loss on balanced pairs or the triplet loss on random or batch-hard triplets.",
             "Reports the verification ROC-AUC on --pairs held-out test pairs (half of them of one class, scored by minus "
-                + "the embedding distance), the k-nearest-neighbour test accuracy in the embedding space (training images as "
-                + "references) against k-NN on the raw pixels, and with --out writes a PCA projection of test embeddings "
-                + "coloured by class.",
-            "Needs the four IDX files of Fashion-MNIST (see --data)."})
+                    + "the embedding distance), the k-nearest-neighbour test accuracy in the embedding space (training images as "
+                    + "references) against k-NN on the raw pixels, and with --out writes a PCA projection of test embeddings "
+                    + "coloured by class.",
+            "Needs the four IDX files of Fashion-MNIST (see --data)."
+        })
 public final class SiameseExample implements Callable<Integer> {
     /** The losses. */
     enum LossKind {
-        contrastive, triplet
+        contrastive,
+        triplet
     }
 
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--loss", paramLabel = "LOSS", defaultValue = "contrastive",
+    @Option(
+            names = "--loss",
+            paramLabel = "LOSS",
+            defaultValue = "contrastive",
             description = "contrastive (pairs) or triplet (default: ${DEFAULT-VALUE}).")
     LossKind loss;
 
-    @Option(names = "--mining", paramLabel = "KIND", defaultValue = "random",
-            description = "Triplets for the triplet loss: random (anchor and positive of a random class, negative of another) "
-                    + "or hard (batch-hard: the farthest positive and nearest negative of each anchor in a batch of --per-class "
-                    + "images of each of several classes) (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--mining",
+            paramLabel = "KIND",
+            defaultValue = "random",
+            description =
+                    "Triplets for the triplet loss: random (anchor and positive of a random class, negative of another) "
+                            + "or hard (batch-hard: the farthest positive and nearest negative of each anchor in a batch of --per-class "
+                            + "images of each of several classes) (default: ${DEFAULT-VALUE}).")
     String mining;
 
-    @Option(names = "--margin", paramLabel = "M",
-            description = "The loss's margin between unit-length embeddings (default: 1.0 for contrastive, 0.3 for triplet).")
+    @Option(
+            names = "--margin",
+            paramLabel = "M",
+            description =
+                    "The loss's margin between unit-length embeddings (default: 1.0 for contrastive, 0.3 for triplet).")
     Double margin;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
-            description = "Images per step: N/2 pairs for contrastive, N/3 random triplets, or N/K classes of --per-class "
-                    + "images for batch-hard triplets (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
+            defaultValue = "128",
+            description =
+                    "Images per step: N/2 pairs for contrastive, N/3 random triplets, or N/K classes of --per-class "
+                            + "images for batch-hard triplets (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--per-class", paramLabel = "K", defaultValue = "16",
+    @Option(
+            names = "--per-class",
+            paramLabel = "K",
+            defaultValue = "16",
             description = "Images of each class in a triplet batch (default: ${DEFAULT-VALUE}).")
     int perClass;
 
-    @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.001", description = "Adam's peak learning rate, decayed along a "
-            + "half cosine (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lr",
+            paramLabel = "LR",
+            defaultValue = "0.001",
+            description = "Adam's peak learning rate, decayed along a " + "half cosine (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--pairs", paramLabel = "N", defaultValue = "10000", description = "Held-out test pairs for the ROC-AUC "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--pairs",
+            paramLabel = "N",
+            defaultValue = "10000",
+            description = "Held-out test pairs for the ROC-AUC " + "(default: ${DEFAULT-VALUE}).")
     int pairs;
 
-    @Option(names = "--k", paramLabel = "K", defaultValue = "5", description = "Neighbours of the k-NN classifiers (default: "
-            + "${DEFAULT-VALUE}).")
+    @Option(
+            names = "--k",
+            paramLabel = "K",
+            defaultValue = "5",
+            description = "Neighbours of the k-NN classifiers (default: " + "${DEFAULT-VALUE}).")
     int k;
 
-    @Option(names = "--train-size", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--train-size",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Use only the first N training images (default: all 60000).")
     int trainSize;
 
@@ -96,9 +131,16 @@ public final class SiameseExample implements Callable<Integer> {
         ConvOptions same = ConvOptions.defaults().padding("same");
         // (N, 1, 28, 28) -> (N, 32, 14, 14) -> (N, 64, 7, 7) -> 128 -> 32, then x / |x|
         return new Sequential(
-                new Conv2d(1, 32, 3, same), new ReLU(), new MaxPool2d(2),
-                new Conv2d(32, 64, 3, same), new ReLU(), new MaxPool2d(2),
-                new Flatten(), new Linear(64 * 7 * 7, 128), new ReLU(), new Linear(128, 32),
+                new Conv2d(1, 32, 3, same),
+                new ReLU(),
+                new MaxPool2d(2),
+                new Conv2d(32, 64, 3, same),
+                new ReLU(),
+                new MaxPool2d(2),
+                new Flatten(),
+                new Linear(64 * 7 * 7, 128),
+                new ReLU(),
+                new Linear(128, 32),
                 new Lambda("l2normalize", SiameseExample::unit));
     }
 
@@ -114,7 +156,8 @@ public final class SiameseExample implements Callable<Integer> {
         try (var off = Autograd.noGrad()) {
             for (int i = 0; i < parts.length; i++) {
                 int from = i * 1000;
-                parts[i] = net.call(images.narrow(0, from, Math.min(1000, images.size(0) - from))).data();
+                parts[i] = net.call(images.narrow(0, from, Math.min(1000, images.size(0) - from)))
+                        .data();
             }
         }
         net.train();
@@ -145,8 +188,15 @@ public final class SiameseExample implements Callable<Integer> {
         TensorDataset train = sets[0];
         TensorDataset test = sets[1];
         int stepsPerEpoch = Math.max(1, train.size() / batchSize);
-        common.stdout.printf("siamese: %s loss%s (margin %.2f), %d training and %d test images, %d epochs of %d steps%n", loss,
-                loss == LossKind.triplet ? " on " + mining + " triplets" : "", m, train.size(), test.size(), epochs, stepsPerEpoch);
+        common.stdout.printf(
+                "siamese: %s loss%s (margin %.2f), %d training and %d test images, %d epochs of %d steps%n",
+                loss,
+                loss == LossKind.triplet ? " on " + mining + " triplets" : "",
+                m,
+                train.size(),
+                test.size(),
+                epochs,
+                stepsPerEpoch);
 
         Sequential net = embeddingNet();
         net.resetParameters(new Generator(common.seed));
@@ -163,24 +213,35 @@ public final class SiameseExample implements Callable<Integer> {
                 Variable l;
                 if (loss == LossKind.contrastive) {
                     PairSampler.Pairs p = pairSampler.next(batchSize / 2);
-                    Variable[] e = siamese.embedAll(Variable.constant(p.first().input()), Variable.constant(p.second().input()));
+                    Variable[] e = siamese.embedAll(
+                            Variable.constant(p.first().input()),
+                            Variable.constant(p.second().input()));
                     l = Losses.contrastive(e[0], e[1], p.similar(), m, 1e-6, Reduction.MEAN);
                 } else if (!hard) {
                     TripletSampler.Triplets t = tripletSampler.next(batchSize / 3);
-                    Variable[] e = siamese.embedAll(Variable.constant(t.anchor().input()), Variable.constant(t.positive().input()),
+                    Variable[] e = siamese.embedAll(
+                            Variable.constant(t.anchor().input()),
+                            Variable.constant(t.positive().input()),
                             Variable.constant(t.negative().input()));
                     l = Losses.tripletMargin(e[0], e[1], e[2], m, 2, 1e-6, false, Reduction.MEAN);
                 } else {
                     int[] idx = tripletSampler.classBatchIndices(batchSize / perClass, perClass);
-                    Variable e = siamese.call(Variable.constant(train.getBatch(idx).input()));
+                    Variable e =
+                            siamese.call(Variable.constant(train.getBatch(idx).input()));
                     int[] labels = new int[idx.length];
                     for (int i = 0; i < idx.length; i++) {
                         labels[i] = trainLabels[idx[i]];
                     }
                     int[][] t = TripletSampler.batchHard(e.data(), labels);
-                    l = Losses.tripletMargin(e.indexSelect(0, Tensor.of(t[0], t[0].length)),
-                            e.indexSelect(0, Tensor.of(t[1], t[1].length)), e.indexSelect(0, Tensor.of(t[2], t[2].length)), m, 2,
-                            1e-6, false, Reduction.MEAN);
+                    l = Losses.tripletMargin(
+                            e.indexSelect(0, Tensor.of(t[0], t[0].length)),
+                            e.indexSelect(0, Tensor.of(t[1], t[1].length)),
+                            e.indexSelect(0, Tensor.of(t[2], t[2].length)),
+                            m,
+                            2,
+                            1e-6,
+                            false,
+                            Reduction.MEAN);
                 }
                 l.backward();
                 adam.step();
@@ -213,8 +274,10 @@ public final class SiameseExample implements Callable<Integer> {
         int kk = Math.min(k, train.size());
         int[] testLabels = test.target().toIntArray();
         double knn = Embeddings.knnAccuracy(embed(net, train.input()), trainLabels, testEmb, testLabels, kk);
-        // standardizing with one mean and one deviation scales all distances alike: the neighbours are the raw pixels' ones
-        double rawKnn = Embeddings.knnAccuracy(train.input().flatten(1, 3), trainLabels, test.input().flatten(1, 3), testLabels, kk);
+        // standardizing with one mean and one deviation scales all distances alike: the neighbours are the raw pixels'
+        // ones
+        double rawKnn = Embeddings.knnAccuracy(
+                train.input().flatten(1, 3), trainLabels, test.input().flatten(1, 3), testLabels, kk);
         common.stdout.printf("verification ROC-AUC on %d test pairs: %.4f%n", pairs, auc);
         common.stdout.printf("%d-NN test accuracy: %.4f in the embedding space, %.4f on raw pixels%n", kk, knn, rawKnn);
 
@@ -226,12 +289,22 @@ public final class SiameseExample implements Callable<Integer> {
             for (int i = 0; i < n; i++) {
                 pts[i] = new double[] {xy.getDouble(i, 0), xy.getDouble(i, 1)};
             }
-            ScatterPlot.write(png, pts, java.util.Arrays.copyOf(testLabels, n), ExampleData.FASHION_CLASSES,
+            ScatterPlot.write(
+                    png,
+                    pts,
+                    java.util.Arrays.copyOf(testLabels, n),
+                    ExampleData.FASHION_CLASSES,
                     "PCA of the " + loss + " embeddings of " + n + " test images");
             common.stdout.println("wrote " + png);
         }
-        new ResultLine().put("loss", loss.toString()).put("auc", auc, 4).put("knn_acc", knn, 4).put("raw_knn_acc", rawKnn, 4)
-                .put("epochs", epochs).seconds(t0).print(common.stdout);
+        new ResultLine()
+                .put("loss", loss.toString())
+                .put("auc", auc, 4)
+                .put("knn_acc", knn, 4)
+                .put("raw_knn_acc", rawKnn, 4)
+                .put("epochs", epochs)
+                .seconds(t0)
+                .print(common.stdout);
         return 0;
     }
 }

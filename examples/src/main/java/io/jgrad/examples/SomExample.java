@@ -25,46 +25,82 @@ import picocli.CommandLine.Option;
  * samples by their node's majority label (the nearest labelled node). With {@code --out}, writes the
  * U-matrix with the nodes' majority labels and the component planes as PNGs.
  */
-@Command(name = "som", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"A self-organizing map on iris or the UCI digits (both shipped in the jar): quantization and "
-                + "topographic errors, node purity, and the accuracy of labelling held-out samples by their node.",
-            "--data is ignored. With --out, writes som-<dataset>-umatrix.png and "
-                + "som-<dataset>-components.png."})
+@Command(
+        name = "som",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "A self-organizing map on iris or the UCI digits (both shipped in the jar): quantization and "
+                    + "topographic errors, node purity, and the accuracy of labelling held-out samples by their node.",
+            "--data is ignored. With --out, writes som-<dataset>-umatrix.png and " + "som-<dataset>-components.png."
+        })
 public final class SomExample implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "iris", description = "iris or digits (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dataset",
+            paramLabel = "NAME",
+            defaultValue = "iris",
+            description = "iris or digits (default: ${DEFAULT-VALUE}).")
     String dataset;
 
-    @Option(names = "--grid", paramLabel = "RxC", description = "Grid rows x columns, e.g. 6x9 (default: about 5 sqrt(N) nodes, "
-            + "the sides in the ratio of the data's two main principal axes).")
+    @Option(
+            names = "--grid",
+            paramLabel = "RxC",
+            description = "Grid rows x columns, e.g. 6x9 (default: about 5 sqrt(N) nodes, "
+                    + "the sides in the ratio of the data's two main principal axes).")
     String gridSize;
 
-    @Option(names = "--topology", paramLabel = "T", defaultValue = "hexagonal", description = "hexagonal or rectangular (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--topology",
+            paramLabel = "T",
+            defaultValue = "hexagonal",
+            description = "hexagonal or rectangular (default: ${DEFAULT-VALUE}).")
     String topology;
 
-    @Option(names = "--mode", paramLabel = "M", defaultValue = "online", description = "online or batch training (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--mode",
+            paramLabel = "M",
+            defaultValue = "online",
+            description = "online or batch training (default: ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--neighborhood", paramLabel = "H", defaultValue = "gaussian", description = "gaussian or bubble (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--neighborhood",
+            paramLabel = "H",
+            defaultValue = "gaussian",
+            description = "gaussian or bubble (default: ${DEFAULT-VALUE}).")
     String neighborhood;
 
-    @Option(names = "--init", paramLabel = "I", defaultValue = "pca", description = "pca or random (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--init",
+            paramLabel = "I",
+            defaultValue = "pca",
+            description = "pca or random (default: ${DEFAULT-VALUE}).")
     String init;
 
-    @Option(names = "--radius", paramLabel = "START,END", split = ",", description = "Neighbourhood radius from START to END "
-            + "(default: half the longer side of the grid to 1).")
+    @Option(
+            names = "--radius",
+            paramLabel = "START,END",
+            split = ",",
+            description =
+                    "Neighbourhood radius from START to END " + "(default: half the longer side of the grid to 1).")
     double[] radius;
 
-    @Option(names = "--lr", paramLabel = "START,END", split = ",", defaultValue = "0.5,0.01",
+    @Option(
+            names = "--lr",
+            paramLabel = "START,END",
+            split = ",",
+            defaultValue = "0.5,0.01",
             description = "Online learning rate from START to END, inverse-time decay (default: ${DEFAULT-VALUE}).")
     double[] lr;
 
     static <E extends Enum<E>> E parse(Class<E> type, String option, String value) {
         for (E e : type.getEnumConstants()) {
-            if (e.name().equalsIgnoreCase(value) || (e.name().toLowerCase(Locale.ROOT).startsWith(value.toLowerCase(Locale.ROOT))
-                    && value.length() >= 3)) {
+            if (e.name().equalsIgnoreCase(value)
+                    || (e.name().toLowerCase(Locale.ROOT).startsWith(value.toLowerCase(Locale.ROOT))
+                            && value.length() >= 3)) {
                 return e;
             }
         }
@@ -117,8 +153,13 @@ public final class SomExample implements Callable<Integer> {
             grid = SOM.suggestGrid(xTrain, topo);
         }
         int epochs = common.epochsOr(m == SOM.Mode.ONLINE ? 50 : 30);
-        SOM.Options opt = new SOM.Options().mode(m).neighborhood(nb).epochs(epochs).seed(common.seed)
-                .learningRateDecay(Decay.INVERSE).radiusDecay(Decay.LINEAR);
+        SOM.Options opt = new SOM.Options()
+                .mode(m)
+                .neighborhood(nb)
+                .epochs(epochs)
+                .seed(common.seed)
+                .learningRateDecay(Decay.INVERSE)
+                .radiusDecay(Decay.LINEAR);
         try {
             if (radius != null) {
                 if (radius.length != 2) {
@@ -133,24 +174,39 @@ public final class SomExample implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
-        common.stdout.printf("som: %s, %d training and %d test samples of %d features; %s grid (%d nodes), %s training, "
-                + "%s neighbourhood, %s initialization, %d epochs%n", dataset, xTrain.size(0), xTest.size(0), xTrain.size(1), grid,
-                grid.size(), m.name().toLowerCase(Locale.ROOT), nb.name().toLowerCase(Locale.ROOT), init, epochs);
+        common.stdout.printf(
+                "som: %s, %d training and %d test samples of %d features; %s grid (%d nodes), %s training, "
+                        + "%s neighbourhood, %s initialization, %d epochs%n",
+                dataset,
+                xTrain.size(0),
+                xTest.size(0),
+                xTrain.size(1),
+                grid,
+                grid.size(),
+                m.name().toLowerCase(Locale.ROOT),
+                nb.name().toLowerCase(Locale.ROOT),
+                init,
+                epochs);
         SOM som = new SOM(grid, xTrain.size(1));
         if (init.equals("pca")) {
             som.initPca(xTrain);
         } else {
             som.initRandom(xTrain, new Generator(common.seed));
         }
-        common.stdout.printf("initial quantization error %.4f, topographic error %.4f%n", som.quantizationError(xTrain),
-                som.topographicError(xTrain));
+        common.stdout.printf(
+                "initial quantization error %.4f, topographic error %.4f%n",
+                som.quantizationError(xTrain), som.topographicError(xTrain));
         List<SOM.Epoch> log = som.train(xTrain, opt);
         int every = Math.max(1, epochs / 5);
         for (SOM.Epoch e : log) {
             if (e.epoch() % every == 0 || e.epoch() == epochs) {
-                common.stdout.printf("epoch %d: radius %.3f, learning rate %s, quantization error %.4f (%.2f s)%n", e.epoch(), e.radius(),
+                common.stdout.printf(
+                        "epoch %d: radius %.3f, learning rate %s, quantization error %.4f (%.2f s)%n",
+                        e.epoch(),
+                        e.radius(),
                         Double.isNaN(e.learningRate()) ? "-" : String.format(Locale.ROOT, "%.4f", e.learningRate()),
-                        e.quantizationError(), e.seconds());
+                        e.quantizationError(),
+                        e.seconds());
             }
         }
         double qe = som.quantizationError(xTrain);
@@ -168,14 +224,18 @@ public final class SomExample implements Callable<Integer> {
         for (int l : nodeLabels) {
             empty += l < 0 ? 1 : 0;
         }
-        common.stdout.printf("%d of %d nodes win no training sample; test: %d of %d labelled correctly by their node%n", empty,
-                grid.size(), right, pred.length);
+        common.stdout.printf(
+                "%d of %d nodes win no training sample; test: %d of %d labelled correctly by their node%n",
+                empty, grid.size(), right, pred.length);
         Path u = common.outFile("som-" + dataset + "-umatrix.png");
         if (u != null) {
             String[] labels = new String[grid.size()];
             for (int i = 0; i < labels.length; i++) {
-                labels[i] = nodeLabels[i] < 0 ? "" : iris ? ExampleData.IRIS_CLASSES[nodeLabels[i]].substring(0, 2)
-                        : Integer.toString(nodeLabels[i]);
+                labels[i] = nodeLabels[i] < 0
+                        ? ""
+                        : iris
+                                ? ExampleData.IRIS_CLASSES[nodeLabels[i]].substring(0, 2)
+                                : Integer.toString(nodeLabels[i]);
             }
             SomImages.writeUMatrix(som, u, labels, iris ? 44 : 32);
             Path c = common.outFile("som-" + dataset + "-components.png");
@@ -187,9 +247,18 @@ public final class SomExample implements Callable<Integer> {
             }
             common.stdout.println("wrote " + u + " and " + c);
         }
-        new ResultLine().put("dataset", dataset).put("qe", qe, 4).put("te", te, 4).put("purity", purity, 4).put("acc", acc, 4)
-                .put("grid", grid.rows() + "x" + grid.cols()).put("topology", topo.name().toLowerCase(Locale.ROOT))
-                .put("mode", m.name().toLowerCase(Locale.ROOT)).put("epochs", epochs).seconds(t0).print(common.stdout);
+        new ResultLine()
+                .put("dataset", dataset)
+                .put("qe", qe, 4)
+                .put("te", te, 4)
+                .put("purity", purity, 4)
+                .put("acc", acc, 4)
+                .put("grid", grid.rows() + "x" + grid.cols())
+                .put("topology", topo.name().toLowerCase(Locale.ROOT))
+                .put("mode", m.name().toLowerCase(Locale.ROOT))
+                .put("epochs", epochs)
+                .seconds(t0)
+                .print(common.stdout);
         return 0;
     }
 }

@@ -46,7 +46,13 @@ final class StepProgress {
         }
         double secs = (System.nanoTime() - start) / 1e9;
         double rate = step / Math.max(secs, 1e-9);
-        String line = String.format(Locale.ROOT, "  step %d/%d loss %.3f  %.2f steps/s  %s left", step, total, loss, rate,
+        String line = String.format(
+                Locale.ROOT,
+                "  step %d/%d loss %.3f  %.2f steps/s  %s left",
+                step,
+                total,
+                loss,
+                rate,
                 duration((total - step) / Math.max(rate, 1e-9)));
         if (terminal) {
             out.print("\r" + line + "\u001b[K");
@@ -68,7 +74,8 @@ final class StepProgress {
 
     static String duration(double secs) {
         long s = Math.round(secs);
-        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
+        return s >= 3600
+                ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
                 : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
     }
 }

@@ -22,8 +22,7 @@ final class SyntheticShapes {
     /** The smallest difference between a shape's grey level and the background's. */
     static final double MIN_CONTRAST = 0.25;
 
-    private SyntheticShapes() {
-    }
+    private SyntheticShapes() {}
 
     /**
      * Generates images and masks.
@@ -36,8 +35,8 @@ final class SyntheticShapes {
      */
     static TensorDataset generate(int n, int size, double noise, Generator g) {
         if (n < 1 || size < 16 || !(noise >= 0)) {
-            throw new IllegalArgumentException("SyntheticShapes: need n >= 1, size >= 16 and noise >= 0, got n=" + n + ", size="
-                    + size + ", noise=" + noise);
+            throw new IllegalArgumentException("SyntheticShapes: need n >= 1, size >= 16 and noise >= 0, got n=" + n
+                    + ", size=" + size + ", noise=" + noise);
         }
         float[] x = new float[n * size * size];
         int[] y = new int[n * size * size];

@@ -24,41 +24,63 @@ import picocli.CommandLine.Option;
  * labelled images per class by feature extraction (frozen body, new head), by fine-tuning everything
  * with a smaller learning rate for the body (two optimizer parameter groups), or from scratch.
  */
-@Command(name = "transfer", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Transfer learning on Fashion-MNIST: a CNN (the fashion-mnist cnn with a 5-way head) is pretrained on the "
-                + "training images of classes 0-4 (T-shirt, trouser, pullover, dress, coat), then learns classes 5-9 (sandal, "
-                + "shirt, sneaker, bag, ankle boot) from --per-class labelled images of each, three ways:",
+@Command(
+        name = "transfer",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Transfer learning on Fashion-MNIST: a CNN (the fashion-mnist cnn with a 5-way head) is pretrained on the "
+                    + "training images of classes 0-4 (T-shirt, trouser, pullover, dress, coat), then learns classes 5-9 (sandal, "
+                    + "shirt, sneaker, bag, ankle boot) from --per-class labelled images of each, three ways:",
             "  extract   feature extraction: the pretrained body frozen, a new head trained",
             "  finetune  the pretrained body and a new head trained together, the body with a learning rate --body-lr-factor "
-                + "times the head's (two parameter groups of one Adam optimizer)",
+                    + "times the head's (two parameter groups of one Adam optimizer)",
             "  scratch   the same network from a random initialization",
             "Each is repeated for --seeds seeds (a new draw of the labelled images and of the new weights each time) and "
-                + "measured on the 5000 test images of classes 5-9; reports mean and spread (sample standard deviation).",
-            "Needs the four IDX files of Fashion-MNIST (see --data)."})
+                    + "measured on the 5000 test images of classes 5-9; reports mean and spread (sample standard deviation).",
+            "Needs the four IDX files of Fashion-MNIST (see --data)."
+        })
 public final class TransferExample implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--finetune-epochs", paramLabel = "N", defaultValue = "30", description = "Epochs on the small labelled set "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--finetune-epochs",
+            paramLabel = "N",
+            defaultValue = "30",
+            description = "Epochs on the small labelled set " + "(default: ${DEFAULT-VALUE}).")
     int finetuneEpochs;
 
-    @Option(names = "--per-class", paramLabel = "N", defaultValue = "100", description = "Labelled images per new class "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--per-class",
+            paramLabel = "N",
+            defaultValue = "100",
+            description = "Labelled images per new class " + "(default: ${DEFAULT-VALUE}).")
     int perClass;
 
     @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", description = "Seeds (default: ${DEFAULT-VALUE}).")
     int seeds;
 
-    @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.001", description = "Adam's learning rate of the head and of "
-            + "training from scratch (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lr",
+            paramLabel = "LR",
+            defaultValue = "0.001",
+            description =
+                    "Adam's learning rate of the head and of " + "training from scratch (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--body-lr-factor", paramLabel = "F", defaultValue = "0.1", description = "The body's learning rate when "
-            + "fine-tuning, as a fraction of --lr (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--body-lr-factor",
+            paramLabel = "F",
+            defaultValue = "0.1",
+            description = "The body's learning rate when "
+                    + "fine-tuning, as a fraction of --lr (default: ${DEFAULT-VALUE}).")
     double bodyFactor;
 
-    @Option(names = "--train-size", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--train-size",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Use only the first N training images (default: all 60000).")
     int trainSize;
 
@@ -66,9 +88,15 @@ public final class TransferExample implements Callable<Integer> {
     static Sequential body() {
         ConvOptions same = ConvOptions.defaults().padding("same");
         return new Sequential(
-                new Conv2d(1, 32, 3, same), new ReLU(), new MaxPool2d(2),
-                new Conv2d(32, 64, 3, same), new ReLU(), new MaxPool2d(2),
-                new Flatten(), new Linear(64 * 7 * 7, 128), new ReLU());
+                new Conv2d(1, 32, 3, same),
+                new ReLU(),
+                new MaxPool2d(2),
+                new Conv2d(32, 64, 3, same),
+                new ReLU(),
+                new MaxPool2d(2),
+                new Flatten(),
+                new Linear(64 * 7 * 7, 128),
+                new ReLU());
     }
 
     /** The rows of {@code data} whose label is in [from, from + 5), relabelled from 0; at most {@code perClass} of each class when positive. */
@@ -86,7 +114,8 @@ public final class TransferExample implements Callable<Integer> {
         }
         int[] idx = rows.stream().mapToInt(Integer::intValue).toArray();
         Tensor t = Tensor.of(idx, idx.length);
-        return new TensorDataset(data.input().indexSelect(0, t), data.target().indexSelect(0, t).sub(from));
+        return new TensorDataset(
+                data.input().indexSelect(0, t), data.target().indexSelect(0, t).sub(from));
     }
 
     private static int[] identity(int n) {
@@ -109,17 +138,27 @@ public final class TransferExample implements Callable<Integer> {
         TensorDataset[] sets = ExampleData.fashionStandardized(common.data, trainSize);
         TensorDataset pretrain = classes(sets[0], 0, 0, new Generator(common.seed));
         TensorDataset test = classes(sets[1], 5, 0, new Generator(common.seed));
-        common.stdout.printf("transfer: pretraining on %d images of classes 0-4 for %d epochs; then %d labelled images per class "
-                + "of classes 5-9, %d epochs, %d seeds; %d test images%n", pretrain.size(), epochs, perClass, finetuneEpochs, seeds,
-                test.size());
+        common.stdout.printf(
+                "transfer: pretraining on %d images of classes 0-4 for %d epochs; then %d labelled images per class "
+                        + "of classes 5-9, %d epochs, %d seeds; %d test images%n",
+                pretrain.size(), epochs, perClass, finetuneEpochs, seeds, test.size());
 
         Sequential pretrained = new Sequential(body(), new Linear(128, 5));
         pretrained.resetParameters(new Generator(common.seed));
-        Classifiers.train(pretrained, pretrain, epochs, 64, new Adam(pretrained.parameters(), 1e-3), common.seed,
-                Classifiers.CROSS_ENTROPY, null);
+        Classifiers.train(
+                pretrained,
+                pretrain,
+                epochs,
+                64,
+                new Adam(pretrained.parameters(), 1e-3),
+                common.seed,
+                Classifiers.CROSS_ENTROPY,
+                null);
         TensorDataset oldTest = classes(sets[1], 0, 0, new Generator(common.seed));
-        common.stdout.printf("pretrained network: test accuracy %.4f on classes 0-4%n", Classifiers.accuracy(pretrained, oldTest));
-        Map<String, io.jgrad.core.Tensor> bodyState = ((Sequential) pretrained.namedChildren().get("0")).stateDict();
+        common.stdout.printf(
+                "pretrained network: test accuracy %.4f on classes 0-4%n", Classifiers.accuracy(pretrained, oldTest));
+        Map<String, io.jgrad.core.Tensor> bodyState =
+                ((Sequential) pretrained.namedChildren().get("0")).stateDict();
 
         double[][] acc = new double[3][seeds];
         String[] names = {"extract", "finetune", "scratch"};
@@ -147,8 +186,9 @@ public final class TransferExample implements Callable<Integer> {
                 Classifiers.train(net, few, finetuneEpochs, 32, opt, seed, Classifiers.CROSS_ENTROPY, null);
                 acc[way][s] = Classifiers.accuracy(net, test);
             }
-            common.stdout.printf("seed %d (%d images): extract %.4f, finetune %.4f, scratch %.4f%n", seed, few.size(), acc[0][s],
-                    acc[1][s], acc[2][s]);
+            common.stdout.printf(
+                    "seed %d (%d images): extract %.4f, finetune %.4f, scratch %.4f%n",
+                    seed, few.size(), acc[0][s], acc[1][s], acc[2][s]);
         }
         ResultLine r = new ResultLine().put("seeds", seeds);
         for (int way = 0; way < 3; way++) {

@@ -21,51 +21,101 @@ import picocli.CommandLine.Option;
  * score high (dot product) with the "context" vectors of the words around it and low with those of
  * randomly drawn words. Prints the nearest neighbours (cosine) of a few words.
  */
-@Command(name = "word2vec", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Skip-gram word vectors with negative sampling on the words of Tiny Shakespeare.",
+@Command(
+        name = "word2vec",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Skip-gram word vectors with negative sampling on the words of Tiny Shakespeare.",
             "Words are lower-cased, punctuation dropped, words seen fewer than --min-count times dropped; "
-                + "frequent words are subsampled (Mikolov et al.); each word predicts the words up to a random "
-                + "1..--window positions away against --negatives words drawn from the unigram distribution to the "
-                + "power 3/4.",
+                    + "frequent words are subsampled (Mikolov et al.); each word predicts the words up to a random "
+                    + "1..--window positions away against --negatives words drawn from the unigram distribution to the "
+                    + "power 3/4.",
             "Prints nearest neighbours by cosine similarity (of the vectors minus their mean), and the mean "
-                + "cosine of related word pairs (king/queen, day/night, ...) against that of random pairs.",
+                    + "cosine of related word pairs (king/queen, day/night, ...) against that of random pairs.",
             "Needs tinyshakespeare.txt: --data pointing at the file or its folder, or in "
-                + "~/.jgrad/datasets/tinyshakespeare."})
+                    + "~/.jgrad/datasets/tinyshakespeare."
+        })
 public final class Word2VecExample implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--dim", paramLabel = "D", defaultValue = "100", description = "Vector size (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dim",
+            paramLabel = "D",
+            defaultValue = "100",
+            description = "Vector size (default: ${DEFAULT-VALUE}).")
     int dim;
 
-    @Option(names = "--window", paramLabel = "W", defaultValue = "5", description = "Largest context distance (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--window",
+            paramLabel = "W",
+            defaultValue = "5",
+            description = "Largest context distance (default: ${DEFAULT-VALUE}).")
     int window;
 
-    @Option(names = "--negatives", paramLabel = "K", defaultValue = "5", description = "Negative words per pair (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--negatives",
+            paramLabel = "K",
+            defaultValue = "5",
+            description = "Negative words per pair (default: ${DEFAULT-VALUE}).")
     int negatives;
 
-    @Option(names = "--min-count", paramLabel = "N", defaultValue = "5", description = "Least count of a kept word (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--min-count",
+            paramLabel = "N",
+            defaultValue = "5",
+            description = "Least count of a kept word (default: ${DEFAULT-VALUE}).")
     int minCount;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1024", description = "Pairs per step (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
+            defaultValue = "1024",
+            description = "Pairs per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.025",
+    @Option(
+            names = "--lr",
+            paramLabel = "LR",
+            defaultValue = "0.025",
             description = "Learning rate per pair, decayed linearly to 0 as in word2vec.c (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--max-words", paramLabel = "N", defaultValue = "0", description = "Use only the first N words (default: all).")
+    @Option(
+            names = "--max-words",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "Use only the first N words (default: all).")
     int maxWords;
 
-    @Option(names = "--words", paramLabel = "W", split = ",",
+    @Option(
+            names = "--words",
+            paramLabel = "W",
+            split = ",",
             defaultValue = "king,love,death,night,father,sword,gold,heaven",
             description = "Words whose neighbours are printed (default: ${DEFAULT-VALUE}).")
     List<String> queries;
 
     /** Related word pairs; their mean cosine should clearly exceed that of random pairs. */
-    static final String[][] RELATED = {{"king", "queen"}, {"father", "mother"}, {"son", "daughter"}, {"brother", "sister"},
-        {"lord", "lady"}, {"day", "night"}, {"heaven", "earth"}, {"man", "woman"}, {"husband", "wife"}, {"duke", "duchess"},
-        {"war", "peace"}, {"life", "death"}, {"boy", "girl"}, {"uncle", "cousin"}, {"sun", "moon"}, {"morning", "evening"}};
+    static final String[][] RELATED = {
+        {"king", "queen"},
+        {"father", "mother"},
+        {"son", "daughter"},
+        {"brother", "sister"},
+        {"lord", "lady"},
+        {"day", "night"},
+        {"heaven", "earth"},
+        {"man", "woman"},
+        {"husband", "wife"},
+        {"duke", "duchess"},
+        {"war", "peace"},
+        {"life", "death"},
+        {"boy", "girl"},
+        {"uncle", "cousin"},
+        {"sun", "moon"},
+        {"morning", "evening"}
+    };
 
     /** The word tokens (lower case, no punctuation). */
     static List<String> words(String text) {
@@ -96,7 +146,8 @@ public final class Word2VecExample implements Callable<Integer> {
         for (int id : corpus) {
             freq[id]++;
         }
-        common.stdout.printf("word2vec: %d words, %d kept (vocabulary of %d seen >= %d times), vectors of %d, %d epochs%n",
+        common.stdout.printf(
+                "word2vec: %d words, %d kept (vocabulary of %d seen >= %d times), vectors of %d, %d epochs%n",
                 tokens.size(), corpus.length, v - 1, minCount, dim, epochs);
 
         Generator g = new Generator(common.seed);
@@ -139,7 +190,9 @@ public final class Word2VecExample implements Callable<Integer> {
                 }
             }
             lastLoss = sum / batches;
-            common.stdout.printf("epoch %d/%d: %d pairs, loss %.4f, %.1fs%n", epoch, epochs, n, lastLoss, (System.nanoTime() - te) / 1e9);
+            common.stdout.printf(
+                    "epoch %d/%d: %d pairs, loss %.4f, %.1fs%n",
+                    epoch, epochs, n, lastLoss, (System.nanoTime() - te) / 1e9);
         }
 
         // the vectors share a large common component (it encodes word frequency, the same for every
@@ -159,14 +212,21 @@ public final class Word2VecExample implements Callable<Integer> {
         }
         double[] related = relatedCosine(unit, vocab);
         double random = randomCosine(unit, new Generator(common.seed + 1));
-        common.stdout.printf("%nmean cosine of %d related pairs (king/queen, father/mother, ...): %.3f; of random pairs: %.3f%n",
+        common.stdout.printf(
+                "%nmean cosine of %d related pairs (king/queen, father/mother, ...): %.3f; of random pairs: %.3f%n",
                 (int) related[1], related[0], random);
         if (common.out != null) {
             chart.write(common.outFile("word2vec-loss.png"), 800, 400);
             common.stdout.println("wrote " + common.outFile("word2vec-loss.png"));
         }
-        new ResultLine().put("loss", lastLoss, 4).put("related_cos", related[0], 3).put("random_cos", random, 3)
-                .put("vocab", v - 1).put("epochs", epochs).seconds(t0).print(common.stdout);
+        new ResultLine()
+                .put("loss", lastLoss, 4)
+                .put("related_cos", related[0], 3)
+                .put("random_cos", random, 3)
+                .put("vocab", v - 1)
+                .put("epochs", epochs)
+                .seconds(t0)
+                .print(common.stdout);
         return 0;
     }
 
@@ -176,13 +236,16 @@ public final class Word2VecExample implements Callable<Integer> {
      * and {@code n_k} the negatives' context vectors.
      */
     static Variable loss(Variable in, Variable out, Tensor centers, Tensor contexts, Tensor negs) {
-        Variable u = NN.embedding(centers, in);               // (B, D)
-        Variable c = NN.embedding(contexts, out);             // (B, D)
-        Variable nv = NN.embedding(negs, out);                // (B, K, D)
-        Variable pos = u.mul(c).sum(new int[] {1}, false);   // (B)
+        Variable u = NN.embedding(centers, in); // (B, D)
+        Variable c = NN.embedding(contexts, out); // (B, D)
+        Variable nv = NN.embedding(negs, out); // (B, K, D)
+        Variable pos = u.mul(c).sum(new int[] {1}, false); // (B)
         Variable neg = nv.matmul(u.unsqueeze(2)).squeeze(2); // (B, K)
         // -log sigmoid(x) = softplus(-x)
-        return pos.neg().softplus().mean().add(neg.softplus().sum(new int[] {1}, false).mean());
+        return pos.neg()
+                .softplus()
+                .mean()
+                .add(neg.softplus().sum(new int[] {1}, false).mean());
     }
 
     /**
@@ -250,7 +313,10 @@ public final class Word2VecExample implements Callable<Integer> {
 
     /** The {@code k} words of highest cosine with word {@code id} (itself excluded), with their cosines. */
     static List<String> neighbours(Tensor unit, WordVocabulary vocab, int id, int k) {
-        float[] sims = unit.matmul(unit.select(0, id).reshape(-1, 1)).reshape(-1).contiguous().toFloatArray();
+        float[] sims = unit.matmul(unit.select(0, id).reshape(-1, 1))
+                .reshape(-1)
+                .contiguous()
+                .toFloatArray();
         sims[id] = Float.NEGATIVE_INFINITY;
         sims[0] = Float.NEGATIVE_INFINITY; // <unk> was never trained
         List<String> out = new ArrayList<>();
@@ -261,7 +327,8 @@ public final class Word2VecExample implements Callable<Integer> {
                     best = j;
                 }
             }
-            out.add(String.format(java.util.Locale.ROOT, "%s %.2f", vocab.words().get(best), sims[best]));
+            out.add(String.format(
+                    java.util.Locale.ROOT, "%s %.2f", vocab.words().get(best), sims[best]));
             sims[best] = Float.NEGATIVE_INFINITY;
         }
         return out;

@@ -13,9 +13,33 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Help of every example, and the message when a data set is missing. */
 class CommandLineTest {
-    static final String[] ALL = {"digits", "fashion-mnist", "autoencoder", "mc-dropout", "backstitch", "char-lstm",
-        "transformer", "word2vec", "timeseries", "rbm", "dbn", "som",
-        "rbfn", "gan", "neat", "hyperneat", "dqn", "siamese", "distill", "prune", "transfer", "quantize", "segmentation", "seq2seq", "export"};
+    static final String[] ALL = {
+        "digits",
+        "fashion-mnist",
+        "autoencoder",
+        "mc-dropout",
+        "backstitch",
+        "char-lstm",
+        "transformer",
+        "word2vec",
+        "timeseries",
+        "rbm",
+        "dbn",
+        "som",
+        "rbfn",
+        "gan",
+        "neat",
+        "hyperneat",
+        "dqn",
+        "siamese",
+        "distill",
+        "prune",
+        "transfer",
+        "quantize",
+        "segmentation",
+        "seq2seq",
+        "export"
+    };
 
     @TempDir
     Path tmp;
@@ -49,7 +73,8 @@ class CommandLineTest {
                 String d = desc[i];
                 boolean listItem = d.startsWith("  ");
                 boolean leadsIntoList = i + 1 < desc.length && desc[i + 1].startsWith("  ");
-                assertTrue(listItem || leadsIntoList || d.endsWith(".") || d.endsWith(":"),
+                assertTrue(
+                        listItem || leadsIntoList || d.endsWith(".") || d.endsWith(":"),
                         name + ": description element " + i + " looks hard-wrapped: '" + d + "'");
             }
         }
@@ -80,13 +105,27 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"fashion-mnist", "autoencoder", "mc-dropout", "backstitch", "gan", "siamese", "distill", "prune", "transfer", "quantize"})
+    @ValueSource(
+            strings = {
+                "fashion-mnist",
+                "autoencoder",
+                "mc-dropout",
+                "backstitch",
+                "gan",
+                "siamese",
+                "distill",
+                "prune",
+                "transfer",
+                "quantize"
+            })
     void fashionMnistMissingSaysWhereItLookedAndHowToGetIt(String example) throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         Cli r = Cli.run(example, "--data", empty.toString(), "--epochs", "1");
         assertEquals(Main.DATA_NOT_FOUND, r.exitCode, r.err);
         assertFalse(r.out.contains("result:"), r.out);
-        assertTrue(r.err.startsWith("error: Data set 'fashion-mnist' not found in the folder given (" + empty + ")"), r.err);
+        assertTrue(
+                r.err.startsWith("error: Data set 'fashion-mnist' not found in the folder given (" + empty + ")"),
+                r.err);
         assertTrue(r.err.contains("train-images-idx3-ubyte"), r.err);
         assertTrue(r.err.contains("apt-get install dataset-fashion-mnist"), r.err);
         assertTrue(r.err.contains("https://github.com/zalandoresearch/fashion-mnist"), r.err);
@@ -100,10 +139,14 @@ class CommandLineTest {
         Cli r = Cli.run(example, "--data", empty.toString(), "--epochs", "1");
         assertEquals(Main.DATA_NOT_FOUND, r.exitCode, r.err);
         assertFalse(r.out.contains("result:"), r.out);
-        assertTrue(r.err.startsWith("error: Data set 'tinyshakespeare' not found in the folder given (" + empty + ")"), r.err);
+        assertTrue(
+                r.err.startsWith("error: Data set 'tinyshakespeare' not found in the folder given (" + empty + ")"),
+                r.err);
         assertTrue(r.err.contains("tinyshakespeare.txt"), r.err);
-        assertTrue(r.err.contains("curl -L -o ~/.jgrad/datasets/tinyshakespeare/tinyshakespeare.txt"
-                + " https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt"), r.err);
+        assertTrue(
+                r.err.contains("curl -L -o ~/.jgrad/datasets/tinyshakespeare/tinyshakespeare.txt"
+                        + " https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt"),
+                r.err);
     }
 
     @Test

@@ -31,14 +31,16 @@ class DigitsExampleTest {
         // one epoch of the CNN is far above chance (0.1) already
         assertTrue(Double.parseDouble(m.group(1)) >= 0.5, r.lastLine());
         assertTrue(Files.readString(tmp.resolve("digits-history.csv")).startsWith("epoch,"));
-        assertEquals(800, ImageIO.read(tmp.resolve("digits-history.png").toFile()).getWidth());
+        assertEquals(
+                800, ImageIO.read(tmp.resolve("digits-history.png").toFile()).getWidth());
     }
 
     @Test
     void theDefaultIsInsertedOnlyWhenNoExampleIsNamed() {
         assertArrayEquals(new String[] {"digits"}, Main.withDefault(new String[0]));
         assertArrayEquals(new String[] {"digits", "--epochs", "2"}, Main.withDefault(new String[] {"--epochs", "2"}));
-        assertArrayEquals(new String[] {"fashion-mnist", "--epochs", "2"},
+        assertArrayEquals(
+                new String[] {"fashion-mnist", "--epochs", "2"},
                 Main.withDefault(new String[] {"fashion-mnist", "--epochs", "2"}));
         assertArrayEquals(new String[] {"--help"}, Main.withDefault(new String[] {"--help"}));
     }

@@ -44,8 +44,10 @@ class HelpersTest {
                             for (int dx = 0; dx < scale; dx++) {
                                 int x = g + k * (3 * scale + g) + j * scale + dx;
                                 int y = g + r * (2 * scale + g) + i * scale + dy;
-                                assertEquals(want, img.getRaster().getSample(x, y, 0), "row " + r + " image " + k + " pixel " + i
-                                        + "," + j);
+                                assertEquals(
+                                        want,
+                                        img.getRaster().getSample(x, y, 0),
+                                        "row " + r + " image " + k + " pixel " + i + "," + j);
                             }
                         }
                     }
@@ -70,7 +72,8 @@ class HelpersTest {
         assertEquals(0xFF0000, img.getRGB(g, g) & 0xFFFFFF);
         assertEquals(0x00FFFF, img.getRGB(g + 1, g) & 0xFFFFFF);
         assertEquals(0x808080, img.getRGB(0, 0) & 0xFFFFFF);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageGrid.drawRgb(List.of(Tensor.zeros(1, 1, 2, 2)), 1));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> ImageGrid.drawRgb(List.of(Tensor.zeros(1, 1, 2, 2)), 1));
         assertTrue(e.getMessage().contains("(n, 3, H, W)"), e.getMessage());
     }
 
@@ -81,10 +84,10 @@ class HelpersTest {
         int[] predicted = {0, 1, 1, 1, 2, 0};
         double[] iou = new double[4];
         assertEquals(4.0 / 6, SegmentationExample.scores(predicted, truth, iou), 1e-12);
-        assertEquals(1.0 / 3, iou[0], 1e-12);   // {0} of {0, 1, 5}
-        assertEquals(2.0 / 3, iou[1], 1e-12);   // {2, 3} of {1, 2, 3}
-        assertEquals(1.0 / 2, iou[2], 1e-12);   // {4} of {4, 5}
-        assertEquals(1.0, iou[3], 1e-12);       // absent from both
+        assertEquals(1.0 / 3, iou[0], 1e-12); // {0} of {0, 1, 5}
+        assertEquals(2.0 / 3, iou[1], 1e-12); // {2, 3} of {1, 2, 3}
+        assertEquals(1.0 / 2, iou[2], 1e-12); // {4} of {4, 5}
+        assertEquals(1.0, iou[3], 1e-12); // absent from both
     }
 
     @Test
@@ -100,7 +103,9 @@ class HelpersTest {
         for (int c = 0; c < counts.length; c++) {
             assertTrue(counts[c] > 0, "class " + c + " never drawn");
         }
-        assertTrue(counts[0] > counts[1] && counts[0] > counts[2] && counts[0] > counts[3], java.util.Arrays.toString(counts));
+        assertTrue(
+                counts[0] > counts[1] && counts[0] > counts[2] && counts[0] > counts[3],
+                java.util.Arrays.toString(counts));
         // a noiseless image is flat inside a shape: every labelled pixel of one image has few distinct values
         var clean = SyntheticShapes.generate(1, 24, 0, new Generator(4));
         float[] x = clean.input().toFloatArray();
@@ -119,7 +124,8 @@ class HelpersTest {
     void imageGridRejectsMixedSizesAndNonImages() {
         Tensor small = Tensor.zeros(1, 1, 2, 2);
         Tensor big = Tensor.zeros(1, 1, 3, 3);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageGrid.draw(List.of(small, big), 1));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ImageGrid.draw(List.of(small, big), 1));
         assertTrue(e.getMessage().contains("2x2 and 3x3"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ImageGrid.draw(List.of(Tensor.zeros(2, 3, 4, 4)), 1));
         assertTrue(e.getMessage().contains("(2, 3, 4, 4)"), e.getMessage());
@@ -172,7 +178,11 @@ class HelpersTest {
         Locale old = Locale.getDefault();
         try {
             Locale.setDefault(Locale.GERMANY);
-            String s = new ResultLine().put("test_acc", 0.91234, 4).put("epochs", 3).put("model", "cnn-bn").put("seconds", 41.25, 1)
+            String s = new ResultLine()
+                    .put("test_acc", 0.91234, 4)
+                    .put("epochs", 3)
+                    .put("model", "cnn-bn")
+                    .put("seconds", 41.25, 1)
                     .toString();
             assertEquals("result: test_acc=0.9123 epochs=3 model=cnn-bn seconds=41.3", s);
         } finally {
@@ -226,14 +236,18 @@ class HelpersTest {
         assertEquals(0, z[0].mean(0, false).abs().max().item(), 1e-5);
         assertEquals(1, z[0].std(new int[] {0}, 0, false).min().item(), 1e-4);
     }
+
     @Test
     void scatterPlotColoursEachClassAndRejectsMismatchedLabels() throws Exception {
-        java.nio.file.Path png = java.nio.file.Files.createTempDirectory("scatter").resolve("p.png");
-        ScatterPlot.write(png, new double[][] {{0, 0}, {1, 1}, {2, 0.5}}, new int[] {0, 1, 1}, new String[] {"a", "b"}, "t");
+        java.nio.file.Path png =
+                java.nio.file.Files.createTempDirectory("scatter").resolve("p.png");
+        ScatterPlot.write(
+                png, new double[][] {{0, 0}, {1, 1}, {2, 0.5}}, new int[] {0, 1, 1}, new String[] {"a", "b"}, "t");
         java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
         assertEquals(900, img.getWidth());
         assertEquals(700, img.getHeight());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> ScatterPlot.write(png, new double[][] {{0, 0}}, new int[] {0, 1}, new String[] {"a"}, "t"));
     }
 
@@ -246,7 +260,7 @@ class HelpersTest {
         int[] calls = new int[2];
         double[] t = Classifiers.interleavedMillis(3, () -> calls[0]++, () -> calls[1]++);
         assertEquals(2, t.length);
-        assertEquals(4, calls[0]);   // one warm-up run, then 3 timed
+        assertEquals(4, calls[0]); // one warm-up run, then 3 timed
         assertEquals(4, calls[1]);
     }
 }

@@ -12,8 +12,7 @@ import java.nio.file.StandardCopyOption;
  * test split), and the first 20 KB of Tiny Shakespeare.
  */
 final class TestData {
-    private TestData() {
-    }
+    private TestData() {}
 
     static Path fashionSlice(Path dir) throws IOException {
         Path d = Files.createDirectories(dir.resolve("fashion-slice"));

@@ -12,8 +12,7 @@ import io.jgrad.autograd.Variable;
  */
 public class Add extends MergeLayer {
     /** Creates the layer. */
-    public Add() {
-    }
+    public Add() {}
 
     @Override
     protected Variable merge(Variable[] inputs) {

@@ -5,8 +5,7 @@ import io.jgrad.core.Tensor;
 
 /** Access to the primitive arrays of tensors for the fused kernels. */
 final class Arrays0 {
-    private Arrays0() {
-    }
+    private Arrays0() {}
 
     /** The tensor itself when it is contiguous from index 0 of its storage, else a contiguous copy. */
     static Tensor dense(Tensor t) {

@@ -38,8 +38,7 @@ import java.util.List;
  * }</pre>
  */
 public final class Attention {
-    private Attention() {
-    }
+    private Attention() {}
 
     /**
      * Unmasked attention.
@@ -80,19 +79,26 @@ public final class Attention {
      * @param g the generator of the dropout mask (null: {@link Generator#global()})
      * @return the output {@code (..., Lq, dv)} and the weights {@code (..., Lq, Lk)} after dropout
      */
-    public static AttentionResult scaledDotProduct(Variable q, Variable k, Variable v, Tensor attnMask, Tensor keyPaddingMask,
-            boolean causal, double dropout, Generator g) {
+    public static AttentionResult scaledDotProduct(
+            Variable q,
+            Variable k,
+            Variable v,
+            Tensor attnMask,
+            Tensor keyPaddingMask,
+            boolean causal,
+            double dropout,
+            Generator g) {
         if (q.dim() < 2 || k.dim() < 2 || v.dim() < 2) {
             throw new IllegalArgumentException("scaledDotProduct: q, k and v need at least 2 dimensions, got "
                     + Shape.format(q.shape()) + ", " + Shape.format(k.shape()) + ", " + Shape.format(v.shape()));
         }
         if (q.size(-1) != k.size(-1)) {
-            throw new IllegalArgumentException("scaledDotProduct: query and key sizes differ: q " + Shape.format(q.shape())
-                    + ", k " + Shape.format(k.shape()));
+            throw new IllegalArgumentException("scaledDotProduct: query and key sizes differ: q "
+                    + Shape.format(q.shape()) + ", k " + Shape.format(k.shape()));
         }
         if (k.size(-2) != v.size(-2)) {
-            throw new IllegalArgumentException("scaledDotProduct: keys and values differ in length: k " + Shape.format(k.shape())
-                    + ", v " + Shape.format(v.shape()));
+            throw new IllegalArgumentException("scaledDotProduct: keys and values differ in length: k "
+                    + Shape.format(k.shape()) + ", v " + Shape.format(v.shape()));
         }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("scaledDotProduct: dropout must be in [0, 1), got " + dropout);
@@ -106,9 +112,13 @@ public final class Attention {
             masks.add(broadcastMask("attnMask", attnMask, ss));
         }
         if (keyPaddingMask != null) {
-            if (keyPaddingMask.dim() != 2 || ss.length < 3 || keyPaddingMask.size(0) != ss[0] || keyPaddingMask.size(1) != lk) {
-                throw new IllegalArgumentException("scaledDotProduct: keyPaddingMask of shape " + Shape.format(keyPaddingMask.shape())
-                        + " does not match (batch, keys) = (" + ss[0] + ", " + lk + ") of the scores " + Shape.format(ss));
+            if (keyPaddingMask.dim() != 2
+                    || ss.length < 3
+                    || keyPaddingMask.size(0) != ss[0]
+                    || keyPaddingMask.size(1) != lk) {
+                throw new IllegalArgumentException("scaledDotProduct: keyPaddingMask of shape "
+                        + Shape.format(keyPaddingMask.shape()) + " does not match (batch, keys) = (" + ss[0] + ", " + lk
+                        + ") of the scores " + Shape.format(ss));
             }
             int[] view = new int[ss.length];
             Arrays.fill(view, 1);
@@ -143,11 +153,13 @@ public final class Attention {
         private final double scale;
         /** Masks expanded to the scores' shape: INT32 blocks, floating point adds. */
         private final List<Tensor> masks;
+
         private final boolean causal;
         private final double dropout;
         private final Generator generator;
         /** The weights before dropout and the keep mask (null without dropout), from the forward. */
         private Tensor probs;
+
         private boolean[] keep;
 
         MaskedSoftmax(double scale, List<Tensor> masks, boolean causal, double dropout, Generator generator) {
@@ -376,7 +388,9 @@ public final class Attention {
         @Override
         protected Variable[] backward(Context ctx, Variable gradOutput) {
             Tensor p = ctx.saved(0);
-            Tensor g = dropout > 0 ? drop(gradOutput.data().contiguous(), keep) : gradOutput.data().contiguous();
+            Tensor g = dropout > 0
+                    ? drop(gradOutput.data().contiguous(), keep)
+                    : gradOutput.data().contiguous();
             int[] shape = p.shape();
             int cols = shape[shape.length - 1];
             int rows = p.numel() / Math.max(cols, 1);

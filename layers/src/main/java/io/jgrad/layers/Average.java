@@ -8,8 +8,7 @@ import io.jgrad.autograd.Variable;
  */
 public class Average extends MergeLayer {
     /** Creates the layer. */
-    public Average() {
-    }
+    public Average() {}
 
     @Override
     protected Variable merge(Variable[] inputs) {

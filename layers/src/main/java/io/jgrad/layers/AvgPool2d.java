@@ -60,7 +60,7 @@ public class AvgPool2d extends Module {
 
     @Override
     protected String extraRepr() {
-        return "kernelSize=" + Shape.format(kernel) + ", stride=" + Shape.format(stride) + ", padding=" + Shape.format(padding)
-                + ", ceilMode=" + ceilMode + ", countIncludePad=" + countIncludePad;
+        return "kernelSize=" + Shape.format(kernel) + ", stride=" + Shape.format(stride) + ", padding="
+                + Shape.format(padding) + ", ceilMode=" + ceilMode + ", countIncludePad=" + countIncludePad;
     }
 }

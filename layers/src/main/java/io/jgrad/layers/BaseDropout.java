@@ -16,6 +16,7 @@ import io.jgrad.core.Tensor;
 public abstract class BaseDropout extends Module {
     /** The drop probability. */
     protected final double p;
+
     private Generator generator;
 
     /**
@@ -25,7 +26,8 @@ public abstract class BaseDropout extends Module {
      */
     protected BaseDropout(double p) {
         if (!(p >= 0 && p <= 1)) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": drop probability must be in [0, 1], got " + p);
+            throw new IllegalArgumentException(
+                    getClass().getSimpleName() + ": drop probability must be in [0, 1], got " + p);
         }
         this.p = p;
     }

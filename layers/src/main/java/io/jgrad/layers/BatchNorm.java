@@ -44,13 +44,15 @@ public abstract class BatchNorm extends Module {
      */
     protected BatchNorm(int numFeatures, double eps, double momentum, boolean affine, boolean trackRunningStats) {
         if (numFeatures <= 0) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": numFeatures must be positive, got " + numFeatures);
+            throw new IllegalArgumentException(
+                    getClass().getSimpleName() + ": numFeatures must be positive, got " + numFeatures);
         }
         if (!(eps >= 0)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": eps must be non-negative, got " + eps);
         }
         if (!Double.isNaN(momentum) && !(momentum >= 0 && momentum <= 1)) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": momentum must be in [0, 1] (or NaN), got " + momentum);
+            throw new IllegalArgumentException(
+                    getClass().getSimpleName() + ": momentum must be in [0, 1] (or NaN), got " + momentum);
         }
         this.numFeatures = numFeatures;
         this.eps = eps;
@@ -94,15 +96,15 @@ public abstract class BatchNorm extends Module {
         int[] s = x.shape();
         checkInput(s);
         if (s[1] != numFeatures) {
-            throw new IllegalArgumentException(label() + ": expected " + numFeatures + " channels (dimension 1), got input "
-                    + Shape.format(s));
+            throw new IllegalArgumentException(
+                    label() + ": expected " + numFeatures + " channels (dimension 1), got input " + Shape.format(s));
         }
         boolean countBatch = isTraining() && trackRunningStats;
         Tensor nbt = buffer("num_batches_tracked");
         // a NaN momentum is the cumulative moving average over the batches seen
         double m = countBatch && Double.isNaN(momentum) ? 1.0 / (nbt.item() + 1) : momentum;
-        Variable y = Functional.batchNorm(x, buffer("running_mean"), buffer("running_var"), param("weight"), param("bias"),
-                isTraining(), m, eps);
+        Variable y = Functional.batchNorm(
+                x, buffer("running_mean"), buffer("running_var"), param("weight"), param("bias"), isTraining(), m, eps);
         if (countBatch) {
             nbt.add_(1);
         }

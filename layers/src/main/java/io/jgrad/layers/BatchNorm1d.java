@@ -32,7 +32,8 @@ public class BatchNorm1d extends BatchNorm {
     @Override
     protected void checkInput(int[] shape) {
         if (shape.length != 2 && shape.length != 3) {
-            throw new IllegalArgumentException("BatchNorm1d: expected a 2-D (N, C) or 3-D (N, C, L) input, got " + Shape.format(shape));
+            throw new IllegalArgumentException(
+                    "BatchNorm1d: expected a 2-D (N, C) or 3-D (N, C, L) input, got " + Shape.format(shape));
         }
     }
 }

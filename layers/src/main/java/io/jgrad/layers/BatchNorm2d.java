@@ -32,7 +32,8 @@ public class BatchNorm2d extends BatchNorm {
     @Override
     protected void checkInput(int[] shape) {
         if (shape.length != 4) {
-            throw new IllegalArgumentException("BatchNorm2d: expected a 4-D (N, C, H, W) input, got " + Shape.format(shape));
+            throw new IllegalArgumentException(
+                    "BatchNorm2d: expected a 4-D (N, C, H, W) input, got " + Shape.format(shape));
         }
     }
 }

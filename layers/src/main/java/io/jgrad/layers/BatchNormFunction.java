@@ -26,7 +26,14 @@ final class BatchNormFunction extends Function {
     private final boolean hasWeight;
     private final boolean hasBias;
 
-    BatchNormFunction(int n, int c, int l, double eps, double[] runningMean, double[] runningVar, boolean hasWeight,
+    BatchNormFunction(
+            int n,
+            int c,
+            int l,
+            double eps,
+            double[] runningMean,
+            double[] runningVar,
+            boolean hasWeight,
             boolean hasBias) {
         super("batchNorm");
         this.n = n;
@@ -129,7 +136,8 @@ final class BatchNormFunction extends Function {
             y = xc.mul(v.add(eps).rsqrt());
         } else {
             DType dt = x.dtype();
-            y = x3.sub(Variable.constant(Arrays0.tensor(mean, dt, cs))).mul(Variable.constant(Arrays0.tensor(rstd, dt, cs)));
+            y = x3.sub(Variable.constant(Arrays0.tensor(mean, dt, cs)))
+                    .mul(Variable.constant(Arrays0.tensor(rstd, dt, cs)));
         }
         if (hasWeight) {
             y = y.mul(in[1].reshape(cs));
@@ -158,9 +166,11 @@ final class BatchNormFunction extends Function {
             Tensor dx = Tensor.zeros(x.dtype(), x.shape());
             if (batchStats) {
                 if (f32) {
-                    NormKernels.channelInputGrad(x.floatData(), g.floatData(), dx.floatData(), n, c, l, mean, rstd, w, sg, sgh);
+                    NormKernels.channelInputGrad(
+                            x.floatData(), g.floatData(), dx.floatData(), n, c, l, mean, rstd, w, sg, sgh);
                 } else {
-                    NormKernels.channelInputGrad(x.doubleData(), g.doubleData(), dx.doubleData(), n, c, l, mean, rstd, w, sg, sgh);
+                    NormKernels.channelInputGrad(
+                            x.doubleData(), g.doubleData(), dx.doubleData(), n, c, l, mean, rstd, w, sg, sgh);
                 }
             } else {
                 // constant statistics: dx = g * w * rstd

@@ -50,16 +50,20 @@ public class CausalTransformerLM extends Module {
      * @param dimFeedforward the feed-forward hidden size
      * @param dropout the dropout probability
      */
-    public CausalTransformerLM(int vocabSize, int maxLen, int dModel, int nhead, int numLayers, int dimFeedforward,
-            double dropout) {
+    public CausalTransformerLM(
+            int vocabSize, int maxLen, int dModel, int nhead, int numLayers, int dimFeedforward, double dropout) {
         this.vocabSize = vocabSize;
         this.maxLen = maxLen;
         this.tokEmb = registerModule("tok_emb", new Embedding(vocabSize, dModel));
         this.posEmb = registerModule("pos_emb", new LearnedPositionalEmbedding(maxLen, dModel));
         this.drop = registerModule("drop", new Dropout(dropout));
-        this.encoder = registerModule("encoder", new TransformerEncoder(
-                () -> new TransformerEncoderLayer(dModel, nhead, dimFeedforward, dropout, "gelu", 1e-5, true, true), numLayers,
-                new LayerNorm(dModel)));
+        this.encoder = registerModule(
+                "encoder",
+                new TransformerEncoder(
+                        () -> new TransformerEncoderLayer(
+                                dModel, nhead, dimFeedforward, dropout, "gelu", 1e-5, true, true),
+                        numLayers,
+                        new LayerNorm(dModel)));
         this.head = registerModule("head", new Linear(dModel, vocabSize, false));
         // small token embeddings, as GPT-2 (N(0, 1) would dominate the learned positions)
         Init.normal(tokEmb.weight().data(), 0, 0.02, Generator.global());
@@ -90,7 +94,8 @@ public class CausalTransformerLM extends Module {
      */
     public Variable logits(Tensor tokens) {
         if (tokens.dim() != 2) {
-            throw new IllegalArgumentException("CausalTransformerLM: expected tokens (B, T), got " + Shape.format(tokens.shape()));
+            throw new IllegalArgumentException(
+                    "CausalTransformerLM: expected tokens (B, T), got " + Shape.format(tokens.shape()));
         }
         Variable h = drop.call(posEmb.forward(tokEmb.lookup(tokens)));
         return head.call(encoder.forward(h, null, null, true));
@@ -109,7 +114,8 @@ public class CausalTransformerLM extends Module {
      */
     public int[] generate(int[] prompt, int count, double temperature, Generator g) {
         if (prompt == null || prompt.length == 0 || count < 0 || !(temperature >= 0)) {
-            throw new IllegalArgumentException("CausalTransformerLM.generate: need a non-empty prompt, count >= 0 and temperature >= 0");
+            throw new IllegalArgumentException(
+                    "CausalTransformerLM.generate: need a non-empty prompt, count >= 0 and temperature >= 0");
         }
         var modes = saveModes();
         eval();
@@ -118,7 +124,8 @@ public class CausalTransformerLM extends Module {
             for (int n = prompt.length; n < seq.length; n++) {
                 int start = Math.max(0, n - maxLen);
                 Tensor ctx = Tensor.of(java.util.Arrays.copyOfRange(seq, start, n), 1, n - start);
-                Tensor last = logits(ctx).data().select(1, n - start - 1).select(0, 0).to(DType.FLOAT64);
+                Tensor last =
+                        logits(ctx).data().select(1, n - start - 1).select(0, 0).to(DType.FLOAT64);
                 seq[n] = sample(last.toDoubleArray(), temperature, g);
             }
         } finally {

@@ -39,8 +39,8 @@ public class Concatenate extends MergeLayer {
     void checkShapes(Variable[] inputs) {
         int rank = inputs[0].dim();
         if (axis < -rank || axis >= rank) {
-            throw new IllegalArgumentException(label() + ": axis " + axis + " is out of range for inputs of rank " + rank
-                    + ", shapes " + shapes(inputs));
+            throw new IllegalArgumentException(label() + ": axis " + axis + " is out of range for inputs of rank "
+                    + rank + ", shapes " + shapes(inputs));
         }
         int a = axis < 0 ? axis + rank : axis;
         int[] s0 = inputs[0].shape();
@@ -51,8 +51,8 @@ public class Concatenate extends MergeLayer {
                 ok = d == a || s[d] == s0[d];
             }
             if (!ok) {
-                throw new IllegalArgumentException(label() + ": inputs must have the same shape except along axis " + axis
-                        + ", got " + shapes(inputs));
+                throw new IllegalArgumentException(label() + ": inputs must have the same shape except along axis "
+                        + axis + ", got " + shapes(inputs));
             }
         }
     }

@@ -52,7 +52,8 @@ public class ContrastiveLoss extends Loss {
     @Override
     public Variable forward(Variable... inputs) {
         if (inputs.length != 3) {
-            throw new IllegalArgumentException("ContrastiveLoss: expected 3 inputs (x1, x2, similar), got " + inputs.length);
+            throw new IllegalArgumentException(
+                    "ContrastiveLoss: expected 3 inputs (x1, x2, similar), got " + inputs.length);
         }
         return forward(inputs[0], inputs[1], inputs[2]);
     }

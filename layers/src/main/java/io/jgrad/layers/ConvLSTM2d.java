@@ -53,8 +53,9 @@ public class ConvLSTM2d extends Module {
      */
     public ConvLSTM2d(int inChannels, int hidden, int kernelSize, boolean returnSequences) {
         if (inChannels < 1 || hidden < 1 || kernelSize < 1 || kernelSize % 2 == 0) {
-            throw new IllegalArgumentException("ConvLSTM2d: expected positive channel counts and an odd kernel size, got "
-                    + "inChannels=" + inChannels + ", hidden=" + hidden + ", kernelSize=" + kernelSize);
+            throw new IllegalArgumentException(
+                    "ConvLSTM2d: expected positive channel counts and an odd kernel size, got " + "inChannels="
+                            + inChannels + ", hidden=" + hidden + ", kernelSize=" + kernelSize);
         }
         this.inChannels = inChannels;
         this.hidden = hidden;
@@ -81,8 +82,8 @@ public class ConvLSTM2d extends Module {
     public Variable forward(Variable x) {
         int[] s = x.shape();
         if (s.length != 5 || s[2] != inChannels) {
-            throw new IllegalArgumentException("ConvLSTM2d: expected an input (N, T, " + inChannels + ", H, W), got "
-                    + Shape.format(s));
+            throw new IllegalArgumentException(
+                    "ConvLSTM2d: expected an input (N, T, " + inChannels + ", H, W), got " + Shape.format(s));
         }
         int n = s[0];
         int steps = s[1];
@@ -95,8 +96,8 @@ public class ConvLSTM2d extends Module {
         Variable c = h;
         List<Variable> outs = new ArrayList<>();
         for (int t = 0; t < steps; t++) {
-            Variable gates = NN.conv2d(x.select(1, t), wih, b, one, pad, one, 1)
-                    .add(NN.conv2d(h, whh, null, one, pad, one, 1));
+            Variable gates =
+                    NN.conv2d(x.select(1, t), wih, b, one, pad, one, 1).add(NN.conv2d(h, whh, null, one, pad, one, 1));
             Variable i = gates.narrow(1, 0, hidden).sigmoid();
             Variable f = gates.narrow(1, hidden, hidden).sigmoid();
             Variable gg = gates.narrow(1, 2 * hidden, hidden).tanh();

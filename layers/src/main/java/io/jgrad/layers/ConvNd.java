@@ -33,23 +33,32 @@ public abstract class ConvNd extends Module implements WeightedLayer {
     /** Padding applied to the input beforehand (F.pad order: last dimension first), or null. */
     final int[] explicitPads;
 
-    ConvNd(String name, int dims, boolean transposed, int inChannels, int outChannels, int[] kernelSize, ConvOptions o) {
+    ConvNd(
+            String name,
+            int dims,
+            boolean transposed,
+            int inChannels,
+            int outChannels,
+            int[] kernelSize,
+            ConvOptions o) {
         if (o == null) {
             throw new IllegalArgumentException(name + ": options are null (use ConvOptions.defaults())");
         }
         if (inChannels <= 0 || outChannels <= 0) {
-            throw new IllegalArgumentException(name + ": channel counts must be positive, got in=" + inChannels + ", out=" + outChannels);
+            throw new IllegalArgumentException(
+                    name + ": channel counts must be positive, got in=" + inChannels + ", out=" + outChannels);
         }
         if (inChannels % o.groups != 0 || outChannels % o.groups != 0) {
-            throw new IllegalArgumentException(name + ": groups (" + o.groups + ") must divide both inChannels (" + inChannels
-                    + ") and outChannels (" + outChannels + ")");
+            throw new IllegalArgumentException(name + ": groups (" + o.groups + ") must divide both inChannels ("
+                    + inChannels + ") and outChannels (" + outChannels + ")");
         }
         this.inChannels = inChannels;
         this.outChannels = outChannels;
         this.kernel = ConvOptions.expand(name, "kernelSize", kernelSize, dims);
         for (int k : kernel) {
             if (k < 1) {
-                throw new IllegalArgumentException(name + ": kernel sizes must be positive, got " + Arrays.toString(kernelSize));
+                throw new IllegalArgumentException(
+                        name + ": kernel sizes must be positive, got " + Arrays.toString(kernelSize));
             }
         }
         this.stride = ConvOptions.expand(name, "stride", o.stride, dims);
@@ -62,7 +71,8 @@ public abstract class ConvNd extends Module implements WeightedLayer {
         int[] pad = ConvOptions.expand(name, "padding", o.padding, dims);
         if (transposed) {
             if (o.paddingName != null || o.paddingMode != Tensor.PadMode.CONSTANT) {
-                throw new IllegalArgumentException(name + ": only explicit zero padding is supported for transposed convolutions");
+                throw new IllegalArgumentException(
+                        name + ": only explicit zero padding is supported for transposed convolutions");
             }
         } else if (Arrays.stream(outputPadding).anyMatch(v -> v != 0)) {
             throw new IllegalArgumentException(name + ": outputPadding is only for transposed convolutions");
@@ -71,7 +81,8 @@ public abstract class ConvNd extends Module implements WeightedLayer {
         int[] right = pad.clone();
         if ("same".equals(o.paddingName)) {
             if (Arrays.stream(stride).anyMatch(s -> s != 1)) {
-                throw new IllegalArgumentException(name + ": padding \"same\" needs stride 1, got stride " + Arrays.toString(stride));
+                throw new IllegalArgumentException(
+                        name + ": padding \"same\" needs stride 1, got stride " + Arrays.toString(stride));
             }
             for (int d = 0; d < dims; d++) {
                 int total = dilation[d] * (kernel[d] - 1);
@@ -125,8 +136,8 @@ public abstract class ConvNd extends Module implements WeightedLayer {
     final Variable prepare(Variable x, int dims) {
         int[] s = x.shape();
         if (s.length != dims + 2 || s[1] != inChannels) {
-            throw new IllegalArgumentException(label() + ": expected an input (N, " + inChannels + (dims == 1 ? ", L" : ", H, W")
-                    + "), got " + Shape.format(s));
+            throw new IllegalArgumentException(label() + ": expected an input (N, " + inChannels
+                    + (dims == 1 ? ", L" : ", H, W") + "), got " + Shape.format(s));
         }
         return explicitPads == null ? x : x.pad(explicitPads, paddingMode, 0);
     }
@@ -144,7 +155,11 @@ public abstract class ConvNd extends Module implements WeightedLayer {
     @Override
     protected String extraRepr() {
         StringBuilder sb = new StringBuilder();
-        sb.append(inChannels).append(", ").append(outChannels).append(", kernelSize=").append(Shape.format(kernel));
+        sb.append(inChannels)
+                .append(", ")
+                .append(outChannels)
+                .append(", kernelSize=")
+                .append(Shape.format(kernel));
         sb.append(", stride=").append(Shape.format(stride));
         if (paddingName != null) {
             sb.append(", padding=").append(paddingName);

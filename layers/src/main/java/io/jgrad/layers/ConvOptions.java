@@ -16,21 +16,29 @@ import java.util.Arrays;
  * }</pre>
  */
 public final class ConvOptions {
-    private static final ConvOptions DEFAULTS = new ConvOptions(new int[] {1}, new int[] {0}, null, new int[] {1}, 1, true,
-            Tensor.PadMode.CONSTANT, new int[] {0});
+    private static final ConvOptions DEFAULTS = new ConvOptions(
+            new int[] {1}, new int[] {0}, null, new int[] {1}, 1, true, Tensor.PadMode.CONSTANT, new int[] {0});
 
     final int[] stride;
     final int[] padding;
     /** "same" or "valid", or null when {@link #padding} holds explicit sizes. */
     final String paddingName;
+
     final int[] dilation;
     final int groups;
     final boolean bias;
     final Tensor.PadMode paddingMode;
     final int[] outputPadding;
 
-    private ConvOptions(int[] stride, int[] padding, String paddingName, int[] dilation, int groups, boolean bias,
-            Tensor.PadMode paddingMode, int[] outputPadding) {
+    private ConvOptions(
+            int[] stride,
+            int[] padding,
+            String paddingName,
+            int[] dilation,
+            int groups,
+            boolean bias,
+            Tensor.PadMode paddingMode,
+            int[] outputPadding) {
         this.stride = stride;
         this.padding = padding;
         this.paddingName = paddingName;
@@ -57,7 +65,8 @@ public final class ConvOptions {
      * @return a modified copy
      */
     public ConvOptions stride(int... s) {
-        return new ConvOptions(positive("stride", s, 1), padding, paddingName, dilation, groups, bias, paddingMode, outputPadding);
+        return new ConvOptions(
+                positive("stride", s, 1), padding, paddingName, dilation, groups, bias, paddingMode, outputPadding);
     }
 
     /**
@@ -67,7 +76,8 @@ public final class ConvOptions {
      * @return a modified copy
      */
     public ConvOptions padding(int... p) {
-        return new ConvOptions(stride, positive("padding", p, 0), null, dilation, groups, bias, paddingMode, outputPadding);
+        return new ConvOptions(
+                stride, positive("padding", p, 0), null, dilation, groups, bias, paddingMode, outputPadding);
     }
 
     /**
@@ -79,7 +89,8 @@ public final class ConvOptions {
      */
     public ConvOptions padding(String name) {
         if (!"same".equals(name) && !"valid".equals(name)) {
-            throw new IllegalArgumentException("ConvOptions.padding: expected \"same\" or \"valid\", got \"" + name + "\"");
+            throw new IllegalArgumentException(
+                    "ConvOptions.padding: expected \"same\" or \"valid\", got \"" + name + "\"");
         }
         return new ConvOptions(stride, new int[] {0}, name, dilation, groups, bias, paddingMode, outputPadding);
     }
@@ -91,7 +102,8 @@ public final class ConvOptions {
      * @return a modified copy
      */
     public ConvOptions dilation(int... d) {
-        return new ConvOptions(stride, padding, paddingName, positive("dilation", d, 1), groups, bias, paddingMode, outputPadding);
+        return new ConvOptions(
+                stride, padding, paddingName, positive("dilation", d, 1), groups, bias, paddingMode, outputPadding);
     }
 
     /**
@@ -140,7 +152,8 @@ public final class ConvOptions {
      * @return a modified copy
      */
     public ConvOptions outputPadding(int... p) {
-        return new ConvOptions(stride, padding, paddingName, dilation, groups, bias, paddingMode, positive("outputPadding", p, 0));
+        return new ConvOptions(
+                stride, padding, paddingName, dilation, groups, bias, paddingMode, positive("outputPadding", p, 0));
     }
 
     private static int[] positive(String what, int[] v, int min) {
@@ -150,8 +163,8 @@ public final class ConvOptions {
         }
         for (int x : v) {
             if (x < min) {
-                throw new IllegalArgumentException("ConvOptions." + what + ": values must be at least " + min + ", got "
-                        + Arrays.toString(v));
+                throw new IllegalArgumentException(
+                        "ConvOptions." + what + ": values must be at least " + min + ", got " + Arrays.toString(v));
             }
         }
         return v.clone();

@@ -39,7 +39,15 @@ public class ConvTranspose1d extends ConvNd {
     public Variable forwardWith(Variable x, Variable weight, Variable bias) {
         Variable x2 = prepare(x, 1).unsqueeze(2);
         Variable w2 = weight.unsqueeze(2);
-        return NN.convTranspose2d(x2, w2, bias, new int[] {1, stride[0]}, new int[] {0, convPadding[0]},
-                new int[] {0, outputPadding[0]}, new int[] {1, dilation[0]}, groups).squeeze(2);
+        return NN.convTranspose2d(
+                        x2,
+                        w2,
+                        bias,
+                        new int[] {1, stride[0]},
+                        new int[] {0, convPadding[0]},
+                        new int[] {0, outputPadding[0]},
+                        new int[] {1, dilation[0]},
+                        groups)
+                .squeeze(2);
     }
 }

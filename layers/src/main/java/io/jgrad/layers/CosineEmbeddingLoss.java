@@ -46,7 +46,8 @@ public class CosineEmbeddingLoss extends Loss {
     @Override
     public Variable forward(Variable... inputs) {
         if (inputs.length != 3) {
-            throw new IllegalArgumentException("CosineEmbeddingLoss: expected 3 inputs (x1, x2, y), got " + inputs.length);
+            throw new IllegalArgumentException(
+                    "CosineEmbeddingLoss: expected 3 inputs (x1, x2, y), got " + inputs.length);
         }
         return forward(inputs[0], inputs[1], inputs[2]);
     }

@@ -38,7 +38,8 @@ final class CrossEntropyFunction extends Function {
     private float[] logp;
     private double den;
 
-    CrossEntropyFunction(Tensor target, Tensor weight, int ignoreIndex, double smoothing, Reduction reduction, boolean nll) {
+    CrossEntropyFunction(
+            Tensor target, Tensor weight, int ignoreIndex, double smoothing, Reduction reduction, boolean nll) {
         super(nll ? "nllLoss" : "crossEntropy");
         this.target = target.contiguous().toIntArray();
         this.weight = weight == null ? null : weight.toDoubleArray();
@@ -61,8 +62,8 @@ final class CrossEntropyFunction extends Function {
         for (int i = 0; i < n; i++) {
             int t = target[i];
             if (t != ignoreIndex && (t < 0 || t >= c)) {
-                throw new IllegalArgumentException(op + ": target " + t + " at position " + i + " is out of bounds for " + c
-                        + " classes (ignoreIndex " + ignoreIndex + ")");
+                throw new IllegalArgumentException(op + ": target " + t + " at position " + i + " is out of bounds for "
+                        + c + " classes (ignoreIndex " + ignoreIndex + ")");
             }
         }
         double wsum = 0;
@@ -207,11 +208,15 @@ final class CrossEntropyFunction extends Function {
         }
         Variable lp = nll ? x : x.logSoftmax(1);
         Variable picked = lp.gather(1, Tensor.wrap(safe, n, 1)).reshape(n);
-        Variable loss = picked.mul(Variable.constant(Arrays0.tensor(wt, dt, new int[] {n}))).mul(-(1 - smoothing));
+        Variable loss = picked.mul(Variable.constant(Arrays0.tensor(wt, dt, new int[] {n})))
+                .mul(-(1 - smoothing));
         if (smoothing != 0) {
-            Variable sw = weight == null ? lp.sum(1, false)
-                    : lp.mul(Variable.constant(Arrays0.tensor(weight, dt, new int[] {1, c}))).sum(1, false);
-            loss = loss.sub(sw.mul(Variable.constant(Arrays0.tensor(valid, dt, new int[] {n}))).mul(smoothing / c));
+            Variable sw = weight == null
+                    ? lp.sum(1, false)
+                    : lp.mul(Variable.constant(Arrays0.tensor(weight, dt, new int[] {1, c})))
+                            .sum(1, false);
+            loss = loss.sub(sw.mul(Variable.constant(Arrays0.tensor(valid, dt, new int[] {n})))
+                    .mul(smoothing / c));
         }
         switch (reduction) {
             case NONE:

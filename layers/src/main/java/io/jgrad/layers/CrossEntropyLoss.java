@@ -45,7 +45,7 @@ public class CrossEntropyLoss extends Loss {
 
     @Override
     protected String extraRepr() {
-        return "ignoreIndex=" + ignoreIndex + ", labelSmoothing=" + labelSmoothing + ", weighted=" + (weight != null) + ", "
-                + super.extraRepr();
+        return "ignoreIndex=" + ignoreIndex + ", labelSmoothing=" + labelSmoothing + ", weighted=" + (weight != null)
+                + ", " + super.extraRepr();
     }
 }

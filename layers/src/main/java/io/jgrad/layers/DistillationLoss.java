@@ -27,7 +27,8 @@ public class DistillationLoss extends Module {
      */
     public DistillationLoss(double temperature, double alpha) {
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
-            throw new IllegalArgumentException("DistillationLoss: temperature must be positive and finite, got " + temperature);
+            throw new IllegalArgumentException(
+                    "DistillationLoss: temperature must be positive and finite, got " + temperature);
         }
         if (!(alpha >= 0 && alpha <= 1)) {
             throw new IllegalArgumentException("DistillationLoss: alpha must be in [0, 1], got " + alpha);
@@ -51,8 +52,9 @@ public class DistillationLoss extends Module {
     @Override
     public Variable forward(Variable... inputs) {
         if (inputs.length != 3) {
-            throw new IllegalArgumentException("DistillationLoss: expected 3 inputs (student logits, teacher logits, labels), got "
-                    + inputs.length);
+            throw new IllegalArgumentException(
+                    "DistillationLoss: expected 3 inputs (student logits, teacher logits, labels), got "
+                            + inputs.length);
         }
         return forward(inputs[0], inputs[1].data(), inputs[2].data());
     }

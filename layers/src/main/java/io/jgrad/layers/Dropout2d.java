@@ -28,7 +28,8 @@ public class Dropout2d extends BaseDropout {
     @Override
     protected int[] maskShape(int[] s) {
         if (s.length < 3) {
-            throw new IllegalArgumentException("Dropout2d: expected an input (N, C, H, W) or (N, C, L), got " + Shape.format(s));
+            throw new IllegalArgumentException(
+                    "Dropout2d: expected an input (N, C, H, W) or (N, C, L), got " + Shape.format(s));
         }
         int[] m = new int[s.length];
         java.util.Arrays.fill(m, 1);

@@ -92,7 +92,8 @@ public class Embedding extends Module {
 
     private static int wrapPadding(int p, int n) {
         if (p >= n || p < -n) {
-            throw new IllegalArgumentException("Embedding: paddingIdx " + p + " must be within [-" + n + ", " + n + ")");
+            throw new IllegalArgumentException(
+                    "Embedding: paddingIdx " + p + " must be within [-" + n + ", " + n + ")");
         }
         return p < 0 ? p + n : p;
     }
@@ -158,8 +159,8 @@ public class Embedding extends Module {
      */
     public Variable lookup(Tensor indices) {
         if (indices.dtype() != DType.INT32) {
-            throw new IllegalArgumentException("Embedding: indices must be int32, got " + indices.dtype() + " "
-                    + Shape.format(indices.shape()));
+            throw new IllegalArgumentException(
+                    "Embedding: indices must be int32, got " + indices.dtype() + " " + Shape.format(indices.shape()));
         }
         int[] idx = indices.contiguous().toIntArray();
         for (int k = 0; k < idx.length; k++) {
@@ -313,6 +314,8 @@ public class Embedding extends Module {
     @Override
     protected String extraRepr() {
         return numEmbeddings + ", " + embeddingDim + (paddingIdx != null ? ", paddingIdx=" + paddingIdx : "")
-                + (Double.isNaN(maxNorm) ? "" : ", maxNorm=" + maxNorm + (normType != 2 ? ", normType=" + normType : ""));
+                + (Double.isNaN(maxNorm)
+                        ? ""
+                        : ", maxNorm=" + maxNorm + (normType != 2 ? ", normType=" + normType : ""));
     }
 }

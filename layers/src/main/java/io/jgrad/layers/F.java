@@ -16,10 +16,10 @@ import io.jgrad.core.Tensor;
  * build.
  */
 public final class F {
-    private F() {
-    }
+    private F() {}
 
-    // ------------------------------------------------------------------------------------------ layers and primitives (autograd.NN)
+    // ------------------------------------------------------------------------------------------ layers and primitives
+    // (autograd.NN)
 
     /**
      * {@code x @ weight^T + bias}: x (..., in), weight (out, in), bias (out) or null.
@@ -71,7 +71,8 @@ public final class F {
      * 1-D convolution: x (N, Cin, L), weight (Cout, Cin/groups, K), bias (Cout) or null.
      * <p>Same as {@link NN#conv1d}.
      */
-    public static Variable conv1d(Variable x, Variable weight, Variable bias, int stride, int padding, int dilation, int groups) {
+    public static Variable conv1d(
+            Variable x, Variable weight, Variable bias, int stride, int padding, int dilation, int groups) {
         return NN.conv1d(x, weight, bias, stride, padding, dilation, groups);
     }
 
@@ -80,7 +81,8 @@ public final class F {
      * {@code stride}, {@code padding} and {@code dilation} hold (h, w) or one value for both.
      * <p>Same as {@link NN#conv2d}.
      */
-    public static Variable conv2d(Variable x, Variable weight, Variable bias, int[] stride, int[] padding, int[] dilation, int groups) {
+    public static Variable conv2d(
+            Variable x, Variable weight, Variable bias, int[] stride, int[] padding, int[] dilation, int groups) {
         return NN.conv2d(x, weight, bias, stride, padding, dilation, groups);
     }
 
@@ -88,7 +90,15 @@ public final class F {
      * Transposed 2-D convolution: x (N, Cin, H, W), weight (Cin, Cout/groups, kh, kw), as PyTorch.
      * <p>Same as {@link NN#convTranspose2d}.
      */
-    public static Variable convTranspose2d(Variable x, Variable weight, Variable bias, int[] stride, int[] padding, int[] outputPadding, int[] dilation, int groups) {
+    public static Variable convTranspose2d(
+            Variable x,
+            Variable weight,
+            Variable bias,
+            int[] stride,
+            int[] padding,
+            int[] outputPadding,
+            int[] dilation,
+            int groups) {
         return NN.convTranspose2d(x, weight, bias, stride, padding, outputPadding, dilation, groups);
     }
 
@@ -96,7 +106,8 @@ public final class F {
      * 2-D max pooling (the gradient goes to the first maximum of each window).
      * <p>Same as {@link NN#maxPool2d}.
      */
-    public static Variable maxPool2d(Variable x, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
+    public static Variable maxPool2d(
+            Variable x, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
         return NN.maxPool2d(x, kernel, stride, padding, dilation, ceilMode);
     }
 
@@ -112,7 +123,8 @@ public final class F {
      * 2-D average pooling.
      * <p>Same as {@link NN#avgPool2d}.
      */
-    public static Variable avgPool2d(Variable x, int[] kernel, int[] stride, int[] padding, boolean ceilMode, boolean countIncludePad) {
+    public static Variable avgPool2d(
+            Variable x, int[] kernel, int[] stride, int[] padding, boolean ceilMode, boolean countIncludePad) {
         return NN.avgPool2d(x, kernel, stride, padding, ceilMode, countIncludePad);
     }
 
@@ -120,7 +132,8 @@ public final class F {
      * 1-D average pooling on (N, C, L).
      * <p>Same as {@link NN#avgPool1d}.
      */
-    public static Variable avgPool1d(Variable x, int kernel, int stride, int padding, boolean ceilMode, boolean countIncludePad) {
+    public static Variable avgPool1d(
+            Variable x, int kernel, int stride, int padding, boolean ceilMode, boolean countIncludePad) {
         return NN.avgPool1d(x, kernel, stride, padding, ceilMode, countIncludePad);
     }
 
@@ -140,7 +153,8 @@ public final class F {
         return NN.adaptiveAvgPool1d(x, outL);
     }
 
-    // ------------------------------------------------------------------------------------------ normalization, resampling and pooling
+    // ------------------------------------------------------------------------------------------ normalization,
+    // resampling and pooling
 
     /**
      * Layer normalization of the trailing {@code normalizedShape} of {@code x}:
@@ -175,7 +189,15 @@ public final class F {
      * @param eps added to the variance
      * @return the normalized input
      */
-    public static Variable batchNorm(Variable x, Tensor runningMean, Tensor runningVar, Variable weight, Variable bias, boolean training, double momentum, double eps) {
+    public static Variable batchNorm(
+            Variable x,
+            Tensor runningMean,
+            Tensor runningVar,
+            Variable weight,
+            Variable bias,
+            boolean training,
+            double momentum,
+            double eps) {
         return Functional.batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, eps);
     }
 
@@ -246,7 +268,13 @@ public final class F {
      * @param recomputeScaleFactor PyTorch's {@code recompute_scale_factor}
      * @return the resized input
      */
-    public static Variable interpolate(Variable x, int[] size, double[] scaleFactor, InterpolationMode mode, boolean alignCorners, boolean recomputeScaleFactor) {
+    public static Variable interpolate(
+            Variable x,
+            int[] size,
+            double[] scaleFactor,
+            InterpolationMode mode,
+            boolean alignCorners,
+            boolean recomputeScaleFactor) {
         return Functional.interpolate(x, size, scaleFactor, mode, alignCorners, recomputeScaleFactor);
     }
 
@@ -438,7 +466,13 @@ public final class F {
      * @param reduction how to combine the samples (NONE gives (N) or (N, d1, ...))
      * @return the loss
      */
-    public static Variable crossEntropy(Variable logits, Tensor target, Tensor weight, int ignoreIndex, double labelSmoothing, Reduction reduction) {
+    public static Variable crossEntropy(
+            Variable logits,
+            Tensor target,
+            Tensor weight,
+            int ignoreIndex,
+            double labelSmoothing,
+            Reduction reduction) {
         return Losses.crossEntropy(logits, target, weight, ignoreIndex, labelSmoothing, reduction);
     }
 
@@ -468,7 +502,8 @@ public final class F {
      * @param reduction how to combine the samples
      * @return the loss
      */
-    public static Variable crossEntropySoft(Variable logits, Variable target, Tensor weight, double labelSmoothing, Reduction reduction) {
+    public static Variable crossEntropySoft(
+            Variable logits, Variable target, Tensor weight, double labelSmoothing, Reduction reduction) {
         return Losses.crossEntropySoft(logits, target, weight, labelSmoothing, reduction);
     }
 
@@ -525,7 +560,8 @@ public final class F {
      * @param reduction how to combine the elements
      * @return the loss
      */
-    public static Variable bceWithLogits(Variable logits, Variable target, Tensor weight, Tensor posWeight, Reduction reduction) {
+    public static Variable bceWithLogits(
+            Variable logits, Variable target, Tensor weight, Tensor posWeight, Reduction reduction) {
         return Losses.bceWithLogits(logits, target, weight, posWeight, reduction);
     }
 
@@ -612,7 +648,15 @@ public final class F {
      * @param reduction how to combine the triplets
      * @return the loss
      */
-    public static Variable tripletMargin(Variable anchor, Variable positive, Variable negative, double margin, double p, double eps, boolean swap, Reduction reduction) {
+    public static Variable tripletMargin(
+            Variable anchor,
+            Variable positive,
+            Variable negative,
+            double margin,
+            double p,
+            double eps,
+            boolean swap,
+            Reduction reduction) {
         return Losses.tripletMargin(anchor, positive, negative, margin, p, eps, swap, reduction);
     }
 
@@ -634,7 +678,8 @@ public final class F {
      * @param reduction how to combine the pairs
      * @return the loss
      */
-    public static Variable contrastive(Variable x1, Variable x2, Tensor similar, double margin, double eps, Reduction reduction) {
+    public static Variable contrastive(
+            Variable x1, Variable x2, Tensor similar, double margin, double eps, Reduction reduction) {
         return Losses.contrastive(x1, x2, similar, margin, eps, reduction);
     }
 
@@ -655,7 +700,8 @@ public final class F {
      * @param alpha the weight of the soft (teacher) term in [0, 1]; 1 - alpha weighs the hard labels
      * @return the scalar loss
      */
-    public static Variable distillation(Variable studentLogits, Tensor teacherLogits, Tensor labels, double temperature, double alpha) {
+    public static Variable distillation(
+            Variable studentLogits, Tensor teacherLogits, Tensor labels, double temperature, double alpha) {
         return Losses.distillation(studentLogits, teacherLogits, labels, temperature, alpha);
     }
 
@@ -703,7 +749,15 @@ public final class F {
      * @param g the generator of the dropout mask (null: {@link Generator#global()})
      * @return the output {@code (..., Lq, dv)} and the weights {@code (..., Lq, Lk)} after dropout
      */
-    public static AttentionResult scaledDotProduct(Variable q, Variable k, Variable v, Tensor attnMask, Tensor keyPaddingMask, boolean causal, double dropout, Generator g) {
+    public static AttentionResult scaledDotProduct(
+            Variable q,
+            Variable k,
+            Variable v,
+            Tensor attnMask,
+            Tensor keyPaddingMask,
+            boolean causal,
+            double dropout,
+            Generator g) {
         return Attention.scaledDotProduct(q, k, v, attnMask, keyPaddingMask, causal, dropout, g);
     }
 

@@ -32,7 +32,8 @@ public class Flatten extends Module {
     @Override
     public Variable forward(Variable x) {
         if (x.dim() == 0) {
-            throw new IllegalArgumentException("Flatten: input must have at least one dimension, got " + Shape.format(x.shape()));
+            throw new IllegalArgumentException(
+                    "Flatten: input must have at least one dimension, got " + Shape.format(x.shape()));
         }
         return x.flatten(startDim, endDim);
     }

@@ -15,8 +15,7 @@ import io.jgrad.core.Tensor;
  * differentiable at every order.
  */
 public final class Functional {
-    private Functional() {
-    }
+    private Functional() {}
 
     /**
      * Layer normalization of the trailing {@code normalizedShape} of {@code x}:
@@ -39,8 +38,8 @@ public final class Functional {
             d *= normalizedShape[i];
         }
         if (!ok) {
-            throw new IllegalArgumentException("layerNorm: input of shape " + Shape.format(s) + " does not end with the normalized shape "
-                    + Shape.format(normalizedShape));
+            throw new IllegalArgumentException("layerNorm: input of shape " + Shape.format(s)
+                    + " does not end with the normalized shape " + Shape.format(normalizedShape));
         }
         checkAffine("layerNorm", weight, normalizedShape);
         checkAffine("layerNorm", bias, normalizedShape);
@@ -63,8 +62,15 @@ public final class Functional {
      * @param eps added to the variance
      * @return the normalized input
      */
-    public static Variable batchNorm(Variable x, Tensor runningMean, Tensor runningVar, Variable weight, Variable bias,
-            boolean training, double momentum, double eps) {
+    public static Variable batchNorm(
+            Variable x,
+            Tensor runningMean,
+            Tensor runningVar,
+            Variable weight,
+            Variable bias,
+            boolean training,
+            double momentum,
+            double eps) {
         int[] s = x.shape();
         if (s.length < 2) {
             throw new IllegalArgumentException("batchNorm: expected an input (N, C, ...), got " + Shape.format(s));
@@ -88,12 +94,19 @@ public final class Functional {
         }
         boolean useBatch = training || runningMean == null;
         if (useBatch && training && (long) n * l <= 1) {
-            throw new IllegalArgumentException("batchNorm: expected more than 1 value per channel when training, got input "
-                    + Shape.format(s));
+            throw new IllegalArgumentException(
+                    "batchNorm: expected more than 1 value per channel when training, got input " + Shape.format(s));
         }
         BatchNormFunction f = useBatch
                 ? new BatchNormFunction(n, c, l, eps, null, null, weight != null, bias != null)
-                : new BatchNormFunction(n, c, l, eps, runningMean.toDoubleArray(), runningVar.toDoubleArray(), weight != null,
+                : new BatchNormFunction(
+                        n,
+                        c,
+                        l,
+                        eps,
+                        runningMean.toDoubleArray(),
+                        runningVar.toDoubleArray(),
+                        weight != null,
                         bias != null);
         Variable y = f.run(x, weight, bias);
         if (training && runningMean != null) {
@@ -128,8 +141,8 @@ public final class Functional {
     public static Variable groupNorm(Variable x, int numGroups, Variable weight, Variable bias, double eps) {
         int[] s = x.shape();
         if (s.length < 2 || numGroups <= 0 || s[1] % numGroups != 0) {
-            throw new IllegalArgumentException("groupNorm: expected an input (N, C, ...) with C divisible by " + numGroups + ", got "
-                    + Shape.format(s));
+            throw new IllegalArgumentException("groupNorm: expected an input (N, C, ...) with C divisible by "
+                    + numGroups + ", got " + Shape.format(s));
         }
         checkAffine("groupNorm", weight, new int[] {s[1]});
         checkAffine("groupNorm", bias, new int[] {s[1]});
@@ -188,7 +201,12 @@ public final class Functional {
      * @param recomputeScaleFactor PyTorch's {@code recompute_scale_factor}
      * @return the resized input
      */
-    public static Variable interpolate(Variable x, int[] size, double[] scaleFactor, InterpolationMode mode, boolean alignCorners,
+    public static Variable interpolate(
+            Variable x,
+            int[] size,
+            double[] scaleFactor,
+            InterpolationMode mode,
+            boolean alignCorners,
             boolean recomputeScaleFactor) {
         return Resampling.interpolate("interpolate", x, size, scaleFactor, mode, alignCorners, recomputeScaleFactor);
     }
@@ -262,8 +280,8 @@ public final class Functional {
 
     private static void checkAffine(String op, Variable p, int[] shape) {
         if (p != null && !java.util.Arrays.equals(p.shape(), shape)) {
-            throw new IllegalArgumentException(op + ": weight or bias of shape " + Shape.format(p.shape()) + " does not match "
-                    + Shape.format(shape));
+            throw new IllegalArgumentException(op + ": weight or bias of shape " + Shape.format(p.shape())
+                    + " does not match " + Shape.format(shape));
         }
     }
 }

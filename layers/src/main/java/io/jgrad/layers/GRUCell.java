@@ -42,7 +42,9 @@ public class GRUCell extends RNNCellBase {
      */
     public Variable step(Variable x, Variable h) {
         Variable hh = checkAndState(x, h, "h");
-        return NN.gruCell(NN.linear(x, param("weight_ih"), param("bias_ih")), NN.linear(hh, param("weight_hh"), param("bias_hh")),
+        return NN.gruCell(
+                NN.linear(x, param("weight_ih"), param("bias_ih")),
+                NN.linear(hh, param("weight_hh"), param("bias_hh")),
                 hh);
     }
 

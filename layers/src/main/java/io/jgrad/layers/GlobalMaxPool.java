@@ -28,8 +28,9 @@ public class GlobalMaxPool extends Module {
     @Override
     public Variable forward(Variable x) {
         if (x.dim() < 3) {
-            throw new IllegalArgumentException("GlobalMaxPool: expected an input (N, C, ...) with spatial dimensions, got "
-                    + Shape.format(x.shape()));
+            throw new IllegalArgumentException(
+                    "GlobalMaxPool: expected an input (N, C, ...) with spatial dimensions, got "
+                            + Shape.format(x.shape()));
         }
         int[] dims = new int[x.dim() - 2];
         for (int k = 0; k < dims.length; k++) {

@@ -84,8 +84,9 @@ final class GraphNode {
             int[] s = checkBatchFirst(who, inputs, outs.get(k));
             int[] s2 = checkBatchFirst(who, inputs, outs2.get(k));
             if (s.length != s2.length) {
-                throw new IllegalArgumentException(who + " called on " + describeAll(inputs) + " returns outputs whose rank depends"
-                        + " on the open sizes: " + Shape.format(s) + " and " + Shape.format(s2));
+                throw new IllegalArgumentException(
+                        who + " called on " + describeAll(inputs) + " returns outputs whose rank depends"
+                                + " on the open sizes: " + Shape.format(s) + " and " + Shape.format(s2));
             }
             int[] perSample = Arrays.copyOfRange(s, 1, s.length);
             for (int d = 0; d < perSample.length; d++) {
@@ -122,8 +123,10 @@ final class GraphNode {
             }
             return List.of(probes.length == 1 ? layer.forward(probes[0]) : layer.forward(probes));
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(who + " cannot be called on " + describeAll(inputs) + " (tried on a batch of "
-                    + PROBE_BATCH + " zeros" + (open ? " with open sizes " + openSize : "") + "): " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    who + " cannot be called on " + describeAll(inputs) + " (tried on a batch of " + PROBE_BATCH
+                            + " zeros" + (open ? " with open sizes " + openSize : "") + "): " + e.getMessage(),
+                    e);
         } finally {
             Module.restoreModes(modes);
             for (Map.Entry<RNNBase, Tensor[]> e : carried.entrySet()) {
@@ -134,9 +137,11 @@ final class GraphNode {
 
     private static int[] checkBatchFirst(String who, SymbolicTensor[] inputs, Variable o) {
         if (o == null || o.dim() == 0 || o.size(0) != PROBE_BATCH) {
-            throw new IllegalArgumentException(who + " called on " + describeAll(inputs) + " does not keep the batch dimension"
-                    + " first: for a batch of " + PROBE_BATCH + " it returned " + (o == null ? "null" : "shape "
-                    + Shape.format(o.shape())) + " (a functional model needs batch-first layers)");
+            throw new IllegalArgumentException(
+                    who + " called on " + describeAll(inputs) + " does not keep the batch dimension"
+                            + " first: for a batch of " + PROBE_BATCH + " it returned "
+                            + (o == null ? "null" : "shape " + Shape.format(o.shape()))
+                            + " (a functional model needs batch-first layers)");
         }
         return o.shape();
     }
@@ -172,7 +177,10 @@ final class GraphNode {
             if (t.isInput()) {
                 sb.append(t.node.describe());
             } else {
-                sb.append("the output ").append(t.node.numOutputs() > 1 ? t.index + " " : "").append("of ").append(t.node.describe());
+                sb.append("the output ")
+                        .append(t.node.numOutputs() > 1 ? t.index + " " : "")
+                        .append("of ")
+                        .append(t.node.describe());
             }
             sb.append(' ').append(t.formatShape());
         }

@@ -40,8 +40,8 @@ public class GroupNorm extends Module {
      */
     public GroupNorm(int numGroups, int numChannels, double eps, boolean affine) {
         if (numGroups <= 0 || numChannels <= 0 || numChannels % numGroups != 0) {
-            throw new IllegalArgumentException("GroupNorm: numChannels (" + numChannels + ") must be a positive multiple of numGroups ("
-                    + numGroups + ")");
+            throw new IllegalArgumentException("GroupNorm: numChannels (" + numChannels
+                    + ") must be a positive multiple of numGroups (" + numGroups + ")");
         }
         this.numGroups = numGroups;
         this.numChannels = numChannels;
@@ -63,7 +63,8 @@ public class GroupNorm extends Module {
     public Variable forward(Variable x) {
         int[] s = x.shape();
         if (s.length < 2 || s[1] != numChannels) {
-            throw new IllegalArgumentException("GroupNorm: expected an input (N, " + numChannels + ", ...), got " + Shape.format(s));
+            throw new IllegalArgumentException(
+                    "GroupNorm: expected an input (N, " + numChannels + ", ...), got " + Shape.format(s));
         }
         return Functional.groupNorm(x, numGroups, param("weight"), param("bias"), eps);
     }

@@ -1,6 +1,5 @@
 package io.jgrad.layers;
 
-import io.jgrad.core.DType;
 import io.jgrad.core.Generator;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
@@ -21,8 +20,7 @@ import java.util.Locale;
  * }</pre>
  */
 public final class Init {
-    private Init() {
-    }
+    private Init() {}
 
     /** Which fan a Kaiming initializer preserves the variance of. */
     public enum FanMode {
@@ -78,8 +76,9 @@ public final class Init {
             case "selu":
                 return 3.0 / 4;
             default:
-                throw new IllegalArgumentException("calculateGain: unsupported nonlinearity '" + nonlinearity
-                        + "' (expected linear, conv1d/2d/3d, conv_transpose1d/2d/3d, sigmoid, tanh, relu, leaky_relu or selu)");
+                throw new IllegalArgumentException(
+                        "calculateGain: unsupported nonlinearity '" + nonlinearity
+                                + "' (expected linear, conv1d/2d/3d, conv_transpose1d/2d/3d, sigmoid, tanh, relu, leaky_relu or selu)");
         }
     }
 
@@ -91,8 +90,9 @@ public final class Init {
      */
     public static int[] fans(Tensor t) {
         if (t.dim() < 2) {
-            throw new IllegalArgumentException("fans: fan in and fan out cannot be computed for a tensor with fewer than 2 "
-                    + "dimensions, got " + Shape.format(t.shape()));
+            throw new IllegalArgumentException(
+                    "fans: fan in and fan out cannot be computed for a tensor with fewer than 2 " + "dimensions, got "
+                            + Shape.format(t.shape()));
         }
         int receptive = 1;
         for (int k = 2; k < t.dim(); k++) {
@@ -263,8 +263,8 @@ public final class Init {
     public static Tensor orthogonal(Tensor t, double gain, Generator g) {
         requireFloat("orthogonal", t);
         if (t.dim() < 2) {
-            throw new IllegalArgumentException("orthogonal: only tensors with 2 or more dimensions are supported, got "
-                    + Shape.format(t.shape()));
+            throw new IllegalArgumentException(
+                    "orthogonal: only tensors with 2 or more dimensions are supported, got " + Shape.format(t.shape()));
         }
         int rows = t.size(0);
         int cols = t.numel() / Math.max(rows, 1);
@@ -325,14 +325,16 @@ public final class Init {
         int[] f = fans(t);
         int n = mode == FanMode.FAN_OUT ? f[1] : f[0];
         if (n == 0) {
-            throw new IllegalArgumentException("kaiming: the " + mode + " of a tensor of shape " + Shape.format(t.shape()) + " is 0");
+            throw new IllegalArgumentException(
+                    "kaiming: the " + mode + " of a tensor of shape " + Shape.format(t.shape()) + " is 0");
         }
         return n;
     }
 
     private static void requireFloat(String op, Tensor t) {
         if (!t.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException(op + ": expected a floating point tensor, got " + t.dtype() + " " + Shape.format(t.shape()));
+            throw new IllegalArgumentException(
+                    op + ": expected a floating point tensor, got " + t.dtype() + " " + Shape.format(t.shape()));
         }
     }
 

@@ -23,8 +23,7 @@ import io.jgrad.core.Shape;
  * inputs and layers and contain no dot.
  */
 public final class Input {
-    private Input() {
-    }
+    private Input() {}
 
     /**
      * A FLOAT32 input.
@@ -58,7 +57,8 @@ public final class Input {
         }
         for (int s : shape) {
             if (s <= 0 && s != -1) {
-                throw new IllegalArgumentException("Input.of('" + name + "'): every size of the per-sample shape must be positive"
+                throw new IllegalArgumentException("Input.of('" + name
+                        + "'): every size of the per-sample shape must be positive"
                         + " or -1 for an open size (the batch dimension is left out), got " + Shape.format(shape));
             }
         }

@@ -81,17 +81,25 @@ public class InstanceNorm2d extends Module {
     public Variable forward(Variable x) {
         int[] s = x.shape();
         if (s.length != 4 || s[1] != numFeatures) {
-            throw new IllegalArgumentException("InstanceNorm2d: expected an input (N, " + numFeatures + ", H, W), got " + Shape.format(s));
+            throw new IllegalArgumentException(
+                    "InstanceNorm2d: expected an input (N, " + numFeatures + ", H, W), got " + Shape.format(s));
         }
         int hw = s[2] * s[3];
         if (trackRunningStats && !isTraining()) {
-            BatchNormFunction f = new BatchNormFunction(s[0], numFeatures, hw, eps, buffer("running_mean").toDoubleArray(),
-                    buffer("running_var").toDoubleArray(), affine, affine);
+            BatchNormFunction f = new BatchNormFunction(
+                    s[0],
+                    numFeatures,
+                    hw,
+                    eps,
+                    buffer("running_mean").toDoubleArray(),
+                    buffer("running_var").toDoubleArray(),
+                    affine,
+                    affine);
             return f.run(x, param("weight"), param("bias"));
         }
         if (isTraining() && hw <= 1) {
-            throw new IllegalArgumentException("InstanceNorm2d: expected more than 1 spatial element when training, got input "
-                    + Shape.format(s));
+            throw new IllegalArgumentException(
+                    "InstanceNorm2d: expected more than 1 spatial element when training, got input " + Shape.format(s));
         }
         if (trackRunningStats) {
             updateRunningStats(x.data(), s[0], hw);

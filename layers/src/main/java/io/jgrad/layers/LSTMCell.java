@@ -53,8 +53,8 @@ public class LSTMCell extends RNNCellBase {
     public Variable[] step(Variable x, Variable h, Variable c) {
         Variable hh = checkAndState(x, h, "h");
         Variable cc = checkAndState(x, c, "c");
-        Variable gates = NN.linear(x, param("weight_ih"), param("bias_ih")).add(NN.linear(hh, param("weight_hh"),
-                param("bias_hh")));
+        Variable gates = NN.linear(x, param("weight_ih"), param("bias_ih"))
+                .add(NN.linear(hh, param("weight_hh"), param("bias_hh")));
         return NN.lstmCell(gates, cc);
     }
 
@@ -68,7 +68,8 @@ public class LSTMCell extends RNNCellBase {
     @Override
     public Variable forward(Variable... inputs) {
         if (inputs.length != 1 && inputs.length != 3) {
-            throw new IllegalArgumentException(label() + ": expected (x) or (x, h, c), got " + inputs.length + " inputs");
+            throw new IllegalArgumentException(
+                    label() + ": expected (x) or (x, h, c), got " + inputs.length + " inputs");
         }
         return inputs.length == 1 ? step(inputs[0], null, null)[0] : step(inputs[0], inputs[1], inputs[2])[0];
     }

@@ -43,7 +43,8 @@ public class LayerNorm extends Module {
         }
         for (int s : normalizedShape) {
             if (s <= 0) {
-                throw new IllegalArgumentException("LayerNorm: invalid normalizedShape " + Shape.format(normalizedShape));
+                throw new IllegalArgumentException(
+                        "LayerNorm: invalid normalizedShape " + Shape.format(normalizedShape));
             }
         }
         if (!(eps >= 0)) {

@@ -25,8 +25,8 @@ public class LearnedPositionalEmbedding extends Module {
      */
     public LearnedPositionalEmbedding(int maxLen, int dModel) {
         if (maxLen <= 0 || dModel <= 0) {
-            throw new IllegalArgumentException("LearnedPositionalEmbedding: sizes must be positive, got maxLen=" + maxLen
-                    + ", dModel=" + dModel);
+            throw new IllegalArgumentException(
+                    "LearnedPositionalEmbedding: sizes must be positive, got maxLen=" + maxLen + ", dModel=" + dModel);
         }
         this.maxLen = maxLen;
         this.dModel = dModel;
@@ -53,12 +53,13 @@ public class LearnedPositionalEmbedding extends Module {
      */
     public Variable forward(Variable x, int offset) {
         if (x.dim() != 3 || x.size(2) != dModel) {
-            throw new IllegalArgumentException("LearnedPositionalEmbedding: expected (B, T, " + dModel + "), got " + Shape.format(x.shape()));
+            throw new IllegalArgumentException(
+                    "LearnedPositionalEmbedding: expected (B, T, " + dModel + "), got " + Shape.format(x.shape()));
         }
         int t = x.size(1);
         if (offset < 0 || offset + t > maxLen) {
-            throw new IllegalArgumentException("LearnedPositionalEmbedding: positions " + offset + ".." + (offset + t - 1)
-                    + " exceed maxLen=" + maxLen);
+            throw new IllegalArgumentException("LearnedPositionalEmbedding: positions " + offset + ".."
+                    + (offset + t - 1) + " exceed maxLen=" + maxLen);
         }
         return x.add(param("weight").narrow(0, offset, t));
     }

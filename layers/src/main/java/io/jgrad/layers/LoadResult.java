@@ -71,6 +71,8 @@ public final class LoadResult {
 
     @Override
     public String toString() {
-        return isClean() ? "LoadResult(all keys matched)" : "LoadResult(" + describe().replace("\n  ", " ").trim() + ")";
+        return isClean()
+                ? "LoadResult(all keys matched)"
+                : "LoadResult(" + describe().replace("\n  ", " ").trim() + ")";
     }
 }

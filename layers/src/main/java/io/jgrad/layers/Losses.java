@@ -21,8 +21,7 @@ public final class Losses {
     /** PyTorch's default {@code ignore_index}. */
     public static final int IGNORE_INDEX = -100;
 
-    private Losses() {
-    }
+    private Losses() {}
 
     // ------------------------------------------------------------------------------------------ regression
 
@@ -103,7 +102,8 @@ public final class Losses {
         Variable d = input.sub(target);
         Variable a = d.abs();
         Tensor small = a.data().lt(delta);
-        Variable l = Variable.where(small, d.square().mul(0.5), a.sub(0.5 * delta).mul(delta));
+        Variable l =
+                Variable.where(small, d.square().mul(0.5), a.sub(0.5 * delta).mul(delta));
         return reduce("huber", l, reduction);
     }
 
@@ -171,7 +171,12 @@ public final class Losses {
      * @param reduction how to combine the samples (NONE gives (N) or (N, d1, ...))
      * @return the loss
      */
-    public static Variable crossEntropy(Variable logits, Tensor target, Tensor weight, int ignoreIndex, double labelSmoothing,
+    public static Variable crossEntropy(
+            Variable logits,
+            Tensor target,
+            Tensor weight,
+            int ignoreIndex,
+            double labelSmoothing,
             Reduction reduction) {
         return classLoss("crossEntropy", logits, target, weight, ignoreIndex, labelSmoothing, reduction, false);
     }
@@ -200,12 +205,15 @@ public final class Losses {
      * @param reduction how to combine the samples
      * @return the loss
      */
-    public static Variable crossEntropySoft(Variable logits, Variable target, Tensor weight, double labelSmoothing,
-            Reduction reduction) {
+    public static Variable crossEntropySoft(
+            Variable logits, Variable target, Tensor weight, double labelSmoothing, Reduction reduction) {
         noBatchMean("crossEntropySoft", reduction);
         int[] ls = logits.shape();
         int[] ts = target.shape();
-        if (ls.length >= 2 && ts.length == ls.length - 1 && ts[0] == ls[0] && target.dtype().isFloatingPoint()) {
+        if (ls.length >= 2
+                && ts.length == ls.length - 1
+                && ts[0] == ls[0]
+                && target.dtype().isFloatingPoint()) {
             // (N) floating labels for (N, C) logits: class indices given as floats, not probabilities
             throw new IllegalArgumentException("crossEntropy: the target " + target.dtype() + " " + Shape.format(ts)
                     + " looks like class indices for logits " + Shape.format(ls) + ", but a floating-point target is "
@@ -214,11 +222,13 @@ public final class Losses {
         }
         sameShape("crossEntropySoft", logits, target);
         if (logits.dim() < 2) {
-            throw new IllegalArgumentException("crossEntropySoft: expected logits (N, C, ...), got " + Shape.format(logits.shape()));
+            throw new IllegalArgumentException(
+                    "crossEntropySoft: expected logits (N, C, ...), got " + Shape.format(logits.shape()));
         }
         smoothingRange("crossEntropySoft", labelSmoothing);
         int c = logits.size(1);
-        Variable q = labelSmoothing == 0 ? target : target.mul(1 - labelSmoothing).add(labelSmoothing / c);
+        Variable q =
+                labelSmoothing == 0 ? target : target.mul(1 - labelSmoothing).add(labelSmoothing / c);
         Variable t = logits.logSoftmax(1).mul(q);
         if (weight != null) {
             checkWeight("crossEntropySoft", weight, c, logits.dtype());
@@ -257,13 +267,22 @@ public final class Losses {
         return classLoss("nll", logProbs, target, weight, ignoreIndex, 0, reduction, true);
     }
 
-    private static Variable classLoss(String op, Variable x, Tensor target, Tensor weight, int ignoreIndex, double smoothing,
-            Reduction reduction, boolean nll) {
+    private static Variable classLoss(
+            String op,
+            Variable x,
+            Tensor target,
+            Tensor weight,
+            int ignoreIndex,
+            double smoothing,
+            Reduction reduction,
+            boolean nll) {
         noBatchMean(op, reduction);
         if (target == null || target.dtype() != DType.INT32) {
             throw new IllegalArgumentException(op + ": target must be INT32 class indices, got "
                     + (target == null ? "null" : target.dtype() + " " + Shape.format(target.shape()))
-                    + (target != null && target.dtype().isFloatingPoint() ? " (for probabilities use crossEntropySoft)" : ""));
+                    + (target != null && target.dtype().isFloatingPoint()
+                            ? " (for probabilities use crossEntropySoft)"
+                            : ""));
         }
         if (!x.dtype().isFloatingPoint()) {
             throw new IllegalArgumentException(op + ": input must be floating point, got " + x.dtype());
@@ -275,8 +294,9 @@ public final class Losses {
             ok = ts[k - 1] == xs[k];
         }
         if (!ok) {
-            throw new IllegalArgumentException(op + ": expected input (N, C, d1, ...) and target (N, d1, ...), got input "
-                    + Shape.format(xs) + " and target " + Shape.format(ts));
+            throw new IllegalArgumentException(
+                    op + ": expected input (N, C, d1, ...) and target (N, d1, ...), got input " + Shape.format(xs)
+                            + " and target " + Shape.format(ts));
         }
         smoothingRange(op, smoothing);
         int c = xs[1];
@@ -288,7 +308,8 @@ public final class Losses {
             // (N, C, d1, ...) -> (N * d1 * ..., C): classes last, one row per position
             rows = x.movedim(1, -1).reshape(-1, c);
         }
-        Variable l = new CrossEntropyFunction(target.reshape(-1), weight, ignoreIndex, smoothing, reduction, nll).apply(rows);
+        Variable l = new CrossEntropyFunction(target.reshape(-1), weight, ignoreIndex, smoothing, reduction, nll)
+                .apply(rows);
         if (reduction == Reduction.NONE && xs.length > 2) {
             l = l.reshape(ts);
         }
@@ -318,7 +339,8 @@ public final class Losses {
      * @param reduction how to combine the elements
      * @return the loss
      */
-    public static Variable bceWithLogits(Variable logits, Variable target, Tensor weight, Tensor posWeight, Reduction reduction) {
+    public static Variable bceWithLogits(
+            Variable logits, Variable target, Tensor weight, Tensor posWeight, Reduction reduction) {
         noBatchMean("bceWithLogits", reduction);
         sameShape("bceWithLogits", logits, target);
         Variable sp = logits.neg().softplus(); // -log sigmoid(x), stable
@@ -379,8 +401,9 @@ public final class Losses {
                 double min = pv.length == 0 ? 0 : Arrays.stream(pv).min().getAsDouble();
                 double max = pv.length == 0 ? 0 : Arrays.stream(pv).max().getAsDouble();
                 if (min < 0 || max > 1) {
-                    throw new IllegalArgumentException("bce: all input elements must be between 0 and 1, got values in ["
-                            + min + ", " + max + "]");
+                    throw new IllegalArgumentException(
+                            "bce: all input elements must be between 0 and 1, got values in [" + min + ", " + max
+                                    + "]");
                 }
                 Tensor logP = p.log().clamp(-100, Double.POSITIVE_INFINITY);
                 Tensor log1mP = p.rsub(1).log().clamp(-100, Double.POSITIVE_INFINITY);
@@ -475,12 +498,13 @@ public final class Losses {
         noBatchMean("cosineEmbedding", reduction);
         sameShape("cosineEmbedding", x1, x2);
         if (x1.dim() != 1 && x1.dim() != 2) {
-            throw new IllegalArgumentException("cosineEmbedding: expected inputs (N, D) or (D), got " + Shape.format(x1.shape()));
+            throw new IllegalArgumentException(
+                    "cosineEmbedding: expected inputs (N, D) or (D), got " + Shape.format(x1.shape()));
         }
         int[] expect = x1.dim() == 2 ? new int[] {x1.size(0)} : new int[0];
         if (!Arrays.equals(y.shape(), expect)) {
-            throw new IllegalArgumentException("cosineEmbedding: expected target of shape " + Shape.format(expect) + " for inputs "
-                    + Shape.format(x1.shape()) + ", got " + Shape.format(y.shape()));
+            throw new IllegalArgumentException("cosineEmbedding: expected target of shape " + Shape.format(expect)
+                    + " for inputs " + Shape.format(x1.shape()) + ", got " + Shape.format(y.shape()));
         }
         int d = x1.dim() - 1;
         Variable prod = x1.mul(x2).sum(d, false);
@@ -509,8 +533,15 @@ public final class Losses {
      * @param reduction how to combine the triplets
      * @return the loss
      */
-    public static Variable tripletMargin(Variable anchor, Variable positive, Variable negative, double margin, double p, double eps,
-            boolean swap, Reduction reduction) {
+    public static Variable tripletMargin(
+            Variable anchor,
+            Variable positive,
+            Variable negative,
+            double margin,
+            double p,
+            double eps,
+            boolean swap,
+            Reduction reduction) {
         noBatchMean("tripletMargin", reduction);
         sameShape("tripletMargin", anchor, positive);
         sameShape("tripletMargin", anchor, negative);
@@ -546,29 +577,34 @@ public final class Losses {
      * @param reduction how to combine the pairs
      * @return the loss
      */
-    public static Variable contrastive(Variable x1, Variable x2, Tensor similar, double margin, double eps, Reduction reduction) {
+    public static Variable contrastive(
+            Variable x1, Variable x2, Tensor similar, double margin, double eps, Reduction reduction) {
         noBatchMean("contrastive", reduction);
         sameShape("contrastive", x1, x2);
         if (x1.dim() != 1 && x1.dim() != 2) {
-            throw new IllegalArgumentException("contrastive: expected inputs (N, D) or (D), got " + Shape.format(x1.shape()));
+            throw new IllegalArgumentException(
+                    "contrastive: expected inputs (N, D) or (D), got " + Shape.format(x1.shape()));
         }
         if (!(margin > 0) || Double.isInfinite(margin)) {
             throw new IllegalArgumentException("contrastive: margin must be positive and finite, got " + margin);
         }
         int[] expect = x1.dim() == 2 ? new int[] {x1.size(0)} : new int[0];
         if (similar == null || !Arrays.equals(similar.shape(), expect)) {
-            throw new IllegalArgumentException("contrastive: expected labels of shape " + Shape.format(expect) + " for inputs "
-                    + Shape.format(x1.shape()) + ", got " + (similar == null ? "null" : Shape.format(similar.shape())));
+            throw new IllegalArgumentException("contrastive: expected labels of shape " + Shape.format(expect)
+                    + " for inputs " + Shape.format(x1.shape()) + ", got "
+                    + (similar == null ? "null" : Shape.format(similar.shape())));
         }
         Tensor y = similar.to(x1.dtype());
         for (double v : y.toDoubleArray()) {
             if (v != 0 && v != 1) {
-                throw new IllegalArgumentException("contrastive: labels must be 1 (similar) or 0 (dissimilar), got " + v);
+                throw new IllegalArgumentException(
+                        "contrastive: labels must be 1 (similar) or 0 (dissimilar), got " + v);
             }
         }
         Variable d = pairwiseDistance(x1, x2, 2, eps);
         Variable pull = d.square().mul(0.5);
-        Variable push = d.rsub(margin).clamp(0, Double.POSITIVE_INFINITY).square().mul(0.5);
+        Variable push =
+                d.rsub(margin).clamp(0, Double.POSITIVE_INFINITY).square().mul(0.5);
         // y * pull + (1 - y) * push, with constant labels
         Variable l = pull.mul(Variable.constant(y)).add(push.mul(Variable.constant(y.rsub(1))));
         return reduce("contrastive", l, reduction);
@@ -590,26 +626,28 @@ public final class Losses {
      * @param alpha the weight of the soft (teacher) term in [0, 1]; 1 - alpha weighs the hard labels
      * @return the scalar loss
      */
-    public static Variable distillation(Variable studentLogits, Tensor teacherLogits, Tensor labels, double temperature,
-            double alpha) {
+    public static Variable distillation(
+            Variable studentLogits, Tensor teacherLogits, Tensor labels, double temperature, double alpha) {
         if (studentLogits.dim() != 2) {
-            throw new IllegalArgumentException("distillation: expected student logits (N, C), got "
-                    + Shape.format(studentLogits.shape()));
+            throw new IllegalArgumentException(
+                    "distillation: expected student logits (N, C), got " + Shape.format(studentLogits.shape()));
         }
         if (teacherLogits == null || !Arrays.equals(teacherLogits.shape(), studentLogits.shape())) {
-            throw new IllegalArgumentException("distillation: teacher logits " + (teacherLogits == null ? "null"
-                    : Shape.format(teacherLogits.shape())) + " must have the student's shape " + Shape.format(studentLogits.shape()));
+            throw new IllegalArgumentException("distillation: teacher logits "
+                    + (teacherLogits == null ? "null" : Shape.format(teacherLogits.shape()))
+                    + " must have the student's shape " + Shape.format(studentLogits.shape()));
         }
         sameType("distillation", "teacher logits", teacherLogits, studentLogits.dtype());
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
-            throw new IllegalArgumentException("distillation: temperature must be positive and finite, got " + temperature);
+            throw new IllegalArgumentException(
+                    "distillation: temperature must be positive and finite, got " + temperature);
         }
         if (!(alpha >= 0 && alpha <= 1)) {
             throw new IllegalArgumentException("distillation: alpha must be in [0, 1], got " + alpha);
         }
         if (labels == null && alpha < 1) {
-            throw new IllegalArgumentException("distillation: labels are null but alpha " + alpha
-                    + " < 1 gives the hard-label term a weight");
+            throw new IllegalArgumentException(
+                    "distillation: labels are null but alpha " + alpha + " < 1 gives the hard-label term a weight");
         }
         Variable logQ = studentLogits.div(temperature).logSoftmax(1);
         Variable p = Variable.constant(teacherLogits.div(temperature).softmax(1));
@@ -652,8 +690,8 @@ public final class Losses {
 
     private static void sameShape(String op, Variable a, Variable b) {
         if (!Arrays.equals(a.shape(), b.shape())) {
-            throw new IllegalArgumentException(op + ": input " + Shape.format(a.shape()) + " and target " + Shape.format(b.shape())
-                    + " must have the same shape");
+            throw new IllegalArgumentException(op + ": input " + Shape.format(a.shape()) + " and target "
+                    + Shape.format(b.shape()) + " must have the same shape");
         }
     }
 
@@ -665,15 +703,16 @@ public final class Losses {
 
     private static void checkWeight(String op, Tensor w, int c, DType dtype) {
         if (w.dim() != 1 || w.size(0) != c) {
-            throw new IllegalArgumentException(op + ": weight must have shape (" + c + ") for " + c + " classes, got "
-                    + Shape.format(w.shape()));
+            throw new IllegalArgumentException(
+                    op + ": weight must have shape (" + c + ") for " + c + " classes, got " + Shape.format(w.shape()));
         }
         sameType(op, "weight", w, dtype);
     }
 
     private static void sameType(String op, String what, Tensor t, DType dtype) {
         if (t.dtype() != dtype) {
-            throw new IllegalArgumentException(op + ": " + what + " has dtype " + t.dtype() + " but the input is " + dtype);
+            throw new IllegalArgumentException(
+                    op + ": " + what + " has dtype " + t.dtype() + " but the input is " + dtype);
         }
     }
 }

@@ -44,7 +44,7 @@ public class MaxPool1d extends Module {
 
     @Override
     protected String extraRepr() {
-        return "kernelSize=" + kernel + ", stride=" + stride + ", padding=" + padding + ", dilation=" + dilation + ", ceilMode="
-                + ceilMode;
+        return "kernelSize=" + kernel + ", stride=" + stride + ", padding=" + padding + ", dilation=" + dilation
+                + ", ceilMode=" + ceilMode;
     }
 }

@@ -34,7 +34,12 @@ public class MaxPool2d extends Module {
      * @param padding implicit -infinity padding on every side (at most half the kernel)
      */
     public MaxPool2d(int kernelSize, int stride, int padding) {
-        this(new int[] {kernelSize, kernelSize}, new int[] {stride, stride}, new int[] {padding, padding}, new int[] {1, 1}, false);
+        this(
+                new int[] {kernelSize, kernelSize},
+                new int[] {stride, stride},
+                new int[] {padding, padding},
+                new int[] {1, 1},
+                false);
     }
 
     /**
@@ -61,7 +66,7 @@ public class MaxPool2d extends Module {
 
     @Override
     protected String extraRepr() {
-        return "kernelSize=" + Shape.format(kernel) + ", stride=" + Shape.format(stride) + ", padding=" + Shape.format(padding)
-                + ", dilation=" + Shape.format(dilation) + ", ceilMode=" + ceilMode;
+        return "kernelSize=" + Shape.format(kernel) + ", stride=" + Shape.format(stride) + ", padding="
+                + Shape.format(padding) + ", dilation=" + Shape.format(dilation) + ", ceilMode=" + ceilMode;
     }
 }

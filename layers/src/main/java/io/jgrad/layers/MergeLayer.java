@@ -13,8 +13,7 @@ import java.util.List;
  */
 public abstract class MergeLayer extends Module {
     /** Creates a merge layer. */
-    protected MergeLayer() {
-    }
+    protected MergeLayer() {}
 
     /**
      * A merge layer takes several inputs: use {@link #forward(Variable...)}.
@@ -25,8 +24,8 @@ public abstract class MergeLayer extends Module {
      */
     @Override
     public Variable forward(Variable input) {
-        throw new IllegalArgumentException(label() + ": a merge layer needs at least 2 inputs, got 1 of shape "
-                + Shape.format(input.shape()));
+        throw new IllegalArgumentException(
+                label() + ": a merge layer needs at least 2 inputs, got 1 of shape " + Shape.format(input.shape()));
     }
 
     /**
@@ -38,8 +37,8 @@ public abstract class MergeLayer extends Module {
     @Override
     public Variable forward(Variable... inputs) {
         if (inputs == null || inputs.length < 2) {
-            throw new IllegalArgumentException(label() + ": a merge layer needs at least 2 inputs, got "
-                    + (inputs == null ? 0 : inputs.length));
+            throw new IllegalArgumentException(
+                    label() + ": a merge layer needs at least 2 inputs, got " + (inputs == null ? 0 : inputs.length));
         }
         for (int i = 0; i < inputs.length; i++) {
             if (inputs[i] == null) {
@@ -65,7 +64,8 @@ public abstract class MergeLayer extends Module {
         int[] s0 = inputs[0].shape();
         for (Variable v : inputs) {
             if (!Arrays.equals(s0, v.shape())) {
-                throw new IllegalArgumentException(label() + ": all inputs must have the same shape, got " + shapes(inputs));
+                throw new IllegalArgumentException(
+                        label() + ": all inputs must have the same shape, got " + shapes(inputs));
             }
         }
     }

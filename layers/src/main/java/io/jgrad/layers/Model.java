@@ -109,8 +109,8 @@ public class Model extends Module {
         Set<GraphNode> inputNodes = Collections.newSetFromMap(new IdentityHashMap<>());
         for (SymbolicTensor t : this.inputs) {
             if (!t.isInput()) {
-                throw new IllegalArgumentException("Model: inputs must come from Input.of, but one is the output of "
-                        + t.node.describe());
+                throw new IllegalArgumentException(
+                        "Model: inputs must come from Input.of, but one is the output of " + t.node.describe());
             }
             if (!inputNodes.add(t.node)) {
                 throw new IllegalArgumentException("Model: input '" + t.name() + "' is given twice");
@@ -149,13 +149,21 @@ public class Model extends Module {
         return order;
     }
 
-    private void visit(GraphNode n, GraphNode consumer, int output, Set<GraphNode> inputNodes, Set<GraphNode> usedInputs,
-            Set<GraphNode> done, List<GraphNode> order) {
+    private void visit(
+            GraphNode n,
+            GraphNode consumer,
+            int output,
+            Set<GraphNode> inputNodes,
+            Set<GraphNode> usedInputs,
+            Set<GraphNode> done,
+            List<GraphNode> order) {
         if (n.layer == null) {
             if (!inputNodes.contains(n)) {
-                throw new IllegalArgumentException("Model: output " + output + " (" + outputs.get(output).node.describe()
+                throw new IllegalArgumentException("Model: output " + output + " ("
+                        + outputs.get(output).node.describe()
                         + ") is not reachable from the inputs " + inputNames + ": it depends on input '" + n.name + "'"
-                        + (consumer == null ? "" : " through " + consumer.describe()) + ", which is not an input of the model");
+                        + (consumer == null ? "" : " through " + consumer.describe())
+                        + ", which is not an input of the model");
             }
             usedInputs.add(n);
             return;
@@ -190,8 +198,8 @@ public class Model extends Module {
                 }
                 given.put(n.layer, n.name);
             } else if (!before.equals(n.name)) {
-                throw new IllegalArgumentException("Model: " + GraphNode.describe(n.layer, null) + " is called under two names, '"
-                        + before + "' and '" + n.name + "'");
+                throw new IllegalArgumentException("Model: " + GraphNode.describe(n.layer, null)
+                        + " is called under two names, '" + before + "' and '" + n.name + "'");
             }
         }
         Map<String, Integer> counters = new HashMap<>();
@@ -249,7 +257,9 @@ public class Model extends Module {
             if (i > 0 && Character.isUpperCase(c)) {
                 char prev = type.charAt(i - 1);
                 boolean nextLower = i + 1 < type.length() && Character.isLowerCase(type.charAt(i + 1));
-                if (Character.isLowerCase(prev) || Character.isDigit(prev) || (Character.isUpperCase(prev) && nextLower)) {
+                if (Character.isLowerCase(prev)
+                        || Character.isDigit(prev)
+                        || (Character.isUpperCase(prev) && nextLower)) {
                     sb.append('_');
                 }
             }
@@ -335,7 +345,8 @@ public class Model extends Module {
     public Module layer(String name) {
         Module m = namedChildren().get(name);
         if (m == null) {
-            throw new IllegalArgumentException("Model.layer: no layer named '" + name + "'; layers: " + namedChildren().keySet());
+            throw new IllegalArgumentException("Model.layer: no layer named '" + name + "'; layers: "
+                    + namedChildren().keySet());
         }
         return m;
     }
@@ -350,7 +361,8 @@ public class Model extends Module {
     public String nameOf(Module layer) {
         String n = names.get(layer);
         if (n == null) {
-            throw new IllegalArgumentException("Model.nameOf: " + GraphNode.describe(layer, null) + " is not a layer of this model");
+            throw new IllegalArgumentException(
+                    "Model.nameOf: " + GraphNode.describe(layer, null) + " is not a layer of this model");
         }
         return n;
     }
@@ -401,12 +413,12 @@ public class Model extends Module {
             }
             int[] s = x.shape();
             if (!fits(s, in.shape())) {
-                throw new IllegalArgumentException("Model: input '" + in.name() + "' expects batches of shape " + in.formatShape()
-                        + ", got " + io.jgrad.core.Shape.format(s));
+                throw new IllegalArgumentException("Model: input '" + in.name() + "' expects batches of shape "
+                        + in.formatShape() + ", got " + io.jgrad.core.Shape.format(s));
             }
             if (n >= 0 && s[0] != n) {
-                throw new IllegalArgumentException("Model: input '" + in.name() + "' has " + s[0] + " samples but input '"
-                        + inputNames.get(0) + "' has " + n);
+                throw new IllegalArgumentException("Model: input '" + in.name() + "' has " + s[0]
+                        + " samples but input '" + inputNames.get(0) + "' has " + n);
             }
             n = s[0];
             values.put(in, x);
@@ -527,7 +539,8 @@ public class Model extends Module {
             refs.put(n, name);
             StringBuilder from = new StringBuilder();
             for (SymbolicTensor t : n.inbound) {
-                from.append(from.length() == 0 ? "" : ", ").append(refs.get(t.node))
+                from.append(from.length() == 0 ? "" : ", ")
+                        .append(refs.get(t.node))
                         .append(t.node.numOutputs() > 1 ? ":" + t.index : "");
             }
             String params = call == 0 ? String.format(Locale.ROOT, "%,d", countParameters(n.layer, false)) : "shared";
@@ -545,10 +558,12 @@ public class Model extends Module {
         String nl = System.lineSeparator();
         int width = w[0] + w[1] + w[2] + w[3] + 9;
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, fmt, (Object[]) head).stripTrailing()).append(nl);
+        sb.append(String.format(Locale.ROOT, fmt, (Object[]) head).stripTrailing())
+                .append(nl);
         sb.append("=".repeat(width)).append(nl);
         for (String[] r : rows) {
-            sb.append(String.format(Locale.ROOT, fmt, (Object[]) r).stripTrailing()).append(nl);
+            sb.append(String.format(Locale.ROOT, fmt, (Object[]) r).stripTrailing())
+                    .append(nl);
         }
         sb.append("=".repeat(width)).append(nl);
         long total = countParameters(this, false);
@@ -556,8 +571,10 @@ public class Model extends Module {
         sb.append("Inputs: ").append(inputNames).append(nl);
         sb.append("Outputs: ").append(outputNames).append(nl);
         sb.append(String.format(Locale.ROOT, "Total params: %,d", total)).append(nl);
-        sb.append(String.format(Locale.ROOT, "Trainable params: %,d", trainable)).append(nl);
-        sb.append(String.format(Locale.ROOT, "Non-trainable params: %,d", total - trainable)).append(nl);
+        sb.append(String.format(Locale.ROOT, "Trainable params: %,d", trainable))
+                .append(nl);
+        sb.append(String.format(Locale.ROOT, "Non-trainable params: %,d", total - trainable))
+                .append(nl);
         return sb.toString();
     }
 

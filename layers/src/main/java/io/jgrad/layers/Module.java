@@ -8,7 +8,6 @@ import io.jgrad.core.Generator;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
 import io.jgrad.core.io.SafeTensors;
-import io.jgrad.core.io.TensorFormatException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,8 +68,7 @@ public abstract class Module {
     static final String MASK_SUFFIX = "_mask";
 
     /** Creates an empty module in training mode. */
-    protected Module() {
-    }
+    protected Module() {}
 
     // ------------------------------------------------------------------------------------------ registration
 
@@ -164,7 +162,8 @@ public abstract class Module {
             throw new IllegalArgumentException(label() + ".registerModule: module '" + name + "' is null");
         }
         if (m == this) {
-            throw new IllegalArgumentException(label() + ".registerModule: a module cannot be its own child ('" + name + "')");
+            throw new IllegalArgumentException(
+                    label() + ".registerModule: a module cannot be its own child ('" + name + "')");
         }
         children.put(name, m);
         return m;
@@ -172,7 +171,8 @@ public abstract class Module {
 
     private void checkNewName(String name) {
         if (name == null || name.isEmpty() || name.contains(".")) {
-            throw new IllegalArgumentException(label() + ": invalid name '" + name + "' (must be non-empty, without '.')");
+            throw new IllegalArgumentException(
+                    label() + ": invalid name '" + name + "' (must be non-empty, without '.')");
         }
         if (parameters.containsKey(name) || buffers.containsKey(name) || children.containsKey(name)) {
             throw new IllegalArgumentException(label() + ": the name '" + name + "' is already registered");
@@ -187,7 +187,8 @@ public abstract class Module {
      */
     protected final void setBuffer(String name, Tensor t) {
         if (!buffers.containsKey(name)) {
-            throw new IllegalArgumentException(label() + ".setBuffer: no buffer named '" + name + "'; buffers: " + buffers.keySet());
+            throw new IllegalArgumentException(
+                    label() + ".setBuffer: no buffer named '" + name + "'; buffers: " + buffers.keySet());
         }
         buffers.put(name, t);
     }
@@ -200,8 +201,8 @@ public abstract class Module {
      */
     protected final void setParameter(String name, Parameter p) {
         if (!parameters.containsKey(name)) {
-            throw new IllegalArgumentException(label() + ".setParameter: no parameter named '" + name + "'; parameters: "
-                    + parameters.keySet());
+            throw new IllegalArgumentException(
+                    label() + ".setParameter: no parameter named '" + name + "'; parameters: " + parameters.keySet());
         }
         if (p != null && p.name() == null) {
             p.name(name);
@@ -223,7 +224,8 @@ public abstract class Module {
         if (v == null) {
             Parameter p = parameters.get(name);
             if (p == null && !parameters.containsKey(name)) {
-                throw new IllegalArgumentException(label() + ": no parameter named '" + name + "'; parameters: " + parameters.keySet());
+                throw new IllegalArgumentException(
+                        label() + ": no parameter named '" + name + "'; parameters: " + parameters.keySet());
             }
             v = p;
         }
@@ -247,8 +249,8 @@ public abstract class Module {
             throw new IllegalArgumentException(label() + ": parameter '" + name + "' is absent and cannot be pruned");
         }
         if (!Arrays.equals(mask.shape(), p.shape())) {
-            throw new IllegalArgumentException(label() + ": mask " + Shape.format(mask.shape()) + " does not match parameter '" + name
-                    + "' " + Shape.format(p.shape()));
+            throw new IllegalArgumentException(label() + ": mask " + Shape.format(mask.shape())
+                    + " does not match parameter '" + name + "' " + Shape.format(p.shape()));
         }
         Tensor m = mask.to(p.dtype());
         if (masked != null && masked.contains(name)) {
@@ -283,7 +285,8 @@ public abstract class Module {
      */
     public final Parameter parameter(String name) {
         if (!parameters.containsKey(name)) {
-            throw new IllegalArgumentException(label() + ": no parameter named '" + name + "'; parameters: " + parameters.keySet());
+            throw new IllegalArgumentException(
+                    label() + ": no parameter named '" + name + "'; parameters: " + parameters.keySet());
         }
         return parameters.get(name);
     }
@@ -297,7 +300,8 @@ public abstract class Module {
      */
     public final Tensor buffer(String name) {
         if (!buffers.containsKey(name)) {
-            throw new IllegalArgumentException(label() + ": no buffer named '" + name + "'; buffers: " + buffers.keySet());
+            throw new IllegalArgumentException(
+                    label() + ": no buffer named '" + name + "'; buffers: " + buffers.keySet());
         }
         return buffers.get(name);
     }
@@ -540,8 +544,7 @@ public abstract class Module {
      *
      * @param g the generator
      */
-    protected void useGenerator(Generator g) {
-    }
+    protected void useGenerator(Generator g) {}
 
     /**
      * Re-initializes the parameters of the tree with the layers' default schemes, drawing from
@@ -782,14 +785,14 @@ public abstract class Module {
             Module owner = mods.get(dot < 0 ? "" : full.substring(0, dot));
             String local = full.substring(dot + 1);
             if (owner == null || owner.parameters.get(local) == null) {
-                throw new IllegalArgumentException(label() + ".functionalCall: no parameter named '" + full + "'; parameters: "
-                        + namedParameters().keySet());
+                throw new IllegalArgumentException(label() + ".functionalCall: no parameter named '" + full
+                        + "'; parameters: " + namedParameters().keySet());
             }
             Parameter p = owner.parameters.get(local);
             Variable v = e.getValue();
             if (!Arrays.equals(p.shape(), v.shape())) {
-                throw new IllegalArgumentException(label() + ".functionalCall: '" + full + "' has shape " + Shape.format(p.shape())
-                        + " but the substitute has shape " + Shape.format(v.shape()));
+                throw new IllegalArgumentException(label() + ".functionalCall: '" + full + "' has shape "
+                        + Shape.format(p.shape()) + " but the substitute has shape " + Shape.format(v.shape()));
             }
             plan.computeIfAbsent(owner, k -> new HashMap<>()).put(local, v);
         }
@@ -881,7 +884,8 @@ public abstract class Module {
             }
             Tensor dst = e.getValue();
             if (!Arrays.equals(src.shape(), dst.shape())) {
-                mismatched.add(e.getKey() + ": expected shape " + Shape.format(dst.shape()) + ", got " + Shape.format(src.shape()));
+                mismatched.add(e.getKey() + ": expected shape " + Shape.format(dst.shape()) + ", got "
+                        + Shape.format(src.shape()));
             } else if (src.dtype().isFloatingPoint() != dst.dtype().isFloatingPoint()) {
                 mismatched.add(e.getKey() + ": expected dtype " + dst.dtype() + ", got " + src.dtype());
             } else {
@@ -895,8 +899,8 @@ public abstract class Module {
         }
         LoadResult result = new LoadResult(missing, unexpected, mismatched);
         if (strict && !result.isClean()) {
-            throw new StateDictException(label() + ".loadStateDict: the state dict does not match the model:" + result.describe(),
-                    result);
+            throw new StateDictException(
+                    label() + ".loadStateDict: the state dict does not match the model:" + result.describe(), result);
         }
         try (var off = Autograd.noGrad()) {
             for (Map.Entry<String, Tensor> e : ok.entrySet()) {
@@ -915,8 +919,7 @@ public abstract class Module {
      * parameters and buffers, for layers that keep a derived form of them (a quantized layer's packed
      * int8 weights). Does nothing by default.
      */
-    protected void stateLoaded() {
-    }
+    protected void stateLoaded() {}
 
     // ------------------------------------------------------------------------------------------ files
 

@@ -43,7 +43,8 @@ public class ModuleList extends Module implements Iterable<Module> {
     public Module get(int index) {
         int i = index < 0 ? index + size : index;
         if (i < 0 || i >= size) {
-            throw new IndexOutOfBoundsException("ModuleList.get: index " + index + " is out of range for " + size + " modules");
+            throw new IndexOutOfBoundsException(
+                    "ModuleList.get: index " + index + " is out of range for " + size + " modules");
         }
         return children().get(i);
     }

@@ -4,7 +4,6 @@ import io.jgrad.autograd.Autograd;
 import io.jgrad.autograd.Variable;
 import io.jgrad.core.DType;
 import io.jgrad.core.Tensor;
-import java.util.Map;
 
 /**
  * Monte Carlo dropout (Gal and Ghahramani, 2016): prediction with the dropout layers kept active,
@@ -19,8 +18,7 @@ import java.util.Map;
  * }</pre>
  */
 public final class MonteCarloDropout {
-    private MonteCarloDropout() {
-    }
+    private MonteCarloDropout() {}
 
     /** The element-wise mean and standard deviation of the outputs over the passes. */
     public static final class Result {
@@ -99,6 +97,8 @@ public final class MonteCarloDropout {
         for (int i = 0; i < std.length; i++) {
             std[i] = Math.sqrt(Math.max(m2[i], 0) / passes);
         }
-        return new Result(Tensor.wrap(mean).reshape(shape).to(dtype), Tensor.wrap(std).reshape(shape).to(dtype));
+        return new Result(
+                Tensor.wrap(mean).reshape(shape).to(dtype),
+                Tensor.wrap(std).reshape(shape).to(dtype));
     }
 }

@@ -60,8 +60,8 @@ public class MultiheadAttention extends Module {
      */
     public MultiheadAttention(int embedDim, int numHeads, double dropout, boolean bias, boolean batchFirst) {
         if (embedDim <= 0 || numHeads <= 0 || embedDim % numHeads != 0) {
-            throw new IllegalArgumentException("MultiheadAttention: embedDim (" + embedDim + ") must be a positive multiple of numHeads ("
-                    + numHeads + ")");
+            throw new IllegalArgumentException("MultiheadAttention: embedDim (" + embedDim
+                    + ") must be a positive multiple of numHeads (" + numHeads + ")");
         }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("MultiheadAttention: dropout must be in [0, 1), got " + dropout);
@@ -114,10 +114,11 @@ public class MultiheadAttention extends Module {
             return forward(inputs[0]);
         }
         if (inputs.length != 3) {
-            throw new IllegalArgumentException("MultiheadAttention: expected (x) or (query, key, value), got " + inputs.length
-                    + " inputs");
+            throw new IllegalArgumentException(
+                    "MultiheadAttention: expected (x) or (query, key, value), got " + inputs.length + " inputs");
         }
-        return attend(inputs[0], inputs[1], inputs[2], null, false, null, true, false).output();
+        return attend(inputs[0], inputs[1], inputs[2], null, false, null, true, false)
+                .output();
     }
 
     /**
@@ -135,11 +136,19 @@ public class MultiheadAttention extends Module {
      * @param causal whether query i may only attend keys {@code j <= i}
      * @return the output {@code (B, L, E)} (or {@code (L, B, E)}) and the weights, or null weights
      */
-    public AttentionResult attend(Variable query, Variable key, Variable value, Tensor keyPaddingMask, boolean needWeights,
-            Tensor attnMask, boolean averageWeights, boolean causal) {
+    public AttentionResult attend(
+            Variable query,
+            Variable key,
+            Variable value,
+            Tensor keyPaddingMask,
+            boolean needWeights,
+            Tensor attnMask,
+            boolean averageWeights,
+            boolean causal) {
         for (Variable v : new Variable[] {query, key, value}) {
             if (v.dim() != 3 || v.size(2) != embedDim) {
-                throw new IllegalArgumentException("MultiheadAttention: expected query, key and value " + (batchFirst ? "(B, L, " : "(L, B, ")
+                throw new IllegalArgumentException("MultiheadAttention: expected query, key and value "
+                        + (batchFirst ? "(B, L, " : "(L, B, ")
                         + embedDim + "), got " + Shape.format(query.shape()) + ", " + Shape.format(key.shape()) + ", "
                         + Shape.format(value.shape()));
             }
@@ -151,8 +160,9 @@ public class MultiheadAttention extends Module {
         int l = q.size(1);
         int s = k.size(1);
         if (k.size(0) != b || v.size(0) != b || v.size(1) != s) {
-            throw new IllegalArgumentException("MultiheadAttention: batch or length mismatch between query "
-                    + Shape.format(query.shape()) + ", key " + Shape.format(key.shape()) + " and value " + Shape.format(value.shape()));
+            throw new IllegalArgumentException(
+                    "MultiheadAttention: batch or length mismatch between query " + Shape.format(query.shape())
+                            + ", key " + Shape.format(key.shape()) + " and value " + Shape.format(value.shape()));
         }
         int e = embedDim;
         Variable w = param("in_proj_weight");
@@ -164,22 +174,24 @@ public class MultiheadAttention extends Module {
         if (attnMask != null) {
             if (attnMask.dim() == 3) {
                 if (attnMask.size(0) != b * numHeads || attnMask.size(1) != l || attnMask.size(2) != s) {
-                    throw new IllegalArgumentException("MultiheadAttention: 3-D attnMask of shape " + Shape.format(attnMask.shape())
-                            + ", expected (" + (b * numHeads) + ", " + l + ", " + s + ")");
+                    throw new IllegalArgumentException(
+                            "MultiheadAttention: 3-D attnMask of shape " + Shape.format(attnMask.shape())
+                                    + ", expected (" + (b * numHeads) + ", " + l + ", " + s + ")");
                 }
                 mask = attnMask.reshape(b, numHeads, l, s);
             } else if (attnMask.dim() != 2 || attnMask.size(0) != l || attnMask.size(1) != s) {
-                throw new IllegalArgumentException("MultiheadAttention: 2-D attnMask of shape " + Shape.format(attnMask.shape())
-                        + ", expected (" + l + ", " + s + ")");
+                throw new IllegalArgumentException("MultiheadAttention: 2-D attnMask of shape "
+                        + Shape.format(attnMask.shape()) + ", expected (" + l + ", " + s + ")");
             }
         }
-        if (keyPaddingMask != null && (keyPaddingMask.dim() != 2 || keyPaddingMask.size(0) != b || keyPaddingMask.size(1) != s)) {
-            throw new IllegalArgumentException("MultiheadAttention: keyPaddingMask of shape " + Shape.format(keyPaddingMask.shape())
-                    + ", expected (" + b + ", " + s + ")");
+        if (keyPaddingMask != null
+                && (keyPaddingMask.dim() != 2 || keyPaddingMask.size(0) != b || keyPaddingMask.size(1) != s)) {
+            throw new IllegalArgumentException("MultiheadAttention: keyPaddingMask of shape "
+                    + Shape.format(keyPaddingMask.shape()) + ", expected (" + b + ", " + s + ")");
         }
         double p = isTraining() ? dropout : 0;
-        AttentionResult r = Attention.scaledDotProduct(qh, kh, vh, mask, keyPaddingMask, causal, p,
-                generator != null ? generator : Generator.global());
+        AttentionResult r = Attention.scaledDotProduct(
+                qh, kh, vh, mask, keyPaddingMask, causal, p, generator != null ? generator : Generator.global());
         // (B, H, L, d) -> (B, L, H, d) -> (B, L, E)
         Variable o = outProj.call(r.output().permute(0, 2, 1, 3).reshape(b, l, e));
         if (!batchFirst) {

@@ -8,8 +8,7 @@ import io.jgrad.autograd.Variable;
  */
 public class Multiply extends MergeLayer {
     /** Creates the layer. */
-    public Multiply() {
-    }
+    public Multiply() {}
 
     @Override
     protected Variable merge(Variable[] inputs) {

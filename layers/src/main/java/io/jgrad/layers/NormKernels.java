@@ -14,8 +14,7 @@ import io.jgrad.core.kernel.Parallel;
  * norm). Channels: {@code x} is {@code (N, C, L)} normalized per channel over N and L (batch norm).
  */
 final class NormKernels {
-    private NormKernels() {
-    }
+    private NormKernels() {}
 
     /** Elements per parallel chunk below which work stays on one thread. */
     private static final int GRAIN = 1 << 15;
@@ -29,8 +28,8 @@ final class NormKernels {
      * {@code y = (x - mean) * rstd * w + b} per row, with the row's mean and {@code 1 / sqrt(var +
      * eps)} (biased variance) stored in {@code mean} and {@code rstd}; w and b may be null.
      */
-    static void rowsForward(float[] x, float[] y, float[] w, float[] b, int rows, int d, double eps, double[] mean,
-            double[] rstd) {
+    static void rowsForward(
+            float[] x, float[] y, float[] w, float[] b, int rows, int d, double eps, double[] mean, double[] rstd) {
         Kernels k = KernelProvider.kernels();
         Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(d, 1)), (r0, r1) -> {
             float[] t = new float[d];
@@ -59,8 +58,8 @@ final class NormKernels {
     }
 
     /** FLOAT64 variant of {@link #rowsForward(float[], float[], float[], float[], int, int, double, double[], double[])}. */
-    static void rowsForward(double[] x, double[] y, double[] w, double[] b, int rows, int d, double eps, double[] mean,
-            double[] rstd) {
+    static void rowsForward(
+            double[] x, double[] y, double[] w, double[] b, int rows, int d, double eps, double[] mean, double[] rstd) {
         Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(d, 1)), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int base = r * d;
@@ -90,8 +89,17 @@ final class NormKernels {
      * {@code dx = rstd / D * (D dh - sum(dh) - h sum(dh h))} per row, {@code dw = sum over rows of
      * g h}, {@code db = sum over rows of g}. dw and db may be null (not wanted).
      */
-    static void rowsBackward(float[] x, float[] g, float[] w, double[] mean, double[] rstd, int rows, int d, float[] dx,
-            double[] dw, double[] db) {
+    static void rowsBackward(
+            float[] x,
+            float[] g,
+            float[] w,
+            double[] mean,
+            double[] rstd,
+            int rows,
+            int d,
+            float[] dx,
+            double[] dw,
+            double[] db) {
         Kernels k = KernelProvider.kernels();
         Object lock = new Object();
         Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(d, 1)), (r0, r1) -> {
@@ -121,9 +129,9 @@ final class NormKernels {
                 }
                 float a = k.sum(dh, 0, d) / d;
                 float c = k.dot(dh, 0, h, 0, d) / d;
-                k.axpy(d, -c, h, 0, dh, 0);          // dh - h * mean(dh h)
-                k.addScalar(dh, 0, -a, dh, 0, d);     // - mean(dh)
-                k.mulScalar(dh, 0, rs, dx, base, d);  // * rstd
+                k.axpy(d, -c, h, 0, dh, 0); // dh - h * mean(dh h)
+                k.addScalar(dh, 0, -a, dh, 0, d); // - mean(dh)
+                k.mulScalar(dh, 0, rs, dx, base, d); // * rstd
             }
             synchronized (lock) {
                 for (int j = 0; j < d; j++) {
@@ -139,8 +147,17 @@ final class NormKernels {
     }
 
     /** FLOAT64 variant of {@link #rowsBackward(float[], float[], float[], double[], double[], int, int, float[], double[], double[])}. */
-    static void rowsBackward(double[] x, double[] g, double[] w, double[] mean, double[] rstd, int rows, int d, double[] dx,
-            double[] dw, double[] db) {
+    static void rowsBackward(
+            double[] x,
+            double[] g,
+            double[] w,
+            double[] mean,
+            double[] rstd,
+            int rows,
+            int d,
+            double[] dx,
+            double[] dw,
+            double[] db) {
         Object lock = new Object();
         Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(d, 1)), (r0, r1) -> {
             double[] pw = dw == null ? null : new double[d];
@@ -316,8 +333,8 @@ final class NormKernels {
      * Per-channel sums {@code sg = sum(g)} and {@code sgh = sum(g * (x - mean) * rstd)} over N and L,
      * the reductions of the batch-norm backward.
      */
-    static void channelGradSums(float[] x, float[] g, int n, int c, int l, double[] mean, double[] rstd, double[] sg,
-            double[] sgh) {
+    static void channelGradSums(
+            float[] x, float[] g, int n, int c, int l, double[] mean, double[] rstd, double[] sg, double[] sgh) {
         Kernels k = KernelProvider.kernels();
         boolean vec = l >= VECTOR_MIN;
         Parallel.forRange(c, Math.max(1, GRAIN / Math.max(n * l, 1)), (c0, c1) -> {
@@ -347,8 +364,8 @@ final class NormKernels {
     }
 
     /** FLOAT64 variant of {@link #channelGradSums(float[], float[], int, int, int, double[], double[], double[], double[])}. */
-    static void channelGradSums(double[] x, double[] g, int n, int c, int l, double[] mean, double[] rstd, double[] sg,
-            double[] sgh) {
+    static void channelGradSums(
+            double[] x, double[] g, int n, int c, int l, double[] mean, double[] rstd, double[] sg, double[] sgh) {
         Parallel.forRange(c, Math.max(1, GRAIN / Math.max(n * l, 1)), (c0, c1) -> {
             for (int ch = c0; ch < c1; ch++) {
                 double m = mean[ch];
@@ -372,8 +389,18 @@ final class NormKernels {
      * The training-mode input gradient of batch norm: with {@code h = (x - mean) * rstd} and M = N L,
      * {@code dx = w rstd (g - sg / M - h sgh / M)} (w = 1 without affine).
      */
-    static void channelInputGrad(float[] x, float[] g, float[] dx, int n, int c, int l, double[] mean, double[] rstd,
-            double[] w, double[] sg, double[] sgh) {
+    static void channelInputGrad(
+            float[] x,
+            float[] g,
+            float[] dx,
+            int n,
+            int c,
+            int l,
+            double[] mean,
+            double[] rstd,
+            double[] w,
+            double[] sg,
+            double[] sgh) {
         double cnt = (double) n * l;
         Kernels kern = KernelProvider.kernels();
         boolean vec = l >= VECTOR_MIN;
@@ -404,8 +431,18 @@ final class NormKernels {
     }
 
     /** FLOAT64 variant of {@link #channelInputGrad(float[], float[], float[], int, int, int, double[], double[], double[], double[], double[])}. */
-    static void channelInputGrad(double[] x, double[] g, double[] dx, int n, int c, int l, double[] mean, double[] rstd,
-            double[] w, double[] sg, double[] sgh) {
+    static void channelInputGrad(
+            double[] x,
+            double[] g,
+            double[] dx,
+            int n,
+            int c,
+            int l,
+            double[] mean,
+            double[] rstd,
+            double[] w,
+            double[] sg,
+            double[] sgh) {
         double cnt = (double) n * l;
         Parallel.forRange(n * c, Math.max(1, GRAIN / Math.max(l, 1)), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {

@@ -34,7 +34,8 @@ public class Normalization extends Module {
         }
         for (int s : featureShape) {
             if (s < 1) {
-                throw new IllegalArgumentException("Normalization: invalid feature shape " + Shape.format(featureShape));
+                throw new IllegalArgumentException(
+                        "Normalization: invalid feature shape " + Shape.format(featureShape));
             }
         }
         this.featureShape = featureShape.clone();

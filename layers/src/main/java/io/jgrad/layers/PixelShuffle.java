@@ -17,7 +17,8 @@ public class PixelShuffle extends Module {
      */
     public PixelShuffle(int upscaleFactor) {
         if (upscaleFactor < 1) {
-            throw new IllegalArgumentException("PixelShuffle: the upscale factor must be positive, got " + upscaleFactor);
+            throw new IllegalArgumentException(
+                    "PixelShuffle: the upscale factor must be positive, got " + upscaleFactor);
         }
         this.upscaleFactor = upscaleFactor;
     }

@@ -16,7 +16,8 @@ public class PixelUnshuffle extends Module {
      */
     public PixelUnshuffle(int downscaleFactor) {
         if (downscaleFactor < 1) {
-            throw new IllegalArgumentException("PixelUnshuffle: the downscale factor must be positive, got " + downscaleFactor);
+            throw new IllegalArgumentException(
+                    "PixelUnshuffle: the downscale factor must be positive, got " + downscaleFactor);
         }
         this.downscaleFactor = downscaleFactor;
     }

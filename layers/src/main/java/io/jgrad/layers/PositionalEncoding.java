@@ -44,7 +44,8 @@ public class PositionalEncoding extends Module {
      */
     public PositionalEncoding(int dModel, int maxLen, double dropout, boolean batchFirst) {
         if (dModel <= 0 || maxLen <= 0) {
-            throw new IllegalArgumentException("PositionalEncoding: sizes must be positive, got dModel=" + dModel + ", maxLen=" + maxLen);
+            throw new IllegalArgumentException(
+                    "PositionalEncoding: sizes must be positive, got dModel=" + dModel + ", maxLen=" + maxLen);
         }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("PositionalEncoding: dropout must be in [0, 1), got " + dropout);
@@ -85,12 +86,13 @@ public class PositionalEncoding extends Module {
     @Override
     public Variable forward(Variable x) {
         if (x.dim() != 3 || x.size(2) != dModel) {
-            throw new IllegalArgumentException("PositionalEncoding: expected " + (batchFirst ? "(B, T, " : "(T, B, ") + dModel
-                    + "), got " + Shape.format(x.shape()));
+            throw new IllegalArgumentException("PositionalEncoding: expected " + (batchFirst ? "(B, T, " : "(T, B, ")
+                    + dModel + "), got " + Shape.format(x.shape()));
         }
         int t = x.size(batchFirst ? 1 : 0);
         if (t > maxLen) {
-            throw new IllegalArgumentException("PositionalEncoding: sequence of length " + t + " exceeds maxLen=" + maxLen);
+            throw new IllegalArgumentException(
+                    "PositionalEncoding: sequence of length " + t + " exceeds maxLen=" + maxLen);
         }
         if (converted == null || converted.dtype() != x.dtype()) {
             converted = table.to(x.dtype());

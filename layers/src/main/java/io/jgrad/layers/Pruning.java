@@ -36,8 +36,7 @@ import java.util.Map;
  * }</pre>
  */
 public final class Pruning {
-    private Pruning() {
-    }
+    private Pruning() {}
 
     /** The layers whose weights are pruned: every {@link WeightedLayer} of the tree, by dotted name. */
     static Map<String, Module> prunableLayers(Module model) {
@@ -51,7 +50,8 @@ public final class Pruning {
             }
         }
         if (out.isEmpty()) {
-            throw new IllegalArgumentException("Pruning: " + model.label() + " has no Linear or convolution layer to prune");
+            throw new IllegalArgumentException(
+                    "Pruning: " + model.label() + " has no Linear or convolution layer to prune");
         }
         return out;
     }
@@ -126,7 +126,8 @@ public final class Pruning {
      */
     public static void custom(Module layer, Tensor mask) {
         if (!(layer instanceof WeightedLayer)) {
-            throw new IllegalArgumentException("Pruning.custom: expected a Linear or convolution layer, got " + layer.label());
+            throw new IllegalArgumentException(
+                    "Pruning.custom: expected a Linear or convolution layer, got " + layer.label());
         }
         for (double v : mask.toDoubleArray()) {
             if (v != 0 && v != 1) {
@@ -149,7 +150,7 @@ public final class Pruning {
         }
         double[] sorted = mag.clone();
         Arrays.sort(sorted);
-        double threshold = sorted[n - keep];  // the keep-th largest value
+        double threshold = sorted[n - keep]; // the keep-th largest value
         int above = 0;
         for (double v : mag) {
             above += v > threshold ? 1 : 0;
@@ -286,11 +287,13 @@ public final class Pruning {
             checkSparsity(initial);
             checkSparsity(target);
             if (target < initial) {
-                throw new IllegalArgumentException("Pruning.Schedule: target sparsity " + target + " is below the initial " + initial);
+                throw new IllegalArgumentException(
+                        "Pruning.Schedule: target sparsity " + target + " is below the initial " + initial);
             }
             if (begin < 0 || events < 1 || frequency < 1) {
-                throw new IllegalArgumentException("Pruning.Schedule: begin must be >= 0 and events, frequency >= 1, got begin="
-                        + begin + ", events=" + events + ", frequency=" + frequency);
+                throw new IllegalArgumentException(
+                        "Pruning.Schedule: begin must be >= 0 and events, frequency >= 1, got begin=" + begin
+                                + ", events=" + events + ", frequency=" + frequency);
             }
         }
 

@@ -28,8 +28,7 @@ import java.util.Map;
  * }</pre>
  */
 public final class Quantization {
-    private Quantization() {
-    }
+    private Quantization() {}
 
     /**
      * A weight quantized per output channel.
@@ -73,8 +72,8 @@ public final class Quantization {
             for (int i = 0; i < per; i++) {
                 double v = w[j * per + i];
                 if (!Double.isFinite(v)) {
-                    throw new IllegalArgumentException("Quantization.quantizeWeight: weight of output channel " + j
-                            + " holds " + v);
+                    throw new IllegalArgumentException(
+                            "Quantization.quantizeWeight: weight of output channel " + j + " holds " + v);
                 }
                 max = Math.max(max, Math.abs(v));
             }
@@ -107,7 +106,8 @@ public final class Quantization {
         }
         int replaced = 0;
         for (Module m : model.modules()) {
-            List<Map.Entry<String, Module>> kids = new ArrayList<>(m.namedChildren().entrySet());
+            List<Map.Entry<String, Module>> kids =
+                    new ArrayList<>(m.namedChildren().entrySet());
             for (Map.Entry<String, Module> e : kids) {
                 Module r = replacement(e.getValue());
                 if (r != null) {
@@ -117,7 +117,8 @@ public final class Quantization {
             }
         }
         if (replaced == 0) {
-            throw new IllegalArgumentException("Quantization.quantize: " + model.label() + " has no Linear or Conv2d layer");
+            throw new IllegalArgumentException(
+                    "Quantization.quantize: " + model.label() + " has no Linear or Conv2d layer");
         }
         model.eval();
         return model;

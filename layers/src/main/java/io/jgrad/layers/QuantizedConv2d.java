@@ -32,8 +32,8 @@ public class QuantizedConv2d extends QuantizedLayer {
     private QuantizedConv2d(Conv2d c) {
         super(c.weight().shape(), c.bias() != null);
         if (c.groups != 1) {
-            throw new IllegalArgumentException("QuantizedConv2d: grouped convolutions are not supported, got groups=" + c.groups
-                    + " in " + c);
+            throw new IllegalArgumentException(
+                    "QuantizedConv2d: grouped convolutions are not supported, got groups=" + c.groups + " in " + c);
         }
         this.inChannels = c.inChannels;
         this.outChannels = c.outChannels;
@@ -53,7 +53,9 @@ public class QuantizedConv2d extends QuantizedLayer {
      */
     public static QuantizedConv2d from(Conv2d conv) {
         QuantizedConv2d q = new QuantizedConv2d(conv);
-        q.set(Quantization.quantizeWeight(conv.weight().data()), conv.bias() == null ? null : conv.bias().data());
+        q.set(
+                Quantization.quantizeWeight(conv.weight().data()),
+                conv.bias() == null ? null : conv.bias().data());
         return q;
     }
 
@@ -72,7 +74,8 @@ public class QuantizedConv2d extends QuantizedLayer {
         Tensor x = input(input);
         int[] s = x.shape();
         if (s.length != 4 || s[1] != inChannels) {
-            throw new IllegalArgumentException(label() + ": expected an input (N, " + inChannels + ", H, W), got " + Shape.format(s));
+            throw new IllegalArgumentException(
+                    label() + ": expected an input (N, " + inChannels + ", H, W), got " + Shape.format(s));
         }
         if (explicitPads != null) {
             x = x.pad(explicitPads, paddingMode, 0);
@@ -81,15 +84,15 @@ public class QuantizedConv2d extends QuantizedLayer {
         int hOut = (x.size(2) + 2 * convPadding[0] - dilation[0] * (kernel[0] - 1) - 1) / stride[0] + 1;
         int wOut = (x.size(3) + 2 * convPadding[1] - dilation[1] * (kernel[1] - 1) - 1) / stride[1] + 1;
         if (hOut < 1 || wOut < 1) {
-            throw new IllegalArgumentException(label() + ": input " + Shape.format(s) + " is smaller than the kernel "
-                    + Arrays.toString(kernel));
+            throw new IllegalArgumentException(
+                    label() + ": input " + Shape.format(s) + " is smaller than the kernel " + Arrays.toString(kernel));
         }
         if ((long) n * hOut * wOut > Int8Matmul.DIRECT_ROWS) {
             // many output positions: the product is bound by arithmetic, not by reading the weights, so as
             // Int8Matmul does for large batches the weights are widened to float (one small tensor for a
             // convolution) and the core's convolution engine does the rest
-            return Variable.constant(Convolution.conv2d(x, dequantizedWeight(), biasForConvolution(), stride, convPadding, dilation,
-                    1));
+            return Variable.constant(
+                    Convolution.conv2d(x, dequantizedWeight(), biasForConvolution(), stride, convPadding, dilation, 1));
         }
         if (convPadding[0] > 0 || convPadding[1] > 0) {
             x = x.pad(convPadding[1], convPadding[1], convPadding[0], convPadding[0]);
@@ -101,19 +104,21 @@ public class QuantizedConv2d extends QuantizedLayer {
             for (int dj = 0; dj < kernel[1]; dj++) {
                 int h0 = di * dilation[0];
                 int w0 = dj * dilation[1];
-                cols.add(x.slice(2, h0, h0 + stride[0] * (hOut - 1) + 1, stride[0]).slice(3, w0, w0 + stride[1] * (wOut - 1) + 1,
-                        stride[1]));
+                cols.add(x.slice(2, h0, h0 + stride[0] * (hOut - 1) + 1, stride[0])
+                        .slice(3, w0, w0 + stride[1] * (wOut - 1) + 1, stride[1]));
             }
         }
         int k = inChannels * kernel[0] * kernel[1];
-        Tensor patches = Tensor.stack(cols, 2).permute(0, 3, 4, 1, 2).contiguous().reshape(n * hOut * wOut, k);
-        Tensor y = product(patches);  // (N * H_out * W_out, C_out)
-        return Variable.constant(y.reshape(n, hOut, wOut, outChannels).permute(0, 3, 1, 2).contiguous());
+        Tensor patches =
+                Tensor.stack(cols, 2).permute(0, 3, 4, 1, 2).contiguous().reshape(n * hOut * wOut, k);
+        Tensor y = product(patches); // (N * H_out * W_out, C_out)
+        return Variable.constant(
+                y.reshape(n, hOut, wOut, outChannels).permute(0, 3, 1, 2).contiguous());
     }
 
     @Override
     protected String extraRepr() {
-        return inChannels + ", " + outChannels + ", kernelSize=" + Shape.format(kernel) + ", stride=" + Shape.format(stride)
-                + ", int8";
+        return inChannels + ", " + outChannels + ", kernelSize=" + Shape.format(kernel) + ", stride="
+                + Shape.format(stride) + ", int8";
     }
 }

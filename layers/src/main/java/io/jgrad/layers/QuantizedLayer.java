@@ -46,7 +46,8 @@ public abstract class QuantizedLayer extends Module {
         byte[] b = new byte[v.length];
         for (int i = 0; i < v.length; i++) {
             if (v[i] < -128 || v[i] > 127) {
-                throw new IllegalArgumentException(label() + ": weight value " + v[i] + " at " + i + " is outside the int8 range");
+                throw new IllegalArgumentException(
+                        label() + ": weight value " + v[i] + " at " + i + " is outside the int8 range");
             }
             b[i] = (byte) v[i];
         }
@@ -68,7 +69,8 @@ public abstract class QuantizedLayer extends Module {
     final Tensor biasForConvolution() {
         Tensor bias = buffer("bias");
         if (bias != null && bias.dtype() != DType.FLOAT32) {
-            throw new IllegalStateException(label() + ": quantized layers compute in FLOAT32, but the bias is " + bias.dtype());
+            throw new IllegalStateException(
+                    label() + ": quantized layers compute in FLOAT32, but the bias is " + bias.dtype());
         }
         return bias;
     }

@@ -28,8 +28,8 @@ public class QuantizedLinear extends QuantizedLayer {
 
     private static int[] checked(int in, int out) {
         if (in <= 0 || out <= 0) {
-            throw new IllegalArgumentException("QuantizedLinear: feature counts must be positive, got inFeatures=" + in
-                    + ", outFeatures=" + out);
+            throw new IllegalArgumentException(
+                    "QuantizedLinear: feature counts must be positive, got inFeatures=" + in + ", outFeatures=" + out);
         }
         return new int[] {in, out};
     }
@@ -42,7 +42,9 @@ public class QuantizedLinear extends QuantizedLayer {
      */
     public static QuantizedLinear from(Linear linear) {
         QuantizedLinear q = new QuantizedLinear(linear.inFeatures(), linear.outFeatures(), linear.bias() != null);
-        q.set(Quantization.quantizeWeight(linear.weight().data()), linear.bias() == null ? null : linear.bias().data());
+        q.set(
+                Quantization.quantizeWeight(linear.weight().data()),
+                linear.bias() == null ? null : linear.bias().data());
         return q;
     }
 
@@ -51,7 +53,8 @@ public class QuantizedLinear extends QuantizedLayer {
         Tensor t = input(x);
         int[] s = t.shape();
         if (s.length == 0 || s[s.length - 1] != inFeatures) {
-            throw new IllegalArgumentException(label() + ": expected an input (..., " + inFeatures + "), got " + Shape.format(s));
+            throw new IllegalArgumentException(
+                    label() + ": expected an input (..., " + inFeatures + "), got " + Shape.format(s));
         }
         int rows = t.numel() / inFeatures;
         Tensor y = product(t.reshape(rows, inFeatures));
@@ -62,6 +65,7 @@ public class QuantizedLinear extends QuantizedLayer {
 
     @Override
     protected String extraRepr() {
-        return "inFeatures=" + inFeatures + ", outFeatures=" + outFeatures + ", bias=" + (buffer("bias") != null) + ", int8";
+        return "inFeatures=" + inFeatures + ", outFeatures=" + outFeatures + ", bias=" + (buffer("bias") != null)
+                + ", int8";
     }
 }

@@ -24,7 +24,12 @@ public class RNN extends RNNBase {
      * @param options nonlinearity, layers, directions, dropout, masks and state handling
      */
     public RNN(int inputSize, int hiddenSize, RecurrentOptions options) {
-        super(options != null && options.nonlinearity.equals("relu") ? RecurrentScan.Kind.RNN_RELU : RecurrentScan.Kind.RNN_TANH,
-                inputSize, hiddenSize, options);
+        super(
+                options != null && options.nonlinearity.equals("relu")
+                        ? RecurrentScan.Kind.RNN_RELU
+                        : RecurrentScan.Kind.RNN_TANH,
+                inputSize,
+                hiddenSize,
+                options);
     }
 }

@@ -49,12 +49,13 @@ public abstract class RNNBase extends Module {
     private Generator generator;
     /** Stateful mode: the detached final states of the previous call, or null. */
     private Tensor carriedH;
+
     private Tensor carriedC;
 
     RNNBase(RecurrentScan.Kind kind, int inputSize, int hiddenSize, RecurrentOptions options) {
         if (inputSize <= 0 || hiddenSize <= 0) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": sizes must be positive, got inputSize=" + inputSize
-                    + ", hiddenSize=" + hiddenSize);
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": sizes must be positive, got inputSize="
+                    + inputSize + ", hiddenSize=" + hiddenSize);
         }
         if (options == null) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": options are null");
@@ -98,8 +99,14 @@ public abstract class RNNBase extends Module {
             int h = hiddenSize;
             for (int layer = 0; layer < options.numLayers; layer++) {
                 for (int dir = 0; dir < directions; dir++) {
-                    parameter("bias_ih" + suffix(layer, dir)).data().narrow(0, h, h).fill_(1);
-                    parameter("bias_hh" + suffix(layer, dir)).data().narrow(0, h, h).fill_(0);
+                    parameter("bias_ih" + suffix(layer, dir))
+                            .data()
+                            .narrow(0, h, h)
+                            .fill_(1);
+                    parameter("bias_hh" + suffix(layer, dir))
+                            .data()
+                            .narrow(0, h, h)
+                            .fill_(0);
                 }
             }
         }
@@ -183,8 +190,8 @@ public abstract class RNNBase extends Module {
         boolean[] real = null;
         if (lengths != null) {
             if (lengths.length != batch) {
-                throw new IllegalArgumentException(label() + ": " + lengths.length + " lengths given for a batch of " + batch
-                        + " (input shape " + Shape.format(x.shape()) + ")");
+                throw new IllegalArgumentException(label() + ": " + lengths.length + " lengths given for a batch of "
+                        + batch + " (input shape " + Shape.format(x.shape()) + ")");
             }
             real = new boolean[steps * batch];
             for (int b = 0; b < batch; b++) {
@@ -230,8 +237,9 @@ public abstract class RNNBase extends Module {
             int batch = x.size(options.batchFirst ? 0 : 1);
             int[] expected = options.batchFirst ? new int[] {batch, steps} : new int[] {steps, batch};
             if (!java.util.Arrays.equals(mask.shape(), expected)) {
-                throw new IllegalArgumentException(label() + ": mask of shape " + Shape.format(mask.shape())
-                        + " does not match the input " + Shape.format(x.shape()) + " (expected " + Shape.format(expected) + ")");
+                throw new IllegalArgumentException(
+                        label() + ": mask of shape " + Shape.format(mask.shape()) + " does not match the input "
+                                + Shape.format(x.shape()) + " (expected " + Shape.format(expected) + ")");
             }
             // to time-major (T, B) flags
             Tensor tm = options.batchFirst ? mask.t() : mask;
@@ -246,13 +254,14 @@ public abstract class RNNBase extends Module {
 
     private void checkInput(Variable x) {
         if (x == null || x.dim() != 3) {
-            throw new IllegalArgumentException(label() + ": expected a 3-D input " + (options.batchFirst ? "(B, T, " : "(T, B, ")
-                    + inputSize + "), got " + (x == null ? "null" : Shape.format(x.shape()))
-                    + (x != null && x.dim() == 2 ? "; add a batch dimension with unsqueeze" : ""));
+            throw new IllegalArgumentException(
+                    label() + ": expected a 3-D input " + (options.batchFirst ? "(B, T, " : "(T, B, ")
+                            + inputSize + "), got " + (x == null ? "null" : Shape.format(x.shape()))
+                            + (x != null && x.dim() == 2 ? "; add a batch dimension with unsqueeze" : ""));
         }
         if (x.size(2) != inputSize) {
-            throw new IllegalArgumentException(label() + ": input has " + x.size(2) + " features (shape " + Shape.format(x.shape())
-                    + "), expected inputSize=" + inputSize);
+            throw new IllegalArgumentException(label() + ": input has " + x.size(2) + " features (shape "
+                    + Shape.format(x.shape()) + "), expected inputSize=" + inputSize);
         }
         int steps = x.size(options.batchFirst ? 1 : 0);
         if (steps == 0 || x.size(options.batchFirst ? 0 : 1) == 0) {
@@ -266,8 +275,8 @@ public abstract class RNNBase extends Module {
     private Variable checkState(String name, Variable s, int batch) {
         int[] expected = {options.numLayers * directions, batch, hiddenSize};
         if (!java.util.Arrays.equals(s.shape(), expected)) {
-            throw new IllegalArgumentException(label() + ": " + name + " of shape " + Shape.format(s.shape()) + ", expected "
-                    + Shape.format(expected) + " (numLayers * directions, batch, hiddenSize)");
+            throw new IllegalArgumentException(label() + ": " + name + " of shape " + Shape.format(s.shape())
+                    + ", expected " + Shape.format(expected) + " (numLayers * directions, batch, hiddenSize)");
         }
         return s;
     }
@@ -344,9 +353,11 @@ public abstract class RNNBase extends Module {
                 if (lstm) {
                     extra = c0 != null ? c0.select(0, idx) : zeroState;
                 }
-                Tensor rdm = training && options.recurrentDropout > 0 ? dropMask(dt, g, options.recurrentDropout, batch, h)
+                Tensor rdm = training && options.recurrentDropout > 0
+                        ? dropMask(dt, g, options.recurrentDropout, batch, h)
                         : null;
-                Variable packed = RecurrentScan.run(kind, dir == 1, real, rdm, xp, param("weight_hh" + sfx), hInit, extra);
+                Variable packed =
+                        RecurrentScan.run(kind, dir == 1, real, rdm, xp, param("weight_hh" + sfx), hInit, extra);
                 dirOut[dir] = packed.narrow(0, 0, steps);
                 hs.add(packed.select(0, steps));
                 if (lstm) {

@@ -33,7 +33,8 @@ public class RNNCell extends RNNCellBase {
         super(inputSize, hiddenSize, bias, 1);
         String n = nonlinearity == null ? "" : nonlinearity.toLowerCase(Locale.ROOT);
         if (!n.equals("tanh") && !n.equals("relu")) {
-            throw new IllegalArgumentException("RNNCell: nonlinearity must be tanh or relu, got '" + nonlinearity + "'");
+            throw new IllegalArgumentException(
+                    "RNNCell: nonlinearity must be tanh or relu, got '" + nonlinearity + "'");
         }
         this.relu = n.equals("relu");
     }
@@ -47,7 +48,8 @@ public class RNNCell extends RNNCellBase {
      */
     public Variable step(Variable x, Variable h) {
         Variable hh = checkAndState(x, h, "h");
-        Variable pre = NN.linear(x, param("weight_ih"), param("bias_ih")).add(NN.linear(hh, param("weight_hh"), param("bias_hh")));
+        Variable pre = NN.linear(x, param("weight_ih"), param("bias_ih"))
+                .add(NN.linear(hh, param("weight_hh"), param("bias_hh")));
         return relu ? pre.relu() : pre.tanh();
     }
 

@@ -19,8 +19,8 @@ public abstract class RNNCellBase extends Module {
 
     RNNCellBase(int inputSize, int hiddenSize, boolean bias, int gates) {
         if (inputSize <= 0 || hiddenSize <= 0) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": sizes must be positive, got inputSize=" + inputSize
-                    + ", hiddenSize=" + hiddenSize);
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": sizes must be positive, got inputSize="
+                    + inputSize + ", hiddenSize=" + hiddenSize);
         }
         this.inputSize = inputSize;
         this.hiddenSize = hiddenSize;
@@ -43,14 +43,15 @@ public abstract class RNNCellBase extends Module {
     /** Checks x (B, in) and returns the state, or zeros (B, H) when it is null. */
     final Variable checkAndState(Variable x, Variable state, String name) {
         if (x.dim() != 2 || x.size(1) != inputSize) {
-            throw new IllegalArgumentException(label() + ": expected an input (B, " + inputSize + "), got " + Shape.format(x.shape()));
+            throw new IllegalArgumentException(
+                    label() + ": expected an input (B, " + inputSize + "), got " + Shape.format(x.shape()));
         }
         if (state == null) {
             return Variable.constant(Tensor.zeros(x.dtype(), x.size(0), hiddenSize));
         }
         if (state.dim() != 2 || state.size(0) != x.size(0) || state.size(1) != hiddenSize) {
-            throw new IllegalArgumentException(label() + ": " + name + " of shape " + Shape.format(state.shape()) + ", expected ("
-                    + x.size(0) + ", " + hiddenSize + ") for an input " + Shape.format(x.shape()));
+            throw new IllegalArgumentException(label() + ": " + name + " of shape " + Shape.format(state.shape())
+                    + ", expected (" + x.size(0) + ", " + hiddenSize + ") for an input " + Shape.format(x.shape()));
         }
         return state;
     }

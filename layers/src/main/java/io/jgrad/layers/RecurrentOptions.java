@@ -17,8 +17,8 @@ import java.util.Locale;
  * }</pre>
  */
 public final class RecurrentOptions {
-    private static final RecurrentOptions DEFAULTS = new RecurrentOptions(1, true, true, 0, false, MergeMode.CONCAT, true,
-            false, 0, 0, false, "tanh");
+    private static final RecurrentOptions DEFAULTS =
+            new RecurrentOptions(1, true, true, 0, false, MergeMode.CONCAT, true, false, 0, 0, false, "tanh");
 
     final int numLayers;
     final boolean bias;
@@ -33,9 +33,19 @@ public final class RecurrentOptions {
     final boolean unitForgetBias;
     final String nonlinearity;
 
-    private RecurrentOptions(int numLayers, boolean bias, boolean batchFirst, double dropout, boolean bidirectional,
-            MergeMode mergeMode, boolean returnSequences, boolean stateful, double inputDropout, double recurrentDropout,
-            boolean unitForgetBias, String nonlinearity) {
+    private RecurrentOptions(
+            int numLayers,
+            boolean bias,
+            boolean batchFirst,
+            double dropout,
+            boolean bidirectional,
+            MergeMode mergeMode,
+            boolean returnSequences,
+            boolean stateful,
+            double inputDropout,
+            double recurrentDropout,
+            boolean unitForgetBias,
+            String nonlinearity) {
         this.numLayers = numLayers;
         this.bias = bias;
         this.batchFirst = batchFirst;
@@ -59,11 +69,32 @@ public final class RecurrentOptions {
         return DEFAULTS;
     }
 
-    private RecurrentOptions with(int numLayers, boolean bias, boolean batchFirst, double dropout, boolean bidirectional,
-            MergeMode mergeMode, boolean returnSequences, boolean stateful, double inputDropout, double recurrentDropout,
-            boolean unitForgetBias, String nonlinearity) {
-        return new RecurrentOptions(numLayers, bias, batchFirst, dropout, bidirectional, mergeMode, returnSequences, stateful,
-                inputDropout, recurrentDropout, unitForgetBias, nonlinearity);
+    private RecurrentOptions with(
+            int numLayers,
+            boolean bias,
+            boolean batchFirst,
+            double dropout,
+            boolean bidirectional,
+            MergeMode mergeMode,
+            boolean returnSequences,
+            boolean stateful,
+            double inputDropout,
+            double recurrentDropout,
+            boolean unitForgetBias,
+            String nonlinearity) {
+        return new RecurrentOptions(
+                numLayers,
+                bias,
+                batchFirst,
+                dropout,
+                bidirectional,
+                mergeMode,
+                returnSequences,
+                stateful,
+                inputDropout,
+                recurrentDropout,
+                unitForgetBias,
+                nonlinearity);
     }
 
     /**
@@ -77,8 +108,19 @@ public final class RecurrentOptions {
         if (n < 1) {
             throw new IllegalArgumentException("RecurrentOptions.numLayers: must be at least 1, got " + n);
         }
-        return with(n, bias, batchFirst, dropout, bidirectional, mergeMode, returnSequences, stateful, inputDropout,
-                recurrentDropout, unitForgetBias, nonlinearity);
+        return with(
+                n,
+                bias,
+                batchFirst,
+                dropout,
+                bidirectional,
+                mergeMode,
+                returnSequences,
+                stateful,
+                inputDropout,
+                recurrentDropout,
+                unitForgetBias,
+                nonlinearity);
     }
 
     /**
@@ -88,8 +130,19 @@ public final class RecurrentOptions {
      * @return a modified copy
      */
     public RecurrentOptions bias(boolean on) {
-        return with(numLayers, on, batchFirst, dropout, bidirectional, mergeMode, returnSequences, stateful, inputDropout,
-                recurrentDropout, unitForgetBias, nonlinearity);
+        return with(
+                numLayers,
+                on,
+                batchFirst,
+                dropout,
+                bidirectional,
+                mergeMode,
+                returnSequences,
+                stateful,
+                inputDropout,
+                recurrentDropout,
+                unitForgetBias,
+                nonlinearity);
     }
 
     /**
@@ -100,8 +153,19 @@ public final class RecurrentOptions {
      * @return a modified copy
      */
     public RecurrentOptions batchFirst(boolean on) {
-        return with(numLayers, bias, on, dropout, bidirectional, mergeMode, returnSequences, stateful, inputDropout,
-                recurrentDropout, unitForgetBias, nonlinearity);
+        return with(
+                numLayers,
+                bias,
+                on,
+                dropout,
+                bidirectional,
+                mergeMode,
+                returnSequences,
+                stateful,
+                inputDropout,
+                recurrentDropout,
+                unitForgetBias,
+                nonlinearity);
     }
 
     /**
@@ -112,8 +176,19 @@ public final class RecurrentOptions {
      * @return a modified copy
      */
     public RecurrentOptions dropout(double p) {
-        return with(numLayers, bias, batchFirst, probability("dropout", p), bidirectional, mergeMode, returnSequences, stateful,
-                inputDropout, recurrentDropout, unitForgetBias, nonlinearity);
+        return with(
+                numLayers,
+                bias,
+                batchFirst,
+                probability("dropout", p),
+                bidirectional,
+                mergeMode,
+                returnSequences,
+                stateful,
+                inputDropout,
+                recurrentDropout,
+                unitForgetBias,
+                nonlinearity);
     }
 
     /**
@@ -124,8 +199,19 @@ public final class RecurrentOptions {
      * @return a modified copy
      */
     public RecurrentOptions bidirectional(boolean on) {
-        return with(numLayers, bias, batchFirst, dropout, on, mergeMode, returnSequences, stateful, inputDropout,
-                recurrentDropout, unitForgetBias, nonlinearity);
+        return with(
+                numLayers,
+                bias,
+                batchFirst,
+                dropout,
+                on,
+                mergeMode,
+                returnSequences,
+                stateful,
+                inputDropout,
+                recurrentDropout,
+                unitForgetBias,
+                nonlinearity);
     }
 
     /**
@@ -138,8 +224,19 @@ public final class RecurrentOptions {
         if (mode == null) {
             throw new IllegalArgumentException("RecurrentOptions.mergeMode: mode is null");
         }
-        return with(numLayers, bias, batchFirst, dropout, bidirectional, mode, returnSequences, stateful, inputDropout,
-                recurrentDropout, unitForgetBias, nonlinearity);
+        return with(
+                numLayers,
+                bias,
+                batchFirst,
+                dropout,
+                bidirectional,
+                mode,
+                returnSequences,
+                stateful,
+                inputDropout,
+                recurrentDropout,
+                unitForgetBias,
+                nonlinearity);
     }
 
     /**
@@ -151,8 +248,19 @@ public final class RecurrentOptions {
      * @return a modified copy
      */
     public RecurrentOptions returnSequences(boolean on) {
-        return with(numLayers, bias, batchFirst, dropout, bidirectional, mergeMode, on, stateful, inputDropout,
-                recurrentDropout, unitForgetBias, nonlinearity);
+        return with(
+                numLayers,
+                bias,
+                batchFirst,
+                dropout,
+                bidirectional,
+                mergeMode,
+                on,
+                stateful,
+                inputDropout,
+                recurrentDropout,
+                unitForgetBias,
+                nonlinearity);
     }
 
     /**
@@ -164,8 +272,19 @@ public final class RecurrentOptions {
      * @return a modified copy
      */
     public RecurrentOptions stateful(boolean on) {
-        return with(numLayers, bias, batchFirst, dropout, bidirectional, mergeMode, returnSequences, on, inputDropout,
-                recurrentDropout, unitForgetBias, nonlinearity);
+        return with(
+                numLayers,
+                bias,
+                batchFirst,
+                dropout,
+                bidirectional,
+                mergeMode,
+                returnSequences,
+                on,
+                inputDropout,
+                recurrentDropout,
+                unitForgetBias,
+                nonlinearity);
     }
 
     /**
@@ -176,8 +295,19 @@ public final class RecurrentOptions {
      * @return a modified copy
      */
     public RecurrentOptions inputDropout(double p) {
-        return with(numLayers, bias, batchFirst, dropout, bidirectional, mergeMode, returnSequences, stateful,
-                probability("inputDropout", p), recurrentDropout, unitForgetBias, nonlinearity);
+        return with(
+                numLayers,
+                bias,
+                batchFirst,
+                dropout,
+                bidirectional,
+                mergeMode,
+                returnSequences,
+                stateful,
+                probability("inputDropout", p),
+                recurrentDropout,
+                unitForgetBias,
+                nonlinearity);
     }
 
     /**
@@ -189,8 +319,19 @@ public final class RecurrentOptions {
      * @return a modified copy
      */
     public RecurrentOptions recurrentDropout(double p) {
-        return with(numLayers, bias, batchFirst, dropout, bidirectional, mergeMode, returnSequences, stateful, inputDropout,
-                probability("recurrentDropout", p), unitForgetBias, nonlinearity);
+        return with(
+                numLayers,
+                bias,
+                batchFirst,
+                dropout,
+                bidirectional,
+                mergeMode,
+                returnSequences,
+                stateful,
+                inputDropout,
+                probability("recurrentDropout", p),
+                unitForgetBias,
+                nonlinearity);
     }
 
     /**
@@ -202,8 +343,19 @@ public final class RecurrentOptions {
      * @return a modified copy
      */
     public RecurrentOptions unitForgetBias(boolean on) {
-        return with(numLayers, bias, batchFirst, dropout, bidirectional, mergeMode, returnSequences, stateful, inputDropout,
-                recurrentDropout, on, nonlinearity);
+        return with(
+                numLayers,
+                bias,
+                batchFirst,
+                dropout,
+                bidirectional,
+                mergeMode,
+                returnSequences,
+                stateful,
+                inputDropout,
+                recurrentDropout,
+                on,
+                nonlinearity);
     }
 
     /**
@@ -215,15 +367,28 @@ public final class RecurrentOptions {
     public RecurrentOptions nonlinearity(String name) {
         String n = name == null ? "" : name.toLowerCase(Locale.ROOT);
         if (!n.equals("tanh") && !n.equals("relu")) {
-            throw new IllegalArgumentException("RecurrentOptions.nonlinearity: expected tanh or relu, got '" + name + "'");
+            throw new IllegalArgumentException(
+                    "RecurrentOptions.nonlinearity: expected tanh or relu, got '" + name + "'");
         }
-        return with(numLayers, bias, batchFirst, dropout, bidirectional, mergeMode, returnSequences, stateful, inputDropout,
-                recurrentDropout, unitForgetBias, n);
+        return with(
+                numLayers,
+                bias,
+                batchFirst,
+                dropout,
+                bidirectional,
+                mergeMode,
+                returnSequences,
+                stateful,
+                inputDropout,
+                recurrentDropout,
+                unitForgetBias,
+                n);
     }
 
     private static double probability(String what, double p) {
         if (!(p >= 0 && p < 1)) {
-            throw new IllegalArgumentException("RecurrentOptions." + what + ": probability must be in [0, 1), got " + p);
+            throw new IllegalArgumentException(
+                    "RecurrentOptions." + what + ": probability must be in [0, 1), got " + p);
         }
         return p;
     }
@@ -231,7 +396,12 @@ public final class RecurrentOptions {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        sb.append("numLayers=").append(numLayers).append(", bias=").append(bias).append(", batchFirst=").append(batchFirst);
+        sb.append("numLayers=")
+                .append(numLayers)
+                .append(", bias=")
+                .append(bias)
+                .append(", batchFirst=")
+                .append(batchFirst);
         if (dropout > 0) {
             sb.append(", dropout=").append(dropout);
         }

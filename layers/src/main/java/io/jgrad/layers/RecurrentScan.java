@@ -85,15 +85,28 @@ final class RecurrentScan extends Function {
      * @param extra c0 (B, H) for an LSTM, b_hh (G*H) for a GRU, null otherwise
      * @return the packed output (T + 1 or T + 2, B, H)
      */
-    static Variable run(Kind kind, boolean reverse, boolean[] real, Tensor dropMask, Variable xp, Variable whh,
-            Variable h0, Variable extra) {
+    static Variable run(
+            Kind kind,
+            boolean reverse,
+            boolean[] real,
+            Tensor dropMask,
+            Variable xp,
+            Variable whh,
+            Variable h0,
+            Variable extra) {
         int t = xp.size(0);
         int b = xp.size(1);
         int h = h0.size(1);
-        if (xp.dim() != 3 || whh.dim() != 2 || h0.dim() != 2 || xp.size(2) != kind.gates * h || h0.size(0) != b
-                || whh.size(0) != kind.gates * h || whh.size(1) != h || t == 0) {
-            throw new IllegalArgumentException("recurrent scan: inconsistent shapes xp " + Shape.format(xp.shape()) + ", W_hh "
-                    + Shape.format(whh.shape()) + ", h0 " + Shape.format(h0.shape()));
+        if (xp.dim() != 3
+                || whh.dim() != 2
+                || h0.dim() != 2
+                || xp.size(2) != kind.gates * h
+                || h0.size(0) != b
+                || whh.size(0) != kind.gates * h
+                || whh.size(1) != h
+                || t == 0) {
+            throw new IllegalArgumentException("recurrent scan: inconsistent shapes xp " + Shape.format(xp.shape())
+                    + ", W_hh " + Shape.format(whh.shape()) + ", h0 " + Shape.format(h0.shape()));
         }
         RecurrentScan fn = of(kind, reverse, real, dropMask);
         return extra == null ? fn.apply(xp, whh, h0) : fn.apply(xp, whh, h0, extra);
@@ -132,7 +145,7 @@ final class RecurrentScan extends Function {
         RecurrentRows ops = RecurrentRows.of(xpT.dtype());
         int bh = batch * hid;
         Object gates = ops.alloc(steps * batch * gh); // (T, B, GH): pre-activations, then activations
-        Object hprev = ops.alloc(steps * bh);         // (T, B, H): the state entering each time step
+        Object hprev = ops.alloc(steps * bh); // (T, B, H): the state entering each time step
         Object cprev = lstm ? ops.alloc(steps * bh) : null;
         Object aux = lstm || gru ? ops.alloc(steps * bh) : null; // LSTM: tanh(c'), GRU: h W_hn^T + b_hn
         Tensor out = Tensor.zeros(xpT.dtype(), steps + (lstm ? 2 : 1), batch, hid);
@@ -229,7 +242,7 @@ final class RecurrentScan extends Function {
         Tensor goT = gradOutput.data().contiguous();
         Object go = ops.data(goT);
         int goOff = goT.offset();
-        Object dx = ops.alloc(steps * batch * gh);       // d xp: the gates' pre-activation gradients
+        Object dx = ops.alloc(steps * batch * gh); // d xp: the gates' pre-activation gradients
         Object dhg = gru ? ops.alloc(steps * batch * gh) : dx; // d (h W_hh^T + b_hh)
         Object dh = ops.alloc(bh);
         System.arraycopy(go, goOff + steps * bh, dh, 0, bh);
@@ -351,7 +364,7 @@ final class RecurrentScan extends Function {
                 continue;
             }
             Variable rec = (mask != null ? h.mul(mask) : h).matmul(whhT); // (B, G*H)
-            Variable xt = xp.select(0, t);                                 // (B, G*H)
+            Variable xt = xp.select(0, t); // (B, G*H)
             Variable hn;
             Variable cn = null;
             switch (kind) {
@@ -368,8 +381,11 @@ final class RecurrentScan extends Function {
                 case GRU: {
                     Variable hg = rec.add(bhh);
                     Variable r = xt.narrow(1, 0, hid).add(hg.narrow(1, 0, hid)).sigmoid();
-                    Variable z = xt.narrow(1, hid, hid).add(hg.narrow(1, hid, hid)).sigmoid();
-                    Variable n = xt.narrow(1, 2 * hid, hid).add(r.mul(hg.narrow(1, 2 * hid, hid))).tanh();
+                    Variable z =
+                            xt.narrow(1, hid, hid).add(hg.narrow(1, hid, hid)).sigmoid();
+                    Variable n = xt.narrow(1, 2 * hid, hid)
+                            .add(r.mul(hg.narrow(1, 2 * hid, hid)))
+                            .tanh();
                     hn = n.add(z.mul(h.sub(n)));
                     break;
                 }

@@ -13,13 +13,18 @@ import java.util.Arrays;
  * order.
  */
 final class Resampling {
-    private Resampling() {
-    }
+    private Resampling() {}
 
     // ------------------------------------------------------------------------------------------ interpolate
 
-    static Variable interpolate(String who, Variable x, int[] size, double[] scaleFactor, InterpolationMode mode,
-            boolean alignCorners, boolean recomputeScaleFactor) {
+    static Variable interpolate(
+            String who,
+            Variable x,
+            int[] size,
+            double[] scaleFactor,
+            InterpolationMode mode,
+            boolean alignCorners,
+            boolean recomputeScaleFactor) {
         if (x == null) {
             throw new IllegalArgumentException(who + ": input is null");
         }
@@ -29,17 +34,21 @@ final class Resampling {
         int[] s = x.shape();
         int spatial = s.length - 2;
         if (mode == InterpolationMode.BILINEAR && s.length != 4) {
-            throw new IllegalArgumentException(who + ": mode bilinear expects a 4-D input (N, C, H, W), got " + Shape.format(s));
+            throw new IllegalArgumentException(
+                    who + ": mode bilinear expects a 4-D input (N, C, H, W), got " + Shape.format(s));
         }
         if (mode == InterpolationMode.LINEAR && s.length != 3) {
-            throw new IllegalArgumentException(who + ": mode linear expects a 3-D input (N, C, L), got " + Shape.format(s));
+            throw new IllegalArgumentException(
+                    who + ": mode linear expects a 3-D input (N, C, L), got " + Shape.format(s));
         }
         if (s.length != 3 && s.length != 4) {
-            throw new IllegalArgumentException(who + ": expected a 3-D (N, C, L) or 4-D (N, C, H, W) input, got " + Shape.format(s));
+            throw new IllegalArgumentException(
+                    who + ": expected a 3-D (N, C, L) or 4-D (N, C, H, W) input, got " + Shape.format(s));
         }
         if (alignCorners && !mode.isLinear()) {
-            throw new IllegalArgumentException(who + ": alignCorners can only be set with the interpolating modes linear and "
-                    + "bilinear, not " + mode.torchName());
+            throw new IllegalArgumentException(
+                    who + ": alignCorners can only be set with the interpolating modes linear and " + "bilinear, not "
+                            + mode.torchName());
         }
         if ((size == null) == (scaleFactor == null)) {
             throw new IllegalArgumentException(who + ": give exactly one of an output size and a scale factor");
@@ -48,19 +57,20 @@ final class Resampling {
         double[] scales = new double[spatial]; // PyTorch's scales argument: 1/scale_factor, or 0 for none
         if (size != null) {
             if (size.length != 1 && size.length != spatial) {
-                throw new IllegalArgumentException(who + ": the output size " + Arrays.toString(size) + " must have 1 or " + spatial
-                        + " values for an input of shape " + Shape.format(s));
+                throw new IllegalArgumentException(who + ": the output size " + Arrays.toString(size)
+                        + " must have 1 or " + spatial + " values for an input of shape " + Shape.format(s));
             }
             for (int d = 0; d < spatial; d++) {
                 out[d] = size[size.length == 1 ? 0 : d];
                 if (out[d] < 1) {
-                    throw new IllegalArgumentException(who + ": the output size must be positive, got " + Arrays.toString(size));
+                    throw new IllegalArgumentException(
+                            who + ": the output size must be positive, got " + Arrays.toString(size));
                 }
             }
         } else {
             if (scaleFactor.length != 1 && scaleFactor.length != spatial) {
-                throw new IllegalArgumentException(who + ": the scale factor " + Arrays.toString(scaleFactor) + " must have 1 or "
-                        + spatial + " values for an input of shape " + Shape.format(s));
+                throw new IllegalArgumentException(who + ": the scale factor " + Arrays.toString(scaleFactor)
+                        + " must have 1 or " + spatial + " values for an input of shape " + Shape.format(s));
             }
             for (int d = 0; d < spatial; d++) {
                 double f = scaleFactor[scaleFactor.length == 1 ? 0 : d];
@@ -87,7 +97,9 @@ final class Resampling {
                 int[] idx = new int[o];
                 boolean identity = o == in;
                 for (int i = 0; i < o; i++) {
-                    idx[i] = mode == InterpolationMode.NEAREST ? nearest(i, in, o, scales[d]) : nearestExact(i, in, o, scales[d]);
+                    idx[i] = mode == InterpolationMode.NEAREST
+                            ? nearest(i, in, o, scales[d])
+                            : nearestExact(i, in, o, scales[d]);
                     identity &= idx[i] == i;
                 }
                 if (!identity) {
@@ -126,7 +138,9 @@ final class Resampling {
         if (out == in) {
             return x; // PyTorch's kernel copies when the sizes agree, whatever the scale
         }
-        double scale = alignCorners ? (out > 1 ? (double) (in - 1) / (out - 1) : 0) : (scales > 0 ? 1.0 / scales : (double) in / out);
+        double scale = alignCorners
+                ? (out > 1 ? (double) (in - 1) / (out - 1) : 0)
+                : (scales > 0 ? 1.0 / scales : (double) in / out);
         int[] i0 = new int[out];
         int[] i1 = new int[out];
         double[] w0 = new double[out];
@@ -143,8 +157,10 @@ final class Resampling {
         Arrays.fill(view, 1);
         view[dim] = out;
         DType dt = x.dtype();
-        Variable a = x.indexSelect(dim, Tensor.of(i0)).mul(Variable.constant(Tensor.of(w0).to(dt).reshape(view)));
-        Variable b = x.indexSelect(dim, Tensor.of(i1)).mul(Variable.constant(Tensor.of(w1).to(dt).reshape(view)));
+        Variable a = x.indexSelect(dim, Tensor.of(i0))
+                .mul(Variable.constant(Tensor.of(w0).to(dt).reshape(view)));
+        Variable b = x.indexSelect(dim, Tensor.of(i1))
+                .mul(Variable.constant(Tensor.of(w1).to(dt).reshape(view)));
         return a.add(b);
     }
 
@@ -158,15 +174,17 @@ final class Resampling {
         int sp = out.length;
         int[] s = x.shape();
         if (s.length != sp + 2) {
-            throw new IllegalArgumentException(who + ": expected an input (N, C, " + (sp == 1 ? "L" : "H, W") + "), got "
-                    + Shape.format(s));
+            throw new IllegalArgumentException(
+                    who + ": expected an input (N, C, " + (sp == 1 ? "L" : "H, W") + "), got " + Shape.format(s));
         }
         for (int d = 0; d < sp; d++) {
             if (out[d] < 1) {
-                throw new IllegalArgumentException(who + ": the output size must be positive, got " + Arrays.toString(out));
+                throw new IllegalArgumentException(
+                        who + ": the output size must be positive, got " + Arrays.toString(out));
             }
             if (s[2 + d] < 1) {
-                throw new IllegalArgumentException(who + ": the input's spatial sizes must be positive, got " + Shape.format(s));
+                throw new IllegalArgumentException(
+                        who + ": the input's spatial sizes must be positive, got " + Shape.format(s));
             }
         }
         int h = sp == 2 ? s[2] : 1;
@@ -203,7 +221,9 @@ final class Resampling {
         for (int d = 0; d < sp; d++) {
             os[2 + d] = out[d];
         }
-        return x.reshape(s[0], s[1], h * w).gather(2, Tensor.of(idx, s[0], s[1], oh * ow)).reshape(os);
+        return x.reshape(s[0], s[1], h * w)
+                .gather(2, Tensor.of(idx, s[0], s[1], oh * ow))
+                .reshape(os);
     }
 
     /** PyTorch's window start {@code floor(i * in / out)}. */
@@ -224,8 +244,8 @@ final class Resampling {
         }
         int[] s = x.shape();
         if (s.length != 4 || s[1] % (r * r) != 0) {
-            throw new IllegalArgumentException(who + ": expected an input (N, C * " + r * r + ", H, W) for upscale factor " + r
-                    + ", got " + Shape.format(s));
+            throw new IllegalArgumentException(who + ": expected an input (N, C * " + r * r
+                    + ", H, W) for upscale factor " + r + ", got " + Shape.format(s));
         }
         int c = s[1] / (r * r);
         return x.reshape(s[0], c, r, r, s[2], s[3]).permute(0, 1, 4, 2, 5, 3).reshape(s[0], c, s[2] * r, s[3] * r);
@@ -237,8 +257,8 @@ final class Resampling {
         }
         int[] s = x.shape();
         if (s.length != 4 || s[2] % r != 0 || s[3] % r != 0) {
-            throw new IllegalArgumentException(who + ": expected an input (N, C, H, W) with H and W divisible by " + r + ", got "
-                    + Shape.format(s));
+            throw new IllegalArgumentException(who + ": expected an input (N, C, H, W) with H and W divisible by " + r
+                    + ", got " + Shape.format(s));
         }
         int h = s[2] / r;
         int w = s[3] / r;

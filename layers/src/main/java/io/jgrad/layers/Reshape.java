@@ -22,7 +22,8 @@ public class Reshape extends Module {
     @Override
     public Variable forward(Variable x) {
         if (x.dim() == 0) {
-            throw new IllegalArgumentException("Reshape: input must have a batch dimension, got " + Shape.format(x.shape()));
+            throw new IllegalArgumentException(
+                    "Reshape: input must have a batch dimension, got " + Shape.format(x.shape()));
         }
         int[] s = new int[shape.length + 1];
         s[0] = x.size(0);

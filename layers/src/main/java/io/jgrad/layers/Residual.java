@@ -38,7 +38,8 @@ public class Residual extends Module {
         Variable s = shortcut == null ? x : shortcut.call(x);
         if (!java.util.Arrays.equals(y.shape(), s.shape())) {
             throw new IllegalArgumentException("Residual: the body's output " + io.jgrad.core.Shape.format(y.shape())
-                    + " does not match the " + (shortcut == null ? "input " : "shortcut's output ") + io.jgrad.core.Shape.format(s.shape()));
+                    + " does not match the " + (shortcut == null ? "input " : "shortcut's output ")
+                    + io.jgrad.core.Shape.format(s.shape()));
         }
         return y.add(s);
     }

@@ -54,11 +54,27 @@ final class RowNormFunction extends Function {
         rstd = new double[rows];
         Tensor y = Tensor.zeros(x.dtype(), x.shape());
         if (x.dtype() == DType.FLOAT32) {
-            NormKernels.rowsForward(x.floatData(), y.floatData(), w == null ? null : w.floatData(), b == null ? null : b.floatData(),
-                    rows, d, eps, mean, rstd);
+            NormKernels.rowsForward(
+                    x.floatData(),
+                    y.floatData(),
+                    w == null ? null : w.floatData(),
+                    b == null ? null : b.floatData(),
+                    rows,
+                    d,
+                    eps,
+                    mean,
+                    rstd);
         } else {
-            NormKernels.rowsForward(x.doubleData(), y.doubleData(), w == null ? null : w.doubleData(),
-                    b == null ? null : b.doubleData(), rows, d, eps, mean, rstd);
+            NormKernels.rowsForward(
+                    x.doubleData(),
+                    y.doubleData(),
+                    w == null ? null : w.doubleData(),
+                    b == null ? null : b.doubleData(),
+                    rows,
+                    d,
+                    eps,
+                    mean,
+                    rstd);
         }
         ctx.save(x);
         return y;
@@ -101,11 +117,29 @@ final class RowNormFunction extends Function {
         double[] dw = needW ? new double[d] : null;
         double[] db = needB ? new double[d] : null;
         if (x.dtype() == DType.FLOAT32) {
-            NormKernels.rowsBackward(x.floatData(), g.floatData(), w == null ? null : w.floatData(), mean, rstd, rows, d,
-                    dx == null ? null : dx.floatData(), dw, db);
+            NormKernels.rowsBackward(
+                    x.floatData(),
+                    g.floatData(),
+                    w == null ? null : w.floatData(),
+                    mean,
+                    rstd,
+                    rows,
+                    d,
+                    dx == null ? null : dx.floatData(),
+                    dw,
+                    db);
         } else {
-            NormKernels.rowsBackward(x.doubleData(), g.doubleData(), w == null ? null : w.doubleData(), mean, rstd, rows, d,
-                    dx == null ? null : dx.doubleData(), dw, db);
+            NormKernels.rowsBackward(
+                    x.doubleData(),
+                    g.doubleData(),
+                    w == null ? null : w.doubleData(),
+                    mean,
+                    rstd,
+                    rows,
+                    d,
+                    dx == null ? null : dx.doubleData(),
+                    dw,
+                    db);
         }
         Variable[] r = new Variable[1 + (hasWeight ? 1 : 0) + (hasBias ? 1 : 0)];
         r[0] = dx == null ? null : Variable.constant(dx);
@@ -113,7 +147,8 @@ final class RowNormFunction extends Function {
             r[1] = Variable.constant(Arrays0.tensor(dw, x.dtype(), ctx.input(1).shape()));
         }
         if (needB) {
-            r[bi] = Variable.constant(Arrays0.tensor(db, x.dtype(), ctx.input(bi).shape()));
+            r[bi] = Variable.constant(
+                    Arrays0.tensor(db, x.dtype(), ctx.input(bi).shape()));
         }
         return r;
     }

@@ -5,8 +5,7 @@ import io.jgrad.autograd.Variable;
 /** Logistic sigmoid {@code 1 / (1 + e^-x)}, element-wise. */
 public class Sigmoid extends Module {
     /** The activation as a layer. */
-    public Sigmoid() {
-    }
+    public Sigmoid() {}
 
     @Override
     public Variable forward(Variable x) {

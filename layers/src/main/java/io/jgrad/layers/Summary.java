@@ -12,16 +12,17 @@ import java.util.Map;
 
 /** Builds the table of {@link Module#summary(int...)}. */
 final class Summary {
-    private Summary() {
-    }
+    private Summary() {}
 
     static String of(Module root, int[] inputShape) {
         if (inputShape == null || inputShape.length == 0) {
-            throw new IllegalArgumentException(root.label() + ".summary: give the shape of one input batch, e.g. (1, 784)");
+            throw new IllegalArgumentException(
+                    root.label() + ".summary: give the shape of one input batch, e.g. (1, 784)");
         }
         for (int s : inputShape) {
             if (s <= 0) {
-                throw new IllegalArgumentException(root.label() + ".summary: invalid input shape " + Shape.format(inputShape));
+                throw new IllegalArgumentException(
+                        root.label() + ".summary: invalid input shape " + Shape.format(inputShape));
             }
         }
         IdentityHashMap<Module, int[]> shapes = new IdentityHashMap<>();

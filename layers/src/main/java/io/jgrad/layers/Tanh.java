@@ -5,8 +5,7 @@ import io.jgrad.autograd.Variable;
 /** Hyperbolic tangent, element-wise. */
 public class Tanh extends Module {
     /** The activation as a layer. */
-    public Tanh() {
-    }
+    public Tanh() {}
 
     @Override
     public Variable forward(Variable x) {

@@ -30,8 +30,9 @@ public class TimeDistributed extends Module {
     @Override
     public Variable forward(Variable x) {
         if (x.dim() < 3) {
-            throw new IllegalArgumentException("TimeDistributed: expected an input (B, T, ...) of at least 3 dimensions, got "
-                    + Shape.format(x.shape()));
+            throw new IllegalArgumentException(
+                    "TimeDistributed: expected an input (B, T, ...) of at least 3 dimensions, got "
+                            + Shape.format(x.shape()));
         }
         int b = x.size(0);
         int t = x.size(1);
@@ -40,8 +41,9 @@ public class TimeDistributed extends Module {
         System.arraycopy(x.shape(), 2, folded, 1, x.dim() - 2);
         Variable y = module.call(x.reshape(folded));
         if (y.dim() < 1 || y.size(0) != b * t) {
-            throw new IllegalArgumentException("TimeDistributed: the wrapped " + module.typeName() + " returned "
-                    + Shape.format(y.shape()) + " for a folded batch of " + (b * t) + "; it must keep the batch dimension");
+            throw new IllegalArgumentException(
+                    "TimeDistributed: the wrapped " + module.typeName() + " returned " + Shape.format(y.shape())
+                            + " for a folded batch of " + (b * t) + "; it must keep the batch dimension");
         }
         int[] os = new int[y.dim() + 1];
         os[0] = b;

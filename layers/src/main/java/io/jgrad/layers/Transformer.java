@@ -55,14 +55,45 @@ public class Transformer extends Module {
      * @param batchFirst {@code (B, L, dModel)} when true, {@code (L, B, dModel)} when false
      * @param normFirst pre-norm layers when true, post-norm when false
      */
-    public Transformer(int dModel, int nhead, int numEncoderLayers, int numDecoderLayers, int dimFeedforward, double dropout,
-            String activation, double layerNormEps, boolean batchFirst, boolean normFirst) {
-        this.encoder = registerModule("encoder", new TransformerEncoder(() -> new TransformerEncoderLayer(dModel, nhead,
-                dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst), numEncoderLayers,
-                new LayerNorm(new int[] {dModel}, layerNormEps, true)));
-        this.decoder = registerModule("decoder", new TransformerDecoder(() -> new TransformerDecoderLayer(dModel, nhead,
-                dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst), numDecoderLayers,
-                new LayerNorm(new int[] {dModel}, layerNormEps, true)));
+    public Transformer(
+            int dModel,
+            int nhead,
+            int numEncoderLayers,
+            int numDecoderLayers,
+            int dimFeedforward,
+            double dropout,
+            String activation,
+            double layerNormEps,
+            boolean batchFirst,
+            boolean normFirst) {
+        this.encoder = registerModule(
+                "encoder",
+                new TransformerEncoder(
+                        () -> new TransformerEncoderLayer(
+                                dModel,
+                                nhead,
+                                dimFeedforward,
+                                dropout,
+                                activation,
+                                layerNormEps,
+                                batchFirst,
+                                normFirst),
+                        numEncoderLayers,
+                        new LayerNorm(new int[] {dModel}, layerNormEps, true)));
+        this.decoder = registerModule(
+                "decoder",
+                new TransformerDecoder(
+                        () -> new TransformerDecoderLayer(
+                                dModel,
+                                nhead,
+                                dimFeedforward,
+                                dropout,
+                                activation,
+                                layerNormEps,
+                                batchFirst,
+                                normFirst),
+                        numDecoderLayers,
+                        new LayerNorm(new int[] {dModel}, layerNormEps, true)));
         this.dModel = dModel;
         this.batchFirst = batchFirst;
         xavier(Generator.global());
@@ -91,8 +122,8 @@ public class Transformer extends Module {
      */
     @Override
     public Variable forward(Variable x) {
-        throw new IllegalArgumentException(label() + ": expected the inputs (src, tgt), got one input of shape "
-                + Shape.format(x.shape()));
+        throw new IllegalArgumentException(
+                label() + ": expected the inputs (src, tgt), got one input of shape " + Shape.format(x.shape()));
     }
 
     /**
@@ -105,7 +136,8 @@ public class Transformer extends Module {
     @Override
     public Variable forward(Variable... inputs) {
         if (inputs.length != 2) {
-            throw new IllegalArgumentException(label() + ": expected the inputs (src, tgt), got " + inputs.length + " inputs");
+            throw new IllegalArgumentException(
+                    label() + ": expected the inputs (src, tgt), got " + inputs.length + " inputs");
         }
         return forward(inputs[0], inputs[1], null, null, null, null, null, null, false);
     }
@@ -126,8 +158,16 @@ public class Transformer extends Module {
      *     {@link #generateSquareSubsequentMask}{@code (T)})
      * @return the decoder's output {@code (B, T, dModel)} (or {@code (T, B, dModel)})
      */
-    public Variable forward(Variable src, Variable tgt, Tensor srcMask, Tensor tgtMask, Tensor memoryMask, Tensor srcKeyPaddingMask,
-            Tensor tgtKeyPaddingMask, Tensor memoryKeyPaddingMask, boolean tgtIsCausal) {
+    public Variable forward(
+            Variable src,
+            Variable tgt,
+            Tensor srcMask,
+            Tensor tgtMask,
+            Tensor memoryMask,
+            Tensor srcKeyPaddingMask,
+            Tensor tgtKeyPaddingMask,
+            Tensor memoryKeyPaddingMask,
+            boolean tgtIsCausal) {
         check(src, tgt);
         Variable memory = encode(src, srcMask, srcKeyPaddingMask);
         return decode(tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask, tgtIsCausal);
@@ -135,17 +175,18 @@ public class Transformer extends Module {
 
     private void check(Variable src, Variable tgt) {
         if (src == null || tgt == null || src.dim() != 3 || tgt.dim() != 3) {
-            throw new IllegalArgumentException(label() + ": expected 3-D src and tgt, got " + (src == null ? "null" : Shape.format(src.shape()))
-                    + " and " + (tgt == null ? "null" : Shape.format(tgt.shape())));
+            throw new IllegalArgumentException(
+                    label() + ": expected 3-D src and tgt, got " + (src == null ? "null" : Shape.format(src.shape()))
+                            + " and " + (tgt == null ? "null" : Shape.format(tgt.shape())));
         }
         int bd = batchFirst ? 0 : 1;
         if (src.size(bd) != tgt.size(bd)) {
-            throw new IllegalArgumentException(label() + ": the batch sizes of src " + Shape.format(src.shape()) + " and tgt "
-                    + Shape.format(tgt.shape()) + " differ");
+            throw new IllegalArgumentException(label() + ": the batch sizes of src " + Shape.format(src.shape())
+                    + " and tgt " + Shape.format(tgt.shape()) + " differ");
         }
         if (src.size(2) != dModel || tgt.size(2) != dModel) {
-            throw new IllegalArgumentException(label() + ": the feature sizes of src " + Shape.format(src.shape()) + " and tgt "
-                    + Shape.format(tgt.shape()) + " must equal dModel " + dModel);
+            throw new IllegalArgumentException(label() + ": the feature sizes of src " + Shape.format(src.shape())
+                    + " and tgt " + Shape.format(tgt.shape()) + " must equal dModel " + dModel);
         }
     }
 
@@ -177,8 +218,14 @@ public class Transformer extends Module {
      * @param tgtIsCausal causal decoder self-attention
      * @return the decoder's output, the target's shape
      */
-    public Variable decode(Variable tgt, Variable memory, Tensor tgtMask, Tensor memoryMask, Tensor tgtKeyPaddingMask,
-            Tensor memoryKeyPaddingMask, boolean tgtIsCausal) {
+    public Variable decode(
+            Variable tgt,
+            Variable memory,
+            Tensor tgtMask,
+            Tensor memoryMask,
+            Tensor tgtKeyPaddingMask,
+            Tensor memoryKeyPaddingMask,
+            boolean tgtIsCausal) {
         return decoder.forward(tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask, tgtIsCausal);
     }
 
@@ -191,7 +238,8 @@ public class Transformer extends Module {
      */
     public static Tensor generateSquareSubsequentMask(int n) {
         if (n < 1) {
-            throw new IllegalArgumentException("Transformer.generateSquareSubsequentMask: n must be positive, got " + n);
+            throw new IllegalArgumentException(
+                    "Transformer.generateSquareSubsequentMask: n must be positive, got " + n);
         }
         int[] m = new int[n * n];
         for (int i = 0; i < n; i++) {

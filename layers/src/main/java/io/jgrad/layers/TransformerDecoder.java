@@ -59,8 +59,8 @@ public class TransformerDecoder extends Module {
      */
     @Override
     public Variable forward(Variable x) {
-        throw new IllegalArgumentException(label() + ": expected the inputs (tgt, memory), got one input of shape "
-                + Shape.format(x.shape()));
+        throw new IllegalArgumentException(
+                label() + ": expected the inputs (tgt, memory), got one input of shape " + Shape.format(x.shape()));
     }
 
     /**
@@ -72,7 +72,8 @@ public class TransformerDecoder extends Module {
     @Override
     public Variable forward(Variable... inputs) {
         if (inputs.length != 2) {
-            throw new IllegalArgumentException(label() + ": expected the inputs (tgt, memory), got " + inputs.length + " inputs");
+            throw new IllegalArgumentException(
+                    label() + ": expected the inputs (tgt, memory), got " + inputs.length + " inputs");
         }
         return forward(inputs[0], inputs[1], null, null, null, null, false);
     }
@@ -90,12 +91,18 @@ public class TransformerDecoder extends Module {
      * @param tgtIsCausal causal self-attention
      * @return the output, the target's shape
      */
-    public Variable forward(Variable tgt, Variable memory, Tensor tgtMask, Tensor memoryMask, Tensor tgtKeyPaddingMask,
-            Tensor memoryKeyPaddingMask, boolean tgtIsCausal) {
+    public Variable forward(
+            Variable tgt,
+            Variable memory,
+            Tensor tgtMask,
+            Tensor memoryMask,
+            Tensor tgtKeyPaddingMask,
+            Tensor memoryKeyPaddingMask,
+            boolean tgtIsCausal) {
         Variable x = tgt;
         for (Module m : layers) {
-            x = ((TransformerDecoderLayer) m).forward(x, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask,
-                    tgtIsCausal);
+            x = ((TransformerDecoderLayer) m)
+                    .forward(x, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask, tgtIsCausal);
         }
         return norm == null ? x : norm.call(x);
     }

@@ -71,17 +71,27 @@ public class TransformerDecoderLayer extends Module {
      * @param batchFirst {@code (B, T, dModel)} when true, {@code (T, B, dModel)} when false
      * @param normFirst pre-norm when true, post-norm when false
      */
-    public TransformerDecoderLayer(int dModel, int nhead, int dimFeedforward, double dropout, String activation,
-            double layerNormEps, boolean batchFirst, boolean normFirst) {
+    public TransformerDecoderLayer(
+            int dModel,
+            int nhead,
+            int dimFeedforward,
+            double dropout,
+            String activation,
+            double layerNormEps,
+            boolean batchFirst,
+            boolean normFirst) {
         String a = activation == null ? "" : activation.toLowerCase(Locale.ROOT);
         if (!a.equals("relu") && !a.equals("gelu")) {
-            throw new IllegalArgumentException("TransformerDecoderLayer: activation must be relu or gelu, got '" + activation + "'");
+            throw new IllegalArgumentException(
+                    "TransformerDecoderLayer: activation must be relu or gelu, got '" + activation + "'");
         }
         if (dimFeedforward < 1) {
-            throw new IllegalArgumentException("TransformerDecoderLayer: dimFeedforward must be positive, got " + dimFeedforward);
+            throw new IllegalArgumentException(
+                    "TransformerDecoderLayer: dimFeedforward must be positive, got " + dimFeedforward);
         }
         this.selfAttn = registerModule("self_attn", new MultiheadAttention(dModel, nhead, dropout, true, batchFirst));
-        this.crossAttn = registerModule("multihead_attn", new MultiheadAttention(dModel, nhead, dropout, true, batchFirst));
+        this.crossAttn =
+                registerModule("multihead_attn", new MultiheadAttention(dModel, nhead, dropout, true, batchFirst));
         this.linear1 = registerModule("linear1", new Linear(dModel, dimFeedforward));
         this.dropout = registerModule("dropout", new Dropout(dropout));
         this.linear2 = registerModule("linear2", new Linear(dimFeedforward, dModel));
@@ -105,8 +115,8 @@ public class TransformerDecoderLayer extends Module {
      */
     @Override
     public Variable forward(Variable x) {
-        throw new IllegalArgumentException(label() + ": expected the inputs (tgt, memory), got one input of shape "
-                + Shape.format(x.shape()));
+        throw new IllegalArgumentException(
+                label() + ": expected the inputs (tgt, memory), got one input of shape " + Shape.format(x.shape()));
     }
 
     /**
@@ -119,7 +129,8 @@ public class TransformerDecoderLayer extends Module {
     @Override
     public Variable forward(Variable... inputs) {
         if (inputs.length != 2) {
-            throw new IllegalArgumentException(label() + ": expected the inputs (tgt, memory), got " + inputs.length + " inputs");
+            throw new IllegalArgumentException(
+                    label() + ": expected the inputs (tgt, memory), got " + inputs.length + " inputs");
         }
         return forward(inputs[0], inputs[1], null, null, null, null, false);
     }
@@ -139,12 +150,23 @@ public class TransformerDecoderLayer extends Module {
      *     (the same as a {@link Transformer#generateSquareSubsequentMask} tgtMask)
      * @return the output, the target's shape
      */
-    public Variable forward(Variable tgt, Variable memory, Tensor tgtMask, Tensor memoryMask, Tensor tgtKeyPaddingMask,
-            Tensor memoryKeyPaddingMask, boolean tgtIsCausal) {
-        if (tgt == null || memory == null || tgt.dim() != 3 || memory.dim() != 3 || tgt.size(2) != dModel
+    public Variable forward(
+            Variable tgt,
+            Variable memory,
+            Tensor tgtMask,
+            Tensor memoryMask,
+            Tensor tgtKeyPaddingMask,
+            Tensor memoryKeyPaddingMask,
+            boolean tgtIsCausal) {
+        if (tgt == null
+                || memory == null
+                || tgt.dim() != 3
+                || memory.dim() != 3
+                || tgt.size(2) != dModel
                 || memory.size(2) != dModel) {
-            throw new IllegalArgumentException(label() + ": expected tgt and memory with " + dModel + " features (3-D), got "
-                    + (tgt == null ? "null" : Shape.format(tgt.shape())) + " and " + (memory == null ? "null" : Shape.format(memory.shape())));
+            throw new IllegalArgumentException(label() + ": expected tgt and memory with " + dModel
+                    + " features (3-D), got " + (tgt == null ? "null" : Shape.format(tgt.shape())) + " and "
+                    + (memory == null ? "null" : Shape.format(memory.shape())));
         }
         Variable x = tgt;
         if (normFirst) {
@@ -158,11 +180,14 @@ public class TransformerDecoderLayer extends Module {
     }
 
     private Variable selfBlock(Variable x, Tensor mask, Tensor padding, boolean causal) {
-        return dropout1.call(selfAttn.attend(x, x, x, padding, false, mask, true, causal).output());
+        return dropout1.call(
+                selfAttn.attend(x, x, x, padding, false, mask, true, causal).output());
     }
 
     private Variable crossBlock(Variable x, Variable memory, Tensor mask, Tensor padding) {
-        return dropout2.call(crossAttn.attend(x, memory, memory, padding, false, mask, true, false).output());
+        return dropout2.call(crossAttn
+                .attend(x, memory, memory, padding, false, mask, true, false)
+                .output());
     }
 
     private Variable feedForward(Variable x) {

@@ -59,11 +59,19 @@ public class TransformerEncoderLayer extends Module {
      * @param batchFirst {@code (B, L, dModel)} when true, {@code (L, B, dModel)} when false
      * @param normFirst pre-norm when true, post-norm when false
      */
-    public TransformerEncoderLayer(int dModel, int nhead, int dimFeedforward, double dropout, String activation,
-            double layerNormEps, boolean batchFirst, boolean normFirst) {
+    public TransformerEncoderLayer(
+            int dModel,
+            int nhead,
+            int dimFeedforward,
+            double dropout,
+            String activation,
+            double layerNormEps,
+            boolean batchFirst,
+            boolean normFirst) {
         String a = activation == null ? "" : activation.toLowerCase(Locale.ROOT);
         if (!a.equals("relu") && !a.equals("gelu")) {
-            throw new IllegalArgumentException("TransformerEncoderLayer: activation must be relu or gelu, got '" + activation + "'");
+            throw new IllegalArgumentException(
+                    "TransformerEncoderLayer: activation must be relu or gelu, got '" + activation + "'");
         }
         this.selfAttn = registerModule("self_attn", new MultiheadAttention(dModel, nhead, dropout, true, batchFirst));
         this.linear1 = registerModule("linear1", new Linear(dModel, dimFeedforward));
@@ -102,7 +110,8 @@ public class TransformerEncoderLayer extends Module {
     }
 
     private Variable selfAttention(Variable x, Tensor mask, Tensor padding, boolean causal) {
-        return dropout1.call(selfAttn.attend(x, x, x, padding, false, mask, true, causal).output());
+        return dropout1.call(
+                selfAttn.attend(x, x, x, padding, false, mask, true, causal).output());
     }
 
     private Variable feedForward(Variable x) {

@@ -54,7 +54,8 @@ public class TripletMarginLoss extends Loss {
     @Override
     public Variable forward(Variable... inputs) {
         if (inputs.length != 3) {
-            throw new IllegalArgumentException("TripletMarginLoss: expected 3 inputs (anchor, positive, negative), got " + inputs.length);
+            throw new IllegalArgumentException(
+                    "TripletMarginLoss: expected 3 inputs (anchor, positive, negative), got " + inputs.length);
         }
         return forward(inputs[0], inputs[1], inputs[2]);
     }

@@ -61,7 +61,8 @@ public class Upsample extends Module {
     }
 
     private Upsample(int[] size, double[] scaleFactor, InterpolationMode mode, boolean alignCorners) {
-        if ((size == null) == (scaleFactor == null) || (size != null && size.length == 0)
+        if ((size == null) == (scaleFactor == null)
+                || (size != null && size.length == 0)
                 || (scaleFactor != null && scaleFactor.length == 0)) {
             throw new IllegalArgumentException("Upsample: give exactly one of an output size and a scale factor");
         }
@@ -69,15 +70,17 @@ public class Upsample extends Module {
             throw new IllegalArgumentException("Upsample: mode is null");
         }
         if (alignCorners && mode != InterpolationMode.LINEAR && mode != InterpolationMode.BILINEAR) {
-            throw new IllegalArgumentException("Upsample: alignCorners can only be set with the interpolating modes linear and "
-                    + "bilinear, not " + mode.torchName());
+            throw new IllegalArgumentException(
+                    "Upsample: alignCorners can only be set with the interpolating modes linear and " + "bilinear, not "
+                            + mode.torchName());
         }
         if (size != null && Arrays.stream(size).anyMatch(v -> v < 1)) {
-            throw new IllegalArgumentException("Upsample: the output size must be positive, got " + Arrays.toString(size));
+            throw new IllegalArgumentException(
+                    "Upsample: the output size must be positive, got " + Arrays.toString(size));
         }
         if (scaleFactor != null && Arrays.stream(scaleFactor).anyMatch(v -> !(v > 0) || Double.isInfinite(v))) {
-            throw new IllegalArgumentException("Upsample: the scale factor must be positive and finite, got "
-                    + Arrays.toString(scaleFactor));
+            throw new IllegalArgumentException(
+                    "Upsample: the scale factor must be positive and finite, got " + Arrays.toString(scaleFactor));
         }
         this.size = size == null ? null : size.clone();
         this.scaleFactor = scaleFactor == null ? null : scaleFactor.clone();
@@ -92,7 +95,7 @@ public class Upsample extends Module {
 
     @Override
     protected String extraRepr() {
-        return (size != null ? "size=" + Arrays.toString(size) : "scaleFactor=" + Arrays.toString(scaleFactor)) + ", mode="
-                + mode.torchName() + (alignCorners ? ", alignCorners=true" : "");
+        return (size != null ? "size=" + Arrays.toString(size) : "scaleFactor=" + Arrays.toString(scaleFactor))
+                + ", mode=" + mode.torchName() + (alignCorners ? ", alignCorners=true" : "");
     }
 }

@@ -71,7 +71,8 @@ class CharLanguageModelTest {
 
         CharLstm(int vocab, int dim, int hidden) {
             emb = registerModule("emb", new Embedding(vocab, dim));
-            lstm = registerModule("lstm", new LSTM(dim, hidden, RecurrentOptions.defaults().unitForgetBias(true)));
+            lstm = registerModule(
+                    "lstm", new LSTM(dim, hidden, RecurrentOptions.defaults().unitForgetBias(true)));
             head = registerModule("head", new Linear(hidden, vocab));
         }
 

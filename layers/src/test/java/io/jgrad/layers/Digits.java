@@ -37,7 +37,8 @@ final class Digits {
         List<float[]> rows = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         try (InputStream in = Digits.class.getResourceAsStream("/data/digits.csv.gz")) {
-            BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(in), StandardCharsets.UTF_8));
+            BufferedReader r =
+                    new BufferedReader(new InputStreamReader(new GZIPInputStream(in), StandardCharsets.UTF_8));
             String line;
             while ((line = r.readLine()) != null) {
                 String[] p = line.split(",");
@@ -54,7 +55,10 @@ final class Digits {
         int n = rows.size();
         int[] perm = Tensor.randperm(new Generator(2024), n).toIntArray();
         int nTrain = n * 8 / 10;
-        return new Digits(gather(rows, perm, 0, nTrain), labels(labels, perm, 0, nTrain), gather(rows, perm, nTrain, n),
+        return new Digits(
+                gather(rows, perm, 0, nTrain),
+                labels(labels, perm, 0, nTrain),
+                gather(rows, perm, nTrain, n),
                 labels(labels, perm, nTrain, n));
     }
 
@@ -101,7 +105,9 @@ final class Digits {
         model.eval();
         try (var off = Autograd.noGrad()) {
             int n = testX.size(0);
-            Tensor pred = model.forward(Variable.constant(testX.reshape(shape(n, sampleShape)))).data().argmax(1, false);
+            Tensor pred = model.forward(Variable.constant(testX.reshape(shape(n, sampleShape))))
+                    .data()
+                    .argmax(1, false);
             return pred.eq(testY).to(io.jgrad.core.DType.FLOAT64).mean().item();
         }
     }

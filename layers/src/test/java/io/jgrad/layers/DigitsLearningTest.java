@@ -43,9 +43,17 @@ class DigitsLearningTest {
         Generator.manualSeed(1);
         ConvOptions same = ConvOptions.defaults().padding("same");
         // (N, 1, 8, 8) -> (N, 8, 4, 4) -> (N, 16, 2, 2) -> 10 classes
-        Sequential cnn = new Sequential(new Conv2d(1, 8, 3, same), new ReLU(), new MaxPool2d(2),
-                new Conv2d(8, 16, 3, same), new BatchNorm2d(16), new ReLU(), new MaxPool2d(2),
-                new Flatten(), new Dropout(0.1), new Linear(64, 10));
+        Sequential cnn = new Sequential(
+                new Conv2d(1, 8, 3, same),
+                new ReLU(),
+                new MaxPool2d(2),
+                new Conv2d(8, 16, 3, same),
+                new BatchNorm2d(16),
+                new ReLU(),
+                new MaxPool2d(2),
+                new Flatten(),
+                new Dropout(0.1),
+                new Linear(64, 10));
         cnn.setGenerator(new Generator(4));
         DATA.train(cnn, 10, 32, 3e-3, new int[] {1, 8, 8});
         double acc = DATA.testAccuracy(cnn, new int[] {1, 8, 8});

@@ -21,7 +21,9 @@ class FacadeTest {
 
     private static String signature(Method m) {
         return m.getReturnType().getSimpleName() + " " + m.getName()
-                + Arrays.toString(Arrays.stream(m.getParameterTypes()).map(Class::getSimpleName).toArray());
+                + Arrays.toString(Arrays.stream(m.getParameterTypes())
+                        .map(Class::getSimpleName)
+                        .toArray());
     }
 
     @Test
@@ -54,6 +56,7 @@ class FacadeTest {
         assertEquals(direct.data().item(), viaF.data().item(), 0.0);
         Variable t = Variable.constant(Tensor.randn(g, DType.FLOAT64, 4, 5));
         assertEquals(Losses.huber(x, t).data().item(), F.huber(x, t).data().item(), 0.0);
-        assertEquals(x.softmax(1).data().sum().item(), F.softmax(x, 1).data().sum().item(), 0.0);
+        assertEquals(
+                x.softmax(1).data().sum().item(), F.softmax(x, 1).data().sum().item(), 0.0);
     }
 }

@@ -53,7 +53,7 @@ class FunctionalModelTest {
         SymbolicTensor score = new Linear(8, 1).call("score", new Multiply().call(a, b));
         Model m = new Model(List.of(left, right), List.of(kind, score));
         m.to(DType.FLOAT64);
-        m.loadStateDict(t.stateDict());   // strict: the same names
+        m.loadStateDict(t.stateDict()); // strict: the same names
         return m;
     }
 
@@ -74,7 +74,11 @@ class FunctionalModelTest {
         Tensor w = Tensor.randn(g, DType.FLOAT64, 5, 3);
 
         List<Variable> expected = t.forwardBoth(Variable.constant(x1), Variable.constant(x2));
-        expected.get(0).mul(Variable.constant(w)).sum().add(expected.get(1).square().sum()).backward();
+        expected.get(0)
+                .mul(Variable.constant(w))
+                .sum()
+                .add(expected.get(1).square().sum())
+                .backward();
         Map<String, Tensor> expectedGrads = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : t.namedParameters().entrySet()) {
             expectedGrads.put(e.getKey(), e.getValue().grad().clone());
@@ -83,16 +87,25 @@ class FunctionalModelTest {
 
         List<Variable> got = m.forward(List.of(Variable.constant(x1), Variable.constant(x2)));
         assertEquals(2, got.size());
-        assertArrayEquals(expected.get(0).data().toDoubleArray(), got.get(0).data().toDoubleArray(), 1e-12);
-        assertArrayEquals(expected.get(1).data().toDoubleArray(), got.get(1).data().toDoubleArray(), 1e-12);
+        assertArrayEquals(
+                expected.get(0).data().toDoubleArray(), got.get(0).data().toDoubleArray(), 1e-12);
+        assertArrayEquals(
+                expected.get(1).data().toDoubleArray(), got.get(1).data().toDoubleArray(), 1e-12);
         assertArrayEquals(new int[] {5, 3}, got.get(0).shape());
         assertArrayEquals(new int[] {5, 1}, got.get(1).shape());
-        got.get(0).mul(Variable.constant(w)).sum().add(got.get(1).square().sum()).backward();
+        got.get(0)
+                .mul(Variable.constant(w))
+                .sum()
+                .add(got.get(1).square().sum())
+                .backward();
         // the same parameters under the same names; the shared encoder got both towers' gradients
         assertEquals(expectedGrads.keySet(), m.namedParameters().keySet());
         assertTrue(m.layer("encoder").parameter("weight") != t.encoder.parameter("weight"), "separate weights");
         for (Map.Entry<String, Parameter> e : m.namedParameters().entrySet()) {
-            assertArrayEquals(expectedGrads.get(e.getKey()).toDoubleArray(), e.getValue().grad().toDoubleArray(), 1e-12,
+            assertArrayEquals(
+                    expectedGrads.get(e.getKey()).toDoubleArray(),
+                    e.getValue().grad().toDoubleArray(),
+                    1e-12,
                     e.getKey());
         }
         assertEquals(t.numParameters(), m.numParameters());
@@ -101,7 +114,10 @@ class FunctionalModelTest {
 
         Map<String, Variable> named = m.forward(Map.of("right", Variable.constant(x2), "left", Variable.constant(x1)));
         assertEquals(List.of("kind", "score"), new ArrayList<>(named.keySet()));
-        assertArrayEquals(expected.get(1).data().toDoubleArray(), named.get("score").data().toDoubleArray(), 1e-12);
+        assertArrayEquals(
+                expected.get(1).data().toDoubleArray(),
+                named.get("score").data().toDoubleArray(),
+                1e-12);
     }
 
     @Test
@@ -137,19 +153,26 @@ class FunctionalModelTest {
     void sharedLayersShareParametersAndNamesAreStable() throws Exception {
         Model a = mlpWithSkip(new Generator(1));
         Model b = mlpWithSkip(new Generator(2));
-        assertEquals(List.of("linear.weight", "linear.bias", "linear_1.weight", "linear_1.bias", "head.weight", "head.bias"),
+        assertEquals(
+                List.of("linear.weight", "linear.bias", "linear_1.weight", "linear_1.bias", "head.weight", "head.bias"),
                 new ArrayList<>(a.stateDict().keySet()));
         assertEquals(a.stateDict().keySet(), b.stateDict().keySet());
-        assertEquals(List.of("linear", "re_lu", "linear_1", "add", "head"), new ArrayList<>(a.layers().keySet()));
+        assertEquals(
+                List.of("linear", "re_lu", "linear_1", "add", "head"),
+                new ArrayList<>(a.layers().keySet()));
         // linear_1 is applied twice: its parameters appear once
         assertEquals(4 * 8 + 8 + 8 * 8 + 8 + 8 * 2 + 2, a.numParameters());
 
         Tensor x = Tensor.randn(new Generator(9), 7, 4);
-        assertFalse(close(a.forward(Variable.constant(x)).data(), b.forward(Variable.constant(x)).data()));
+        assertFalse(close(
+                a.forward(Variable.constant(x)).data(),
+                b.forward(Variable.constant(x)).data()));
         Path file = dir.resolve("m.safetensors");
         a.save(file);
         b.load(file);
-        assertTrue(close(a.forward(Variable.constant(x)).data(), b.forward(Variable.constant(x)).data()));
+        assertTrue(close(
+                a.forward(Variable.constant(x)).data(),
+                b.forward(Variable.constant(x)).data()));
         b.loadStateDict(mlpWithSkip(new Generator(3)).stateDict());
     }
 
@@ -219,7 +242,9 @@ class FunctionalModelTest {
         assertTrue(m.summary().contains("(N, ?, 6)"), m.summary());
         for (int length : new int[] {1, 3, 11}) {
             Tensor t = Tensor.of(new int[2 * length], 2, length);
-            Variable expected = m.layer("linear").call(lstm.call(m.layer("embedding").call(Variable.constant(t))).mean(new int[] {1}, false));
+            Variable expected = m.layer("linear")
+                    .call(lstm.call(m.layer("embedding").call(Variable.constant(t)))
+                            .mean(new int[] {1}, false));
             assertTrue(close(expected.data(), m.forward(Variable.constant(t)).data()), "length " + length);
         }
         // a fixed size is still checked
@@ -227,12 +252,17 @@ class FunctionalModelTest {
         SymbolicTensor c = new Conv1d(2, 3, 3).call(signal);
         assertEquals("(N, 3, ?)", c.formatShape());
         Model conv = new Model(signal, c);
-        assertArrayEquals(new int[] {4, 3, 18}, conv.forward(Variable.constant(Tensor.zeros(4, 2, 20))).shape());
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> conv.forward(Variable.constant(Tensor.zeros(4, 3, 20))));
+        assertArrayEquals(
+                new int[] {4, 3, 18},
+                conv.forward(Variable.constant(Tensor.zeros(4, 2, 20))).shape());
+        IllegalArgumentException bad = assertThrows(
+                IllegalArgumentException.class, () -> conv.forward(Variable.constant(Tensor.zeros(4, 3, 20))));
         assertEquals("Model: input 'signal' expects batches of shape (N, 2, ?), got (4, 3, 20)", bad.getMessage());
-        IllegalArgumentException tooShort = assertThrows(IllegalArgumentException.class, () -> new Conv1d(2, 3, 12).call(signal));
-        assertTrue(tooShort.getMessage().contains("(tried on a batch of 2 zeros with open sizes 8)"), tooShort.getMessage());
+        IllegalArgumentException tooShort =
+                assertThrows(IllegalArgumentException.class, () -> new Conv1d(2, 3, 12).call(signal));
+        assertTrue(
+                tooShort.getMessage().contains("(tried on a batch of 2 zeros with open sizes 8)"),
+                tooShort.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Input.of("x", -2));
     }
 
@@ -268,11 +298,15 @@ class FunctionalModelTest {
         SymbolicTensor ta = tower.call("tower", a);
         SymbolicTensor tb = tower.call(b);
         Model outer = new Model(List.of(a, b), new Linear(5, 1).call("out", new Average().call(ta, tb)));
-        assertEquals(List.of("tower.linear.weight", "tower.linear.bias", "out.weight", "out.bias"),
+        assertEquals(
+                List.of("tower.linear.weight", "tower.linear.bias", "out.weight", "out.bias"),
                 new ArrayList<>(outer.stateDict().keySet()));
         Tensor xa = Tensor.randn(new Generator(1), 3, 4);
         Tensor xb = Tensor.randn(new Generator(2), 3, 4);
-        Variable expected = outer.layer("out").call(tower.call(Variable.constant(xa)).add(tower.call(Variable.constant(xb))).div(2));
+        Variable expected = outer.layer("out")
+                .call(tower.call(Variable.constant(xa))
+                        .add(tower.call(Variable.constant(xb)))
+                        .div(2));
         Variable got = outer.forward(Variable.constant(xa), Variable.constant(xb));
         assertTrue(close(expected.data(), got.data()));
         // a one-input, one-output model is an ordinary module
@@ -290,12 +324,15 @@ class FunctionalModelTest {
         assertTrue(summary.contains("inner (Model)") && summary.contains("(N, 3), (N, 3)"), summary);
         Model again = new Model(List.of(d), List.of(new Add().call(outs.get(0), outs.get(1))));
         assertTrue(again.summary().contains("inner:0, inner:1"), again.summary());
-        assertEquals("SymbolicTensor(layer 'inner' (Model) output 1, (N, 3), float32)", outs.get(1).toString());
+        assertEquals(
+                "SymbolicTensor(layer 'inner' (Model) output 1, (N, 3), float32)",
+                outs.get(1).toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> two.call(d));
         assertTrue(e.getMessage().contains("2 outputs") && e.getMessage().contains("callAll"), e.getMessage());
         IllegalStateException s = assertThrows(IllegalStateException.class, () -> two.forward(Variable.constant(xa)));
         assertTrue(s.getMessage().contains("[pos, prob]"), s.getMessage());
-        assertTrue(close(wrap.forward(List.of(Variable.constant(xa))).get(1).data(),
+        assertTrue(close(
+                wrap.forward(List.of(Variable.constant(xa))).get(1).data(),
                 two.forward(List.of(Variable.constant(xa))).get(1).data()));
     }
 
@@ -305,14 +342,19 @@ class FunctionalModelTest {
         SymbolicTensor stray = Input.of("stray", 4);
         SymbolicTensor ya = new Linear(4, 2).call("head_a", a);
         SymbolicTensor yb = new Linear(4, 2).call("head_b", stray);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Model(List.of(a), List.of(ya, yb)));
-        assertTrue(e.getMessage().contains("output 1 (layer 'head_b' (Linear)) is not reachable from the inputs [a]"),
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new Model(List.of(a), List.of(ya, yb)));
+        assertTrue(
+                e.getMessage().contains("output 1 (layer 'head_b' (Linear)) is not reachable from the inputs [a]"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("input 'stray'"), e.getMessage());
-        IllegalArgumentException unused = assertThrows(IllegalArgumentException.class, () -> new Model(List.of(a, stray), List.of(ya)));
+        IllegalArgumentException unused =
+                assertThrows(IllegalArgumentException.class, () -> new Model(List.of(a, stray), List.of(ya)));
         assertTrue(unused.getMessage().contains("input 'stray' is not used"), unused.getMessage());
         IllegalArgumentException notInput = assertThrows(IllegalArgumentException.class, () -> new Model(ya, ya));
-        assertTrue(notInput.getMessage().contains("inputs must come from Input.of") && notInput.getMessage().contains("head_a"),
+        assertTrue(
+                notInput.getMessage().contains("inputs must come from Input.of")
+                        && notInput.getMessage().contains("head_a"),
                 notInput.getMessage());
     }
 
@@ -323,11 +365,17 @@ class FunctionalModelTest {
         SymbolicTensor q = new Linear(4, 6).call("narrow", x);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Add().call("sum", p, q));
         String msg = e.getMessage();
-        assertTrue(msg.startsWith("layer 'sum' (Add) cannot be called on [the output of layer 'wide' (Linear) (N, 8), the output of"
-                + " layer 'narrow' (Linear) (N, 6)]"), msg);
-        IllegalArgumentException cat = assertThrows(IllegalArgumentException.class,
-                () -> new Concatenate(1).call(p, new Reshape(2, 3).call(q)));
-        assertTrue(cat.getMessage().contains("Concatenate(axis=1)") && cat.getMessage().contains("(N, 2, 3)"), cat.getMessage());
+        assertTrue(
+                msg.startsWith(
+                        "layer 'sum' (Add) cannot be called on [the output of layer 'wide' (Linear) (N, 8), the output of"
+                                + " layer 'narrow' (Linear) (N, 6)]"),
+                msg);
+        IllegalArgumentException cat = assertThrows(
+                IllegalArgumentException.class, () -> new Concatenate(1).call(p, new Reshape(2, 3).call(q)));
+        assertTrue(
+                cat.getMessage().contains("Concatenate(axis=1)")
+                        && cat.getMessage().contains("(N, 2, 3)"),
+                cat.getMessage());
         IllegalArgumentException one = assertThrows(IllegalArgumentException.class, () -> new Add().call(p));
         assertTrue(one.getMessage().contains("at least 2 inputs"), one.getMessage());
     }
@@ -339,9 +387,14 @@ class FunctionalModelTest {
         SymbolicTensor b = Input.of("b", 5);
         encoder.call("encoder", a);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> encoder.call("encoder", b));
-        assertTrue(e.getMessage().startsWith("layer 'encoder' (Linear) cannot be called on [input 'b' (N, 5)]"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("layer 'encoder' (Linear) cannot be called on [input 'b' (N, 5)]"),
+                e.getMessage());
         IllegalArgumentException unnamed = assertThrows(IllegalArgumentException.class, () -> encoder.call(b));
-        assertTrue(unnamed.getMessage().startsWith("layer Linear(inFeatures=6, outFeatures=8, bias=true) cannot be called on [input 'b' (N, 5)]"),
+        assertTrue(
+                unnamed.getMessage()
+                        .startsWith(
+                                "layer Linear(inFeatures=6, outFeatures=8, bias=true) cannot be called on [input 'b' (N, 5)]"),
                 unnamed.getMessage());
     }
 
@@ -355,19 +408,22 @@ class FunctionalModelTest {
         assertTrue(twice.getMessage().contains("called under two names, 'first' and 'second'"), twice.getMessage());
         SymbolicTensor z = new Linear(3, 3).call("x", x);
         IllegalArgumentException clash = assertThrows(IllegalArgumentException.class, () -> new Model(x, z));
-        assertTrue(clash.getMessage().contains("'x'") && clash.getMessage().contains("already used by an input"), clash.getMessage());
+        assertTrue(
+                clash.getMessage().contains("'x'") && clash.getMessage().contains("already used by an input"),
+                clash.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Input.of("a.b", 3));
         assertThrows(IllegalArgumentException.class, () -> Input.of("a", 0, 3));
         assertThrows(IllegalArgumentException.class, () -> new Linear(3, 3).call("a.b", x));
         Model m = new Model(x, new Linear(3, 2).call(x));
-        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
-                () -> m.forward(Variable.constant(Tensor.zeros(4, 5))));
+        IllegalArgumentException shape =
+                assertThrows(IllegalArgumentException.class, () -> m.forward(Variable.constant(Tensor.zeros(4, 5))));
         assertEquals("Model: input 'x' expects batches of shape (N, 3), got (4, 5)", shape.getMessage());
-        IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException count = assertThrows(
+                IllegalArgumentException.class,
                 () -> m.forward(List.of(Variable.constant(Tensor.zeros(4, 3)), Variable.constant(Tensor.zeros(4, 3)))));
         assertTrue(count.getMessage().contains("expected 1 inputs [x], got 2"), count.getMessage());
-        IllegalArgumentException batchFirst = assertThrows(IllegalArgumentException.class,
-                () -> new Lambda("sum", v -> v.sum()).call(x));
+        IllegalArgumentException batchFirst =
+                assertThrows(IllegalArgumentException.class, () -> new Lambda("sum", v -> v.sum()).call(x));
         assertTrue(batchFirst.getMessage().contains("does not keep the batch dimension"), batchFirst.getMessage());
     }
 
@@ -383,7 +439,8 @@ class FunctionalModelTest {
         Model m = new Model(List.of(left, right), List.of(kind, score));
         m.layer("kind").freeze();
         String nl = System.lineSeparator();
-        String expected = String.join(nl,
+        String expected = String.join(
+                nl,
                 "Layer (type)                Output Shape   Param #   Connected to",
                 "=".repeat(72),
                 "left (Input)                (N, 6)               0",
@@ -399,7 +456,8 @@ class FunctionalModelTest {
                 "Outputs: [kind, score]",
                 "Total params: 116",
                 "Trainable params: 65",
-                "Non-trainable params: 51", "");
+                "Non-trainable params: 51",
+                "");
         assertEquals(expected, m.summary());
     }
 
@@ -412,7 +470,9 @@ class FunctionalModelTest {
         assertFalse(drop.isTraining());
         Tensor in = Tensor.ones(3, 4);
         try (var off = Autograd.noGrad()) {
-            assertTrue(close(m.forward(Variable.constant(in)).data(), m.layer("linear").call(Variable.constant(in)).data()));
+            assertTrue(close(
+                    m.forward(Variable.constant(in)).data(),
+                    m.layer("linear").call(Variable.constant(in)).data()));
         }
         String s = m.summary(2, 4);
         assertTrue(s.contains("linear (Linear)") && s.contains("(2, 2)"), s);

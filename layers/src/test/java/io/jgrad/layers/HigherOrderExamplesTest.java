@@ -22,15 +22,22 @@ class HigherOrderExamplesTest {
         Tensor real = Tensor.randn(gen, 4, 1, 28, 28);
         Tensor fake = Tensor.randn(gen, 4, 1, 28, 28).mul(0.5);
         // --- as in the README
-        Sequential critic = new Sequential(new Conv2d(1, 16, 3, 1, 1), new LeakyReLU(0.2), new MaxPool2d(2),
-                new Flatten(), new Linear(16 * 14 * 14, 1));
+        Sequential critic = new Sequential(
+                new Conv2d(1, 16, 3, 1, 1),
+                new LeakyReLU(0.2),
+                new MaxPool2d(2),
+                new Flatten(),
+                new Linear(16 * 14 * 14, 1));
         Adam opt = new Adam(critic.parameters(), new Adam.Options().lr(1e-4).betas(0.5, 0.9));
 
         Tensor eps = Tensor.rand(gen, real.size(0), 1, 1, 1);
         Variable xHat = Variable.param(eps.mul(real).add(eps.rsub(1).mul(fake)));
-        Variable dx = Autograd.grad(critic.forward(xHat).sum(), List.of(xHat), true).get(0);
-        Variable penalty = dx.flatten(1, -1).norm(2, new int[] {1}, false).sub(1).square().mean();
-        Variable loss = critic.forward(Variable.constant(fake)).mean()
+        Variable dx =
+                Autograd.grad(critic.forward(xHat).sum(), List.of(xHat), true).get(0);
+        Variable penalty =
+                dx.flatten(1, -1).norm(2, new int[] {1}, false).sub(1).square().mean();
+        Variable loss = critic.forward(Variable.constant(fake))
+                .mean()
                 .sub(critic.forward(Variable.constant(real)).mean())
                 .add(penalty.mul(10));
         opt.zeroGrad();
@@ -40,10 +47,14 @@ class HigherOrderExamplesTest {
         Tensor withPenalty = w0.grad().clone();
         // the same step without the penalty gives another conv weight gradient: the penalty reached it
         opt.zeroGrad();
-        critic.forward(Variable.constant(fake)).mean().sub(critic.forward(Variable.constant(real)).mean()).backward();
+        critic.forward(Variable.constant(fake))
+                .mean()
+                .sub(critic.forward(Variable.constant(real)).mean())
+                .backward();
         Tensor without = w0.grad();
         double diff = withPenalty.sub(without).abs().max().item();
-        assertTrue(diff > 1e-4 * (1 + without.abs().max().item()), "penalty changed the conv weight gradient by " + diff);
+        assertTrue(
+                diff > 1e-4 * (1 + without.abs().max().item()), "penalty changed the conv weight gradient by " + diff);
         assertTrue(penalty.item() > 0 && Double.isFinite(loss.item()));
         Tensor before = w0.data().clone();
         opt.step();

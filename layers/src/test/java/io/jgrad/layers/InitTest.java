@@ -79,7 +79,10 @@ class InitTest {
         assertNormal(Init.xavierNormal(t, 1, g), 0, Math.sqrt(2.0 / 500));
         assertUniform(Init.kaimingUniform(t, 0, Init.FanMode.FAN_IN, "relu", g), Math.sqrt(2) * Math.sqrt(3.0 / 200));
         assertNormal(Init.kaimingNormal(t, 0, Init.FanMode.FAN_OUT, "relu", g), 0, Math.sqrt(2.0 / 300));
-        assertNormal(Init.kaimingNormal(t, 0.2, Init.FanMode.FAN_IN, "leaky_relu", g), 0, Math.sqrt(2 / 1.04) / Math.sqrt(200));
+        assertNormal(
+                Init.kaimingNormal(t, 0.2, Init.FanMode.FAN_IN, "leaky_relu", g),
+                0,
+                Math.sqrt(2 / 1.04) / Math.sqrt(200));
         assertNormal(Init.lecunNormal(t, g), 0, 1 / Math.sqrt(200));
         assertEquals(0, Init.zeros(t).abs().sum().item());
         assertEquals(60000, Init.ones(t).sum().item());
@@ -92,8 +95,10 @@ class InitTest {
 
     @Test
     void sameSeedSameValues() {
-        Tensor a = Init.kaimingUniform(Tensor.zeros(5, 4), Math.sqrt(5), Init.FanMode.FAN_IN, "leaky_relu", new Generator(9));
-        Tensor b = Init.kaimingUniform(Tensor.zeros(5, 4), Math.sqrt(5), Init.FanMode.FAN_IN, "leaky_relu", new Generator(9));
+        Tensor a = Init.kaimingUniform(
+                Tensor.zeros(5, 4), Math.sqrt(5), Init.FanMode.FAN_IN, "leaky_relu", new Generator(9));
+        Tensor b = Init.kaimingUniform(
+                Tensor.zeros(5, 4), Math.sqrt(5), Init.FanMode.FAN_IN, "leaky_relu", new Generator(9));
         assertTrue(a.equal(b));
     }
 
@@ -106,7 +111,9 @@ class InitTest {
             Tensor m = q.reshape(rows, -1);
             Tensor gram = rows <= m.size(1) ? m.matmul(m.t()) : m.t().matmul(m);
             int n = gram.size(0);
-            assertTrue(gram.allClose(Tensor.eye(DType.FLOAT64, n, n).mul(1.7 * 1.7), 0, 1e-12), "not orthogonal for " + java.util.Arrays.toString(s));
+            assertTrue(
+                    gram.allClose(Tensor.eye(DType.FLOAT64, n, n).mul(1.7 * 1.7), 0, 1e-12),
+                    "not orthogonal for " + java.util.Arrays.toString(s));
         }
         // sign correction makes the distribution uniform: each entry has mean 0 and variance 1 / n
         double sum = 0;

@@ -25,8 +25,7 @@ import org.junit.jupiter.api.TestFactory;
  * creation, against finite differences of themselves).
  */
 class LayerGradCheckTest {
-    record Case(String name, Supplier<Module> make, int[] inputShape) {
-    }
+    record Case(String name, Supplier<Module> make, int[] inputShape) {}
 
     static Case c(String name, Supplier<Module> make, int... shape) {
         return new Case(name, make, shape);
@@ -73,8 +72,12 @@ class LayerGradCheckTest {
         l.add(c("AlphaDropout", () -> new AlphaDropout(0.3), 3, 4));
         l.add(c("GlobalAvgPool", GlobalAvgPool::new, 2, 2, 2, 3));
         l.add(c("GlobalMaxPool", GlobalMaxPool::new, 2, 2, 2, 3));
-        l.add(c("Sequential", () -> new Sequential(new Linear(3, 4), new BatchNorm1d(4), new ReLU(), new Dropout(0.3),
-                new Linear(4, 2)), 4, 3));
+        l.add(c(
+                "Sequential",
+                () -> new Sequential(
+                        new Linear(3, 4), new BatchNorm1d(4), new ReLU(), new Dropout(0.3), new Linear(4, 2)),
+                4,
+                3));
         l.add(c("Residual", () -> new Residual(new Sequential(new Linear(3, 3), new Tanh())), 2, 3));
         l.add(c("ResidualShortcut", () -> new Residual(new Linear(3, 2), new Linear(3, 2, false)), 2, 3));
         l.addAll(ConvCases.gradCheckCases());
@@ -84,22 +87,26 @@ class LayerGradCheckTest {
 
     @TestFactory
     Stream<DynamicTest> trainingMode() {
-        return cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c.make().get(), true, c.inputShape())));
+        return cases().stream()
+                .map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c.make().get(), true, c.inputShape())));
     }
 
     @TestFactory
     Stream<DynamicTest> evaluationMode() {
-        return cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c.make().get(), false, c.inputShape())));
+        return cases().stream()
+                .map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c.make().get(), false, c.inputShape())));
     }
 
     @TestFactory
     Stream<DynamicTest> trainingModeSecondOrder() {
-        return cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c.make().get(), true, true, c.inputShape())));
+        return cases().stream()
+                .map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c.make().get(), true, true, c.inputShape())));
     }
 
     @TestFactory
     Stream<DynamicTest> evaluationModeSecondOrder() {
-        return cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c.make().get(), false, true, c.inputShape())));
+        return cases().stream()
+                .map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c.make().get(), false, true, c.inputShape())));
     }
 
     /** Checks the gradients of {@code m} with respect to an input of {@code shape} and all its parameters. */
@@ -121,7 +128,8 @@ class LayerGradCheckTest {
         try (var off = Autograd.noGrad()) {
             m.train();
             for (int k = 0; k < 2; k++) {
-                m.forward(Variable.constant(Tensor.randn(g, DType.FLOAT64, shape).mul(2).add(1)));
+                m.forward(Variable.constant(
+                        Tensor.randn(g, DType.FLOAT64, shape).mul(2).add(1)));
             }
         }
         m.train(train);
@@ -166,16 +174,26 @@ class LayerGradCheckTest {
             GradCheck.check(in -> Losses.crossEntropy(in[0], labelsIgnored, w, -100, 0.2, r), x);
             GradCheck.check(in -> Losses.crossEntropySoft(in[0], in[1].softmax(1), w, 0.1, r), x, y);
             GradCheck.check(in -> Losses.nll(in[0].logSoftmax(1), labelsIgnored, w, -100, r), x);
-            GradCheck.check(in -> Losses.bceWithLogits(in[0], in[1], probs, Tensor.of(new double[] {1, 2, 3}), r), x, probs.clone());
+            GradCheck.check(
+                    in -> Losses.bceWithLogits(in[0], in[1], probs, Tensor.of(new double[] {1, 2, 3}), r),
+                    x,
+                    probs.clone());
             GradCheck.check(in -> Losses.bce(in[0], in[1], probs, r), probs.clone(), y.sigmoid());
             GradCheck.check(in -> Losses.klDiv(in[0].logSoftmax(1), in[1].softmax(1), r, false), x, y);
             GradCheck.check(in -> Losses.cosineEmbedding(in[0], in[1], yPm, -0.5, r), x, y);
             GradCheck.check(in -> Losses.tripletMargin(in[0], in[1], in[2], 3, 2, 1e-6, true, r), x, y, probs.clone());
         }
         GradCheck.check(in -> Losses.klDiv(in[0].logSoftmax(1), in[1].logSoftmax(1), Reduction.BATCHMEAN, true), x, y);
-        GradCheck.check(in -> Losses.tripletMargin(in[0], in[1], in[2], 3, 1, 1e-6, false, Reduction.MEAN), x, y, probs.clone());
+        GradCheck.check(
+                in -> Losses.tripletMargin(in[0], in[1], in[2], 3, 1, 1e-6, false, Reduction.MEAN),
+                x,
+                y,
+                probs.clone());
         Tensor x4 = Tensor.randn(g, DType.FLOAT64, 2, 3, 2);
-        GradCheck.check(in -> Losses.crossEntropy(in[0], Tensor.of(new int[] {0, 2, 1, 1}, 2, 2), null, -100, 0.1, Reduction.MEAN), x4);
+        GradCheck.check(
+                in -> Losses.crossEntropy(
+                        in[0], Tensor.of(new int[] {0, 2, 1, 1}, 2, 2), null, -100, 0.1, Reduction.MEAN),
+                x4);
     }
 
     @Test
@@ -202,23 +220,34 @@ class LayerGradCheckTest {
             GradCheck.checkSecondOrder(in -> Losses.crossEntropySoft(in[0], in[1].softmax(1), w, 0.1, r), x, y);
             GradCheck.checkSecondOrder(in -> Losses.nll(in[0].logSoftmax(1), labelsIgnored, w, -100, r), x);
             GradCheck.checkSecondOrder(in -> Losses.nll(in[0], labels, null, -100, r), x);
-            GradCheck.checkSecondOrder(in -> Losses.bceWithLogits(in[0], in[1], probs, Tensor.of(new double[] {1, 2, 3}), r),
-                    x, probs.clone());
+            GradCheck.checkSecondOrder(
+                    in -> Losses.bceWithLogits(in[0], in[1], probs, Tensor.of(new double[] {1, 2, 3}), r),
+                    x,
+                    probs.clone());
             GradCheck.checkSecondOrder(in -> Losses.bceWithLogits(in[0], in[1], null, null, r), x, probs.clone());
             GradCheck.checkSecondOrder(in -> Losses.bce(in[0], in[1], probs, r), probs.clone(), y.sigmoid());
             GradCheck.checkSecondOrder(in -> Losses.bce(in[0].sigmoid(), in[1], null, r), x, y.sigmoid());
             GradCheck.checkSecondOrder(in -> Losses.klDiv(in[0].logSoftmax(1), in[1].softmax(1), r, false), x, y);
             GradCheck.checkSecondOrder(in -> Losses.cosineEmbedding(in[0], in[1], yPm, -0.5, r), x, y);
-            GradCheck.checkSecondOrder(in -> Losses.tripletMargin(in[0], in[1], in[2], 3, 2, 1e-6, true, r), x, y, probs.clone());
+            GradCheck.checkSecondOrder(
+                    in -> Losses.tripletMargin(in[0], in[1], in[2], 3, 2, 1e-6, true, r), x, y, probs.clone());
         }
-        GradCheck.checkSecondOrder(in -> Losses.klDiv(in[0].logSoftmax(1), in[1].logSoftmax(1), Reduction.BATCHMEAN, true), x, y);
-        GradCheck.checkSecondOrder(in -> Losses.tripletMargin(in[0], in[1], in[2], 3, 1, 1e-6, false, Reduction.MEAN), x, y,
+        GradCheck.checkSecondOrder(
+                in -> Losses.klDiv(in[0].logSoftmax(1), in[1].logSoftmax(1), Reduction.BATCHMEAN, true), x, y);
+        GradCheck.checkSecondOrder(
+                in -> Losses.tripletMargin(in[0], in[1], in[2], 3, 1, 1e-6, false, Reduction.MEAN),
+                x,
+                y,
                 probs.clone());
         Tensor x4 = Tensor.randn(g, DType.FLOAT64, 2, 3, 2);
-        GradCheck.checkSecondOrder(in -> Losses.crossEntropy(in[0], Tensor.of(new int[] {0, 2, 1, 1}, 2, 2), null, -100, 0.1,
-                Reduction.MEAN), x4);
-        GradCheck.checkSecondOrder(in -> Losses.crossEntropy(in[0], Tensor.of(new int[] {0, -100, 1, 1}, 2, 2), w, -100, 0,
-                Reduction.NONE), x4);
+        GradCheck.checkSecondOrder(
+                in -> Losses.crossEntropy(
+                        in[0], Tensor.of(new int[] {0, 2, 1, 1}, 2, 2), null, -100, 0.1, Reduction.MEAN),
+                x4);
+        GradCheck.checkSecondOrder(
+                in -> Losses.crossEntropy(
+                        in[0], Tensor.of(new int[] {0, -100, 1, 1}, 2, 2), w, -100, 0, Reduction.NONE),
+                x4);
     }
 
     /** The loss modules (which call the functions above) to second order, through their forward. */

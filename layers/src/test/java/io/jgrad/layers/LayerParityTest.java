@@ -21,8 +21,7 @@ import org.junit.jupiter.api.TestFactory;
  * FLOAT64 (tight) and FLOAT32 (float rounding).
  */
 class LayerParityTest {
-    record Case(String name, Supplier<Module> make, boolean train) {
-    }
+    record Case(String name, Supplier<Module> make, boolean train) {}
 
     static List<Case> cases() {
         List<Case> c = new ArrayList<>();
@@ -106,8 +105,9 @@ class LayerParityTest {
         }
         Map<String, Tensor> after = Fixtures.stateDict(f, "s.");
         Map<String, Tensor> mine = m.stateDict();
-        assertTrue(after.keySet().equals(mine.keySet()), c.name() + ": state dict keys " + mine.keySet() + " instead of "
-                + after.keySet());
+        assertTrue(
+                after.keySet().equals(mine.keySet()),
+                c.name() + ": state dict keys " + mine.keySet() + " instead of " + after.keySet());
         for (Map.Entry<String, Tensor> e : after.entrySet()) {
             assertClose(e.getValue(), mine.get(e.getKey()), atol, rtol, c.name() + " state " + e.getKey());
         }

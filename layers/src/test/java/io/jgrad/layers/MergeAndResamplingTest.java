@@ -28,18 +28,28 @@ import org.junit.jupiter.api.function.Executable;
  * gradient checks are in {@link ResamplingCases}.)
  */
 class MergeAndResamplingTest {
-    record MergeCase(String name, Supplier<MergeLayer> make) {
-    }
+    record MergeCase(String name, Supplier<MergeLayer> make) {}
 
     static List<MergeCase> mergeCases() {
-        return List.of(new MergeCase("add", Add::new), new MergeCase("multiply", Multiply::new), new MergeCase("average", Average::new),
-                new MergeCase("concatenate_last", Concatenate::new), new MergeCase("concatenate_axis1", () -> new Concatenate(1)));
+        return List.of(
+                new MergeCase("add", Add::new),
+                new MergeCase("multiply", Multiply::new),
+                new MergeCase("average", Average::new),
+                new MergeCase("concatenate_last", Concatenate::new),
+                new MergeCase("concatenate_axis1", () -> new Concatenate(1)));
     }
 
     @TestFactory
     Stream<DynamicTest> mergeParity() {
-        return Stream.of(DType.FLOAT64, DType.FLOAT32).flatMap(dt -> mergeCases().stream().map(c -> DynamicTest.dynamicTest(
-                c.name() + " " + dt, () -> mergeParity(c, dt, dt == DType.FLOAT64 ? 1e-12 : 2e-5, dt == DType.FLOAT64 ? 1e-10 : 2e-5))));
+        return Stream.of(DType.FLOAT64, DType.FLOAT32)
+                .flatMap(dt -> mergeCases().stream()
+                        .map(c -> DynamicTest.dynamicTest(
+                                c.name() + " " + dt,
+                                () -> mergeParity(
+                                        c,
+                                        dt,
+                                        dt == DType.FLOAT64 ? 1e-12 : 2e-5,
+                                        dt == DType.FLOAT64 ? 1e-10 : 2e-5))));
     }
 
     static void mergeParity(MergeCase c, DType dt, double atol, double rtol) {
@@ -65,10 +75,17 @@ class MergeAndResamplingTest {
     void mergeListForm() {
         Variable a = Variable.constant(Tensor.of(new double[] {1, 2}));
         Variable b = Variable.constant(Tensor.of(new double[] {3, 5}));
-        assertArrayEquals(new double[] {4, 7}, new Add().forward(List.of(a, b)).data().toDoubleArray());
-        assertArrayEquals(new double[] {2, 3.5}, new Average().forward(List.of(a, b)).data().toDoubleArray());
-        assertArrayEquals(new double[] {3, 10}, new Multiply().forward(List.of(a, b)).data().toDoubleArray());
-        assertArrayEquals(new double[] {1, 2, 3, 5}, new Concatenate(0).forward(List.of(a, b)).data().toDoubleArray());
+        assertArrayEquals(
+                new double[] {4, 7}, new Add().forward(List.of(a, b)).data().toDoubleArray());
+        assertArrayEquals(
+                new double[] {2, 3.5},
+                new Average().forward(List.of(a, b)).data().toDoubleArray());
+        assertArrayEquals(
+                new double[] {3, 10},
+                new Multiply().forward(List.of(a, b)).data().toDoubleArray());
+        assertArrayEquals(
+                new double[] {1, 2, 3, 5},
+                new Concatenate(0).forward(List.of(a, b)).data().toDoubleArray());
     }
 
     @TestFactory
@@ -82,9 +99,12 @@ class MergeAndResamplingTest {
                 DynamicTest.dynamicTest("Add", () -> both(in -> new Add().forward(in), a, b, c)),
                 DynamicTest.dynamicTest("Multiply", () -> both(in -> new Multiply().forward(in), a, b, c)),
                 DynamicTest.dynamicTest("Average", () -> both(in -> new Average().forward(in), a, b, c)),
-                DynamicTest.dynamicTest("Concatenate", () -> both(in -> new Concatenate(-1).forward(in).square(), a, d, b)),
+                DynamicTest.dynamicTest(
+                        "Concatenate",
+                        () -> both(in -> new Concatenate(-1).forward(in).square(), a, d, b)),
                 // a non-linear use, so the second-order check has non-zero second derivatives
-                DynamicTest.dynamicTest("MultiplyOfTanh", () -> both(in -> new Multiply().forward(in[0].tanh(), in[1]), a, b)));
+                DynamicTest.dynamicTest(
+                        "MultiplyOfTanh", () -> both(in -> new Multiply().forward(in[0].tanh(), in[1]), a, b)));
     }
 
     private static void both(java.util.function.Function<Variable[], Variable> f, Tensor... in) {
@@ -112,7 +132,11 @@ class MergeAndResamplingTest {
         assertError(() -> new Average().forward(v(2, 3), v(2, 3), v(2)), "Average", "(2,)");
         assertError(() -> new Add().forward(v(2, 3)), "Add", "at least 2 inputs", "1");
         assertError(() -> new Add().forward(new Variable[] {v(2, 3)}), "Add", "at least 2 inputs");
-        assertError(() -> new Concatenate(1).forward(v(2, 3, 4), v(2, 3, 5)), "Concatenate", "except along axis 1", "(2, 3, 4)",
+        assertError(
+                () -> new Concatenate(1).forward(v(2, 3, 4), v(2, 3, 5)),
+                "Concatenate",
+                "except along axis 1",
+                "(2, 3, 4)",
                 "(2, 3, 5)");
         assertError(() -> new Concatenate().forward(v(2, 3), v(2, 3, 1)), "Concatenate", "(2, 3)", "(2, 3, 1)");
         assertError(() -> new Concatenate(3).forward(v(2, 3), v(2, 3)), "Concatenate", "axis 3", "rank 2");
@@ -123,26 +147,50 @@ class MergeAndResamplingTest {
     void resamplingErrors() {
         InterpolationMode bilinear = InterpolationMode.BILINEAR;
         assertError(() -> new Upsample(2, bilinear).forward(v(2, 3, 4)), "Upsample", "bilinear", "4-D", "(2, 3, 4)");
-        assertError(() -> new Upsample(2, InterpolationMode.LINEAR).forward(v(1, 2, 3, 4)), "Upsample", "linear", "3-D",
+        assertError(
+                () -> new Upsample(2, InterpolationMode.LINEAR).forward(v(1, 2, 3, 4)),
+                "Upsample",
+                "linear",
+                "3-D",
                 "(1, 2, 3, 4)");
         assertError(() -> new Upsample(2).forward(v(2, 3)), "Upsample", "(2, 3)");
-        assertError(() -> new Upsample(new int[] {2, 3}, InterpolationMode.NEAREST, true), "Upsample", "alignCorners", "nearest");
+        assertError(
+                () -> new Upsample(new int[] {2, 3}, InterpolationMode.NEAREST, true),
+                "Upsample",
+                "alignCorners",
+                "nearest");
         assertError(() -> new Upsample(-1), "Upsample", "scale factor must be positive");
         assertError(() -> new Upsample(new int[] {0, 3}, bilinear, false), "Upsample", "output size must be positive");
-        assertError(() -> new Upsample(new int[] {2, 3, 4}, bilinear, false).forward(v(1, 1, 2, 2)), "Upsample", "[2, 3, 4]",
+        assertError(
+                () -> new Upsample(new int[] {2, 3, 4}, bilinear, false).forward(v(1, 1, 2, 2)),
+                "Upsample",
+                "[2, 3, 4]",
                 "(1, 1, 2, 2)");
         assertError(() -> new Upsample(0.1).forward(v(1, 1, 2, 2)), "Upsample", "empty output", "(1, 1, 2, 2)");
-        assertError(() -> Functional.interpolate(v(1, 1, 2, 2), new int[] {3}, new double[] {2}, bilinear, false, false),
-                "interpolate", "exactly one");
-        assertError(() -> new AdaptiveMaxPool2d(2).forward(v(2, 3, 4)), "AdaptiveMaxPool2d", "(N, C, H, W)", "(2, 3, 4)");
-        assertError(() -> new AdaptiveMaxPool1d(2).forward(v(2, 3, 4, 4)), "AdaptiveMaxPool1d", "(N, C, L)", "(2, 3, 4, 4)");
+        assertError(
+                () -> Functional.interpolate(v(1, 1, 2, 2), new int[] {3}, new double[] {2}, bilinear, false, false),
+                "interpolate",
+                "exactly one");
+        assertError(
+                () -> new AdaptiveMaxPool2d(2).forward(v(2, 3, 4)), "AdaptiveMaxPool2d", "(N, C, H, W)", "(2, 3, 4)");
+        assertError(
+                () -> new AdaptiveMaxPool1d(2).forward(v(2, 3, 4, 4)),
+                "AdaptiveMaxPool1d",
+                "(N, C, L)",
+                "(2, 3, 4, 4)");
         assertError(() -> new AdaptiveMaxPool2d(0, 2), "AdaptiveMaxPool2d", "positive");
-        assertError(() -> new PixelShuffle(2).forward(v(1, 6, 2, 2)), "PixelShuffle", "(N, C * 4, H, W)", "(1, 6, 2, 2)");
-        assertError(() -> new PixelUnshuffle(2).forward(v(1, 2, 3, 4)), "PixelUnshuffle", "divisible by 2", "(1, 2, 3, 4)");
+        assertError(
+                () -> new PixelShuffle(2).forward(v(1, 6, 2, 2)), "PixelShuffle", "(N, C * 4, H, W)", "(1, 6, 2, 2)");
+        assertError(
+                () -> new PixelUnshuffle(2).forward(v(1, 2, 3, 4)), "PixelUnshuffle", "divisible by 2", "(1, 2, 3, 4)");
         assertError(() -> new PixelShuffle(0), "PixelShuffle", "positive");
-        assertError(() -> new ConvTranspose1d(3, 2, 3).forward(v(2, 4, 5)), "ConvTranspose1d", "(N, 3, L)", "(2, 4, 5)");
+        assertError(
+                () -> new ConvTranspose1d(3, 2, 3).forward(v(2, 4, 5)), "ConvTranspose1d", "(N, 3, L)", "(2, 4, 5)");
         assertError(() -> new ConvTranspose1d(3, 2, 3).forward(v(2, 3, 5, 1)), "ConvTranspose1d", "(2, 3, 5, 1)");
-        assertError(() -> new ConvTranspose1d(3, 2, 3, ConvOptions.defaults().stride(2).outputPadding(2)), "ConvTranspose1d",
+        assertError(
+                () -> new ConvTranspose1d(
+                        3, 2, 3, ConvOptions.defaults().stride(2).outputPadding(2)),
+                "ConvTranspose1d",
                 "outputPadding");
     }
 
@@ -150,16 +198,33 @@ class MergeAndResamplingTest {
     @Test
     void simpleValues() {
         Variable x = Variable.constant(Tensor.of(new double[] {1, 2, 3, 4}, 1, 1, 2, 2));
-        assertArrayEquals(new double[] {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4},
+        assertArrayEquals(
+                new double[] {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4},
                 new Upsample(2).forward(x).data().toDoubleArray());
         Variable c = Variable.constant(Tensor.full(DType.FLOAT64, 5.0, 1, 1, 3, 3));
-        for (double e : Functional.interpolate(c, new int[] {7, 4}, InterpolationMode.BILINEAR, true).data().toDoubleArray()) {
+        for (double e : Functional.interpolate(c, new int[] {7, 4}, InterpolationMode.BILINEAR, true)
+                .data()
+                .toDoubleArray()) {
             assertEquals(5, e, 1e-12);
         }
         Variable p = Variable.constant(Tensor.arange(DType.FLOAT64, 0, 32, 1).reshape(2, 4, 2, 2));
-        assertArrayEquals(p.data().toDoubleArray(), new PixelUnshuffle(2).forward(new PixelShuffle(2).forward(p)).data().toDoubleArray());
-        assertArrayEquals(new int[] {2, 3, 9}, new ConvTranspose1d(4, 3, 3, ConvOptions.defaults().stride(2))
-                .forward(Variable.constant(Tensor.zeros(2, 4, 4))).shape());
-        assertEquals("weight", new ConvTranspose1d(4, 3, 3).namedParameters().keySet().iterator().next());
+        assertArrayEquals(
+                p.data().toDoubleArray(),
+                new PixelUnshuffle(2)
+                        .forward(new PixelShuffle(2).forward(p))
+                        .data()
+                        .toDoubleArray());
+        assertArrayEquals(
+                new int[] {2, 3, 9},
+                new ConvTranspose1d(4, 3, 3, ConvOptions.defaults().stride(2))
+                        .forward(Variable.constant(Tensor.zeros(2, 4, 4)))
+                        .shape());
+        assertEquals(
+                "weight",
+                new ConvTranspose1d(4, 3, 3)
+                        .namedParameters()
+                        .keySet()
+                        .iterator()
+                        .next());
     }
 }

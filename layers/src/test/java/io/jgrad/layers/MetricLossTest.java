@@ -33,7 +33,11 @@ class MetricLossTest {
         assertEquals(2.0, l.data().getDouble(1), 1e-12);
         assertEquals(0.0, l.data().getDouble(2), 1e-12);
         ContrastiveLoss module = new ContrastiveLoss(3, 0, Reduction.SUM);
-        assertEquals(14.5, module.forward(Variable.constant(a), Variable.constant(b), Variable.constant(y)).item(), 1e-12);
+        assertEquals(
+                14.5,
+                module.forward(Variable.constant(a), Variable.constant(b), Variable.constant(y))
+                        .item(),
+                1e-12);
     }
 
     @Test
@@ -42,13 +46,22 @@ class MetricLossTest {
         Tensor z = Tensor.of(new double[] {1, 2, 0.5, -1, 0, 3}, 2, 3);
         Tensor labels = Tensor.of(new int[] {1, 2});
         double ce = Losses.crossEntropy(Variable.constant(z), labels).item();
-        assertEquals(0.75 * ce, Losses.distillation(Variable.constant(z), z, labels, 3, 0.25).item(), 1e-12);
-        // one sample, T = 2, teacher (0, 0) against student (2, 0): T^2 KL(p || q) with p = (1/2, 1/2), q = softmax(1, 0)
+        assertEquals(
+                0.75 * ce,
+                Losses.distillation(Variable.constant(z), z, labels, 3, 0.25).item(),
+                1e-12);
+        // one sample, T = 2, teacher (0, 0) against student (2, 0): T^2 KL(p || q) with p = (1/2, 1/2), q = softmax(1,
+        // 0)
         double q0 = Math.exp(1) / (Math.exp(1) + 1);
         double kl = 0.5 * Math.log(0.5 / q0) + 0.5 * Math.log(0.5 / (1 - q0));
         Tensor s = Tensor.of(new double[] {2, 0}, 1, 2);
         Tensor t = Tensor.of(new double[] {0, 0}, 1, 2);
-        assertEquals(4 * kl, new DistillationLoss(2, 1).forward(Variable.constant(s), t, null).item(), 1e-12);
+        assertEquals(
+                4 * kl,
+                new DistillationLoss(2, 1)
+                        .forward(Variable.constant(s), t, null)
+                        .item(),
+                1e-12);
     }
 
     @Test
@@ -78,30 +91,45 @@ class MetricLossTest {
         Variable a = Variable.constant(Tensor.zeros(4, 3));
         Variable b = Variable.constant(Tensor.zeros(4, 3));
         Tensor y = Tensor.of(new int[] {1, 0, 1, 0});
-        String m = assertThrows(IllegalArgumentException.class,
-                () -> Losses.contrastive(a, b, Tensor.of(new int[] {1, 0}), 1, 0, Reduction.MEAN)).getMessage();
+        String m = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Losses.contrastive(a, b, Tensor.of(new int[] {1, 0}), 1, 0, Reduction.MEAN))
+                .getMessage();
         assertTrue(m.contains("contrastive: expected labels of shape (4,)") && m.contains("got (2,)"), m);
-        m = assertThrows(IllegalArgumentException.class,
-                () -> Losses.contrastive(a, b, Tensor.of(new int[] {1, 0, 2, 0}), 1, 0, Reduction.MEAN)).getMessage();
+        m = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Losses.contrastive(a, b, Tensor.of(new int[] {1, 0, 2, 0}), 1, 0, Reduction.MEAN))
+                .getMessage();
         assertTrue(m.contains("labels must be 1 (similar) or 0 (dissimilar), got 2"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> Losses.contrastive(a, b, y, 0, 0, Reduction.MEAN)).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> Losses.contrastive(a, b, y, 0, 0, Reduction.MEAN))
+                .getMessage();
         assertTrue(m.contains("margin must be positive"), m);
-        m = assertThrows(IllegalArgumentException.class,
-                () -> Losses.contrastive(a, Variable.constant(Tensor.zeros(4, 2)), y, 1, 0, Reduction.MEAN)).getMessage();
+        m = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Losses.contrastive(a, Variable.constant(Tensor.zeros(4, 2)), y, 1, 0, Reduction.MEAN))
+                .getMessage();
         assertTrue(m.contains("contrastive: input (4, 3) and target (4, 2)"), m);
         assertThrows(IllegalArgumentException.class, () -> new ContrastiveLoss(-1, 0, Reduction.MEAN));
 
         Tensor labels = Tensor.of(new int[] {0, 1, 2, 1});
-        m = assertThrows(IllegalArgumentException.class, () -> Losses.distillation(a, Tensor.zeros(4, 2), labels, 2, 0.5)).getMessage();
+        m = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Losses.distillation(a, Tensor.zeros(4, 2), labels, 2, 0.5))
+                .getMessage();
         assertTrue(m.contains("teacher logits (4, 2) must have the student's shape (4, 3)"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> Losses.distillation(a, b.data(), labels, 0, 0.5)).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> Losses.distillation(a, b.data(), labels, 0, 0.5))
+                .getMessage();
         assertTrue(m.contains("temperature must be positive"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> Losses.distillation(a, b.data(), labels, 2, 1.5)).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> Losses.distillation(a, b.data(), labels, 2, 1.5))
+                .getMessage();
         assertTrue(m.contains("alpha must be in [0, 1], got 1.5"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> Losses.distillation(a, b.data(), null, 2, 0.5)).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> Losses.distillation(a, b.data(), null, 2, 0.5))
+                .getMessage();
         assertTrue(m.contains("labels are null"), m);
-        m = assertThrows(IllegalArgumentException.class,
-                () -> Losses.distillation(a, b.data().to(DType.FLOAT64), labels, 2, 0.5)).getMessage();
+        m = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Losses.distillation(a, b.data().to(DType.FLOAT64), labels, 2, 0.5))
+                .getMessage();
         assertTrue(m.contains("teacher logits has dtype float64"), m);
         assertThrows(IllegalArgumentException.class, () -> new DistillationLoss(1, -0.1));
     }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class ModuleTest {
     /** A model with named children, as users write them. */
     static final class Net extends Module {
-        final Sequential encoder = registerModule("encoder", new Sequential(new Linear(4, 5), new BatchNorm1d(5), new ReLU()));
+        final Sequential encoder =
+                registerModule("encoder", new Sequential(new Linear(4, 5), new BatchNorm1d(5), new ReLU()));
         final Linear head = registerModule("head", new Linear(5, 2));
 
         @Override
@@ -51,15 +52,35 @@ class ModuleTest {
     @Test
     void dottedNamesFollowPyTorch() {
         Net net = new Net();
-        assertEquals(List.of("encoder.0.weight", "encoder.0.bias", "encoder.1.weight", "encoder.1.bias", "head.weight", "head.bias"),
+        assertEquals(
+                List.of(
+                        "encoder.0.weight",
+                        "encoder.0.bias",
+                        "encoder.1.weight",
+                        "encoder.1.bias",
+                        "head.weight",
+                        "head.bias"),
                 new ArrayList<>(net.namedParameters().keySet()));
-        assertEquals(List.of("encoder.0.weight", "encoder.0.bias", "encoder.1.weight", "encoder.1.bias", "encoder.1.running_mean",
-                "encoder.1.running_var", "encoder.1.num_batches_tracked", "head.weight", "head.bias"),
+        assertEquals(
+                List.of(
+                        "encoder.0.weight",
+                        "encoder.0.bias",
+                        "encoder.1.weight",
+                        "encoder.1.bias",
+                        "encoder.1.running_mean",
+                        "encoder.1.running_var",
+                        "encoder.1.num_batches_tracked",
+                        "head.weight",
+                        "head.bias"),
                 new ArrayList<>(net.stateDict().keySet()));
-        assertEquals(List.of("encoder.1.running_mean", "encoder.1.running_var", "encoder.1.num_batches_tracked"),
+        assertEquals(
+                List.of("encoder.1.running_mean", "encoder.1.running_var", "encoder.1.num_batches_tracked"),
                 new ArrayList<>(net.namedBuffers().keySet()));
-        assertEquals(List.of("", "encoder", "encoder.0", "encoder.1", "encoder.2", "head"), new ArrayList<>(net.namedModules().keySet()));
-        assertEquals(List.of("encoder", "head"), new ArrayList<>(net.namedChildren().keySet()));
+        assertEquals(
+                List.of("", "encoder", "encoder.0", "encoder.1", "encoder.2", "head"),
+                new ArrayList<>(net.namedModules().keySet()));
+        assertEquals(
+                List.of("encoder", "head"), new ArrayList<>(net.namedChildren().keySet()));
         assertEquals(4 * 5 + 5 + 5 + 5 + 5 * 2 + 2, net.numParameters());
         assertSame(net.head.weight(), net.parameters().get(4));
         Tensor nbt = net.stateDict().get("encoder.1.num_batches_tracked");
@@ -81,7 +102,9 @@ class ModuleTest {
         Linear a = new Linear(3, 3);
         Sequential s = new Sequential(a, new ReLU(), a);
         assertEquals(2, s.parameters().size());
-        assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), new ArrayList<>(s.stateDict().keySet()));
+        assertEquals(
+                List.of("0.weight", "0.bias", "2.weight", "2.bias"),
+                new ArrayList<>(s.stateDict().keySet()));
         assertEquals(12, s.numParameters());
     }
 
@@ -100,16 +123,18 @@ class ModuleTest {
             n++;
         }
         assertEquals(3, n);
-        assertArrayEquals(new int[] {4, 1}, s.forward(Variable.constant(input(4, 2))).shape());
+        assertArrayEquals(
+                new int[] {4, 1}, s.forward(Variable.constant(input(4, 2))).shape());
         ModuleList list = new ModuleList(new Linear(2, 2), new Linear(2, 2));
-        assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias"), new ArrayList<>(list.stateDict().keySet()));
+        assertEquals(
+                List.of("0.weight", "0.bias", "1.weight", "1.bias"),
+                new ArrayList<>(list.stateDict().keySet()));
         assertThrows(UnsupportedOperationException.class, () -> list.forward(Variable.constant(input(1, 2))));
     }
 
     @Test
     void registrationErrorsNameTheProblem() {
-        Module m = new Module() {
-        };
+        Module m = new Module() {};
         Sequential s = new Sequential();
         s.add("a", new ReLU());
         IllegalArgumentException dup = assertThrows(IllegalArgumentException.class, () -> s.add("a", new ReLU()));
@@ -118,8 +143,8 @@ class ModuleTest {
         assertTrue(dot.getMessage().contains("invalid name 'a.b'"), dot.getMessage());
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> m.parameter("weight"));
         assertTrue(none.getMessage().contains("no parameter named 'weight'"), none.getMessage());
-        IllegalArgumentException lin = assertThrows(IllegalArgumentException.class,
-                () -> new Linear(3, 2).forward(Variable.constant(input(4, 5))));
+        IllegalArgumentException lin = assertThrows(
+                IllegalArgumentException.class, () -> new Linear(3, 2).forward(Variable.constant(input(4, 5))));
         assertTrue(lin.getMessage().contains("input features 5"), lin.getMessage());
     }
 
@@ -158,7 +183,8 @@ class ModuleTest {
 
     @Test
     void toStringPrintsTheTreeLikePyTorch() {
-        Sequential s = new Sequential(new Linear(4, 3), new ReLU(), new Sequential(new Dropout(0.25), new Linear(3, 1, false)));
+        Sequential s = new Sequential(
+                new Linear(4, 3), new ReLU(), new Sequential(new Dropout(0.25), new Linear(3, 1, false)));
         String expected = """
                           Sequential(
                             (0): Linear(inFeatures=4, outFeatures=3, bias=true)
@@ -170,7 +196,9 @@ class ModuleTest {
                           )\
                           """;
         assertEquals(expected, s.toString());
-        assertEquals("BatchNorm2d(8, eps=1.0E-5, momentum=0.1, affine=true, trackRunningStats=true)", new BatchNorm2d(8).toString());
+        assertEquals(
+                "BatchNorm2d(8, eps=1.0E-5, momentum=0.1, affine=true, trackRunningStats=true)",
+                new BatchNorm2d(8).toString());
     }
 
     @Test
@@ -179,12 +207,23 @@ class ModuleTest {
         Map<String, Tensor> before = copy(net.stateDict());
         String s = net.summary(7, 4);
         String[] lines = s.split("\\R");
-        assertTrue(lines[0].startsWith("Layer (type)") && lines[0].contains("Output Shape") && lines[0].contains("Param #"), s);
-        assertTrue(row(lines, "Net").contains("(7, 2)") && row(lines, "Net").trim().endsWith("47"), s);
+        assertTrue(
+                lines[0].startsWith("Layer (type)")
+                        && lines[0].contains("Output Shape")
+                        && lines[0].contains("Param #"),
+                s);
+        assertTrue(
+                row(lines, "Net").contains("(7, 2)") && row(lines, "Net").trim().endsWith("47"), s);
         assertTrue(row(lines, "  encoder (Sequential)").contains("(7, 5)"), s);
-        assertTrue(row(lines, "    0 (Linear)").contains("(7, 5)") && row(lines, "    0 (Linear)").trim().endsWith("25"), s);
+        assertTrue(
+                row(lines, "    0 (Linear)").contains("(7, 5)")
+                        && row(lines, "    0 (Linear)").trim().endsWith("25"),
+                s);
         assertTrue(row(lines, "    1 (BatchNorm1d)").trim().endsWith("10"), s);
-        assertTrue(row(lines, "  head (Linear)").contains("(7, 2)") && row(lines, "  head (Linear)").trim().endsWith("12"), s);
+        assertTrue(
+                row(lines, "  head (Linear)").contains("(7, 2)")
+                        && row(lines, "  head (Linear)").trim().endsWith("12"),
+                s);
         assertTrue(s.contains("Total params: 47"), s);
         assertTrue(s.contains("Trainable params: 47"), s);
         assertTrue(net.isTraining() && net.encoder.get(1).isTraining());
@@ -221,10 +260,14 @@ class ModuleTest {
         b.resetParameters(new Generator(99));
         b.eval();
         Tensor x = input(3, 4);
-        assertFalse(a.forward(Variable.constant(x)).data().allClose(b.forward(Variable.constant(x)).data(), 0, 1e-6));
+        assertFalse(a.forward(Variable.constant(x))
+                .data()
+                .allClose(b.forward(Variable.constant(x)).data(), 0, 1e-6));
         LoadResult r = b.loadStateDict(a.stateDict());
         assertTrue(r.isClean());
-        assertTrue(a.forward(Variable.constant(x)).data().equal(b.forward(Variable.constant(x)).data()));
+        assertTrue(a.forward(Variable.constant(x))
+                .data()
+                .equal(b.forward(Variable.constant(x)).data()));
         assertEquals(1, b.stateDict().get("encoder.1.num_batches_tracked").item());
         // values are copied into the existing tensors (optimizers keep their references)
         assertFalse(b.head.weight().data().sharesStorage(a.head.weight().data()));
@@ -280,8 +323,12 @@ class ModuleTest {
         }
         assertFalse(net.encoder.get(0).parameter("bias").requiresGrad());
         assertEquals(DType.FLOAT64, net.stateDict().get("encoder.1.running_var").dtype());
-        assertEquals(DType.INT32, net.stateDict().get("encoder.1.num_batches_tracked").dtype());
-        assertEquals(DType.FLOAT64, net.forward(Variable.constant(input(3, 4).to(DType.FLOAT64))).dtype());
+        assertEquals(
+                DType.INT32,
+                net.stateDict().get("encoder.1.num_batches_tracked").dtype());
+        assertEquals(
+                DType.FLOAT64,
+                net.forward(Variable.constant(input(3, 4).to(DType.FLOAT64))).dtype());
     }
 
     @Test
@@ -295,10 +342,15 @@ class ModuleTest {
         assertNotNull(w.grad());
         assertNull(l.weight().grad());
         assertFalse(l.forward(Variable.constant(input(4, 3))).data().equal(Tensor.ones(4, 2)));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> l.functionalCall(Map.of("weight", new Variable(Tensor.zeros(3, 2))), Variable.constant(input(4, 3))));
-        assertTrue(e.getMessage().contains("'weight' has shape (2, 3) but the substitute has shape (3, 2)"), e.getMessage());
-        IllegalArgumentException n = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> l.functionalCall(
+                        Map.of("weight", new Variable(Tensor.zeros(3, 2))), Variable.constant(input(4, 3))));
+        assertTrue(
+                e.getMessage().contains("'weight' has shape (2, 3) but the substitute has shape (3, 2)"),
+                e.getMessage());
+        IllegalArgumentException n = assertThrows(
+                IllegalArgumentException.class,
                 () -> l.functionalCall(Map.of("wieght", w), Variable.constant(input(4, 3))));
         assertTrue(n.getMessage().contains("no parameter named 'wieght'"), n.getMessage());
         Net net = new Net();
@@ -337,8 +389,11 @@ class ModuleTest {
         Residual r = new Residual(body);
         Variable x = Variable.constant(input(2, 3));
         assertTrue(r.forward(x).data().allClose(body.forward(x).data().add(x.data()), 0, 0));
-        assertEquals(List.of("body.weight", "body.bias"), new ArrayList<>(r.stateDict().keySet()));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Residual(new Linear(3, 2)).forward(x));
+        assertEquals(
+                List.of("body.weight", "body.bias"),
+                new ArrayList<>(r.stateDict().keySet()));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new Residual(new Linear(3, 2)).forward(x));
         assertTrue(e.getMessage().contains("does not match the input"), e.getMessage());
     }
 
@@ -365,14 +420,17 @@ class ModuleTest {
         assertArrayEquals(new int[] {2, 4, 3}, new Reshape(4, -1).forward(x).shape());
         assertArrayEquals(new int[] {6, 4}, new Flatten(0, 1).forward(x).shape());
         assertArrayEquals(new int[] {2, 3}, new GlobalAvgPool().forward(x).shape());
-        assertArrayEquals(new int[] {2, 3, 1}, new GlobalMaxPool(true).forward(x).shape());
+        assertArrayEquals(
+                new int[] {2, 3, 1}, new GlobalMaxPool(true).forward(x).shape());
     }
 
     @Test
     void normalizationLayerKeepsItsStatisticsInTheStateDict(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         io.jgrad.core.Generator g = new io.jgrad.core.Generator(3);
-        Tensor train = Tensor.randn(g, 200, 3).mul(Tensor.of(new float[] {1, 5, 0.1f}, 3)).add(Tensor.of(new float[] {2, -3, 7}, 3));
+        Tensor train = Tensor.randn(g, 200, 3)
+                .mul(Tensor.of(new float[] {1, 5, 0.1f}, 3))
+                .add(Tensor.of(new float[] {2, -3, 7}, 3));
         Normalization norm = new Normalization(3).adapt(train);
         Variable z = norm.forward(Variable.constant(train));
         double[] m = z.data().mean(0, false).toDoubleArray();
@@ -381,14 +439,16 @@ class ModuleTest {
             org.junit.jupiter.api.Assertions.assertEquals(0, m[j], 1e-5);
             org.junit.jupiter.api.Assertions.assertEquals(1, v[j], 1e-4);
         }
-        org.junit.jupiter.api.Assertions.assertEquals(java.util.Set.of("mean", "variance"), norm.stateDict().keySet());
+        org.junit.jupiter.api.Assertions.assertEquals(
+                java.util.Set.of("mean", "variance"), norm.stateDict().keySet());
         java.nio.file.Path f = dir.resolve("norm.safetensors");
         Sequential model = new Sequential(norm, new Linear(3, 2));
         model.save(f);
         Sequential back = new Sequential(new Normalization(3), new Linear(3, 2));
         back.load(f);
         Tensor x = Tensor.randn(g, 5, 3);
-        org.junit.jupiter.api.Assertions.assertTrue(back.call(x).data().allClose(model.call(x).data(), 0, 0));
+        org.junit.jupiter.api.Assertions.assertTrue(
+                back.call(x).data().allClose(model.call(x).data(), 0, 0));
         // gradients pass through it (and not into the statistics)
         Variable in = Variable.param(x);
         norm.forward(in).sum().backward();
@@ -397,8 +457,8 @@ class ModuleTest {
         for (int j = 0; j < 3; j++) {
             org.junit.jupiter.api.Assertions.assertEquals(1 / std[j], gx[j], 1e-4 / std[j]);
         }
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> norm.forward(Variable.constant(Tensor.zeros(2, 4))));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> norm.forward(Variable.constant(Tensor.zeros(2, 4))));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("(2, 4)"), e.getMessage());
     }
 }

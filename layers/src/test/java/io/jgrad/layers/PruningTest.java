@@ -30,8 +30,8 @@ class PruningTest {
 
     @Test
     void layerwiseMasksTheSmallestWeightsOfEachLayer() {
-        Linear a = linear(0.1f, -0.5f, 0.3f, -0.05f);         // 4 weights
-        Linear b = linear(2f, -1f, 0.2f, 3f, 0.01f, -4f);      // 6 weights
+        Linear a = linear(0.1f, -0.5f, 0.3f, -0.05f); // 4 weights
+        Linear b = linear(2f, -1f, 0.2f, 3f, 0.01f, -4f); // 6 weights
         Sequential model = new Sequential(a, new ReLU(), b);
         Pruning.layerwise(model, 0.5);
         assertArrayEquals(new float[] {0, -0.5f, 0.3f, 0}, a.weight().data().toFloatArray());
@@ -177,23 +177,31 @@ class PruningTest {
         // ... Pruning.load attaches them
         Pruning.load(fresh, file);
         assertEquals(Pruning.sparsity(model), Pruning.sparsity(fresh));
-        assertArrayEquals(model.stateDict().get("2.weight_mask").toFloatArray(), fresh.stateDict().get("2.weight_mask").toFloatArray());
+        assertArrayEquals(
+                model.stateDict().get("2.weight_mask").toFloatArray(),
+                fresh.stateDict().get("2.weight_mask").toFloatArray());
         Tensor x = Tensor.randn(g, 2, 1, 4, 4);
-        assertArrayEquals(model.call(x).data().toFloatArray(), fresh.call(x).data().toFloatArray(), 0);
+        assertArrayEquals(
+                model.call(x).data().toFloatArray(), fresh.call(x).data().toFloatArray(), 0);
     }
 
     @Test
     void badArgumentsAreNamed() {
         Linear l = new Linear(3, 2);
-        String m = assertThrows(IllegalArgumentException.class, () -> Pruning.layerwise(l, 1.0)).getMessage();
+        String m = assertThrows(IllegalArgumentException.class, () -> Pruning.layerwise(l, 1.0))
+                .getMessage();
         assertTrue(m.contains("sparsity must be in [0, 1), got 1.0"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> Pruning.global(new ReLU(), 0.5)).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> Pruning.global(new ReLU(), 0.5))
+                .getMessage();
         assertTrue(m.contains("has no Linear or convolution layer to prune"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> Pruning.custom(l, Tensor.zeros(3, 2))).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> Pruning.custom(l, Tensor.zeros(3, 2)))
+                .getMessage();
         assertTrue(m.contains("does not match parameter 'weight'"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> Pruning.custom(l, Tensor.full(0.5, 2, 3))).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> Pruning.custom(l, Tensor.full(0.5, 2, 3)))
+                .getMessage();
         assertTrue(m.contains("mask values must be 0 or 1, got 0.5"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> new Pruning.Schedule(0.5, 0.2, 0, 1, 1)).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> new Pruning.Schedule(0.5, 0.2, 0, 1, 1))
+                .getMessage();
         assertTrue(m.contains("target sparsity 0.2 is below the initial 0.5"), m);
         assertThrows(IllegalArgumentException.class, () -> new Pruning.Schedule(0, 0.5, 0, 0, 1));
     }

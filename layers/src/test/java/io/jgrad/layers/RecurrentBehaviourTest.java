@@ -71,8 +71,15 @@ class RecurrentBehaviourTest {
         int[] lengths = {6, 2, 4, 1};
         for (String kind : KINDS) {
             for (boolean train : new boolean[] {false, true}) {
-                RNNBase rnn = make(kind, 3, 5, o().numLayers(2).bidirectional(true).dropout(0.3).inputDropout(0.2)
-                        .recurrentDropout(0.25));
+                RNNBase rnn = make(
+                        kind,
+                        3,
+                        5,
+                        o().numLayers(2)
+                                .bidirectional(true)
+                                .dropout(0.3)
+                                .inputDropout(0.2)
+                                .recurrentDropout(0.25));
                 rnn.to(DType.FLOAT64);
                 rnn.train(train);
                 Generator g = new Generator(1);
@@ -96,8 +103,9 @@ class RecurrentBehaviourTest {
                     if (k.equals("grad x")) {
                         continue;
                     }
-                    assertTrue(a.get(k).equal(b2.get(k)), kind + (train ? " train" : " eval") + ": " + k
-                            + " changed when the padding changed");
+                    assertTrue(
+                            a.get(k).equal(b2.get(k)),
+                            kind + (train ? " train" : " eval") + ": " + k + " changed when the padding changed");
                 }
                 // the real inputs' gradients are unchanged and the padded ones are zero
                 Tensor gx = a.get("grad x");
@@ -106,7 +114,8 @@ class RecurrentBehaviourTest {
                     for (int t = 0; t < 6; t++) {
                         for (int f = 0; f < 3; f++) {
                             if (t < lengths[b]) {
-                                assertEquals(gx.getDouble(b, t, f), gx2.getDouble(b, t, f), 0, kind + " input gradient");
+                                assertEquals(
+                                        gx.getDouble(b, t, f), gx2.getDouble(b, t, f), 0, kind + " input gradient");
                             } else {
                                 assertEquals(0, gx2.getDouble(b, t, f), 0, kind + " gradient of a padded input");
                             }
@@ -129,11 +138,21 @@ class RecurrentBehaviourTest {
             for (int b = 0; b < 3; b++) {
                 Tensor xb = x.narrow(0, b, 1).narrow(1, 0, lengths[b]);
                 RNNOutput one = rnn.run(Variable.constant(xb));
-                assertClose(one.output().data(), all.output().data().narrow(0, b, 1).narrow(1, 0, lengths[b]), 1e-12, 1e-12,
+                assertClose(
+                        one.output().data(),
+                        all.output().data().narrow(0, b, 1).narrow(1, 0, lengths[b]),
+                        1e-12,
+                        1e-12,
                         kind + " outputs of sequence " + b);
-                assertClose(one.hN().data(), all.hN().data().narrow(1, b, 1), 1e-12, 1e-12, kind + " h_n of sequence " + b);
+                assertClose(
+                        one.hN().data(), all.hN().data().narrow(1, b, 1), 1e-12, 1e-12, kind + " h_n of sequence " + b);
                 if (one.cN() != null) {
-                    assertClose(one.cN().data(), all.cN().data().narrow(1, b, 1), 1e-12, 1e-12, kind + " c_n of sequence " + b);
+                    assertClose(
+                            one.cN().data(),
+                            all.cN().data().narrow(1, b, 1),
+                            1e-12,
+                            1e-12,
+                            kind + " c_n of sequence " + b);
                 }
                 Tensor pad = all.output().data().narrow(0, b, 1).narrow(1, lengths[b], 5 - lengths[b]);
                 assertTrue(pad.equal(Tensor.zerosLike(pad)), kind + ": padded outputs are zero");
@@ -157,7 +176,8 @@ class RecurrentBehaviourTest {
             RNNOutput c = tf.run(Variable.constant(x.transpose(0, 1)), mask.t());
             assertTrue(a.output().data().equal(b.output().data()), kind + ": mask and lengths agree");
             assertTrue(a.hN().data().equal(b.hN().data()), kind + ": mask and lengths agree on h_n");
-            assertClose(a.output().data(), c.output().data().transpose(0, 1), 1e-12, 1e-12, kind + " time-first output");
+            assertClose(
+                    a.output().data(), c.output().data().transpose(0, 1), 1e-12, 1e-12, kind + " time-first output");
             assertClose(a.hN().data(), c.hN().data(), 1e-12, 1e-12, kind + " time-first h_n");
         }
     }
@@ -186,13 +206,16 @@ class RecurrentBehaviourTest {
             }
             assertTrue(chunks.carriedHidden().equal(last.hN().data()), kind + ": carried state");
             // the carried states are detached: the next call's graph does not reach the previous one
-            Variable y = chunks.run(Variable.constant(x.narrow(1, 0, 2))).output().sum();
+            Variable y =
+                    chunks.run(Variable.constant(x.narrow(1, 0, 2))).output().sum();
             y.backward();
             chunks.resetStates();
             assertNull(chunks.carriedHidden());
             RNNOutput fresh = chunks.run(Variable.constant(x.narrow(1, 0, 4)));
-            assertClose(ref.output().data().narrow(1, 0, 4), fresh.output().data(), 1e-12, 1e-12, kind + " after reset");
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            assertClose(
+                    ref.output().data().narrow(1, 0, 4), fresh.output().data(), 1e-12, 1e-12, kind + " after reset");
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> chunks.run(Variable.constant(Tensor.zeros(DType.FLOAT64, 3, 2, 3))));
             assertTrue(e.getMessage().contains("resetStates"), e.getMessage());
         }
@@ -209,7 +232,11 @@ class RecurrentBehaviourTest {
         Tensor x = Tensor.randn(new Generator(5), DType.FLOAT64, 2, 4, 2);
         RNNOutput first = a.run(Variable.constant(x), new int[] {4, 2});
         RNNOutput second = a.run(Variable.constant(x));
-        RNNOutput ref = b.run(Variable.constant(x), (int[]) null, first.hN().detach(), first.cN().detach());
+        RNNOutput ref = b.run(
+                Variable.constant(x),
+                (int[]) null,
+                first.hN().detach(),
+                first.cN().detach());
         assertTrue(ref.output().data().equal(second.output().data()));
     }
 
@@ -227,8 +254,13 @@ class RecurrentBehaviourTest {
         }
         rnn.setGenerator(new Generator(6));
         Tensor h0 = Tensor.ones(DType.FLOAT64, 1, 3, h);
-        Tensor y = rnn.run(Variable.constant(Tensor.zeros(DType.FLOAT64, 3, 4, 2)), (int[]) null, Variable.constant(h0), null)
-                .output().data();
+        Tensor y = rnn.run(
+                        Variable.constant(Tensor.zeros(DType.FLOAT64, 3, 4, 2)),
+                        (int[]) null,
+                        Variable.constant(h0),
+                        null)
+                .output()
+                .data();
         int zeros = 0;
         for (int b = 0; b < 3; b++) {
             for (int j = 0; j < h; j++) {
@@ -242,8 +274,13 @@ class RecurrentBehaviourTest {
         }
         assertTrue(zeros > 3 * h / 4 && zeros < 3 * h * 3 / 4, "about half dropped: " + zeros);
         rnn.eval();
-        Tensor ye = rnn.run(Variable.constant(Tensor.zeros(DType.FLOAT64, 3, 4, 2)), (int[]) null, Variable.constant(h0), null)
-                .output().data();
+        Tensor ye = rnn.run(
+                        Variable.constant(Tensor.zeros(DType.FLOAT64, 3, 4, 2)),
+                        (int[]) null,
+                        Variable.constant(h0),
+                        null)
+                .output()
+                .data();
         assertTrue(ye.equal(Tensor.ones(DType.FLOAT64, 3, 4, h)), "no dropout in evaluation mode");
     }
 
@@ -257,7 +294,9 @@ class RecurrentBehaviourTest {
             rnn.parameter("weight_ih_l0").data().copy_(Tensor.eye(DType.FLOAT64, h, h));
             rnn.parameter("weight_hh_l0").data().zero_();
         }
-        Tensor y = rnn.run(Variable.constant(Tensor.ones(DType.FLOAT64, 2, 5, h))).output().data();
+        Tensor y = rnn.run(Variable.constant(Tensor.ones(DType.FLOAT64, 2, 5, h)))
+                .output()
+                .data();
         for (int t = 1; t < 5; t++) {
             assertTrue(y.select(1, t).equal(y.select(1, 0)), "same input mask at step " + t);
         }
@@ -271,8 +310,13 @@ class RecurrentBehaviourTest {
         Tensor x = Tensor.randn(new Generator(8), DType.FLOAT64, 2, 5, 2);
         for (String kind : KINDS) {
             for (MergeMode mm : MergeMode.values()) {
-                RNNBase seq = make(kind, 2, 3, o().numLayers(2).bidirectional(true).mergeMode(mm));
-                RNNBase last = make(kind, 2, 3, o().numLayers(2).bidirectional(true).mergeMode(mm).returnSequences(false));
+                RNNBase seq =
+                        make(kind, 2, 3, o().numLayers(2).bidirectional(true).mergeMode(mm));
+                RNNBase last = make(
+                        kind,
+                        2,
+                        3,
+                        o().numLayers(2).bidirectional(true).mergeMode(mm).returnSequences(false));
                 seq.to(DType.FLOAT64);
                 last.to(DType.FLOAT64);
                 last.loadStateDict(seq.stateDict());
@@ -301,9 +345,17 @@ class RecurrentBehaviourTest {
                 Tensor outFwd = s.output().data();
                 if (mm == MergeMode.CONCAT) {
                     for (int b = 0; b < 2; b++) {
-                        assertClose(fwd.select(0, b), outFwd.select(0, b).select(0, lengths[b] - 1).narrow(0, 0, 3), 1e-12, 1e-12,
+                        assertClose(
+                                fwd.select(0, b),
+                                outFwd.select(0, b).select(0, lengths[b] - 1).narrow(0, 0, 3),
+                                1e-12,
+                                1e-12,
                                 kind + " forward state at the last real step");
-                        assertClose(bwd.select(0, b), outFwd.select(0, b).select(0, 0).narrow(0, 3, 3), 1e-12, 1e-12,
+                        assertClose(
+                                bwd.select(0, b),
+                                outFwd.select(0, b).select(0, 0).narrow(0, 3, 3),
+                                1e-12,
+                                1e-12,
                                 kind + " backward state at the first step");
                     }
                 }
@@ -324,7 +376,8 @@ class RecurrentBehaviourTest {
         }
         assertEquals(expected, new ArrayList<>(lstm.stateDict().keySet()), "PyTorch's names and order");
         assertArrayEquals(new int[] {20, 3}, lstm.parameter("weight_ih_l0").shape());
-        assertArrayEquals(new int[] {20, 10}, lstm.parameter("weight_ih_l1_reverse").shape());
+        assertArrayEquals(
+                new int[] {20, 10}, lstm.parameter("weight_ih_l1_reverse").shape());
         double bound = 1 / Math.sqrt(5);
         for (Parameter p : lstm.parameters()) {
             assertTrue(p.data().abs().max().item() <= bound, "U(-1/sqrt(H), 1/sqrt(H))");
@@ -344,20 +397,22 @@ class RecurrentBehaviourTest {
     void errorsNameTheProblem() {
         LSTM lstm = new LSTM(3, 4, o().numLayers(2));
         Variable x = Variable.constant(Tensor.zeros(2, 5, 3));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> lstm.run(Variable.constant(Tensor.zeros(2, 5, 4))));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> lstm.run(Variable.constant(Tensor.zeros(2, 5, 4))));
         assertTrue(e.getMessage().contains("inputSize=3"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> lstm.run(x, new int[] {5, 6}));
         assertTrue(e.getMessage().contains("length 6"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> lstm.run(x, new int[] {5}));
         assertTrue(e.getMessage().contains("1 lengths"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> lstm.run(x, (int[]) null,
-                Variable.constant(Tensor.zeros(1, 2, 4)), null));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> lstm.run(x, (int[]) null, Variable.constant(Tensor.zeros(1, 2, 4)), null));
         assertTrue(e.getMessage().contains("h0 of shape (1, 2, 4)"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> lstm.run(x, Tensor.ones(5, 2)));
         assertTrue(e.getMessage().contains("mask of shape (5, 2)"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new GRU(3, 4).run(x, (int[]) null, null,
-                Variable.constant(Tensor.zeros(1, 2, 4))));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new GRU(3, 4).run(x, (int[]) null, null, Variable.constant(Tensor.zeros(1, 2, 4))));
         assertTrue(e.getMessage().contains("only an LSTM"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> lstm.run(Variable.constant(Tensor.zeros(5, 3))));
         assertTrue(e.getMessage().contains("unsqueeze"), e.getMessage());
@@ -402,7 +457,11 @@ class RecurrentBehaviourTest {
             RecurrentGradCheckTest.Probe.weighOne(ref, 1).backward();
             assertClose(ref.data(), out.output().data(), 1e-12, 1e-12, kind + " wide batch output");
             assertClose(xb.grad(), xa.grad(), 1e-12, 1e-12, kind + " wide batch input gradient");
-            assertClose(cell.parameter("weight_hh").grad(), layer.parameter("weight_hh_l0").grad(), 1e-11, 1e-11,
+            assertClose(
+                    cell.parameter("weight_hh").grad(),
+                    layer.parameter("weight_hh_l0").grad(),
+                    1e-11,
+                    1e-11,
                     kind + " wide batch W_hh gradient");
         }
     }
@@ -413,7 +472,9 @@ class RecurrentBehaviourTest {
         Tensor x = Tensor.randn(new Generator(9), DType.FLOAT64, 2, 4, 3);
         for (String kind : KINDS) {
             RNNBase layer = make(kind, 3, 5, o());
-            RNNCellBase cell = kind.equals("LSTM") ? new LSTMCell(3, 5) : kind.equals("GRU") ? new GRUCell(3, 5) : new RNNCell(3, 5);
+            RNNCellBase cell = kind.equals("LSTM")
+                    ? new LSTMCell(3, 5)
+                    : kind.equals("GRU") ? new GRUCell(3, 5) : new RNNCell(3, 5);
             layer.to(DType.FLOAT64);
             cell.to(DType.FLOAT64);
             Map<String, Tensor> sd = new LinkedHashMap<>();

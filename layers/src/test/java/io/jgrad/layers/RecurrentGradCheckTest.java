@@ -60,12 +60,12 @@ class RecurrentGradCheckTest {
         }
 
         static Variable weighOne(Variable v, long seed) {
-            return v.mul(Variable.constant(Tensor.randn(new Generator(seed), v.dtype(), v.shape()))).sum();
+            return v.mul(Variable.constant(Tensor.randn(new Generator(seed), v.dtype(), v.shape())))
+                    .sum();
         }
     }
 
-    record Case(String name, Supplier<RNNBase> make, int[] lengths, boolean initialStates, boolean train) {
-    }
+    record Case(String name, Supplier<RNNBase> make, int[] lengths, boolean initialStates, boolean train) {}
 
     static RecurrentOptions o() {
         return RecurrentOptions.defaults();
@@ -81,22 +81,64 @@ class RecurrentGradCheckTest {
         l.add(new Case("LSTM no bias", () -> new LSTM(3, 2, o().bias(false)), null, false, true));
         l.add(new Case("GRU no bias", () -> new GRU(3, 2, o().bias(false)), null, true, true));
         for (String kind : new String[] {"RNN", "LSTM", "GRU"}) {
-            l.add(new Case(kind + " 2 layers, initial states", () -> make(kind, 3, 2, o().numLayers(2)), null, true, true));
-            l.add(new Case(kind + " bidirectional 2 layers, lengths", () -> make(kind, 3, 2, o().numLayers(2).bidirectional(true)),
-                    len, true, true));
-            l.add(new Case(kind + " time-first, lengths", () -> make(kind, 3, 2, o().batchFirst(false)), len, true, true));
-            l.add(new Case(kind + " last step, lengths", () -> make(kind, 3, 2, o().returnSequences(false)), len, false, true));
-            l.add(new Case(kind + " all dropouts", () -> make(kind, 3, 2, o().numLayers(2).dropout(0.3).inputDropout(0.3)
-                    .recurrentDropout(0.4)), len, true, true));
+            l.add(new Case(
+                    kind + " 2 layers, initial states", () -> make(kind, 3, 2, o().numLayers(2)), null, true, true));
+            l.add(new Case(
+                    kind + " bidirectional 2 layers, lengths",
+                    () -> make(kind, 3, 2, o().numLayers(2).bidirectional(true)),
+                    len,
+                    true,
+                    true));
+            l.add(new Case(
+                    kind + " time-first, lengths", () -> make(kind, 3, 2, o().batchFirst(false)), len, true, true));
+            l.add(new Case(
+                    kind + " last step, lengths",
+                    () -> make(kind, 3, 2, o().returnSequences(false)),
+                    len,
+                    false,
+                    true));
+            l.add(new Case(
+                    kind + " all dropouts",
+                    () -> make(
+                            kind,
+                            3,
+                            2,
+                            o().numLayers(2).dropout(0.3).inputDropout(0.3).recurrentDropout(0.4)),
+                    len,
+                    true,
+                    true));
             for (MergeMode mm : MergeMode.values()) {
-                l.add(new Case(kind + " bidirectional " + mm, () -> make(kind, 3, 2, o().bidirectional(true).mergeMode(mm)), null,
-                        false, true));
-                l.add(new Case(kind + " bidirectional " + mm + " last step, lengths", () -> make(kind, 3, 2,
-                        o().bidirectional(true).mergeMode(mm).returnSequences(false)), len, false, true));
+                l.add(new Case(
+                        kind + " bidirectional " + mm,
+                        () -> make(kind, 3, 2, o().bidirectional(true).mergeMode(mm)),
+                        null,
+                        false,
+                        true));
+                l.add(new Case(
+                        kind + " bidirectional " + mm + " last step, lengths",
+                        () -> make(
+                                kind,
+                                3,
+                                2,
+                                o().bidirectional(true).mergeMode(mm).returnSequences(false)),
+                        len,
+                        false,
+                        true));
             }
         }
-        l.add(new Case("LSTM bidirectional dropouts, eval mode", () -> make("LSTM", 3, 2, o().bidirectional(true).dropout(0.5)
-                .recurrentDropout(0.5).inputDropout(0.5)), len, false, false));
+        l.add(new Case(
+                "LSTM bidirectional dropouts, eval mode",
+                () -> make(
+                        "LSTM",
+                        3,
+                        2,
+                        o().bidirectional(true)
+                                .dropout(0.5)
+                                .recurrentDropout(0.5)
+                                .inputDropout(0.5)),
+                len,
+                false,
+                false));
         l.add(new Case("LSTM unit forget bias", () -> new LSTM(3, 2, o().unitForgetBias(true)), null, false, true));
         return l;
     }
@@ -124,15 +166,14 @@ class RecurrentGradCheckTest {
     }
 
     /** A function of an input, optional initial states and every parameter, and values for them. */
-    record ProbeProblem(java.util.function.Function<Variable[], Variable> f, Tensor[] inputs) {
-    }
+    record ProbeProblem(java.util.function.Function<Variable[], Variable> f, Tensor[] inputs) {}
 
     /**
      * {@code probe} as a function of an input (B, T, in) (or (T, B, in)), optional initial states and all
      * parameters, with FLOAT64 values for them; every evaluation draws the same dropout masks.
      */
-    static ProbeProblem probeProblem(Probe probe, RNNBase rnn, boolean initialStates, boolean train, int batch,
-            int steps) {
+    static ProbeProblem probeProblem(
+            Probe probe, RNNBase rnn, boolean initialStates, boolean train, int batch, int steps) {
         Generator g = new Generator(42);
         probe.to(DType.FLOAT64);
         probe.train(train);
@@ -157,16 +198,18 @@ class RecurrentGradCheckTest {
             inputs.add(params.get(n).data().clone());
         }
         int ns = nStates;
-        return new ProbeProblem(in -> {
-            probe.setGenerator(new Generator(7)); // the same dropout masks in every evaluation
-            Map<String, Variable> sub = new HashMap<>();
-            for (int i = 0; i < names.size(); i++) {
-                sub.put(names.get(i), in[first + i]);
-            }
-            Variable[] args = new Variable[1 + ns];
-            System.arraycopy(in, 0, args, 0, 1 + ns);
-            return probe.functionalCall(sub, args);
-        }, inputs.toArray(new Tensor[0]));
+        return new ProbeProblem(
+                in -> {
+                    probe.setGenerator(new Generator(7)); // the same dropout masks in every evaluation
+                    Map<String, Variable> sub = new HashMap<>();
+                    for (int i = 0; i < names.size(); i++) {
+                        sub.put(names.get(i), in[first + i]);
+                    }
+                    Variable[] args = new Variable[1 + ns];
+                    System.arraycopy(in, 0, args, 0, 1 + ns);
+                    return probe.functionalCall(sub, args);
+                },
+                inputs.toArray(new Tensor[0]));
     }
 
     /** GradCheck of {@code probe} over an input (B, T, in), optional initial states and all parameters. */
@@ -181,7 +224,9 @@ class RecurrentGradCheckTest {
         Tensor x = Tensor.randn(g, DType.FLOAT64, 2, 3);
         Tensor h = Tensor.randn(g, DType.FLOAT64, 2, 4);
         Tensor c = Tensor.randn(g, DType.FLOAT64, 2, 4);
-        RNNCellBase[] cells = {new LSTMCell(3, 4), new GRUCell(3, 4), new RNNCell(3, 4), new RNNCell(3, 4, false, "relu")};
+        RNNCellBase[] cells = {
+            new LSTMCell(3, 4), new GRUCell(3, 4), new RNNCell(3, 4), new RNNCell(3, 4, false, "relu")
+        };
         for (RNNCellBase cell : cells) {
             cell.to(DType.FLOAT64);
             Map<String, Parameter> params = cell.namedParameters();
@@ -190,29 +235,32 @@ class RecurrentGradCheckTest {
             for (String n : names) {
                 inputs.add(params.get(n).data().clone());
             }
-            GradCheck.check(in -> {
-                Map<String, Variable> sub = new HashMap<>();
-                for (int i = 0; i < names.size(); i++) {
-                    sub.put(names.get(i), in[3 + i]);
-                }
-                Module probe = new Module() {
-                    {
-                        registerModule("cell", cell);
-                    }
-
-                    @Override
-                    public Variable forward(Variable... v) {
-                        if (cell instanceof LSTMCell) {
-                            Variable[] hc = ((LSTMCell) cell).step(v[0], v[1], v[2]);
-                            return Probe.weighOne(hc[0], 1).add(Probe.weighOne(hc[1], 2));
+            GradCheck.check(
+                    in -> {
+                        Map<String, Variable> sub = new HashMap<>();
+                        for (int i = 0; i < names.size(); i++) {
+                            sub.put(names.get(i), in[3 + i]);
                         }
-                        return Probe.weighOne(cell.forward(v[0], v[1]), 1).add(v[2].sum().mul(0));
-                    }
-                };
-                Map<String, Variable> prefixed = new HashMap<>();
-                sub.forEach((k, v) -> prefixed.put("cell." + k, v));
-                return probe.functionalCall(prefixed, in[0], in[1], in[2]);
-            }, inputs.toArray(new Tensor[0]));
+                        Module probe = new Module() {
+                            {
+                                registerModule("cell", cell);
+                            }
+
+                            @Override
+                            public Variable forward(Variable... v) {
+                                if (cell instanceof LSTMCell) {
+                                    Variable[] hc = ((LSTMCell) cell).step(v[0], v[1], v[2]);
+                                    return Probe.weighOne(hc[0], 1).add(Probe.weighOne(hc[1], 2));
+                                }
+                                return Probe.weighOne(cell.forward(v[0], v[1]), 1)
+                                        .add(v[2].sum().mul(0));
+                            }
+                        };
+                        Map<String, Variable> prefixed = new HashMap<>();
+                        sub.forEach((k, v) -> prefixed.put("cell." + k, v));
+                        return probe.functionalCall(prefixed, in[0], in[1], in[2]);
+                    },
+                    inputs.toArray(new Tensor[0]));
         }
     }
 
@@ -232,7 +280,8 @@ class RecurrentGradCheckTest {
         // gradient (input, parameters) does not reach into the first call, which runs with the
         // registered (unperturbed) weights
         for (String kind : new String[] {"RNN", "LSTM", "GRU"}) {
-            RNNBase rnn = make(kind, 3, 2, o().stateful(true).bidirectional(true).numLayers(2));
+            RNNBase rnn =
+                    make(kind, 3, 2, o().stateful(true).bidirectional(true).numLayers(2));
             Probe probe = new Probe(rnn, null, null);
             probe.to(DType.FLOAT64);
             Generator g = new Generator(42);
@@ -244,17 +293,19 @@ class RecurrentGradCheckTest {
             for (String n : names) {
                 inputs.add(params.get(n).data().clone());
             }
-            GradCheck.check(in -> {
-                rnn.resetStates();
-                try (var off = Autograd.noGrad()) {
-                    rnn.run(Variable.constant(x1));
-                }
-                Map<String, Variable> sub = new HashMap<>();
-                for (int i = 0; i < names.size(); i++) {
-                    sub.put(names.get(i), in[1 + i]);
-                }
-                return probe.functionalCall(sub, in[0]);
-            }, inputs.toArray(new Tensor[0]));
+            GradCheck.check(
+                    in -> {
+                        rnn.resetStates();
+                        try (var off = Autograd.noGrad()) {
+                            rnn.run(Variable.constant(x1));
+                        }
+                        Map<String, Variable> sub = new HashMap<>();
+                        for (int i = 0; i < names.size(); i++) {
+                            sub.put(names.get(i), in[1 + i]);
+                        }
+                        return probe.functionalCall(sub, in[0]);
+                    },
+                    inputs.toArray(new Tensor[0]));
         }
     }
 }

@@ -50,22 +50,52 @@ class RecurrentSecondOrderTest {
 
     static final String[] KINDS = {"RNN", "RNN relu", "LSTM", "GRU"};
 
-    record Case(String name, Supplier<RNNBase> make, int[] lengths, Tensor mask, boolean initialStates, boolean train) {
-    }
+    record Case(
+            String name, Supplier<RNNBase> make, int[] lengths, Tensor mask, boolean initialStates, boolean train) {}
 
     static List<Case> cases() {
         List<Case> l = new ArrayList<>();
         // (T, B) = (3, 2), time-first: t0 all real, t1 all padding, t2 only the second sequence
         Tensor holes = Tensor.of(new int[] {1, 1, 0, 0, 0, 1}, 3, 2);
         for (String k : KINDS) {
-            l.add(new Case(k + " 2 layers bidirectional, initial states, lengths", () -> make(k, 2, 2,
-                    o().numLayers(2).bidirectional(true)), new int[] {3, 1}, null, true, false));
-            l.add(new Case(k + " time-first bidirectional, mask with holes, initial states", () -> make(k, 2, 2,
-                    o().batchFirst(false).bidirectional(true)), null, holes, true, false));
-            l.add(new Case(k + " train mode, 2 layers, all dropouts, lengths, initial states", () -> make(k, 2, 2,
-                    o().numLayers(2).dropout(0.3).inputDropout(0.3).recurrentDropout(0.4)), new int[] {2, 3}, null, true, true));
-            l.add(new Case(k + " bidirectional SUM, last step, no bias", () -> make(k, 2, 2,
-                    o().bidirectional(true).mergeMode(MergeMode.SUM).returnSequences(false).bias(false)), null, null, false,
+            l.add(new Case(
+                    k + " 2 layers bidirectional, initial states, lengths",
+                    () -> make(k, 2, 2, o().numLayers(2).bidirectional(true)),
+                    new int[] {3, 1},
+                    null,
+                    true,
+                    false));
+            l.add(new Case(
+                    k + " time-first bidirectional, mask with holes, initial states",
+                    () -> make(k, 2, 2, o().batchFirst(false).bidirectional(true)),
+                    null,
+                    holes,
+                    true,
+                    false));
+            l.add(new Case(
+                    k + " train mode, 2 layers, all dropouts, lengths, initial states",
+                    () -> make(
+                            k,
+                            2,
+                            2,
+                            o().numLayers(2).dropout(0.3).inputDropout(0.3).recurrentDropout(0.4)),
+                    new int[] {2, 3},
+                    null,
+                    true,
+                    true));
+            l.add(new Case(
+                    k + " bidirectional SUM, last step, no bias",
+                    () -> make(
+                            k,
+                            2,
+                            2,
+                            o().bidirectional(true)
+                                    .mergeMode(MergeMode.SUM)
+                                    .returnSequences(false)
+                                    .bias(false)),
+                    null,
+                    null,
+                    false,
                     false));
         }
         return l;
@@ -73,18 +103,24 @@ class RecurrentSecondOrderTest {
 
     @TestFactory
     Stream<DynamicTest> layersSecondOrder() {
-        return cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            RNNBase rnn = c.make().get();
-            RecurrentGradCheckTest.Probe probe = new RecurrentGradCheckTest.Probe(rnn, c.lengths(), c.mask());
-            checkProbeSecondOrder(probe, rnn, c.initialStates(), c.train(), 2, 3);
-        }));
+        return cases().stream()
+                .map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+                    RNNBase rnn = c.make().get();
+                    RecurrentGradCheckTest.Probe probe = new RecurrentGradCheckTest.Probe(rnn, c.lengths(), c.mask());
+                    checkProbeSecondOrder(probe, rnn, c.initialStates(), c.train(), 2, 3);
+                }));
     }
 
     /** checkSecondOrder of {@code probe} over an input, optional initial states and all parameters. */
-    static void checkProbeSecondOrder(RecurrentGradCheckTest.Probe probe, RNNBase rnn, boolean initialStates, boolean train,
-            int batch, int steps) {
-        RecurrentGradCheckTest.ProbeProblem p = RecurrentGradCheckTest.probeProblem(probe, rnn, initialStates, train, batch,
-                steps);
+    static void checkProbeSecondOrder(
+            RecurrentGradCheckTest.Probe probe,
+            RNNBase rnn,
+            boolean initialStates,
+            boolean train,
+            int batch,
+            int steps) {
+        RecurrentGradCheckTest.ProbeProblem p =
+                RecurrentGradCheckTest.probeProblem(probe, rnn, initialStates, train, batch, steps);
         java.util.function.Function<Variable[], Variable> f = p.f();
         List<Tensor> inputs = List.of(p.inputs());
         // the composed definition differentiated under create-graph gives the fused first-order
@@ -124,8 +160,13 @@ class RecurrentSecondOrderTest {
     }
 
     static RNNCellBase[] cells() {
-        return new RNNCellBase[] {new LSTMCell(2, 2), new GRUCell(2, 2), new RNNCell(2, 2), new RNNCell(2, 2, false, "relu"),
-            new LSTMCell(2, 2, false)};
+        return new RNNCellBase[] {
+            new LSTMCell(2, 2),
+            new GRUCell(2, 2),
+            new RNNCell(2, 2),
+            new RNNCell(2, 2, false, "relu"),
+            new LSTMCell(2, 2, false)
+        };
     }
 
     @Test
@@ -148,15 +189,17 @@ class RecurrentSecondOrderTest {
             }
             Module probe = cellProbe(cell);
             try {
-                GradCheck.checkSecondOrder(in -> {
-                    Map<String, Variable> sub = new HashMap<>();
-                    for (int i = 0; i < names.size(); i++) {
-                        sub.put("cell." + names.get(i), in[first + i]);
-                    }
-                    Variable[] args = new Variable[first];
-                    System.arraycopy(in, 0, args, 0, first);
-                    return probe.functionalCall(sub, args);
-                }, inputs.toArray(new Tensor[0]));
+                GradCheck.checkSecondOrder(
+                        in -> {
+                            Map<String, Variable> sub = new HashMap<>();
+                            for (int i = 0; i < names.size(); i++) {
+                                sub.put("cell." + names.get(i), in[first + i]);
+                            }
+                            Variable[] args = new Variable[first];
+                            System.arraycopy(in, 0, args, 0, first);
+                            return probe.functionalCall(sub, args);
+                        },
+                        inputs.toArray(new Tensor[0]));
             } catch (AssertionError e) {
                 throw new AssertionError(cell + ": " + e.getMessage(), e);
             }
@@ -197,22 +240,28 @@ class RecurrentSecondOrderTest {
                     Variable xp = new Variable(Tensor.randn(g, dt, steps, batch, gh), true);
                     Variable whh = new Variable(Tensor.randn(g, dt, gh, hid), true);
                     Variable h0 = new Variable(Tensor.randn(g, dt, batch, hid), true);
-                    Variable extra = kind == RecurrentScan.Kind.LSTM ? new Variable(Tensor.randn(g, dt, batch, hid), true)
+                    Variable extra = kind == RecurrentScan.Kind.LSTM
+                            ? new Variable(Tensor.randn(g, dt, batch, hid), true)
                             : kind == RecurrentScan.Kind.GRU ? new Variable(Tensor.randn(g, dt, gh), true) : null;
-                    Tensor drop = variant == 3 ? Tensor.bernoulli(g, dt, 0.6, batch, hid).mul(1 / 0.6) : null;
+                    Tensor drop = variant == 3
+                            ? Tensor.bernoulli(g, dt, 0.6, batch, hid).mul(1 / 0.6)
+                            : null;
                     RecurrentScan fn = RecurrentScan.of(kind, reverse, padded ? real : null, drop);
                     Variable[] ins = extra == null ? new Variable[] {xp, whh, h0} : new Variable[] {xp, whh, h0, extra};
                     Tensor fused = fn.apply(ins).data();
                     Tensor comp = fn.composed(null, ins).data();
-                    String what = kind + " " + dt + " reverse=" + reverse + " padded=" + padded + " dropout=" + (drop != null);
-                    assertEquals(java.util.Arrays.toString(fused.shape()), java.util.Arrays.toString(comp.shape()), what);
+                    String what = kind + " " + dt + " reverse=" + reverse + " padded=" + padded + " dropout="
+                            + (drop != null);
+                    assertEquals(
+                            java.util.Arrays.toString(fused.shape()), java.util.Arrays.toString(comp.shape()), what);
                     assertEquals(dt, comp.dtype(), what);
                     double[] a = fused.toDoubleArray();
                     double[] b = comp.toDoubleArray();
                     double tol = dt == DType.FLOAT64 ? 1e-13 : 2e-6;
                     for (int i = 0; i < a.length; i++) {
-                        assertTrue(Math.abs(a[i] - b[i]) <= tol * (1 + Math.abs(a[i])), what + ": element " + i + " fused "
-                                + a[i] + " composed " + b[i]);
+                        assertTrue(
+                                Math.abs(a[i] - b[i]) <= tol * (1 + Math.abs(a[i])),
+                                what + ": element " + i + " fused " + a[i] + " composed " + b[i]);
                         if (padded && i < steps * batch * hid && !real[i / hid]) {
                             assertEquals(0.0, b[i], what + ": padded output " + i);
                         }
@@ -229,7 +278,11 @@ class RecurrentSecondOrderTest {
     @Test
     void composedFirstOrderEqualsFusedBackward() {
         for (String k : KINDS) {
-            RNNBase rnn = make(k, 2, 3, o().numLayers(2).bidirectional(true).recurrentDropout(0.3).inputDropout(0.2));
+            RNNBase rnn = make(
+                    k,
+                    2,
+                    3,
+                    o().numLayers(2).bidirectional(true).recurrentDropout(0.3).inputDropout(0.2));
             rnn.to(DType.FLOAT64);
             rnn.train(true);
             Generator g = new Generator(5);
@@ -237,7 +290,9 @@ class RecurrentSecondOrderTest {
             Variable x = new Variable(Tensor.randn(g, DType.FLOAT64, 3, 4, 2), true);
             int[] s = {4, 3, 3};
             Variable h0 = new Variable(Tensor.randn(g, DType.FLOAT64, s).mul(0.5), true);
-            Variable c0 = rnn instanceof LSTM ? new Variable(Tensor.randn(g, DType.FLOAT64, s).mul(0.5), true) : null;
+            Variable c0 = rnn instanceof LSTM
+                    ? new Variable(Tensor.randn(g, DType.FLOAT64, s).mul(0.5), true)
+                    : null;
             List<Variable> wrt = new ArrayList<>(List.of(x, h0));
             if (c0 != null) {
                 wrt.add(c0);
@@ -260,8 +315,8 @@ class RecurrentSecondOrderTest {
      * The gradient, with respect to {@code wrt}, of the squared norm of the first-order gradient of a
      * weighed output with respect to {@code wrt}: a second-order quantity.
      */
-    static double[] gradOfGradNorm(java.util.function.Function<List<Variable>, Variable> loss, List<Tensor> values,
-            DType dt) {
+    static double[] gradOfGradNorm(
+            java.util.function.Function<List<Variable>, Variable> loss, List<Tensor> values, DType dt) {
         List<Variable> wrt = new ArrayList<>();
         for (Tensor t : values) {
             wrt.add(new Variable(t.to(dt), true));
@@ -296,8 +351,16 @@ class RecurrentSecondOrderTest {
         double norm = 0;
         for (int i = 0; i < expected.length; i++) {
             norm = Math.max(norm, Math.abs(expected[i]));
-            assertTrue(Math.abs(expected[i] - actual[i]) <= atol + rtol * Math.abs(expected[i]), String.format(Locale.ROOT,
-                    "%s: element %d of %d: expected %.10g, got %.10g", what, i, expected.length, expected[i], actual[i]));
+            assertTrue(
+                    Math.abs(expected[i] - actual[i]) <= atol + rtol * Math.abs(expected[i]),
+                    String.format(
+                            Locale.ROOT,
+                            "%s: element %d of %d: expected %.10g, got %.10g",
+                            what,
+                            i,
+                            expected.length,
+                            expected[i],
+                            actual[i]));
         }
         assertTrue(norm > 1e-3, what + ": the compared quantity is (almost) zero, so the comparison says nothing");
     }
@@ -309,13 +372,24 @@ class RecurrentSecondOrderTest {
 
     @Test
     void layersFloat32SecondOrderMatchesFloat64() {
-        String[] names = {"RNN bidirectional, lengths, initial states", "LSTM bidirectional, lengths, initial states, recurrent dropout",
-            "GRU 2 layers, mask, initial states, all dropouts"};
+        String[] names = {
+            "RNN bidirectional, lengths, initial states",
+            "LSTM bidirectional, lengths, initial states, recurrent dropout",
+            "GRU 2 layers, mask, initial states, all dropouts"
+        };
         Tensor mask = Tensor.of(new int[] {1, 1, 0, 1, 1, 0}, 2, 3); // (B, T), batch-first
         for (int c = 0; c < 3; c++) {
-            RNNBase rnn = c == 0 ? new RNN(2, 3, o().bidirectional(true))
-                    : c == 1 ? new LSTM(2, 3, o().bidirectional(true).recurrentDropout(0.3))
-                    : new GRU(2, 3, o().numLayers(2).dropout(0.3).inputDropout(0.3).recurrentDropout(0.3));
+            RNNBase rnn = c == 0
+                    ? new RNN(2, 3, o().bidirectional(true))
+                    : c == 1
+                            ? new LSTM(2, 3, o().bidirectional(true).recurrentDropout(0.3))
+                            : new GRU(
+                                    2,
+                                    3,
+                                    o().numLayers(2)
+                                            .dropout(0.3)
+                                            .inputDropout(0.3)
+                                            .recurrentDropout(0.3));
             rnn.train(true);
             int states = rnn.options().numLayers * (rnn.options().bidirectional ? 2 : 1);
             Generator g = new Generator(21 + c);
@@ -338,28 +412,33 @@ class RecurrentSecondOrderTest {
             for (int d = 0; d < 2; d++) {
                 DType dt = dts[d];
                 rnn.to(dt);
-                res[d] = gradOfGradNorm(v -> {
-                    rnn.setGenerator(new Generator(8));
-                    Map<String, Variable> sub = new HashMap<>();
-                    for (int i = 0; i < pn.size(); i++) {
-                        sub.put(pn.get(i), v.get(first + i));
-                    }
-                    Module probe = new Module() {
-                        {
-                            registerModule("rnn", rnn);
-                        }
+                res[d] = gradOfGradNorm(
+                        v -> {
+                            rnn.setGenerator(new Generator(8));
+                            Map<String, Variable> sub = new HashMap<>();
+                            for (int i = 0; i < pn.size(); i++) {
+                                sub.put(pn.get(i), v.get(first + i));
+                            }
+                            Module probe = new Module() {
+                                {
+                                    registerModule("rnn", rnn);
+                                }
 
-                        @Override
-                        public Variable forward(Variable... in) {
-                            RNNOutput out = cc == 2 ? rnn.run(in[0], mask, in[1], null)
-                                    : rnn.run(in[0], new int[] {3, 2}, in[1], lstm ? in[2] : null);
-                            return weighF(out);
-                        }
-                    };
-                    Map<String, Variable> prefixed = new HashMap<>();
-                    sub.forEach((key, val) -> prefixed.put("rnn." + key, val));
-                    return probe.functionalCall(prefixed, v.subList(0, first).toArray(new Variable[0]));
-                }, values, dt);
+                                @Override
+                                public Variable forward(Variable... in) {
+                                    RNNOutput out = cc == 2
+                                            ? rnn.run(in[0], mask, in[1], null)
+                                            : rnn.run(in[0], new int[] {3, 2}, in[1], lstm ? in[2] : null);
+                                    return weighF(out);
+                                }
+                            };
+                            Map<String, Variable> prefixed = new HashMap<>();
+                            sub.forEach((key, val) -> prefixed.put("rnn." + key, val));
+                            return probe.functionalCall(
+                                    prefixed, v.subList(0, first).toArray(new Variable[0]));
+                        },
+                        values,
+                        dt);
             }
             assertClose(names[c], res[0], res[1], 2e-4, 2e-3);
         }
@@ -372,7 +451,8 @@ class RecurrentSecondOrderTest {
     }
 
     static Variable weighOneF(Variable v, long seed) {
-        Tensor w = f32(Tensor.randn(new Generator(seed), DType.FLOAT64, v.shape())).to(v.dtype());
+        Tensor w =
+                f32(Tensor.randn(new Generator(seed), DType.FLOAT64, v.shape())).to(v.dtype());
         return v.mul(Variable.constant(w)).sum();
     }
 
@@ -424,13 +504,16 @@ class RecurrentSecondOrderTest {
             DType[] dts = {DType.FLOAT64, DType.FLOAT32};
             for (int d = 0; d < 2; d++) {
                 cell.to(dts[d]);
-                res[d] = gradOfGradNorm(v -> {
-                    Map<String, Variable> sub = new HashMap<>();
-                    for (int i = 0; i < pn.size(); i++) {
-                        sub.put("cell." + pn.get(i), v.get(first + i));
-                    }
-                    return probe.functionalCall(sub, v.subList(0, first).toArray(new Variable[0]));
-                }, values, dts[d]);
+                res[d] = gradOfGradNorm(
+                        v -> {
+                            Map<String, Variable> sub = new HashMap<>();
+                            for (int i = 0; i < pn.size(); i++) {
+                                sub.put("cell." + pn.get(i), v.get(first + i));
+                            }
+                            return probe.functionalCall(sub, v.subList(0, first).toArray(new Variable[0]));
+                        },
+                        values,
+                        dts[d]);
             }
             assertClose(cell.toString(), res[0], res[1], 2e-4, 2e-3);
         }

@@ -37,9 +37,19 @@ class SaveLoadTest {
     static Sequential cnn() {
         ConvOptions o = ConvOptions.defaults();
         return new Sequential(
-                new Conv2d(1, 4, 3, o.padding(1)), new BatchNorm2d(4), new ReLU(), new MaxPool2d(2),
-                new Conv2d(4, 6, 3, o.padding("same").bias(false)), new GroupNorm(2, 6), new GELU(),
-                new Flatten(), new Dropout(0.3), new Linear(6 * 4 * 4, 16), new LayerNorm(16), new Tanh(), new Linear(16, 3));
+                new Conv2d(1, 4, 3, o.padding(1)),
+                new BatchNorm2d(4),
+                new ReLU(),
+                new MaxPool2d(2),
+                new Conv2d(4, 6, 3, o.padding("same").bias(false)),
+                new GroupNorm(2, 6),
+                new GELU(),
+                new Flatten(),
+                new Dropout(0.3),
+                new Linear(6 * 4 * 4, 16),
+                new LayerNorm(16),
+                new Tanh(),
+                new Linear(16, 3));
     }
 
     private Path resource(String name) throws IOException {
@@ -71,7 +81,12 @@ class SaveLoadTest {
         assertEquals(3, m.stateDict().get("1.num_batches_tracked").item());
         m.eval();
         Map<String, Tensor> f = Fixtures.load("/torch/MODEL_cnn.txt");
-        assertClose(f.get("y"), m.forward(Variable.constant(f.get("x").to(DType.FLOAT32))).data(), 1e-5, 1e-4, "output");
+        assertClose(
+                f.get("y"),
+                m.forward(Variable.constant(f.get("x").to(DType.FLOAT32))).data(),
+                1e-5,
+                1e-4,
+                "output");
     }
 
     @Test
@@ -81,7 +96,8 @@ class SaveLoadTest {
         Path p = dir.resolve("model.safetensors");
         a.save(p);
         SafeTensors file = SafeTensors.read(p);
-        assertEquals(List.copyOf(a.stateDict().keySet()), List.copyOf(file.tensors().keySet()));
+        assertEquals(
+                List.copyOf(a.stateDict().keySet()), List.copyOf(file.tensors().keySet()));
         assertEquals("pt", file.metadata().get("format"));
         Sequential b = cnn();
         b.resetParameters(new Generator(5));
@@ -92,11 +108,15 @@ class SaveLoadTest {
         a.eval();
         b.eval();
         Tensor x = Tensor.randn(new Generator(2), 3, 1, 8, 8);
-        assertTrue(a.forward(Variable.constant(x)).data().equal(b.forward(Variable.constant(x)).data()));
+        assertTrue(a.forward(Variable.constant(x))
+                .data()
+                .equal(b.forward(Variable.constant(x)).data()));
         // saving again replaces the file and leaves no temporary file behind
         b.save(p);
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(List.of("model.safetensors"), files.map(q -> q.getFileName().toString()).collect(Collectors.toList()));
+            assertEquals(
+                    List.of("model.safetensors"),
+                    files.map(q -> q.getFileName().toString()).collect(Collectors.toList()));
         }
         // float64 models save float64 tensors, which load into float32 models
         Linear d = (Linear) new Linear(3, 2).to(DType.FLOAT64);

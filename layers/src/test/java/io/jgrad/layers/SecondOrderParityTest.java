@@ -69,15 +69,24 @@ class SecondOrderParityTest {
      * inputs); one that is not has silently lost its second-order terms.
      */
     static void assertDifferentiable(Variable g, String what) {
-        assertTrue(g.requiresGrad(), what + ": computed with createGraph but not recorded (does not require gradients): "
-                + "an op's backward used values instead of recorded ops, second-order terms were dropped");
+        assertTrue(
+                g.requiresGrad(),
+                what + ": computed with createGraph but not recorded (does not require gradients): "
+                        + "an op's backward used values instead of recorded ops, second-order terms were dropped");
     }
 
     // ------------------------------------------------------------------------------------------ WGAN-GP
 
     static Sequential critic() {
-        return new Sequential(new Conv2d(1, 4, 3, 1, 1), new LeakyReLU(0.2), new MaxPool2d(2), new Conv2d(4, 4, 3, 1, 1),
-                new LeakyReLU(0.2), new AvgPool2d(2, 1, 0), new Flatten(), new Linear(16, 1));
+        return new Sequential(
+                new Conv2d(1, 4, 3, 1, 1),
+                new LeakyReLU(0.2),
+                new MaxPool2d(2),
+                new Conv2d(4, 4, 3, 1, 1),
+                new LeakyReLU(0.2),
+                new AvgPool2d(2, 1, 0),
+                new Flatten(),
+                new Linear(16, 1));
     }
 
     @Test
@@ -95,10 +104,12 @@ class SecondOrderParityTest {
         Variable dFake = critic.forward(fake).mean();
         assertClose(f.get("d_real"), dReal.data(), ATOL, RTOL, "critic(real).mean()");
         assertClose(f.get("d_fake"), dFake.data(), ATOL, RTOL, "critic(fake).mean()");
-        Variable gx = Autograd.grad(critic.forward(xhat).sum(), List.of(xhat), true).get(0);
+        Variable gx =
+                Autograd.grad(critic.forward(xhat).sum(), List.of(xhat), true).get(0);
         assertClose(f.get("gxhat"), gx.data(), ATOL, RTOL, "gradient of the critic at xhat");
         assertDifferentiable(gx, "gradient of the critic at xhat");
-        Variable penalty = gx.flatten(1, -1).norm(2, new int[] {1}, false).sub(1).square().mean();
+        Variable penalty =
+                gx.flatten(1, -1).norm(2, new int[] {1}, false).sub(1).square().mean();
         assertClose(f.get("penalty"), penalty.data(), ATOL, RTOL, "gradient penalty");
         Variable loss = dFake.sub(dReal).add(penalty.mul(10));
         assertClose(f.get("loss"), loss.data(), ATOL, RTOL, "critic loss");
@@ -107,7 +118,8 @@ class SecondOrderParityTest {
         List<Variable> params = new ArrayList<>(critic.namedParameters().values());
         List<Variable> gp = Autograd.grad(List.of(penalty), params, null, true, false);
         for (int i = 0; i < names.size(); i++) {
-            assertClose(f.get("gp." + names.get(i)), gp.get(i).data(), ATOL, RTOL, "penalty gradient of " + names.get(i));
+            assertClose(
+                    f.get("gp." + names.get(i)), gp.get(i).data(), ATOL, RTOL, "penalty gradient of " + names.get(i));
         }
         loss.backward();
         checkParameterGradients(critic, f, "g.", "WGAN-GP loss");
@@ -116,7 +128,11 @@ class SecondOrderParityTest {
     // ------------------------------------------------------------------------------------------ gradient penalties
 
     /** A module and how to call it: the named outputs (y, hn, cn, w) of the module on x. */
-    record PenaltyCase(String name, String label, Supplier<Module> make, BiFunction<Module, Variable, Map<String, Variable>> call) {
+    record PenaltyCase(
+            String name,
+            String label,
+            Supplier<Module> make,
+            BiFunction<Module, Variable, Map<String, Variable>> call) {
         PenaltyCase(String name, Supplier<Module> make, BiFunction<Module, Variable, Map<String, Variable>> call) {
             this(name, name, make, call);
         }
@@ -146,7 +162,11 @@ class SecondOrderParityTest {
 
     static Map<String, Variable> mhaPlain(Module m, Variable x) {
         Map<String, Variable> o = new LinkedHashMap<>();
-        o.put("y", ((MultiheadAttention) m).attend(x, x, x, null, false, null, true, false).output());
+        o.put(
+                "y",
+                ((MultiheadAttention) m)
+                        .attend(x, x, x, null, false, null, true, false)
+                        .output());
         return o;
     }
 
@@ -160,8 +180,8 @@ class SecondOrderParityTest {
                     mask[i * l + j] = 1;
                 }
             }
-            AttentionResult r = ((MultiheadAttention) m).attend(x, x, x, null, true, flag ? null : Tensor.of(mask, l, l), true,
-                    flag);
+            AttentionResult r = ((MultiheadAttention) m)
+                    .attend(x, x, x, null, true, flag ? null : Tensor.of(mask, l, l), true, flag);
             Map<String, Variable> o = new LinkedHashMap<>();
             o.put("y", r.output());
             o.put("w", r.weights());
@@ -176,26 +196,45 @@ class SecondOrderParityTest {
     static List<PenaltyCase> penaltyCases() {
         List<PenaltyCase> c = new ArrayList<>();
         c.add(new PenaltyCase("lstm_2l_bf", () -> new LSTM(3, 4, o().numLayers(2)), SecondOrderParityTest::recurrent));
-        c.add(new PenaltyCase("lstm_tf", () -> new LSTM(3, 4, o().batchFirst(false)), SecondOrderParityTest::recurrent));
-        c.add(new PenaltyCase("lstm_bi_bf", () -> new LSTM(3, 4, o().bidirectional(true)), SecondOrderParityTest::recurrent));
+        c.add(new PenaltyCase(
+                "lstm_tf", () -> new LSTM(3, 4, o().batchFirst(false)), SecondOrderParityTest::recurrent));
+        c.add(new PenaltyCase(
+                "lstm_bi_bf", () -> new LSTM(3, 4, o().bidirectional(true)), SecondOrderParityTest::recurrent));
         c.add(new PenaltyCase("gru_2l_bf", () -> new GRU(3, 4, o().numLayers(2)), SecondOrderParityTest::recurrent));
         c.add(new PenaltyCase("gru_tf", () -> new GRU(3, 4, o().batchFirst(false)), SecondOrderParityTest::recurrent));
-        c.add(new PenaltyCase("rnn_tanh_2l_bf", () -> new RNN(3, 4, o().numLayers(2)), SecondOrderParityTest::recurrent));
-        c.add(new PenaltyCase("rnn_tanh_tf", () -> new RNN(3, 4, o().batchFirst(false)), SecondOrderParityTest::recurrent));
-        c.add(new PenaltyCase("mha_self", () -> new MultiheadAttention(4, 2, 0, true, true), SecondOrderParityTest::mhaPlain));
+        c.add(new PenaltyCase(
+                "rnn_tanh_2l_bf", () -> new RNN(3, 4, o().numLayers(2)), SecondOrderParityTest::recurrent));
+        c.add(new PenaltyCase(
+                "rnn_tanh_tf", () -> new RNN(3, 4, o().batchFirst(false)), SecondOrderParityTest::recurrent));
+        c.add(new PenaltyCase(
+                "mha_self", () -> new MultiheadAttention(4, 2, 0, true, true), SecondOrderParityTest::mhaPlain));
         c.add(new PenaltyCase("mha_causal", () -> new MultiheadAttention(4, 2, 0, true, true), mhaCausal(false)));
-        c.add(new PenaltyCase("mha_causal", "mha_causal (causal flag)", () -> new MultiheadAttention(4, 2, 0, true, true),
+        c.add(new PenaltyCase(
+                "mha_causal",
+                "mha_causal (causal flag)",
+                () -> new MultiheadAttention(4, 2, 0, true, true),
                 mhaCausal(true)));
-        c.add(new PenaltyCase("layernorm", () -> new Sequential(new Linear(3, 5), new LayerNorm(5), new Tanh()),
+        c.add(new PenaltyCase(
+                "layernorm",
+                () -> new Sequential(new Linear(3, 5), new LayerNorm(5), new Tanh()),
                 SecondOrderParityTest::single));
-        c.add(new PenaltyCase("batchnorm1d", () -> new Sequential(new Linear(3, 4), new BatchNorm1d(4), new Tanh()),
+        c.add(new PenaltyCase(
+                "batchnorm1d",
+                () -> new Sequential(new Linear(3, 4), new BatchNorm1d(4), new Tanh()),
                 SecondOrderParityTest::single));
-        c.add(new PenaltyCase("batchnorm2d", () -> new Sequential(new Conv2d(2, 3, 3, 1, 1), new BatchNorm2d(3), new Tanh()),
+        c.add(new PenaltyCase(
+                "batchnorm2d",
+                () -> new Sequential(new Conv2d(2, 3, 3, 1, 1), new BatchNorm2d(3), new Tanh()),
                 SecondOrderParityTest::single));
-        c.add(new PenaltyCase("groupnorm", () -> new Sequential(new Conv2d(2, 4, 3, 1, 1), new GroupNorm(2, 4), new Tanh()),
+        c.add(new PenaltyCase(
+                "groupnorm",
+                () -> new Sequential(new Conv2d(2, 4, 3, 1, 1), new GroupNorm(2, 4), new Tanh()),
                 SecondOrderParityTest::single));
-        c.add(new PenaltyCase("instancenorm2d", () -> new Sequential(new Conv2d(2, 3, 3, 1, 1),
-                new InstanceNorm2d(3, 1e-5, 0.1, true, false), new Tanh()), SecondOrderParityTest::single));
+        c.add(new PenaltyCase(
+                "instancenorm2d",
+                () -> new Sequential(
+                        new Conv2d(2, 3, 3, 1, 1), new InstanceNorm2d(3, 1e-5, 0.1, true, false), new Tanh()),
+                SecondOrderParityTest::single));
         return c;
     }
 
@@ -206,7 +245,9 @@ class SecondOrderParityTest {
         for (Map.Entry<String, Variable> e : outs.entrySet()) {
             String k = e.getKey();
             assertClose(f.get(k), e.getValue().data(), ATOL, RTOL, c + " output " + k);
-            Variable t = e.getValue().mul(constant(f, k.equals("y") ? "r" : "r" + k.charAt(0))).sum();
+            Variable t = e.getValue()
+                    .mul(constant(f, k.equals("y") ? "r" : "r" + k.charAt(0)))
+                    .sum();
             s = s == null ? t : s.add(t);
         }
         return s;
@@ -214,39 +255,45 @@ class SecondOrderParityTest {
 
     @TestFactory
     Stream<DynamicTest> penaltiesFirstOrder() {
-        return penaltyCases().stream().map(c -> DynamicTest.dynamicTest(c + " first order", () -> {
-            Map<String, Tensor> f = load("gp_" + c.name());
-            Module m = loaded(c.make().get(), f);
-            Variable x = new Variable(f.get("x"), true);
-            Variable gx = Autograd.grad(List.of(weighedOutputs(c, f, m, x)), List.of(x), null, false, false).get(0);
-            assertClose(f.get("gx"), gx.data(), ATOL, RTOL, c + " input gradient");
-            assertClose(f.get("penalty"), gx.data().mul(gx.data()).sum(), ATOL, RTOL, c + " penalty value");
-        }));
+        return penaltyCases().stream()
+                .map(c -> DynamicTest.dynamicTest(c + " first order", () -> {
+                    Map<String, Tensor> f = load("gp_" + c.name());
+                    Module m = loaded(c.make().get(), f);
+                    Variable x = new Variable(f.get("x"), true);
+                    Variable gx = Autograd.grad(List.of(weighedOutputs(c, f, m, x)), List.of(x), null, false, false)
+                            .get(0);
+                    assertClose(f.get("gx"), gx.data(), ATOL, RTOL, c + " input gradient");
+                    assertClose(f.get("penalty"), gx.data().mul(gx.data()).sum(), ATOL, RTOL, c + " penalty value");
+                }));
     }
 
     @TestFactory
     Stream<DynamicTest> penaltiesSecondOrder() {
-        return penaltyCases().stream().map(c -> DynamicTest.dynamicTest(c + " second order", () -> {
-            Map<String, Tensor> f = load("gp_" + c.name());
-            Module m = loaded(c.make().get(), f);
-            Variable x = new Variable(f.get("x"), true);
-            Variable gx = Autograd.grad(weighedOutputs(c, f, m, x), List.of(x), true).get(0);
-            assertClose(f.get("gx"), gx.data(), ATOL, RTOL, c + " input gradient");
-            assertDifferentiable(gx, c + " input gradient");
-            Variable penalty = gx.square().sum();
-            assertClose(f.get("penalty"), penalty.data(), ATOL, RTOL, c + " penalty");
-            penalty.backward();
-            assertTrue(x.grad() != null, c + ": the penalty has no gradient with respect to the input (PyTorch's is not zero): "
-                    + "the input gradient does not depend on the input, second-order terms were dropped");
-            assertClose(f.get("ggx"), x.grad(), ATOL, RTOL, c + " penalty gradient of the input");
-            checkParameterGradients(m, f, "g.", c + " penalty");
-        }));
+        return penaltyCases().stream()
+                .map(c -> DynamicTest.dynamicTest(c + " second order", () -> {
+                    Map<String, Tensor> f = load("gp_" + c.name());
+                    Module m = loaded(c.make().get(), f);
+                    Variable x = new Variable(f.get("x"), true);
+                    Variable gx = Autograd.grad(weighedOutputs(c, f, m, x), List.of(x), true)
+                            .get(0);
+                    assertClose(f.get("gx"), gx.data(), ATOL, RTOL, c + " input gradient");
+                    assertDifferentiable(gx, c + " input gradient");
+                    Variable penalty = gx.square().sum();
+                    assertClose(f.get("penalty"), penalty.data(), ATOL, RTOL, c + " penalty");
+                    penalty.backward();
+                    assertTrue(
+                            x.grad() != null,
+                            c + ": the penalty has no gradient with respect to the input (PyTorch's is not zero): "
+                                    + "the input gradient does not depend on the input, second-order terms were dropped");
+                    assertClose(f.get("ggx"), x.grad(), ATOL, RTOL, c + " penalty gradient of the input");
+                    checkParameterGradients(m, f, "g.", c + " penalty");
+                }));
     }
 
-    // ------------------------------------------------------------------------------------------ Hessian-vector products
+    // ------------------------------------------------------------------------------------------ Hessian-vector
+    // products
 
-    record HvpCase(String name, Function<Map<String, Tensor>, Loss> loss) {
-    }
+    record HvpCase(String name, Function<Map<String, Tensor>, Loss> loss) {}
 
     static Tensor weightOf(Map<String, Tensor> f) {
         return f.get("weight");
@@ -256,7 +303,9 @@ class SecondOrderParityTest {
         return List.of(
                 new HvpCase("ce_smooth", f -> new CrossEntropyLoss(null, Losses.IGNORE_INDEX, 0.1, Reduction.MEAN)),
                 new HvpCase("ce_smooth_weight_ignore", f -> new CrossEntropyLoss(weightOf(f), 2, 0.2, Reduction.MEAN)),
-                new HvpCase("ce_weight_ignore", f -> new CrossEntropyLoss(weightOf(f), Losses.IGNORE_INDEX, 0, Reduction.MEAN)),
+                new HvpCase(
+                        "ce_weight_ignore",
+                        f -> new CrossEntropyLoss(weightOf(f), Losses.IGNORE_INDEX, 0, Reduction.MEAN)),
                 new HvpCase("nll_log_softmax", f -> new NLLLoss(weightOf(f), Losses.IGNORE_INDEX, Reduction.MEAN) {
                     @Override
                     public Variable forward(Variable input, Variable target) {
@@ -291,7 +340,8 @@ class SecondOrderParityTest {
         assertClose(f.get("g.bias"), g.get(1).data(), ATOL, RTOL, c.name() + " gradient of the bias");
 
         Variable z = new Variable(f.get("z"), true);
-        Variable gz = Autograd.grad(List.of(lossFn.forward(z, target)), List.of(z), null, second, second).get(0);
+        Variable gz = Autograd.grad(List.of(lossFn.forward(z, target)), List.of(z), null, second, second)
+                .get(0);
         assertClose(f.get("gz"), gz.data(), ATOL, RTOL, c.name() + " gradient of the logits");
         if (!second) {
             return;
@@ -299,11 +349,15 @@ class SecondOrderParityTest {
         assertDifferentiable(g.get(0), c.name() + " gradient of the weight");
         assertDifferentiable(g.get(1), c.name() + " gradient of the bias");
         assertDifferentiable(gz, c.name() + " gradient of the logits");
-        Variable dot = g.get(0).mul(constant(f, "v.weight")).sum().add(g.get(1).mul(constant(f, "v.bias")).sum());
+        Variable dot = g.get(0)
+                .mul(constant(f, "v.weight"))
+                .sum()
+                .add(g.get(1).mul(constant(f, "v.bias")).sum());
         dot.backward();
         assertClose(f.get("hvp.weight"), gradOrZeros(w), ATOL, RTOL, c.name() + " Hessian-vector product (weight)");
         assertClose(f.get("hvp.bias"), gradOrZeros(b), ATOL, RTOL, c.name() + " Hessian-vector product (bias)");
-        Variable hz = Autograd.grad(gz.mul(constant(f, "vz")).sum(), List.of(z), false).get(0);
+        Variable hz = Autograd.grad(gz.mul(constant(f, "vz")).sum(), List.of(z), false)
+                .get(0);
         assertClose(f.get("hvpz"), hz.data(), ATOL, RTOL, c.name() + " Hessian-vector product (logits)");
     }
 }

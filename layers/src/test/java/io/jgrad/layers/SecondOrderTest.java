@@ -30,8 +30,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class SecondOrderTest {
     /** A function of FLOAT64 (or FLOAT32) inputs; the inputs are given in FLOAT64. */
-    record Case(String name, Function<Variable[], Variable> f, Tensor... inputs) {
-    }
+    record Case(String name, Function<Variable[], Variable> f, Tensor... inputs) {}
 
     private static Tensor randn(Generator g, int... shape) {
         return Tensor.randn(g, DType.FLOAT64, shape);
@@ -45,60 +44,136 @@ class SecondOrderTest {
     static List<Case> cases() {
         Generator g = new Generator(21);
         List<Case> l = new ArrayList<>();
-        l.add(new Case("layerNorm", in -> Functional.layerNorm(in[0], new int[] {4}, in[1], in[2], 1e-5),
-                randn(g, 2, 3, 4), randn(g, 4).mul(0.5).add(1), randn(g, 4)));
-        l.add(new Case("layerNorm2d", in -> Functional.layerNorm(in[0], new int[] {2, 3}, in[1], null, 1e-5),
-                randn(g, 2, 2, 3), randn(g, 2, 3).mul(0.5).add(1)));
-        l.add(new Case("layerNormNoAffine", in -> Functional.layerNorm(in[0], new int[] {5}, null, null, 1e-5), randn(g, 3, 5)));
-        l.add(new Case("groupNorm", in -> Functional.groupNorm(in[0], 2, in[1], in[2], 1e-5),
-                randn(g, 2, 4, 3), randn(g, 4).mul(0.5).add(1), randn(g, 4)));
-        l.add(new Case("batchNormBatchStats", in -> Functional.batchNorm(in[0], null, null, in[1], in[2], true, 0.1, 1e-5),
-                randn(g, 4, 3, 2), randn(g, 3).mul(0.5).add(1), randn(g, 3)));
-        l.add(new Case("batchNormBatchStatsBiasOnly", in -> Functional.batchNorm(in[0], null, null, null, in[1], true, 0.1, 1e-5),
-                randn(g, 5, 2), randn(g, 2)));
+        l.add(new Case(
+                "layerNorm",
+                in -> Functional.layerNorm(in[0], new int[] {4}, in[1], in[2], 1e-5),
+                randn(g, 2, 3, 4),
+                randn(g, 4).mul(0.5).add(1),
+                randn(g, 4)));
+        l.add(new Case(
+                "layerNorm2d",
+                in -> Functional.layerNorm(in[0], new int[] {2, 3}, in[1], null, 1e-5),
+                randn(g, 2, 2, 3),
+                randn(g, 2, 3).mul(0.5).add(1)));
+        l.add(new Case(
+                "layerNormNoAffine",
+                in -> Functional.layerNorm(in[0], new int[] {5}, null, null, 1e-5),
+                randn(g, 3, 5)));
+        l.add(new Case(
+                "groupNorm",
+                in -> Functional.groupNorm(in[0], 2, in[1], in[2], 1e-5),
+                randn(g, 2, 4, 3),
+                randn(g, 4).mul(0.5).add(1),
+                randn(g, 4)));
+        l.add(new Case(
+                "batchNormBatchStats",
+                in -> Functional.batchNorm(in[0], null, null, in[1], in[2], true, 0.1, 1e-5),
+                randn(g, 4, 3, 2),
+                randn(g, 3).mul(0.5).add(1),
+                randn(g, 3)));
+        l.add(new Case(
+                "batchNormBatchStatsBiasOnly",
+                in -> Functional.batchNorm(in[0], null, null, null, in[1], true, 0.1, 1e-5),
+                randn(g, 5, 2),
+                randn(g, 2)));
         Tensor rm = randn(g, 3).mul(0.3);
         Tensor rv = Tensor.rand(g, DType.FLOAT64, 3).add(0.5);
-        l.add(new Case("batchNormRunningStats",
+        l.add(new Case(
+                "batchNormRunningStats",
                 in -> Functional.batchNorm(in[0], as(rm, in[0]), as(rv, in[0]), in[1], in[2], false, 0.1, 1e-5),
-                randn(g, 3, 3, 2, 2), randn(g, 3).mul(0.5).add(1), randn(g, 3)));
-        l.add(new Case("batchNormRunningStatsNoAffine",
-                in -> Functional.batchNorm(in[0], as(rm, in[0]), as(rv, in[0]), null, null, false, 0.1, 1e-5).tanh(),
+                randn(g, 3, 3, 2, 2),
+                randn(g, 3).mul(0.5).add(1),
+                randn(g, 3)));
+        l.add(new Case(
+                "batchNormRunningStatsNoAffine",
+                in -> Functional.batchNorm(in[0], as(rm, in[0]), as(rv, in[0]), null, null, false, 0.1, 1e-5)
+                        .tanh(),
                 randn(g, 2, 3)));
         Tensor labels = Tensor.of(new int[] {0, 3, -100, 2, 3});
         Tensor labelsIgnore2 = Tensor.of(new int[] {0, 3, 2, 2, 1});
         Tensor w = Tensor.of(new double[] {0.5, 2, 1.5, 0.7});
         for (Reduction r : new Reduction[] {Reduction.NONE, Reduction.SUM, Reduction.MEAN}) {
             String s = r.name().toLowerCase(Locale.ROOT);
-            l.add(new Case("crossEntropy_" + s, in -> Losses.crossEntropy(in[0], labels, null, -100, 0, r), randn(g, 5, 4)));
-            l.add(new Case("crossEntropyWeightedSmoothed_" + s, in -> Losses.crossEntropy(in[0], labels, as(w, in[0]), -100, 0.2, r),
+            l.add(new Case(
+                    "crossEntropy_" + s, in -> Losses.crossEntropy(in[0], labels, null, -100, 0, r), randn(g, 5, 4)));
+            l.add(new Case(
+                    "crossEntropyWeightedSmoothed_" + s,
+                    in -> Losses.crossEntropy(in[0], labels, as(w, in[0]), -100, 0.2, r),
                     randn(g, 5, 4)));
-            l.add(new Case("crossEntropyIgnore2Smoothed_" + s, in -> Losses.crossEntropy(in[0], labelsIgnore2, null, 2, 0.1, r),
+            l.add(new Case(
+                    "crossEntropyIgnore2Smoothed_" + s,
+                    in -> Losses.crossEntropy(in[0], labelsIgnore2, null, 2, 0.1, r),
                     randn(g, 5, 4)));
-            l.add(new Case("nll_" + s, in -> Losses.nll(in[0].logSoftmax(1), labels, as(w, in[0]), -100, r), randn(g, 5, 4)));
-            l.add(new Case("bce_" + s, in -> Losses.bce(in[0].sigmoid(), in[1], as(w, in[0]).reshape(1, 4), r),
-                    randn(g, 3, 4), Tensor.rand(g, DType.FLOAT64, 3, 4)));
+            l.add(new Case(
+                    "nll_" + s, in -> Losses.nll(in[0].logSoftmax(1), labels, as(w, in[0]), -100, r), randn(g, 5, 4)));
+            l.add(new Case(
+                    "bce_" + s,
+                    in -> Losses.bce(in[0].sigmoid(), in[1], as(w, in[0]).reshape(1, 4), r),
+                    randn(g, 3, 4),
+                    Tensor.rand(g, DType.FLOAT64, 3, 4)));
         }
-        l.add(new Case("crossEntropySpatial", in -> Losses.crossEntropy(in[0], Tensor.of(new int[] {0, 2, -100, 1}, 2, 2), null, -100,
-                0.1, Reduction.MEAN), randn(g, 2, 3, 2)));
+        l.add(new Case(
+                "crossEntropySpatial",
+                in -> Losses.crossEntropy(
+                        in[0], Tensor.of(new int[] {0, 2, -100, 1}, 2, 2), null, -100, 0.1, Reduction.MEAN),
+                randn(g, 2, 3, 2)));
         // attention: key 0 of batch 1 is padding, so its causal query 0 has no key left (a zero row)
         Tensor pad = Tensor.of(new int[] {0, 0, 1, 1, 0, 0}, 2, 3);
         Tensor blockMask = Tensor.of(new int[] {0, 0, 1, 0, 0, 0, 0, 0, 0}, 3, 3);
-        Tensor addMask = Tensor.of(new double[] {0.3, Double.NEGATIVE_INFINITY, -0.5, 0, 0.2, Double.NEGATIVE_INFINITY, 1, -1, 0}, 3, 3);
-        l.add(new Case("attention", in -> Attention.scaledDotProduct(in[0], in[1], in[2]),
-                randn(g, 2, 3, 2), randn(g, 2, 3, 2), randn(g, 2, 3, 2)));
-        l.add(new Case("attentionCausalPadding", in -> Attention.scaledDotProduct(in[0], in[1], in[2], null, pad, true, 0, null).output(),
-                randn(g, 2, 3, 2), randn(g, 2, 3, 2), randn(g, 2, 3, 2)));
-        l.add(new Case("attentionBlockingMask", in -> Attention.scaledDotProduct(in[0], in[1], in[2], blockMask, false),
-                randn(g, 2, 3, 2), randn(g, 2, 3, 2), randn(g, 2, 3, 2)));
-        l.add(new Case("attentionAdditiveMask", in -> Attention.scaledDotProduct(in[0], in[1], in[2], as(addMask, in[0]), false),
-                randn(g, 1, 3, 2), randn(g, 1, 3, 2), randn(g, 1, 3, 3)));
-        l.add(new Case("attentionDropout", in -> Attention.scaledDotProduct(in[0], in[1], in[2], null, pad, false, 0.3,
-                new Generator(11)).output(), randn(g, 2, 3, 2), randn(g, 2, 3, 2), randn(g, 2, 3, 2)));
-        l.add(new Case("attentionWeights", in -> Attention.scaledDotProduct(in[0], in[1], in[2], blockMask, pad, true, 0, null)
-                .weights(), randn(g, 2, 3, 2), randn(g, 2, 3, 2), randn(g, 2, 3, 2)));
+        Tensor addMask = Tensor.of(
+                new double[] {0.3, Double.NEGATIVE_INFINITY, -0.5, 0, 0.2, Double.NEGATIVE_INFINITY, 1, -1, 0}, 3, 3);
+        l.add(new Case(
+                "attention",
+                in -> Attention.scaledDotProduct(in[0], in[1], in[2]),
+                randn(g, 2, 3, 2),
+                randn(g, 2, 3, 2),
+                randn(g, 2, 3, 2)));
+        l.add(new Case(
+                "attentionCausalPadding",
+                in -> Attention.scaledDotProduct(in[0], in[1], in[2], null, pad, true, 0, null)
+                        .output(),
+                randn(g, 2, 3, 2),
+                randn(g, 2, 3, 2),
+                randn(g, 2, 3, 2)));
+        l.add(new Case(
+                "attentionBlockingMask",
+                in -> Attention.scaledDotProduct(in[0], in[1], in[2], blockMask, false),
+                randn(g, 2, 3, 2),
+                randn(g, 2, 3, 2),
+                randn(g, 2, 3, 2)));
+        l.add(new Case(
+                "attentionAdditiveMask",
+                in -> Attention.scaledDotProduct(in[0], in[1], in[2], as(addMask, in[0]), false),
+                randn(g, 1, 3, 2),
+                randn(g, 1, 3, 2),
+                randn(g, 1, 3, 3)));
+        l.add(new Case(
+                "attentionDropout",
+                in -> Attention.scaledDotProduct(in[0], in[1], in[2], null, pad, false, 0.3, new Generator(11))
+                        .output(),
+                randn(g, 2, 3, 2),
+                randn(g, 2, 3, 2),
+                randn(g, 2, 3, 2)));
+        l.add(new Case(
+                "attentionWeights",
+                in -> Attention.scaledDotProduct(in[0], in[1], in[2], blockMask, pad, true, 0, null)
+                        .weights(),
+                randn(g, 2, 3, 2),
+                randn(g, 2, 3, 2),
+                randn(g, 2, 3, 2)));
         int[] idx = {0, 2, 1, 2, 4, 1};
-        l.add(new Case("embedding", in -> new Embedding.Lookup(idx, -1, new int[] {2, 3, 3}).apply(in[0]).tanh(), randn(g, 5, 3)));
-        l.add(new Case("embeddingPadding", in -> new Embedding.Lookup(idx, 1, new int[] {6, 3}).apply(in[0]).tanh(), randn(g, 5, 3)));
+        l.add(new Case(
+                "embedding",
+                in -> new Embedding.Lookup(idx, -1, new int[] {2, 3, 3})
+                        .apply(in[0])
+                        .tanh(),
+                randn(g, 5, 3)));
+        l.add(new Case(
+                "embeddingPadding",
+                in -> new Embedding.Lookup(idx, 1, new int[] {6, 3})
+                        .apply(in[0])
+                        .tanh(),
+                randn(g, 5, 3)));
         return l;
     }
 
@@ -106,21 +181,24 @@ class SecondOrderTest {
 
     @TestFactory
     Stream<DynamicTest> secondOrderGradCheck() {
-        return cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> GradCheck.checkSecondOrder(c.f(), c.inputs())));
+        return cases().stream()
+                .map(c -> DynamicTest.dynamicTest(c.name(), () -> GradCheck.checkSecondOrder(c.f(), c.inputs())));
     }
 
     /** The gradients of the composed definitions (create-graph) equal the fused first-order ones. */
     @TestFactory
     Stream<DynamicTest> composedGradientEqualsFused() {
-        return cases().stream().flatMap(c -> Stream.of(DType.FLOAT64, DType.FLOAT32).map(dt -> DynamicTest.dynamicTest(c.name() + "_" + dt,
-                () -> {
-                    Tensor[] ins = convert(c.inputs(), dt);
-                    Tensor v = Tensor.randn(new Generator(5), dt, eval(c.f(), ins).shape());
-                    Tensor[] fused = firstOrder(c.f(), ins, v, false);
-                    Tensor[] composed = firstOrder(c.f(), ins, v, true);
-                    double tol = dt == DType.FLOAT64 ? 1e-12 : 2e-6;
-                    assertClose(c.name() + " " + dt, fused, composed, tol, tol);
-                })));
+        return cases().stream()
+                .flatMap(c -> Stream.of(DType.FLOAT64, DType.FLOAT32)
+                        .map(dt -> DynamicTest.dynamicTest(c.name() + "_" + dt, () -> {
+                            Tensor[] ins = convert(c.inputs(), dt);
+                            Tensor v = Tensor.randn(
+                                    new Generator(5), dt, eval(c.f(), ins).shape());
+                            Tensor[] fused = firstOrder(c.f(), ins, v, false);
+                            Tensor[] composed = firstOrder(c.f(), ins, v, true);
+                            double tol = dt == DType.FLOAT64 ? 1e-12 : 2e-6;
+                            assertClose(c.name() + " " + dt, fused, composed, tol, tol);
+                        })));
     }
 
     // ------------------------------------------------------------------------------------------ FLOAT32
@@ -132,17 +210,19 @@ class SecondOrderTest {
      */
     @TestFactory
     Stream<DynamicTest> float32SecondOrderMatchesFloat64() {
-        return cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            Tensor[] in32 = convert(c.inputs(), DType.FLOAT32);
-            Tensor[] in64 = convert(in32, DType.FLOAT64); // the same values
-            Tensor v32 = Tensor.randn(new Generator(6), DType.FLOAT32, eval(c.f(), in32).shape());
-            Tensor[] h32 = secondOrder(c.f(), in32, v32);
-            Tensor[] h64 = secondOrder(c.f(), in64, v32.to(DType.FLOAT64));
-            for (Tensor h : h32) {
-                assertTrue(h.dtype() == DType.FLOAT32, c.name() + ": the float32 computation stays float32");
-            }
-            assertClose(c.name() + " float32 vs float64", h64, h32, 1e-4, 1e-3);
-        }));
+        return cases().stream()
+                .map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+                    Tensor[] in32 = convert(c.inputs(), DType.FLOAT32);
+                    Tensor[] in64 = convert(in32, DType.FLOAT64); // the same values
+                    Tensor v32 = Tensor.randn(
+                            new Generator(6), DType.FLOAT32, eval(c.f(), in32).shape());
+                    Tensor[] h32 = secondOrder(c.f(), in32, v32);
+                    Tensor[] h64 = secondOrder(c.f(), in64, v32.to(DType.FLOAT64));
+                    for (Tensor h : h32) {
+                        assertTrue(h.dtype() == DType.FLOAT32, c.name() + ": the float32 computation stays float32");
+                    }
+                    assertClose(c.name() + " float32 vs float64", h64, h32, 1e-4, 1e-3);
+                }));
     }
 
     /**
@@ -157,7 +237,11 @@ class SecondOrderTest {
                     Tensor[] ins = convert(c.inputs(), dt);
                     Tensor[] h;
                     try (var on = Autograd.detectAnomaly()) {
-                        h = secondOrder(c.f(), ins, Tensor.randn(new Generator(4), dt, eval(c.f(), ins).shape()));
+                        h = secondOrder(
+                                c.f(),
+                                ins,
+                                Tensor.randn(
+                                        new Generator(4), dt, eval(c.f(), ins).shape()));
                     }
                     for (Tensor t : h) {
                         for (double d : t.toDoubleArray()) {
@@ -182,10 +266,16 @@ class SecondOrderTest {
             }
         }
         // inside (0, 1) the first-order gradients with and without recording agree
-        Tensor[] fused = firstOrder(in -> Losses.bce(in[0], in[1], null, Reduction.NONE), new Tensor[] {p, y}, v, false);
-        Tensor[] composed = firstOrder(in -> Losses.bce(in[0], in[1], null, Reduction.NONE), new Tensor[] {p, y}, v, true);
+        Tensor[] fused =
+                firstOrder(in -> Losses.bce(in[0], in[1], null, Reduction.NONE), new Tensor[] {p, y}, v, false);
+        Tensor[] composed =
+                firstOrder(in -> Losses.bce(in[0], in[1], null, Reduction.NONE), new Tensor[] {p, y}, v, true);
         for (int i = 0; i < 2; i++) {
-            assertClose("bce at p = 0.3", new Tensor[] {fused[i].narrow(0, 2, 1)}, new Tensor[] {composed[i].narrow(0, 2, 1)}, 1e-12,
+            assertClose(
+                    "bce at p = 0.3",
+                    new Tensor[] {fused[i].narrow(0, 2, 1)},
+                    new Tensor[] {composed[i].narrow(0, 2, 1)},
+                    1e-12,
                     1e-12);
         }
     }
@@ -228,8 +318,12 @@ class SecondOrderTest {
                     for (double eps : nll ? new double[] {0} : new double[] {0, 0.15}) {
                         for (Tensor wt : new Tensor[] {null, weight}) {
                             CrossEntropyFunction ce = new CrossEntropyFunction(target, wt, -100, eps, r, nll);
-                            same("crossEntropy nll=" + nll + " eps=" + eps + " weighted=" + (wt != null) + " " + r + " " + dt,
-                                    ce.apply(logits), ce.composedForward(logits), tol * 10);
+                            same(
+                                    "crossEntropy nll=" + nll + " eps=" + eps + " weighted=" + (wt != null) + " " + r
+                                            + " " + dt,
+                                    ce.apply(logits),
+                                    ce.composedForward(logits),
+                                    tol * 10);
                         }
                     }
                 }
@@ -239,10 +333,13 @@ class SecondOrderTest {
             int[] ss = {2, 3, 3};
             Variable s = new Variable(Tensor.randn(g, dt, ss).mul(2));
             Tensor pad = Tensor.of(new int[] {0, 0, 1, 1, 0, 0}, 2, 1, 3).expand(ss);
-            Tensor add = Tensor.of(new double[] {0.3, Double.NEGATIVE_INFINITY, -0.5, 0, 0.2, 0, 1, -1, 0}, 3, 3).to(dt).expand(ss);
+            Tensor add = Tensor.of(new double[] {0.3, Double.NEGATIVE_INFINITY, -0.5, 0, 0.2, 0, 1, -1, 0}, 3, 3)
+                    .to(dt)
+                    .expand(ss);
             for (double p : new double[] {0, 0.4}) {
                 for (boolean causal : new boolean[] {false, true}) {
-                    Attention.MaskedSoftmax ms = new Attention.MaskedSoftmax(0.7, List.of(pad, add), causal, p, new Generator(3));
+                    Attention.MaskedSoftmax ms =
+                            new Attention.MaskedSoftmax(0.7, List.of(pad, add), causal, p, new Generator(3));
                     Variable y = ms.apply(s);
                     Variable yc = ms.composedForward(s);
                     same("maskedSoftmax dropout=" + p + " causal=" + causal + " " + dt, y, yc, tol);
@@ -266,23 +363,38 @@ class SecondOrderTest {
         Embedding e = new Embedding(6, 3, 2, 1.5, 2);
         e.to(DType.FLOAT64);
         Tensor idx = Tensor.of(new int[] {0, 3, 2, 3, 5}, 5);
-        e.weight().data().copy_(Tensor.randn(new Generator(8), DType.FLOAT64, 6, 3).mul(2));
+        e.weight()
+                .data()
+                .copy_(Tensor.randn(new Generator(8), DType.FLOAT64, 6, 3).mul(2));
         Variable y = e.lookup(idx); // renormalizes rows 0, 3 and 5 (when above 1.5) in place
         for (int r : new int[] {0, 3, 5}) {
-            assertTrue(e.weight().data().select(0, r).norm(2, null, false).item() <= 1.5 + 1e-9, "row " + r + " renormalized");
+            assertTrue(
+                    e.weight().data().select(0, r).norm(2, null, false).item() <= 1.5 + 1e-9,
+                    "row " + r + " renormalized");
         }
         Tensor v = Tensor.randn(new Generator(9), DType.FLOAT64, 5, 3);
         Variable s = y.tanh().mul(Variable.constant(v)).sum();
-        Variable gw = Autograd.grad(List.of(s), List.of((Variable) e.weight()), null, true, true).get(0);
-        Tensor fused = Autograd.grad(List.of(e.lookup(idx).tanh().mul(Variable.constant(v)).sum()), List.of((Variable) e.weight()),
-                null, false, false).get(0).data();
+        Variable gw = Autograd.grad(List.of(s), List.of((Variable) e.weight()), null, true, true)
+                .get(0);
+        Tensor fused = Autograd.grad(
+                        List.of(e.lookup(idx).tanh().mul(Variable.constant(v)).sum()),
+                        List.of((Variable) e.weight()),
+                        null,
+                        false,
+                        false)
+                .get(0)
+                .data();
         assertClose("embedding maxNorm", new Tensor[] {fused}, new Tensor[] {gw.data()}, 1e-12, 1e-12);
         // the padding row gets no gradient, and the second-order term neither
-        Tensor h = Autograd.grad(List.of(gw.square().sum()), List.of((Variable) e.weight()), null, false, false).get(0).data();
+        Tensor h = Autograd.grad(List.of(gw.square().sum()), List.of((Variable) e.weight()), null, false, false)
+                .get(0)
+                .data();
         assertArrayEquals(new double[3], gw.data().select(0, 2).toDoubleArray());
         assertArrayEquals(new double[3], h.select(0, 2).toDoubleArray());
         // (rows now within maxNorm are no longer changed: finite differences apply)
-        GradCheck.checkSecondOrder(in -> e.functionalCall(Map.of("weight", in[0]), Variable.constant(idx)).tanh(),
+        GradCheck.checkSecondOrder(
+                in -> e.functionalCall(Map.of("weight", in[0]), Variable.constant(idx))
+                        .tanh(),
                 e.weight().data().mul(0.4));
     }
 
@@ -314,18 +426,43 @@ class SecondOrderTest {
         Tensor pad = Tensor.of(new int[] {0, 0, 1, 1, 0, 0}, 2, 3);
         List<LayerGradCheckTest.Case> l = List.of(
                 LayerGradCheckTest.c("MultiheadAttention", () -> new MultiheadAttention(4, 2), 2, 3, 4),
-                LayerGradCheckTest.c("MultiheadAttentionMaskedDropout",
-                        () -> new Masked(new MultiheadAttention(4, 2, 0.25, true, true), pad, true), 2, 3, 4),
-                LayerGradCheckTest.c("MultiheadAttentionSequenceFirst",
-                        () -> new Masked(new MultiheadAttention(4, 2, 0, false, false), null, true), 3, 2, 4),
-                LayerGradCheckTest.c("TransformerEncoderLayer",
-                        () -> new TransformerEncoderLayer(4, 2, 6, 0, "gelu", 1e-5, true, false), 2, 3, 4),
-                LayerGradCheckTest.c("TransformerEncoderLayerPreNormMaskedDropout",
-                        () -> new Masked(new TransformerEncoderLayer(4, 2, 6, 0.2, "gelu", 1e-5, true, true), pad, true), 2, 3, 4),
-                LayerGradCheckTest.c("TransformerEncoderLayerRelu",
-                        () -> new Masked(new TransformerEncoderLayer(4, 1, 5, 0, "relu", 1e-5, true, false), pad, false), 2, 3, 4));
-        return l.stream().flatMap(c -> Stream.of(true, false).map(train -> DynamicTest.dynamicTest(
-                c.name() + (train ? "_train" : "_eval"), () -> LayerGradCheckTest.check(c.make().get(), train, true, c.inputShape()))));
+                LayerGradCheckTest.c(
+                        "MultiheadAttentionMaskedDropout",
+                        () -> new Masked(new MultiheadAttention(4, 2, 0.25, true, true), pad, true),
+                        2,
+                        3,
+                        4),
+                LayerGradCheckTest.c(
+                        "MultiheadAttentionSequenceFirst",
+                        () -> new Masked(new MultiheadAttention(4, 2, 0, false, false), null, true),
+                        3,
+                        2,
+                        4),
+                LayerGradCheckTest.c(
+                        "TransformerEncoderLayer",
+                        () -> new TransformerEncoderLayer(4, 2, 6, 0, "gelu", 1e-5, true, false),
+                        2,
+                        3,
+                        4),
+                LayerGradCheckTest.c(
+                        "TransformerEncoderLayerPreNormMaskedDropout",
+                        () -> new Masked(
+                                new TransformerEncoderLayer(4, 2, 6, 0.2, "gelu", 1e-5, true, true), pad, true),
+                        2,
+                        3,
+                        4),
+                LayerGradCheckTest.c(
+                        "TransformerEncoderLayerRelu",
+                        () -> new Masked(
+                                new TransformerEncoderLayer(4, 1, 5, 0, "relu", 1e-5, true, false), pad, false),
+                        2,
+                        3,
+                        4));
+        return l.stream()
+                .flatMap(c -> Stream.of(true, false)
+                        .map(train -> DynamicTest.dynamicTest(
+                                c.name() + (train ? "_train" : "_eval"),
+                                () -> LayerGradCheckTest.check(c.make().get(), train, true, c.inputShape()))));
     }
 
     // ------------------------------------------------------------------------------------------ helpers
@@ -408,8 +545,15 @@ class SecondOrderTest {
             for (int j = 0; j < e.length; j++) {
                 double tol = atol * scale + rtol * Math.abs(e[j]);
                 if (!(Math.abs(a[j] - e[j]) <= tol) && !(e[j] == a[j])) {
-                    fail(String.format(Locale.ROOT, "%s: input %d element %d: expected %.10g, got %.10g (scale %.3g)", what, i, j, e[j],
-                            a[j], scale));
+                    fail(String.format(
+                            Locale.ROOT,
+                            "%s: input %d element %d: expected %.10g, got %.10g (scale %.3g)",
+                            what,
+                            i,
+                            j,
+                            e[j],
+                            a[j],
+                            scale));
                 }
             }
         }

@@ -45,16 +45,18 @@ class SequenceLayersTest {
                 return f.apply(new Variable[] {x});
             }
         };
-        GradCheck.check(in -> {
-            m.setGenerator(new Generator(7)); // the same dropout masks in every evaluation
-            Map<String, Variable> sub = new HashMap<>();
-            for (int i = 0; i < names.size(); i++) {
-                sub.put(names.get(i), in[inputs.length + i]);
-            }
-            Variable[] args = java.util.Arrays.copyOf(in, inputs.length);
-            // substitute through a parent holding m, so its parameters are replaced during f
-            return withChild(m, holder).functionalCall(prefix(sub), args);
-        }, all);
+        GradCheck.check(
+                in -> {
+                    m.setGenerator(new Generator(7)); // the same dropout masks in every evaluation
+                    Map<String, Variable> sub = new HashMap<>();
+                    for (int i = 0; i < names.size(); i++) {
+                        sub.put(names.get(i), in[inputs.length + i]);
+                    }
+                    Variable[] args = java.util.Arrays.copyOf(in, inputs.length);
+                    // substitute through a parent holding m, so its parameters are replaced during f
+                    return withChild(m, holder).functionalCall(prefix(sub), args);
+                },
+                all);
     }
 
     private static Module withChild(Module m, Module body) {
@@ -84,7 +86,8 @@ class SequenceLayersTest {
     }
 
     static Variable weigh(Variable v, long seed) {
-        return v.mul(Variable.constant(Tensor.randn(new Generator(seed), v.dtype(), v.shape()))).sum();
+        return v.mul(Variable.constant(Tensor.randn(new Generator(seed), v.dtype(), v.shape())))
+                .sum();
     }
 
     // ------------------------------------------------------------------------------------------ embedding
@@ -112,7 +115,8 @@ class SequenceLayersTest {
         assertTrue(trainable.weight().grad().select(0, 2).equal(Tensor.ones(DType.FLOAT64, 2)));
         assertTrue(trainable.weight().grad().select(0, 0).equal(Tensor.zeros(DType.FLOAT64, 2)));
 
-        IndexOutOfBoundsException oob = assertThrows(IndexOutOfBoundsException.class, () -> e.lookup(Tensor.of(new int[] {0, 5})));
+        IndexOutOfBoundsException oob =
+                assertThrows(IndexOutOfBoundsException.class, () -> e.lookup(Tensor.of(new int[] {0, 5})));
         assertTrue(oob.getMessage().contains("index 5"), oob.getMessage());
         assertThrows(IllegalArgumentException.class, () -> e.lookup(Tensor.zeros(2)));
         assertThrows(IllegalArgumentException.class, () -> new Embedding(5, 3, 5));
@@ -120,8 +124,12 @@ class SequenceLayersTest {
         // repeated rows accumulate; the padding row (2, by design without gradient) is not looked up here
         Embedding m = new Embedding(4, 2, 2);
         m.to(DType.FLOAT64);
-        GradCheck.check(in -> weigh(m.functionalCall(Map.of("weight", in[0]), Variable.constant(Tensor.of(new int[] {0, 3, 3, 0, 1},
-                5))), 3), vectors.clone());
+        GradCheck.check(
+                in -> weigh(
+                        m.functionalCall(
+                                Map.of("weight", in[0]), Variable.constant(Tensor.of(new int[] {0, 3, 3, 0, 1}, 5))),
+                        3),
+                vectors.clone());
     }
 
     // ------------------------------------------------------------------------------------------ time distributed
@@ -131,21 +139,26 @@ class SequenceLayersTest {
         Linear lin = new Linear(3, 2);
         lin.to(DType.FLOAT64);
         TimeDistributed td = new TimeDistributed(lin);
-        assertEquals(List.of("module.weight", "module.bias"), new ArrayList<>(td.namedParameters().keySet()));
+        assertEquals(
+                List.of("module.weight", "module.bias"),
+                new ArrayList<>(td.namedParameters().keySet()));
         Tensor x = Tensor.randn(new Generator(2), DType.FLOAT64, 2, 4, 3);
         Tensor y = td.forward(Variable.constant(x)).data();
         assertArrayEquals(new int[] {2, 4, 2}, y.shape());
         for (int t = 0; t < 4; t++) {
-            assertClose(lin.forward(Variable.constant(x.select(1, t))).data(), y.select(1, t), 1e-12, 1e-12, "step " + t);
+            assertClose(
+                    lin.forward(Variable.constant(x.select(1, t))).data(), y.select(1, t), 1e-12, 1e-12, "step " + t);
         }
         // a module with a higher-rank input: (B, T, C, L) through Conv1d + Flatten
         Sequential conv = new Sequential(new Conv1d(2, 3, 2), new Flatten());
         conv.to(DType.FLOAT64);
         TimeDistributed frames = new TimeDistributed(conv);
         Tensor xs = Tensor.randn(new Generator(3), DType.FLOAT64, 2, 3, 2, 4);
-        assertArrayEquals(new int[] {2, 3, 9}, frames.forward(Variable.constant(xs)).shape());
+        assertArrayEquals(
+                new int[] {2, 3, 9}, frames.forward(Variable.constant(xs)).shape());
         gradCheckModule(frames, in -> weigh(frames.forward(in[0]), 4), xs);
-        assertThrows(IllegalArgumentException.class, () -> td.forward(Variable.constant(Tensor.zeros(DType.FLOAT64, 2, 3))));
+        assertThrows(
+                IllegalArgumentException.class, () -> td.forward(Variable.constant(Tensor.zeros(DType.FLOAT64, 2, 3))));
     }
 
     // ------------------------------------------------------------------------------------------ attention
@@ -160,14 +173,24 @@ class SequenceLayersTest {
         Tensor blocked = Tensor.of(new int[] {0, 1, 0, 0, 1, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0}, 3, 5);
         Tensor padding = Tensor.of(new int[] {0, 0, 0, 1, 1, 0, 0, 0, 0, 1}, 2, 5);
         GradCheck.check(in -> weigh(Attention.scaledDotProduct(in[0], in[1], in[2]), 1), q, k, v);
-        GradCheck.check(in -> {
-            AttentionResult r = Attention.scaledDotProduct(in[0], in[1], in[2], additive, padding, true, 0, null);
-            return weigh(r.output(), 1).add(weigh(r.weights(), 2));
-        }, q, k, v);
-        GradCheck.check(in -> {
-            AttentionResult r = Attention.scaledDotProduct(in[0], in[1], in[2], blocked, null, false, 0.3, new Generator(3));
-            return weigh(r.output(), 1).add(weigh(r.weights(), 2));
-        }, q, k, v);
+        GradCheck.check(
+                in -> {
+                    AttentionResult r =
+                            Attention.scaledDotProduct(in[0], in[1], in[2], additive, padding, true, 0, null);
+                    return weigh(r.output(), 1).add(weigh(r.weights(), 2));
+                },
+                q,
+                k,
+                v);
+        GradCheck.check(
+                in -> {
+                    AttentionResult r = Attention.scaledDotProduct(
+                            in[0], in[1], in[2], blocked, null, false, 0.3, new Generator(3));
+                    return weigh(r.output(), 1).add(weigh(r.weights(), 2));
+                },
+                q,
+                k,
+                v);
     }
 
     @Test
@@ -177,8 +200,8 @@ class SequenceLayersTest {
         Tensor k = Tensor.randn(g, DType.FLOAT64, 2, 4, 3);
         Tensor v = Tensor.randn(g, DType.FLOAT64, 2, 4, 3);
         Tensor padding = Tensor.of(new int[] {0, 0, 1, 1, 0, 0, 0, 0}, 2, 4);
-        AttentionResult r = Attention.scaledDotProduct(Variable.constant(q), Variable.constant(k), Variable.constant(v), null,
-                padding, true, 0, null);
+        AttentionResult r = Attention.scaledDotProduct(
+                Variable.constant(q), Variable.constant(k), Variable.constant(v), null, padding, true, 0, null);
         Tensor w = r.weights().data();
         for (int b = 0; b < 2; b++) {
             for (int i = 0; i < 4; i++) {
@@ -195,14 +218,21 @@ class SequenceLayersTest {
         }
         // a fully masked query row gets zero weights and a zero output (not NaN)
         Tensor all = Tensor.ones(DType.INT32, 4, 4);
-        AttentionResult none = Attention.scaledDotProduct(Variable.constant(q), Variable.constant(k), Variable.constant(v), all, null,
-                false, 0, null);
+        AttentionResult none = Attention.scaledDotProduct(
+                Variable.constant(q), Variable.constant(k), Variable.constant(v), all, null, false, 0, null);
         assertTrue(none.output().data().equal(Tensor.zeros(DType.FLOAT64, 2, 4, 3)));
         // dropout on the weights: each is dropped or scaled by 1 / (1 - p), the mask repeats with the seed
-        AttentionResult kept = Attention.scaledDotProduct(Variable.constant(q), Variable.constant(k), Variable.constant(v), null,
-                null, false, 0, null);
-        AttentionResult dropped = Attention.scaledDotProduct(Variable.constant(q), Variable.constant(k), Variable.constant(v), null,
-                null, false, 0.5, new Generator(4));
+        AttentionResult kept = Attention.scaledDotProduct(
+                Variable.constant(q), Variable.constant(k), Variable.constant(v), null, null, false, 0, null);
+        AttentionResult dropped = Attention.scaledDotProduct(
+                Variable.constant(q),
+                Variable.constant(k),
+                Variable.constant(v),
+                null,
+                null,
+                false,
+                0.5,
+                new Generator(4));
         Tensor wk = kept.weights().data();
         Tensor wd = dropped.weights().data();
         int zeros = 0;
@@ -216,19 +246,50 @@ class SequenceLayersTest {
             }
         }
         assertTrue(zeros > 4 && zeros < 28, "about half dropped: " + zeros);
-        assertClose(dropped.weights().data().matmul(v), dropped.output().data(), 1e-12, 1e-12, "output uses the dropped weights");
-        assertTrue(wd.equal(Attention.scaledDotProduct(Variable.constant(q), Variable.constant(k), Variable.constant(v), null, null,
-                false, 0.5, new Generator(4)).weights().data()), "same seed, same mask");
+        assertClose(
+                dropped.weights().data().matmul(v),
+                dropped.output().data(),
+                1e-12,
+                1e-12,
+                "output uses the dropped weights");
+        assertTrue(
+                wd.equal(Attention.scaledDotProduct(
+                                Variable.constant(q),
+                                Variable.constant(k),
+                                Variable.constant(v),
+                                null,
+                                null,
+                                false,
+                                0.5,
+                                new Generator(4))
+                        .weights()
+                        .data()),
+                "same seed, same mask");
         // causal equals the explicit boolean upper-triangle mask
         Tensor tri = Tensor.ones(DType.INT32, 4, 4).triu(1);
-        Variable causal = Attention.scaledDotProduct(Variable.constant(q), Variable.constant(k), Variable.constant(v), null, true);
-        Variable explicit = Attention.scaledDotProduct(Variable.constant(q), Variable.constant(k), Variable.constant(v), tri, false);
+        Variable causal = Attention.scaledDotProduct(
+                Variable.constant(q), Variable.constant(k), Variable.constant(v), null, true);
+        Variable explicit = Attention.scaledDotProduct(
+                Variable.constant(q), Variable.constant(k), Variable.constant(v), tri, false);
         assertTrue(causal.data().equal(explicit.data()));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Attention.scaledDotProduct(
-                Variable.constant(q), Variable.constant(k), Variable.constant(v), null, Tensor.zeros(DType.INT32, 2, 3), false, 0, null));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Attention.scaledDotProduct(
+                        Variable.constant(q),
+                        Variable.constant(k),
+                        Variable.constant(v),
+                        null,
+                        Tensor.zeros(DType.INT32, 2, 3),
+                        false,
+                        0,
+                        null));
         assertTrue(e.getMessage().contains("keyPaddingMask of shape (2, 3)"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Attention.scaledDotProduct(Variable.constant(q),
-                Variable.constant(Tensor.zeros(DType.FLOAT64, 2, 4, 2)), Variable.constant(v)));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Attention.scaledDotProduct(
+                        Variable.constant(q),
+                        Variable.constant(Tensor.zeros(DType.FLOAT64, 2, 4, 2)),
+                        Variable.constant(v)));
         assertTrue(e.getMessage().contains("query and key sizes differ"), e.getMessage());
     }
 
@@ -241,10 +302,14 @@ class SequenceLayersTest {
         Tensor kv = Tensor.randn(g, DType.FLOAT64, 2, 4, 4);
         Tensor padding = Tensor.of(new int[] {0, 0, 0, 1, 0, 1, 0, 0}, 2, 4);
         Tensor mask = Tensor.randn(g, DType.FLOAT64, 3, 4);
-        gradCheckModule(mha, in -> {
-            AttentionResult r = mha.attend(in[0], in[1], in[1], padding, true, mask, false, false);
-            return weigh(r.output(), 1).add(weigh(r.weights(), 2));
-        }, x, kv);
+        gradCheckModule(
+                mha,
+                in -> {
+                    AttentionResult r = mha.attend(in[0], in[1], in[1], padding, true, mask, false, false);
+                    return weigh(r.output(), 1).add(weigh(r.weights(), 2));
+                },
+                x,
+                kv);
         // time-first layout gives the transposed result
         MultiheadAttention tf = new MultiheadAttention(4, 2, 0, true, false);
         tf.to(DType.FLOAT64);
@@ -253,16 +318,27 @@ class SequenceLayersTest {
         Tensor a = mha.forward(Variable.constant(x)).data();
         Tensor b = tf.forward(Variable.constant(x.transpose(0, 1))).data();
         assertClose(a, b.transpose(0, 1), 1e-12, 1e-12, "time-first");
-        assertEquals(List.of("in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"),
+        assertEquals(
+                List.of("in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"),
                 new ArrayList<>(mha.stateDict().keySet()));
         MultiheadAttention fresh = new MultiheadAttention(4, 2);
         assertTrue(fresh.parameter("in_proj_bias").data().equal(Tensor.zeros(12)), "in_proj_bias starts at zero");
         assertTrue(fresh.stateDict().get("out_proj.bias").equal(Tensor.zeros(4)), "out_proj.bias starts at zero");
         double bound = Math.sqrt(6.0 / (4 + 12));
-        assertTrue(fresh.parameter("in_proj_weight").data().abs().max().item() <= bound, "Xavier uniform in_proj_weight");
+        assertTrue(
+                fresh.parameter("in_proj_weight").data().abs().max().item() <= bound, "Xavier uniform in_proj_weight");
         assertThrows(IllegalArgumentException.class, () -> new MultiheadAttention(6, 4));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> mha.attend(Variable.constant(x),
-                Variable.constant(x), Variable.constant(x), null, false, Tensor.zeros(DType.INT32, 2, 2), true, false));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> mha.attend(
+                        Variable.constant(x),
+                        Variable.constant(x),
+                        Variable.constant(x),
+                        null,
+                        false,
+                        Tensor.zeros(DType.INT32, 2, 2),
+                        true,
+                        false));
         assertTrue(e.getMessage().contains("attnMask of shape (2, 2)"), e.getMessage());
     }
 
@@ -280,8 +356,8 @@ class SequenceLayersTest {
                 gradCheckModule(layer, in -> weigh(layer.forward(in[0], null, padding, true), 3), x);
             }
         }
-        TransformerEncoder enc = new TransformerEncoder(() -> new TransformerEncoderLayer(4, 2, 6, 0.1, "gelu", 1e-5, true, true), 2,
-                new LayerNorm(4));
+        TransformerEncoder enc = new TransformerEncoder(
+                () -> new TransformerEncoderLayer(4, 2, 6, 0.1, "gelu", 1e-5, true, true), 2, new LayerNorm(4));
         enc.to(DType.FLOAT64);
         assertTrue(enc.stateDict().containsKey("layers.1.self_attn.out_proj.weight"));
         assertTrue(enc.stateDict().containsKey("norm.bias"));
@@ -291,10 +367,24 @@ class SequenceLayersTest {
     @Test
     void transformerLayerNames() {
         TransformerEncoderLayer layer = new TransformerEncoderLayer(8, 2, 16, 0.1, "relu", 1e-5, true, false);
-        assertEquals(List.of("self_attn.in_proj_weight", "self_attn.in_proj_bias", "self_attn.out_proj.weight",
-                "self_attn.out_proj.bias", "linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias", "norm1.weight",
-                "norm1.bias", "norm2.weight", "norm2.bias"), new ArrayList<>(layer.stateDict().keySet()));
-        assertThrows(IllegalArgumentException.class, () -> new TransformerEncoderLayer(8, 2, 16, 0.1, "tanh", 1e-5, true, false));
+        assertEquals(
+                List.of(
+                        "self_attn.in_proj_weight",
+                        "self_attn.in_proj_bias",
+                        "self_attn.out_proj.weight",
+                        "self_attn.out_proj.bias",
+                        "linear1.weight",
+                        "linear1.bias",
+                        "linear2.weight",
+                        "linear2.bias",
+                        "norm1.weight",
+                        "norm1.bias",
+                        "norm2.weight",
+                        "norm2.bias"),
+                new ArrayList<>(layer.stateDict().keySet()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new TransformerEncoderLayer(8, 2, 16, 0.1, "tanh", 1e-5, true, false));
     }
 
     @Test
@@ -358,7 +448,10 @@ class SequenceLayersTest {
             position[cycle[i]] = i;
         }
         for (int t = 1; t < out.length; t++) {
-            assertEquals(cycle[(position[out[t - 1]] + 1) % 7], out[t], "greedy generation continues the cycle at step " + t);
+            assertEquals(
+                    cycle[(position[out[t - 1]] + 1) % 7],
+                    out[t],
+                    "greedy generation continues the cycle at step " + t);
         }
     }
 
@@ -375,7 +468,9 @@ class SequenceLayersTest {
         Tensor xt = Tensor.zeros(DType.FLOAT64, 4, 2, 3);
         Tensor yt = pe.forward(Variable.constant(xt)).data();
         assertClose(PositionalEncoding.table(4, 3), yt.select(1, 1), 1e-15, 0, "time-first encodings");
-        assertThrows(IllegalArgumentException.class, () -> pe.forward(Variable.constant(Tensor.zeros(DType.FLOAT64, 6, 2, 3))));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> pe.forward(Variable.constant(Tensor.zeros(DType.FLOAT64, 6, 2, 3))));
     }
 
     @org.junit.jupiter.api.Test
@@ -393,12 +488,19 @@ class SequenceLayersTest {
         org.junit.jupiter.api.Assertions.assertTrue(all.data().select(1, 3).allClose(h.data(), 0, 0));
         // one step by hand at one pixel, for a 1x1 kernel: the LSTM cell equations per pixel
         ConvLSTM2d p = new ConvLSTM2d(1, 1, 1);
-        p.parameter("weight_ih").data().copy_(io.jgrad.core.Tensor.of(new float[] {0.5f, -0.3f, 0.8f, 0.2f}).reshape(4, 1, 1, 1));
-        p.parameter("weight_hh").data().copy_(io.jgrad.core.Tensor.of(new float[] {0.1f, 0.4f, -0.6f, 0.7f}).reshape(4, 1, 1, 1));
+        p.parameter("weight_ih")
+                .data()
+                .copy_(io.jgrad.core.Tensor.of(new float[] {0.5f, -0.3f, 0.8f, 0.2f})
+                        .reshape(4, 1, 1, 1));
+        p.parameter("weight_hh")
+                .data()
+                .copy_(io.jgrad.core.Tensor.of(new float[] {0.1f, 0.4f, -0.6f, 0.7f})
+                        .reshape(4, 1, 1, 1));
         p.parameter("bias").data().copy_(io.jgrad.core.Tensor.of(new float[] {0.05f, 1f, -0.1f, 0.2f}));
         float x0 = 0.9f;
         float x1 = -0.4f;
-        Variable out = p.forward(Variable.constant(io.jgrad.core.Tensor.of(new float[] {x0, x1}).reshape(1, 2, 1, 1, 1)));
+        Variable out = p.forward(
+                Variable.constant(io.jgrad.core.Tensor.of(new float[] {x0, x1}).reshape(1, 2, 1, 1, 1)));
         double hPrev = 0;
         double c = 0;
         double[] wi = {0.5, -0.3, 0.8, 0.2};
@@ -414,7 +516,8 @@ class SequenceLayersTest {
             hPrev = sig(a[3]) * Math.tanh(c);
             org.junit.jupiter.api.Assertions.assertEquals(hPrev, out.data().getDouble(0, t, 0, 0, 0), 1e-6);
         }
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
                 () -> seq.forward(Variable.constant(io.jgrad.core.Tensor.zeros(2, 4, 3, 5, 6))));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("(2, 4, 3, 5, 6)"), e.getMessage());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new ConvLSTM2d(2, 3, 2));

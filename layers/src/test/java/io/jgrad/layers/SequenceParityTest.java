@@ -28,8 +28,7 @@ import org.junit.jupiter.api.TestFactory;
  * ReLU and GELU) and a stack. In FLOAT64 (tight) and FLOAT32 (float rounding).
  */
 class SequenceParityTest {
-    record Case(String name, Supplier<RNNBase> make) {
-    }
+    record Case(String name, Supplier<RNNBase> make) {}
 
     static RecurrentOptions o() {
         return RecurrentOptions.defaults();
@@ -38,13 +37,16 @@ class SequenceParityTest {
     static List<Case> recurrentCases() {
         List<Case> c = new ArrayList<>();
         c.add(new Case("rnn_tanh", () -> new RNN(3, 4)));
-        c.add(new Case("rnn_relu_2l_bi", () -> new RNN(3, 4, o().nonlinearity("relu").numLayers(2).bidirectional(true))));
+        c.add(new Case(
+                "rnn_relu_2l_bi",
+                () -> new RNN(3, 4, o().nonlinearity("relu").numLayers(2).bidirectional(true))));
         c.add(new Case("rnn_bi_lengths", () -> new RNN(3, 4, o().bidirectional(true))));
         c.add(new Case("lstm_1l", () -> new LSTM(3, 4)));
         c.add(new Case("lstm_nobias", () -> new LSTM(3, 4, o().bias(false))));
         c.add(new Case("lstm_2l", () -> new LSTM(3, 4, o().numLayers(2))));
         c.add(new Case("lstm_2l_bi", () -> new LSTM(3, 4, o().numLayers(2).bidirectional(true))));
-        c.add(new Case("lstm_2l_bi_lengths", () -> new LSTM(3, 4, o().numLayers(2).bidirectional(true))));
+        c.add(new Case(
+                "lstm_2l_bi_lengths", () -> new LSTM(3, 4, o().numLayers(2).bidirectional(true))));
         c.add(new Case("lstm_lengths", () -> new LSTM(3, 4)));
         c.add(new Case("gru_1l", () -> new GRU(3, 4)));
         c.add(new Case("gru_2l", () -> new GRU(3, 4, o().numLayers(2))));
@@ -55,12 +57,14 @@ class SequenceParityTest {
 
     @TestFactory
     Stream<DynamicTest> recurrentFloat64() {
-        return recurrentCases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> runRecurrent(c, DType.FLOAT64, 1e-10, 1e-8)));
+        return recurrentCases().stream()
+                .map(c -> DynamicTest.dynamicTest(c.name(), () -> runRecurrent(c, DType.FLOAT64, 1e-10, 1e-8)));
     }
 
     @TestFactory
     Stream<DynamicTest> recurrentFloat32() {
-        return recurrentCases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> runRecurrent(c, DType.FLOAT32, 1e-4, 1e-4)));
+        return recurrentCases().stream()
+                .map(c -> DynamicTest.dynamicTest(c.name(), () -> runRecurrent(c, DType.FLOAT32, 1e-4, 1e-4)));
     }
 
     static Variable input(Map<String, Tensor> f, String name, DType dt) {
@@ -120,8 +124,9 @@ class SequenceParityTest {
             double tol = dt == DType.FLOAT64 ? 1e-10 : 1e-5;
             for (String name : new String[] {"lstmcell", "grucell", "rnncell_relu"}) {
                 Map<String, Tensor> f = Fixtures.load("/torch/SEQ_" + name + ".txt");
-                RNNCellBase m = name.equals("lstmcell") ? new LSTMCell(3, 4) : name.equals("grucell") ? new GRUCell(3, 4)
-                        : new RNNCell(3, 4, true, "relu");
+                RNNCellBase m = name.equals("lstmcell")
+                        ? new LSTMCell(3, 4)
+                        : name.equals("grucell") ? new GRUCell(3, 4) : new RNNCell(3, 4, true, "relu");
                 m.to(dt);
                 m.loadStateDict(Fixtures.stateDict(f, "p."), true);
                 Variable x = input(f, "x", dt);
@@ -155,7 +160,8 @@ class SequenceParityTest {
             double tol = dt == DType.FLOAT64 ? 1e-12 : 1e-6;
             for (String name : new String[] {"embedding_padding", "embedding_maxnorm"}) {
                 Map<String, Tensor> f = Fixtures.load("/torch/SEQ_" + name + ".txt");
-                Embedding m = name.equals("embedding_padding") ? new Embedding(7, 3, 2) : new Embedding(7, 3, -1, 1.0, 2);
+                Embedding m =
+                        name.equals("embedding_padding") ? new Embedding(7, 3, 2) : new Embedding(7, 3, -1, 1.0, 2);
                 m.to(dt);
                 m.loadStateDict(Fixtures.stateDict(f, "p."), true);
                 Variable y = m.lookup(f.get("idx").to(DType.INT32));
@@ -167,11 +173,11 @@ class SequenceParityTest {
         }
     }
 
-    record MhaCase(String name, boolean bias, boolean booleanMask, boolean average, boolean causalFlag) {
-    }
+    record MhaCase(String name, boolean bias, boolean booleanMask, boolean average, boolean causalFlag) {}
 
     static List<MhaCase> mhaCases() {
-        return List.of(new MhaCase("mha_self_padding", true, true, true, false),
+        return List.of(
+                new MhaCase("mha_self_padding", true, true, true, false),
                 new MhaCase("mha_causal_heads", true, true, false, false),
                 new MhaCase("mha_causal_heads", true, true, false, true),
                 new MhaCase("mha_cross_float_mask", true, false, true, false),
@@ -182,9 +188,11 @@ class SequenceParityTest {
     Stream<DynamicTest> multiheadAttention() {
         List<DynamicTest> t = new ArrayList<>();
         for (MhaCase c : mhaCases()) {
-            t.add(DynamicTest.dynamicTest(c.name() + (c.causalFlag() ? " (causal flag)" : "") + " float64",
+            t.add(DynamicTest.dynamicTest(
+                    c.name() + (c.causalFlag() ? " (causal flag)" : "") + " float64",
                     () -> runMha(c, DType.FLOAT64, 1e-10, 1e-8)));
-            t.add(DynamicTest.dynamicTest(c.name() + (c.causalFlag() ? " (causal flag)" : "") + " float32",
+            t.add(DynamicTest.dynamicTest(
+                    c.name() + (c.causalFlag() ? " (causal flag)" : "") + " float32",
                     () -> runMha(c, DType.FLOAT32, 1e-5, 1e-4)));
         }
         return t.stream();
@@ -201,7 +209,9 @@ class SequenceParityTest {
         Tensor kpm = f.containsKey("kpm") ? f.get("kpm").to(DType.INT32) : null;
         Tensor mask = null;
         if (f.containsKey("mask") && !c.causalFlag()) {
-            mask = c.booleanMask() ? f.get("mask").to(DType.INT32) : f.get("mask").to(dt);
+            mask = c.booleanMask()
+                    ? f.get("mask").to(DType.INT32)
+                    : f.get("mask").to(dt);
         }
         AttentionResult r = m.attend(q, k, v, kpm, true, mask, c.average(), c.causalFlag());
         assertClose(f.get("y"), r.output().data(), atol, rtol, c.name() + " output");
@@ -215,18 +225,34 @@ class SequenceParityTest {
         checkParameterGradients(m, f, atol, rtol, c.name());
     }
 
-    record EncCase(String name, Supplier<Module> make, boolean causalFlag) {
-    }
+    record EncCase(String name, Supplier<Module> make, boolean causalFlag) {}
 
     static List<EncCase> encoderCases() {
         return List.of(
-                new EncCase("tel_post_relu", () -> new TransformerEncoderLayer(8, 2, 16, 0, "relu", 1e-5, true, false), false),
-                new EncCase("tel_pre_gelu", () -> new TransformerEncoderLayer(8, 2, 16, 0, "gelu", 1e-5, true, true), false),
-                new EncCase("tel_pre_gelu", () -> new TransformerEncoderLayer(8, 2, 16, 0, "gelu", 1e-5, true, true), true),
-                new EncCase("encoder_2l_causal", () -> new TransformerEncoder(
-                        () -> new TransformerEncoderLayer(8, 2, 16, 0, "gelu", 1e-5, true, true), 2, new LayerNorm(8)), false),
-                new EncCase("encoder_2l_causal", () -> new TransformerEncoder(
-                        () -> new TransformerEncoderLayer(8, 2, 16, 0, "gelu", 1e-5, true, true), 2, new LayerNorm(8)), true));
+                new EncCase(
+                        "tel_post_relu",
+                        () -> new TransformerEncoderLayer(8, 2, 16, 0, "relu", 1e-5, true, false),
+                        false),
+                new EncCase(
+                        "tel_pre_gelu",
+                        () -> new TransformerEncoderLayer(8, 2, 16, 0, "gelu", 1e-5, true, true),
+                        false),
+                new EncCase(
+                        "tel_pre_gelu", () -> new TransformerEncoderLayer(8, 2, 16, 0, "gelu", 1e-5, true, true), true),
+                new EncCase(
+                        "encoder_2l_causal",
+                        () -> new TransformerEncoder(
+                                () -> new TransformerEncoderLayer(8, 2, 16, 0, "gelu", 1e-5, true, true),
+                                2,
+                                new LayerNorm(8)),
+                        false),
+                new EncCase(
+                        "encoder_2l_causal",
+                        () -> new TransformerEncoder(
+                                () -> new TransformerEncoderLayer(8, 2, 16, 0, "gelu", 1e-5, true, true),
+                                2,
+                                new LayerNorm(8)),
+                        true));
     }
 
     @TestFactory
@@ -248,7 +274,8 @@ class SequenceParityTest {
         Variable x = input(f, "x", dt);
         Tensor mask = f.containsKey("mask") && !c.causalFlag() ? f.get("mask").to(DType.INT32) : null;
         Tensor kpm = f.containsKey("kpm") ? f.get("kpm").to(DType.INT32) : null;
-        Variable y = m instanceof TransformerEncoder ? ((TransformerEncoder) m).forward(x, mask, kpm, c.causalFlag())
+        Variable y = m instanceof TransformerEncoder
+                ? ((TransformerEncoder) m).forward(x, mask, kpm, c.causalFlag())
                 : ((TransformerEncoderLayer) m).forward(x, mask, kpm, c.causalFlag());
         assertClose(f.get("y"), y.data(), atol, rtol, c.name() + " output");
         weigh(y, f, "r", dt).backward();

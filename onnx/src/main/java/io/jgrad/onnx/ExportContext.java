@@ -1,12 +1,12 @@
 package io.jgrad.onnx;
 
 import io.jgrad.autograd.Autograd;
+import io.jgrad.autograd.Parameter;
 import io.jgrad.autograd.Variable;
 import io.jgrad.core.DType;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
 import io.jgrad.layers.Module;
-import io.jgrad.autograd.Parameter;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -67,8 +67,8 @@ public final class ExportContext {
     public int[] shape(String value) {
         int[] s = shapes.get(value);
         if (s == null) {
-            throw new IllegalArgumentException("ExportContext.shape: the shape of '" + value + "' is not known (only layer inputs "
-                    + "and the outputs of exported children have one)");
+            throw new IllegalArgumentException("ExportContext.shape: the shape of '" + value
+                    + "' is not known (only layer inputs " + "and the outputs of exported children have one)");
         }
         return s.clone();
     }
@@ -117,13 +117,16 @@ public final class ExportContext {
     String exportAt(Module m, String p, String input) {
         LayerExporter<Module> e = (LayerExporter<Module>) registry.get(m.getClass());
         if (e == null) {
-            throw new UnsupportedLayerException(m.getClass().getName(), p, "no ONNX exporter for this layer class (layers are "
-                    + "matched by exact class, since a subclass may compute something else; custom modules need one registered "
-                    + "with OnnxExporter.Builder.register)");
+            throw new UnsupportedLayerException(
+                    m.getClass().getName(),
+                    p,
+                    "no ONNX exporter for this layer class (layers are "
+                            + "matched by exact class, since a subclass may compute something else; custom modules need one registered "
+                            + "with OnnxExporter.Builder.register)");
         }
         if (!shapes.containsKey(input)) {
-            throw new IllegalArgumentException("ExportContext.export: the shape of the input '" + input + "' of " + describe(m, p)
-                    + " is not known");
+            throw new IllegalArgumentException("ExportContext.export: the shape of the input '" + input + "' of "
+                    + describe(m, p) + " is not known");
         }
         String saved = path;
         path = p;
@@ -171,8 +174,10 @@ public final class ExportContext {
         try (var off = Autograd.noGrad()) {
             return m.forward(Variable.constant(Tensor.zeros(dt, s))).data();
         } catch (RuntimeException ex) {
-            throw new UnsupportedLayerException(m.getClass().getName(), p, "it does not run on an input " + Shape.format(s) + " "
-                    + dt + ": " + ex.getMessage());
+            throw new UnsupportedLayerException(
+                    m.getClass().getName(),
+                    p,
+                    "it does not run on an input " + Shape.format(s) + " " + dt + ": " + ex.getMessage());
         }
     }
 

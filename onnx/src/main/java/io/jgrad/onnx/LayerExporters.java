@@ -33,8 +33,8 @@ import io.jgrad.layers.GlobalAvgPool;
 import io.jgrad.layers.GlobalMaxPool;
 import io.jgrad.layers.GroupNorm;
 import io.jgrad.layers.Identity;
-import io.jgrad.layers.InterpolationMode;
 import io.jgrad.layers.InstanceNorm2d;
+import io.jgrad.layers.InterpolationMode;
 import io.jgrad.layers.LSTM;
 import io.jgrad.layers.LayerNorm;
 import io.jgrad.layers.LeakyReLU;
@@ -61,9 +61,9 @@ import io.jgrad.layers.Sigmoid;
 import io.jgrad.layers.Softmax;
 import io.jgrad.layers.Tanh;
 import io.jgrad.layers.TimeDistributed;
-import io.jgrad.layers.Upsample;
 import io.jgrad.layers.TransformerEncoder;
 import io.jgrad.layers.TransformerEncoderLayer;
+import io.jgrad.layers.Upsample;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -72,10 +72,10 @@ import java.util.Map;
 final class LayerExporters {
     /** PyTorch's SELU constants (ONNX's defaults are these rounded to float32). */
     private static final float SELU_ALPHA = 1.6732632423543772f;
+
     private static final float SELU_SCALE = 1.0507009873554805f;
 
-    private LayerExporters() {
-    }
+    private LayerExporters() {}
 
     static Map<Class<?>, LayerExporter<?>> defaults() {
         Map<Class<?>, LayerExporter<?>> r = new LinkedHashMap<>();
@@ -92,17 +92,49 @@ final class LayerExporters {
         put(r, ConvTranspose2d.class, LayerExporters::conv);
         put(r, Embedding.class, LayerExporters::embedding);
         // pooling
-        put(r, MaxPool1d.class, (m, x, ctx) -> maxPool(m, x, ctx, new int[] {getInt(m, "kernel")}, new int[] {getInt(m, "stride")},
-                new int[] {getInt(m, "padding")}, new int[] {getInt(m, "dilation")}));
-        put(r, MaxPool2d.class, (m, x, ctx) -> maxPool(m, x, ctx, getInts(m, "kernel"), getInts(m, "stride"), getInts(m, "padding"),
-                getInts(m, "dilation")));
-        put(r, AvgPool1d.class, (m, x, ctx) -> avgPool(m, x, ctx, new int[] {getInt(m, "kernel")}, new int[] {getInt(m, "stride")},
-                new int[] {getInt(m, "padding")}));
-        put(r, AvgPool2d.class, (m, x, ctx) -> avgPool(m, x, ctx, getInts(m, "kernel"), getInts(m, "stride"), getInts(m, "padding")));
+        put(
+                r,
+                MaxPool1d.class,
+                (m, x, ctx) -> maxPool(
+                        m,
+                        x,
+                        ctx,
+                        new int[] {getInt(m, "kernel")},
+                        new int[] {getInt(m, "stride")},
+                        new int[] {getInt(m, "padding")},
+                        new int[] {getInt(m, "dilation")}));
+        put(
+                r,
+                MaxPool2d.class,
+                (m, x, ctx) -> maxPool(
+                        m,
+                        x,
+                        ctx,
+                        getInts(m, "kernel"),
+                        getInts(m, "stride"),
+                        getInts(m, "padding"),
+                        getInts(m, "dilation")));
+        put(
+                r,
+                AvgPool1d.class,
+                (m, x, ctx) ->
+                        avgPool(m, x, ctx, new int[] {getInt(m, "kernel")}, new int[] {getInt(m, "stride")}, new int[] {
+                            getInt(m, "padding")
+                        }));
+        put(
+                r,
+                AvgPool2d.class,
+                (m, x, ctx) -> avgPool(m, x, ctx, getInts(m, "kernel"), getInts(m, "stride"), getInts(m, "padding")));
         put(r, AdaptiveAvgPool1d.class, (m, x, ctx) -> adaptivePool(m, x, ctx, false, new int[] {getInt(m, "outL")}));
-        put(r, AdaptiveAvgPool2d.class, (m, x, ctx) -> adaptivePool(m, x, ctx, false, new int[] {getInt(m, "outH"), getInt(m, "outW")}));
+        put(
+                r,
+                AdaptiveAvgPool2d.class,
+                (m, x, ctx) -> adaptivePool(m, x, ctx, false, new int[] {getInt(m, "outH"), getInt(m, "outW")}));
         put(r, AdaptiveMaxPool1d.class, (m, x, ctx) -> adaptivePool(m, x, ctx, true, new int[] {getInt(m, "outL")}));
-        put(r, AdaptiveMaxPool2d.class, (m, x, ctx) -> adaptivePool(m, x, ctx, true, new int[] {getInt(m, "outH"), getInt(m, "outW")}));
+        put(
+                r,
+                AdaptiveMaxPool2d.class,
+                (m, x, ctx) -> adaptivePool(m, x, ctx, true, new int[] {getInt(m, "outH"), getInt(m, "outW")}));
         put(r, GlobalAvgPool.class, (m, x, ctx) -> globalPool(m, x, ctx, "ReduceMean"));
         put(r, GlobalMaxPool.class, (m, x, ctx) -> globalPool(m, x, ctx, "ReduceMax"));
         // shapes
@@ -127,7 +159,8 @@ final class LayerExporters {
         put(r, InstanceNorm2d.class, LayerExporters::instanceNorm);
         put(r, Normalization.class, (m, x, ctx) -> {
             Tensor std = m.variance().sqrt().clamp(Normalization.EPSILON, Double.POSITIVE_INFINITY);
-            String c = ctx.graph().op("Sub").input(x, ctx.tensor("mean", m.mean())).output();
+            String c =
+                    ctx.graph().op("Sub").input(x, ctx.tensor("mean", m.mean())).output();
             return ctx.graph().op("Div").input(c, ctx.derived("std", std)).output();
         });
         // dropout: the identity in evaluation mode
@@ -138,15 +171,60 @@ final class LayerExporters {
         put(r, ReLU.class, (m, x, ctx) -> unary(ctx, "Relu", x));
         put(r, Sigmoid.class, (m, x, ctx) -> unary(ctx, "Sigmoid", x));
         put(r, Tanh.class, (m, x, ctx) -> unary(ctx, "Tanh", x));
-        put(r, ELU.class, (m, x, ctx) -> ctx.graph().op("Elu").input(x).attr("alpha", (float) getDouble(m, "alpha")).output());
-        put(r, LeakyReLU.class, (m, x, ctx) -> ctx.graph().op("LeakyRelu").input(x)
-                .attr("alpha", (float) getDouble(m, "negativeSlope")).output());
-        put(r, SELU.class, (m, x, ctx) -> ctx.graph().op("Selu").input(x).attr("alpha", SELU_ALPHA).attr("gamma", SELU_SCALE).output());
+        put(
+                r,
+                ELU.class,
+                (m, x, ctx) -> ctx.graph()
+                        .op("Elu")
+                        .input(x)
+                        .attr("alpha", (float) getDouble(m, "alpha"))
+                        .output());
+        put(
+                r,
+                LeakyReLU.class,
+                (m, x, ctx) -> ctx.graph()
+                        .op("LeakyRelu")
+                        .input(x)
+                        .attr("alpha", (float) getDouble(m, "negativeSlope"))
+                        .output());
+        put(
+                r,
+                SELU.class,
+                (m, x, ctx) -> ctx.graph()
+                        .op("Selu")
+                        .input(x)
+                        .attr("alpha", SELU_ALPHA)
+                        .attr("gamma", SELU_SCALE)
+                        .output());
         put(r, GELU.class, (m, x, ctx) -> gelu(ctx, x, getBoolean(m, "tanhApproximation")));
-        put(r, SiLU.class, (m, x, ctx) -> ctx.graph().op("Mul").input(x, unary(ctx, "Sigmoid", x)).output());
-        put(r, Mish.class, (m, x, ctx) -> ctx.graph().op("Mul").input(x, unary(ctx, "Tanh", unary(ctx, "Softplus", x))).output());
-        put(r, Softmax.class, (m, x, ctx) -> ctx.graph().op("Softmax").input(x).attr("axis", getInt(m, "dim")).output());
-        put(r, LogSoftmax.class, (m, x, ctx) -> ctx.graph().op("LogSoftmax").input(x).attr("axis", getInt(m, "dim")).output());
+        put(
+                r,
+                SiLU.class,
+                (m, x, ctx) ->
+                        ctx.graph().op("Mul").input(x, unary(ctx, "Sigmoid", x)).output());
+        put(
+                r,
+                Mish.class,
+                (m, x, ctx) -> ctx.graph()
+                        .op("Mul")
+                        .input(x, unary(ctx, "Tanh", unary(ctx, "Softplus", x)))
+                        .output());
+        put(
+                r,
+                Softmax.class,
+                (m, x, ctx) -> ctx.graph()
+                        .op("Softmax")
+                        .input(x)
+                        .attr("axis", getInt(m, "dim"))
+                        .output());
+        put(
+                r,
+                LogSoftmax.class,
+                (m, x, ctx) -> ctx.graph()
+                        .op("LogSoftmax")
+                        .input(x)
+                        .attr("axis", getInt(m, "dim"))
+                        .output());
         // sequences
         put(r, LSTM.class, RecurrentExporter::export);
         put(r, GRU.class, RecurrentExporter::export);
@@ -196,7 +274,8 @@ final class LayerExporters {
         foldedShape[0] = s[0] < 0 || s[1] < 0 ? -1 : s[0] * s[1];
         for (int i = 2; i < s.length; i++) {
             if (s[i] < 0) {
-                throw ctx.unsupported(m, "only the batch and time dimensions may be dynamic, got input " + Shape.format(s));
+                throw ctx.unsupported(
+                        m, "only the batch and time dimensions may be dynamic, got input " + Shape.format(s));
             }
             folded[i - 1] = s[i];
             foldedShape[i - 1] = s[i];
@@ -209,12 +288,18 @@ final class LayerExporters {
         long[] rest = new long[ys.length - 1];
         for (int i = 1; i < ys.length; i++) {
             if (ys[i] < 0) {
-                throw ctx.unsupported(m, "the wrapped module's output " + Shape.format(ys) + " has a dynamic dimension besides the batch");
+                throw ctx.unsupported(
+                        m,
+                        "the wrapped module's output " + Shape.format(ys)
+                                + " has a dynamic dimension besides the batch");
             }
             rest[i - 1] = ys[i];
         }
-        String bt = g.op("Slice").input(g.op("Shape").input(x).output(), ctx.int64s(0), ctx.int64s(2)).output();
-        String shape = g.op("Concat").input(bt, ctx.int64s(rest)).attr("axis", 0L).output();
+        String bt = g.op("Slice")
+                .input(g.op("Shape").input(x).output(), ctx.int64s(0), ctx.int64s(2))
+                .output();
+        String shape =
+                g.op("Concat").input(bt, ctx.int64s(rest)).attr("axis", 0L).output();
         return g.op("Reshape").input(y, shape).output();
     }
 
@@ -224,7 +309,12 @@ final class LayerExporters {
         String b = ctx.parameter(m, "bias");
         if (ctx.shape(x).length == 2) {
             // (N, in) x (out, in)^T + b
-            return ctx.graph().op("Gemm").input(x, ctx.parameter(m, "weight")).input(b == null ? new String[0] : new String[] {b}).attr("transB", 1L).output();
+            return ctx.graph()
+                    .op("Gemm")
+                    .input(x, ctx.parameter(m, "weight"))
+                    .input(b == null ? new String[0] : new String[] {b})
+                    .attr("transB", 1L)
+                    .output();
         }
         // (..., in): MatMul broadcasts over the leading dimensions
         String wt = ctx.derived("weight_t", m.weight().data().t().contiguous());
@@ -264,7 +354,11 @@ final class LayerExporters {
             }
             if (mode != Tensor.PadMode.CONSTANT) {
                 String onnxMode = mode == Tensor.PadMode.REFLECT ? "reflect" : "edge";
-                x = ctx.graph().op("Pad").input(x, ctx.int64s(full)).attr("mode", onnxMode).output();
+                x = ctx.graph()
+                        .op("Pad")
+                        .input(x, ctx.int64s(full))
+                        .attr("mode", onnxMode)
+                        .output();
             }
         }
         OnnxGraph.Node n = ctx.graph().op(transposed ? "ConvTranspose" : "Conv").input(x, ctx.parameter(m, "weight"));
@@ -272,7 +366,11 @@ final class LayerExporters {
         if (b != null) {
             n.input(b);
         }
-        n.attr("kernel_shape", kernel).attr("strides", stride).attr("dilations", dilation).attr("pads", pads).attr("group", groups);
+        n.attr("kernel_shape", kernel)
+                .attr("strides", stride)
+                .attr("dilations", dilation)
+                .attr("pads", pads)
+                .attr("group", groups);
         if (transposed) {
             n.attr("output_padding", getInts(m, "outputPadding"));
         }
@@ -281,19 +379,33 @@ final class LayerExporters {
 
     private static String embedding(Embedding m, String x, ExportContext ctx) {
         if (!Double.isNaN(getDouble(m, "maxNorm"))) {
-            throw ctx.unsupported(m, "maxNorm renormalizes the looked-up rows in place at every call, which an ONNX graph "
-                    + "cannot do; export a copy without maxNorm");
+            throw ctx.unsupported(
+                    m,
+                    "maxNorm renormalizes the looked-up rows in place at every call, which an ONNX graph "
+                            + "cannot do; export a copy without maxNorm");
         }
-        return ctx.graph().op("Gather").input(ctx.parameter(m, "weight"), x).attr("axis", 0L).output();
+        return ctx.graph()
+                .op("Gather")
+                .input(ctx.parameter(m, "weight"), x)
+                .attr("axis", 0L)
+                .output();
     }
 
     // ------------------------------------------------------------------------------------------ pooling
 
-    private static String maxPool(Module m, String x, ExportContext ctx, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+    private static String maxPool(
+            Module m, String x, ExportContext ctx, int[] kernel, int[] stride, int[] padding, int[] dilation) {
         checkRank(m, ctx, x, kernel.length + 2);
-        long[] pads = getBoolean(m, "ceilMode") ? ceilPads(m, x, ctx, kernel, stride, padding, dilation) : symmetric(padding);
-        return ctx.graph().op("MaxPool").input(x).attr("kernel_shape", kernel).attr("strides", stride).attr("pads", pads)
-                .attr("dilations", dilation).output();
+        long[] pads =
+                getBoolean(m, "ceilMode") ? ceilPads(m, x, ctx, kernel, stride, padding, dilation) : symmetric(padding);
+        return ctx.graph()
+                .op("MaxPool")
+                .input(x)
+                .attr("kernel_shape", kernel)
+                .attr("strides", stride)
+                .attr("pads", pads)
+                .attr("dilations", dilation)
+                .output();
     }
 
     private static String avgPool(Module m, String x, ExportContext ctx, int[] kernel, int[] stride, int[] padding) {
@@ -304,8 +416,14 @@ final class LayerExporters {
         int[] ones = new int[dims];
         Arrays.fill(ones, 1);
         long[] pads = ceil ? ceilPads(m, x, ctx, kernel, stride, padding, ones) : symmetric(padding);
-        String y = ctx.graph().op("AveragePool").input(x).attr("kernel_shape", kernel).attr("strides", stride).attr("pads", pads)
-                .attr("count_include_pad", countIncludePad ? 1L : 0L).output();
+        String y = ctx.graph()
+                .op("AveragePool")
+                .input(x)
+                .attr("kernel_shape", kernel)
+                .attr("strides", stride)
+                .attr("pads", pads)
+                .attr("count_include_pad", countIncludePad ? 1L : 0L)
+                .output();
         return ceil && countIncludePad ? ceilWindowCorrection(x, y, ctx, kernel, stride, padding) : y;
     }
 
@@ -315,7 +433,8 @@ final class LayerExporters {
      * padding, which PyTorch, jgrad and ONNX Runtime drop), so the export pads the end just enough for
      * the windows PyTorch computes, and no runtime has to choose.
      */
-    private static long[] ceilPads(Module m, String x, ExportContext ctx, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+    private static long[] ceilPads(
+            Module m, String x, ExportContext ctx, int[] kernel, int[] stride, int[] padding, int[] dilation) {
         int[] s = ctx.shape(x);
         int dims = kernel.length;
         long[] pads = symmetric(padding);
@@ -328,8 +447,10 @@ final class LayerExporters {
             int o = ceilOutputs(n, span, stride[d], padding[d]);
             int end = Math.max(padding[d], (o - 1) * stride[d] + span - n - padding[d]);
             if (end >= span) {
-                throw ctx.unsupported(m, "ceil mode would need an end padding of " + end + " on spatial axis " + d
-                        + ", not smaller than the window " + span + ", for input " + Shape.format(s));
+                throw ctx.unsupported(
+                        m,
+                        "ceil mode would need an end padding of " + end + " on spatial axis " + d
+                                + ", not smaller than the window " + span + ", for input " + Shape.format(s));
             }
             pads[dims + d] = end;
         }
@@ -348,7 +469,8 @@ final class LayerExporters {
      * by the whole kernel (its extra end padding counts), so such outputs are multiplied by
      * {@code kernel / inside}, per axis.
      */
-    private static String ceilWindowCorrection(String x, String y, ExportContext ctx, int[] kernel, int[] stride, int[] padding) {
+    private static String ceilWindowCorrection(
+            String x, String y, ExportContext ctx, int[] kernel, int[] stride, int[] padding) {
         int[] s = ctx.shape(x);
         int dims = kernel.length;
         int[] out = new int[dims];
@@ -377,7 +499,10 @@ final class LayerExporters {
             }
             f[k] = (float) v;
         }
-        return ctx.graph().op("Mul").input(y, ctx.derived("ceil_correction", Tensor.of(f, out))).output();
+        return ctx.graph()
+                .op("Mul")
+                .input(y, ctx.derived("ceil_correction", Tensor.of(f, out)))
+                .output();
     }
 
     private static long[] symmetric(int[] padding) {
@@ -392,7 +517,8 @@ final class LayerExporters {
     private static void checkRank(Module m, ExportContext ctx, String x, int rank) {
         int[] s = ctx.shape(x);
         if (s.length != rank) {
-            throw ctx.unsupported(m, "expected an input of rank " + rank + " (with a batch dimension), got " + Shape.format(s));
+            throw ctx.unsupported(
+                    m, "expected an input of rank " + rank + " (with a batch dimension), got " + Shape.format(s));
         }
     }
 
@@ -420,7 +546,12 @@ final class LayerExporters {
             for (int d = 0; d < dims; d++) {
                 k[d] = in[d] / out[d];
             }
-            return ctx.graph().op(max ? "MaxPool" : "AveragePool").input(x).attr("kernel_shape", k).attr("strides", k).output();
+            return ctx.graph()
+                    .op(max ? "MaxPool" : "AveragePool")
+                    .input(x)
+                    .attr("kernel_shape", k)
+                    .attr("strides", k)
+                    .output();
         }
         String reduce = max ? "ReduceMax" : "ReduceMean";
         for (int d = 0; d < dims; d++) {
@@ -434,8 +565,16 @@ final class LayerExporters {
             for (int i = 0; i < o; i++) {
                 long start = Math.floorDiv((long) i * n, o);
                 long end = -Math.floorDiv(-(long) (i + 1) * n, o);
-                String slice = ctx.graph().op("Slice").input(x, ctx.int64s(start), ctx.int64s(end), ctx.int64s(axis)).output();
-                cells[i] = ctx.graph().op(reduce).input(slice).attr("axes", new long[] {axis}).attr("keepdims", 1L).output();
+                String slice = ctx.graph()
+                        .op("Slice")
+                        .input(x, ctx.int64s(start), ctx.int64s(end), ctx.int64s(axis))
+                        .output();
+                cells[i] = ctx.graph()
+                        .op(reduce)
+                        .input(slice)
+                        .attr("axes", new long[] {axis})
+                        .attr("keepdims", 1L)
+                        .output();
             }
             x = ctx.graph().op("Concat").input(cells).attr("axis", (long) axis).output();
         }
@@ -445,13 +584,19 @@ final class LayerExporters {
     private static String globalPool(Module m, String x, ExportContext ctx, String reduce) {
         int rank = ctx.shape(x).length;
         if (rank < 3) {
-            throw ctx.unsupported(m, "expected an input (N, C, ...) with spatial dimensions, got " + Shape.format(ctx.shape(x)));
+            throw ctx.unsupported(
+                    m, "expected an input (N, C, ...) with spatial dimensions, got " + Shape.format(ctx.shape(x)));
         }
         long[] axes = new long[rank - 2];
         for (int k = 0; k < axes.length; k++) {
             axes[k] = k + 2L;
         }
-        return ctx.graph().op(reduce).input(x).attr("axes", axes).attr("keepdims", getBoolean(m, "keepDims") ? 1L : 0L).output();
+        return ctx.graph()
+                .op(reduce)
+                .input(x)
+                .attr("axes", axes)
+                .attr("keepdims", getBoolean(m, "keepDims") ? 1L : 0L)
+                .output();
     }
 
     // ------------------------------------------------------------------------------------------ shapes
@@ -464,8 +609,10 @@ final class LayerExporters {
         start = start < 0 ? start + rank : start;
         end = end < 0 ? end + rank : end;
         if (start < 0 || end >= rank || start > end) {
-            throw ctx.unsupported(m, "startDim/endDim " + getInt(m, "startDim") + "/" + getInt(m, "endDim") + " do not fit the input "
-                    + Shape.format(s));
+            throw ctx.unsupported(
+                    m,
+                    "startDim/endDim " + getInt(m, "startDim") + "/" + getInt(m, "endDim") + " do not fit the input "
+                            + Shape.format(s));
         }
         if (start == end) {
             return x;
@@ -494,8 +641,10 @@ final class LayerExporters {
             dynamicCount += s[i] < 0 ? 1 : 0;
         }
         if (dynamicCount > 1) {
-            throw ctx.unsupported(m, "cannot flatten dimensions " + start + ".." + end + " of " + Shape.format(s)
-                    + " with more than one dynamic dimension outside the leading ones");
+            throw ctx.unsupported(
+                    m,
+                    "cannot flatten dimensions " + start + ".." + end + " of " + Shape.format(s)
+                            + " with more than one dynamic dimension outside the leading ones");
         }
         return ctx.graph().op("Reshape").input(x, ctx.int64s(target)).output();
     }
@@ -532,8 +681,10 @@ final class LayerExporters {
                 scales[2 + d] = (float) f;
                 // the runtime sizes the output with the float32 factor, jgrad (like PyTorch) in double
                 if (Math.floor(s[2 + d] * (double) (float) f) != Math.floor(s[2 + d] * f)) {
-                    throw ctx.unsupported(m, "the scale factor " + f + " rounds to another output size in float32 for input "
-                            + Shape.format(s));
+                    throw ctx.unsupported(
+                            m,
+                            "the scale factor " + f + " rounds to another output size in float32 for input "
+                                    + Shape.format(s));
                 }
             }
             n.input(ctx.derived("scales", Tensor.of(scales, scales.length)));
@@ -542,19 +693,27 @@ final class LayerExporters {
             for (int d = 0; d < spatial; d++) {
                 out[d] = size[size.length == 1 ? 0 : d];
             }
-            String nc = g.op("Slice").input(g.op("Shape").input(x).output(), ctx.int64s(0), ctx.int64s(2)).output();
-            n.input("", g.op("Concat").input(nc, ctx.int64s(out)).attr("axis", 0L).output());
+            String nc = g.op("Slice")
+                    .input(g.op("Shape").input(x).output(), ctx.int64s(0), ctx.int64s(2))
+                    .output();
+            n.input(
+                    "",
+                    g.op("Concat").input(nc, ctx.int64s(out)).attr("axis", 0L).output());
         }
         switch (mode) {
             case NEAREST:
-                n.attr("mode", "nearest").attr("coordinate_transformation_mode", "asymmetric").attr("nearest_mode", "floor");
+                n.attr("mode", "nearest")
+                        .attr("coordinate_transformation_mode", "asymmetric")
+                        .attr("nearest_mode", "floor");
                 break;
             case NEAREST_EXACT:
-                n.attr("mode", "nearest").attr("coordinate_transformation_mode", "half_pixel")
+                n.attr("mode", "nearest")
+                        .attr("coordinate_transformation_mode", "half_pixel")
                         .attr("nearest_mode", "round_prefer_ceil");
                 break;
             default:
-                n.attr("mode", "linear").attr("coordinate_transformation_mode", alignCorners ? "align_corners" : "pytorch_half_pixel");
+                n.attr("mode", "linear")
+                        .attr("coordinate_transformation_mode", alignCorners ? "align_corners" : "pytorch_half_pixel");
         }
         return n.output();
     }
@@ -593,14 +752,24 @@ final class LayerExporters {
 
     private static String batchNorm(BatchNorm m, String x, ExportContext ctx) {
         if (!getBoolean(m, "trackRunningStats")) {
-            throw ctx.unsupported(m, "without running statistics (trackRunningStats=false) batch norm normalizes with the "
-                    + "statistics of each batch even in evaluation mode, which a per-sample runtime cannot reproduce");
+            throw ctx.unsupported(
+                    m,
+                    "without running statistics (trackRunningStats=false) batch norm normalizes with the "
+                            + "statistics of each batch even in evaluation mode, which a per-sample runtime cannot reproduce");
         }
         int c = m.numFeatures();
         String scale = m.weight() != null ? ctx.parameter(m, "weight") : ctx.derived("weight", Tensor.ones(c));
         String bias = m.bias() != null ? ctx.parameter(m, "bias") : ctx.derived("bias", Tensor.zeros(c));
-        return ctx.graph().op("BatchNormalization").input(x, scale, bias, ctx.tensor("running_mean", m.runningMean()),
-                ctx.tensor("running_var", m.runningVar())).attr("epsilon", (float) getDouble(m, "eps")).output();
+        return ctx.graph()
+                .op("BatchNormalization")
+                .input(
+                        x,
+                        scale,
+                        bias,
+                        ctx.tensor("running_mean", m.runningMean()),
+                        ctx.tensor("running_var", m.runningVar()))
+                .attr("epsilon", (float) getDouble(m, "eps"))
+                .output();
     }
 
     private static String layerNorm(LayerNorm m, String x, ExportContext ctx) {
@@ -610,7 +779,9 @@ final class LayerExporters {
         if (m.bias() != null) {
             n.input(ctx.parameter(m, "bias"));
         }
-        return n.attr("axis", (long) -shape.length).attr("epsilon", (float) getDouble(m, "eps")).output();
+        return n.attr("axis", (long) -shape.length)
+                .attr("epsilon", (float) getDouble(m, "eps"))
+                .output();
     }
 
     /**
@@ -622,9 +793,13 @@ final class LayerExporters {
         int groups = getInt(m, "numGroups");
         int channels = getInt(m, "numChannels");
         int rank = ctx.shape(x).length;
-        String grouped = ctx.graph().op("Reshape").input(x, ctx.int64s(0, groups, -1)).output();
-        String normed = ctx.graph().op("InstanceNormalization").input(grouped, ctx.derived("ones", Tensor.ones(groups)),
-                ctx.derived("zeros", Tensor.zeros(groups))).attr("epsilon", (float) getDouble(m, "eps")).output();
+        String grouped =
+                ctx.graph().op("Reshape").input(x, ctx.int64s(0, groups, -1)).output();
+        String normed = ctx.graph()
+                .op("InstanceNormalization")
+                .input(grouped, ctx.derived("ones", Tensor.ones(groups)), ctx.derived("zeros", Tensor.zeros(groups)))
+                .attr("epsilon", (float) getDouble(m, "eps"))
+                .output();
         String shape = ctx.graph().op("Shape").input(x).output();
         String y = ctx.graph().op("Reshape").input(normed, shape).output();
         if (m.parameter("weight") == null) {
@@ -636,7 +811,10 @@ final class LayerExporters {
         affineShape[0] = channels;
         String w = ctx.derived("weight", m.parameter("weight").data().reshape(affineShape));
         String b = ctx.derived("bias", m.parameter("bias").data().reshape(affineShape));
-        return ctx.graph().op("Add").input(ctx.graph().op("Mul").input(y, w).output(), b).output();
+        return ctx.graph()
+                .op("Add")
+                .input(ctx.graph().op("Mul").input(y, w).output(), b)
+                .output();
     }
 
     private static String instanceNorm(InstanceNorm2d m, String x, ExportContext ctx) {
@@ -647,10 +825,22 @@ final class LayerExporters {
         float eps = (float) getDouble(m, "eps");
         if (getBoolean(m, "trackRunningStats")) {
             // in evaluation mode the running statistics normalize, as in batch norm
-            return ctx.graph().op("BatchNormalization").input(x, scale, bias, ctx.tensor("running_mean", m.buffer("running_mean")),
-                    ctx.tensor("running_var", m.buffer("running_var"))).attr("epsilon", eps).output();
+            return ctx.graph()
+                    .op("BatchNormalization")
+                    .input(
+                            x,
+                            scale,
+                            bias,
+                            ctx.tensor("running_mean", m.buffer("running_mean")),
+                            ctx.tensor("running_var", m.buffer("running_var")))
+                    .attr("epsilon", eps)
+                    .output();
         }
-        return ctx.graph().op("InstanceNormalization").input(x, scale, bias).attr("epsilon", eps).output();
+        return ctx.graph()
+                .op("InstanceNormalization")
+                .input(x, scale, bias)
+                .attr("epsilon", eps)
+                .output();
     }
 
     // ------------------------------------------------------------------------------------------ activations
@@ -662,11 +852,21 @@ final class LayerExporters {
         if (tanh) {
             // 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))
             String x3 = g.op("Mul").input(x, g.op("Mul").input(x, x).output()).output();
-            String u = g.op("Add").input(x, g.op("Mul").input(x3, ctx.scalar(0.044715f)).output()).output();
-            inner = g.op("Tanh").input(g.op("Mul").input(u, ctx.scalar((float) Math.sqrt(2 / Math.PI))).output()).output();
+            String u = g.op("Add")
+                    .input(x, g.op("Mul").input(x3, ctx.scalar(0.044715f)).output())
+                    .output();
+            inner = g.op("Tanh")
+                    .input(g.op("Mul")
+                            .input(u, ctx.scalar((float) Math.sqrt(2 / Math.PI)))
+                            .output())
+                    .output();
         } else {
             // 0.5 x (1 + erf(x / sqrt(2)))
-            inner = g.op("Erf").input(g.op("Mul").input(x, ctx.scalar((float) (1 / Math.sqrt(2)))).output()).output();
+            inner = g.op("Erf")
+                    .input(g.op("Mul")
+                            .input(x, ctx.scalar((float) (1 / Math.sqrt(2))))
+                            .output())
+                    .output();
         }
         String onePlus = g.op("Add").input(inner, ctx.scalar(1f)).output();
         String half = g.op("Mul").input(x, ctx.scalar(0.5f)).output();
@@ -680,11 +880,15 @@ final class LayerExporters {
         int[] s = ctx.shape(x);
         int seqAxis = batchFirst ? 1 : 0;
         if (s.length != 3 || s[seqAxis] < 0) {
-            throw ctx.unsupported(m, "expected an input of rank 3 with a static sequence length, got " + Shape.format(s));
+            throw ctx.unsupported(
+                    m, "expected an input of rank 3 with a static sequence length, got " + Shape.format(s));
         }
         Tensor table = LayerFields.get(m, "table", Tensor.class).narrow(0, 0, s[seqAxis]);
         Tensor added = batchFirst ? table.reshape(1, s[1], s[2]) : table.reshape(s[0], 1, s[2]);
-        return ctx.graph().op("Add").input(x, ctx.derived("pe", added.contiguous())).output();
+        return ctx.graph()
+                .op("Add")
+                .input(x, ctx.derived("pe", added.contiguous()))
+                .output();
     }
 
     private static String learnedPositions(LearnedPositionalEmbedding m, String x, ExportContext ctx) {

@@ -8,8 +8,7 @@ import java.lang.reflect.Field;
  * layer, so a renamed field fails there, with the layer and field named, never silently.
  */
 final class LayerFields {
-    private LayerFields() {
-    }
+    private LayerFields() {}
 
     /**
      * The value of field {@code name} declared by the layer's class or one of its super classes.

@@ -1,9 +1,9 @@
 package io.jgrad.onnx;
 
+import io.jgrad.autograd.Parameter;
 import io.jgrad.core.DType;
 import io.jgrad.core.Shape;
 import io.jgrad.layers.Module;
-import io.jgrad.autograd.Parameter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,7 +122,8 @@ public final class OnnxExporter {
             throw new IllegalArgumentException("OnnxExporter: model is null");
         }
         if (inputShape == null || inputShape.length == 0) {
-            throw new IllegalArgumentException("OnnxExporter: give the input shape, with -1 for dynamic dimensions, e.g. (-1, 1, 28, 28)");
+            throw new IllegalArgumentException(
+                    "OnnxExporter: give the input shape, with -1 for dynamic dimensions, e.g. (-1, 1, 28, 28)");
         }
         List<String> dynamicNames = new ArrayList<>();
         String[] inNames = new String[inputShape.length];
@@ -131,8 +132,9 @@ public final class OnnxExporter {
                 inNames[i] = i == 0 ? "batch" : "dim" + i;
                 dynamicNames.add(inNames[i]);
             } else if (inputShape[i] < 1) {
-                throw new IllegalArgumentException("OnnxExporter: input dimensions must be positive or -1 (dynamic), got "
-                        + Shape.format(inputShape));
+                throw new IllegalArgumentException(
+                        "OnnxExporter: input dimensions must be positive or -1 (dynamic), got "
+                                + Shape.format(inputShape));
             }
         }
         Map<Module, Boolean> modes = new LinkedHashMap<>();
@@ -154,7 +156,10 @@ public final class OnnxExporter {
                 // a dynamic output dimension is named when the input has one dynamic dimension only
                 outNames[i] = outShape[i] < 0 && dynamicNames.size() == 1 ? dynamicNames.get(0) : null;
             }
-            return g.toModel(model.typeName(), docString, producerVersion(),
+            return g.toModel(
+                    model.typeName(),
+                    docString,
+                    producerVersion(),
                     List.of(new OnnxGraph.ValueInfo(inputName, elemType(inputType), inputShape.clone(), inNames)),
                     List.of(new OnnxGraph.ValueInfo(outputName, elemType(ctx.dtype(last)), outShape, outNames)));
         } finally {
@@ -189,8 +194,7 @@ public final class OnnxExporter {
         private DType inputType = DType.FLOAT32;
         private String docString = "";
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * The name of the graph's input (default {@code input}).
@@ -223,7 +227,8 @@ public final class OnnxExporter {
          */
         public Builder inputType(DType type) {
             if (type != DType.FLOAT32 && type != DType.INT32) {
-                throw new IllegalArgumentException("OnnxExporter.Builder.inputType: expected FLOAT32 or INT32, got " + type);
+                throw new IllegalArgumentException(
+                        "OnnxExporter.Builder.inputType: expected FLOAT32 or INT32, got " + type);
             }
             this.inputType = type;
             return this;
@@ -263,7 +268,8 @@ public final class OnnxExporter {
          */
         public OnnxExporter build() {
             if (inputName.equals(outputName)) {
-                throw new IllegalArgumentException("OnnxExporter.Builder: the input and the output are both named '" + inputName + "'");
+                throw new IllegalArgumentException(
+                        "OnnxExporter.Builder: the input and the output are both named '" + inputName + "'");
             }
             return new OnnxExporter(this);
         }

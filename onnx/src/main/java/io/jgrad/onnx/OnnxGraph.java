@@ -6,10 +6,8 @@ import io.jgrad.core.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -48,8 +46,7 @@ public final class OnnxGraph {
     private final Set<String> names = new HashSet<>();
     private String scope = "";
 
-    OnnxGraph() {
-    }
+    OnnxGraph() {}
 
     /**
      * The module path that names the nodes made next ({@code ""} for the root).
@@ -108,8 +105,8 @@ public final class OnnxGraph {
      */
     public String initializer(String name, Tensor t) {
         if (!t.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException("OnnxGraph.initializer: '" + name + "' must be a floating point tensor, got " + t.dtype()
-                    + " " + Shape.format(t.shape()));
+            throw new IllegalArgumentException("OnnxGraph.initializer: '" + name
+                    + "' must be a floating point tensor, got " + t.dtype() + " " + Shape.format(t.shape()));
         }
         return initializer(name, t.to(DType.FLOAT32).contiguous().toFloatArray(), t.shape());
     }
@@ -124,8 +121,8 @@ public final class OnnxGraph {
      */
     public String initializer(String name, float[] data, int... shape) {
         if (Shape.numel(shape) != data.length) {
-            throw new IllegalArgumentException("OnnxGraph.initializer: '" + name + "' has " + data.length + " values for shape "
-                    + Shape.format(shape));
+            throw new IllegalArgumentException("OnnxGraph.initializer: '" + name + "' has " + data.length
+                    + " values for shape " + Shape.format(shape));
         }
         ByteBuffer b = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(data);
@@ -207,7 +204,11 @@ public final class OnnxGraph {
          */
         public Node attr(String name, long v) {
             // AttributeProto: name = 1, f = 2, i = 3, s = 4, floats = 7, ints = 8, strings = 9, type = 20
-            attributes.add(new ProtoWriter().string(1, name).int64(3, v).int64(20, ATTR_INT).toByteArray());
+            attributes.add(new ProtoWriter()
+                    .string(1, name)
+                    .int64(3, v)
+                    .int64(20, ATTR_INT)
+                    .toByteArray());
             return this;
         }
 
@@ -219,7 +220,11 @@ public final class OnnxGraph {
          * @return this node
          */
         public Node attr(String name, float v) {
-            attributes.add(new ProtoWriter().string(1, name).float32(2, v).int64(20, ATTR_FLOAT).toByteArray());
+            attributes.add(new ProtoWriter()
+                    .string(1, name)
+                    .float32(2, v)
+                    .int64(20, ATTR_FLOAT)
+                    .toByteArray());
             return this;
         }
 
@@ -231,7 +236,11 @@ public final class OnnxGraph {
          * @return this node
          */
         public Node attr(String name, String v) {
-            attributes.add(new ProtoWriter().string(1, name).string(4, v).int64(20, ATTR_STRING).toByteArray());
+            attributes.add(new ProtoWriter()
+                    .string(1, name)
+                    .string(4, v)
+                    .int64(20, ATTR_STRING)
+                    .toByteArray());
             return this;
         }
 
@@ -243,7 +252,11 @@ public final class OnnxGraph {
          * @return this node
          */
         public Node attr(String name, long[] v) {
-            attributes.add(new ProtoWriter().string(1, name).packedInt64(8, v).int64(20, ATTR_INTS).toByteArray());
+            attributes.add(new ProtoWriter()
+                    .string(1, name)
+                    .packedInt64(8, v)
+                    .int64(20, ATTR_INTS)
+                    .toByteArray());
             return this;
         }
 
@@ -270,7 +283,11 @@ public final class OnnxGraph {
          * @return this node
          */
         public Node attr(String name, float[] v) {
-            attributes.add(new ProtoWriter().string(1, name).packedFloat(7, v).int64(20, ATTR_FLOATS).toByteArray());
+            attributes.add(new ProtoWriter()
+                    .string(1, name)
+                    .packedFloat(7, v)
+                    .int64(20, ATTR_FLOATS)
+                    .toByteArray());
             return this;
         }
 
@@ -386,7 +403,12 @@ public final class OnnxGraph {
      * @param outputs the graph outputs
      * @return the bytes of an {@code .onnx} file
      */
-    byte[] toModel(String graphName, String docString, String producerVersion, List<ValueInfo> inputs, List<ValueInfo> outputs) {
+    byte[] toModel(
+            String graphName,
+            String docString,
+            String producerVersion,
+            List<ValueInfo> inputs,
+            List<ValueInfo> outputs) {
         // GraphProto: node = 1, name = 2, initializer = 5, doc_string = 10, input = 11, output = 12
         ProtoWriter graph = new ProtoWriter();
         for (byte[] n : nodes) {
@@ -404,7 +426,10 @@ public final class OnnxGraph {
         }
         // ModelProto: ir_version = 1, producer_name = 2, producer_version = 3, doc_string = 6, graph = 7,
         // opset_import = 8 (OperatorSetIdProto: domain = 1, version = 2)
-        ProtoWriter model = new ProtoWriter().int64(1, OnnxExporter.IR_VERSION).string(2, "jgrad").string(3, producerVersion);
+        ProtoWriter model = new ProtoWriter()
+                .int64(1, OnnxExporter.IR_VERSION)
+                .string(2, "jgrad")
+                .string(3, producerVersion);
         if (docString != null && !docString.isEmpty()) {
             model.string(6, docString);
         }

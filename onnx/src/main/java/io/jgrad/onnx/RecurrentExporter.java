@@ -25,13 +25,13 @@ final class RecurrentExporter {
     private static final int[] GRU_ORDER = {1, 0, 2};
     private static final int[] RNN_ORDER = {0};
 
-    private RecurrentExporter() {
-    }
+    private RecurrentExporter() {}
 
     static String export(RNNBase m, String x, ExportContext ctx) {
         RecurrentOptions o = m.options();
         if (LayerFields.getBoolean(o, "stateful")) {
-            throw ctx.unsupported(m, "a stateful layer carries its states from call to call, which an ONNX graph cannot");
+            throw ctx.unsupported(
+                    m, "a stateful layer carries its states from call to call, which an ONNX graph cannot");
         }
         int[] s = ctx.shape(x);
         if (s.length != 3) {
@@ -53,7 +53,9 @@ final class RecurrentExporter {
         OnnxGraph g = ctx.graph();
 
         // ONNX's recurrent operators read (T, B, in)
-        String in = batchFirst ? g.op("Transpose").input(x).attr("perm", new long[] {1, 0, 2}).output() : x;
+        String in = batchFirst
+                ? g.op("Transpose").input(x).attr("perm", new long[] {1, 0, 2}).output()
+                : x;
         String[] outs = null;
         for (int layer = 0; layer < layers; layer++) {
             if (layer > 0) {
@@ -68,11 +70,14 @@ final class RecurrentExporter {
                 w.add(reorder(m.parameter("weight_ih" + sfx).data(), order, h));
                 r.add(reorder(m.parameter("weight_hh" + sfx).data(), order, h));
                 if (bias) {
-                    b.add(Tensor.cat(0, reorder(m.parameter("bias_ih" + sfx).data(), order, h),
+                    b.add(Tensor.cat(
+                            0,
+                            reorder(m.parameter("bias_ih" + sfx).data(), order, h),
                             reorder(m.parameter("bias_hh" + sfx).data(), order, h)));
                 }
             }
-            OnnxGraph.Node n = g.op(op).input(in, ctx.derived("W_l" + layer, stack(w)), ctx.derived("R_l" + layer, stack(r)));
+            OnnxGraph.Node n =
+                    g.op(op).input(in, ctx.derived("W_l" + layer, stack(w)), ctx.derived("R_l" + layer, stack(r)));
             if (bias) {
                 n.input(ctx.derived("B_l" + layer, stack(b)));
             }
@@ -95,12 +100,18 @@ final class RecurrentExporter {
                 y = reduceDirections(g, ctx, outs[0], 1, merge);
             }
             if (batchFirst) {
-                y = g.op("Transpose").input(y).attr("perm", new long[] {1, 0, 2}).output();
+                y = g.op("Transpose")
+                        .input(y)
+                        .attr("perm", new long[] {1, 0, 2})
+                        .output();
             }
         } else {
             // Y_h (D, B, H): the final state of each direction of the last layer
             if (directions == 1 || merge == MergeMode.CONCAT) {
-                String t = g.op("Transpose").input(outs[1]).attr("perm", new long[] {1, 0, 2}).output();
+                String t = g.op("Transpose")
+                        .input(outs[1])
+                        .attr("perm", new long[] {1, 0, 2})
+                        .output();
                 y = g.op("Reshape").input(t, ctx.int64s(0, -1)).output();
             } else {
                 y = reduceDirections(g, ctx, outs[1], 0, merge);
@@ -111,7 +122,8 @@ final class RecurrentExporter {
 
     /** Y (T, D, B, H) to (T, B, D * H). */
     private static String concatDirections(OnnxGraph g, ExportContext ctx, String y) {
-        String t = g.op("Transpose").input(y).attr("perm", new long[] {0, 2, 1, 3}).output();
+        String t =
+                g.op("Transpose").input(y).attr("perm", new long[] {0, 2, 1, 3}).output();
         return g.op("Reshape").input(t, ctx.int64s(0, 0, -1)).output();
     }
 
@@ -120,11 +132,22 @@ final class RecurrentExporter {
         switch (merge) {
             case SUM:
                 // opset 13 moved ReduceSum's axes to an input
-                return g.op("ReduceSum").input(y, ctx.int64s(axis)).attr("keepdims", 0L).output();
+                return g.op("ReduceSum")
+                        .input(y, ctx.int64s(axis))
+                        .attr("keepdims", 0L)
+                        .output();
             case MUL:
-                return g.op("ReduceProd").input(y).attr("axes", new long[] {axis}).attr("keepdims", 0L).output();
+                return g.op("ReduceProd")
+                        .input(y)
+                        .attr("axes", new long[] {axis})
+                        .attr("keepdims", 0L)
+                        .output();
             default:
-                return g.op("ReduceMean").input(y).attr("axes", new long[] {axis}).attr("keepdims", 0L).output();
+                return g.op("ReduceMean")
+                        .input(y)
+                        .attr("axes", new long[] {axis})
+                        .attr("keepdims", 0L)
+                        .output();
         }
     }
 

@@ -57,20 +57,27 @@ class ExporterTest {
 
     @Test
     void namesAndDynamicBatchOfInputAndOutput() throws OrtException {
-        byte[] bytes = OnnxExporter.builder().inputName("images").outputName("logits").build().toBytes(cnn(), -1, 1, 6, 6);
+        byte[] bytes = OnnxExporter.builder()
+                .inputName("images")
+                .outputName("logits")
+                .build()
+                .toBytes(cnn(), -1, 1, 6, 6);
         try (OrtSession s = OrtEnvironment.getEnvironment().createSession(bytes, new OrtSession.SessionOptions())) {
             Map<String, NodeInfo> in = s.getInputInfo();
             Map<String, NodeInfo> out = s.getOutputInfo();
             assertEquals(java.util.Set.of("images"), in.keySet());
             assertEquals(java.util.Set.of("logits"), out.keySet());
-            assertArrayEquals(new long[] {-1, 1, 6, 6}, ((TensorInfo) in.get("images").getInfo()).getShape());
-            assertArrayEquals(new long[] {-1, 3}, ((TensorInfo) out.get("logits").getInfo()).getShape());
+            assertArrayEquals(
+                    new long[] {-1, 1, 6, 6}, ((TensorInfo) in.get("images").getInfo()).getShape());
+            assertArrayEquals(
+                    new long[] {-1, 3}, ((TensorInfo) out.get("logits").getInfo()).getShape());
         }
     }
 
     @Test
     void weightsAreInitializersNamedAsInTheStateDict() {
-        String text = new String(OnnxExporter.create().toBytes(cnn(), -1, 1, 6, 6), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String text = new String(
+                OnnxExporter.create().toBytes(cnn(), -1, 1, 6, 6), java.nio.charset.StandardCharsets.ISO_8859_1);
         for (String k : cnn().stateDict().keySet()) {
             assertTrue(text.contains(k), "initializer " + k);
         }
@@ -85,7 +92,8 @@ class ExporterTest {
         Path file = dir.resolve("sub/model.onnx");
         OnnxExporter.create().export(model, file, -1, 3);
         assertTrue(Files.size(file) > 0);
-        assertTrue(model.isTraining() && model.get(0).isTraining() && !model.get(1).isTraining(), "modes restored");
+        assertTrue(
+                model.isTraining() && model.get(0).isTraining() && !model.get(1).isTraining(), "modes restored");
         try (var stream = Files.list(file.getParent())) {
             assertEquals(1, stream.count(), "no temporary file left");
         }
@@ -93,15 +101,16 @@ class ExporterTest {
 
     @Test
     void unsupportedLayerNamesItsClassAndPath() {
-        Sequential model = new Sequential(new Linear(4, 4),
-                new Residual(new Sequential(new Linear(4, 4), new Lambda("double", x -> x.mul(2)))));
-        UnsupportedLayerException e = assertThrows(UnsupportedLayerException.class, () -> OnnxExporter.create().toBytes(model, -1, 4));
+        Sequential model = new Sequential(
+                new Linear(4, 4), new Residual(new Sequential(new Linear(4, 4), new Lambda("double", x -> x.mul(2)))));
+        UnsupportedLayerException e = assertThrows(
+                UnsupportedLayerException.class, () -> OnnxExporter.create().toBytes(model, -1, 4));
         assertEquals("io.jgrad.layers.Lambda", e.layerClass());
         assertEquals("1.body.1", e.path());
         assertTrue(e.getMessage().contains("Lambda") && e.getMessage().contains("'1.body.1'"), e.getMessage());
 
-        UnsupportedLayerException root = assertThrows(UnsupportedLayerException.class,
-                () -> OnnxExporter.create().toBytes(new Scale(2), -1, 2, 3, 3));
+        UnsupportedLayerException root = assertThrows(
+                UnsupportedLayerException.class, () -> OnnxExporter.create().toBytes(new Scale(2), -1, 2, 3, 3));
         assertTrue(root.getMessage().contains("ExporterTest$Scale at (root)"), root.getMessage());
     }
 
@@ -114,24 +123,36 @@ class ExporterTest {
                 return super.forward(x).mul(3);
             }
         };
-        UnsupportedLayerException e = assertThrows(UnsupportedLayerException.class, () -> OnnxExporter.create().toBytes(custom, -1, 2));
+        UnsupportedLayerException e = assertThrows(
+                UnsupportedLayerException.class, () -> OnnxExporter.create().toBytes(custom, -1, 2));
         assertEquals("", e.path());
     }
 
     @Test
     void unsupportedConfigurationsFailClearly() {
-        UnsupportedLayerException bn = assertThrows(UnsupportedLayerException.class, () -> OnnxExporter.create()
-                .toBytes(new Sequential(new BatchNorm2d(2, 1e-5, 0.1, true, false)), -1, 2, 3, 3));
-        assertTrue(bn.getMessage().contains("BatchNorm2d at '0'") && bn.getMessage().contains("trackRunningStats=false"),
+        UnsupportedLayerException bn = assertThrows(
+                UnsupportedLayerException.class,
+                () -> OnnxExporter.create()
+                        .toBytes(new Sequential(new BatchNorm2d(2, 1e-5, 0.1, true, false)), -1, 2, 3, 3));
+        assertTrue(
+                bn.getMessage().contains("BatchNorm2d at '0'")
+                        && bn.getMessage().contains("trackRunningStats=false"),
                 bn.getMessage());
-        UnsupportedLayerException lstm = assertThrows(UnsupportedLayerException.class, () -> OnnxExporter.create()
-                .toBytes(new LSTM(3, 4, RecurrentOptions.defaults().stateful(true)), -1, 5, 3));
+        UnsupportedLayerException lstm = assertThrows(
+                UnsupportedLayerException.class,
+                () -> OnnxExporter.create()
+                        .toBytes(new LSTM(3, 4, RecurrentOptions.defaults().stateful(true)), -1, 5, 3));
         assertTrue(lstm.getMessage().contains("stateful"), lstm.getMessage());
-        UnsupportedLayerException emb = assertThrows(UnsupportedLayerException.class, () -> OnnxExporter.builder()
-                .inputType(DType.INT32).build().toBytes(new Embedding(10, 3, null, 1.0, 2), -1, 4));
+        UnsupportedLayerException emb = assertThrows(
+                UnsupportedLayerException.class,
+                () -> OnnxExporter.builder()
+                        .inputType(DType.INT32)
+                        .build()
+                        .toBytes(new Embedding(10, 3, null, 1.0, 2), -1, 4));
         assertTrue(emb.getMessage().contains("maxNorm"), emb.getMessage());
         // a layer that cannot run on the given input shape fails with its path
-        UnsupportedLayerException shape = assertThrows(UnsupportedLayerException.class,
+        UnsupportedLayerException shape = assertThrows(
+                UnsupportedLayerException.class,
                 () -> OnnxExporter.create().toBytes(new Sequential(new Linear(4, 2), new Linear(3, 2)), -1, 4));
         assertTrue(shape.getMessage().contains("Linear at '1'"), shape.getMessage());
     }
@@ -147,7 +168,9 @@ class ExporterTest {
     void identityModelsKeepTheInputType() throws OrtException {
         byte[] bytes = OnnxExporter.builder().inputType(DType.INT32).build().toBytes(new Sequential(), -1, 3);
         try (OrtSession s = OrtEnvironment.getEnvironment().createSession(bytes, new OrtSession.SessionOptions())) {
-            assertEquals(ai.onnxruntime.OnnxJavaType.INT32, ((TensorInfo) s.getOutputInfo().get("output").getInfo()).type);
+            assertEquals(
+                    ai.onnxruntime.OnnxJavaType.INT32,
+                    ((TensorInfo) s.getOutputInfo().get("output").getInfo()).type);
         }
     }
 
@@ -156,16 +179,26 @@ class ExporterTest {
         assertThrows(IllegalArgumentException.class, () -> OnnxExporter.create().toBytes(new Linear(2, 2)));
         assertThrows(IllegalArgumentException.class, () -> OnnxExporter.create().toBytes(new Linear(2, 2), 0, 2));
         assertThrows(IllegalArgumentException.class, () -> OnnxExporter.create().toBytes(null, -1, 2));
-        assertThrows(IllegalArgumentException.class, () -> OnnxExporter.builder().inputName("x").outputName("x").build());
-        assertThrows(IllegalArgumentException.class, () -> OnnxExporter.builder().inputType(DType.FLOAT64));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> OnnxExporter.builder().inputName("x").outputName("x").build());
+        assertThrows(
+                IllegalArgumentException.class, () -> OnnxExporter.builder().inputType(DType.FLOAT64));
     }
 
     @Test
     void customLayersExportThroughARegisteredExporter() {
-        Sequential model = new Sequential(new Conv2d(1, 2, 3, 1, 1), new Scale(2), new Flatten(), new Linear(2 * 5 * 5, 3));
+        Sequential model =
+                new Sequential(new Conv2d(1, 2, 3, 1, 1), new Scale(2), new Flatten(), new Linear(2 * 5 * 5, 3));
         model.resetParameters(new Generator(2));
-        OnnxExporter exporter = OnnxExporter.builder().register(Scale.class,
-                (layer, x, ctx) -> ctx.graph().op("Mul").input(x, ctx.parameter(layer, "scale")).output()).build();
+        OnnxExporter exporter = OnnxExporter.builder()
+                .register(
+                        Scale.class,
+                        (layer, x, ctx) -> ctx.graph()
+                                .op("Mul")
+                                .input(x, ctx.parameter(layer, "scale"))
+                                .output())
+                .build();
         assertTrue(exporter.supportedLayers().contains(Scale.class));
         assertFalse(OnnxExporter.create().supportedLayers().contains(Scale.class));
         OrtCheck.check(exporter, model, DType.FLOAT32, 0, -1, 1, 5, 5);

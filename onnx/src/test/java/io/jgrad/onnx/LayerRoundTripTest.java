@@ -55,9 +55,9 @@ import io.jgrad.layers.Sigmoid;
 import io.jgrad.layers.Softmax;
 import io.jgrad.layers.Tanh;
 import io.jgrad.layers.TimeDistributed;
-import io.jgrad.layers.Upsample;
 import io.jgrad.layers.TransformerEncoder;
 import io.jgrad.layers.TransformerEncoderLayer;
+import io.jgrad.layers.Upsample;
 import org.junit.jupiter.api.Test;
 
 /** One round trip through ONNX Runtime per layer type and configuration (batch sizes 1 and 7). */
@@ -75,46 +75,140 @@ class LayerRoundTripTest {
 
     @Test
     void conv1dWithStridePaddingDilationGroups() {
-        OrtCheck.check(init(new Conv1d(4, 6, 3, ConvOptions.defaults().stride(2).padding(2).dilation(2).groups(2)), 3), -1, 4, 17);
-        OrtCheck.check(init(new Conv1d(3, 5, 4, ConvOptions.defaults().padding("same").bias(false)), 4), -1, 3, 11);
-        OrtCheck.check(init(new Conv1d(2, 3, 3, ConvOptions.defaults().padding(1).paddingMode(Tensor.PadMode.REFLECT)), 5), -1, 2, 9);
+        OrtCheck.check(
+                init(
+                        new Conv1d(
+                                4,
+                                6,
+                                3,
+                                ConvOptions.defaults()
+                                        .stride(2)
+                                        .padding(2)
+                                        .dilation(2)
+                                        .groups(2)),
+                        3),
+                -1,
+                4,
+                17);
+        OrtCheck.check(
+                init(new Conv1d(3, 5, 4, ConvOptions.defaults().padding("same").bias(false)), 4), -1, 3, 11);
+        OrtCheck.check(
+                init(new Conv1d(2, 3, 3, ConvOptions.defaults().padding(1).paddingMode(Tensor.PadMode.REFLECT)), 5),
+                -1,
+                2,
+                9);
     }
 
     @Test
     void conv2dWithStridePaddingDilationGroups() {
-        OrtCheck.check(init(new Conv2d(4, 8, new int[] {3, 2}, ConvOptions.defaults().stride(2, 1).padding(1, 2).dilation(1, 2)
-                .groups(4)), 6), -1, 4, 10, 9);
+        OrtCheck.check(
+                init(
+                        new Conv2d(
+                                4,
+                                8,
+                                new int[] {3, 2},
+                                ConvOptions.defaults()
+                                        .stride(2, 1)
+                                        .padding(1, 2)
+                                        .dilation(1, 2)
+                                        .groups(4)),
+                        6),
+                -1,
+                4,
+                10,
+                9);
         // even kernel with "same": asymmetric padding
         OrtCheck.check(init(new Conv2d(3, 4, 4, ConvOptions.defaults().padding("same")), 7), -1, 3, 8, 7);
-        OrtCheck.check(init(new Conv2d(2, 3, 3, ConvOptions.defaults().padding(1).paddingMode(Tensor.PadMode.REPLICATE)), 8),
-                -1, 2, 6, 6);
+        OrtCheck.check(
+                init(new Conv2d(2, 3, 3, ConvOptions.defaults().padding(1).paddingMode(Tensor.PadMode.REPLICATE)), 8),
+                -1,
+                2,
+                6,
+                6);
     }
 
     @Test
     void convTransposeWithStridePaddingDilationGroups() {
-        OrtCheck.check(init(new ConvTranspose2d(4, 6, new int[] {3, 3}, ConvOptions.defaults().stride(2).padding(1)
-                .outputPadding(1).dilation(1).groups(2)), 9), -1, 4, 5, 6);
-        OrtCheck.check(init(new ConvTranspose2d(3, 2, new int[] {2, 3}, ConvOptions.defaults().stride(3, 2).dilation(2, 1)
-                .bias(false)), 10), -1, 3, 4, 4);
-        OrtCheck.check(init(new ConvTranspose1d(3, 4, 3, ConvOptions.defaults().stride(2).padding(1).outputPadding(1)), 11),
-                -1, 3, 7);
+        OrtCheck.check(
+                init(
+                        new ConvTranspose2d(
+                                4,
+                                6,
+                                new int[] {3, 3},
+                                ConvOptions.defaults()
+                                        .stride(2)
+                                        .padding(1)
+                                        .outputPadding(1)
+                                        .dilation(1)
+                                        .groups(2)),
+                        9),
+                -1,
+                4,
+                5,
+                6);
+        OrtCheck.check(
+                init(
+                        new ConvTranspose2d(
+                                3,
+                                2,
+                                new int[] {2, 3},
+                                ConvOptions.defaults()
+                                        .stride(3, 2)
+                                        .dilation(2, 1)
+                                        .bias(false)),
+                        10),
+                -1,
+                3,
+                4,
+                4);
+        OrtCheck.check(
+                init(
+                        new ConvTranspose1d(
+                                3,
+                                4,
+                                3,
+                                ConvOptions.defaults().stride(2).padding(1).outputPadding(1)),
+                        11),
+                -1,
+                3,
+                7);
     }
 
     @Test
     void maxPooling() {
         OrtCheck.check(new MaxPool2d(2), -1, 3, 8, 9);
-        OrtCheck.check(new MaxPool2d(new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 1}, new int[] {1, 2}, false), -1, 2, 9, 8);
+        OrtCheck.check(
+                new MaxPool2d(new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 1}, new int[] {1, 2}, false),
+                -1,
+                2,
+                9,
+                8);
         OrtCheck.check(new MaxPool1d(3, 2, 1, 1, false), -1, 3, 10);
     }
 
     @Test
     void maxPoolingWithCeilMode() {
-        OrtCheck.check(new MaxPool2d(new int[] {3, 3}, new int[] {2, 2}, new int[] {0, 0}, new int[] {1, 1}, true), -1, 2, 8, 10);
+        OrtCheck.check(
+                new MaxPool2d(new int[] {3, 3}, new int[] {2, 2}, new int[] {0, 0}, new int[] {1, 1}, true),
+                -1,
+                2,
+                8,
+                10);
         OrtCheck.check(new MaxPool1d(2, 2, 0, 1, true), -1, 3, 9);
         // a last window that would start in the right padding is dropped (PyTorch's rule): 3 outputs, not 4
         OrtCheck.check(new MaxPool1d(2, 2, 1, 1, true), -1, 3, 5);
-        OrtCheck.check(new MaxPool2d(new int[] {3, 2}, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1}, true), -1, 2, 6, 5);
-        OrtCheck.check(new MaxPool2d(new int[] {2, 3}, new int[] {3, 2}, new int[] {1, 1}, new int[] {2, 1}, true), -1, 2, 8, 8);
+        OrtCheck.check(
+                new MaxPool2d(new int[] {3, 2}, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1}, true),
+                -1,
+                2,
+                6,
+                5);
+        OrtCheck.check(
+                new MaxPool2d(new int[] {2, 3}, new int[] {3, 2}, new int[] {1, 1}, new int[] {2, 1}, true),
+                -1,
+                2,
+                8,
+                8);
     }
 
     @Test
@@ -135,8 +229,8 @@ class LayerRoundTripTest {
 
     @Test
     void adaptivePooling() {
-        OrtCheck.check(new AdaptiveAvgPool2d(4, 3), -1, 2, 8, 9);   // divides: plain pooling
-        OrtCheck.check(new AdaptiveAvgPool2d(3, 4), -1, 2, 7, 10);  // does not divide: overlapping cells
+        OrtCheck.check(new AdaptiveAvgPool2d(4, 3), -1, 2, 8, 9); // divides: plain pooling
+        OrtCheck.check(new AdaptiveAvgPool2d(3, 4), -1, 2, 7, 10); // does not divide: overlapping cells
         OrtCheck.check(new AdaptiveMaxPool2d(3), -1, 2, 7, 8);
         OrtCheck.check(new AdaptiveAvgPool1d(4), -1, 3, 10);
         OrtCheck.check(new AdaptiveMaxPool1d(3), -1, 3, 9);
@@ -162,7 +256,8 @@ class LayerRoundTripTest {
 
     @Test
     void upsample() {
-        for (InterpolationMode mode : new InterpolationMode[] {InterpolationMode.NEAREST, InterpolationMode.NEAREST_EXACT}) {
+        for (InterpolationMode mode :
+                new InterpolationMode[] {InterpolationMode.NEAREST, InterpolationMode.NEAREST_EXACT}) {
             OrtCheck.check(new Upsample(2, mode), -1, 2, 3, 4);
             OrtCheck.check(new Upsample(new double[] {1.5, 2.5}, mode, false), -1, 2, 5, 3);
             OrtCheck.check(new Upsample(new int[] {7, 5}, mode, false), -1, 2, 3, 4);
@@ -222,7 +317,8 @@ class LayerRoundTripTest {
 
     @Test
     void dropoutIsTheIdentity() {
-        Module m = new Sequential(new Linear(4, 4), new Dropout(0.5), new Dropout2d(0.3), new AlphaDropout(0.2), new Identity());
+        Module m = new Sequential(
+                new Linear(4, 4), new Dropout(0.5), new Dropout2d(0.3), new AlphaDropout(0.2), new Identity());
         m.resetParameters(new Generator(18));
         m.train(); // exported in evaluation mode all the same
         OrtCheck.check(m, -1, 4);
@@ -230,9 +326,24 @@ class LayerRoundTripTest {
 
     @Test
     void everyActivation() {
-        Module[] acts = {new ReLU(), new Sigmoid(), new Tanh(), new ELU(), new ELU(0.5), new LeakyReLU(), new LeakyReLU(0.2),
-            new SELU(), new GELU(), new GELU(true), new SiLU(), new Mish(), new Softmax(), new Softmax(1), new LogSoftmax(),
-            new LogSoftmax(1)};
+        Module[] acts = {
+            new ReLU(),
+            new Sigmoid(),
+            new Tanh(),
+            new ELU(),
+            new ELU(0.5),
+            new LeakyReLU(),
+            new LeakyReLU(0.2),
+            new SELU(),
+            new GELU(),
+            new GELU(true),
+            new SiLU(),
+            new Mish(),
+            new Softmax(),
+            new Softmax(1),
+            new LogSoftmax(),
+            new LogSoftmax(1)
+        };
         for (Module a : acts) {
             OrtCheck.check(init(new Sequential(new Linear(6, 6), a), 41), -1, 3, 6);
         }
@@ -249,26 +360,73 @@ class LayerRoundTripTest {
     void lstmVariants() {
         // time-major, one direction, whole sequence: the batch is dimension 1
         OrtCheck.check(init(new LSTM(4, 5, RecurrentOptions.defaults().batchFirst(false)), 20), 6, -1, 4);
-        OrtCheck.check(init(new LSTM(4, 5, RecurrentOptions.defaults().bias(false).returnSequences(false)), 21), -1, 6, 4);
+        OrtCheck.check(
+                init(new LSTM(4, 5, RecurrentOptions.defaults().bias(false).returnSequences(false)), 21), -1, 6, 4);
         for (MergeMode mode : MergeMode.values()) {
-            OrtCheck.check(init(new LSTM(4, 5, RecurrentOptions.defaults().bidirectional(true).mergeMode(mode)), 22), -1, 6, 4);
-            OrtCheck.check(init(new LSTM(4, 5, RecurrentOptions.defaults().bidirectional(true).mergeMode(mode)
-                    .returnSequences(false)), 23), -1, 6, 4);
+            OrtCheck.check(
+                    init(
+                            new LSTM(
+                                    4,
+                                    5,
+                                    RecurrentOptions.defaults()
+                                            .bidirectional(true)
+                                            .mergeMode(mode)),
+                            22),
+                    -1,
+                    6,
+                    4);
+            OrtCheck.check(
+                    init(
+                            new LSTM(
+                                    4,
+                                    5,
+                                    RecurrentOptions.defaults()
+                                            .bidirectional(true)
+                                            .mergeMode(mode)
+                                            .returnSequences(false)),
+                            23),
+                    -1,
+                    6,
+                    4);
         }
-        OrtCheck.check(init(new LSTM(4, 5, RecurrentOptions.defaults().unitForgetBias(true).numLayers(3)), 24), -1, 6, 4);
+        OrtCheck.check(
+                init(
+                        new LSTM(
+                                4,
+                                5,
+                                RecurrentOptions.defaults().unitForgetBias(true).numLayers(3)),
+                        24),
+                -1,
+                6,
+                4);
     }
 
     @Test
     void gruVariants() {
-        OrtCheck.check(init(new GRU(4, 5, RecurrentOptions.defaults().numLayers(2).bidirectional(true)), 25), -1, 6, 4);
-        OrtCheck.check(init(new GRU(4, 5, RecurrentOptions.defaults().batchFirst(false).returnSequences(false)), 26), 6, -1, 4);
+        OrtCheck.check(
+                init(new GRU(4, 5, RecurrentOptions.defaults().numLayers(2).bidirectional(true)), 25), -1, 6, 4);
+        OrtCheck.check(
+                init(new GRU(4, 5, RecurrentOptions.defaults().batchFirst(false).returnSequences(false)), 26),
+                6,
+                -1,
+                4);
         OrtCheck.check(init(new GRU(4, 5, RecurrentOptions.defaults().bias(false)), 27), -1, 6, 4);
     }
 
     @Test
     void simpleRnn() {
-        OrtCheck.check(init(new RNN(4, 5, RecurrentOptions.defaults().numLayers(2).bidirectional(true)), 28), -1, 6, 4);
-        OrtCheck.check(init(new RNN(4, 5, RecurrentOptions.defaults().nonlinearity("relu").returnSequences(false)), 29), -1, 6, 4);
+        OrtCheck.check(
+                init(new RNN(4, 5, RecurrentOptions.defaults().numLayers(2).bidirectional(true)), 28), -1, 6, 4);
+        OrtCheck.check(
+                init(
+                        new RNN(
+                                4,
+                                5,
+                                RecurrentOptions.defaults().nonlinearity("relu").returnSequences(false)),
+                        29),
+                -1,
+                6,
+                4);
     }
 
     @Test
@@ -288,8 +446,8 @@ class LayerRoundTripTest {
         post.resetParameters(new Generator(33));
         randomBiases(post, 34);
         OrtCheck.check(post, -1, 5, 8);
-        TransformerEncoder pre = new TransformerEncoder(() -> new TransformerEncoderLayer(8, 2, 16, 0.1, "relu", 1e-5, true, true),
-                2, new LayerNorm(8));
+        TransformerEncoder pre = new TransformerEncoder(
+                () -> new TransformerEncoderLayer(8, 2, 16, 0.1, "relu", 1e-5, true, true), 2, new LayerNorm(8));
         pre.resetParameters(new Generator(35));
         randomBiases(pre, 36);
         OrtCheck.check(pre, -1, 5, 8);
@@ -304,7 +462,8 @@ class LayerRoundTripTest {
     @Test
     void timeDistributed() {
         OrtCheck.check(init(new TimeDistributed(new Sequential(new Linear(4, 3), new Tanh())), 42), -1, 5, 4);
-        OrtCheck.check(init(new TimeDistributed(new Sequential(new Conv2d(1, 2, 3), new Flatten())), 43), -1, -1, 1, 5, 5);
+        OrtCheck.check(
+                init(new TimeDistributed(new Sequential(new Conv2d(1, 2, 3), new Flatten())), 43), -1, -1, 1, 5, 5);
     }
 
     @Test
@@ -319,7 +478,11 @@ class LayerRoundTripTest {
     private static void randomAffine(Module m, long seed) {
         Generator g = new Generator(seed);
         for (var e : m.namedParameters().entrySet()) {
-            e.getValue().data().copy_(Tensor.randn(g, e.getValue().shape()).mul(0.5).add(e.getKey().endsWith("weight") ? 1 : 0));
+            e.getValue()
+                    .data()
+                    .copy_(Tensor.randn(g, e.getValue().shape())
+                            .mul(0.5)
+                            .add(e.getKey().endsWith("weight") ? 1 : 0));
         }
     }
 

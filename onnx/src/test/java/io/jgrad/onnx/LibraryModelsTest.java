@@ -32,7 +32,8 @@ class LibraryModelsTest {
 
     @Test
     void modelsWithTheirOwnForwardAreUnsupported() {
-        UnsupportedLayerException e = assertThrows(UnsupportedLayerException.class,
+        UnsupportedLayerException e = assertThrows(
+                UnsupportedLayerException.class,
                 () -> OnnxExporter.create().toBytes(new Sequential(new RBFNetwork(4, 5, 2)), -1, 4));
         assertEquals("io.jgrad.models.rbf.RBFNetwork", e.layerClass());
         assertEquals("0", e.path());

@@ -32,8 +32,7 @@ final class OrtCheck {
     static final double ATOL = 1e-5;
     static final int[] BATCHES = {1, 7};
 
-    private OrtCheck() {
-    }
+    private OrtCheck() {}
 
     /** Checks a float-input model; {@code shape} holds -1 for the batch (and other dynamic) dimensions. */
     static byte[] check(Module model, int... shape) {
@@ -76,18 +75,26 @@ final class OrtCheck {
                         Tensor expected;
                         try (var off = Autograd.noGrad()) {
                             // a FLOAT64 model computes in FLOAT64 (its file in float32)
-                            Tensor xm = x.dtype().isFloatingPoint() && !model.parameters().isEmpty()
-                                    ? x.to(model.parameters().get(0).dtype()) : x;
-                            expected = model.forward(Variable.constant(xm)).data().to(DType.FLOAT32).contiguous();
+                            Tensor xm = x.dtype().isFloatingPoint()
+                                            && !model.parameters().isEmpty()
+                                    ? x.to(model.parameters().get(0).dtype())
+                                    : x;
+                            expected = model.forward(Variable.constant(xm))
+                                    .data()
+                                    .to(DType.FLOAT32)
+                                    .contiguous();
                         }
                         long[] ls = new long[s.length];
                         for (int i = 0; i < s.length; i++) {
                             ls[i] = s[i];
                         }
                         OnnxTensor in = inputType == DType.INT32
-                                ? OnnxTensor.createTensor(env, IntBuffer.wrap(x.contiguous().toIntArray()), ls)
-                                : OnnxTensor.createTensor(env, FloatBuffer.wrap(x.contiguous().toFloatArray()), ls);
-                        try (in; OrtSession.Result r = session.run(Map.of("input", in))) {
+                                ? OnnxTensor.createTensor(
+                                        env, IntBuffer.wrap(x.contiguous().toIntArray()), ls)
+                                : OnnxTensor.createTensor(
+                                        env, FloatBuffer.wrap(x.contiguous().toFloatArray()), ls);
+                        try (in;
+                                OrtSession.Result r = session.run(Map.of("input", in))) {
                             OnnxTensor out = (OnnxTensor) r.get("output").orElseThrow();
                             long[] os = out.getInfo().getShape();
                             int[] got = new int[os.length];
@@ -104,7 +111,8 @@ final class OrtCheck {
                 }
             }
         } catch (OrtException e) {
-            throw new AssertionError("ONNX Runtime rejected the model of " + model.typeName() + ": " + e.getMessage(), e);
+            throw new AssertionError(
+                    "ONNX Runtime rejected the model of " + model.typeName() + ": " + e.getMessage(), e);
         }
         return bytes;
     }
@@ -129,7 +137,8 @@ final class OrtCheck {
     }
 
     static void compare(float[] expected, float[] actual, String what) {
-        assertTrue(expected.length == actual.length, what + ": " + actual.length + " values, expected " + expected.length);
+        assertTrue(
+                expected.length == actual.length, what + ": " + actual.length + " values, expected " + expected.length);
         double max = 1;
         for (float e : expected) {
             max = Math.max(max, Math.abs(e));
@@ -146,8 +155,8 @@ final class OrtCheck {
             }
         }
         if (worst >= 0) {
-            throw new AssertionError(what + ": element " + worst + " is " + actual[worst] + " in ONNX Runtime, " + expected[worst]
-                    + " in jgrad (difference " + Math.abs(actual[worst] - expected[worst]) + ")");
+            throw new AssertionError(what + ": element " + worst + " is " + actual[worst] + " in ONNX Runtime, "
+                    + expected[worst] + " in jgrad (difference " + Math.abs(actual[worst] - expected[worst]) + ")");
         }
     }
 }

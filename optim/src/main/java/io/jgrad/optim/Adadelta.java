@@ -83,15 +83,15 @@ public class Adadelta extends Optimizer {
         Tensor theta = p.data();
         Tensor squareAvg = s.buffer("square_avg");
         Tensor accDelta = s.buffer("acc_delta");
-        s.putScalar("step", s.scalar("step") + 1);                            // counted, as PyTorch, but unused
+        s.putScalar("step", s.scalar("step") + 1); // counted, as PyTorch, but unused
         double rho = g.get("rho");
         double eps = g.get("eps");
         double weightDecay = g.get("weight_decay");
-        Tensor gr = weightDecay != 0 ? grad.add(theta, weightDecay) : grad;   // g = g + wd * p
-        squareAvg.mul_(rho).add_(gr.mul(gr), 1 - rho);                        // E[g^2] = rho E[g^2] + (1 - rho) g^2
-        Tensor std = squareAvg.add(eps).sqrt();                               // RMS[g] = sqrt(E[g^2] + eps)
-        Tensor delta = accDelta.add(eps).sqrt().div(std).mul(gr);             // delta = RMS[dx] / RMS[g] * g
-        accDelta.mul_(rho).add_(delta.mul(delta), 1 - rho);                   // E[dx^2] = rho E[dx^2] + (1 - rho) delta^2
-        theta.add_(delta, -g.get("lr"));                                      // p = p - lr * delta
+        Tensor gr = weightDecay != 0 ? grad.add(theta, weightDecay) : grad; // g = g + wd * p
+        squareAvg.mul_(rho).add_(gr.mul(gr), 1 - rho); // E[g^2] = rho E[g^2] + (1 - rho) g^2
+        Tensor std = squareAvg.add(eps).sqrt(); // RMS[g] = sqrt(E[g^2] + eps)
+        Tensor delta = accDelta.add(eps).sqrt().div(std).mul(gr); // delta = RMS[dx] / RMS[g] * g
+        accDelta.mul_(rho).add_(delta.mul(delta), 1 - rho); // E[dx^2] = rho E[dx^2] + (1 - rho) delta^2
+        theta.add_(delta, -g.get("lr")); // p = p - lr * delta
     }
 }

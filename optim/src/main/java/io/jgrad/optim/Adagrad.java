@@ -88,13 +88,13 @@ public class Adagrad extends Optimizer {
     protected void update(Parameter p, Tensor grad, ParamState s, ParamGroup g) {
         Tensor theta = p.data();
         Tensor sum = s.buffer("sum");
-        double step = s.scalar("step") + 1;                                    // t = t + 1
+        double step = s.scalar("step") + 1; // t = t + 1
         s.putScalar("step", step);
         double weightDecay = g.get("weight_decay");
-        Tensor gr = weightDecay != 0 ? grad.add(theta, weightDecay) : grad;    // g = g + wd * p
-        double clr = g.get("lr") / (1 + (step - 1) * g.get("lr_decay"));      // decayed learning rate
-        sum.add_(gr.mul(gr));                                                  // sum = sum + g^2
-        Tensor std = sum.sqrt().add(g.get("eps"));                             // sqrt(sum) + eps
-        theta.add_(gr.div(std), -clr);                                         // p = p - clr * g / std
+        Tensor gr = weightDecay != 0 ? grad.add(theta, weightDecay) : grad; // g = g + wd * p
+        double clr = g.get("lr") / (1 + (step - 1) * g.get("lr_decay")); // decayed learning rate
+        sum.add_(gr.mul(gr)); // sum = sum + g^2
+        Tensor std = sum.sqrt().add(g.get("eps")); // sqrt(sum) + eps
+        theta.add_(gr.div(std), -clr); // p = p - clr * g / std
     }
 }

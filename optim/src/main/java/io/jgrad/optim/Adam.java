@@ -89,8 +89,7 @@ public class Adam extends Optimizer {
     }
 
     /** For {@link AdamW}: the name and the defaults of decoupled decay and of the decay rate. */
-    Adam(String name, Collection<? extends Parameter> params, Options options, boolean decoupled,
-            double weightDecay) {
+    Adam(String name, Collection<? extends Parameter> params, Options options, boolean decoupled, double weightDecay) {
         super(name, params, defaultValues(decoupled, weightDecay), options);
     }
 
@@ -138,40 +137,56 @@ public class Adam extends Optimizer {
         Tensor theta = p.data();
         Tensor m = s.buffer("exp_avg");
         Tensor v = s.buffer("exp_avg_sq");
-        double step = s.scalar("step") + 1;                        // t = t + 1
+        double step = s.scalar("step") + 1; // t = t + 1
         s.putScalar("step", step);
-        double bias1 = 1 - Math.pow(beta1, step);                  // 1 - beta1^t
-        double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));   // sqrt(1 - beta2^t)
+        double bias1 = 1 - Math.pow(beta1, step); // 1 - beta1^t
+        double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step)); // sqrt(1 - beta2^t)
         double stepSize = lr / bias1;
 
-        if (fused && !amsgrad && theta.dtype() == DType.FLOAT32 && theta.isContiguous() && grad.isContiguous()
-                && m.isContiguous() && v.isContiguous()) {
+        if (fused
+                && !amsgrad
+                && theta.dtype() == DType.FLOAT32
+                && theta.isContiguous()
+                && grad.isContiguous()
+                && m.isContiguous()
+                && v.isContiguous()) {
             fusedUpdate(theta, grad, m, v, s, lr, beta1, beta2, eps, weightDecay, decoupled, stepSize, bias2Sqrt);
             return;
         }
         Tensor gr = grad;
         if (weightDecay != 0) {
             if (decoupled) {
-                theta.mul_(1 - lr * weightDecay);                  // AdamW: p = p * (1 - lr * wd)
+                theta.mul_(1 - lr * weightDecay); // AdamW: p = p * (1 - lr * wd)
             } else {
-                gr = gr.add(theta, weightDecay);                   // Adam: g = g + wd * p
+                gr = gr.add(theta, weightDecay); // Adam: g = g + wd * p
             }
         }
-        m.mul_(beta1).add_(gr, 1 - beta1);                         // m = beta1 * m + (1 - beta1) * g
-        v.mul_(beta2).add_(gr.mul(gr), 1 - beta2);                 // v = beta2 * v + (1 - beta2) * g^2
+        m.mul_(beta1).add_(gr, 1 - beta1); // m = beta1 * m + (1 - beta1) * g
+        v.mul_(beta2).add_(gr.mul(gr), 1 - beta2); // v = beta2 * v + (1 - beta2) * g^2
         Tensor second = v;
         if (amsgrad) {
             Tensor vmax = s.bufferOrZeros("max_exp_avg_sq", theta);
-            vmax.copy_(vmax.maximum(v));                           // vmax = max(vmax, v)
+            vmax.copy_(vmax.maximum(v)); // vmax = max(vmax, v)
             second = vmax;
         }
-        Tensor denom = second.sqrt().div(bias2Sqrt).add(eps);      // sqrt(v) / sqrt(1 - beta2^t) + eps
-        theta.add_(m.div(denom), -stepSize);                       // p = p - lr / (1 - beta1^t) * m / denom
+        Tensor denom = second.sqrt().div(bias2Sqrt).add(eps); // sqrt(v) / sqrt(1 - beta2^t) + eps
+        theta.add_(m.div(denom), -stepSize); // p = p - lr / (1 - beta1^t) * m / denom
     }
 
     /** The same update on contiguous FLOAT32 data with the fused kernel, chunked over the pool. */
-    private static void fusedUpdate(Tensor theta, Tensor grad, Tensor m, Tensor v, ParamState s, double lr,
-            double beta1, double beta2, double eps, double weightDecay, boolean decoupled, double stepSize,
+    private static void fusedUpdate(
+            Tensor theta,
+            Tensor grad,
+            Tensor m,
+            Tensor v,
+            ParamState s,
+            double lr,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay,
+            boolean decoupled,
+            double stepSize,
             double bias2Sqrt) {
         Kernels k = KernelProvider.kernels();
         float[] pd = theta.floatData();
@@ -191,7 +206,7 @@ public class Adam extends Optimizer {
         float fwd = (float) weightDecay;
         float b1 = (float) beta1;
         float b2 = (float) beta2;
-        float c1 = (float) (1 - beta1);  // 1 - beta in double, then rounded: PyTorch's weights of g and g^2
+        float c1 = (float) (1 - beta1); // 1 - beta in double, then rounded: PyTorch's weights of g and g^2
         float c2 = (float) (1 - beta2);
         float ss = (float) stepSize;
         float sb2 = (float) bias2Sqrt;
@@ -199,11 +214,11 @@ public class Adam extends Optimizer {
         Parallel.forRange(theta.numel(), GRAIN, (from, to) -> {
             int n = to - from;
             if (weightDecay != 0 && decoupled) {
-                k.mulScalar(pd, po + from, decay, pd, po + from, n);      // AdamW: p = p * (1 - lr * wd)
+                k.mulScalar(pd, po + from, decay, pd, po + from, n); // AdamW: p = p * (1 - lr * wd)
             }
             if (l2) {
-                System.arraycopy(gd, go + from, wd, wo + from, n);        // work = g
-                k.axpy(n, fwd, pd, po + from, wd, wo + from);             // work = g + wd * p
+                System.arraycopy(gd, go + from, wd, wo + from, n); // work = g
+                k.axpy(n, fwd, pd, po + from, wd, wo + from); // work = g + wd * p
             }
             k.adamStep(pd, po + from, wd, wo + from, md, mo + from, vd, vo + from, n, b1, b2, c1, c2, ss, sb2, e);
         });

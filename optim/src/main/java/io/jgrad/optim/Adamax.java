@@ -87,14 +87,14 @@ public class Adamax extends Optimizer {
         Tensor m = s.buffer("exp_avg");
         Tensor u = s.buffer("exp_inf");
         double beta1 = g.get("beta1");
-        double step = s.scalar("step") + 1;                                       // t = t + 1
+        double step = s.scalar("step") + 1; // t = t + 1
         s.putScalar("step", step);
         double weightDecay = g.get("weight_decay");
-        Tensor gr = weightDecay != 0 ? grad.add(theta, weightDecay) : grad;       // g = g + wd * p
-        m.mul_(beta1).add_(gr, 1 - beta1);                                        // m = b1 m + (1 - b1) g
-        u.mul_(g.get("beta2"));                                                   // u = b2 u
-        u.copy_(u.maximum(gr.abs().add(g.get("eps"))));                           // u = max(u, |g| + eps)
-        double clr = g.get("lr") / (1 - Math.pow(beta1, step));                   // bias-corrected lr
-        theta.add_(m.div(u), -clr);                                               // p = p - clr * m / u
+        Tensor gr = weightDecay != 0 ? grad.add(theta, weightDecay) : grad; // g = g + wd * p
+        m.mul_(beta1).add_(gr, 1 - beta1); // m = b1 m + (1 - b1) g
+        u.mul_(g.get("beta2")); // u = b2 u
+        u.copy_(u.maximum(gr.abs().add(g.get("eps")))); // u = max(u, |g| + eps)
+        double clr = g.get("lr") / (1 - Math.pow(beta1, step)); // bias-corrected lr
+        theta.add_(m.div(u), -clr); // p = p - clr * m / u
     }
 }

@@ -102,7 +102,8 @@ public final class Backstitch extends Optimizer {
     public Backstitch(Optimizer base, double alpha, int interval, Generator rng) {
         super("Backstitch", checkBase(base));
         if (!(alpha >= 0) || Double.isInfinite(alpha)) {
-            throw new IllegalArgumentException("Backstitch: invalid alpha " + fmt(alpha) + " (must be >= 0; 0.3 is recommended)");
+            throw new IllegalArgumentException(
+                    "Backstitch: invalid alpha " + fmt(alpha) + " (must be >= 0; 0.3 is recommended)");
         }
         if (interval < 1) {
             throw new IllegalArgumentException("Backstitch: invalid interval " + interval + " (must be >= 1)");
@@ -127,7 +128,8 @@ public final class Backstitch extends Optimizer {
     /** Sets the phase: backstitch runs on mini-batches t with {@code t % interval == phase}. */
     public Backstitch phase(int phase) {
         if (phase < 0 || phase >= interval) {
-            throw new IllegalArgumentException("Backstitch: invalid phase " + phase + " (must be in [0, " + interval + "))");
+            throw new IllegalArgumentException(
+                    "Backstitch: invalid phase " + phase + " (must be in [0, " + interval + "))");
         }
         this.phase = phase;
         return this;
@@ -221,19 +223,19 @@ public final class Backstitch extends Optimizer {
         }
         long[][] rngStates = new long[generators.size()][];
         for (int k = 0; k < rngStates.length; k++) {
-            rngStates[k] = generators.get(k).getState();       // replay the same dropout masks in pass 2
+            rngStates[k] = generators.get(k).getState(); // replay the same dropout masks in pass 2
         }
         base.zeroGrad();
-        double loss = run(Pass.FIRST, closure);                  // grad L(theta)
-        snapshot = base.snapshotState(snapshot);                 // moments must not see the negative step
-        scaledStep(-a, 0);                                       // theta' = theta + alpha lr grad, no decay
+        double loss = run(Pass.FIRST, closure); // grad L(theta)
+        snapshot = base.snapshotState(snapshot); // moments must not see the negative step
+        scaledStep(-a, 0); // theta' = theta + alpha lr grad, no decay
         base.restoreState(snapshot);
         for (int k = 0; k < rngStates.length; k++) {
             generators.get(k).setState(rngStates[k]);
         }
         base.zeroGrad();
-        run(Pass.FINAL, closure);                                // grad L(theta') on the same mini-batch
-        scaledStep(1 + a, 1 / (1 + a));                          // theta'' = theta' - (1 + alpha) lr grad'
+        run(Pass.FINAL, closure); // grad L(theta') on the same mini-batch
+        scaledStep(1 + a, 1 / (1 + a)); // theta'' = theta' - (1 + alpha) lr grad'
         return loss;
     }
 
@@ -284,8 +286,10 @@ public final class Backstitch extends Optimizer {
             if (m != 0 && alpha != 0) {
                 String msg = "Backstitch: the base SGD has momentum " + fmt(m) + " in parameter group " + i
                         + "; backstitch is defined for plain SGD (momentum 0), as in the original method"
-                        + (atConstruction ? "" : " (a schedule cycling the momentum, such as OneCycleLR, must use "
-                                + "cycleMomentum(false))");
+                        + (atConstruction
+                                ? ""
+                                : " (a schedule cycling the momentum, such as OneCycleLR, must use "
+                                        + "cycleMomentum(false))");
                 throw atConstruction ? new IllegalArgumentException(msg) : new IllegalStateException(msg);
             }
         }

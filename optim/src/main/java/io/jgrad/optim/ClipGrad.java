@@ -11,8 +11,7 @@ import java.util.List;
  * {@code clip_grad_value_}. Call between {@code backward()} and {@code optimizer.step()}.
  */
 public final class ClipGrad {
-    private ClipGrad() {
-    }
+    private ClipGrad() {}
 
     /** {@link #clipGradNorm(Iterable, double, double, boolean)} with the 2-norm. */
     public static double clipGradNorm(Iterable<? extends Variable> params, double maxNorm) {
@@ -34,13 +33,14 @@ public final class ClipGrad {
      * @param errorIfNonfinite throw when the total norm is NaN or infinite (instead of scaling by NaN)
      * @return the total norm before clipping
      */
-    public static double clipGradNorm(Iterable<? extends Variable> params, double maxNorm, double normType,
-            boolean errorIfNonfinite) {
+    public static double clipGradNorm(
+            Iterable<? extends Variable> params, double maxNorm, double normType, boolean errorIfNonfinite) {
         if (!(maxNorm >= 0)) {
             throw new IllegalArgumentException("clipGradNorm: invalid maxNorm " + maxNorm + " (must be >= 0)");
         }
         if (!(normType > 0)) {
-            throw new IllegalArgumentException("clipGradNorm: invalid normType " + normType + " (must be > 0 or infinity)");
+            throw new IllegalArgumentException(
+                    "clipGradNorm: invalid normType " + normType + " (must be > 0 or infinity)");
         }
         List<Tensor> grads = grads(params);
         if (grads.isEmpty()) {
@@ -51,7 +51,7 @@ public final class ClipGrad {
             total = 0;
             for (Tensor g : grads) {
                 if (g.numel() > 0) {
-                    total = Math.max(total, g.abs().max().item());  // Math.max keeps a NaN
+                    total = Math.max(total, g.abs().max().item()); // Math.max keeps a NaN
                 }
             }
         } else {
@@ -63,11 +63,11 @@ public final class ClipGrad {
             total = normType == 2 ? Math.sqrt(acc) : normType == 1 ? acc : Math.pow(acc, 1 / normType);
         }
         if (errorIfNonfinite && !Double.isFinite(total)) {
-            throw new IllegalStateException("clipGradNorm: the total norm of order " + normType + " of the gradients is "
-                    + total + "; set errorIfNonfinite to false to scale them anyway");
+            throw new IllegalStateException("clipGradNorm: the total norm of order " + normType
+                    + " of the gradients is " + total + "; set errorIfNonfinite to false to scale them anyway");
         }
         double coef = maxNorm / (total + 1e-6);
-        if (coef < 1 || Double.isNaN(coef)) {   // PyTorch multiplies by min(coef, 1); by 1 changes nothing
+        if (coef < 1 || Double.isNaN(coef)) { // PyTorch multiplies by min(coef, 1); by 1 changes nothing
             for (Tensor g : grads) {
                 g.mul_(coef);
             }

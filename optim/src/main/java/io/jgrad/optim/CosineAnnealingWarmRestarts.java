@@ -30,10 +30,12 @@ public class CosineAnnealingWarmRestarts extends LRScheduler {
             throw new IllegalArgumentException("CosineAnnealingWarmRestarts: invalid t0 " + t0 + " (must be >= 1)");
         }
         if (tMult < 1) {
-            throw new IllegalArgumentException("CosineAnnealingWarmRestarts: invalid tMult " + tMult + " (must be >= 1)");
+            throw new IllegalArgumentException(
+                    "CosineAnnealingWarmRestarts: invalid tMult " + tMult + " (must be >= 1)");
         }
         if (!(etaMin >= 0) || Double.isInfinite(etaMin)) {
-            throw new IllegalArgumentException("CosineAnnealingWarmRestarts: invalid etaMin " + etaMin + " (must be >= 0)");
+            throw new IllegalArgumentException(
+                    "CosineAnnealingWarmRestarts: invalid etaMin " + etaMin + " (must be >= 0)");
         }
         this.t0 = t0;
         this.tMult = tMult;
@@ -77,7 +79,8 @@ public class CosineAnnealingWarmRestarts extends LRScheduler {
     @Override
     void stepTo(double epoch) {
         if (!(epoch >= 0)) {
-            throw new IllegalArgumentException("CosineAnnealingWarmRestarts: expected a non-negative epoch, got " + epoch);
+            throw new IllegalArgumentException(
+                    "CosineAnnealingWarmRestarts: expected a non-negative epoch, got " + epoch);
         }
         stepCount++;
         if (epoch >= t0) {

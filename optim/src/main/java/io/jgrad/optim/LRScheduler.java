@@ -34,6 +34,7 @@ public abstract class LRScheduler {
     protected int lastEpoch = -1;
     /** The number of steps, counted as in PyTorch (1 after construction). */
     protected int stepCount;
+
     private double[] lastLr;
 
     /** A schedule over {@code optimizer}; the subclass constructor must end with {@link #initialStep()}. */
@@ -166,12 +167,10 @@ public abstract class LRScheduler {
     }
 
     /** Adds the subclass's mutable state to {@code out}. */
-    protected void saveExtra(Map<String, Tensor> out) {
-    }
+    protected void saveExtra(Map<String, Tensor> out) {}
 
     /** Restores what {@link #saveExtra} saved. */
-    protected void loadExtra(Map<String, Tensor> dict) {
-    }
+    protected void loadExtra(Map<String, Tensor> dict) {}
 
     /** The entry {@code key} of a state dict; fails naming the schedule when absent. */
     protected final Tensor require(Map<String, Tensor> dict, String key) {
@@ -190,8 +189,8 @@ public abstract class LRScheduler {
             return out;
         }
         if (values.length != groups) {
-            throw new IllegalArgumentException(who + ": expected " + groups + " values for " + what + " (one per group), got "
-                    + values.length);
+            throw new IllegalArgumentException(
+                    who + ": expected " + groups + " values for " + what + " (one per group), got " + values.length);
         }
         return values.clone();
     }

@@ -20,7 +20,8 @@ public class LambdaLR extends LRScheduler {
         super(optimizer);
         int n = optimizer.paramGroups().size();
         if (factors.length != 1 && factors.length != n) {
-            throw new IllegalArgumentException("LambdaLR: expected 1 or " + n + " factor functions, got " + factors.length);
+            throw new IllegalArgumentException(
+                    "LambdaLR: expected 1 or " + n + " factor functions, got " + factors.length);
         }
         this.factors = new IntToDoubleFunction[n];
         for (int i = 0; i < n; i++) {

@@ -47,8 +47,8 @@ public class LinearLR extends LRScheduler {
             return lr;
         }
         // The ratio of consecutive factors: (start + (end - start) * e / T) / (start + (end - start) * (e - 1) / T).
-        double ratio = 1 + (endFactor - startFactor)
-                / (totalIters * startFactor + (lastEpoch - 1) * (endFactor - startFactor));
+        double ratio = 1
+                + (endFactor - startFactor) / (totalIters * startFactor + (lastEpoch - 1) * (endFactor - startFactor));
         for (int i = 0; i < lr.length; i++) {
             lr[i] *= ratio;
         }

@@ -32,7 +32,8 @@ public final class MaxNorm implements Constraint {
             throw new IllegalArgumentException("MaxNorm: invalid maxValue " + maxValue + " (must be >= 0)");
         }
         if (axes.length == 0) {
-            throw new IllegalArgumentException("MaxNorm: give at least one axis (e.g. 1 for a linear weight (out, in))");
+            throw new IllegalArgumentException(
+                    "MaxNorm: give at least one axis (e.g. 1 for a linear weight (out, in))");
         }
         this.maxValue = maxValue;
         this.axes = axes.clone();
@@ -43,14 +44,14 @@ public final class MaxNorm implements Constraint {
         int[] dims = new int[axes.length];
         for (int k = 0; k < axes.length; k++) {
             if (axes[k] < -w.dim() || axes[k] >= w.dim()) {
-                throw new IllegalArgumentException("MaxNorm: axis " + axes[k] + " is out of range for a weight of shape "
-                        + Shape.format(w.shape()));
+                throw new IllegalArgumentException("MaxNorm: axis " + axes[k]
+                        + " is out of range for a weight of shape " + Shape.format(w.shape()));
             }
             dims[k] = axes[k] < 0 ? axes[k] + w.dim() : axes[k];
         }
-        Tensor norms = w.square().sum(dims, true).sqrt();           // one norm per unit, kept for broadcasting
-        Tensor desired = norms.clamp(0, maxValue);                   // clip(norms, 0, maxValue)
-        w.mul_(desired.div(norms.add(EPSILON)));                     // w * desired / (eps + norms)
+        Tensor norms = w.square().sum(dims, true).sqrt(); // one norm per unit, kept for broadcasting
+        Tensor desired = norms.clamp(0, maxValue); // clip(norms, 0, maxValue)
+        w.mul_(desired.div(norms.add(EPSILON))); // w * desired / (eps + norms)
     }
 
     /** The bound on each unit's norm. */

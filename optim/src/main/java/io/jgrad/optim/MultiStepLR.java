@@ -46,7 +46,7 @@ public class MultiStepLR extends LRScheduler {
 
     @Override
     protected double[] closedFormLr() {
-        int passed = 0;  // bisect_right: milestones <= lastEpoch
+        int passed = 0; // bisect_right: milestones <= lastEpoch
         while (passed < sorted.length && sorted[passed] <= lastEpoch) {
             passed++;
         }

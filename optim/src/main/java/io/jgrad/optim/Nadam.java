@@ -130,21 +130,21 @@ public class Nadam extends Optimizer {
         double beta2 = g.get("beta2");
         double momentumDecay = g.get("momentum_decay");
         double weightDecay = g.get("weight_decay");
-        double step = s.scalar("step") + 1;                                       // t = t + 1
+        double step = s.scalar("step") + 1; // t = t + 1
         s.putScalar("step", step);
-        double bias2 = 1 - Math.pow(beta2, step);                                 // 1 - beta2^t
-        Tensor gr = weightDecay != 0 ? grad.add(theta, weightDecay) : grad;       // g = g + wd * p
-        double mu = beta1 * (1 - 0.5 * Math.pow(0.96, step * momentumDecay));      // momentum at t
-        double muNext = beta1 * (1 - 0.5 * Math.pow(0.96, (step + 1) * momentumDecay));  // and at t + 1
-        double muProduct = s.scalar("mu_product") * mu;                           // prod of mu_1..mu_t
+        double bias2 = 1 - Math.pow(beta2, step); // 1 - beta2^t
+        Tensor gr = weightDecay != 0 ? grad.add(theta, weightDecay) : grad; // g = g + wd * p
+        double mu = beta1 * (1 - 0.5 * Math.pow(0.96, step * momentumDecay)); // momentum at t
+        double muNext = beta1 * (1 - 0.5 * Math.pow(0.96, (step + 1) * momentumDecay)); // and at t + 1
+        double muProduct = s.scalar("mu_product") * mu; // prod of mu_1..mu_t
         s.putScalar("mu_product", muProduct);
         // PyTorch 1.13 multiplies by mu twice here (fixed in 2.0 by pytorch/pytorch#92699); the
         // corrected_mu_next option gives the fixed product of mu_1..mu_t+1.
         double muProductNext = g.flag("corrected_mu_next") ? muProduct * muNext : muProduct * mu * muNext;
-        m.mul_(beta1).add_(gr, 1 - beta1);                                        // m = b1 m + (1 - b1) g
-        v.mul_(beta2).add_(gr.mul(gr), 1 - beta2);                                // v = b2 v + (1 - b2) g^2
-        Tensor denom = v.div(bias2).sqrt().add(g.get("eps"));                     // sqrt(v / (1 - b2^t)) + eps
-        theta.add_(gr.div(denom), -lr * (1 - mu) / (1 - muProduct));              // current-gradient part
-        theta.add_(m.div(denom), -lr * muNext / (1 - muProductNext));             // look-ahead momentum part
+        m.mul_(beta1).add_(gr, 1 - beta1); // m = b1 m + (1 - b1) g
+        v.mul_(beta2).add_(gr.mul(gr), 1 - beta2); // v = b2 v + (1 - b2) g^2
+        Tensor denom = v.div(bias2).sqrt().add(g.get("eps")); // sqrt(v / (1 - b2^t)) + eps
+        theta.add_(gr.div(denom), -lr * (1 - mu) / (1 - muProduct)); // current-gradient part
+        theta.add_(m.div(denom), -lr * muNext / (1 - muProductNext)); // look-ahead momentum part
     }
 }

@@ -124,7 +124,8 @@ public class OneCycleLR extends LRScheduler {
             throw new IllegalArgumentException("OneCycleLR: invalid totalSteps " + totalSteps + " (must be >= 1)");
         }
         if (!(options.pctStart >= 0 && options.pctStart <= 1)) {
-            throw new IllegalArgumentException("OneCycleLR: invalid pctStart " + options.pctStart + " (must be in [0, 1])");
+            throw new IllegalArgumentException(
+                    "OneCycleLR: invalid pctStart " + options.pctStart + " (must be in [0, 1])");
         }
         if (!(options.divFactor > 0) || !(options.finalDivFactor > 0)) {
             throw new IllegalArgumentException("OneCycleLR: divFactor and finalDivFactor must be > 0, got "

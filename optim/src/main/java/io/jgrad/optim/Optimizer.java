@@ -74,7 +74,10 @@ public abstract class Optimizer {
      * @param defaults every hyper-parameter with its default value (the keys define which exist)
      * @param options values overriding the defaults; may be null
      */
-    protected Optimizer(String name, Collection<? extends Parameter> params, Map<String, Double> defaults,
+    protected Optimizer(
+            String name,
+            Collection<? extends Parameter> params,
+            Map<String, Double> defaults,
             OptimizerOptions<?> options) {
         this.name = name;
         this.groups = new ArrayList<>();
@@ -135,8 +138,8 @@ public abstract class Optimizer {
 
     private ParamGroup group(int i) {
         if (i < 0 || i >= groups.size()) {
-            throw new IndexOutOfBoundsException(name + ": parameter group " + i + " does not exist (there are "
-                    + groups.size() + ")");
+            throw new IndexOutOfBoundsException(
+                    name + ": parameter group " + i + " does not exist (there are " + groups.size() + ")");
         }
         return groups.get(i);
     }
@@ -245,7 +248,7 @@ public abstract class Optimizer {
                             + grad.dtype() + ", the parameter " + p.dtype());
                 }
                 if (maximize) {
-                    grad = grad.neg();  // ascend: step along +gradient
+                    grad = grad.neg(); // ascend: step along +gradient
                 }
                 ParamState s = state.get(p);
                 if (s == null) {
@@ -286,8 +289,7 @@ public abstract class Optimizer {
      * Creates the state of a parameter before its first update (buffers of the parameter's shape,
      * the step count). The default creates nothing.
      */
-    protected void initState(Parameter p, ParamState s, ParamGroup group) {
-    }
+    protected void initState(Parameter p, ParamState s, ParamGroup group) {}
 
     /**
      * Updates one parameter in place from its gradient.
@@ -329,13 +331,13 @@ public abstract class Optimizer {
      * Fails unless {@code value} lies in the interval from {@code lo} to {@code hi}, each end closed
      * or open as given.
      */
-    protected final void checkRange(ParamGroup g, String key, double lo, boolean loClosed, double hi,
-            boolean hiClosed) {
+    protected final void checkRange(
+            ParamGroup g, String key, double lo, boolean loClosed, double hi, boolean hiClosed) {
         double v = g.get(key);
         boolean ok = (loClosed ? v >= lo : v > lo) && (hiClosed ? v <= hi : v < hi);
         if (!ok) {
-            throw invalid(key, v, "must be in " + (loClosed ? "[" : "(") + fmt(lo) + ", " + fmt(hi)
-                    + (hiClosed ? "]" : ")"));
+            throw invalid(
+                    key, v, "must be in " + (loClosed ? "[" : "(") + fmt(lo) + ", " + fmt(hi) + (hiClosed ? "]" : ")"));
         }
     }
 
@@ -440,8 +442,8 @@ public abstract class Optimizer {
                     continue;
                 }
                 if (t.numel() != 1) {
-                    throw new IllegalArgumentException(name + ".loadStateDict: '" + key + "' must hold one value, got "
-                            + Shape.format(t.shape()));
+                    throw new IllegalArgumentException(
+                            name + ".loadStateDict: '" + key + "' must hold one value, got " + Shape.format(t.shape()));
                 }
                 groupValues.computeIfAbsent(i, k -> new LinkedHashMap<>()).put(parts[2], t.item());
             } else if (parts[0].equals("state")) {
@@ -456,8 +458,9 @@ public abstract class Optimizer {
                                 + "' must hold one value, got " + Shape.format(t.shape()));
                     }
                 } else if (!Arrays.equals(t.shape(), p.shape())) {
-                    throw new IllegalArgumentException(name + ".loadStateDict: '" + key + "' has shape "
-                            + Shape.format(t.shape()) + " but parameter " + i + " has shape " + Shape.format(p.shape()));
+                    throw new IllegalArgumentException(
+                            name + ".loadStateDict: '" + key + "' has shape " + Shape.format(t.shape())
+                                    + " but parameter " + i + " has shape " + Shape.format(p.shape()));
                 }
                 paramState.computeIfAbsent(i, k -> new LinkedHashMap<>()).put(parts[2], t);
             } else {

@@ -20,8 +20,7 @@ public abstract class OptimizerOptions<T extends OptimizerOptions<T>> {
     private final Map<String, Double> values = new LinkedHashMap<>();
 
     /** Empty options: every hyper-parameter takes the optimizer's default. */
-    protected OptimizerOptions() {
-    }
+    protected OptimizerOptions() {}
 
     /** This object, typed. */
     @SuppressWarnings("unchecked")

@@ -19,8 +19,7 @@ public final class ParamState {
     private Map<String, Tensor> scratch;
     boolean initialized;
 
-    ParamState() {
-    }
+    ParamState() {}
 
     /** A buffer, or null when it does not exist. */
     public Tensor buffer(String name) {
@@ -46,8 +45,8 @@ public final class ParamState {
     public double scalar(String name) {
         Double v = scalars.get(name);
         if (v == null) {
-            throw new IllegalStateException("optimizer state has no scalar '" + name + "' (has " + scalars.keySet()
-                    + ")");
+            throw new IllegalStateException(
+                    "optimizer state has no scalar '" + name + "' (has " + scalars.keySet() + ")");
         }
         return v;
     }

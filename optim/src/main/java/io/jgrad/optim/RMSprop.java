@@ -102,23 +102,23 @@ public class RMSprop extends Optimizer {
         double alpha = g.get("alpha");
         double momentum = g.get("momentum");
         double weightDecay = g.get("weight_decay");
-        Tensor gr = weightDecay != 0 ? grad.add(theta, weightDecay) : grad;   // g = g + wd * p
-        squareAvg.mul_(alpha).add_(gr.mul(gr), 1 - alpha);                    // E[g^2] = a E[g^2] + (1 - a) g^2
+        Tensor gr = weightDecay != 0 ? grad.add(theta, weightDecay) : grad; // g = g + wd * p
+        squareAvg.mul_(alpha).add_(gr.mul(gr), 1 - alpha); // E[g^2] = a E[g^2] + (1 - a) g^2
         Tensor avg;
         if (g.flag("centered")) {
             Tensor gradAvg = s.bufferOrZeros("grad_avg", theta);
-            gradAvg.mul_(alpha).add_(gr, 1 - alpha);                          // E[g] = a E[g] + (1 - a) g
-            avg = squareAvg.sub(gradAvg.mul(gradAvg)).sqrt();                 // sqrt(E[g^2] - E[g]^2)
+            gradAvg.mul_(alpha).add_(gr, 1 - alpha); // E[g] = a E[g] + (1 - a) g
+            avg = squareAvg.sub(gradAvg.mul(gradAvg)).sqrt(); // sqrt(E[g^2] - E[g]^2)
         } else {
-            avg = squareAvg.sqrt();                                           // sqrt(E[g^2])
+            avg = squareAvg.sqrt(); // sqrt(E[g^2])
         }
-        avg.add_(g.get("eps"));                                               // + eps
+        avg.add_(g.get("eps")); // + eps
         if (momentum > 0) {
             Tensor buf = s.bufferOrZeros("momentum_buffer", theta);
-            buf.mul_(momentum).add_(gr.div(avg));                             // buf = m * buf + g / avg
-            theta.add_(buf, -g.get("lr"));                                    // p = p - lr * buf
+            buf.mul_(momentum).add_(gr.div(avg)); // buf = m * buf + g / avg
+            theta.add_(buf, -g.get("lr")); // p = p - lr * buf
         } else {
-            theta.add_(gr.div(avg), -g.get("lr"));                            // p = p - lr * g / avg
+            theta.add_(gr.div(avg), -g.get("lr")); // p = p - lr * g / avg
         }
     }
 }

@@ -128,7 +128,8 @@ public class ReduceLROnPlateau {
             throw new IllegalArgumentException("ReduceLROnPlateau: optimizer must not be null");
         }
         if (!(options.factor >= 0 && options.factor < 1)) {
-            throw new IllegalArgumentException("ReduceLROnPlateau: invalid factor " + options.factor + " (must be in [0, 1))");
+            throw new IllegalArgumentException(
+                    "ReduceLROnPlateau: invalid factor " + options.factor + " (must be in [0, 1))");
         }
         if (options.patience < 0 || options.cooldown < 0) {
             throw new IllegalArgumentException("ReduceLROnPlateau: patience and cooldown must be >= 0, got "
@@ -145,7 +146,11 @@ public class ReduceLROnPlateau {
         this.threshold = options.threshold;
         this.thresholdMode = options.thresholdMode;
         this.cooldown = options.cooldown;
-        this.minLrs = LRScheduler.perGroup("ReduceLROnPlateau", "minLr", options.minLr, optimizer.paramGroups().size());
+        this.minLrs = LRScheduler.perGroup(
+                "ReduceLROnPlateau",
+                "minLr",
+                options.minLr,
+                optimizer.paramGroups().size());
         for (double m : minLrs) {
             if (!(m >= 0)) {
                 throw new IllegalArgumentException("ReduceLROnPlateau: invalid minLr " + m + " (must be >= 0)");
@@ -182,7 +187,7 @@ public class ReduceLROnPlateau {
         }
         if (cooldownCounter > 0) {
             cooldownCounter--;
-            numBadEpochs = 0;  // bad epochs in cooldown do not count
+            numBadEpochs = 0; // bad epochs in cooldown do not count
         }
         if (numBadEpochs > patience) {
             reduceLr();

@@ -81,8 +81,9 @@ public class SGD extends Optimizer {
         checkFlag(g, "nesterov");
         checkFlag(g, "maximize");
         if (g.flag("nesterov") && (g.get("momentum") <= 0 || g.get("dampening") != 0)) {
-            throw new IllegalArgumentException("SGD: Nesterov momentum requires momentum > 0 and dampening 0, got momentum "
-                    + fmt(g.get("momentum")) + " and dampening " + fmt(g.get("dampening")));
+            throw new IllegalArgumentException(
+                    "SGD: Nesterov momentum requires momentum > 0 and dampening 0, got momentum "
+                            + fmt(g.get("momentum")) + " and dampening " + fmt(g.get("dampening")));
         }
     }
 
@@ -94,19 +95,20 @@ public class SGD extends Optimizer {
         Tensor theta = p.data();
         Tensor d = grad;
         if (weightDecay != 0) {
-            d = d.add(theta, weightDecay);                        // d = g + wd * p  (L2 penalty)
+            d = d.add(theta, weightDecay); // d = g + wd * p  (L2 penalty)
         }
         if (momentum != 0) {
             Tensor buf = s.buffer("momentum_buffer");
             if (buf == null) {
-                buf = d.clone();                                   // first step: buf = d, no dampening
+                buf = d.clone(); // first step: buf = d, no dampening
                 s.putBuffer("momentum_buffer", buf);
             } else {
-                buf.mul_(momentum).add_(d, 1 - g.get("dampening"));  // buf = m * buf + (1 - dampening) * d
+                buf.mul_(momentum).add_(d, 1 - g.get("dampening")); // buf = m * buf + (1 - dampening) * d
             }
-            d = g.flag("nesterov") ? d.add(buf, momentum)          // Nesterov: look ahead, d + m * buf
-                    : buf;                                         // classical: step along the buffer
+            d = g.flag("nesterov")
+                    ? d.add(buf, momentum) // Nesterov: look ahead, d + m * buf
+                    : buf; // classical: step along the buffer
         }
-        theta.add_(d, -lr);                                        // p = p - lr * d
+        theta.add_(d, -lr); // p = p - lr * d
     }
 }

@@ -42,8 +42,8 @@ public class SequentialLR extends LRScheduler {
         }
         for (int k = 1; k < milestones.length; k++) {
             if (milestones[k] < milestones[k - 1]) {
-                throw new IllegalArgumentException("SequentialLR: milestones must be increasing, got "
-                        + Arrays.toString(milestones));
+                throw new IllegalArgumentException(
+                        "SequentialLR: milestones must be increasing, got " + Arrays.toString(milestones));
             }
         }
         this.schedulers = new ArrayList<>(schedulers);
@@ -53,7 +53,7 @@ public class SequentialLR extends LRScheduler {
         baseLrs = new double[groups.size()];
         for (int i = 0; i < baseLrs.length; i++) {
             baseLrs[i] = groups.get(i).get("initial_lr");
-            groups.get(i).put("lr", baseLrs[i]);                  // undo the children's initial steps
+            groups.get(i).put("lr", baseLrs[i]); // undo the children's initial steps
         }
         for (LRScheduler s : this.schedulers) {
             s.lastEpoch -= 1;
@@ -65,7 +65,7 @@ public class SequentialLR extends LRScheduler {
     @Override
     public void step() {
         lastEpoch++;
-        int idx = 0;  // bisect_right(milestones, lastEpoch)
+        int idx = 0; // bisect_right(milestones, lastEpoch)
         while (idx < milestones.length && milestones[idx] <= lastEpoch) {
             idx++;
         }

@@ -25,6 +25,7 @@ class BackstitchTest {
 
     /** Mini-batch t's loss: sum_i 0.5 a_i x_i^2 - b_ti x_i, gradient a_i x_i - b_ti. */
     static final double[] A = {2.0, 0.5, 1.0};
+
     static final double[][] B = {{1.0, -0.5, 0.25}, {0.5, 0.5, -1.0}, {-1.0, 0.2, 0.3}, {0.3, -0.7, 0.9}};
 
     static Variable quadratic(Parameter x, int t) {
@@ -81,10 +82,10 @@ class BackstitchTest {
             if (t % 2 == 1) {
                 double[] mid = new double[3];
                 for (int i = 0; i < 3; i++) {
-                    mid[i] = ref[i] + alpha * lr * (A[i] * ref[i] - B[t][i]);     // no weight decay
+                    mid[i] = ref[i] + alpha * lr * (A[i] * ref[i] - B[t][i]); // no weight decay
                 }
                 for (int i = 0; i < 3; i++) {
-                    double g = A[i] * mid[i] - B[t][i] + wd / (1 + alpha) * mid[i];  // decay scaled by 1/(1+a)
+                    double g = A[i] * mid[i] - B[t][i] + wd / (1 + alpha) * mid[i]; // decay scaled by 1/(1+a)
                     ref[i] = mid[i] - (1 + alpha) * lr * g;
                 }
             } else {
@@ -154,7 +155,7 @@ class BackstitchTest {
         List<double[]> masks = new ArrayList<>();
         Optimizer.Closure c = () -> {
             Variable h = NN.dropout(w, 0.5, true, gen);
-            masks.add(h.data().toDoubleArray());  // w is all ones before the first update: h / w is the mask
+            masks.add(h.data().toDoubleArray()); // w is all ones before the first update: h / w is the mask
             Variable loss = h.sum();
             loss.backward();
             return loss.item();
@@ -204,16 +205,24 @@ class BackstitchTest {
             bs.step(() -> {
                 passes.add(Backstitch.currentPass());
                 Variable loss = quadratic(x, batch);
-                if (Backstitch.isFinalPass()) {        // what a batch-norm layer does with its running mean
-                    runningMean[0] = 0.9 * runningMean[0] + 0.1 * x.data().mean().item();
+                if (Backstitch.isFinalPass()) { // what a batch-norm layer does with its running mean
+                    runningMean[0] =
+                            0.9 * runningMean[0] + 0.1 * x.data().mean().item();
                     updates[0]++;
                 }
                 loss.backward();
                 return loss.item();
             });
         }
-        assertEquals(List.of(Backstitch.Pass.FIRST, Backstitch.Pass.FINAL, Backstitch.Pass.FINAL,
-                Backstitch.Pass.FIRST, Backstitch.Pass.FINAL, Backstitch.Pass.FINAL), passes);
+        assertEquals(
+                List.of(
+                        Backstitch.Pass.FIRST,
+                        Backstitch.Pass.FINAL,
+                        Backstitch.Pass.FINAL,
+                        Backstitch.Pass.FIRST,
+                        Backstitch.Pass.FINAL,
+                        Backstitch.Pass.FINAL),
+                passes);
         assertEquals(4, updates[0]);
         assertEquals(Backstitch.Pass.FINAL, Backstitch.currentPass(), "restored after stepping");
     }
@@ -283,14 +292,17 @@ class BackstitchTest {
     @Test
     void refusesMomentumAndStepWithoutClosure() {
         Parameter x = new Parameter(Tensor.zeros(3));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new Backstitch(new SGD(List.of(x), SGD.options().lr(0.1).momentum(0.9)), 0.3, 1));
-        assertEquals("Backstitch: the base SGD has momentum 0.9 in parameter group 0; backstitch is defined for plain "
-                + "SGD (momentum 0), as in the original method", e.getMessage());
+        assertEquals(
+                "Backstitch: the base SGD has momentum 0.9 in parameter group 0; backstitch is defined for plain "
+                        + "SGD (momentum 0), as in the original method",
+                e.getMessage());
 
         SGD sgd = new SGD(List.of(x), 0.1);
         Backstitch bs = new Backstitch(sgd, 0.3, 1);
-        sgd.paramGroups().get(0).set("momentum", 0.5);   // e.g. turned on later by a schedule
+        sgd.paramGroups().get(0).set("momentum", 0.5); // e.g. turned on later by a schedule
         IllegalStateException s = assertThrows(IllegalStateException.class, () -> bs.step(closure(x, 0)));
         assertTrue(s.getMessage().contains("momentum 0.5"), s.getMessage());
 

@@ -26,22 +26,30 @@ class ClipTest {
             p.setGrad(g.clone());
             ps.add(p);
         }
-        ps.add(new Parameter(Tensor.zeros(2)));  // no gradient: skipped
+        ps.add(new Parameter(Tensor.zeros(2))); // no gradient: skipped
         return ps;
     }
 
     @Test
     void clipGradNormMatchesPyTorch() {
-        Object[][] cases = {{"l2", 1.5, 2.0}, {"l2_noclip", 1000.0, 2.0}, {"inf", 0.5, Double.POSITIVE_INFINITY},
-            {"l1", 2.0, 1.0}, {"l3", 1.0, 3.0}};
+        Object[][] cases = {
+            {"l2", 1.5, 2.0},
+            {"l2_noclip", 1000.0, 2.0},
+            {"inf", 0.5, Double.POSITIVE_INFINITY},
+            {"l1", 2.0, 1.0},
+            {"l3", 1.0, 3.0}
+        };
         for (Object[] c : cases) {
             String name = (String) c[0];
             List<Parameter> ps = withGrads();
             double total = ClipGrad.clipGradNorm(ps, (double) c[1], (double) c[2]);
             assertEquals(Fixtures.get(FX, name + ".total").item(), total, 1e-12, name + " total");
             for (int i = 0; i < 3; i++) {
-                assertArrayEquals(Fixtures.get(FX, name + ".grad" + i).toDoubleArray(), ps.get(i).grad().toDoubleArray(),
-                        1e-12, name + " grad" + i);
+                assertArrayEquals(
+                        Fixtures.get(FX, name + ".grad" + i).toDoubleArray(),
+                        ps.get(i).grad().toDoubleArray(),
+                        1e-12,
+                        name + " grad" + i);
             }
         }
     }
@@ -51,7 +59,10 @@ class ClipTest {
         List<Parameter> ps = withGrads();
         ClipGrad.clipGradValue(ps, 0.7);
         for (int i = 0; i < 3; i++) {
-            assertArrayEquals(Fixtures.get(FX, "value.grad" + i).toDoubleArray(), ps.get(i).grad().toDoubleArray(), 0);
+            assertArrayEquals(
+                    Fixtures.get(FX, "value.grad" + i).toDoubleArray(),
+                    ps.get(i).grad().toDoubleArray(),
+                    0);
         }
     }
 
@@ -62,8 +73,8 @@ class ClipTest {
         assertEquals(5.0, ClipGrad.clipGradNorm(List.of(p), 1.0), 1e-12);
         assertArrayEquals(new float[] {0.6f, 0.8f, 0}, p.grad().toFloatArray(), 1e-6f);
         p.setGrad(Tensor.of(new float[] {Float.NaN, 1, 0}, 3));
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> ClipGrad.clipGradNorm(List.of(p), 1.0, 2, true));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> ClipGrad.clipGradNorm(List.of(p), 1.0, 2, true));
         assertTrue(e.getMessage().contains("NaN"), e.getMessage());
         assertEquals(0.0, ClipGrad.clipGradNorm(List.of(new Parameter(Tensor.zeros(1))), 1.0), 0, "no gradients");
         assertThrows(IllegalArgumentException.class, () -> ClipGrad.clipGradNorm(List.of(p), -1));
@@ -77,7 +88,7 @@ class ClipTest {
         Tensor w = Tensor.randn(g, DType.FLOAT64, 4, 6).mul(2);
         double max = 2.5;
         double[][] ref = new double[4][6];
-        for (int r = 0; r < 4; r++) {           // a linear weight (out, in): each row is a unit, axis 1
+        for (int r = 0; r < 4; r++) { // a linear weight (out, in): each row is a unit, axis 1
             double n = 0;
             for (int c = 0; c < 6; c++) {
                 n += w.getDouble(r, c) * w.getDouble(r, c);

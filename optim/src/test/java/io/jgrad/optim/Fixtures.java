@@ -16,8 +16,7 @@ import java.util.Map;
  * {@code name|shape|v1,v2,...}, as FLOAT64 tensors.
  */
 final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** Loads a classpath resource such as {@code /torch/optimizers.txt}. */
     static Map<String, Tensor> load(String resource) {
@@ -33,9 +32,16 @@ final class Fixtures {
                     continue;
                 }
                 String[] p = line.split("\\|", -1);
-                int[] shape = p[1].isEmpty() ? new int[0] : Arrays.stream(p[1].split(",")).mapToInt(Integer::parseInt).toArray();
-                double[] v = p[2].isEmpty() ? new double[0]
-                        : Arrays.stream(p[2].split(",")).mapToDouble(Fixtures::parse).toArray();
+                int[] shape = p[1].isEmpty()
+                        ? new int[0]
+                        : Arrays.stream(p[1].split(","))
+                                .mapToInt(Integer::parseInt)
+                                .toArray();
+                double[] v = p[2].isEmpty()
+                        ? new double[0]
+                        : Arrays.stream(p[2].split(","))
+                                .mapToDouble(Fixtures::parse)
+                                .toArray();
                 m.put(p[0], Tensor.of(v, v.length).reshape(shape));
             }
         } catch (IOException e) {

@@ -63,42 +63,87 @@ class OptimizerParityTest {
     static {
         CASES.put("sgd", m -> new SGD(m.all(), 0.1));
         CASES.put("sgd_momentum", m -> new SGD(m.all(), SGD.options().lr(0.1).momentum(0.9)));
-        CASES.put("sgd_dampening", m -> new SGD(m.all(), SGD.options().lr(0.1).momentum(0.9).dampening(0.5)));
-        CASES.put("sgd_nesterov", m -> new SGD(m.all(), SGD.options().lr(0.1).momentum(0.9).nesterov(true)));
-        CASES.put("sgd_wd", m -> new SGD(m.all(), SGD.options().lr(0.1).momentum(0.9).weightDecay(0.01)));
-        CASES.put("sgd_maximize", m -> new SGD(m.all(), SGD.options().lr(0.05).weightDecay(0.01).maximize(true)));
+        CASES.put(
+                "sgd_dampening",
+                m -> new SGD(m.all(), SGD.options().lr(0.1).momentum(0.9).dampening(0.5)));
+        CASES.put(
+                "sgd_nesterov",
+                m -> new SGD(m.all(), SGD.options().lr(0.1).momentum(0.9).nesterov(true)));
+        CASES.put(
+                "sgd_wd",
+                m -> new SGD(m.all(), SGD.options().lr(0.1).momentum(0.9).weightDecay(0.01)));
+        CASES.put(
+                "sgd_maximize",
+                m -> new SGD(m.all(), SGD.options().lr(0.05).weightDecay(0.01).maximize(true)));
         CASES.put("sgd_groups", m -> {
-            SGD o = new SGD(List.of(m.p.get("w1"), m.p.get("w2")), SGD.options().lr(0.1).momentum(0.9));
-            o.addParamGroup(List.of(m.p.get("b1"), m.p.get("b2")),
+            SGD o = new SGD(
+                    List.of(m.p.get("w1"), m.p.get("w2")), SGD.options().lr(0.1).momentum(0.9));
+            o.addParamGroup(
+                    List.of(m.p.get("b1"), m.p.get("b2")),
                     SGD.options().lr(0.02).weightDecay(0.1).momentum(0.5));
             return o;
         });
         CASES.put("adagrad", m -> new Adagrad(m.all(), Adagrad.options().lr(0.1)));
-        CASES.put("adagrad_decay", m -> new Adagrad(m.all(), Adagrad.options().lr(0.1).lrDecay(0.01)
-                .initialAccumulatorValue(0.1).weightDecay(0.01).eps(1e-8)));
+        CASES.put(
+                "adagrad_decay",
+                m -> new Adagrad(
+                        m.all(),
+                        Adagrad.options()
+                                .lr(0.1)
+                                .lrDecay(0.01)
+                                .initialAccumulatorValue(0.1)
+                                .weightDecay(0.01)
+                                .eps(1e-8)));
         CASES.put("adadelta", m -> new Adadelta(m.all(), Adadelta.options().lr(1.0)));
-        CASES.put("adadelta_opts", m -> new Adadelta(m.all(), Adadelta.options().lr(0.5).rho(0.8).eps(1e-5)
-                .weightDecay(0.01)));
+        CASES.put(
+                "adadelta_opts",
+                m -> new Adadelta(
+                        m.all(), Adadelta.options().lr(0.5).rho(0.8).eps(1e-5).weightDecay(0.01)));
         CASES.put("rmsprop", m -> new RMSprop(m.all(), RMSprop.options().lr(0.01)));
-        CASES.put("rmsprop_centered", m -> new RMSprop(m.all(), RMSprop.options().lr(0.01).alpha(0.9).centered(true)));
-        CASES.put("rmsprop_momentum", m -> new RMSprop(m.all(), RMSprop.options().lr(0.01).momentum(0.9)
-                .weightDecay(0.01)));
-        CASES.put("rmsprop_centered_momentum", m -> new RMSprop(m.all(), RMSprop.options().lr(0.005).centered(true)
-                .momentum(0.5)));
+        CASES.put(
+                "rmsprop_centered",
+                m -> new RMSprop(m.all(), RMSprop.options().lr(0.01).alpha(0.9).centered(true)));
+        CASES.put(
+                "rmsprop_momentum",
+                m -> new RMSprop(
+                        m.all(), RMSprop.options().lr(0.01).momentum(0.9).weightDecay(0.01)));
+        CASES.put(
+                "rmsprop_centered_momentum",
+                m -> new RMSprop(
+                        m.all(), RMSprop.options().lr(0.005).centered(true).momentum(0.5)));
         CASES.put("adam", m -> new Adam(m.all(), 0.01));
-        CASES.put("adam_amsgrad", m -> new Adam(m.all(), Adam.options().lr(0.01).betas(0.8, 0.99).amsgrad(true)));
+        CASES.put(
+                "adam_amsgrad",
+                m -> new Adam(m.all(), Adam.options().lr(0.01).betas(0.8, 0.99).amsgrad(true)));
         CASES.put("adam_wd", m -> new Adam(m.all(), Adam.options().lr(0.01).weightDecay(0.1)));
-        CASES.put("adam_maximize", m -> new Adam(m.all(), Adam.options().lr(0.01).eps(1e-6).maximize(true)));
+        CASES.put(
+                "adam_maximize",
+                m -> new Adam(m.all(), Adam.options().lr(0.01).eps(1e-6).maximize(true)));
         CASES.put("adamw", m -> new AdamW(m.all(), Adam.options().lr(0.01).weightDecay(0.1)));
-        CASES.put("adamw_amsgrad", m -> new AdamW(m.all(), Adam.options().lr(0.01).weightDecay(0.05).amsgrad(true)));
+        CASES.put(
+                "adamw_amsgrad",
+                m -> new AdamW(
+                        m.all(), Adam.options().lr(0.01).weightDecay(0.05).amsgrad(true)));
         CASES.put("nadam", m -> new Nadam(m.all(), Nadam.options().lr(0.01)));
-        CASES.put("nadam_wd", m -> new Nadam(m.all(), Nadam.options().lr(0.01).betas(0.85, 0.99).weightDecay(0.01)
-                .momentumDecay(0.01)));
-        CASES.put("nadam_corrected", m -> new Nadam(m.all(), Nadam.options().lr(0.01).betas(0.85, 0.99)
-                .correctedMuNext(true)));
+        CASES.put(
+                "nadam_wd",
+                m -> new Nadam(
+                        m.all(),
+                        Nadam.options()
+                                .lr(0.01)
+                                .betas(0.85, 0.99)
+                                .weightDecay(0.01)
+                                .momentumDecay(0.01)));
+        CASES.put(
+                "nadam_corrected",
+                m -> new Nadam(
+                        m.all(), Nadam.options().lr(0.01).betas(0.85, 0.99).correctedMuNext(true)));
         CASES.put("adamax", m -> new Adamax(m.all(), Adamax.options().lr(0.01)));
-        CASES.put("adamax_wd", m -> new Adamax(m.all(), Adamax.options().lr(0.02).betas(0.8, 0.99).eps(1e-6)
-                .weightDecay(0.01)));
+        CASES.put(
+                "adamax_wd",
+                m -> new Adamax(
+                        m.all(),
+                        Adamax.options().lr(0.02).betas(0.8, 0.99).eps(1e-6).weightDecay(0.01)));
     }
 
     static Stream<Arguments> cases() {
@@ -178,7 +223,7 @@ class OptimizerParityTest {
         first.step();
         saved.forEach((k, v) -> assertArrayEquals(before.get(k), v.toDoubleArray(), 0, "saved " + k + " changed"));
 
-        m.p.forEach((n, par) -> par.data().copy_(weights.get(n)));  // back to the weights of step 10
+        m.p.forEach((n, par) -> par.data().copy_(weights.get(n))); // back to the weights of step 10
         Optimizer second = CASES.get(name).apply(m);
         second.loadStateDict(saved);
         for (int s = STEPS / 2; s < STEPS; s++) {

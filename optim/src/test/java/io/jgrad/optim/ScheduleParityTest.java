@@ -23,7 +23,8 @@ class ScheduleParityTest {
 
     /** The optimizer of make_fixtures.py's two_groups(). */
     static SGD twoGroups() {
-        SGD o = new SGD(List.of(new Parameter(Tensor.zeros(2))), SGD.options().lr(0.1).momentum(0.9));
+        SGD o = new SGD(
+                List.of(new Parameter(Tensor.zeros(2))), SGD.options().lr(0.1).momentum(0.9));
         o.addParamGroup(List.of(new Parameter(Tensor.zeros(2))), SGD.options().lr(0.05));
         return o;
     }
@@ -37,8 +38,8 @@ class ScheduleParityTest {
 
     /** Records each group's lr (and momentum) for 30 epochs and compares with the fixture. */
     static void check(String name, Function<Optimizer, LRScheduler> make, ToDoubleFunction<ParamGroup> momentum) {
-        Optimizer o = name.equals("onecycle_adam")
-                ? new Adam(List.of(new Parameter(Tensor.zeros(2))), 0.001) : twoGroups();
+        Optimizer o =
+                name.equals("onecycle_adam") ? new Adam(List.of(new Parameter(Tensor.zeros(2))), 0.001) : twoGroups();
         LRScheduler s = make.apply(o);
         int groups = o.paramGroups().size();
         double[][] lrs = new double[groups][STEPS];
@@ -56,7 +57,10 @@ class ScheduleParityTest {
         for (int g = 0; g < groups; g++) {
             assertSeq(name + ".g" + g, Fixtures.get(FX, name + ".g" + g).toDoubleArray(), lrs[g]);
             if (momentum != null) {
-                assertSeq(name + ".momentum.g" + g, Fixtures.get(FX, name + ".momentum.g" + g).toDoubleArray(), moms[g]);
+                assertSeq(
+                        name + ".momentum.g" + g,
+                        Fixtures.get(FX, name + ".momentum.g" + g).toDoubleArray(),
+                        moms[g]);
             }
         }
     }
@@ -102,7 +106,10 @@ class ScheduleParityTest {
             s.step(epochs[k]);
             lrs[k] = o.lr(0);
         }
-        assertSeq("warm_restarts_epochs", Fixtures.get(FX, "warm_restarts_epochs.g0").toDoubleArray(), lrs);
+        assertSeq(
+                "warm_restarts_epochs",
+                Fixtures.get(FX, "warm_restarts_epochs.g0").toDoubleArray(),
+                lrs);
     }
 
     @Test
@@ -113,20 +120,43 @@ class ScheduleParityTest {
 
     @Test
     void sequentialWarmUpThenCosine() {
-        check("sequential", o -> new SequentialLR(o, List.of(new LinearLR(o, 0.2, 1.0, 5),
-                new CosineAnnealingLR(o, 20, 0.0001)), new int[] {5}));
+        check(
+                "sequential",
+                o -> new SequentialLR(
+                        o, List.of(new LinearLR(o, 0.2, 1.0, 5), new CosineAnnealingLR(o, 20, 0.0001)), new int[] {5}));
     }
 
     @Test
     void oneCycle() {
         ToDoubleFunction<ParamGroup> mom = g -> g.has("beta1") ? g.get("beta1") : g.get("momentum");
         check("onecycle_cos", o -> new OneCycleLR(o, new double[] {1.0, 0.5}, STEPS, new OneCycleLR.Options()), mom);
-        check("onecycle_linear", o -> new OneCycleLR(o, new double[] {0.8}, STEPS, new OneCycleLR.Options()
-                .pctStart(0.25).anneal(OneCycleLR.Anneal.LINEAR).divFactor(10).finalDivFactor(100)), mom);
-        check("onecycle_three", o -> new OneCycleLR(o, new double[] {1.0}, 3 * 10, new OneCycleLR.Options()
-                .threePhase(true).cycleMomentum(false)));
-        check("onecycle_adam", o -> new OneCycleLR(o, new double[] {0.01}, STEPS, new OneCycleLR.Options()
-                .baseMomentum(0.8).maxMomentum(0.9)), mom);
+        check(
+                "onecycle_linear",
+                o -> new OneCycleLR(
+                        o,
+                        new double[] {0.8},
+                        STEPS,
+                        new OneCycleLR.Options()
+                                .pctStart(0.25)
+                                .anneal(OneCycleLR.Anneal.LINEAR)
+                                .divFactor(10)
+                                .finalDivFactor(100)),
+                mom);
+        check(
+                "onecycle_three",
+                o -> new OneCycleLR(
+                        o,
+                        new double[] {1.0},
+                        3 * 10,
+                        new OneCycleLR.Options().threePhase(true).cycleMomentum(false)));
+        check(
+                "onecycle_adam",
+                o -> new OneCycleLR(
+                        o,
+                        new double[] {0.01},
+                        STEPS,
+                        new OneCycleLR.Options().baseMomentum(0.8).maxMomentum(0.9)),
+                mom);
     }
 
     @Test
@@ -145,14 +175,34 @@ class ScheduleParityTest {
         double[] metrics = Fixtures.get(FX, "plateau.metrics").toDoubleArray();
         Map<String, ReduceLROnPlateau.Options> configs = Map.of(
                 "plateau_min", new ReduceLROnPlateau.Options().factor(0.5).patience(2),
-                "plateau_min_cool", new ReduceLROnPlateau.Options().factor(0.3).patience(1).cooldown(2).minLr(0.004)
-                        .threshold(0.01),
-                "plateau_abs", new ReduceLROnPlateau.Options().factor(0.5).patience(0).threshold(0.005)
-                        .thresholdMode(ReduceLROnPlateau.ThresholdMode.ABS).minLr(0.01, 0.001).eps(1e-3),
-                "plateau_max", new ReduceLROnPlateau.Options().mode(ReduceLROnPlateau.Mode.MAX).factor(0.1).patience(3)
-                        .cooldown(1),
-                "plateau_max_abs", new ReduceLROnPlateau.Options().mode(ReduceLROnPlateau.Mode.MAX).factor(0.7)
-                        .patience(2).threshold(0.02).thresholdMode(ReduceLROnPlateau.ThresholdMode.ABS));
+                "plateau_min_cool",
+                        new ReduceLROnPlateau.Options()
+                                .factor(0.3)
+                                .patience(1)
+                                .cooldown(2)
+                                .minLr(0.004)
+                                .threshold(0.01),
+                "plateau_abs",
+                        new ReduceLROnPlateau.Options()
+                                .factor(0.5)
+                                .patience(0)
+                                .threshold(0.005)
+                                .thresholdMode(ReduceLROnPlateau.ThresholdMode.ABS)
+                                .minLr(0.01, 0.001)
+                                .eps(1e-3),
+                "plateau_max",
+                        new ReduceLROnPlateau.Options()
+                                .mode(ReduceLROnPlateau.Mode.MAX)
+                                .factor(0.1)
+                                .patience(3)
+                                .cooldown(1),
+                "plateau_max_abs",
+                        new ReduceLROnPlateau.Options()
+                                .mode(ReduceLROnPlateau.Mode.MAX)
+                                .factor(0.7)
+                                .patience(2)
+                                .threshold(0.02)
+                                .thresholdMode(ReduceLROnPlateau.ThresholdMode.ABS));
         for (Map.Entry<String, ReduceLROnPlateau.Options> c : configs.entrySet()) {
             SGD o = twoGroups();
             ReduceLROnPlateau s = new ReduceLROnPlateau(o, c.getValue());
@@ -163,7 +213,10 @@ class ScheduleParityTest {
                 lrs[1][e] = o.lr(1);
             }
             for (int g = 0; g < 2; g++) {
-                assertSeq(c.getKey() + ".g" + g, Fixtures.get(FX, c.getKey() + ".g" + g).toDoubleArray(), lrs[g]);
+                assertSeq(
+                        c.getKey() + ".g" + g,
+                        Fixtures.get(FX, c.getKey() + ".g" + g).toDoubleArray(),
+                        lrs[g]);
             }
         }
     }
@@ -196,13 +249,16 @@ class ScheduleParityTest {
         assertThrows(IllegalArgumentException.class, () -> new CosineAnnealingLR(o, 0));
         assertThrows(IllegalArgumentException.class, () -> new LinearLR(o, 1.5, 1.0, 5));
         assertThrows(IllegalArgumentException.class, () -> new CosineAnnealingWarmRestarts(o, 2, 0, 0));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new ReduceLROnPlateau(o, new ReduceLROnPlateau.Options().factor(1.0)));
         assertTrue(e.getMessage().contains("factor 1.0"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new OneCycleLR(new Adagrad(List.of(new Parameter(Tensor.zeros(1)))), 1.0, 10));
         assertTrue(e.getMessage().contains("cycleMomentum(false)"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new OneCycleLR(o, new double[] {1, 2, 3}, 10, new OneCycleLR.Options()));
         assertTrue(e.getMessage().contains("expected 2 values for maxLr"), e.getMessage());
     }

@@ -26,7 +26,8 @@ import scala.runtime.AbstractFunction1;
  * {@code BarrierTaskContext.allGather}, sums all of them in worker order and makes the step, so that
  * every replica stays identical to the others and to what {@link Exchange#BROADCAST} computes.
  */
-final class BarrierEpochTask extends AbstractFunction1<scala.collection.Iterator<Shard>, scala.collection.Iterator<BarrierEpochTask.Output>>
+final class BarrierEpochTask
+        extends AbstractFunction1<scala.collection.Iterator<Shard>, scala.collection.Iterator<BarrierEpochTask.Output>>
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -37,14 +38,17 @@ final class BarrierEpochTask extends AbstractFunction1<scala.collection.Iterator
         int partition;
         /** The batch losses (every task computes the same ones). */
         double[] losses;
+
         long[] computeNanos;
         long[] exchangeNanos;
         long[] bytesOut;
         /** The model's and the optimizer's state at the end (task 0 only). */
         TensorArrays model;
+
         TensorArrays optimizer;
         /** This task's outputs and targets over the epoch, for the metrics. */
         List<Object> outputs = new ArrayList<>();
+
         List<int[]> outputShapes = new ArrayList<>();
         List<Object> targets = new ArrayList<>();
         List<int[]> targetShapes = new ArrayList<>();
@@ -63,9 +67,19 @@ final class BarrierEpochTask extends AbstractFunction1<scala.collection.Iterator
     private final long firstStep;
     private final double clipNorm;
 
-    BarrierEpochTask(String runId, SerializableSupplier<Module> modelFactory, SerializableSupplier<LossFunction> lossFactory,
-            SerializableFunction<Module, Optimizer> optimizerFactory, Broadcast<TensorArrays[]> state, int[] order, int batchSize,
-            int numBatches, int workers, long seed, long firstStep, double clipNorm) {
+    BarrierEpochTask(
+            String runId,
+            SerializableSupplier<Module> modelFactory,
+            SerializableSupplier<LossFunction> lossFactory,
+            SerializableFunction<Module, Optimizer> optimizerFactory,
+            Broadcast<TensorArrays[]> state,
+            int[] order,
+            int batchSize,
+            int numBatches,
+            int workers,
+            long seed,
+            long firstStep,
+            double clipNorm) {
         this.runId = runId;
         this.modelFactory = modelFactory;
         this.lossFactory = lossFactory;
@@ -101,7 +115,8 @@ final class BarrierEpochTask extends AbstractFunction1<scala.collection.Iterator
             for (int b = 0; b < numBatches; b++) {
                 int[] batch = Arrays.copyOfRange(order, b * batchSize, Math.min(order.length, (b + 1) * batchSize));
                 long t0 = System.nanoTime();
-                StepTask.Result r = StepTask.compute(replica, shard, batch, workers, p, StepTask.mix(seed, firstStep + b, 0));
+                StepTask.Result r =
+                        StepTask.compute(replica, shard, batch, workers, p, StepTask.mix(seed, firstStep + b, 0));
                 long t1 = System.nanoTime();
                 if (r.count > 0) {
                     out.outputs.add(r.outputs);
@@ -151,11 +166,11 @@ final class BarrierEpochTask extends AbstractFunction1<scala.collection.Iterator
     }
 
     private static StepTask.Result decode(String m) {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(m)))) {
+        try (ObjectInputStream in = new ObjectInputStream(
+                new ByteArrayInputStream(Base64.getDecoder().decode(m)))) {
             return (StepTask.Result) in.readObject();
         } catch (IOException | ClassNotFoundException e) {
             throw new IllegalStateException("SparkTrainer: a worker's gradient message could not be read", e);
         }
     }
-
 }

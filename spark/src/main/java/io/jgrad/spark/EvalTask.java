@@ -26,6 +26,7 @@ final class EvalTask implements Function2<Integer, Iterator<Shard>, Iterator<Eva
         int count;
         /** The sum over batches of the batch's mean loss times its size. */
         double lossSum;
+
         Object outputs;
         int[] outputShape;
         Object targets;
@@ -38,8 +39,12 @@ final class EvalTask implements Function2<Integer, Iterator<Shard>, Iterator<Eva
     private final Broadcast<TensorArrays> state;
     private final int batchSize;
 
-    EvalTask(String runId, SerializableSupplier<Module> modelFactory, SerializableSupplier<LossFunction> lossFactory,
-            Broadcast<TensorArrays> state, int batchSize) {
+    EvalTask(
+            String runId,
+            SerializableSupplier<Module> modelFactory,
+            SerializableSupplier<LossFunction> lossFactory,
+            Broadcast<TensorArrays> state,
+            int batchSize) {
         this.runId = runId;
         this.modelFactory = modelFactory;
         this.lossFactory = lossFactory;

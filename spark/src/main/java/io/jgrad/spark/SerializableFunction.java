@@ -12,5 +12,4 @@ import java.util.function.Function;
  * @param <B> the result type
  */
 @FunctionalInterface
-public interface SerializableFunction<A, B> extends Function<A, B>, Serializable {
-}
+public interface SerializableFunction<A, B> extends Function<A, B>, Serializable {}

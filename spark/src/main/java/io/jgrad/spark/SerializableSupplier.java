@@ -14,5 +14,4 @@ import java.util.function.Supplier;
  * @param <T> the type supplied
  */
 @FunctionalInterface
-public interface SerializableSupplier<T> extends Supplier<T>, Serializable {
-}
+public interface SerializableSupplier<T> extends Supplier<T>, Serializable {}

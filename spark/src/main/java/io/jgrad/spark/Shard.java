@@ -31,7 +31,15 @@ final class Shard implements Serializable {
     private final int[] classes;
     private final double[] y;
 
-    private Shard(int partition, long[] index, SparkData spec, DType dtype, float[] x32, double[] x64, int[] classes, double[] y) {
+    private Shard(
+            int partition,
+            long[] index,
+            SparkData spec,
+            DType dtype,
+            float[] x32,
+            double[] x64,
+            int[] classes,
+            double[] y) {
         this.partition = partition;
         this.index = index;
         this.sampleShape = spec.sampleShape();

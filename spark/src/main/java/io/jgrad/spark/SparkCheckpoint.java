@@ -39,6 +39,7 @@ import org.apache.hadoop.fs.Path;
 public final class SparkCheckpoint {
     /** The value of the {@code format} metadata entry. */
     public static final String FORMAT = "jgrad-spark-checkpoint";
+
     private static final Pattern NAME = Pattern.compile("step-(\\d+)\\.ckpt");
     private static final long MAX_BYTES = Integer.MAX_VALUE - 16;
 
@@ -63,8 +64,14 @@ public final class SparkCheckpoint {
     }
 
     /** Writes a checkpoint atomically into a directory and deletes all but the newest {@code keep}. */
-    static String write(String dir, long globalStep, Map<String, Tensor> tensors, Map<String, String> meta, int keep,
-            Configuration conf) throws IOException {
+    static String write(
+            String dir,
+            long globalStep,
+            Map<String, Tensor> tensors,
+            Map<String, String> meta,
+            int keep,
+            Configuration conf)
+            throws IOException {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
         m.put("version", "1");
@@ -126,7 +133,8 @@ public final class SparkCheckpoint {
         if (fs.getFileStatus(p).isDirectory()) {
             List<Path> all = list(fs, p);
             if (all.isEmpty()) {
-                throw new FileNotFoundException("SparkCheckpoint: the directory " + p + " holds no checkpoint (no step-N.ckpt file)");
+                throw new FileNotFoundException(
+                        "SparkCheckpoint: the directory " + p + " holds no checkpoint (no step-N.ckpt file)");
             }
             p = all.get(all.size() - 1);
         }
@@ -140,8 +148,10 @@ public final class SparkCheckpoint {
             in.transferTo(buf);
             bytes = buf.toByteArray();
         } catch (ChecksumException e) {
-            throw new IOException("SparkCheckpoint: " + p + " is damaged: the file system's checksum does not match ("
-                    + e.getMessage() + ")", e);
+            throw new IOException(
+                    "SparkCheckpoint: " + p + " is damaged: the file system's checksum does not match ("
+                            + e.getMessage() + ")",
+                    e);
         }
         SafeTensors st;
         try {
@@ -158,8 +168,8 @@ public final class SparkCheckpoint {
         Map<String, Tensor> tensors = new LinkedHashMap<>(st.tensors());
         long actual = crc(tensors, meta);
         if (stored == null || !stored.equals(Long.toString(actual))) {
-            throw new IOException("SparkCheckpoint: " + p + " is damaged: its CRC-32 is " + actual + " but the file records "
-                    + stored);
+            throw new IOException("SparkCheckpoint: " + p + " is damaged: its CRC-32 is " + actual
+                    + " but the file records " + stored);
         }
         return new SparkCheckpoint(p.toString(), tensors, meta);
     }

@@ -43,12 +43,14 @@ public final class SparkData implements Serializable {
         }
         for (int d : sampleShape) {
             if (d < 1) {
-                throw new IllegalArgumentException("SparkData: sample shape " + Shape.format(sampleShape) + " has a dimension < 1");
+                throw new IllegalArgumentException(
+                        "SparkData: sample shape " + Shape.format(sampleShape) + " has a dimension < 1");
             }
         }
         for (int d : targetShape) {
             if (d < 1) {
-                throw new IllegalArgumentException("SparkData: target shape " + Shape.format(targetShape) + " has a dimension < 1");
+                throw new IllegalArgumentException(
+                        "SparkData: target shape " + Shape.format(targetShape) + " has a dimension < 1");
             }
         }
         this.samples = samples;
@@ -93,7 +95,8 @@ public final class SparkData implements Serializable {
      * @param sampleShape the shape of one sample's features
      * @return the data
      */
-    public static SparkData classification(Dataset<Row> df, String featuresColumn, String labelColumn, int... sampleShape) {
+    public static SparkData classification(
+            Dataset<Row> df, String featuresColumn, String labelColumn, int... sampleShape) {
         return new SparkData(rowsToSamples(df, featuresColumn, labelColumn, true), sampleShape, new int[0], true);
     }
 
@@ -108,8 +111,8 @@ public final class SparkData implements Serializable {
      * @param targetShape the shape of one sample's target ({@code {}} for one value per sample)
      * @return the data
      */
-    public static SparkData regression(Dataset<Row> df, String featuresColumn, String targetColumn, int[] sampleShape,
-            int... targetShape) {
+    public static SparkData regression(
+            Dataset<Row> df, String featuresColumn, String targetColumn, int[] sampleShape, int... targetShape) {
         return new SparkData(rowsToSamples(df, featuresColumn, targetColumn, false), sampleShape, targetShape, false);
     }
 
@@ -125,8 +128,8 @@ public final class SparkData implements Serializable {
      */
     public static SparkData fromLocal(JavaSparkContext sc, TensorDataset data, int numSlices) {
         if (data.inputs().size() != 1 || data.target() == null) {
-            throw new IllegalArgumentException("SparkData.fromLocal: need one input and a target, got " + data.inputs().size()
-                    + " inputs and " + (data.target() == null ? "no" : "a") + " target");
+            throw new IllegalArgumentException("SparkData.fromLocal: need one input and a target, got "
+                    + data.inputs().size() + " inputs and " + (data.target() == null ? "no" : "a") + " target");
         }
         Tensor x = data.input();
         Tensor y = data.target();
@@ -143,7 +146,10 @@ public final class SparkData implements Serializable {
             int[] cs = cls ? y.toIntArray() : null;
             for (int i = 0; i < n; i++) {
                 double[] f = Arrays.copyOfRange(xs, i * per, (i + 1) * per);
-                list.add(cls ? LabeledSample.of(f, cs[i]) : LabeledSample.of(f, Arrays.copyOfRange(ys, i * tper, (i + 1) * tper)));
+                list.add(
+                        cls
+                                ? LabeledSample.of(f, cs[i])
+                                : LabeledSample.of(f, Arrays.copyOfRange(ys, i * tper, (i + 1) * tper)));
             }
         } else {
             float[] xs = x.to(DType.FLOAT32).toFloatArray();
@@ -151,34 +157,42 @@ public final class SparkData implements Serializable {
             int[] cs = cls ? y.toIntArray() : null;
             for (int i = 0; i < n; i++) {
                 float[] f = Arrays.copyOfRange(xs, i * per, (i + 1) * per);
-                list.add(cls ? LabeledSample.of(f, cs[i]) : LabeledSample.of(f, Arrays.copyOfRange(ys, i * tper, (i + 1) * tper)));
+                list.add(
+                        cls
+                                ? LabeledSample.of(f, cs[i])
+                                : LabeledSample.of(f, Arrays.copyOfRange(ys, i * tper, (i + 1) * tper)));
             }
         }
         JavaRDD<LabeledSample> rdd = sc.parallelize(list, numSlices);
         return cls ? classification(rdd, sampleShape) : regression(rdd, sampleShape, targetShape);
     }
 
-    private static JavaRDD<LabeledSample> rowsToSamples(Dataset<Row> df, String featuresColumn, String targetColumn,
-            boolean classification) {
+    private static JavaRDD<LabeledSample> rowsToSamples(
+            Dataset<Row> df, String featuresColumn, String targetColumn, boolean classification) {
         if (df == null) {
             throw new IllegalArgumentException("SparkData: the DataFrame must not be null");
         }
         List<String> columns = Arrays.asList(df.columns());
         for (String c : new String[] {featuresColumn, targetColumn}) {
             if (!columns.contains(c)) {
-                throw new IllegalArgumentException("SparkData: the DataFrame has no column '" + c + "' (columns: " + columns + ")");
+                throw new IllegalArgumentException(
+                        "SparkData: the DataFrame has no column '" + c + "' (columns: " + columns + ")");
             }
         }
         StructField label = df.schema().apply(targetColumn);
         DataType lt = label.dataType();
-        boolean integral = lt.equals(DataTypes.IntegerType) || lt.equals(DataTypes.LongType) || lt.equals(DataTypes.ShortType)
+        boolean integral = lt.equals(DataTypes.IntegerType)
+                || lt.equals(DataTypes.LongType)
+                || lt.equals(DataTypes.ShortType)
                 || lt.equals(DataTypes.ByteType);
         boolean floating = lt.equals(DataTypes.DoubleType) || lt.equals(DataTypes.FloatType);
         if (classification && !integral && !floating) {
             throw new IllegalArgumentException("SparkData.classification: label column '" + targetColumn
                     + "' must hold class indices (an integer or double type), but it is " + lt.simpleString());
         }
-        return df.select(featuresColumn, targetColumn).javaRDD().map(row -> toSample(row, classification, featuresColumn));
+        return df.select(featuresColumn, targetColumn)
+                .javaRDD()
+                .map(row -> toSample(row, classification, featuresColumn));
     }
 
     private static LabeledSample toSample(Row row, boolean classification, String featuresColumn) {
@@ -190,11 +204,13 @@ public final class SparkData implements Serializable {
         if (classification) {
             double v = ((Number) t).doubleValue();
             if (v != Math.rint(v) || v < 0 || v > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("SparkData.classification: label " + v + " is not a class index (a whole number >= 0)");
+                throw new IllegalArgumentException(
+                        "SparkData.classification: label " + v + " is not a class index (a whole number >= 0)");
             }
             return LabeledSample.of(features, (int) v);
         }
-        return LabeledSample.of(features, t instanceof Number ? new double[] {((Number) t).doubleValue()} : numbers(t, "target"));
+        return LabeledSample.of(
+                features, t instanceof Number ? new double[] {((Number) t).doubleValue()} : numbers(t, "target"));
     }
 
     /** The numbers of an array column value (a Scala sequence) or of a Spark ML vector (read by reflection). */
@@ -205,7 +221,8 @@ public final class SparkData implements Serializable {
             for (int i = 0; i < out.length; i++) {
                 Object o = it.next();
                 if (o == null) {
-                    throw new IllegalArgumentException("SparkData: column '" + column + "' holds an array with a null element");
+                    throw new IllegalArgumentException(
+                            "SparkData: column '" + column + "' holds an array with a null element");
                 }
                 out[i] = ((Number) o).doubleValue();
             }
@@ -222,8 +239,9 @@ public final class SparkData implements Serializable {
         } catch (ReflectiveOperationException e) {
             // not a vector: reported below
         }
-        throw new IllegalArgumentException("SparkData: column '" + column + "' must hold arrays of numbers or vectors, got "
-                + v.getClass().getName());
+        throw new IllegalArgumentException(
+                "SparkData: column '" + column + "' must hold arrays of numbers or vectors, got "
+                        + v.getClass().getName());
     }
 
     /**
@@ -292,7 +310,9 @@ public final class SparkData implements Serializable {
             }
         }
         Tensor x = Tensor.of(xs, prepend(n, sampleShape)).to(dtype);
-        Tensor y = classification ? Tensor.of(cs, n) : Tensor.of(ys, prepend(n, targetShape)).to(dtype);
+        Tensor y = classification
+                ? Tensor.of(cs, n)
+                : Tensor.of(ys, prepend(n, targetShape)).to(dtype);
         return new TensorDataset(x, y);
     }
 

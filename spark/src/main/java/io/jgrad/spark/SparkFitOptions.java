@@ -29,8 +29,7 @@ public final class SparkFitOptions {
     Exchange exchange = Exchange.BROADCAST;
 
     /** Default options: 1 epoch, global batch 32, 2 workers, shuffled, no validation, no checkpoints. */
-    public SparkFitOptions() {
-    }
+    public SparkFitOptions() {}
 
     /**
      * The number of epochs.
@@ -178,7 +177,8 @@ public final class SparkFitOptions {
             throw new IllegalArgumentException("SparkFitOptions: the checkpoint directory must not be empty");
         }
         if (everySteps < 1) {
-            throw new IllegalArgumentException("SparkFitOptions: checkpoints every " + everySteps + " steps; need >= 1");
+            throw new IllegalArgumentException(
+                    "SparkFitOptions: checkpoints every " + everySteps + " steps; need >= 1");
         }
         checkpointDir = dir;
         checkpointEvery = everySteps;

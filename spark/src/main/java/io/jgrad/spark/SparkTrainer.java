@@ -133,7 +133,9 @@ public final class SparkTrainer {
      *     on every worker)
      * @return the builder
      */
-    public static Builder builder(SerializableSupplier<Module> model, SerializableSupplier<LossFunction> loss,
+    public static Builder builder(
+            SerializableSupplier<Module> model,
+            SerializableSupplier<LossFunction> loss,
             SerializableFunction<Module, Optimizer> optimizer) {
         return new Builder(model, loss, optimizer);
     }
@@ -156,11 +158,14 @@ public final class SparkTrainer {
         private final List<Metric> metrics = new ArrayList<>();
         private long seed = io.jgrad.core.Jgrad.defaultSeed(1);
 
-        private Builder(SerializableSupplier<Module> model, SerializableSupplier<LossFunction> loss,
+        private Builder(
+                SerializableSupplier<Module> model,
+                SerializableSupplier<LossFunction> loss,
                 SerializableFunction<Module, Optimizer> optimizer) {
             if (model == null || loss == null || optimizer == null) {
-                throw new IllegalArgumentException("SparkTrainer: model, loss and optimizer factories must not be null (got model="
-                        + model + ", loss=" + loss + ", optimizer=" + optimizer + ")");
+                throw new IllegalArgumentException(
+                        "SparkTrainer: model, loss and optimizer factories must not be null (got model=" + model
+                                + ", loss=" + loss + ", optimizer=" + optimizer + ")");
             }
             this.modelFactory = model;
             this.lossFactory = loss;
@@ -248,12 +253,17 @@ public final class SparkTrainer {
         }
         DType dtype = dtypeOf(model);
         JavaRDD<Shard> shards = shardsOf(train, options.workers, dtype);
-        JavaRDD<Shard> validation = options.sparkValidation == null ? null
-                : shardsOf(options.sparkValidation, options.sparkValidation.samples().getNumPartitions(), dtype);
+        JavaRDD<Shard> validation = options.sparkValidation == null
+                ? null
+                : shardsOf(
+                        options.sparkValidation,
+                        options.sparkValidation.samples().getNumPartitions(),
+                        dtype);
         try {
             long n = count(shards);
             if (n > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("SparkTrainer.fit: " + n + " samples; at most " + Integer.MAX_VALUE + " are supported");
+                throw new IllegalArgumentException(
+                        "SparkTrainer.fit: " + n + " samples; at most " + Integer.MAX_VALUE + " are supported");
             }
             return run(sc, shards, validation, (int) n, options);
         } finally {
@@ -266,9 +276,12 @@ public final class SparkTrainer {
 
     /** The data in {@code workers} shards, packed in the model's type and cached by Spark. */
     private static JavaRDD<Shard> shardsOf(SparkData data, int workers, DType dtype) {
-        JavaRDD<Shard> shards = data.samples().zipWithIndex().mapToPair(t -> new Tuple2<>(t._2, t._1))
+        JavaRDD<Shard> shards = data.samples()
+                .zipWithIndex()
+                .mapToPair(t -> new Tuple2<>(t._2, t._1))
                 .partitionBy(new ModPartitioner(workers))
-                .mapPartitionsWithIndex((p, it) -> List.of(Shard.pack(p, it, data, dtype)).iterator(), true)
+                .mapPartitionsWithIndex(
+                        (p, it) -> List.of(Shard.pack(p, it, data, dtype)).iterator(), true)
                 .persist(StorageLevel.MEMORY_ONLY());
         shards.setName("jgrad shards (" + workers + ")");
         return shards;
@@ -306,11 +319,13 @@ public final class SparkTrainer {
         }
     }
 
-    private Map<String, Double> evaluateShards(JavaSparkContext sc, JavaRDD<Shard> shards, String runId, int batchSize) {
+    private Map<String, Double> evaluateShards(
+            JavaSparkContext sc, JavaRDD<Shard> shards, String runId, int batchSize) {
         Broadcast<TensorArrays> bc = sc.broadcast(TensorArrays.of(model.stateDict()));
         List<EvalTask.Result> results;
         try {
-            results = shards.mapPartitionsWithIndex(new EvalTask(runId, modelFactory, lossFactory, bc, batchSize), true).collect();
+            results = shards.mapPartitionsWithIndex(new EvalTask(runId, modelFactory, lossFactory, bc, batchSize), true)
+                    .collect();
         } finally {
             bc.destroy();
         }
@@ -351,11 +366,12 @@ public final class SparkTrainer {
         int batchSize = o.batchSize;
         int numBatches = o.dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
         if (numBatches == 0) {
-            throw new IllegalArgumentException("SparkTrainer.fit: the training data gives no batch (" + n + " samples, batch size "
-                    + batchSize + (o.dropLast ? ", dropLast" : "") + ")");
+            throw new IllegalArgumentException("SparkTrainer.fit: the training data gives no batch (" + n
+                    + " samples, batch size " + batchSize + (o.dropLast ? ", dropLast" : "") + ")");
         }
         if (o.exchange == Exchange.BARRIER && (o.checkpointDir != null || o.resumeFrom != null)) {
-            throw new IllegalArgumentException("SparkTrainer.fit: checkpoints and resuming need Exchange.BROADCAST, not BARRIER");
+            throw new IllegalArgumentException(
+                    "SparkTrainer.fit: checkpoints and resuming need Exchange.BROADCAST, not BARRIER");
         }
         String runId = UUID.randomUUID().toString();
         Generator shuffle = new Generator(o.seed);
@@ -380,7 +396,9 @@ public final class SparkTrainer {
             history = History.parseCsv(cp.require("history"), cp.location() + " (history)");
             history.truncate(startEpoch);
         }
-        Trainer evaluator = Trainer.builder(model, lossFactory.get(), optimizer).metrics(metrics.toArray(new Metric[0])).build();
+        Trainer evaluator = Trainer.builder(model, lossFactory.get(), optimizer)
+                .metrics(metrics.toArray(new Metric[0]))
+                .build();
         for (int e = startEpoch; e < o.epochs && !stopRequested; e++) {
             long[] epochStart = shuffle.getState();
             // the same draws as DataLoader.iterator(): a permutation, then one seed for the transforms
@@ -420,8 +438,18 @@ public final class SparkTrainer {
                         saveCheckpoint(sc, o, globalStep, e, b + 1, epochStart, lossSum, seen);
                     }
                     checkpointAtEpochEnd = due && b + 1 == numBatches;
-                    StepStats stats = new StepStats(e, b, globalStep - 1, batchLoss, batch.length, wall, step.computeNanos,
-                            step.exchangeNanos, Math.max(0, step.jobNanos - step.taskNanos), step.bytesToWorkers, step.bytesFromWorkers);
+                    StepStats stats = new StepStats(
+                            e,
+                            b,
+                            globalStep - 1,
+                            batchLoss,
+                            batch.length,
+                            wall,
+                            step.computeNanos,
+                            step.exchangeNanos,
+                            Math.max(0, step.jobNanos - step.taskNanos),
+                            step.bytesToWorkers,
+                            step.bytesFromWorkers);
                     notifyListeners(o, stats);
                 }
             }
@@ -453,17 +481,37 @@ public final class SparkTrainer {
      * batch size and the number of samples; the driver's model and optimizer take the state the
      * workers reached, metrics see every output, and the listeners get each step's numbers.
      */
-    private double[] barrierEpoch(JavaSparkContext sc, JavaRDD<Shard> shards, String runId, int[] order, int numBatches,
-            SparkFitOptions o, int epoch, long globalStep) throws IOException {
+    private double[] barrierEpoch(
+            JavaSparkContext sc,
+            JavaRDD<Shard> shards,
+            String runId,
+            int[] order,
+            int numBatches,
+            SparkFitOptions o,
+            int epoch,
+            long globalStep)
+            throws IOException {
         TensorArrays[] state = {TensorArrays.of(model.stateDict()), TensorArrays.of(optimizer.stateDict())};
         Broadcast<TensorArrays[]> bc = sc.broadcast(state);
-        BarrierEpochTask task = new BarrierEpochTask(runId, modelFactory, lossFactory, optimizerFactory, bc, order, o.batchSize,
-                numBatches, o.workers, seed, globalStep, o.clipGradNorm);
+        BarrierEpochTask task = new BarrierEpochTask(
+                runId,
+                modelFactory,
+                lossFactory,
+                optimizerFactory,
+                bc,
+                order,
+                o.batchSize,
+                numBatches,
+                o.workers,
+                seed,
+                globalStep,
+                o.clipGradNorm);
         ClassTag<BarrierEpochTask.Output> tag = ClassTag$.MODULE$.apply(BarrierEpochTask.Output.class);
         List<BarrierEpochTask.Output> outs;
         long t0 = System.nanoTime();
         try {
-            outs = JavaRDD.fromRDD(shards.rdd().barrier().mapPartitions(task, true, tag), tag).collect();
+            outs = JavaRDD.fromRDD(shards.rdd().barrier().mapPartitions(task, true, tag), tag)
+                    .collect();
         } finally {
             bc.destroy();
         }
@@ -494,8 +542,18 @@ public final class SparkTrainer {
                 exchange = Math.max(exchange, out.exchangeNanos[b]);
                 bytes += out.bytesOut[b];
             }
-            StepStats stats = new StepStats(epoch, b, globalStep + b, first.losses[b], size, perStep, compute, exchange,
-                    Math.max(0, perStep - compute - exchange), bytes * o.workers, bytes);
+            StepStats stats = new StepStats(
+                    epoch,
+                    b,
+                    globalStep + b,
+                    first.losses[b],
+                    size,
+                    perStep,
+                    compute,
+                    exchange,
+                    Math.max(0, perStep - compute - exchange),
+                    bytes * o.workers,
+                    bytes);
             notifyListeners(o, stats);
         }
         return new double[] {lossSum, seen};
@@ -522,7 +580,8 @@ public final class SparkTrainer {
         }
         if (o.validationData != null) {
             int vb = o.validationBatchSize > 0 ? o.validationBatchSize : o.batchSize;
-            for (Map.Entry<String, Double> v : evaluator.evaluate(o.validationData, vb).entrySet()) {
+            for (Map.Entry<String, Double> v :
+                    evaluator.evaluate(o.validationData, vb).entrySet()) {
                 logs.put("val_" + v.getKey(), v.getValue());
             }
         }
@@ -533,7 +592,10 @@ public final class SparkTrainer {
     private static String format(Map<String, Double> logs) {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, Double> e : logs.entrySet()) {
-            sb.append(sb.length() == 0 ? "" : " ").append(e.getKey()).append('=').append(String.format("%.4f", e.getValue()));
+            sb.append(sb.length() == 0 ? "" : " ")
+                    .append(e.getKey())
+                    .append('=')
+                    .append(String.format("%.4f", e.getValue()));
         }
         return sb.toString();
     }
@@ -568,7 +630,14 @@ public final class SparkTrainer {
         long bytesToWorkers;
         long bytesFromWorkers;
 
-        Step(JavaSparkContext sc, JavaRDD<Shard> shards, String runId, int[] batch, int workers, long globalStep, double clipNorm) {
+        Step(
+                JavaSparkContext sc,
+                JavaRDD<Shard> shards,
+                String runId,
+                int[] batch,
+                int workers,
+                long globalStep,
+                double clipNorm) {
             this.sc = sc;
             this.shards = shards;
             this.runId = runId;
@@ -585,8 +654,8 @@ public final class SparkTrainer {
             long t1 = System.nanoTime();
             List<StepTask.Result> results;
             try {
-                StepTask task = new StepTask(runId, modelFactory, lossFactory, bc, batch, workers,
-                        StepTask.mix(seed, globalStep, calls++));
+                StepTask task = new StepTask(
+                        runId, modelFactory, lossFactory, bc, batch, workers, StepTask.mix(seed, globalStep, calls++));
                 results = shards.mapPartitionsWithIndex(task, true).collect();
             } finally {
                 bc.destroy();
@@ -658,8 +727,16 @@ public final class SparkTrainer {
 
     // ------------------------------------------------------------------------------------------ checkpoints
 
-    private void saveCheckpoint(JavaSparkContext sc, SparkFitOptions o, long globalStep, int epoch, int batch, long[] shuffleState,
-            double lossSum, long seen) throws IOException {
+    private void saveCheckpoint(
+            JavaSparkContext sc,
+            SparkFitOptions o,
+            long globalStep,
+            int epoch,
+            int batch,
+            long[] shuffleState,
+            double lossSum,
+            long seen)
+            throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
             tensors.put("model." + e.getKey(), e.getValue());
@@ -686,13 +763,14 @@ public final class SparkTrainer {
     private static void checkCompatible(SparkCheckpoint cp, SparkFitOptions o) throws IOException {
         String bs = cp.require("batch_size");
         if (Integer.parseInt(bs) != o.batchSize) {
-            throw new IllegalArgumentException("SparkTrainer: checkpoint " + cp.location() + " was written with batch size " + bs
-                    + ", but this run has " + o.batchSize + "; resuming would change the batches");
+            throw new IllegalArgumentException(
+                    "SparkTrainer: checkpoint " + cp.location() + " was written with batch size " + bs
+                            + ", but this run has " + o.batchSize + "; resuming would change the batches");
         }
         String seedUsed = cp.require("samples_seed");
         if (Long.parseLong(seedUsed) != o.seed) {
-            throw new IllegalArgumentException("SparkTrainer: checkpoint " + cp.location() + " was written with shuffling seed "
-                    + seedUsed + ", but this run has " + o.seed);
+            throw new IllegalArgumentException("SparkTrainer: checkpoint " + cp.location()
+                    + " was written with shuffling seed " + seedUsed + ", but this run has " + o.seed);
         }
         long step = Long.parseLong(cp.require("global_step"));
         if (step < 0 || Integer.parseInt(cp.require("epoch")) < 0 || Integer.parseInt(cp.require("batch")) < 0) {
@@ -724,7 +802,9 @@ public final class SparkTrainer {
      * @return {@code loss} and each metric
      */
     public Map<String, Double> evaluate(io.jgrad.data.Dataset data, int batchSize) {
-        return Trainer.builder(model, lossFactory.get(), optimizer).metrics(metrics.toArray(new Metric[0])).build()
+        return Trainer.builder(model, lossFactory.get(), optimizer)
+                .metrics(metrics.toArray(new Metric[0]))
+                .build()
                 .evaluate(data, batchSize);
     }
 }

@@ -16,6 +16,15 @@ package io.jgrad.spark;
  * @param bytesToWorkers the bytes of weights and buffers published once per step
  * @param bytesFromWorkers the gradient bytes returned by all workers together
  */
-public record StepStats(int epoch, int batch, long globalStep, double loss, int size, long wallNanos, long computeNanos,
-        long exchangeNanos, long schedulingNanos, long bytesToWorkers, long bytesFromWorkers) {
-}
+public record StepStats(
+        int epoch,
+        int batch,
+        long globalStep,
+        double loss,
+        int size,
+        long wallNanos,
+        long computeNanos,
+        long exchangeNanos,
+        long schedulingNanos,
+        long bytesToWorkers,
+        long bytesFromWorkers) {}

@@ -38,6 +38,7 @@ final class StepTask implements Function2<Integer, Iterator<Shard>, Iterator<Ste
         Object[] grads;
         /** The persistent buffers after the forward pass (batch-norm statistics). */
         TensorArrays buffers;
+
         Object outputs;
         int[] outputShape;
         Object targets;
@@ -65,8 +66,14 @@ final class StepTask implements Function2<Integer, Iterator<Shard>, Iterator<Ste
     private final int workers;
     private final long rngSeed;
 
-    StepTask(String runId, SerializableSupplier<Module> modelFactory, SerializableSupplier<LossFunction> lossFactory,
-            Broadcast<TensorArrays> state, int[] batch, int workers, long rngSeed) {
+    StepTask(
+            String runId,
+            SerializableSupplier<Module> modelFactory,
+            SerializableSupplier<LossFunction> lossFactory,
+            Broadcast<TensorArrays> state,
+            int[] batch,
+            int workers,
+            long rngSeed) {
         this.runId = runId;
         this.modelFactory = modelFactory;
         this.lossFactory = lossFactory;
@@ -228,13 +235,16 @@ final class StepTask implements Function2<Integer, Iterator<Shard>, Iterator<Ste
             this.loss = loss;
         }
 
-        static Replica borrow(String runId, SerializableSupplier<Module> modelFactory,
+        static Replica borrow(
+                String runId,
+                SerializableSupplier<Module> modelFactory,
                 SerializableSupplier<LossFunction> lossFactory) {
             // only the newest run keeps replicas: those of finished runs are dropped
             if (!POOLS.containsKey(runId)) {
                 POOLS.keySet().removeIf(k -> !k.equals(runId));
             }
-            Replica r = POOLS.computeIfAbsent(runId, k -> new ConcurrentLinkedDeque<>()).pollFirst();
+            Replica r = POOLS.computeIfAbsent(runId, k -> new ConcurrentLinkedDeque<>())
+                    .pollFirst();
             if (r != null) {
                 return r;
             }

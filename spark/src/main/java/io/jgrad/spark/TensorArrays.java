@@ -51,7 +51,8 @@ final class TensorArrays implements Serializable {
             case INT32:
                 return t.toIntArray();
             default:
-                throw new IllegalArgumentException("SparkTrainer: tensors of type " + t.dtype() + " cannot be exchanged");
+                throw new IllegalArgumentException(
+                        "SparkTrainer: tensors of type " + t.dtype() + " cannot be exchanged");
         }
     }
 

@@ -34,8 +34,12 @@ class BatchNormTest {
         JavaSparkContext sc = LocalSpark.get("local[2]");
         TensorDataset data = blobs(96, 5, 11, DType.FLOAT64);
         Module reference = single(mlp(5, DType.FLOAT64, true), sgdMomentum(), data, 2, 16, 3);
-        SparkTrainer t = SparkTrainer.builder(mlp(5, DType.FLOAT64, true), crossEntropy(), sgdMomentum()).build();
-        t.fit(sc, SparkData.fromLocal(sc, data, 2), new SparkFitOptions().epochs(2).batchSize(16).seed(3).workers(1));
+        SparkTrainer t = SparkTrainer.builder(mlp(5, DType.FLOAT64, true), crossEntropy(), sgdMomentum())
+                .build();
+        t.fit(
+                sc,
+                SparkData.fromLocal(sc, data, 2),
+                new SparkFitOptions().epochs(2).batchSize(16).seed(3).workers(1));
         double d = maxRelDiff(t.model(), reference);
         assertTrue(d <= 1e-10, "relative difference " + d);
     }
@@ -45,8 +49,12 @@ class BatchNormTest {
         JavaSparkContext sc = LocalSpark.get("local[2]");
         // one step on one batch of 24 samples in order: worker 0 gets the even indices, worker 1 the odd
         TensorDataset data = blobs(24, 5, 12, DType.FLOAT64);
-        SparkTrainer t = SparkTrainer.builder(mlp(5, DType.FLOAT64, true), crossEntropy(), sgdMomentum()).build();
-        t.fit(sc, SparkData.fromLocal(sc, data, 2), new SparkFitOptions().epochs(1).batchSize(24).shuffle(false).workers(2));
+        SparkTrainer t = SparkTrainer.builder(mlp(5, DType.FLOAT64, true), crossEntropy(), sgdMomentum())
+                .build();
+        t.fit(
+                sc,
+                SparkData.fromLocal(sc, data, 2),
+                new SparkFitOptions().epochs(1).batchSize(24).shuffle(false).workers(2));
 
         // the documented semantics, computed here on one machine
         Module model = mlp(5, DType.FLOAT64, true).get();
@@ -60,15 +68,23 @@ class BatchNormTest {
             model.train();
             model.zeroGrad();
             int[] idx = {p, p + 2, p + 4, p + 6, p + 8, p + 10, p + 12, p + 14, p + 16, p + 18, p + 20, p + 22};
-            TensorDataset share = new TensorDataset(data.input().indexSelect(0, Tensor.of(idx, 12)),
+            TensorDataset share = new TensorDataset(
+                    data.input().indexSelect(0, Tensor.of(idx, 12)),
                     data.target().indexSelect(0, Tensor.of(idx, 12)));
             Variable out = model.call(Variable.constant(share.input()));
-            new CrossEntropyLoss().forward(out, Variable.constant(share.target())).mul(0.5).backward();
+            new CrossEntropyLoss()
+                    .forward(out, Variable.constant(share.target()))
+                    .mul(0.5)
+                    .backward();
             for (int k = 0; k < grad.length; k++) {
-                grad[k] = grad[k] == null ? params.get(k).grad() : grad[k].add(params.get(k).grad());
+                grad[k] = grad[k] == null
+                        ? params.get(k).grad()
+                        : grad[k].add(params.get(k).grad());
             }
             for (Map.Entry<String, Tensor> e : model.namedBuffers().entrySet()) {
-                Tensor v = e.getValue().dtype() == DType.INT32 ? e.getValue().clone() : e.getValue().mul(0.5);
+                Tensor v = e.getValue().dtype() == DType.INT32
+                        ? e.getValue().clone()
+                        : e.getValue().mul(0.5);
                 running.merge(e.getKey(), v, (a, b) -> a.dtype() == DType.INT32 ? a : a.add(b));
             }
         }

@@ -28,8 +28,12 @@ class EquivalenceTest {
     private static final long SEED = 41;
 
     private static Module spark(JavaSparkContext sc, DType dtype, TensorDataset data, int workers) throws IOException {
-        SparkTrainer t = SparkTrainer.builder(mlp(5, dtype, false), crossEntropy(), adam()).build();
-        t.fit(sc, SparkData.fromLocal(sc, data, 3), new SparkFitOptions().epochs(EPOCHS).batchSize(BATCH).seed(SEED).workers(workers));
+        SparkTrainer t = SparkTrainer.builder(mlp(5, dtype, false), crossEntropy(), adam())
+                .build();
+        t.fit(
+                sc,
+                SparkData.fromLocal(sc, data, 3),
+                new SparkFitOptions().epochs(EPOCHS).batchSize(BATCH).seed(SEED).workers(workers));
         return t.model();
     }
 
@@ -40,7 +44,9 @@ class EquivalenceTest {
         Module reference = single(mlp(5, DType.FLOAT64, false), adam(), data, EPOCHS, BATCH, SEED);
         Module untrained = mlp(5, DType.FLOAT64, false).get();
         // training moved the weights far more than the tolerance
-        assertTrue(maxRelDiff(untrained, reference) > 0.05, "training changed too little: " + maxRelDiff(untrained, reference));
+        assertTrue(
+                maxRelDiff(untrained, reference) > 0.05,
+                "training changed too little: " + maxRelDiff(untrained, reference));
         for (int w : new int[] {1, 2, 4}) {
             Module m = spark(sc, DType.FLOAT64, data, w);
             double d = maxRelDiff(m, reference);
@@ -74,8 +80,12 @@ class EquivalenceTest {
         JavaSparkContext sc = LocalSpark.get("local[4]");
         TensorDataset data = blobs(N, 5, 5, DType.FLOAT64);
         Module reference = single(mlp(5, DType.FLOAT64, false), sgdMomentum(), data, EPOCHS, BATCH, SEED);
-        SparkTrainer t = SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), sgdMomentum()).build();
-        t.fit(sc, SparkData.fromLocal(sc, data, 4), new SparkFitOptions().epochs(EPOCHS).batchSize(BATCH).seed(SEED).workers(4));
+        SparkTrainer t = SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), sgdMomentum())
+                .build();
+        t.fit(
+                sc,
+                SparkData.fromLocal(sc, data, 4),
+                new SparkFitOptions().epochs(EPOCHS).batchSize(BATCH).seed(SEED).workers(4));
         double d = maxRelDiff(t.model(), reference);
         assertTrue(d <= 1e-10, "relative difference " + d);
     }
@@ -86,13 +96,31 @@ class EquivalenceTest {
         TensorDataset data = blobs(N, 5, 6, DType.FLOAT64);
         TensorDataset val = blobs(60, 5, 7, DType.FLOAT64);
         Module m = mlp(5, DType.FLOAT64, false).get();
-        io.jgrad.train.Trainer single = io.jgrad.train.Trainer.builder(m, new io.jgrad.layers.CrossEntropyLoss(), adam().apply(m))
-                .metrics(Metric.accuracy()).build();
-        History hs = single.fit(data, new io.jgrad.train.FitOptions().epochs(EPOCHS).batchSize(BATCH).seed(SEED).prefetch(0)
-                .validationData(val).verbose(false));
-        SparkTrainer t = SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), adam()).metrics(Metric.accuracy()).build();
-        History h = t.fit(sc, SparkData.fromLocal(sc, data, 2),
-                new SparkFitOptions().epochs(EPOCHS).batchSize(BATCH).seed(SEED).workers(2).validationData(val));
+        io.jgrad.train.Trainer single = io.jgrad.train.Trainer.builder(
+                        m, new io.jgrad.layers.CrossEntropyLoss(), adam().apply(m))
+                .metrics(Metric.accuracy())
+                .build();
+        History hs = single.fit(
+                data,
+                new io.jgrad.train.FitOptions()
+                        .epochs(EPOCHS)
+                        .batchSize(BATCH)
+                        .seed(SEED)
+                        .prefetch(0)
+                        .validationData(val)
+                        .verbose(false));
+        SparkTrainer t = SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), adam())
+                .metrics(Metric.accuracy())
+                .build();
+        History h = t.fit(
+                sc,
+                SparkData.fromLocal(sc, data, 2),
+                new SparkFitOptions()
+                        .epochs(EPOCHS)
+                        .batchSize(BATCH)
+                        .seed(SEED)
+                        .workers(2)
+                        .validationData(val));
         assertEquals(hs.keys(), h.keys());
         for (String k : hs.keys()) {
             for (int e = 0; e < EPOCHS; e++) {
@@ -102,11 +130,20 @@ class EquivalenceTest {
         assertTrue(h.get("val_accuracy").get(EPOCHS - 1) > 0.6, "val accuracy " + h.get("val_accuracy"));
 
         // validation data held by Spark, evaluated by the executors (3 partitions, batches of 7)
-        SparkTrainer t2 = SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), adam()).metrics(Metric.accuracy())
+        SparkTrainer t2 = SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), adam())
+                .metrics(Metric.accuracy())
                 .build();
         SparkData sparkVal = SparkData.fromLocal(sc, val, 3);
-        History h2 = t2.fit(sc, SparkData.fromLocal(sc, data, 2), new SparkFitOptions().epochs(EPOCHS).batchSize(BATCH).seed(SEED)
-                .workers(2).validationData(sparkVal).validationBatchSize(7));
+        History h2 = t2.fit(
+                sc,
+                SparkData.fromLocal(sc, data, 2),
+                new SparkFitOptions()
+                        .epochs(EPOCHS)
+                        .batchSize(BATCH)
+                        .seed(SEED)
+                        .workers(2)
+                        .validationData(sparkVal)
+                        .validationBatchSize(7));
         assertEquals(hs.keys(), h2.keys());
         for (String k : hs.keys()) {
             for (int e = 0; e < EPOCHS; e++) {
@@ -123,8 +160,12 @@ class EquivalenceTest {
     /** A small CNN on 8x8 images: convolution, ReLU, max pooling and a linear layer. */
     private static SerializableSupplier<Module> cnn(DType dtype) {
         return () -> {
-            Module m = new io.jgrad.layers.Sequential(new io.jgrad.layers.Conv2d(1, 4, 3, 1, 1), new io.jgrad.layers.ReLU(),
-                    new io.jgrad.layers.MaxPool2d(2), new io.jgrad.layers.Flatten(), new io.jgrad.layers.Linear(4 * 4 * 4, 3));
+            Module m = new io.jgrad.layers.Sequential(
+                    new io.jgrad.layers.Conv2d(1, 4, 3, 1, 1),
+                    new io.jgrad.layers.ReLU(),
+                    new io.jgrad.layers.MaxPool2d(2),
+                    new io.jgrad.layers.Flatten(),
+                    new io.jgrad.layers.Linear(4 * 4 * 4, 3));
             m.resetParameters(new io.jgrad.core.Generator(8));
             return m.to(dtype);
         };
@@ -136,8 +177,12 @@ class EquivalenceTest {
         TensorDataset flat = blobs(80, 64, 9, DType.FLOAT64);
         TensorDataset data = new TensorDataset(flat.input().reshape(80, 1, 8, 8), flat.target());
         Module reference = single(cnn(DType.FLOAT64), adam(), data, 2, 16, SEED);
-        SparkTrainer t = SparkTrainer.builder(cnn(DType.FLOAT64), crossEntropy(), adam()).build();
-        t.fit(sc, SparkData.fromLocal(sc, data, 2), new SparkFitOptions().epochs(2).batchSize(16).seed(SEED).workers(2));
+        SparkTrainer t =
+                SparkTrainer.builder(cnn(DType.FLOAT64), crossEntropy(), adam()).build();
+        t.fit(
+                sc,
+                SparkData.fromLocal(sc, data, 2),
+                new SparkFitOptions().epochs(2).batchSize(16).seed(SEED).workers(2));
         double d = maxRelDiff(t.model(), reference);
         assertTrue(d <= 1e-10, "CNN, 2 workers: relative difference " + d);
     }

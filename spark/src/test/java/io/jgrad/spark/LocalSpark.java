@@ -8,15 +8,16 @@ final class LocalSpark {
     private static JavaSparkContext sc;
     private static String master;
 
-    private LocalSpark() {
-    }
+    private LocalSpark() {}
 
     static synchronized JavaSparkContext get(String wanted) {
         if (sc != null && !wanted.equals(master)) {
             stop();
         }
         if (sc == null) {
-            SparkConf conf = new SparkConf().setMaster(wanted).setAppName("jgrad-spark-test")
+            SparkConf conf = new SparkConf()
+                    .setMaster(wanted)
+                    .setAppName("jgrad-spark-test")
                     .set("spark.ui.enabled", "false")
                     .set("spark.driver.host", "127.0.0.1")
                     .set("spark.driver.bindAddress", "127.0.0.1")

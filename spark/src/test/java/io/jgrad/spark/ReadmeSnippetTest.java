@@ -42,27 +42,34 @@ class ReadmeSnippetTest {
     @TempDir
     Path tmp;
 
-    static Module snippet(JavaSparkContext jsc, Dataset<Row> df, SparkData sparkTestSet, String checkpointDir) throws Exception {
+    static Module snippet(JavaSparkContext jsc, Dataset<Row> df, SparkData sparkTestSet, String checkpointDir)
+            throws Exception {
         // --- README snippet
         SparkTrainer trainer = SparkTrainer.builder(
-                        () -> {                                        // the model: serializable, same init everywhere
-                            Module m = new Sequential(new Flatten(), new Linear(784, 128), new ReLU(), new Linear(128, 10));
+                        () -> { // the model: serializable, same init everywhere
+                            Module m = new Sequential(
+                                    new Flatten(), new Linear(784, 128), new ReLU(), new Linear(128, 10));
                             m.resetParameters(new Generator(1));
                             return m;
                         },
-                        SparkTrainer.lossOf(CrossEntropyLoss::new),    // the loss (a factory: made on each executor)
-                        m -> new Adam(m.parameters(), 1e-3))           // the optimizer (runs on the driver)
+                        SparkTrainer.lossOf(CrossEntropyLoss::new), // the loss (a factory: made on each executor)
+                        m -> new Adam(m.parameters(), 1e-3)) // the optimizer (runs on the driver)
                 .metrics(Metric.accuracy())
                 .build();
         // a DataFrame with an array<float> (or ML vector) column and a class-index column
         SparkData train = SparkData.classification(df, "features", "label", 1, 28, 28);
-        History h = trainer.fit(jsc, train, new SparkFitOptions()
-                .epochs(5).batchSize(64).workers(4)                   // 64 = the global batch over all workers
-                .validationData(sparkTestSet)                          // a SparkData, evaluated by the executors
-                                                                       // (or a local Dataset, evaluated on the driver)
-                .checkpoints(checkpointDir, 100));                     // every 100 steps, e.g. to "hdfs:///tmp/ckpt"
-        Module trained = trainer.model();                              // on the driver
-        Map<String, Double> test = trainer.evaluate(jsc, sparkTestSet, 256);  // {loss=..., accuracy=...}
+        History h = trainer.fit(
+                jsc,
+                train,
+                new SparkFitOptions()
+                        .epochs(5)
+                        .batchSize(64)
+                        .workers(4) // 64 = the global batch over all workers
+                        .validationData(sparkTestSet) // a SparkData, evaluated by the executors
+                        // (or a local Dataset, evaluated on the driver)
+                        .checkpoints(checkpointDir, 100)); // every 100 steps, e.g. to "hdfs:///tmp/ckpt"
+        Module trained = trainer.model(); // on the driver
+        Map<String, Double> test = trainer.evaluate(jsc, sparkTestSet, 256); // {loss=..., accuracy=...}
         // --- end
         assertEquals(5, h.size());
         assertTrue(test.get("accuracy") >= 0 && h.get("val_accuracy").get(4) >= 0);
@@ -76,11 +83,13 @@ class ReadmeSnippetTest {
         int use = readme.indexOf("## Use");
         int a = readme.indexOf("```java\n", use) + "```java\n".length();
         String printed = readme.substring(a, readme.indexOf("```", a)).strip();
-        String source = Files.readString(root.resolve("spark/src/test/java/io/jgrad/spark/ReadmeSnippetTest.java"),
-                StandardCharsets.UTF_8);
+        String source = Files.readString(
+                root.resolve("spark/src/test/java/io/jgrad/spark/ReadmeSnippetTest.java"), StandardCharsets.UTF_8);
         int s = source.indexOf(START + "\n") + START.length() + 1;
         String code = Arrays.stream(source.substring(s, source.indexOf(END, s)).split("\n"))
-                .map(l -> l.startsWith("        ") ? l.substring(8) : l).collect(Collectors.joining("\n")).strip();
+                .map(l -> l.startsWith("        ") ? l.substring(8) : l)
+                .collect(Collectors.joining("\n"))
+                .strip();
         assertEquals(code, printed);
 
         JavaSparkContext jsc = LocalSpark.get("local[2]");
@@ -96,10 +105,15 @@ class ReadmeSnippetTest {
             }
             rows.add(RowFactory.create(f, (double) y[i]));
         }
-        Dataset<Row> df = spark.createDataFrame(rows, new StructType()
-                .add("features", DataTypes.createArrayType(DataTypes.FloatType)).add("label", DataTypes.DoubleType));
-        SparkData testSet = SparkData.fromLocal(jsc, new TensorDataset(x.narrow(0, 0, 32).reshape(32, 1, 28, 28),
-                Tensor.of(Arrays.copyOf(y, 32), 32)), 2);
+        Dataset<Row> df = spark.createDataFrame(
+                rows,
+                new StructType()
+                        .add("features", DataTypes.createArrayType(DataTypes.FloatType))
+                        .add("label", DataTypes.DoubleType));
+        SparkData testSet = SparkData.fromLocal(
+                jsc,
+                new TensorDataset(x.narrow(0, 0, 32).reshape(32, 1, 28, 28), Tensor.of(Arrays.copyOf(y, 32), 32)),
+                2);
         Module trained = snippet(jsc, df, testSet, tmp.toUri().toString());
         assertEquals(DType.FLOAT32, trained.parameters().get(0).data().dtype());
     }

@@ -45,7 +45,8 @@ class SparkDataTest {
             }
             rows.add(RowFactory.create(feats, doubleLabels ? (Object) (double) y[i] : (Object) y[i]));
         }
-        StructType schema = new StructType().add("features", DataTypes.createArrayType(DataTypes.DoubleType))
+        StructType schema = new StructType()
+                .add("features", DataTypes.createArrayType(DataTypes.DoubleType))
                 .add("label", doubleLabels ? DataTypes.DoubleType : DataTypes.IntegerType);
         return spark.createDataFrame(rows, schema).repartition(1);
     }
@@ -55,15 +56,18 @@ class SparkDataTest {
         JavaSparkContext sc = LocalSpark.get("local[2]");
         SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
         TensorDataset data = blobs(64, 5, 51, DType.FLOAT64);
-        SparkFitOptions o = new SparkFitOptions().epochs(2).batchSize(16).seed(3).workers(2);
-        SparkTrainer fromRdd = SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), adam()).build();
+        SparkFitOptions o =
+                new SparkFitOptions().epochs(2).batchSize(16).seed(3).workers(2);
+        SparkTrainer fromRdd = SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), adam())
+                .build();
         fromRdd.fit(sc, SparkData.fromLocal(sc, data, 2), o);
         for (boolean doubleLabels : new boolean[] {false, true}) {
             SparkData df = SparkData.classification(frame(spark, data, doubleLabels), "features", "label", 5);
             TensorDataset back = df.toLocal(DType.FLOAT64);
             assertTrue(back.input().allClose(data.input(), 0, 0));
             assertArrayEquals(data.target().toIntArray(), back.target().toIntArray());
-            SparkTrainer t = SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), adam()).build();
+            SparkTrainer t = SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), adam())
+                    .build();
             t.fit(sc, df, o);
             assertTrue(SparkFixtures.identical(t.model(), fromRdd.model()), "double labels: " + doubleLabels);
         }
@@ -83,9 +87,18 @@ class SparkDataTest {
             return l.to(DType.FLOAT64);
         };
         Module single = lin.get();
-        Trainer.builder(single, new MSELoss(), new SGD(single.parameters(), 0.1)).build()
-                .fit(reg, new FitOptions().epochs(3).batchSize(8).seed(9).prefetch(0).verbose(false));
-        SparkTrainer t = SparkTrainer.builder(lin, SparkTrainer.lossOf(MSELoss::new), m -> new SGD(m.parameters(), 0.1)).build();
+        Trainer.builder(single, new MSELoss(), new SGD(single.parameters(), 0.1))
+                .build()
+                .fit(
+                        reg,
+                        new FitOptions()
+                                .epochs(3)
+                                .batchSize(8)
+                                .seed(9)
+                                .prefetch(0)
+                                .verbose(false));
+        SparkTrainer t = SparkTrainer.builder(lin, SparkTrainer.lossOf(MSELoss::new), m -> new SGD(m.parameters(), 0.1))
+                .build();
         SparkData sd = SparkData.fromLocal(sc, reg, 2);
         assertTrue(!sd.isClassification());
         assertArrayEquals(new int[] {1}, sd.targetShape());
@@ -100,30 +113,46 @@ class SparkDataTest {
         SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
         TensorDataset data = blobs(8, 5, 53, DType.FLOAT64);
         Dataset<Row> df = frame(spark, data, false);
-        IllegalArgumentException col = assertThrows(IllegalArgumentException.class,
-                () -> SparkData.classification(df, "pixels", "label", 5));
+        IllegalArgumentException col =
+                assertThrows(IllegalArgumentException.class, () -> SparkData.classification(df, "pixels", "label", 5));
         assertTrue(col.getMessage().contains("no column 'pixels'"), col.getMessage());
         Dataset<Row> strings = df.withColumn("label", df.col("label").cast("string"));
-        IllegalArgumentException lt = assertThrows(IllegalArgumentException.class,
-                () -> SparkData.classification(strings, "features", "label", 5));
-        assertTrue(lt.getMessage().contains("must hold class indices") && lt.getMessage().contains("string"), lt.getMessage());
+        IllegalArgumentException lt = assertThrows(
+                IllegalArgumentException.class, () -> SparkData.classification(strings, "features", "label", 5));
+        assertTrue(
+                lt.getMessage().contains("must hold class indices")
+                        && lt.getMessage().contains("string"),
+                lt.getMessage());
         // the declared shape does not fit the features: reported when the data is read
         SparkData wrong = SparkData.classification(df, "features", "label", 6);
-        SparkException shape = assertThrows(SparkException.class, () -> SparkTrainer.builder(mlp(6, DType.FLOAT64, false),
-                crossEntropy(), adam()).build().fit(sc, wrong, new SparkFitOptions()));
-        assertTrue(shape.getMessage().contains("has 5 features, but the sample shape (6,) needs 6"), shape.getMessage());
-        Dataset<Row> half = df.withColumn("label", df.col("label").cast("double").plus(0.5));
-        SparkException frac = assertThrows(SparkException.class, () -> SparkData.classification(half, "features", "label", 5)
-                .toLocal(DType.FLOAT64));
+        SparkException shape = assertThrows(
+                SparkException.class,
+                () -> SparkTrainer.builder(mlp(6, DType.FLOAT64, false), crossEntropy(), adam())
+                        .build()
+                        .fit(sc, wrong, new SparkFitOptions()));
+        assertTrue(
+                shape.getMessage().contains("has 5 features, but the sample shape (6,) needs 6"), shape.getMessage());
+        Dataset<Row> half =
+                df.withColumn("label", df.col("label").cast("double").plus(0.5));
+        SparkException frac = assertThrows(
+                SparkException.class,
+                () -> SparkData.classification(half, "features", "label", 5).toLocal(DType.FLOAT64));
         assertTrue(frac.getMessage().contains("is not a class index"), frac.getMessage());
-        IllegalArgumentException neg = assertThrows(IllegalArgumentException.class, () -> LabeledSample.of(new float[2], -1));
+        IllegalArgumentException neg =
+                assertThrows(IllegalArgumentException.class, () -> LabeledSample.of(new float[2], -1));
         assertTrue(neg.getMessage().contains("class index must be >= 0, got -1"));
         assertThrows(IllegalArgumentException.class, () -> new SparkFitOptions().workers(0));
         assertThrows(IllegalArgumentException.class, () -> new SparkFitOptions().checkpoints("file:///tmp/x", 0));
-        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> SparkTrainer.builder(
-                mlp(5, DType.FLOAT64, false), crossEntropy(), adam()).build().fit(sc, SparkData.fromLocal(sc, data, 1),
-                        new SparkFitOptions().batchSize(16).dropLast(true)));
-        assertTrue(none.getMessage().contains("gives no batch (8 samples, batch size 16, dropLast)"), none.getMessage());
+        IllegalArgumentException none = assertThrows(
+                IllegalArgumentException.class,
+                () -> SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), adam())
+                        .build()
+                        .fit(
+                                sc,
+                                SparkData.fromLocal(sc, data, 1),
+                                new SparkFitOptions().batchSize(16).dropLast(true)));
+        assertTrue(
+                none.getMessage().contains("gives no batch (8 samples, batch size 16, dropLast)"), none.getMessage());
         assertEquals(8, data.size());
     }
 }

@@ -25,7 +25,11 @@ class SparkFashionMnistTest {
     /** Writes IDX files of {@code n} 28x28 images whose class is the row holding the brightest stripe. */
     private static void writeSplit(Path dir, String prefix, int n, long seed) throws IOException {
         Random r = new Random(seed);
-        ByteBuffer img = ByteBuffer.allocate(16 + n * 784).putInt(0x803).putInt(n).putInt(28).putInt(28);
+        ByteBuffer img = ByteBuffer.allocate(16 + n * 784)
+                .putInt(0x803)
+                .putInt(n)
+                .putInt(28)
+                .putInt(28);
         ByteBuffer lab = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
         for (int i = 0; i < n; i++) {
             int c = r.nextInt(10);
@@ -42,7 +46,9 @@ class SparkFashionMnistTest {
     private static String run(String... args) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = SparkFashionMnist.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = SparkFashionMnist.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return code + "\n" + out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
     }
@@ -52,11 +58,24 @@ class SparkFashionMnistTest {
         LocalSpark.stop();
         writeSplit(tmp, "train", 256, 1);
         writeSplit(tmp, "t10k", 100, 2);
-        String s = run("--master", "local[2]", "--model", "mlp", "--epochs", "2", "--data", tmp.toString(), "--batch-size", "32",
-                "--out", tmp.resolve("out").toString());
+        String s = run(
+                "--master",
+                "local[2]",
+                "--model",
+                "mlp",
+                "--epochs",
+                "2",
+                "--data",
+                tmp.toString(),
+                "--batch-size",
+                "32",
+                "--out",
+                tmp.resolve("out").toString());
         assertTrue(s.startsWith("0\n"), s);
-        Matcher m = Pattern.compile("(?m)^result: master=local\\[2\\] workers=2 model=mlp test_acc=([0-9.]+) single_acc=([0-9.]+)"
-                + " max_weight_diff=([0-9.eE+-]+) seconds=([0-9.]+) exchange=broadcast$").matcher(s);
+        Matcher m = Pattern.compile(
+                        "(?m)^result: master=local\\[2\\] workers=2 model=mlp test_acc=([0-9.]+) single_acc=([0-9.]+)"
+                                + " max_weight_diff=([0-9.eE+-]+) seconds=([0-9.]+) exchange=broadcast$")
+                .matcher(s);
         assertTrue(m.find(), s);
         double acc = Double.parseDouble(m.group(1));
         assertEquals(Double.parseDouble(m.group(2)), acc, 0.011, s);
@@ -65,10 +84,22 @@ class SparkFashionMnistTest {
         assertTrue(Files.exists(tmp.resolve("out").resolve("spark-fashion-mnist-mlp.safetensors")));
         assertTrue(s.trim().endsWith(m.group(0)), "the result line comes last: " + s);
         // the barrier exchange trains to the same weights, so to the same accuracies
-        String b = run("--master", "local[2]", "--epochs", "2", "--data", tmp.toString(), "--batch-size", "32", "--exchange",
+        String b = run(
+                "--master",
+                "local[2]",
+                "--epochs",
+                "2",
+                "--data",
+                tmp.toString(),
+                "--batch-size",
+                "32",
+                "--exchange",
                 "barrier");
-        assertTrue(b.contains(" model=mlp test_acc=" + m.group(1) + " single_acc=" + m.group(2) + " max_weight_diff=" + m.group(3)
-                + " seconds=") && b.trim().endsWith("exchange=barrier"), b);
+        assertTrue(
+                b.contains(" model=mlp test_acc=" + m.group(1) + " single_acc=" + m.group(2) + " max_weight_diff="
+                                + m.group(3) + " seconds=")
+                        && b.trim().endsWith("exchange=barrier"),
+                b);
     }
 
     @Test

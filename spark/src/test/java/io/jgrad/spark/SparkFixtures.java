@@ -23,8 +23,7 @@ import java.util.function.Function;
 
 /** Data, models and comparisons shared by the tests. */
 final class SparkFixtures {
-    private SparkFixtures() {
-    }
+    private SparkFixtures() {}
 
     /** {@code n} samples of {@code f} Gaussian features; the class is the arg-max of a fixed linear map (3 classes). */
     static TensorDataset blobs(int n, int f, long seed, DType dtype) {
@@ -69,11 +68,24 @@ final class SparkFixtures {
     }
 
     /** Single-machine training with the Trainer and the same settings. */
-    static Module single(SerializableSupplier<Module> factory, Function<Module, Optimizer> opt, TensorDataset data, int epochs,
-            int batch, long seed) throws IOException {
+    static Module single(
+            SerializableSupplier<Module> factory,
+            Function<Module, Optimizer> opt,
+            TensorDataset data,
+            int epochs,
+            int batch,
+            long seed)
+            throws IOException {
         Module m = factory.get();
         Trainer t = Trainer.builder(m, new CrossEntropyLoss(), opt.apply(m)).build();
-        t.fit(data, new FitOptions().epochs(epochs).batchSize(batch).seed(seed).prefetch(0).verbose(false));
+        t.fit(
+                data,
+                new FitOptions()
+                        .epochs(epochs)
+                        .batchSize(batch)
+                        .seed(seed)
+                        .prefetch(0)
+                        .verbose(false));
         return m;
     }
 

@@ -33,23 +33,53 @@ final class StandaloneCluster implements AutoCloseable {
         classPath = testClassPath();
         // the Master and Workers log their life cycle (INFO), which start-up waits for
         logConfig = dir.resolve("log4j2-cluster.properties");
-        Files.writeString(logConfig, String.join("\n", "rootLogger.level = warn", "rootLogger.appenderRef.stderr.ref = console",
-                "appender.console.type = Console", "appender.console.name = console", "appender.console.target = SYSTEM_ERR",
-                "appender.console.layout.type = PatternLayout", "appender.console.layout.pattern = %d{HH:mm:ss.SSS} %p %c{1}: %m%n%ex",
-                "logger.deploy.name = org.apache.spark.deploy", "logger.deploy.level = info", ""));
+        Files.writeString(
+                logConfig,
+                String.join(
+                        "\n",
+                        "rootLogger.level = warn",
+                        "rootLogger.appenderRef.stderr.ref = console",
+                        "appender.console.type = Console",
+                        "appender.console.name = console",
+                        "appender.console.target = SYSTEM_ERR",
+                        "appender.console.layout.type = PatternLayout",
+                        "appender.console.layout.pattern = %d{HH:mm:ss.SSS} %p %c{1}: %m%n%ex",
+                        "logger.deploy.name = org.apache.spark.deploy",
+                        "logger.deploy.level = info",
+                        ""));
         jvmFlags = System.getProperty("spark.test.jvm.flags", "");
         int port = freePort();
         url = "spark://127.0.0.1:" + port;
         Path masterLog = dir.resolve("master.log");
-        master = start(sparkHome, masterLog, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
-                String.valueOf(port), "--webui-port", String.valueOf(freePort()));
+        master = start(
+                sparkHome,
+                masterLog,
+                "org.apache.spark.deploy.master.Master",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(port),
+                "--webui-port",
+                String.valueOf(freePort()));
         try {
             waitFor(masterLog, "I have been elected leader", 1, master);
             for (int i = 0; i < numWorkers; i++) {
                 Path work = Files.createDirectories(dir.resolve("worker-" + i));
-                workers.add(start(sparkHome, dir.resolve("worker-" + i + ".log"), "org.apache.spark.deploy.worker.Worker",
-                        "--host", "127.0.0.1", "--cores", "1", "--memory", "1g", "--webui-port", String.valueOf(freePort()),
-                        "--work-dir", work.toString(), url));
+                workers.add(start(
+                        sparkHome,
+                        dir.resolve("worker-" + i + ".log"),
+                        "org.apache.spark.deploy.worker.Worker",
+                        "--host",
+                        "127.0.0.1",
+                        "--cores",
+                        "1",
+                        "--memory",
+                        "1g",
+                        "--webui-port",
+                        String.valueOf(freePort()),
+                        "--work-dir",
+                        work.toString(),
+                        url));
             }
             waitFor(masterLog, "Registering worker", numWorkers, master);
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -99,7 +129,8 @@ final class StandaloneCluster implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("no '" + text + "' x" + count + " in " + log + " after 90 s: " + Files.readString(log));
+        throw new IllegalStateException(
+                "no '" + text + "' x" + count + " in " + log + " after 90 s: " + Files.readString(log));
     }
 
     private static int freePort() throws IOException {
@@ -112,7 +143,9 @@ final class StandaloneCluster implements AutoCloseable {
     List<ProcessHandle> executors() {
         List<ProcessHandle> out = new ArrayList<>();
         for (Process w : workers) {
-            w.descendants().filter(h -> h.isAlive() && commandLine(h).contains("CoarseGrainedExecutorBackend")).forEach(out::add);
+            w.descendants()
+                    .filter(h -> h.isAlive() && commandLine(h).contains("CoarseGrainedExecutorBackend"))
+                    .forEach(out::add);
         }
         return out;
     }
@@ -134,9 +167,15 @@ final class StandaloneCluster implements AutoCloseable {
     String logs() {
         StringBuilder sb = new StringBuilder();
         try (var files = Files.walk(dir)) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".log") || f.getFileName().toString().equals("stderr")).toList()) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".log")
+                            || f.getFileName().toString().equals("stderr"))
+                    .toList()) {
                 String s = Files.readString(p);
-                sb.append("==== ").append(p).append('\n').append(s, Math.max(0, s.length() - 3000), s.length()).append('\n');
+                sb.append("==== ")
+                        .append(p)
+                        .append('\n')
+                        .append(s, Math.max(0, s.length() - 3000), s.length())
+                        .append('\n');
             }
         } catch (IOException e) {
             sb.append(e);

@@ -38,7 +38,9 @@ class StandaloneClusterTest {
         TensorDataset data = blobs(96, 5, 31, DType.FLOAT64);
         Module reference = single(mlp(5, DType.FLOAT64, false), adam(), data, EPOCHS, BATCH, SEED);
         try (StandaloneCluster cluster = new StandaloneCluster(tmp, 2)) {
-            SparkConf conf = new SparkConf().setMaster(cluster.url).setAppName("jgrad-spark-standalone-test")
+            SparkConf conf = new SparkConf()
+                    .setMaster(cluster.url)
+                    .setAppName("jgrad-spark-standalone-test")
                     .set("spark.ui.enabled", "false")
                     .set("spark.driver.host", "127.0.0.1")
                     .set("spark.driver.bindAddress", "127.0.0.1")
@@ -52,23 +54,29 @@ class StandaloneClusterTest {
             try {
                 sc.setLogLevel("WARN");
                 SparkData train = SparkData.fromLocal(sc, data, 2);
-                SparkTrainer plain = SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), adam()).build();
+                SparkTrainer plain = SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), adam())
+                        .build();
                 plain.fit(sc, train, options());
                 double d = SparkFixtures.maxRelDiff(plain.model(), reference);
                 assertTrue(d <= 1e-10, "cluster vs single machine: relative difference " + d);
                 List<ProcessHandle> executors = cluster.executors();
                 assertEquals(2, executors.size(), "executor JVMs: " + executors + "\n" + cluster.logs());
-                assertTrue(executors.stream().noneMatch(h -> h.pid() == ProcessHandle.current().pid()));
+                assertTrue(executors.stream()
+                        .noneMatch(h -> h.pid() == ProcessHandle.current().pid()));
 
                 // the barrier exchange: the gradients go from executor to executor through allGather
-                SparkTrainer barrier = SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), adam()).build();
+                SparkTrainer barrier = SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), adam())
+                        .build();
                 barrier.fit(sc, train, options().exchange(Exchange.BARRIER));
-                assertTrue(SparkFixtures.identical(barrier.model(), plain.model()), "barrier vs broadcast on the cluster: "
-                        + SparkFixtures.maxRelDiff(barrier.model(), plain.model()));
+                assertTrue(
+                        SparkFixtures.identical(barrier.model(), plain.model()),
+                        "barrier vs broadcast on the cluster: "
+                                + SparkFixtures.maxRelDiff(barrier.model(), plain.model()));
 
                 // the same run, with one executor JVM killed (SIGKILL) after step 6 of 12
                 AtomicLong killed = new AtomicLong(-1);
-                SparkTrainer hit = SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), adam()).build();
+                SparkTrainer hit = SparkTrainer.builder(mlp(5, DType.FLOAT64, false), crossEntropy(), adam())
+                        .build();
                 hit.fit(sc, train, options().listeners((t, s) -> {
                     if (s.globalStep() == 5) {
                         ProcessHandle victim = cluster.executors().get(0);
@@ -79,8 +87,10 @@ class StandaloneClusterTest {
                 }));
                 assertTrue(killed.get() > 0, "no executor was killed");
                 assertTrue(ProcessHandle.of(killed.get()).isEmpty(), "the killed executor still runs");
-                assertTrue(SparkFixtures.identical(hit.model(), plain.model()), "after the kill: relative difference "
-                        + SparkFixtures.maxRelDiff(hit.model(), plain.model()) + "\n" + cluster.logs());
+                assertTrue(
+                        SparkFixtures.identical(hit.model(), plain.model()),
+                        "after the kill: relative difference " + SparkFixtures.maxRelDiff(hit.model(), plain.model())
+                                + "\n" + cluster.logs());
             } finally {
                 sc.stop();
             }

@@ -58,7 +58,8 @@ public record Batch(List<Tensor> inputs, Tensor target, Tensor weight, List<Tens
         if (weight != null) {
             checkSize("weight", weight, n);
             if (weight.dim() != 1) {
-                throw new IllegalArgumentException("Batch: the weight must have shape (" + n + "), got " + Shape.format(weight.shape()));
+                throw new IllegalArgumentException(
+                        "Batch: the weight must have shape (" + n + "), got " + Shape.format(weight.shape()));
             }
         }
     }
@@ -109,8 +110,8 @@ public record Batch(List<Tensor> inputs, Tensor target, Tensor weight, List<Tens
     private static void checkSize(String what, Tensor t, int n) {
         int m = firstDim(what, t);
         if (m != n) {
-            throw new IllegalArgumentException("Batch: " + what + " has shape " + Shape.format(t.shape()) + " but input 0 has "
-                    + n + " samples");
+            throw new IllegalArgumentException(
+                    "Batch: " + what + " has shape " + Shape.format(t.shape()) + " but input 0 has " + n + " samples");
         }
     }
 
@@ -158,8 +159,8 @@ public record Batch(List<Tensor> inputs, Tensor target, Tensor weight, List<Tens
             return new Batch(inputs, newTarget, weight);
         }
         if (newTarget == null) {
-            throw new IllegalArgumentException("Batch.withTarget: the batch has " + targets.size() + " targets; the first cannot"
-                    + " be removed (use withTargets)");
+            throw new IllegalArgumentException("Batch.withTarget: the batch has " + targets.size()
+                    + " targets; the first cannot" + " be removed (use withTargets)");
         }
         List<Tensor> ts = new ArrayList<>(targets);
         ts.set(0, newTarget);
@@ -210,12 +211,13 @@ public record Batch(List<Tensor> inputs, Tensor target, Tensor weight, List<Tens
         for (int s = 0; s < samples.size(); s++) {
             Sample x = samples.get(s);
             if (x.inputs().size() != nIn) {
-                throw new IllegalArgumentException("Batch.collate: sample 0 has " + nIn + " inputs but sample " + s + " has "
-                        + x.inputs().size());
+                throw new IllegalArgumentException("Batch.collate: sample 0 has " + nIn + " inputs but sample " + s
+                        + " has " + x.inputs().size());
             }
             if (x.targets().size() != nTargets || (x.weight() != null) != hasWeight) {
-                throw new IllegalArgumentException("Batch.collate: sample " + s + " differs from sample 0 in its number of targets"
-                        + " (" + x.targets().size() + " and " + nTargets + ") or in having a weight");
+                throw new IllegalArgumentException(
+                        "Batch.collate: sample " + s + " differs from sample 0 in its number of targets" + " ("
+                                + x.targets().size() + " and " + nTargets + ") or in having a weight");
             }
             for (int k = 0; k < nIn; k++) {
                 cols.get(k).add(x.inputs().get(k));
@@ -231,6 +233,9 @@ public record Batch(List<Tensor> inputs, Tensor target, Tensor weight, List<Tens
         for (List<Tensor> c : cols) {
             stacked.add(Tensor.stack(c, 0));
         }
-        return of(stacked.subList(0, nIn), stacked.subList(nIn, nIn + nTargets), hasWeight ? Tensor.stack(weights, 0) : null);
+        return of(
+                stacked.subList(0, nIn),
+                stacked.subList(nIn, nIn + nTargets),
+                hasWeight ? Tensor.stack(weights, 0) : null);
     }
 }

@@ -45,8 +45,8 @@ public final class ByteImageDataset implements Dataset {
             item *= d;
         }
         if (item == 0 || pixels.length % item != 0) {
-            throw new IllegalArgumentException("ByteImageDataset: " + pixels.length + " bytes are not a whole number of "
-                    + Shape.format(itemShape) + " images");
+            throw new IllegalArgumentException("ByteImageDataset: " + pixels.length
+                    + " bytes are not a whole number of " + Shape.format(itemShape) + " images");
         }
         if (!Double.isFinite(scale)) {
             throw new IllegalArgumentException("ByteImageDataset: scale must be finite, got " + scale);
@@ -56,8 +56,8 @@ public final class ByteImageDataset implements Dataset {
         this.itemSize = (int) item;
         this.size = (int) (pixels.length / item);
         if (target != null && (target.dim() == 0 || target.size(0) != size)) {
-            throw new IllegalArgumentException("ByteImageDataset: " + size + " images but a target of shape "
-                    + Shape.format(target.shape()));
+            throw new IllegalArgumentException(
+                    "ByteImageDataset: " + size + " images but a target of shape " + Shape.format(target.shape()));
         }
         this.target = target;
         for (int v = 0; v < 256; v++) {

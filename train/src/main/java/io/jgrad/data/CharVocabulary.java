@@ -51,7 +51,8 @@ public final class CharVocabulary {
     public static CharVocabulary ofCharacters(String characters) {
         int[] cps = characters.codePoints().toArray();
         if (cps.length == 0 || Arrays.stream(cps).distinct().count() != cps.length) {
-            throw new IllegalArgumentException("CharVocabulary.ofCharacters: expected distinct characters, got '" + characters + "'");
+            throw new IllegalArgumentException(
+                    "CharVocabulary.ofCharacters: expected distinct characters, got '" + characters + "'");
         }
         return new CharVocabulary(cps);
     }
@@ -98,8 +99,8 @@ public final class CharVocabulary {
         for (int k = 0; k < cps.length; k++) {
             Integer i = index.get(cps[k]);
             if (i == null) {
-                throw new IllegalArgumentException("CharVocabulary.encode: character '" + new String(cps, k, 1) + "' (U+"
-                        + String.format("%04X", cps[k]) + ") at position " + k + " is not in the vocabulary");
+                throw new IllegalArgumentException("CharVocabulary.encode: character '" + new String(cps, k, 1)
+                        + "' (U+" + String.format("%04X", cps[k]) + ") at position " + k + " is not in the vocabulary");
             }
             out[k] = i;
         }

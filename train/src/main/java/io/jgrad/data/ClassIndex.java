@@ -54,8 +54,8 @@ public final class ClassIndex {
         if (data instanceof TensorDataset && ((TensorDataset) data).target() != null) {
             Tensor t = ((TensorDataset) data).target();
             if (t.dim() != 1) {
-                throw new IllegalArgumentException(op + ": expected one class label per sample, target (N), got "
-                        + Shape.format(t.shape()));
+                throw new IllegalArgumentException(
+                        op + ": expected one class label per sample, target (N), got " + Shape.format(t.shape()));
             }
             double[] v = t.toDoubleArray();
             for (int i = 0; i < n; i++) {
@@ -90,7 +90,8 @@ public final class ClassIndex {
 
     private static int label(String op, int i, double v) {
         if (!(v >= 0) || v != Math.rint(v) || v > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(op + ": sample " + i + " has label " + v + ", expected a class index >= 0");
+            throw new IllegalArgumentException(
+                    op + ": sample " + i + " has label " + v + ", expected a class index >= 0");
         }
         return (int) v;
     }
@@ -194,6 +195,8 @@ public final class ClassIndex {
 
     /** The classes with at least {@code min} samples. */
     int[] classesWithAtLeast(int min) {
-        return IntStream.range(0, byClass.length).filter(c -> byClass[c].length >= min).toArray();
+        return IntStream.range(0, byClass.length)
+                .filter(c -> byClass[c].length >= min)
+                .toArray();
     }
 }

@@ -29,8 +29,7 @@ import java.util.TreeSet;
  * names the file, the line and the column.
  */
 public final class Csv {
-    private Csv() {
-    }
+    private Csv() {}
 
     /** What the label column holds. */
     public enum LabelKind {
@@ -57,8 +56,7 @@ public final class Csv {
         private LabelKind labelKind = LabelKind.CLASS;
         private DType dtype = DType.FLOAT32;
 
-        private Options() {
-        }
+        private Options() {}
 
         /**
          * Whether the first line is a header (skipped, and kept as column names).
@@ -139,8 +137,7 @@ public final class Csv {
      * @param columns the header's column names of the features (empty without a header)
      * @param classNames the class names when labels were names, in label order; else empty
      */
-    public record Data(TensorDataset dataset, List<String> columns, List<String> classNames) {
-    }
+    public record Data(TensorDataset dataset, List<String> columns, List<String> classNames) {}
 
     /**
      * Reads a file.
@@ -175,13 +172,17 @@ public final class Csv {
                     if (opt.labelColumn != null) {
                         labelAt = opt.labelColumn < 0 ? width + opt.labelColumn : opt.labelColumn;
                         if (labelAt < 0 || labelAt >= width) {
-                            throw new MalformedDataException(path, "line " + lineNo + ": label column " + opt.labelColumn
-                                    + " does not exist in a line of " + width + " fields");
+                            throw new MalformedDataException(
+                                    path,
+                                    "line " + lineNo + ": label column " + opt.labelColumn
+                                            + " does not exist in a line of " + width + " fields");
                         }
                     }
                 } else if (fields.size() != width && !(first && opt.header)) {
-                    throw new MalformedDataException(path, "line " + lineNo + ": " + fields.size() + " fields, expected " + width
-                            + " like the first line");
+                    throw new MalformedDataException(
+                            path,
+                            "line " + lineNo + ": " + fields.size() + " fields, expected " + width
+                                    + " like the first line");
                 }
                 if (first && opt.header) {
                     first = false;
@@ -240,7 +241,10 @@ public final class Csv {
                 y[i] = number(path, -1, labelAt, labels.get(i));
             }
             Tensor t = Tensor.wrap(y, n);
-            return new Data(new TensorDataset(x, opt.dtype == DType.FLOAT64 ? t : t.to(DType.FLOAT32)), List.copyOf(names), List.of());
+            return new Data(
+                    new TensorDataset(x, opt.dtype == DType.FLOAT64 ? t : t.to(DType.FLOAT32)),
+                    List.copyOf(names),
+                    List.of());
         }
         int[] y = new int[n];
         boolean numeric = true;
@@ -285,8 +289,10 @@ public final class Csv {
         try {
             return Double.parseDouble(field);
         } catch (NumberFormatException e) {
-            throw new MalformedDataException(path, (lineNo > 0 ? "line " + lineNo + ", " : "") + "column " + column + ": '" + field
-                    + "' is not a number");
+            throw new MalformedDataException(
+                    path,
+                    (lineNo > 0 ? "line " + lineNo + ", " : "") + "column " + column + ": '" + field
+                            + "' is not a number");
         }
     }
 

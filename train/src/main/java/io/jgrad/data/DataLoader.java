@@ -258,8 +258,8 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
         @Override
         public Batch next() {
             if (!hasNext()) {
-                throw new NoSuchElementException("DataLoader: the epoch has " + total + " batches and all were delivered"
-                        + (closed ? " or it was closed" : ""));
+                throw new NoSuchElementException("DataLoader: the epoch has " + total
+                        + " batches and all were delivered" + (closed ? " or it was closed" : ""));
             }
             int k = delivered;
             Object item;
@@ -284,9 +284,12 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
             if (item instanceof Failure f) {
                 close();
                 int from = f.batch * batchSize;
-                throw new DataLoaderException("DataLoader: preparing batch " + f.batch + " of " + total + " (samples "
-                        + from + ".." + (Math.min(order.length, from + batchSize) - 1) + " of the epoch's order) failed: "
-                        + f.error, f.error);
+                throw new DataLoaderException(
+                        "DataLoader: preparing batch " + f.batch + " of " + total + " (samples "
+                                + from + ".." + (Math.min(order.length, from + batchSize) - 1)
+                                + " of the epoch's order) failed: "
+                                + f.error,
+                        f.error);
             }
             delivered++;
             if (delivered == total) {
@@ -327,8 +330,7 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
         }
     }
 
-    private record Failure(int batch, Throwable error) {
-    }
+    private record Failure(int batch, Throwable error) {}
 
     /** Put in the queue by close(), so that a waiting next() returns. */
     private static final Object CLOSED = new Object();

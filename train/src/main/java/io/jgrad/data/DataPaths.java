@@ -27,15 +27,16 @@ import java.util.Set;
  */
 public final class DataPaths {
     private static final Map<String, String> HOW_TO_GET = Map.of(
-            "fashion-mnist", "on Debian or Ubuntu run `apt-get install dataset-fashion-mnist` (it installs the files into"
-                    + " /usr/share/datasets/fashion-mnist), or download the four IDX files train-images-idx3-ubyte.gz,"
-                    + " train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz from"
-                    + " https://github.com/zalandoresearch/fashion-mnist (folder data/fashion) into ~/.jgrad/datasets/fashion-mnist",
-            "mnist", "download the four IDX files train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz,"
-                    + " t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz of MNIST into ~/.jgrad/datasets/mnist");
+            "fashion-mnist",
+                    "on Debian or Ubuntu run `apt-get install dataset-fashion-mnist` (it installs the files into"
+                            + " /usr/share/datasets/fashion-mnist), or download the four IDX files train-images-idx3-ubyte.gz,"
+                            + " train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz from"
+                            + " https://github.com/zalandoresearch/fashion-mnist (folder data/fashion) into ~/.jgrad/datasets/fashion-mnist",
+            "mnist",
+                    "download the four IDX files train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz,"
+                            + " t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz of MNIST into ~/.jgrad/datasets/mnist");
 
-    private DataPaths() {
-    }
+    private DataPaths() {}
 
     /**
      * The folder of data set {@code name}.
@@ -92,16 +93,23 @@ public final class DataPaths {
             if (missing.isEmpty() && Files.isDirectory(dir)) {
                 return dir;
             }
-            looked.append("\n  ").append(dir).append(": ")
+            looked.append("\n  ")
+                    .append(dir)
+                    .append(": ")
                     .append(!Files.isDirectory(dir) ? "no such folder" : "missing " + String.join(", ", missing));
         }
-        String how = HOW_TO_GET.getOrDefault(name, "put the files " + String.join(", ", requiredFiles) + " (plain or .gz) into"
-                + " ~/.jgrad/datasets/" + name + " or into a folder given with --data DIR");
+        String how = HOW_TO_GET.getOrDefault(
+                name,
+                "put the files " + String.join(", ", requiredFiles) + " (plain or .gz) into" + " ~/.jgrad/datasets/"
+                        + name + " or into a folder given with --data DIR");
         throw new DatasetNotFoundException("Data set '" + name + "' not found"
                 + (explicitDirOrNull != null ? " in the folder given (" + explicitDirOrNull + ")" : "")
                 + "; needed files: " + String.join(", ", requiredFiles) + " (each plain or .gz). Looked in:" + looked
-                + "\nTo get it: " + how + (explicitDirOrNull != null ? "; or omit --data to search the standard places"
-                        + " (/usr/share/datasets/" + name + ", ~/.jgrad/datasets/" + name + ", the current folder)" : "")
+                + "\nTo get it: " + how
+                + (explicitDirOrNull != null
+                        ? "; or omit --data to search the standard places" + " (/usr/share/datasets/" + name
+                                + ", ~/.jgrad/datasets/" + name + ", the current folder)"
+                        : "")
                 + ".");
     }
 

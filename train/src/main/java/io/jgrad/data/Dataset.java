@@ -71,8 +71,8 @@ public interface Dataset {
      */
     static int checkIndex(String op, int index, int size) {
         if (index < 0 || index >= size) {
-            throw new IndexOutOfBoundsException(op + ": index " + index + " is out of range for a dataset of " + size
-                    + " samples");
+            throw new IndexOutOfBoundsException(
+                    op + ": index " + index + " is out of range for a dataset of " + size + " samples");
         }
         return index;
     }

@@ -8,8 +8,7 @@ import java.util.List;
 
 /** Splitting datasets: random splits with a seed, and the train/validation split. */
 public final class Datasets {
-    private Datasets() {
-    }
+    private Datasets() {}
 
     /**
      * Splits a dataset into disjoint random subsets of the given sizes (like
@@ -25,7 +24,8 @@ public final class Datasets {
         long total = 0;
         for (int s : sizes) {
             if (s < 0) {
-                throw new IllegalArgumentException("randomSplit: sizes must be non-negative, got " + Arrays.toString(sizes));
+                throw new IllegalArgumentException(
+                        "randomSplit: sizes must be non-negative, got " + Arrays.toString(sizes));
             }
             total += s;
         }

@@ -30,10 +30,10 @@ import java.util.zip.GZIPInputStream;
 public final class Idx {
     /** Deflate cannot expand data more than about 1032 to 1; beyond that a gzip file cannot hold the data. */
     private static final long MAX_GZIP_RATIO = 1100;
+
     private static final int MAX_DIMS = 16;
 
-    private Idx() {
-    }
+    private Idx() {}
 
     /** The element types of the format. */
     public enum Type {
@@ -214,8 +214,7 @@ public final class Idx {
         return raw.data;
     }
 
-    private record Raw(Header header, byte[] data) {
-    }
+    private record Raw(Header header, byte[] data) {}
 
     /** Up to {@code max} bytes of {@code in}, in a buffer that doubles as data arrives (from 1 MB). */
     private static byte[] readGrowing(InputStream in, int max) throws IOException {
@@ -242,45 +241,62 @@ public final class Idx {
             Header h = header(path, din);
             long numel = h.numel();
             if (numel > Integer.MAX_VALUE - 8) {
-                throw new MalformedDataException(path, "the header announces " + Shape.format(h.dims) + " = "
-                        + (numel == Long.MAX_VALUE ? "more than 2^63" : Long.toString(numel))
-                        + " elements, more than a tensor can hold");
+                throw new MalformedDataException(
+                        path,
+                        "the header announces " + Shape.format(h.dims) + " = "
+                                + (numel == Long.MAX_VALUE ? "more than 2^63" : Long.toString(numel))
+                                + " elements, more than a tensor can hold");
             }
             long needed = numel * h.type.bytes;
             if (needed > Integer.MAX_VALUE - 8) {
-                throw new MalformedDataException(path, "the header announces " + Shape.format(h.dims) + " of " + h.type
-                        + " = " + needed + " bytes of data, more than one array can hold");
+                throw new MalformedDataException(
+                        path,
+                        "the header announces " + Shape.format(h.dims) + " of " + h.type + " = " + needed
+                                + " bytes of data, more than one array can hold");
             }
             if (!gz) {
                 long available = fileLength - h.length();
                 if (available < needed) {
-                    throw new MalformedDataException(path, "truncated or wrong header: dimensions " + Shape.format(h.dims)
-                            + " of " + h.type + " need " + needed + " bytes of data but the file holds " + available);
+                    throw new MalformedDataException(
+                            path,
+                            "truncated or wrong header: dimensions " + Shape.format(h.dims) + " of " + h.type + " need "
+                                    + needed + " bytes of data but the file holds " + available);
                 }
                 if (available > needed) {
-                    throw new MalformedDataException(path, "dimensions " + Shape.format(h.dims) + " of " + h.type + " need "
-                            + needed + " bytes of data but the file holds " + available + " (" + (available - needed)
-                            + " trailing bytes)");
+                    throw new MalformedDataException(
+                            path,
+                            "dimensions " + Shape.format(h.dims) + " of " + h.type + " need "
+                                    + needed + " bytes of data but the file holds " + available + " ("
+                                    + (available - needed)
+                                    + " trailing bytes)");
                 }
             } else if (needed > fileLength * MAX_GZIP_RATIO + 1024) {
-                throw new MalformedDataException(path, "wrong header: dimensions " + Shape.format(h.dims) + " of " + h.type
-                        + " need " + needed + " bytes of data, more than a gzip file of " + fileLength + " bytes can hold");
+                throw new MalformedDataException(
+                        path,
+                        "wrong header: dimensions " + Shape.format(h.dims) + " of " + h.type + " need " + needed
+                                + " bytes of data, more than a gzip file of " + fileLength + " bytes can hold");
             }
             // gzip data is read as it arrives (the buffer grows with it), so a header that lies about its
             // size fails at the end of the stream instead of allocating the announced size up front
             byte[] data = gz ? readGrowing(in, (int) needed) : new byte[(int) needed];
             int got = gz ? data.length : in.readNBytes(data, 0, data.length);
             if (gz && got < needed) {
-                throw new MalformedDataException(path, "truncated: dimensions " + Shape.format(h.dims) + " of " + h.type
-                        + " need " + needed + " bytes of data but the file holds " + got);
+                throw new MalformedDataException(
+                        path,
+                        "truncated: dimensions " + Shape.format(h.dims) + " of " + h.type + " need " + needed
+                                + " bytes of data but the file holds " + got);
             }
             if (got < needed) {
-                throw new MalformedDataException(path, "truncated: dimensions " + Shape.format(h.dims) + " of " + h.type
-                        + " need " + needed + " bytes of data but the file holds " + got);
+                throw new MalformedDataException(
+                        path,
+                        "truncated: dimensions " + Shape.format(h.dims) + " of " + h.type + " need " + needed
+                                + " bytes of data but the file holds " + got);
             }
             if (in.read() != -1) {
-                throw new MalformedDataException(path, "dimensions " + Shape.format(h.dims) + " of " + h.type + " need "
-                        + needed + " bytes of data but the file holds more (trailing bytes)");
+                throw new MalformedDataException(
+                        path,
+                        "dimensions " + Shape.format(h.dims) + " of " + h.type + " need " + needed
+                                + " bytes of data but the file holds more (trailing bytes)");
             }
             return new Raw(h, data);
         } catch (EOFException e) {
@@ -294,28 +310,38 @@ public final class Idx {
         byte[] magic = new byte[4];
         int got = in.readNBytes(magic, 0, 4);
         if (got < 4) {
-            throw new MalformedDataException(path, "not an IDX file: " + got + " bytes, shorter than the 4-byte magic number");
+            throw new MalformedDataException(
+                    path, "not an IDX file: " + got + " bytes, shorter than the 4-byte magic number");
         }
         if (magic[0] != 0 || magic[1] != 0) {
-            throw new MalformedDataException(path, String.format("not an IDX file: bad magic number 0x%02X%02X%02X%02X"
-                    + " (an IDX file starts with two zero bytes, a type code and the number of dimensions)",
-                    magic[0], magic[1], magic[2], magic[3]));
+            throw new MalformedDataException(
+                    path,
+                    String.format(
+                            "not an IDX file: bad magic number 0x%02X%02X%02X%02X"
+                                    + " (an IDX file starts with two zero bytes, a type code and the number of dimensions)",
+                            magic[0], magic[1], magic[2], magic[3]));
         }
         Type type = Type.of(magic[2] & 0xFF);
         if (type == null) {
-            throw new MalformedDataException(path, String.format("bad magic number 0x%02X%02X%02X%02X: unknown type code 0x%02X"
-                    + " (expected 0x08, 0x09, 0x0B, 0x0C, 0x0D or 0x0E)", magic[0], magic[1], magic[2], magic[3], magic[2]));
+            throw new MalformedDataException(
+                    path,
+                    String.format(
+                            "bad magic number 0x%02X%02X%02X%02X: unknown type code 0x%02X"
+                                    + " (expected 0x08, 0x09, 0x0B, 0x0C, 0x0D or 0x0E)",
+                            magic[0], magic[1], magic[2], magic[3], magic[2]));
         }
         int nd = magic[3] & 0xFF;
         if (nd < 1 || nd > MAX_DIMS) {
-            throw new MalformedDataException(path, "bad magic number: " + nd + " dimensions (expected 1 to " + MAX_DIMS + ")");
+            throw new MalformedDataException(
+                    path, "bad magic number: " + nd + " dimensions (expected 1 to " + MAX_DIMS + ")");
         }
         int[] dims = new int[nd];
         for (int d = 0; d < nd; d++) {
             try {
                 dims[d] = in.readInt();
             } catch (EOFException e) {
-                throw new MalformedDataException(path, "truncated header: " + nd + " dimensions announced, file ends after " + d, e);
+                throw new MalformedDataException(
+                        path, "truncated header: " + nd + " dimensions announced, file ends after " + d, e);
             }
             if (dims[d] < 0) {
                 throw new MalformedDataException(path, "dimension " + d + " is negative (" + dims[d] + ")");

@@ -24,14 +24,13 @@ public final class Mnist {
     /** The data set name of MNIST for {@link DataPaths}. */
     public static final String MNIST = "mnist";
     /** The four files of both data sets. */
-    public static final List<String> FILES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-            "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+    public static final List<String> FILES = List.of(
+            "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
     /** Fashion-MNIST's class names, by label. */
-    public static final List<String> FASHION_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    public static final List<String> FASHION_CLASSES = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
-    private Mnist() {
-    }
+    private Mnist() {}
 
     /** Which part of the data set. */
     public enum Split {
@@ -132,7 +131,8 @@ public final class Mnist {
      * @throws IOException when a file is missing, cannot be read or is malformed
      */
     public static ByteImageDataset loadBytes(Path dir, Split split) throws IOException {
-        return loadBytes(file(dir, split.prefix + "-images-idx3-ubyte"), file(dir, split.prefix + "-labels-idx1-ubyte"));
+        return loadBytes(
+                file(dir, split.prefix + "-images-idx3-ubyte"), file(dir, split.prefix + "-labels-idx1-ubyte"));
     }
 
     /**
@@ -153,16 +153,18 @@ public final class Mnist {
     private static int[] checkPair(Path images, Path labels) throws IOException {
         Idx.Header ih = Idx.readHeader(images);
         if (ih.dims().length != 3 || ih.type() != Idx.Type.UBYTE) {
-            throw new MalformedDataException(images, "expected unsigned-byte images (N, H, W), got " + ih.type() + " "
-                    + Shape.format(ih.dims()));
+            throw new MalformedDataException(
+                    images,
+                    "expected unsigned-byte images (N, H, W), got " + ih.type() + " " + Shape.format(ih.dims()));
         }
         Idx.Header lh = Idx.readHeader(labels);
         if (lh.dims().length != 1 || lh.type() != Idx.Type.UBYTE) {
-            throw new MalformedDataException(labels, "expected unsigned-byte labels (N), got " + lh.type() + " "
-                    + Shape.format(lh.dims()));
+            throw new MalformedDataException(
+                    labels, "expected unsigned-byte labels (N), got " + lh.type() + " " + Shape.format(lh.dims()));
         }
         if (lh.dims()[0] != ih.dims()[0]) {
-            throw new MalformedDataException(labels, lh.dims()[0] + " labels for " + ih.dims()[0] + " images in " + images);
+            throw new MalformedDataException(
+                    labels, lh.dims()[0] + " labels for " + ih.dims()[0] + " images in " + images);
         }
         return ih.dims();
     }

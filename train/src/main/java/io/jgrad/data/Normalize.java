@@ -39,13 +39,13 @@ public final class Normalize implements Transform {
      */
     public Normalize(double[] mean, double[] std, int... statShape) {
         if (mean.length != std.length || mean.length != Shape.numel(statShape)) {
-            throw new IllegalArgumentException("Normalize: " + mean.length + " means, " + std.length + " stds and the shape "
-                    + Shape.format(statShape) + " do not agree");
+            throw new IllegalArgumentException("Normalize: " + mean.length + " means, " + std.length
+                    + " stds and the shape " + Shape.format(statShape) + " do not agree");
         }
         for (double s : std) {
             if (!(s > 0) || Double.isInfinite(s)) {
-                throw new IllegalArgumentException("Normalize: standard deviations must be positive and finite, got "
-                        + Arrays.toString(std));
+                throw new IllegalArgumentException(
+                        "Normalize: standard deviations must be positive and finite, got " + Arrays.toString(std));
             }
         }
         this.mean = mean.clone();
@@ -73,7 +73,8 @@ public final class Normalize implements Transform {
      */
     public static Normalize perChannel(Tensor train) {
         if (train.dim() < 2) {
-            throw new IllegalArgumentException("Normalize.perChannel: expected data (N, C, ...), got " + Shape.format(train.shape()));
+            throw new IllegalArgumentException(
+                    "Normalize.perChannel: expected data (N, C, ...), got " + Shape.format(train.shape()));
         }
         int[] dims = new int[train.dim() - 1];
         dims[0] = 0;
@@ -109,7 +110,8 @@ public final class Normalize implements Transform {
             }
         }
         if (count == 0) {
-            throw new IllegalArgumentException("Normalize.fit: no data to compute statistics from, shape " + Shape.format(shape));
+            throw new IllegalArgumentException(
+                    "Normalize.fit: no data to compute statistics from, shape " + Shape.format(shape));
         }
         int groups = Shape.numel(statShape);
         double[] mean = new double[groups];
@@ -210,14 +212,18 @@ public final class Normalize implements Transform {
 
     private synchronized Tensor meanOf(DType dtype) {
         if (dtype == DType.FLOAT32) {
-            return meanF != null ? meanF : (meanF = Tensor.of(mean.clone(), statShape).to(DType.FLOAT32));
+            return meanF != null
+                    ? meanF
+                    : (meanF = Tensor.of(mean.clone(), statShape).to(DType.FLOAT32));
         }
         return meanD != null ? meanD : (meanD = Tensor.of(mean.clone(), statShape));
     }
 
     private synchronized Tensor stdOf(DType dtype) {
         if (dtype == DType.FLOAT32) {
-            return stdF != null ? stdF : (stdF = Tensor.of(std.clone(), statShape).to(DType.FLOAT32));
+            return stdF != null
+                    ? stdF
+                    : (stdF = Tensor.of(std.clone(), statShape).to(DType.FLOAT32));
         }
         return stdD != null ? stdD : (stdD = Tensor.of(std.clone(), statShape));
     }

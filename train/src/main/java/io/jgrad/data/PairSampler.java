@@ -25,8 +25,7 @@ public final class PairSampler {
      * @param firstIndex the dataset index of each first sample
      * @param secondIndex the dataset index of each second sample
      */
-    public record Pairs(Batch first, Batch second, Tensor similar, int[] firstIndex, int[] secondIndex) {
-    }
+    public record Pairs(Batch first, Batch second, Tensor similar, int[] firstIndex, int[] secondIndex) {}
 
     private final Dataset data;
     private final ClassIndex index;

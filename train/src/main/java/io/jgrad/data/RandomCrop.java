@@ -34,8 +34,9 @@ public final class RandomCrop implements Transform {
      */
     public RandomCrop(int height, int width, int padding) {
         if (height <= 0 || width <= 0 || padding < 0) {
-            throw new IllegalArgumentException("RandomCrop: height and width must be positive and padding >= 0, got height="
-                    + height + ", width=" + width + ", padding=" + padding);
+            throw new IllegalArgumentException(
+                    "RandomCrop: height and width must be positive and padding >= 0, got height=" + height + ", width="
+                            + width + ", padding=" + padding);
         }
         this.height = height;
         this.width = width;
@@ -45,14 +46,15 @@ public final class RandomCrop implements Transform {
     @Override
     public Tensor apply(Tensor batch, Generator generator) {
         if (batch.dim() < 3) {
-            throw new IllegalArgumentException("RandomCrop: expected a batch (N, [C,] H, W), got " + Shape.format(batch.shape()));
+            throw new IllegalArgumentException(
+                    "RandomCrop: expected a batch (N, [C,] H, W), got " + Shape.format(batch.shape()));
         }
         int rank = batch.dim();
         int ph = batch.size(rank - 2) + 2 * padding;
         int pw = batch.size(rank - 1) + 2 * padding;
         if (ph < height || pw < width) {
-            throw new IllegalArgumentException("RandomCrop: cannot cut " + height + "x" + width + " from " + Shape.format(batch.shape())
-                    + " padded by " + padding);
+            throw new IllegalArgumentException("RandomCrop: cannot cut " + height + "x" + width + " from "
+                    + Shape.format(batch.shape()) + " padded by " + padding);
         }
         Tensor padded = padding == 0 ? batch : batch.pad(padding, padding, padding, padding);
         int[] outShape = batch.shape();

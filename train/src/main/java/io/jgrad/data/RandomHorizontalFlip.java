@@ -32,7 +32,8 @@ public final class RandomHorizontalFlip implements Transform {
     @Override
     public Tensor apply(Tensor batch, Generator generator) {
         if (batch.dim() < 2) {
-            throw new IllegalArgumentException("RandomHorizontalFlip: expected a batch (N, ..., W), got " + Shape.format(batch.shape()));
+            throw new IllegalArgumentException(
+                    "RandomHorizontalFlip: expected a batch (N, ..., W), got " + Shape.format(batch.shape()));
         }
         Tensor out = null;
         int n = batch.size(0);

@@ -24,12 +24,12 @@ public final class SequenceDataset implements Dataset {
      */
     public SequenceDataset(int[] ids, int length, int stride) {
         if (length <= 0 || stride <= 0) {
-            throw new IllegalArgumentException("SequenceDataset: length and stride must be positive, got length=" + length
-                    + ", stride=" + stride);
+            throw new IllegalArgumentException(
+                    "SequenceDataset: length and stride must be positive, got length=" + length + ", stride=" + stride);
         }
         if (ids.length < length + 1) {
-            throw new IllegalArgumentException("SequenceDataset: a corpus of " + ids.length + " tokens is too short for one window"
-                    + " of " + length + " tokens and its shifted target");
+            throw new IllegalArgumentException("SequenceDataset: a corpus of " + ids.length
+                    + " tokens is too short for one window" + " of " + length + " tokens and its shifted target");
         }
         this.ids = ids;
         this.length = length;

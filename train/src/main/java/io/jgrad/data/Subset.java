@@ -37,8 +37,8 @@ public final class Subset implements Dataset {
      */
     public static Subset range(Dataset base, int start, int end) {
         if (start < 0 || end < start || end > base.size()) {
-            throw new IllegalArgumentException("Subset.range: [" + start + ", " + end + ") is not a range of a dataset of "
-                    + base.size() + " samples");
+            throw new IllegalArgumentException("Subset.range: [" + start + ", " + end
+                    + ") is not a range of a dataset of " + base.size() + " samples");
         }
         int[] idx = new int[end - start];
         for (int k = 0; k < idx.length; k++) {

@@ -73,8 +73,9 @@ public final class TensorDataset implements Dataset {
         if (weight != null) {
             check("weight", weight);
             if (weight.dim() != 1 || !weight.dtype().isFloatingPoint()) {
-                throw new IllegalArgumentException("TensorDataset: the weight must be a floating point tensor of shape (" + size
-                        + "), got " + weight.dtype() + " " + Shape.format(weight.shape()));
+                throw new IllegalArgumentException(
+                        "TensorDataset: the weight must be a floating point tensor of shape (" + size + "), got "
+                                + weight.dtype() + " " + Shape.format(weight.shape()));
             }
         }
         this.targets = List.copyOf(targets);
@@ -87,7 +88,8 @@ public final class TensorDataset implements Dataset {
             throw new IllegalArgumentException("TensorDataset: " + what + " is null");
         }
         if (t.dim() == 0) {
-            throw new IllegalArgumentException("TensorDataset: " + what + " needs a first dimension indexing the samples, got a 0-D tensor");
+            throw new IllegalArgumentException(
+                    "TensorDataset: " + what + " needs a first dimension indexing the samples, got a 0-D tensor");
         }
         return t.size(0);
     }
@@ -126,7 +128,8 @@ public final class TensorDataset implements Dataset {
      */
     public Tensor input() {
         if (inputs.size() != 1) {
-            throw new IllegalStateException("TensorDataset.input: the dataset has " + inputs.size() + " inputs; use inputs()");
+            throw new IllegalStateException(
+                    "TensorDataset.input: the dataset has " + inputs.size() + " inputs; use inputs()");
         }
         return inputs.get(0);
     }

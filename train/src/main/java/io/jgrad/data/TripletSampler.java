@@ -26,8 +26,7 @@ public final class TripletSampler {
      * @param negative a sample of another class
      * @param indices the dataset indices {@code [anchor, positive, negative]}
      */
-    public record Triplets(Batch anchor, Batch positive, Batch negative, int[][] indices) {
-    }
+    public record Triplets(Batch anchor, Batch positive, Batch negative, int[][] indices) {}
 
     private final Dataset data;
     private final ClassIndex index;
@@ -98,8 +97,9 @@ public final class TripletSampler {
      */
     public int[] classBatchIndices(int classesPerBatch, int perClass) {
         if (classesPerBatch < 2 || perClass < 2) {
-            throw new IllegalArgumentException("TripletSampler: a class batch needs at least 2 classes and 2 samples per class, got P="
-                    + classesPerBatch + ", K=" + perClass);
+            throw new IllegalArgumentException(
+                    "TripletSampler: a class batch needs at least 2 classes and 2 samples per class, got P="
+                            + classesPerBatch + ", K=" + perClass);
         }
         int[] eligible = index.classesWithAtLeast(perClass);
         if (eligible.length < classesPerBatch) {
@@ -155,8 +155,8 @@ public final class TripletSampler {
      */
     public static int[][] batchHard(Tensor embeddings, int[] labels) {
         if (embeddings.dim() != 2 || embeddings.size(0) != labels.length) {
-            throw new IllegalArgumentException("TripletSampler.batchHard: expected embeddings (N, D) with N = " + labels.length
-                    + " labels, got " + Shape.format(embeddings.shape()));
+            throw new IllegalArgumentException("TripletSampler.batchHard: expected embeddings (N, D) with N = "
+                    + labels.length + " labels, got " + Shape.format(embeddings.shape()));
         }
         int n = labels.length;
         double[] e = embeddings.contiguous().toDoubleArray();
@@ -195,9 +195,13 @@ public final class TripletSampler {
             }
         }
         if (count == 0) {
-            throw new IllegalArgumentException("TripletSampler.batchHard: no anchor has both a positive and a negative in the batch");
+            throw new IllegalArgumentException(
+                    "TripletSampler.batchHard: no anchor has both a positive and a negative in the batch");
         }
-        return new int[][] {java.util.Arrays.copyOf(t[0], count), java.util.Arrays.copyOf(t[1], count),
-            java.util.Arrays.copyOf(t[2], count)};
+        return new int[][] {
+            java.util.Arrays.copyOf(t[0], count),
+            java.util.Arrays.copyOf(t[1], count),
+            java.util.Arrays.copyOf(t[2], count)
+        };
     }
 }

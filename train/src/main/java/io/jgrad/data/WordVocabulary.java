@@ -24,8 +24,10 @@ public final class WordVocabulary {
     /** The token of words not in the vocabulary; its id is 0. */
     public static final String UNKNOWN = "<unk>";
 
-    // a word: letters/digits with inner apostrophes or hyphens ("don't", "well-known"); else one punctuation mark or symbol
-    private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}]+(?:['\u2019-][\\p{L}\\p{N}]+)*|[^\\s\\p{L}\\p{N}]");
+    // a word: letters/digits with inner apostrophes or hyphens ("don't", "well-known"); else one punctuation mark or
+    // symbol
+    private static final Pattern TOKEN =
+            Pattern.compile("[\\p{L}\\p{N}]+(?:['\u2019-][\\p{L}\\p{N}]+)*|[^\\s\\p{L}\\p{N}]");
 
     private final List<String> words;
     private final Map<String, Integer> index = new HashMap<>();

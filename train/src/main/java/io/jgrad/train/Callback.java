@@ -32,8 +32,7 @@ public interface Callback {
      *
      * @param trainer the trainer
      */
-    default void onTrainBegin(Trainer trainer) {
-    }
+    default void onTrainBegin(Trainer trainer) {}
 
     /**
      * Called once after the last epoch (also after a stop).
@@ -41,8 +40,7 @@ public interface Callback {
      * @param trainer the trainer
      * @param logs the last epoch's logs (empty when no epoch ran)
      */
-    default void onTrainEnd(Trainer trainer, Map<String, Double> logs) {
-    }
+    default void onTrainEnd(Trainer trainer, Map<String, Double> logs) {}
 
     /**
      * Called before each epoch.
@@ -50,8 +48,7 @@ public interface Callback {
      * @param trainer the trainer
      * @param epoch the epoch's index
      */
-    default void onEpochBegin(Trainer trainer, int epoch) {
-    }
+    default void onEpochBegin(Trainer trainer, int epoch) {}
 
     /**
      * Called after each epoch, validation included.
@@ -60,8 +57,7 @@ public interface Callback {
      * @param epoch the epoch's index
      * @param logs the epoch's values (a callback may add entries, which later callbacks see)
      */
-    default void onEpochEnd(Trainer trainer, int epoch, Map<String, Double> logs) {
-    }
+    default void onEpochEnd(Trainer trainer, int epoch, Map<String, Double> logs) {}
 
     /**
      * Called before each training batch.
@@ -69,8 +65,7 @@ public interface Callback {
      * @param trainer the trainer
      * @param batch the batch's index in the epoch
      */
-    default void onBatchBegin(Trainer trainer, int batch) {
-    }
+    default void onBatchBegin(Trainer trainer, int batch) {}
 
     /**
      * Called after each training batch (after the optimizer step).
@@ -79,8 +74,7 @@ public interface Callback {
      * @param batch the batch's index in the epoch
      * @param logs the batch's values
      */
-    default void onBatchEnd(Trainer trainer, int batch, Map<String, Double> logs) {
-    }
+    default void onBatchEnd(Trainer trainer, int batch, Map<String, Double> logs) {}
 
     /**
      * The position among the callbacks: lower runs first, equal keeps the given order.
@@ -98,8 +92,7 @@ public interface Callback {
      *
      * @param out key to tensor (0-D FLOAT64 tensors for numbers)
      */
-    default void saveState(Map<String, Tensor> out) {
-    }
+    default void saveState(Map<String, Tensor> out) {}
 
     /**
      * Restores the state saved by {@link #saveState}; called after {@link #onTrainBegin} when
@@ -107,6 +100,5 @@ public interface Callback {
      *
      * @param in key to tensor, as saved
      */
-    default void loadState(Map<String, Tensor> in) {
-    }
+    default void loadState(Map<String, Tensor> in) {}
 }

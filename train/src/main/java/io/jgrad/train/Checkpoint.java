@@ -51,8 +51,8 @@ public final class Checkpoint {
         SafeTensors st = SafeTensors.read(path);
         Map<String, String> meta = st.metadata();
         if (!FORMAT.equals(meta.get("format"))) {
-            throw new IOException(path + ": not a jgrad checkpoint (metadata 'format' is " + meta.get("format") + ", expected "
-                    + FORMAT + "); to load plain weights use the model's state dict loading");
+            throw new IOException(path + ": not a jgrad checkpoint (metadata 'format' is " + meta.get("format")
+                    + ", expected " + FORMAT + "); to load plain weights use the model's state dict loading");
         }
         return new Checkpoint(path, st.tensors(), meta);
     }

@@ -38,8 +38,7 @@ public final class FitOptions {
     double clipGradNorm;
 
     /** Options with the defaults. */
-    public FitOptions() {
-    }
+    public FitOptions() {}
 
     /**
      * The epoch to stop before (Keras's {@code epochs}): training runs epochs {@code 0 .. n-1}, or
@@ -192,8 +191,8 @@ public final class FitOptions {
     public FitOptions classWeights(double... weights) {
         for (double w : weights) {
             if (!(w >= 0) || Double.isInfinite(w)) {
-                throw new IllegalArgumentException("FitOptions: class weights must be finite and >= 0, got "
-                        + Arrays.toString(weights));
+                throw new IllegalArgumentException(
+                        "FitOptions: class weights must be finite and >= 0, got " + Arrays.toString(weights));
             }
         }
         classWeights = weights.clone();

@@ -41,8 +41,7 @@ public final class History {
     private final Set<String> keys = new LinkedHashSet<>();
 
     /** An empty history. */
-    public History() {
-    }
+    public History() {}
 
     /**
      * Appends an epoch's values.
@@ -198,7 +197,8 @@ public final class History {
         try (BufferedReader r = new BufferedReader(new StringReader(csv))) {
             String header = r.readLine();
             if (header == null || !header.startsWith("epoch")) {
-                throw new IOException(nameForErrors + ": not a history CSV (the header must start with 'epoch'), got " + header);
+                throw new IOException(
+                        nameForErrors + ": not a history CSV (the header must start with 'epoch'), got " + header);
             }
             String[] cols = header.split(",", -1);
             String line;
@@ -210,8 +210,8 @@ public final class History {
                 }
                 String[] f = line.split(",", -1);
                 if (f.length != cols.length) {
-                    throw new IOException(nameForErrors + ": line " + lineNo + " has " + f.length + " fields, the header "
-                            + cols.length);
+                    throw new IOException(nameForErrors + ": line " + lineNo + " has " + f.length
+                            + " fields, the header " + cols.length);
                 }
                 Map<String, Double> row = new LinkedHashMap<>();
                 try {

@@ -73,7 +73,8 @@ public interface Metric {
                 int[] p = Metrics.predictedClasses(output, threshold);
                 int[] t = Metrics.trueClasses(target);
                 if (p.length != t.length) {
-                    throw new IllegalArgumentException(name + ": " + p.length + " predictions but " + t.length + " targets");
+                    throw new IllegalArgumentException(
+                            name + ": " + p.length + " predictions but " + t.length + " targets");
                 }
                 int ok = 0;
                 for (int i = 0; i < p.length; i++) {
@@ -110,7 +111,8 @@ public interface Metric {
      * @return the metric {@code "precision_<average>"}
      */
     static Metric precision(Metrics.Average average) {
-        return new StandardMetrics.Confusion("precision_" + average.name().toLowerCase(java.util.Locale.ROOT), cm -> Metrics.precision(cm, average));
+        return new StandardMetrics.Confusion(
+                "precision_" + average.name().toLowerCase(java.util.Locale.ROOT), cm -> Metrics.precision(cm, average));
     }
 
     /**
@@ -120,7 +122,8 @@ public interface Metric {
      * @return the metric {@code "recall_<average>"}
      */
     static Metric recall(Metrics.Average average) {
-        return new StandardMetrics.Confusion("recall_" + average.name().toLowerCase(java.util.Locale.ROOT), cm -> Metrics.recall(cm, average));
+        return new StandardMetrics.Confusion(
+                "recall_" + average.name().toLowerCase(java.util.Locale.ROOT), cm -> Metrics.recall(cm, average));
     }
 
     /**
@@ -130,7 +133,8 @@ public interface Metric {
      * @return the metric {@code "f1_<average>"}
      */
     static Metric f1(Metrics.Average average) {
-        return new StandardMetrics.Confusion("f1_" + average.name().toLowerCase(java.util.Locale.ROOT), cm -> Metrics.f1(cm, average));
+        return new StandardMetrics.Confusion(
+                "f1_" + average.name().toLowerCase(java.util.Locale.ROOT), cm -> Metrics.f1(cm, average));
     }
 
     /**

@@ -17,8 +17,7 @@ import java.util.Arrays;
  * ROC-AUC ranks tied scores by their average rank.
  */
 public final class Metrics {
-    private Metrics() {
-    }
+    private Metrics() {}
 
     /** How per-class scores are combined. */
     public enum Average {
@@ -75,7 +74,8 @@ public final class Metrics {
     public static int[] trueClasses(Tensor target) {
         if (target.dtype() == DType.INT32) {
             if (target.dim() != 1 && !(target.dim() == 2 && target.size(1) == 1)) {
-                throw new IllegalArgumentException("trueClasses: INT32 targets must be (N), got " + Shape.format(target.shape()));
+                throw new IllegalArgumentException(
+                        "trueClasses: INT32 targets must be (N), got " + Shape.format(target.shape()));
             }
             return target.toIntArray();
         }
@@ -135,7 +135,8 @@ public final class Metrics {
      */
     public static double topKAccuracy(Tensor scores, Tensor target, int k) {
         if (scores.dim() != 2) {
-            throw new IllegalArgumentException("topKAccuracy: expected scores (N, C), got " + Shape.format(scores.shape()));
+            throw new IllegalArgumentException(
+                    "topKAccuracy: expected scores (N, C), got " + Shape.format(scores.shape()));
         }
         if (k < 1) {
             throw new IllegalArgumentException("topKAccuracy: k must be >= 1, got " + k);
@@ -162,7 +163,8 @@ public final class Metrics {
 
     private static void checkClass(String op, int label, int numClasses) {
         if (label < 0 || label >= numClasses) {
-            throw new IllegalArgumentException(op + ": class " + label + " is out of range for " + numClasses + " classes");
+            throw new IllegalArgumentException(
+                    op + ": class " + label + " is out of range for " + numClasses + " classes");
         }
     }
 
@@ -355,7 +357,8 @@ public final class Metrics {
         boolean[] pos = new boolean[labels.length];
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] != 0 && labels[i] != 1) {
-                throw new IllegalArgumentException("rocAuc: binary labels must be 0 or 1, got " + labels[i] + " at " + i);
+                throw new IllegalArgumentException(
+                        "rocAuc: binary labels must be 0 or 1, got " + labels[i] + " at " + i);
             }
             pos[i] = labels[i] == 1;
         }
@@ -394,7 +397,8 @@ public final class Metrics {
      */
     public static double[] rocAucPerClass(Tensor scores, int[] labels) {
         if (scores.dim() != 2) {
-            throw new IllegalArgumentException("rocAucOneVsRest: expected scores (N, C), got " + Shape.format(scores.shape()));
+            throw new IllegalArgumentException(
+                    "rocAucOneVsRest: expected scores (N, C), got " + Shape.format(scores.shape()));
         }
         int n = scores.size(0);
         int c = scores.size(1);

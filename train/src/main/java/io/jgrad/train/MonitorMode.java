@@ -18,8 +18,9 @@ public enum MonitorMode {
     static double value(String callback, String monitor, java.util.Map<String, Double> logs) {
         Double v = logs.get(monitor);
         if (v == null) {
-            throw new IllegalStateException(callback + ": the logs have no '" + monitor + "' (available: " + logs.keySet()
-                    + ")" + (monitor.startsWith("val_") ? "; give fit validation data or a validation split" : ""));
+            throw new IllegalStateException(
+                    callback + ": the logs have no '" + monitor + "' (available: " + logs.keySet() + ")"
+                            + (monitor.startsWith("val_") ? "; give fit validation data or a validation split" : ""));
         }
         return v;
     }

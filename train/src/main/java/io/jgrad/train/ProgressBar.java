@@ -131,8 +131,13 @@ public final class ProgressBar implements Callback {
             int total = trainer.numBatches();
             sb.append(total).append('/').append(total).append(' ').append(bar(total, total));
         } else {
-            sb.append("Epoch ").append(epoch + 1).append('/').append(trainer.epochs()).append(" - ")
-                    .append(trainer.numBatches()).append(" batches");
+            sb.append("Epoch ")
+                    .append(epoch + 1)
+                    .append('/')
+                    .append(trainer.epochs())
+                    .append(" - ")
+                    .append(trainer.numBatches())
+                    .append(" batches");
         }
         sb.append(" - ").append(duration(elapsed));
         sb.append(String.format(Locale.ROOT, " - %.0f samples/s", training > 0 ? samples / training : 0));
@@ -170,7 +175,8 @@ public final class ProgressBar implements Callback {
             return String.format(Locale.ROOT, seconds < 10 ? "%.1fs" : "%.0fs", seconds);
         }
         long s = Math.round(seconds);
-        return s < 3600 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60)
+        return s < 3600
+                ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60)
                 : String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
     }
 

@@ -36,7 +36,8 @@ public final class ReduceLROnPlateauCallback implements Callback {
      */
     public ReduceLROnPlateauCallback(String monitor) {
         if (monitor == null || monitor.isEmpty()) {
-            throw new IllegalArgumentException("ReduceLROnPlateauCallback: monitor must be a log key such as \"val_loss\"");
+            throw new IllegalArgumentException(
+                    "ReduceLROnPlateauCallback: monitor must be a log key such as \"val_loss\"");
         }
         this.monitor = monitor;
         this.given = false;
@@ -161,9 +162,19 @@ public final class ReduceLROnPlateauCallback implements Callback {
         if (given) {
             return;
         }
-        ReduceLROnPlateau.Mode m = mode.higherIsBetter(trainer, monitor) ? ReduceLROnPlateau.Mode.MAX : ReduceLROnPlateau.Mode.MIN;
-        scheduler = new ReduceLROnPlateau(trainer.optimizer(), new ReduceLROnPlateau.Options().mode(m).factor(factor)
-                .patience(patience).threshold(threshold).thresholdMode(thresholdMode).cooldown(cooldown).minLr(minLr).eps(eps));
+        ReduceLROnPlateau.Mode m =
+                mode.higherIsBetter(trainer, monitor) ? ReduceLROnPlateau.Mode.MAX : ReduceLROnPlateau.Mode.MIN;
+        scheduler = new ReduceLROnPlateau(
+                trainer.optimizer(),
+                new ReduceLROnPlateau.Options()
+                        .mode(m)
+                        .factor(factor)
+                        .patience(patience)
+                        .threshold(threshold)
+                        .thresholdMode(thresholdMode)
+                        .cooldown(cooldown)
+                        .minLr(minLr)
+                        .eps(eps));
     }
 
     @Override

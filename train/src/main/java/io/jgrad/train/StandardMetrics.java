@@ -8,8 +8,7 @@ import java.util.List;
 
 /** The implementations behind the factories of {@link Metric}. */
 final class StandardMetrics {
-    private StandardMetrics() {
-    }
+    private StandardMetrics() {}
 
     /** A metric counting hits among samples. */
     abstract static class Counting implements Metric {
@@ -128,7 +127,8 @@ final class StandardMetrics {
             } else if (s.dim() == 2 && s.size(1) == 1) {
                 s = s.reshape(s.size(0));
             } else if (s.dim() != 1 && s.dim() != 2) {
-                throw new IllegalArgumentException("auc: expected scores (N, C) or (N), got " + Shape.format(output.shape()));
+                throw new IllegalArgumentException(
+                        "auc: expected scores (N, C) or (N), got " + Shape.format(output.shape()));
             }
             scores.add(s);
             labels.add(Metrics.trueClasses(target));
@@ -227,7 +227,8 @@ final class StandardMetrics {
                 sumT2 = new double[d];
                 sumRes = new double[d];
             } else if (sumT.length != d) {
-                throw new IllegalArgumentException("r2: batches with " + sumT.length + " and " + d + " outputs per sample");
+                throw new IllegalArgumentException(
+                        "r2: batches with " + sumT.length + " and " + d + " outputs per sample");
             }
             for (int i = 0; i < rows; i++) {
                 for (int j = 0; j < d; j++) {

@@ -128,24 +128,24 @@ public final class Trainer {
         }
         if (heads == null && model instanceof Model && ((Model) model).numOutputs() > 1) {
             throw new IllegalArgumentException("Trainer: the model has " + ((Model) model).numOutputs() + " outputs "
-                    + ((Model) model).outputNames() + "; give one loss per output with Trainer.builder(model, optimizer)"
+                    + ((Model) model).outputNames()
+                    + "; give one loss per output with Trainer.builder(model, optimizer)"
                     + ".loss(output, loss)");
         }
     }
 
     /** A model output with its loss, loss weight and metrics. */
-    private record Head(String name, int index, LossFunction loss, double weight, List<Metric> metrics) {
-    }
+    private record Head(String name, int index, LossFunction loss, double weight, List<Metric> metrics) {}
 
     private static List<Head> heads(Builder b) {
         if (!(b.model instanceof Model)) {
-            throw new IllegalArgumentException("Trainer: losses per output need a functional Model, got a " + b.model.typeName()
-                    + "; give one loss to Trainer.builder(model, loss, optimizer)");
+            throw new IllegalArgumentException("Trainer: losses per output need a functional Model, got a "
+                    + b.model.typeName() + "; give one loss to Trainer.builder(model, loss, optimizer)");
         }
         Model m = (Model) b.model;
         if (b.outputLosses.isEmpty()) {
-            throw new IllegalArgumentException("Trainer: no loss given; name one per output with loss(output, loss), outputs: "
-                    + m.outputNames());
+            throw new IllegalArgumentException(
+                    "Trainer: no loss given; name one per output with loss(output, loss), outputs: " + m.outputNames());
         }
         if (!b.metrics.isEmpty()) {
             throw new IllegalArgumentException("Trainer: with losses per output, give metrics per output with"
@@ -153,8 +153,9 @@ public final class Trainer {
         }
         for (String name : b.outputMetrics.keySet()) {
             if (!b.outputLosses.containsKey(name)) {
-                throw new IllegalArgumentException("Trainer: metrics are given for output '" + name + "', which has no loss"
-                        + (m.outputNames().contains(name) ? "" : " (outputs: " + m.outputNames() + ")"));
+                throw new IllegalArgumentException(
+                        "Trainer: metrics are given for output '" + name + "', which has no loss"
+                                + (m.outputNames().contains(name) ? "" : " (outputs: " + m.outputNames() + ")"));
             }
         }
         List<Head> out = new ArrayList<>();
@@ -164,14 +165,14 @@ public final class Trainer {
             String name = e.getKey();
             int index = m.outputNames().indexOf(name);
             if (index < 0) {
-                throw new IllegalArgumentException("Trainer: the model has no output named '" + name + "'; outputs: "
-                        + m.outputNames());
+                throw new IllegalArgumentException(
+                        "Trainer: the model has no output named '" + name + "'; outputs: " + m.outputNames());
             }
             List<Metric> ms = new ArrayList<>();
             for (Metric metric : b.outputMetrics.getOrDefault(name, List.of())) {
                 if (!seen.add(metric)) {
-                    throw new IllegalArgumentException("Trainer: the metric object '" + metric.name() + "' is given twice; make one"
-                            + " per output");
+                    throw new IllegalArgumentException("Trainer: the metric object '" + metric.name()
+                            + "' is given twice; make one" + " per output");
                 }
                 ms.add(new OutputMetric(name, metric));
             }
@@ -189,7 +190,8 @@ public final class Trainer {
         for (Head h : out) {
             for (Metric metric : h.metrics()) {
                 if (!keys.add(metric.name())) {
-                    throw new IllegalArgumentException("Trainer: the log key '" + metric.name() + "' would be used twice");
+                    throw new IllegalArgumentException(
+                            "Trainer: the log key '" + metric.name() + "' would be used twice");
                 }
             }
         }
@@ -268,7 +270,8 @@ public final class Trainer {
      * @return the history
      * @throws IOException when a callback or checkpoint fails to write or read a file
      */
-    public static History fit(Module model, Loss loss, Optimizer optimizer, Dataset train, FitOptions options, Metric... metrics)
+    public static History fit(
+            Module model, Loss loss, Optimizer optimizer, Dataset train, FitOptions options, Metric... metrics)
             throws IOException {
         return builder(model, loss, optimizer).metrics(metrics).build().fit(train, options);
     }
@@ -307,8 +310,8 @@ public final class Trainer {
 
         private Builder(Module model, LossFunction loss, Optimizer optimizer) {
             if (model == null || loss == null || optimizer == null) {
-                throw new IllegalArgumentException("Trainer: model, loss and optimizer must not be null (got model=" + model
-                        + ", loss=" + loss + ", optimizer=" + optimizer + ")");
+                throw new IllegalArgumentException("Trainer: model, loss and optimizer must not be null (got model="
+                        + model + ", loss=" + loss + ", optimizer=" + optimizer + ")");
             }
             this.model = model;
             this.loss = loss;
@@ -363,16 +366,17 @@ public final class Trainer {
          */
         public Builder loss(String output, LossFunction l, double weight) {
             if (loss != null) {
-                throw new IllegalArgumentException("Trainer.loss: this builder already has one loss for the whole model; start"
-                        + " from Trainer.builder(model, optimizer) to give a loss per output");
+                throw new IllegalArgumentException(
+                        "Trainer.loss: this builder already has one loss for the whole model; start"
+                                + " from Trainer.builder(model, optimizer) to give a loss per output");
             }
             if (output == null || l == null) {
-                throw new IllegalArgumentException("Trainer.loss: output name and loss must not be null (got " + output + ", " + l
-                        + ")");
+                throw new IllegalArgumentException(
+                        "Trainer.loss: output name and loss must not be null (got " + output + ", " + l + ")");
             }
             if (!(weight >= 0) || Double.isInfinite(weight)) {
-                throw new IllegalArgumentException("Trainer.loss: the weight of output '" + output + "' must be finite and >= 0,"
-                        + " got " + weight);
+                throw new IllegalArgumentException("Trainer.loss: the weight of output '" + output
+                        + "' must be finite and >= 0," + " got " + weight);
             }
             if (outputLosses.containsKey(output)) {
                 throw new IllegalArgumentException("Trainer.loss: output '" + output + "' already has a loss");
@@ -548,8 +552,12 @@ public final class Trainer {
             return false;
         }
         // an unknown key: Keras's rule of thumb
-        return k.contains("acc") || k.contains("auc") || k.startsWith("f1") || k.startsWith("precision")
-                || k.startsWith("recall") || k.equals("r2");
+        return k.contains("acc")
+                || k.contains("auc")
+                || k.startsWith("f1")
+                || k.startsWith("precision")
+                || k.startsWith("recall")
+                || k.equals("r2");
     }
 
     // ------------------------------------------------------------------------------------------ fit
@@ -573,15 +581,24 @@ public final class Trainer {
             trainPart = parts.get(0);
             valPart = parts.get(1);
             if (valPart.size() == 0 || trainPart.size() == 0) {
-                throw new IllegalArgumentException("fit: validationSplit " + options.validationSplit + " of " + train.size()
-                        + " samples leaves " + trainPart.size() + " for training and " + valPart.size() + " for validation");
+                throw new IllegalArgumentException(
+                        "fit: validationSplit " + options.validationSplit + " of " + train.size() + " samples leaves "
+                                + trainPart.size() + " for training and " + valPart.size() + " for validation");
             }
         }
-        DataLoader loader = DataLoader.builder(trainPart).batchSize(options.batchSize).shuffle(options.shuffle)
-                .seed(options.seed).dropLast(options.dropLast).prefetch(options.prefetch).build();
+        DataLoader loader = DataLoader.builder(trainPart)
+                .batchSize(options.batchSize)
+                .shuffle(options.shuffle)
+                .seed(options.seed)
+                .dropLast(options.dropLast)
+                .prefetch(options.prefetch)
+                .build();
         DataLoader val = options.validationLoader;
         if (valPart != null) {
-            val = DataLoader.builder(valPart).batchSize(validationBatch(options)).prefetch(options.prefetch).build();
+            val = DataLoader.builder(valPart)
+                    .batchSize(validationBatch(options))
+                    .prefetch(options.prefetch)
+                    .build();
         }
         try {
             return run(loader, val, options);
@@ -604,12 +621,15 @@ public final class Trainer {
      */
     public History fit(DataLoader train, FitOptions options) throws IOException {
         if (options.validationSplit > 0) {
-            throw new IllegalArgumentException("fit: validationSplit needs the training data as a Dataset; with a DataLoader"
-                    + " give validation data instead");
+            throw new IllegalArgumentException(
+                    "fit: validationSplit needs the training data as a Dataset; with a DataLoader"
+                            + " give validation data instead");
         }
         DataLoader val = options.validationLoader;
         if (options.validationData != null) {
-            val = DataLoader.builder(options.validationData).batchSize(validationBatch(options)).prefetch(options.prefetch)
+            val = DataLoader.builder(options.validationData)
+                    .batchSize(validationBatch(options))
+                    .prefetch(options.prefetch)
                     .build();
         }
         try {
@@ -646,13 +666,15 @@ public final class Trainer {
         this.epoch = -1;
         if (numBatches == 0) {
             fitting = false;
-            throw new IllegalArgumentException("fit: the training data gives no batch (" + train.dataset().size()
-                    + " samples, batch size " + train.batchSize() + (train.dropLast() ? ", dropLast" : "") + ")");
+            throw new IllegalArgumentException(
+                    "fit: the training data gives no batch (" + train.dataset().size() + " samples, batch size "
+                            + train.batchSize() + (train.dropLast() ? ", dropLast" : "") + ")");
         }
         if (heads != null && options.classWeights != null) {
             fitting = false;
-            throw new IllegalArgumentException("fit: class weights need a model with one output; this one has losses for "
-                    + headNames() + " (use sample weights)");
+            throw new IllegalArgumentException(
+                    "fit: class weights need a model with one output; this one has losses for " + headNames()
+                            + " (use sample weights)");
         }
         model.setGenerator(generator);
         Map<String, Double> last = new LinkedHashMap<>();
@@ -770,8 +792,10 @@ public final class Trainer {
         }
         if (heads != null && batch.targets().size() != ((Model) model).numOutputs()) {
             throw new IllegalArgumentException(op + ": the model has " + ((Model) model).numOutputs() + " outputs "
-                    + ((Model) model).outputNames() + " but the batch has " + batch.targets().size() + " target"
-                    + (batch.targets().size() == 1 ? "" : "s") + "; give one target per output, in output order (for example"
+                    + ((Model) model).outputNames() + " but the batch has "
+                    + batch.targets().size() + " target"
+                    + (batch.targets().size() == 1 ? "" : "s")
+                    + "; give one target per output, in output order (for example"
                     + " TensorDataset.of(inputs, targets, weight))");
         }
     }
@@ -800,7 +824,8 @@ public final class Trainer {
         Variable total = null;
         for (int h = 0; h < heads.size(); h++) {
             Head head = heads.get(h);
-            Variable l = lossOf(head.loss(), outputs[head.index()], batch.targets().get(head.index()), batch.weight(), null);
+            Variable l =
+                    lossOf(head.loss(), outputs[head.index()], batch.targets().get(head.index()), batch.weight(), null);
             headLosses[h] = l.item();
             if (head.weight() != 0) {
                 // an output of weight 0 adds nothing to the graph: its own parameters get no gradient
@@ -858,7 +883,8 @@ public final class Trainer {
     }
 
     /** The batch loss: reduced by the loss itself, or per sample, weighted and averaged. */
-    private static Variable lossOf(LossFunction fn, Variable output, Tensor target, Tensor weight, double[] classWeights) {
+    private static Variable lossOf(
+            LossFunction fn, Variable output, Tensor target, Tensor weight, double[] classWeights) {
         Variable l = fn.compute(output, Variable.constant(target));
         Tensor w = weight;
         if (classWeights != null) {
@@ -870,13 +896,14 @@ public final class Trainer {
         }
         int n = target.size(0);
         if (l.dim() == 0) {
-            throw new IllegalArgumentException("fit: sample or class weights need a loss that returns one value per sample"
-                    + " (a loss with reduction NONE, e.g. new CrossEntropyLoss(null, -100, 0, Reduction.NONE)), but it returned"
-                    + " a single value");
+            throw new IllegalArgumentException(
+                    "fit: sample or class weights need a loss that returns one value per sample"
+                            + " (a loss with reduction NONE, e.g. new CrossEntropyLoss(null, -100, 0, Reduction.NONE)), but it returned"
+                            + " a single value");
         }
         if (l.size(0) != n) {
-            throw new IllegalArgumentException("fit: the loss returned shape " + Shape.format(l.shape()) + " for a batch of "
-                    + n + " samples");
+            throw new IllegalArgumentException(
+                    "fit: the loss returned shape " + Shape.format(l.shape()) + " for a batch of " + n + " samples");
         }
         if (l.dim() > 1) {
             int[] dims = new int[l.dim() - 1];
@@ -893,8 +920,8 @@ public final class Trainer {
         double[] w = new double[cls.length];
         for (int i = 0; i < cls.length; i++) {
             if (cls[i] < 0 || cls[i] >= classWeights.length) {
-                throw new IllegalArgumentException("fit: class " + cls[i] + " has no class weight (" + classWeights.length
-                        + " weights given)");
+                throw new IllegalArgumentException(
+                        "fit: class " + cls[i] + " has no class weight (" + classWeights.length + " weights given)");
             }
             w[i] = classWeights[cls[i]];
         }
@@ -925,7 +952,8 @@ public final class Trainer {
      * @return {@code loss} and each metric
      */
     public Map<String, Double> evaluate(Dataset data, int batchSize) {
-        try (DataLoader loader = DataLoader.builder(data).batchSize(batchSize).prefetch(1).build()) {
+        try (DataLoader loader =
+                DataLoader.builder(data).batchSize(batchSize).prefetch(1).build()) {
             return evaluate(loader);
         }
     }
@@ -950,7 +978,8 @@ public final class Trainer {
         double[] headSums = heads == null ? null : new double[heads.size()];
         double[] headLosses = heads == null ? null : new double[heads.size()];
         long seen = 0;
-        try (var off = Autograd.noGrad(); DataLoader.Epoch it = loader.iterator()) {
+        try (var off = Autograd.noGrad();
+                DataLoader.Epoch it = loader.iterator()) {
             while (it.hasNext()) {
                 Batch batch = it.next();
                 requireTarget("evaluate", batch);
@@ -980,7 +1009,8 @@ public final class Trainer {
      * @return the outputs concatenated along the first dimension {@code (N, ...)}
      */
     public Tensor predict(Dataset data, int batchSize) {
-        try (DataLoader loader = DataLoader.builder(data).batchSize(batchSize).prefetch(1).build()) {
+        try (DataLoader loader =
+                DataLoader.builder(data).batchSize(batchSize).prefetch(1).build()) {
             return predict(loader);
         }
     }
@@ -1046,7 +1076,8 @@ public final class Trainer {
         List<Map.Entry<Module, Boolean>> modes = saveModes();
         model.eval();
         List<Tensor> outs = new ArrayList<>();
-        try (var off = Autograd.noGrad(); DataLoader.Epoch it = loader.iterator()) {
+        try (var off = Autograd.noGrad();
+                DataLoader.Epoch it = loader.iterator()) {
             while (it.hasNext()) {
                 outs.add(forward(constants(it.next())).data());
             }
@@ -1068,7 +1099,8 @@ public final class Trainer {
      * @return one tensor per output, in output order, each concatenated along the first dimension
      */
     public List<Tensor> predictAll(Dataset data, int batchSize) {
-        try (DataLoader loader = DataLoader.builder(data).batchSize(batchSize).prefetch(1).build()) {
+        try (DataLoader loader =
+                DataLoader.builder(data).batchSize(batchSize).prefetch(1).build()) {
             return predictAll(loader);
         }
     }
@@ -1085,10 +1117,12 @@ public final class Trainer {
         List<Map.Entry<Module, Boolean>> modes = saveModes();
         model.eval();
         List<List<Tensor>> outs = new ArrayList<>();
-        try (var off = Autograd.noGrad(); DataLoader.Epoch it = loader.iterator()) {
+        try (var off = Autograd.noGrad();
+                DataLoader.Epoch it = loader.iterator()) {
             while (it.hasNext()) {
                 Variable[] in = constants(it.next());
-                List<Variable> o = model instanceof Model ? ((Model) model).forward(Arrays.asList(in)) : List.of(forward(in));
+                List<Variable> o =
+                        model instanceof Model ? ((Model) model).forward(Arrays.asList(in)) : List.of(forward(in));
                 for (int k = 0; k < o.size(); k++) {
                     if (outs.size() <= k) {
                         outs.add(new ArrayList<>());
@@ -1156,10 +1190,14 @@ public final class Trainer {
         meta.put("epoch", String.valueOf(epoch + 1));
         meta.put("rng.trainer", Checkpoint.formatState(generator.getState()));
         if (trainLoader != null) {
-            meta.put("rng.train_loader", Checkpoint.formatState(trainLoader.generator().getState()));
+            meta.put(
+                    "rng.train_loader",
+                    Checkpoint.formatState(trainLoader.generator().getState()));
         }
         if (validationLoader != null) {
-            meta.put("rng.validation_loader", Checkpoint.formatState(validationLoader.generator().getState()));
+            meta.put(
+                    "rng.validation_loader",
+                    Checkpoint.formatState(validationLoader.generator().getState()));
         }
         meta.put("stop_requested", String.valueOf(stopRequested));
         meta.put("model_class", model.typeName());
@@ -1188,7 +1226,9 @@ public final class Trainer {
         List<String> keys = new ArrayList<>();
         Map<String, Integer> seen = new LinkedHashMap<>();
         for (Callback c : callbacks) {
-            String name = c.getClass().getSimpleName().isEmpty() ? "Callback" : c.getClass().getSimpleName();
+            String name = c.getClass().getSimpleName().isEmpty()
+                    ? "Callback"
+                    : c.getClass().getSimpleName();
             int k = seen.merge(name, 1, Integer::sum) - 1;
             keys.add(name + "." + k);
         }

@@ -31,7 +31,10 @@ class ByteImageDatasetTest {
         assertArrayEquals(new int[] {1, 28, 28}, s.input().shape());
         assertArrayEquals(floats.get(42).input().toFloatArray(), s.input().toFloatArray(), 0f);
         assertEquals(floats.target().getInt(42), s.target().item(), 0);
-        assertArrayEquals(floats.input().narrow(0, 10, 5).toFloatArray(), bytes.range(10, 5).input().toFloatArray(), 0f);
+        assertArrayEquals(
+                floats.input().narrow(0, 10, 5).toFloatArray(),
+                bytes.range(10, 5).input().toFloatArray(),
+                0f);
         TensorDataset all = bytes.toTensorDataset();
         assertArrayEquals(floats.input().toFloatArray(), all.input().toFloatArray(), 0f);
     }
@@ -42,7 +45,8 @@ class ByteImageDatasetTest {
         for (int i = 0; i < px.length; i++) {
             px[i] = (byte) (i * 10);
         }
-        ByteImageDataset d = new ByteImageDataset(px, new int[] {2, 2}, Tensor.wrap(new int[] {0, 1, 2, 3, 4, 5}, 6), 0.5);
+        ByteImageDataset d =
+                new ByteImageDataset(px, new int[] {2, 2}, Tensor.wrap(new int[] {0, 1, 2, 3, 4, 5}, 6), 0.5);
         int seen = 0;
         for (Batch b : DataLoader.builder(d).batchSize(4).shuffle(true).seed(3).build()) {
             Tensor x = b.input();
@@ -55,22 +59,29 @@ class ByteImageDatasetTest {
             seen += y.length;
         }
         assertEquals(6, seen);
-        assertNull(new ByteImageDataset(px, new int[] {4}, null, 1).getBatch(new int[] {1}).target());
+        assertNull(new ByteImageDataset(px, new int[] {4}, null, 1)
+                .getBatch(new int[] {1})
+                .target());
     }
 
     @Test
     void badInputIsNamed() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ByteImageDataset(new byte[10], new int[] {1, 3, 3}, null, 1));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> new ByteImageDataset(new byte[10], new int[] {1, 3, 3}, null, 1));
         assertTrue(e.getMessage().contains("10 bytes") && e.getMessage().contains("(1, 3, 3)"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new ByteImageDataset(new byte[9], new int[] {3, 3}, Tensor.wrap(new int[] {1, 2}, 2), 1));
         assertTrue(e.getMessage().contains("1 images but a target of shape (2,)"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new ByteImageDataset(new byte[9], new int[] {3, 0}, null, 1));
+        e = assertThrows(
+                IllegalArgumentException.class, () -> new ByteImageDataset(new byte[9], new int[] {3, 0}, null, 1));
         assertTrue(e.getMessage().contains("not positive"), e.getMessage());
         ByteImageDataset d = new ByteImageDataset(new byte[9], new int[] {3}, null, 1);
         IndexOutOfBoundsException o = assertThrows(IndexOutOfBoundsException.class, () -> d.getBatch(new int[] {0, 3}));
-        assertTrue(o.getMessage().contains("ByteImageDataset.getBatch") && o.getMessage().contains("3"), o.getMessage());
+        assertTrue(
+                o.getMessage().contains("ByteImageDataset.getBatch")
+                        && o.getMessage().contains("3"),
+                o.getMessage());
         o = assertThrows(IndexOutOfBoundsException.class, () -> d.range(2, 2));
         assertTrue(o.getMessage().contains("[2, 4)"), o.getMessage());
         assertThrows(IllegalArgumentException.class, () -> d.getBatch(new int[0]));

@@ -27,11 +27,14 @@ class CsvTest {
 
     @Test
     void irisStyleHeaderAndLastColumnLabel() throws IOException {
-        Path p = file("iris.csv", "3,4,setosa,versicolor,virginica\n5.1,3.5,1.4,0.2,0\n\n7.0,3.2,4.7,1.4,1\n6.3,3.3,6.0,2.5,2\n");
+        Path p = file(
+                "iris.csv",
+                "3,4,setosa,versicolor,virginica\n5.1,3.5,1.4,0.2,0\n\n7.0,3.2,4.7,1.4,1\n6.3,3.3,6.0,2.5,2\n");
         Csv.Data d = Csv.read(p, Csv.options().header(true));
         assertEquals(3, d.dataset().size());
         assertArrayEquals(new int[] {3, 4}, d.dataset().input().shape());
-        assertArrayEquals(new float[] {5.1f, 3.5f, 1.4f, 0.2f, 7.0f, 3.2f, 4.7f, 1.4f, 6.3f, 3.3f, 6.0f, 2.5f},
+        assertArrayEquals(
+                new float[] {5.1f, 3.5f, 1.4f, 0.2f, 7.0f, 3.2f, 4.7f, 1.4f, 6.3f, 3.3f, 6.0f, 2.5f},
                 d.dataset().input().toFloatArray());
         assertArrayEquals(new int[] {0, 1, 2}, d.dataset().target().toIntArray());
         assertEquals(List.of("3", "4", "setosa", "versicolor"), d.columns(), "the header's fields but the label's");
@@ -44,7 +47,8 @@ class CsvTest {
         assertEquals(List.of("len; cm", "width"), d.columns());
         assertEquals(List.of("cat", "dog"), d.classNames());
         assertArrayEquals(new int[] {0, 1, 0}, d.dataset().target().toIntArray());
-        assertArrayEquals(new float[] {1.5f, 2f, 3f, 40f, -1f, 0f}, d.dataset().input().toFloatArray());
+        assertArrayEquals(
+                new float[] {1.5f, 2f, 3f, 40f, -1f, 0f}, d.dataset().input().toFloatArray());
     }
 
     @Test
@@ -58,7 +62,10 @@ class CsvTest {
         assertArrayEquals(new int[] {2, 3}, all.dataset().input().shape());
         Path gz = tmp.resolve("r.csv.gz");
         Files.write(gz, IdxTest.gzip(Files.readAllBytes(p)));
-        assertTrue(Csv.read(gz, Csv.options()).dataset().input().equal(Csv.read(p, Csv.options()).dataset().input()));
+        assertTrue(Csv.read(gz, Csv.options())
+                .dataset()
+                .input()
+                .equal(Csv.read(p, Csv.options()).dataset().input()));
     }
 
     @Test
@@ -73,10 +80,12 @@ class CsvTest {
         e = assertThrows(MalformedDataException.class, () -> Csv.read(r, Csv.options()));
         assertTrue(e.getMessage().contains("unterminated quoted field"), e.getMessage());
         Path s = file("col.csv", "1,2\n");
-        e = assertThrows(MalformedDataException.class, () -> Csv.read(s, Csv.options().labelColumn(5)));
+        e = assertThrows(
+                MalformedDataException.class, () -> Csv.read(s, Csv.options().labelColumn(5)));
         assertTrue(e.getMessage().contains("label column 5 does not exist in a line of 2 fields"), e.getMessage());
         Path t = file("empty.csv", "a,b\n");
-        e = assertThrows(MalformedDataException.class, () -> Csv.read(t, Csv.options().header(true)));
+        e = assertThrows(
+                MalformedDataException.class, () -> Csv.read(t, Csv.options().header(true)));
         assertTrue(e.getMessage().contains("no data lines"), e.getMessage());
     }
 }

@@ -60,7 +60,11 @@ class DataLoaderTest {
     @Test
     void everySampleOncePerEpochInSeededOrder() {
         int n = 103;
-        DataLoader loader = DataLoader.builder(numbered(n)).batchSize(10).shuffle(true).seed(7).build();
+        DataLoader loader = DataLoader.builder(numbered(n))
+                .batchSize(10)
+                .shuffle(true)
+                .seed(7)
+                .build();
         assertEquals(11, loader.numBatches());
         Generator reference = new Generator(7);
         List<List<Integer>> epochs = new ArrayList<>();
@@ -78,11 +82,19 @@ class DataLoaderTest {
         }
         assertNotEquals(epochs.get(0), epochs.get(1), "a new order each epoch");
 
-        DataLoader same = DataLoader.builder(numbered(n)).batchSize(10).shuffle(true).seed(7).build();
+        DataLoader same = DataLoader.builder(numbered(n))
+                .batchSize(10)
+                .shuffle(true)
+                .seed(7)
+                .build();
         for (int e = 0; e < 3; e++) {
             assertEquals(epochs.get(e), epochOrder(same), "same seed, same order, epoch " + e);
         }
-        DataLoader other = DataLoader.builder(numbered(n)).batchSize(10).shuffle(true).seed(8).build();
+        DataLoader other = DataLoader.builder(numbered(n))
+                .batchSize(10)
+                .shuffle(true)
+                .seed(8)
+                .build();
         assertNotEquals(epochs.get(0), epochOrder(other));
     }
 
@@ -97,7 +109,11 @@ class DataLoaderTest {
 
     @Test
     void batchSizesAndDropLast() {
-        DataLoader keep = DataLoader.builder(numbered(23)).batchSize(5).shuffle(true).seed(1).build();
+        DataLoader keep = DataLoader.builder(numbered(23))
+                .batchSize(5)
+                .shuffle(true)
+                .seed(1)
+                .build();
         List<Integer> sizes = new ArrayList<>();
         for (Batch b : keep) {
             sizes.add(b.size());
@@ -106,22 +122,33 @@ class DataLoaderTest {
         assertEquals(List.of(5, 5, 5, 5, 3), sizes);
         assertEquals(23, keep.numSamples());
 
-        DataLoader drop = DataLoader.builder(numbered(23)).batchSize(5).shuffle(true).seed(1).dropLast(true).build();
+        DataLoader drop = DataLoader.builder(numbered(23))
+                .batchSize(5)
+                .shuffle(true)
+                .seed(1)
+                .dropLast(true)
+                .build();
         assertEquals(4, drop.numBatches());
         assertEquals(20, drop.numSamples());
         List<Integer> seen = epochOrder(drop);
         assertEquals(20, seen.size());
         assertEquals(20, seen.stream().distinct().count());
 
-        DataLoader exact = DataLoader.builder(numbered(20)).batchSize(5).dropLast(true).build();
+        DataLoader exact =
+                DataLoader.builder(numbered(20)).batchSize(5).dropLast(true).build();
         assertEquals(20, epochOrder(exact).size());
-        DataLoader tooSmall = DataLoader.builder(numbered(3)).batchSize(5).dropLast(true).build();
+        DataLoader tooSmall =
+                DataLoader.builder(numbered(3)).batchSize(5).dropLast(true).build();
         assertFalse(tooSmall.iterator().hasNext());
     }
 
     @Test
     void batchesHoldTheRightRows() {
-        DataLoader loader = DataLoader.builder(numbered(17)).batchSize(6).shuffle(true).seed(3).build();
+        DataLoader loader = DataLoader.builder(numbered(17))
+                .batchSize(6)
+                .shuffle(true)
+                .seed(3)
+                .build();
         for (Batch b : loader) {
             int[] ids = b.target().toIntArray();
             for (int k = 0; k < ids.length; k++) {
@@ -135,10 +162,20 @@ class DataLoaderTest {
     void backgroundAndCallerThreadGiveIdenticalBatches() {
         Transform noise = new GaussianNoise(0.5).andThen(new RandomMasking(0.3));
         for (int prefetch : new int[] {1, 2}) {
-            DataLoader bg = DataLoader.builder(numbered(50)).batchSize(8).shuffle(true).seed(11).prefetch(prefetch)
-                    .inputTransform(noise).build();
-            DataLoader fg = DataLoader.builder(numbered(50)).batchSize(8).shuffle(true).seed(11).prefetch(0)
-                    .inputTransform(noise).build();
+            DataLoader bg = DataLoader.builder(numbered(50))
+                    .batchSize(8)
+                    .shuffle(true)
+                    .seed(11)
+                    .prefetch(prefetch)
+                    .inputTransform(noise)
+                    .build();
+            DataLoader fg = DataLoader.builder(numbered(50))
+                    .batchSize(8)
+                    .shuffle(true)
+                    .seed(11)
+                    .prefetch(0)
+                    .inputTransform(noise)
+                    .build();
             for (int e = 0; e < 2; e++) {
                 var a = bg.iterator();
                 var b = fg.iterator();
@@ -178,11 +215,25 @@ class DataLoaderTest {
     @Test
     void backgroundErrorsReachTheCaller() {
         for (int prefetch : new int[] {0, 1, 2}) {
-            DataLoader loader = DataLoader.builder(new Failing(25)).batchSize(10).prefetch(prefetch).build();
+            DataLoader loader = DataLoader.builder(new Failing(25))
+                    .batchSize(10)
+                    .prefetch(prefetch)
+                    .build();
             var it = loader.iterator();
-            assertTrue(it.next().input().equal(Tensor.stack(0, Tensor.full(0, 3), Tensor.full(1, 3), Tensor.full(2, 3),
-                    Tensor.full(3, 3), Tensor.full(4, 3), Tensor.full(5, 3), Tensor.full(6, 3), Tensor.full(7, 3),
-                    Tensor.full(8, 3), Tensor.full(9, 3))));
+            assertTrue(it.next()
+                    .input()
+                    .equal(Tensor.stack(
+                            0,
+                            Tensor.full(0, 3),
+                            Tensor.full(1, 3),
+                            Tensor.full(2, 3),
+                            Tensor.full(3, 3),
+                            Tensor.full(4, 3),
+                            Tensor.full(5, 3),
+                            Tensor.full(6, 3),
+                            Tensor.full(7, 3),
+                            Tensor.full(8, 3),
+                            Tensor.full(9, 3))));
             it.next();
             DataLoaderException e = assertThrows(DataLoaderException.class, it::next);
             assertTrue(e.getCause() instanceof IllegalStateException, "cause is the original exception");
@@ -194,9 +245,14 @@ class DataLoaderTest {
 
     @Test
     void transformErrorsReachTheCaller() {
-        DataLoader loader = DataLoader.builder(numbered(10)).batchSize(5).targetTransform(new GaussianNoise(1)).build();
-        DataLoaderException e = assertThrows(DataLoaderException.class, () -> loader.iterator().next());
-        assertTrue(e.getCause().getMessage().contains("GaussianNoise: expected floating point data, got int32"),
+        DataLoader loader = DataLoader.builder(numbered(10))
+                .batchSize(5)
+                .targetTransform(new GaussianNoise(1))
+                .build();
+        DataLoaderException e =
+                assertThrows(DataLoaderException.class, () -> loader.iterator().next());
+        assertTrue(
+                e.getCause().getMessage().contains("GaussianNoise: expected floating point data, got int32"),
                 e.getCause().getMessage());
     }
 
@@ -226,14 +282,17 @@ class DataLoaderTest {
     void prefetchIsBoundedAndEarlyCloseStopsTheThread() {
         for (int prefetch : new int[] {1, 2}) {
             Counting data = new Counting();
-            DataLoader loader = DataLoader.builder(data).batchSize(2).prefetch(prefetch).build();
+            DataLoader loader =
+                    DataLoader.builder(data).batchSize(2).prefetch(prefetch).build();
             int consumed = 0;
             try (DataLoader.Epoch it = loader.iterator()) {
                 for (int k = 0; k < 30; k++) {
                     it.next();
                     consumed++;
                     // at most `prefetch` batches wait in the queue and one more is being made
-                    assertTrue(data.made.get() <= consumed + prefetch + 1, data.made.get() + " made, " + consumed + " consumed");
+                    assertTrue(
+                            data.made.get() <= consumed + prefetch + 1,
+                            data.made.get() + " made, " + consumed + " consumed");
                 }
             }
             int madeAtClose = data.made.get();
@@ -301,7 +360,8 @@ class DataLoaderTest {
 
     @Test
     void tensorDatasetChecksSizes() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new TensorDataset(Tensor.zeros(4, 2), Tensor.zeros(DType.INT32, 5)));
         assertEquals("TensorDataset: target has shape (5,) but input 0 has 4 samples", e.getMessage());
     }
@@ -320,7 +380,9 @@ class DataLoaderTest {
         assertEquals(30, all.stream().distinct().count());
         int[] perm = Tensor.randperm(new Generator(42), 30).toIntArray();
         assertArrayEquals(Arrays.copyOfRange(perm, 20, 27), parts.get(1).indices());
-        assertArrayEquals(Datasets.randomSplit(ds, new int[] {20, 7, 3}, 42).get(0).indices(), parts.get(0).indices());
+        assertArrayEquals(
+                Datasets.randomSplit(ds, new int[] {20, 7, 3}, 42).get(0).indices(),
+                parts.get(0).indices());
 
         List<Subset> tv = Datasets.trainValidationSplit(ds, 0.2, 1);
         assertEquals(24, tv.get(0).size());
@@ -339,8 +401,12 @@ class DataLoaderTest {
 
     @Test
     void targetAndBatchTransforms() {
-        DataLoader loader = DataLoader.builder(numbered(6)).batchSize(6).targetTransform(new OneHot(6))
-                .batchTransform((b, g) -> b.withInputs(List.of(b.input(), b.input().mul(10)))).build();
+        DataLoader loader = DataLoader.builder(numbered(6))
+                .batchSize(6)
+                .targetTransform(new OneHot(6))
+                .batchTransform(
+                        (b, g) -> b.withInputs(List.of(b.input(), b.input().mul(10))))
+                .build();
         Batch b = loader.iterator().next();
         assertTrue(b.target().equal(Tensor.eye(6)));
         assertEquals(2, b.inputs().size());
@@ -388,7 +454,8 @@ class DataLoaderTest {
         consumer.join(10_000);
         assertFalse(consumer.isAlive(), "the consumer is still blocked after close()");
         assertEquals(1, ended.size());
-        assertTrue(ended.get(0) instanceof DataLoaderException || ended.get(0) instanceof java.util.NoSuchElementException,
+        assertTrue(
+                ended.get(0) instanceof DataLoaderException || ended.get(0) instanceof java.util.NoSuchElementException,
                 ended.get(0).toString());
     }
 }

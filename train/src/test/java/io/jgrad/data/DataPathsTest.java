@@ -25,8 +25,8 @@ class DataPathsTest {
 
     @Test
     void firstPlaceHoldingAllFilesWins() throws IOException {
-        Path a = dirWith("a", "x.bin");                  // incomplete
-        Path b = dirWith("b", "x.bin", "y.bin.gz");      // complete, y as .gz
+        Path a = dirWith("a", "x.bin"); // incomplete
+        Path b = dirWith("b", "x.bin", "y.bin.gz"); // complete, y as .gz
         Path c = dirWith("c", "x.bin", "y.bin");
         assertEquals(b, DataPaths.find("set", null, List.of(a, b, c), "x.bin", "y.bin"));
         assertEquals(b.resolve("y.bin.gz"), DataPaths.resolve(b, "y.bin"));
@@ -40,8 +40,8 @@ class DataPathsTest {
         Path sub = dirWith("given/set", "x.bin");
         assertEquals(sub, DataPaths.find("set", given, List.of(std), "x.bin"));
         Path empty = dirWith("empty");
-        DatasetNotFoundException e = assertThrows(DatasetNotFoundException.class,
-                () -> DataPaths.find("set", empty, List.of(std), "x.bin"));
+        DatasetNotFoundException e =
+                assertThrows(DatasetNotFoundException.class, () -> DataPaths.find("set", empty, List.of(std), "x.bin"));
         assertTrue(e.getMessage().contains(empty.toString()), e.getMessage());
         assertTrue(!e.getMessage().contains(std + ":"), "the standard places are not searched: " + e.getMessage());
     }
@@ -51,11 +51,12 @@ class DataPathsTest {
         Path a = tmp.resolve("nowhere");
         Path b = dirWith("partial", "train-images-idx3-ubyte.gz");
         String[] files = Mnist.FILES.toArray(new String[0]);
-        DatasetNotFoundException e = assertThrows(DatasetNotFoundException.class,
-                () -> DataPaths.find("fashion-mnist", null, List.of(a, b), files));
+        DatasetNotFoundException e = assertThrows(
+                DatasetNotFoundException.class, () -> DataPaths.find("fashion-mnist", null, List.of(a, b), files));
         String m = e.getMessage();
         assertTrue(m.contains(a + ": no such folder"), m);
-        assertTrue(m.contains(b + ": missing train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte"), m);
+        assertTrue(
+                m.contains(b + ": missing train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte"), m);
         assertTrue(m.contains("apt-get install dataset-fashion-mnist"), m);
         assertTrue(m.contains("https://github.com/zalandoresearch/fashion-mnist"), m);
         assertTrue(m.contains("~/.jgrad/datasets/fashion-mnist"), m);
@@ -72,7 +73,8 @@ class DataPathsTest {
 
     @Test
     void unknownSetGetsAGenericHint() {
-        DatasetNotFoundException e = assertThrows(DatasetNotFoundException.class,
+        DatasetNotFoundException e = assertThrows(
+                DatasetNotFoundException.class,
                 () -> DataPaths.find("cifar", null, List.of(tmp.resolve("x")), "data.bin"));
         assertTrue(e.getMessage().contains("~/.jgrad/datasets/cifar"), e.getMessage());
         assertTrue(e.getMessage().contains("--data DIR"), e.getMessage());

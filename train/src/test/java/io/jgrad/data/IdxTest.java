@@ -69,7 +69,9 @@ class IdxTest {
         List<int[]> rows = new ArrayList<>();
         for (String line : Files.readAllLines(resource("fashion-slice-expected.txt"))) {
             if (!line.startsWith("#")) {
-                rows.add(Arrays.stream(line.trim().split(" ")).mapToInt(Integer::parseInt).toArray());
+                rows.add(Arrays.stream(line.trim().split(" "))
+                        .mapToInt(Integer::parseInt)
+                        .toArray());
             }
         }
         return rows;
@@ -127,16 +129,18 @@ class IdxTest {
         // the head files hold the real headers but only 2 images / 10 labels: reading them must say so
         Path head = resource("train-images-head-idx3-ubyte.gz");
         MalformedDataException e = assertThrows(MalformedDataException.class, () -> Idx.read(head));
-        assertTrue(e.getMessage().contains("need 47040000 bytes of data, more than a gzip file of 1028 bytes can hold"),
+        assertTrue(
+                e.getMessage().contains("need 47040000 bytes of data, more than a gzip file of 1028 bytes can hold"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("train-images-head-idx3-ubyte.gz"), e.getMessage());
         // the same bytes uncompressed: the exact length check
-        Path plain = write("train-images-head-idx3-ubyte",
+        Path plain = write(
+                "train-images-head-idx3-ubyte",
                 new java.util.zip.GZIPInputStream(Files.newInputStream(head)).readAllBytes());
         e = assertThrows(MalformedDataException.class, () -> Idx.read(plain));
         assertTrue(e.getMessage().contains("need 47040000 bytes of data but the file holds 1568"), e.getMessage());
-        MalformedDataException le = assertThrows(MalformedDataException.class,
-                () -> Idx.read(resource("train-labels-head-idx1-ubyte.gz")));
+        MalformedDataException le =
+                assertThrows(MalformedDataException.class, () -> Idx.read(resource("train-labels-head-idx1-ubyte.gz")));
         assertTrue(le.getMessage().contains("60000 bytes"), le.getMessage());
     }
 
@@ -215,7 +219,8 @@ class IdxTest {
             byte[] bytes = idx(0x0D, new int[] {40000, 40000}, new byte[16]);
             Path p = write(name, name.endsWith(".gz") ? gzip(bytes) : bytes);
             MalformedDataException e = assertThrows(MalformedDataException.class, () -> Idx.read(p));
-            assertTrue(e.getMessage().contains("6400000000 bytes of data, more than one array can hold"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("6400000000 bytes of data, more than one array can hold"), e.getMessage());
         }
     }
 
@@ -226,12 +231,14 @@ class IdxTest {
         byte[] data = new byte[1 << 20];
         new java.util.Random(1).nextBytes(data);
         Path p = write("liar.gz", gzip(idx(0x08, new int[] {1_000_000_000}, data)));
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
-                .getThreadMXBean();
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long before = mx.getCurrentThreadAllocatedBytes();
         MalformedDataException e = assertThrows(MalformedDataException.class, () -> Idx.read(p));
         long allocated = mx.getCurrentThreadAllocatedBytes() - before;
-        assertTrue(e.getMessage().contains("truncated") && e.getMessage().contains("need 1000000000 bytes"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("truncated") && e.getMessage().contains("need 1000000000 bytes"),
+                e.getMessage());
         assertTrue(allocated < 64L << 20, "allocated " + allocated + " bytes to read a 1 MB file");
     }
 
@@ -279,7 +286,9 @@ class IdxTest {
         assertTrue(e.getMessage().contains("3 labels for 2 images"), e.getMessage());
         assertThrows(java.io.FileNotFoundException.class, () -> Mnist.load(dir, Mnist.Split.TEST));
         // MNIST's dotted names are accepted
-        Files.write(dir.resolve("t10k-images.idx3-ubyte"), idx(0x08, new int[] {1, 2, 2}, new byte[] {0, 51, (byte) 255, 1}));
+        Files.write(
+                dir.resolve("t10k-images.idx3-ubyte"),
+                idx(0x08, new int[] {1, 2, 2}, new byte[] {0, 51, (byte) 255, 1}));
         Files.write(dir.resolve("t10k-labels.idx1-ubyte"), idx(0x08, new int[] {1}, new byte[] {7}));
         TensorDataset t = Mnist.load(dir, Mnist.Split.TEST);
         assertArrayEquals(new float[] {0f, 0.2f, 1f, 1 / 255f}, t.input().toFloatArray(), 1e-7f);

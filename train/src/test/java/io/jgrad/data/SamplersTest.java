@@ -119,7 +119,8 @@ class SamplersTest {
             assertNotEquals(labels[idx[0]], labels[idx[5]]);
         }
         // class 2 has 5 samples: K = 6 leaves only two classes
-        String m = assertThrows(IllegalArgumentException.class, () -> s.classBatchIndices(3, 6)).getMessage();
+        String m = assertThrows(IllegalArgumentException.class, () -> s.classBatchIndices(3, 6))
+                .getMessage();
         assertTrue(m.contains("only 2 classes have 6 samples"), m);
     }
 
@@ -140,21 +141,28 @@ class SamplersTest {
     @Test
     void badArgumentsAreNamed() {
         TensorDataset oneClass = new TensorDataset(Tensor.zeros(4, 1), Tensor.of(new int[] {1, 1, 1, 1}, 4));
-        String m = assertThrows(IllegalArgumentException.class, () -> new PairSampler(oneClass, 1)).getMessage();
+        String m = assertThrows(IllegalArgumentException.class, () -> new PairSampler(oneClass, 1))
+                .getMessage();
         assertTrue(m.contains("PairSampler: needs at least two classes"), m);
         TensorDataset singletons = new TensorDataset(Tensor.zeros(2, 1), Tensor.of(new int[] {0, 1}, 2));
-        m = assertThrows(IllegalArgumentException.class, () -> new TripletSampler(singletons, 1)).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> new TripletSampler(singletons, 1))
+                .getMessage();
         assertTrue(m.contains("TripletSampler: needs at least two classes and a class with two samples"), m);
         TensorDataset negative = new TensorDataset(Tensor.zeros(2, 1), Tensor.of(new float[] {0, -1}, 2));
-        m = assertThrows(IllegalArgumentException.class, () -> new PairSampler(negative, 1)).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> new PairSampler(negative, 1))
+                .getMessage();
         assertTrue(m.contains("sample 1 has label -1.0, expected a class index >= 0"), m);
         TensorDataset unlabelled = new TensorDataset(Tensor.zeros(2, 1), null);
-        m = assertThrows(IllegalArgumentException.class, () -> new PairSampler(unlabelled, 1)).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> new PairSampler(unlabelled, 1))
+                .getMessage();
         assertTrue(m.contains("sample 0 has no scalar class label"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> new PairSampler(unbalanced(), 1).next(0)).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> new PairSampler(unbalanced(), 1).next(0))
+                .getMessage();
         assertTrue(m.contains("number of pairs must be at least 1, got 0"), m);
-        m = assertThrows(IllegalArgumentException.class,
-                () -> TripletSampler.batchHard(Tensor.zeros(3, 2), new int[] {0, 1})).getMessage();
+        m = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> TripletSampler.batchHard(Tensor.zeros(3, 2), new int[] {0, 1}))
+                .getMessage();
         assertTrue(m.contains("expected embeddings (N, D) with N = 2 labels, got (3, 2)"), m);
     }
 }

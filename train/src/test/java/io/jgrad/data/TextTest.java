@@ -9,13 +9,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TextTest {
-    private static final String VERSE = "First Citizen:\nBefore we proceed any further, hear me speak.\n\nAll:\nSpeak, speak.\n";
+    private static final String VERSE =
+            "First Citizen:\nBefore we proceed any further, hear me speak.\n\nAll:\nSpeak, speak.\n";
 
     @Test
     void charactersRoundTrip() {
         CharVocabulary v = CharVocabulary.of(VERSE);
-        String chars = VERSE.chars().distinct().sorted().collect(StringBuilder::new, StringBuilder::appendCodePoint,
-                StringBuilder::append).toString();
+        String chars = VERSE.chars()
+                .distinct()
+                .sorted()
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
         assertEquals(chars, v.characters());
         assertEquals(chars.length(), v.size());
         int[] ids = v.encode(VERSE);
@@ -26,7 +30,8 @@ class TextTest {
         assertEquals(VERSE, v.decode(ids));
         assertEquals(0, v.id('\n'), "newline sorts first");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> v.encode("hear!"));
-        assertEquals("CharVocabulary.encode: character '!' (U+0021) at position 4 is not in the vocabulary", e.getMessage());
+        assertEquals(
+                "CharVocabulary.encode: character '!' (U+0021) at position 4 is not in the vocabulary", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> v.decode(v.size()));
         // code points outside the BMP are one character each
         CharVocabulary u = CharVocabulary.of("a\uD83D\uDE00b");

@@ -16,7 +16,9 @@ class TransformTest {
     @Test
     void perFeatureStatisticsFromTheTrainingDataOnly() {
         Generator g = new Generator(1);
-        Tensor train = Tensor.randn(g, 50, 3).mul(Tensor.of(new float[] {1, 5, 0.1f}, 3)).add(Tensor.of(new float[] {2, -3, 7}, 3));
+        Tensor train = Tensor.randn(g, 50, 3)
+                .mul(Tensor.of(new float[] {1, 5, 0.1f}, 3))
+                .add(Tensor.of(new float[] {2, -3, 7}, 3));
         Normalize norm = Normalize.perFeature(train);
         assertArrayEquals(new int[] {1, 3}, norm.mean().shape());
         for (int j = 0; j < 3; j++) {
@@ -77,7 +79,8 @@ class TransformTest {
         // a constant feature is only centred
         Normalize constant = Normalize.perFeature(Tensor.full(3, 5, 2));
         assertTrue(constant.apply(Tensor.full(4, 1, 2), g).equal(Tensor.ones(1, 2)));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> norm.apply(Tensor.zeros(2, 3), g));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> norm.apply(Tensor.zeros(2, 3), g));
         assertTrue(e.getMessage().contains("need data of rank 4"), e.getMessage());
     }
 
@@ -137,7 +140,9 @@ class TransformTest {
         }
         assertTrue(moved);
         // (N, H, W) batches and smaller crops
-        assertArrayEquals(new int[] {10, 4, 4}, new RandomCrop(4, 0).apply(x.squeeze(1), g).shape());
+        assertArrayEquals(
+                new int[] {10, 4, 4},
+                new RandomCrop(4, 0).apply(x.squeeze(1), g).shape());
         assertTrue(new RandomCrop(6, 7, 0).apply(x, g).equal(x), "no padding, full size: identity");
         assertThrows(IllegalArgumentException.class, () -> new RandomCrop(12, 1).apply(x, g));
     }
@@ -147,7 +152,8 @@ class TransformTest {
         Tensor x = Tensor.full(3, 100, 100);
         Tensor noisy = new GaussianNoise(0.5).apply(x, new Generator(6));
         // x + 0.5 * randn from the same generator state (up to float rounding of the sum)
-        assertTrue(noisy.sub(x).allClose(Tensor.randn(new Generator(6), 100, 100).mul(0.5), 0, 1e-6));
+        assertTrue(
+                noisy.sub(x).allClose(Tensor.randn(new Generator(6), 100, 100).mul(0.5), 0, 1e-6));
         assertEquals(3, noisy.mean().item(), 0.02);
         assertEquals(0.5, noisy.std().item(), 0.02);
         assertTrue(x.equal(Tensor.full(3, 100, 100)), "the input is unchanged");
@@ -169,7 +175,8 @@ class TransformTest {
         Tensor x = Tensor.rand(new Generator(8), 4, 1, 5, 5);
         assertTrue(t.apply(x, new Generator(1)).equal(t.apply(x, new Generator(1))));
         assertTrue(!t.apply(x, new Generator(1)).equal(t.apply(x, new Generator(2))));
-        Transform chained = new RandomHorizontalFlip().andThen(new GaussianNoise(0.1)).andThen(new RandomMasking(0.2));
+        Transform chained =
+                new RandomHorizontalFlip().andThen(new GaussianNoise(0.1)).andThen(new RandomMasking(0.2));
         assertTrue(chained.apply(x, new Generator(1)).equal(t.apply(x, new Generator(1))));
         assertSame(x, Transform.identity().apply(x, null));
     }

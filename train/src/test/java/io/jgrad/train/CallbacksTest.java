@@ -16,7 +16,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,7 +30,9 @@ class CallbacksTest {
     Path tmp;
 
     private static Trainer trainer(Sequential model, double lr) {
-        return Trainer.builder(model, new CrossEntropyLoss(), new SGD(model.parameters(), lr)).metrics(Metric.accuracy()).build();
+        return Trainer.builder(model, new CrossEntropyLoss(), new SGD(model.parameters(), lr))
+                .metrics(Metric.accuracy())
+                .build();
     }
 
     private static Map<String, Double> logs(String key, double v) {
@@ -85,7 +86,8 @@ class CallbacksTest {
         EarlyStopping base = new EarlyStopping("val_accuracy").patience(3).baseline(0.7);
         assertEquals(2, drive(trainer(Fixtures.mlp(1), 0.1), base, "val_accuracy", acc));
         // explicit MIN mode on accuracy: only the first value is "best", stop at 1 with patience 1
-        EarlyStopping min = new EarlyStopping("val_accuracy").mode(MonitorMode.MIN).patience(1);
+        EarlyStopping min =
+                new EarlyStopping("val_accuracy").mode(MonitorMode.MIN).patience(1);
         assertEquals(1, drive(trainer(Fixtures.mlp(1), 0.1), min, "val_accuracy", acc));
     }
 
@@ -131,8 +133,15 @@ class CallbacksTest {
             }
         };
         EarlyStopping es = new EarlyStopping("val_loss").patience(2).minDelta(0.005);
-        History h = trainer(model, 0.1).fit(data, new FitOptions().epochs(8).batchSize(30).validationSplit(0.2)
-                .callbacks(es, script).verbose(false));
+        History h = trainer(model, 0.1)
+                .fit(
+                        data,
+                        new FitOptions()
+                                .epochs(8)
+                                .batchSize(30)
+                                .validationSplit(0.2)
+                                .callbacks(es, script)
+                                .verbose(false));
         assertEquals(4, h.size(), "stopped after epoch 3");
         assertEquals(VAL_LOSS[3], h.get("val_loss").get(3), 0);
         assertEquals(3, es.stoppedEpoch());
@@ -142,8 +151,11 @@ class CallbacksTest {
     void reduceLrOnPlateauFollowsTheScript() {
         Sequential model = Fixtures.mlp(5);
         Trainer t = trainer(model, 1.0);
-        ReduceLROnPlateauCallback cb = new ReduceLROnPlateauCallback("val_loss").factor(0.5).patience(1)
-                .thresholdMode(ReduceLROnPlateau.ThresholdMode.ABS).threshold(0);
+        ReduceLROnPlateauCallback cb = new ReduceLROnPlateauCallback("val_loss")
+                .factor(0.5)
+                .patience(1)
+                .thresholdMode(ReduceLROnPlateau.ThresholdMode.ABS)
+                .threshold(0);
         double[] v = {1, 1, 1, 0.5, 0.5, 0.5, 0.4, 0.4, 0.4};
         // bad epochs: e1 (1), e2 (2 > 1: reduce to 0.5), e4 (1), e5 (2: reduce to 0.25), e7 (1), e8 (2: 0.125)
         double[] lr = {1, 1, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.125};
@@ -154,7 +166,11 @@ class CallbacksTest {
         }
         // cooldown 1 and a floor: e2 reduces to 0.5, e3 is cooldown, e4 and e5 are bad -> 0.3 (floor), then stays
         Trainer t2 = trainer(Fixtures.mlp(5), 1.0);
-        ReduceLROnPlateauCallback cd = new ReduceLROnPlateauCallback("val_loss").factor(0.5).patience(1).cooldown(1).minLr(0.3);
+        ReduceLROnPlateauCallback cd = new ReduceLROnPlateauCallback("val_loss")
+                .factor(0.5)
+                .patience(1)
+                .cooldown(1)
+                .minLr(0.3);
         double[] flat = {1, 1, 1, 1, 1, 1, 1, 1};
         double[] lr2 = {1, 1, 0.5, 0.5, 0.5, 0.3, 0.3, 0.3};
         cd.onTrainBegin(t2);
@@ -188,8 +204,19 @@ class CallbacksTest {
                 return -1;
             }
         };
-        History h = trainer(model, 0.2).fit(data, new FitOptions().epochs(5).batchSize(50).validationSplit(0.2)
-                .callbacks(new ReduceLROnPlateauCallback("val_loss").patience(1).factor(0.5), flat).verbose(false));
+        History h = trainer(model, 0.2)
+                .fit(
+                        data,
+                        new FitOptions()
+                                .epochs(5)
+                                .batchSize(50)
+                                .validationSplit(0.2)
+                                .callbacks(
+                                        new ReduceLROnPlateauCallback("val_loss")
+                                                .patience(1)
+                                                .factor(0.5),
+                                        flat)
+                                .verbose(false));
         // the lr logged is the one used during the epoch
         assertEquals(List.of(0.2, 0.2, 0.2, 0.1, 0.1), h.get("lr"));
     }
@@ -212,9 +239,21 @@ class CallbacksTest {
             }
             every.onEpochEnd(t, e, logs("val_loss", v[e]));
             Path before = best.lastSaved();
-            long stamp = before == null ? -1 : (long) Checkpoint.read(before).modelState().values().iterator().next().getDouble(0, 0);
+            long stamp = before == null
+                    ? -1
+                    : (long) Checkpoint.read(before)
+                            .modelState()
+                            .values()
+                            .iterator()
+                            .next()
+                            .getDouble(0, 0);
             best.onEpochEnd(t, e, logs("val_loss", v[e]));
-            long after = (long) Checkpoint.read(best.lastSaved()).modelState().values().iterator().next().getDouble(0, 0);
+            long after = (long) Checkpoint.read(best.lastSaved())
+                    .modelState()
+                    .values()
+                    .iterator()
+                    .next()
+                    .getDouble(0, 0);
             if (after != stamp) {
                 bestEpochs.add(e);
             }
@@ -236,8 +275,14 @@ class CallbacksTest {
         Path csv = tmp.resolve("log.csv");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        History h = trainer(model, 0.1).fit(data, new FitOptions().epochs(3).batchSize(40).validationSplit(0.2)
-                .callbacks(new CSVLogger(csv), new ProgressBar(out, false)));
+        History h = trainer(model, 0.1)
+                .fit(
+                        data,
+                        new FitOptions()
+                                .epochs(3)
+                                .batchSize(40)
+                                .validationSplit(0.2)
+                                .callbacks(new CSVLogger(csv), new ProgressBar(out, false)));
         History back = History.readCsv(csv);
         assertEquals(h.toCsv(), back.toCsv());
         assertEquals(List.of("loss", "accuracy", "val_loss", "val_accuracy", "lr"), back.keys());
@@ -246,7 +291,11 @@ class CallbacksTest {
         for (int e = 0; e < 3; e++) {
             assertTrue(lines[e].startsWith("Epoch " + (e + 1) + "/3 - 3 batches - "), lines[e]);
             assertTrue(lines[e].contains(" samples/s - loss: "), lines[e]);
-            assertTrue(lines[e].contains(String.format(java.util.Locale.ROOT, "val_accuracy: %.4f", h.get("val_accuracy").get(e))),
+            assertTrue(
+                    lines[e].contains(String.format(
+                            java.util.Locale.ROOT,
+                            "val_accuracy: %.4f",
+                            h.get("val_accuracy").get(e))),
                     lines[e]);
             assertFalse(lines[e].contains("\r"));
         }

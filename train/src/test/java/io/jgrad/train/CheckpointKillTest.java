@@ -36,9 +36,15 @@ class CheckpointKillTest {
             Path dir = Files.createDirectory(tmp.resolve("round-" + threshold + "-" + System.nanoTime()));
             Path file = dir.resolve("ckpt.safetensors");
             Path log = tmp.resolve(dir.getFileName() + ".log");
-            Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-                    CheckpointWriterMain.class.getName(), file.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(
+                            javaBin,
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            CheckpointWriterMain.class.getName(),
+                            file.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             try {
                 waitForTemporaryFile(p, dir, threshold, log);
             } finally {
@@ -46,8 +52,11 @@ class CheckpointKillTest {
                 p.waitFor();
             }
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            int lastSaved = lines.stream().filter(l -> l.startsWith("saved ")).mapToInt(l -> Integer.parseInt(l.substring(6)))
-                    .max().orElse(0);
+            int lastSaved = lines.stream()
+                    .filter(l -> l.startsWith("saved "))
+                    .mapToInt(l -> Integer.parseInt(l.substring(6)))
+                    .max()
+                    .orElse(0);
             boolean leftover;
             try (Stream<Path> s = Files.list(dir)) {
                 leftover = s.anyMatch(f -> f.getFileName().toString().endsWith(".tmp"));
@@ -62,7 +71,9 @@ class CheckpointKillTest {
             Map<String, Tensor> w = cp.modelState();
             assertNotNull(w.get("weight"));
             int stamp = (int) w.get("weight").getDouble(0, 0);
-            assertTrue(stamp >= lastSaved, "the checkpoint is from save " + stamp + ", the last reported was " + lastSaved);
+            assertTrue(
+                    stamp >= lastSaved,
+                    "the checkpoint is from save " + stamp + ", the last reported was " + lastSaved);
             for (Tensor t : w.values()) {
                 assertEquals(t.numel(), (long) t.eq(stamp).sum().item(), "every tensor from save " + stamp);
             }

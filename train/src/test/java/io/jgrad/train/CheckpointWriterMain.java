@@ -10,8 +10,7 @@ import java.nio.file.Path;
  * number and printing {@code saving <k>} before and {@code saved <k>} after each; {@link CheckpointKillTest} kills it mid-loop.
  */
 public final class CheckpointWriterMain {
-    private CheckpointWriterMain() {
-    }
+    private CheckpointWriterMain() {}
 
     /**
      * Runs until killed.
@@ -22,7 +21,8 @@ public final class CheckpointWriterMain {
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]);
         Linear big = new Linear(1000, 2000);
-        Trainer t = Trainer.builder(big, (o, y) -> o.sum(), new SGD(big.parameters(), 0.1)).build();
+        Trainer t = Trainer.builder(big, (o, y) -> o.sum(), new SGD(big.parameters(), 0.1))
+                .build();
         for (int k = 1; ; k++) {
             for (Tensor w : big.stateDict().values()) {
                 w.fill_(k);

@@ -14,8 +14,7 @@ import java.util.Map;
 
 /** Small models and data sets shared by the trainer tests. */
 final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** Three Gaussian blobs in 4-D, 50 samples each, shuffled: x (150, 4) FLOAT32, y (150) INT32. */
     static TensorDataset blobs(long seed) {

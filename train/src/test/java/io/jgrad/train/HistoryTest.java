@@ -93,7 +93,10 @@ class HistoryTest {
         assertThrows(IllegalArgumentException.class, () -> h.writeChart(small, 300, 200, List.of("f1")));
         assertThrows(IllegalArgumentException.class, () -> h.writeChart(small, 0, 200));
         if (System.getProperty("jgrad.keepChart") != null) {
-            Files.copy(png, Path.of(System.getProperty("jgrad.keepChart")), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(
+                    png,
+                    Path.of(System.getProperty("jgrad.keepChart")),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 }

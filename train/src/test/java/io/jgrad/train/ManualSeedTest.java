@@ -38,15 +38,21 @@ class ManualSeedTest {
         for (int i = 0; i < 64; i++) {
             y[i] = i % 3;
         }
-        Sequential model = new Sequential(new Flatten(), new Linear(16, 8), new ReLU(), new Dropout(0.5), new Linear(8, 3));
+        Sequential model =
+                new Sequential(new Flatten(), new Linear(16, 8), new ReLU(), new Dropout(0.5), new Linear(8, 3));
         if (fixedInit) {
             model.resetParameters(new Generator(7)); // only dropout, shuffling and flips can differ
         }
-        Trainer t = Trainer.builder(model, new CrossEntropyLoss(), new Adam(model.parameters(), 0.01)).build();
+        Trainer t = Trainer.builder(model, new CrossEntropyLoss(), new Adam(model.parameters(), 0.01))
+                .build();
         TensorDataset ds = new TensorDataset(x, Tensor.wrap(y, 64));
         // shuffling and flips from a loader without an explicit seed; dropout from the trainer's generator
-        try (io.jgrad.data.DataLoader loader = io.jgrad.data.DataLoader.builder(ds).batchSize(8).shuffle(true).prefetch(0)
-                .inputTransform(new RandomHorizontalFlip(0.5)).build()) {
+        try (io.jgrad.data.DataLoader loader = io.jgrad.data.DataLoader.builder(ds)
+                .batchSize(8)
+                .shuffle(true)
+                .prefetch(0)
+                .inputTransform(new RandomHorizontalFlip(0.5))
+                .build()) {
             t.fit(loader, new FitOptions().epochs(2).verbose(false));
         }
         List<float[]> w = new ArrayList<>();

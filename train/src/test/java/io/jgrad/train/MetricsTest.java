@@ -17,16 +17,18 @@ class MetricsTest {
     @Test
     void accuracyAndTopK() {
         Tensor scores = Tensor.of(new float[][] {
-            {0.1f, 0.7f, 0.2f},   // predicts 1
-            {0.5f, 0.2f, 0.3f},   // predicts 0
-            {0.3f, 0.3f, 0.4f},   // predicts 2
-            {0.4f, 0.4f, 0.2f},   // tie between 0 and 1: the first, 0
+            {0.1f, 0.7f, 0.2f}, // predicts 1
+            {0.5f, 0.2f, 0.3f}, // predicts 0
+            {0.3f, 0.3f, 0.4f}, // predicts 2
+            {0.4f, 0.4f, 0.2f}, // tie between 0 and 1: the first, 0
         });
         Tensor y = Tensor.of(new int[] {1, 2, 1, 1}, 4);
         // correct: rows 0 only -> 1/4
         assertEquals(0.25, Metrics.accuracy(scores, y), EPS);
-        assertEquals(0.25, Metrics.accuracy(scores, new io.jgrad.data.OneHot(3).apply(y, null)), EPS, "one-hot targets");
-        // top-2: row 0 yes; row 1: class 2 (0.3) beaten by 0.5 only -> yes; row 2: class 1 (0.3) beaten by 0.4 only -> yes;
+        assertEquals(
+                0.25, Metrics.accuracy(scores, new io.jgrad.data.OneHot(3).apply(y, null)), EPS, "one-hot targets");
+        // top-2: row 0 yes; row 1: class 2 (0.3) beaten by 0.5 only -> yes; row 2: class 1 (0.3) beaten by 0.4 only ->
+        // yes;
         // row 3: class 1 (0.4) beaten by nobody -> yes
         assertEquals(1.0, Metrics.topKAccuracy(scores, y, 2), EPS);
         // top-1 with ties counted as hits: row 3's class 1 ties the max -> hit, so 2/4
@@ -37,7 +39,9 @@ class MetricsTest {
         assertEquals(0.75, Metrics.accuracy(p, b), EPS);
         assertArrayEquals(new int[] {0, 0, 1, 0}, Metrics.predictedClasses(p, 0.6));
         assertThrows(IllegalArgumentException.class, () -> Metrics.accuracy(scores, Tensor.of(new int[] {1}, 1)));
-        assertThrows(IllegalArgumentException.class, () -> Metrics.topKAccuracy(scores, Tensor.of(new int[] {1, 2, 3, 1}, 4), 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Metrics.topKAccuracy(scores, Tensor.of(new int[] {1, 2, 3, 1}, 4), 1));
     }
 
     @Test
@@ -53,8 +57,8 @@ class MetricsTest {
         assertArrayEquals(new double[] {1, 1.0 / 3, 0.5}, Metrics.precisionPerClass(cm), EPS);
         // recall: class 0: 2/3, class 1: 1/2, class 2: 1/2
         assertArrayEquals(new double[] {2.0 / 3, 0.5, 0.5}, Metrics.recallPerClass(cm), EPS);
-        double f0 = 2 * 1 * (2.0 / 3) / (1 + 2.0 / 3);      // 0.8
-        double f1 = 2 * (1.0 / 3) * 0.5 / (1.0 / 3 + 0.5);  // 0.4
+        double f0 = 2 * 1 * (2.0 / 3) / (1 + 2.0 / 3); // 0.8
+        double f1 = 2 * (1.0 / 3) * 0.5 / (1.0 / 3 + 0.5); // 0.4
         double f2 = 0.5;
         assertArrayEquals(new double[] {f0, f1, f2}, Metrics.f1PerClass(cm), EPS);
         assertEquals((1 + 1.0 / 3 + 0.5) / 3, Metrics.precision(cm, Average.MACRO), EPS);
@@ -70,8 +74,8 @@ class MetricsTest {
         long[][] never = Metrics.confusionMatrix(new int[] {0, 0}, new int[] {0, 1}, 2);
         assertArrayEquals(new double[] {0.5, 0}, Metrics.precisionPerClass(never), EPS);
         assertArrayEquals(new double[] {2.0 / 3, 0}, Metrics.f1PerClass(never), EPS);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Metrics.confusionMatrix(new int[] {3}, new int[] {0}, 3));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> Metrics.confusionMatrix(new int[] {3}, new int[] {0}, 3));
         assertEquals("confusionMatrix: class 3 is out of range for 3 classes", e.getMessage());
     }
 
@@ -137,7 +141,8 @@ class MetricsTest {
         assertEquals(expected, Metrics.rocAucOneVsRest(scores, y), EPS);
         // class 0 by hand: positives 0.7, 0.5; negatives 0.2, 0.1, 0.3, 0.2 -> all 8 pairs ordered -> 1
         assertEquals(1.0, Metrics.rocAucPerClass(scores, y)[0], EPS);
-        // class 1: positives 0.5, 0.3; negatives 0.2, 0.3, 0.4, 0.2 -> 0.5 beats all 4; 0.3 beats 0.2 twice, ties 0.3 -> 2.5
+        // class 1: positives 0.5, 0.3; negatives 0.2, 0.3, 0.4, 0.2 -> 0.5 beats all 4; 0.3 beats 0.2 twice, ties 0.3
+        // -> 2.5
         assertEquals(6.5 / 8, Metrics.rocAucPerClass(scores, y)[1], EPS);
         // a class without samples is left out of the mean
         double[] two = Metrics.rocAucPerClass(scores, new int[] {0, 1, 1, 1, 0, 0});
@@ -172,8 +177,14 @@ class MetricsTest {
         Generator g = new Generator(9);
         Tensor scores = Tensor.randn(g, 50, 4);
         Tensor y = Tensor.randint(g, 0, 4, 50);
-        Metric[] ms = {Metric.accuracy(), Metric.topKAccuracy(2), Metric.precision(Average.MACRO), Metric.recall(Average.MICRO),
-            Metric.f1(Average.WEIGHTED), Metric.rocAuc()};
+        Metric[] ms = {
+            Metric.accuracy(),
+            Metric.topKAccuracy(2),
+            Metric.precision(Average.MACRO),
+            Metric.recall(Average.MICRO),
+            Metric.f1(Average.WEIGHTED),
+            Metric.rocAuc()
+        };
         for (Metric m : ms) {
             m.reset();
             for (int start = 0; start < 50; start += 16) {

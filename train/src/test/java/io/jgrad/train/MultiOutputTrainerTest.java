@@ -82,20 +82,47 @@ class MultiOutputTrainerTest {
                 .loss("score", new MSELoss(), 0.5)
                 .metrics("kind", Metric.accuracy())
                 .metrics("score", Metric.mae())
-                .seed(2).build();
-        History h = trainer.fit(data(3), new FitOptions().epochs(25).batchSize(16).validationData(data(4)).verbose(false));
-        assertEquals(List.of("loss", "kind_loss", "score_loss", "kind_accuracy", "score_mae", "val_loss", "val_kind_loss",
-                "val_score_loss", "val_kind_accuracy", "val_score_mae", "lr"), h.keys());
+                .seed(2)
+                .build();
+        History h = trainer.fit(
+                data(3),
+                new FitOptions()
+                        .epochs(25)
+                        .batchSize(16)
+                        .validationData(data(4))
+                        .verbose(false));
+        assertEquals(
+                List.of(
+                        "loss",
+                        "kind_loss",
+                        "score_loss",
+                        "kind_accuracy",
+                        "score_mae",
+                        "val_loss",
+                        "val_kind_loss",
+                        "val_score_loss",
+                        "val_kind_accuracy",
+                        "val_score_mae",
+                        "lr"),
+                h.keys());
         List<Double> kind = h.get("kind_loss");
         List<Double> score = h.get("score_loss");
         assertTrue(kind.get(24) < kind.get(0) / 3, "kind loss " + kind);
         assertTrue(score.get(24) < score.get(0) / 3, "score loss " + score);
         assertTrue(h.get("val_kind_accuracy").get(24) > 0.85, "val accuracy " + h.get("val_kind_accuracy"));
-        assertTrue(h.get("val_score_mae").get(24) < h.get("val_score_mae").get(0) / 2, "val mae " + h.get("val_score_mae"));
+        assertTrue(
+                h.get("val_score_mae").get(24) < h.get("val_score_mae").get(0) / 2,
+                "val mae " + h.get("val_score_mae"));
         for (int e = 0; e < 25; e++) {
             // the reported loss is the weighted sum of the outputs' losses
-            assertEquals(kind.get(e) + 0.5 * score.get(e), h.get("loss").get(e), 1e-6 * h.get("loss").get(e));
-            assertEquals(h.get("val_kind_loss").get(e) + 0.5 * h.get("val_score_loss").get(e), h.get("val_loss").get(e),
+            assertEquals(
+                    kind.get(e) + 0.5 * score.get(e),
+                    h.get("loss").get(e),
+                    1e-6 * h.get("loss").get(e));
+            assertEquals(
+                    h.get("val_kind_loss").get(e)
+                            + 0.5 * h.get("val_score_loss").get(e),
+                    h.get("val_loss").get(e),
                     1e-6 * h.get("val_loss").get(e));
         }
         Map<String, Double> ev = trainer.evaluate(data(4), 50);
@@ -110,7 +137,9 @@ class MultiOutputTrainerTest {
         assertArrayEquals(new int[] {N, 1}, pred.get(1).shape());
         TensorDataset d = data(4);
         try (var off = Autograd.noGrad()) {
-            List<Variable> direct = model.forward(List.of(Variable.constant(d.inputs().get(0)), Variable.constant(d.inputs().get(1))));
+            List<Variable> direct = model.forward(List.of(
+                    Variable.constant(d.inputs().get(0)),
+                    Variable.constant(d.inputs().get(1))));
             assertArrayEquals(direct.get(1).data().toFloatArray(), pred.get(1).toFloatArray(), 1e-5f);
         }
         IllegalArgumentException p = assertThrows(IllegalArgumentException.class, () -> trainer.predict(d, 10));
@@ -122,12 +151,19 @@ class MultiOutputTrainerTest {
                 .loss("kind", new CrossEntropyLoss())
                 .loss("score", new MSELoss(), 0.3)
                 .metrics("kind", Metric.accuracy())
-                .seed(31).build();
+                .seed(31)
+                .build();
     }
 
     private static FitOptions resumableOptions(int epochs, Path dir) {
-        return new FitOptions().epochs(epochs).batchSize(32).seed(32).validationSplit(0.25).verbose(false)
-                .callbacks(new EarlyStopping("val_kind_accuracy").patience(100).restoreBestWeights(false),
+        return new FitOptions()
+                .epochs(epochs)
+                .batchSize(32)
+                .seed(32)
+                .validationSplit(0.25)
+                .verbose(false)
+                .callbacks(
+                        new EarlyStopping("val_kind_accuracy").patience(100).restoreBestWeights(false),
                         new ModelCheckpoint(dir.resolve("ckpt-{epoch}.safetensors")));
     }
 
@@ -153,13 +189,28 @@ class MultiOutputTrainerTest {
         Model model = twoHeads(18);
         Trainer trainer = resumable(model);
         // the kind's loss goes down: "min" decided from the key, so no early stop in 4 epochs with patience 0 ...
-        History h = trainer.fit(data(19), new FitOptions().epochs(4).batchSize(32).validationSplit(0.25).verbose(false)
-                .callbacks(new EarlyStopping("val_kind_loss").patience(0)));
+        History h = trainer.fit(
+                data(19),
+                new FitOptions()
+                        .epochs(4)
+                        .batchSize(32)
+                        .validationSplit(0.25)
+                        .verbose(false)
+                        .callbacks(new EarlyStopping("val_kind_loss").patience(0)));
         assertEquals(4, h.size(), "val_kind_loss " + h.get("val_kind_loss"));
         // ... while monitoring it as if higher were better stops after the first epoch that does not rise
         Model other = twoHeads(18);
-        History stopped = resumable(other).fit(data(19), new FitOptions().epochs(4).batchSize(32).validationSplit(0.25)
-                .verbose(false).callbacks(new EarlyStopping("val_kind_loss").mode(MonitorMode.MAX).patience(0)));
+        History stopped = resumable(other)
+                .fit(
+                        data(19),
+                        new FitOptions()
+                                .epochs(4)
+                                .batchSize(32)
+                                .validationSplit(0.25)
+                                .verbose(false)
+                                .callbacks(new EarlyStopping("val_kind_loss")
+                                        .mode(MonitorMode.MAX)
+                                        .patience(0)));
         assertEquals(2, stopped.size());
     }
 
@@ -171,13 +222,15 @@ class MultiOutputTrainerTest {
                 .loss("kind", new CrossEntropyLoss())
                 .loss("score", new MSELoss(), 0)
                 .build();
-        History h = trainer.fit(data(6), new FitOptions().epochs(3).batchSize(32).verbose(false));
+        History h =
+                trainer.fit(data(6), new FitOptions().epochs(3).batchSize(32).verbose(false));
         assertEquals(h.get("kind_loss"), h.get("loss"));
         assertTrue(h.get("score_loss").get(0) > 0, "the untrained output's loss is still reported");
         Map<String, Tensor> after = model.stateDict();
         for (String k : before.keySet()) {
             boolean scoreHead = k.startsWith("score.") || k.startsWith("linear.");
-            boolean same = java.util.Arrays.equals(before.get(k).toFloatArray(), after.get(k).toFloatArray());
+            boolean same = java.util.Arrays.equals(
+                    before.get(k).toFloatArray(), after.get(k).toFloatArray());
             assertEquals(scoreHead, same, k + (scoreHead ? " must not change" : " must change"));
         }
     }
@@ -195,14 +248,19 @@ class MultiOutputTrainerTest {
         trainer.fit(d, new FitOptions().epochs(1).batchSize(N).shuffle(false).verbose(false));
         // by hand: one full-batch step on 0.25 * cross-entropy + 2 * mse
         reference.train();
-        List<Variable> out = reference.forward(List.of(Variable.constant(d.inputs().get(0)), Variable.constant(d.inputs().get(1))));
-        Variable l = Losses.crossEntropy(out.get(0), d.targets().get(0)).mul(0.25)
-                .add(Losses.mse(out.get(1), Variable.constant(d.targets().get(1)), Reduction.MEAN).mul(2.0));
+        List<Variable> out = reference.forward(List.of(
+                Variable.constant(d.inputs().get(0)),
+                Variable.constant(d.inputs().get(1))));
+        Variable l = Losses.crossEntropy(out.get(0), d.targets().get(0))
+                .mul(0.25)
+                .add(Losses.mse(out.get(1), Variable.constant(d.targets().get(1)), Reduction.MEAN)
+                        .mul(2.0));
         l.backward();
         Map<String, Parameter> got = model.namedParameters();
         for (Map.Entry<String, Parameter> e : reference.namedParameters().entrySet()) {
             Tensor expected = e.getValue().data().sub(e.getValue().grad().mul(lr));
-            assertArrayEquals(expected.toFloatArray(), got.get(e.getKey()).data().toFloatArray(), 1e-6f, e.getKey());
+            assertArrayEquals(
+                    expected.toFloatArray(), got.get(e.getKey()).data().toFloatArray(), 1e-6f, e.getKey());
         }
     }
 
@@ -239,8 +297,11 @@ class MultiOutputTrainerTest {
         Model model = new Model(List.of(a, b), new Linear(8, 1).call(new Concatenate().call(a, b)));
         TensorDataset d = data(11);
         TensorDataset oneTarget = new TensorDataset(d.inputs(), d.targets().get(1), null);
-        Trainer trainer = Trainer.builder(model, new MSELoss(), new Adam(model.parameters(), 0.05)).metrics(Metric.mae()).build();
-        History h = trainer.fit(oneTarget, new FitOptions().epochs(5).batchSize(16).verbose(false));
+        Trainer trainer = Trainer.builder(model, new MSELoss(), new Adam(model.parameters(), 0.05))
+                .metrics(Metric.mae())
+                .build();
+        History h =
+                trainer.fit(oneTarget, new FitOptions().epochs(5).batchSize(16).verbose(false));
         assertEquals(List.of("loss", "mae", "lr"), h.keys());
         assertTrue(h.get("loss").get(4) < h.get("loss").get(0));
         assertArrayEquals(new int[] {N, 1}, trainer.predict(oneTarget, 64).shape());
@@ -250,33 +311,65 @@ class MultiOutputTrainerTest {
     void misconfigurationsGetClearErrors() {
         Model model = twoHeads(12);
         Adam opt = new Adam(model.parameters());
-        IllegalArgumentException single = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException single = assertThrows(
+                IllegalArgumentException.class,
                 () -> Trainer.builder(model, new MSELoss(), opt).build());
-        assertTrue(single.getMessage().contains("2 outputs [kind, score]") && single.getMessage().contains("loss(output, loss)"),
+        assertTrue(
+                single.getMessage().contains("2 outputs [kind, score]")
+                        && single.getMessage().contains("loss(output, loss)"),
                 single.getMessage());
-        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException unknown = assertThrows(
+                IllegalArgumentException.class,
                 () -> Trainer.builder(model, opt).loss("age", new MSELoss()).build());
-        assertTrue(unknown.getMessage().contains("no output named 'age'; outputs: [kind, score]"), unknown.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Trainer.builder(model, opt).build());
-        assertThrows(IllegalArgumentException.class, () -> Trainer.builder(model, opt).loss("kind", new MSELoss(), -1));
-        assertThrows(IllegalArgumentException.class, () -> Trainer.builder(model, opt).loss("kind", new MSELoss(), 0).build());
-        IllegalArgumentException noLoss = assertThrows(IllegalArgumentException.class,
-                () -> Trainer.builder(model, opt).loss("kind", new CrossEntropyLoss()).metrics("score", Metric.mae()).build());
+        assertTrue(
+                unknown.getMessage().contains("no output named 'age'; outputs: [kind, score]"), unknown.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Trainer.builder(model, opt).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Trainer.builder(model, opt).loss("kind", new MSELoss(), -1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Trainer.builder(model, opt).loss("kind", new MSELoss(), 0).build());
+        IllegalArgumentException noLoss = assertThrows(
+                IllegalArgumentException.class,
+                () -> Trainer.builder(model, opt)
+                        .loss("kind", new CrossEntropyLoss())
+                        .metrics("score", Metric.mae())
+                        .build());
         assertTrue(noLoss.getMessage().contains("output 'score', which has no loss"), noLoss.getMessage());
         Metric acc = Metric.accuracy();
-        assertThrows(IllegalArgumentException.class, () -> Trainer.builder(model, opt).loss("kind", new CrossEntropyLoss())
-                .loss("score", new MSELoss()).metrics("kind", acc).metrics("score", acc).build());
-        IllegalArgumentException notModel = assertThrows(IllegalArgumentException.class,
-                () -> Trainer.builder(new Linear(2, 2), opt).loss("x", new MSELoss()).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Trainer.builder(model, opt)
+                        .loss("kind", new CrossEntropyLoss())
+                        .loss("score", new MSELoss())
+                        .metrics("kind", acc)
+                        .metrics("score", acc)
+                        .build());
+        IllegalArgumentException notModel = assertThrows(
+                IllegalArgumentException.class,
+                () -> Trainer.builder(new Linear(2, 2), opt)
+                        .loss("x", new MSELoss())
+                        .build());
         assertTrue(notModel.getMessage().contains("need a functional Model"), notModel.getMessage());
 
-        Trainer t = Trainer.builder(model, opt).loss("kind", new CrossEntropyLoss()).loss("score", new MSELoss()).build();
+        Trainer t = Trainer.builder(model, opt)
+                .loss("kind", new CrossEntropyLoss())
+                .loss("score", new MSELoss())
+                .build();
         TensorDataset d = data(13);
-        IllegalArgumentException targets = assertThrows(IllegalArgumentException.class,
-                () -> t.fit(new TensorDataset(d.inputs(), d.targets().get(0), null), new FitOptions().epochs(1).verbose(false)));
-        assertTrue(targets.getMessage().contains("the model has 2 outputs [kind, score] but the batch has 1 target"),
+        IllegalArgumentException targets = assertThrows(
+                IllegalArgumentException.class,
+                () -> t.fit(
+                        new TensorDataset(d.inputs(), d.targets().get(0), null),
+                        new FitOptions().epochs(1).verbose(false)));
+        assertTrue(
+                targets.getMessage().contains("the model has 2 outputs [kind, score] but the batch has 1 target"),
                 targets.getMessage());
-        IllegalArgumentException cw = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException cw = assertThrows(
+                IllegalArgumentException.class,
                 () -> t.fit(d, new FitOptions().epochs(1).classWeights(1, 1, 1).verbose(false)));
         assertTrue(cw.getMessage().contains("class weights need a model with one output"), cw.getMessage());
     }
@@ -294,7 +387,8 @@ class MultiOutputTrainerTest {
         assertEquals(2, b.targets().size());
         assertArrayEquals(new int[] {3, 1}, b.targets().get(1).shape());
         Batch viaIndex = d.getBatch(new int[] {0, 1, 2});
-        assertArrayEquals(viaIndex.targets().get(1).toFloatArray(), b.targets().get(1).toFloatArray(), 0);
+        assertArrayEquals(
+                viaIndex.targets().get(1).toFloatArray(), b.targets().get(1).toFloatArray(), 0);
         assertArrayEquals(viaIndex.target().toIntArray(), b.target().toIntArray());
         // replacing the first target keeps the others; a weight keeps both
         Batch t = b.withTarget(Tensor.zeros(DType.INT32, 3));
@@ -303,9 +397,14 @@ class MultiOutputTrainerTest {
         assertEquals(2, b.withWeight(Tensor.ones(3)).targets().size());
         assertEquals(List.of(), new Batch(Tensor.zeros(3, 1), null).targets());
         assertEquals(1, new Batch(Tensor.zeros(3, 1), Tensor.zeros(3)).targets().size());
-        assertThrows(IllegalArgumentException.class, () -> Batch.of(List.of(Tensor.zeros(3, 1)), List.of(Tensor.zeros(4)), null));
-        assertThrows(IllegalArgumentException.class, () -> TensorDataset.of(List.of(Tensor.zeros(3, 1)), List.of(Tensor.zeros(4)), null));
-        try (DataLoader loader = DataLoader.builder(d).batchSize(100).build(); DataLoader.Epoch it = loader.iterator()) {
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Batch.of(List.of(Tensor.zeros(3, 1)), List.of(Tensor.zeros(4)), null));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TensorDataset.of(List.of(Tensor.zeros(3, 1)), List.of(Tensor.zeros(4)), null));
+        try (DataLoader loader = DataLoader.builder(d).batchSize(100).build();
+                DataLoader.Epoch it = loader.iterator()) {
             Batch first = it.next();
             assertEquals(2, first.targets().size());
             assertEquals(100, first.targets().get(1).size(0));

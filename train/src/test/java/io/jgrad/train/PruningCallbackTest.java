@@ -27,8 +27,12 @@ class PruningCallbackTest {
         model.resetParameters(g);
         // 6 batches an epoch; events at steps 2, 4, ..., 12: the target is reached in epoch 2
         Pruning.Scheduled pruner = new Pruning.Scheduled(model, new Pruning.Schedule(0.1, 0.75, 2, 5, 2), false);
-        Trainer t = Trainer.builder(model, new CrossEntropyLoss(), new Adam(model.parameters(), 0.01)).seed(1).build();
-        History h = t.fit(new TensorDataset(x, y), new FitOptions().epochs(3).batchSize(10).callbacks(new PruningCallback(pruner)));
+        Trainer t = Trainer.builder(model, new CrossEntropyLoss(), new Adam(model.parameters(), 0.01))
+                .seed(1)
+                .build();
+        History h = t.fit(
+                new TensorDataset(x, y),
+                new FitOptions().epochs(3).batchSize(10).callbacks(new PruningCallback(pruner)));
         List<Double> s = h.get("sparsity");
         assertEquals(3, s.size());
         assertTrue(s.get(0) > 0.1 && s.get(0) < 0.75, "epoch 1 sparsity " + s.get(0));

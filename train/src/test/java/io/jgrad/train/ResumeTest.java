@@ -34,13 +34,24 @@ class ResumeTest {
     /** A model with dropout, Adam, a shuffled loader, plateau reductions, early stopping state. */
     private static Trainer trainer(Sequential model) {
         return Trainer.builder(model, new CrossEntropyLoss(), new Adam(model.parameters(), 0.01))
-                .metrics(Metric.accuracy(), Metric.rocAuc()).seed(21).build();
+                .metrics(Metric.accuracy(), Metric.rocAuc())
+                .seed(21)
+                .build();
     }
 
     private FitOptions options(int epochs, Path dir) {
-        return new FitOptions().epochs(epochs).batchSize(16).seed(22).validationSplit(0.2).verbose(false)
-                .callbacks(new EarlyStopping("val_loss").patience(100).restoreBestWeights(false),
-                        new ReduceLROnPlateauCallback("loss").patience(0).factor(0.7).threshold(0.3),
+        return new FitOptions()
+                .epochs(epochs)
+                .batchSize(16)
+                .seed(22)
+                .validationSplit(0.2)
+                .verbose(false)
+                .callbacks(
+                        new EarlyStopping("val_loss").patience(100).restoreBestWeights(false),
+                        new ReduceLROnPlateauCallback("loss")
+                                .patience(0)
+                                .factor(0.7)
+                                .threshold(0.3),
                         new ModelCheckpoint(dir.resolve("ckpt-{epoch}.safetensors")),
                         new CSVLogger(dir.resolve("log.csv")));
     }
@@ -53,7 +64,9 @@ class ResumeTest {
 
         Sequential full = Fixtures.mlp(23);
         History expected = trainer(full).fit(data, options(EPOCHS, a));
-        assertTrue(expected.get("lr").stream().distinct().count() > 1, "the plateau schedule acted: " + expected.get("lr"));
+        assertTrue(
+                expected.get("lr").stream().distinct().count() > 1,
+                "the plateau schedule acted: " + expected.get("lr"));
 
         // the interrupted run: stops after 3 epochs
         Sequential first = Fixtures.mlp(23);
@@ -86,20 +99,45 @@ class ResumeTest {
         Path a = Files.createDirectory(tmp.resolve("a"));
         Path b = Files.createDirectory(tmp.resolve("b"));
         // noise on the training and validation inputs: both loaders' generators must be restored
-        java.util.function.Supplier<DataLoader> train = () -> DataLoader.builder(data).batchSize(20).shuffle(true).seed(26)
-                .inputTransform(new GaussianNoise(0.3)).build();
-        java.util.function.Supplier<DataLoader> valid = () -> DataLoader.builder(val).batchSize(50).seed(27)
-                .inputTransform(new GaussianNoise(0.3)).build();
+        java.util.function.Supplier<DataLoader> train = () -> DataLoader.builder(data)
+                .batchSize(20)
+                .shuffle(true)
+                .seed(26)
+                .inputTransform(new GaussianNoise(0.3))
+                .build();
+        java.util.function.Supplier<DataLoader> valid = () -> DataLoader.builder(val)
+                .batchSize(50)
+                .seed(27)
+                .inputTransform(new GaussianNoise(0.3))
+                .build();
 
         Sequential full = Fixtures.mlp(28);
-        History expected = trainer(full).fit(train.get(), new FitOptions().epochs(4).validationData(valid.get()).verbose(false)
-                .callbacks(new ModelCheckpoint(a.resolve("c.safetensors"))));
+        History expected = trainer(full)
+                .fit(
+                        train.get(),
+                        new FitOptions()
+                                .epochs(4)
+                                .validationData(valid.get())
+                                .verbose(false)
+                                .callbacks(new ModelCheckpoint(a.resolve("c.safetensors"))));
         Sequential first = Fixtures.mlp(28);
-        trainer(first).fit(train.get(), new FitOptions().epochs(2).validationData(valid.get()).verbose(false)
-                .callbacks(new ModelCheckpoint(b.resolve("c.safetensors"))));
+        trainer(first)
+                .fit(
+                        train.get(),
+                        new FitOptions()
+                                .epochs(2)
+                                .validationData(valid.get())
+                                .verbose(false)
+                                .callbacks(new ModelCheckpoint(b.resolve("c.safetensors"))));
         Sequential resumed = Fixtures.mlp(7);
-        History h = trainer(resumed).fit(train.get(), new FitOptions().epochs(4).validationData(valid.get()).verbose(false)
-                .resumeFrom(b.resolve("c.safetensors")));
+        History h = trainer(resumed)
+                .fit(
+                        train.get(),
+                        new FitOptions()
+                                .epochs(4)
+                                .validationData(valid.get())
+                                .verbose(false)
+                                .resumeFrom(b.resolve("c.safetensors")));
         assertEquals(expected.toCsv(), h.toCsv());
         assertTrue(Fixtures.sameState(Fixtures.snapshot(full), Fixtures.snapshot(resumed)));
     }
@@ -109,13 +147,20 @@ class ResumeTest {
         TensorDataset data = Fixtures.blobs(29);
         Sequential model = Fixtures.mlp(30);
         Trainer t = trainer(model);
-        t.fit(data, new FitOptions().epochs(2).batchSize(50).verbose(false)
-                .callbacks(new ModelCheckpoint(tmp.resolve("c.safetensors"))));
+        t.fit(
+                data,
+                new FitOptions()
+                        .epochs(2)
+                        .batchSize(50)
+                        .verbose(false)
+                        .callbacks(new ModelCheckpoint(tmp.resolve("c.safetensors"))));
         Checkpoint cp = Checkpoint.read(tmp.resolve("c.safetensors"));
         assertEquals(Checkpoint.FORMAT, cp.metadata().get("format"));
         assertEquals("2", cp.metadata().get("epoch"));
         assertEquals(3, cp.generatorState("trainer").length);
-        assertEquals(List.of("0.weight", "0.bias", "3.weight", "3.bias"), List.copyOf(cp.modelState().keySet()));
+        assertEquals(
+                List.of("0.weight", "0.bias", "3.weight", "3.bias"),
+                List.copyOf(cp.modelState().keySet()));
         assertTrue(cp.optimizerState().keySet().stream().anyMatch(k -> k.endsWith(".exp_avg")));
         assertFalse(cp.stopRequested());
         // a plain weights file is refused with a clear message
@@ -129,8 +174,14 @@ class ResumeTest {
         assertTrue(Fixtures.sameState(Fixtures.snapshot(model), Fixtures.snapshot(other)));
         // resuming a finished run trains no more
         Sequential again = Fixtures.mlp(32);
-        History h = trainer(again).fit(data, new FitOptions().epochs(2).batchSize(50).verbose(false)
-                .resumeFrom(tmp.resolve("c.safetensors")));
+        History h = trainer(again)
+                .fit(
+                        data,
+                        new FitOptions()
+                                .epochs(2)
+                                .batchSize(50)
+                                .verbose(false)
+                                .resumeFrom(tmp.resolve("c.safetensors")));
         assertEquals(2, h.size());
         assertTrue(Fixtures.sameState(Fixtures.snapshot(model), Fixtures.snapshot(again)));
     }

@@ -37,9 +37,14 @@ class TrainerTest {
         TensorDataset data = Fixtures.blobs(1);
         Sequential model = Fixtures.mlp(2);
         Trainer trainer = Trainer.builder(model, new CrossEntropyLoss(), new Adam(model.parameters(), 0.02))
-                .metrics(Metric.accuracy(), Metric.f1(Metrics.Average.MACRO)).seed(3).build();
-        History h = trainer.fit(data, new FitOptions().epochs(15).batchSize(16).validationSplit(0.2).verbose(false));
-        assertEquals(List.of("loss", "accuracy", "f1_macro", "val_loss", "val_accuracy", "val_f1_macro", "lr"), h.keys());
+                .metrics(Metric.accuracy(), Metric.f1(Metrics.Average.MACRO))
+                .seed(3)
+                .build();
+        History h = trainer.fit(
+                data,
+                new FitOptions().epochs(15).batchSize(16).validationSplit(0.2).verbose(false));
+        assertEquals(
+                List.of("loss", "accuracy", "f1_macro", "val_loss", "val_accuracy", "val_f1_macro", "lr"), h.keys());
         assertEquals(15, h.size());
         List<Double> loss = h.get("loss");
         assertTrue(loss.get(14) < loss.get(0) / 3, "loss falls: " + loss);
@@ -58,13 +63,17 @@ class TrainerTest {
     void fitEqualsAHandWrittenLoop() throws IOException {
         TensorDataset data = Fixtures.blobs(4);
         Sequential a = Fixtures.mlp(5);
-        Trainer trainer = Trainer.builder(a, new CrossEntropyLoss(), new Adam(a.parameters(), 0.01)).seed(6).build();
-        History h = trainer.fit(data, new FitOptions().epochs(2).batchSize(32).seed(7).verbose(false));
+        Trainer trainer = Trainer.builder(a, new CrossEntropyLoss(), new Adam(a.parameters(), 0.01))
+                .seed(6)
+                .build();
+        History h = trainer.fit(
+                data, new FitOptions().epochs(2).batchSize(32).seed(7).verbose(false));
 
         Sequential b = Fixtures.mlp(5);
         Adam opt = new Adam(b.parameters(), 0.01);
         b.setGenerator(new Generator(6));
-        DataLoader loader = DataLoader.builder(data).batchSize(32).shuffle(true).seed(7).build();
+        DataLoader loader =
+                DataLoader.builder(data).batchSize(32).shuffle(true).seed(7).build();
         CrossEntropyLoss ce = new CrossEntropyLoss();
         for (int e = 0; e < 2; e++) {
             b.train();
@@ -91,7 +100,14 @@ class TrainerTest {
         Sequential a = Fixtures.mlp(9);
         CrossEntropyLoss perSample = new CrossEntropyLoss(null, Losses.IGNORE_INDEX, 0, Reduction.NONE);
         Trainer t = Trainer.builder(a, perSample, new SGD(a.parameters(), 0.1)).build();
-        History h = t.fit(data, new FitOptions().epochs(1).batchSize(150).shuffle(false).classWeights(cw).verbose(false));
+        History h = t.fit(
+                data,
+                new FitOptions()
+                        .epochs(1)
+                        .batchSize(150)
+                        .shuffle(false)
+                        .classWeights(cw)
+                        .verbose(false));
 
         Sequential b = Fixtures.mlp(9);
         b.setGenerator(new Generator(0));
@@ -108,7 +124,10 @@ class TrainerTest {
         }
         expected /= 150;
         assertEquals(expected, h.get("loss").get(0), 1e-5);
-        Variable loss = perSample.forward(out, data.target()).mul(Variable.constant(Tensor.of(w, 150).to(DType.FLOAT32))).sum()
+        Variable loss = perSample
+                .forward(out, data.target())
+                .mul(Variable.constant(Tensor.of(w, 150).to(DType.FLOAT32)))
+                .sum()
                 .div(150);
         loss.backward();
         opt.step();
@@ -119,17 +138,21 @@ class TrainerTest {
         // class weights are sample weights w[i] = cw[y[i]]
         Sequential c = Fixtures.mlp(9);
         Trainer tc = Trainer.builder(c, perSample, new SGD(c.parameters(), 0.1)).build();
-        History hc = tc.fit(data.withWeight(Tensor.of(w, 150).to(DType.FLOAT32)),
+        History hc = tc.fit(
+                data.withWeight(Tensor.of(w, 150).to(DType.FLOAT32)),
                 new FitOptions().epochs(1).batchSize(150).shuffle(false).verbose(false));
         assertEquals(h.get("loss").get(0), hc.get("loss").get(0), 1e-6);
 
         // weights with a loss that already reduced: a clear error
         Sequential d = Fixtures.mlp(9);
-        Trainer td = Trainer.builder(d, new CrossEntropyLoss(), new SGD(d.parameters(), 0.1)).build();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        Trainer td = Trainer.builder(d, new CrossEntropyLoss(), new SGD(d.parameters(), 0.1))
+                .build();
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> td.fit(data, new FitOptions().classWeights(cw).verbose(false)));
         assertTrue(e.getMessage().contains("need a loss that returns one value per sample"), e.getMessage());
-        IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e2 = assertThrows(
+                IllegalArgumentException.class,
                 () -> t.fit(data, new FitOptions().classWeights(1, 1).verbose(false)));
         assertTrue(e2.getMessage().contains("class 2 has no class weight (2 weights given)"), e2.getMessage());
     }
@@ -141,8 +164,11 @@ class TrainerTest {
         Linear model = new Linear(3, 1);
         model.resetParameters(new Generator(12));
         Trainer t = Trainer.builder(model, new MSELoss(), new Adam(model.parameters(), 0.05))
-                .metrics(Metric.mse(), Metric.mae(), Metric.r2()).build();
-        History h = t.fit(train, new FitOptions().epochs(40).batchSize(20).validationData(test).verbose(false));
+                .metrics(Metric.mse(), Metric.mae(), Metric.r2())
+                .build();
+        History h = t.fit(
+                train,
+                new FitOptions().epochs(40).batchSize(20).validationData(test).verbose(false));
         assertTrue(h.get("val_r2").get(39) > 0.99, "R2 " + h.get("val_r2"));
         assertTrue(h.get("val_mse").get(39) < 0.05);
         // the reported val_loss of MSELoss is the mse metric
@@ -175,7 +201,8 @@ class TrainerTest {
         TensorDataset data = new TensorDataset(List.of(x1, x2), Tensor.wrap(y, 64), null);
         Fixtures.TwoInputs model = new Fixtures.TwoInputs(14);
         Trainer t = Trainer.builder(model, new CrossEntropyLoss(), new Adam(model.parameters(), 0.05))
-                .metrics(Metric.accuracy(), Metric.rocAuc()).build();
+                .metrics(Metric.accuracy(), Metric.rocAuc())
+                .build();
         History h = t.fit(data, new FitOptions().epochs(30).batchSize(16).verbose(false));
         assertTrue(h.get("accuracy").get(29) > 0.9, h.get("accuracy").toString());
         assertTrue(h.get("auc").get(29) > 0.95, h.get("auc").toString());
@@ -228,11 +255,31 @@ class TrainerTest {
                 events.add("trainEnd");
             }
         };
-        Trainer t = Trainer.builder(model, new CrossEntropyLoss(), new Adam(model.parameters())).metrics(Metric.accuracy()).build();
-        History h = t.fit(data, new FitOptions().epochs(5).batchSize(50).callbacks(recorder).verbose(false));
-        assertEquals(List.of("trainBegin", "epochBegin 0", "batchBegin 0", "batchEnd 0", "batchBegin 1", "batchEnd 1",
-                "batchBegin 2", "batchEnd 2", "epochEnd 0", "epochBegin 1", "batchBegin 0", "batchEnd 0", "batchBegin 1",
-                "batchEnd 1", "epochEnd 1", "trainEnd"), events);
+        Trainer t = Trainer.builder(model, new CrossEntropyLoss(), new Adam(model.parameters()))
+                .metrics(Metric.accuracy())
+                .build();
+        History h = t.fit(
+                data,
+                new FitOptions().epochs(5).batchSize(50).callbacks(recorder).verbose(false));
+        assertEquals(
+                List.of(
+                        "trainBegin",
+                        "epochBegin 0",
+                        "batchBegin 0",
+                        "batchEnd 0",
+                        "batchBegin 1",
+                        "batchEnd 1",
+                        "batchBegin 2",
+                        "batchEnd 2",
+                        "epochEnd 0",
+                        "epochBegin 1",
+                        "batchBegin 0",
+                        "batchEnd 0",
+                        "batchBegin 1",
+                        "batchEnd 1",
+                        "epochEnd 1",
+                        "trainEnd"),
+                events);
         assertEquals(2, h.size(), "the stopped epoch is completed and recorded");
     }
 
@@ -244,8 +291,10 @@ class TrainerTest {
         CrossEntropyLoss ce = new CrossEntropyLoss();
         LossFunction poisoned = (o, y) -> ++calls[0] == 3 ? ce.forward(o, y).mul(Double.NaN) : ce.forward(o, y);
         TerminateOnNaN nan = new TerminateOnNaN(null);
-        Trainer t = Trainer.builder(model, poisoned, new SGD(model.parameters(), 0.1)).build();
-        History h = t.fit(data, new FitOptions().epochs(3).batchSize(10).callbacks(nan).verbose(false));
+        Trainer t = Trainer.builder(model, poisoned, new SGD(model.parameters(), 0.1))
+                .build();
+        History h = t.fit(
+                data, new FitOptions().epochs(3).batchSize(10).callbacks(nan).verbose(false));
         assertEquals(2, nan.badBatch());
         assertEquals(1, h.size());
         assertTrue(Double.isNaN(h.get("loss").get(0)));
@@ -255,19 +304,32 @@ class TrainerTest {
     void argumentErrors() {
         TensorDataset data = Fixtures.blobs(19);
         Sequential model = Fixtures.mlp(20);
-        Trainer t = Trainer.builder(model, new CrossEntropyLoss(), new Adam(model.parameters())).build();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        Trainer t = Trainer.builder(model, new CrossEntropyLoss(), new Adam(model.parameters()))
+                .build();
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> t.fit(new TensorDataset(data.input(), null), new FitOptions().verbose(false)));
         assertEquals("fit: the data has no targets", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> t.fit(data, new FitOptions().validationSplit(0.1).validationData(data).verbose(false)));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> t.fit(
+                        data,
+                        new FitOptions()
+                                .validationSplit(0.1)
+                                .validationData(data)
+                                .verbose(false)));
         assertTrue(e.getMessage().contains("not both"), e.getMessage());
-        IllegalStateException s = assertThrows(IllegalStateException.class, () -> t.fit(data, new FitOptions().verbose(false)
-                .callbacks(new EarlyStopping("val_loss"))));
-        assertTrue(s.getMessage().contains("the logs have no 'val_loss'") && s.getMessage().contains("validation split"),
+        IllegalStateException s = assertThrows(
+                IllegalStateException.class,
+                () -> t.fit(data, new FitOptions().verbose(false).callbacks(new EarlyStopping("val_loss"))));
+        assertTrue(
+                s.getMessage().contains("the logs have no 'val_loss'")
+                        && s.getMessage().contains("validation split"),
                 s.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new FitOptions().epochs(0));
-        assertThrows(IllegalArgumentException.class, () -> Trainer.builder(model, (LossFunction) null, new Adam(model.parameters())));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Trainer.builder(model, (LossFunction) null, new Adam(model.parameters())));
     }
 
     @Test
@@ -277,8 +339,16 @@ class TrainerTest {
         Map<String, Tensor> before = Fixtures.snapshot(a);
         double clip = 0.01;
         double lr = 0.5;
-        Trainer t = Trainer.builder(a, new CrossEntropyLoss(), new SGD(a.parameters(), lr)).build();
-        t.fit(data, new FitOptions().epochs(1).batchSize(150).shuffle(false).clipGradNorm(clip).verbose(false));
+        Trainer t = Trainer.builder(a, new CrossEntropyLoss(), new SGD(a.parameters(), lr))
+                .build();
+        t.fit(
+                data,
+                new FitOptions()
+                        .epochs(1)
+                        .batchSize(150)
+                        .shuffle(false)
+                        .clipGradNorm(clip)
+                        .verbose(false));
 
         // reference: the unclipped gradient g of the same step; SGD moves by -lr * g * clip / |g|
         Sequential b = Fixtures.mlp(34);
@@ -294,7 +364,8 @@ class TrainerTest {
         double scale = clip / Math.sqrt(norm2);
         assertTrue(scale < 1, "the test needs a gradient larger than the clip");
         Map<String, Tensor> after = a.stateDict();
-        for (Map.Entry<String, io.jgrad.autograd.Parameter> e : b.namedParameters().entrySet()) {
+        for (Map.Entry<String, io.jgrad.autograd.Parameter> e :
+                b.namedParameters().entrySet()) {
             Tensor expected = before.get(e.getKey()).sub(e.getValue().grad().mul(lr * scale));
             assertTrue(after.get(e.getKey()).allClose(expected, 1e-5, 1e-7), e.getKey());
         }

@@ -25,8 +25,7 @@ public final class AtomicFiles {
     // Keeps the temporary name within common 255-byte file name limits.
     private static final int MAX_NAME_PART = 100;
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /**
      * Writes {@code target} atomically: {@code content} writes to a temporary file in the same
@@ -113,7 +112,9 @@ public final class AtomicFiles {
                     continue;
                 }
                 String middle = n.substring(prefix.length(), n.length() - 4);
-                if (middle.isEmpty() || middle.length() > 16 || !middle.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+                if (middle.isEmpty()
+                        || middle.length() > 16
+                        || !middle.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
                     continue;
                 }
                 try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {

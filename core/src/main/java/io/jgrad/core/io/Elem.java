@@ -188,7 +188,8 @@ enum Elem {
         }
         Tensor c = t.contiguous();
         int size = c.dtype().byteSize();
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(Source.CHUNK, (long) n * size)).order(order);
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(Source.CHUNK, (long) n * size))
+                .order(order);
         int perChunk = buf.capacity() / size;
         for (int done = 0; done < n; done += perChunk) {
             int cnt = Math.min(perChunk, n - done);

@@ -286,7 +286,8 @@ public final class Json {
                 }
                 default:
                     pos--;
-                    throw error("invalid escape '\\" + (e >= 0x20 && e < 0x7f ? String.valueOf(e) : "?") + "' in a string");
+                    throw error(
+                            "invalid escape '\\" + (e >= 0x20 && e < 0x7f ? String.valueOf(e) : "?") + "' in a string");
             }
         }
     }

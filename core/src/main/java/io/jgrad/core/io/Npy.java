@@ -36,10 +36,10 @@ public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** Largest header accepted; NumPy's own headers are ~128 bytes (it refuses more than 10000 by default). */
     static final int MAX_HEADER = 1 << 20;
+
     private static final int ALIGN = 64;
 
-    private Npy() {
-    }
+    private Npy() {}
 
     /**
      * Reads the array in {@code path}. Bytes after the array data are an error.
@@ -144,7 +144,9 @@ public final class Npy {
     private static byte[] header(Tensor t) {
         StringBuilder dict = new StringBuilder("{'descr': '");
         dict.append(t.dtype() == DType.FLOAT32 ? "<f4" : t.dtype() == DType.FLOAT64 ? "<f8" : "<i4");
-        dict.append("', 'fortran_order': False, 'shape': ").append(pythonTuple(t.shape())).append(", }");
+        dict.append("', 'fortran_order': False, 'shape': ")
+                .append(pythonTuple(t.shape()))
+                .append(", }");
         // Version 1.0 stores the header length in 2 bytes; 2.0 in 4 bytes.
         int prefix = 10;
         int len = padded(prefix, dict.length());
@@ -196,7 +198,8 @@ public final class Npy {
         pre.get(magic);
         for (int k = 0; k < MAGIC.length; k++) {
             if (magic[k] != MAGIC[k]) {
-                throw src.error("not a .npy file: bad magic string " + hex(magic) + " (expected 93 4e 55 4d 50 59, i.e. \\x93NUMPY)");
+                throw src.error("not a .npy file: bad magic string " + hex(magic)
+                        + " (expected 93 4e 55 4d 50 59, i.e. \\x93NUMPY)");
             }
         }
         int major = pre.get() & 0xff;
@@ -216,8 +219,12 @@ public final class Npy {
         String text;
         if (major == 3) {
             try {
-                text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+                text = StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(raw))
+                        .toString();
             } catch (CharacterCodingException e) {
                 throw src.error("header is not valid UTF-8");
             }
@@ -229,10 +236,15 @@ public final class Npy {
         try {
             numel = Shape.numel(h.shape);
         } catch (IllegalArgumentException e) {
-            throw src.error("shape " + Shape.format(h.shape) + " has too many elements (at most 2^31 - 9 are supported)");
+            throw src.error(
+                    "shape " + Shape.format(h.shape) + " has too many elements (at most 2^31 - 9 are supported)");
         }
-        Object data = src.readElements(h.elem, h.order, numel, "the array data of shape " + Shape.format(h.shape)
-                + " and dtype '" + h.descr + "' (" + numel + " elements)");
+        Object data = src.readElements(
+                h.elem,
+                h.order,
+                numel,
+                "the array data of shape " + Shape.format(h.shape) + " and dtype '" + h.descr + "' (" + numel
+                        + " elements)");
         if (requireEnd && !src.atEnd()) {
             throw src.error(src.remaining() + " unexpected bytes after the array data (shape " + Shape.format(h.shape)
                     + ", dtype '" + h.descr + "')");
@@ -509,8 +521,8 @@ public final class Npy {
                 throw src.error("bad header: 'shape' has a negative size " + text);
             }
             if (v > Integer.MAX_VALUE) {
-                throw src.error("bad header: 'shape' has a size " + (text.length() > 40 ? text.substring(0, 40) + "..." : text)
-                        + " larger than 2^31 - 1");
+                throw src.error("bad header: 'shape' has a size "
+                        + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + " larger than 2^31 - 1");
             }
             return (int) v;
         }

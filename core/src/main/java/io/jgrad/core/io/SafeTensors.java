@@ -95,7 +95,8 @@ public final class SafeTensors {
         Tensor t = tensors.get(tensorName);
         if (t == null) {
             List<String> names = new ArrayList<>(tensors.keySet());
-            String list = names.size() <= 20 ? String.join(", ", names)
+            String list = names.size() <= 20
+                    ? String.join(", ", names)
                     : String.join(", ", names.subList(0, 20)) + ", ... (" + names.size() + " in all)";
             throw new IllegalArgumentException(name + ": no tensor named '" + tensorName + "' (tensors: " + list + ")");
         }
@@ -199,18 +200,23 @@ public final class SafeTensors {
         lenBuf.flip();
         long n = lenBuf.getLong();
         if (n < 0 || n > MAX_HEADER) {
-            throw src.error("header length " + Long.toUnsignedString(n) + " exceeds the limit of " + MAX_HEADER + " bytes");
+            throw src.error(
+                    "header length " + Long.toUnsignedString(n) + " exceeds the limit of " + MAX_HEADER + " bytes");
         }
         long fileLen = src.length();
         if (fileLen >= 0 && n > fileLen - 8) {
-            throw src.error("header length " + n + " is larger than the file allows (" + fileLen + " bytes in all, so at most "
-                    + (fileLen - 8) + " bytes of header)");
+            throw src.error("header length " + n + " is larger than the file allows (" + fileLen
+                    + " bytes in all, so at most " + (fileLen - 8) + " bytes of header)");
         }
         byte[] raw = src.readBytes((int) n, "the header");
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw src.error("header is not valid UTF-8");
         }
@@ -243,12 +249,13 @@ public final class SafeTensors {
         Entry previous = null;
         for (Entry e : byOffset) {
             if (e.begin > covered) {
-                throw src.error("bytes [" + covered + ", " + e.begin + ") of the data buffer belong to no tensor (gap before tensor '"
-                        + e.name + "' at " + e.offsets() + ")");
+                throw src.error("bytes [" + covered + ", " + e.begin
+                        + ") of the data buffer belong to no tensor (gap before tensor '" + e.name + "' at "
+                        + e.offsets() + ")");
             }
             if (e.begin < covered) {
-                throw src.error("tensor '" + e.name + "' data_offsets " + e.offsets() + " overlap tensor '" + previous.name
-                        + "' at " + previous.offsets());
+                throw src.error("tensor '" + e.name + "' data_offsets " + e.offsets() + " overlap tensor '"
+                        + previous.name + "' at " + previous.offsets());
             }
             covered = e.end;
             previous = e;
@@ -256,8 +263,8 @@ public final class SafeTensors {
         if (fileLen >= 0) {
             long buffer = fileLen - 8 - n;
             if (covered != buffer) {
-                throw src.error("the tensors cover " + covered + " bytes but the data buffer after the header holds " + buffer
-                        + " bytes" + (covered > buffer ? " (file truncated?)" : ""));
+                throw src.error("the tensors cover " + covered + " bytes but the data buffer after the header holds "
+                        + buffer + " bytes" + (covered > buffer ? " (file truncated?)" : ""));
             }
         }
 
@@ -296,7 +303,8 @@ public final class SafeTensors {
         }
     }
 
-    private static Entry parseEntry(Source src, String name, Object value, boolean selected) throws TensorFormatException {
+    private static Entry parseEntry(Source src, String name, Object value, boolean selected)
+            throws TensorFormatException {
         String t = "tensor '" + name + "'";
         if (!(value instanceof Map)) {
             throw src.error(t + " must be described by a JSON object, found " + jsonType(value));
@@ -347,7 +355,8 @@ public final class SafeTensors {
             try {
                 Shape.numel(shape);
             } catch (IllegalArgumentException e) {
-                throw src.error(t + " shape " + Shape.format(shape) + " has too many elements (at most 2^31 - 9 are supported)");
+                throw src.error(t + " shape " + Shape.format(shape)
+                        + " has too many elements (at most 2^31 - 9 are supported)");
             }
         }
 
@@ -516,15 +525,19 @@ public final class SafeTensors {
             }
             for (int v : t.contiguous().toIntArray()) {
                 if (v < Byte.MIN_VALUE || v > Byte.MAX_VALUE) {
-                    throw new IllegalArgumentException("SafeTensors.write: '" + name + "' holds " + v
-                            + ", outside the I8 range [-128, 127]");
+                    throw new IllegalArgumentException(
+                            "SafeTensors.write: '" + name + "' holds " + v + ", outside the I8 range [-128, 127]");
                 }
             }
         }
         Map<String, Elem> types = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             if (e.getValue() != null) {
-                types.put(e.getKey(), int8.contains(e.getKey()) ? Elem.I8 : Elem.of(e.getValue().dtype()));
+                types.put(
+                        e.getKey(),
+                        int8.contains(e.getKey())
+                                ? Elem.I8
+                                : Elem.of(e.getValue().dtype()));
             }
         }
         return types;
@@ -539,7 +552,8 @@ public final class SafeTensors {
      * @throws IllegalArgumentException as for {@link #write(Path, Map, Map)}
      * @throws IOException when writing to {@code out} fails
      */
-    public static void write(OutputStream out, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+    public static void write(OutputStream out, Map<String, Tensor> tensors, Map<String, String> metadata)
+            throws IOException {
         Objects.requireNonNull(out, "SafeTensors.write: stream is null");
         Map<String, Elem> types = storedTypes(tensors, Set.of());
         writeWithHeader(out, header(tensors, metadata, types), tensors, types);
@@ -580,7 +594,8 @@ public final class SafeTensors {
                 throw new IllegalArgumentException("SafeTensors.write: a tensor name is null");
             }
             if (key.equals(METADATA)) {
-                throw new IllegalArgumentException("SafeTensors.write: '" + METADATA + "' is reserved and cannot name a tensor");
+                throw new IllegalArgumentException(
+                        "SafeTensors.write: '" + METADATA + "' is reserved and cannot name a tensor");
             }
             checkUnicode("tensor name", key);
             if (e.getValue() == null) {
@@ -599,12 +614,15 @@ public final class SafeTensors {
             boolean first = true;
             for (Map.Entry<String, String> m : metadata.entrySet()) {
                 if (m.getKey() == null || m.getValue() == null) {
-                    throw new IllegalArgumentException("SafeTensors.write: metadata entry " + m.getKey() + " = " + m.getValue()
-                            + " has a null key or value");
+                    throw new IllegalArgumentException("SafeTensors.write: metadata entry " + m.getKey() + " = "
+                            + m.getValue() + " has a null key or value");
                 }
                 checkUnicode("metadata key", m.getKey());
                 checkUnicode("metadata value", m.getValue());
-                sb.append(first ? "" : ",").append(Json.quote(m.getKey())).append(':').append(Json.quote(m.getValue()));
+                sb.append(first ? "" : ",")
+                        .append(Json.quote(m.getKey()))
+                        .append(':')
+                        .append(Json.quote(m.getValue()));
                 first = false;
             }
             sb.append("}");
@@ -616,21 +634,28 @@ public final class SafeTensors {
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             Tensor t = e.getValue();
             long[] off = offsets.get(e.getKey());
-            sb.append(first ? "" : ",").append(Json.quote(e.getKey())).append(":{\"dtype\":\"").append(types.get(e.getKey()))
+            sb.append(first ? "" : ",")
+                    .append(Json.quote(e.getKey()))
+                    .append(":{\"dtype\":\"")
+                    .append(types.get(e.getKey()))
                     .append("\",\"shape\":[");
             int[] shape = t.shape();
             for (int k = 0; k < shape.length; k++) {
                 sb.append(k > 0 ? "," : "").append(shape[k]);
             }
-            sb.append("],\"data_offsets\":[").append(off[0]).append(',').append(off[1]).append("]}");
+            sb.append("],\"data_offsets\":[")
+                    .append(off[0])
+                    .append(',')
+                    .append(off[1])
+                    .append("]}");
             first = false;
         }
         sb.append('}');
         byte[] json = sb.toString().getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
         if (padded > MAX_HEADER) {
-            throw new IllegalArgumentException("SafeTensors.write: the header would take " + padded + " bytes, more than the "
-                    + MAX_HEADER + " that readers accept");
+            throw new IllegalArgumentException("SafeTensors.write: the header would take " + padded
+                    + " bytes, more than the " + MAX_HEADER + " that readers accept");
         }
         ByteBuffer b = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(padded).put(json);
@@ -640,8 +665,8 @@ public final class SafeTensors {
         return b.array();
     }
 
-    private static void writeWithHeader(OutputStream out, byte[] header, Map<String, Tensor> tensors, Map<String, Elem> types)
-            throws IOException {
+    private static void writeWithHeader(
+            OutputStream out, byte[] header, Map<String, Tensor> tensors, Map<String, Elem> types) throws IOException {
         out.write(header);
         for (Map.Entry<String, Tensor> e : bufferOrder(tensors, types)) {
             if (types.get(e.getKey()) == Elem.I8) {

@@ -53,8 +53,7 @@ abstract class Source implements Closeable {
     abstract int readSome(ByteBuffer dst) throws IOException;
 
     @Override
-    public void close() throws IOException {
-    }
+    public void close() throws IOException {}
 
     TensorFormatException error(String problem) {
         return new TensorFormatException(name, problem);
@@ -75,8 +74,8 @@ abstract class Source implements Closeable {
     }
 
     private TensorFormatException truncated(long want, long have, String what) {
-        return error("file is truncated: " + what + " needs " + want + " bytes at offset " + position
-                + " but only " + have + " remain");
+        return error("file is truncated: " + what + " needs " + want + " bytes at offset " + position + " but only "
+                + have + " remain");
     }
 
     /** Fills {@code dst} completely or fails naming {@code what} was being read. */
@@ -175,7 +174,8 @@ abstract class Source implements Closeable {
             return out;
         }
         Object out = elem.allocate(numel);
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(nbytes, 1))).order(order);
+        ByteBuffer buf =
+                ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(nbytes, 1))).order(order);
         int at = 0;
         for (long left = nbytes; left > 0; ) {
             buf.clear();

@@ -39,13 +39,13 @@ public final class Erf {
      * Q in {@code t = (|x| - c) / h} on each large range ({@link #center}, {@link #halfWidth}).
      */
     private static final float[] P = chebyshev(Erf::smallFunction, 0, 1, DEGREE_SMALL);
+
     private static final float[] Q_MID = chebyshev(Erf::scaledErfc, SMALL, MID, DEGREE_LARGE);
     private static final float[] Q_FAR = chebyshev(Erf::scaledErfc, MID, MAX, DEGREE_LARGE);
     /** R in {@code s = (1/|x| - 1/8) * 8}, i.e. 1/|x| on (0, 1/4] mapped onto [-1, 1]. */
     private static final float[] R_TAIL = chebyshev(Erf::asymptoticFactor, 0, 1 / MAX, DEGREE_TAIL);
 
-    private Erf() {
-    }
+    private Erf() {}
 
     /** A copy of P's coefficients (constant term first). */
     public static float[] smallPolynomial() {

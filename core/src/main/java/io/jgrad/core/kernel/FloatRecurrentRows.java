@@ -13,8 +13,7 @@ final class FloatRecurrentRows extends RecurrentRows {
     static final FloatRecurrentRows INSTANCE = new FloatRecurrentRows();
     private final Kernels k = KernelProvider.kernels();
 
-private FloatRecurrentRows() {
-}
+    private FloatRecurrentRows() {}
 
     @Override
     public Object alloc(int n) {
@@ -32,8 +31,22 @@ private FloatRecurrentRows() {
     }
 
     @Override
-    public void gemm(boolean ta, boolean tb, int m, int n, int kk, Object a, int ao, int lda, Object b, int bo, int ldb,
-            double beta, Object c, int co, int ldc) {
+    public void gemm(
+            boolean ta,
+            boolean tb,
+            int m,
+            int n,
+            int kk,
+            Object a,
+            int ao,
+            int lda,
+            Object b,
+            int bo,
+            int ldb,
+            double beta,
+            Object c,
+            int co,
+            int ldc) {
         k.sgemm(ta, tb, m, n, kk, 1f, (float[]) a, ao, lda, (float[]) b, bo, ldb, (float) beta, (float[]) c, co, ldc);
     }
 
@@ -58,14 +71,15 @@ private FloatRecurrentRows() {
     }
 
     @Override
-    public void lstmForward(Object gatesO, int g, Object cO, Object hO, int hb, Object auxO, Object outO, int ob, int n) {
+    public void lstmForward(
+            Object gatesO, int g, Object cO, Object hO, int hb, Object auxO, Object outO, int ob, int n) {
         float[] a = (float[]) gatesO;
         float[] c = (float[]) cO;
         float[] h = (float[]) hO;
         float[] tc = (float[]) auxO;
         float[] out = (float[]) outO;
-        k.sigmoid(a, g, a, g, 2 * n);          // i, f
-        k.tanh(a, g + 2 * n, a, g + 2 * n, n);  // g
+        k.sigmoid(a, g, a, g, 2 * n); // i, f
+        k.tanh(a, g + 2 * n, a, g + 2 * n, n); // g
         k.sigmoid(a, g + 3 * n, a, g + 3 * n, n); // o
         for (int j = 0; j < n; j++) {
             float cn = a[g + n + j] * c[hb + j] + a[g + j] * a[g + 2 * n + j];
@@ -81,8 +95,8 @@ private FloatRecurrentRows() {
     }
 
     @Override
-    public void gruForward(Object gatesO, int g, Object hgO, int hgo, Object hO, int hb, Object auxO, Object outO, int ob,
-            int n) {
+    public void gruForward(
+            Object gatesO, int g, Object hgO, int hgo, Object hO, int hb, Object auxO, Object outO, int ob, int n) {
         float[] a = (float[]) gatesO;
         float[] hg = (float[]) hgO;
         float[] h = (float[]) hO;
@@ -117,8 +131,17 @@ private FloatRecurrentRows() {
     }
 
     @Override
-    public void lstmBackward(Object gatesO, int g, Object auxO, Object cprevO, int ob, Object dhO, Object dcO, int hb,
-            Object dxO, int n) {
+    public void lstmBackward(
+            Object gatesO,
+            int g,
+            Object auxO,
+            Object cprevO,
+            int ob,
+            Object dhO,
+            Object dcO,
+            int hb,
+            Object dxO,
+            int n) {
         float[] a = (float[]) gatesO;
         float[] tc = (float[]) auxO;
         float[] cp = (float[]) cprevO;
@@ -144,8 +167,17 @@ private FloatRecurrentRows() {
     }
 
     @Override
-    public void gruBackward(Object gatesO, int g, Object auxO, Object hprevO, int ob, Object dhO, int hb, Object dxO,
-            Object dhgO, int n) {
+    public void gruBackward(
+            Object gatesO,
+            int g,
+            Object auxO,
+            Object hprevO,
+            int ob,
+            Object dhO,
+            int hb,
+            Object dxO,
+            Object dhgO,
+            int n) {
         float[] a = (float[]) gatesO;
         float[] hn = (float[]) auxO;
         float[] hp = (float[]) hprevO;

@@ -19,8 +19,7 @@ public final class KernelProvider {
     private static final System.Logger LOG = System.getLogger("io.jgrad.core.kernel");
     private static final Kernels INSTANCE = choose();
 
-    private KernelProvider() {
-    }
+    private KernelProvider() {}
 
     /** The active kernels. */
     public static Kernels kernels() {
@@ -47,8 +46,9 @@ public final class KernelProvider {
             Constructor<?> c = cls.getDeclaredConstructor();
             return Optional.of((Kernels) c.newInstance());
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "jgrad: could not load the Vector API kernels (" + e
-                    + "); using plain Java");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "jgrad: could not load the Vector API kernels (" + e + "); using plain Java");
             return Optional.empty();
         }
     }
@@ -63,8 +63,10 @@ public final class KernelProvider {
             return PlainKernels.INSTANCE;
         }
         if (!vectorModulePresent()) {
-            LOG.log(System.Logger.Level.INFO, "jgrad: plain Java kernels; run the JVM with " + SIMD_FLAG
-                    + " to enable the much faster SIMD kernels");
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "jgrad: plain Java kernels; run the JVM with " + SIMD_FLAG
+                            + " to enable the much faster SIMD kernels");
             return PlainKernels.INSTANCE;
         }
         Optional<Kernels> v = vector();

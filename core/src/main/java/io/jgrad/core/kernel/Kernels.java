@@ -20,12 +20,42 @@ public interface Kernels {
      * false A is stored m x k with row stride {@code lda}, otherwise k x m. Likewise for B. When
      * {@code beta == 0}, C is overwritten (its old contents, even NaN, are ignored).
      */
-    void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-            float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
+    void sgemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc);
 
     /** {@link #sgemm} in double precision. */
-    void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
-            double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc);
+    void dgemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            double alpha,
+            double[] a,
+            int aOff,
+            int lda,
+            double[] b,
+            int bOff,
+            int ldb,
+            double beta,
+            double[] c,
+            int cOff,
+            int ldc);
 
     /** {@code out[i] = a[i] + b[i]} for {@code i < n}. */
     void add(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
@@ -183,8 +213,23 @@ public interface Kernels {
      * betas: the caller rounds the double {@code 1 - beta} to float, as PyTorch does ({@code 1f - 0.999f}
      * differs from {@code (float) (1 - 0.999)} by 1.3e-5 relative).
      */
-    void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
-            float beta1, float beta2, float c1, float c2, float stepSize, float sqrtBc2, float eps);
+    void adamStep(
+            float[] p,
+            int po,
+            float[] g,
+            int go,
+            float[] m,
+            int mo,
+            float[] v,
+            int vo,
+            int n,
+            float beta1,
+            float beta2,
+            float c1,
+            float c2,
+            float stepSize,
+            float sqrtBc2,
+            float eps);
 
     /**
      * The product of float rows with int8 weight rows, scaled per output:
@@ -194,6 +239,19 @@ public interface Kernels {
      * float in registers, so memory traffic for W is one byte per weight: the kernel for small m
      * (batch-1 inference), where the product is bound by reading the weights.
      */
-    void int8Gemm(int m, int n, int k, float[] a, int aOff, int lda, byte[] w, int wOff, int ldw, float[] scale, int sOff,
-            float[] c, int cOff, int ldc);
+    void int8Gemm(
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            byte[] w,
+            int wOff,
+            int ldw,
+            float[] scale,
+            int sOff,
+            float[] c,
+            int cOff,
+            int ldc);
 }

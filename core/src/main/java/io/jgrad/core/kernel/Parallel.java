@@ -25,10 +25,10 @@ public final class Parallel {
     private static volatile Pool pool;
     /** The spin set by {@code jgrad.spinMicros}, in nanoseconds, or -1 when it is not set. */
     private static final long SPIN_PROPERTY = spinProperty();
+
     private static final long DEFAULT_SPIN_NANOS = 200_000;
 
-    private Parallel() {
-    }
+    private Parallel() {}
 
     /** A body that processes the half-open index range {@code [from, to)}. */
     @FunctionalInterface
@@ -51,8 +51,8 @@ public final class Parallel {
             } catch (NumberFormatException e) {
                 // fall through to the default
             }
-            System.getLogger("io.jgrad.core.kernel").log(System.Logger.Level.WARNING,
-                    "jgrad: ignoring invalid thread count '" + s + "'");
+            System.getLogger("io.jgrad.core.kernel")
+                    .log(System.Logger.Level.WARNING, "jgrad: ignoring invalid thread count '" + s + "'");
         }
         return Runtime.getRuntime().availableProcessors();
     }
@@ -68,8 +68,8 @@ public final class Parallel {
             } catch (NumberFormatException e) {
                 // fall through to the default
             }
-            System.getLogger("io.jgrad.core.kernel").log(System.Logger.Level.WARNING,
-                    "jgrad: ignoring invalid jgrad.spinMicros '" + s + "'");
+            System.getLogger("io.jgrad.core.kernel")
+                    .log(System.Logger.Level.WARNING, "jgrad: ignoring invalid jgrad.spinMicros '" + s + "'");
         }
         return -1;
     }
@@ -177,7 +177,9 @@ public final class Parallel {
         int t = threads;
         int chunks = Math.min(t, Math.max(1, n / Math.max(1, grain)));
         Pool p;
-        if (chunks <= 1 || inPool() || (p = pool()).workers.length == 0
+        if (chunks <= 1
+                || inPool()
+                || (p = pool()).workers.length == 0
                 || !p.owner.compareAndSet(null, Thread.currentThread())) {
             if (n > 0) {
                 body.run(0, n);
@@ -303,6 +305,7 @@ public final class Parallel {
         final Worker[] workers;
         /** The thread whose parallel call is in flight, if any: one call at a time. */
         final AtomicReference<Thread> owner = new AtomicReference<>();
+
         volatile Job job;
         volatile boolean shutdown;
         /** How long the workers (and the waiting caller) spin before parking. */

@@ -26,8 +26,7 @@ final class PlainFloatGemm {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    private PlainFloatGemm() {
-    }
+    private PlainFloatGemm() {}
 
     /** Per-thread packing buffers, grown on demand and reused. */
     static final class Scratch {
@@ -50,8 +49,23 @@ final class PlainFloatGemm {
         }
     }
 
-    static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
-            int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    static void gemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc) {
         if (m <= 0 || n <= 0) {
             return;
         }
@@ -82,11 +96,45 @@ final class PlainFloatGemm {
                 int from = (int) ((long) tiles * q / tasks);
                 int to = (int) ((long) tiles * (q + 1) / tasks);
                 if (byCols) {
-                    block(transA, transB, 0, m, from * NR, Math.min(n, to * NR), k, alpha, a, aOff, lda, b, bOff,
-                            ldb, beta, c, cOff, ldc);
+                    block(
+                            transA,
+                            transB,
+                            0,
+                            m,
+                            from * NR,
+                            Math.min(n, to * NR),
+                            k,
+                            alpha,
+                            a,
+                            aOff,
+                            lda,
+                            b,
+                            bOff,
+                            ldb,
+                            beta,
+                            c,
+                            cOff,
+                            ldc);
                 } else {
-                    block(transA, transB, from * MR, Math.min(m, to * MR), 0, n, k, alpha, a, aOff, lda, b, bOff,
-                            ldb, beta, c, cOff, ldc);
+                    block(
+                            transA,
+                            transB,
+                            from * MR,
+                            Math.min(m, to * MR),
+                            0,
+                            n,
+                            k,
+                            alpha,
+                            a,
+                            aOff,
+                            lda,
+                            b,
+                            bOff,
+                            ldb,
+                            beta,
+                            c,
+                            cOff,
+                            ldc);
                 }
             }
         });
@@ -107,8 +155,25 @@ final class PlainFloatGemm {
     }
 
     /** The serial blocked product for rows [m0, m1) and columns [n0, n1) of C. */
-    static void block(boolean transA, boolean transB, int m0, int m1, int n0, int n1, int k, float alpha, float[] a,
-            int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    static void block(
+            boolean transA,
+            boolean transB,
+            int m0,
+            int m1,
+            int n0,
+            int n1,
+            int k,
+            float alpha,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc) {
         if (beta != 0 && beta != 1) {
             scale(m1 - m0, n1 - n0, beta, c, cOff + m0 * ldc + n0, ldc);
         }
@@ -171,8 +236,8 @@ final class PlainFloatGemm {
      * Packs alpha * op(A)[i0 .. i0+mc, p0 .. p0+kc) into MR-row micro-panels: panel q holds, for each p,
      * the MR values of rows i0 + q*MR .. contiguous (zero past mc).
      */
-    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float alpha,
-            float[] pa) {
+    static void packA(
+            boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float alpha, float[] pa) {
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir);
             int dst = ir * kc;
@@ -255,29 +320,65 @@ final class PlainFloatGemm {
         for (int p = 0; p < kc; p++, ai += 4, bi += 4) {
             float a0 = pa[ai], a1 = pa[ai + 1], a2 = pa[ai + 2], a3 = pa[ai + 3];
             float b0 = pb[bi], b1 = pb[bi + 1], b2 = pb[bi + 2], b3 = pb[bi + 3];
-            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+            c00 += a0 * b0;
+            c01 += a0 * b1;
+            c02 += a0 * b2;
+            c03 += a0 * b3;
+            c10 += a1 * b0;
+            c11 += a1 * b1;
+            c12 += a1 * b2;
+            c13 += a1 * b3;
+            c20 += a2 * b0;
+            c21 += a2 * b1;
+            c22 += a2 * b2;
+            c23 += a2 * b3;
+            c30 += a3 * b0;
+            c31 += a3 * b1;
+            c32 += a3 * b2;
+            c33 += a3 * b3;
         }
         if (acc) {
             int r0 = ci;
-            c[r0] += c00; c[r0 + 1] += c01; c[r0 + 2] += c02; c[r0 + 3] += c03;
+            c[r0] += c00;
+            c[r0 + 1] += c01;
+            c[r0 + 2] += c02;
+            c[r0 + 3] += c03;
             int r1 = ci + ldc;
-            c[r1] += c10; c[r1 + 1] += c11; c[r1 + 2] += c12; c[r1 + 3] += c13;
+            c[r1] += c10;
+            c[r1 + 1] += c11;
+            c[r1 + 2] += c12;
+            c[r1 + 3] += c13;
             int r2 = ci + 2 * ldc;
-            c[r2] += c20; c[r2 + 1] += c21; c[r2 + 2] += c22; c[r2 + 3] += c23;
+            c[r2] += c20;
+            c[r2 + 1] += c21;
+            c[r2 + 2] += c22;
+            c[r2 + 3] += c23;
             int r3 = ci + 3 * ldc;
-            c[r3] += c30; c[r3 + 1] += c31; c[r3 + 2] += c32; c[r3 + 3] += c33;
+            c[r3] += c30;
+            c[r3 + 1] += c31;
+            c[r3 + 2] += c32;
+            c[r3 + 3] += c33;
         } else {
             int r0 = ci;
-            c[r0] = c00; c[r0 + 1] = c01; c[r0 + 2] = c02; c[r0 + 3] = c03;
+            c[r0] = c00;
+            c[r0 + 1] = c01;
+            c[r0 + 2] = c02;
+            c[r0 + 3] = c03;
             int r1 = ci + ldc;
-            c[r1] = c10; c[r1 + 1] = c11; c[r1 + 2] = c12; c[r1 + 3] = c13;
+            c[r1] = c10;
+            c[r1 + 1] = c11;
+            c[r1 + 2] = c12;
+            c[r1 + 3] = c13;
             int r2 = ci + 2 * ldc;
-            c[r2] = c20; c[r2 + 1] = c21; c[r2 + 2] = c22; c[r2 + 3] = c23;
+            c[r2] = c20;
+            c[r2 + 1] = c21;
+            c[r2 + 2] = c22;
+            c[r2 + 3] = c23;
             int r3 = ci + 3 * ldc;
-            c[r3] = c30; c[r3 + 1] = c31; c[r3 + 2] = c32; c[r3 + 3] = c33;
+            c[r3] = c30;
+            c[r3 + 1] = c31;
+            c[r3 + 2] = c32;
+            c[r3 + 3] = c33;
         }
     }
 }

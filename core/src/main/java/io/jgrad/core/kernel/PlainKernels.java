@@ -14,14 +14,44 @@ class PlainKernels implements Kernels {
     }
 
     @Override
-    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-            float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    public void sgemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc) {
         PlainFloatGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     @Override
-    public void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
-            double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
+    public void dgemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            double alpha,
+            double[] a,
+            int aOff,
+            int lda,
+            double[] b,
+            int bOff,
+            int ldb,
+            double beta,
+            double[] c,
+            int cOff,
+            int ldc) {
         PlainDoubleGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
@@ -215,8 +245,23 @@ class PlainKernels implements Kernels {
     }
 
     @Override
-    public void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
-            float beta1, float beta2, float c1, float c2, float stepSize, float sqrtBc2, float eps) {
+    public void adamStep(
+            float[] p,
+            int po,
+            float[] g,
+            int go,
+            float[] m,
+            int mo,
+            float[] v,
+            int vo,
+            int n,
+            float beta1,
+            float beta2,
+            float c1,
+            float c2,
+            float stepSize,
+            float sqrtBc2,
+            float eps) {
         for (int i = 0; i < n; i++) {
             float gi = g[go + i];
             float mi = beta1 * m[mo + i] + c1 * gi;
@@ -228,8 +273,21 @@ class PlainKernels implements Kernels {
     }
 
     @Override
-    public void int8Gemm(int m, int n, int k, float[] a, int aOff, int lda, byte[] w, int wOff, int ldw, float[] scale, int sOff,
-            float[] c, int cOff, int ldc) {
+    public void int8Gemm(
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            byte[] w,
+            int wOff,
+            int ldw,
+            float[] scale,
+            int sOff,
+            float[] c,
+            int cOff,
+            int ldc) {
         for (int i = 0; i < m; i++) {
             int ai = aOff + i * lda;
             for (int j = 0; j < n; j++) {

@@ -13,8 +13,7 @@ import io.jgrad.core.Tensor;
  * generated from the same source at build time and use the kernels' FLOAT64 overloads.
  */
 public abstract class RecurrentRows {
-    RecurrentRows() {
-    }
+    RecurrentRows() {}
 
     public static RecurrentRows of(DType dt) {
         if (dt == DType.FLOAT32) {
@@ -33,8 +32,22 @@ public abstract class RecurrentRows {
     public abstract Tensor wrap(Object a, int... shape);
 
     /** C = A B (+ C when beta is 1), BLAS-style. */
-    public abstract void gemm(boolean ta, boolean tb, int m, int n, int k, Object a, int ao, int lda, Object b, int bo, int ldb,
-            double beta, Object c, int co, int ldc);
+    public abstract void gemm(
+            boolean ta,
+            boolean tb,
+            int m,
+            int n,
+            int k,
+            Object a,
+            int ao,
+            int lda,
+            Object b,
+            int bo,
+            int ldb,
+            double beta,
+            Object c,
+            int co,
+            int ldc);
 
     /** out = a * m. */
     public abstract void mul(Object a, int ao, Object m, int mo, Object out, int oo, int n);
@@ -49,25 +62,26 @@ public abstract class RecurrentRows {
      * One LSTM row: gates at g (4H pre-activations, replaced by the activations); c and h at hb
      * updated; tanh(c') into aux at ob; h' into out at ob.
      */
-    public abstract void lstmForward(Object gates, int g, Object c, Object h, int hb, Object aux, Object out, int ob, int n);
+    public abstract void lstmForward(
+            Object gates, int g, Object c, Object h, int hb, Object aux, Object out, int ob, int n);
 
     /**
      * One GRU row: gates at g hold the input gates, hg at hgo the hidden gates; the gates become
      * (r, z, n), aux at ob keeps the hidden n-gate, h at hb and out at ob get h'.
      */
-    public abstract void gruForward(Object gates, int g, Object hg, int hgo, Object h, int hb, Object aux, Object out, int ob,
-            int n);
+    public abstract void gruForward(
+            Object gates, int g, Object hg, int hgo, Object h, int hb, Object aux, Object out, int ob, int n);
 
     /** One plain RNN row: the pre-activations at g become h', copied to h at hb and out at ob. */
     public abstract void rnnForward(Object gates, int g, Object h, int hb, Object out, int ob, int n, boolean relu);
 
     /** LSTM row backward: dh, dc at hb in; dgates into dx at g; dc becomes dc_prev and dh zero. */
-    public abstract void lstmBackward(Object gates, int g, Object aux, Object cprev, int ob, Object dh, Object dc, int hb,
-            Object dx, int n);
+    public abstract void lstmBackward(
+            Object gates, int g, Object aux, Object cprev, int ob, Object dh, Object dc, int hb, Object dx, int n);
 
     /** GRU row backward: dh at hb in; dx and dhg at g out; dh becomes the direct term dh * z. */
-    public abstract void gruBackward(Object gates, int g, Object aux, Object hprev, int ob, Object dh, int hb, Object dx,
-            Object dhg, int n);
+    public abstract void gruBackward(
+            Object gates, int g, Object aux, Object hprev, int ob, Object dh, int hb, Object dx, Object dhg, int n);
 
     /** RNN row backward: dh at hb in; the pre-activation gradient into dx at g; dh becomes zero. */
     public abstract void rnnBackward(Object gates, int g, Object dh, int hb, Object dx, int n, boolean relu);

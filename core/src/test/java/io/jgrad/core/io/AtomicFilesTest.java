@@ -31,7 +31,8 @@ class AtomicFilesTest {
     }
 
     private List<String> temporaries(String target) throws IOException {
-        return listing().stream().filter(n -> n.startsWith("." + target + ".") && n.endsWith(".tmp"))
+        return listing().stream()
+                .filter(n -> n.startsWith("." + target + ".") && n.endsWith(".tmp"))
                 .collect(Collectors.toList());
     }
 
@@ -45,11 +46,12 @@ class AtomicFilesTest {
         Files.write(dir.resolve(".model.safetensors.not-hex.tmp"), new byte[1]);
         // a write in progress in this process holds its lock: kept
         Path live = dir.resolve(".model.safetensors.abc.tmp");
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(live,
-                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                live, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
             ch.lock();
             AtomicFiles.write(dir.resolve("model.safetensors"), out -> out.write(1));
-            assertEquals(List.of(".model.safetensors.abc.tmp", ".model.safetensors.not-hex.tmp"),
+            assertEquals(
+                    List.of(".model.safetensors.abc.tmp", ".model.safetensors.not-hex.tmp"),
                     temporaries("model.safetensors"));
         }
         assertTrue(listing().contains(".other.bin.1a2b.tmp"));
@@ -63,12 +65,19 @@ class AtomicFilesTest {
     void aWriterKilledWithSigkillLeavesNothingBehindAfterTheNextWrite() throws Exception {
         Path target = dir.resolve("ckpt.bin");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                AtomicWriteThenHang.class.getName(), target.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        AtomicWriteThenHang.class.getName(),
+                        target.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         try {
             // the child prints its line once its temporary file exists (null if it died first)
-            String ready = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8)).readLine();
+            String ready = new java.io.BufferedReader(
+                            new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
             assertEquals("writing", ready);
             assertEquals(1, temporaries("ckpt.bin").size(), "the other process's temporary file");
             // while that writer lives, its temporary file is left alone
@@ -115,19 +124,25 @@ class AtomicFilesTest {
         Path p = dir.resolve("model.safetensors");
         Files.writeString(p, "old content");
         IOException boom = new IOException("disk on fire");
-        IOException thrown = assertThrows(IOException.class, () -> AtomicFiles.write(p, out -> {
-            out.write(new byte[100_000]);
-            throw boom;
-        }));
+        IOException thrown = assertThrows(
+                IOException.class,
+                () -> AtomicFiles.write(p, out -> {
+                    out.write(new byte[100_000]);
+                    throw boom;
+                }));
         assertSame(boom, thrown);
         assertEquals("old content", Files.readString(p));
         assertEquals(List.of("model.safetensors"), listing());
 
         RuntimeException bug = new IllegalStateException("bug in the writer");
-        assertSame(bug, assertThrows(IllegalStateException.class, () -> AtomicFiles.write(p, out -> {
-            out.write(1);
-            throw bug;
-        })));
+        assertSame(
+                bug,
+                assertThrows(
+                        IllegalStateException.class,
+                        () -> AtomicFiles.write(p, out -> {
+                            out.write(1);
+                            throw bug;
+                        })));
         assertEquals("old content", Files.readString(p));
         assertEquals(List.of("model.safetensors"), listing());
     }
@@ -139,10 +154,12 @@ class AtomicFilesTest {
         byte[] before = Files.readAllBytes(p);
         Tensor broken = Tensor.ones(3);
         // A writer failing halfway (here: an unchecked exception from the content) keeps the old file.
-        assertThrows(UncheckedIOException.class, () -> AtomicFiles.write(p, out -> {
-            SafeTensors.write(out, Map.of("w", broken), null);
-            throw new UncheckedIOException(new IOException("interrupted"));
-        }));
+        assertThrows(
+                UncheckedIOException.class,
+                () -> AtomicFiles.write(p, out -> {
+                    SafeTensors.write(out, Map.of("w", broken), null);
+                    throw new UncheckedIOException(new IOException("interrupted"));
+                }));
         assertArrayEquals(before, Files.readAllBytes(p));
         assertEquals(List.of("w.safetensors"), listing());
     }
@@ -151,7 +168,8 @@ class AtomicFilesTest {
     void missingDirectoryOrDirectoryTargetFailsCleanly() throws IOException {
         assertThrows(IOException.class, () -> AtomicFiles.write(dir.resolve("no/such/dir/f.bin"), out -> out.write(1)));
         Path sub = Files.createDirectory(dir.resolve("sub"));
-        FileSystemException e = assertThrows(FileSystemException.class, () -> AtomicFiles.write(sub, out -> out.write(1)));
+        FileSystemException e =
+                assertThrows(FileSystemException.class, () -> AtomicFiles.write(sub, out -> out.write(1)));
         assertTrue(e.getMessage().contains("is a directory"), e.getMessage());
         assertEquals(List.of("sub"), listing());
     }

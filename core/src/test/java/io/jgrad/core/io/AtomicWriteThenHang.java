@@ -4,8 +4,7 @@ import java.nio.file.Path;
 
 /** A process that starts an atomic write and never finishes it, to be killed by a test. */
 public final class AtomicWriteThenHang {
-    private AtomicWriteThenHang() {
-    }
+    private AtomicWriteThenHang() {}
 
     /**
      * Starts writing {@code args[0]}, prints {@code writing} and blocks inside the write until killed.

@@ -16,8 +16,7 @@ import java.util.function.Consumer;
 
 /** Test helpers: fixture files from src/test/resources/io and the values they hold. */
 final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** A fixture file as a path (the readers' main entry point). */
     static Path path(String name) {
@@ -98,11 +97,16 @@ final class Fixtures {
             String where = "at " + Arrays.toString(idx);
             switch (expected.dtype()) {
                 case FLOAT32:
-                    assertEquals(Float.floatToRawIntBits(expected.getFloat(idx)), Float.floatToRawIntBits(actual.getFloat(idx)), where);
+                    assertEquals(
+                            Float.floatToRawIntBits(expected.getFloat(idx)),
+                            Float.floatToRawIntBits(actual.getFloat(idx)),
+                            where);
                     break;
                 case FLOAT64:
-                    assertEquals(Double.doubleToRawLongBits(expected.getDouble(idx)),
-                            Double.doubleToRawLongBits(actual.getDouble(idx)), where);
+                    assertEquals(
+                            Double.doubleToRawLongBits(expected.getDouble(idx)),
+                            Double.doubleToRawLongBits(actual.getDouble(idx)),
+                            where);
                     break;
                 default:
                     assertEquals(expected.getInt(idx), actual.getInt(idx), where);

@@ -40,12 +40,67 @@ class FormatFuzzTest {
 
     /** Tokens spliced into headers: JSON/Python syntax, numbers at the edges of int/long, dtype names. */
     private static final String[] TOKENS = {
-        "0", "1", "9", "-1", "-0", "00", "2147483647", "2147483648", "4294967296", "9223372036854775807",
-        "9223372036854775808", "18446744073709551616", "99999999999999999999999999", "1e400", "1.5", "NaN",
-        "{", "}", "[", "]", "(", ")", "\"", "'", ",", ":", "\\", "\\u", "\\ud800", "\\u0000", " ", "\n", "\u00e9",
-        "\"dtype\"", "\"shape\"", "\"data_offsets\"", "\"__metadata__\"", "F32", "F16", "BF16", "U32", "I64", "BOOL", "F99",
-        "'descr'", "'shape'", "'fortran_order'", "True", "False", "<f4", ">f8", "<i8", "|b1", "[0,0]", "[]", "()", "(0,)",
-        "(2147483647, 2147483647)", "[2147483647,2147483647]", "null", "true",
+        "0",
+        "1",
+        "9",
+        "-1",
+        "-0",
+        "00",
+        "2147483647",
+        "2147483648",
+        "4294967296",
+        "9223372036854775807",
+        "9223372036854775808",
+        "18446744073709551616",
+        "99999999999999999999999999",
+        "1e400",
+        "1.5",
+        "NaN",
+        "{",
+        "}",
+        "[",
+        "]",
+        "(",
+        ")",
+        "\"",
+        "'",
+        ",",
+        ":",
+        "\\",
+        "\\u",
+        "\\ud800",
+        "\\u0000",
+        " ",
+        "\n",
+        "\u00e9",
+        "\"dtype\"",
+        "\"shape\"",
+        "\"data_offsets\"",
+        "\"__metadata__\"",
+        "F32",
+        "F16",
+        "BF16",
+        "U32",
+        "I64",
+        "BOOL",
+        "F99",
+        "'descr'",
+        "'shape'",
+        "'fortran_order'",
+        "True",
+        "False",
+        "<f4",
+        ">f8",
+        "<i8",
+        "|b1",
+        "[0,0]",
+        "[]",
+        "()",
+        "(0,)",
+        "(2147483647, 2147483647)",
+        "[2147483647,2147483647]",
+        "null",
+        "true",
     };
 
     @TempDir
@@ -76,19 +131,32 @@ class FormatFuzzTest {
     @Test
     void npyReadersThrowOnlyTensorFormatException() {
         List<Seed> seeds = new ArrayList<>();
-        for (String name : new String[] {"f4_c.npy", "f8_fortran.npy", "i4_be.npy", "f4_scalar.npy", "f4_empty.npy",
-            "f4_v2.npy", "f4_v3.npy", "i4_extremes.npy"}) {
+        for (String name : new String[] {
+            "f4_c.npy",
+            "f8_fortran.npy",
+            "i4_be.npy",
+            "f4_scalar.npy",
+            "f4_empty.npy",
+            "f4_v2.npy",
+            "f4_v3.npy",
+            "i4_extremes.npy"
+        }) {
             seeds.add(new Seed(Fixtures.bytes(name), false));
         }
-        seeds.add(new Seed(Npy.toBytes(Tensor.randn(new Generator(1), DType.FLOAT64, 3, 2).t()), false));
+        seeds.add(new Seed(
+                Npy.toBytes(Tensor.randn(new Generator(1), DType.FLOAT64, 3, 2).t()), false));
         Path file = dir.resolve("fuzz.npy");
-        int accepted = assertTimeoutPreemptively(BOUND, () -> fuzz(seeds, 101,
-                b -> Npy.read(b, "fuzz.npy"),
-                b -> Npy.read(new ByteArrayInputStream(b), "fuzz.npy"),
-                b -> {
-                    Files.write(file, b);
-                    Npy.read(file);
-                }));
+        int accepted = assertTimeoutPreemptively(
+                BOUND,
+                () -> fuzz(
+                        seeds,
+                        101,
+                        b -> Npy.read(b, "fuzz.npy"),
+                        b -> Npy.read(new ByteArrayInputStream(b), "fuzz.npy"),
+                        b -> {
+                            Files.write(file, b);
+                            Npy.read(file);
+                        }));
         // Some mutations (e.g. of data bytes) leave valid files: the fuzzer must not only produce garbage.
         assertTrue(accepted > ROUNDS / 20 && accepted < ROUNDS * 19 / 20, "accepted " + accepted + " of " + ROUNDS);
     }
@@ -96,8 +164,13 @@ class FormatFuzzTest {
     @Test
     void safetensorsReadersThrowOnlyTensorFormatException() {
         List<Seed> seeds = new ArrayList<>();
-        for (String name : new String[] {"torch_mixed.safetensors", "torch_spaced.safetensors",
-            "torch_no_metadata.safetensors", "reference/overall.safetensors", "reference/e.safetensors"}) {
+        for (String name : new String[] {
+            "torch_mixed.safetensors",
+            "torch_spaced.safetensors",
+            "torch_no_metadata.safetensors",
+            "reference/overall.safetensors",
+            "reference/e.safetensors"
+        }) {
             seeds.add(new Seed(Fixtures.bytes(name), true));
         }
         Map<String, Tensor> m = new LinkedHashMap<>();
@@ -106,13 +179,17 @@ class FormatFuzzTest {
         m.put("s", Tensor.scalar(DType.FLOAT64, 2));
         seeds.add(new Seed(SafeTensors.toBytes(m, Map.of("epoch", "3")), true));
         Path file = dir.resolve("fuzz.safetensors");
-        int accepted = assertTimeoutPreemptively(BOUND, () -> fuzz(seeds, 202,
-                b -> SafeTensors.read(b, "fuzz.safetensors"),
-                b -> SafeTensors.read(new ByteArrayInputStream(b), "fuzz.safetensors"),
-                b -> {
-                    Files.write(file, b);
-                    SafeTensors.read(file, name -> name.length() % 2 == 0);
-                }));
+        int accepted = assertTimeoutPreemptively(
+                BOUND,
+                () -> fuzz(
+                        seeds,
+                        202,
+                        b -> SafeTensors.read(b, "fuzz.safetensors"),
+                        b -> SafeTensors.read(new ByteArrayInputStream(b), "fuzz.safetensors"),
+                        b -> {
+                            Files.write(file, b);
+                            SafeTensors.read(file, name -> name.length() % 2 == 0);
+                        }));
         assertTrue(accepted > ROUNDS / 20 && accepted < ROUNDS * 19 / 20, "accepted " + accepted + " of " + ROUNDS);
     }
 
@@ -128,7 +205,8 @@ class FormatFuzzTest {
             Seed seed = seeds.get(r.nextInt(seeds.size()));
             StringBuilder how = new StringBuilder();
             byte[] file = mutate(seed, r, how);
-            Reader[] readers = round % PATH_EVERY == 0 ? new Reader[] {bytes, stream, path} : new Reader[] {bytes, stream};
+            Reader[] readers =
+                    round % PATH_EVERY == 0 ? new Reader[] {bytes, stream, path} : new Reader[] {bytes, stream};
             boolean firstAccepted = false;
             for (int k = 0; k < readers.length; k++) {
                 try {

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 class JsonTest {
     @Test
     void parsesEveryKindOfValue() throws Json.JsonException {
-        Object v = Json.parse(" {\"a\" : [1, -2, 0, 1.5, -2e3, 12345678901234567890123], \"b\":{\"c\":true,\"d\":false,\"e\":null},"
-                + " \"s\":\"q\\\"b\\\\s\\/ \\b\\f\\n\\r\\t \\u00e9\\uD83D\\ude00 \u00fc\"}\n");
+        Object v = Json.parse(
+                " {\"a\" : [1, -2, 0, 1.5, -2e3, 12345678901234567890123], \"b\":{\"c\":true,\"d\":false,\"e\":null},"
+                        + " \"s\":\"q\\\"b\\\\s\\/ \\b\\f\\n\\r\\t \\u00e9\\uD83D\\ude00 \u00fc\"}\n");
         Map<?, ?> m = (Map<?, ?>) v;
         assertEquals(List.of("a", "b", "s"), List.copyOf(m.keySet()));
         assertEquals(Arrays.asList(1L, -2L, 0L, 1.5, -2000.0, new BigInteger("12345678901234567890123")), m.get("a"));
@@ -35,10 +36,38 @@ class JsonTest {
     @Test
     void rejectsWhatStrictJsonRejects() {
         String[] bad = {
-            "", "   ", "{", "{\"a\":1,}", "[1,]", "{'a':1}", "{a:1}", "[01]", "[1.]", "[.5]", "[1e]", "[-]", "[+1]",
-            "\"tab\there\"", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"unterminated",
-            "tru", "nul", "[1 2]", "{\"a\" 1}", "{\"a\":1 \"b\":2}", "{\"a\":1,\"a\":2}", "[] []", "[NaN]", "[Infinity]",
-            "/* c */ {}", "[\"\\u\u0661\u0662\u0663\u0664\"]", "[" + "1".repeat(200) + "]",
+            "",
+            "   ",
+            "{",
+            "{\"a\":1,}",
+            "[1,]",
+            "{'a':1}",
+            "{a:1}",
+            "[01]",
+            "[1.]",
+            "[.5]",
+            "[1e]",
+            "[-]",
+            "[+1]",
+            "\"tab\there\"",
+            "\"\\x\"",
+            "\"\\u12\"",
+            "\"\\ud800\"",
+            "\"\\udc00\"",
+            "\"\\ud800\\u0041\"",
+            "\"unterminated",
+            "tru",
+            "nul",
+            "[1 2]",
+            "{\"a\" 1}",
+            "{\"a\":1 \"b\":2}",
+            "{\"a\":1,\"a\":2}",
+            "[] []",
+            "[NaN]",
+            "[Infinity]",
+            "/* c */ {}",
+            "[\"\\u\u0661\u0662\u0663\u0664\"]",
+            "[" + "1".repeat(200) + "]",
         };
         for (String s : bad) {
             assertThrows(Json.JsonException.class, () -> Json.parse(s), () -> "should reject: " + s);

@@ -79,13 +79,15 @@ class NpyTest {
     @Test
     void readsSpecialValuesAndIntegerExtremes() throws IOException {
         float[] f = Npy.read(Fixtures.path("f4_special.npy")).toFloatArray();
-        float[] expected = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1e-45f, 3.4028235e38f};
+        float[] expected = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1e-45f, 3.4028235e38f
+        };
         assertEquals(expected.length, f.length);
         for (int k = 0; k < f.length; k++) {
             // assertEquals on floats distinguishes -0 from 0 and treats NaN as equal to NaN.
             assertEquals(expected[k], f[k], "element " + k);
         }
-        assertArrayEquals(new int[] {Integer.MIN_VALUE, -1, 0, 1, Integer.MAX_VALUE},
+        assertArrayEquals(
+                new int[] {Integer.MIN_VALUE, -1, 0, 1, Integer.MAX_VALUE},
                 Npy.read(Fixtures.path("i4_extremes.npy")).toIntArray());
     }
 
@@ -128,7 +130,9 @@ class NpyTest {
         Tensor d = Tensor.randn(g, DType.FLOAT64, 3, 7);
         Tensor i = Tensor.randint(g, -1000, 1000, 6, 4);
         return List.of(
-                f, d, i,
+                f,
+                d,
+                i,
                 f.transpose(0, 2), // non-contiguous
                 f.slice(1, 0, 5, 2).select(2, 3), // stepped slice and select
                 d.t(),
@@ -253,14 +257,16 @@ class NpyTest {
             "  {'descr': 'f4', 'fortran_order': True, 'shape': (2 ,) , }\n",
         };
         for (String h : headers) {
-            assertArrayEquals(new float[] {1.5f, -2f}, Npy.read(npy(1, h, data), "ok.npy").toFloatArray(), h);
+            assertArrayEquals(
+                    new float[] {1.5f, -2f}, Npy.read(npy(1, h, data), "ok.npy").toFloatArray(), h);
         }
     }
 
     @Test
     void badMagicVersionAndTruncation() {
         byte[] good = Fixtures.bytes("f4_c.npy");
-        assertFails("hello, world! this is not numpy".getBytes(StandardCharsets.US_ASCII), "not a .npy file", "bad magic");
+        assertFails(
+                "hello, world! this is not numpy".getBytes(StandardCharsets.US_ASCII), "not a .npy file", "bad magic");
         byte[] v4 = good.clone();
         v4[6] = 4;
         assertFails(v4, "unsupported .npy format version 4.0");
@@ -292,16 +298,22 @@ class NpyTest {
         byte[] d8 = new byte[8];
         assertFails(npy(1, "not a dict", d8), "bad header", "expected '{'");
         assertFails(npy(1, "{'descr': '<f4', 'fortran_order': False}", d8), "missing key 'shape'");
-        assertFails(npy(1, "{'descr': '<f4', 'shape': (2,), 'extra': 1, 'fortran_order': False}", d8), "unexpected key 'extra'");
-        assertFails(npy(1, "{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,)}", d8), "duplicate key 'descr'");
+        assertFails(
+                npy(1, "{'descr': '<f4', 'shape': (2,), 'extra': 1, 'fortran_order': False}", d8),
+                "unexpected key 'extra'");
+        assertFails(
+                npy(1, "{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,)}", d8),
+                "duplicate key 'descr'");
         assertFails(npy(1, dict("<f4", "false", "(2,)"), d8), "True or False");
         assertFails(npy(1, dict("<f4", "False", "(2)"), d8), "must be a tuple");
         assertFails(npy(1, dict("<f4", "False", "[2]"), d8), "must be a tuple");
         assertFails(npy(1, dict("<f4", "False", "(2, 'a')"), d8), "expected an integer");
         assertFails(npy(1, dict("<f4", "False", "(2,") + "", d8), "bad header");
-        assertFails(npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,)} junk", d8), "unexpected text after");
+        assertFails(
+                npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,)} junk", d8), "unexpected text after");
         // A misplaced quote shifts the strings: reported as the dtype it produced.
-        assertFails(npy(1, "{'descr': '<f4, 'fortran_order': False, 'shape': (2,)}", d8), "dtype '<f4, ' is not supported");
+        assertFails(
+                npy(1, "{'descr': '<f4, 'fortran_order': False, 'shape': (2,)}", d8), "dtype '<f4, ' is not supported");
         assertFails(npy(1, "{'descr': '<f4", d8), "unterminated string");
         byte[] badUtf8 = npy(3, dict("<f4", "False", "(2,)"), d8);
         badUtf8[12] = (byte) 0xc3; // a lead byte followed by '\'' is malformed UTF-8
@@ -311,14 +323,16 @@ class NpyTest {
     @Test
     void absurdShapesFailBeforeAllocating() throws IOException {
         assertFails(npy(1, dict("<f4", "False", "(-1, 3)"), new byte[0]), "negative size -1");
-        assertFails(npy(1, dict("<f4", "False", "(100000, 100000, 100000)"), new byte[0]), "(100000, 100000, 100000)",
+        assertFails(
+                npy(1, dict("<f4", "False", "(100000, 100000, 100000)"), new byte[0]),
+                "(100000, 100000, 100000)",
                 "too many elements");
         assertFails(npy(1, dict("<f4", "False", "(99999999999999999999999,)"), new byte[0]), "larger than 2^31 - 1");
         // 16 GB of float64 claimed by a 150-byte file: must be reported, not allocated.
         byte[] huge = npy(1, dict("<f8", "False", "(2000000000,)"), new byte[16]);
         assertFails(huge, "file is truncated", "needs 16000000000 bytes", "only 16 remain");
-        TensorFormatException e = assertThrows(TensorFormatException.class,
-                () -> Npy.read(new ByteArrayInputStream(huge), "stream.npy"));
+        TensorFormatException e =
+                assertThrows(TensorFormatException.class, () -> Npy.read(new ByteArrayInputStream(huge), "stream.npy"));
         assertTrue(e.getMessage().startsWith("stream.npy: file is truncated"), e.getMessage());
         Path p = dir.resolve("huge.npy");
         Files.write(p, huge);

@@ -30,17 +30,23 @@ class SafeTensorsInt64Test {
     void int64InRangeLoadsAsInt32() throws Exception {
         SafeTensors st = SafeTensors.read(file(3, -7, Integer.MAX_VALUE, Integer.MIN_VALUE), "counters.safetensors");
         assertEquals(DType.INT32, st.get("n").dtype());
-        assertArrayEquals(new int[] {3, -7, Integer.MAX_VALUE, Integer.MIN_VALUE}, st.get("n").toIntArray());
+        assertArrayEquals(
+                new int[] {3, -7, Integer.MAX_VALUE, Integer.MIN_VALUE},
+                st.get("n").toIntArray());
     }
 
     @Test
     void int64OutOfRangeIsAClearError() {
-        TensorFormatException e = assertThrows(TensorFormatException.class,
-                () -> SafeTensors.read(file(1, 1L << 40), "big.safetensors"));
-        assertTrue(e.getMessage().startsWith("big.safetensors") && e.getMessage().contains("1099511627776")
-                && e.getMessage().contains("int32"), e.getMessage());
+        TensorFormatException e =
+                assertThrows(TensorFormatException.class, () -> SafeTensors.read(file(1, 1L << 40), "big.safetensors"));
+        assertTrue(
+                e.getMessage().startsWith("big.safetensors")
+                        && e.getMessage().contains("1099511627776")
+                        && e.getMessage().contains("int32"),
+                e.getMessage());
         // the stream reader reports it the same way
-        TensorFormatException s = assertThrows(TensorFormatException.class,
+        TensorFormatException s = assertThrows(
+                TensorFormatException.class,
                 () -> SafeTensors.read(new java.io.ByteArrayInputStream(file(1L << 40)), "stream"));
         assertTrue(s.getMessage().contains("int32"), s.getMessage());
         new ByteArrayOutputStream().reset();

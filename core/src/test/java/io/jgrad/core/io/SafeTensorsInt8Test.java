@@ -30,7 +30,9 @@ class SafeTensorsInt8Test {
         Path f = tmp.resolve("q.safetensors");
         SafeTensors.write(f, m, Map.of("format", "pt"), Set.of("w"));
         byte[] bytes = Files.readAllBytes(f);
-        long headerLength = java.nio.ByteBuffer.wrap(bytes, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        long headerLength = java.nio.ByteBuffer.wrap(bytes, 0, 8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .getLong();
         String header = new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8);
         assertTrue(header.contains("\"w\":{\"dtype\":\"I8\",\"shape\":[2,3]"), header);
         assertTrue(header.contains("\"count\":{\"dtype\":\"I32\""), header);
@@ -48,12 +50,15 @@ class SafeTensorsInt8Test {
     void valuesOutOfRangeOrOtherTypesAreRefused() {
         Path f = tmp.resolve("bad.safetensors");
         Map<String, Tensor> big = Map.of("w", Tensor.of(new int[] {1, 128}, 2));
-        String msg = assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(f, big, null, Set.of("w"))).getMessage();
+        String msg = assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(f, big, null, Set.of("w")))
+                .getMessage();
         assertTrue(msg.contains("'w' holds 128, outside the I8 range [-128, 127]"), msg);
         Map<String, Tensor> floats = Map.of("w", Tensor.of(new float[] {1}, 1));
-        msg = assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(f, floats, null, Set.of("w"))).getMessage();
+        msg = assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(f, floats, null, Set.of("w")))
+                .getMessage();
         assertTrue(msg.contains("'w' is to be stored as I8 but is a float32 tensor (expected INT32)"), msg);
-        msg = assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(f, floats, null, Set.of("v"))).getMessage();
+        msg = assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(f, floats, null, Set.of("v")))
+                .getMessage();
         assertTrue(msg.contains("'v' is to be stored as I8 but is not among the tensors"), msg);
         assertTrue(Files.notExists(f));
     }

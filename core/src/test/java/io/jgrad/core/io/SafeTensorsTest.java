@@ -38,7 +38,8 @@ class SafeTensorsTest {
     @Test
     void readsTorchTensorsOfEveryDtype() throws IOException {
         SafeTensors st = SafeTensors.read(Fixtures.path("torch_mixed.safetensors"));
-        assertEquals(List.of("f32", "f64", "i32", "f16", "bf16", "scalar", "empty", "transposed", "i16", "i8", "u8"),
+        assertEquals(
+                List.of("f32", "f64", "i32", "f16", "bf16", "scalar", "empty", "transposed", "i16", "i8", "u8"),
                 List.copyOf(st.tensors().keySet()));
         assertIndexed(st.get("f32"), DType.FLOAT32, 2, 3);
         assertIndexed(st.get("f64"), DType.FLOAT64, 3);
@@ -48,8 +49,18 @@ class SafeTensorsTest {
         assertArrayEquals(new int[] {0, 1, 200, 255}, st.get("u8").toIntArray());
 
         // The literals of the script: exact in half precision and bfloat16.
-        float[] halves = {0f, -0f, 1f, -2.5f, 65504f, 0x1p-14f, 0x1p-24f, 3 * 0x1p-24f, Float.POSITIVE_INFINITY,
-            Float.NEGATIVE_INFINITY};
+        float[] halves = {
+            0f,
+            -0f,
+            1f,
+            -2.5f,
+            65504f,
+            0x1p-14f,
+            0x1p-24f,
+            3 * 0x1p-24f,
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY
+        };
         assertEquals(DType.FLOAT32, st.get("f16").dtype());
         assertFloatsEqual(halves, st.get("f16").toFloatArray());
         float[] bfloats = {1f, -3.5f, 0x1p100f, -0x1p-130f, 0.0078125f, Float.POSITIVE_INFINITY, 1.5f * 0x1p127f};
@@ -70,7 +81,10 @@ class SafeTensorsTest {
     private static void assertFloatsEqual(float[] expected, float[] actual) {
         assertEquals(expected.length, actual.length);
         for (int k = 0; k < expected.length; k++) {
-            assertEquals(Float.floatToIntBits(expected[k]), Float.floatToIntBits(actual[k]), "element " + k + ": " + actual[k]);
+            assertEquals(
+                    Float.floatToIntBits(expected[k]),
+                    Float.floatToIntBits(actual[k]),
+                    "element " + k + ": " + actual[k]);
         }
     }
 
@@ -100,8 +114,9 @@ class SafeTensorsTest {
 
         Path bool = Fixtures.path("torch_bool.safetensors");
         TensorFormatException e = assertThrows(TensorFormatException.class, () -> SafeTensors.read(bool));
-        assertEquals(bool + ": tensor 'mask' has dtype BOOL, which jgrad cannot load (supported: F32, F64, I32, F16, "
-                + "BF16, I8, U8, I16, U16, I64); select the other tensors with SafeTensors.read(path, include)",
+        assertEquals(
+                bool + ": tensor 'mask' has dtype BOOL, which jgrad cannot load (supported: F32, F64, I32, F16, "
+                        + "BF16, I8, U8, I16, U16, I64); select the other tensors with SafeTensors.read(path, include)",
                 e.getMessage());
         SafeTensors some = SafeTensors.read(bool, n -> !n.equals("mask"));
         assertTrue(!some.tensors().containsKey("mask"));
@@ -111,7 +126,9 @@ class SafeTensorsTest {
     void getNamesTheMissingTensorAndTheOnesPresent() throws IOException {
         SafeTensors st = SafeTensors.read(Fixtures.path("torch_no_metadata.safetensors"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> st.get("y"));
-        assertTrue(e.getMessage().endsWith("torch_no_metadata.safetensors: no tensor named 'y' (tensors: x)"), e.getMessage());
+        assertTrue(
+                e.getMessage().endsWith("torch_no_metadata.safetensors: no tensor named 'y' (tensors: x)"),
+                e.getMessage());
     }
 
     // ------------------------------------------------------------------------------------------
@@ -147,7 +164,8 @@ class SafeTensorsTest {
     void rejectsTheUnsignedThirtyTwoBitSample() {
         Path p = Fixtures.path("reference/I.safetensors");
         TensorFormatException e = assertThrows(TensorFormatException.class, () -> SafeTensors.read(p));
-        assertTrue(e.getMessage().startsWith(p + ": tensor 'I' has dtype U32, which jgrad cannot load"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith(p + ": tensor 'I' has dtype U32, which jgrad cannot load"), e.getMessage());
     }
 
     /** overall.safetensors holds U32 too: reading it all fails; selecting the others loads them all. */
@@ -157,7 +175,9 @@ class SafeTensorsTest {
         TensorFormatException e = assertThrows(TensorFormatException.class, () -> SafeTensors.read(p));
         assertTrue(e.getMessage().contains("tensor 'I' has dtype U32"), e.getMessage());
         SafeTensors st = SafeTensors.read(p, n -> !n.equals("I"));
-        assertEquals(List.of("B", "H", "b", "d", "e", "f", "h", "i"), List.copyOf(st.tensors().keySet()));
+        assertEquals(
+                List.of("B", "H", "b", "d", "e", "f", "h", "i"),
+                List.copyOf(st.tensors().keySet()));
         assertEquals(Map.of("test", "a"), st.metadata());
         for (Map.Entry<String, Tensor> t : st.tensors().entrySet()) {
             assertReferenceValues(t.getKey(), t.getValue());
@@ -168,10 +188,13 @@ class SafeTensorsTest {
     @ValueSource(strings = {"torch_mixed.safetensors", "torch_spaced.safetensors", "reference/e.safetensors"})
     void pathArrayAndStreamReadersAgree(String name) throws IOException {
         SafeTensors fromPath = SafeTensors.read(Fixtures.path(name));
-        for (SafeTensors other : List.of(SafeTensors.read(Fixtures.bytes(name), name),
+        for (SafeTensors other : List.of(
+                SafeTensors.read(Fixtures.bytes(name), name),
                 SafeTensors.read(new ByteArrayInputStream(Fixtures.bytes(name)), name))) {
             assertEquals(fromPath.metadata(), other.metadata());
-            assertEquals(List.copyOf(fromPath.tensors().keySet()), List.copyOf(other.tensors().keySet()));
+            assertEquals(
+                    List.copyOf(fromPath.tensors().keySet()),
+                    List.copyOf(other.tensors().keySet()));
             for (String k : fromPath.tensors().keySet()) {
                 assertSameTensor(fromPath.get(k), other.get(k));
             }
@@ -204,10 +227,13 @@ class SafeTensorsTest {
         SafeTensors.write(out, m, meta);
         assertArrayEquals(bytes, out.toByteArray());
 
-        for (SafeTensors back : List.of(SafeTensors.read(p), SafeTensors.read(bytes, "m"),
+        for (SafeTensors back : List.of(
+                SafeTensors.read(p),
+                SafeTensors.read(bytes, "m"),
                 SafeTensors.read(new ByteArrayInputStream(bytes), "m"))) {
             assertEquals(List.copyOf(m.keySet()), List.copyOf(back.tensors().keySet()));
-            assertEquals(List.copyOf(meta.entrySet()), List.copyOf(back.metadata().entrySet()));
+            assertEquals(
+                    List.copyOf(meta.entrySet()), List.copyOf(back.metadata().entrySet()));
             for (Map.Entry<String, Tensor> e : m.entrySet()) {
                 assertSameTensor(e.getValue(), back.get(e.getKey()));
             }
@@ -242,13 +268,15 @@ class SafeTensorsTest {
     @Test
     void rejectsInvalidArgumentsWhenWriting() {
         Map<String, Tensor> reserved = Map.of("__metadata__", Tensor.zeros(1));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SafeTensors.toBytes(reserved, null));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> SafeTensors.toBytes(reserved, null));
         assertTrue(e.getMessage().contains("'__metadata__' is reserved"), e.getMessage());
         Map<String, Tensor> nullTensor = new LinkedHashMap<>();
         nullTensor.put("w", null);
         e = assertThrows(IllegalArgumentException.class, () -> SafeTensors.toBytes(nullTensor, null));
         assertTrue(e.getMessage().contains("tensor 'w' is null"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> SafeTensors.toBytes(Map.of("bad\uD800", Tensor.zeros(1)), null));
+        e = assertThrows(
+                IllegalArgumentException.class, () -> SafeTensors.toBytes(Map.of("bad\uD800", Tensor.zeros(1)), null));
         assertTrue(e.getMessage().contains("unpaired surrogate"), e.getMessage());
         Path p = dir.resolve("never.safetensors");
         assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(p, reserved, null));
@@ -267,11 +295,13 @@ class SafeTensorsTest {
     }
 
     static String entry(String name, String dtype, String shape, long begin, long end) {
-        return "\"" + name + "\":{\"dtype\":\"" + dtype + "\",\"shape\":" + shape + ",\"data_offsets\":[" + begin + "," + end + "]}";
+        return "\"" + name + "\":{\"dtype\":\"" + dtype + "\",\"shape\":" + shape + ",\"data_offsets\":[" + begin + ","
+                + end + "]}";
     }
 
     private static String failure(byte[] file) {
-        TensorFormatException e = assertThrows(TensorFormatException.class, () -> SafeTensors.read(file, "x.safetensors"));
+        TensorFormatException e =
+                assertThrows(TensorFormatException.class, () -> SafeTensors.read(file, "x.safetensors"));
         assertTrue(e.getMessage().startsWith("x.safetensors: "), e.getMessage());
         return e.getMessage();
     }
@@ -295,7 +325,8 @@ class SafeTensorsTest {
 
     @Test
     void reportsOffsetsThatDoNotMatchDtypeAndShape() {
-        assertEquals("x.safetensors: tensor 'w' data_offsets [0, 40) do not match dtype F32 and shape (3, 4) (48 bytes)",
+        assertEquals(
+                "x.safetensors: tensor 'w' data_offsets [0, 40) do not match dtype F32 and shape (3, 4) (48 bytes)",
                 failure(file("{" + entry("w", "F32", "[3,4]", 0, 40) + "}", 40)));
         assertFails(file("{" + entry("w", "F32", "[2]", 8, 0) + "}", 8), "end before they begin");
     }
@@ -303,16 +334,21 @@ class SafeTensorsTest {
     @Test
     void reportsGapsOverlapsAndBufferLengthMismatches() {
         String a = entry("a", "F32", "[2]", 0, 8);
-        assertFails(file("{" + a + "," + entry("b", "F32", "[1]", 12, 16) + "}", 16), "bytes [8, 12) of the data buffer belong to no tensor");
+        assertFails(
+                file("{" + a + "," + entry("b", "F32", "[1]", 12, 16) + "}", 16),
+                "bytes [8, 12) of the data buffer belong to no tensor");
         assertFails(file("{" + entry("late", "F32", "[1]", 4, 8) + "}", 8), "bytes [0, 4)");
         assertFails(file("{" + a + "," + entry("b", "F32", "[1]", 4, 8) + "}", 8), "overlap tensor 'a' at [0, 8)");
-        assertFails(file("{" + a + "}", 6), "the tensors cover 8 bytes but the data buffer after the header holds 6 bytes");
+        assertFails(
+                file("{" + a + "}", 6), "the tensors cover 8 bytes but the data buffer after the header holds 6 bytes");
         assertFails(file("{" + a + "}", 12), "cover 8 bytes", "holds 12 bytes");
         // Streams have no length: the end of data is checked as it is read.
         byte[] shortFile = file("{" + a + "}", 6);
-        TensorFormatException e = assertThrows(TensorFormatException.class,
-                () -> SafeTensors.read(new ByteArrayInputStream(shortFile), "s"));
-        assertTrue(e.getMessage().startsWith("s: file is truncated: the data of tensor 'a' [0, 8) needs 8 bytes"), e.getMessage());
+        TensorFormatException e = assertThrows(
+                TensorFormatException.class, () -> SafeTensors.read(new ByteArrayInputStream(shortFile), "s"));
+        assertTrue(
+                e.getMessage().startsWith("s: file is truncated: the data of tensor 'a' [0, 8) needs 8 bytes"),
+                e.getMessage());
         byte[] longFile = file("{" + a + "}", 12);
         e = assertThrows(TensorFormatException.class, () -> SafeTensors.read(new ByteArrayInputStream(longFile), "s"));
         assertTrue(e.getMessage().contains("unexpected bytes after the end of the data buffer"), e.getMessage());
@@ -323,15 +359,16 @@ class SafeTensorsTest {
         assertFails(new byte[5], "file is truncated", "header length needs 8 bytes");
         byte[] f = file("{}", 0);
         ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).putLong(1000);
-        assertFails(f, "header length 1000 is larger than the file allows (10 bytes in all, so at most 2 bytes of header)");
+        assertFails(
+                f, "header length 1000 is larger than the file allows (10 bytes in all, so at most 2 bytes of header)");
         ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).putLong(-2);
         assertFails(f, "header length 18446744073709551614 exceeds the limit of 100000000 bytes");
         ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).putLong(SafeTensors.MAX_HEADER + 1);
         assertFails(f, "exceeds the limit");
         // A stream that claims a 90 MB header but ends early.
         ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).putLong(90_000_000);
-        TensorFormatException e = assertThrows(TensorFormatException.class,
-                () -> SafeTensors.read(new ByteArrayInputStream(f), "s"));
+        TensorFormatException e =
+                assertThrows(TensorFormatException.class, () -> SafeTensors.read(new ByteArrayInputStream(f), "s"));
         assertTrue(e.getMessage().startsWith("s: file is truncated: the header needs 90000000 bytes"), e.getMessage());
         Path p = dir.resolve("len.safetensors");
         Files.write(p, f);
@@ -348,18 +385,33 @@ class SafeTensorsTest {
         byte[] badUtf8 = file("{\"\u00e9\":1}", 0);
         badUtf8[10] = (byte) 0xff;
         assertFails(badUtf8, "header is not valid UTF-8");
-        assertFails(file("{" + entry("w", "F32", "[1]", 0, 4) + "," + entry("w", "F32", "[1]", 4, 8) + "}", 8),
+        assertFails(
+                file("{" + entry("w", "F32", "[1]", 0, 4) + "," + entry("w", "F32", "[1]", 4, 8) + "}", 8),
                 "duplicate key \"w\"");
         assertFails(file("{\"w\":[1]}", 0), "tensor 'w' must be described by a JSON object, found an array");
         assertFails(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[]}}", 0), "tensor 'w' has no 'data_offsets'");
-        assertFails(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4],\"x\":1}}", 4), "unexpected key 'x'");
+        assertFails(
+                file("{\"w\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4],\"x\":1}}", 4),
+                "unexpected key 'x'");
         assertFails(file("{" + entry("w", "F99", "[1]", 0, 4) + "}", 4), "tensor 'w' has an unknown dtype 'F99'");
-        assertFails(file("{\"w\":{\"dtype\":32,\"shape\":[],\"data_offsets\":[0,4]}}", 4), "dtype must be a string, found the number 32");
-        assertFails(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0]}}", 4), "must be [begin, end], found 1 numbers");
-        assertFails(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4.0]}}", 4), "data_offsets[1] must be a non-negative integer, found the number 4.0");
-        assertFails(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[-4,0]}}", 4), "data_offsets[0] = -4 is negative");
-        assertFails(file("{\"w\":{\"dtype\":\"F32\",\"shape\":{},\"data_offsets\":[0,4]}}", 4), "shape must be a JSON array, found an object");
-        assertFails(file("{\"__metadata__\":{\"a\":1}}", 0), "__metadata__ must map strings to strings, but 'a' holds the number 1");
+        assertFails(
+                file("{\"w\":{\"dtype\":32,\"shape\":[],\"data_offsets\":[0,4]}}", 4),
+                "dtype must be a string, found the number 32");
+        assertFails(
+                file("{\"w\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0]}}", 4),
+                "must be [begin, end], found 1 numbers");
+        assertFails(
+                file("{\"w\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4.0]}}", 4),
+                "data_offsets[1] must be a non-negative integer, found the number 4.0");
+        assertFails(
+                file("{\"w\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[-4,0]}}", 4),
+                "data_offsets[0] = -4 is negative");
+        assertFails(
+                file("{\"w\":{\"dtype\":\"F32\",\"shape\":{},\"data_offsets\":[0,4]}}", 4),
+                "shape must be a JSON array, found an object");
+        assertFails(
+                file("{\"__metadata__\":{\"a\":1}}", 0),
+                "__metadata__ must map strings to strings, but 'a' holds the number 1");
         assertFails(file("{\"__metadata__\":[]}", 0), "__metadata__ must be a JSON object of strings, found an array");
         assertFails(file("[".repeat(100) + "]".repeat(100), 0), "nested deeper than 64");
     }
@@ -367,16 +419,27 @@ class SafeTensorsTest {
     @Test
     void reportsAbsurdShapesBeforeAllocating() {
         assertFails(file("{" + entry("w", "F32", "[-1]", 0, 4) + "}", 4), "tensor 'w' shape[0] = -1 is negative");
-        assertFails(file("{" + entry("w", "F32", "[4294967296]", 0, 4) + "}", 4), "shape[0] = 4294967296 is larger than 2^31 - 1");
-        assertFails(file("{" + entry("w", "F32", "[99999999999999999999999]", 0, 4) + "}", 4), "shape[0] = 99999999999999999999999 is out of range");
-        assertFails(file("{" + entry("w", "F32", "[2147483647,2147483647,2147483647]", 0, 4) + "}", 4), "has too many elements");
+        assertFails(
+                file("{" + entry("w", "F32", "[4294967296]", 0, 4) + "}", 4),
+                "shape[0] = 4294967296 is larger than 2^31 - 1");
+        assertFails(
+                file("{" + entry("w", "F32", "[99999999999999999999999]", 0, 4) + "}", 4),
+                "shape[0] = 99999999999999999999999 is out of range");
+        assertFails(
+                file("{" + entry("w", "F32", "[2147483647,2147483647,2147483647]", 0, 4) + "}", 4),
+                "has too many elements");
         // Consistent offsets, but more elements than a jgrad tensor holds.
-        assertFails(file("{" + entry("w", "F32", "[100000,100000]", 0, 40_000_000_000L) + "}", 8), "shape (100000, 100000) has too many elements");
+        assertFails(
+                file("{" + entry("w", "F32", "[100000,100000]", 0, 40_000_000_000L) + "}", 8),
+                "shape (100000, 100000) has too many elements");
         // Consistent header for 8 GB of data in a tiny file: the length check fires before any allocation.
-        assertFails(file("{" + entry("w", "F64", "[1000000000]", 0, 8_000_000_000L) + "}", 8), "cover 8000000000 bytes", "holds 8 bytes");
+        assertFails(
+                file("{" + entry("w", "F64", "[1000000000]", 0, 8_000_000_000L) + "}", 8),
+                "cover 8000000000 bytes",
+                "holds 8 bytes");
         byte[] lying = file("{" + entry("w", "F64", "[1000000000]", 0, 8_000_000_000L) + "}", 8);
-        TensorFormatException e = assertThrows(TensorFormatException.class,
-                () -> SafeTensors.read(new ByteArrayInputStream(lying), "s"));
+        TensorFormatException e =
+                assertThrows(TensorFormatException.class, () -> SafeTensors.read(new ByteArrayInputStream(lying), "s"));
         assertTrue(e.getMessage().contains("file is truncated: the data of tensor 'w'"), e.getMessage());
     }
 
@@ -384,8 +447,11 @@ class SafeTensorsTest {
     void selectingTensorsStillValidatesTheWholeHeader() throws IOException {
         Path p = dir.resolve("sel.safetensors");
         Files.write(p, file("{" + entry("a", "F32", "[1]", 0, 4) + "," + entry("b", "U64", "[1]", 4, 10) + "}", 10));
-        TensorFormatException e = assertThrows(TensorFormatException.class, () -> SafeTensors.read(p, n -> n.equals("a")));
-        assertTrue(e.getMessage().contains("tensor 'b' data_offsets [4, 10) do not match dtype U64 and shape (1,) (8 bytes)"),
+        TensorFormatException e =
+                assertThrows(TensorFormatException.class, () -> SafeTensors.read(p, n -> n.equals("a")));
+        assertTrue(
+                e.getMessage()
+                        .contains("tensor 'b' data_offsets [4, 10) do not match dtype U64 and shape (1,) (8 bytes)"),
                 e.getMessage());
     }
 

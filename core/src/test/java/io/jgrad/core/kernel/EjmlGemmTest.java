@@ -43,8 +43,8 @@ class EjmlGemmTest {
                     for (int i = 0; i < m * n; i++) {
                         // both accumulate k products of numbers in [-1, 1) in float
                         if (!(Math.abs(c[i] - want.data[i]) <= 4 * k * 0x1p-24 * Math.sqrt(k) + 1e-6)) {
-                            fail(kern.name() + " " + m + "x" + n + "x" + k + " trans=" + ta + "," + tb + " element "
-                                    + i + ": " + c[i] + " vs EJML " + want.data[i]);
+                            fail(kern.name() + " " + m + "x" + n + "x" + k + " trans=" + ta + "," + tb + " element " + i
+                                    + ": " + c[i] + " vs EJML " + want.data[i]);
                         }
                     }
                 }
@@ -85,8 +85,8 @@ class EjmlGemmTest {
                     kern.dgemm(ta, tb, m, n, k, 1, a.data, 0, a.numCols, b.data, 0, b.numCols, 0, c, 0, n);
                     for (int i = 0; i < m * n; i++) {
                         if (!(Math.abs(c[i] - want.data[i]) <= 4 * k * 0x1p-53 * Math.sqrt(k) + 1e-15)) {
-                            fail(kern.name() + " " + m + "x" + n + "x" + k + " trans=" + ta + "," + tb + " element "
-                                    + i + ": " + c[i] + " vs EJML " + want.data[i]);
+                            fail(kern.name() + " " + m + "x" + n + "x" + k + " trans=" + ta + "," + tb + " element " + i
+                                    + ": " + c[i] + " vs EJML " + want.data[i]);
                         }
                     }
                 }

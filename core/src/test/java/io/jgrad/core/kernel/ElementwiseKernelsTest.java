@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
  */
 class ElementwiseKernelsTest {
     /** Lengths around the 4-, 8-, 16-lane vectors and the 4x-unrolled reduction loops. */
-    static final int[] LENGTHS = {0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255,
-        256, 257, 1000, 4099};
+    static final int[] LENGTHS = {
+        0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257, 1000, 4099
+    };
+
     private static final int OA = 3;
     private static final int OB = 6;
     private static final int OO = 1;
@@ -83,26 +85,48 @@ class ElementwiseKernelsTest {
 
     @Test
     void addScalarAndMulScalar() {
-        checkBinary("addScalar", (k, a, ao, b, bo, out, oo, n) -> k.addScalar(a, ao, 2.5f, out, oo, n),
-                (x, y) -> x + 2.5f);
-        checkBinary("mulScalar", (k, a, ao, b, bo, out, oo, n) -> k.mulScalar(a, ao, -0.3f, out, oo, n),
+        checkBinary(
+                "addScalar", (k, a, ao, b, bo, out, oo, n) -> k.addScalar(a, ao, 2.5f, out, oo, n), (x, y) -> x + 2.5f);
+        checkBinary(
+                "mulScalar",
+                (k, a, ao, b, bo, out, oo, n) -> k.mulScalar(a, ao, -0.3f, out, oo, n),
                 (x, y) -> x * -0.3f);
     }
 
     @Test
     void axpyInPlace() {
-        checkBinary("axpy", (k, a, ao, b, bo, out, oo, n) -> {
-            System.arraycopy(b, bo, out, oo, n);
-            k.axpy(n, 0.7f, a, ao, out, oo);
-        }, (x, y) -> y + 0.7f * x);
+        checkBinary(
+                "axpy",
+                (k, a, ao, b, bo, out, oo, n) -> {
+                    System.arraycopy(b, bo, out, oo, n);
+                    k.axpy(n, 0.7f, a, ao, out, oo);
+                },
+                (x, y) -> y + 0.7f * x);
     }
 
     @Test
     void reluAndBackwardKeepNanAndSignedZero() {
         checkBinary("relu", (k, a, ao, b, bo, out, oo, n) -> k.relu(a, ao, out, oo, n), (x, y) -> x < 0 ? 0f : x);
         checkBinary("reluBackward", Kernels::reluBackward, (x, g) -> x > 0 ? g : 0f);
-        float[] special = {Float.NaN, -0f, 0f, -1f, 1f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, -0f, 3f, -2f,
-            Float.NaN, 5f, -0f, 0f, 1e-40f, -1e-40f, 7f};
+        float[] special = {
+            Float.NaN,
+            -0f,
+            0f,
+            -1f,
+            1f,
+            Float.NEGATIVE_INFINITY,
+            Float.POSITIVE_INFINITY,
+            -0f,
+            3f,
+            -2f,
+            Float.NaN,
+            5f,
+            -0f,
+            0f,
+            1e-40f,
+            -1e-40f,
+            7f
+        };
         for (Kernels k : KernelSets.all()) {
             float[] out = new float[special.length];
             k.relu(special, 0, out, 0, special.length);
@@ -126,11 +150,43 @@ class ElementwiseKernelsTest {
      * Within 4 ulps (of the float result) of the correctly rounded double function, for random inputs
      * over the useful range and for the special values; 0, infinities and NaN exactly.
      */
-    private static void checkTranscendental(String op, Unary f, java.util.function.DoubleUnaryOperator ref,
-            double range) {
-        float[] special = {0f, -0f, 1f, -1f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 88.7f,
-            88.73f, 89f, 100f, -87.3f, -88f, -100f, -103f, -104f, -150f, 1e-8f, -1e-8f, 1e-30f, 0.625f, -0.625f,
-            0.6249f, 0.6251f, 9f, -9f, 20f, -20f, 0.34657359f, -0.34657359f, 0.5f, 1e-3f, -1e-3f};
+    private static void checkTranscendental(
+            String op, Unary f, java.util.function.DoubleUnaryOperator ref, double range) {
+        float[] special = {
+            0f,
+            -0f,
+            1f,
+            -1f,
+            Float.NaN,
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            88.7f,
+            88.73f,
+            89f,
+            100f,
+            -87.3f,
+            -88f,
+            -100f,
+            -103f,
+            -104f,
+            -150f,
+            1e-8f,
+            -1e-8f,
+            1e-30f,
+            0.625f,
+            -0.625f,
+            0.6249f,
+            0.6251f,
+            9f,
+            -9f,
+            20f,
+            -20f,
+            0.34657359f,
+            -0.34657359f,
+            0.5f,
+            1e-3f,
+            -1e-3f
+        };
         SplittableRandom r = new SplittableRandom(op.hashCode());
         for (Kernels k : KernelSets.all()) {
             for (int n : LENGTHS) {
@@ -267,11 +323,12 @@ class ElementwiseKernelsTest {
                             float got = out[OO + row * cols + j];
                             // x - max is rounded to float first: exp turns its absolute error
                             // |x - max| 2^-24 into a relative one; logs are absolute, scaled by the terms
-                            double tol = log ? 8e-7 * (Math.abs(mx) + Math.abs(Math.log(s)) + Math.abs(want))
+                            double tol = log
+                                    ? 8e-7 * (Math.abs(mx) + Math.abs(Math.log(s)) + Math.abs(want))
                                     : (1e-6 + Math.abs(x - mx) * 0x1p-24) * Math.abs(want) + 1e-38;
                             if (!(Math.abs(got - want) <= tol)) {
-                                fail(k.name() + (log ? " logSoftmax" : " softmax") + " cols=" + cols + " [" + row
-                                        + "][" + j + "] = " + got + ", expected " + want);
+                                fail(k.name() + (log ? " logSoftmax" : " softmax") + " cols=" + cols + " [" + row + "]["
+                                        + j + "] = " + got + ", expected " + want);
                             }
                         }
                     }
@@ -326,8 +383,8 @@ class ElementwiseKernelsTest {
                     double u = 0x1p-24;
                     assertEquals(mi, m[OO + i], 4 * u * (Math.abs(m1) + Math.abs(m2)), at + " m");
                     assertEquals(vi, v[2 + i], 6 * u * (v1 + v2), at + " v");
-                    double updTol = 16 * u * Math.abs(upd) + 4 * u * (Math.abs(m1) + Math.abs(m2)) * Math.abs(upd)
-                            / Math.max(Math.abs(mi), 1e-30);
+                    double updTol = 16 * u * Math.abs(upd)
+                            + 4 * u * (Math.abs(m1) + Math.abs(m2)) * Math.abs(upd) / Math.max(Math.abs(mi), 1e-30);
                     assertEquals(pi, p[OA + i], 2 * u * Math.abs(p0[OA + i]) + updTol, at + " p");
                 }
             }
@@ -364,7 +421,7 @@ class ElementwiseKernelsTest {
         Kernels k = KernelProvider.kernels();
         boolean vector = !k.name().startsWith("plain");
         SplittableRandom r = new SplittableRandom(7);
-        int n = 1024;   // a whole number of vectors of every width: no scalar tail
+        int n = 1024; // a whole number of vectors of every width: no scalar tail
         float[] x = random(r, n, 30);
         x[0] = -200f;
         x[1] = 100f;

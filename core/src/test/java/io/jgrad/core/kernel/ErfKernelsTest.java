@@ -31,8 +31,9 @@ class ErfKernelsTest {
             for (int i = 0; i < x.length; i++) {
                 double want = Erf.erf((double) x[i]);
                 double ulps = Math.abs(out[i] - want) / Math.ulp((float) want);
-                assertTrue(ulps <= 2, k.name() + ": erf(" + x[i] + ") = " + out[i] + ", expected " + want + " (" + ulps
-                        + " ulp)");
+                assertTrue(
+                        ulps <= 2,
+                        k.name() + ": erf(" + x[i] + ") = " + out[i] + ", expected " + want + " (" + ulps + " ulp)");
             }
         }
     }
@@ -48,13 +49,15 @@ class ErfKernelsTest {
                 double want = x[i] * p;
                 if (p < Float.MIN_NORMAL) {
                     // below x = -13.1 Phi(x) is subnormal in single precision: only absolute accuracy is left
-                    assertEquals(want, out[i], 16 * Math.abs(x[i]) * Float.MIN_VALUE, k.name() + ": gelu(" + x[i] + ")");
+                    assertEquals(
+                            want, out[i], 16 * Math.abs(x[i]) * Float.MIN_VALUE, k.name() + ": gelu(" + x[i] + ")");
                     continue;
                 }
                 double ulps = Math.abs(out[i] - want) / Math.ulp((float) want);
                 // Phi = 1/2 + y P(y^2)/2 cancels a few bits just below y = -1
-                assertTrue(ulps <= 10, k.name() + ": gelu(" + x[i] + ") = " + out[i] + ", expected " + want + " ("
-                        + ulps + " ulp)");
+                assertTrue(
+                        ulps <= 10,
+                        k.name() + ": gelu(" + x[i] + ") = " + out[i] + ", expected " + want + " (" + ulps + " ulp)");
             }
         }
     }
@@ -75,7 +78,10 @@ class ErfKernelsTest {
                 double want = g[i] * (phi(xi) + xi * density);
                 // Phi + x phi cancels near x = -0.75 (where it is 0): bound the error by the terms' size
                 double scale = Math.abs(g[i]) * (phi(xi) + Math.abs(xi) * density);
-                assertEquals(want, out[i], 8 * Math.ulp((float) scale) + 16 * Float.MIN_VALUE,
+                assertEquals(
+                        want,
+                        out[i],
+                        8 * Math.ulp((float) scale) + 16 * Float.MIN_VALUE,
                         k.name() + ": gelu'(" + xi + ") * " + g[i]);
             }
         }
@@ -83,8 +89,24 @@ class ErfKernelsTest {
 
     @Test
     void specialValues() {
-        float[] x = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1f, -1f, 2.5f, 4f, -4f,
-            1e-30f, -1e-30f, 3.9f, 100f, -100f, 0.5f};
+        float[] x = {
+            0f,
+            -0f,
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            Float.NaN,
+            1f,
+            -1f,
+            2.5f,
+            4f,
+            -4f,
+            1e-30f,
+            -1e-30f,
+            3.9f,
+            100f,
+            -100f,
+            0.5f
+        };
         for (Kernels k : KernelSets.all()) {
             // twice: once as the first elements of a long array (vector lanes), once alone (scalar tail)
             float[] wide = new float[64];

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 class GemmTest {
     /** Sizes hitting the tails of 4-, 8- and 16-lane vectors and of 6- and 8-row register tiles. */
     static final int[] SIZES = {1, 2, 3, 7, 15, 16, 17, 31, 33, 63, 64, 65, 127, 129, 255, 257};
+
     static final boolean[] BOOLS = {false, true};
 
     /** One problem: shapes, layout and scalars; the buffers are random with padding around each matrix. */
@@ -63,13 +64,42 @@ class GemmTest {
                 Arrays.fill(c0, OFF_C + i * t.ldc(), OFF_C + i * t.ldc() + t.n(), Float.NaN);
             }
         }
-        double[][] ref = KernelSets.naiveGemm(t.transA(), t.transB(), t.m(), t.n(), t.k(), (float) t.alpha(),
-                KernelSets.toDouble(a), OFF_A, t.lda(), KernelSets.toDouble(b), OFF_B, t.ldb(), (float) t.beta(),
-                KernelSets.toDouble(c0), OFF_C, t.ldc());
+        double[][] ref = KernelSets.naiveGemm(
+                t.transA(),
+                t.transB(),
+                t.m(),
+                t.n(),
+                t.k(),
+                (float) t.alpha(),
+                KernelSets.toDouble(a),
+                OFF_A,
+                t.lda(),
+                KernelSets.toDouble(b),
+                OFF_B,
+                t.ldb(),
+                (float) t.beta(),
+                KernelSets.toDouble(c0),
+                OFF_C,
+                t.ldc());
         for (Kernels kern : kernels) {
             float[] c = c0.clone();
-            kern.sgemm(t.transA(), t.transB(), t.m(), t.n(), t.k(), (float) t.alpha(), a, OFF_A, t.lda(), b, OFF_B,
-                    t.ldb(), (float) t.beta(), c, OFF_C, t.ldc());
+            kern.sgemm(
+                    t.transA(),
+                    t.transB(),
+                    t.m(),
+                    t.n(),
+                    t.k(),
+                    (float) t.alpha(),
+                    a,
+                    OFF_A,
+                    t.lda(),
+                    b,
+                    OFF_B,
+                    t.ldb(),
+                    (float) t.beta(),
+                    c,
+                    OFF_C,
+                    t.ldc());
             compare(kern, t, ref, 0x1p-23, c.length, i -> c[i], i -> c0[i]);
         }
     }
@@ -85,12 +115,42 @@ class GemmTest {
                 Arrays.fill(c0, OFF_C + i * t.ldc(), OFF_C + i * t.ldc() + t.n(), Double.NaN);
             }
         }
-        double[][] ref = KernelSets.naiveGemm(t.transA(), t.transB(), t.m(), t.n(), t.k(), t.alpha(), a, OFF_A,
-                t.lda(), b, OFF_B, t.ldb(), t.beta(), c0, OFF_C, t.ldc());
+        double[][] ref = KernelSets.naiveGemm(
+                t.transA(),
+                t.transB(),
+                t.m(),
+                t.n(),
+                t.k(),
+                t.alpha(),
+                a,
+                OFF_A,
+                t.lda(),
+                b,
+                OFF_B,
+                t.ldb(),
+                t.beta(),
+                c0,
+                OFF_C,
+                t.ldc());
         for (Kernels kern : kernels) {
             double[] c = c0.clone();
-            kern.dgemm(t.transA(), t.transB(), t.m(), t.n(), t.k(), t.alpha(), a, OFF_A, t.lda(), b, OFF_B,
-                    t.ldb(), t.beta(), c, OFF_C, t.ldc());
+            kern.dgemm(
+                    t.transA(),
+                    t.transB(),
+                    t.m(),
+                    t.n(),
+                    t.k(),
+                    t.alpha(),
+                    a,
+                    OFF_A,
+                    t.lda(),
+                    b,
+                    OFF_B,
+                    t.ldb(),
+                    t.beta(),
+                    c,
+                    OFF_C,
+                    t.ldc());
             // the reference itself rounds in double: the bound below allows for both
             compare(kern, t, ref, 0x1p-52, c.length, i -> c[i], i -> c0[i]);
         }
@@ -100,8 +160,14 @@ class GemmTest {
      * Every element of the m x n result must be within {@code 2 (k + 2) eps} times its magnitude of the
      * reference (the classic bound for a dot product, doubled), and every element outside it untouched.
      */
-    private static void compare(Kernels kern, Case t, double[][] refMag, double eps, int len,
-            java.util.function.IntToDoubleFunction got, java.util.function.IntToDoubleFunction before) {
+    private static void compare(
+            Kernels kern,
+            Case t,
+            double[][] refMag,
+            double eps,
+            int len,
+            java.util.function.IntToDoubleFunction got,
+            java.util.function.IntToDoubleFunction before) {
         double[] ref = refMag[0];
         double[] mag = refMag[1];
         int ldc = t.ldc();
@@ -121,7 +187,8 @@ class GemmTest {
         }
         for (int idx = 0; idx < len; idx++) {
             if (!inside[idx]) {
-                assertEquals(Double.doubleToLongBits(before.applyAsDouble(idx)),
+                assertEquals(
+                        Double.doubleToLongBits(before.applyAsDouble(idx)),
                         Double.doubleToLongBits(got.applyAsDouble(idx)),
                         () -> kern.name() + " " + t + " wrote outside C");
             }
@@ -184,8 +251,10 @@ class GemmTest {
     void everySmallEdgeTile() {
         // every m up to two 8-row tiles, every n up to two 16-wide tiles and around 3 and 4 of them
         long seed = 1000;
-        int[] widths = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 23, 24, 25, 31, 32, 33, 47,
-            48, 49, 63, 64, 65};
+        int[] widths = {
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 23, 24, 25, 31, 32, 33, 47, 48, 49, 63, 64,
+            65
+        };
         for (int m = 1; m <= 17; m++) {
             for (int n : widths) {
                 for (int k : new int[] {1, 17}) {
@@ -201,8 +270,21 @@ class GemmTest {
     void packingBlockBoundaries() {
         // depth blocks of 256, row blocks of 120 and 128, column blocks of 2048 and 4096
         long seed = 5000;
-        int[][] shapes = {{5, 9, 255}, {5, 9, 256}, {5, 9, 257}, {3, 17, 513}, {119, 20, 30}, {120, 20, 30},
-            {121, 20, 30}, {127, 9, 20}, {129, 9, 20}, {241, 33, 20}, {5, 2049, 3}, {7, 4097, 5}, {9, 4100, 3}};
+        int[][] shapes = {
+            {5, 9, 255},
+            {5, 9, 256},
+            {5, 9, 257},
+            {3, 17, 513},
+            {119, 20, 30},
+            {120, 20, 30},
+            {121, 20, 30},
+            {127, 9, 20},
+            {129, 9, 20},
+            {241, 33, 20},
+            {5, 2049, 3},
+            {7, 4097, 5},
+            {9, 4100, 3}
+        };
         for (int[] s : shapes) {
             for (boolean ta : BOOLS) {
                 for (boolean tb : BOOLS) {
@@ -273,7 +355,9 @@ class GemmTest {
 
     private static void assertArrayEqualsExact(float[] want, float[] got, Kernels kern) {
         for (int i = 0; i < want.length; i++) {
-            assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(got[i]),
+            assertEquals(
+                    Float.floatToIntBits(want[i]),
+                    Float.floatToIntBits(got[i]),
                     kern.name() + ": element " + i + " is " + got[i] + ", expected " + want[i]);
         }
     }

@@ -36,7 +36,7 @@ class Int8GemmTest {
                         }
                         byte[] w = new byte[wOff + n * ldw];
                         for (int i = 0; i < w.length; i++) {
-                            w[i] = (byte) (r.nextInt(256) - 128);  // the full range, -128 included
+                            w[i] = (byte) (r.nextInt(256) - 128); // the full range, -128 included
                         }
                         float[] scale = new float[sOff + n];
                         for (int j = 0; j < scale.length; j++) {
@@ -56,7 +56,10 @@ class Int8GemmTest {
                                 }
                                 double want = s * scale[sOff + j];
                                 double tol = 4 * k * Math.ulp(1f) * mag * scale[sOff + j] + 1e-30;
-                                assertEquals(want, c[cOff + i * ldc + j], tol,
+                                assertEquals(
+                                        want,
+                                        c[cOff + i * ldc + j],
+                                        tol,
                                         kern.name() + " m=" + m + " n=" + n + " k=" + k + " at (" + i + ", " + j + ")");
                             }
                             // the gaps between output rows are left alone

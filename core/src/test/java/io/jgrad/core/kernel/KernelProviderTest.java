@@ -14,10 +14,15 @@ class KernelProviderTest {
         String expect = System.getProperty("jgrad.test.expectSimd");
         assertNotNull(expect, "the build sets jgrad.test.expectSimd for each surefire execution");
         boolean want = Boolean.parseBoolean(expect);
-        assertEquals(want, KernelProvider.simd(), "active kernels: " + KernelProvider.kernels().name());
+        assertEquals(
+                want,
+                KernelProvider.simd(),
+                "active kernels: " + KernelProvider.kernels().name());
         assertEquals(want, KernelProvider.vector().isPresent());
         if (want) {
-            assertTrue(KernelProvider.kernels().name().startsWith("vector ("), KernelProvider.kernels().name());
+            assertTrue(
+                    KernelProvider.kernels().name().startsWith("vector ("),
+                    KernelProvider.kernels().name());
         } else {
             assertSame(KernelProvider.plain(), KernelProvider.kernels());
         }

@@ -6,8 +6,7 @@ import java.util.List;
 
 /** The kernel implementations under test, and the naive references they are checked against. */
 final class KernelSets {
-    private KernelSets() {
-    }
+    private KernelSets() {}
 
     private static final List<Kernels> ALL = build();
 
@@ -48,8 +47,23 @@ final class KernelSets {
      * {@code [result, magnitude]} where the magnitude {@code |alpha| |op(A)| |op(B)| + |beta| |C|} of each
      * element scales its rounding error bound (a small multiple of {@code k * eps} times it).
      */
-    static double[][] naiveGemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a,
-            int aOff, int lda, double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
+    static double[][] naiveGemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            double alpha,
+            double[] a,
+            int aOff,
+            int lda,
+            double[] b,
+            int bOff,
+            int ldb,
+            double beta,
+            double[] c,
+            int cOff,
+            int ldc) {
         double[] out = new double[m * n];
         double[] mag = new double[m * n];
         for (int i = 0; i < m; i++) {

@@ -47,16 +47,18 @@ class ParallelTest {
     void anExceptionInAnyChunkReachesTheCallerAfterAllChunksEnd() {
         Parallel.setThreads(2);
         java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(2, 1, (from, to) -> {
-            if (from == 1) {
-                throw new IllegalStateException("chunk " + from);
-            }
-            long end = System.nanoTime() + 20_000_000;
-            while (System.nanoTime() < end) {
-                Thread.onSpinWait();
-            }
-            finished.incrementAndGet();
-        }));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> Parallel.forRange(2, 1, (from, to) -> {
+                    if (from == 1) {
+                        throw new IllegalStateException("chunk " + from);
+                    }
+                    long end = System.nanoTime() + 20_000_000;
+                    while (System.nanoTime() < end) {
+                        Thread.onSpinWait();
+                    }
+                    finished.incrementAndGet();
+                }));
         assertTrue(e.getMessage().contains("chunk 1"), e.getMessage());
         assertEquals(1, finished.get(), "the caller's chunk had finished");
     }
@@ -71,7 +73,8 @@ class ParallelTest {
         for (int q = 0; q < callers; q++) {
             fs.add(ex.submit(() -> {
                 for (int round = 0; round < 300; round++) {
-                    java.util.concurrent.atomic.AtomicIntegerArray hits = new java.util.concurrent.atomic.AtomicIntegerArray(n);
+                    java.util.concurrent.atomic.AtomicIntegerArray hits =
+                            new java.util.concurrent.atomic.AtomicIntegerArray(n);
                     Parallel.forRange(n, 10, (from, to) -> {
                         // a nested call runs serially on this thread
                         Parallel.forRange(to - from, 1, (a, b) -> {
@@ -96,7 +99,7 @@ class ParallelTest {
     @Test
     void workersThatParkedAreWokenForTheNextCall() {
         Parallel.setThreads(2);
-        Parallel.forRange(2, 1, (from, to) -> { }); // the pool starts with its first call
+        Parallel.forRange(2, 1, (from, to) -> {}); // the pool starts with its first call
         for (int round = 0; round < 5; round++) {
             // wait (without sleeping a fixed time) until the worker has spun out and parked
             long limit = System.nanoTime() + 5_000_000_000L;
@@ -175,6 +178,7 @@ class ParallelTest {
     @Test
     void rejectsAThreadCountBelowOne() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
-        assertTrue(e.getMessage().contains("Parallel.setThreads") && e.getMessage().contains("0"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("Parallel.setThreads") && e.getMessage().contains("0"), e.getMessage());
     }
 }

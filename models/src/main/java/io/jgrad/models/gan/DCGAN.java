@@ -1,5 +1,6 @@
 package io.jgrad.models.gan;
 
+import io.jgrad.autograd.Parameter;
 import io.jgrad.core.Generator;
 import io.jgrad.layers.BatchNorm2d;
 import io.jgrad.layers.Conv2d;
@@ -15,7 +16,6 @@ import io.jgrad.layers.ReLU;
 import io.jgrad.layers.Reshape;
 import io.jgrad.layers.Sequential;
 import io.jgrad.layers.Tanh;
-import io.jgrad.autograd.Parameter;
 import java.util.Map;
 
 /**
@@ -61,8 +61,7 @@ public final class DCGAN {
         }
     }
 
-    private DCGAN() {
-    }
+    private DCGAN() {}
 
     /**
      * The generator, initialized from {@code g} (see {@link #initialize}).
@@ -77,9 +76,15 @@ public final class DCGAN {
         }
         ConvOptions up = ConvOptions.defaults().stride(2).padding(1).bias(false);
         Sequential s = new Sequential(
-                new Linear(noiseDim, 128 * 7 * 7, false), new Reshape(128, 7, 7), new BatchNorm2d(128), new ReLU(),
-                new ConvTranspose2d(128, 64, 4, up), new BatchNorm2d(64), new ReLU(),
-                new ConvTranspose2d(64, 1, 4, ConvOptions.defaults().stride(2).padding(1)), new Tanh());
+                new Linear(noiseDim, 128 * 7 * 7, false),
+                new Reshape(128, 7, 7),
+                new BatchNorm2d(128),
+                new ReLU(),
+                new ConvTranspose2d(128, 64, 4, up),
+                new BatchNorm2d(64),
+                new ReLU(),
+                new ConvTranspose2d(64, 1, 4, ConvOptions.defaults().stride(2).padding(1)),
+                new Tanh());
         initialize(s, g);
         return s;
     }

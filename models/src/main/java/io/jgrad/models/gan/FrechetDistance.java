@@ -19,8 +19,7 @@ import io.jgrad.core.Tensor;
  * feature dimension should stay small (Jacobi costs O(d^3) per sweep; d = 128 takes milliseconds).
  */
 public final class FrechetDistance {
-    private FrechetDistance() {
-    }
+    private FrechetDistance() {}
 
     /**
      * A Gaussian fit: the mean and covariance of a set of feature vectors.
@@ -43,8 +42,9 @@ public final class FrechetDistance {
      */
     public static Gaussian fit(Tensor features) {
         if (features.dim() != 2 || features.size(0) < 2 || features.size(1) < 1) {
-            throw new IllegalArgumentException("FrechetDistance.fit: expected features (n, d) with n >= 2 and d >= 1, got "
-                    + Shape.format(features.shape()));
+            throw new IllegalArgumentException(
+                    "FrechetDistance.fit: expected features (n, d) with n >= 2 and d >= 1, got "
+                            + Shape.format(features.shape()));
         }
         int n = features.size(0);
         int d = features.size(1);

@@ -134,7 +134,8 @@ public final class Gan {
         /** WGAN-GP: the weight lambda of the gradient penalty, at least 0 (default 10). */
         public Options penaltyWeight(double lambda) {
             if (!(lambda >= 0) || Double.isInfinite(lambda)) {
-                throw new IllegalArgumentException("Gan: gradient penalty weight must be finite and at least 0, got " + lambda);
+                throw new IllegalArgumentException(
+                        "Gan: gradient penalty weight must be finite and at least 0, got " + lambda);
             }
             this.penaltyWeight = lambda;
             return this;
@@ -218,8 +219,7 @@ public final class Gan {
      * @param dReal {@code mean D(real)}
      * @param dFake {@code mean D(fake)}
      */
-    public record CriticLoss(Variable loss, Variable penalty, Variable dReal, Variable dFake) {
-    }
+    public record CriticLoss(Variable loss, Variable penalty, Variable dReal, Variable dFake) {}
 
     /** Receives progress during {@link #fit}. */
     public interface Listener {
@@ -231,8 +231,7 @@ public final class Gan {
          * @param dLoss the last discriminator loss
          * @param gLoss the generator loss
          */
-        default void onGeneratorStep(Gan gan, long step, double dLoss, double gLoss) {
-        }
+        default void onGeneratorStep(Gan gan, long step, double dLoss, double gLoss) {}
 
         /**
          * After every epoch (and after its checkpoint, if any, is written).
@@ -242,8 +241,7 @@ public final class Gan {
          * @param logs the epoch's values, as recorded in the history
          * @throws IOException when writing progress fails
          */
-        default void onEpochEnd(Gan gan, int epoch, Map<String, Double> logs) throws IOException {
-        }
+        default void onEpochEnd(Gan gan, int epoch, Map<String, Double> logs) throws IOException {}
     }
 
     private final Module generator;
@@ -275,11 +273,20 @@ public final class Gan {
      * @throws IllegalArgumentException when an argument is null or invalid, the optimizers are shared or
      *     hold the other network's parameters, or the networks do not fit together
      */
-    public Gan(Module generator, Module discriminator, int noiseDim, Optimizer generatorOptimizer,
-            Optimizer discriminatorOptimizer, Options options) {
-        if (generator == null || discriminator == null || generatorOptimizer == null || discriminatorOptimizer == null
+    public Gan(
+            Module generator,
+            Module discriminator,
+            int noiseDim,
+            Optimizer generatorOptimizer,
+            Optimizer discriminatorOptimizer,
+            Options options) {
+        if (generator == null
+                || discriminator == null
+                || generatorOptimizer == null
+                || discriminatorOptimizer == null
                 || options == null) {
-            throw new IllegalArgumentException("Gan: generator, discriminator, their optimizers and the options must not be null");
+            throw new IllegalArgumentException(
+                    "Gan: generator, discriminator, their optimizers and the options must not be null");
         }
         if (noiseDim < 1) {
             throw new IllegalArgumentException("Gan: noise dimension must be at least 1, got " + noiseDim);
@@ -304,7 +311,8 @@ public final class Gan {
         this.dtype = generator.parameters().get(0).dtype();
         DType dd = discriminator.parameters().get(0).dtype();
         if (dd != dtype) {
-            throw new IllegalArgumentException("Gan: the generator's parameters are " + dtype + " but the discriminator's are " + dd);
+            throw new IllegalArgumentException(
+                    "Gan: the generator's parameters are " + dtype + " but the discriminator's are " + dd);
         }
         this.sampleShape = probe();
         this.rng = new Generator(options.seed);
@@ -347,8 +355,8 @@ public final class Gan {
             try {
                 x = generator.forward(Variable.constant(z));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("Gan: the generator does not accept noise (2, " + noiseDim + "): "
-                        + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "Gan: the generator does not accept noise (2, " + noiseDim + "): " + e.getMessage(), e);
             }
             if (x.dim() < 2 || x.size(0) != 2) {
                 throw new IllegalArgumentException("Gan: the generator must give one sample per noise vector, got "
@@ -358,12 +366,15 @@ public final class Gan {
             try {
                 d = discriminator.forward(x);
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("Gan: the discriminator does not accept the generator's samples "
-                        + Shape.format(x.shape()) + " (mismatched sizes?): " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "Gan: the discriminator does not accept the generator's samples " + Shape.format(x.shape())
+                                + " (mismatched sizes?): " + e.getMessage(),
+                        e);
             }
             if (!((d.dim() == 1 && d.size(0) == 2) || (d.dim() == 2 && d.size(0) == 2 && d.size(1) == 1))) {
-                throw new IllegalArgumentException("Gan: the discriminator must give one score per sample, (N) or (N, 1), got "
-                        + Shape.format(d.shape()) + " for the generator's samples " + Shape.format(x.shape()));
+                throw new IllegalArgumentException(
+                        "Gan: the discriminator must give one score per sample, (N) or (N, 1), got "
+                                + Shape.format(d.shape()) + " for the generator's samples " + Shape.format(x.shape()));
             }
             return Arrays.copyOfRange(x.shape(), 1, x.dim());
         } finally {
@@ -483,20 +494,22 @@ public final class Gan {
 
     private void checkNoise(String op, Tensor z) {
         if (z.dim() != 2 || z.size(1) != noiseDim) {
-            throw new IllegalArgumentException("Gan." + op + ": expected noise (N, " + noiseDim + "), got " + Shape.format(z.shape()));
+            throw new IllegalArgumentException(
+                    "Gan." + op + ": expected noise (N, " + noiseDim + "), got " + Shape.format(z.shape()));
         }
     }
 
     private void checkSamples(String op, String what, Tensor x) {
         int[] s = x.shape();
         if (s.length != sampleShape.length + 1 || !Arrays.equals(Arrays.copyOfRange(s, 1, s.length), sampleShape)) {
-            throw new IllegalArgumentException("Gan." + op + ": " + what + " are " + Shape.format(s) + " but the generator makes "
+            throw new IllegalArgumentException("Gan." + op + ": " + what + " are " + Shape.format(s)
+                    + " but the generator makes "
                     + "samples " + Shape.format(sampleShape) + " (expected (N" + (sampleShape.length == 0 ? "" : ", ")
                     + Shape.format(sampleShape).replaceAll("[()]", "") + "))");
         }
         if (x.dtype() != dtype) {
-            throw new IllegalArgumentException("Gan." + op + ": " + what + " are " + x.dtype() + " but the networks are " + dtype
-                    + "; convert with to(DType)");
+            throw new IllegalArgumentException("Gan." + op + ": " + what + " are " + x.dtype()
+                    + " but the networks are " + dtype + "; convert with to(DType)");
         }
     }
 
@@ -524,12 +537,13 @@ public final class Gan {
         checkSamples("criticLoss", "real samples", real);
         checkSamples("criticLoss", "generated samples", fake);
         if (real.size(0) != fake.size(0)) {
-            throw new IllegalArgumentException("Gan.criticLoss: " + real.size(0) + " real but " + fake.size(0) + " generated samples");
+            throw new IllegalArgumentException(
+                    "Gan.criticLoss: " + real.size(0) + " real but " + fake.size(0) + " generated samples");
         }
         int n = real.size(0);
         if (eps.numel() != n || (eps.dim() > 0 && eps.size(0) != n)) {
-            throw new IllegalArgumentException("Gan.criticLoss: expected one interpolation weight per sample, (" + n + "), got "
-                    + Shape.format(eps.shape()));
+            throw new IllegalArgumentException("Gan.criticLoss: expected one interpolation weight per sample, (" + n
+                    + "), got " + Shape.format(eps.shape()));
         }
         int[] es = new int[real.dim()];
         Arrays.fill(es, 1);
@@ -539,7 +553,8 @@ public final class Gan {
         Variable dFake = scores(Variable.constant(fake)).mean();
         Variable xHat = new Variable(e.mul(real).add(e.rsub(1).mul(fake)), true);
         Variable gx = Autograd.grad(scores(xHat).sum(), List.of(xHat), true).get(0);
-        Variable penalty = gx.flatten(1, -1).norm(2, new int[] {1}, false).sub(1).square().mean();
+        Variable penalty =
+                gx.flatten(1, -1).norm(2, new int[] {1}, false).sub(1).square().mean();
         Variable loss = dFake.sub(dReal).add(penalty.mul(options.penaltyWeight));
         return new CriticLoss(loss, penalty, dReal, dFake);
     }
@@ -565,13 +580,16 @@ public final class Gan {
         checkSamples("discriminatorLoss", "generated samples", fake);
         if (realTarget.numel() != real.size(0) || fakeTarget.numel() != fake.size(0)) {
             throw new IllegalArgumentException("Gan.discriminatorLoss: expected one target per sample, got "
-                    + Shape.format(realTarget.shape()) + " for " + real.size(0) + " real and " + Shape.format(fakeTarget.shape())
+                    + Shape.format(realTarget.shape()) + " for " + real.size(0) + " real and "
+                    + Shape.format(fakeTarget.shape())
                     + " for " + fake.size(0) + " generated samples");
         }
         Variable lr = scores(Variable.constant(real));
         Variable lf = scores(Variable.constant(fake));
-        Variable loss = Losses.bceWithLogits(lr, Variable.constant(realTarget.to(dtype).reshape(real.size(0))))
-                .add(Losses.bceWithLogits(lf, Variable.constant(fakeTarget.to(dtype).reshape(fake.size(0)))));
+        Variable loss = Losses.bceWithLogits(
+                        lr, Variable.constant(realTarget.to(dtype).reshape(real.size(0))))
+                .add(Losses.bceWithLogits(
+                        lf, Variable.constant(fakeTarget.to(dtype).reshape(fake.size(0)))));
         return new Variable[] {loss, lr, lf};
     }
 
@@ -633,8 +651,12 @@ public final class Gan {
             Tensor ft = Tensor.zeros(dtype, b);
             if (options.labelFlip > 0) {
                 // swap a sample's label with probability p: real ones become 0, generated ones "real"
-                Tensor fr = Tensor.rand(rng, dtype, b).lt(Tensor.full(dtype, options.labelFlip, b)).to(dtype);
-                Tensor ff = Tensor.rand(rng, dtype, b).lt(Tensor.full(dtype, options.labelFlip, b)).to(dtype);
+                Tensor fr = Tensor.rand(rng, dtype, b)
+                        .lt(Tensor.full(dtype, options.labelFlip, b))
+                        .to(dtype);
+                Tensor ff = Tensor.rand(rng, dtype, b)
+                        .lt(Tensor.full(dtype, options.labelFlip, b))
+                        .to(dtype);
                 rt = rt.mul(fr.rsub(1));
                 ft = ff.mul(realLabel);
             }
@@ -807,12 +829,12 @@ public final class Gan {
             throw new IOException(path + ": not a GAN checkpoint (a Trainer checkpoint?)");
         }
         if (!options.loss.toString().equals(meta.get("loss"))) {
-            throw new IllegalArgumentException("Gan.loadCheckpoint: " + path + " was written for loss " + meta.get("loss")
-                    + ", this trainer uses " + options.loss);
+            throw new IllegalArgumentException("Gan.loadCheckpoint: " + path + " was written for loss "
+                    + meta.get("loss") + ", this trainer uses " + options.loss);
         }
         if (!String.valueOf(noiseDim).equals(meta.get("noise_dim"))) {
-            throw new IllegalArgumentException("Gan.loadCheckpoint: " + path + " has noise dimension " + meta.get("noise_dim")
-                    + ", this trainer " + noiseDim);
+            throw new IllegalArgumentException("Gan.loadCheckpoint: " + path + " has noise dimension "
+                    + meta.get("noise_dim") + ", this trainer " + noiseDim);
         }
         long[] state = cp.generatorState("gan");
         if (state == null) {

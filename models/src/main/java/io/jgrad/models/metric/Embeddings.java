@@ -12,8 +12,7 @@ import java.util.Arrays;
 public final class Embeddings {
     private static final int CHUNK = 256;
 
-    private Embeddings() {
-    }
+    private Embeddings() {}
 
     /**
      * The area under the ROC curve of scores that should be higher for positives: the probability
@@ -26,7 +25,8 @@ public final class Embeddings {
      */
     public static double rocAuc(double[] scores, boolean[] positive) {
         if (scores.length != positive.length) {
-            throw new IllegalArgumentException("rocAuc: " + scores.length + " scores but " + positive.length + " labels");
+            throw new IllegalArgumentException(
+                    "rocAuc: " + scores.length + " scores but " + positive.length + " labels");
         }
         int n = scores.length;
         Integer[] order = new Integer[n];
@@ -39,7 +39,7 @@ public final class Embeddings {
         Arrays.sort(order, (a, b) -> Double.compare(scores[a], scores[b]));
         double rankSum = 0;
         long pos = 0;
-        for (int i = 0; i < n;) {
+        for (int i = 0; i < n; ) {
             int j = i;
             while (j + 1 < n && scores[order[j + 1]] == scores[order[i]]) {
                 j++;
@@ -78,7 +78,8 @@ public final class Embeddings {
         }
         int m = reference.size(0);
         if (referenceLabels.length != m) {
-            throw new IllegalArgumentException("knnPredict: " + m + " reference rows but " + referenceLabels.length + " labels");
+            throw new IllegalArgumentException(
+                    "knnPredict: " + m + " reference rows but " + referenceLabels.length + " labels");
         }
         if (k < 1 || k > m) {
             throw new IllegalArgumentException("knnPredict: k must be in [1, " + m + "], got " + k);
@@ -152,7 +153,8 @@ public final class Embeddings {
     public static double knnAccuracy(Tensor reference, int[] referenceLabels, Tensor query, int[] queryLabels, int k) {
         int[] pred = knnPredict(reference, referenceLabels, query, k);
         if (queryLabels.length != pred.length) {
-            throw new IllegalArgumentException("knnAccuracy: " + pred.length + " queries but " + queryLabels.length + " labels");
+            throw new IllegalArgumentException(
+                    "knnAccuracy: " + pred.length + " queries but " + queryLabels.length + " labels");
         }
         int ok = 0;
         for (int i = 0; i < pred.length; i++) {
@@ -180,7 +182,7 @@ public final class Embeddings {
         double[][] v = eig.vectors();
         double[] basis = new double[d * 2];
         for (int i = 0; i < d; i++) {
-            basis[i * 2] = v[i][d - 1];     // eigenvalues ascend: the last two columns are the largest
+            basis[i * 2] = v[i][d - 1]; // eigenvalues ascend: the last two columns are the largest
             basis[i * 2 + 1] = v[i][d - 2];
         }
         return c.matmul(Tensor.of(basis, d, 2));

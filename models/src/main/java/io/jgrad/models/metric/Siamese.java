@@ -72,8 +72,9 @@ public class Siamese extends Module {
         int[] shape = xs[0].shape();
         for (int i = 1; i < xs.length; i++) {
             if (!Arrays.equals(xs[i].shape(), shape)) {
-                throw new IllegalArgumentException("Siamese.embedAll: input " + i + " has shape " + Arrays.toString(xs[i].shape())
-                        + ", input 0 " + Arrays.toString(shape) + "; every branch takes batches of one shape");
+                throw new IllegalArgumentException(
+                        "Siamese.embedAll: input " + i + " has shape " + Arrays.toString(xs[i].shape()) + ", input 0 "
+                                + Arrays.toString(shape) + "; every branch takes batches of one shape");
             }
         }
         if (xs.length == 1) {

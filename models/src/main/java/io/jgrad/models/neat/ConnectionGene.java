@@ -28,7 +28,8 @@ public final class ConnectionGene {
             throw new IllegalArgumentException("ConnectionGene: innovation must be at least 0, got " + innovation);
         }
         if (in < 0 || out < 0) {
-            throw new IllegalArgumentException("ConnectionGene: node ids must be at least 0, got in=" + in + ", out=" + out);
+            throw new IllegalArgumentException(
+                    "ConnectionGene: node ids must be at least 0, got in=" + in + ", out=" + out);
         }
         checkWeight(weight);
         this.innovation = innovation;

@@ -59,8 +59,8 @@ public final class Genome {
      */
     public Genome(int inputs, int outputs) {
         if (inputs < 1 || outputs < 1) {
-            throw new IllegalArgumentException("Genome: inputs and outputs must be at least 1, got inputs=" + inputs
-                    + ", outputs=" + outputs);
+            throw new IllegalArgumentException(
+                    "Genome: inputs and outputs must be at least 1, got inputs=" + inputs + ", outputs=" + outputs);
         }
         this.inputs = inputs;
         this.outputs = outputs;
@@ -88,7 +88,8 @@ public final class Genome {
      */
     public static Genome minimal(int inputs, int outputs, InnovationTracker tracker, double weightRange, Random rng) {
         if (!(weightRange > 0) || Double.isInfinite(weightRange)) {
-            throw new IllegalArgumentException("Genome.minimal: weight range must be positive and finite, got " + weightRange);
+            throw new IllegalArgumentException(
+                    "Genome.minimal: weight range must be positive and finite, got " + weightRange);
         }
         Genome g = new Genome(inputs, outputs);
         for (int o = 0; o < outputs; o++) {
@@ -122,7 +123,8 @@ public final class Genome {
     /** The id of output {@code k}. */
     public int outputId(int k) {
         if (k < 0 || k >= outputs) {
-            throw new IllegalArgumentException("Genome.outputId: output index must be in [0, " + outputs + "), got " + k);
+            throw new IllegalArgumentException(
+                    "Genome.outputId: output index must be in [0, " + outputs + "), got " + k);
         }
         return inputs + 1 + k;
     }
@@ -254,10 +256,12 @@ public final class Genome {
                     + "connections start at input, bias or hidden nodes");
         }
         if (connections.containsKey(innovation)) {
-            throw new IllegalArgumentException("Genome.addConnection: innovation " + innovation + " is already in the genome");
+            throw new IllegalArgumentException(
+                    "Genome.addConnection: innovation " + innovation + " is already in the genome");
         }
         if (hasConnection(in, out)) {
-            throw new IllegalArgumentException("Genome.addConnection: connection " + in + "->" + out + " already exists");
+            throw new IllegalArgumentException(
+                    "Genome.addConnection: connection " + in + "->" + out + " already exists");
         }
         if (reaches(out, in)) {
             throw new IllegalArgumentException("Genome.addConnection: connection " + in + "->" + out
@@ -382,8 +386,8 @@ public final class Genome {
                     + fitter.outputs + " against " + other.inputs + "x" + other.outputs);
         }
         if (!(disableProbability >= 0 && disableProbability <= 1)) {
-            throw new IllegalArgumentException("Genome.crossover: disable probability must be in [0, 1], got "
-                    + disableProbability);
+            throw new IllegalArgumentException(
+                    "Genome.crossover: disable probability must be in [0, 1], got " + disableProbability);
         }
         Genome child = new Genome(fitter.inputs, fitter.outputs);
         child.nodes.putAll(fitter.nodes);
@@ -509,7 +513,8 @@ public final class Genome {
         }
         ConnectionGene c = enabled.get(rng.nextInt(enabled.size()));
         InnovationTracker.Split s = tracker.split(c.innovation(), c.in(), c.out());
-        if (nodes.containsKey(s.node()) || connections.containsKey(s.inInnovation())
+        if (nodes.containsKey(s.node())
+                || connections.containsKey(s.inInnovation())
                 || connections.containsKey(s.outInnovation())) {
             s = tracker.freshSplit();
         }
@@ -556,8 +561,8 @@ public final class Genome {
 
     private static void checkChoices(String where, List<Activation> choices) {
         if (choices == null || choices.isEmpty() || choices.stream().anyMatch(a -> a == null)) {
-            throw new IllegalArgumentException(where + ": the activation choices must be a non-empty list without nulls, got "
-                    + choices);
+            throw new IllegalArgumentException(
+                    where + ": the activation choices must be a non-empty list without nulls, got " + choices);
         }
     }
 
@@ -579,12 +584,21 @@ public final class Genome {
     public String toJson() {
         StringBuilder sb = new StringBuilder();
         sb.append("{\n  \"format\": ").append(Json.quote(FORMAT)).append(",\n  \"version\": 1,\n");
-        sb.append("  \"inputs\": ").append(inputs).append(",\n  \"outputs\": ").append(outputs).append(",\n");
-        sb.append("  \"fitness\": ").append(Double.isFinite(fitness) ? Double.toString(fitness) : "null").append(",\n");
+        sb.append("  \"inputs\": ")
+                .append(inputs)
+                .append(",\n  \"outputs\": ")
+                .append(outputs)
+                .append(",\n");
+        sb.append("  \"fitness\": ")
+                .append(Double.isFinite(fitness) ? Double.toString(fitness) : "null")
+                .append(",\n");
         sb.append("  \"nodes\": [");
         boolean first = true;
         for (NodeGene n : nodes.values()) {
-            sb.append(first ? "\n" : ",\n").append("    {\"id\": ").append(n.id()).append(", \"type\": ")
+            sb.append(first ? "\n" : ",\n")
+                    .append("    {\"id\": ")
+                    .append(n.id())
+                    .append(", \"type\": ")
                     .append(Json.quote(n.type().name().toLowerCase(Locale.ROOT)));
             if (n.activation() != Activation.SIGMOID) {
                 sb.append(", \"activation\": ").append(Json.quote(n.activation().jsonName()));
@@ -595,9 +609,18 @@ public final class Genome {
         sb.append("\n  ],\n  \"connections\": [");
         first = true;
         for (ConnectionGene c : connections.values()) {
-            sb.append(first ? "\n" : ",\n").append("    {\"innovation\": ").append(c.innovation()).append(", \"in\": ")
-                    .append(c.in()).append(", \"out\": ").append(c.out()).append(", \"weight\": ")
-                    .append(Double.toString(c.weight())).append(", \"enabled\": ").append(c.enabled()).append('}');
+            sb.append(first ? "\n" : ",\n")
+                    .append("    {\"innovation\": ")
+                    .append(c.innovation())
+                    .append(", \"in\": ")
+                    .append(c.in())
+                    .append(", \"out\": ")
+                    .append(c.out())
+                    .append(", \"weight\": ")
+                    .append(Double.toString(c.weight()))
+                    .append(", \"enabled\": ")
+                    .append(c.enabled())
+                    .append('}');
             first = false;
         }
         sb.append(first ? "]\n}\n" : "\n  ]\n}\n");
@@ -620,12 +643,13 @@ public final class Genome {
         }
         Map<?, ?> m = asMap(root, "the document");
         if (!FORMAT.equals(m.get("format"))) {
-            throw new IllegalArgumentException("Genome.fromJson: expected \"format\": \"" + FORMAT + "\", got "
-                    + m.get("format"));
+            throw new IllegalArgumentException(
+                    "Genome.fromJson: expected \"format\": \"" + FORMAT + "\", got " + m.get("format"));
         }
         long version = asLong(m.get("version"), "version");
         if (version != 1) {
-            throw new IllegalArgumentException("Genome.fromJson: unsupported version " + version + " (this reader knows 1)");
+            throw new IllegalArgumentException(
+                    "Genome.fromJson: unsupported version " + version + " (this reader knows 1)");
         }
         Genome g = new Genome(asInt(m.get("inputs"), "inputs"), asInt(m.get("outputs"), "outputs"));
         Object f = m.get("fitness");
@@ -646,8 +670,8 @@ public final class Genome {
             Object a = n.get("activation");
             if (a != null) {
                 if (!(a instanceof String)) {
-                    throw new IllegalArgumentException("Genome.fromJson: \"activation\" of node " + id
-                            + " must be a string, got " + a);
+                    throw new IllegalArgumentException(
+                            "Genome.fromJson: \"activation\" of node " + id + " must be a string, got " + a);
                 }
                 try {
                     act = Activation.parse((String) a);
@@ -660,8 +684,8 @@ public final class Genome {
             } else if (type == NodeGene.Type.OUTPUT) {
                 NodeGene have = g.nodes.get(id);
                 if (have == null || have.type() != type) {
-                    throw new IllegalArgumentException("Genome.fromJson: node " + id + " of type " + t + " does not fit "
-                            + g.inputs + " inputs and " + g.outputs + " outputs");
+                    throw new IllegalArgumentException("Genome.fromJson: node " + id + " of type " + t
+                            + " does not fit " + g.inputs + " inputs and " + g.outputs + " outputs");
                 }
                 g.setActivation(id, act);
                 sensorsAndOutputs++;
@@ -672,8 +696,8 @@ public final class Genome {
                 }
                 NodeGene have = g.nodes.get(id);
                 if (have == null || have.type() != type) {
-                    throw new IllegalArgumentException("Genome.fromJson: node " + id + " of type " + t + " does not fit "
-                            + g.inputs + " inputs and " + g.outputs + " outputs");
+                    throw new IllegalArgumentException("Genome.fromJson: node " + id + " of type " + t
+                            + " does not fit " + g.inputs + " inputs and " + g.outputs + " outputs");
                 }
                 sensorsAndOutputs++;
             }
@@ -688,8 +712,12 @@ public final class Genome {
             if (!(en instanceof Boolean)) {
                 throw new IllegalArgumentException("Genome.fromJson: \"enabled\" must be true or false, got " + en);
             }
-            g.addConnection(asInt(c.get("innovation"), "innovation"), asInt(c.get("in"), "in"), asInt(c.get("out"), "out"),
-                    asDouble(c.get("weight"), "weight"), (Boolean) en);
+            g.addConnection(
+                    asInt(c.get("innovation"), "innovation"),
+                    asInt(c.get("in"), "in"),
+                    asInt(c.get("out"), "out"),
+                    asDouble(c.get("weight"), "weight"),
+                    (Boolean) en);
         }
         return g;
     }
@@ -746,15 +774,20 @@ public final class Genome {
 
     /** True when both genomes have the same nodes and the same connection genes (weights compared exactly). */
     public boolean sameGenes(Genome other) {
-        if (inputs != other.inputs || outputs != other.outputs || !nodes.equals(other.nodes)
+        if (inputs != other.inputs
+                || outputs != other.outputs
+                || !nodes.equals(other.nodes)
                 || connections.size() != other.connections.size()) {
             return false;
         }
         Iterator<ConnectionGene> it = other.connections.values().iterator();
         for (ConnectionGene a : connections.values()) {
             ConnectionGene b = it.next();
-            if (a.innovation() != b.innovation() || a.in() != b.in() || a.out() != b.out()
-                    || Double.compare(a.weight(), b.weight()) != 0 || a.enabled() != b.enabled()) {
+            if (a.innovation() != b.innovation()
+                    || a.in() != b.in()
+                    || a.out() != b.out()
+                    || Double.compare(a.weight(), b.weight()) != 0
+                    || a.enabled() != b.enabled()) {
                 return false;
             }
         }

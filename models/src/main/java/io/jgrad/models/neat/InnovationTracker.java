@@ -14,8 +14,7 @@ import java.util.Map;
  */
 public final class InnovationTracker {
     /** The numbers given to the split of one connection: the new node and its two connections. */
-    public record Split(int node, int inInnovation, int outInnovation) {
-    }
+    public record Split(int node, int inInnovation, int outInnovation) {}
 
     private int nextInnovation;
     private int nextNode;
@@ -37,8 +36,7 @@ public final class InnovationTracker {
         this.nextInnovation = 0;
     }
 
-    private InnovationTracker() {
-    }
+    private InnovationTracker() {}
 
     /**
      * A tracker whose next node id and next innovation number are given (to continue from saved genomes).
@@ -47,8 +45,9 @@ public final class InnovationTracker {
      */
     public static InnovationTracker startingAt(int nextNode, int nextInnovation) {
         if (nextNode < 0 || nextInnovation < 0) {
-            throw new IllegalArgumentException("InnovationTracker: next node and innovation must be at least 0, got node="
-                    + nextNode + ", innovation=" + nextInnovation);
+            throw new IllegalArgumentException(
+                    "InnovationTracker: next node and innovation must be at least 0, got node=" + nextNode
+                            + ", innovation=" + nextInnovation);
         }
         InnovationTracker t = new InnovationTracker();
         t.nextNode = nextNode;

@@ -80,7 +80,8 @@ public final class Neat {
 
         private static double nonNegative(String name, double v) {
             if (!(v >= 0) || Double.isInfinite(v)) {
-                throw new IllegalArgumentException("Neat.Options: " + name + " must be at least 0 and finite, got " + v);
+                throw new IllegalArgumentException(
+                        "Neat.Options: " + name + " must be at least 0 and finite, got " + v);
             }
             return v;
         }
@@ -123,7 +124,8 @@ public final class Neat {
          */
         public Options populationStagnationLimit(int g) {
             if (g < 1) {
-                throw new IllegalArgumentException("Neat.Options: population stagnation limit must be at least 1, got " + g);
+                throw new IllegalArgumentException(
+                        "Neat.Options: population stagnation limit must be at least 1, got " + g);
             }
             this.populationStagnationLimit = g;
             return this;
@@ -268,7 +270,8 @@ public final class Neat {
          */
         public Evaluation {
             if (!(fitness >= 0) || Double.isInfinite(fitness)) {
-                throw new IllegalArgumentException("Neat.Evaluation: fitness must be finite and at least 0, got " + fitness);
+                throw new IllegalArgumentException(
+                        "Neat.Evaluation: fitness must be finite and at least 0, got " + fitness);
             }
         }
     }
@@ -290,9 +293,13 @@ public final class Neat {
      * @param meanHidden the mean number of hidden nodes
      * @param meanConnections the mean number of enabled connections
      */
-    public record Generation(int generation, double bestFitness, double meanFitness, int species, double meanHidden,
-            double meanConnections) {
-    }
+    public record Generation(
+            int generation,
+            double bestFitness,
+            double meanFitness,
+            int species,
+            double meanHidden,
+            double meanConnections) {}
 
     /**
      * The outcome of {@link #run}.
@@ -304,8 +311,7 @@ public final class Neat {
      * @param best the solution, or the fittest genome seen when unsolved
      * @param history one entry per generation
      */
-    public record Result(boolean solved, int generations, long evaluations, Genome best, List<Generation> history) {
-    }
+    public record Result(boolean solved, int generations, long evaluations, Genome best, List<Generation> history) {}
 
     /** A listener told about each generation as it ends. */
     @FunctionalInterface
@@ -447,7 +453,11 @@ public final class Neat {
                 listener.generation(stats);
             }
             if (firstSolved >= 0) {
-                return new Result(true, gen, evaluations + firstSolved + 1, population.get(firstSolved).copy(),
+                return new Result(
+                        true,
+                        gen,
+                        evaluations + firstSolved + 1,
+                        population.get(firstSolved).copy(),
                         List.copyOf(history));
             }
             evaluations += n;
@@ -499,7 +509,8 @@ public final class Neat {
 
     private void reproduce(int gen, Genome genBest) {
         // species statistics and stagnation
-        Comparator<Genome> byFitness = Comparator.comparingDouble(Genome::fitness).reversed();
+        Comparator<Genome> byFitness =
+                Comparator.comparingDouble(Genome::fitness).reversed();
         List<Species> breeding = new ArrayList<>();
         for (Species s : species) {
             s.members.sort(byFitness); // stable: ties keep population order
@@ -521,7 +532,9 @@ public final class Neat {
         if (gen - populationImproved >= options.populationStagnationLimit && species.size() > 1) {
             // the whole population has stagnated: only the two best species reproduce, half the offspring each
             List<Species> ranked = new ArrayList<>(species);
-            ranked.sort(Comparator.comparingDouble((Species s) -> s.members.get(0).fitness()).reversed());
+            ranked.sort(
+                    Comparator.comparingDouble((Species s) -> s.members.get(0).fitness())
+                            .reversed());
             breeding = new ArrayList<>(ranked.subList(0, 2));
             for (Species s : breeding) {
                 s.lastImproved = gen;
@@ -614,7 +627,8 @@ public final class Neat {
         } else {
             aFitter = a.connections().size() <= b.connections().size();
         }
-        return aFitter ? Genome.crossover(a, b, options.disableProbability, rng)
+        return aFitter
+                ? Genome.crossover(a, b, options.disableProbability, rng)
                 : Genome.crossover(b, a, options.disableProbability, rng);
     }
 
@@ -624,8 +638,12 @@ public final class Neat {
         } else if (rng.nextDouble() < options.addConnectionProbability) {
             g.mutateAddConnection(tracker, options.weightInitRange, 20, rng);
         } else if (rng.nextDouble() < options.weightMutationProbability) {
-            g.mutateWeights(options.weightPower, options.weightReplaceProbability, options.weightInitRange,
-                    options.weightLimit, rng);
+            g.mutateWeights(
+                    options.weightPower,
+                    options.weightReplaceProbability,
+                    options.weightInitRange,
+                    options.weightLimit,
+                    rng);
         }
         // drawn only when enabled, so that plain NEAT runs keep their random sequence
         if (options.activationMutationProbability > 0 && rng.nextDouble() < options.activationMutationProbability) {

@@ -28,9 +28,11 @@ public final class Network {
     private final int[] order;
     /** For computed node k (in {@link #order}): its incoming sources' slots and weights. */
     private final int[][] sources;
+
     private final double[][] weights;
     /** For computed node k (in {@link #order}): its activation function. */
     private final Activation[] activations;
+
     private final int[] outputSlots;
 
     Network(Genome g) {

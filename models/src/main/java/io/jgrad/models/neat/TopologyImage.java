@@ -24,8 +24,7 @@ import javax.imageio.ImageIO;
  * default sigmoid (a CPPN's) has its function's short name ({@code sin}, {@code gauss}, ...) written under it.
  */
 public final class TopologyImage {
-    private TopologyImage() {
-    }
+    private TopologyImage() {}
 
     /**
      * Writes the picture.
@@ -38,8 +37,8 @@ public final class TopologyImage {
      */
     public static void write(Genome genome, Path path, int width, int height) throws IOException {
         if (width < 100 || height < 100) {
-            throw new IllegalArgumentException("TopologyImage.write: size must be at least 100x100, got " + width + "x"
-                    + height);
+            throw new IllegalArgumentException(
+                    "TopologyImage.write: size must be at least 100x100, got " + width + "x" + height);
         }
         // depth of every node: sensors 0, others 1 + max depth of their sources (all connections; acyclic)
         Map<Integer, Integer> depth = new HashMap<>();
@@ -97,8 +96,8 @@ public final class TopologyImage {
                     g.setStroke(new BasicStroke(w));
                     g.setColor(c.weight() >= 0 ? new Color(31, 119, 180) : new Color(214, 39, 40));
                 } else {
-                    g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f},
-                            0f));
+                    g.setStroke(new BasicStroke(
+                            1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
                     g.setColor(Color.LIGHT_GRAY);
                 }
                 g.drawLine((int) a[0], (int) a[1], (int) b[0], (int) b[1]);
@@ -128,9 +127,16 @@ public final class TopologyImage {
                 }
             }
             g.setColor(Color.BLACK);
-            g.drawString(String.format(java.util.Locale.ROOT, "%d hidden, %d/%d connections enabled, fitness %.4g",
-                    genome.hiddenCount(), genome.enabledConnectionCount(), genome.connections().size(), genome.fitness()),
-                    8, 16);
+            g.drawString(
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%d hidden, %d/%d connections enabled, fitness %.4g",
+                            genome.hiddenCount(),
+                            genome.enabledConnectionCount(),
+                            genome.connections().size(),
+                            genome.fitness()),
+                    8,
+                    16);
         } finally {
             g.dispose();
         }

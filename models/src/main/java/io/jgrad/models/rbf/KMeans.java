@@ -56,11 +56,9 @@ public final class KMeans {
      * @param inertia the sum of squared distances from the samples to their centres
      * @param iterations the Lloyd iterations run
      */
-    public record Result(Tensor centres, Tensor assignments, double inertia, int iterations) {
-    }
+    public record Result(Tensor centres, Tensor assignments, double inertia, int iterations) {}
 
-    private KMeans() {
-    }
+    private KMeans() {}
 
     static Tensor checkData(String op, Tensor x, int k) {
         if (x == null || x.dim() != 2 || x.size(0) < 1 || x.size(1) < 1) {
@@ -68,12 +66,12 @@ public final class KMeans {
                     + (x == null ? "null" : Shape.format(x.shape())));
         }
         if (!x.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException("KMeans." + op + ": expected FLOAT32 or FLOAT64 samples, got " + x.dtype() + " "
-                    + Shape.format(x.shape()));
+            throw new IllegalArgumentException("KMeans." + op + ": expected FLOAT32 or FLOAT64 samples, got "
+                    + x.dtype() + " " + Shape.format(x.shape()));
         }
         if (k < 1 || k > x.size(0)) {
-            throw new IllegalArgumentException("KMeans." + op + ": k must be in [1, N] = [1, " + x.size(0) + "], got " + k
-                    + " for samples " + Shape.format(x.shape()));
+            throw new IllegalArgumentException("KMeans." + op + ": k must be in [1, N] = [1, " + x.size(0) + "], got "
+                    + k + " for samples " + Shape.format(x.shape()));
         }
         return x;
     }
@@ -86,8 +84,8 @@ public final class KMeans {
      */
     public static Tensor squaredDistances(Tensor x, Tensor c) {
         if (x.dim() != 2 || c.dim() != 2 || x.size(1) != c.size(1)) {
-            throw new IllegalArgumentException("KMeans.squaredDistances: expected (N, d) and (k, d), got " + Shape.format(x.shape())
-                    + " and " + Shape.format(c.shape()));
+            throw new IllegalArgumentException("KMeans.squaredDistances: expected (N, d) and (k, d), got "
+                    + Shape.format(x.shape()) + " and " + Shape.format(c.shape()));
         }
         Tensor cn = c.square().sum(1, false);
         Tensor xn = x.square().sum(1, true);

@@ -16,11 +16,9 @@ public final class LeastSquares {
      * @param weights {@code (K, M)}
      * @param intercept {@code (M)}
      */
-    public record Fit(Tensor weights, Tensor intercept) {
-    }
+    public record Fit(Tensor weights, Tensor intercept) {}
 
-    private LeastSquares() {
-    }
+    private LeastSquares() {}
 
     /**
      * Minimizes {@code |A X - B|^2 + ridge |X|^2}.
@@ -61,7 +59,8 @@ public final class LeastSquares {
     public static Fit ridgeWithIntercept(Tensor a, Tensor b, double ridge) {
         checkShapes("ridgeWithIntercept", a, b, ridge);
         if (b.dim() != 2) {
-            throw new IllegalArgumentException("LeastSquares.ridgeWithIntercept: expected targets (N, M), got " + Shape.format(b.shape()));
+            throw new IllegalArgumentException(
+                    "LeastSquares.ridgeWithIntercept: expected targets (N, M), got " + Shape.format(b.shape()));
         }
         Tensor a64 = a.to(DType.FLOAT64);
         Tensor b64 = b.to(DType.FLOAT64);
@@ -74,15 +73,18 @@ public final class LeastSquares {
 
     private static void checkShapes(String op, Tensor a, Tensor b, double ridge) {
         if (a == null || b == null || a.dim() != 2 || b.dim() < 1 || b.dim() > 2 || b.size(0) != a.size(0)) {
-            throw new IllegalArgumentException("LeastSquares." + op + ": expected A (N, K) and B (N, M) or (N) with the same N, got "
-                    + (a == null ? "null" : Shape.format(a.shape())) + " and " + (b == null ? "null" : Shape.format(b.shape())));
+            throw new IllegalArgumentException(
+                    "LeastSquares." + op + ": expected A (N, K) and B (N, M) or (N) with the same N, got "
+                            + (a == null ? "null" : Shape.format(a.shape())) + " and "
+                            + (b == null ? "null" : Shape.format(b.shape())));
         }
         if (!a.dtype().isFloatingPoint() || !b.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException("LeastSquares." + op + ": expected floating point A and B, got " + a.dtype() + " and "
-                    + b.dtype());
+            throw new IllegalArgumentException(
+                    "LeastSquares." + op + ": expected floating point A and B, got " + a.dtype() + " and " + b.dtype());
         }
         if (!(ridge >= 0) || Double.isInfinite(ridge)) {
-            throw new IllegalArgumentException("LeastSquares." + op + ": the ridge must be at least 0 and finite, got " + ridge);
+            throw new IllegalArgumentException(
+                    "LeastSquares." + op + ": the ridge must be at least 0 and finite, got " + ridge);
         }
     }
 

@@ -34,8 +34,8 @@ public class RBFLayer extends Module {
      */
     public RBFLayer(int inFeatures, int units) {
         if (inFeatures < 1 || units < 1) {
-            throw new IllegalArgumentException("RBFLayer: inFeatures and units must be at least 1, got inFeatures=" + inFeatures
-                    + ", units=" + units);
+            throw new IllegalArgumentException("RBFLayer: inFeatures and units must be at least 1, got inFeatures="
+                    + inFeatures + ", units=" + units);
         }
         this.inFeatures = inFeatures;
         this.units = units;
@@ -108,7 +108,8 @@ public class RBFLayer extends Module {
         double[] v = w.to(DType.FLOAT64).contiguous().toDoubleArray();
         for (int i = 0; i < v.length; i++) {
             if (!(v[i] > 0) || Double.isInfinite(v[i])) {
-                throw new IllegalArgumentException("RBFLayer.setWidths: widths must be positive and finite, got " + v[i] + " at unit " + i);
+                throw new IllegalArgumentException(
+                        "RBFLayer.setWidths: widths must be positive and finite, got " + v[i] + " at unit " + i);
             }
         }
         Tensor lw = parameter("log_widths").data();
@@ -150,14 +151,16 @@ public class RBFLayer extends Module {
      */
     public Tensor nearestCentreWidths(double scale) {
         if (!(scale > 0) || Double.isInfinite(scale)) {
-            throw new IllegalArgumentException("RBFLayer.nearestCentreWidths: the scale must be positive and finite, got " + scale);
+            throw new IllegalArgumentException(
+                    "RBFLayer.nearestCentreWidths: the scale must be positive and finite, got " + scale);
         }
         double[] w = new double[units];
         if (units == 1) {
             w[0] = scale;
         } else {
             Tensor c = centres().to(DType.FLOAT64);
-            Tensor d2 = KMeans.squaredDistances(c, c).add(Tensor.eye(DType.FLOAT64, units, units).mul(Double.MAX_VALUE));
+            Tensor d2 = KMeans.squaredDistances(c, c)
+                    .add(Tensor.eye(DType.FLOAT64, units, units).mul(Double.MAX_VALUE));
             double[] nearest = d2.amin(new int[] {1}, false).sqrt().toDoubleArray();
             double sum = 0;
             int pos = 0;
@@ -183,8 +186,9 @@ public class RBFLayer extends Module {
                     + (x == null ? "null" : Shape.format(x.shape())));
         }
         if (x.dtype() != centres().dtype()) {
-            throw new IllegalArgumentException("RBFLayer." + op + ": expected " + centres().dtype() + " inputs like the parameters, got "
-                    + x.dtype() + " " + Shape.format(x.shape()) + "; convert with to(DType)");
+            throw new IllegalArgumentException(
+                    "RBFLayer." + op + ": expected " + centres().dtype() + " inputs like the parameters, got "
+                            + x.dtype() + " " + Shape.format(x.shape()) + "; convert with to(DType)");
         }
         return x;
     }
@@ -206,11 +210,15 @@ public class RBFLayer extends Module {
     @Override
     public Variable forward(Variable x) {
         if (x.dim() != 2 || x.size(1) != inFeatures) {
-            throw new IllegalArgumentException("RBFLayer.forward: expected inputs (N, " + inFeatures + "), got " + Shape.format(x.shape()));
+            throw new IllegalArgumentException(
+                    "RBFLayer.forward: expected inputs (N, " + inFeatures + "), got " + Shape.format(x.shape()));
         }
         Variable c = param("centres");
         Variable coef = param("log_widths").mul(-2).exp().mul(-0.5);
-        Variable d2 = x.square().sum(1, true).add(c.square().sum(1, false)).sub(x.matmul(c.t()).mul(2))
+        Variable d2 = x.square()
+                .sum(1, true)
+                .add(c.square().sum(1, false))
+                .sub(x.matmul(c.t()).mul(2))
                 .clamp(0, Double.POSITIVE_INFINITY);
         return d2.mul(coef).exp();
     }

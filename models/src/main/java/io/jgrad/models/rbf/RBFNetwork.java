@@ -44,7 +44,8 @@ public class RBFNetwork extends Module {
         /** The factor of the nearest-centre width heuristic, positive (default 1). */
         public Options widthScale(double s) {
             if (!(s > 0) || Double.isInfinite(s)) {
-                throw new IllegalArgumentException("RBFNetwork.Options: the width scale must be positive and finite, got " + s);
+                throw new IllegalArgumentException(
+                        "RBFNetwork.Options: the width scale must be positive and finite, got " + s);
             }
             this.widthScale = s;
             return this;
@@ -53,7 +54,8 @@ public class RBFNetwork extends Module {
         /** The ridge of the least-squares output fit, at least 0 (default 1e-6). */
         public Options ridge(double r) {
             if (!(r >= 0) || Double.isInfinite(r)) {
-                throw new IllegalArgumentException("RBFNetwork.Options: the ridge must be at least 0 and finite, got " + r);
+                throw new IllegalArgumentException(
+                        "RBFNetwork.Options: the ridge must be at least 0 and finite, got " + r);
             }
             this.ridge = r;
             return this;
@@ -62,7 +64,8 @@ public class RBFNetwork extends Module {
         /** Lloyd iterations of the k-means placing the centres, at least 0 (default 100). */
         public Options kmeansIterations(int n) {
             if (n < 0) {
-                throw new IllegalArgumentException("RBFNetwork.Options: k-means iterations must be at least 0, got " + n);
+                throw new IllegalArgumentException(
+                        "RBFNetwork.Options: k-means iterations must be at least 0, got " + n);
             }
             this.kmeansIterations = n;
             return this;
@@ -87,8 +90,8 @@ public class RBFNetwork extends Module {
      */
     public RBFNetwork(int inFeatures, int units, int outFeatures) {
         if (inFeatures < 1 || units < 1 || outFeatures < 1) {
-            throw new IllegalArgumentException("RBFNetwork: sizes must be at least 1, got inFeatures=" + inFeatures + ", units="
-                    + units + ", outFeatures=" + outFeatures);
+            throw new IllegalArgumentException("RBFNetwork: sizes must be at least 1, got inFeatures=" + inFeatures
+                    + ", units=" + units + ", outFeatures=" + outFeatures);
         }
         rbf = registerModule("rbf", new RBFLayer(inFeatures, units));
         output = registerModule("output", new Linear(units, outFeatures));
@@ -128,13 +131,14 @@ public class RBFNetwork extends Module {
                     + (x == null ? "null" : x.dtype() + " " + Shape.format(x.shape())));
         }
         if (options.units > x.size(0)) {
-            throw new IllegalArgumentException("RBFNetwork.fit: " + options.units + " units need at least as many samples, got "
-                    + Shape.format(x.shape()));
+            throw new IllegalArgumentException("RBFNetwork.fit: " + options.units
+                    + " units need at least as many samples, got " + Shape.format(x.shape()));
         }
         int out = outputsOf("fit", x, y, classes);
         RBFNetwork net = new RBFNetwork(x.size(1), options.units, out);
         net.to(x.dtype());
-        net.rbf.initCentres(x, new KMeans.Options().maxIterations(options.kmeansIterations).seed(options.seed));
+        net.rbf.initCentres(
+                x, new KMeans.Options().maxIterations(options.kmeansIterations).seed(options.seed));
         net.rbf.nearestCentreWidths(options.widthScale);
         net.fitOutput(x, y, options.ridge);
         return net;
@@ -142,12 +146,13 @@ public class RBFNetwork extends Module {
 
     private static int outputsOf(String op, Tensor x, Tensor y, int classes) {
         if (y == null || y.size(0) != x.size(0) || y.dim() < 1 || y.dim() > 2) {
-            throw new IllegalArgumentException("RBFNetwork." + op + ": expected targets (N) or (N, M) for inputs " + Shape.format(x.shape())
-                    + ", got " + (y == null ? "null" : Shape.format(y.shape())));
+            throw new IllegalArgumentException("RBFNetwork." + op + ": expected targets (N) or (N, M) for inputs "
+                    + Shape.format(x.shape()) + ", got " + (y == null ? "null" : Shape.format(y.shape())));
         }
         if (y.dtype() == DType.INT32) {
             if (y.dim() != 1) {
-                throw new IllegalArgumentException("RBFNetwork." + op + ": INT32 labels must be (N), got " + Shape.format(y.shape()));
+                throw new IllegalArgumentException(
+                        "RBFNetwork." + op + ": INT32 labels must be (N), got " + Shape.format(y.shape()));
             }
             if (classes < 1) {
                 throw new IllegalArgumentException("RBFNetwork." + op + ": classes must be at least 1, got " + classes);
@@ -170,10 +175,12 @@ public class RBFNetwork extends Module {
     public double fitOutput(Tensor x, Tensor y, double ridge) {
         int out = outputsOf("fitOutput", x, y, outFeatures());
         if (out != outFeatures()) {
-            throw new IllegalArgumentException("RBFNetwork.fitOutput: targets " + Shape.format(y.shape()) + " for a network of "
-                    + outFeatures() + " outputs");
+            throw new IllegalArgumentException("RBFNetwork.fitOutput: targets " + Shape.format(y.shape())
+                    + " for a network of " + outFeatures() + " outputs");
         }
-        Tensor targets = y.dtype() == DType.INT32 ? oneHot(y, outFeatures()) : (y.dim() == 1 ? y.unsqueeze(1) : y).to(DType.FLOAT64);
+        Tensor targets = y.dtype() == DType.INT32
+                ? oneHot(y, outFeatures())
+                : (y.dim() == 1 ? y.unsqueeze(1) : y).to(DType.FLOAT64);
         Tensor phi = rbf.features(x);
         LeastSquares.Fit f = LeastSquares.ridgeWithIntercept(phi, targets, ridge);
         DType dt = output.weight().dtype();
@@ -187,7 +194,8 @@ public class RBFNetwork extends Module {
         int[] y = labels.contiguous().toIntArray();
         for (int i = 0; i < y.length; i++) {
             if (y[i] < 0 || y[i] >= classes) {
-                throw new IllegalArgumentException("RBFNetwork: label " + y[i] + " at sample " + i + " is outside [0, " + classes + ")");
+                throw new IllegalArgumentException(
+                        "RBFNetwork: label " + y[i] + " at sample " + i + " is outside [0, " + classes + ")");
             }
         }
         return labels.oneHot(classes).to(DType.FLOAT64);

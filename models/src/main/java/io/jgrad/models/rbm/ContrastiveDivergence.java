@@ -55,7 +55,8 @@ public final class ContrastiveDivergence {
         /** The learning rate, positive (default 0.1). */
         public Options learningRate(double lr) {
             if (!(lr > 0) || Double.isInfinite(lr)) {
-                throw new IllegalArgumentException("ContrastiveDivergence: learning rate must be positive and finite, got " + lr);
+                throw new IllegalArgumentException(
+                        "ContrastiveDivergence: learning rate must be positive and finite, got " + lr);
             }
             this.learningRate = lr;
             return this;
@@ -113,8 +114,7 @@ public final class ContrastiveDivergence {
      *     Gaussian visible units)
      * @param seconds the epoch's training time
      */
-    public record Epoch(int epoch, double reconstructionError, double pseudoLikelihood, double seconds) {
-    }
+    public record Epoch(int epoch, double reconstructionError, double pseudoLikelihood, double seconds) {}
 
     private final RBM rbm;
     private final Options options;
@@ -234,7 +234,8 @@ public final class ContrastiveDivergence {
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             double pl = rbm.visibleKind() == RBM.Visible.BERNOULLI
-                    ? rbm.pseudoLikelihood(data, generator).mean().item() : Double.NaN;
+                    ? rbm.pseudoLikelihood(data, generator).mean().item()
+                    : Double.NaN;
             out.add(new Epoch(e, rbm.reconstructionError(data), pl, secs));
         }
         return out;

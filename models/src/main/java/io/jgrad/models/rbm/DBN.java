@@ -45,7 +45,8 @@ public class DBN extends Module {
         }
         for (int s : sizes) {
             if (s < 1) {
-                throw new IllegalArgumentException("DBN: layer sizes must be positive, got " + java.util.Arrays.toString(sizes));
+                throw new IllegalArgumentException(
+                        "DBN: layer sizes must be positive, got " + java.util.Arrays.toString(sizes));
             }
         }
         this.sizes = sizes.clone();

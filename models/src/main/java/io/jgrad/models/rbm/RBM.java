@@ -62,8 +62,8 @@ public class RBM extends Module {
      */
     public RBM(int nVisible, int nHidden, Visible visible) {
         if (nVisible < 1 || nHidden < 1) {
-            throw new IllegalArgumentException("RBM: unit counts must be positive, got nVisible=" + nVisible
-                    + ", nHidden=" + nHidden);
+            throw new IllegalArgumentException(
+                    "RBM: unit counts must be positive, got nVisible=" + nVisible + ", nHidden=" + nHidden);
         }
         if (visible == null) {
             throw new IllegalArgumentException("RBM: the visible unit kind must not be null");
@@ -116,16 +116,16 @@ public class RBM extends Module {
 
     private Tensor checkVisible(String op, Tensor v) {
         if (v.dim() != 2 || v.size(1) != nVisible) {
-            throw new IllegalArgumentException("RBM." + op + ": expected visible vectors (N, " + nVisible + "), got "
-                    + Shape.format(v.shape()));
+            throw new IllegalArgumentException(
+                    "RBM." + op + ": expected visible vectors (N, " + nVisible + "), got " + Shape.format(v.shape()));
         }
         return checkType(op, v);
     }
 
     private Tensor checkHidden(String op, Tensor h) {
         if (h.dim() != 2 || h.size(1) != nHidden) {
-            throw new IllegalArgumentException("RBM." + op + ": expected hidden vectors (N, " + nHidden + "), got "
-                    + Shape.format(h.shape()));
+            throw new IllegalArgumentException(
+                    "RBM." + op + ": expected hidden vectors (N, " + nHidden + "), got " + Shape.format(h.shape()));
         }
         return checkType(op, h);
     }
@@ -228,7 +228,8 @@ public class RBM extends Module {
     public Tensor freeEnergy(Tensor v) {
         checkVisible("freeEnergy", v);
         Tensor hidden = hiddenInput(v).softplus().sum(1, false);
-        Tensor vis = visible == Visible.BERNOULLI ? v.matmul(visibleBias()).neg()
+        Tensor vis = visible == Visible.BERNOULLI
+                ? v.matmul(visibleBias()).neg()
                 : v.sub(visibleBias()).square().sum(1, false).mul(0.5);
         return vis.sub(hidden);
     }

@@ -58,9 +58,15 @@ public final class BasicBlock extends Module {
         conv2 = registerModule("conv2", new Conv2d(outChannels, outChannels, 3, second));
         bn2 = registerModule("bn2", new BatchNorm2d(outChannels));
         if (stride != 1 || inChannels != outChannels) {
-            downsample = registerModule("downsample", new Sequential(
-                    new Conv2d(inChannels, outChannels, 1, ConvOptions.defaults().stride(stride).bias(false)),
-                    new BatchNorm2d(outChannels)));
+            downsample = registerModule(
+                    "downsample",
+                    new Sequential(
+                            new Conv2d(
+                                    inChannels,
+                                    outChannels,
+                                    1,
+                                    ConvOptions.defaults().stride(stride).bias(false)),
+                            new BatchNorm2d(outChannels)));
         } else {
             downsample = null;
         }
@@ -99,7 +105,7 @@ public final class BasicBlock extends Module {
                     + inChannels + ", H, W) input, got " + Shape.format(x.shape()));
         }
         Variable y = bn1.call(conv1.call(x)).relu();
-        y = bn2.call(conv2.call(y));                       // (N, outChannels, H', W')
+        y = bn2.call(conv2.call(y)); // (N, outChannels, H', W')
         Variable identity = downsample == null ? x : downsample.call(x);
         return y.add(identity).relu();
     }

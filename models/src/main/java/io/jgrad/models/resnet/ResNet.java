@@ -66,28 +66,48 @@ public final class ResNet extends Module {
      * @param strides the stride of each stage's first block, each at least 1
      * @param zeroInitResidual whether the last batch norm of each block starts with scale 0
      */
-    public ResNet(int inChannels, int numClasses, int stemWidth, int stemStride, int[] widths, int[] blocks, int[] strides,
+    public ResNet(
+            int inChannels,
+            int numClasses,
+            int stemWidth,
+            int stemStride,
+            int[] widths,
+            int[] blocks,
+            int[] strides,
             boolean zeroInitResidual) {
         if (inChannels < 1 || numClasses < 1 || stemWidth < 1 || stemStride < 1) {
-            throw new IllegalArgumentException("ResNet: inChannels, numClasses, stemWidth and stemStride must be at least 1, got "
-                    + inChannels + ", " + numClasses + ", " + stemWidth + ", " + stemStride);
+            throw new IllegalArgumentException(
+                    "ResNet: inChannels, numClasses, stemWidth and stemStride must be at least 1, got " + inChannels
+                            + ", " + numClasses + ", " + stemWidth + ", " + stemStride);
         }
-        if (widths == null || blocks == null || strides == null || widths.length == 0 || widths.length != blocks.length
+        if (widths == null
+                || blocks == null
+                || strides == null
+                || widths.length == 0
+                || widths.length != blocks.length
                 || widths.length != strides.length) {
-            throw new IllegalArgumentException("ResNet: widths, blocks and strides must be non-empty and of equal length, got "
-                    + Arrays.toString(widths) + ", " + Arrays.toString(blocks) + ", " + Arrays.toString(strides));
+            throw new IllegalArgumentException(
+                    "ResNet: widths, blocks and strides must be non-empty and of equal length, got "
+                            + Arrays.toString(widths) + ", " + Arrays.toString(blocks) + ", "
+                            + Arrays.toString(strides));
         }
         for (int k = 0; k < widths.length; k++) {
             if (widths[k] < 1 || blocks[k] < 1 || strides[k] < 1) {
-                throw new IllegalArgumentException("ResNet: stage " + (k + 1) + " needs width, blocks and stride of at least 1, got "
-                        + widths[k] + ", " + blocks[k] + ", " + strides[k]);
+                throw new IllegalArgumentException(
+                        "ResNet: stage " + (k + 1) + " needs width, blocks and stride of at least 1, got " + widths[k]
+                                + ", " + blocks[k] + ", " + strides[k]);
             }
         }
         this.inChannels = inChannels;
         this.numClasses = numClasses;
         this.zeroInitResidual = zeroInitResidual;
-        conv1 = registerModule("conv1", new Conv2d(inChannels, stemWidth, 3,
-                ConvOptions.defaults().stride(stemStride).padding(1).bias(false)));
+        conv1 = registerModule(
+                "conv1",
+                new Conv2d(
+                        inChannels,
+                        stemWidth,
+                        3,
+                        ConvOptions.defaults().stride(stemStride).padding(1).bias(false)));
         bn1 = registerModule("bn1", new BatchNorm2d(stemWidth));
         stages = new Sequential[widths.length];
         int c = stemWidth;
@@ -115,8 +135,15 @@ public final class ResNet extends Module {
      */
     public static ResNet cifar(int depth, int width, int numClasses) {
         int n = blocksPerStage("cifar", depth);
-        return new ResNet(3, numClasses, width, 1, new int[] {width, 2 * width, 4 * width}, new int[] {n, n, n},
-                new int[] {1, 2, 2}, false);
+        return new ResNet(
+                3,
+                numClasses,
+                width,
+                1,
+                new int[] {width, 2 * width, 4 * width},
+                new int[] {n, n, n},
+                new int[] {1, 2, 2},
+                false);
     }
 
     /**
@@ -131,14 +158,21 @@ public final class ResNet extends Module {
      */
     public static ResNet grayscale28(int depth, int width, int numClasses) {
         int n = blocksPerStage("grayscale28", depth);
-        return new ResNet(1, numClasses, width, 1, new int[] {width, 2 * width, 4 * width}, new int[] {n, n, n},
-                new int[] {2, 2, 2}, false);
+        return new ResNet(
+                1,
+                numClasses,
+                width,
+                1,
+                new int[] {width, 2 * width, 4 * width},
+                new int[] {n, n, n},
+                new int[] {2, 2, 2},
+                false);
     }
 
     private static int blocksPerStage(String factory, int depth) {
         if (depth < 8 || (depth - 2) % 6 != 0) {
-            throw new IllegalArgumentException("ResNet." + factory + ": depth must be 6n + 2 with n >= 1 (8, 14, 20, 32, ...), got "
-                    + depth);
+            throw new IllegalArgumentException(
+                    "ResNet." + factory + ": depth must be 6n + 2 with n >= 1 (8, 14, 20, 32, ...), got " + depth);
         }
         return (depth - 2) / 6;
     }
@@ -161,7 +195,8 @@ public final class ResNet extends Module {
      */
     public Sequential stage(int k) {
         if (k < 0 || k >= stages.length) {
-            throw new IndexOutOfBoundsException("ResNet.stage: index " + k + " out of range for " + stages.length + " stages");
+            throw new IndexOutOfBoundsException(
+                    "ResNet.stage: index " + k + " out of range for " + stages.length + " stages");
         }
         return stages[k];
     }
@@ -200,7 +235,8 @@ public final class ResNet extends Module {
      */
     public Variable features(Variable x) {
         if (x.dim() != 4 || x.size(1) != inChannels) {
-            throw new IllegalArgumentException("ResNet: expected images (N, " + inChannels + ", H, W), got " + Shape.format(x.shape()));
+            throw new IllegalArgumentException(
+                    "ResNet: expected images (N, " + inChannels + ", H, W), got " + Shape.format(x.shape()));
         }
         Variable y = bn1.call(conv1.call(x)).relu();
         for (Sequential stage : stages) {

@@ -82,8 +82,8 @@ public final class DQN {
         public Options hidden(int... widths) {
             for (int w : widths) {
                 if (w < 1) {
-                    throw new IllegalArgumentException("DQN.Options: hidden widths must be at least 1, got "
-                            + Arrays.toString(widths));
+                    throw new IllegalArgumentException(
+                            "DQN.Options: hidden widths must be at least 1, got " + Arrays.toString(widths));
                 }
             }
             this.hidden = widths.clone();
@@ -175,11 +175,12 @@ public final class DQN {
          */
         public Options epsilon(double start, double end, int decaySteps) {
             if (!(start >= 0 && start <= 1) || !(end >= 0 && end <= 1) || end > start) {
-                throw new IllegalArgumentException("DQN.Options: epsilon must go down within [0, 1], got start=" + start
-                        + ", end=" + end);
+                throw new IllegalArgumentException(
+                        "DQN.Options: epsilon must go down within [0, 1], got start=" + start + ", end=" + end);
             }
             if (decaySteps < 1) {
-                throw new IllegalArgumentException("DQN.Options: epsilon decay steps must be at least 1, got " + decaySteps);
+                throw new IllegalArgumentException(
+                        "DQN.Options: epsilon decay steps must be at least 1, got " + decaySteps);
             }
             this.epsilonStart = start;
             this.epsilonEnd = end;
@@ -199,7 +200,8 @@ public final class DQN {
         /** The largest gradient norm (clipped above), positive, or 0 for no clipping (default 10). */
         public Options maxGradNorm(double n) {
             if (!(n >= 0) || Double.isInfinite(n)) {
-                throw new IllegalArgumentException("DQN.Options: max gradient norm must be at least 0 and finite, got " + n);
+                throw new IllegalArgumentException(
+                        "DQN.Options: max gradient norm must be at least 0 and finite, got " + n);
             }
             this.maxGradNorm = n;
             return this;
@@ -250,8 +252,7 @@ public final class DQN {
      * @param epsilon the exploration rate at the episode's end
      * @param steps environment steps so far
      */
-    public record Episode(int episode, double ret, double average, double epsilon, long steps) {
-    }
+    public record Episode(int episode, double ret, double average, double epsilon, long steps) {}
 
     /** A listener told about each episode as it ends. */
     @FunctionalInterface
@@ -392,7 +393,10 @@ public final class DQN {
      * @return the targets (B)
      */
     public static Tensor targets(Tensor rewards, Tensor dones, Tensor nextQ, Tensor nextActions, double gamma) {
-        if (nextQ.dim() != 2 || rewards.dim() != 1 || dones.dim() != 1 || rewards.size(0) != nextQ.size(0)
+        if (nextQ.dim() != 2
+                || rewards.dim() != 1
+                || dones.dim() != 1
+                || rewards.size(0) != nextQ.size(0)
                 || dones.size(0) != nextQ.size(0)) {
             throw new IllegalArgumentException("DQN.targets: expected rewards (B), dones (B) and nextQ (B, A), got "
                     + Arrays.toString(rewards.shape()) + ", " + Arrays.toString(dones.shape()) + " and "
@@ -418,11 +422,13 @@ public final class DQN {
         Tensor y;
         try (Tape.Scope off = Autograd.noGrad()) {
             Tensor nextQ = target.call(b.nextStates()).data();
-            Tensor nextA = options.doubleDqn ? online.call(b.nextStates()).data().argmax(1, false) : null;
+            Tensor nextA =
+                    options.doubleDqn ? online.call(b.nextStates()).data().argmax(1, false) : null;
             y = targets(b.rewards(), b.dones(), nextQ, nextA, options.gamma);
         }
         int n = b.actions().size(0);
-        Variable q = online.call(b.states()).gather(1, b.actions().reshape(n, 1)).reshape(n);
+        Variable q =
+                online.call(b.states()).gather(1, b.actions().reshape(n, 1)).reshape(n);
         Variable loss = Losses.huber(q, Variable.constant(y), options.huberDelta, Reduction.MEAN);
         optimizer.zeroGrad();
         loss.backward();
@@ -471,7 +477,8 @@ public final class DQN {
         int solvedAt = -1;
         double pauseSum = 0;
         for (int ep = 1; ep <= maxEpisodes && solvedAt < 0; ep++) {
-            boolean learning = options.pauseWindow == 0 || returns.size() < options.pauseWindow
+            boolean learning = options.pauseWindow == 0
+                    || returns.size() < options.pauseWindow
                     || pauseSum / options.pauseWindow < options.pauseAbove;
             if (!learning) {
                 pausedEpisodes++;

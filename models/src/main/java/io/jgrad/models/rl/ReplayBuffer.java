@@ -20,8 +20,7 @@ public final class ReplayBuffer {
      * @param nextStates (B, observationSize)
      * @param dones (B), 1 for a terminal next state, else 0
      */
-    public record Batch(Tensor states, Tensor actions, Tensor rewards, Tensor nextStates, Tensor dones) {
-    }
+    public record Batch(Tensor states, Tensor actions, Tensor rewards, Tensor nextStates, Tensor dones) {}
 
     private final int capacity;
     private final int obs;
@@ -44,7 +43,8 @@ public final class ReplayBuffer {
             throw new IllegalArgumentException("ReplayBuffer: capacity must be at least 1, got " + capacity);
         }
         if (observationSize < 1) {
-            throw new IllegalArgumentException("ReplayBuffer: observation size must be at least 1, got " + observationSize);
+            throw new IllegalArgumentException(
+                    "ReplayBuffer: observation size must be at least 1, got " + observationSize);
         }
         this.capacity = capacity;
         this.obs = observationSize;
@@ -126,8 +126,8 @@ public final class ReplayBuffer {
         int oldest = size < capacity ? 0 : next;
         for (int b = 0; b < n; b++) {
             if (positions[b] < 0 || positions[b] >= size) {
-                throw new IllegalArgumentException("ReplayBuffer.gather: position must be in [0, " + size + "), got "
-                        + positions[b]);
+                throw new IllegalArgumentException(
+                        "ReplayBuffer.gather: position must be in [0, " + size + "), got " + positions[b]);
             }
             int i = (oldest + positions[b]) % capacity;
             System.arraycopy(states, i * obs, s, b * obs, obs);
@@ -136,7 +136,11 @@ public final class ReplayBuffer {
             r[b] = rewards[i];
             d[b] = dones[i];
         }
-        return new Batch(Tensor.wrap(s, n, obs), Tensor.wrap(a, n), Tensor.wrap(r, n), Tensor.wrap(s2, n, obs),
+        return new Batch(
+                Tensor.wrap(s, n, obs),
+                Tensor.wrap(a, n),
+                Tensor.wrap(r, n),
+                Tensor.wrap(s2, n, obs),
                 Tensor.wrap(d, n));
     }
 }

@@ -24,8 +24,7 @@ import java.util.List;
  * order of their prefixes, then by token id, so results are deterministic.
  */
 public final class Decoding {
-    private Decoding() {
-    }
+    private Decoding() {}
 
     /**
      * Greedy decoding of several encoded sources at once: at each step the most likely token.
@@ -39,12 +38,12 @@ public final class Decoding {
      */
     public static Hypothesis[] greedy(StepScorer scorer, int n, int bos, int eos, int maxLen) {
         if (scorer == null || n < 1 || maxLen < 1) {
-            throw new IllegalArgumentException("Decoding.greedy: need a scorer, n >= 1 and maxLen >= 1, got n=" + n + ", maxLen="
-                    + maxLen);
+            throw new IllegalArgumentException(
+                    "Decoding.greedy: need a scorer, n >= 1 and maxLen >= 1, got n=" + n + ", maxLen=" + maxLen);
         }
         int[][] tokens = new int[n][maxLen + 1];
         double[] score = new double[n];
-        int[] length = new int[n];   // tokens after bos, including eos when finished
+        int[] length = new int[n]; // tokens after bos, including eos when finished
         boolean[] done = new boolean[n];
         for (int[] t : tokens) {
             t[0] = bos;
@@ -95,8 +94,9 @@ public final class Decoding {
      */
     public static List<Hypothesis> beamSearch(StepScorer scorer, int row, int bos, int eos, int beamWidth, int maxLen) {
         if (scorer == null || beamWidth < 1 || maxLen < 1 || row < 0) {
-            throw new IllegalArgumentException("Decoding.beamSearch: need a scorer, row >= 0, beamWidth >= 1 and maxLen >= 1, got row="
-                    + row + ", beamWidth=" + beamWidth + ", maxLen=" + maxLen);
+            throw new IllegalArgumentException(
+                    "Decoding.beamSearch: need a scorer, row >= 0, beamWidth >= 1 and maxLen >= 1, got row=" + row
+                            + ", beamWidth=" + beamWidth + ", maxLen=" + maxLen);
         }
         List<int[]> alive = new ArrayList<>();
         List<Double> aliveScore = new ArrayList<>();
@@ -106,7 +106,8 @@ public final class Decoding {
         for (int step = 0; step < maxLen && !alive.isEmpty(); step++) {
             int[] rows = new int[alive.size()];
             Arrays.fill(rows, row);
-            double[][] lp = checked("Decoding.beamSearch", scorer.nextLogProbs(rows, alive.toArray(new int[0][])), rows.length);
+            double[][] lp =
+                    checked("Decoding.beamSearch", scorer.nextLogProbs(rows, alive.toArray(new int[0][])), rows.length);
             // every (prefix, token) candidate, best first; ties by prefix, then token (a stable sort)
             int vocab = lp[0].length;
             Integer[] order = new Integer[alive.size() * vocab];
@@ -138,7 +139,9 @@ public final class Decoding {
             alive = nextAlive;
             aliveScore = nextScore;
             finished.sort(Comparator.comparingDouble((Hypothesis h) -> -h.logProb()));
-            if (finished.size() >= beamWidth && (alive.isEmpty() || aliveScore.get(0) <= finished.get(beamWidth - 1).logProb())) {
+            if (finished.size() >= beamWidth
+                    && (alive.isEmpty()
+                            || aliveScore.get(0) <= finished.get(beamWidth - 1).logProb())) {
                 break;
             }
         }
@@ -152,8 +155,8 @@ public final class Decoding {
 
     private static double[][] checked(String op, double[][] lp, int rows) {
         if (lp == null || lp.length != rows) {
-            throw new IllegalStateException(op + ": the scorer returned " + (lp == null ? "null" : lp.length + " rows") + " for "
-                    + rows + " prefixes");
+            throw new IllegalStateException(op + ": the scorer returned " + (lp == null ? "null" : lp.length + " rows")
+                    + " for " + rows + " prefixes");
         }
         for (double[] r : lp) {
             if (r == null || r.length != lp[0].length || r.length == 0) {

@@ -24,7 +24,9 @@ public record Hypothesis(int[] tokens, double logProb, boolean finished) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Hypothesis h && Arrays.equals(tokens, h.tokens) && Double.compare(logProb, h.logProb) == 0
+        return o instanceof Hypothesis h
+                && Arrays.equals(tokens, h.tokens)
+                && Double.compare(logProb, h.logProb) == 0
                 && finished == h.finished;
     }
 

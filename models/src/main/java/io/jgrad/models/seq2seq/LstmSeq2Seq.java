@@ -52,7 +52,13 @@ public final class LstmSeq2Seq extends Seq2Seq {
      * @param numLayers the LSTM layers of encoder and decoder, at least 1
      * @param dropout the dropout between stacked LSTM layers, in [0, 1)
      */
-    public LstmSeq2Seq(int srcVocab, int tgtVocab, SpecialTokens tokens, int embedDim, int hiddenSize, int numLayers,
+    public LstmSeq2Seq(
+            int srcVocab,
+            int tgtVocab,
+            SpecialTokens tokens,
+            int embedDim,
+            int hiddenSize,
+            int numLayers,
             double dropout) {
         this(srcVocab, tgtVocab, tokens, embedDim, hiddenSize, numLayers, dropout, false);
     }
@@ -69,12 +75,20 @@ public final class LstmSeq2Seq extends Seq2Seq {
      * @param dropout the dropout between stacked LSTM layers, in [0, 1)
      * @param bidirectional whether the encoder reads the source in both directions
      */
-    public LstmSeq2Seq(int srcVocab, int tgtVocab, SpecialTokens tokens, int embedDim, int hiddenSize, int numLayers,
-            double dropout, boolean bidirectional) {
+    public LstmSeq2Seq(
+            int srcVocab,
+            int tgtVocab,
+            SpecialTokens tokens,
+            int embedDim,
+            int hiddenSize,
+            int numLayers,
+            double dropout,
+            boolean bidirectional) {
         super(srcVocab, tgtVocab, tokens);
         if (embedDim < 1 || hiddenSize < 1 || numLayers < 1 || !(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("LstmSeq2Seq: need embedDim, hiddenSize and numLayers of at least 1 and dropout in "
-                    + "[0, 1), got " + embedDim + ", " + hiddenSize + ", " + numLayers + ", " + dropout);
+            throw new IllegalArgumentException(
+                    "LstmSeq2Seq: need embedDim, hiddenSize and numLayers of at least 1 and dropout in "
+                            + "[0, 1), got " + embedDim + ", " + hiddenSize + ", " + numLayers + ", " + dropout);
         }
         RecurrentOptions o = RecurrentOptions.defaults().numLayers(numLayers).dropout(numLayers > 1 ? dropout : 0);
         srcEmbed = registerModule("src_embed", new Embedding(srcVocab, embedDim, tokens.pad()));
@@ -92,16 +106,15 @@ public final class LstmSeq2Seq extends Seq2Seq {
     public Variable forward(Variable source, Variable targetIn) {
         Encoded e = encodeBatch(source.data());
         RNNOutput d = decoder.run(tgtEmbed.lookup(targetIn.data()), (int[]) null, e.h, e.c);
-        return out.call(attend(d.output(), e.memory, e.padding));   // (N, T, V)
+        return out.call(attend(d.output(), e.memory, e.padding)); // (N, T, V)
     }
 
     /** The encoder's outputs, final states and padding mask. */
-    private record Encoded(Variable memory, Variable h, Variable c, Tensor padding) {
-    }
+    private record Encoded(Variable memory, Variable h, Variable c, Tensor padding) {}
 
     private Encoded encodeBatch(Tensor source) {
         // source is (N, S); lengths count the tokens before the right padding
-        Tensor padding = paddingMask(source);                      // (N, S), 1 at padding
+        Tensor padding = paddingMask(source); // (N, S), 1 at padding
         int[] m = padding.toIntArray();
         int n = source.size(0);
         int s = source.size(1);
@@ -118,7 +131,10 @@ public final class LstmSeq2Seq extends Seq2Seq {
         // final states (2L, N, H), layer-major with the directions inner: the decoder starts from their sum
         int layers = r.hN().size(0) / 2;
         int h = r.hN().size(2);
-        return new Encoded(r.output(), r.hN().reshape(layers, 2, n, h).sum(1, false), r.cN().reshape(layers, 2, n, h).sum(1, false),
+        return new Encoded(
+                r.output(),
+                r.hN().reshape(layers, 2, n, h).sum(1, false),
+                r.cN().reshape(layers, 2, n, h).sum(1, false),
                 padding);
     }
 
@@ -127,10 +143,10 @@ public final class LstmSeq2Seq extends Seq2Seq {
         int n = dec.size(0);
         int t = dec.size(1);
         int s = memory.size(1);
-        Variable scores = attn.call(dec).matmul(memory.transpose(1, 2));                  // (N, T, S)
+        Variable scores = attn.call(dec).matmul(memory.transpose(1, 2)); // (N, T, S)
         Tensor mask = padding.reshape(n, 1, s).expand(n, t, s).contiguous();
         Variable weights = scores.maskedFill(mask, -1e9).softmax(2);
-        Variable context = weights.matmul(memory);                                        // (N, T, D H)
+        Variable context = weights.matmul(memory); // (N, T, D H)
         return combine.call(Variable.cat(List.of(context, dec), 2)).tanh();
     }
 

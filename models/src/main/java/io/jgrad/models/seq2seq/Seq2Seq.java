@@ -84,14 +84,14 @@ public abstract class Seq2Seq extends Module {
     @Override
     public final Variable forward(Variable... inputs) {
         if (inputs.length != 2) {
-            throw new IllegalArgumentException(typeName() + ": expected the inputs (source, targetIn), got " + inputs.length
-                    + " inputs");
+            throw new IllegalArgumentException(
+                    typeName() + ": expected the inputs (source, targetIn), got " + inputs.length + " inputs");
         }
         checkIds("source", inputs[0].data());
         checkIds("targetIn", inputs[1].data());
         if (inputs[0].size(0) != inputs[1].size(0)) {
-            throw new IllegalArgumentException(typeName() + ": source " + Shape.format(inputs[0].shape()) + " and targetIn "
-                    + Shape.format(inputs[1].shape()) + " have different batch sizes");
+            throw new IllegalArgumentException(typeName() + ": source " + Shape.format(inputs[0].shape())
+                    + " and targetIn " + Shape.format(inputs[1].shape()) + " have different batch sizes");
         }
         return forward(inputs[0], inputs[1]);
     }
@@ -104,8 +104,8 @@ public abstract class Seq2Seq extends Module {
      */
     @Override
     public final Variable forward(Variable x) {
-        throw new IllegalArgumentException(typeName() + ": expected the inputs (source, targetIn), got one input of shape "
-                + Shape.format(x.shape()));
+        throw new IllegalArgumentException(typeName()
+                + ": expected the inputs (source, targetIn), got one input of shape " + Shape.format(x.shape()));
     }
 
     /**
@@ -200,8 +200,8 @@ public abstract class Seq2Seq extends Module {
             for (int t = 0; t < sources[i].length; t++) {
                 int v = sources[i][t];
                 if (v < 0 || v >= srcVocab) {
-                    throw new IllegalArgumentException(typeName() + ": source " + i + " has token " + v + " outside [0, " + srcVocab
-                            + ")");
+                    throw new IllegalArgumentException(
+                            typeName() + ": source " + i + " has token " + v + " outside [0, " + srcVocab + ")");
                 }
                 ids[i * len + t] = v;
             }
@@ -215,12 +215,14 @@ public abstract class Seq2Seq extends Module {
         int[] ids = new int[prefixes.length * t];
         for (int i = 0; i < prefixes.length; i++) {
             if (prefixes[i].length != t) {
-                throw new IllegalArgumentException(typeName() + ": prefixes of different lengths " + t + " and " + prefixes[i].length);
+                throw new IllegalArgumentException(
+                        typeName() + ": prefixes of different lengths " + t + " and " + prefixes[i].length);
             }
             for (int j = 0; j < t; j++) {
                 int v = prefixes[i][j];
                 if (v < 0 || v >= tgtVocab) {
-                    throw new IllegalArgumentException(typeName() + ": prefix token " + v + " outside [0, " + tgtVocab + ")");
+                    throw new IllegalArgumentException(
+                            typeName() + ": prefix token " + v + " outside [0, " + tgtVocab + ")");
                 }
                 ids[i * t + j] = v;
             }
@@ -243,7 +245,12 @@ public abstract class Seq2Seq extends Module {
         int k = logits.size(0);
         int t = logits.size(1);
         int v = logits.size(2);
-        double[] lp = logits.select(1, t - 1).logSoftmax(1).data().to(DType.FLOAT64).contiguous().toDoubleArray();
+        double[] lp = logits.select(1, t - 1)
+                .logSoftmax(1)
+                .data()
+                .to(DType.FLOAT64)
+                .contiguous()
+                .toDoubleArray();
         double[][] out = new double[k][v];
         for (int i = 0; i < k; i++) {
             System.arraycopy(lp, i * v, out[i], 0, v);
@@ -253,8 +260,8 @@ public abstract class Seq2Seq extends Module {
 
     private void checkIds(String what, Tensor ids) {
         if (ids.dtype() != DType.INT32 || ids.dim() != 2) {
-            throw new IllegalArgumentException(typeName() + ": " + what + " must be INT32 ids (N, L), got " + ids.dtype() + " "
-                    + Shape.format(ids.shape()));
+            throw new IllegalArgumentException(typeName() + ": " + what + " must be INT32 ids (N, L), got "
+                    + ids.dtype() + " " + Shape.format(ids.shape()));
         }
     }
 }

@@ -34,7 +34,8 @@ public final class SequenceCrossEntropyLoss extends Loss {
     public SequenceCrossEntropyLoss(int pad, double labelSmoothing) {
         super(Reduction.MEAN);
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
-            throw new IllegalArgumentException("SequenceCrossEntropyLoss: labelSmoothing must be in [0, 1), got " + labelSmoothing);
+            throw new IllegalArgumentException(
+                    "SequenceCrossEntropyLoss: labelSmoothing must be in [0, 1), got " + labelSmoothing);
         }
         this.pad = pad;
         this.labelSmoothing = labelSmoothing;
@@ -42,10 +43,15 @@ public final class SequenceCrossEntropyLoss extends Loss {
 
     @Override
     public Variable forward(Variable logits, Variable target) {
-        if (logits.dim() != 3 || target.dim() != 2 || target.dtype() != DType.INT32 || logits.size(0) != target.size(0)
+        if (logits.dim() != 3
+                || target.dim() != 2
+                || target.dtype() != DType.INT32
+                || logits.size(0) != target.size(0)
                 || logits.size(1) != target.size(1)) {
-            throw new IllegalArgumentException("SequenceCrossEntropyLoss: expected logits (N, T, V) and INT32 targets (N, T), got "
-                    + Shape.format(logits.shape()) + " and " + target.dtype() + " " + Shape.format(target.shape()));
+            throw new IllegalArgumentException(
+                    "SequenceCrossEntropyLoss: expected logits (N, T, V) and INT32 targets (N, T), got "
+                            + Shape.format(logits.shape()) + " and " + target.dtype() + " "
+                            + Shape.format(target.shape()));
         }
         return Losses.crossEntropy(logits.transpose(1, 2), target.data(), null, pad, labelSmoothing, Reduction.MEAN);
     }

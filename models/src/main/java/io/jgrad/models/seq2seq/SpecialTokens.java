@@ -13,8 +13,9 @@ public record SpecialTokens(int pad, int bos, int eos) {
     /** Checks the ids. */
     public SpecialTokens {
         if (pad < 0 || bos < 0 || eos < 0 || pad == bos || pad == eos || bos == eos) {
-            throw new IllegalArgumentException("SpecialTokens: pad, bos and eos must be distinct and non-negative, got pad=" + pad
-                    + ", bos=" + bos + ", eos=" + eos);
+            throw new IllegalArgumentException(
+                    "SpecialTokens: pad, bos and eos must be distinct and non-negative, got pad=" + pad + ", bos=" + bos
+                            + ", eos=" + eos);
         }
     }
 
@@ -23,7 +24,8 @@ public record SpecialTokens(int pad, int bos, int eos) {
 
     void checkVocabulary(String owner, int vocab) {
         if (Math.max(pad, Math.max(bos, eos)) >= vocab) {
-            throw new IllegalArgumentException(owner + ": special tokens " + this + " do not fit a vocabulary of " + vocab);
+            throw new IllegalArgumentException(
+                    owner + ": special tokens " + this + " do not fit a vocabulary of " + vocab);
         }
     }
 }

@@ -47,22 +47,40 @@ public final class TransformerSeq2Seq extends Seq2Seq {
      * @param dropout the dropout probability, in [0, 1)
      * @param maxLen the longest source or target the positional encodings cover, at least 1
      */
-    public TransformerSeq2Seq(int srcVocab, int tgtVocab, SpecialTokens tokens, int dModel, int nhead, int numLayers,
-            int dimFeedforward, double dropout, int maxLen) {
+    public TransformerSeq2Seq(
+            int srcVocab,
+            int tgtVocab,
+            SpecialTokens tokens,
+            int dModel,
+            int nhead,
+            int numLayers,
+            int dimFeedforward,
+            double dropout,
+            int maxLen) {
         super(srcVocab, tgtVocab, tokens);
-        if (dModel < 1 || nhead < 1 || dModel % nhead != 0 || numLayers < 1 || dimFeedforward < 1 || maxLen < 1
+        if (dModel < 1
+                || nhead < 1
+                || dModel % nhead != 0
+                || numLayers < 1
+                || dimFeedforward < 1
+                || maxLen < 1
                 || !(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("TransformerSeq2Seq: need dModel divisible by nhead, numLayers, dimFeedforward and "
-                    + "maxLen of at least 1, dropout in [0, 1); got dModel=" + dModel + ", nhead=" + nhead + ", numLayers="
-                    + numLayers + ", dimFeedforward=" + dimFeedforward + ", dropout=" + dropout + ", maxLen=" + maxLen);
+            throw new IllegalArgumentException(
+                    "TransformerSeq2Seq: need dModel divisible by nhead, numLayers, dimFeedforward and "
+                            + "maxLen of at least 1, dropout in [0, 1); got dModel=" + dModel + ", nhead=" + nhead
+                            + ", numLayers="
+                            + numLayers + ", dimFeedforward=" + dimFeedforward + ", dropout=" + dropout + ", maxLen="
+                            + maxLen);
         }
         this.dModel = dModel;
         this.maxLen = maxLen;
         srcEmbed = registerModule("src_embed", new Embedding(srcVocab, dModel, tokens.pad()));
         tgtEmbed = registerModule("tgt_embed", new Embedding(tgtVocab, dModel, tokens.pad()));
         pos = registerModule("pos", new PositionalEncoding(dModel, maxLen, dropout, true));
-        transformer = registerModule("transformer", new Transformer(dModel, nhead, numLayers, numLayers, dimFeedforward, dropout,
-                "relu", 1e-5, true, false));
+        transformer = registerModule(
+                "transformer",
+                new Transformer(
+                        dModel, nhead, numLayers, numLayers, dimFeedforward, dropout, "relu", 1e-5, true, false));
         generator = registerModule("generator", new Linear(dModel, tgtVocab));
         resetParameters(Generator.global());
     }
@@ -79,7 +97,8 @@ public final class TransformerSeq2Seq extends Seq2Seq {
 
     private Variable embed(Embedding e, Tensor ids) {
         if (ids.size(1) > maxLen) {
-            throw new IllegalArgumentException("TransformerSeq2Seq: sequence length " + ids.size(1) + " exceeds maxLen " + maxLen);
+            throw new IllegalArgumentException(
+                    "TransformerSeq2Seq: sequence length " + ids.size(1) + " exceeds maxLen " + maxLen);
         }
         return pos.call(e.lookup(ids).mul(Math.sqrt(dModel)));
     }
@@ -89,7 +108,7 @@ public final class TransformerSeq2Seq extends Seq2Seq {
         Tensor padding = paddingMask(source.data());
         Variable memory = transformer.encode(embed(srcEmbed, source.data()), null, padding);
         Variable y = transformer.decode(embed(tgtEmbed, targetIn.data()), memory, null, null, null, padding, true);
-        return generator.call(y);                                      // (N, T, V)
+        return generator.call(y); // (N, T, V)
     }
 
     @Override
@@ -98,8 +117,14 @@ public final class TransformerSeq2Seq extends Seq2Seq {
         Variable memory = transformer.encode(embed(srcEmbed, sources), null, padding);
         return (rows, prefixes) -> {
             Tensor index = Tensor.wrap(rows.clone(), rows.length);
-            Variable y = transformer.decode(embed(tgtEmbed, prefixTensor(prefixes)), memory.indexSelect(0, index), null, null, null,
-                    padding.indexSelect(0, index), true);
+            Variable y = transformer.decode(
+                    embed(tgtEmbed, prefixTensor(prefixes)),
+                    memory.indexSelect(0, index),
+                    null,
+                    null,
+                    null,
+                    padding.indexSelect(0, index),
+                    true);
             return lastLogProbs(generator.call(y));
         };
     }

@@ -26,11 +26,12 @@ public enum Decay {
      */
     public double value(double start, double end, double f) {
         if (!(start > 0) || !(end > 0) || Double.isInfinite(start) || Double.isInfinite(end)) {
-            throw new IllegalArgumentException("Decay." + name() + ": start and end must be positive and finite, got start="
-                    + start + ", end=" + end);
+            throw new IllegalArgumentException("Decay." + name()
+                    + ": start and end must be positive and finite, got start=" + start + ", end=" + end);
         }
         if (!(f >= 0 && f <= 1)) {
-            throw new IllegalArgumentException("Decay." + name() + ": the fraction of training must be in [0, 1], got " + f);
+            throw new IllegalArgumentException(
+                    "Decay." + name() + ": the fraction of training must be in [0, 1], got " + f);
         }
         switch (this) {
             case LINEAR:

@@ -41,7 +41,8 @@ public final class Grid {
      */
     public Grid(int rows, int cols, Topology topology) {
         if (rows < 1 || cols < 1) {
-            throw new IllegalArgumentException("Grid: rows and cols must be at least 1, got rows=" + rows + ", cols=" + cols);
+            throw new IllegalArgumentException(
+                    "Grid: rows and cols must be at least 1, got rows=" + rows + ", cols=" + cols);
         }
         if (topology == null) {
             throw new IllegalArgumentException("Grid: the topology must not be null");
@@ -114,7 +115,8 @@ public final class Grid {
     /** The node at {@code (row, col)}. */
     public int node(int row, int col) {
         if (row < 0 || row >= rows || col < 0 || col >= cols) {
-            throw new IllegalArgumentException("Grid.node: (" + row + ", " + col + ") is outside the " + rows + "x" + cols + " grid");
+            throw new IllegalArgumentException(
+                    "Grid.node: (" + row + ", " + col + ") is outside the " + rows + "x" + cols + " grid");
         }
         return row * cols + col;
     }
@@ -133,8 +135,8 @@ public final class Grid {
 
     private void check(int node) {
         if (node < 0 || node >= x.length) {
-            throw new IllegalArgumentException("Grid: node " + node + " is outside [0, " + x.length + ") of the " + rows + "x"
-                    + cols + " grid");
+            throw new IllegalArgumentException(
+                    "Grid: node " + node + " is outside [0, " + x.length + ") of the " + rows + "x" + cols + " grid");
         }
     }
 

@@ -22,8 +22,8 @@ public enum Neighborhood {
      */
     public Tensor apply(Tensor squaredDistances, double radius) {
         if (!(radius > 0) || Double.isInfinite(radius)) {
-            throw new IllegalArgumentException("Neighborhood." + name() + ": the radius must be positive and finite, got "
-                    + radius);
+            throw new IllegalArgumentException(
+                    "Neighborhood." + name() + ": the radius must be positive and finite, got " + radius);
         }
         if (this == GAUSSIAN) {
             return squaredDistances.mul(-1 / (2 * radius * radius)).exp();
@@ -35,8 +35,8 @@ public enum Neighborhood {
     /** The function at one squared distance. */
     public double apply(double squaredDistance, double radius) {
         if (!(radius > 0) || Double.isInfinite(radius)) {
-            throw new IllegalArgumentException("Neighborhood." + name() + ": the radius must be positive and finite, got "
-                    + radius);
+            throw new IllegalArgumentException(
+                    "Neighborhood." + name() + ": the radius must be positive and finite, got " + radius);
         }
         if (this == GAUSSIAN) {
             return Math.exp(-squaredDistance / (2 * radius * radius));

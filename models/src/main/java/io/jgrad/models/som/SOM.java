@@ -96,8 +96,9 @@ public class SOM extends Module {
         /** The online learning rate's start and end values, {@code 0 < end <= start <= 1} (default 0.5 to 0.01). */
         public Options learningRate(double start, double end) {
             if (!(start > 0 && start <= 1) || !(end > 0 && end <= start)) {
-                throw new IllegalArgumentException("SOM.Options: the learning rate needs 0 < end <= start <= 1, got start="
-                        + start + ", end=" + end);
+                throw new IllegalArgumentException(
+                        "SOM.Options: the learning rate needs 0 < end <= start <= 1, got start=" + start + ", end="
+                                + end);
             }
             this.learningRateStart = start;
             this.learningRateEnd = end;
@@ -119,8 +120,8 @@ public class SOM extends Module {
          */
         public Options radius(double start, double end) {
             if (!(end > 0) || !(start >= end) || Double.isInfinite(start)) {
-                throw new IllegalArgumentException("SOM.Options: the radius needs 0 < end <= start (finite), got start=" + start
-                        + ", end=" + end);
+                throw new IllegalArgumentException(
+                        "SOM.Options: the radius needs 0 < end <= start (finite), got start=" + start + ", end=" + end);
             }
             this.radiusStart = start;
             this.radiusEnd = end;
@@ -167,8 +168,7 @@ public class SOM extends Module {
      * @param quantizationError {@link #quantizationError} over the data after the epoch
      * @param seconds the epoch's time
      */
-    public record Epoch(int epoch, double learningRate, double radius, double quantizationError, double seconds) {
-    }
+    public record Epoch(int epoch, double learningRate, double radius, double quantizationError, double seconds) {}
 
     private final Grid grid;
     private final int dim;
@@ -225,12 +225,13 @@ public class SOM extends Module {
                     + (x == null ? "null" : Shape.format(x.shape())));
         }
         if (x.size(0) < 1) {
-            throw new IllegalArgumentException("SOM." + op + ": expected at least one sample, got " + Shape.format(x.shape()));
+            throw new IllegalArgumentException(
+                    "SOM." + op + ": expected at least one sample, got " + Shape.format(x.shape()));
         }
         DType want = weight().dtype();
         if (x.dtype() != want) {
-            throw new IllegalArgumentException("SOM." + op + ": expected " + want + " samples like the weights, got " + x.dtype()
-                    + " " + Shape.format(x.shape()) + "; convert with to(DType)");
+            throw new IllegalArgumentException("SOM." + op + ": expected " + want + " samples like the weights, got "
+                    + x.dtype() + " " + Shape.format(x.shape()) + "; convert with to(DType)");
         }
         return x;
     }
@@ -271,7 +272,8 @@ public class SOM extends Module {
     public void initPca(Tensor data) {
         checkData("initPca", data);
         if (data.size(0) < 2) {
-            throw new IllegalArgumentException("SOM.initPca: needs at least 2 samples, got " + Shape.format(data.shape()));
+            throw new IllegalArgumentException(
+                    "SOM.initPca: needs at least 2 samples, got " + Shape.format(data.shape()));
         }
         Pca p = Pca.of(data);
         int k = grid.size();
@@ -326,7 +328,8 @@ public class SOM extends Module {
         }
         int units = (int) Math.ceil(5 * Math.sqrt(data.size(0)));
         Pca p = Pca.of(data);
-        double ratio = p.values.length < 2 || p.values[1] <= 0 ? Math.max(1, units) : Math.sqrt(p.values[0] / p.values[1]);
+        double ratio =
+                p.values.length < 2 || p.values[1] <= 0 ? Math.max(1, units) : Math.sqrt(p.values[0] / p.values[1]);
         // hexagonal rows are sqrt(3)/2 apart: more rows for the same height
         double rowSpacing = topology == Grid.Topology.HEXAGONAL ? Math.sqrt(0.75) : 1;
         int rows = (int) Math.max(1, Math.round(Math.sqrt(units / (ratio * rowSpacing))));
@@ -403,7 +406,12 @@ public class SOM extends Module {
      * @return the error
      */
     public double quantizationError(Tensor x) {
-        return squaredDistances(x).amin(new int[] {1}, false).sqrt().to(DType.FLOAT64).mean().item();
+        return squaredDistances(x)
+                .amin(new int[] {1}, false)
+                .sqrt()
+                .to(DType.FLOAT64)
+                .mean()
+                .item();
     }
 
     /**
@@ -508,7 +516,9 @@ public class SOM extends Module {
         }
         checkData("train", data);
         Options o = options.copy();
-        double r0 = Double.isNaN(o.radiusStart) ? Math.max(Math.max(grid.rows(), grid.cols()) / 2.0, o.radiusEnd) : o.radiusStart;
+        double r0 = Double.isNaN(o.radiusStart)
+                ? Math.max(Math.max(grid.rows(), grid.cols()) / 2.0, o.radiusEnd)
+                : o.radiusStart;
         Tensor gridD2 = grid.squaredDistances(weight().dtype());
         Generator g = new Generator(o.seed);
         int n = data.size(0);
@@ -575,7 +585,8 @@ public class SOM extends Module {
      */
     public Tensor componentPlane(int feature) {
         if (feature < 0 || feature >= dim) {
-            throw new IllegalArgumentException("SOM.componentPlane: feature " + feature + " is outside [0, " + dim + ")");
+            throw new IllegalArgumentException(
+                    "SOM.componentPlane: feature " + feature + " is outside [0, " + dim + ")");
         }
         return weight().select(1, feature).to(DType.FLOAT64).contiguous().reshape(grid.rows(), grid.cols());
     }
@@ -599,8 +610,13 @@ public class SOM extends Module {
         if (classes < 1) {
             throw new IllegalArgumentException("SOM." + op + ": classes must be at least 1, got " + classes);
         }
-        if (labels == null || labels.dtype() != DType.INT32 || labels.dim() != 1 || x == null || labels.size(0) != x.size(0)) {
-            throw new IllegalArgumentException("SOM." + op + ": expected INT32 labels (N) for samples (N, " + dim + "), got labels "
+        if (labels == null
+                || labels.dtype() != DType.INT32
+                || labels.dim() != 1
+                || x == null
+                || labels.size(0) != x.size(0)) {
+            throw new IllegalArgumentException("SOM." + op + ": expected INT32 labels (N) for samples (N, " + dim
+                    + "), got labels "
                     + (labels == null ? "null" : labels.dtype() + " " + Shape.format(labels.shape())) + " and samples "
                     + (x == null ? "null" : Shape.format(x.shape())));
         }
@@ -609,8 +625,8 @@ public class SOM extends Module {
         int[][] counts = new int[grid.size()][classes];
         for (int i = 0; i < b.length; i++) {
             if (y[i] < 0 || y[i] >= classes) {
-                throw new IllegalArgumentException("SOM." + op + ": label " + y[i] + " at sample " + i + " is outside [0, " + classes
-                        + ")");
+                throw new IllegalArgumentException(
+                        "SOM." + op + ": label " + y[i] + " at sample " + i + " is outside [0, " + classes + ")");
             }
             counts[b[i]][y[i]]++;
         }
@@ -706,7 +722,8 @@ public class SOM extends Module {
     @Override
     public Variable forward(Variable x) {
         if (x.dim() != 2 || x.size(1) != dim) {
-            throw new IllegalArgumentException("SOM.forward: expected samples (N, " + dim + "), got " + Shape.format(x.shape()));
+            throw new IllegalArgumentException(
+                    "SOM.forward: expected samples (N, " + dim + "), got " + Shape.format(x.shape()));
         }
         Variable w = Variable.constant(weight());
         Variable xn = x.square().sum(1, true);

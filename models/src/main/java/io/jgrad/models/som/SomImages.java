@@ -23,11 +23,15 @@ import javax.imageio.ImageIO;
  */
 public final class SomImages {
     /** Anchors of the colour scale, low to high: pale yellow to dark blue. */
-    private static final Color[] SCALE = {new Color(255, 255, 217), new Color(199, 233, 180), new Color(65, 182, 196),
-        new Color(34, 94, 168), new Color(8, 29, 88)};
+    private static final Color[] SCALE = {
+        new Color(255, 255, 217),
+        new Color(199, 233, 180),
+        new Color(65, 182, 196),
+        new Color(34, 94, 168),
+        new Color(8, 29, 88)
+    };
 
-    private SomImages() {
-    }
+    private SomImages() {}
 
     /** The colour of {@code f} in [0, 1] on the scale. */
     static Color colour(double f) {
@@ -36,7 +40,8 @@ public final class SomImages {
         double a = t - i;
         Color p = SCALE[i];
         Color q = SCALE[i + 1];
-        return new Color((int) Math.round(p.getRed() + a * (q.getRed() - p.getRed())),
+        return new Color(
+                (int) Math.round(p.getRed() + a * (q.getRed() - p.getRed())),
                 (int) Math.round(p.getGreen() + a * (q.getGreen() - p.getGreen())),
                 (int) Math.round(p.getBlue() + a * (q.getBlue() - p.getBlue())));
     }
@@ -53,11 +58,12 @@ public final class SomImages {
      */
     public static BufferedImage draw(Grid grid, Tensor values, String[] labels, int cell, String title) {
         if (grid == null || values == null || values.numel() != grid.size()) {
-            throw new IllegalArgumentException("SomImages.draw: expected " + (grid == null ? "?" : grid.size()) + " values, got "
-                    + (values == null ? "null" : Shape.format(values.shape())));
+            throw new IllegalArgumentException("SomImages.draw: expected " + (grid == null ? "?" : grid.size())
+                    + " values, got " + (values == null ? "null" : Shape.format(values.shape())));
         }
         if (labels != null && labels.length != grid.size()) {
-            throw new IllegalArgumentException("SomImages.draw: expected " + grid.size() + " labels, got " + labels.length);
+            throw new IllegalArgumentException(
+                    "SomImages.draw: expected " + grid.size() + " labels, got " + labels.length);
         }
         if (cell < 4) {
             throw new IllegalArgumentException("SomImages.draw: the cell size must be at least 4 pixels, got " + cell);
@@ -85,11 +91,14 @@ public final class SomImages {
     }
 
     private static int height(Grid grid, int cell, String title) {
-        double h = grid.topology() == Grid.Topology.HEXAGONAL ? (grid.rows() - 1) * Math.sqrt(0.75) + 2 / Math.sqrt(3) : grid.rows();
+        double h = grid.topology() == Grid.Topology.HEXAGONAL
+                ? (grid.rows() - 1) * Math.sqrt(0.75) + 2 / Math.sqrt(3)
+                : grid.rows();
         return (int) Math.ceil(h * cell) + 2 * margin(cell) + titleHeight(cell, title);
     }
 
-    private static void paint(Graphics2D g, Grid grid, Tensor values, String[] labels, int cell, String title, int ox, int oy) {
+    private static void paint(
+            Graphics2D g, Grid grid, Tensor values, String[] labels, int cell, String title, int ox, int oy) {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         double[] v = values.to(DType.FLOAT64).contiguous().toDoubleArray();
@@ -129,7 +138,8 @@ public final class SomImages {
                 shape = p;
             } else {
                 cy = oy + th + m + (grid.y(i) + 0.5) * cell;
-                shape = new java.awt.Rectangle((int) Math.round(cx - cell / 2.0), (int) Math.round(cy - cell / 2.0), cell, cell);
+                shape = new java.awt.Rectangle(
+                        (int) Math.round(cx - cell / 2.0), (int) Math.round(cy - cell / 2.0), cell, cell);
             }
             g.setColor(c);
             g.fill(shape);
@@ -139,7 +149,8 @@ public final class SomImages {
                 double lum = 0.299 * c.getRed() + 0.587 * c.getGreen() + 0.114 * c.getBlue();
                 g.setColor(lum < 128 ? Color.WHITE : Color.BLACK);
                 int w = fm.stringWidth(labels[i]);
-                g.drawString(labels[i], (int) Math.round(cx - w / 2.0), (int) Math.round(cy + (fm.getAscent() - fm.getDescent()) / 2.0));
+                g.drawString(labels[i], (int) Math.round(cx - w / 2.0), (int)
+                        Math.round(cy + (fm.getAscent() - fm.getDescent()) / 2.0));
             }
         }
     }
@@ -168,15 +179,17 @@ public final class SomImages {
      * @param perRow planes per row, at least 1
      * @throws IOException when the file cannot be written
      */
-    public static void writeComponentPlanes(SOM som, Path png, String[] featureNames, int cell, int perRow) throws IOException {
+    public static void writeComponentPlanes(SOM som, Path png, String[] featureNames, int cell, int perRow)
+            throws IOException {
         int d = som.dim();
         if (featureNames != null && featureNames.length != d) {
-            throw new IllegalArgumentException("SomImages.writeComponentPlanes: expected " + d + " feature names, got "
-                    + featureNames.length);
+            throw new IllegalArgumentException(
+                    "SomImages.writeComponentPlanes: expected " + d + " feature names, got " + featureNames.length);
         }
         if (perRow < 1 || cell < 4) {
-            throw new IllegalArgumentException("SomImages.writeComponentPlanes: perRow must be at least 1 and cell at least 4, got perRow="
-                    + perRow + ", cell=" + cell);
+            throw new IllegalArgumentException(
+                    "SomImages.writeComponentPlanes: perRow must be at least 1 and cell at least 4, got perRow="
+                            + perRow + ", cell=" + cell);
         }
         Grid grid = som.grid();
         int pw = width(grid, cell);

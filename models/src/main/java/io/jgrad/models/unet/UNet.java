@@ -84,11 +84,13 @@ public final class UNet extends Module {
      */
     public UNet(int inChannels, int numClasses, int depth, int baseWidth, boolean padded, boolean batchNorm) {
         if (inChannels < 1 || numClasses < 1 || depth < 1 || baseWidth < 1) {
-            throw new IllegalArgumentException("UNet: inChannels, numClasses, depth and baseWidth must be at least 1, got "
-                    + inChannels + ", " + numClasses + ", " + depth + ", " + baseWidth);
+            throw new IllegalArgumentException(
+                    "UNet: inChannels, numClasses, depth and baseWidth must be at least 1, got " + inChannels + ", "
+                            + numClasses + ", " + depth + ", " + baseWidth);
         }
         if ((long) baseWidth << depth > Integer.MAX_VALUE / 16) {
-            throw new IllegalArgumentException("UNet: baseWidth " + baseWidth + " * 2^" + depth + " channels is too many");
+            throw new IllegalArgumentException(
+                    "UNet: baseWidth " + baseWidth + " * 2^" + depth + " channels is too many");
         }
         this.inChannels = inChannels;
         this.numClasses = numClasses;
@@ -188,27 +190,29 @@ public final class UNet extends Module {
     public Variable forward(Variable x) {
         // x is (N, inChannels, H, W)
         if (x.dim() != 4 || x.size(1) != inChannels) {
-            throw new IllegalArgumentException("UNet: expected images (N, " + inChannels + ", H, W), got " + Shape.format(x.shape()));
+            throw new IllegalArgumentException(
+                    "UNet: expected images (N, " + inChannels + ", H, W), got " + Shape.format(x.shape()));
         }
         if (outputSize(x.size(2)) < 0 || outputSize(x.size(3)) < 0) {
             throw new IllegalArgumentException("UNet: input " + Shape.format(x.shape()) + " does not fit depth " + depth
-                    + (padded ? ": H and W must be multiples of " + (1 << depth)
+                    + (padded
+                            ? ": H and W must be multiples of " + (1 << depth)
                             : ": the unpadded convolutions need even sizes before every pooling (see outputSize)"));
         }
         List<Variable> skips = new ArrayList<>(depth);
         Variable y = x;
         for (int k = 0; k < depth; k++) {
-            y = down.get(k).call(y);          // (N, base 2^k, H_k, W_k)
+            y = down.get(k).call(y); // (N, base 2^k, H_k, W_k)
             skips.add(y);
             y = pool.call(y);
         }
-        y = bottleneck.call(y);                // (N, base 2^depth, ., .)
+        y = bottleneck.call(y); // (N, base 2^depth, ., .)
         for (int k = depth - 1; k >= 0; k--) {
-            y = up.get(k).call(y);             // (N, base 2^k, 2h, 2w)
+            y = up.get(k).call(y); // (N, base 2^k, 2h, 2w)
             Variable skip = centerCrop(skips.get(k), y.size(2), y.size(3));
             y = decoder.get(k).call(Variable.cat(List.of(skip, y), 1));
         }
-        return head.call(y);                   // (N, numClasses, H', W')
+        return head.call(y); // (N, numClasses, H', W')
     }
 
     /** The centre {@code h x w} window of {@code (N, C, H, W)} (the paper's cropping of skip maps). */

@@ -23,8 +23,7 @@ import java.util.Map;
  * module's): one tensor per line, {@code name|shape|v1,v2,...}, as FLOAT64 tensors; and compares tensors.
  */
 final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** Loads a classpath resource such as {@code /torch/LAYER_linear.txt}. */
     static Map<String, Tensor> load(String resource) {
@@ -40,8 +39,16 @@ final class Fixtures {
                     continue;
                 }
                 String[] p = line.split("\\|", -1);
-                int[] shape = p[1].isEmpty() ? new int[0] : Arrays.stream(p[1].split(",")).mapToInt(Integer::parseInt).toArray();
-                double[] v = p[2].isEmpty() ? new double[0] : Arrays.stream(p[2].split(",")).mapToDouble(Double::parseDouble).toArray();
+                int[] shape = p[1].isEmpty()
+                        ? new int[0]
+                        : Arrays.stream(p[1].split(","))
+                                .mapToInt(Integer::parseInt)
+                                .toArray();
+                double[] v = p[2].isEmpty()
+                        ? new double[0]
+                        : Arrays.stream(p[2].split(","))
+                                .mapToDouble(Double::parseDouble)
+                                .toArray();
                 m.put(p[0], Tensor.of(v).reshape(shape));
             }
         } catch (IOException e) {
@@ -65,14 +72,23 @@ final class Fixtures {
     /** Asserts equal shapes and {@code |a - e| <= atol + rtol |e|} element-wise. */
     static void assertClose(Tensor expected, Tensor actual, double atol, double rtol, String what) {
         assertNotNull(actual, what + ": missing");
-        assertArrayEquals(expected.shape(), actual.shape(), what + ": shape " + Shape.format(actual.shape()) + " instead of "
-                + Shape.format(expected.shape()));
+        assertArrayEquals(
+                expected.shape(),
+                actual.shape(),
+                what + ": shape " + Shape.format(actual.shape()) + " instead of " + Shape.format(expected.shape()));
         double[] e = expected.toDoubleArray();
         double[] a = actual.toDoubleArray();
         for (int k = 0; k < e.length; k++) {
             if (!(Math.abs(a[k] - e[k]) <= atol + rtol * Math.abs(e[k]))) {
-                throw new AssertionError(String.format(Locale.ROOT, "%s: element %d is %.12g, expected %.12g (atol %.1e, rtol %.1e)",
-                        what, k, a[k], e[k], atol, rtol));
+                throw new AssertionError(String.format(
+                        Locale.ROOT,
+                        "%s: element %d is %.12g, expected %.12g (atol %.1e, rtol %.1e)",
+                        what,
+                        k,
+                        a[k],
+                        e[k],
+                        atol,
+                        rtol));
             }
         }
     }

@@ -113,7 +113,8 @@ class FrechetDistanceTest {
         }
         double[][] q = orthogonal(n, g);
         double[] zero = new double[n];
-        double got = FrechetDistance.distance(new FrechetDistance.Gaussian(zero, rotate(q, diag(a))),
+        double got = FrechetDistance.distance(
+                new FrechetDistance.Gaussian(zero, rotate(q, diag(a))),
                 new FrechetDistance.Gaussian(zero, rotate(q, diag(b))));
         assertEquals(expected, got, 1e-7 * expected);
     }
@@ -168,7 +169,8 @@ class FrechetDistanceTest {
         Tensor x = Tensor.randn(new Generator(4), DType.FLOAT64, 500, 3);
         assertEquals(0, FrechetDistance.distance(x, x), 1e-9);
         assertEquals(3 * 0.25, FrechetDistance.distance(x, x.add(Tensor.full(DType.FLOAT64, 0.5, 500, 3))), 1e-9);
-        String m = assertThrows(IllegalArgumentException.class, () -> FrechetDistance.fit(Tensor.zeros(1, 3))).getMessage();
+        String m = assertThrows(IllegalArgumentException.class, () -> FrechetDistance.fit(Tensor.zeros(1, 3)))
+                .getMessage();
         assertTrue(m.contains("expected features (n, d) with n >= 2 and d >= 1, got (1, 3)"), m);
     }
 }

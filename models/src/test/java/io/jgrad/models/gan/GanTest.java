@@ -24,7 +24,6 @@ import io.jgrad.optim.Adam;
 import io.jgrad.train.Checkpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,12 +44,20 @@ class GanTest {
         return new Adam(m.parameters(), new Adam.Options().lr(2e-4).betas(0.5, 0.999));
     }
 
-    // ------------------------------------------------------------------------------------------ WGAN-GP against PyTorch
+    // ------------------------------------------------------------------------------------------ WGAN-GP against
+    // PyTorch
 
     /** The critic of {@code make_second_order_fixtures.py}'s {@code wgan_gp_conv}, for (N, 1, 6, 6) inputs. */
     static Sequential fixtureCritic() {
-        return new Sequential(new Conv2d(1, 4, 3, 1, 1), new LeakyReLU(0.2), new MaxPool2d(2), new Conv2d(4, 4, 3, 1, 1),
-                new LeakyReLU(0.2), new AvgPool2d(2, 1, 0), new Flatten(), new Linear(16, 1));
+        return new Sequential(
+                new Conv2d(1, 4, 3, 1, 1),
+                new LeakyReLU(0.2),
+                new MaxPool2d(2),
+                new Conv2d(4, 4, 3, 1, 1),
+                new LeakyReLU(0.2),
+                new AvgPool2d(2, 1, 0),
+                new Flatten(),
+                new Linear(16, 1));
     }
 
     @Test
@@ -74,7 +81,8 @@ class GanTest {
             assertClose(f.get("g." + e.getKey()), e.getValue().grad(), ATOL, RTOL, "gradient of " + e.getKey());
         }
         // eps given as (N) works the same
-        Gan.CriticLoss flat = gan.criticLoss(f.get("real"), f.get("fake"), f.get("eps").reshape(3));
+        Gan.CriticLoss flat =
+                gan.criticLoss(f.get("real"), f.get("fake"), f.get("eps").reshape(3));
         assertClose(f.get("loss"), flat.loss().data(), ATOL, RTOL, "critic loss, eps (N)");
     }
 
@@ -86,12 +94,19 @@ class GanTest {
         critic.loadStateDict(Fixtures.stateDict(f, "p."), true);
         Sequential gen = new Sequential(new Linear(4, 36), new Reshape(1, 6, 6));
         gen.to(DType.FLOAT64);
-        Gan gan = new Gan(gen, critic, 4, adam(gen), adam(critic), new Gan.Options().loss(Gan.Loss.WGAN_GP).penaltyWeight(0));
+        Gan gan = new Gan(
+                gen,
+                critic,
+                4,
+                adam(gen),
+                adam(critic),
+                new Gan.Options().loss(Gan.Loss.WGAN_GP).penaltyWeight(0));
         Gan.CriticLoss c = gan.criticLoss(f.get("real"), f.get("fake"), f.get("eps"));
         assertEquals(f.get("d_fake").item() - f.get("d_real").item(), c.loss().item(), 1e-12);
     }
 
-    // ------------------------------------------------------------------------------------------ BCE against hand-derived gradients
+    // ------------------------------------------------------------------------------------------ BCE against
+    // hand-derived gradients
 
     /** G(z) = z A^T + c (3 -> 4), D(x) = x w^T + b (4 -> 1), in FLOAT64. */
     static Sequential[] linearPair() {
@@ -116,7 +131,7 @@ class GanTest {
         Generator g = new Generator(3);
         Tensor real = Tensor.randn(g, DType.FLOAT64, 5, 4);
         Tensor fake = Tensor.randn(g, DType.FLOAT64, 6, 4);
-        Tensor rt = Tensor.full(DType.FLOAT64, 0.9, 5);   // one-sided smoothing
+        Tensor rt = Tensor.full(DType.FLOAT64, 0.9, 5); // one-sided smoothing
         Tensor ft = Tensor.of(new double[] {0, 0, 0.9, 0, 0, 0}); // one flipped label
         p[1].zeroGrad();
         Variable loss = gan.discriminatorLoss(real, fake, rt, ft);
@@ -147,9 +162,16 @@ class GanTest {
             }
         }
         assertEquals(expLoss, loss.item(), 1e-12);
-        assertClose(Tensor.of(dw).reshape(1, 4), p[1].namedParameters().get("0.weight").grad(), 1e-12, 1e-10, "dL/dw");
+        assertClose(
+                Tensor.of(dw).reshape(1, 4),
+                p[1].namedParameters().get("0.weight").grad(),
+                1e-12,
+                1e-10,
+                "dL/dw");
         assertEquals(db, p[1].namedParameters().get("0.bias").grad().item(), 1e-12);
-        assertTrue(p[0].namedParameters().get("0.weight").grad() == null, "the discriminator loss must not reach the generator");
+        assertTrue(
+                p[0].namedParameters().get("0.weight").grad() == null,
+                "the discriminator loss must not reach the generator");
     }
 
     @Test
@@ -177,7 +199,7 @@ class GanTest {
                 }
                 l += w[k] * x;
             }
-            expLoss += -Math.log(sigmoid(l)) / 6;     // non-saturating: -log D(G(z))
+            expLoss += -Math.log(sigmoid(l)) / 6; // non-saturating: -log D(G(z))
             double dl = (sigmoid(l) - 1) / 6;
             for (int k = 0; k < 4; k++) {
                 dc[k] += dl * w[k];
@@ -187,7 +209,12 @@ class GanTest {
             }
         }
         assertEquals(expLoss, loss.item(), 1e-12);
-        assertClose(Tensor.of(da).reshape(4, 3), p[0].namedParameters().get("0.weight").grad(), 1e-12, 1e-10, "dL/dA");
+        assertClose(
+                Tensor.of(da).reshape(4, 3),
+                p[0].namedParameters().get("0.weight").grad(),
+                1e-12,
+                1e-10,
+                "dL/dA");
         assertClose(Tensor.of(dc), p[0].namedParameters().get("0.bias").grad(), 1e-12, 1e-10, "dL/dc");
     }
 
@@ -198,8 +225,11 @@ class GanTest {
         Tensor real = Tensor.randn(new Generator(9), DType.FLOAT64, 8, 4);
         // the step draws the noise of its generated batch first from the trainer's generator
         Generator copy = gan.randomGenerator().copy();
-        Tensor fake = p[0].forward(Variable.constant(Tensor.randn(copy, DType.FLOAT64, 8, 3))).data();
-        double expected = gan.discriminatorLoss(real, fake, Tensor.full(DType.FLOAT64, 0.8, 8), Tensor.zeros(DType.FLOAT64, 8)).item();
+        Tensor fake = p[0].forward(Variable.constant(Tensor.randn(copy, DType.FLOAT64, 8, 3)))
+                .data();
+        double expected = gan.discriminatorLoss(
+                        real, fake, Tensor.full(DType.FLOAT64, 0.8, 8), Tensor.zeros(DType.FLOAT64, 8))
+                .item();
         Map<String, Double> logs = gan.step(real);
         assertEquals(expected, logs.get("d_loss"), 1e-12);
         assertTrue(logs.containsKey("g_loss"), "BCE makes a generator step after every discriminator step");
@@ -208,7 +238,13 @@ class GanTest {
     @Test
     void wganMakesOneGeneratorStepPerCriticSteps() {
         Sequential[] p = linearPair();
-        Gan gan = new Gan(p[0], p[1], 3, adam(p[0]), adam(p[1]), new Gan.Options().loss(Gan.Loss.WGAN_GP).criticSteps(3));
+        Gan gan = new Gan(
+                p[0],
+                p[1],
+                3,
+                adam(p[0]),
+                adam(p[1]),
+                new Gan.Options().loss(Gan.Loss.WGAN_GP).criticSteps(3));
         Tensor real = Tensor.randn(new Generator(9), DType.FLOAT64, 8, 4);
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < 7; i++) {
@@ -224,9 +260,21 @@ class GanTest {
         Sequential d = DCGAN.discriminator(DCGAN.Norm.forLoss(loss), new Generator(12));
         Adam go = new Adam(g.parameters(), new Adam.Options().lr(2e-4).betas(0.5, 0.999));
         Adam dopt = new Adam(d.parameters(), new Adam.Options().lr(2e-4).betas(0.5, 0.999));
-        return new Gan(g, d, 8, go, dopt, new Gan.Options().loss(loss).batchSize(8).criticSteps(2).fixedNoiseSize(4)
-                .labelSmoothing(loss == Gan.Loss.BCE ? 0.1 : 0).labelFlip(loss == Gan.Loss.BCE ? 0.05 : 0).seed(21)
-                .checkpoint(checkpoint));
+        return new Gan(
+                g,
+                d,
+                8,
+                go,
+                dopt,
+                new Gan.Options()
+                        .loss(loss)
+                        .batchSize(8)
+                        .criticSteps(2)
+                        .fixedNoiseSize(4)
+                        .labelSmoothing(loss == Gan.Loss.BCE ? 0.1 : 0)
+                        .labelFlip(loss == Gan.Loss.BCE ? 0.05 : 0)
+                        .seed(21)
+                        .checkpoint(checkpoint));
     }
 
     static void assertSameState(Map<String, Tensor> a, Map<String, Tensor> b, String what) {
@@ -255,11 +303,20 @@ class GanTest {
 
             assertEquals(3, resumed.epoch());
             assertSameState(whole.generator().stateDict(), resumed.generator().stateDict(), loss + " generator");
-            assertSameState(whole.discriminator().stateDict(), resumed.discriminator().stateDict(), loss + " discriminator");
-            assertSameState(whole.generatorOptimizer().stateDict(), resumed.generatorOptimizer().stateDict(), loss + " G optimizer");
-            assertSameState(whole.discriminatorOptimizer().stateDict(), resumed.discriminatorOptimizer().stateDict(),
+            assertSameState(
+                    whole.discriminator().stateDict(), resumed.discriminator().stateDict(), loss + " discriminator");
+            assertSameState(
+                    whole.generatorOptimizer().stateDict(),
+                    resumed.generatorOptimizer().stateDict(),
+                    loss + " G optimizer");
+            assertSameState(
+                    whole.discriminatorOptimizer().stateDict(),
+                    resumed.discriminatorOptimizer().stateDict(),
                     loss + " D optimizer");
-            assertArrayEquals(whole.randomGenerator().getState(), resumed.randomGenerator().getState(), loss + " rng");
+            assertArrayEquals(
+                    whole.randomGenerator().getState(),
+                    resumed.randomGenerator().getState(),
+                    loss + " rng");
             assertTrue(whole.fixedSamples().equal(resumed.fixedSamples()), loss + " fixed samples");
             assertEquals(whole.history().toCsv(), resumed.history().toCsv(), loss + " history");
             assertEquals(3, resumed.history().size());
@@ -271,7 +328,9 @@ class GanTest {
     void checkpointOfAnotherLossIsRefused() throws Exception {
         Path cp = tmp.resolve("bce.safetensors");
         dcgan(Gan.Loss.BCE, null).saveCheckpoint(cp);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> dcgan(Gan.Loss.WGAN_GP, null).loadCheckpoint(cp));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> dcgan(Gan.Loss.WGAN_GP, null).loadCheckpoint(cp));
         assertTrue(e.getMessage().contains("was written for loss bce, this trainer uses wgan-gp"), e.getMessage());
     }
 
@@ -304,13 +363,18 @@ class GanTest {
 
     @Test
     void badArgumentsGetClearErrors() {
-        assertTrue(message(() -> new Gan.Options().criticSteps(0)).contains("critic steps per generator step must be at least 1, got 0"));
-        assertTrue(message(() -> new Gan.Options().penaltyWeight(-1)).contains("gradient penalty weight must be finite and at least 0, got -1"));
-        assertTrue(message(() -> new Gan.Options().labelSmoothing(1)).contains("label smoothing must be in [0, 1), got 1.0"));
-        assertTrue(message(() -> new Gan.Options().labelFlip(-0.1)).contains("label flip probability must be in [0, 1), got -0.1"));
+        assertTrue(message(() -> new Gan.Options().criticSteps(0))
+                .contains("critic steps per generator step must be at least 1, got 0"));
+        assertTrue(message(() -> new Gan.Options().penaltyWeight(-1))
+                .contains("gradient penalty weight must be finite and at least 0, got -1"));
+        assertTrue(message(() -> new Gan.Options().labelSmoothing(1))
+                .contains("label smoothing must be in [0, 1), got 1.0"));
+        assertTrue(message(() -> new Gan.Options().labelFlip(-0.1))
+                .contains("label flip probability must be in [0, 1), got -0.1"));
         assertTrue(message(() -> new Gan.Options().batchSize(0)).contains("batch size must be at least 1, got 0"));
         assertTrue(message(() -> Gan.Loss.parse("lsgan")).contains("unknown loss 'lsgan' (expected bce or wgan-gp)"));
-        assertTrue(message(() -> DCGAN.generator(0, new Generator(1))).contains("noise dimension must be at least 1, got 0"));
+        assertTrue(message(() -> DCGAN.generator(0, new Generator(1)))
+                .contains("noise dimension must be at least 1, got 0"));
 
         Sequential g = DCGAN.generator(8, new Generator(1));
         // a discriminator for 32x32 images
@@ -373,14 +437,20 @@ class GanTest {
         Tensor check = mixture(2048, new Generator(2));
         for (Gan.Loss loss : Gan.Loss.values()) {
             Generator init = new Generator(3);
-            Sequential g = new Sequential(new Linear(4, 64), new ReLU(), new Linear(64, 64), new ReLU(), new Linear(64, 2));
-            Sequential d = new Sequential(new Linear(2, 64), new LeakyReLU(0.2), new Linear(64, 64), new LeakyReLU(0.2), new Linear(64, 1));
+            Sequential g =
+                    new Sequential(new Linear(4, 64), new ReLU(), new Linear(64, 64), new ReLU(), new Linear(64, 2));
+            Sequential d = new Sequential(
+                    new Linear(2, 64), new LeakyReLU(0.2), new Linear(64, 64), new LeakyReLU(0.2), new Linear(64, 1));
             g.resetParameters(init);
             d.resetParameters(init);
             // WGAN-GP needs more generator steps here: 5 critic steps per generator step, 640 in all
             boolean wgan = loss == Gan.Loss.WGAN_GP;
             double lr = wgan ? 2e-3 : 1e-3;
-            Gan gan = new Gan(g, d, 4, new Adam(g.parameters(), new Adam.Options().lr(lr).betas(0.5, 0.9)),
+            Gan gan = new Gan(
+                    g,
+                    d,
+                    4,
+                    new Adam(g.parameters(), new Adam.Options().lr(lr).betas(0.5, 0.9)),
                     new Adam(d.parameters(), new Adam.Options().lr(lr).betas(0.5, 0.9)),
                     new Gan.Options().loss(loss).batchSize(64).seed(5).criticSteps(5));
             double before = FrechetDistance.distance(gan.sample(2048, new Generator(6)), check);
@@ -388,8 +458,9 @@ class GanTest {
             gan.fit(data, wgan ? 100 : 15);
             double after = FrechetDistance.distance(gan.sample(2048, new Generator(6)), check);
             double floor = FrechetDistance.distance(data, check);
-            System.out.printf("toy mixture, %s: Frechet distance %.4f -> %.4f (two real samples: %.4f), %.1f s%n", loss, before,
-                    after, floor, (System.nanoTime() - t0) / 1e9);
+            System.out.printf(
+                    "toy mixture, %s: Frechet distance %.4f -> %.4f (two real samples: %.4f), %.1f s%n",
+                    loss, before, after, floor, (System.nanoTime() - t0) / 1e9);
             assertTrue(after < 0.1 * before && after < 0.5, loss + ": Frechet distance " + before + " -> " + after);
         }
     }

@@ -37,7 +37,8 @@ class ActivationTest {
         assertThrows(IllegalArgumentException.class, () -> new NodeGene(0, NodeGene.Type.INPUT, Activation.SINE));
         assertThrows(IllegalArgumentException.class, () -> new NodeGene(0, NodeGene.Type.OUTPUT, null));
         Genome g = new Genome(2, 1);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.setActivation(0, Activation.TANH));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> g.setActivation(0, Activation.TANH));
         assertTrue(e.getMessage().contains("INPUT"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> g.setActivation(9, Activation.TANH));
         assertThrows(IllegalArgumentException.class, () -> g.setActivation(3, null));
@@ -45,9 +46,15 @@ class ActivationTest {
 
     /** Inputs 0, 1, bias 2, output 3 (linear), hidden 4 (sine) and 5 (Gaussian). */
     static Genome mixed() {
-        return new Genome(2, 1).setActivation(3, Activation.LINEAR).addHiddenNode(4, Activation.SINE)
-                .addHiddenNode(5, Activation.GAUSSIAN).addConnection(0, 0, 4, 2.0, true).addConnection(1, 1, 5, 1.0, true)
-                .addConnection(2, 2, 5, -0.5, true).addConnection(3, 4, 3, 1.5, true).addConnection(4, 5, 3, -2.0, true)
+        return new Genome(2, 1)
+                .setActivation(3, Activation.LINEAR)
+                .addHiddenNode(4, Activation.SINE)
+                .addHiddenNode(5, Activation.GAUSSIAN)
+                .addConnection(0, 0, 4, 2.0, true)
+                .addConnection(1, 1, 5, 1.0, true)
+                .addConnection(2, 2, 5, -0.5, true)
+                .addConnection(3, 4, 3, 1.5, true)
+                .addConnection(4, 5, 3, -2.0, true)
                 .addConnection(5, 1, 3, 0.25, true);
     }
 
@@ -76,20 +83,26 @@ class ActivationTest {
         assertEquals(Activation.GAUSSIAN, back.node(5).activation());
         assertEquals(g.network().activate(0.1, 0.2)[0], back.network().activate(0.1, 0.2)[0], 0);
         // a plain NEAT genome's document has no activation field, as before activations existed
-        Genome plain = new Genome(1, 1).addHiddenNode(3).addConnection(0, 0, 3, 1.0, true).addConnection(1, 3, 2, 1.0, true);
+        Genome plain = new Genome(1, 1)
+                .addHiddenNode(3)
+                .addConnection(0, 0, 3, 1.0, true)
+                .addConnection(1, 3, 2, 1.0, true);
         assertFalse(plain.toJson().contains("activation"));
-        String old = "{\"format\": \"jgrad-neat-genome\", \"version\": 1, \"inputs\": 1, \"outputs\": 1, \"fitness\": null, "
-                + "\"nodes\": [{\"id\": 0, \"type\": \"input\"}, {\"id\": 1, \"type\": \"bias\"}, {\"id\": 2, \"type\": \"output\"}, "
-                + "{\"id\": 3, \"type\": \"hidden\"}], \"connections\": [{\"innovation\": 0, \"in\": 0, \"out\": 3, \"weight\": 1.0, "
-                + "\"enabled\": true}, {\"innovation\": 1, \"in\": 3, \"out\": 2, \"weight\": 1.0, \"enabled\": true}]}";
+        String old =
+                "{\"format\": \"jgrad-neat-genome\", \"version\": 1, \"inputs\": 1, \"outputs\": 1, \"fitness\": null, "
+                        + "\"nodes\": [{\"id\": 0, \"type\": \"input\"}, {\"id\": 1, \"type\": \"bias\"}, {\"id\": 2, \"type\": \"output\"}, "
+                        + "{\"id\": 3, \"type\": \"hidden\"}], \"connections\": [{\"innovation\": 0, \"in\": 0, \"out\": 3, \"weight\": 1.0, "
+                        + "\"enabled\": true}, {\"innovation\": 1, \"in\": 3, \"out\": 2, \"weight\": 1.0, \"enabled\": true}]}";
         Genome read = Genome.fromJson(old);
         assertTrue(read.sameGenes(plain));
         assertEquals(Activation.SIGMOID, read.node(3).activation());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Genome.fromJson(json.replace("\"sine\"", "\"step\"")));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> Genome.fromJson(json.replace("\"sine\"", "\"step\"")));
         assertTrue(e.getMessage().contains("node 4") && e.getMessage().contains("step"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Genome.fromJson(old.replace("\"type\": \"input\"}",
-                "\"type\": \"input\", \"activation\": \"sine\"}")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Genome.fromJson(
+                        old.replace("\"type\": \"input\"}", "\"type\": \"input\", \"activation\": \"sine\"}")));
     }
 
     @Test
@@ -104,8 +117,9 @@ class ActivationTest {
         assertEquals(-1, g.mutateActivation(List.of(Activation.SINE), new Random(2)), "nothing new to choose");
         assertEquals(-1, new Genome(1, 1).mutateActivation(List.of(Activation.SINE, Activation.ABS), new Random(2)));
         assertThrows(IllegalArgumentException.class, () -> g.mutateActivation(List.of(), new Random(1)));
-        assertThrows(IllegalArgumentException.class, () -> g.mutateAddNode(t, new Random(1), java.util.Arrays.asList(
-                Activation.SINE, null)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> g.mutateAddNode(t, new Random(1), java.util.Arrays.asList(Activation.SINE, null)));
         // several choices: every function appears over many draws
         java.util.Set<Activation> seen = java.util.EnumSet.noneOf(Activation.class);
         Random rng = new Random(5);
@@ -119,14 +133,25 @@ class ActivationTest {
 
     @Test
     void neatOptionsSetOutputFunctionsAndCheckChoices() {
-        Neat neat = new Neat(4, 2, new Neat.Options().populationSize(5).outputActivation(Activation.TANH)
-                .hiddenActivations(Activation.SINE, Activation.GAUSSIAN).activationMutationProbability(0.5));
+        Neat neat = new Neat(
+                4,
+                2,
+                new Neat.Options()
+                        .populationSize(5)
+                        .outputActivation(Activation.TANH)
+                        .hiddenActivations(Activation.SINE, Activation.GAUSSIAN)
+                        .activationMutationProbability(0.5));
         for (Genome g : neat.population()) {
             assertEquals(Activation.TANH, g.node(g.outputId(0)).activation());
             assertEquals(Activation.TANH, g.node(g.outputId(1)).activation());
         }
-        assertEquals(Activation.SIGMOID, new Neat(2, 1, new Neat.Options().populationSize(2)).population().get(0)
-                .node(3).activation());
+        assertEquals(
+                Activation.SIGMOID,
+                new Neat(2, 1, new Neat.Options().populationSize(2))
+                        .population()
+                        .get(0)
+                        .node(3)
+                        .activation());
         assertThrows(IllegalArgumentException.class, () -> new Neat.Options().hiddenActivations());
         assertThrows(IllegalArgumentException.class, () -> new Neat.Options().hiddenActivations(Activation.SINE, null));
         assertThrows(IllegalArgumentException.class, () -> new Neat.Options().outputActivation(null));

@@ -73,14 +73,23 @@ class NeatTest {
 
     /** Two inputs (0, 1), bias 2, output 3, hidden 4: innovations 0, 1, 2, 3. */
     static Genome compatA() {
-        return new Genome(2, 1).addHiddenNode(4).addConnection(0, 0, 3, 1.0, true).addConnection(1, 1, 3, -1.0, true)
-                .addConnection(2, 2, 3, 0.5, true).addConnection(3, 0, 4, 0.3, true);
+        return new Genome(2, 1)
+                .addHiddenNode(4)
+                .addConnection(0, 0, 3, 1.0, true)
+                .addConnection(1, 1, 3, -1.0, true)
+                .addConnection(2, 2, 3, 0.5, true)
+                .addConnection(3, 0, 4, 0.3, true);
     }
 
     /** Hidden 4 and 5: innovations 0, 1 (matching), 4, 5, 6 (beyond A's largest, 3: excess). */
     static Genome compatB() {
-        return new Genome(2, 1).addHiddenNode(4).addHiddenNode(5).addConnection(0, 0, 3, 0.5, true)
-                .addConnection(1, 1, 3, 0.0, false).addConnection(4, 0, 4, 0.1, true).addConnection(5, 4, 3, 0.2, true)
+        return new Genome(2, 1)
+                .addHiddenNode(4)
+                .addHiddenNode(5)
+                .addConnection(0, 0, 3, 0.5, true)
+                .addConnection(1, 1, 3, 0.0, false)
+                .addConnection(4, 0, 4, 0.1, true)
+                .addConnection(5, 4, 3, 0.2, true)
                 .addConnection(6, 1, 5, 0.7, true);
     }
 
@@ -95,8 +104,8 @@ class NeatTest {
         assertEquals(Genome.compatibility(a, b, 1, 1, 0.4), Genome.compatibility(b, a, 1, 1, 0.4), 1e-12);
         assertEquals(2 * 3 + 0.5 * 2 + 1 * 0.75, Genome.compatibility(a, b, 2, 0.5, 1), 1e-12);
         assertEquals(0.0, Genome.compatibility(a, a.copy(), 1, 1, 0.4));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Genome.compatibility(a, b, -1, 1, 0.4));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Genome.compatibility(a, b, -1, 1, 0.4));
         assertTrue(e.getMessage().contains("c1=-1.0"), e.getMessage());
     }
 
@@ -151,15 +160,22 @@ class NeatTest {
             sawOther |= w == 0.5;
         }
         assertTrue(sawFitter && sawOther);
-        assertThrows(IllegalArgumentException.class, () -> Genome.crossover(fitter, new Genome(3, 1), 0.75, new Random(1)));
+        assertThrows(
+                IllegalArgumentException.class, () -> Genome.crossover(fitter, new Genome(3, 1), 0.75, new Random(1)));
     }
 
     @Test
     void activationByHand() {
         // inputs 0, 1; bias 2; output 3; hidden 4 fed by both inputs and the bias, output fed by hidden and input 0
-        Genome g = new Genome(2, 1).addHiddenNode(4).addConnection(0, 0, 4, 1.0, true).addConnection(1, 1, 4, 1.0, true)
-                .addConnection(2, 2, 4, -1.5, true).addConnection(3, 4, 3, -2.0, true).addConnection(4, 0, 3, 1.0, true)
-                .addConnection(5, 2, 3, 0.25, true).addConnection(6, 1, 3, 5.0, false);
+        Genome g = new Genome(2, 1)
+                .addHiddenNode(4)
+                .addConnection(0, 0, 4, 1.0, true)
+                .addConnection(1, 1, 4, 1.0, true)
+                .addConnection(2, 2, 4, -1.5, true)
+                .addConnection(3, 4, 3, -2.0, true)
+                .addConnection(4, 0, 3, 1.0, true)
+                .addConnection(5, 2, 3, 0.25, true)
+                .addConnection(6, 1, 3, 5.0, false);
         Network net = g.network();
         for (double[] x : new double[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}}) {
             double h = sig(x[0] + x[1] - 1.5);
@@ -174,9 +190,15 @@ class NeatTest {
     @Test
     void handBuiltXorSolution() {
         // hidden 4 = AND-ish, output = OR - 2 AND
-        Genome g = new Genome(2, 1).addHiddenNode(4).addConnection(0, 0, 4, 2.0, true).addConnection(1, 1, 4, 2.0, true)
-                .addConnection(2, 2, 4, -3.0, true).addConnection(3, 0, 3, 2.0, true).addConnection(4, 1, 3, 2.0, true)
-                .addConnection(5, 2, 3, -1.0, true).addConnection(6, 4, 3, -4.0, true);
+        Genome g = new Genome(2, 1)
+                .addHiddenNode(4)
+                .addConnection(0, 0, 4, 2.0, true)
+                .addConnection(1, 1, 4, 2.0, true)
+                .addConnection(2, 2, 4, -3.0, true)
+                .addConnection(3, 0, 3, 2.0, true)
+                .addConnection(4, 1, 3, 2.0, true)
+                .addConnection(5, 2, 3, -1.0, true)
+                .addConnection(6, 4, 3, -4.0, true);
         Neat.Evaluation e = new XorTask().evaluate(g);
         assertTrue(e.solved());
         assertTrue(e.fitness() > 15.5, "fitness " + e.fitness());
@@ -189,9 +211,14 @@ class NeatTest {
 
     @Test
     void addConnectionKeepsNetworksFeedForward() {
-        Genome g = new Genome(1, 1).addHiddenNode(3).addHiddenNode(4).addConnection(0, 0, 3, 1, true)
-                .addConnection(1, 3, 4, 1, false).addConnection(2, 4, 2, 1, true);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.addConnection(3, 4, 3, 1, true));
+        Genome g = new Genome(1, 1)
+                .addHiddenNode(3)
+                .addHiddenNode(4)
+                .addConnection(0, 0, 3, 1, true)
+                .addConnection(1, 3, 4, 1, false)
+                .addConnection(2, 4, 2, 1, true);
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> g.addConnection(3, 4, 3, 1, true));
         assertTrue(e.getMessage().contains("cycle"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> g.addConnection(3, 3, 0, 1, true));
         assertTrue(e.getMessage().contains("target 0 is an INPUT node"), e.getMessage());
@@ -222,11 +249,16 @@ class NeatTest {
         assertTrue(Files.readString(p).contains("\"format\": \"jgrad-neat-genome\""));
         Genome unfit = compatA();
         assertTrue(Double.isNaN(Genome.fromJson(unfit.toJson()).fitness()));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Genome.fromJson("{\"format\": 1"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Genome.fromJson("{\"format\": 1"));
         assertTrue(e.getMessage().startsWith("Genome.fromJson: invalid JSON"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Genome.fromJson(g.toJson().replace("\"version\": 1", "\"version\": 7")));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Genome.fromJson(g.toJson().replace("\"version\": 1", "\"version\": 7")));
         assertTrue(e.getMessage().contains("unsupported version 7"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Genome.fromJson(g.toJson().replace("\"hidden\"", "\"sideways\"")));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Genome.fromJson(g.toJson().replace("\"hidden\"", "\"sideways\"")));
         assertTrue(e.getMessage().contains("unknown node type sideways"), e.getMessage());
     }
 
@@ -253,13 +285,15 @@ class NeatTest {
 
     @Test
     void clearErrorsOnBadArguments() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Neat.Options().populationSize(1));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new Neat.Options().populationSize(1));
         assertTrue(e.getMessage().contains("got 1"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new Neat.Options().addNodeProbability(1.5));
         assertTrue(e.getMessage().contains("add-node probability must be in [0, 1], got 1.5"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new Neat.Options().compatibilityThreshold(0));
         assertTrue(e.getMessage().contains("got 0.0"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new Neat(2, 1, new Neat.Options()).run(new XorTask(), 0));
+        e = assertThrows(
+                IllegalArgumentException.class, () -> new Neat(2, 1, new Neat.Options()).run(new XorTask(), 0));
         assertTrue(e.getMessage().contains("got 0"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new Genome(0, 1));
         assertTrue(e.getMessage().contains("inputs=0"), e.getMessage());

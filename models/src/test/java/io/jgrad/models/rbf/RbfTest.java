@@ -128,10 +128,15 @@ class RbfTest {
         assertTrue(f.intercept().allClose(bias, 1e-10, 1e-10));
         // the ridge shrinks: (A^T A + r I)^-1 A^T b for a one-column A = (1, 1): 2 / (2 + r)
         Tensor one = Tensor.of(new double[][] {{1}, {1}});
-        assertEquals(2 / 3.0, LeastSquares.ridge(one, Tensor.of(new double[] {1, 1}), 1).item(), 1e-12);
+        assertEquals(
+                2 / 3.0,
+                LeastSquares.ridge(one, Tensor.of(new double[] {1, 1}), 1).item(),
+                1e-12);
         // singular without a ridge
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> LeastSquares.ridge(Tensor.of(new double[][] {{1, 1}, {2, 2}}), Tensor.of(new double[] {1, 2}), 0));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> LeastSquares.ridge(
+                        Tensor.of(new double[][] {{1, 1}, {2, 2}}), Tensor.of(new double[] {1, 2}), 0));
         assertTrue(e.getMessage().contains("raise the ridge"), e.getMessage());
     }
 
@@ -156,7 +161,9 @@ class RbfTest {
     @Test
     void twoStageClassifier() {
         // three separated blobs
-        Tensor x = Tensor.cat(0, Tensor.randn(new Generator(1), 30, 2).mul(0.3),
+        Tensor x = Tensor.cat(
+                0,
+                Tensor.randn(new Generator(1), 30, 2).mul(0.3),
                 Tensor.randn(new Generator(2), 30, 2).mul(0.3).add(Tensor.of(new float[] {4, 0})),
                 Tensor.randn(new Generator(3), 30, 2).mul(0.3).add(Tensor.of(new float[] {0, 4})));
         int[] labels = new int[90];
@@ -164,7 +171,8 @@ class RbfTest {
             labels[i] = i / 30;
         }
         Tensor y = Tensor.wrap(labels, 90);
-        RBFNetwork net = RBFNetwork.fit(x, y, 3, new RBFNetwork.Options().units(6).ridge(1e-3).seed(2));
+        RBFNetwork net = RBFNetwork.fit(
+                x, y, 3, new RBFNetwork.Options().units(6).ridge(1e-3).seed(2));
         assertEquals(DType.FLOAT32, net.output().weight().dtype());
         assertArrayEquals(labels, net.classify(x).toIntArray());
     }
@@ -223,7 +231,9 @@ class RbfTest {
         net.save(f);
         RBFNetwork back = new RBFNetwork(3, 5, 2);
         back.load(f);
-        assertEquals(List.of("rbf.centres", "rbf.log_widths", "output.weight", "output.bias"), List.copyOf(back.stateDict().keySet()));
+        assertEquals(
+                List.of("rbf.centres", "rbf.log_widths", "output.weight", "output.bias"),
+                List.copyOf(back.stateDict().keySet()));
         Tensor x = Tensor.randn(new Generator(1), 4, 3);
         assertTrue(back.predict(x).equal(net.predict(x)));
         assertArrayEquals(new float[] {1, 2, 3, 4, 5}, back.rbf().widths().toFloatArray(), 1e-5f);
@@ -247,15 +257,20 @@ class RbfTest {
         assertThrows(IllegalArgumentException.class, () -> l.nearestCentreWidths(-1));
         e = assertThrows(IllegalArgumentException.class, () -> KMeans.plusPlus(THREE, 4, new Generator(1)));
         assertTrue(e.getMessage().contains("got 4") && e.getMessage().contains("(3, 2)"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> LeastSquares.ridge(Tensor.zeros(3, 2), Tensor.zeros(4, 1), 0));
+        e = assertThrows(
+                IllegalArgumentException.class, () -> LeastSquares.ridge(Tensor.zeros(3, 2), Tensor.zeros(4, 1), 0));
         assertTrue(e.getMessage().contains("(3, 2)") && e.getMessage().contains("(4, 1)"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> RBFNetwork.fit(Tensor.zeros(3, 2), Tensor.zeros(DType.INT32, 3), 2, new RBFNetwork.Options().units(5)));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> RBFNetwork.fit(
+                        Tensor.zeros(3, 2), Tensor.zeros(DType.INT32, 3), 2, new RBFNetwork.Options().units(5)));
         assertTrue(e.getMessage().contains("5 units"), e.getMessage());
         RBFNetwork net = new RBFNetwork(2, 2, 3);
-        e = assertThrows(IllegalArgumentException.class, () -> net.fitOutput(Tensor.zeros(3, 2), Tensor.zeros(3, 2), 0));
+        e = assertThrows(
+                IllegalArgumentException.class, () -> net.fitOutput(Tensor.zeros(3, 2), Tensor.zeros(3, 2), 0));
         assertTrue(e.getMessage().contains("3 outputs"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> net.fitOutput(Tensor.zeros(2, 2), Tensor.of(new int[] {0, 3}, 2), 1));
         assertTrue(e.getMessage().contains("label 3"), e.getMessage());
     }

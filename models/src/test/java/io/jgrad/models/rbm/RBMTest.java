@@ -25,7 +25,8 @@ class RBMTest {
     static RBM tiny() {
         RBM r = new RBM(3, 2);
         r.to(DType.FLOAT64);
-        r.weight().copy_(Tensor.of(new double[] {0.5, -1.0, 0.25, -0.3, 0.8, 1.2}).reshape(2, 3));
+        r.weight()
+                .copy_(Tensor.of(new double[] {0.5, -1.0, 0.25, -0.3, 0.8, 1.2}).reshape(2, 3));
         r.hiddenBias().copy_(Tensor.of(new double[] {0.1, -0.2}));
         r.visibleBias().copy_(Tensor.of(new double[] {-0.4, 0.3, 0.05}));
         return r;
@@ -40,8 +41,13 @@ class RBMTest {
         double[][] v0 = {{1, 0, 1}, {0, 1, 1}};
         double lr = 0.5;
         double wd = 0.01;
-        ContrastiveDivergence cd = new ContrastiveDivergence(r,
-                new ContrastiveDivergence.Options().k(1).learningRate(lr).weightDecay(wd).seed(77));
+        ContrastiveDivergence cd = new ContrastiveDivergence(
+                r,
+                new ContrastiveDivergence.Options()
+                        .k(1)
+                        .learningRate(lr)
+                        .weightDecay(wd)
+                        .seed(77));
         // the update draws one uniform per hidden unit of the batch, in row-major order
         double[] u = Tensor.rand(new Generator(77), DType.FLOAT64, 2, 2).toDoubleArray();
         cd.step(Tensor.of(new double[] {1, 0, 1, 0, 1, 1}).reshape(2, 3));
@@ -103,7 +109,8 @@ class RBMTest {
             RBM t = tiny();
             r.loadStateDict(t.stateDict());
             double[][] vs = {{1, 0, 1}, {0.3, -0.7, 2}};
-            Tensor f = r.freeEnergy(Tensor.of(new double[] {1, 0, 1, 0.3, -0.7, 2}).reshape(2, 3));
+            Tensor f =
+                    r.freeEnergy(Tensor.of(new double[] {1, 0, 1, 0.3, -0.7, 2}).reshape(2, 3));
             double[] w = t.weight().toDoubleArray();
             for (int n = 0; n < 2; n++) {
                 double z = 0;
@@ -112,7 +119,9 @@ class RBMTest {
                     double e = 0;
                     for (int i = 0; i < 3; i++) {
                         double bvi = new double[] {-0.4, 0.3, 0.05}[i];
-                        e += kind == RBM.Visible.BERNOULLI ? -bvi * vs[n][i] : 0.5 * (vs[n][i] - bvi) * (vs[n][i] - bvi);
+                        e += kind == RBM.Visible.BERNOULLI
+                                ? -bvi * vs[n][i]
+                                : 0.5 * (vs[n][i] - bvi) * (vs[n][i] - bvi);
                     }
                     e -= 0.1 * h[0] - 0.2 * h[1];
                     for (int j = 0; j < 2; j++) {
@@ -166,12 +175,21 @@ class RBMTest {
             RBM r = new RBM(10, 4);
             r.resetParameters(new Generator(4));
             double before = r.reconstructionError(data);
-            List<ContrastiveDivergence.Epoch> h = new ContrastiveDivergence(r, new ContrastiveDivergence.Options()
-                    .k(persistent ? 1 : 2).persistent(persistent).learningRate(0.1).momentum(0.5).epochs(15).seed(5))
+            List<ContrastiveDivergence.Epoch> h = new ContrastiveDivergence(
+                            r,
+                            new ContrastiveDivergence.Options()
+                                    .k(persistent ? 1 : 2)
+                                    .persistent(persistent)
+                                    .learningRate(0.1)
+                                    .momentum(0.5)
+                                    .epochs(15)
+                                    .seed(5))
                     .fit(data);
             assertEquals(15, h.size());
             double after = h.get(14).reconstructionError();
-            assertTrue(after < 0.3 * before, (persistent ? "PCD" : "CD-2") + ": reconstruction error " + before + " -> " + after);
+            assertTrue(
+                    after < 0.3 * before,
+                    (persistent ? "PCD" : "CD-2") + ": reconstruction error " + before + " -> " + after);
             assertTrue(h.get(14).pseudoLikelihood() > h.get(0).pseudoLikelihood() - 0.5);
             // Gibbs samples from the trained machine look like the prototypes: first four bits agree
             Tensor s = r.gibbs(data.narrow(0, 0, 20), 5, new Generator(6));
@@ -198,7 +216,8 @@ class RBMTest {
         assertTrue(e.getMessage().contains("(N, 4)") && e.getMessage().contains("(3, 5)"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> r.transform(Tensor.zeros(DType.FLOAT64, 3, 4)));
         assertTrue(e.getMessage().contains("float64"), e.getMessage());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new ContrastiveDivergence(r, new ContrastiveDivergence.Options()).fit(Tensor.zeros(3, 5)));
         assertThrows(IllegalArgumentException.class, () -> new DBN(5));
         assertThrows(IllegalArgumentException.class, () -> new DBN(5, 0));
@@ -222,10 +241,12 @@ class RBMTest {
         DBN d2 = new DBN(6, 4, 3);
         d2.load(g);
         assertTrue(Files.size(g) > 0);
-        assertEquals(List.of("0.hidden_bias", "0.visible_bias", "0.weight", "1.hidden_bias", "1.visible_bias",
-                "1.weight"), d2.stateDict().keySet().stream().sorted().toList());
+        assertEquals(
+                List.of("0.hidden_bias", "0.visible_bias", "0.weight", "1.hidden_bias", "1.visible_bias", "1.weight"),
+                d2.stateDict().keySet().stream().sorted().toList());
         for (String k : d.stateDict().keySet()) {
-            assertArrayEquals(d.stateDict().get(k).toDoubleArray(), d2.stateDict().get(k).toDoubleArray(), 0, k);
+            assertArrayEquals(
+                    d.stateDict().get(k).toDoubleArray(), d2.stateDict().get(k).toDoubleArray(), 0, k);
         }
     }
 
@@ -234,7 +255,8 @@ class RBMTest {
         Tensor data = prototypes(new Generator(11), 100);
         DBN d = new DBN(10, 6, 3);
         d.resetParameters(new Generator(12));
-        List<List<ContrastiveDivergence.Epoch>> h = d.pretrain(data,
+        List<List<ContrastiveDivergence.Epoch>> h = d.pretrain(
+                data,
                 new ContrastiveDivergence.Options().learningRate(0.1).epochs(5).seed(13));
         assertEquals(2, h.size());
         assertEquals(5, h.get(1).size());

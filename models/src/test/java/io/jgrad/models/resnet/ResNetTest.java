@@ -36,7 +36,9 @@ class ResNetTest {
         Map<String, Tensor> sd = b.stateDict();
         assertArrayEquals(new int[] {8, 4, 1, 1}, sd.get("downsample.0.weight").shape());
         assertArrayEquals(new int[] {8}, sd.get("downsample.1.running_var").shape());
-        assertArrayEquals(new int[] {2, 8, 4, 3}, b.call(Tensor.randn(new Generator(1), 2, 4, 7, 5)).shape());
+        assertArrayEquals(
+                new int[] {2, 8, 4, 3},
+                b.call(Tensor.randn(new Generator(1), 2, 4, 7, 5)).shape());
         // a channel change alone also projects
         assertTrue(new BasicBlock(4, 8, 1).hasProjection());
         assertTrue(new BasicBlock(4, 4, 2).hasProjection());
@@ -65,7 +67,7 @@ class ResNetTest {
         b.to(DType.FLOAT64);
         double[] w = b.stateDict().get("downsample.0.weight").to(DType.FLOAT64).toDoubleArray(); // (3, 2, 1, 1)
         double[] xs = x.toDoubleArray();
-        double[] y = b.call(x).data().toDoubleArray();                                           // (1, 3, 3, 3)
+        double[] y = b.call(x).data().toDoubleArray(); // (1, 3, 3, 3)
         assertEquals(27, y.length);
         for (int o = 0; o < 3; o++) {
             for (int i = 0; i < 3; i++) {
@@ -74,7 +76,11 @@ class ResNetTest {
                     for (int c = 0; c < 2; c++) {
                         s += w[o * 2 + c] * xs[(c * 5 + 2 * i) * 5 + 2 * j];
                     }
-                    assertEquals(Math.max(0, s * BN_SCALE), y[(o * 3 + i) * 3 + j], 1e-12, "output " + o + "," + i + "," + j);
+                    assertEquals(
+                            Math.max(0, s * BN_SCALE),
+                            y[(o * 3 + i) * 3 + j],
+                            1e-12,
+                            "output " + o + "," + i + "," + j);
                 }
             }
         }
@@ -92,16 +98,26 @@ class ResNetTest {
         assertEquals(2, ((BasicBlock) net.stage(2).get(0)).stride());
         assertFalse(((BasicBlock) net.stage(2).get(1)).hasProjection());
         Set<String> keys = net.stateDict().keySet();
-        for (String k : new String[] {"conv1.weight", "bn1.running_mean", "layer1.2.conv2.weight", "layer3.0.downsample.0.weight",
-            "layer3.2.bn2.bias", "fc.weight", "fc.bias"}) {
+        for (String k : new String[] {
+            "conv1.weight",
+            "bn1.running_mean",
+            "layer1.2.conv2.weight",
+            "layer3.0.downsample.0.weight",
+            "layer3.2.bn2.bias",
+            "fc.weight",
+            "fc.bias"
+        }) {
             assertTrue(keys.contains(k), k + " missing from " + keys);
         }
         // 19 3x3 convolutions plus 2 projections, their batch norms, and the classifier
-        long convs = 16 * 3 * 9 + 6L * 16 * 16 * 9 + (16 * 32 * 9 + 5L * 32 * 32 * 9) + (32 * 64 * 9 + 5L * 64 * 64 * 9);
+        long convs =
+                16 * 3 * 9 + 6L * 16 * 16 * 9 + (16 * 32 * 9 + 5L * 32 * 32 * 9) + (32 * 64 * 9 + 5L * 64 * 64 * 9);
         long projections = 16 * 32 + 32 * 64;
         long norms = 2 * (16 + 6 * 16 + 6 * 32 + 6 * 64 + 32 + 64);
         assertEquals(convs + projections + norms + 64 * 10 + 10, net.numParameters());
-        assertArrayEquals(new int[] {2, 10}, net.call(Tensor.randn(new Generator(4), 2, 3, 32, 32)).shape());
+        assertArrayEquals(
+                new int[] {2, 10},
+                net.call(Tensor.randn(new Generator(4), 2, 3, 32, 32)).shape());
     }
 
     @Test
@@ -140,7 +156,8 @@ class ResNetTest {
         a.resetParameters(new Generator(7));
         b.resetParameters(new Generator(7));
         for (Map.Entry<String, Tensor> e : a.stateDict().entrySet()) {
-            assertArrayEquals(e.getValue().toDoubleArray(), b.stateDict().get(e.getKey()).toDoubleArray(), e.getKey());
+            assertArrayEquals(
+                    e.getValue().toDoubleArray(), b.stateDict().get(e.getKey()).toDoubleArray(), e.getKey());
         }
     }
 
@@ -150,19 +167,23 @@ class ResNetTest {
         assertTrue(e.getMessage().contains("6n + 2") && e.getMessage().contains("10"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ResNet.grayscale28(8, 0, 10));
         assertTrue(e.getMessage().contains("stemWidth") && e.getMessage().contains("got 1, 10, 0, 1"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new ResNet(1, 10, 4, 1, new int[] {4, 0}, new int[] {1, 1}, new int[] {1, 2}, false));
         assertTrue(e.getMessage().contains("stage 2"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new ResNet(1, 10, 4, 1, new int[] {4, 8}, new int[] {1}, new int[] {1, 2}, false));
         assertTrue(e.getMessage().contains("equal length"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new BasicBlock(0, 4, 1));
         assertTrue(e.getMessage().contains("inChannels=0"), e.getMessage());
         Module net = ResNet.grayscale28(8, 4, 10);
         e = assertThrows(IllegalArgumentException.class, () -> net.call(Tensor.zeros(2, 3, 28, 28)));
-        assertTrue(e.getMessage().contains("(2, 3, 28, 28)") && e.getMessage().contains("(N, 1, H, W)"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("(2, 3, 28, 28)") && e.getMessage().contains("(N, 1, H, W)"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new BasicBlock(4, 4, 1).call(Tensor.zeros(2, 4, 5)));
         assertTrue(e.getMessage().contains("(2, 4, 5)"), e.getMessage());
-        assertThrows(IndexOutOfBoundsException.class, () -> ResNet.cifar(8, 4, 10).stage(3));
+        assertThrows(
+                IndexOutOfBoundsException.class, () -> ResNet.cifar(8, 4, 10).stage(3));
     }
 }

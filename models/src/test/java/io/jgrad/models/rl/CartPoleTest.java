@@ -13,8 +13,8 @@ class CartPoleTest {
     @Test
     void firstEulerStepByHand() {
         // at rest, upright, pushed right with 10 N: sin = 0, cos = 1
-        double temp = 10 / 1.1;                                        // (F + 0) / (M + m)
-        double thetaAcc = -temp / (0.5 * (4.0 / 3.0 - 0.1 / 1.1));    // (0 - temp) / (l (4/3 - m / (M + m)))
+        double temp = 10 / 1.1; // (F + 0) / (M + m)
+        double thetaAcc = -temp / (0.5 * (4.0 / 3.0 - 0.1 / 1.1)); // (0 - temp) / (l (4/3 - m / (M + m)))
         double xAcc = temp - 0.1 * 0.5 * thetaAcc / 1.1;
         assertEquals(-14.634146, thetaAcc, 1e-6);
         assertEquals(9.756098, xAcc, 1e-6);

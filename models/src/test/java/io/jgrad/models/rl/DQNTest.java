@@ -16,12 +16,18 @@ class DQNTest {
         Tensor done = Tensor.of(new float[] {0f, 1f, 0f}, 3);
         Tensor nextQ = Tensor.of(new float[] {1f, 3f, 5f, 2f, -1f, -2f}, 3, 2);
         // y = r + gamma (1 - done) max_a' Q(s', a'): 1 + 0.9 * 3, 0.5 (terminal: no bootstrap), 2 + 0.9 * -1
-        assertArrayEquals(new float[] {3.7f, 0.5f, 1.1f}, DQN.targets(r, done, nextQ, null, 0.9).toFloatArray(), 1e-6f);
+        assertArrayEquals(
+                new float[] {3.7f, 0.5f, 1.1f},
+                DQN.targets(r, done, nextQ, null, 0.9).toFloatArray(),
+                1e-6f);
         // double DQN: the given actions are valued instead of the maximum
         Tensor a = Tensor.of(new int[] {0, 0, 1}, 3);
-        assertArrayEquals(new float[] {1.9f, 0.5f, 0.2f}, DQN.targets(r, done, nextQ, a, 0.9).toFloatArray(), 1e-6f);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> DQN.targets(r, done, Tensor.zeros(2, 2), null, 0.9));
+        assertArrayEquals(
+                new float[] {1.9f, 0.5f, 0.2f},
+                DQN.targets(r, done, nextQ, a, 0.9).toFloatArray(),
+                1e-6f);
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> DQN.targets(r, done, Tensor.zeros(2, 2), null, 0.9));
         assertTrue(e.getMessage().contains("[2, 2]"), e.getMessage());
     }
 
@@ -53,7 +59,8 @@ class DQNTest {
 
     @Test
     void updatesFitTheTargetsOfAFixedBatch() {
-        DQN d = new DQN(2, 2, new DQN.Options().hidden(16).learningRate(1e-2).seed(3).doubleDqn(false));
+        DQN d = new DQN(
+                2, 2, new DQN.Options().hidden(16).learningRate(1e-2).seed(3).doubleDqn(false));
         ReplayBuffer b = new ReplayBuffer(8, 2);
         for (int k = 0; k < 4; k++) {
             b.add(new double[] {k * 0.3, 1 - k * 0.2}, k % 2, 1.0, new double[] {0, 0}, true);
@@ -92,7 +99,8 @@ class DQNTest {
 
     @Test
     void shortTrainingRunsAndIsReproducible() {
-        DQN.Options o = new DQN.Options().hidden(16).learningStarts(50).batchSize(16).seed(4);
+        DQN.Options o =
+                new DQN.Options().hidden(16).learningStarts(50).batchSize(16).seed(4);
         DQN.Training a = new DQN(4, 2, o).train(new CartPole(50), 8, 4, 1e9, null);
         DQN.Training b = new DQN(4, 2, o).train(new CartPole(50), 8, 4, 1e9, null);
         assertEquals(8, a.returns().length);
@@ -105,7 +113,12 @@ class DQNTest {
     @Test
     void learningPausesWhileRecentReturnsAreHighAndResumesBelow() {
         // 5-step episodes always return 5: with a pause at a mean of 5 over 2 episodes, only episodes 1 and 2 learn
-        DQN.Options o = new DQN.Options().hidden(8).learningStarts(1).batchSize(4).seed(2).pauseUpdatesAbove(5, 2);
+        DQN.Options o = new DQN.Options()
+                .hidden(8)
+                .learningStarts(1)
+                .batchSize(4)
+                .seed(2)
+                .pauseUpdatesAbove(5, 2);
         DQN paused = new DQN(4, 2, o);
         paused.train(new CartPole(5), 6, 100, 1e9, null);
         assertEquals(10, paused.updates(), "one update per step of the first two episodes");

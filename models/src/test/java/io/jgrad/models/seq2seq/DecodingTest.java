@@ -94,8 +94,13 @@ class DecodingTest {
         StepScorer never = (rows, prefixes) -> {
             double[][] out = new double[prefixes.length][];
             for (int i = 0; i < out.length; i++) {
-                out[i] = new double[] {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Math.log(0.5),
-                    Math.log(0.5)};
+                out[i] = new double[] {
+                    Double.NEGATIVE_INFINITY,
+                    Double.NEGATIVE_INFINITY,
+                    Double.NEGATIVE_INFINITY,
+                    Math.log(0.5),
+                    Math.log(0.5)
+                };
             }
             return out;
         };
@@ -135,12 +140,13 @@ class DecodingTest {
 
     @Test
     void badArgumentsAreClearErrors() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Decoding.beamSearch(TOY, 0, BOS, EOS, 0, 5));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Decoding.beamSearch(TOY, 0, BOS, EOS, 0, 5));
         assertTrue(e.getMessage().contains("beamWidth=0"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Decoding.greedy(TOY, 1, BOS, EOS, 0));
         assertTrue(e.getMessage().contains("maxLen=0"), e.getMessage());
-        IllegalStateException s = assertThrows(IllegalStateException.class,
-                () -> Decoding.greedy((rows, p) -> new double[0][], 2, BOS, EOS, 3));
+        IllegalStateException s = assertThrows(
+                IllegalStateException.class, () -> Decoding.greedy((rows, p) -> new double[0][], 2, BOS, EOS, 3));
         assertTrue(s.getMessage().contains("0 rows for 2 prefixes"), s.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new SpecialTokens(0, 0, 1));
         assertTrue(e.getMessage().contains("distinct"), e.getMessage());

@@ -48,8 +48,14 @@ class Seq2SeqModelsTest {
         for (Seq2Seq m : models(13)) {
             m.eval();
             Variable src = Variable.constant(Tensor.wrap(new int[] {3, 4, 5}, 1, 3));
-            double[] a = m.call(src, Variable.constant(Tensor.wrap(new int[] {1, 5, 6}, 1, 3))).data().to(DType.FLOAT64).toDoubleArray();
-            double[] b = m.call(src, Variable.constant(Tensor.wrap(new int[] {1, 5, 7}, 1, 3))).data().to(DType.FLOAT64).toDoubleArray();
+            double[] a = m.call(src, Variable.constant(Tensor.wrap(new int[] {1, 5, 6}, 1, 3)))
+                    .data()
+                    .to(DType.FLOAT64)
+                    .toDoubleArray();
+            double[] b = m.call(src, Variable.constant(Tensor.wrap(new int[] {1, 5, 7}, 1, 3)))
+                    .data()
+                    .to(DType.FLOAT64)
+                    .toDoubleArray();
             for (int i = 0; i < 2 * V; i++) {
                 assertEquals(a[i], b[i], 1e-6, m.typeName() + " element " + i);
             }
@@ -68,7 +74,9 @@ class Seq2SeqModelsTest {
             Variable in = Variable.constant(Tensor.wrap(new int[] {1, 3, 4, 1, 5, 0}, 2, 3));
             Variable y = m.call(src, in);
             assertArrayEquals(new int[] {2, 3, V}, y.shape(), m.typeName());
-            new SequenceCrossEntropyLoss(T.pad()).forward(y, Tensor.wrap(new int[] {3, 4, 2, 5, 2, 0}, 2, 3)).backward();
+            new SequenceCrossEntropyLoss(T.pad())
+                    .forward(y, Tensor.wrap(new int[] {3, 4, 2, 5, 2, 0}, 2, 3))
+                    .backward();
             for (Map.Entry<String, Parameter> e : m.namedParameters().entrySet()) {
                 assertNotNull(e.getValue().grad(), m.typeName() + " " + e.getKey());
             }
@@ -82,8 +90,10 @@ class Seq2SeqModelsTest {
             m.eval();
             int[] source = {3, 5, 7, 4};
             int[] prefix = {1, 6, 8};
-            Variable logits = m.call(Variable.constant(Tensor.wrap(source, 1, 4)), Variable.constant(Tensor.wrap(prefix, 1, 3)));
-            double[] want = logits.select(1, 2).logSoftmax(1).data().to(DType.FLOAT64).toDoubleArray();
+            Variable logits =
+                    m.call(Variable.constant(Tensor.wrap(source, 1, 4)), Variable.constant(Tensor.wrap(prefix, 1, 3)));
+            double[] want =
+                    logits.select(1, 2).logSoftmax(1).data().to(DType.FLOAT64).toDoubleArray();
             double[] got = m.encode(new int[][] {source}).nextLogProbs(new int[] {0}, new int[][] {prefix})[0];
             assertArrayEquals(want, got, 1e-5, m.typeName());
         }
@@ -109,7 +119,9 @@ class Seq2SeqModelsTest {
             for (Seq2Seq m : models(14)) {
                 m.train(training);
                 Variable in = Variable.constant(Tensor.wrap(new int[] {1, 5, 6}, 1, 3));
-                double[] alone = m.call(Variable.constant(Tensor.wrap(new int[] {4, 5, 7}, 1, 3)), in).data().to(DType.FLOAT64)
+                double[] alone = m.call(Variable.constant(Tensor.wrap(new int[] {4, 5, 7}, 1, 3)), in)
+                        .data()
+                        .to(DType.FLOAT64)
                         .toDoubleArray();
                 Variable padded = Variable.constant(Tensor.wrap(new int[] {4, 5, 7, 0, 0, 3, 4, 5, 6, 7}, 2, 5));
                 Variable in2 = Variable.constant(Tensor.wrap(new int[] {1, 5, 6, 1, 3, 3}, 2, 3));
@@ -153,7 +165,8 @@ class Seq2SeqModelsTest {
     @Test
     void bothModelsLearnToReverseShortSequences() {
         // a quick end-to-end check: reverse 3 tokens from {3..8}; a few hundred Adam steps suffice
-        for (Seq2Seq m : List.of(new LstmSeq2Seq(V, V, T, 16, 32, 1, 0, true), new TransformerSeq2Seq(V, V, T, 32, 2, 1, 64, 0.0, 8))) {
+        for (Seq2Seq m : List.of(
+                new LstmSeq2Seq(V, V, T, 16, 32, 1, 0, true), new TransformerSeq2Seq(V, V, T, 32, 2, 1, 64, 0.0, 8))) {
             m.resetParameters(new Generator(8));
             Generator g = new Generator(9);
             Adam adam = new Adam(m.parameters(), 0.005);
@@ -175,7 +188,8 @@ class Seq2SeqModelsTest {
                     out[i * 4 + 3] = T.eos();
                 }
                 adam.zeroGrad();
-                Variable l = loss.forward(m.call(Variable.constant(Tensor.wrap(src, n, 3)), Variable.constant(Tensor.wrap(in, n, 4))),
+                Variable l = loss.forward(
+                        m.call(Variable.constant(Tensor.wrap(src, n, 3)), Variable.constant(Tensor.wrap(in, n, 4))),
                         Tensor.wrap(out, n, 4));
                 l.backward();
                 adam.step();
@@ -185,7 +199,10 @@ class Seq2SeqModelsTest {
             for (int[] t : tests) {
                 int[] want = {t[2], t[1], t[0]};
                 right += java.util.Arrays.equals(want, m.greedyDecode(t, 5).tokens()) ? 1 : 0;
-                right += java.util.Arrays.equals(want, m.beamSearch(t, 3, 5).get(0).tokens()) ? 1 : 0;
+                right += java.util.Arrays.equals(
+                                want, m.beamSearch(t, 3, 5).get(0).tokens())
+                        ? 1
+                        : 0;
             }
             assertEquals(2 * tests.length, right, m.typeName());
         }
@@ -207,7 +224,8 @@ class Seq2SeqModelsTest {
             }
         }
         assertEquals(sum / count, got, 1e-12);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new SequenceCrossEntropyLoss(0).forward(logits, Tensor.wrap(new int[] {1, 2}, 1, 2)));
         assertTrue(e.getMessage().contains("(2, 3, 4)") && e.getMessage().contains("(1, 2)"), e.getMessage());
     }
@@ -215,10 +233,13 @@ class Seq2SeqModelsTest {
     @Test
     void badInputsAreClearErrors() {
         Seq2Seq m = lstm(11);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.call(Tensor.wrap(new int[] {3, 4}, 1, 2)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> m.call(Tensor.wrap(new int[] {3, 4}, 1, 2)));
         assertTrue(e.getMessage().contains("(source, targetIn)"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> m.call(Variable.constant(Tensor.zeros(1, 2)),
-                Variable.constant(Tensor.wrap(new int[] {1}, 1, 1))));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> m.call(
+                        Variable.constant(Tensor.zeros(1, 2)), Variable.constant(Tensor.wrap(new int[] {1}, 1, 1))));
         assertTrue(e.getMessage().contains("INT32"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> m.greedyDecode(new int[] {3, 40}, 3));
         assertTrue(e.getMessage().contains("token 40"), e.getMessage());

@@ -55,7 +55,8 @@ class SomTest {
         // radius 1 takes in the two neighbours at distance exactly 1
         SOM u = map(Grid.rectangular(1, 3), w);
         u.update(Tensor.of(x), 0.5, 1, Neighborhood.BUBBLE);
-        assertArrayEquals(new double[] {0.6, 0.2, 1.1, 0.2, 1.6, 0.2}, u.weight().toDoubleArray(), TOL);
+        assertArrayEquals(
+                new double[] {0.6, 0.2, 1.1, 0.2, 1.6, 0.2}, u.weight().toDoubleArray(), TOL);
     }
 
     @Test
@@ -65,7 +66,10 @@ class SomTest {
         Tensor x = rows(new double[][] {{1}, {3}, {9}});
         s.batchUpdate(x, 1.0, Neighborhood.GAUSSIAN);
         double e = Math.exp(-0.5);
-        assertArrayEquals(new double[] {(4 + e * 9) / (2 + e), (e * 4 + 9) / (2 * e + 1)}, s.weight().toDoubleArray(), TOL);
+        assertArrayEquals(
+                new double[] {(4 + e * 9) / (2 + e), (e * 4 + 9) / (2 * e + 1)},
+                s.weight().toDoubleArray(),
+                TOL);
         // a bubble smaller than the node spacing: each node becomes the mean of its own samples (k-means step)
         SOM t = map(Grid.rectangular(1, 2), new double[][] {{0}, {10}});
         t.batchUpdate(x, 0.5, Neighborhood.BUBBLE);
@@ -153,7 +157,9 @@ class SomTest {
         SOM t = map(Grid.rectangular(1, 3), new double[][] {{0, 5}, {1, 5}, {3, 5}});
         int[] labels = t.nodeLabels(rows(new double[][] {{0, 5}, {3, 5}}), Tensor.of(new int[] {2, 1}, 2), 3);
         assertArrayEquals(new int[] {2, -1, 1}, labels);
-        assertArrayEquals(new int[] {2, 1}, t.classify(rows(new double[][] {{1.1, 5}, {2.5, 5}}), labels).toIntArray());
+        assertArrayEquals(
+                new int[] {2, 1},
+                t.classify(rows(new double[][] {{1.1, 5}, {2.5, 5}}), labels).toIntArray());
     }
 
     @Test
@@ -205,8 +211,13 @@ class SomTest {
             s.to(DType.FLOAT64);
             s.initRandom(x, new Generator(1));
             double before = s.quantizationError(x);
-            List<SOM.Epoch> log = s.train(x, new SOM.Options().mode(mode).epochs(mode == SOM.Mode.ONLINE ? 10 : 30).radius(4, 0.5)
-                    .seed(2));
+            List<SOM.Epoch> log = s.train(
+                    x,
+                    new SOM.Options()
+                            .mode(mode)
+                            .epochs(mode == SOM.Mode.ONLINE ? 10 : 30)
+                            .radius(4, 0.5)
+                            .seed(2));
             assertEquals(mode == SOM.Mode.ONLINE ? 10 : 30, log.size());
             double after = log.get(log.size() - 1).quantizationError();
             assertEquals(s.quantizationError(x), after, 1e-12);
@@ -257,12 +268,15 @@ class SomTest {
         Path c = dir.resolve("c.png");
         SomImages.writeComponentPlanes(s, c, new String[] {"a", "b", "c"}, 10, 2);
         BufferedImage planes = ImageIO.read(c.toFile());
-        assertTrue(planes.getWidth() > 2 * 50 && planes.getHeight() > 2 * 30, planes.getWidth() + "x" + planes.getHeight());
+        assertTrue(
+                planes.getWidth() > 2 * 50 && planes.getHeight() > 2 * 30,
+                planes.getWidth() + "x" + planes.getHeight());
     }
 
     @Test
     void clearErrors() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Grid(0, 3, Grid.Topology.HEXAGONAL));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new Grid(0, 3, Grid.Topology.HEXAGONAL));
         assertTrue(e.getMessage().contains("rows=0"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new SOM(Grid.rectangular(2, 2), 0));
         assertTrue(e.getMessage().contains("got 0"), e.getMessage());
@@ -273,18 +287,26 @@ class SomTest {
         assertThrows(IllegalArgumentException.class, () -> new SOM.Options().epochs(0));
         assertThrows(IllegalArgumentException.class, () -> Neighborhood.GAUSSIAN.apply(1, -1));
         SOM s = map(Grid.rectangular(1, 3), new double[][] {{0, 0}, {1, 0}, {2, 0}});
-        e = assertThrows(IllegalArgumentException.class, () -> s.update(Tensor.of(new double[] {1, 2}), 0.5, 0, Neighborhood.BUBBLE));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> s.update(Tensor.of(new double[] {1, 2}), 0.5, 0, Neighborhood.BUBBLE));
         assertTrue(e.getMessage().contains("radius must be positive"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> s.bmu(Tensor.zeros(DType.FLOAT64, 4, 3)));
         assertTrue(e.getMessage().contains("(N, 2)") && e.getMessage().contains("(4, 3)"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> s.bmu(Tensor.zeros(4, 2)));
-        assertTrue(e.getMessage().contains("expected float64 samples like the weights, got float32 (4, 2)"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("expected float64 samples like the weights, got float32 (4, 2)"),
+                e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> s.setWeight(Tensor.zeros(2, 2)));
         assertTrue(e.getMessage().contains("(3, 2)"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> s.purity(Tensor.zeros(DType.FLOAT64, 2, 2), Tensor.of(new int[] {0, 5}, 2), 3));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> s.purity(Tensor.zeros(DType.FLOAT64, 2, 2), Tensor.of(new int[] {0, 5}, 2), 3));
         assertTrue(e.getMessage().contains("label 5"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> s.componentPlane(2));
-        assertThrows(IllegalStateException.class, () -> map(Grid.rectangular(1, 1), new double[][] {{0}}).topographicError(
-                Tensor.zeros(DType.FLOAT64, 1, 1)));
+        assertThrows(
+                IllegalStateException.class,
+                () -> map(Grid.rectangular(1, 1), new double[][] {{0}})
+                        .topographicError(Tensor.zeros(DType.FLOAT64, 1, 1)));
     }
 }

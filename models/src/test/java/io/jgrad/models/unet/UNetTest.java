@@ -31,8 +31,10 @@ class UNetTest {
         // contracting path: 1 -> 4 -> 8 -> 16, bottleneck 32 (3x3 kernels, no bias before batch norm)
         assertArrayEquals(new int[] {4, 1, 3, 3}, sd.get("down.0.0.weight").shape());
         assertArrayEquals(new int[] {16, 8, 3, 3}, sd.get("down.2.0.weight").shape());
-        assertArrayEquals(new int[] {32, 16, 3, 3}, sd.get("bottleneck.0.weight").shape());
-        // expanding path: up.k halves the channels (ConvTranspose2d weight is (in, out, 2, 2)), decoder.k sees skip + up
+        assertArrayEquals(
+                new int[] {32, 16, 3, 3}, sd.get("bottleneck.0.weight").shape());
+        // expanding path: up.k halves the channels (ConvTranspose2d weight is (in, out, 2, 2)), decoder.k sees skip +
+        // up
         assertArrayEquals(new int[] {32, 16, 2, 2}, sd.get("up.2.weight").shape());
         assertArrayEquals(new int[] {16, 32, 3, 3}, sd.get("decoder.2.0.weight").shape());
         assertArrayEquals(new int[] {4, 8, 3, 3}, sd.get("decoder.0.0.weight").shape());
@@ -91,7 +93,8 @@ class UNetTest {
         assertEquals(-1, net.outputSize(21));
         Variable y = net.call(Tensor.randn(new Generator(4), 1, 2, 20, 28));
         assertArrayEquals(new int[] {1, 3, 4, net.outputSize(28)}, y.shape());
-        assertTrue(net.namedParameters().containsKey("down.0.0.bias"), "without batch norm the convolutions have biases");
+        assertTrue(
+                net.namedParameters().containsKey("down.0.0.bias"), "without batch norm the convolutions have biases");
     }
 
     @Test
@@ -109,10 +112,13 @@ class UNetTest {
         assertTrue(e.getMessage().contains("depth") && e.getMessage().contains("0"), e.getMessage());
         UNet net = new UNet(1, 2, 2, 2);
         e = assertThrows(IllegalArgumentException.class, () -> net.call(Tensor.zeros(1, 1, 18, 16)));
-        assertTrue(e.getMessage().contains("(1, 1, 18, 16)") && e.getMessage().contains("multiples of 4"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("(1, 1, 18, 16)") && e.getMessage().contains("multiples of 4"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> net.call(Tensor.zeros(1, 3, 16, 16)));
         assertTrue(e.getMessage().contains("(N, 1, H, W)"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new UNet(1, 2, 1, 2, false, true).call(Tensor.zeros(1, 1, 16, 16)));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new UNet(1, 2, 1, 2, false, true).call(Tensor.zeros(1, 1, 16, 16)));
         assertTrue(e.getMessage().contains("outputSize"), e.getMessage());
     }
 }

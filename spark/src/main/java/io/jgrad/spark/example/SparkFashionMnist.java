@@ -40,7 +40,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * {@code result: master=URL workers=N model=mlp|cnn test_acc=F single_acc=F max_weight_diff=F seconds=F}.
  */
 public final class SparkFashionMnist {
-    private static final String HELP = String.join("\n",
+    private static final String HELP = String.join(
+            "\n",
             "Usage: spark-fashion-mnist [--master URL] [--model mlp|cnn] [--epochs N] [--data DIR] [--workers N]",
             "                           [--batch-size N] [--train-size N] [--seed N] [--exchange broadcast|barrier]",
             "                           [--out DIR] [--help]",
@@ -65,8 +66,7 @@ public final class SparkFashionMnist {
             "  --out DIR          writes the Spark-trained weights (safetensors) and the history (CSV) there.",
             "  --help             this text.");
 
-    private SparkFashionMnist() {
-    }
+    private SparkFashionMnist() {}
 
     /**
      * Runs the example.
@@ -120,7 +120,8 @@ public final class SparkFashionMnist {
         }
         Exchange exchange;
         try {
-            exchange = Exchange.valueOf(o.getOrDefault("--exchange", "broadcast").toUpperCase(Locale.ROOT));
+            exchange =
+                    Exchange.valueOf(o.getOrDefault("--exchange", "broadcast").toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             err.println("spark-fashion-mnist: --exchange must be broadcast or barrier, got " + o.get("--exchange"));
             return 2;
@@ -144,7 +145,8 @@ public final class SparkFashionMnist {
         TensorDataset train = Mnist.loadFashion(dataDir, Mnist.Split.TRAIN);
         TensorDataset test = Mnist.loadFashion(dataDir, Mnist.Split.TEST);
         if (trainSize < train.size()) {
-            train = new TensorDataset(train.input().narrow(0, 0, trainSize), train.target().narrow(0, 0, trainSize));
+            train = new TensorDataset(
+                    train.input().narrow(0, 0, trainSize), train.target().narrow(0, 0, trainSize));
         }
         SerializableSupplier<Module> factory = factory(model, seed);
 
@@ -160,7 +162,8 @@ public final class SparkFashionMnist {
             // executors of a cluster load this example's classes from its jar
             conf.setJars(new String[] {jar});
         }
-        if (!master.startsWith("local") && !conf.contains("spark.executor.extraJavaOptions")
+        if (!master.startsWith("local")
+                && !conf.contains("spark.executor.extraJavaOptions")
                 && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             // executors use the same (SIMD) kernels as this driver, so that their sums round alike
             conf.set("spark.executor.extraJavaOptions", "--add-modules jdk.incubator.vector");
@@ -169,23 +172,43 @@ public final class SparkFashionMnist {
         SparkTrainer st;
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("WARN");
-            st = SparkTrainer.builder(factory, SparkTrainer.lossOf(CrossEntropyLoss::new), m -> new Adam(m.parameters(), 1e-3))
-                    .metrics(Metric.accuracy()).build();
-            st.fit(sc, SparkData.fromLocal(sc, train, workers),
-                    new SparkFitOptions().epochs(epochs).batchSize(batch).workers(workers).seed(seed).exchange(exchange)
+            st = SparkTrainer.builder(
+                            factory, SparkTrainer.lossOf(CrossEntropyLoss::new), m -> new Adam(m.parameters(), 1e-3))
+                    .metrics(Metric.accuracy())
+                    .build();
+            st.fit(
+                    sc,
+                    SparkData.fromLocal(sc, train, workers),
+                    new SparkFitOptions()
+                            .epochs(epochs)
+                            .batchSize(batch)
+                            .workers(workers)
+                            .seed(seed)
+                            .exchange(exchange)
                             .verbose(true));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double sparkAcc = st.evaluate(test, 500).get("accuracy");
-        out.printf(Locale.ROOT, "spark: %d workers, %d epochs in %.1f s, test accuracy %.4f%n", workers, epochs, seconds, sparkAcc);
+        out.printf(
+                Locale.ROOT,
+                "spark: %d workers, %d epochs in %.1f s, test accuracy %.4f%n",
+                workers,
+                epochs,
+                seconds,
+                sparkAcc);
 
         Module single = factory.get();
-        Trainer t = Trainer.builder(single, new CrossEntropyLoss(), new Adam(single.parameters(), 1e-3)).metrics(Metric.accuracy())
+        Trainer t = Trainer.builder(single, new CrossEntropyLoss(), new Adam(single.parameters(), 1e-3))
+                .metrics(Metric.accuracy())
                 .build();
         long t1 = System.nanoTime();
         t.fit(train, new FitOptions().epochs(epochs).batchSize(batch).seed(seed).verbose(false));
         double singleAcc = t.evaluate(test, 500).get("accuracy");
-        out.printf(Locale.ROOT, "single machine: %d epochs in %.1f s, test accuracy %.4f%n", epochs, (System.nanoTime() - t1) / 1e9,
+        out.printf(
+                Locale.ROOT,
+                "single machine: %d epochs in %.1f s, test accuracy %.4f%n",
+                epochs,
+                (System.nanoTime() - t1) / 1e9,
                 singleAcc);
         double diff = maxAbsDiff(st.model(), single);
         if (o.containsKey("--out")) {
@@ -193,9 +216,17 @@ public final class SparkFashionMnist {
             st.model().save(dir.resolve("spark-fashion-mnist-" + model + ".safetensors"));
             st.history().writeCsv(dir.resolve("spark-fashion-mnist-" + model + "-history.csv"));
         }
-        out.println(String.format(Locale.ROOT,
+        out.println(String.format(
+                Locale.ROOT,
                 "result: master=%s workers=%d model=%s test_acc=%.4f single_acc=%.4f max_weight_diff=%.3g seconds=%.1f exchange=%s",
-                master.replace(' ', '_'), workers, model, sparkAcc, singleAcc, diff, seconds, exchange.name().toLowerCase(Locale.ROOT)));
+                master.replace(' ', '_'),
+                workers,
+                model,
+                sparkAcc,
+                singleAcc,
+                diff,
+                seconds,
+                exchange.name().toLowerCase(Locale.ROOT)));
         out.flush();
         return 0;
     }
@@ -204,8 +235,15 @@ public final class SparkFashionMnist {
     static SerializableSupplier<Module> factory(String model, long seed) {
         return () -> {
             Module m = model.equals("cnn")
-                    ? new Sequential(new Conv2d(1, 8, 3, 1, 1), new ReLU(), new MaxPool2d(2), new Conv2d(8, 16, 3, 1, 1), new ReLU(),
-                            new MaxPool2d(2), new Flatten(), new Linear(16 * 7 * 7, 10))
+                    ? new Sequential(
+                            new Conv2d(1, 8, 3, 1, 1),
+                            new ReLU(),
+                            new MaxPool2d(2),
+                            new Conv2d(8, 16, 3, 1, 1),
+                            new ReLU(),
+                            new MaxPool2d(2),
+                            new Flatten(),
+                            new Linear(16 * 7 * 7, 10))
                     : new Sequential(new Flatten(), new Linear(784, 128), new ReLU(), new Linear(128, 10));
             m.resetParameters(new Generator(seed));
             return m;

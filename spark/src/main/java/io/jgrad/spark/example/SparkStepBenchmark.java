@@ -43,8 +43,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  * Run it on an otherwise idle machine: timings taken while other work runs mean little.
  */
 public final class SparkStepBenchmark {
-    private SparkStepBenchmark() {
-    }
+    private SparkStepBenchmark() {}
 
     /**
      * Runs the measurements.
@@ -91,14 +90,17 @@ public final class SparkStepBenchmark {
                 case "--workers" -> workers = ints(args[i + 1]);
                 case "--batches" -> batches = ints(args[i + 1]);
                 case "--models" -> models = args[i + 1].split(",");
-                case "--exchanges" -> exchanges = Arrays.stream(args[i + 1].split(","))
-                        .map(x -> Exchange.valueOf(x.toUpperCase(Locale.ROOT))).toArray(Exchange[]::new);
+                case "--exchanges" ->
+                    exchanges = Arrays.stream(args[i + 1].split(","))
+                            .map(x -> Exchange.valueOf(x.toUpperCase(Locale.ROOT)))
+                            .toArray(Exchange[]::new);
                 case "--steps" -> steps = Integer.parseInt(args[i + 1]);
                 case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("SparkStepBenchmark: unknown option " + args[i]);
             }
         }
-        out.println("exchange model batch workers step_ms compute_ms exchange_ms scheduling_ms single_ms bytes_to bytes_from");
+        out.println(
+                "exchange model batch workers step_ms compute_ms exchange_ms scheduling_ms single_ms bytes_to bytes_from");
         for (String model : models) {
             for (int batch : batches) {
                 int n = batch * (steps + warmup);
@@ -108,15 +110,35 @@ public final class SparkStepBenchmark {
                 for (Exchange ex : exchanges) {
                     for (int w : workers) {
                         List<StepStats> stats = new ArrayList<>();
-                        SparkTrainer t = SparkTrainer.builder(SparkFashionMnist.factory(model, 1),
-                                SparkTrainer.lossOf(CrossEntropyLoss::new), m -> new Adam(m.parameters(), 1e-3)).build();
-                        t.fit(sc, SparkData.fromLocal(sc, data, w), new SparkFitOptions().epochs(1).batchSize(batch).workers(w)
-                                .dropLast(true).exchange(ex).listeners((tr, s) -> stats.add(s)));
+                        SparkTrainer t = SparkTrainer.builder(
+                                        SparkFashionMnist.factory(model, 1),
+                                        SparkTrainer.lossOf(CrossEntropyLoss::new),
+                                        m -> new Adam(m.parameters(), 1e-3))
+                                .build();
+                        t.fit(
+                                sc,
+                                SparkData.fromLocal(sc, data, w),
+                                new SparkFitOptions()
+                                        .epochs(1)
+                                        .batchSize(batch)
+                                        .workers(w)
+                                        .dropLast(true)
+                                        .exchange(ex)
+                                        .listeners((tr, s) -> stats.add(s)));
                         List<StepStats> measured = stats.subList(warmup, stats.size());
-                        out.println(String.format(Locale.ROOT, "%s %s %d %d %.2f %.2f %.2f %.2f %.2f %d %d",
-                                ex.name().toLowerCase(Locale.ROOT), model, batch, w, median(measured, StepStats::wallNanos),
-                                median(measured, StepStats::computeNanos), median(measured, StepStats::exchangeNanos),
-                                median(measured, StepStats::schedulingNanos), single, measured.get(0).bytesToWorkers(),
+                        out.println(String.format(
+                                Locale.ROOT,
+                                "%s %s %d %d %.2f %.2f %.2f %.2f %.2f %d %d",
+                                ex.name().toLowerCase(Locale.ROOT),
+                                model,
+                                batch,
+                                w,
+                                median(measured, StepStats::wallNanos),
+                                median(measured, StepStats::computeNanos),
+                                median(measured, StepStats::exchangeNanos),
+                                median(measured, StepStats::schedulingNanos),
+                                single,
+                                measured.get(0).bytesToWorkers(),
                                 measured.get(0).bytesFromWorkers()));
                     }
                 }
@@ -125,8 +147,8 @@ public final class SparkStepBenchmark {
     }
 
     /** The median milliseconds of one single-machine step (forward, backward, Adam) on the same model and batch. */
-    private static double singleStepMillis(SerializableSupplier<Module> factory, TensorDataset data, int batch, int warmup,
-            int steps) {
+    private static double singleStepMillis(
+            SerializableSupplier<Module> factory, TensorDataset data, int batch, int warmup, int steps) {
         Module m = factory.get();
         m.train();
         Optimizer opt = new Adam(m.parameters(), 1e-3);

@@ -24,10 +24,12 @@ class FunctionalModelReadmeTest {
         Path root = Path.of("").toAbsolutePath().getParent();
         String readme = Files.readString(root.resolve("README.md"), StandardCharsets.UTF_8);
         String printed = ReadmeExampleTest.between(readme, "<!-- functional-model -->\n```java", "```");
-        String source = Files.readString(root.resolve("train/src/test/java/io/jgrad/train/readme/TwoTowers.java"),
-                StandardCharsets.UTF_8);
-        String compiled = ReadmeExampleTest.between(source,
-                "(the README prints the lines between the markers; FunctionalModelReadmeTest keeps them equal)", "// --- end");
+        String source = Files.readString(
+                root.resolve("train/src/test/java/io/jgrad/train/readme/TwoTowers.java"), StandardCharsets.UTF_8);
+        String compiled = ReadmeExampleTest.between(
+                source,
+                "(the README prints the lines between the markers; FunctionalModelReadmeTest keeps them equal)",
+                "// --- end");
         assertEquals(compiled, printed);
     }
 

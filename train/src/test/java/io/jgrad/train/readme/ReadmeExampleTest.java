@@ -34,9 +34,11 @@ class ReadmeExampleTest {
         Path root = Path.of("").toAbsolutePath().getParent();
         String readme = Files.readString(root.resolve("README.md"), StandardCharsets.UTF_8);
         String printed = between(readme, "<!-- csv-classifier -->\n```java", "```");
-        String source = Files.readString(root.resolve("train/src/test/java/io/jgrad/train/readme/CsvClassifier.java"),
-                StandardCharsets.UTF_8);
-        String compiled = between(source, "(the README prints the lines between the markers; ReadmeExampleTest keeps them equal)",
+        String source = Files.readString(
+                root.resolve("train/src/test/java/io/jgrad/train/readme/CsvClassifier.java"), StandardCharsets.UTF_8);
+        String compiled = between(
+                source,
+                "(the README prints the lines between the markers; ReadmeExampleTest keeps them equal)",
                 "// --- end");
         assertEquals(compiled, printed);
         long lines = compiled.lines().filter(l -> !l.isBlank()).count();
@@ -52,8 +54,14 @@ class ReadmeExampleTest {
         for (int i = 0; i < 150; i++) {
             int c = i % 3;
             Tensor x = Tensor.randn(g, 4).mul(0.5).add(c * 2.0);
-            csv.append(String.format(Locale.ROOT, "%.4f,%.4f,%.4f,%.4f,%s%n", x.getDouble(0) * 10, x.getDouble(1),
-                    x.getDouble(2) - 5, x.getDouble(3), names[c]));
+            csv.append(String.format(
+                    Locale.ROOT,
+                    "%.4f,%.4f,%.4f,%.4f,%s%n",
+                    x.getDouble(0) * 10,
+                    x.getDouble(1),
+                    x.getDouble(2) - 5,
+                    x.getDouble(3),
+                    names[c]));
         }
         Path file = dir.resolve("data.csv");
         Files.writeString(file, csv);

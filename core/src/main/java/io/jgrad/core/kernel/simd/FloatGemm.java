@@ -62,8 +62,7 @@ final class FloatGemm {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    private FloatGemm() {
-    }
+    private FloatGemm() {}
 
     /** Per-thread packing buffers, grown on demand and reused. */
     static final class Scratch {
@@ -86,8 +85,23 @@ final class FloatGemm {
         }
     }
 
-    static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
-            int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    static void gemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc) {
         if (m <= 0 || n <= 0) {
             return;
         }
@@ -118,11 +132,45 @@ final class FloatGemm {
                 int from = (int) ((long) tiles * q / tasks);
                 int to = (int) ((long) tiles * (q + 1) / tasks);
                 if (byCols) {
-                    block(transA, transB, 0, m, from * NR, Math.min(n, to * NR), k, alpha, a, aOff, lda, b, bOff,
-                            ldb, beta, c, cOff, ldc);
+                    block(
+                            transA,
+                            transB,
+                            0,
+                            m,
+                            from * NR,
+                            Math.min(n, to * NR),
+                            k,
+                            alpha,
+                            a,
+                            aOff,
+                            lda,
+                            b,
+                            bOff,
+                            ldb,
+                            beta,
+                            c,
+                            cOff,
+                            ldc);
                 } else {
-                    block(transA, transB, from * MR, Math.min(m, to * MR), 0, n, k, alpha, a, aOff, lda, b, bOff,
-                            ldb, beta, c, cOff, ldc);
+                    block(
+                            transA,
+                            transB,
+                            from * MR,
+                            Math.min(m, to * MR),
+                            0,
+                            n,
+                            k,
+                            alpha,
+                            a,
+                            aOff,
+                            lda,
+                            b,
+                            bOff,
+                            ldb,
+                            beta,
+                            c,
+                            cOff,
+                            ldc);
                 }
             }
         });
@@ -143,8 +191,25 @@ final class FloatGemm {
     }
 
     /** The serial blocked product for rows [m0, m1) and columns [n0, n1) of C. */
-    static void block(boolean transA, boolean transB, int m0, int m1, int n0, int n1, int k, float alpha, float[] a,
-            int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    static void block(
+            boolean transA,
+            boolean transB,
+            int m0,
+            int m1,
+            int n0,
+            int n1,
+            int k,
+            float alpha,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc) {
         if (beta != 0 && beta != 1) {
             scale(m1 - m0, n1 - n0, beta, c, cOff + m0 * ldc + n0, ldc);
         }
@@ -214,8 +279,8 @@ final class FloatGemm {
      * layout (for each p the MR values together), the micro-kernel is about 4% faster and, when A is
      * stored m x k, the packing is a straight vector copy of row segments instead of a scatter.
      */
-    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float alpha,
-            float[] pa) {
+    static void packA(
+            boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float alpha, float[] pa) {
         if (transA) {
             packTransposedA(a, aOff, lda, i0, mc, p0, kc, alpha, pa);
             return;
@@ -246,8 +311,8 @@ final class FloatGemm {
      * of this block contiguously. The walk takes p outermost, so each source row is read once, front to
      * back; the writes go to the mc packed rows at stride kc, a set of lines that stays in L1.
      */
-    private static void packTransposedA(float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float alpha,
-            float[] pa) {
+    private static void packTransposedA(
+            float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float alpha, float[] pa) {
         for (int p = 0; p < kc; p++) {
             int src = aOff + (p0 + p) * lda + i0;
             for (int i = 0, d = p; i < mc; i++, d += kc) {
@@ -328,8 +393,8 @@ final class FloatGemm {
     }
 
     /** The 6 x 2-vector register tile; see {@link #kernel}. */
-    private static void kernel6x2(int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc,
-            boolean acc) {
+    private static void kernel6x2(
+            int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc, boolean acc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -389,8 +454,8 @@ final class FloatGemm {
     }
 
     /** The 8 x 2-vector register tile; see {@link #kernel}. */
-    private static void kernel8x2(int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc,
-            boolean acc) {
+    private static void kernel8x2(
+            int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc, boolean acc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -466,8 +531,8 @@ final class FloatGemm {
     }
 
     /** The 4 x 3-vector register tile; see {@link #kernel}. */
-    private static void kernel4x3(int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc,
-            boolean acc) {
+    private static void kernel4x3(
+            int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc, boolean acc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);

@@ -35,11 +35,13 @@ public final class VectorKernels implements Kernels {
     static final int BITS = chooseBits();
     /** The float species of {@link #BITS} bits. */
     static final VectorSpecies<Float> FLOAT_SPECIES = FloatVector.SPECIES_PREFERRED.vectorBitSize() == BITS
-            ? FloatVector.SPECIES_PREFERRED : VectorSpecies.of(float.class, VectorShape.forBitSize(BITS));
+            ? FloatVector.SPECIES_PREFERRED
+            : VectorSpecies.of(float.class, VectorShape.forBitSize(BITS));
 
     /** The double species of {@link #BITS} bits. */
     static final VectorSpecies<Double> DOUBLE_SPECIES = DoubleVector.SPECIES_PREFERRED.vectorBitSize() == BITS
-            ? DoubleVector.SPECIES_PREFERRED : VectorSpecies.of(double.class, VectorShape.forBitSize(BITS));
+            ? DoubleVector.SPECIES_PREFERRED
+            : VectorSpecies.of(double.class, VectorShape.forBitSize(BITS));
 
     private static final VectorSpecies<Float> F = FLOAT_SPECIES;
     private static final int FL = F.length();
@@ -64,8 +66,8 @@ public final class VectorKernels implements Kernels {
     private static boolean defaultJdkMath() {
         String arch = System.getProperty("os.arch", "");
         String os = System.getProperty("os.name", "");
-        boolean svml = ("amd64".equals(arch) || "x86_64".equals(arch)) && (os.startsWith("Linux")
-                || os.startsWith("Windows"));
+        boolean svml =
+                ("amd64".equals(arch) || "x86_64".equals(arch)) && (os.startsWith("Linux") || os.startsWith("Windows"));
         return svml && "true".equalsIgnoreCase(System.getProperty("jgrad.simd.svml", "false"));
     }
 
@@ -89,8 +91,8 @@ public final class VectorKernels implements Kernels {
             default:
                 break;
         }
-        boolean wide = VectorShape.preferredShape().vectorBitSize() >= 512
-                || "aarch64".equals(System.getProperty("os.arch"));
+        boolean wide =
+                VectorShape.preferredShape().vectorBitSize() >= 512 || "aarch64".equals(System.getProperty("os.arch"));
         return wide ? 1 : 0;
     }
 
@@ -122,8 +124,10 @@ public final class VectorKernels implements Kernels {
         } catch (NumberFormatException e) {
             // fall through to the warning
         }
-        System.getLogger("io.jgrad.core.kernel").log(System.Logger.Level.WARNING,
-                "jgrad: ignoring jgrad.simd.maxBits='" + s + "' (expected 64, 128, 256 or 512)");
+        System.getLogger("io.jgrad.core.kernel")
+                .log(
+                        System.Logger.Level.WARNING,
+                        "jgrad: ignoring jgrad.simd.maxBits='" + s + "' (expected 64, 128, 256 or 512)");
         return preferred;
     }
 
@@ -133,14 +137,44 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-            float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    public void sgemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc) {
         FloatGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     @Override
-    public void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOff,
-            int lda, double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
+    public void dgemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            double alpha,
+            double[] a,
+            int aOff,
+            int lda,
+            double[] b,
+            int bOff,
+            int ldb,
+            double beta,
+            double[] c,
+            int cOff,
+            int ldc) {
         DoubleGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
@@ -148,7 +182,9 @@ public final class VectorKernels implements Kernels {
     public void add(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector.fromArray(F, a, ao + i).add(FloatVector.fromArray(F, b, bo + i)).intoArray(out, oo + i);
+            FloatVector.fromArray(F, a, ao + i)
+                    .add(FloatVector.fromArray(F, b, bo + i))
+                    .intoArray(out, oo + i);
         }
         for (; i < n; i++) {
             out[oo + i] = a[ao + i] + b[bo + i];
@@ -159,7 +195,9 @@ public final class VectorKernels implements Kernels {
     public void sub(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector.fromArray(F, a, ao + i).sub(FloatVector.fromArray(F, b, bo + i)).intoArray(out, oo + i);
+            FloatVector.fromArray(F, a, ao + i)
+                    .sub(FloatVector.fromArray(F, b, bo + i))
+                    .intoArray(out, oo + i);
         }
         for (; i < n; i++) {
             out[oo + i] = a[ao + i] - b[bo + i];
@@ -170,7 +208,9 @@ public final class VectorKernels implements Kernels {
     public void mul(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector.fromArray(F, a, ao + i).mul(FloatVector.fromArray(F, b, bo + i)).intoArray(out, oo + i);
+            FloatVector.fromArray(F, a, ao + i)
+                    .mul(FloatVector.fromArray(F, b, bo + i))
+                    .intoArray(out, oo + i);
         }
         for (; i < n; i++) {
             out[oo + i] = a[ao + i] * b[bo + i];
@@ -181,7 +221,9 @@ public final class VectorKernels implements Kernels {
     public void div(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector.fromArray(F, a, ao + i).div(FloatVector.fromArray(F, b, bo + i)).intoArray(out, oo + i);
+            FloatVector.fromArray(F, a, ao + i)
+                    .div(FloatVector.fromArray(F, b, bo + i))
+                    .intoArray(out, oo + i);
         }
         for (; i < n; i++) {
             out[oo + i] = a[ao + i] / b[bo + i];
@@ -218,7 +260,10 @@ public final class VectorKernels implements Kernels {
         FloatVector av = FloatVector.broadcast(F, alpha);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector.fromArray(F, x, xo + i).mul(av).add(FloatVector.fromArray(F, y, yo + i)).intoArray(y, yo + i);
+            FloatVector.fromArray(F, x, xo + i)
+                    .mul(av)
+                    .add(FloatVector.fromArray(F, y, yo + i))
+                    .intoArray(y, yo + i);
         }
         for (; i < n; i++) {
             y[yo + i] += alpha * x[xo + i];
@@ -448,8 +493,22 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
-            float beta1, float beta2, float oneMinusBeta1, float oneMinusBeta2, float stepSize, float sqrtBc2,
+    public void adamStep(
+            float[] p,
+            int po,
+            float[] g,
+            int go,
+            float[] m,
+            int mo,
+            float[] v,
+            int vo,
+            int n,
+            float beta1,
+            float beta2,
+            float oneMinusBeta1,
+            float oneMinusBeta2,
+            float stepSize,
+            float sqrtBc2,
             float eps) {
         FloatVector b1 = FloatVector.broadcast(F, beta1);
         FloatVector b2 = FloatVector.broadcast(F, beta2);
@@ -462,7 +521,8 @@ public final class VectorKernels implements Kernels {
         for (int bound = F.loopBound(n); i < bound; i += FL) {
             FloatVector gi = FloatVector.fromArray(F, g, go + i);
             FloatVector mi = b1.mul(FloatVector.fromArray(F, m, mo + i)).add(c1.mul(gi));
-            FloatVector vi = b2.mul(FloatVector.fromArray(F, v, vo + i)).add(c2.mul(gi).mul(gi));
+            FloatVector vi =
+                    b2.mul(FloatVector.fromArray(F, v, vo + i)).add(c2.mul(gi).mul(gi));
             mi.intoArray(m, mo + i);
             vi.intoArray(v, vo + i);
             FloatVector upd = step.mul(mi).div(vi.sqrt().div(bc).add(ev));
@@ -479,7 +539,9 @@ public final class VectorKernels implements Kernels {
     }
 
     /** Bytes loaded per step of the int8 kernel: at least the 64-bit minimum shape, widened to {@link #FL} floats. */
-    private static final VectorSpecies<Byte> I8 = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * FL)));
+    private static final VectorSpecies<Byte> I8 =
+            VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * FL)));
+
     private static final int I8L = I8.length();
 
     /** {@link #FL} int8 weights from {@code w[off ..]} widened to floats (reads {@link #I8L} bytes). */
@@ -488,8 +550,21 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void int8Gemm(int m, int n, int k, float[] a, int aOff, int lda, byte[] w, int wOff, int ldw, float[] scale, int sOff,
-            float[] c, int cOff, int ldc) {
+    public void int8Gemm(
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            byte[] w,
+            int wOff,
+            int ldw,
+            float[] scale,
+            int sOff,
+            float[] c,
+            int cOff,
+            int ldc) {
         // the vector loop may read I8L >= FL bytes from position p: it stops where that would pass the row's end
         int bound = k - I8L;
         for (int i = 0; i < m; i++) {

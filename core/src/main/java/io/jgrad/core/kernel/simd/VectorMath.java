@@ -20,11 +20,13 @@ final class VectorMath {
     private static final float LOG2E = 1.44269504088896341f;
     /** ln 2 split in a part exact in few bits and a correction (Cody-Waite). */
     private static final float LN2_HI = 0.693359375f;
+
     private static final float LN2_LO = -2.12194440e-4f;
     /** 1.5 * 2^23: adding it rounds a float of magnitude below 2^22 to the nearest integer. */
     private static final float ROUND = 12582912f;
     /** The bits of {@link #ROUND}. */
     private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
+
     private static final float EXP_HI = 89f;
     private static final float EXP_LO = -104f;
     private static final float TANH_SMALL = 0.625f;
@@ -79,8 +81,7 @@ final class VectorMath {
     private static final float FAR_CENTER = Erf.center(Erf.MID, Erf.MAX);
     private static final float FAR_SCALE = 1 / Erf.halfWidth(Erf.MID, Erf.MAX);
 
-    private VectorMath() {
-    }
+    private VectorMath() {}
 
     private static FloatVector c(float v) {
         return FloatVector.broadcast(F, v);
@@ -130,7 +131,8 @@ final class VectorMath {
         p = p.fma(z, c(-3.33332819422e-1f));
         FloatVector small = p.mul(z).fma(x, x);
         FloatVector e = exp(ax.add(ax));
-        FloatVector large = FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(e.add(1f)));
+        FloatVector large =
+                FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(e.add(1f)));
         // copy the sign of x onto the large-|x| branch
         large = large.lanewise(VectorOperators.NEG, x.compare(VectorOperators.LT, 0f));
         VectorMask<Float> isSmall = ax.compare(VectorOperators.LT, TANH_SMALL);
@@ -139,11 +141,13 @@ final class VectorMath {
 
     /** Modes of {@link #erfFamily}. */
     static final int ERF = 0;
+
     static final int GELU = 1;
     static final int GELU_GRAD = 2;
 
     /** Elements per block of {@link #erfFamily}: its passes meet in per-thread buffers of this size (in L1). */
     private static final int ERF_BLOCK = 512;
+
     private static final ThreadLocal<float[][]> ERF_SCRATCH = ThreadLocal.withInitial(() -> new float[3][ERF_BLOCK]);
 
     /**
@@ -231,7 +235,8 @@ final class VectorMath {
             r = r.fma(t, c(R2));
             r = r.fma(t, c(R1));
             r = r.fma(t, c(R0));
-            FloatVector.fromArray(F, q, i).blend(r.mul(s).mul(Erf.INV_SQRT_PI), ay.compare(VectorOperators.GE, Erf.MAX))
+            FloatVector.fromArray(F, q, i)
+                    .blend(r.mul(s).mul(Erf.INV_SQRT_PI), ay.compare(VectorOperators.GE, Erf.MAX))
                     .intoArray(q, i);
         }
     }
@@ -262,13 +267,16 @@ final class VectorMath {
     }
 
     /** erf: 1 - erfc(|x|) with the sign of x, or the small range's value when |x| &lt; 1. */
-    private static void erfFinish(float[] a, int ao, float[] q, float[] small, float[] e, float[] out, int oo, int len) {
+    private static void erfFinish(
+            float[] a, int ao, float[] q, float[] small, float[] e, float[] out, int oo, int len) {
         for (int i = 0; i < len; i += F.length()) {
             FloatVector x = FloatVector.fromArray(F, a, ao + i);
             FloatVector erfc = FloatVector.fromArray(F, e, i).mul(FloatVector.fromArray(F, q, i));
             VectorMask<Float> isSmall = x.abs().compare(VectorOperators.LT, Erf.SMALL);
-            c(1f).sub(erfc).lanewise(VectorOperators.NEG, x.compare(VectorOperators.LT, 0f))
-                    .blend(FloatVector.fromArray(F, small, i), isSmall).intoArray(out, oo + i);
+            c(1f).sub(erfc)
+                    .lanewise(VectorOperators.NEG, x.compare(VectorOperators.LT, 0f))
+                    .blend(FloatVector.fromArray(F, small, i), isSmall)
+                    .intoArray(out, oo + i);
         }
     }
 
@@ -276,29 +284,39 @@ final class VectorMath {
      * GELU: x Phi(x) with Phi = erfc(|y|) / 2 (y &lt; 0) or 1 - erfc(|y|) / 2, or (1 + small) / 2 when
      * |y| &lt; 1, y = x / sqrt(2).
      */
-    private static void geluFinish(float[] a, int ao, float[] q, float[] small, float[] e, float[] out, int oo, int len) {
+    private static void geluFinish(
+            float[] a, int ao, float[] q, float[] small, float[] e, float[] out, int oo, int len) {
         for (int i = 0; i < len; i += F.length()) {
             FloatVector x = FloatVector.fromArray(F, a, ao + i);
             FloatVector y = x.mul(Erf.SQRT_HALF);
-            FloatVector tail = FloatVector.fromArray(F, e, i).mul(FloatVector.fromArray(F, q, i)).mul(0.5f);
-            FloatVector phi = c(1f).sub(tail).blend(tail, y.compare(VectorOperators.LT, 0f))
-                    .blend(FloatVector.fromArray(F, small, i).mul(0.5f).add(0.5f), y.abs().compare(VectorOperators.LT, Erf.SMALL));
+            FloatVector tail = FloatVector.fromArray(F, e, i)
+                    .mul(FloatVector.fromArray(F, q, i))
+                    .mul(0.5f);
+            FloatVector phi = c(1f).sub(tail)
+                    .blend(tail, y.compare(VectorOperators.LT, 0f))
+                    .blend(
+                            FloatVector.fromArray(F, small, i).mul(0.5f).add(0.5f),
+                            y.abs().compare(VectorOperators.LT, Erf.SMALL));
             x.mul(phi).intoArray(out, oo + i);
         }
     }
 
     /** GELU's backward: g (Phi(x) + x phi(x)), Phi as in {@link #geluFinish}; exp(-x^2 / 2) serves both terms. */
-    private static void geluGradFinish(float[] a, int ao, float[] q, float[] small, float[] e, float[] g, int go,
-            float[] out, int oo, int len) {
+    private static void geluGradFinish(
+            float[] a, int ao, float[] q, float[] small, float[] e, float[] g, int go, float[] out, int oo, int len) {
         for (int i = 0; i < len; i += F.length()) {
             FloatVector x = FloatVector.fromArray(F, a, ao + i);
             FloatVector y = x.mul(Erf.SQRT_HALF);
             FloatVector ev = FloatVector.fromArray(F, e, i);
             FloatVector tail = ev.mul(FloatVector.fromArray(F, q, i)).mul(0.5f);
-            FloatVector phi = c(1f).sub(tail).blend(tail, y.compare(VectorOperators.LT, 0f))
-                    .blend(FloatVector.fromArray(F, small, i).mul(0.5f).add(0.5f), y.abs().compare(VectorOperators.LT, Erf.SMALL));
+            FloatVector phi = c(1f).sub(tail)
+                    .blend(tail, y.compare(VectorOperators.LT, 0f))
+                    .blend(
+                            FloatVector.fromArray(F, small, i).mul(0.5f).add(0.5f),
+                            y.abs().compare(VectorOperators.LT, Erf.SMALL));
             // x e is NaN for infinite x (inf * 0): the density term is 0 there
-            FloatVector density = x.mul(ev).mul(Erf.INV_SQRT_2PI).blend(0f, x.mul(x).compare(VectorOperators.GT, 1e4f));
+            FloatVector density =
+                    x.mul(ev).mul(Erf.INV_SQRT_2PI).blend(0f, x.mul(x).compare(VectorOperators.GT, 1e4f));
             FloatVector.fromArray(F, g, go + i).mul(phi.add(density)).intoArray(out, oo + i);
         }
     }

@@ -55,8 +55,9 @@ public final class BoxesTask implements Neat.Evaluator {
                         + smallRow + ", " + smallCol + ")");
             }
             if (largeRow < 1 || largeRow > FIELD - 2 || largeCol < 1 || largeCol > FIELD - 2) {
-                throw new IllegalArgumentException("BoxesTask.Trial: the large box's centre must be in [1, 9] so that the box "
-                        + "lies in the field, got (" + largeRow + ", " + largeCol + ")");
+                throw new IllegalArgumentException(
+                        "BoxesTask.Trial: the large box's centre must be in [1, 9] so that the box "
+                                + "lies in the field, got (" + largeRow + ", " + largeCol + ")");
             }
             if (Math.abs(smallRow - largeRow) <= 1 && Math.abs(smallCol - largeCol) <= 1) {
                 throw new IllegalArgumentException("BoxesTask.Trial: the small box at (" + smallRow + ", " + smallCol
@@ -76,9 +77,12 @@ public final class BoxesTask implements Neat.Evaluator {
      *     from the target (at scale 1 the same as {@code successRate}; at scale s, within the large box's centre
      *     block of s x s pixels)
      */
-    public record Score(int trials, double meanDistance, double sumSquaredDistance, double successRate,
-            double withinHalfPixelRate) {
-    }
+    public record Score(
+            int trials,
+            double meanDistance,
+            double sumSquaredDistance,
+            double successRate,
+            double withinHalfPixelRate) {}
 
     private final HyperNeat hyperneat;
     private final List<Trial> trials;
@@ -126,8 +130,9 @@ public final class BoxesTask implements Neat.Evaluator {
         Substrate.Grid out = substrate.layer(substrate.layerCount() - 1);
         int s = in.rows() / FIELD;
         if (in.rows() != in.cols() || !in.equals(out) || in.rows() % FIELD != 0 || s % 2 == 0) {
-            throw new IllegalArgumentException("BoxesTask: the input and output layers must both be 11s x 11s with s odd "
-                    + "(11x11, 33x33, 55x55, ...), got " + in + " and " + out);
+            throw new IllegalArgumentException(
+                    "BoxesTask: the input and output layers must both be 11s x 11s with s odd "
+                            + "(11x11, 33x33, 55x55, ...), got " + in + " and " + out);
         }
         return s;
     }
@@ -203,7 +208,8 @@ public final class BoxesTask implements Neat.Evaluator {
 
     private static void checkScale(int scale) {
         if (scale < 1 || scale % 2 == 0) {
-            throw new IllegalArgumentException("BoxesTask: scale must be odd and at least 1 (11x11, 33x33, ...), got " + scale);
+            throw new IllegalArgumentException(
+                    "BoxesTask: scale must be odd and at least 1 (11x11, 33x33, ...), got " + scale);
         }
     }
 
@@ -229,7 +235,8 @@ public final class BoxesTask implements Neat.Evaluator {
         checkScale(scale);
         int n = FIELD * scale;
         if (answer < 0 || answer >= n * n) {
-            throw new IllegalArgumentException("BoxesTask.distance: answer must be in [0, " + n * n + "), got " + answer);
+            throw new IllegalArgumentException(
+                    "BoxesTask.distance: answer must be in [0, " + n * n + "), got " + answer);
         }
         int half = scale / 2;
         double dr = answer / n - (t.largeRow() * scale + half);
@@ -242,8 +249,9 @@ public final class BoxesTask implements Neat.Evaluator {
      */
     public static double fitness(double sumSquaredDistance, int trials) {
         if (!(sumSquaredDistance >= 0) || Double.isInfinite(sumSquaredDistance) || trials < 1) {
-            throw new IllegalArgumentException("BoxesTask.fitness: need a finite sum of squares >= 0 and at least one trial, got "
-                    + sumSquaredDistance + " and " + trials);
+            throw new IllegalArgumentException(
+                    "BoxesTask.fitness: need a finite sum of squares >= 0 and at least one trial, got "
+                            + sumSquaredDistance + " and " + trials);
         }
         return 100.0 / (1.0 + sumSquaredDistance / trials);
     }

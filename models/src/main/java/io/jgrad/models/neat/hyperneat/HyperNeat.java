@@ -28,8 +28,13 @@ public final class HyperNeat {
      * The CPPN functions of the paper's kind (sigmoid, Gaussian, sine, absolute value, plus tanh and linear);
      * no step functions, so patterns vary smoothly.
      */
-    public static final List<Activation> CPPN_ACTIVATIONS = List.of(Activation.SIGMOID, Activation.TANH, Activation.SINE,
-            Activation.GAUSSIAN, Activation.LINEAR, Activation.ABS);
+    public static final List<Activation> CPPN_ACTIVATIONS = List.of(
+            Activation.SIGMOID,
+            Activation.TANH,
+            Activation.SINE,
+            Activation.GAUSSIAN,
+            Activation.LINEAR,
+            Activation.ABS);
 
     /** How CPPN outputs become substrate weights and how the substrate computes; every setter checks and returns this. */
     public static final class Options {
@@ -51,7 +56,8 @@ public final class HyperNeat {
         /** The largest weight magnitude, positive and finite (default 3, the paper's). */
         public Options maxWeight(double w) {
             if (!(w > 0) || Double.isInfinite(w)) {
-                throw new IllegalArgumentException("HyperNeat.Options: max weight must be positive and finite, got " + w);
+                throw new IllegalArgumentException(
+                        "HyperNeat.Options: max weight must be positive and finite, got " + w);
             }
             this.maxWeight = w;
             return this;
@@ -149,8 +155,11 @@ public final class HyperNeat {
      * coordinates), the rest NEAT's defaults.
      */
     public static Neat.Options neatOptions() {
-        return new Neat.Options().hiddenActivations(CPPN_ACTIVATIONS.toArray(new Activation[0]))
-                .outputActivation(Activation.TANH).activationMutationProbability(0.1).addConnectionProbability(0.3);
+        return new Neat.Options()
+                .hiddenActivations(CPPN_ACTIVATIONS.toArray(new Activation[0]))
+                .outputActivation(Activation.TANH)
+                .activationMutationProbability(0.1)
+                .addConnectionProbability(0.3);
     }
 
     /** A NEAT run of CPPNs with this substrate's input and output counts. */
@@ -173,8 +182,9 @@ public final class HyperNeat {
             throw new IllegalArgumentException("HyperNeat.expressedWeight: CPPN output must be finite, got " + o);
         }
         if (!(threshold >= 0 && threshold < 1) || !(maxWeight > 0)) {
-            throw new IllegalArgumentException("HyperNeat.expressedWeight: need threshold in [0, 1) and max weight > 0, got "
-                    + threshold + " and " + maxWeight);
+            throw new IllegalArgumentException(
+                    "HyperNeat.expressedWeight: need threshold in [0, 1) and max weight > 0, got " + threshold + " and "
+                            + maxWeight);
         }
         double m = Math.min(Math.abs(o), 1.0);
         if (m <= threshold) {

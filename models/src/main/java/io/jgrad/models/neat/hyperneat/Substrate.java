@@ -30,7 +30,8 @@ public final class Substrate {
          */
         public Grid {
             if (rows < 1 || cols < 1) {
-                throw new IllegalArgumentException("Substrate.Grid: rows and cols must be at least 1, got " + rows + "x" + cols);
+                throw new IllegalArgumentException(
+                        "Substrate.Grid: rows and cols must be at least 1, got " + rows + "x" + cols);
             }
         }
 
@@ -108,7 +109,8 @@ public final class Substrate {
     /** Layer {@code k}: 0 is the input, {@code layerCount() - 1} the output. */
     public Grid layer(int k) {
         if (k < 0 || k >= layers.size()) {
-            throw new IllegalArgumentException("Substrate.layer: layer must be in [0, " + layers.size() + "), got " + k);
+            throw new IllegalArgumentException(
+                    "Substrate.layer: layer must be in [0, " + layers.size() + "), got " + k);
         }
         return layers.get(k);
     }

@@ -18,8 +18,7 @@ import javax.imageio.ImageIO;
 public final class SubstrateImage {
     private static final int GAP = 2;
 
-    private SubstrateImage() {
-    }
+    private SubstrateImage() {}
 
     /**
      * A grid of values to draw, with an optional marked node.
@@ -38,12 +37,13 @@ public final class SubstrateImage {
          */
         public Heatmap {
             if (rows < 1 || cols < 1 || values == null || values.length != rows * cols) {
-                throw new IllegalArgumentException("SubstrateImage.Heatmap: need rows, cols >= 1 and rows * cols values, got "
-                        + rows + "x" + cols + " and " + (values == null ? "null" : values.length + " values"));
+                throw new IllegalArgumentException(
+                        "SubstrateImage.Heatmap: need rows, cols >= 1 and rows * cols values, got " + rows + "x" + cols
+                                + " and " + (values == null ? "null" : values.length + " values"));
             }
             if (marker < -1 || marker >= values.length) {
-                throw new IllegalArgumentException("SubstrateImage.Heatmap: marker must be -1 or in [0, " + values.length
-                        + "), got " + marker);
+                throw new IllegalArgumentException(
+                        "SubstrateImage.Heatmap: marker must be -1 or in [0, " + values.length + "), got " + marker);
             }
         }
     }
@@ -63,11 +63,12 @@ public final class SubstrateImage {
     public static void writeWeights(SubstrateNetwork net, int layer, Path path, int cellPixels) throws IOException {
         Substrate s = net.substrate();
         if (layer < 0 || layer >= s.connectionLayers()) {
-            throw new IllegalArgumentException("SubstrateImage.writeWeights: layer must be in [0, " + s.connectionLayers()
-                    + "), got " + layer);
+            throw new IllegalArgumentException(
+                    "SubstrateImage.writeWeights: layer must be in [0, " + s.connectionLayers() + "), got " + layer);
         }
         if (cellPixels < 1) {
-            throw new IllegalArgumentException("SubstrateImage.writeWeights: cell pixels must be at least 1, got " + cellPixels);
+            throw new IllegalArgumentException(
+                    "SubstrateImage.writeWeights: cell pixels must be at least 1, got " + cellPixels);
         }
         Substrate.Grid src = s.layer(layer);
         Substrate.Grid dst = s.layer(layer + 1);
@@ -90,7 +91,11 @@ public final class SubstrateImage {
                 int y0 = GAP + (i / src.cols()) * (tileH + GAP);
                 for (int j = 0; j < dst.size(); j++) {
                     g.setColor(signedColor(net.weight(layer, i, j) / max));
-                    g.fillRect(x0 + (j % dst.cols()) * cellPixels, y0 + (j / dst.cols()) * cellPixels, cellPixels, cellPixels);
+                    g.fillRect(
+                            x0 + (j % dst.cols()) * cellPixels,
+                            y0 + (j / dst.cols()) * cellPixels,
+                            cellPixels,
+                            cellPixels);
                 }
             }
         } finally {
@@ -118,11 +123,12 @@ public final class SubstrateImage {
      */
     public static void writeHeatmaps(Path path, List<List<Heatmap>> rows, int panelPixels) throws IOException {
         if (rows == null || rows.isEmpty() || rows.stream().anyMatch(r -> r == null || r.isEmpty())) {
-            throw new IllegalArgumentException("SubstrateImage.writeHeatmaps: needs at least one non-empty row of panels");
+            throw new IllegalArgumentException(
+                    "SubstrateImage.writeHeatmaps: needs at least one non-empty row of panels");
         }
         if (panelPixels < 11 || panelPixels > 2048) {
-            throw new IllegalArgumentException("SubstrateImage.writeHeatmaps: panel pixels must be in [11, 2048], got "
-                    + panelPixels);
+            throw new IllegalArgumentException(
+                    "SubstrateImage.writeHeatmaps: panel pixels must be in [11, 2048], got " + panelPixels);
         }
         int titleH = 14;
         int cols = rows.stream().mapToInt(List::size).max().getAsInt();

@@ -48,14 +48,14 @@ public final class SubstrateNetwork {
      */
     public double weight(int layer, int source, int target) {
         if (layer < 0 || layer >= weights.length) {
-            throw new IllegalArgumentException("SubstrateNetwork.weight: layer must be in [0, " + weights.length + "), got "
-                    + layer);
+            throw new IllegalArgumentException(
+                    "SubstrateNetwork.weight: layer must be in [0, " + weights.length + "), got " + layer);
         }
         int ns = substrate.layer(layer).size();
         int nt = substrate.layer(layer + 1).size();
         if (source < 0 || source >= ns || target < 0 || target >= nt) {
-            throw new IllegalArgumentException("SubstrateNetwork.weight: source must be in [0, " + ns + ") and target in [0, "
-                    + nt + "), got " + source + " and " + target);
+            throw new IllegalArgumentException("SubstrateNetwork.weight: source must be in [0, " + ns
+                    + ") and target in [0, " + nt + "), got " + source + " and " + target);
         }
         return weights[layer][source * nt + target];
     }
@@ -94,8 +94,8 @@ public final class SubstrateNetwork {
     public double[] activate(double[] input) {
         int n0 = substrate.layer(0).size();
         if (input == null || input.length != n0) {
-            throw new IllegalArgumentException("SubstrateNetwork.activate: expected " + n0 + " inputs (" + substrate.layer(0)
-                    + "), got " + (input == null ? "null" : input.length));
+            throw new IllegalArgumentException("SubstrateNetwork.activate: expected " + n0 + " inputs ("
+                    + substrate.layer(0) + "), got " + (input == null ? "null" : input.length));
         }
         double[] a = input;
         for (int k = 0; k < weights.length; k++) {

@@ -63,14 +63,17 @@ class HyperNeatTest {
 
     /** A CPPN of inputs x1 (0), y1 (1), x2 (2), y2 (3), bias 4, one linear output 5: o = x1 - 0.5 x2. */
     static Genome linearCppn() {
-        return new Genome(4, 1).setActivation(5, Activation.LINEAR).addConnection(0, 0, 5, 1.0, true)
+        return new Genome(4, 1)
+                .setActivation(5, Activation.LINEAR)
+                .addConnection(0, 0, 5, 1.0, true)
                 .addConnection(1, 2, 5, -0.5, true);
     }
 
     @Test
     void substrateWeightsFromAHandBuiltCppn() {
         // two 1x2 layers: nodes at x = -0.5 and 0.5, y = 0
-        HyperNeat h = new HyperNeat(Substrate.of(new Substrate.Grid(1, 2), new Substrate.Grid(1, 2)), new HyperNeat.Options());
+        HyperNeat h = new HyperNeat(
+                Substrate.of(new Substrate.Grid(1, 2), new Substrate.Grid(1, 2)), new HyperNeat.Options());
         assertEquals(4, h.cppnInputs());
         assertEquals(1, h.cppnOutputs());
         SubstrateNetwork net = h.build(linearCppn());
@@ -86,7 +89,9 @@ class HyperNeatTest {
         assertEquals(-0.1875 + 2 * 2.0625, out[0], 1e-14);
         assertEquals(-2.0625 + 2 * 0.1875, out[1], 1e-14);
         // a stricter threshold leaves the two small ones unexpressed
-        SubstrateNetwork sparse = new HyperNeat(h.substrate(), new HyperNeat.Options().weightThreshold(0.3).maxWeight(1))
+        SubstrateNetwork sparse = new HyperNeat(
+                        h.substrate(),
+                        new HyperNeat.Options().weightThreshold(0.3).maxWeight(1))
                 .build(linearCppn());
         assertEquals(0.0, sparse.weight(0, 0, 0));
         assertEquals(-(0.75 - 0.3) / 0.7, sparse.weight(0, 0, 1), 1e-15);
@@ -100,9 +105,14 @@ class HyperNeatTest {
     @Test
     void gaussianCppnAndDistanceInputAndHiddenLayer() {
         // o = exp(-(x1 - x2)^2) through a Gaussian hidden node 6 and a linear output 5
-        Genome g = new Genome(4, 1).setActivation(5, Activation.LINEAR).addHiddenNode(6, Activation.GAUSSIAN)
-                .addConnection(0, 0, 6, 1.0, true).addConnection(1, 2, 6, -1.0, true).addConnection(2, 6, 5, 1.0, true);
-        HyperNeat h = new HyperNeat(Substrate.of(new Substrate.Grid(1, 2), new Substrate.Grid(1, 2)), new HyperNeat.Options());
+        Genome g = new Genome(4, 1)
+                .setActivation(5, Activation.LINEAR)
+                .addHiddenNode(6, Activation.GAUSSIAN)
+                .addConnection(0, 0, 6, 1.0, true)
+                .addConnection(1, 2, 6, -1.0, true)
+                .addConnection(2, 6, 5, 1.0, true);
+        HyperNeat h = new HyperNeat(
+                Substrate.of(new Substrate.Grid(1, 2), new Substrate.Grid(1, 2)), new HyperNeat.Options());
         SubstrateNetwork net = h.build(g);
         assertEquals(3.0, net.weight(0, 0, 0), 1e-15);
         assertEquals(w(Math.exp(-1)), net.weight(0, 0, 1), 1e-15);
@@ -117,9 +127,13 @@ class HyperNeatTest {
         assertEquals(0.0, nd.weight(0, 0, 0));
         assertEquals(w(0.5), nd.weight(0, 1, 0), 1e-15);
         // three layers: 1x2 -> 1x1 -> 1x2; output k of the CPPN gives layer k's weights; sigmoid hidden layer
-        Genome two = new Genome(4, 2).setActivation(5, Activation.LINEAR).setActivation(6, Activation.LINEAR)
-                .addConnection(0, 0, 5, 1.0, true).addConnection(1, 4, 6, 0.6, true);
-        HyperNeat h3 = new HyperNeat(Substrate.of(new Substrate.Grid(1, 2), new Substrate.Grid(1, 1), new Substrate.Grid(1, 2)),
+        Genome two = new Genome(4, 2)
+                .setActivation(5, Activation.LINEAR)
+                .setActivation(6, Activation.LINEAR)
+                .addConnection(0, 0, 5, 1.0, true)
+                .addConnection(1, 4, 6, 0.6, true);
+        HyperNeat h3 = new HyperNeat(
+                Substrate.of(new Substrate.Grid(1, 2), new Substrate.Grid(1, 1), new Substrate.Grid(1, 2)),
                 new HyperNeat.Options());
         assertEquals(2, h3.cppnOutputs());
         SubstrateNetwork n3 = h3.build(two);
@@ -232,8 +246,8 @@ class HyperNeatTest {
         assertEquals(0.0, perfect.meanDistance());
         // no weights: every output 0, the answer is node 0 at (0, 0)
         Substrate s = Substrate.sandwich(11, 11);
-        SubstrateNetwork zero = new SubstrateNetwork(s, new double[][] {new double[121 * 121]}, Activation.SIGMOID,
-                Activation.LINEAR);
+        SubstrateNetwork zero =
+                new SubstrateNetwork(s, new double[][] {new double[121 * 121]}, Activation.SIGMOID, Activation.LINEAR);
         BoxesTask.Trial t = new BoxesTask.Trial(1, 1, 1, 6);
         BoxesTask.Score one = BoxesTask.score(zero, List.of(t, new BoxesTask.Trial(9, 9, 4, 3)));
         assertEquals(2, one.trials());
@@ -259,7 +273,8 @@ class HyperNeatTest {
         assertEquals(100.0, e.fitness());
         BoxesTask.Score test = BoxesTask.score(net11, BoxesTask.testTrials());
         assertEquals(1.0, test.successRate());
-        BoxesTask.Score big = BoxesTask.score(h.on(h.substrate().resampled(3)).build(cppn),
+        BoxesTask.Score big = BoxesTask.score(
+                h.on(h.substrate().resampled(3)).build(cppn),
                 BoxesTask.testTrials().subList(0, 100));
         assertEquals(1.0, big.withinHalfPixelRate(), "the answer stays in the large box's centre block at 33x33");
         assertTrue(big.meanDistance() < 0.5, "distance " + big.meanDistance());
@@ -269,19 +284,25 @@ class HyperNeatTest {
 
     /** Inputs x1, y1, x2, y2, d (0-4), bias 5, linear output 6, Gaussian hidden node 7: o = sign exp(-(5 d)^2). */
     static Genome gaussianOfDistance(double sign) {
-        return new Genome(5, 1).setActivation(6, Activation.LINEAR).addHiddenNode(7, Activation.GAUSSIAN)
-                .addConnection(0, 4, 7, 5.0, true).addConnection(1, 7, 6, sign, true);
+        return new Genome(5, 1)
+                .setActivation(6, Activation.LINEAR)
+                .addHiddenNode(7, Activation.GAUSSIAN)
+                .addConnection(0, 4, 7, 5.0, true)
+                .addConnection(1, 7, 6, sign, true);
     }
 
     @Test
     void evolutionMakesProgressAndIsReproducible() {
         HyperNeat h = new HyperNeat(Substrate.sandwich(11, 11), new HyperNeat.Options().distanceInput(true));
         BoxesTask task = new BoxesTask(h);
-        Neat.Result a = h.neat(HyperNeat.neatOptions().populationSize(30).seed(3)).run(task, 5);
-        Neat.Result b = h.neat(HyperNeat.neatOptions().populationSize(30).seed(3)).run(task, 5);
+        Neat.Result a =
+                h.neat(HyperNeat.neatOptions().populationSize(30).seed(3)).run(task, 5);
+        Neat.Result b =
+                h.neat(HyperNeat.neatOptions().populationSize(30).seed(3)).run(task, 5);
         assertEquals(a.history(), b.history());
         assertTrue(a.best().sameGenes(b.best()));
-        assertTrue(a.history().get(a.history().size() - 1).bestFitness() > a.history().get(0).meanFitness());
+        assertTrue(a.history().get(a.history().size() - 1).bestFitness()
+                > a.history().get(0).meanFitness());
         for (io.jgrad.models.neat.NodeGene n : a.best().nodes()) {
             if (n.type() == io.jgrad.models.neat.NodeGene.Type.OUTPUT) {
                 assertEquals(Activation.TANH, n.activation());
@@ -300,8 +321,12 @@ class HyperNeatTest {
         assertEquals(0xffffffff, img.getRGB(2 + 5 * 2, 2));
         Path hm = dir.resolve("hm.png");
         double[] v = {0, 1, 2, 3};
-        SubstrateImage.writeHeatmaps(hm, List.of(List.of(new SubstrateImage.Heatmap(2, 2, v, 3, "a")),
-                List.of(new SubstrateImage.Heatmap(1, 1, new double[] {5}, -1, null))), 40);
+        SubstrateImage.writeHeatmaps(
+                hm,
+                List.of(
+                        List.of(new SubstrateImage.Heatmap(2, 2, v, 3, "a")),
+                        List.of(new SubstrateImage.Heatmap(1, 1, new double[] {5}, -1, null))),
+                40);
         BufferedImage h = ImageIO.read(hm.toFile());
         assertEquals(2 + 40 + 2, h.getWidth());
         assertEquals(2 + 2 * (40 + 2 + 14), h.getHeight());
