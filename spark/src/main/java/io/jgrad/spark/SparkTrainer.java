@@ -15,6 +15,7 @@ import io.jgrad.train.Trainer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -510,8 +511,13 @@ public final class SparkTrainer {
         List<BarrierEpochTask.Output> outs;
         long t0 = System.nanoTime();
         try {
-            outs = JavaRDD.fromRDD(shards.rdd().barrier().mapPartitions(task, true, tag), tag)
-                    .collect();
+            // The shuffle makes the barrier stage a shuffle map stage: when one of its tasks or executors
+            // is lost, Spark re-runs the whole stage (every task, from the state broadcast above), while a
+            // failed barrier result stage (a barrier RDD collected directly) is not retried at all.
+            outs = new ArrayList<>(JavaRDD.fromRDD(shards.rdd().barrier().mapPartitions(task, true, tag), tag)
+                    .repartition(1)
+                    .collect());
+            outs.sort(Comparator.comparingInt(out -> out.partition));
         } finally {
             bc.destroy();
         }

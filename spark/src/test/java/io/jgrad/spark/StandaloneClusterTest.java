@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jgrad.core.DType;
 import io.jgrad.data.TensorDataset;
 import io.jgrad.layers.Module;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Training on a standalone cluster of separate JVMs (a Master, two Workers, their executors), so that
- * data and gradients cross process boundaries; and killing an executor with SIGKILL mid-training.
+ * data and gradients cross process boundaries; and killing an executor with SIGKILL mid-training, with
+ * both exchanges.
  */
 class StandaloneClusterTest {
     private static final int EPOCHS = 3;
@@ -91,6 +93,22 @@ class StandaloneClusterTest {
                         SparkFixtures.identical(hit.model(), plain.model()),
                         "after the kill: relative difference " + SparkFixtures.maxRelDiff(hit.model(), plain.model())
                                 + "\n" + cluster.logs());
+
+                // the barrier exchange, with one executor JVM killed (SIGKILL) inside the stage of epoch 2,
+                // at its 6th step of 12: Spark restarts the epoch's barrier stage on all tasks, from the
+                // state broadcast at the epoch's start, so the run ends with the same weights
+                Path marker = tmp.resolve("killed-executor");
+                SparkTrainer barrierHit = SparkTrainer.builder(
+                                mlp(5, DType.FLOAT64, false), SelfKillingLoss.factory(marker, 6), adam())
+                        .build();
+                barrierHit.fit(sc, train, options().exchange(Exchange.BARRIER));
+                assertTrue(Files.exists(marker), "no executor was killed in the barrier run");
+                long barrierVictim = Long.parseLong(Files.readString(marker).trim());
+                assertTrue(ProcessHandle.of(barrierVictim).isEmpty(), "the killed executor still runs");
+                assertTrue(
+                        SparkFixtures.identical(barrierHit.model(), plain.model()),
+                        "barrier run after the kill: relative difference "
+                                + SparkFixtures.maxRelDiff(barrierHit.model(), plain.model()) + "\n" + cluster.logs());
             } finally {
                 sc.stop();
             }
