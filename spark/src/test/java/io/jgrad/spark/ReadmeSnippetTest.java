@@ -44,33 +44,29 @@ class ReadmeSnippetTest {
 
     static Module snippet(JavaSparkContext jsc, Dataset<Row> df, SparkData sparkTestSet, String checkpointDir)
             throws Exception {
+        // spotless:off
         // --- README snippet
         SparkTrainer trainer = SparkTrainer.builder(
-                        () -> { // the model: serializable, same init everywhere
-                            Module m = new Sequential(
-                                    new Flatten(), new Linear(784, 128), new ReLU(), new Linear(128, 10));
+                        () -> {                                        // the model: serializable, same init everywhere
+                            Module m = new Sequential(new Flatten(), new Linear(784, 128), new ReLU(), new Linear(128, 10));
                             m.resetParameters(new Generator(1));
                             return m;
                         },
-                        SparkTrainer.lossOf(CrossEntropyLoss::new), // the loss (a factory: made on each executor)
-                        m -> new Adam(m.parameters(), 1e-3)) // the optimizer (runs on the driver)
+                        SparkTrainer.lossOf(CrossEntropyLoss::new),    // the loss (a factory: made on each executor)
+                        m -> new Adam(m.parameters(), 1e-3))           // the optimizer (runs on the driver)
                 .metrics(Metric.accuracy())
                 .build();
         // a DataFrame with an array<float> (or ML vector) column and a class-index column
         SparkData train = SparkData.classification(df, "features", "label", 1, 28, 28);
-        History h = trainer.fit(
-                jsc,
-                train,
-                new SparkFitOptions()
-                        .epochs(5)
-                        .batchSize(64)
-                        .workers(4) // 64 = the global batch over all workers
-                        .validationData(sparkTestSet) // a SparkData, evaluated by the executors
-                        // (or a local Dataset, evaluated on the driver)
-                        .checkpoints(checkpointDir, 100)); // every 100 steps, e.g. to "hdfs:///tmp/ckpt"
-        Module trained = trainer.model(); // on the driver
-        Map<String, Double> test = trainer.evaluate(jsc, sparkTestSet, 256); // {loss=..., accuracy=...}
+        History h = trainer.fit(jsc, train, new SparkFitOptions()
+                .epochs(5).batchSize(64).workers(4)                   // 64 = the global batch over all workers
+                .validationData(sparkTestSet)                          // a SparkData, evaluated by the executors
+                                                                       // (or a local Dataset, evaluated on the driver)
+                .checkpoints(checkpointDir, 100));                     // every 100 steps, e.g. to "hdfs:///tmp/ckpt"
+        Module trained = trainer.model();                              // on the driver
+        Map<String, Double> test = trainer.evaluate(jsc, sparkTestSet, 256);  // {loss=..., accuracy=...}
         // --- end
+        // spotless:on
         assertEquals(5, h.size());
         assertTrue(test.get("accuracy") >= 0 && h.get("val_accuracy").get(4) >= 0);
         return trained;
