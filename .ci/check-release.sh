@@ -33,7 +33,7 @@ for tag in '<licenses>' '<developers>' '<scm>' '<url>' '<description>' '<name>';
   grep -q "$tag" "$(newest "$REPO/jgrad-bom/$VERSION" "jgrad-bom-*.pom")" || fail "the BOM lacks $tag"
 done
 
-MODULES="core autograd layers optim train models onnx spark"
+MODULES="core autograd layers optim train charts models onnx spark"
 for m in $MODULES; do
   d="$REPO/jgrad-$m/$VERSION"
   [ -d "$d" ] || fail "jgrad-$m was not deployed"

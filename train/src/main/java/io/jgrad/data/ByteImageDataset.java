@@ -42,9 +42,14 @@ public final class ByteImageDataset implements Dataset {
                 throw new IllegalArgumentException("ByteImageDataset: image shape " + Shape.format(itemShape)
                         + " has a dimension that is not positive");
             }
+            // bounded at every step, so the product cannot wrap around
             item *= d;
+            if (item > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("ByteImageDataset: image shape " + Shape.format(itemShape)
+                        + " has more values than one tensor holds");
+            }
         }
-        if (item == 0 || pixels.length % item != 0) {
+        if (pixels.length % item != 0) {
             throw new IllegalArgumentException("ByteImageDataset: " + pixels.length
                     + " bytes are not a whole number of " + Shape.format(itemShape) + " images");
         }
@@ -101,7 +106,12 @@ public final class ByteImageDataset implements Dataset {
         if (indices.length == 0) {
             throw new IllegalArgumentException("ByteImageDataset.getBatch: expected at least one index");
         }
-        float[] out = new float[indices.length * itemSize];
+        long values = (long) indices.length * itemSize;
+        if (values > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("ByteImageDataset.getBatch: " + indices.length + " images of shape "
+                    + Shape.format(itemShape) + " are " + values + " values, more than one tensor holds");
+        }
+        float[] out = new float[(int) values];
         for (int k = 0; k < indices.length; k++) {
             convert(Dataset.checkIndex("ByteImageDataset.getBatch", indices[k], size), out, k * itemSize);
         }

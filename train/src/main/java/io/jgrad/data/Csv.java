@@ -215,6 +215,11 @@ public final class Csv {
             names = List.of(); // a header that does not name the columns (iris's "150,4,setosa,...")
         }
         int n = rows.size();
+        if ((long) n * d > Integer.MAX_VALUE - 8) {
+            throw new MalformedDataException(
+                    path,
+                    n + " rows of " + d + " features are " + (long) n * d + " values, more than one tensor holds");
+        }
         Tensor x;
         if (opt.dtype == DType.FLOAT32) {
             float[] a = new float[n * d];

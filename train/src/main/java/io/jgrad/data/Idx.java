@@ -22,10 +22,12 @@ import java.util.zip.GZIPInputStream;
  * dimensions, then each dimension as a big-endian 32-bit integer, then the elements, big-endian, in
  * row-major order.
  *
- * <p>The header is checked before any large allocation: the element count must fit a tensor, and
- * the data it announces must match the file's length exactly (a plain file) or be within what the
- * compressed length can hold (a gzip file, whose content is then checked for truncation and trailing
- * bytes while reading). Every error names the file and what is wrong.
+ * <p>The header is checked before any large allocation: the element count must fit a tensor (the
+ * dimensions are multiplied with overflow checks, and with a dimension of 0 the others must still fit),
+ * and the data it announces must match the file's length exactly (a plain file) or be within what the
+ * compressed length can hold (a gzip file, whose content is then read in growing chunks and checked for
+ * truncation and trailing bytes). Every error is a {@link MalformedDataException} that names the file
+ * and what is wrong.
  */
 public final class Idx {
     /** Deflate cannot expand data more than about 1032 to 1; beyond that a gzip file cannot hold the data. */
@@ -81,10 +83,23 @@ public final class Idx {
          * @return the product of the dimensions
          */
         public long numel() {
+            for (int d : dims) {
+                if (d == 0) {
+                    return 0; // even when the other dimensions multiply past 2^63
+                }
+            }
+            return extent();
+        }
+
+        /**
+         * The product of the dimensions with 0 counted as 1, which bounds the strides a tensor of
+         * these dimensions needs; {@link Long#MAX_VALUE} when it overflows a long.
+         */
+        long extent() {
             long n = 1;
             for (int d : dims) {
                 try {
-                    n = Math.multiplyExact(n, (long) d);
+                    n = Math.multiplyExact(n, (long) Math.max(d, 1));
                 } catch (ArithmeticException e) {
                     return Long.MAX_VALUE; // more than any file or array can hold
                 }
@@ -113,6 +128,10 @@ public final class Idx {
     public static Header readHeader(Path path) throws IOException {
         try (InputStream in = open(path)) {
             return header(path, new DataInputStream(in));
+        } catch (EOFException e) {
+            throw new MalformedDataException(path, "truncated: unexpected end of file (" + e.getMessage() + ")", e);
+        } catch (java.util.zip.ZipException e) {
+            throw new MalformedDataException(path, "invalid gzip data: " + e.getMessage(), e);
         }
     }
 
@@ -247,6 +266,13 @@ public final class Idx {
                                 + (numel == Long.MAX_VALUE ? "more than 2^63" : Long.toString(numel))
                                 + " elements, more than a tensor can hold");
             }
+            if (h.extent() > Integer.MAX_VALUE - 8) {
+                // no element, but a tensor of these dimensions could not index its rows
+                throw new MalformedDataException(
+                        path,
+                        "the header announces " + Shape.format(h.dims) + ": no element, but its non-zero dimensions"
+                                + " multiply to more than a tensor can hold");
+            }
             long needed = numel * h.type.bytes;
             if (needed > Integer.MAX_VALUE - 8) {
                 throw new MalformedDataException(
@@ -280,12 +306,6 @@ public final class Idx {
             // size fails at the end of the stream instead of allocating the announced size up front
             byte[] data = gz ? readGrowing(in, (int) needed) : new byte[(int) needed];
             int got = gz ? data.length : in.readNBytes(data, 0, data.length);
-            if (gz && got < needed) {
-                throw new MalformedDataException(
-                        path,
-                        "truncated: dimensions " + Shape.format(h.dims) + " of " + h.type + " need " + needed
-                                + " bytes of data but the file holds " + got);
-            }
             if (got < needed) {
                 throw new MalformedDataException(
                         path,

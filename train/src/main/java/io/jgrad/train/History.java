@@ -1,8 +1,6 @@
 package io.jgrad.train;
 
 import io.jgrad.core.io.AtomicFiles;
-import java.awt.BasicStroke;
-import java.awt.Color;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,15 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.Set;
-import org.jfree.chart.ChartUtils;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.plot.CombinedDomainXYPlot;
-import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.data.xy.XYSeries;
-import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * The per-epoch values of a training run ({@code loss}, {@code accuracy}, {@code val_loss},
@@ -33,7 +26,9 @@ import org.jfree.data.xy.XYSeriesCollection;
  *
  * <p>{@link #writeCsv} and {@link #readCsv} save and load it losslessly (values are written with
  * {@link Double#toString}); {@link #writeChart} draws the loss and the accuracy, training against
- * validation, into a PNG of the requested size with JFreeChart. Files are replaced atomically.
+ * validation, into a PNG of the requested size when the optional module {@code jgrad-charts} is on the
+ * class path (see {@link HistoryPlotter}; without it, everything but the chart works). Files are
+ * replaced atomically.
  */
 public final class History {
     private final List<Integer> epochs = new ArrayList<>();
@@ -234,13 +229,19 @@ public final class History {
 
     // ------------------------------------------------------------------------------------------ chart
 
+    /** The artifact that provides the {@link HistoryPlotter}, named in the error when it is missing. */
+    static final String CHARTS_ARTIFACT = "io.jgrad:jgrad-charts";
+
     /**
      * Draws the loss (and the accuracy, when recorded), training against validation, into a PNG.
+     * Needs the optional module {@code jgrad-charts} on the class path (see {@link HistoryPlotter}).
      *
      * @param path the PNG file (replaced atomically)
      * @param width the image width in pixels
      * @param height the image height in pixels
      * @throws IOException when writing fails
+     * @throws UnsupportedOperationException when no chart library is on the class path; the message
+     *     names the artifact to add
      */
     public void writeChart(Path path, int width, int height) throws IOException {
         List<String> panels = new ArrayList<>();
@@ -253,78 +254,92 @@ public final class History {
 
     /**
      * Draws one panel per metric, each with the training values and, when recorded, the
-     * validation values ({@code val_<metric>}), against the epoch (counted from 1).
+     * validation values ({@code val_<metric>}), against the epoch (counted from 1). Needs the
+     * optional module {@code jgrad-charts} on the class path (see {@link HistoryPlotter}).
      *
      * @param path the PNG file (replaced atomically)
      * @param width the image width in pixels (16 to 16384)
      * @param height the image height in pixels (16 to 16384)
      * @param metrics the metrics to draw, e.g. {@code ["loss", "accuracy"]}
      * @throws IOException when writing fails
+     * @throws IllegalArgumentException when the size is out of range, {@code metrics} is empty or a
+     *     metric has no recorded values
+     * @throws UnsupportedOperationException when no chart library is on the class path; the message
+     *     names the artifact to add
      */
     public void writeChart(Path path, int width, int height, List<String> metrics) throws IOException {
-        JFreeChart chart = chart(metrics);
         if (width < 16 || height < 16 || width > 16384 || height > 16384) {
             throw new IllegalArgumentException("History.writeChart: size " + width + "x" + height
                     + " is out of range (16 to 16384 pixels a side)");
         }
-        AtomicFiles.write(path, (OutputStream out) -> ChartUtils.writeChartAsPNG(out, chart, width, height));
+        List<String> panels = List.copyOf(metrics);
+        History copy = snapshot();
+        if (panels.isEmpty()) {
+            throw new IllegalArgumentException("History.writeChart: no metric to draw");
+        }
+        for (String m : panels) {
+            if (!copy.keys.contains(m) && !copy.keys.contains("val_" + m)) {
+                throw new IllegalArgumentException(
+                        "History.writeChart: nothing recorded for '" + m + "'; keys: " + copy.keys);
+            }
+        }
+        HistoryPlotter plotter = plotter("draw " + path);
+        AtomicFiles.write(path, (OutputStream out) -> plotter.writePng(copy, panels, width, height, out));
     }
 
     /**
-     * The chart {@link #writeChart} draws, for display in a Swing window or further styling.
+     * Whether a {@link HistoryPlotter} (the module {@code jgrad-charts}) is on the class path, so that
+     * {@link #writeChart} can draw.
      *
-     * @param metrics the metrics, one panel each
-     * @return the chart
+     * @return true when charts can be drawn
      */
-    public synchronized JFreeChart chart(List<String> metrics) {
-        if (metrics.isEmpty()) {
-            throw new IllegalArgumentException("History.chart: no metric to draw");
+    public static boolean chartsAvailable() {
+        try {
+            plotter("draw");
+            return true;
+        } catch (UnsupportedOperationException e) {
+            return false;
         }
-        NumberAxis epochAxis = new NumberAxis("epoch");
-        epochAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        epochAxis.setAutoRangeIncludesZero(false);
-        boolean firstPanel = true;
-        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(epochAxis);
-        plot.setGap(12);
-        for (String m : metrics) {
-            if (!keys.contains(m) && !keys.contains("val_" + m)) {
-                throw new IllegalArgumentException("History.chart: nothing recorded for '" + m + "'; keys: " + keys);
+    }
+
+    /**
+     * The first plotter that the context class loader, or else this module's class loader, finds.
+     *
+     * @param task what the plotter is wanted for, in the error message
+     * @throws UnsupportedOperationException when there is none, or it cannot be loaded
+     */
+    private static HistoryPlotter plotter(String task) {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        ClassLoader own = History.class.getClassLoader();
+        try {
+            Optional<HistoryPlotter> found = Optional.empty();
+            if (context != null) {
+                found = ServiceLoader.load(HistoryPlotter.class, context).findFirst();
             }
-            XYSeriesCollection data = new XYSeriesCollection();
-            for (String key : new String[] {m, "val_" + m}) {
-                if (!keys.contains(key)) {
-                    continue;
-                }
-                XYSeries s = new XYSeries(key.startsWith("val_") ? "validation" : "training");
-                for (int i = 0; i < rows.size(); i++) {
-                    Double v = rows.get(i).get(key);
-                    if (v != null && Double.isFinite(v)) {
-                        s.add(epochs.get(i) + 1, v);
-                    }
-                }
-                data.addSeries(s);
+            if (found.isEmpty() && own != context) {
+                found = ServiceLoader.load(HistoryPlotter.class, own).findFirst();
             }
-            NumberAxis valueAxis = new NumberAxis(m);
-            valueAxis.setAutoRangeIncludesZero(false);
-            XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, rows.size() <= 60);
-            Color[] colors = {new Color(31, 119, 180), new Color(255, 127, 14)};
-            for (int k = 0; k < data.getSeriesCount(); k++) {
-                boolean validation = data.getSeriesKey(k).equals("validation");
-                renderer.setSeriesPaint(k, colors[validation ? 1 : 0]);
-                renderer.setSeriesStroke(k, new BasicStroke(2f));
-                renderer.setSeriesShape(k, new java.awt.geom.Ellipse2D.Double(-3, -3, 6, 6));
-                // the legend names the two colours once, not once per panel
-                renderer.setSeriesVisibleInLegend(k, firstPanel);
-            }
-            firstPanel = false;
-            XYPlot sub = new XYPlot(data, null, valueAxis, renderer);
-            sub.setBackgroundPaint(Color.WHITE);
-            sub.setDomainGridlinePaint(Color.LIGHT_GRAY);
-            sub.setRangeGridlinePaint(Color.LIGHT_GRAY);
-            plot.add(sub, 1);
+            return found.orElseThrow(() -> new UnsupportedOperationException("History.writeChart: no chart library"
+                    + " on the class path to " + task + ". PNG charts come from the optional module jgrad-charts:"
+                    + " add the dependency " + CHARTS_ARTIFACT + " (the same version as jgrad-train), or write the"
+                    + " values with writeCsv and plot them with another tool."));
+        } catch (ServiceConfigurationError e) {
+            // e.g. jgrad-charts is there but JFreeChart, its dependency, is not
+            throw new UnsupportedOperationException(
+                    "History.writeChart: the chart library on the class path cannot be loaded to " + task
+                            + " (" + e.getMessage() + "). " + CHARTS_ARTIFACT
+                            + " needs its dependency org.jfree:jfreechart on the class path too.",
+                    e);
         }
-        JFreeChart chart = new JFreeChart("Training history", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        return chart;
+    }
+
+    /** A copy of the rows and keys, so that a chart is drawn from one consistent state. */
+    private synchronized History snapshot() {
+        History h = new History();
+        for (int i = 0; i < rows.size(); i++) {
+            h.append(epochs.get(i), rows.get(i));
+        }
+        h.keys.addAll(keys);
+        return h;
     }
 }

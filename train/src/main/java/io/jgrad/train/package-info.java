@@ -12,8 +12,9 @@
  *   <li>{@link io.jgrad.train.Metrics} (functions) and {@link io.jgrad.train.Metric} (per-epoch
  *       accumulators): accuracy, top-k, precision / recall / F1, confusion matrix, ROC-AUC, MSE,
  *       MAE, R².</li>
- *   <li>{@link io.jgrad.train.History} (per-epoch values, CSV, PNG chart) and
- *       {@link io.jgrad.train.Checkpoint} (one safetensors file with JSON metadata).</li>
+ *   <li>{@link io.jgrad.train.History} (per-epoch values, CSV; a PNG chart through a
+ *       {@link io.jgrad.train.HistoryPlotter}, which the optional module {@code jgrad-charts}
+ *       provides) and {@link io.jgrad.train.Checkpoint} (one safetensors file with JSON metadata).</li>
  * </ul>
  */
 package io.jgrad.train;

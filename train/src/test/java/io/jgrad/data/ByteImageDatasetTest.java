@@ -86,4 +86,23 @@ class ByteImageDatasetTest {
         assertTrue(o.getMessage().contains("[2, 4)"), o.getMessage());
         assertThrows(IllegalArgumentException.class, () -> d.getBatch(new int[0]));
     }
+
+    @Test
+    void sizesThatOverflowAreNamedNotWrapped() {
+        // an image shape of 2^32 values, and one of 2^64 (which a wrapping product would make 0)
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new ByteImageDataset(new byte[16], new int[] {65536, 65536}, null, 1));
+        assertTrue(e.getMessage().contains("(65536, 65536) has more values than one tensor holds"), e.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ByteImageDataset(new byte[16], new int[] {65536, 65536, 65536, 65536}, null, 1));
+        // a batch of 2048 images of 2^20 values: 2^31 floats, more than an array holds
+        ByteImageDataset big = new ByteImageDataset(new byte[1 << 20], new int[] {1, 1024, 1024}, null, 1);
+        e = assertThrows(IllegalArgumentException.class, () -> big.getBatch(new int[2048]));
+        assertTrue(
+                e.getMessage().contains("2048 images of shape (1, 1024, 1024) are 2147483648 values"), e.getMessage());
+        // an empty dataset stays allowed
+        assertEquals(0, new ByteImageDataset(new byte[0], new int[] {1, 28, 28}, null, 1).size());
+    }
 }

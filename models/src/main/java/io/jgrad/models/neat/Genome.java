@@ -62,6 +62,11 @@ public final class Genome {
             throw new IllegalArgumentException(
                     "Genome: inputs and outputs must be at least 1, got inputs=" + inputs + ", outputs=" + outputs);
         }
+        if ((long) inputs + 1 + outputs > Integer.MAX_VALUE) {
+            // node ids run from 0 to inputs + outputs
+            throw new IllegalArgumentException(
+                    "Genome: inputs=" + inputs + " and outputs=" + outputs + " give node ids past 2^31 - 1");
+        }
         this.inputs = inputs;
         this.outputs = outputs;
         for (int i = 0; i < inputs; i++) {
@@ -651,10 +656,18 @@ public final class Genome {
             throw new IllegalArgumentException(
                     "Genome.fromJson: unsupported version " + version + " (this reader knows 1)");
         }
-        Genome g = new Genome(asInt(m.get("inputs"), "inputs"), asInt(m.get("outputs"), "outputs"));
+        int inputs = asInt(m.get("inputs"), "inputs");
+        int outputs = asInt(m.get("outputs"), "outputs");
+        List<?> nodeList = asList(m.get("nodes"), "nodes");
+        // the document lists every input, bias and output node: checked before the genome makes them
+        if (inputs >= 1 && outputs >= 1 && (long) inputs + 1 + outputs > nodeList.size()) {
+            throw new IllegalArgumentException("Genome.fromJson: " + inputs + " inputs and " + outputs
+                    + " outputs need " + ((long) inputs + 1 + outputs) + " input, bias and output nodes, but \"nodes\""
+                    + " lists " + nodeList.size());
+        }
+        Genome g = new Genome(inputs, outputs);
         Object f = m.get("fitness");
         g.fitness = f == null ? Double.NaN : asDouble(f, "fitness");
-        List<?> nodeList = asList(m.get("nodes"), "nodes");
         int sensorsAndOutputs = 0;
         for (Object o : nodeList) {
             Map<?, ?> n = asMap(o, "a node");

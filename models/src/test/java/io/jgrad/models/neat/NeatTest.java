@@ -260,6 +260,14 @@ class NeatTest {
                 IllegalArgumentException.class,
                 () -> Genome.fromJson(g.toJson().replace("\"hidden\"", "\"sideways\"")));
         assertTrue(e.getMessage().contains("unknown node type sideways"), e.getMessage());
+        // a header that announces far more nodes than the document lists fails before making them
+        String json = g.toJson();
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Genome.fromJson(json.replace("\"inputs\": 2,", "\"inputs\": 2000000000,")));
+        assertTrue(e.getMessage().contains("2000000000 inputs and 1 outputs need 2000000002"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new Genome(Integer.MAX_VALUE, 1));
+        assertTrue(e.getMessage().contains("past 2^31 - 1"), e.getMessage());
     }
 
     @Test
