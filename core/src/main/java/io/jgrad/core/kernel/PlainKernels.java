@@ -31,7 +31,7 @@ class PlainKernels implements Kernels {
             float[] c,
             int cOff,
             int ldc) {
-        PlainFloatGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        PlainFloatGemm.INSTANCE.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     @Override
@@ -52,7 +52,7 @@ class PlainKernels implements Kernels {
             double[] c,
             int cOff,
             int ldc) {
-        PlainDoubleGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        PlainDoubleGemm.INSTANCE.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     @Override

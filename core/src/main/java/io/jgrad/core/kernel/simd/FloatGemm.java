@@ -1,38 +1,19 @@
 package io.jgrad.core.kernel.simd;
 
-import io.jgrad.core.kernel.Parallel;
-import java.util.concurrent.atomic.AtomicInteger;
+import io.jgrad.core.kernel.FloatGemmDriver;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Packed, cache-blocked single-precision GEMM on the Vector API, in the usual Goto/BLIS structure:
- *
- * <pre>
- * for jc over n in steps of NC          (the packed B block, KC x NC, lives in L3)
- *   for pc over k in steps of KC
- *     pack op(B)[pc.., jc..] into NR-wide micro-panels
- *     for ic over m in steps of MC      (the packed A block, MC x KC, lives in L2)
- *       pack alpha * op(A)[ic.., pc..] into MR-tall micro-panels
- *       for jr over the B micro-panels  (one KC x NR micro-panel stays in L1)
- *         for ir over the A micro-panels
- *           MR x NR register tile += A micro-panel * B micro-panel
- * </pre>
- *
- * The transposes are absorbed by the packing routines (no copy of a whole matrix), alpha is folded
- * into the packed A, and beta is handled by the first KC block: it overwrites C when beta == 0 (so NaN
- * there is ignored), accumulates when beta == 1, and other betas scale C once up front. Edge tiles are
- * computed in full on zero-padded panels and merged through a small scratch tile, so the micro-kernel
- * has one shape. The micro-kernel is a small method called many times so that C2 compiles it normally
- * (not only by on-stack replacement of a long loop nest, which can leave Vector API calls boxed).
- *
- * <p>Large products are split over the shared pool along the longer side of C, in whole register tiles;
- * each task packs its own panels into per-thread buffers (at most KC x NC + MC x KC elements each).
+ * The Vector API's register tiles and packing for {@link FloatGemmDriver}, which does the blocking,
+ * the edge tiles and the threading. The micro-kernel is a small method called many times so that C2
+ * compiles it normally (not only by on-stack replacement of a long loop nest, which can leave Vector API
+ * calls boxed).
  *
  * <p>Twin: {@code DoubleGemm} is generated from this file at build time (execution {@code twins} in
  * core's pom), so this file is the only one to edit.
  */
-final class FloatGemm {
+final class FloatGemm extends FloatGemmDriver {
     static final VectorSpecies<Float> S = VectorKernels.FLOAT_SPECIES;
     static final int V = S.length();
 
@@ -48,228 +29,22 @@ final class FloatGemm {
     static final int MR = TILE == TILE_8X2 ? 8 : TILE == TILE_4X3 ? 4 : 6;
     /** Columns of the register tile: whole vectors. */
     static final int NR = (TILE == TILE_4X3 ? 3 : 2) * V;
-    /** Depth of a packed block; a KC x NR B micro-panel should fill about half of L1. */
-    static final int KC = VectorKernels.gemmParam("kc", 256);
-    /** Rows of a packed A block (MC x KC floats, in L2); a multiple of MR. */
-    static final int MC = VectorKernels.gemmParam("mc", 120) / MR * MR;
-    /** Columns of a packed B block (KC x NC floats, in L3); a multiple of NR. */
-    static final int NC = VectorKernels.gemmParam("nc", 4096) / NR * NR;
-    /** Below this many multiply-adds the product runs on the calling thread. */
-    static final long PARALLEL_THRESHOLD = VectorKernels.gemmParam("parallel", 1 << 21);
 
-    /** Tasks per thread when a product is split (claimed dynamically). */
-    static final int TASKS_PER_THREAD = VectorKernels.gemmParam("tasks", 4);
+    /** The one instance, with this machine's register tile and blocking. */
+    static final FloatGemm INSTANCE = new FloatGemm();
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    private FloatGemm() {}
-
-    /** Per-thread packing buffers, grown on demand and reused. */
-    static final class Scratch {
-        float[] a = new float[0];
-        float[] b = new float[0];
-        final float[] tile = new float[MR * NR];
-
-        float[] a(int size) {
-            if (a.length < size) {
-                a = new float[size];
-            }
-            return a;
-        }
-
-        float[] b(int size) {
-            if (b.length < size) {
-                b = new float[size];
-            }
-            return b;
-        }
-    }
-
-    static void gemm(
-            boolean transA,
-            boolean transB,
-            int m,
-            int n,
-            int k,
-            float alpha,
-            float[] a,
-            int aOff,
-            int lda,
-            float[] b,
-            int bOff,
-            int ldb,
-            float beta,
-            float[] c,
-            int cOff,
-            int ldc) {
-        if (m <= 0 || n <= 0) {
-            return;
-        }
-        if (k <= 0 || alpha == 0) {
-            scale(m, n, beta, c, cOff, ldc);
-            return;
-        }
-        long work = (long) m * n * k;
-        int tilesM = (m + MR - 1) / MR;
-        int tilesN = (n + NR - 1) / NR;
-        int threads = Parallel.threads();
-        if (work < PARALLEL_THRESHOLD || threads == 1 || Parallel.inPool() || (tilesM == 1 && tilesN == 1)) {
-            block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            return;
-        }
-        // Split C along its longer side into whole register tiles, in tasks that the threads claim
-        // dynamically: on a busy machine a descheduled thread then delays only its current task, not a
-        // fixed share of the product. Each task packs its own panels (the threads share nothing but the
-        // read-only inputs), so each task re-packs the whole other operand: relative to the arithmetic
-        // that costs about 5 * tasks / (longer side), kept near 1% by Parallel.gemmTasks.
-        boolean byCols = (long) tilesN * NR >= (long) tilesM * MR;
-        int tiles = byCols ? tilesN : tilesM;
-        int longer = byCols ? n : m;
-        int tasks = Parallel.gemmTasks(tiles, longer, threads, TASKS_PER_THREAD);
-        AtomicInteger next = new AtomicInteger();
-        Parallel.forRange(threads, 1, (first, last) -> {
-            for (int q = next.getAndIncrement(); q < tasks; q = next.getAndIncrement()) {
-                int from = (int) ((long) tiles * q / tasks);
-                int to = (int) ((long) tiles * (q + 1) / tasks);
-                if (byCols) {
-                    block(
-                            transA,
-                            transB,
-                            0,
-                            m,
-                            from * NR,
-                            Math.min(n, to * NR),
-                            k,
-                            alpha,
-                            a,
-                            aOff,
-                            lda,
-                            b,
-                            bOff,
-                            ldb,
-                            beta,
-                            c,
-                            cOff,
-                            ldc);
-                } else {
-                    block(
-                            transA,
-                            transB,
-                            from * MR,
-                            Math.min(m, to * MR),
-                            0,
-                            n,
-                            k,
-                            alpha,
-                            a,
-                            aOff,
-                            lda,
-                            b,
-                            bOff,
-                            ldb,
-                            beta,
-                            c,
-                            cOff,
-                            ldc);
-                }
-            }
-        });
-    }
-
-    /** C = beta * C (beta == 0 overwrites, ignoring NaN). */
-    static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            int ci = cOff + i * ldc;
-            if (beta == 0) {
-                java.util.Arrays.fill(c, ci, ci + n, 0f);
-            } else if (beta != 1) {
-                for (int j = 0; j < n; j++) {
-                    c[ci + j] *= beta;
-                }
-            }
-        }
-    }
-
-    /** The serial blocked product for rows [m0, m1) and columns [n0, n1) of C. */
-    static void block(
-            boolean transA,
-            boolean transB,
-            int m0,
-            int m1,
-            int n0,
-            int n1,
-            int k,
-            float alpha,
-            float[] a,
-            int aOff,
-            int lda,
-            float[] b,
-            int bOff,
-            int ldb,
-            float beta,
-            float[] c,
-            int cOff,
-            int ldc) {
-        if (beta != 0 && beta != 1) {
-            scale(m1 - m0, n1 - n0, beta, c, cOff + m0 * ldc + n0, ldc);
-        }
-        Scratch s = SCRATCH.get();
-        int mcMax = Math.min(MC, roundUp(m1 - m0, MR));
-        // k in equal depth blocks of at most KC (784 = 4 x 196, not 3 x 256 + 16: a thin last block
-        // would pay the C-tile loads and stores of a whole block for little arithmetic)
-        int kBlocks = (k + KC - 1) / KC;
-        int kcMax = (k + kBlocks - 1) / kBlocks;
-        int ncMax = Math.min(NC, roundUp(n1 - n0, NR));
-        float[] pa = s.a(mcMax * kcMax);
-        float[] pb = s.b(ncMax * kcMax);
-        float[] tile = s.tile;
-        for (int jc = n0; jc < n1; jc += NC) {
-            int nc = Math.min(NC, n1 - jc);
-            for (int q = 0; q < kBlocks; q++) {
-                int pc = (int) ((long) k * q / kBlocks);
-                int kc = (int) ((long) k * (q + 1) / kBlocks) - pc;
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
-                // the first depth block overwrites C when beta == 0 (ignoring NaN there); later ones add
-                boolean acc = pc > 0 || beta != 0;
-                for (int ic = m0; ic < m1; ic += MC) {
-                    int mc = Math.min(MC, m1 - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, pa);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int cols = Math.min(NR, nc - jr);
-                        int bIdx = jr * kc;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int rows = Math.min(MR, mc - ir);
-                            int cIdx = cOff + (ic + ir) * ldc + jc + jr;
-                            if (rows == MR && cols == NR) {
-                                kernel(kc, pa, ir * kc, pb, bIdx, c, cIdx, ldc, acc);
-                            } else {
-                                kernel(kc, pa, ir * kc, pb, bIdx, tile, 0, NR, false);
-                                mergeTile(tile, rows, cols, c, cIdx, ldc, acc);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    static int roundUp(int x, int to) {
-        return (x + to - 1) / to * to;
-    }
-
-    /** Copies (or adds, when acc) the valid rows x cols corner of an edge tile into C. */
-    private static void mergeTile(float[] tile, int rows, int cols, float[] c, int cIdx, int ldc, boolean acc) {
-        for (int r = 0; r < rows; r++) {
-            int ci = cIdx + r * ldc;
-            int ti = r * NR;
-            if (!acc) {
-                System.arraycopy(tile, ti, c, ci, cols);
-            } else {
-                for (int j = 0; j < cols; j++) {
-                    c[ci + j] += tile[ti + j];
-                }
-            }
-        }
+    private FloatGemm() {
+        super(
+                MR,
+                NR,
+                // depth of a packed block; a KC x NR B micro-panel should fill about half of L1
+                VectorKernels.gemmParam("kc", 256),
+                // rows of a packed A block (MC x KC values, in L2)
+                VectorKernels.gemmParam("mc", 120),
+                // columns of a packed B block (KC x NC values, in L3)
+                VectorKernels.gemmParam("nc", 4096),
+                VectorKernels.gemmParam("parallel", 1 << 21),
+                VectorKernels.gemmParam("tasks", 4));
     }
 
     /**
@@ -279,7 +54,8 @@ final class FloatGemm {
      * layout (for each p the MR values together), the micro-kernel is about 4% faster and, when A is
      * stored m x k, the packing is a straight vector copy of row segments instead of a scatter.
      */
-    static void packA(
+    @Override
+    protected void packA(
             boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float alpha, float[] pa) {
         if (transA) {
             packTransposedA(a, aOff, lda, i0, mc, p0, kc, alpha, pa);
@@ -326,47 +102,24 @@ final class FloatGemm {
     }
 
     /**
-     * Packs op(B)[p0 .. p0+kc, j0 .. j0+nc) into NR-column micro-panels: panel q holds, for each p, the
-     * NR values of columns j0 + q*NR .. contiguous (zero past nc).
+     * Packs op(B)[p0 .. p0+kc, j0 .. j0+nc) into NR-column micro-panels (see the driver): full panels of
+     * a k x n B as vector copies, the others by the driver's scalar {@link #packBPanel}.
      */
-    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] pb) {
+    @Override
+    protected void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] pb) {
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
             int dst = jr * kc;
-            if (!transB) {
-                // B is k x n row-major: the NR values of each p are contiguous
+            if (!transB && cols == NR) {
+                // B is k x n row-major and the panel is full: the NR values of each p are whole vectors
                 int src = bOff + p0 * ldb + j0 + jr;
-                if (cols == NR) {
-                    for (int p = 0; p < kc; p++, src += ldb) {
-                        for (int v = 0; v < NR; v += V) {
-                            FloatVector.fromArray(S, b, src + v).intoArray(pb, dst + p * NR + v);
-                        }
-                    }
-                } else {
-                    for (int p = 0; p < kc; p++, src += ldb) {
-                        int d = dst + p * NR;
-                        for (int j = 0; j < cols; j++) {
-                            pb[d + j] = b[src + j];
-                        }
-                        for (int j = cols; j < NR; j++) {
-                            pb[d + j] = 0f;
-                        }
+                for (int p = 0; p < kc; p++, src += ldb) {
+                    for (int v = 0; v < NR; v += V) {
+                        FloatVector.fromArray(S, b, src + v).intoArray(pb, dst + p * NR + v);
                     }
                 }
             } else {
-                // B is n x k row-major: column j of op(B) is contiguous along p
-                for (int j = 0; j < cols; j++) {
-                    int src = bOff + (j0 + jr + j) * ldb + p0;
-                    int d = dst + j;
-                    for (int p = 0; p < kc; p++) {
-                        pb[d + p * NR] = b[src + p];
-                    }
-                }
-                for (int j = cols; j < NR; j++) {
-                    for (int p = 0; p < kc; p++) {
-                        pb[dst + p * NR + j] = 0f;
-                    }
-                }
+                packBPanel(transB, b, bOff, ldb, p0, kc, j0 + jr, cols, pb, dst);
             }
         }
     }
@@ -378,7 +131,8 @@ final class FloatGemm {
      * Each shape is its own straight-line method: no helper calls take vectors as arguments, since a call
      * that C2 declines to inline would box every accumulator.
      */
-    static void kernel(int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc, boolean acc) {
+    @Override
+    protected void kernel(int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc, boolean acc) {
         switch (TILE) {
             case TILE_8X2:
                 kernel8x2(kc, pa, ai, pb, bi, c, ci, ldc, acc);

@@ -1,0 +1,382 @@
+package io.jgrad.core.kernel;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The one single-precision GEMM driver, in the usual Goto/BLIS structure; a subclass supplies the
+ * register tile (micro-kernel) and the packing routines for one instruction set, with the blocking
+ * that suits them:
+ *
+ * <pre>
+ * for jc over n in steps of NC          (the packed B block, KC x NC, lives in L3)
+ *   for pc over k in equal depth blocks of at most KC
+ *     pack op(B)[pc.., jc..] into NR-wide micro-panels               (packB)
+ *     for ic over m in steps of MC      (the packed A block, MC x KC, lives in L2)
+ *       pack alpha * op(A)[ic.., pc..] into MR-tall micro-panels     (packA)
+ *       for jr over the B micro-panels  (one KC x NR micro-panel stays in L1)
+ *         for ir over the A micro-panels
+ *           MR x NR register tile += A micro-panel * B micro-panel   (kernel)
+ * </pre>
+ *
+ * <p>The transposes are absorbed by the packing routines (no copy of a whole matrix), alpha is folded
+ * into the packed A, and beta is handled by the first depth block: it overwrites C when beta == 0 (so
+ * NaN there is ignored), accumulates when beta == 1, and other betas scale C once up front. Edge tiles
+ * are computed in full on zero-padded panels and merged through a small scratch tile, so the
+ * micro-kernel has one shape. The depth is cut into equal blocks (784 = 4 x 196, not 3 x 256 + 16: a
+ * thin last block would pay the C-tile loads and stores of a whole block for little arithmetic).
+ *
+ * <p>Large products are split over the shared pool along the longer side of C, in whole register tiles
+ * that the threads claim dynamically; each task packs its own panels into per-thread buffers (at most
+ * KC x NC + MC x KC elements each).
+ *
+ * <p>The implementations are {@code PlainFloatGemm} (scalar, any JVM) and the Vector API's
+ * {@code simd.FloatGemm}.
+ *
+ * <p>Twin: {@code DoubleGemmDriver} is generated from this file at build time (execution {@code twins} in
+ * core's pom), so this file is the only one to edit.
+ */
+public abstract class FloatGemmDriver {
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** Rows of the register tile. */
+    final int mr;
+    /** Columns of the register tile. */
+    final int nr;
+    /** Largest depth of a packed block. */
+    final int kc;
+    /** Rows of a packed A block; a multiple of {@link #mr}. */
+    final int mc;
+    /** Columns of a packed B block; a multiple of {@link #nr}. */
+    final int nc;
+    /** Below this many multiply-adds the product runs on the calling thread. */
+    final long parallelThreshold;
+    /** Tasks per thread when a product is split. */
+    final int tasksPerThread;
+
+    /**
+     * The register tile and the blocking of an implementation.
+     *
+     * @param mr rows of the register tile
+     * @param nr columns of the register tile
+     * @param kc largest depth of a packed block (a KC x NR B micro-panel should fill about half of L1)
+     * @param mc rows of a packed A block (MC x KC values, in L2); rounded down to a multiple of mr
+     * @param nc columns of a packed B block (KC x NC values, in L3); rounded down to a multiple of nr
+     * @param parallelThreshold below this many multiply-adds a product runs on the calling thread
+     * @param tasksPerThread tasks per thread when a product is split (claimed dynamically)
+     */
+    protected FloatGemmDriver(int mr, int nr, int kc, int mc, int nc, long parallelThreshold, int tasksPerThread) {
+        this.mr = mr;
+        this.nr = nr;
+        this.kc = kc;
+        this.mc = Math.max(mr, mc / mr * mr);
+        this.nc = Math.max(nr, nc / nr * nr);
+        this.parallelThreshold = parallelThreshold;
+        this.tasksPerThread = tasksPerThread;
+    }
+
+    /**
+     * Packs {@code alpha * op(A)[i0 .. i0+mc, p0 .. p0+kc)} into the micro-panels that {@link #kernel}
+     * reads, whole panels of {@code mr} rows (rows past {@code mc} zero).
+     *
+     * @param transA whether A is stored k x m (op(A) = A^T)
+     * @param a A's storage
+     * @param aOff offset of A's first element
+     * @param lda A's row stride
+     * @param i0 first row of op(A)
+     * @param mc rows to pack
+     * @param p0 first depth index
+     * @param kc depth to pack
+     * @param alpha the factor folded into the packed values
+     * @param pa the destination, at least {@code roundUp(mc, mr) * kc} long
+     */
+    protected abstract void packA(
+            boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float alpha, float[] pa);
+
+    /**
+     * Packs {@code op(B)[p0 .. p0+kc, j0 .. j0+nc)} into {@code nr}-column micro-panels: panel q holds,
+     * for each depth p, the nr values of columns {@code j0 + q*nr ..} contiguous (zero past nc). This
+     * scalar version calls {@link #packBPanel} for each panel; an implementation may override it with a
+     * faster copy of the common cases.
+     *
+     * @param transB whether B is stored n x k (op(B) = B^T)
+     * @param b B's storage
+     * @param bOff offset of B's first element
+     * @param ldb B's row stride
+     * @param p0 first depth index
+     * @param kc depth to pack
+     * @param j0 first column of op(B)
+     * @param nc columns to pack
+     * @param pb the destination, at least {@code roundUp(nc, nr) * kc} long
+     */
+    protected void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] pb) {
+        for (int jr = 0; jr < nc; jr += nr) {
+            packBPanel(transB, b, bOff, ldb, p0, kc, j0 + jr, Math.min(nr, nc - jr), pb, jr * kc);
+        }
+    }
+
+    /**
+     * Packs one {@code nr}-column micro-panel of op(B), scalar: for each depth p, the values of columns
+     * {@code j0 .. j0+cols} then zeros up to nr, at {@code pb[dst + p * nr ..]}.
+     *
+     * @param transB whether B is stored n x k
+     * @param b B's storage
+     * @param bOff offset of B's first element
+     * @param ldb B's row stride
+     * @param p0 first depth index
+     * @param kc depth to pack
+     * @param j0 first column of op(B) in this panel
+     * @param cols valid columns (at most nr)
+     * @param pb the destination
+     * @param dst the panel's start in pb
+     */
+    protected final void packBPanel(
+            boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols, float[] pb, int dst) {
+        int nr = this.nr;
+        if (!transB) {
+            // B is k x n row-major: the values of each p are contiguous
+            int src = bOff + p0 * ldb + j0;
+            for (int p = 0; p < kc; p++, src += ldb) {
+                int d = dst + p * nr;
+                for (int j = 0; j < cols; j++) {
+                    pb[d + j] = b[src + j];
+                }
+                for (int j = cols; j < nr; j++) {
+                    pb[d + j] = 0f;
+                }
+            }
+        } else {
+            // B is n x k row-major: column j of op(B) is contiguous along p
+            for (int j = 0; j < cols; j++) {
+                int src = bOff + (j0 + j) * ldb + p0;
+                int d = dst + j;
+                for (int p = 0; p < kc; p++) {
+                    pb[d + p * nr] = b[src + p];
+                }
+            }
+            for (int j = cols; j < nr; j++) {
+                for (int p = 0; p < kc; p++) {
+                    pb[dst + p * nr + j] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * The register tile: {@code C[0..mr, 0..nr) (+)= A-panel * B-panel} over depth kc, accumulating into C
+     * when {@code acc} and overwriting it otherwise.
+     *
+     * @param kc the depth
+     * @param pa packed A
+     * @param ai start of the A micro-panel in pa
+     * @param pb packed B
+     * @param bi start of the B micro-panel in pb
+     * @param c the destination
+     * @param ci index of the tile's first element in c
+     * @param ldc c's row stride
+     * @param acc whether to add to c
+     */
+    protected abstract void kernel(
+            int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc, boolean acc);
+
+    /** Per-thread packing buffers, grown on demand and reused. */
+    private static final class Scratch {
+        float[] a = new float[0];
+        float[] b = new float[0];
+        float[] tile = new float[0];
+
+        float[] a(int size) {
+            if (a.length < size) {
+                a = new float[size];
+            }
+            return a;
+        }
+
+        float[] b(int size) {
+            if (b.length < size) {
+                b = new float[size];
+            }
+            return b;
+        }
+
+        float[] tile(int size) {
+            if (tile.length < size) {
+                tile = new float[size];
+            }
+            return tile;
+        }
+    }
+
+    /**
+     * {@code C = alpha * op(A) * op(B) + beta * C} on row-major storage.
+     *
+     * @param transA whether A is stored k x m
+     * @param transB whether B is stored n x k
+     * @param m rows of C
+     * @param n columns of C
+     * @param k the depth
+     * @param alpha the product's factor
+     * @param a A's storage
+     * @param aOff offset of A's first element
+     * @param lda A's row stride
+     * @param b B's storage
+     * @param bOff offset of B's first element
+     * @param ldb B's row stride
+     * @param beta C's factor (0 overwrites C, ignoring NaN there)
+     * @param c C's storage
+     * @param cOff offset of C's first element
+     * @param ldc C's row stride
+     */
+    public final void gemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc) {
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        if (k <= 0 || alpha == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        long work = (long) m * n * k;
+        int tilesM = (m + mr - 1) / mr;
+        int tilesN = (n + nr - 1) / nr;
+        int threads = Parallel.threads();
+        if (work < parallelThreshold || threads == 1 || Parallel.inPool() || (tilesM == 1 && tilesN == 1)) {
+            block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        // Split C along its longer side into whole register tiles, in tasks that the threads claim
+        // dynamically: on a busy machine a descheduled thread then delays only its current task, not a
+        // fixed share of the product. Each task packs its own panels (the threads share nothing but the
+        // read-only inputs), so each task re-packs the whole other operand: relative to the arithmetic
+        // that costs about 5 * tasks / (longer side), kept near 1% by Parallel.gemmTasks.
+        boolean byCols = (long) tilesN * nr >= (long) tilesM * mr;
+        int tiles = byCols ? tilesN : tilesM;
+        int longer = byCols ? n : m;
+        int tasks = Parallel.gemmTasks(tiles, longer, threads, tasksPerThread);
+        AtomicInteger next = new AtomicInteger();
+        Parallel.forRange(threads, 1, (first, last) -> {
+            for (int q = next.getAndIncrement(); q < tasks; q = next.getAndIncrement()) {
+                int from = (int) ((long) tiles * q / tasks);
+                int to = (int) ((long) tiles * (q + 1) / tasks);
+                int m0 = byCols ? 0 : from * mr;
+                int m1 = byCols ? m : Math.min(m, to * mr);
+                int n0 = byCols ? from * nr : 0;
+                int n1 = byCols ? Math.min(n, to * nr) : n;
+                block(transA, transB, m0, m1, n0, n1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            }
+        });
+    }
+
+    /** C = beta * C (beta == 0 overwrites, ignoring NaN). */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (beta == 0) {
+                Arrays.fill(c, ci, ci + n, 0f);
+            } else if (beta != 1) {
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] *= beta;
+                }
+            }
+        }
+    }
+
+    /** The serial blocked product for rows [m0, m1) and columns [n0, n1) of C. */
+    private void block(
+            boolean transA,
+            boolean transB,
+            int m0,
+            int m1,
+            int n0,
+            int n1,
+            int k,
+            float alpha,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc) {
+        if (beta != 0 && beta != 1) {
+            scale(m1 - m0, n1 - n0, beta, c, cOff + m0 * ldc + n0, ldc);
+        }
+        int mr = this.mr;
+        int nr = this.nr;
+        int mcBlock = this.mc;
+        int ncBlock = this.nc;
+        Scratch s = SCRATCH.get();
+        int mcMax = Math.min(mcBlock, roundUp(m1 - m0, mr));
+        int kBlocks = (k + kc - 1) / kc;
+        int kcMax = (k + kBlocks - 1) / kBlocks;
+        int ncMax = Math.min(ncBlock, roundUp(n1 - n0, nr));
+        float[] pa = s.a(mcMax * kcMax);
+        float[] pb = s.b(ncMax * kcMax);
+        float[] tile = s.tile(mr * nr);
+        for (int jc = n0; jc < n1; jc += ncBlock) {
+            int nc = Math.min(ncBlock, n1 - jc);
+            for (int q = 0; q < kBlocks; q++) {
+                int pc = (int) ((long) k * q / kBlocks);
+                int kc = (int) ((long) k * (q + 1) / kBlocks) - pc;
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                // the first depth block overwrites C when beta == 0 (ignoring NaN there); later ones add
+                boolean acc = pc > 0 || beta != 0;
+                for (int ic = m0; ic < m1; ic += mcBlock) {
+                    int mc = Math.min(mcBlock, m1 - ic);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, pa);
+                    for (int jr = 0; jr < nc; jr += nr) {
+                        int cols = Math.min(nr, nc - jr);
+                        int bIdx = jr * kc;
+                        for (int ir = 0; ir < mc; ir += mr) {
+                            int rows = Math.min(mr, mc - ir);
+                            int cIdx = cOff + (ic + ir) * ldc + jc + jr;
+                            if (rows == mr && cols == nr) {
+                                kernel(kc, pa, ir * kc, pb, bIdx, c, cIdx, ldc, acc);
+                            } else {
+                                kernel(kc, pa, ir * kc, pb, bIdx, tile, 0, nr, false);
+                                mergeTile(tile, nr, rows, cols, c, cIdx, ldc, acc);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int x, int to) {
+        return (x + to - 1) / to * to;
+    }
+
+    /** Copies (or adds, when acc) the valid rows x cols corner of an edge tile into C. */
+    private static void mergeTile(float[] tile, int nr, int rows, int cols, float[] c, int cIdx, int ldc, boolean acc) {
+        for (int r = 0; r < rows; r++) {
+            int ci = cIdx + r * ldc;
+            int ti = r * nr;
+            if (!acc) {
+                System.arraycopy(tile, ti, c, ci, cols);
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    c[ci + j] += tile[ti + j];
+                }
+            }
+        }
+    }
+}
