@@ -1,6 +1,6 @@
 package io.jgrad.models.gan;
 
-import static io.jgrad.models.gan.Fixtures.assertClose;
+import static io.jgrad.testing.Fixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,6 +21,7 @@ import io.jgrad.layers.ReLU;
 import io.jgrad.layers.Reshape;
 import io.jgrad.layers.Sequential;
 import io.jgrad.optim.Adam;
+import io.jgrad.testing.Fixtures;
 import io.jgrad.train.Checkpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
