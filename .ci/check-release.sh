@@ -2,8 +2,9 @@
 # Checks a dry-run deployment of the release (see the 'release' profile in pom.xml):
 #   mvn -B -Prelease -Dgpg.skip -DskipTests deploy -DaltDeploymentRepository=dry-run::file:target/dry-run-repo
 # Every library module must be there with its jar, sources jar, javadoc jar and pom, each with md5 and
-# sha1 checksums that match; the parent and the BOM poms too; examples and benchmarks must not be; the
-# poms carry what Maven Central requires; the jars carry LICENSE, NOTICE and Implementation-Version.
+# sha1 checksums that match; the parent and the BOM poms too; examples, benchmarks, test-support and
+# coverage must not be; the poms carry what Maven Central requires; the jars carry LICENSE, NOTICE and
+# Implementation-Version.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=${1:-target/dry-run-repo}/io/jgrad
@@ -60,7 +61,7 @@ for m in $MODULES; do
   docs=$(unzip -l "$d/$doc")
   grep -q 'index.html' <<< "$docs" || fail "jgrad-$m's javadoc jar holds no index.html"
 done
-for skipped in examples benchmarks; do
+for skipped in examples benchmarks test-support coverage; do
   [ ! -e "$REPO/jgrad-$skipped" ] || fail "jgrad-$skipped must not be deployed"
 done
 # the examples print the built version

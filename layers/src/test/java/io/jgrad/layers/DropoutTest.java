@@ -1,6 +1,6 @@
 package io.jgrad.layers;
 
-import static io.jgrad.layers.Fixtures.assertClose;
+import static io.jgrad.testing.Fixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -11,6 +11,7 @@ import io.jgrad.autograd.Variable;
 import io.jgrad.core.DType;
 import io.jgrad.core.Generator;
 import io.jgrad.core.Tensor;
+import io.jgrad.testing.Fixtures;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jgrad.core.DType;
 import io.jgrad.core.Generator;
 import io.jgrad.core.Tensor;
+import io.jgrad.testing.Fixtures;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,12 +1,13 @@
 package io.jgrad.layers;
 
-import static io.jgrad.layers.Fixtures.assertClose;
+import static io.jgrad.testing.Fixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.autograd.Variable;
 import io.jgrad.core.DType;
 import io.jgrad.core.Tensor;
+import io.jgrad.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

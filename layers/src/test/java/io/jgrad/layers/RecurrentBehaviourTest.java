@@ -1,6 +1,6 @@
 package io.jgrad.layers;
 
-import static io.jgrad.layers.Fixtures.assertClose;
+import static io.jgrad.testing.Fixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

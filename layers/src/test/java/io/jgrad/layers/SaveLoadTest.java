@@ -1,6 +1,6 @@
 package io.jgrad.layers;
 
-import static io.jgrad.layers.Fixtures.assertClose;
+import static io.jgrad.testing.Fixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +12,7 @@ import io.jgrad.core.Generator;
 import io.jgrad.core.Tensor;
 import io.jgrad.core.io.SafeTensors;
 import io.jgrad.core.io.TensorFormatException;
+import io.jgrad.testing.Fixtures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

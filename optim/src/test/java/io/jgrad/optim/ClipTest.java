@@ -9,6 +9,7 @@ import io.jgrad.autograd.Parameter;
 import io.jgrad.core.DType;
 import io.jgrad.core.Generator;
 import io.jgrad.core.Tensor;
+import io.jgrad.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

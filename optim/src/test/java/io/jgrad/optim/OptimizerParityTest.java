@@ -8,6 +8,7 @@ import io.jgrad.autograd.NN;
 import io.jgrad.autograd.Parameter;
 import io.jgrad.autograd.Variable;
 import io.jgrad.core.Tensor;
+import io.jgrad.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

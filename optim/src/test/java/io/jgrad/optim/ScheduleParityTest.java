@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.autograd.Parameter;
 import io.jgrad.core.Tensor;
+import io.jgrad.testing.Fixtures;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;

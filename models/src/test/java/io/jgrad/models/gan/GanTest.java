@@ -1,6 +1,6 @@
 package io.jgrad.models.gan;
 
-import static io.jgrad.models.gan.Fixtures.assertClose;
+import static io.jgrad.testing.Fixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,9 +21,11 @@ import io.jgrad.layers.ReLU;
 import io.jgrad.layers.Reshape;
 import io.jgrad.layers.Sequential;
 import io.jgrad.optim.Adam;
+import io.jgrad.testing.Fixtures;
 import io.jgrad.train.Checkpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -431,37 +433,76 @@ class GanTest {
         return Tensor.of(v).reshape(n, 2).to(DType.FLOAT32);
     }
 
-    @Test
-    void tinyGansLearnAToyMixture() throws Exception {
+    /**
+     * One tiny GAN (4 -> 64 -> 64 -> 2 generator, 2 -> 64 -> 64 -> 1 critic) trained on the mixture from the
+     * seed {@code seed}; returns the Frechet distance to held-out real samples before and after training.
+     */
+    static double[] trainTinyGan(Gan.Loss loss, long seed, double lrG, double lrD, int epochs) throws Exception {
         Tensor data = mixture(2048, new Generator(1));
         Tensor check = mixture(2048, new Generator(2));
-        for (Gan.Loss loss : Gan.Loss.values()) {
-            Generator init = new Generator(3);
-            Sequential g =
-                    new Sequential(new Linear(4, 64), new ReLU(), new Linear(64, 64), new ReLU(), new Linear(64, 2));
-            Sequential d = new Sequential(
-                    new Linear(2, 64), new LeakyReLU(0.2), new Linear(64, 64), new LeakyReLU(0.2), new Linear(64, 1));
-            g.resetParameters(init);
-            d.resetParameters(init);
-            // WGAN-GP needs more generator steps here: 5 critic steps per generator step, 640 in all
-            boolean wgan = loss == Gan.Loss.WGAN_GP;
-            double lr = wgan ? 2e-3 : 1e-3;
-            Gan gan = new Gan(
-                    g,
-                    d,
-                    4,
-                    new Adam(g.parameters(), new Adam.Options().lr(lr).betas(0.5, 0.9)),
-                    new Adam(d.parameters(), new Adam.Options().lr(lr).betas(0.5, 0.9)),
-                    new Gan.Options().loss(loss).batchSize(64).seed(5).criticSteps(5));
-            double before = FrechetDistance.distance(gan.sample(2048, new Generator(6)), check);
-            long t0 = System.nanoTime();
-            gan.fit(data, wgan ? 100 : 15);
-            double after = FrechetDistance.distance(gan.sample(2048, new Generator(6)), check);
-            double floor = FrechetDistance.distance(data, check);
-            System.out.printf(
-                    "toy mixture, %s: Frechet distance %.4f -> %.4f (two real samples: %.4f), %.1f s%n",
-                    loss, before, after, floor, (System.nanoTime() - t0) / 1e9);
-            assertTrue(after < 0.1 * before && after < 0.5, loss + ": Frechet distance " + before + " -> " + after);
+        Generator init = new Generator(seed);
+        Sequential g = new Sequential(new Linear(4, 64), new ReLU(), new Linear(64, 64), new ReLU(), new Linear(64, 2));
+        Sequential d = new Sequential(
+                new Linear(2, 64), new LeakyReLU(0.2), new Linear(64, 64), new LeakyReLU(0.2), new Linear(64, 1));
+        g.resetParameters(init);
+        d.resetParameters(init);
+        // Adam without momentum (beta1 = 0, beta2 = 0.9), as Gulrajani et al. 2017 train WGAN-GP: momentum
+        // makes the two players overshoot each other, and the game then oscillates
+        Gan gan = new Gan(
+                g,
+                d,
+                4,
+                new Adam(g.parameters(), new Adam.Options().lr(lrG).betas(0, 0.9)),
+                new Adam(d.parameters(), new Adam.Options().lr(lrD).betas(0, 0.9)),
+                new Gan.Options().loss(loss).batchSize(64).seed(seed + 2).criticSteps(5));
+        double before = FrechetDistance.distance(gan.sample(2048, new Generator(6)), check);
+        long t0 = System.nanoTime();
+        gan.fit(data, epochs);
+        double after = FrechetDistance.distance(gan.sample(2048, new Generator(6)), check);
+        System.out.printf(
+                "toy mixture, %s, seed %d: Frechet distance %.4f -> %.4f (two real samples: %.4f), %.1f s%n",
+                loss, seed, before, after, FrechetDistance.distance(data, check), (System.nanoTime() - t0) / 1e9);
+        return new double[] {before, after};
+    }
+
+    /**
+     * Both objectives learn the 4-mode mixture: the Frechet distance to held-out real samples falls below a
+     * tenth of the untrained generator's (about 4.2, its samples sit near the origin) and below 0.5 (two real
+     * samples of 2048 are 0.011 apart; a generator that collapsed onto two of the modes is about 4.3).
+     *
+     * <p>Adversarial training is a game whose course depends on every rounding, so the settings are chosen
+     * for a game that settles, and were measured on many seeds and both kernel paths rather than on this
+     * run alone. WGAN-GP uses the two time-scale rule (Heusel et al. 2017: the critic learns at 1e-3, twice
+     * as fast as the generator) for 120 epochs (768 generator steps): 20 of 20 runs (seeds 3 to 14 on the
+     * Vector API, 3 to 10 on the plain kernels) ended between 0.03 and 0.09. (One rate of 2e-3 with beta1 =
+     * 0.5 for 100 epochs ended at 0.04 on the Vector API and 5.65 on the plain kernels, still oscillating.)
+     * The BCE GAN collapses onto two of the four modes in one or two runs of ten at every setting tried
+     * (Adam 1e-3, beta1 0 or 0.5, with or without label smoothing), a known failing of the original objective,
+     * so it is judged by the median of three runs of 30 epochs (non-collapsed runs: 0.01 to 0.16).
+     */
+    @Test
+    void tinyGansLearnAToyMixture() throws Exception {
+        double[] wgan = trainTinyGan(Gan.Loss.WGAN_GP, 3, 5e-4, 1e-3, 120);
+        assertTrue(wgan[1] < 0.1 * wgan[0] && wgan[1] < 0.5, "wgan-gp: Frechet distance " + wgan[0] + " -> " + wgan[1]);
+
+        double[] before = new double[3];
+        double[] after = new double[3];
+        for (int k = 0; k < 3; k++) {
+            double[] r = trainTinyGan(Gan.Loss.BCE, 3 + k, 1e-3, 1e-3, 30);
+            before[k] = r[0];
+            after[k] = r[1];
         }
+        double medianBefore = median(before);
+        double medianAfter = median(after);
+        assertTrue(
+                medianAfter < 0.1 * medianBefore && medianAfter < 0.5,
+                "bce: median Frechet distance of three runs " + Arrays.toString(before) + " -> "
+                        + Arrays.toString(after));
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
     }
 }
