@@ -14,7 +14,10 @@ enum BinaryOp {
     LT("lt", true),
     LE("le", true),
     GT("gt", true),
-    GE("ge", true);
+    GE("ge", true),
+    AND("logicalAnd", true),
+    OR("logicalOr", true),
+    XOR("logicalXor", true);
 
     final String opName;
     final boolean intOk;
@@ -22,6 +25,91 @@ enum BinaryOp {
     BinaryOp(String opName, boolean intOk) {
         this.opName = opName;
         this.intOk = intOk;
+    }
+
+    /** True for the comparisons and logical ops, whose result is a BOOL mask. */
+    boolean isMask() {
+        return ordinal() >= EQ.ordinal();
+    }
+
+    /** The comparison or logical op on two doubles (NaN compares false, except for ne). */
+    boolean test(double a, double b) {
+        switch (this) {
+            case EQ:
+                return a == b;
+            case NE:
+                return a != b;
+            case LT:
+                return a < b;
+            case LE:
+                return a <= b;
+            case GT:
+                return a > b;
+            case GE:
+                return a >= b;
+            case AND:
+                return a != 0 && b != 0;
+            case OR:
+                return a != 0 || b != 0;
+            default:
+                return (a != 0) != (b != 0);
+        }
+    }
+
+    /** The comparison or logical op on two longs. */
+    boolean testL(long a, long b) {
+        switch (this) {
+            case EQ:
+                return a == b;
+            case NE:
+                return a != b;
+            case LT:
+                return a < b;
+            case LE:
+                return a <= b;
+            case GT:
+                return a > b;
+            case GE:
+                return a >= b;
+            case AND:
+                return a != 0 && b != 0;
+            case OR:
+                return a != 0 || b != 0;
+            default:
+                return (a != 0) != (b != 0);
+        }
+    }
+
+    /** The arithmetic op on longs (wrapping, like C), for INT64. */
+    long applyL(long a, long b) {
+        switch (this) {
+            case ADD:
+                return a + b;
+            case SUB:
+                return a - b;
+            case MUL:
+                return a * b;
+            case MAX:
+                return Math.max(a, b);
+            case MIN:
+                return Math.min(a, b);
+            default:
+                throw new IllegalStateException(opName);
+        }
+    }
+
+    /** The arithmetic op on BOOL values 0 and 1: add and max are or, mul and min are and. */
+    byte applyB(byte a, byte b) {
+        switch (this) {
+            case ADD:
+            case MAX:
+                return (byte) (a | b);
+            case MUL:
+            case MIN:
+                return (byte) (a & b);
+            default:
+                throw new IllegalStateException(opName);
+        }
     }
 
     double apply(double a, double b) {
