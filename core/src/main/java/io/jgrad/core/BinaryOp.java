@@ -34,49 +34,38 @@ enum BinaryOp {
 
     /** The comparison or logical op on two doubles (NaN compares false, except for ne). */
     boolean test(double a, double b) {
-        switch (this) {
-            case EQ:
-                return a == b;
-            case NE:
-                return a != b;
-            case LT:
-                return a < b;
-            case LE:
-                return a <= b;
-            case GT:
-                return a > b;
-            case GE:
-                return a >= b;
-            case AND:
-                return a != 0 && b != 0;
-            case OR:
-                return a != 0 || b != 0;
-            default:
-                return (a != 0) != (b != 0);
+        if (ordinal() < AND.ordinal() && (Double.isNaN(a) || Double.isNaN(b))) {
+            return this == NE; // NaN is unordered
         }
+        return ofOrder(a < b ? -1 : a > b ? 1 : 0, a != 0, b != 0); // a NaN is non-zero, so true
     }
 
     /** The comparison or logical op on two longs. */
     boolean testL(long a, long b) {
+        return ofOrder(Long.compare(a, b), a != 0, b != 0);
+    }
+
+    /** The result from the operands' order ({@code -1, 0, 1}) and whether each is non-zero (true). */
+    private boolean ofOrder(int order, boolean a, boolean b) {
         switch (this) {
             case EQ:
-                return a == b;
+                return order == 0;
             case NE:
-                return a != b;
+                return order != 0;
             case LT:
-                return a < b;
+                return order < 0;
             case LE:
-                return a <= b;
+                return order <= 0;
             case GT:
-                return a > b;
+                return order > 0;
             case GE:
-                return a >= b;
+                return order >= 0;
             case AND:
-                return a != 0 && b != 0;
+                return a && b;
             case OR:
-                return a != 0 || b != 0;
+                return a || b;
             default:
-                return (a != 0) != (b != 0);
+                return a != b;
         }
     }
 

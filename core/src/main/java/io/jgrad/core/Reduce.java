@@ -142,7 +142,7 @@ final class Reduce {
             for (int m = from; m < to; m++) {
                 int p = base + m * rowLen;
                 if (s.dtype == DType.INT32) {
-                    o.i[m] = reduceInt(op, s.i, p, rowLen);
+                    o.i[m] = (int) reduceLong(op, s, p, rowLen); // wrapping int32 arithmetic, like C
                 } else if (s.dtype == DType.INT64 || s.dtype == DType.BOOL) {
                     long v = reduceLong(op, s, p, rowLen);
                     if (o.dtype == DType.BOOL) {
@@ -160,40 +160,7 @@ final class Reduce {
         return out;
     }
 
-    private static int reduceInt(Op op, int[] a, int p, int n) {
-        switch (op) {
-            case SUM: {
-                int s = 0;
-                for (int i = 0; i < n; i++) {
-                    s += a[p + i];
-                }
-                return s;
-            }
-            case PROD: {
-                int s = 1;
-                for (int i = 0; i < n; i++) {
-                    s *= a[p + i];
-                }
-                return s;
-            }
-            case MAX: {
-                int s = Integer.MIN_VALUE;
-                for (int i = 0; i < n; i++) {
-                    s = Math.max(s, a[p + i]);
-                }
-                return s;
-            }
-            default: {
-                int s = Integer.MAX_VALUE;
-                for (int i = 0; i < n; i++) {
-                    s = Math.min(s, a[p + i]);
-                }
-                return s;
-            }
-        }
-    }
-
-    /** Sum, product, max or min of INT64 or BOOL elements (wrapping, like C). */
+    /** Sum, product, max or min of integer or BOOL elements (wrapping, like C). */
     private static long reduceLong(Op op, Storage a, int p, int n) {
         long s = op == Op.SUM ? 0 : op == Op.PROD ? 1 : op == Op.MAX ? Long.MIN_VALUE : Long.MAX_VALUE;
         if (n == 0 && a.dtype == DType.BOOL && (op == Op.MAX || op == Op.MIN)) {

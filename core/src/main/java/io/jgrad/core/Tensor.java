@@ -673,6 +673,19 @@ public final class Tensor {
         return out;
     }
 
+    /**
+     * This tensor as INT32 indices or labels, for the ops that index with INT32: an INT32 tensor is
+     * returned as it is, an INT64 one converted; any other type is returned unchanged (for the caller's
+     * own dtype check). An INT64 value outside the int32 range cannot index anything and throws.
+     *
+     * @param op the operation, for the error message
+     * @return an INT32 tensor for integer input, else this tensor
+     * @throws IndexOutOfBoundsException for an INT64 value outside the int32 range
+     */
+    public Tensor asInt32Index(String op) {
+        return dtype() == DType.INT64 ? Indexing.intIndex(op, this, this) : this;
+    }
+
     /** This tensor if it is contiguous, otherwise a contiguous copy. */
     public Tensor contiguous() {
         return isContiguous() ? this : clone();
@@ -1818,7 +1831,7 @@ public final class Tensor {
     }
 
     /**
-     * A new tensor of the entries {@code index} (INT32, 1-D or 0-D) along {@code dim}:
+     * A new tensor of the entries {@code index} (INT32 or INT64, 1-D or 0-D) along {@code dim}:
      * {@code out[i][j][k] = this[i][index[j]][k]} for dim 1. Indices must lie in {@code [0, size)};
      * others throw {@link IndexOutOfBoundsException}.
      */
@@ -1828,7 +1841,7 @@ public final class Tensor {
 
     /**
      * {@code out[i][j][k] = this[i][index[i][j][k]][k]} for dim 1 (and likewise for other dims). The
-     * INT32 index has the rank of this tensor and sizes no larger outside {@code dim}; the result has
+     * INT32 or INT64 index has the rank of this tensor and sizes no larger outside {@code dim}; the result has
      * the index's shape. Indices must lie in {@code [0, size)}.
      */
     public Tensor gather(int dim, Tensor index) {
@@ -1837,7 +1850,7 @@ public final class Tensor {
 
     /**
      * A copy with {@code src} added at the positions {@code index} along {@code dim}:
-     * {@code out[i][index[i][j][k]][k] += src[i][j][k]} for dim 1. The INT32 index, {@code src} and
+     * {@code out[i][index[i][j][k]][k] += src[i][j][k]} for dim 1. The INT32 or INT64 index, {@code src} and
      * this tensor share a rank; the index is no larger than {@code src} and, outside {@code dim}, than
      * this tensor. Repeated indices accumulate. Indices must lie in {@code [0, size)}.
      */
@@ -1856,7 +1869,7 @@ public final class Tensor {
     }
 
     /**
-     * One-hot FLOAT32 encoding of an INT32 tensor of class indices: shape {@code shape + (numClasses,)}.
+     * One-hot FLOAT32 encoding of an INT32 or INT64 tensor of class indices: shape {@code shape + (numClasses,)}.
      * Values must lie in {@code [0, numClasses)}; {@code numClasses} is positive, or -1 for the largest
      * value plus one.
      */

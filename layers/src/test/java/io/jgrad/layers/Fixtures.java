@@ -56,13 +56,13 @@ final class Fixtures {
         return m;
     }
 
-    /** The entries whose names start with {@code prefix}, with the prefix removed; integer buffers as INT32. */
+    /** The entries whose names start with {@code prefix}, with the prefix removed; integer buffers as INT64. */
     static Map<String, Tensor> stateDict(Map<String, Tensor> f, String prefix) {
         Map<String, Tensor> sd = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : f.entrySet()) {
             if (e.getKey().startsWith(prefix)) {
                 String k = e.getKey().substring(prefix.length());
-                sd.put(k, k.endsWith("num_batches_tracked") ? e.getValue().to(DType.INT32) : e.getValue());
+                sd.put(k, k.endsWith("num_batches_tracked") ? e.getValue().to(DType.INT64) : e.getValue());
             }
         }
         return sd;
