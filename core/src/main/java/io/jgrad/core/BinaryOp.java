@@ -2,39 +2,48 @@ package io.jgrad.core;
 
 /** The element-wise binary operations, with their names for error messages. */
 enum BinaryOp {
-    ADD("add", true),
-    SUB("sub", true),
-    MUL("mul", true),
-    DIV("div", false),
-    POW("pow", false),
-    MAX("maximum", true),
-    MIN("minimum", true),
-    EQ("eq", true),
-    NE("ne", true),
-    LT("lt", true),
-    LE("le", true),
-    GT("gt", true),
-    GE("ge", true),
-    AND("logicalAnd", true),
-    OR("logicalOr", true),
-    XOR("logicalXor", true);
+    ADD("add", true, Kind.ARITHMETIC),
+    SUB("sub", true, Kind.ARITHMETIC),
+    MUL("mul", true, Kind.ARITHMETIC),
+    DIV("div", false, Kind.ARITHMETIC),
+    POW("pow", false, Kind.ARITHMETIC),
+    MAX("maximum", true, Kind.ARITHMETIC),
+    MIN("minimum", true, Kind.ARITHMETIC),
+    EQ("eq", true, Kind.COMPARISON),
+    NE("ne", true, Kind.COMPARISON),
+    LT("lt", true, Kind.COMPARISON),
+    LE("le", true, Kind.COMPARISON),
+    GT("gt", true, Kind.COMPARISON),
+    GE("ge", true, Kind.COMPARISON),
+    AND("logicalAnd", true, Kind.LOGICAL),
+    OR("logicalOr", true, Kind.LOGICAL),
+    XOR("logicalXor", true, Kind.LOGICAL);
+
+    /** What an op computes: a value of its operands' type, or a BOOL mask. */
+    private enum Kind {
+        ARITHMETIC,
+        COMPARISON,
+        LOGICAL
+    }
 
     final String opName;
     final boolean intOk;
+    private final Kind kind;
 
-    BinaryOp(String opName, boolean intOk) {
+    BinaryOp(String opName, boolean intOk, Kind kind) {
         this.opName = opName;
         this.intOk = intOk;
+        this.kind = kind;
     }
 
     /** True for the comparisons and logical ops, whose result is a BOOL mask. */
     boolean isMask() {
-        return ordinal() >= EQ.ordinal();
+        return kind != Kind.ARITHMETIC;
     }
 
     /** The comparison or logical op on two doubles (NaN compares false, except for ne). */
     boolean test(double a, double b) {
-        if (ordinal() < AND.ordinal() && (Double.isNaN(a) || Double.isNaN(b))) {
+        if (kind == Kind.COMPARISON && (Double.isNaN(a) || Double.isNaN(b))) {
             return this == NE; // NaN is unordered
         }
         return ofOrder(a < b ? -1 : a > b ? 1 : 0, a != 0, b != 0); // a NaN is non-zero, so true

@@ -209,10 +209,10 @@ final class Storage {
                 l[idx] = v;
                 break;
             case FLOAT32:
-                f[idx] = v;
+                f[idx] = v; // one rounding, as a C cast
                 break;
             default:
-                set(idx, v);
+                set(idx, (double) v);
         }
     }
 

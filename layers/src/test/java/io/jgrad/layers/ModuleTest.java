@@ -84,7 +84,7 @@ class ModuleTest {
         assertEquals(4 * 5 + 5 + 5 + 5 + 5 * 2 + 2, net.numParameters());
         assertSame(net.head.weight(), net.parameters().get(4));
         Tensor nbt = net.stateDict().get("encoder.1.num_batches_tracked");
-        assertEquals(DType.INT32, nbt.dtype());
+        assertEquals(DType.INT64, nbt.dtype(), "int64 like PyTorch's");
         assertEquals(0, nbt.dim());
     }
 
