@@ -54,6 +54,12 @@ def save_npy(name, array, version=None):
     assert np.array_equal(back, array, equal_nan=array.dtype.kind == "f")
 
 
+# float16 values with zero signs, the largest finite half, the smallest normal and subnormal, infinities
+# and NaN (compared by bits in the tests).
+HALF_SPECIAL = [0.0, -0.0, 1.0, -2.5, 65504.0, 2.0 ** -14, 2.0 ** -24, -3 * 2.0 ** -24, float("inf"), -float("inf"),
+                float("nan")]
+
+
 def npy_fixtures():
     # C order, little-endian (the machine's native order).
     save_npy("f4_c.npy", indexed((2, 3, 4), "<f4"))
@@ -80,10 +86,17 @@ def npy_fixtures():
     # Format versions 2.0 and 3.0 (NumPy writes them for huge or non-Latin-1 headers).
     save_npy("f4_v2.npy", indexed((2, 3), "<f4"), version=(2, 0))
     save_npy("f4_v3.npy", indexed((2, 3), "<f4"), version=(3, 0))
-    # Dtypes jgrad does not read.
+    # int64, bool and float16 (jgrad's INT64, BOOL and FLOAT16).
     save_npy("i8.npy", indexed((3,), "<i8"))
     save_npy("b1.npy", np.array([True, False]))
+    save_npy("i8_extremes.npy", np.array([[-(2 ** 63), -1, 0], [1, 2 ** 53 + 1, 2 ** 63 - 1]], dtype="<i8"))
+    save_npy("i8_be_fortran.npy", np.asfortranarray(indexed((3, 2), ">i8")))
+    save_npy("b1_2d.npy", np.array([[True, False, False], [False, True, True]]))
+    save_npy("f2_special.npy", np.array(HALF_SPECIAL, dtype="<f2"))
+    save_npy("f2_be.npy", indexed((2, 3), ">f2"))
+    # Dtypes jgrad does not read.
     save_npy("c8.npy", np.array([1 + 2j], dtype="<c8"))
+    save_npy("u4.npy", np.array([1, 2], dtype="<u4"))
     save_npy("structured.npy", np.zeros(2, dtype=[("x", "<f4"), ("y", "<i4")]))
 
 
@@ -173,12 +186,62 @@ def safetensors_fixtures():
     save_safetensors("torch_i64.safetensors",
                      {"ok": indexed_torch((2,), torch.float32), "idx": indexed_torch((2,), torch.int64)})
     save_safetensors("torch_bool.safetensors", {"mask": torch.tensor([True, False, True])})
+    # INT64, BOOL, F16 and BF16 as PyTorch holds them; the 16-bit ones converted by PyTorch from float32.
+    src = torch.tensor([0.1, -1.0 / 3, 1e-5, 7e-8, 70000.0, 3.0e38, -0.0, float("nan")], dtype=torch.float32)
+    save_safetensors("torch_new_dtypes.safetensors", {
+        "i64": torch.tensor([[-(2 ** 63), -1, 0], [1, 2 ** 53 + 1, 2 ** 63 - 1]], dtype=torch.int64),
+        "mask": torch.tensor([[True, False, False], [False, True, True]]),
+        "f16": src.to(torch.float16),
+        "bf16": src.to(torch.bfloat16),
+        "f32": src,
+    }, metadata={"format": "pt"})
+
+
+def half_bits(t, dtype):
+    return t.to(dtype).view(torch.int16).numpy().astype(np.uint16)
+
+
+def conversion_fixtures():
+    """half_conversions.txt: float32 (or float64) inputs and the bits PyTorch's CPU conversion gives.
+
+    Lines are `f32 <input float32 bits> <float16 bits> <bfloat16 bits>` or
+    `f64 <input float64 bits> <float16 bits> <bfloat16 bits>`, all in hex.
+    """
+    f32 = [0.0, -0.0, 1.0, -1.0, 65504.0, 65519.0, 65519.996, 65520.0, 65536.0, 1e10, -1e10, 3.4028235e38,
+           float("inf"), -float("inf"), 2.0 ** -14, 2.0 ** -24, 2.0 ** -25, 2.0 ** -25 * 1.0000001, 3 * 2.0 ** -25,
+           5 * 2.0 ** -25, 2.0 ** -14 - 2.0 ** -25, 2.0 ** -14 - 2.0 ** -26, 1e-45, -1e-40, 1.0 + 2.0 ** -11,
+           1.0 + 3 * 2.0 ** -11, 1.0 + 2.0 ** -8, 1.0 + 3 * 2.0 ** -8, 1.0 + 2.0 ** -11 + 2.0 ** -20, 0.1, -0.3,
+           1.0 / 3, 2.0 ** 100, -(2.0 ** -130), 6.1e-5, 5.96e-8]
+    bits = list(np.array(f32, dtype=np.float32).view(np.uint32))
+    # NaNs with several payloads and both signs
+    bits += [0x7FC00000, 0xFFC00000, 0x7F800001, 0xFF812345, 0x7FFFFFFF, 0x7FA00000]
+    # every exponent, with random mantissas and signs
+    rng = np.random.default_rng(20240607)
+    bits += list(rng.integers(0, 2 ** 32, size=3000, dtype=np.uint64).astype(np.uint32))
+    bits += [(e << 23) | int(m) for e in range(0, 256) for m in rng.integers(0, 2 ** 23, size=4)]
+    arr = np.array(bits, dtype=np.uint32)
+    t = torch.from_numpy(arr.view(np.float32).copy())
+    h = half_bits(t, torch.float16)
+    b = half_bits(t, torch.bfloat16)
+    lines = ["# float32 or float64 input bits, then PyTorch %s's float16 and bfloat16 bits (CPU)" % torch.__version__]
+    for x, hh, bb in zip(arr, h, b):
+        lines.append("f32 %08x %04x %04x" % (x, hh, bb))
+    # float64 inputs: PyTorch rounds through float32 first (a double rounding these values expose)
+    f64 = [1.0 + 2.0 ** -11 + 2.0 ** -40, 1.0 + 2.0 ** -8 + 2.0 ** -40, 65519.99999999, 1e300, -1e-300, 0.1,
+           2.0 ** -25 + 2.0 ** -60, float("nan")]
+    d = torch.tensor(f64, dtype=torch.float64)
+    for x, hh, bb in zip(np.array(f64, dtype=np.float64).view(np.uint64), half_bits(d, torch.float16),
+                         half_bits(d, torch.bfloat16)):
+        lines.append("f64 %016x %04x %04x" % (x, hh, bb))
+    with open(os.path.join(OUT, "half_conversions.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
 
 
 def main():
     os.makedirs(OUT, exist_ok=True)
     npy_fixtures()
     safetensors_fixtures()
+    conversion_fixtures()
 
 
 if __name__ == "__main__":

@@ -20,7 +20,9 @@ Multi-step batch-norm cases hold x0, x1, ... and y0, y1, ... with the state afte
 cnn_state.safetensors is the state dict of a small CNN trained a few steps by PyTorch (float32,
 num_batches_tracked converted to int32), written in the safetensors format by hand (there is no
 safetensors package here); cnn_state_int64.safetensors is the same with num_batches_tracked in
-int64, as PyTorch writes it; MODEL_cnn.txt holds an input and the model's output in eval mode.
+int64, as PyTorch writes it; cnn_state_f16 and cnn_state_bf16.safetensors hold the floats in float16
+and bfloat16 (model.half(), model.bfloat16()); MODEL_cnn.txt holds an input and the model's output in
+eval mode.
 """
 import json
 import os
@@ -201,9 +203,13 @@ def write_safetensors(path, tensors, metadata=None, int64_to_int32=True):
     for name, t in tensors.items():
         t = t.detach().contiguous()
         if t.dtype == torch.int64 and int64_to_int32:
-            t = t.to(torch.int32)  # jgrad has no int64
-        dtype = {torch.float32: "F32", torch.float64: "F64", torch.int32: "I32", torch.int64: "I64"}[t.dtype]
-        b = t.numpy().astype(t.numpy().dtype.newbyteorder("<")).tobytes()
+            t = t.to(torch.int32)  # an int32 counter, as older jgrad versions wrote it
+        dtype = {torch.float32: "F32", torch.float64: "F64", torch.int32: "I32", torch.int64: "I64",
+                 torch.float16: "F16", torch.bfloat16: "BF16"}[t.dtype]
+        if t.dtype == torch.bfloat16:
+            b = t.view(torch.int16).numpy().astype("<i2").tobytes()  # NumPy has no bfloat16
+        else:
+            b = t.numpy().astype(t.numpy().dtype.newbyteorder("<")).tobytes()
         header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(b)]}
         offset += len(b)
         blobs.append(b)
@@ -237,6 +243,11 @@ def torch_model():
     # as PyTorch itself would write it: num_batches_tracked in int64
     write_safetensors(os.path.join(OUT, "cnn_state_int64.safetensors"), model.state_dict(), {"format": "pt"},
                       int64_to_int32=False)
+    # model.half() and model.bfloat16() state dicts (floats rounded by PyTorch, counters int64)
+    for name, dt in (("f16", torch.float16), ("bf16", torch.bfloat16)):
+        sd = {k: v.to(dt) if v.is_floating_point() else v for k, v in model.state_dict().items()}
+        write_safetensors(os.path.join(OUT, "cnn_state_%s.safetensors" % name), sd, {"format": "pt"},
+                          int64_to_int32=False)
     w = Writer("MODEL_cnn")
     x = torch.randn(5, 1, 8, 8)
     w("x", x)

@@ -22,13 +22,13 @@ public final class NN {
     }
 
     /**
-     * Looks up rows of {@code weight} (num, dim) for the INT32 {@code indices} of any shape; the result
+     * Looks up rows of {@code weight} (num, dim) for the INT32 or INT64 {@code indices} of any shape; the result
      * has shape {@code indices.shape + (dim,)}. The gradient is accumulated into the looked-up rows only.
      */
     public static Variable embedding(Tensor indices, Variable weight) {
-        if (indices.dtype() != DType.INT32) {
-            throw new IllegalArgumentException(
-                    "embedding: indices must be int32, got " + indices.dtype() + " " + Shape.format(indices.shape()));
+        if (indices.dtype() != DType.INT32 && indices.dtype() != DType.INT64) {
+            throw new IllegalArgumentException("embedding: indices must be int32 or int64, got " + indices.dtype() + " "
+                    + Shape.format(indices.shape()));
         }
         if (weight.dim() != 2) {
             throw new IllegalArgumentException(

@@ -176,8 +176,9 @@ final class PointwiseOps {
                     Tensor x = n.input(0).data();
                     Tensor y = n.input(1).data();
                     // ties split the gradient in half, like PyTorch
-                    Tensor wa = max ? x.gt(y) : x.lt(y);
-                    Tensor tie = x.eq(y);
+                    // the masks are BOOL: as the gradient's float type
+                    Tensor wa = (max ? x.gt(y) : x.lt(y)).to(g.dtype());
+                    Tensor tie = x.eq(y).to(g.dtype());
                     Tensor ma = wa.add(tie.mul(0.5));
                     Tensor mb = ma.rsub(1);
                     return new Variable[] {sumTo(g.mul(c(ma)), n.inputShape(0)), sumTo(g.mul(c(mb)), n.inputShape(1))};
@@ -323,7 +324,7 @@ final class PointwiseOps {
                     Tensor y = n.output().data();
                     // first order: one fused pass (g where y > 0, else 0)
                     Variable fused = fusedBackward(y, g, 1 << 15, Kernels::reluBackward);
-                    return one(fused != null ? fused : g.mul(c(y.gt(0))));
+                    return one(fused != null ? fused : g.mul(c(y.gt(0).to(y.dtype()))));
                 },
                 a);
     }
@@ -334,7 +335,8 @@ final class PointwiseOps {
                 a.data().leakyRelu(slope),
                 0b1,
                 (n, g) -> {
-                    Tensor pos = n.input(0).data().gt(0);
+                    Tensor x = n.input(0).data();
+                    Tensor pos = x.gt(0).to(x.dtype());
                     return one(g.mul(c(pos.mul(1 - slope).add(slope))));
                 },
                 a);
@@ -442,7 +444,7 @@ final class PointwiseOps {
                 0b1,
                 (n, g) -> {
                     Tensor x = n.input(0).data();
-                    return one(g.mul(c(x.ge(min).mul(x.le(max)))));
+                    return one(g.mul(c(x.ge(min).logicalAnd(x.le(max)).to(x.dtype()))));
                 },
                 a);
     }

@@ -186,7 +186,7 @@ final class ReduceOps {
                     int[] in = n.inputShape(0);
                     Tensor x = n.input(0).data();
                     Tensor o = n.output().data().reshape(keptShape(in, red));
-                    Tensor hit = x.eq(o);
+                    Tensor hit = x.eq(o).to(x.dtype());
                     Tensor cnt = a.dim() == 0 ? Tensor.onesLike(hit) : hit.sum(d, true);
                     Tensor w = hit.div(cnt);
                     return one(expandBack(g, in, red).mul(c(w)));
@@ -256,7 +256,7 @@ final class ReduceOps {
                     Variable o = n.output().reshape(keptShape(in, red));
                     // x / ||x||, defined as 0 where the norm is 0
                     Tensor zero = o.data().eq(0);
-                    Variable safe = o.add(c(zero));
+                    Variable safe = o.add(c(zero.to(o.dtype())));
                     Variable q = n.input(0).div(safe).maskedFill(zero, 0);
                     return one(expandBack(g, in, red).mul(q));
                 },

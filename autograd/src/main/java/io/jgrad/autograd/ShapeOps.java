@@ -234,10 +234,11 @@ final class ShapeOps {
                 src);
     }
 
-    static Variable indexSelect(Variable a, int dim, Tensor index) {
+    static Variable indexSelect(Variable a, int dim, Tensor indexIn) {
+        Tensor index = indexIn.asInt32Index("indexSelect"); // INT64 indices work like INT32 ones
         if (index.dtype() != DType.INT32 || index.dim() > 1) {
-            throw new IllegalArgumentException("indexSelect: index must be a 1-D int32 tensor, got " + index.dtype()
-                    + " " + Shape.format(index.shape()));
+            throw new IllegalArgumentException("indexSelect: index must be a 1-D int32 or int64 tensor, got "
+                    + index.dtype() + " " + Shape.format(index.shape()));
         }
         return record(
                 "indexSelect",

@@ -46,7 +46,7 @@ public class Variable {
         }
         if (requiresGrad && !data.dtype().isFloatingPoint()) {
             throw new IllegalArgumentException("Variable: only floating point tensors can require gradients, got "
-                    + data.dtype() + " " + Shape.format(data.shape()));
+                    + data.dtype() + " " + Shape.format(data.shape()) + storageHint(data.dtype()));
         }
         this.data = data;
         this.requiresGrad = requiresGrad;
@@ -132,11 +132,16 @@ public class Variable {
                     "requiresGrad(false): only leaves can stop requiring gradients; use detach()");
         }
         if (on && !data.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException(
-                    "requiresGrad: only floating point tensors can require gradients, got " + data.dtype());
+            throw new IllegalArgumentException("requiresGrad: only floating point tensors can require gradients, got "
+                    + data.dtype() + storageHint(data.dtype()));
         }
         this.requiresGrad = on;
         return this;
+    }
+
+    /** The advice for the 16-bit storage types, which have no arithmetic. */
+    private static String storageHint(DType dtype) {
+        return dtype.isStorageOnly() ? " (a storage type: convert with to(DType.FLOAT32))" : "";
     }
 
     /** The node that produced this variable, or null for a leaf. */

@@ -41,7 +41,13 @@ class OpCoverageTest {
             Map.entry("oneHot", "integer input, no gradient"),
             Map.entry("tile", "Variable spells it repeat"),
             Map.entry("to", "dtype conversion of data; a Variable is converted by wrapping data().to(...)"),
-            Map.entry("set", "in-place write, not recorded by the tape"));
+            Map.entry("set", "in-place write, not recorded by the tape"),
+            Map.entry("setLong", "in-place write, not recorded by the tape"),
+            Map.entry("logicalAnd", "logical op: boolean-valued, no gradient"),
+            Map.entry("logicalOr", "logical op: boolean-valued, no gradient"),
+            Map.entry("logicalXor", "logical op: boolean-valued, no gradient"),
+            Map.entry("logicalNot", "logical op: boolean-valued, no gradient"),
+            Map.entry("asInt32Index", "integer indices, no gradient"));
 
     /** Public Variable methods returning a Variable that are not ops (no gradient check applies). */
     static final Set<String> NOT_OPS = Set.of("constant", "param", "detach", "gradVariable", "requiresGrad", "name");

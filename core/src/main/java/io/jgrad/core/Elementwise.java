@@ -23,6 +23,12 @@ final class Elementwise {
         }
     }
 
+    /** The error for arithmetic on a 16-bit storage type. */
+    static IllegalArgumentException storageOnly(String op, Tensor t) {
+        return new IllegalArgumentException(op + ": " + t.dtype() + " " + Shape.format(t.shape)
+                + " is a storage type without arithmetic; convert with to(DType.FLOAT32) first");
+    }
+
     // ---------------------------------------------------------------------------------- unary
 
     static Tensor unary(UnaryOp op, Tensor x) {
@@ -34,7 +40,7 @@ final class Elementwise {
     }
 
     static Tensor clamp(Tensor x, double min, double max) {
-        if (x.dtype() == DType.INT32) {
+        if (x.dtype().isInteger()) {
             // exact integer bounds
             return unaryParam(UnaryOp.CLAMP, x, Math.ceil(min), Math.floor(max));
         }
@@ -42,10 +48,19 @@ final class Elementwise {
     }
 
     static Tensor unaryParam(UnaryOp op, Tensor x, double p, double q) {
-        if (x.dtype() == DType.INT32 && !op.intOk) {
-            throw new IllegalArgumentException(op.opName + ": expected a floating point tensor, got int32 "
+        if (x.dtype().isStorageOnly()) {
+            throw storageOnly(op.opName, x);
+        }
+        if (x.dtype() == DType.BOOL) {
+            throw new IllegalArgumentException(op.opName + ": not supported for bool tensors " + Shape.format(x.shape)
+                    + "; use logicalNot, or convert with to(DType)");
+        }
+        if (x.dtype().isInteger() && !op.intOk) {
+            throw new IllegalArgumentException(op.opName + ": expected a floating point tensor, got " + x.dtype() + " "
                     + Shape.format(x.shape) + "; convert with to(DType.FLOAT32)");
         }
+        long pl = (long) p;
+        long ql = (long) q;
         Tensor c = x.contiguous();
         Tensor out = Tensor.allocate(x.dtype(), x.shape);
         int n = out.numel();
@@ -62,9 +77,14 @@ final class Elementwise {
                         o.d[i] = op.apply(s.d[co + i], p, q);
                     }
                     break;
-                default:
+                case INT32:
                     for (int i = from; i < to; i++) {
                         o.i[i] = (int) op.apply(s.i[co + i], p, q);
+                    }
+                    break;
+                default:
+                    for (int i = from; i < to; i++) {
+                        o.l[i] = op.applyL(s.l[co + i], pl, ql);
                     }
             }
         });
@@ -130,18 +150,34 @@ final class Elementwise {
     // ---------------------------------------------------------------------------------- binary
 
     static Tensor binaryScalar(BinaryOp op, Tensor a, double s) {
-        return binary(op, a, scalarLike(op.opName, a, s));
+        return binary(op, a, scalarFor(op.opName, a, s));
     }
 
     static Tensor scalarBinary(BinaryOp op, double s, Tensor a) {
-        return binary(op, scalarLike(op.opName, a, s), a);
+        return binary(op, scalarFor(op.opName, a, s), a);
     }
 
-    /** {@code s} as a 0-d tensor of a's dtype; an int32 tensor only takes integers (no silent truncation). */
+    /**
+     * {@code s} as a 0-d operand for a binary op with {@code a}: of a's dtype, except for a BOOL tensor,
+     * where an integer scalar is INT64 and another FLOAT32 (PyTorch's promotion, so that
+     * {@code mask.eq(2)} is false and {@code mask.add(1)} counts).
+     */
+    static Tensor scalarFor(String op, Tensor a, double s) {
+        if (a.dtype() == DType.BOOL) {
+            return s == Math.rint(s) && Math.abs(s) < 0x1p63 ? Tensor.scalar(DType.INT64, s) : Tensor.scalar(s);
+        }
+        return scalarLike(op, a, s);
+    }
+
+    /** {@code s} as a 0-d tensor of a's dtype; an integer tensor only takes integers (no silent truncation). */
     static Tensor scalarLike(String op, Tensor a, double s) {
-        if (a.dtype() == DType.INT32 && !(s == Math.rint(s) && s >= Integer.MIN_VALUE && s <= Integer.MAX_VALUE)) {
-            throw new IllegalArgumentException(op + ": scalar " + s + " is not an integer, but the tensor is int32 "
-                    + Shape.format(a.shape) + "; convert with to(DType.FLOAT32)");
+        boolean fits = a.dtype() == DType.INT32
+                ? s >= Integer.MIN_VALUE && s <= Integer.MAX_VALUE
+                : s >= -0x1p63 && s < 0x1p63;
+        if (a.dtype().isInteger() && !(s == Math.rint(s) && fits)) {
+            throw new IllegalArgumentException(op + ": scalar " + s
+                    + (s == Math.rint(s) ? " is out of the range of " : " is not an integer, but the tensor is ")
+                    + a.dtype() + " " + Shape.format(a.shape) + "; convert with to(DType.FLOAT32)");
         }
         return Tensor.scalar(a.dtype(), s);
     }
@@ -149,6 +185,44 @@ final class Elementwise {
     /** {@code t op= s} in place. */
     static Tensor inPlaceScalar(BinaryOp op, Tensor t, double s) {
         return inPlace(op, t, scalarLike(op.opName + "_", t, s));
+    }
+
+    /** Throws unless {@code op} computes on operands of type {@code dt} (after promotion). */
+    static void checkSupported(String name, BinaryOp op, DType dt, Tensor a, Tensor b) {
+        String shapes = Shape.format(a.shape) + " and " + Shape.format(b.shape);
+        if (dt.isStorageOnly()) {
+            throw new IllegalArgumentException(name + ": " + a.dtype() + " and " + b.dtype() + " tensors " + shapes
+                    + ": " + dt + " is a storage type without arithmetic; convert with to(DType.FLOAT32) first");
+        }
+        if (dt == DType.BOOL && op == BinaryOp.SUB) {
+            throw new IllegalArgumentException(name + ": subtraction of two bool tensors " + shapes
+                    + " is not supported (as in PyTorch); use logicalXor or logicalNot to invert a mask");
+        }
+        if (!dt.isFloatingPoint() && !op.intOk) {
+            throw new IllegalArgumentException(
+                    name + ": not supported for " + dt + " tensors " + shapes + "; convert with to(DType.FLOAT32)");
+        }
+    }
+
+    /** A comparison or logical op on any two types (promoted), giving a BOOL mask. */
+    static Tensor logical(BinaryOp op, Tensor a, Tensor b) {
+        if (a.dtype().isStorageOnly() || b.dtype().isStorageOnly()) {
+            throw storageOnly(op.opName, a.dtype().isStorageOnly() ? a : b);
+        }
+        return binary(op, a, b);
+    }
+
+    static Tensor logicalNot(Tensor x) {
+        if (x.dtype().isStorageOnly()) {
+            throw storageOnly("logicalNot", x);
+        }
+        Tensor c = x.contiguous();
+        Tensor out = Tensor.allocate(DType.BOOL, x.shape);
+        byte[] o = out.storage.b;
+        for (int k = 0; k < o.length; k++) {
+            o[k] = c.storage.isTrue(c.offset + k) ? (byte) 0 : (byte) 1;
+        }
+        return out;
     }
 
     /** True when both are the very same view (same storage, offset, shape and strides). */
@@ -160,13 +234,14 @@ final class Elementwise {
     }
 
     static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
-        checkSameDtype(op.opName, a, b);
-        if (a.dtype() == DType.INT32 && !op.intOk) {
-            throw new IllegalArgumentException(op.opName + ": not supported for int32 tensors " + Shape.format(a.shape)
-                    + " and " + Shape.format(b.shape) + "; convert with to(DType.FLOAT32)");
-        }
+        DType dt = a.dtype() == b.dtype() ? a.dtype() : DType.promote(a.dtype(), b.dtype());
+        checkSupported(op.opName, op, dt, a, b);
         int[] os = Shape.broadcast(op.opName, a.shape, b.shape);
-        Tensor out = Tensor.allocate(a.dtype(), os);
+        if (a.dtype() != dt || b.dtype() != dt) {
+            // promote the operand of the narrower type (PyTorch computes in the common type)
+            return binary(op, a.to(dt), b.to(dt));
+        }
+        Tensor out = Tensor.allocate(op.isMask() ? DType.BOOL : dt, os);
         int n = out.numel();
         if (n == 0) {
             return out;
@@ -218,6 +293,10 @@ final class Elementwise {
     /** One strided row: {@code o[oo + i*os] = a[ao + i*as] op b[bo + i*bs]}. */
     static void loop(
             BinaryOp op, Storage a, int ao, int as, Storage b, int bo, int bs, Storage o, int oo, int os, int n) {
+        if (op.isMask()) {
+            maskLoop(op, a, ao, as, b, bo, bs, o.b, oo, os, n);
+            return;
+        }
         switch (o.dtype) {
             case FLOAT32:
                 loopF(op, a.f, ao, as, b.f, bo, bs, o.f, oo, os, n);
@@ -225,9 +304,50 @@ final class Elementwise {
             case FLOAT64:
                 loopD(op, a.d, ao, as, b.d, bo, bs, o.d, oo, os, n);
                 break;
-            default:
+            case INT32:
                 for (int i = 0; i < n; i++) {
                     o.i[oo + i * os] = op.applyI(a.i[ao + i * as], b.i[bo + i * bs]);
+                }
+                break;
+            case INT64:
+                for (int i = 0; i < n; i++) {
+                    o.l[oo + i * os] = op.applyL(a.l[ao + i * as], b.l[bo + i * bs]);
+                }
+                break;
+            default:
+                for (int i = 0; i < n; i++) {
+                    o.b[oo + i * os] = op.applyB(a.b[ao + i * as], b.b[bo + i * bs]);
+                }
+        }
+    }
+
+    /** One strided row of a comparison or logical op on operands of one type: a BOOL result. */
+    static void maskLoop(
+            BinaryOp op, Storage a, int ao, int as, Storage b, int bo, int bs, byte[] o, int oo, int os, int n) {
+        switch (a.dtype) {
+            case FLOAT32:
+                for (int i = 0; i < n; i++) {
+                    o[oo + i * os] = op.test(a.f[ao + i * as], b.f[bo + i * bs]) ? (byte) 1 : (byte) 0;
+                }
+                break;
+            case FLOAT64:
+                for (int i = 0; i < n; i++) {
+                    o[oo + i * os] = op.test(a.d[ao + i * as], b.d[bo + i * bs]) ? (byte) 1 : (byte) 0;
+                }
+                break;
+            case INT32:
+                for (int i = 0; i < n; i++) {
+                    o[oo + i * os] = op.testL(a.i[ao + i * as], b.i[bo + i * bs]) ? (byte) 1 : (byte) 0;
+                }
+                break;
+            case INT64:
+                for (int i = 0; i < n; i++) {
+                    o[oo + i * os] = op.testL(a.l[ao + i * as], b.l[bo + i * bs]) ? (byte) 1 : (byte) 0;
+                }
+                break;
+            default:
+                for (int i = 0; i < n; i++) {
+                    o[oo + i * os] = op.testL(a.b[ao + i * as], b.b[bo + i * bs]) ? (byte) 1 : (byte) 0;
                 }
         }
     }
@@ -338,11 +458,20 @@ final class Elementwise {
     // ---------------------------------------------------------------------------------- in place
 
     static Tensor inPlace(BinaryOp op, Tensor t, Tensor other) {
-        checkSameDtype(op.opName + "_", t, other);
-        if (t.dtype() == DType.INT32 && !op.intOk) {
-            throw new IllegalArgumentException(
-                    op.opName + "_: not supported for int32 tensors; convert with to(DType.FLOAT32)");
+        if (t.dtype() != other.dtype()) {
+            DType r = DType.promote(t.dtype(), other.dtype());
+            boolean sameKind = (r.isFloatingPoint() && t.dtype().isFloatingPoint())
+                    || (r.isInteger() && t.dtype().isInteger());
+            if (r != t.dtype() && !sameKind) {
+                throw new IllegalArgumentException(op.opName + "_: the result type " + r + " of " + t.dtype() + " "
+                        + Shape.format(t.shape) + " and " + other.dtype() + " " + Shape.format(other.shape)
+                        + " cannot be stored in place in a " + t.dtype() + " tensor; use the out-of-place op");
+            }
+            checkSupported(op.opName + "_", op, t.dtype(), t, other);
+            Shape.broadcast(op.opName + "_", t.shape, other.shape);
+            other = other.to(t.dtype());
         }
+        checkSupported(op.opName + "_", op, t.dtype(), t, other);
         int[] bs = Shape.broadcast(op.opName + "_", t.shape, other.shape);
         if (!Arrays.equals(bs, t.shape)) {
             throw new IllegalArgumentException(op.opName + "_: operand of shape " + Shape.format(other.shape)
@@ -386,8 +515,8 @@ final class Elementwise {
     }
 
     static Tensor axpyInPlace(Tensor t, Tensor x, double alpha) {
-        checkSameDtype("add_", t, x);
         if (t.dtype() == DType.FLOAT32
+                && x.dtype() == DType.FLOAT32
                 && t.isContiguous()
                 && x.isContiguous()
                 && Arrays.equals(t.shape, x.shape)
@@ -424,7 +553,7 @@ final class Elementwise {
             int pa = off[2];
             int pb = off[3];
             for (int i = 0; i < len; i++, po += in[0], pc += in[1], pa += in[2], pb += in[3]) {
-                boolean t = c.f != null ? c.f[pc] != 0 : c.d != null ? c.d[pc] != 0 : c.i[pc] != 0;
+                boolean t = c.b != null ? c.b[pc] != 0 : c.isTrue(pc);
                 switch (o.dtype) {
                     case FLOAT32:
                         o.f[po] = t ? sa.f[pa] : sb.f[pb];
@@ -432,8 +561,17 @@ final class Elementwise {
                     case FLOAT64:
                         o.d[po] = t ? sa.d[pa] : sb.d[pb];
                         break;
-                    default:
+                    case INT32:
                         o.i[po] = t ? sa.i[pa] : sb.i[pb];
+                        break;
+                    case INT64:
+                        o.l[po] = t ? sa.l[pa] : sb.l[pb];
+                        break;
+                    case BOOL:
+                        o.b[po] = t ? sa.b[pa] : sb.b[pb];
+                        break;
+                    default:
+                        o.h[po] = t ? sa.h[pa] : sb.h[pb];
                 }
             }
         });

@@ -9,8 +9,9 @@ import java.util.List;
  * Joining, splitting, padding and index-based gathering/scattering, with PyTorch 1.13's semantics.
  *
  * <p>Splits are views; everything else returns a new contiguous tensor (scatterAdd writes into its
- * target). Index tensors are INT32; an index outside {@code [0, size)} (negative ones included) is an
- * {@link IndexOutOfBoundsException} naming the op, the value, the dimension and its size.
+ * target). Index tensors are INT32 or INT64; an index outside {@code [0, size)} (negative ones
+ * included) is an {@link IndexOutOfBoundsException} naming the op, the value, the dimension and its
+ * size. Every dtype can be joined, padded, selected and gathered; scatterAdd adds floats and integers.
  */
 final class Indexing {
     /** Below this many elements per block, a plain loop beats {@link System#arraycopy}. */
@@ -22,7 +23,7 @@ final class Indexing {
 
     /** The primitive array behind a storage, for {@link System#arraycopy}. */
     private static Object array(Storage s) {
-        return s.f != null ? s.f : s.d != null ? s.d : s.i;
+        return s.array();
     }
 
     private static int prod(int[] shape, int from, int to) {
@@ -33,11 +34,28 @@ final class Indexing {
         return p;
     }
 
-    private static void checkIndexDtype(String op, Tensor index) {
-        if (index.dtype() != DType.INT32) {
-            throw new IllegalArgumentException(op + ": index must be int32, got " + index.dtype() + " of shape "
-                    + Shape.format(index.shape) + "; convert with to(DType.INT32)");
+    /**
+     * The index as INT32: an INT32 tensor as it is, an INT64 one converted (a value outside the int32
+     * range is out of bounds for every dimension, and is reported so).
+     */
+    static Tensor intIndex(String op, Tensor index, Tensor input) {
+        if (index.dtype() == DType.INT32) {
+            return index;
         }
+        if (index.dtype() != DType.INT64) {
+            throw new IllegalArgumentException(op + ": index must be int32 or int64, got " + index.dtype()
+                    + " of shape " + Shape.format(index.shape) + "; convert with to(DType.INT64)");
+        }
+        Tensor c = index.contiguous();
+        int n = c.numel();
+        for (int k = 0; k < n; k++) {
+            long v = c.storage.l[c.offset + k];
+            if (v != (int) v) {
+                throw new IndexOutOfBoundsException(
+                        op + ": index " + v + " is out of bounds for the input of shape " + Shape.format(input.shape));
+            }
+        }
+        return index.to(DType.INT32);
     }
 
     private static IndexOutOfBoundsException outOfBounds(String op, int value, int dim, int size, int[] shape) {
@@ -64,7 +82,7 @@ final class Indexing {
         Storage s = t.storage;
         Storage o = out.storage;
         if (rank == 0) {
-            o.set(0, s.get(t.offset));
+            Storage.convert(s, t.offset, o, 0);
             return out;
         }
         // offs[k][i] is the storage distance of output position i along dim k.
@@ -95,9 +113,14 @@ final class Indexing {
                         o.d[pos + j] = s.d[base + lo[j]];
                     }
                     break;
-                default:
+                case INT32:
                     for (int j = 0; j < len; j++) {
                         o.i[pos + j] = s.i[base + lo[j]];
+                    }
+                    break;
+                default:
+                    for (int j = 0; j < len; j++) {
+                        Storage.convert(s, base + lo[j], o, pos + j);
                     }
             }
             for (int d = last - 1; d >= 0; d--) {
@@ -369,7 +392,7 @@ final class Indexing {
     // ------------------------------------------------------------------------ indexSelect / gather
 
     static Tensor indexSelect(Tensor t, int dim, Tensor index) {
-        checkIndexDtype("indexSelect", index);
+        index = intIndex("indexSelect", index, t);
         if (index.dim() > 1) {
             throw new IllegalArgumentException(
                     "indexSelect: index must be 0-D or 1-D, got shape " + Shape.format(index.shape));
@@ -386,7 +409,7 @@ final class Indexing {
             // PyTorch returns a scalar for a scalar input.
             Tensor out = Tensor.allocate(t.dtype(), new int[0]);
             if (idx.length > 0) {
-                out.storage.set(0, t.storage.get(t.offset));
+                Storage.convert(t.storage, t.offset, out.storage, 0);
             }
             return out;
         }
@@ -415,7 +438,7 @@ final class Indexing {
     }
 
     static Tensor gather(Tensor t, int dim, Tensor index) {
-        checkIndexDtype("gather", index);
+        index = intIndex("gather", index, t);
         int d = Shape.wrapDim("gather", dim, t.dim());
         Tensor out = Tensor.allocate(t.dtype(), index.shape);
         if (index.numel() == 0) {
@@ -459,8 +482,11 @@ final class Indexing {
                 case FLOAT64:
                     bad = gatherRow(ii, ip, is, n, len, s.d, sp, ss, sd, o.d, op);
                     break;
-                default:
+                case INT32:
                     bad = gatherRow(ii, ip, is, n, len, s.i, sp, ss, sd, o.i, op);
+                    break;
+                default:
+                    bad = gatherRowAny(ii, ip, is, n, len, s, sp, ss, sd, o, op);
             }
             if (bad >= 0) {
                 throw outOfBounds("gather", ii[ip + bad * is], d, n, t.shape);
@@ -508,11 +534,27 @@ final class Indexing {
         return -1;
     }
 
+    private static int gatherRowAny(
+            int[] idx, int ip, int is, int n, int len, Storage s, int sp, int ss, int sd, Storage out, int op) {
+        for (int k = 0; k < len; k++, ip += is, sp += ss) {
+            int v = idx[ip];
+            if (v < 0 || v >= n) {
+                return k;
+            }
+            Storage.convert(s, sp + v * sd, out, op + k);
+        }
+        return -1;
+    }
+
     // ---------------------------------------------------------------------------------- scatterAdd
 
     /** Adds src into target (in place, no version bump) at index along dim; returns target. */
     static Tensor scatterAdd(Tensor target, int dim, Tensor index, Tensor src) {
-        checkIndexDtype("scatterAdd", index);
+        index = intIndex("scatterAdd", index, target);
+        if (!target.dtype().isFloatingPoint() && !target.dtype().isInteger()) {
+            throw new IllegalArgumentException("scatterAdd: not supported for " + target.dtype() + " tensors of shape "
+                    + Shape.format(target.shape) + "; convert with to(DType)");
+        }
         if (src.dtype() != target.dtype()) {
             throw new IllegalArgumentException("scatterAdd: dtype mismatch: the tensor is " + target.dtype()
                     + " but src is " + src.dtype() + "; convert with to(DType)");
@@ -597,9 +639,14 @@ final class Indexing {
                                 t.d[tp + ii[ip] * td] += s.d[sp];
                             }
                             break;
-                        default:
+                        case INT32:
                             for (int k = 0; k < len; k++, ip += is, sp += ss, tp += ts) {
                                 t.i[tp + ii[ip] * td] += s.i[sp];
+                            }
+                            break;
+                        default:
+                            for (int k = 0; k < len; k++, ip += is, sp += ss, tp += ts) {
+                                t.l[tp + ii[ip] * td] += s.l[sp];
                             }
                     }
                 });
@@ -623,9 +670,14 @@ final class Indexing {
                     t.d[tp] += s.d[sp];
                 }
                 break;
-            default:
+            case INT32:
                 for (int k = 0; k < len; k++, tp += ts, sp += ss) {
                     t.i[tp] += s.i[sp];
+                }
+                break;
+            default:
+                for (int k = 0; k < len; k++, tp += ts, sp += ss) {
+                    t.l[tp] += s.l[sp];
                 }
         }
     }
@@ -633,11 +685,11 @@ final class Indexing {
     // ------------------------------------------------------------------------------------ oneHot
 
     static Tensor oneHot(Tensor t, int numClasses) {
-        if (t.dtype() != DType.INT32) {
-            throw new IllegalArgumentException("oneHot: expected an int32 tensor of class indices, got " + t.dtype()
-                    + " of shape " + Shape.format(t.shape));
+        if (!t.dtype().isInteger()) {
+            throw new IllegalArgumentException("oneHot: expected an int32 or int64 tensor of class indices, got "
+                    + t.dtype() + " of shape " + Shape.format(t.shape));
         }
-        int[] v = t.toIntArray();
+        int[] v = intIndex("oneHot", t, t).toIntArray();
         long classes = numClasses;
         if (numClasses == -1) {
             if (v.length == 0) {
@@ -783,8 +835,14 @@ final class Indexing {
             Arrays.fill(s.f, from, to, 0f);
         } else if (s.d != null) {
             Arrays.fill(s.d, from, to, 0.0);
-        } else {
+        } else if (s.i != null) {
             Arrays.fill(s.i, from, to, 0);
+        } else if (s.l != null) {
+            Arrays.fill(s.l, from, to, 0L);
+        } else if (s.b != null) {
+            Arrays.fill(s.b, from, to, (byte) 0);
+        } else {
+            Arrays.fill(s.h, from, to, (short) 0);
         }
     }
 }

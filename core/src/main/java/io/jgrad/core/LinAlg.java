@@ -40,8 +40,9 @@ final class LinAlg {
 
     static void checkFloat(String op, Tensor a, Tensor b) {
         Elementwise.checkSameDtype(op, a, b);
-        if (a.dtype() == DType.INT32) {
-            throw new IllegalArgumentException(op + ": int32 tensors are not supported (shapes " + Shape.format(a.shape)
+        if (!a.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": " + a.dtype() + " tensors are not supported (shapes "
+                    + Shape.format(a.shape)
                     + " and " + Shape.format(b.shape) + "); convert with to(DType.FLOAT32)");
         }
     }

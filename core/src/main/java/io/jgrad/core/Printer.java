@@ -11,8 +11,10 @@ import java.util.List;
  * format for the whole tensor (integers as {@code 1.}, fixed point with 4 decimals, or scientific
  * when the magnitudes span more than 1000x, exceed 1e8 or go below 1e-4), right-aligned to a common
  * width, rows wrapped at 80 columns, more than 1000 elements summarized with the first and last 3
- * entries per dimension. Non-default types are named as {@code dtype=float64} (jgrad's names, without
- * PyTorch's {@code torch.} prefix).
+ * entries per dimension. Types are named as {@code dtype=float64} (jgrad's names, without PyTorch's
+ * {@code torch.} prefix) except those PyTorch leaves implicit: FLOAT32, and INT64 and BOOL unless the
+ * tensor is empty. Integers print
+ * exactly, BOOL elements as {@code True} and {@code False}.
  */
 final class Printer {
     private static final int EDGE = 3;
@@ -37,21 +39,26 @@ final class Printer {
             }
             body = "[]";
         } else {
-            if (t.dtype() != DType.FLOAT32) {
+            if (!implicit(t.dtype())) {
                 suffixes.add("dtype=" + t.dtype());
             }
             boolean summarize = t.numel() > THRESHOLD;
-            List<Double> shown = new ArrayList<>();
+            List<Integer> shown = new ArrayList<>();
             collect(t, summarize, shown);
-            body = str(t, indent, summarize, new NumberFormat(t.dtype(), shown));
+            body = str(t, indent, summarize, new NumberFormat(t.storage, shown));
         }
         return addSuffixes(PREFIX + body, suffixes, indent);
     }
 
-    /** The values that will be printed (the edges only when summarizing). */
-    private static void collect(Tensor t, boolean summarize, List<Double> out) {
+    /** The types PyTorch prints without a dtype suffix (the defaults of its literals). */
+    private static boolean implicit(DType dtype) {
+        return dtype == DType.FLOAT32 || dtype == DType.INT64 || dtype == DType.BOOL;
+    }
+
+    /** The storage positions of the values that will be printed (the edges only when summarizing). */
+    private static void collect(Tensor t, boolean summarize, List<Integer> out) {
         if (t.dim() == 0) {
-            out.add(t.storage.get(t.offset));
+            out.add(t.offset);
             return;
         }
         int n = t.shape[0];
@@ -65,7 +72,7 @@ final class Printer {
 
     private static String str(Tensor t, int indent, boolean summarize, NumberFormat f) {
         if (t.dim() == 0) {
-            return f.format(t.storage.get(t.offset));
+            return f.format(t.offset);
         }
         int n = t.shape[0];
         List<String> parts = new ArrayList<>();
@@ -76,7 +83,7 @@ final class Printer {
                     k = n - EDGE - 1;
                     continue;
                 }
-                parts.add(f.format(t.storage.get(t.offset + k * t.strides[0])));
+                parts.add(f.format(t.offset + k * t.strides[0]));
             }
             // as many elements per line as fit in the line width
             int perLine = Math.max(1, (LINEWIDTH - indent) / (f.width + 2));
@@ -119,18 +126,24 @@ final class Printer {
 
     /** One format for every element of a tensor, chosen from the non-zero finite values shown. */
     private static final class NumberFormat {
+        final Storage storage;
         final boolean floating;
         boolean intMode = true;
         boolean sciMode;
         int width = 1;
 
-        NumberFormat(DType dtype, List<Double> values) {
-            floating = dtype.isFloatingPoint();
+        NumberFormat(Storage storage, List<Integer> positions) {
+            this.storage = storage;
+            floating = storage.dtype.isFloatKind();
             if (!floating) {
-                for (double v : values) {
-                    width = Math.max(width, Long.toString((long) v).length());
+                for (int p : positions) {
+                    width = Math.max(width, integer(p).length());
                 }
                 return;
+            }
+            List<Double> values = new ArrayList<>(positions.size());
+            for (int p : positions) {
+                values.add(storage.get(p));
             }
             double lo = Double.POSITIVE_INFINITY;
             double hi = 0;
@@ -161,10 +174,18 @@ final class Printer {
             }
         }
 
-        String format(double v) {
+        private String integer(int p) {
+            if (storage.dtype == DType.BOOL) {
+                return storage.isTrue(p) ? "True" : "False";
+            }
+            return Long.toString(storage.getLong(p));
+        }
+
+        String format(int p) {
             String s;
+            double v = floating ? storage.get(p) : 0;
             if (!floating) {
-                s = Long.toString((long) v);
+                s = integer(p);
             } else if (Double.isNaN(v)) {
                 s = "nan";
             } else if (Double.isInfinite(v)) {

@@ -88,15 +88,20 @@ final class Reduce {
         int outN = Shape.numel(os);
         int total = x.numel();
         int rowLen = outN == 0 ? 0 : total / outN;
-        if (x.dtype() == DType.INT32 && (op == Op.MEAN || op == Op.VAR || op == Op.LOGSUMEXP || op == Op.SUMSQ)) {
-            throw new IllegalArgumentException(op.opName + ": expected a floating point tensor, got int32 "
+        if (x.dtype().isStorageOnly()) {
+            throw Elementwise.storageOnly(op.opName, x);
+        }
+        if (!x.dtype().isFloatingPoint() && (op == Op.MEAN || op == Op.VAR || op == Op.LOGSUMEXP || op == Op.SUMSQ)) {
+            throw new IllegalArgumentException(op.opName + ": expected a floating point tensor, got " + x.dtype() + " "
                     + Shape.format(x.shape) + "; convert with to(DType.FLOAT32)");
         }
         if (rowLen == 0 && outN > 0 && (op == Op.MAX || op == Op.MIN)) {
             throw new IllegalArgumentException(
                     op.opName + ": cannot reduce over an empty dimension of shape " + Shape.format(x.shape));
         }
-        Tensor out = Tensor.allocate(x.dtype(), os);
+        // as in PyTorch, the sum or product of a mask counts in INT64
+        boolean countBool = x.dtype() == DType.BOOL && (op == Op.SUM || op == Op.PROD);
+        Tensor out = Tensor.allocate(countBool ? DType.INT64 : x.dtype(), os);
         if (outN == 0) {
             return out;
         }
@@ -137,7 +142,14 @@ final class Reduce {
             for (int m = from; m < to; m++) {
                 int p = base + m * rowLen;
                 if (s.dtype == DType.INT32) {
-                    o.i[m] = reduceInt(op, s.i, p, rowLen);
+                    o.i[m] = (int) reduceLong(op, s, p, rowLen); // wrapping int32 arithmetic, like C
+                } else if (s.dtype == DType.INT64 || s.dtype == DType.BOOL) {
+                    long v = reduceLong(op, s, p, rowLen);
+                    if (o.dtype == DType.BOOL) {
+                        o.b[m] = (byte) v;
+                    } else {
+                        o.l[m] = v;
+                    }
                 } else if (s.dtype == DType.FLOAT32) {
                     o.f[m] = (float) FloatRowReduce.reduce(op, s.f, p, rowLen, correction);
                 } else {
@@ -148,37 +160,29 @@ final class Reduce {
         return out;
     }
 
-    private static int reduceInt(Op op, int[] a, int p, int n) {
-        switch (op) {
-            case SUM: {
-                int s = 0;
-                for (int i = 0; i < n; i++) {
-                    s += a[p + i];
-                }
-                return s;
-            }
-            case PROD: {
-                int s = 1;
-                for (int i = 0; i < n; i++) {
-                    s *= a[p + i];
-                }
-                return s;
-            }
-            case MAX: {
-                int s = Integer.MIN_VALUE;
-                for (int i = 0; i < n; i++) {
-                    s = Math.max(s, a[p + i]);
-                }
-                return s;
-            }
-            default: {
-                int s = Integer.MAX_VALUE;
-                for (int i = 0; i < n; i++) {
-                    s = Math.min(s, a[p + i]);
-                }
-                return s;
+    /** Sum, product, max or min of integer or BOOL elements (wrapping, like C). */
+    private static long reduceLong(Op op, Storage a, int p, int n) {
+        long s = op == Op.SUM ? 0 : op == Op.PROD ? 1 : op == Op.MAX ? Long.MIN_VALUE : Long.MAX_VALUE;
+        if (n == 0 && a.dtype == DType.BOOL && (op == Op.MAX || op == Op.MIN)) {
+            return op == Op.MIN ? 1 : 0;
+        }
+        for (int i = 0; i < n; i++) {
+            long v = a.getLong(p + i);
+            switch (op) {
+                case SUM:
+                    s += v;
+                    break;
+                case PROD:
+                    s *= v;
+                    break;
+                case MAX:
+                    s = Math.max(s, v);
+                    break;
+                default:
+                    s = Math.min(s, v);
             }
         }
+        return s;
     }
 
     static Tensor.ValuesIndices argReduce(boolean isMax, Tensor x, int dim, boolean keepdim) {
@@ -195,8 +199,14 @@ final class Reduce {
             throw new IllegalArgumentException(
                     op + ": cannot reduce over the empty dimension " + dim + " of shape " + Shape.format(x.shape));
         }
+        if (x.dtype().isStorageOnly()) {
+            throw Elementwise.storageOnly(op, x);
+        }
         Tensor c = rank == 0 ? x.contiguous() : keptFirst(x, red);
         int outN = Shape.numel(os);
+        if (!x.dtype().isFloatingPoint()) {
+            return argReduceLong(isMax, x, c, os, outN, n);
+        }
         Tensor vals = Tensor.allocate(x.dtype(), os);
         Tensor idx = Tensor.allocate(DType.INT32, os);
         Storage s = c.storage;
@@ -219,6 +229,28 @@ final class Reduce {
                 }
             }
             vals.storage.set(m, bv);
+            idx.storage.i[m] = best;
+        }
+        return new Tensor.ValuesIndices(vals, idx);
+    }
+
+    /** argReduce for the integer types and BOOL, comparing exactly as longs. */
+    private static Tensor.ValuesIndices argReduceLong(boolean isMax, Tensor x, Tensor c, int[] os, int outN, int n) {
+        Tensor vals = Tensor.allocate(x.dtype(), os);
+        Tensor idx = Tensor.allocate(DType.INT32, os);
+        Storage s = c.storage;
+        for (int m = 0; m < outN; m++) {
+            int p = c.offset + m * n;
+            int best = 0;
+            long bv = s.getLong(p);
+            for (int i = 1; i < n; i++) {
+                long v = s.getLong(p + i);
+                if (isMax ? v > bv : v < bv) {
+                    best = i;
+                    bv = v;
+                }
+            }
+            vals.storage.setLong(m, bv);
             idx.storage.i[m] = best;
         }
         return new Tensor.ValuesIndices(vals, idx);
@@ -309,6 +341,21 @@ final class Reduce {
         Tensor c = x.movedim(d, -1).contiguous();
         int cols = c.shape[c.shape.length - 1];
         int rows = cols == 0 ? 0 : c.numel() / cols;
+        if (x.dtype().isStorageOnly()) {
+            throw Elementwise.storageOnly("cumsum", x);
+        }
+        if (!x.dtype().isFloatingPoint()) {
+            // integers add exactly in longs; a mask counts in INT64, as in PyTorch
+            Tensor out = Tensor.allocate(x.dtype() == DType.BOOL ? DType.INT64 : x.dtype(), c.shape);
+            for (int r = 0; r < rows; r++) {
+                long s = 0;
+                for (int j = 0; j < cols; j++) {
+                    s += c.storage.getLong(c.offset + r * cols + j);
+                    out.storage.setLong(r * cols + j, s);
+                }
+            }
+            return out.movedim(-1, d);
+        }
         Tensor out = Tensor.allocate(x.dtype(), c.shape);
         for (int r = 0; r < rows; r++) {
             double s = 0;

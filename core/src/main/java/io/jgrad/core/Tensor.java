@@ -12,10 +12,14 @@ import java.util.List;
  * only when it must. Operations return new tensors; in-place variants end in {@code _} and bump the
  * storage's version counter (which autograd checks).
  *
- * <p>Element-wise binary operations follow NumPy's broadcasting rules. Operands must share a
- * {@link DType}: mixing types is an error, convert with {@link #to(DType)}. Comparisons return masks of
- * the operands' dtype holding 1 (true) and 0 (false); {@link #where} and {@link #maskedFill} treat any
- * non-zero mask element as true.
+ * <p>Element-wise binary operations follow NumPy's broadcasting rules. Operands of different types
+ * are promoted like PyTorch's ({@link DType#promote}): an integer or BOOL tensor with a float gives
+ * the float, INT32 with INT64 gives INT64, FLOAT32 with FLOAT64 gives FLOAT64. Comparisons return
+ * {@link DType#BOOL} masks; {@link #where} and {@link #maskedFill} take BOOL masks (and treat any
+ * non-zero element of other types as true). Integer tensors do integer arithmetic (wrapping, like
+ * C); true division and powers of integers throw (convert with {@link #to(DType)}). The 16-bit float
+ * types are storage types: every arithmetic op, comparison and reduction on them throws, telling to
+ * convert to FLOAT32 first.
  *
  * <p>Every shape, dtype or index error names the operation and the shapes involved.
  */
@@ -72,6 +76,26 @@ public final class Tensor {
         Tensor t = allocate(dtype, shape);
         if (value != 0) {
             t.fillRaw(value);
+        }
+        return t;
+    }
+
+    /**
+     * An integer tensor filled with {@code value} exactly (no rounding through double, which matters
+     * for INT64 beyond 2^53).
+     *
+     * @param dtype the type (an INT32 keeps the low 32 bits)
+     * @param value the value
+     * @param shape the shape
+     * @return the new tensor
+     */
+    public static Tensor fullLong(DType dtype, long value, int... shape) {
+        Tensor t = allocate(dtype, shape);
+        if (value != 0) {
+            Storage s = t.storage;
+            for (int k = 0; k < s.length(); k++) {
+                s.setLong(k, value);
+            }
         }
         return t;
     }
@@ -189,6 +213,35 @@ public final class Tensor {
         return wrap(data.clone(), shape);
     }
 
+    /** An INT64 tensor holding a copy of {@code data}. */
+    public static Tensor of(long[] data, int... shape) {
+        return wrap(data.clone(), shape);
+    }
+
+    /** A BOOL tensor holding {@code data}. */
+    public static Tensor of(boolean[] data, int... shape) {
+        byte[] b = new byte[data.length];
+        for (int k = 0; k < b.length; k++) {
+            b[k] = data[k] ? (byte) 1 : (byte) 0;
+        }
+        return wrapStorage(new Storage(b), b.length, shape);
+    }
+
+    /**
+     * A FLOAT16 or BFLOAT16 tensor holding a copy of the bit patterns {@code bits} (see {@link Half}).
+     *
+     * @param dtype FLOAT16 or BFLOAT16
+     * @param bits the 16-bit patterns in row-major order
+     * @param shape the shape (1-D when omitted)
+     * @return the new tensor
+     */
+    public static Tensor ofBits(DType dtype, short[] bits, int... shape) {
+        if (!dtype.isStorageOnly()) {
+            throw new IllegalArgumentException("ofBits: expected FLOAT16 or BFLOAT16, got " + dtype);
+        }
+        return wrapStorage(new Storage(dtype, bits.clone()), bits.length, shape);
+    }
+
     /** A FLOAT32 matrix copied from a rectangular Java array. */
     public static Tensor of(float[][] rows) {
         int n = rows.length;
@@ -231,6 +284,11 @@ public final class Tensor {
 
     /** An INT32 tensor that shares {@code data} (no copy). */
     public static Tensor wrap(int[] data, int... shape) {
+        return wrapStorage(new Storage(data), data.length, shape);
+    }
+
+    /** An INT64 tensor that shares {@code data} (no copy). */
+    public static Tensor wrap(long[] data, int... shape) {
         return wrapStorage(new Storage(data), data.length, shape);
     }
 
@@ -431,6 +489,33 @@ public final class Tensor {
         return storage.i;
     }
 
+    /** The INT64 storage array behind this view (shared). See {@link #floatData()}. */
+    public long[] longData() {
+        if (storage.l == null) {
+            throw new IllegalStateException("longData: tensor has dtype " + dtype() + ", not int64");
+        }
+        return storage.l;
+    }
+
+    /** The BOOL storage array behind this view (shared; each byte 0 or 1). See {@link #floatData()}. */
+    public byte[] boolData() {
+        if (storage.b == null) {
+            throw new IllegalStateException("boolData: tensor has dtype " + dtype() + ", not bool");
+        }
+        return storage.b;
+    }
+
+    /**
+     * The FLOAT16 or BFLOAT16 storage array of bit patterns behind this view (shared; see {@link Half}).
+     * See {@link #floatData()}.
+     */
+    public short[] halfData() {
+        if (storage.h == null) {
+            throw new IllegalStateException("halfData: tensor has dtype " + dtype() + ", not float16 or bfloat16");
+        }
+        return storage.h;
+    }
+
     /**
      * True when the elements lie in row-major order without gaps, starting at {@link #offset()}.
      * Dimensions of size 1 may have any stride.
@@ -476,9 +561,27 @@ public final class Tensor {
         return (float) getDouble(idx);
     }
 
-    /** The element at the given indices, as an int (floats are truncated). */
+    /** The element at the given indices, as an int (floats are truncated, an INT64 keeps its low 32 bits). */
     public int getInt(int... idx) {
-        return (int) getDouble(idx);
+        int p = storageIndex("get", idx);
+        return storage.dtype.isFloatKind() ? (int) storage.get(p) : (int) storage.getLong(p);
+    }
+
+    /** The element at the given indices, as a long (exact for the integer types, floats truncated). */
+    public long getLong(int... idx) {
+        return storage.getLong(storageIndex("get", idx));
+    }
+
+    /** The element at the given indices as a boolean: true when non-zero (NaN included). */
+    public boolean getBool(int... idx) {
+        return storage.isTrue(storageIndex("get", idx));
+    }
+
+    /** Sets one element in place to an integer value, exactly for INT64. */
+    public Tensor setLong(long value, int... idx) {
+        storage.setLong(storageIndex("set", idx), value);
+        storage.bump();
+        return this;
     }
 
     /** Sets one element in place. */
@@ -495,6 +598,36 @@ public final class Tensor {
                     + " elements, expected exactly 1");
         }
         return storage.get(offset);
+    }
+
+    /** The value of a one-element tensor as a long (exact for INT64). */
+    public long itemLong() {
+        item();
+        return storage.getLong(offset);
+    }
+
+    /** The value of a one-element tensor as a boolean (true when non-zero). */
+    public boolean itemBool() {
+        item();
+        return storage.isTrue(offset);
+    }
+
+    /** The elements in row-major order as a new long array (floats are truncated toward zero). */
+    public long[] toLongArray() {
+        Tensor c = to(DType.INT64).contiguous();
+        long[] out = new long[c.numel()];
+        System.arraycopy(c.storage.l, c.offset, out, 0, out.length);
+        return out;
+    }
+
+    /** The elements in row-major order as a new boolean array (true for non-zero). */
+    public boolean[] toBooleanArray() {
+        Tensor c = to(DType.BOOL).contiguous();
+        boolean[] out = new boolean[c.numel()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = c.storage.b[c.offset + k] != 0;
+        }
+        return out;
     }
 
     /** The elements in row-major order as a new float array (converting if needed). */
@@ -525,7 +658,12 @@ public final class Tensor {
     // Conversion and copies
     // ------------------------------------------------------------------------------------------
 
-    /** This tensor converted to {@code dtype}; returns {@code this} when the type already matches. */
+    /**
+     * This tensor converted to {@code dtype}; returns {@code this} when the type already matches. Floats
+     * narrow with round-to-nearest-even (FLOAT64 to a 16-bit type through FLOAT32, as PyTorch does;
+     * too large values become infinities), floats to integers truncate toward zero, INT64 to INT32
+     * keeps the low 32 bits, anything to BOOL is true where non-zero (NaN included).
+     */
     public Tensor to(DType dtype) {
         if (dtype == dtype()) {
             return this;
@@ -533,6 +671,19 @@ public final class Tensor {
         Tensor out = allocate(dtype, shape);
         out.copyFrom(this);
         return out;
+    }
+
+    /**
+     * This tensor as INT32 indices or labels, for the ops that index with INT32: an INT32 tensor is
+     * returned as it is, an INT64 one converted; any other type is returned unchanged (for the caller's
+     * own dtype check). An INT64 value outside the int32 range cannot index anything and throws.
+     *
+     * @param op the operation, for the error message
+     * @return an INT32 tensor for integer input, else this tensor
+     * @throws IndexOutOfBoundsException for an INT64 value outside the int32 range
+     */
+    public Tensor asInt32Index(String op) {
+        return dtype() == DType.INT64 ? Indexing.intIndex(op, this, this) : this;
     }
 
     /** This tensor if it is contiguous, otherwise a contiguous copy. */
@@ -587,14 +738,7 @@ public final class Tensor {
         final Storage d = storage;
         final Storage s = src.storage;
         if (d.dtype == s.dtype && isContiguous() && src.isContiguous() && Arrays.equals(shape, src.shape)) {
-            int n = numel();
-            if (d.f != null) {
-                System.arraycopy(s.f, src.offset, d.f, offset, n);
-            } else if (d.d != null) {
-                System.arraycopy(s.d, src.offset, d.d, offset, n);
-            } else {
-                System.arraycopy(s.i, src.offset, d.i, offset, n);
-            }
+            System.arraycopy(s.array(), src.offset, d.array(), offset, numel());
             return;
         }
         Rows.forEach(shape, st, new int[] {offset, src.offset}, (off, len) -> {
@@ -614,9 +758,21 @@ public final class Tensor {
                 for (int k = 0; k < len; k++, o += so, p += sp) {
                     d.i[o] = s.i[p];
                 }
+            } else if (d.l != null && s.l != null) {
+                for (int k = 0; k < len; k++, o += so, p += sp) {
+                    d.l[o] = s.l[p];
+                }
+            } else if (d.b != null && s.b != null) {
+                for (int k = 0; k < len; k++, o += so, p += sp) {
+                    d.b[o] = s.b[p];
+                }
+            } else if (d.dtype == s.dtype) {
+                for (int k = 0; k < len; k++, o += so, p += sp) {
+                    d.h[o] = s.h[p];
+                }
             } else {
                 for (int k = 0; k < len; k++, o += so, p += sp) {
-                    d.set(o, s.get(p));
+                    Storage.convert(s, p, d, o);
                 }
             }
         });
@@ -629,8 +785,16 @@ public final class Tensor {
                 Arrays.fill(storage.f, offset, offset + n, (float) value);
             } else if (storage.d != null) {
                 Arrays.fill(storage.d, offset, offset + n, value);
-            } else {
+            } else if (storage.i != null) {
                 Arrays.fill(storage.i, offset, offset + n, (int) value);
+            } else if (storage.l != null) {
+                Arrays.fill(storage.l, offset, offset + n, (long) value);
+            } else if (storage.b != null) {
+                Arrays.fill(storage.b, offset, offset + n, value != 0 ? (byte) 1 : (byte) 0);
+            } else {
+                Storage one = Storage.allocate(dtype(), 1);
+                one.set(0, value);
+                Arrays.fill(storage.h, offset, offset + n, one.h[0]);
             }
             return;
         }
@@ -1133,6 +1297,26 @@ public final class Tensor {
         return Elementwise.binaryScalar(BinaryOp.GE, this, value);
     }
 
+    /** Element-wise logical and of two masks (any type: non-zero is true), as a BOOL tensor. */
+    public Tensor logicalAnd(Tensor other) {
+        return Elementwise.logical(BinaryOp.AND, this, other);
+    }
+
+    /** Element-wise logical or (non-zero is true), as a BOOL tensor. */
+    public Tensor logicalOr(Tensor other) {
+        return Elementwise.logical(BinaryOp.OR, this, other);
+    }
+
+    /** Element-wise logical exclusive or (non-zero is true), as a BOOL tensor. */
+    public Tensor logicalXor(Tensor other) {
+        return Elementwise.logical(BinaryOp.XOR, this, other);
+    }
+
+    /** Element-wise logical not (true where zero), as a BOOL tensor. */
+    public Tensor logicalNot() {
+        return Elementwise.logicalNot(this);
+    }
+
     /** {@code -this}. */
     public Tensor neg() {
         return Elementwise.unary(UnaryOp.NEG, this);
@@ -1267,20 +1451,26 @@ public final class Tensor {
     }
 
     /**
-     * Element-wise choice: {@code cond != 0 ? a : b}, all three broadcast together. {@code a} and
-     * {@code b} must share a dtype; {@code cond} may have any dtype.
+     * Element-wise choice: {@code cond ? a : b}, all three broadcast together. {@code cond} is a BOOL
+     * mask (a mask of another type counts non-zero as true); {@code a} and {@code b} must share a dtype,
+     * which may be any (the 16-bit storage types included).
      */
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
         return Elementwise.where(cond, a, b);
     }
 
-    /** A copy with {@code value} wherever {@code mask} (broadcast to this shape) is non-zero. */
+    /**
+     * A copy with {@code value} wherever {@code mask} (a BOOL mask, or any type read as non-zero, broadcast
+     * to this shape) is true. Works for every dtype; an integer tensor takes only an integer value.
+     */
     public Tensor maskedFill(Tensor mask, double value) {
         if (!Arrays.equals(Shape.broadcast("maskedFill", shape, mask.shape), shape)) {
             throw new IllegalArgumentException("maskedFill: mask of shape " + Shape.format(mask.shape)
                     + " does not broadcast to the tensor's shape " + Shape.format(shape));
         }
-        return Elementwise.where(mask, Elementwise.scalarLike("maskedFill", this, value), this);
+        Tensor fill =
+                dtype().isInteger() ? Elementwise.scalarLike("maskedFill", this, value) : Tensor.scalar(dtype(), value);
+        return Elementwise.where(mask, fill, this);
     }
 
     // In place
@@ -1641,7 +1831,7 @@ public final class Tensor {
     }
 
     /**
-     * A new tensor of the entries {@code index} (INT32, 1-D or 0-D) along {@code dim}:
+     * A new tensor of the entries {@code index} (INT32 or INT64, 1-D or 0-D) along {@code dim}:
      * {@code out[i][j][k] = this[i][index[j]][k]} for dim 1. Indices must lie in {@code [0, size)};
      * others throw {@link IndexOutOfBoundsException}.
      */
@@ -1651,7 +1841,7 @@ public final class Tensor {
 
     /**
      * {@code out[i][j][k] = this[i][index[i][j][k]][k]} for dim 1 (and likewise for other dims). The
-     * INT32 index has the rank of this tensor and sizes no larger outside {@code dim}; the result has
+     * INT32 or INT64 index has the rank of this tensor and sizes no larger outside {@code dim}; the result has
      * the index's shape. Indices must lie in {@code [0, size)}.
      */
     public Tensor gather(int dim, Tensor index) {
@@ -1660,7 +1850,7 @@ public final class Tensor {
 
     /**
      * A copy with {@code src} added at the positions {@code index} along {@code dim}:
-     * {@code out[i][index[i][j][k]][k] += src[i][j][k]} for dim 1. The INT32 index, {@code src} and
+     * {@code out[i][index[i][j][k]][k] += src[i][j][k]} for dim 1. The INT32 or INT64 index, {@code src} and
      * this tensor share a rank; the index is no larger than {@code src} and, outside {@code dim}, than
      * this tensor. Repeated indices accumulate. Indices must lie in {@code [0, size)}.
      */
@@ -1679,7 +1869,7 @@ public final class Tensor {
     }
 
     /**
-     * One-hot FLOAT32 encoding of an INT32 tensor of class indices: shape {@code shape + (numClasses,)}.
+     * One-hot FLOAT32 encoding of an INT32 or INT64 tensor of class indices: shape {@code shape + (numClasses,)}.
      * Values must lie in {@code [0, numClasses)}; {@code numClasses} is positive, or -1 for the largest
      * value plus one.
      */
@@ -1748,9 +1938,12 @@ public final class Tensor {
 
     /** True when shapes, types and all values are identical. */
     public boolean equal(Tensor other) {
-        return dtype() == other.dtype()
-                && Arrays.equals(shape, other.shape)
-                && Arrays.equals(toDoubleArray(), other.toDoubleArray());
+        if (dtype() != other.dtype() || !Arrays.equals(shape, other.shape)) {
+            return false;
+        }
+        return dtype() == DType.INT64
+                ? Arrays.equals(toLongArray(), other.toLongArray())
+                : Arrays.equals(toDoubleArray(), other.toDoubleArray());
     }
 
     /** Prints like PyTorch, summarizing large tensors. */
@@ -1760,6 +1953,10 @@ public final class Tensor {
     }
 
     static void requireFloat(String op, DType dtype) {
+        if (dtype.isStorageOnly()) {
+            throw new IllegalArgumentException(op + ": " + dtype + " is a storage type without arithmetic; convert"
+                    + " with to(DType.FLOAT32) first");
+        }
         if (!dtype.isFloatingPoint()) {
             throw new IllegalArgumentException(op + ": expected a floating point dtype, got " + dtype);
         }

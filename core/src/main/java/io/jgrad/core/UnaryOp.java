@@ -61,6 +61,26 @@ enum UnaryOp {
         return 0.5 * (1 + Erf.erf(x / Math.sqrt(2)));
     }
 
+    /** The op on an INT64 value, for the ops with {@code intOk} ({@code p} and {@code q} are clamp's bounds). */
+    long applyL(long x, long p, long q) {
+        switch (this) {
+            case NEG:
+                return -x;
+            case ABS:
+                return Math.abs(x);
+            case SIGN:
+                return Long.signum(x);
+            case SQUARE:
+                return x * x;
+            case RELU:
+                return Math.max(x, 0);
+            case CLAMP:
+                return Math.min(Math.max(x, p), q);
+            default:
+                throw new IllegalStateException(opName);
+        }
+    }
+
     double apply(double x, double p, double q) {
         switch (this) {
             case NEG:

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.core.kernel.Erf;
+import java.util.List;
 import java.util.function.BinaryOperator;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
@@ -363,9 +364,11 @@ class ElementwiseTest {
         final DoubleBinaryOperator ref;
         final boolean intOk;
         final boolean positiveLeft;
+        final boolean mask;
 
         BinaryCase(
                 String name, BinaryOperator<Tensor> op, DoubleBinaryOperator ref, boolean intOk, boolean positiveLeft) {
+            this.mask = List.of("eq", "ne", "lt", "le", "gt", "ge").contains(name);
             this.name = name;
             this.op = op;
             this.ref = ref;
@@ -393,9 +396,9 @@ class ElementwiseTest {
 
     /** Values for the operands: small integers and halves, so comparisons see ties; no zeros for div. */
     private static double[] operand(long seed, int n, boolean positive, DType dt) {
-        double[] v = dt == DType.INT32 ? Ref.ints(seed, n, -4, 4) : Ref.ints(seed, n, -8, 8);
+        double[] v = dt.isInteger() ? Ref.ints(seed, n, -4, 4) : Ref.ints(seed, n, -8, 8);
         for (int k = 0; k < n; k++) {
-            if (dt != DType.INT32) {
+            if (!dt.isInteger()) {
                 v[k] = v[k] / 2 + (v[k] == 0 ? 0.75 : 0);
             }
             if (positive) {
@@ -415,16 +418,18 @@ class ElementwiseTest {
             e[q] = c.ref.applyAsDouble(av[Ref.broadcastIndex(idx, sa)], bv[Ref.broadcastIndex(idx, sb)]);
             Ref.next(idx, so);
         }
-        double tol = dt == DType.INT32 ? 0 : Ref.rtol(dt);
-        Ref.assertTensor(what, dt, so, e, c.op.apply(a, b), tol, dt == DType.INT32 ? 0 : Ref.atol(dt));
+        double tol = dt.isInteger() ? 0 : Ref.rtol(dt);
+        // comparisons give BOOL masks whatever the operands' type
+        DType expected = c.mask ? DType.BOOL : dt;
+        Ref.assertTensor(what, expected, so, e, c.op.apply(a, b), tol, dt.isInteger() ? 0 : Ref.atol(dt));
     }
 
     @Test
     void binaryOpsBroadcastInEveryPattern() {
         long seed = 100;
         for (BinaryCase c : BINARY) {
-            for (DType dt : DType.values()) {
-                if (dt == DType.INT32 && !c.intOk) {
+            for (DType dt : Ref.COMPUTE) {
+                if (dt.isInteger() && !c.intOk) {
                     continue;
                 }
                 for (int[][] pair : BROADCAST_PAIRS) {
@@ -450,8 +455,8 @@ class ElementwiseTest {
     @Test
     void binaryOpsOnExpandedOperands() {
         for (BinaryCase c : BINARY) {
-            for (DType dt : DType.values()) {
-                if (dt == DType.INT32 && !c.intOk) {
+            for (DType dt : Ref.COMPUTE) {
+                if (dt.isInteger() && !c.intOk) {
                     continue;
                 }
                 // a (3, 1) column expanded to (3, 4) and a (4,) row expanded to (2, 3, 4): stride-0 inputs
@@ -477,7 +482,7 @@ class ElementwiseTest {
         // the float32 arithmetic ops have kernel fast paths; pow and a comparison take the generic loop;
         // float64 and int32 have one loop each
         for (BinaryCase c : new BinaryCase[] {BINARY[0], BINARY[1], BINARY[2], BINARY[3], BINARY[4], BINARY[9]}) {
-            for (DType dt : DType.values()) {
+            for (DType dt : Ref.COMPUTE) {
                 if (dt != DType.FLOAT32 && c != BINARY[0]) {
                     continue;
                 }
@@ -534,20 +539,20 @@ class ElementwiseTest {
                 check(w + " pow 2", n.t.pow(2), x, a -> a * a, dt);
                 check(w + " pow 0.5 of |x|", n.t.abs().pow(0.5), x, a -> Math.sqrt(Math.abs(a)), dt);
                 check(w + " pow -1", n.t.pow(-1), x, a -> 1 / a, dt);
-                check(w + " eq", n.t.eq(0.5), x, a -> a == 0.5 ? 1 : 0, dt);
-                check(w + " ne", n.t.ne(0.5), x, a -> a != 0.5 ? 1 : 0, dt);
-                check(w + " lt", n.t.lt(0.5), x, a -> a < 0.5 ? 1 : 0, dt);
-                check(w + " le", n.t.le(0.5), x, a -> a <= 0.5 ? 1 : 0, dt);
-                check(w + " gt", n.t.gt(0.5), x, a -> a > 0.5 ? 1 : 0, dt);
-                check(w + " ge", n.t.ge(0.5), x, a -> a >= 0.5 ? 1 : 0, dt);
+                check(w + " eq", n.t.eq(0.5), x, a -> a == 0.5 ? 1 : 0, DType.BOOL);
+                check(w + " ne", n.t.ne(0.5), x, a -> a != 0.5 ? 1 : 0, DType.BOOL);
+                check(w + " lt", n.t.lt(0.5), x, a -> a < 0.5 ? 1 : 0, DType.BOOL);
+                check(w + " le", n.t.le(0.5), x, a -> a <= 0.5 ? 1 : 0, DType.BOOL);
+                check(w + " gt", n.t.gt(0.5), x, a -> a > 0.5 ? 1 : 0, DType.BOOL);
+                check(w + " ge", n.t.ge(0.5), x, a -> a >= 0.5 ? 1 : 0, DType.BOOL);
             }
         }
         Tensor i = Tensor.of(new int[] {-2, 0, 3});
         assertArrayEquals(new int[] {1, 3, 6}, i.add(3).intData());
         assertArrayEquals(new int[] {-6, 0, 9}, i.mul(3).intData());
         assertArrayEquals(new int[] {3, 1, -2}, i.rsub(1).intData());
-        assertArrayEquals(new int[] {1, 0, 0}, i.lt(0).intData());
-        assertEquals(DType.INT32, i.eq(0).dtype(), "masks have the operands' dtype");
+        assertArrayEquals(new byte[] {1, 0, 0}, i.lt(0).boolData());
+        assertEquals(DType.BOOL, i.eq(0).dtype(), "comparisons give BOOL masks");
     }
 
     private static void check(String what, Tensor got, double[] x, DoubleUnaryOperator f, DType dt) {
@@ -555,7 +560,8 @@ class ElementwiseTest {
         for (int q = 0; q < x.length; q++) {
             e[q] = f.applyAsDouble(x[q]);
         }
-        Ref.assertTensor(what, dt, new int[] {3, 4}, e, got, Ref.rtol(dt), Ref.atol(dt));
+        double rtol = dt == DType.BOOL ? 0 : Ref.rtol(dt);
+        Ref.assertTensor(what, dt, new int[] {3, 4}, e, got, rtol, dt == DType.BOOL ? 0 : Ref.atol(dt));
     }
 
     @Test
@@ -584,6 +590,9 @@ class ElementwiseTest {
     @Test
     void whereAndMaskedFill() {
         for (DType dt : DType.values()) {
+            if (dt == DType.BOOL) {
+                continue; // the values below are not 0 and 1; BoolTest covers where on masks
+            }
             for (DType maskType : DType.values()) {
                 double[] cv = {1, 0, 0, 2, 0, 1};
                 Tensor cond = Ref.tensor(maskType, cv, 2, 3);
@@ -660,21 +669,23 @@ class ElementwiseTest {
         assertEquals(
                 "mul: scalar 2.5 is not an integer, but the tensor is int32 (3,); convert with to(DType.FLOAT32)",
                 mul.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> a.add(Tensor.of(new float[] {1, 2, 3})));
+        Tensor promoted = a.add(Tensor.of(new float[] {1, 2, 3}));
+        assertEquals(DType.FLOAT32, promoted.dtype(), "int32 + float32 promotes to float32");
+        assertArrayEquals(new float[] {2, 4, 6}, promoted.floatData());
         assertArrayEquals(
                 new float[] {0.5f, 1, 1.5f}, a.to(DType.FLOAT32).div(2).floatData());
     }
 
     @Test
-    void dtypeMismatchNamesBothOperands() {
+    void mixedTypesPromoteAndShapeErrorsComeFirst() {
+        Tensor sum = Tensor.full(0.5, 2, 3).add(Tensor.full(DType.FLOAT64, 0.25, 3));
+        assertEquals(DType.FLOAT64, sum.dtype());
+        assertArrayEquals(new double[] {0.75, 0.75, 0.75, 0.75, 0.75, 0.75}, sum.toDoubleArray());
+        Tensor max = Tensor.of(new int[] {1, -5, 3, 4}).maximum(Tensor.full(-1.5, 4));
+        assertEquals(DType.FLOAT32, max.dtype());
+        assertArrayEquals(new float[] {1, -1.5f, 3, 4}, max.floatData());
         IllegalArgumentException ex = assertThrows(
-                IllegalArgumentException.class, () -> Tensor.zeros(2, 3).add(Tensor.zeros(DType.FLOAT64, 3)));
-        assertEquals(
-                "add: dtype mismatch (float32 (2, 3) and float64 (3,)); convert one with to(DType)", ex.getMessage());
-        ex = assertThrows(
-                IllegalArgumentException.class,
-                () -> Tensor.zeros(DType.INT32, 4).maximum(Tensor.zeros(4)));
-        assertEquals(
-                "maximum: dtype mismatch (int32 (4,) and float32 (4,)); convert one with to(DType)", ex.getMessage());
+                IllegalArgumentException.class, () -> Tensor.zeros(2, 3).add(Tensor.zeros(DType.FLOAT64, 4)));
+        assertTrue(ex.getMessage().startsWith("add:") && ex.getMessage().contains("(2, 3)"), ex.getMessage());
     }
 }

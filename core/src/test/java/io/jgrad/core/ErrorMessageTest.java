@@ -126,15 +126,25 @@ class ErrorMessageTest {
     @Test
     void dtypeErrors() {
         assertEquals(
-                "sub: dtype mismatch (float64 (2,) and float32 (2,)); convert one with to(DType)",
+                "sub: subtraction of two bool tensors (2,) and (2,) is not supported (as in PyTorch); use logicalXor "
+                        + "or logicalNot to invert a mask",
                 message(
                         IllegalArgumentException.class,
-                        () -> Tensor.zeros(DType.FLOAT64, 2).sub(Tensor.zeros(2))));
+                        () -> Tensor.zeros(DType.BOOL, 2).sub(Tensor.zeros(DType.BOOL, 2))));
         assertMentions(
-                message(IllegalArgumentException.class, () -> Tensor.zeros(2).add_(Tensor.zeros(DType.INT32, 2))),
+                message(
+                        IllegalArgumentException.class,
+                        () -> Tensor.zeros(DType.INT32, 2).add_(Tensor.zeros(2))),
                 "add_",
                 "float32",
                 "int32");
+        assertMentions(
+                message(
+                        IllegalArgumentException.class,
+                        () -> Tensor.zeros(DType.FLOAT16, 2).add(Tensor.zeros(DType.FLOAT16, 2))),
+                "add",
+                "float16",
+                "to(DType.FLOAT32)");
         assertMentions(
                 message(
                         IllegalArgumentException.class,

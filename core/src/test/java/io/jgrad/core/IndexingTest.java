@@ -77,6 +77,13 @@ class IndexingTest {
         if (dtype == DType.INT32) {
             return Tensor.randint(gen, -50, 50, shape);
         }
+        if (dtype == DType.INT64 || dtype == DType.BOOL) {
+            return Tensor.randint(gen, dtype == DType.BOOL ? 0 : -50, dtype == DType.BOOL ? 2 : 50, shape)
+                    .to(dtype);
+        }
+        if (dtype.isStorageOnly()) {
+            return Tensor.randn(gen, shape).to(dtype);
+        }
         return Tensor.randn(gen, dtype, shape);
     }
 
@@ -400,7 +407,7 @@ class IndexingTest {
             for (int[] pads : padsList) {
                 int[] outShape = padShape(shape, pads);
                 assertTensor(padReference(t, pads, Tensor.PadMode.CONSTANT, 0, outShape), outShape, dtype, t.pad(pads));
-                double value = dtype == DType.INT32 ? 7 : 2.5;
+                double value = dtype.isInteger() ? 7 : dtype == DType.BOOL ? 1 : 2.5;
                 assertTensor(
                         padReference(t, pads, Tensor.PadMode.CONSTANT, value, outShape),
                         outShape,
@@ -748,7 +755,9 @@ class IndexingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(
+            value = DType.class,
+            names = {"FLOAT32", "FLOAT64", "INT32", "INT64"})
     void scatterAddMatchesReference(DType dtype) {
         int[] shape = {4, 5};
         for (int d = 0; d < 2; d++) {
@@ -780,7 +789,9 @@ class IndexingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(
+            value = DType.class,
+            names = {"FLOAT32", "FLOAT64", "INT32", "INT64"})
     void scatterAddOfEmbeddingRows(DType dtype) {
         // the embedding-gradient pattern: rows of src added into rows of the target chosen by an
         // (N, 1) index expanded to (N, D), with repeated rows
@@ -971,9 +982,10 @@ class IndexingTest {
             assertTensor(repeatReference(t, new int[] {1, 3}, new int[] {2, 9}), new int[] {2, 9}, dtype, t.tile(3));
             assertTensor(repeatReference(t, new int[] {1, 1}, new int[] {2, 3}), new int[] {2, 3}, dtype, t.tile());
         }
-        Tensor s = Tensor.scalar(dtype, 4);
-        assertTensor(new double[] {4, 4, 4}, new int[] {3}, dtype, s.repeat(3));
-        assertTensor(new double[] {4}, new int[0], dtype, s.repeat());
+        double four = dtype == DType.BOOL ? 1 : 4;
+        Tensor s = Tensor.scalar(dtype, four);
+        assertTensor(new double[] {four, four, four}, new int[] {3}, dtype, s.repeat(3));
+        assertTensor(new double[] {four}, new int[0], dtype, s.repeat());
     }
 
     @Test
@@ -1014,8 +1026,12 @@ class IndexingTest {
             }
         }
         assertArrayEquals(new int[] {0, 2}, Tensor.zeros(dtype, 0, 2).flip(0, 1).shape());
+        double three = dtype == DType.BOOL ? 1 : 3;
         assertTensor(
-                new double[] {3}, new int[0], dtype, Tensor.scalar(dtype, 3).flip(0));
+                new double[] {three},
+                new int[0],
+                dtype,
+                Tensor.scalar(dtype, three).flip(0));
     }
 
     @Test

@@ -17,6 +17,12 @@ import java.util.Random;
 final class Ref {
     /** Float dtypes that every op runs in. */
     static final DType[] FLOATS = {DType.FLOAT32, DType.FLOAT64};
+    /** The types with arithmetic: the floats and the integers. */
+    static final DType[] COMPUTE = {DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64};
+    /** Every type that holds small integers exactly (all but BOOL). */
+    static final DType[] NUMERIC = {
+        DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64, DType.FLOAT16, DType.BFLOAT16
+    };
 
     private Ref() {}
 
@@ -82,8 +88,16 @@ final class Ref {
                 return t.floatData()[p];
             case FLOAT64:
                 return t.doubleData()[p];
-            default:
+            case INT32:
                 return t.intData()[p];
+            case INT64:
+                return t.longData()[p];
+            case BOOL:
+                return t.boolData()[p];
+            case FLOAT16:
+                return Half.halfToFloat(t.halfData()[p]);
+            default:
+                return Half.bfloat16ToFloat(t.halfData()[p]);
         }
     }
 
@@ -99,15 +113,12 @@ final class Ref {
         double[] out = new double[n];
         int[] idx = new int[shape.length];
         int[] st = t.strides();
-        float[] f = t.dtype() == DType.FLOAT32 ? t.floatData() : null;
-        double[] d = t.dtype() == DType.FLOAT64 ? t.doubleData() : null;
-        int[] i = t.dtype() == DType.INT32 ? t.intData() : null;
         for (int q = 0; q < n; q++) {
             int p = t.offset();
             for (int k = 0; k < idx.length; k++) {
                 p += idx[k] * st[k];
             }
-            out[q] = f != null ? f[p] : d != null ? d[p] : i[p];
+            out[q] = raw(t, p);
             next(idx, shape);
         }
         return out;
@@ -149,12 +160,18 @@ final class Ref {
     static double[] rounded(double[] v, DType dt) {
         double[] out = new double[v.length];
         for (int k = 0; k < v.length; k++) {
-            out[k] = dt == DType.FLOAT32 ? (float) v[k] : dt == DType.INT32 ? (int) v[k] : v[k];
+            out[k] = dt == DType.FLOAT32
+                    ? (float) v[k]
+                    : dt == DType.INT32 ? (int) v[k] : dt == DType.INT64 ? (long) v[k] : v[k];
         }
         return out;
     }
 
-    /** A raw storage array of {@code n} elements of {@code dt} filled with {@code fill}. */
+    /**
+     * A raw storage of {@code n} elements of {@code dt} filled with {@code fill}: a Java array for the
+     * types with arithmetic, a {@link Storage} (converting element by element) for BOOL and the 16-bit
+     * floats.
+     */
     private static Object array(DType dt, int n, double fill) {
         switch (dt) {
             case FLOAT32: {
@@ -167,10 +184,22 @@ final class Ref {
                 java.util.Arrays.fill(a, fill);
                 return a;
             }
-            default: {
+            case INT64: {
+                long[] a = new long[n];
+                java.util.Arrays.fill(a, (long) fill);
+                return a;
+            }
+            case INT32: {
                 int[] a = new int[n];
                 java.util.Arrays.fill(a, (int) fill);
                 return a;
+            }
+            default: {
+                Storage st = Storage.allocate(dt, n);
+                for (int k = 0; k < n; k++) {
+                    st.set(k, fill);
+                }
+                return st;
             }
         }
     }
@@ -180,6 +209,10 @@ final class Ref {
             ((float[]) arr)[p] = (float) v;
         } else if (arr instanceof double[]) {
             ((double[]) arr)[p] = v;
+        } else if (arr instanceof long[]) {
+            ((long[]) arr)[p] = (long) v;
+        } else if (arr instanceof Storage) {
+            ((Storage) arr).set(p, v);
         } else {
             ((int[]) arr)[p] = (int) v;
         }
@@ -191,6 +224,15 @@ final class Ref {
         }
         if (arr instanceof double[]) {
             return Tensor.wrap((double[]) arr, shape);
+        }
+        if (arr instanceof long[]) {
+            return Tensor.wrap((long[]) arr, shape);
+        }
+        if (arr instanceof Storage) {
+            Storage st = (Storage) arr;
+            int[] sh = shape.length == 0 ? new int[] {st.length()} : shape;
+            assertEquals(st.length(), numel(sh), "Ref.wrap: storage size");
+            return new Tensor(st, 0, sh, Shape.contiguousStrides(sh));
         }
         return Tensor.wrap((int[]) arr, shape);
     }
@@ -214,7 +256,7 @@ final class Ref {
     static List<Named> layouts(DType dt, double[] v, int... shape) {
         int r = shape.length;
         int n = numel(shape);
-        double poison = dt == DType.INT32 ? 1_000_000_007 : Double.NaN;
+        double poison = dt.isInteger() ? 1_000_000_007 : Double.NaN;
         List<Named> out = new ArrayList<>();
         out.add(new Named("contiguous", tensor(dt, v, shape)));
         if (r >= 2) {

@@ -21,8 +21,8 @@ import java.util.List;
  * {@code (..., Lq, Lk)}. The products are batched GEMMs on the given (possibly permuted) views,
  * without copies; scaling, masking and the softmax are one fused operation with a fused backward.
  *
- * <p>Masks follow {@code torch.nn.MultiheadAttention}: an INT32 mask is boolean, non-zero meaning
- * "may not attend"; a floating point mask is added to the scaled scores.
+ * <p>Masks follow {@code torch.nn.MultiheadAttention}: a BOOL (or INT32, INT64) mask is boolean, true
+ * or non-zero meaning "may not attend"; a floating point mask is added to the scaled scores.
  * <ul>
  *   <li>{@code attnMask}: broadcastable to {@code (..., Lq, Lk)}, e.g. {@code (Lq, Lk)}.
  *   <li>{@code keyPaddingMask}: {@code (B, Lk)} for inputs whose first dimension is the batch B:
@@ -58,7 +58,7 @@ public final class Attention {
      * @param q queries {@code (..., Lq, d)}
      * @param k keys {@code (..., Lk, d)}
      * @param v values {@code (..., Lk, dv)}
-     * @param attnMask boolean (INT32) or additive mask broadcastable to {@code (..., Lq, Lk)}, or null
+     * @param attnMask boolean (BOOL, INT32) or additive mask broadcastable to {@code (..., Lq, Lk)}, or null
      * @param causal whether query i may only attend keys {@code j <= i}
      * @return {@code (..., Lq, dv)}
      */
@@ -72,8 +72,8 @@ public final class Attention {
      * @param q queries {@code (..., Lq, d)}
      * @param k keys {@code (..., Lk, d)}
      * @param v values {@code (..., Lk, dv)}
-     * @param attnMask boolean (INT32) or additive mask broadcastable to {@code (..., Lq, Lk)}, or null
-     * @param keyPaddingMask boolean (INT32, non-zero = padding) or additive {@code (B, Lk)}, or null
+     * @param attnMask boolean (BOOL, INT32) or additive mask broadcastable to {@code (..., Lq, Lk)}, or null
+     * @param keyPaddingMask boolean (BOOL or INT32, true = padding) or additive {@code (B, Lk)}, or null
      * @param causal whether query i may only attend keys {@code j <= i}
      * @param dropout probability of dropping a weight (inverted dropout), 0 for none
      * @param g the generator of the dropout mask (null: {@link Generator#global()})
@@ -132,6 +132,11 @@ public final class Attention {
     }
 
     private static Tensor broadcastMask(String name, Tensor m, int[] shape) {
+        if (m.dtype() == DType.BOOL || m.dtype() == DType.INT64) {
+            m = m.ne(0).to(DType.INT32); // a boolean mask: non-zero (true) blocks, like INT32
+        } else if (m.dtype().isStorageOnly()) {
+            m = m.to(DType.FLOAT32); // an additive float16 or bfloat16 mask
+        }
         try {
             return m.expand(shape);
         } catch (IllegalArgumentException e) {

@@ -21,7 +21,7 @@ import io.jgrad.core.Tensor;
  *
  * <p>State: parameters {@code weight} (ones) and {@code bias} (zeros) when affine; buffers
  * {@code running_mean} (zeros), {@code running_var} (ones) and {@code num_batches_tracked} (a 0-D
- * INT32 tensor; PyTorch stores int64, convert when exchanging files) when tracking.
+ * INT64 tensor, as in PyTorch, saved as {@code I64}) when tracking.
  *
  * <p>The computation is fused: two passes for the statistics and one for the output, two for the
  * backward. Second-order gradients are not supported.
@@ -63,7 +63,7 @@ public abstract class BatchNorm extends Module {
         registerParameter("bias", affine ? new Parameter(Tensor.zeros(numFeatures)) : null);
         registerBuffer("running_mean", trackRunningStats ? Tensor.zeros(numFeatures) : null);
         registerBuffer("running_var", trackRunningStats ? Tensor.ones(numFeatures) : null);
-        registerBuffer("num_batches_tracked", trackRunningStats ? Tensor.zeros(DType.INT32) : null);
+        registerBuffer("num_batches_tracked", trackRunningStats ? Tensor.zeros(DType.INT64) : null);
     }
 
     /**

@@ -37,7 +37,7 @@ public class CrossEntropyLoss extends Loss {
 
     @Override
     public Variable forward(Variable input, Variable target) {
-        if (target.dtype() == DType.INT32) {
+        if (target.dtype() == DType.INT32 || target.dtype() == DType.INT64) {
             return Losses.crossEntropy(input, target.data(), weight, ignoreIndex, labelSmoothing, reduction);
         }
         return Losses.crossEntropySoft(input, target, weight, labelSmoothing, reduction);

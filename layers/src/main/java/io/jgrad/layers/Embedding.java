@@ -154,13 +154,14 @@ public class Embedding extends Module {
     /**
      * Looks up the rows.
      *
-     * @param indices INT32 indices of any shape, each in {@code [0, numEmbeddings)}
+     * @param indices INT32 or INT64 indices of any shape, each in {@code [0, numEmbeddings)}
      * @return {@code (*, embeddingDim)}
      */
     public Variable lookup(Tensor indices) {
+        indices = indices.asInt32Index("Embedding"); // INT64 indices work like INT32 ones
         if (indices.dtype() != DType.INT32) {
-            throw new IllegalArgumentException(
-                    "Embedding: indices must be int32, got " + indices.dtype() + " " + Shape.format(indices.shape()));
+            throw new IllegalArgumentException("Embedding: indices must be int32 or int64, got " + indices.dtype() + " "
+                    + Shape.format(indices.shape()));
         }
         int[] idx = indices.contiguous().toIntArray();
         for (int k = 0; k < idx.length; k++) {

@@ -727,7 +727,7 @@ public final class F {
      * @param q queries {@code (..., Lq, d)}
      * @param k keys {@code (..., Lk, d)}
      * @param v values {@code (..., Lk, dv)}
-     * @param attnMask boolean (INT32) or additive mask broadcastable to {@code (..., Lq, Lk)}, or null
+     * @param attnMask boolean (BOOL, INT32) or additive mask broadcastable to {@code (..., Lq, Lk)}, or null
      * @param causal whether query i may only attend keys {@code j <= i}
      * @return {@code (..., Lq, dv)}
      */
@@ -742,8 +742,8 @@ public final class F {
      * @param q queries {@code (..., Lq, d)}
      * @param k keys {@code (..., Lk, d)}
      * @param v values {@code (..., Lk, dv)}
-     * @param attnMask boolean (INT32) or additive mask broadcastable to {@code (..., Lq, Lk)}, or null
-     * @param keyPaddingMask boolean (INT32, non-zero = padding) or additive {@code (B, Lk)}, or null
+     * @param attnMask boolean (BOOL, INT32) or additive mask broadcastable to {@code (..., Lq, Lk)}, or null
+     * @param keyPaddingMask boolean (BOOL or INT32, true = padding) or additive {@code (B, Lk)}, or null
      * @param causal whether query i may only attend keys {@code j <= i}
      * @param dropout probability of dropping a weight (inverted dropout), 0 for none
      * @param g the generator of the dropout mask (null: {@link Generator#global()})

@@ -61,7 +61,7 @@ public class InstanceNorm2d extends Module {
         registerParameter("bias", affine ? new Parameter(Tensor.zeros(numFeatures)) : null);
         registerBuffer("running_mean", trackRunningStats ? Tensor.zeros(numFeatures) : null);
         registerBuffer("running_var", trackRunningStats ? Tensor.ones(numFeatures) : null);
-        registerBuffer("num_batches_tracked", trackRunningStats ? Tensor.zeros(DType.INT32) : null);
+        registerBuffer("num_batches_tracked", trackRunningStats ? Tensor.zeros(DType.INT64) : null);
     }
 
     @Override

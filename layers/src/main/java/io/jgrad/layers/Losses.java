@@ -277,8 +277,11 @@ public final class Losses {
             Reduction reduction,
             boolean nll) {
         noBatchMean(op, reduction);
+        if (target != null) {
+            target = target.asInt32Index(op); // INT64 labels (PyTorch's) work like INT32 ones
+        }
         if (target == null || target.dtype() != DType.INT32) {
-            throw new IllegalArgumentException(op + ": target must be INT32 class indices, got "
+            throw new IllegalArgumentException(op + ": target must be INT32 or INT64 class indices, got "
                     + (target == null ? "null" : target.dtype() + " " + Shape.format(target.shape()))
                     + (target != null && target.dtype().isFloatingPoint()
                             ? " (for probabilities use crossEntropySoft)"

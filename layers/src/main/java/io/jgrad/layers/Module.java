@@ -857,7 +857,7 @@ public abstract class Module {
 
     /**
      * Loads a state dict. Values are copied into the existing tensors (so optimizers keep their
-     * references); floating point values are converted between FLOAT32 and FLOAT64 as needed. All
+     * references); values are converted to the destination type as needed (between the float types, and between INT32, INT64 and BOOL); a float into an integer buffer or the reverse is a mismatch. All
      * keys are checked before anything is modified. In strict mode any missing, unexpected or
      * mis-shaped key throws and leaves the model unchanged; otherwise the matching keys are loaded and
      * the others reported in the result.
@@ -886,7 +886,7 @@ public abstract class Module {
             if (!Arrays.equals(src.shape(), dst.shape())) {
                 mismatched.add(e.getKey() + ": expected shape " + Shape.format(dst.shape()) + ", got "
                         + Shape.format(src.shape()));
-            } else if (src.dtype().isFloatingPoint() != dst.dtype().isFloatingPoint()) {
+            } else if (src.dtype().isFloatKind() != dst.dtype().isFloatKind()) {
                 mismatched.add(e.getKey() + ": expected dtype " + dst.dtype() + ", got " + src.dtype());
             } else {
                 ok.put(e.getKey(), src);
@@ -960,8 +960,10 @@ public abstract class Module {
      * Loads weights from a safetensors file. The whole file is read and validated, and every key
      * checked, before the model is modified.
      *
-     * <p>PyTorch stores {@code num_batches_tracked} as int64: the reader narrows it to jgrad's INT32
-     * (a value beyond the int32 range is an error), so PyTorch files load as they are.
+     * <p>Each tensor is converted to the type of the parameter or buffer it loads into: float16 or
+     * bfloat16 weights into FLOAT32 parameters, an {@code I64} {@code num_batches_tracked} (PyTorch's
+     * and jgrad's type) into an INT64 buffer as it is or into an INT32 one (keeping the low 32 bits);
+     * a float into an integer buffer or the reverse is a mismatch.
      *
      * @param path a safetensors file
      * @param strict whether missing, unexpected or mis-shaped keys are an error

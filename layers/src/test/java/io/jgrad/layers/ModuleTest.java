@@ -84,7 +84,7 @@ class ModuleTest {
         assertEquals(4 * 5 + 5 + 5 + 5 + 5 * 2 + 2, net.numParameters());
         assertSame(net.head.weight(), net.parameters().get(4));
         Tensor nbt = net.stateDict().get("encoder.1.num_batches_tracked");
-        assertEquals(DType.INT32, nbt.dtype());
+        assertEquals(DType.INT64, nbt.dtype(), "int64 like PyTorch's");
         assertEquals(0, nbt.dim());
     }
 
@@ -300,7 +300,7 @@ class ModuleTest {
         Map<String, Tensor> wrongType = copy(net.stateDict());
         wrongType.put("encoder.1.num_batches_tracked", Tensor.scalar(3.5));
         StateDictException t = assertThrows(StateDictException.class, () -> net.loadStateDict(wrongType));
-        assertTrue(t.getMessage().contains("expected dtype int32, got float32"), t.getMessage());
+        assertTrue(t.getMessage().contains("expected dtype int64, got float32"), t.getMessage());
     }
 
     @Test
@@ -324,7 +324,7 @@ class ModuleTest {
         assertFalse(net.encoder.get(0).parameter("bias").requiresGrad());
         assertEquals(DType.FLOAT64, net.stateDict().get("encoder.1.running_var").dtype());
         assertEquals(
-                DType.INT32,
+                DType.INT64,
                 net.stateDict().get("encoder.1.num_batches_tracked").dtype());
         assertEquals(
                 DType.FLOAT64,

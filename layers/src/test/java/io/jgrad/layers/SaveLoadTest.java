@@ -90,6 +90,61 @@ class SaveLoadTest {
                 "output");
     }
 
+    /** model.half() and model.bfloat16() state dicts load into the FLOAT32 model, giving outputs to 16-bit precision. */
+    @Test
+    void pyTorchHalfAndBfloat16StateDictsLoadIntoFloat32() throws IOException {
+        Map<String, Tensor> f = Fixtures.load("/torch/MODEL_cnn.txt");
+        for (String name : new String[] {"f16", "bf16"}) {
+            Path p = resource("cnn_state_" + name + ".safetensors");
+            SafeTensors file = SafeTensors.read(p);
+            assertEquals(
+                    name.equals("f16") ? DType.FLOAT16 : DType.BFLOAT16,
+                    file.get("0.weight").dtype());
+            assertEquals(DType.INT64, file.get("1.num_batches_tracked").dtype());
+            Sequential m = cnn();
+            assertTrue(m.load(p).isClean());
+            assertEquals(DType.FLOAT32, m.stateDict().get("0.weight").dtype());
+            assertTrue(m.stateDict().get("0.weight").equal(file.get("0.weight").to(DType.FLOAT32)), "exact widening");
+            m.eval();
+            Tensor y =
+                    m.forward(Variable.constant(f.get("x").to(DType.FLOAT32))).data();
+            double tol = name.equals("f16") ? 2e-2 : 1e-1; // 11 and 8 significant bits in every weight
+            assertClose(f.get("y"), y, tol, tol, name + " model output");
+        }
+    }
+
+    /** num_batches_tracked is INT64 like PyTorch's, saved as I64; INT32 buffers still load I64 counters. */
+    @Test
+    void batchNormCountersAreInt64AndSavedAsI64() throws IOException {
+        BatchNorm1d bn = new BatchNorm1d(3);
+        bn.forward(Variable.constant(Tensor.randn(new Generator(4), 5, 3)));
+        bn.forward(Variable.constant(Tensor.randn(new Generator(5), 5, 3)));
+        Tensor nbt = bn.stateDict().get("num_batches_tracked");
+        assertEquals(DType.INT64, nbt.dtype());
+        assertEquals(2, nbt.itemLong());
+        Path p = dir.resolve("bn.safetensors");
+        bn.save(p);
+        String header = new String(Files.readAllBytes(p), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(header.contains("\"num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[]"), header);
+        BatchNorm1d back = new BatchNorm1d(3);
+        assertTrue(back.load(p).isClean());
+        assertEquals(2, back.stateDict().get("num_batches_tracked").itemLong());
+        // a module with an INT32 counter takes the I64 value (and the old INT32 files load into INT64)
+        Module legacy = new Module() {
+            {
+                registerBuffer("num_batches_tracked", Tensor.zeros(DType.INT32));
+            }
+        };
+        assertTrue(legacy.loadStateDict(Map.of("num_batches_tracked", nbt)).isClean());
+        assertEquals(DType.INT32, legacy.stateDict().get("num_batches_tracked").dtype());
+        assertEquals(2, legacy.stateDict().get("num_batches_tracked").getInt());
+        BatchNorm1d fromInt32 = new BatchNorm1d(3);
+        Map<String, Tensor> old = new java.util.LinkedHashMap<>(bn.stateDict());
+        old.put("num_batches_tracked", Tensor.scalar(DType.INT32, 7));
+        assertTrue(fromInt32.loadStateDict(old).isClean());
+        assertEquals(7, fromInt32.stateDict().get("num_batches_tracked").itemLong());
+    }
+
     @Test
     void saveLoadRoundTrip() throws IOException {
         Sequential a = cnn();

@@ -132,7 +132,7 @@ public final class SparkData implements Serializable {
                     + data.inputs().size() + " inputs and " + (data.target() == null ? "no" : "a") + " target");
         }
         Tensor x = data.input();
-        Tensor y = data.target();
+        Tensor y = data.target().asInt32Index("SparkData.fromLocal"); // INT64 labels are classes too
         int n = x.size(0);
         int[] sampleShape = Arrays.copyOfRange(x.shape(), 1, x.dim());
         int[] targetShape = Arrays.copyOfRange(y.shape(), 1, y.dim());

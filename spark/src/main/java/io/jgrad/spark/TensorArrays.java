@@ -15,7 +15,7 @@ final class TensorArrays implements Serializable {
 
     final String[] names;
     final int[][] shapes;
-    /** Each a {@code float[]}, {@code double[]} or {@code int[]} holding the values in row-major order. */
+    /** Each a {@code float[]}, {@code double[]}, {@code int[]} or {@code long[]} holding the values in row-major order. */
     final Object[] data;
 
     private TensorArrays(String[] names, int[][] shapes, Object[] data) {
@@ -50,6 +50,8 @@ final class TensorArrays implements Serializable {
                 return t.toDoubleArray();
             case INT32:
                 return t.toIntArray();
+            case INT64:
+                return t.toLongArray(); // batch-norm counters
             default:
                 throw new IllegalArgumentException(
                         "SparkTrainer: tensors of type " + t.dtype() + " cannot be exchanged");
@@ -62,6 +64,8 @@ final class TensorArrays implements Serializable {
             t = Tensor.wrap((float[]) array, 1, ((float[]) array).length);
         } else if (array instanceof double[]) {
             t = Tensor.wrap((double[]) array, 1, ((double[]) array).length);
+        } else if (array instanceof long[]) {
+            t = Tensor.wrap((long[]) array, 1, ((long[]) array).length);
         } else {
             t = Tensor.wrap((int[]) array, 1, ((int[]) array).length);
         }
@@ -95,6 +99,9 @@ final class TensorArrays implements Serializable {
         }
         if (a instanceof int[]) {
             return 4L * ((int[]) a).length;
+        }
+        if (a instanceof long[]) {
+            return 8L * ((long[]) a).length;
         }
         return 0;
     }

@@ -82,10 +82,10 @@ class BatchNormTest {
                         : grad[k].add(params.get(k).grad());
             }
             for (Map.Entry<String, Tensor> e : model.namedBuffers().entrySet()) {
-                Tensor v = e.getValue().dtype() == DType.INT32
+                Tensor v = !e.getValue().dtype().isFloatingPoint()
                         ? e.getValue().clone()
                         : e.getValue().mul(0.5);
-                running.merge(e.getKey(), v, (a, b) -> a.dtype() == DType.INT32 ? a : a.add(b));
+                running.merge(e.getKey(), v, (a, b) -> !a.dtype().isFloatingPoint() ? a : a.add(b));
             }
         }
         model.loadStateDict(start);

@@ -111,7 +111,7 @@ public final class Fixtures {
 
     /**
      * The entries whose names start with {@code prefix}, with the prefix removed: a state dict for
-     * {@code Module.loadStateDict}. Buffers named {@code num_batches_tracked} become INT32, as the layers
+     * {@code Module.loadStateDict}. Buffers named {@code num_batches_tracked} become INT64, as the layers
      * keep them.
      *
      * @param fixture a map returned by {@link #load}
@@ -123,7 +123,7 @@ public final class Fixtures {
         for (Map.Entry<String, Tensor> e : fixture.entrySet()) {
             if (e.getKey().startsWith(prefix)) {
                 String k = e.getKey().substring(prefix.length());
-                sd.put(k, k.endsWith("num_batches_tracked") ? e.getValue().to(DType.INT32) : e.getValue());
+                sd.put(k, k.endsWith("num_batches_tracked") ? e.getValue().to(DType.INT64) : e.getValue());
             }
         }
         return sd;

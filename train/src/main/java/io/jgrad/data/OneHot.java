@@ -40,8 +40,8 @@ public final class OneHot implements Transform {
 
     @Override
     public Tensor apply(Tensor batch, Generator generator) {
-        if (batch.dtype() != DType.INT32) {
-            throw new IllegalArgumentException("OneHot: expected INT32 class indices, got " + batch.dtype());
+        if (!batch.dtype().isInteger()) {
+            throw new IllegalArgumentException("OneHot: expected INT32 or INT64 class indices, got " + batch.dtype());
         }
         Tensor out = batch.oneHot(numClasses);
         return out.dtype() == dtype ? out : out.to(dtype);

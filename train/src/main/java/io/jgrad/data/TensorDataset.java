@@ -1,6 +1,5 @@
 package io.jgrad.data;
 
-import io.jgrad.core.DType;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
 import java.util.ArrayList;
@@ -207,12 +206,12 @@ public final class TensorDataset implements Dataset {
      * @throws IllegalStateException when the target is absent or not INT32
      */
     public int numClasses() {
-        if (target == null || target.dtype() != DType.INT32) {
-            throw new IllegalStateException("TensorDataset.numClasses: needs an INT32 target, got "
+        if (target == null || !target.dtype().isInteger()) {
+            throw new IllegalStateException("TensorDataset.numClasses: needs an INT32 or INT64 target, got "
                     + (target == null ? "none" : target.dtype().toString()));
         }
         int max = -1;
-        for (int v : target.toIntArray()) {
+        for (int v : target.asInt32Index("TensorDataset.numClasses").toIntArray()) {
             max = Math.max(max, v);
         }
         return max + 1;

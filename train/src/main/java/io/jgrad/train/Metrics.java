@@ -67,11 +67,12 @@ public final class Metrics {
     /**
      * The true classes of a target.
      *
-     * @param target INT32 {@code (N)}; floating {@code (N, C)} with C at least 2 (argmax); or floating
+     * @param target INT32 or INT64 {@code (N)}; floating {@code (N, C)} with C at least 2 (argmax); or floating
      *     {@code (N)} / {@code (N, 1)} of 0 and 1 (class 1 when {@code >= 0.5})
      * @return the classes {@code (N)}
      */
     public static int[] trueClasses(Tensor target) {
+        target = target.asInt32Index("trueClasses"); // INT64 labels work like INT32 ones
         if (target.dtype() == DType.INT32) {
             if (target.dim() != 1 && !(target.dim() == 2 && target.size(1) == 1)) {
                 throw new IllegalArgumentException(

@@ -9,34 +9,24 @@ import java.nio.ByteOrder;
 
 /**
  * An element type as stored in a file, with the {@link DType} it loads into and the decoding from
- * bytes. Only types that convert exactly (or, for F16/BF16, widen exactly) into a jgrad type are
- * here; the formats name the ones they reject.
+ * bytes. Every jgrad type has its own file type; the narrower integer types widen exactly to INT32.
+ * The formats name the file types they reject.
  */
 enum Elem {
     F32(4, DType.FLOAT32),
     F64(8, DType.FLOAT64),
     I32(4, DType.INT32),
-    /** IEEE 754 half precision, widened exactly to float32. */
-    F16(2, DType.FLOAT32),
-    /** bfloat16 (the top 16 bits of a float32), widened exactly to float32. */
-    BF16(2, DType.FLOAT32),
+    I64(8, DType.INT64),
+    /** One byte per element; any non-zero byte loads as true. */
+    BOOL(1, DType.BOOL),
+    /** IEEE 754 half precision, kept as FLOAT16 bit patterns. */
+    F16(2, DType.FLOAT16),
+    /** bfloat16 (the top 16 bits of a float32), kept as BFLOAT16 bit patterns. */
+    BF16(2, DType.BFLOAT16),
     I8(1, DType.INT32),
     U8(1, DType.INT32),
     I16(2, DType.INT32),
-    U16(2, DType.INT32),
-    /** int64 narrowed to int32; a value outside the int32 range is an error (PyTorch writes int64 counters). */
-    I64(8, DType.INT32);
-
-    /** Thrown by {@link #decode} for an int64 value that does not fit an int32. */
-    static final class OutOfRange extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final long value;
-
-        OutOfRange(long value) {
-            super(null, null, false, false);
-            this.value = value;
-        }
-    }
+    U16(2, DType.INT32);
 
     /** Bytes per element in the file. */
     final int size;
@@ -55,20 +45,34 @@ enum Elem {
                 return F32;
             case FLOAT64:
                 return F64;
-            default:
+            case INT32:
                 return I32;
+            case INT64:
+                return I64;
+            case BOOL:
+                return BOOL;
+            case FLOAT16:
+                return F16;
+            default:
+                return BF16;
         }
     }
 
-    /** A new array of {@code n} elements of the target type ({@code float[]}, {@code double[]} or {@code int[]}). */
+    /** A new array of {@code n} elements of the target type's storage. */
     Object allocate(int n) {
         switch (target) {
             case FLOAT32:
                 return new float[n];
             case FLOAT64:
                 return new double[n];
-            default:
+            case INT32:
                 return new int[n];
+            case INT64:
+                return new long[n];
+            case BOOL:
+                return new byte[n];
+            default:
+                return new short[n];
         }
     }
 
@@ -87,17 +91,17 @@ enum Elem {
             case I32:
                 src.asIntBuffer().get((int[]) dst, at, count);
                 break;
-            case F16: {
-                float[] f = (float[]) dst;
-                for (int k = 0; k < count; k++) {
-                    f[at + k] = halfToFloat(src.getShort(src.position() + 2 * k));
-                }
+            case I64:
+                src.asLongBuffer().get((long[]) dst, at, count);
                 break;
-            }
-            case BF16: {
-                float[] f = (float[]) dst;
+            case F16:
+            case BF16:
+                src.asShortBuffer().get((short[]) dst, at, count);
+                break;
+            case BOOL: {
+                byte[] v = (byte[]) dst;
                 for (int k = 0; k < count; k++) {
-                    f[at + k] = Float.intBitsToFloat((src.getShort(src.position() + 2 * k) & 0xffff) << 16);
+                    v[at + k] = src.get(src.position() + k) != 0 ? (byte) 1 : (byte) 0;
                 }
                 break;
             }
@@ -122,17 +126,6 @@ enum Elem {
                 }
                 break;
             }
-            case I64: {
-                int[] v = (int[]) dst;
-                for (int k = 0; k < count; k++) {
-                    long x = src.getLong(src.position() + 8 * k);
-                    if (x != (int) x) {
-                        throw new OutOfRange(x);
-                    }
-                    v[at + k] = (int) x;
-                }
-                break;
-            }
             default: {
                 int[] v = (int[]) dst;
                 for (int k = 0; k < count; k++) {
@@ -144,35 +137,29 @@ enum Elem {
         src.position(src.position() + count * size);
     }
 
-    /** Widens an IEEE 754 binary16 value to float exactly (all halves are floats). */
-    static float halfToFloat(short h) {
-        int bits = h & 0xffff;
-        int sign = (bits & 0x8000) << 16;
-        int exp = (bits >>> 10) & 0x1f;
-        int mant = bits & 0x3ff;
-        if (exp == 0x1f) {
-            // Infinity or NaN: keep the payload in the top mantissa bits.
-            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-        }
-        if (exp == 0) {
-            // Zero or subnormal: mant * 2^-24, exact in float.
-            float v = mant * 0x1p-24f;
-            return sign != 0 ? -v : v;
-        }
-        // Rebias the exponent from 15 to 127.
-        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
-    }
-
     /** Wraps decoded data as a tensor of {@code shape} in C order (a 0-d shape holds one element). */
-    static Tensor wrap(Object data, int[] shape) {
+    Tensor wrap(Object data, int[] shape) {
         int[] sh = shape.length == 0 ? new int[] {1} : shape;
         Tensor t;
-        if (data instanceof float[]) {
-            t = Tensor.wrap((float[]) data, sh);
-        } else if (data instanceof double[]) {
-            t = Tensor.wrap((double[]) data, sh);
-        } else {
-            t = Tensor.wrap((int[]) data, sh);
+        switch (target) {
+            case FLOAT32:
+                t = Tensor.wrap((float[]) data, sh);
+                break;
+            case FLOAT64:
+                t = Tensor.wrap((double[]) data, sh);
+                break;
+            case INT32:
+                t = Tensor.wrap((int[]) data, sh);
+                break;
+            case INT64:
+                t = Tensor.wrap((long[]) data, sh);
+                break;
+            case BOOL:
+                t = Tensor.zeros(DType.BOOL, sh);
+                System.arraycopy((byte[]) data, 0, t.boolData(), 0, ((byte[]) data).length);
+                break;
+            default:
+                t = Tensor.ofBits(target, (short[]) data, sh);
         }
         return shape.length == 0 ? t.reshape() : t;
     }
@@ -202,8 +189,17 @@ enum Elem {
                 case FLOAT64:
                     buf.asDoubleBuffer().put(c.doubleData(), from, cnt);
                     break;
-                default:
+                case INT32:
                     buf.asIntBuffer().put(c.intData(), from, cnt);
+                    break;
+                case INT64:
+                    buf.asLongBuffer().put(c.longData(), from, cnt);
+                    break;
+                case BOOL:
+                    buf.put(c.boolData(), from, cnt);
+                    break;
+                default:
+                    buf.asShortBuffer().put(c.halfData(), from, cnt);
                     break;
             }
             out.write(buf.array(), 0, cnt * size);

@@ -1,6 +1,5 @@
 package io.jgrad.core.io;
 
-import io.jgrad.core.DType;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
 import java.io.ByteArrayOutputStream;
@@ -21,12 +20,16 @@ import java.util.Objects;
  * Reads and writes NumPy's {@code .npy} format (one array per file).
  *
  * <p>Reading accepts format versions 1.0, 2.0 and 3.0, the element types float32 ({@code f4}),
- * float64 ({@code f8}) and int32 ({@code i4}) in little- or big-endian byte order, C and Fortran order
- * (a Fortran-order file loads with the same logical layout as in NumPy), 0-d and empty arrays. Other
- * types (e.g. {@code <i8}, {@code |b1}, {@code <c8}, structured or object arrays) are rejected.
+ * float64 ({@code f8}), float16 ({@code f2}), int32 ({@code i4}), int64 ({@code i8}) in little- or
+ * big-endian byte order and bool ({@code |b1}), each loading into the jgrad type of the same name, in
+ * C and Fortran order (a Fortran-order file loads with the same logical layout as in NumPy), 0-d and
+ * empty arrays. Other types (e.g. {@code <c8}, unsigned integers, structured or object arrays) are
+ * rejected.
  *
- * <p>Writing produces little-endian C-order files, format 1.0 unless the header needs 2.0, with the
- * header padded so the data starts at a multiple of 64 bytes, as NumPy does.
+ * <p>Writing produces little-endian C-order files ({@code <f4}, {@code <f8}, {@code <f2},
+ * {@code <i4}, {@code <i8}, {@code |b1}), format 1.0 unless the header needs 2.0, with the header
+ * padded so the data starts at a multiple of 64 bytes, as NumPy does. NumPy has no bfloat16: writing
+ * a BFLOAT16 tensor throws {@link IllegalArgumentException} (convert it to FLOAT32 first).
  *
  * <p>Every problem with a file is a {@link TensorFormatException} naming the file, e.g.
  * {@code x.npy: file is truncated: the array data needs 48 bytes at offset 128 but only 40 remain}.
@@ -38,6 +41,8 @@ public final class Npy {
     static final int MAX_HEADER = 1 << 20;
 
     private static final int ALIGN = 64;
+    private static final String READS = "'<f4' float32, '<f8' float64, '<f2' float16, '<i4' int32 and '<i8' int64"
+            + " in either byte order, and '|b1' bool";
 
     private Npy() {}
 
@@ -140,10 +145,34 @@ public final class Npy {
     // Writing
     // ------------------------------------------------------------------------------------------
 
+    /** NumPy's type string for a tensor's dtype. */
+    private static String descrOf(Tensor t) {
+        switch (t.dtype()) {
+            case FLOAT32:
+                return "<f4";
+            case FLOAT64:
+                return "<f8";
+            case INT32:
+                return "<i4";
+            case INT64:
+                return "<i8";
+            case BOOL:
+                return "|b1";
+            case FLOAT16:
+                return "<f2";
+            default:
+                throw new IllegalArgumentException(
+                        "Npy.write: NumPy has no bfloat16 type, so a bfloat16 tensor of shape "
+                                + Shape.format(t.shape())
+                                + " cannot be written to .npy; convert it with to(DType.FLOAT32) "
+                                + "or save it as safetensors (BF16)");
+        }
+    }
+
     /** Magic, version, header length and the padded header dictionary. */
     private static byte[] header(Tensor t) {
         StringBuilder dict = new StringBuilder("{'descr': '");
-        dict.append(t.dtype() == DType.FLOAT32 ? "<f4" : t.dtype() == DType.FLOAT64 ? "<f8" : "<i4");
+        dict.append(descrOf(t));
         dict.append("', 'fortran_order': False, 'shape': ")
                 .append(pythonTuple(t.shape()))
                 .append(", }");
@@ -249,13 +278,13 @@ public final class Npy {
             throw src.error(src.remaining() + " unexpected bytes after the array data (shape " + Shape.format(h.shape)
                     + ", dtype '" + h.descr + "')");
         }
-        return build(data, h.shape, h.fortran);
+        return build(h.elem, data, h.shape, h.fortran);
     }
 
-    private static Tensor build(Object data, int[] shape, boolean fortran) {
+    private static Tensor build(Elem elem, Object data, int[] shape, boolean fortran) {
         int n = shape.length;
         if (!fortran || n < 2 || Shape.numel(shape) == 0) {
-            return Elem.wrap(data, shape);
+            return elem.wrap(data, shape);
         }
         // Fortran order stores the C order of the reversed shape: view it reversed, then transpose back.
         int[] reversed = new int[n];
@@ -264,7 +293,7 @@ public final class Npy {
             reversed[k] = shape[n - 1 - k];
             perm[k] = n - 1 - k;
         }
-        return Elem.wrap(data, reversed).permute(perm).contiguous();
+        return elem.wrap(data, reversed).permute(perm).contiguous();
     }
 
     private static String hex(byte[] b) {
@@ -372,8 +401,7 @@ public final class Npy {
 
         private void descr() throws TensorFormatException {
             if (peek() == '[') {
-                throw src.error("structured dtypes (a list as 'descr') are not supported: jgrad reads '<f4' float32, "
-                        + "'<f8' float64 and '<i4' int32, in either byte order");
+                throw src.error("structured dtypes (a list as 'descr') are not supported: jgrad reads " + READS);
             }
             descr = string();
             String d = descr;
@@ -392,9 +420,17 @@ public final class Npy {
                 case "i4":
                     elem = Elem.I32;
                     break;
+                case "i8":
+                    elem = Elem.I64;
+                    break;
+                case "f2":
+                    elem = Elem.F16;
+                    break;
+                case "b1":
+                    elem = Elem.BOOL;
+                    break;
                 default:
-                    throw src.error("dtype '" + descr + "' is not supported: jgrad reads '<f4' float32, '<f8' float64 "
-                            + "and '<i4' int32, in either byte order");
+                    throw src.error("dtype '" + descr + "' is not supported: jgrad reads " + READS);
             }
             order = o;
         }

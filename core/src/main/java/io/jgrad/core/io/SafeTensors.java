@@ -32,19 +32,21 @@ import java.util.function.Predicate;
  * data buffer (plus an optional {@code "__metadata__"} object of strings), then the buffer: each
  * tensor's elements in C order, little-endian, with no gaps or overlaps.
  *
- * <p>Reading loads {@code F32}, {@code F64} and {@code I32} as-is, widens {@code F16} and
- * {@code BF16} to FLOAT32 and {@code I8}, {@code U8}, {@code I16}, {@code U16} to INT32 (all exact);
- * {@code I64} (PyTorch's integer type, e.g. {@code num_batches_tracked}) is narrowed to INT32 and a
- * value outside the int32 range is an error. Other types ({@code U32}, {@code U64}, {@code BOOL},
- * the 8-bit floats, ...) are rejected with a clear error; to load the other tensors of such a file,
+ * <p>Reading loads {@code F32}, {@code F64}, {@code F16}, {@code BF16}, {@code I32}, {@code I64} and
+ * {@code BOOL} into the jgrad type of the same name (FLOAT32, FLOAT64, FLOAT16, BFLOAT16, INT32,
+ * INT64, BOOL) and widens {@code I8}, {@code U8}, {@code I16}, {@code U16} to INT32 (exactly). Loading
+ * into a model converts to the types of its parameters and buffers (e.g. a PyTorch {@code I64}
+ * {@code num_batches_tracked} into an INT32 buffer, F16 weights into FLOAT32 parameters). Other types
+ * ({@code U32}, {@code U64}, the 8-bit floats, ...) are rejected with a clear error; to load the other
+ * tensors of such a file,
  * select them with {@link #read(Path, Predicate)}. The header is validated completely before any
  * data is read: a header length beyond the file or beyond {@value #MAX_HEADER} bytes, invalid JSON,
  * shapes whose size overflows, offsets that do not match the dtype and shape, or that leave gaps,
  * overlap or miss the end of the buffer all raise a {@link TensorFormatException} naming the file and
  * the problem.
  *
- * <p>Writing stores FLOAT32, FLOAT64 and INT32 tensors as {@code F32}, {@code F64}, {@code I32}, and
- * INT32 tensors named by the caller as {@code I8} ({@link #write(Path, Map, Map, Set)}). The
+ * <p>Writing stores each type as its own ({@code F32}, {@code F64}, {@code F16}, {@code BF16},
+ * {@code I32}, {@code I64}, {@code BOOL}), and INT32 tensors named by the caller as {@code I8} ({@link #write(Path, Map, Map, Set)}). The
  * header keeps the map's order; in the buffer the 8-byte types come first so every tensor is aligned
  * to its element size, and the header is padded with spaces to a multiple of 8 bytes, as the
  * reference implementation does.
@@ -54,7 +56,7 @@ public final class SafeTensors {
     public static final long MAX_HEADER = 100_000_000L;
 
     private static final String METADATA = "__metadata__";
-    private static final String SUPPORTED = "F32, F64, I32, F16, BF16, I8, U8, I16, U16, I64";
+    private static final String SUPPORTED = "F32, F64, F16, BF16, I32, I64, BOOL, I8, U8, I16, U16";
 
     private final String name;
     private final Map<String, Tensor> tensors;
@@ -274,7 +276,7 @@ public final class SafeTensors {
                 src.skip(e.end - e.begin, what);
             } else {
                 Object data = src.readElements(e.elem, ByteOrder.LITTLE_ENDIAN, Shape.numel(e.shape), what);
-                e.tensor = Elem.wrap(data, e.shape);
+                e.tensor = e.elem.wrap(data, e.shape);
             }
         }
         if (fileLen < 0 && !src.atEnd()) {
@@ -468,6 +470,8 @@ public final class SafeTensors {
                 return Elem.U16;
             case "I64":
                 return Elem.I64;
+            case "BOOL":
+                return Elem.BOOL;
             default:
                 return null;
         }

@@ -151,14 +151,6 @@ abstract class Source implements Closeable {
      * returns them as a new array of the element's target type.
      */
     Object readElements(Elem elem, ByteOrder order, int numel, String what) throws IOException {
-        try {
-            return readElementsUnchecked(elem, order, numel, what);
-        } catch (Elem.OutOfRange e) {
-            throw error(what + " holds the int64 value " + e.value + ", which does not fit in int32");
-        }
-    }
-
-    private Object readElementsUnchecked(Elem elem, ByteOrder order, int numel, String what) throws IOException {
         long nbytes = (long) numel * elem.size;
         require(nbytes, what);
         if (length() < 0) {

@@ -84,7 +84,7 @@ final class Fixtures {
         assertEquals(dtype, t.dtype());
         assertArrayEquals(shape, t.shape());
         forEachIndex(shape, idx -> {
-            double expected = dtype == DType.INT32 ? intValue(idx) : value(idx);
+            double expected = dtype.isInteger() ? intValue(idx) : value(idx);
             assertEquals(expected, t.getDouble(idx), 0.0, () -> "at " + Arrays.toString(idx));
         });
     }
@@ -93,6 +93,10 @@ final class Fixtures {
     static void assertSameTensor(Tensor expected, Tensor actual) {
         assertEquals(expected.dtype(), actual.dtype());
         assertArrayEquals(expected.shape(), actual.shape());
+        if (expected.dtype().isStorageOnly()) {
+            assertArrayEquals(expected.clone().halfData(), actual.clone().halfData(), "16-bit patterns");
+            return;
+        }
         forEachIndex(expected.shape(), idx -> {
             String where = "at " + Arrays.toString(idx);
             switch (expected.dtype()) {
@@ -109,7 +113,7 @@ final class Fixtures {
                             where);
                     break;
                 default:
-                    assertEquals(expected.getInt(idx), actual.getInt(idx), where);
+                    assertEquals(expected.getLong(idx), actual.getLong(idx), where);
             }
         });
     }

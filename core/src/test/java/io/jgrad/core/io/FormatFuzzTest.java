@@ -92,7 +92,10 @@ class FormatFuzzTest {
         "<f4",
         ">f8",
         "<i8",
+        ">i8",
         "|b1",
+        "<f2",
+        "<u1",
         "[0,0]",
         "[]",
         "()",
@@ -139,12 +142,19 @@ class FormatFuzzTest {
             "f4_empty.npy",
             "f4_v2.npy",
             "f4_v3.npy",
-            "i4_extremes.npy"
+            "i4_extremes.npy",
+            "i8_extremes.npy",
+            "i8_be_fortran.npy",
+            "b1_2d.npy",
+            "f2_special.npy"
         }) {
             seeds.add(new Seed(Fixtures.bytes(name), false));
         }
         seeds.add(new Seed(
                 Npy.toBytes(Tensor.randn(new Generator(1), DType.FLOAT64, 3, 2).t()), false));
+        seeds.add(new Seed(Npy.toBytes(Tensor.of(new long[] {Long.MIN_VALUE, 1, 2, 3}, 2, 2)), false));
+        seeds.add(new Seed(Npy.toBytes(Tensor.of(new boolean[] {true, false, true})), false));
+        seeds.add(new Seed(Npy.toBytes(Tensor.randn(new Generator(4), 5).to(DType.FLOAT16)), false));
         Path file = dir.resolve("fuzz.npy");
         int accepted = assertTimeoutPreemptively(
                 BOUND,
@@ -169,7 +179,10 @@ class FormatFuzzTest {
             "torch_spaced.safetensors",
             "torch_no_metadata.safetensors",
             "reference/overall.safetensors",
-            "reference/e.safetensors"
+            "reference/e.safetensors",
+            "torch_new_dtypes.safetensors",
+            "torch_bool.safetensors",
+            "torch_i64.safetensors"
         }) {
             seeds.add(new Seed(Fixtures.bytes(name), true));
         }
@@ -177,6 +190,10 @@ class FormatFuzzTest {
         m.put("w", Tensor.randn(new Generator(2), 4, 3).t());
         m.put("b", Tensor.arange(5));
         m.put("s", Tensor.scalar(DType.FLOAT64, 2));
+        m.put("l", Tensor.of(new long[] {-1, Long.MAX_VALUE}));
+        m.put("m", Tensor.of(new boolean[] {true, false, true}, 3, 1));
+        m.put("h", Tensor.randn(new Generator(3), 2, 2).to(DType.FLOAT16));
+        m.put("bh", Tensor.randn(new Generator(5), 3).to(DType.BFLOAT16));
         seeds.add(new Seed(SafeTensors.toBytes(m, Map.of("epoch", "3")), true));
         Path file = dir.resolve("fuzz.safetensors");
         int accepted = assertTimeoutPreemptively(

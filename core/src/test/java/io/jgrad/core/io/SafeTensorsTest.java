@@ -61,9 +61,10 @@ class SafeTensorsTest {
             Float.POSITIVE_INFINITY,
             Float.NEGATIVE_INFINITY
         };
-        assertEquals(DType.FLOAT32, st.get("f16").dtype());
+        assertEquals(DType.FLOAT16, st.get("f16").dtype());
         assertFloatsEqual(halves, st.get("f16").toFloatArray());
         float[] bfloats = {1f, -3.5f, 0x1p100f, -0x1p-130f, 0.0078125f, Float.POSITIVE_INFINITY, 1.5f * 0x1p127f};
+        assertEquals(DType.BFLOAT16, st.get("bf16").dtype());
         assertFloatsEqual(bfloats, st.get("bf16").toFloatArray());
 
         Tensor scalar = st.get("scalar");
@@ -106,20 +107,51 @@ class SafeTensorsTest {
     }
 
     @Test
-    void torchInt64NarrowsToInt32AndUnsupportedDtypesAreRejectedUnlessUnselected() throws IOException {
+    void torchInt64AndBoolLoadAsTheirOwnTypes() throws IOException {
         Path i64 = Fixtures.path("torch_i64.safetensors");
         SafeTensors all = SafeTensors.read(i64);
-        assertIndexed(all.get("idx"), DType.INT32, 2);
+        assertIndexed(all.get("idx"), DType.INT64, 2);
         assertIndexed(all.get("ok"), DType.FLOAT32, 2);
 
-        Path bool = Fixtures.path("torch_bool.safetensors");
-        TensorFormatException e = assertThrows(TensorFormatException.class, () -> SafeTensors.read(bool));
-        assertEquals(
-                bool + ": tensor 'mask' has dtype BOOL, which jgrad cannot load (supported: F32, F64, I32, F16, "
-                        + "BF16, I8, U8, I16, U16, I64); select the other tensors with SafeTensors.read(path, include)",
-                e.getMessage());
-        SafeTensors some = SafeTensors.read(bool, n -> !n.equals("mask"));
-        assertTrue(!some.tensors().containsKey("mask"));
+        Tensor mask = SafeTensors.read(Fixtures.path("torch_bool.safetensors")).get("mask");
+        assertEquals(DType.BOOL, mask.dtype());
+        assertArrayEquals(new boolean[] {true, false, true}, mask.toBooleanArray());
+    }
+
+    /** torch_new_dtypes.safetensors: int64 extremes, a 2-D mask, and float32 values PyTorch rounded to 16 bits. */
+    @Test
+    void readsPyTorchInt64BoolFloat16AndBfloat16() throws IOException {
+        SafeTensors st = SafeTensors.read(Fixtures.path("torch_new_dtypes.safetensors"));
+        Tensor i64 = st.get("i64");
+        assertEquals(DType.INT64, i64.dtype());
+        assertArrayEquals(new int[] {2, 3}, i64.shape());
+        assertArrayEquals(new long[] {Long.MIN_VALUE, -1, 0, 1, (1L << 53) + 1, Long.MAX_VALUE}, i64.toLongArray());
+        Tensor mask = st.get("mask");
+        assertEquals(DType.BOOL, mask.dtype());
+        assertArrayEquals(new boolean[] {true, false, false, false, true, true}, mask.toBooleanArray());
+        Tensor f32 = st.get("f32");
+        for (String name : new String[] {"f16", "bf16"}) {
+            Tensor h = st.get(name);
+            DType dt = name.equals("f16") ? DType.FLOAT16 : DType.BFLOAT16;
+            assertEquals(dt, h.dtype());
+            // PyTorch's rounding of the float32 values is jgrad's, bit for bit (NaN: any NaN)
+            short[] mine = f32.to(dt).halfData();
+            short[] torch = h.halfData();
+            for (int k = 0; k < mine.length; k++) {
+                float a = dt == DType.FLOAT16
+                        ? io.jgrad.core.Half.halfToFloat(torch[k])
+                        : io.jgrad.core.Half.bfloat16ToFloat(torch[k]);
+                if (Float.isNaN(a)) {
+                    assertTrue(
+                            Float.isNaN(h.getFloat(k)) && Float.isNaN(f32.to(dt).getFloat(k)), name);
+                } else {
+                    assertEquals(torch[k], mine[k], name + "[" + k + "]");
+                }
+            }
+            // and back to the file unchanged
+            SafeTensors again = SafeTensors.read(SafeTensors.toBytes(st.tensors(), Map.of()), "again");
+            assertArrayEquals(torch, again.get(name).halfData());
+        }
     }
 
     @Test
@@ -146,7 +178,9 @@ class SafeTensorsTest {
 
     /** range(-3, 3) as NumPy stored it: unsigned types hold the values modulo 2^bits. */
     private static void assertReferenceValues(String code, Tensor t) {
-        DType expectedType = code.equals("d") ? DType.FLOAT64 : "ef".contains(code) ? DType.FLOAT32 : DType.INT32;
+        DType expectedType = code.equals("d")
+                ? DType.FLOAT64
+                : code.equals("e") ? DType.FLOAT16 : code.equals("f") ? DType.FLOAT32 : DType.INT32;
         assertEquals(expectedType, t.dtype(), code);
         assertArrayEquals(new int[] {6}, t.shape());
         for (int k = 0; k < 6; k++) {
@@ -214,6 +248,16 @@ class SafeTensorsTest {
         }
         m.put("\u00fcnicode \"name\"\n", Tensor.scalar(1));
         m.put("", Tensor.of(new int[] {7}));
+        // bfloat16, which .npy cannot hold
+        m.put(
+                "bf16",
+                Tensor.of(new float[] {1, -0f, Float.NaN, 3e38f, Float.NEGATIVE_INFINITY, 1e-40f})
+                        .to(DType.BFLOAT16));
+        m.put(
+                "bf16 view",
+                Tensor.randn(new io.jgrad.core.Generator(3), 3, 4)
+                        .to(DType.BFLOAT16)
+                        .t());
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("z", "last key first");
         meta.put("a", "tab\there \\ \u0001 \uD83D\uDE00");

@@ -1,7 +1,6 @@
 package io.jgrad.models.seq2seq;
 
 import io.jgrad.autograd.Variable;
-import io.jgrad.core.DType;
 import io.jgrad.core.Shape;
 import io.jgrad.layers.Loss;
 import io.jgrad.layers.Losses;
@@ -45,11 +44,11 @@ public final class SequenceCrossEntropyLoss extends Loss {
     public Variable forward(Variable logits, Variable target) {
         if (logits.dim() != 3
                 || target.dim() != 2
-                || target.dtype() != DType.INT32
+                || !target.dtype().isInteger()
                 || logits.size(0) != target.size(0)
                 || logits.size(1) != target.size(1)) {
             throw new IllegalArgumentException(
-                    "SequenceCrossEntropyLoss: expected logits (N, T, V) and INT32 targets (N, T), got "
+                    "SequenceCrossEntropyLoss: expected logits (N, T, V) and INT32 or INT64 targets (N, T), got "
                             + Shape.format(logits.shape()) + " and " + target.dtype() + " "
                             + Shape.format(target.shape()));
         }
