@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.jgrad.autograd.Autograd;
 import io.jgrad.autograd.GradCheck;
 import io.jgrad.autograd.Variable;
+import io.jgrad.autograd.fused.BatchNormFunction;
+import io.jgrad.autograd.fused.RowNormFunction;
 import io.jgrad.core.DType;
 import io.jgrad.core.Generator;
 import io.jgrad.core.Tensor;
