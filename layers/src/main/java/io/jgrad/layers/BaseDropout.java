@@ -87,27 +87,8 @@ public abstract class BaseDropout extends Module {
 
     /** {@code kept} with probability {@code 1 - p}, zeros otherwise (one generator draw per element). */
     final Tensor sampleMask(DType dtype, int[] shape, double kept) {
-        Generator g = generator();
-        double q = 1 - p;
-        Tensor m = Tensor.zeros(dtype, shape);
-        int n = m.numel();
-        if (dtype == DType.FLOAT32) {
-            float[] a = m.floatData();
-            float v = (float) kept;
-            for (int k = 0; k < n; k++) {
-                if (g.nextDouble() < q) {
-                    a[k] = v;
-                }
-            }
-        } else {
-            double[] a = m.doubleData();
-            for (int k = 0; k < n; k++) {
-                if (g.nextDouble() < q) {
-                    a[k] = kept;
-                }
-            }
-        }
-        return m;
+        Tensor m = Tensor.bernoulli(generator(), dtype, 1 - p, shape);
+        return kept == 1 ? m : m.mul_(kept);
     }
 
     @Override

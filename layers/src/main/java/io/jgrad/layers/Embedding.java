@@ -1,9 +1,9 @@
 package io.jgrad.layers;
 
 import io.jgrad.autograd.Autograd;
-import io.jgrad.autograd.Function;
 import io.jgrad.autograd.Parameter;
 import io.jgrad.autograd.Variable;
+import io.jgrad.autograd.fused.EmbeddingLookup;
 import io.jgrad.core.DType;
 import io.jgrad.core.Generator;
 import io.jgrad.core.Shape;
@@ -177,7 +177,7 @@ public class Embedding extends Module {
         int[] os = new int[indices.dim() + 1];
         System.arraycopy(indices.shape(), 0, os, 0, indices.dim());
         os[indices.dim()] = embeddingDim;
-        return new Lookup(idx, paddingIdx == null ? -1 : paddingIdx, os).apply(w);
+        return new EmbeddingLookup(idx, paddingIdx == null ? -1 : paddingIdx, os).apply(w);
     }
 
     /** PyTorch's embedding_renorm_: rescales each distinct looked-up row whose norm exceeds maxNorm. */
@@ -195,84 +195,6 @@ public class Embedding extends Module {
                     row.mul_(maxNorm / (norm + 1e-7));
                 }
             }
-        }
-    }
-
-    /** Row gather whose backward scatters the gradient rows back, skipping the padding row. */
-    static final class Lookup extends Function {
-        private final int[] idx;
-        private final int padding;
-        private final int[] outShape;
-
-        Lookup(int[] idx, int padding, int[] outShape) {
-            super("embedding");
-            this.idx = idx;
-            this.padding = padding;
-            this.outShape = outShape;
-        }
-
-        @Override
-        protected Tensor forward(Context ctx, Tensor... in) {
-            Tensor w = in[0].contiguous();
-            int d = w.size(1);
-            Tensor out = Tensor.zeros(w.dtype(), outShape);
-            Object src = w.dtype() == DType.FLOAT32 ? w.floatData() : w.doubleData();
-            Object dst = w.dtype() == DType.FLOAT32 ? out.floatData() : out.doubleData();
-            for (int k = 0; k < idx.length; k++) {
-                System.arraycopy(src, w.offset() + idx[k] * d, dst, k * d, d);
-            }
-            return out;
-        }
-
-        /** The lookup as an {@code indexSelect} of rows, with the padding row a constant (no gradient). */
-        @Override
-        protected Variable composed(Context ctx, Variable... in) {
-            return composedForward(in);
-        }
-
-        /** {@link #composed} (after a forward; package-private for the tests). */
-        Variable composedForward(Variable... in) {
-            Variable w = in[0];
-            if (padding >= 0) {
-                Tensor pad = Tensor.zeros(DType.INT32, w.size(0), 1);
-                pad.set(1, padding, 0);
-                w = Variable.where(pad, Variable.constant(w.data()), w);
-            }
-            return w.indexSelect(0, Tensor.wrap(idx.clone(), idx.length)).reshape(outShape);
-        }
-
-        @Override
-        protected Variable[] backward(Context ctx, Variable gradOutput) {
-            Tensor g = gradOutput.data().contiguous();
-            int[] ws = ctx.input(0).shape();
-            int d = ws[1];
-            Tensor dw = Tensor.zeros(g.dtype(), ws);
-            if (g.dtype() == DType.FLOAT32) {
-                float[] gs = g.floatData();
-                float[] a = dw.floatData();
-                for (int k = 0; k < idx.length; k++) {
-                    if (idx[k] != padding) {
-                        int src = g.offset() + k * d;
-                        int dst = idx[k] * d;
-                        for (int j = 0; j < d; j++) {
-                            a[dst + j] += gs[src + j];
-                        }
-                    }
-                }
-            } else {
-                double[] gs = g.doubleData();
-                double[] a = dw.doubleData();
-                for (int k = 0; k < idx.length; k++) {
-                    if (idx[k] != padding) {
-                        int src = g.offset() + k * d;
-                        int dst = idx[k] * d;
-                        for (int j = 0; j < d; j++) {
-                            a[dst + j] += gs[src + j];
-                        }
-                    }
-                }
-            }
-            return new Variable[] {Variable.constant(dw)};
         }
     }
 

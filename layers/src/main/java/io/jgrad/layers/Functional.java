@@ -2,6 +2,8 @@ package io.jgrad.layers;
 
 import io.jgrad.autograd.Autograd;
 import io.jgrad.autograd.Variable;
+import io.jgrad.autograd.fused.BatchNormFunction;
+import io.jgrad.autograd.fused.RowNormFunction;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
 
@@ -122,8 +124,13 @@ public final class Functional {
             for (int c = 0; c < var.length; c++) {
                 unbiased[c] = var[c] * count / (count - 1);
             }
-            rm.mul_(1 - m).add_(Arrays0.tensor(mean, rm.dtype(), rm.shape()).mul(m));
-            rv.mul_(1 - m).add_(Arrays0.tensor(unbiased, rv.dtype(), rv.shape()).mul(m));
+            rm.mul_(1 - m)
+                    .add_(Tensor.wrap(mean).reshape(rm.shape()).to(rm.dtype()).mul(m));
+            rv.mul_(1 - m)
+                    .add_(Tensor.wrap(unbiased)
+                            .reshape(rv.shape())
+                            .to(rv.dtype())
+                            .mul(m));
         }
     }
 

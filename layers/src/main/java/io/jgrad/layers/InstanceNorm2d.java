@@ -3,6 +3,8 @@ package io.jgrad.layers;
 import io.jgrad.autograd.Autograd;
 import io.jgrad.autograd.Parameter;
 import io.jgrad.autograd.Variable;
+import io.jgrad.autograd.fused.BatchNormFunction;
+import io.jgrad.autograd.fused.RowNormFunction;
 import io.jgrad.core.DType;
 import io.jgrad.core.Generator;
 import io.jgrad.core.Shape;

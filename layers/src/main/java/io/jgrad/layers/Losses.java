@@ -2,6 +2,7 @@ package io.jgrad.layers;
 
 import io.jgrad.autograd.Function;
 import io.jgrad.autograd.Variable;
+import io.jgrad.autograd.fused.CrossEntropyFunction;
 import io.jgrad.core.DType;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
@@ -311,7 +312,13 @@ public final class Losses {
             // (N, C, d1, ...) -> (N * d1 * ..., C): classes last, one row per position
             rows = x.movedim(1, -1).reshape(-1, c);
         }
-        Variable l = new CrossEntropyFunction(target.reshape(-1), weight, ignoreIndex, smoothing, reduction, nll)
+        Variable l = new CrossEntropyFunction(
+                        target.reshape(-1),
+                        weight,
+                        ignoreIndex,
+                        smoothing,
+                        CrossEntropyFunction.Reduction.valueOf(reduction.name()),
+                        nll)
                 .apply(rows);
         if (reduction == Reduction.NONE && xs.length > 2) {
             l = l.reshape(ts);

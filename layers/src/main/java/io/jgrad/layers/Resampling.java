@@ -4,6 +4,7 @@ import io.jgrad.autograd.Variable;
 import io.jgrad.core.DType;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
+import io.jgrad.core.kernel.PoolKernels;
 import java.util.Arrays;
 
 /**
@@ -191,32 +192,7 @@ final class Resampling {
         int w = s[s.length - 1];
         int oh = sp == 2 ? out[0] : 1;
         int ow = out[sp - 1];
-        int planes = s[0] * s[1];
-        double[] v = x.data().toDoubleArray();
-        int[] idx = new int[planes * oh * ow];
-        for (int p = 0; p < planes; p++) {
-            int base = p * h * w;
-            for (int i = 0; i < oh; i++) {
-                int h0 = start(i, h, oh);
-                int h1 = end(i, h, oh);
-                for (int j = 0; j < ow; j++) {
-                    int w0 = start(j, w, ow);
-                    int w1 = end(j, w, ow);
-                    int best = h0 * w + w0;
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int a = h0; a < h1; a++) {
-                        for (int b = w0; b < w1; b++) {
-                            double val = v[base + a * w + b];
-                            if (val > max || Double.isNaN(val)) {
-                                max = val;
-                                best = a * w + b;
-                            }
-                        }
-                    }
-                    idx[(p * oh + i) * ow + j] = best;
-                }
-            }
-        }
+        int[] idx = PoolKernels.adaptiveMaxIndices(x.data(), h, w, oh, ow);
         int[] os = s.clone();
         for (int d = 0; d < sp; d++) {
             os[2 + d] = out[d];
@@ -224,16 +200,6 @@ final class Resampling {
         return x.reshape(s[0], s[1], h * w)
                 .gather(2, Tensor.of(idx, s[0], s[1], oh * ow))
                 .reshape(os);
-    }
-
-    /** PyTorch's window start {@code floor(i * in / out)}. */
-    static int start(int i, int in, int out) {
-        return (int) Math.floorDiv((long) i * in, out);
-    }
-
-    /** PyTorch's window end {@code ceil((i + 1) * in / out)}. */
-    static int end(int i, int in, int out) {
-        return (int) (((long) (i + 1) * in + out - 1) / out);
     }
 
     // ------------------------------------------------------------------------------------------ pixel shuffle

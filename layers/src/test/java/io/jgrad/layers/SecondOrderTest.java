@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.jgrad.autograd.Autograd;
 import io.jgrad.autograd.GradCheck;
 import io.jgrad.autograd.Variable;
+import io.jgrad.autograd.fused.BatchNormFunction;
+import io.jgrad.autograd.fused.CrossEntropyFunction;
+import io.jgrad.autograd.fused.EmbeddingLookup;
+import io.jgrad.autograd.fused.MaskedSoftmax;
+import io.jgrad.autograd.fused.RowNormFunction;
 import io.jgrad.core.DType;
 import io.jgrad.core.Generator;
 import io.jgrad.core.Tensor;
@@ -164,15 +169,13 @@ class SecondOrderTest {
         int[] idx = {0, 2, 1, 2, 4, 1};
         l.add(new Case(
                 "embedding",
-                in -> new Embedding.Lookup(idx, -1, new int[] {2, 3, 3})
+                in -> new EmbeddingLookup(idx, -1, new int[] {2, 3, 3})
                         .apply(in[0])
                         .tanh(),
                 randn(g, 5, 3)));
         l.add(new Case(
                 "embeddingPadding",
-                in -> new Embedding.Lookup(idx, 1, new int[] {6, 3})
-                        .apply(in[0])
-                        .tanh(),
+                in -> new EmbeddingLookup(idx, 1, new int[] {6, 3}).apply(in[0]).tanh(),
                 randn(g, 5, 3)));
         return l;
     }
@@ -317,7 +320,8 @@ class SecondOrderTest {
                 for (boolean nll : new boolean[] {false, true}) {
                     for (double eps : nll ? new double[] {0} : new double[] {0, 0.15}) {
                         for (Tensor wt : new Tensor[] {null, weight}) {
-                            CrossEntropyFunction ce = new CrossEntropyFunction(target, wt, -100, eps, r, nll);
+                            CrossEntropyFunction ce = new CrossEntropyFunction(
+                                    target, wt, -100, eps, CrossEntropyFunction.Reduction.valueOf(r.name()), nll);
                             same(
                                     "crossEntropy nll=" + nll + " eps=" + eps + " weighted=" + (wt != null) + " " + r
                                             + " " + dt,
@@ -338,8 +342,7 @@ class SecondOrderTest {
                     .expand(ss);
             for (double p : new double[] {0, 0.4}) {
                 for (boolean causal : new boolean[] {false, true}) {
-                    Attention.MaskedSoftmax ms =
-                            new Attention.MaskedSoftmax(0.7, List.of(pad, add), causal, p, new Generator(3));
+                    MaskedSoftmax ms = new MaskedSoftmax(0.7, List.of(pad, add), causal, p, new Generator(3));
                     Variable y = ms.apply(s);
                     Variable yc = ms.composedForward(s);
                     same("maskedSoftmax dropout=" + p + " causal=" + causal + " " + dt, y, yc, tol);
@@ -351,7 +354,7 @@ class SecondOrderTest {
             Variable table = new Variable(Tensor.randn(g, dt, 5, 3));
             int[] idx = {4, 1, 1, 0, 3, 2};
             for (int padding : new int[] {-1, 1}) {
-                Embedding.Lookup lk = new Embedding.Lookup(idx, padding, new int[] {3, 2, 3});
+                EmbeddingLookup lk = new EmbeddingLookup(idx, padding, new int[] {3, 2, 3});
                 same("embedding padding=" + padding + " " + dt, lk.apply(table), lk.composedForward(table), 0);
             }
         }

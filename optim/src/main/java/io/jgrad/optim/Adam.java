@@ -3,9 +3,7 @@ package io.jgrad.optim;
 import io.jgrad.autograd.Parameter;
 import io.jgrad.core.DType;
 import io.jgrad.core.Tensor;
-import io.jgrad.core.kernel.KernelProvider;
-import io.jgrad.core.kernel.Kernels;
-import io.jgrad.core.kernel.Parallel;
+import io.jgrad.core.kernel.AdamKernels;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,15 +29,12 @@ import java.util.Map;
  * {@code exp_avg}, {@code exp_avg_sq}, and {@code max_exp_avg_sq} with AMSGrad.
  *
  * <p>FLOAT32 parameters with contiguous gradients are updated by the fused kernel
- * {@link Kernels#adamStep} split over the thread pool, without allocating (except AMSGrad, which
+ * {@link AdamKernels#update} split over the thread pool, without allocating (except AMSGrad, which
  * takes the tensor path); other parameters (e.g. FLOAT64) use tensor operations. Like PyTorch, both
  * paths weight g by {@code 1 - beta} computed in double and then rounded to float (forming it from the
  * float betas, {@code 1f - 0.999f}, would differ by 1.3e-5 relative).
  */
 public class Adam extends Optimizer {
-
-    /** Elements per parallel chunk of the fused update. */
-    private static final int GRAIN = 1 << 15;
 
     /** Adam's and AdamW's hyper-parameters. */
     public static final class Options extends OptimizerOptions<Options> {
@@ -188,40 +183,9 @@ public class Adam extends Optimizer {
             boolean decoupled,
             double stepSize,
             double bias2Sqrt) {
-        Kernels k = KernelProvider.kernels();
-        float[] pd = theta.floatData();
-        float[] gd = grad.floatData();
-        float[] md = m.floatData();
-        float[] vd = v.floatData();
-        int po = theta.offset();
-        int mo = m.offset();
-        int vo = v.offset();
-        boolean l2 = weightDecay != 0 && !decoupled;
         // With an L2 penalty the kernel reads g + wd * p from a scratch buffer kept in the state.
-        Tensor work = l2 ? s.scratch("grad", theta) : grad;
-        float[] wd = work.floatData();
-        int wo = work.offset();
-        int go = grad.offset();
-        float decay = (float) (1 - lr * weightDecay);
-        float fwd = (float) weightDecay;
-        float b1 = (float) beta1;
-        float b2 = (float) beta2;
-        float c1 = (float) (1 - beta1); // 1 - beta in double, then rounded: PyTorch's weights of g and g^2
-        float c2 = (float) (1 - beta2);
-        float ss = (float) stepSize;
-        float sb2 = (float) bias2Sqrt;
-        float e = (float) eps;
-        Parallel.forRange(theta.numel(), GRAIN, (from, to) -> {
-            int n = to - from;
-            if (weightDecay != 0 && decoupled) {
-                k.mulScalar(pd, po + from, decay, pd, po + from, n); // AdamW: p = p * (1 - lr * wd)
-            }
-            if (l2) {
-                System.arraycopy(gd, go + from, wd, wo + from, n); // work = g
-                k.axpy(n, fwd, pd, po + from, wd, wo + from); // work = g + wd * p
-            }
-            k.adamStep(pd, po + from, wd, wo + from, md, mo + from, vd, vo + from, n, b1, b2, c1, c2, ss, sb2, e);
-        });
+        Tensor work = weightDecay != 0 && !decoupled ? s.scratch("grad", theta) : null;
+        AdamKernels.update(theta, grad, m, v, work, lr, beta1, beta2, eps, weightDecay, decoupled, stepSize, bias2Sqrt);
         // The kernel wrote the storage directly: rewrite one element so that the version counter moves
         // (autograd uses it to detect in-place changes of saved tensors).
         if (theta.numel() > 0) {

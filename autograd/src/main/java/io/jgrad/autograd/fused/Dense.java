@@ -1,14 +1,14 @@
-package io.jgrad.layers;
+package io.jgrad.autograd.fused;
 
 import io.jgrad.core.DType;
 import io.jgrad.core.Tensor;
 
-/** Access to the primitive arrays of tensors for the fused kernels. */
-final class Arrays0 {
-    private Arrays0() {}
+/** The tensors the fused kernels read: contiguous from index 0 of their storage. */
+final class Dense {
+    private Dense() {}
 
     /** The tensor itself when it is contiguous from index 0 of its storage, else a contiguous copy. */
-    static Tensor dense(Tensor t) {
+    static Tensor of(Tensor t) {
         return t.isContiguous() && t.offset() == 0 ? t : t.clone();
     }
 
@@ -18,19 +18,7 @@ final class Arrays0 {
     }
 
     /** A tensor of {@code dtype} and {@code shape} holding {@code v}. */
-    static Tensor tensor(double[] v, DType dtype, int[] shape) {
+    static Tensor tensor(double[] v, DType dtype, int... shape) {
         return Tensor.wrap(v).reshape(shape).to(dtype);
-    }
-
-    /** A FLOAT32 copy of doubles. */
-    static float[] floats(double[] v) {
-        if (v == null) {
-            return null;
-        }
-        float[] f = new float[v.length];
-        for (int k = 0; k < v.length; k++) {
-            f[k] = (float) v[k];
-        }
-        return f;
     }
 }
