@@ -2,6 +2,7 @@ package io.jgrad.layers;
 
 import io.jgrad.autograd.Variable;
 import io.jgrad.autograd.fused.MaskedSoftmax;
+import io.jgrad.core.DType;
 import io.jgrad.core.Generator;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
