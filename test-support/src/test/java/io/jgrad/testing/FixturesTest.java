@@ -36,8 +36,8 @@ class FixturesTest {
     void stateDictStripsThePrefixAndKeepsCountersAsIntegers() {
         Map<String, Tensor> sd = Fixtures.stateDict(Fixtures.load("/fixtures/sample.txt"), "p.");
         assertEquals(List.of("bn.num_batches_tracked", "bn.weight"), List.copyOf(sd.keySet()));
-        assertEquals(DType.INT32, sd.get("bn.num_batches_tracked").dtype());
-        assertEquals(3, sd.get("bn.num_batches_tracked").toIntArray()[0]);
+        assertEquals(DType.INT64, sd.get("bn.num_batches_tracked").dtype());
+        assertEquals(3, sd.get("bn.num_batches_tracked").toLongArray()[0]);
         assertEquals(DType.FLOAT64, sd.get("bn.weight").dtype());
     }
 

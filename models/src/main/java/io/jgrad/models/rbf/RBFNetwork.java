@@ -134,6 +134,7 @@ public class RBFNetwork extends Module {
             throw new IllegalArgumentException("RBFNetwork.fit: " + options.units
                     + " units need at least as many samples, got " + Shape.format(x.shape()));
         }
+        y = y == null ? null : y.asInt32Index("RBFNetwork.fit"); // INT64 labels as INT32
         int out = outputsOf("fit", x, y, classes);
         RBFNetwork net = new RBFNetwork(x.size(1), options.units, out);
         net.to(x.dtype());
@@ -167,12 +168,13 @@ public class RBFNetwork extends Module {
      * ridge-regularized least squares with an unpenalized bias ({@link LeastSquares#ridgeWithIntercept}).
      *
      * @param x inputs {@code (N, inFeatures)}, the network's type
-     * @param y INT32 labels {@code (N)} in {@code [0, outFeatures)} (one-hot targets), or real targets
+     * @param y INT32 (or INT64) labels {@code (N)} in {@code [0, outFeatures)} (one-hot targets), or real targets
      *     {@code (N, outFeatures)} (or {@code (N)} when there is one output)
      * @param ridge the ridge, at least 0
      * @return the mean squared error of the fit on these samples
      */
     public double fitOutput(Tensor x, Tensor y, double ridge) {
+        y = y == null ? null : y.asInt32Index("RBFNetwork.fitOutput"); // INT64 labels as INT32
         int out = outputsOf("fitOutput", x, y, outFeatures());
         if (out != outFeatures()) {
             throw new IllegalArgumentException("RBFNetwork.fitOutput: targets " + Shape.format(y.shape())

@@ -14,7 +14,7 @@ import java.util.List;
  * target one token at a time from the tokens before it (teacher forcing in training), and
  * {@link #greedyDecode} and {@link #beamSearch} generate targets for new sources.
  *
- * <p>Training: {@code forward(source, targetIn)} takes INT32 {@code (N, S)} source ids and INT32
+ * <p>Training: {@code forward(source, targetIn)} takes INT32 (or INT64) {@code (N, S)} source ids and INT32 (or INT64)
  * {@code (N, T)} decoder inputs (the target shifted right: {@code bos y1 .. y(T-1)}) and returns logits
  * {@code (N, T, tgtVocab)} for {@code y1 .. yT}; {@link SequenceCrossEntropyLoss} compares them with the
  * target (padding ignored). Sources are right-padded with {@link SpecialTokens#pad()}; padding is
@@ -87,13 +87,13 @@ public abstract class Seq2Seq extends Module {
             throw new IllegalArgumentException(
                     typeName() + ": expected the inputs (source, targetIn), got " + inputs.length + " inputs");
         }
-        checkIds("source", inputs[0].data());
-        checkIds("targetIn", inputs[1].data());
-        if (inputs[0].size(0) != inputs[1].size(0)) {
-            throw new IllegalArgumentException(typeName() + ": source " + Shape.format(inputs[0].shape())
-                    + " and targetIn " + Shape.format(inputs[1].shape()) + " have different batch sizes");
+        Variable source = ids("source", inputs[0]);
+        Variable targetIn = ids("targetIn", inputs[1]);
+        if (source.size(0) != targetIn.size(0)) {
+            throw new IllegalArgumentException(typeName() + ": source " + Shape.format(source.shape())
+                    + " and targetIn " + Shape.format(targetIn.shape()) + " have different batch sizes");
         }
-        return forward(inputs[0], inputs[1]);
+        return forward(source, targetIn);
     }
 
     /**
@@ -258,10 +258,13 @@ public abstract class Seq2Seq extends Module {
         return out;
     }
 
-    private void checkIds(String what, Tensor ids) {
-        if (ids.dtype() != DType.INT32 || ids.dim() != 2) {
-            throw new IllegalArgumentException(typeName() + ": " + what + " must be INT32 ids (N, L), got "
-                    + ids.dtype() + " " + Shape.format(ids.shape()));
+    /** INT32 ids {@code (N, L)}: INT32 as they are, INT64 converted (an id past the int32 range throws). */
+    private Variable ids(String what, Variable ids) {
+        Tensor t = ids.data();
+        if ((t.dtype() != DType.INT32 && t.dtype() != DType.INT64) || t.dim() != 2) {
+            throw new IllegalArgumentException(typeName() + ": " + what + " must be INT32 or INT64 ids (N, L), got "
+                    + t.dtype() + " " + Shape.format(t.shape()));
         }
+        return t.dtype() == DType.INT32 ? ids : Variable.constant(t.asInt32Index(typeName() + " " + what));
     }
 }

@@ -610,12 +610,16 @@ public class SOM extends Module {
         if (classes < 1) {
             throw new IllegalArgumentException("SOM." + op + ": classes must be at least 1, got " + classes);
         }
+        if (labels != null) {
+            labels = labels.asInt32Index("SOM." + op); // INT64 labels as INT32
+        }
         if (labels == null
                 || labels.dtype() != DType.INT32
                 || labels.dim() != 1
                 || x == null
                 || labels.size(0) != x.size(0)) {
-            throw new IllegalArgumentException("SOM." + op + ": expected INT32 labels (N) for samples (N, " + dim
+            throw new IllegalArgumentException("SOM." + op + ": expected INT32 or INT64 labels (N) for samples (N, "
+                    + dim
                     + "), got labels "
                     + (labels == null ? "null" : labels.dtype() + " " + Shape.format(labels.shape())) + " and samples "
                     + (x == null ? "null" : Shape.format(x.shape())));

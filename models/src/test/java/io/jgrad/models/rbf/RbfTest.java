@@ -175,6 +175,13 @@ class RbfTest {
                 x, y, 3, new RBFNetwork.Options().units(6).ridge(1e-3).seed(2));
         assertEquals(DType.FLOAT32, net.output().weight().dtype());
         assertArrayEquals(labels, net.classify(x).toIntArray());
+        // INT64 labels (NumPy's default integers) fit the same network
+        RBFNetwork net64 = RBFNetwork.fit(
+                x,
+                y.to(DType.INT64),
+                3,
+                new RBFNetwork.Options().units(6).ridge(1e-3).seed(2));
+        assertTrue(net64.predict(x).equal(net.predict(x)));
     }
 
     @Test

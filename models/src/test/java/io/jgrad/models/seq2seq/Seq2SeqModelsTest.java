@@ -32,6 +32,19 @@ class Seq2SeqModelsTest {
         return m;
     }
 
+    @Test
+    void int64IdsGiveTheSameLogitsAsInt32() {
+        for (Seq2Seq m : List.of(lstm(3), transformer(3))) {
+            m.eval();
+            Tensor src = Tensor.wrap(new int[] {3, 4, 5, 0, 6, 7, 8, 3}, 2, 4);
+            Tensor in = Tensor.wrap(new int[] {1, 3, 4, 1, 5, 0}, 2, 3);
+            Tensor a = m.call(Variable.constant(src), Variable.constant(in)).data();
+            Tensor b = m.call(Variable.constant(src.to(DType.INT64)), Variable.constant(in.to(DType.INT64)))
+                    .data();
+            assertTrue(a.equal(b), m.typeName());
+        }
+    }
+
     static Seq2Seq bilstm(long seed) {
         Seq2Seq m = new LstmSeq2Seq(V, V, T, 6, 8, 2, 0, true);
         m.resetParameters(new Generator(seed));

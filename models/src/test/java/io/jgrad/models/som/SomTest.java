@@ -153,6 +153,9 @@ class SomTest {
         assertArrayEquals(new int[] {3, 1, 1}, s.hits(x));
         assertArrayEquals(new int[] {0, 1, 2}, s.nodeLabels(x, y, 3));
         assertEquals(4.0 / 5, s.purity(x, y, 3), TOL);
+        // INT64 labels (NumPy's default integers) give the same answers
+        assertArrayEquals(new int[] {0, 1, 2}, s.nodeLabels(x, y.to(DType.INT64), 3));
+        assertEquals(4.0 / 5, s.purity(x, y.to(DType.INT64), 3), TOL);
         // a node with no sample is skipped when classifying: 1.1 goes to node 0's label, not node 1's
         SOM t = map(Grid.rectangular(1, 3), new double[][] {{0, 5}, {1, 5}, {3, 5}});
         int[] labels = t.nodeLabels(rows(new double[][] {{0, 5}, {3, 5}}), Tensor.of(new int[] {2, 1}, 2), 3);
