@@ -110,7 +110,10 @@ class ParallelTest {
             Set<String> names = ConcurrentHashMap.newKeySet();
             Parallel.forRange(2, 1, (from, to) -> {
                 names.add(Thread.currentThread().getName());
-                long end = System.nanoTime() + 20_000_000;
+                // each chunk waits for the other thread to join, up to a deadline far beyond any wake-up
+                // latency of a loaded machine: without a wake-up the same thread runs both chunks, and
+                // the test fails after the deadline instead of on a slow but correct wake-up
+                long end = System.nanoTime() + 5_000_000_000L;
                 while (System.nanoTime() < end && names.size() < 2) {
                     Thread.onSpinWait();
                 }
