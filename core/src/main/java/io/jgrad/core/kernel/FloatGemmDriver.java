@@ -179,31 +179,16 @@ public abstract class FloatGemmDriver {
     protected abstract void kernel(
             int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc, boolean acc);
 
-    /** Per-thread packing buffers, grown on demand and reused. */
+    /** Per-thread packing buffers (packed A, packed B, an edge tile), grown on demand and reused. */
     private static final class Scratch {
-        float[] a = new float[0];
-        float[] b = new float[0];
-        float[] tile = new float[0];
+        final float[][] buffers = {new float[0], new float[0], new float[0]};
 
-        float[] a(int size) {
-            if (a.length < size) {
-                a = new float[size];
+        /** Buffer {@code which} with room for at least {@code size} values. */
+        float[] get(int which, int size) {
+            if (buffers[which].length < size) {
+                buffers[which] = new float[size];
             }
-            return a;
-        }
-
-        float[] b(int size) {
-            if (b.length < size) {
-                b = new float[size];
-            }
-            return b;
-        }
-
-        float[] tile(int size) {
-            if (tile.length < size) {
-                tile = new float[size];
-            }
-            return tile;
+            return buffers[which];
         }
     }
 
@@ -328,9 +313,9 @@ public abstract class FloatGemmDriver {
         int kBlocks = (k + kc - 1) / kc;
         int kcMax = (k + kBlocks - 1) / kBlocks;
         int ncMax = Math.min(ncBlock, roundUp(n1 - n0, nr));
-        float[] pa = s.a(mcMax * kcMax);
-        float[] pb = s.b(ncMax * kcMax);
-        float[] tile = s.tile(mr * nr);
+        float[] pa = s.get(0, mcMax * kcMax);
+        float[] pb = s.get(1, ncMax * kcMax);
+        float[] tile = s.get(2, mr * nr);
         for (int jc = n0; jc < n1; jc += ncBlock) {
             int nc = Math.min(ncBlock, n1 - jc);
             for (int q = 0; q < kBlocks; q++) {
