@@ -5,10 +5,12 @@ import static io.jgrad.autograd.Graph.record;
 import io.jgrad.core.DType;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
+import io.jgrad.core.kernel.RecurrentRows;
 
 /**
  * Fused element-wise parts of the LSTM and GRU cells: one pass over the gates forward, one pass
- * backward, instead of a dozen separate element-wise operations per time step. When the backward pass
+ * backward, instead of a dozen separate element-wise operations per time step. The passes are the row
+ * kernels of the core ({@link RecurrentRows}), the same ones the fused sequence scans run. When the backward pass
  * records (higher-order gradients), the gradients come from the same cells written with
  * differentiable primitives ({@link #composedLstm}, {@link #composedGru}) instead.
  */
@@ -29,34 +31,25 @@ final class RecurrentOps {
         PointwiseOps.sameDtype("lstmCell", gates, c);
         int b = gs[0];
         int h = cs[1];
-        Tensor g = gates.data().contiguous();
-        Tensor cc = c.data().contiguous();
-        // out = [h' | c'] (B, 2H); acts = [i f g o] after activation (B, 4H); tc = tanh(c') (B, H)
-        Tensor out = Tensor.zeros(g.dtype(), b, 2 * h);
-        Tensor acts = Tensor.zeros(g.dtype(), b, 4 * h);
-        Tensor tc = Tensor.zeros(g.dtype(), b, h);
-        if (g.dtype() == DType.FLOAT32) {
-            lstmForwardF(
-                    g.floatData(),
-                    g.offset(),
-                    cc.floatData(),
-                    cc.offset(),
-                    out.floatData(),
-                    acts.floatData(),
-                    tc.floatData(),
-                    b,
-                    h);
-        } else {
-            lstmForwardD(
-                    g.doubleData(),
-                    g.offset(),
-                    cc.doubleData(),
-                    cc.offset(),
-                    out.doubleData(),
-                    acts.doubleData(),
-                    tc.doubleData(),
-                    b,
-                    h);
+        RecurrentRows rows = rows("lstmCell", gates.dtype());
+        // acts: the gates, replaced row by row by their activations; cn: c, then c'; hn: h'; tc: tanh(c')
+        Tensor acts = gates.data().clone();
+        Tensor cPrev = c.data().clone();
+        Tensor cNew = cPrev.clone();
+        Object a = rows.data(acts);
+        Object cp = rows.data(cPrev);
+        Object cn = rows.data(cNew);
+        Object hn = rows.alloc(b * h);
+        Object tc = rows.alloc(b * h);
+        for (int r = 0; r < b; r++) {
+            rows.lstmForward(a, r * 4 * h, cn, hn, r * h, tc, hn, r * h, h);
+        }
+        // out = [h' | c'] (B, 2H)
+        Tensor out = Tensor.zeros(gates.dtype(), b, 2 * h);
+        Object o = rows.data(out);
+        for (int r = 0; r < b; r++) {
+            rows.add(hn, r * h, o, r * 2 * h, h);
+            rows.add(cn, r * h, o, r * 2 * h + h, h);
         }
         Variable fused = record(
                 "lstmCell",
@@ -68,32 +61,17 @@ final class RecurrentOps {
                                 new Variable[] {n.input(0), n.input(1)}, grad, v -> composedLstm(v[0], v[1], h));
                     }
                     Tensor go = grad.data().contiguous();
-                    Tensor dg = Tensor.zeros(go.dtype(), b, 4 * h);
+                    Object gd = rows.data(go);
+                    Object dh = rows.alloc(b * h);
                     Tensor dc = Tensor.zeros(go.dtype(), b, h);
-                    if (go.dtype() == DType.FLOAT32) {
-                        lstmBackwardF(
-                                go.floatData(),
-                                go.offset(),
-                                acts.floatData(),
-                                tc.floatData(),
-                                cc.floatData(),
-                                cc.offset(),
-                                dg.floatData(),
-                                dc.floatData(),
-                                b,
-                                h);
-                    } else {
-                        lstmBackwardD(
-                                go.doubleData(),
-                                go.offset(),
-                                acts.doubleData(),
-                                tc.doubleData(),
-                                cc.doubleData(),
-                                cc.offset(),
-                                dg.doubleData(),
-                                dc.doubleData(),
-                                b,
-                                h);
+                    Object dcd = rows.data(dc);
+                    Tensor dg = Tensor.zeros(go.dtype(), b, 4 * h);
+                    Object dgd = rows.data(dg);
+                    for (int r = 0; r < b; r++) {
+                        rows.add(gd, go.offset() + r * 2 * h, dh, r * h, h);
+                        rows.add(gd, go.offset() + r * 2 * h + h, dcd, r * h, h);
+                        // dc becomes the gradient of c
+                        rows.lstmBackward(a, r * 4 * h, tc, cp, r * h, dh, dcd, r * h, dgd, h);
                     }
                     return new Variable[] {Variable.constant(dg), Variable.constant(dc)};
                 },
@@ -120,112 +98,12 @@ final class RecurrentOps {
         return nn.add(z.mul(hPrev.sub(nn)));
     }
 
-    private static float sig(float x) {
-        return x >= 0 ? 1f / (1f + (float) Math.exp(-x)) : (float) (Math.exp(x) / (1 + Math.exp(x)));
-    }
-
-    private static double sig(double x) {
-        return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    }
-
-    private static void lstmForwardF(
-            float[] g, int go, float[] c, int co, float[] out, float[] acts, float[] tc, int b, int h) {
-        for (int r = 0; r < b; r++) {
-            int gr = go + r * 4 * h;
-            int ar = r * 4 * h;
-            for (int j = 0; j < h; j++) {
-                float i = sig(g[gr + j]);
-                float f = sig(g[gr + h + j]);
-                float gg = (float) Math.tanh(g[gr + 2 * h + j]);
-                float o = sig(g[gr + 3 * h + j]);
-                float cn = f * c[co + r * h + j] + i * gg;
-                float t = (float) Math.tanh(cn);
-                acts[ar + j] = i;
-                acts[ar + h + j] = f;
-                acts[ar + 2 * h + j] = gg;
-                acts[ar + 3 * h + j] = o;
-                tc[r * h + j] = t;
-                out[r * 2 * h + j] = o * t;
-                out[r * 2 * h + h + j] = cn;
-            }
+    /** The row kernels of the dtype, or an error naming the op. */
+    private static RecurrentRows rows(String op, DType dt) {
+        if (dt != DType.FLOAT32 && dt != DType.FLOAT64) {
+            throw new IllegalArgumentException(op + ": expected float32 or float64 inputs, got " + dt);
         }
-    }
-
-    private static void lstmForwardD(
-            double[] g, int go, double[] c, int co, double[] out, double[] acts, double[] tc, int b, int h) {
-        for (int r = 0; r < b; r++) {
-            int gr = go + r * 4 * h;
-            int ar = r * 4 * h;
-            for (int j = 0; j < h; j++) {
-                double i = sig(g[gr + j]);
-                double f = sig(g[gr + h + j]);
-                double gg = Math.tanh(g[gr + 2 * h + j]);
-                double o = sig(g[gr + 3 * h + j]);
-                double cn = f * c[co + r * h + j] + i * gg;
-                double t = Math.tanh(cn);
-                acts[ar + j] = i;
-                acts[ar + h + j] = f;
-                acts[ar + 2 * h + j] = gg;
-                acts[ar + 3 * h + j] = o;
-                tc[r * h + j] = t;
-                out[r * 2 * h + j] = o * t;
-                out[r * 2 * h + h + j] = cn;
-            }
-        }
-    }
-
-    private static void lstmBackwardF(
-            float[] gout, int goff, float[] acts, float[] tc, float[] c, int co, float[] dg, float[] dc, int b, int h) {
-        for (int r = 0; r < b; r++) {
-            int ar = r * 4 * h;
-            for (int j = 0; j < h; j++) {
-                float dh = gout[goff + r * 2 * h + j];
-                float dcn = gout[goff + r * 2 * h + h + j];
-                float i = acts[ar + j];
-                float f = acts[ar + h + j];
-                float gg = acts[ar + 2 * h + j];
-                float o = acts[ar + 3 * h + j];
-                float t = tc[r * h + j];
-                // c' = f c + i g ; h' = o tanh(c')
-                float dct = dcn + dh * o * (1 - t * t);
-                dg[ar + j] = dct * gg * i * (1 - i);
-                dg[ar + h + j] = dct * c[co + r * h + j] * f * (1 - f);
-                dg[ar + 2 * h + j] = dct * i * (1 - gg * gg);
-                dg[ar + 3 * h + j] = dh * t * o * (1 - o);
-                dc[r * h + j] = dct * f;
-            }
-        }
-    }
-
-    private static void lstmBackwardD(
-            double[] gout,
-            int goff,
-            double[] acts,
-            double[] tc,
-            double[] c,
-            int co,
-            double[] dg,
-            double[] dc,
-            int b,
-            int h) {
-        for (int r = 0; r < b; r++) {
-            int ar = r * 4 * h;
-            for (int j = 0; j < h; j++) {
-                double dh = gout[goff + r * 2 * h + j];
-                double dcn = gout[goff + r * 2 * h + h + j];
-                double i = acts[ar + j];
-                double f = acts[ar + h + j];
-                double gg = acts[ar + 2 * h + j];
-                double o = acts[ar + 3 * h + j];
-                double t = tc[r * h + j];
-                double dct = dcn + dh * o * (1 - t * t);
-                dg[ar + j] = dct * gg * i * (1 - i);
-                dg[ar + h + j] = dct * c[co + r * h + j] * f * (1 - f);
-                dg[ar + 2 * h + j] = dct * i * (1 - gg * gg);
-                dg[ar + 3 * h + j] = dh * t * o * (1 - o);
-                dc[r * h + j] = dct * f;
-            }
-        }
+        return RecurrentRows.of(dt);
     }
 
     /**
@@ -252,25 +130,21 @@ final class RecurrentOps {
         PointwiseOps.sameDtype("gruCell", xg, hPrev);
         int b = ps[0];
         int h = ps[1];
-        double[] x = xg.data().toDoubleArray();
-        double[] hgv = hg.data().toDoubleArray();
-        double[] hp = hPrev.data().toDoubleArray();
-        double[] out = new double[b * h];
-        double[] acts = new double[b * 3 * h]; // r, z, n
-        for (int r0 = 0; r0 < b; r0++) {
-            for (int j = 0; j < h; j++) {
-                int g3 = r0 * 3 * h;
-                double rr = sig(x[g3 + j] + hgv[g3 + j]);
-                double z = sig(x[g3 + h + j] + hgv[g3 + h + j]);
-                double nn = Math.tanh(x[g3 + 2 * h + j] + rr * hgv[g3 + 2 * h + j]);
-                acts[g3 + j] = rr;
-                acts[g3 + h + j] = z;
-                acts[g3 + 2 * h + j] = nn;
-                out[r0 * h + j] = (1 - z) * nn + z * hp[r0 * h + j];
-            }
-        }
         DType dt = xg.dtype();
-        Tensor res = Tensor.of(out, b, h).to(dt);
+        RecurrentRows rows = rows("gruCell", dt);
+        // acts: the input gates, replaced row by row by (r, z, n); hh: h, then h'; hn: the hidden n-gate
+        Tensor acts = xg.data().clone();
+        Tensor hgT = hg.data().contiguous();
+        Tensor hpT = hPrev.data().clone();
+        Tensor res = hpT.clone();
+        Object a = rows.data(acts);
+        Object hgd = rows.data(hgT);
+        Object hp = rows.data(hpT);
+        Object hh = rows.data(res);
+        Object hn = rows.alloc(b * h);
+        for (int r = 0; r < b; r++) {
+            rows.gruForward(a, r * 3 * h, hgd, hgT.offset() + r * 3 * h, hh, r * h, hn, hh, r * h, h);
+        }
         return record(
                 "gruCell",
                 res,
@@ -282,34 +156,17 @@ final class RecurrentOps {
                                 grad,
                                 v -> composedGru(v[0], v[1], v[2], h));
                     }
-                    double[] gh = grad.data().toDoubleArray();
-                    double[] dx = new double[b * 3 * h];
-                    double[] dhg = new double[b * 3 * h];
-                    double[] dh = new double[b * h];
-                    for (int r0 = 0; r0 < b; r0++) {
-                        for (int j = 0; j < h; j++) {
-                            int g3 = r0 * 3 * h;
-                            double rr = acts[g3 + j];
-                            double z = acts[g3 + h + j];
-                            double nn = acts[g3 + 2 * h + j];
-                            double d = gh[r0 * h + j];
-                            double dn = d * (1 - z) * (1 - nn * nn);
-                            double dz = d * (hp[r0 * h + j] - nn) * z * (1 - z);
-                            double dr = dn * hgv[g3 + 2 * h + j] * rr * (1 - rr);
-                            dx[g3 + j] = dr;
-                            dx[g3 + h + j] = dz;
-                            dx[g3 + 2 * h + j] = dn;
-                            dhg[g3 + j] = dr;
-                            dhg[g3 + h + j] = dz;
-                            dhg[g3 + 2 * h + j] = dn * rr;
-                            dh[r0 * h + j] = d * z;
-                        }
+                    // dh becomes the gradient of h: dh * z
+                    Tensor dh = grad.data().clone();
+                    Tensor dx = Tensor.zeros(dt, b, 3 * h);
+                    Tensor dhg = Tensor.zeros(dt, b, 3 * h);
+                    Object dhd = rows.data(dh);
+                    Object dxd = rows.data(dx);
+                    Object dhgd = rows.data(dhg);
+                    for (int r = 0; r < b; r++) {
+                        rows.gruBackward(a, r * 3 * h, hn, hp, r * h, dhd, r * h, dxd, dhgd, h);
                     }
-                    return new Variable[] {
-                        Variable.constant(Tensor.of(dx, b, 3 * h).to(dt)),
-                        Variable.constant(Tensor.of(dhg, b, 3 * h).to(dt)),
-                        Variable.constant(Tensor.of(dh, b, h).to(dt))
-                    };
+                    return new Variable[] {Variable.constant(dx), Variable.constant(dhg), Variable.constant(dh)};
                 },
                 xg,
                 hg,

@@ -158,4 +158,18 @@ class RecurrentOpsTest {
         org.junit.jupiter.api.Assertions.assertTrue(
                 e.getMessage().contains("lstmCell") && e.getMessage().contains("(2, 7)"));
     }
+
+    @Test
+    void integerCellsAreRefusedByName() {
+        Variable g = Variable.constant(Tensor.zeros(DType.INT32, 2, 8));
+        Variable c = Variable.constant(Tensor.zeros(DType.INT32, 2, 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NN.lstmCell(g, c));
+        org.junit.jupiter.api.Assertions.assertTrue(
+                e.getMessage().contains("lstmCell") && e.getMessage().contains("int32"), e.getMessage());
+        Variable x = Variable.constant(Tensor.zeros(DType.INT64, 2, 6));
+        Variable h = Variable.constant(Tensor.zeros(DType.INT64, 2, 2));
+        e = assertThrows(IllegalArgumentException.class, () -> NN.gruCell(x, x, h));
+        org.junit.jupiter.api.Assertions.assertTrue(
+                e.getMessage().contains("gruCell") && e.getMessage().contains("int64"), e.getMessage());
+    }
 }

@@ -1,5 +1,7 @@
 package io.jgrad.layers;
 
+import io.jgrad.autograd.fused.RecurrentScan;
+
 /**
  * A gated recurrent unit layer, like {@code torch.nn.GRU}, with the Keras options of
  * {@link RecurrentOptions}. For each step, with gates in PyTorch's order (r, z, n):

@@ -1,5 +1,7 @@
 package io.jgrad.layers;
 
+import io.jgrad.autograd.fused.RecurrentScan;
+
 /**
  * A long short-term memory layer, like {@code torch.nn.LSTM}, with the Keras options of
  * {@link RecurrentOptions}. For each step, with gates in PyTorch's order (i, f, g, o):

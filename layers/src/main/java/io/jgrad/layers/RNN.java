@@ -1,5 +1,7 @@
 package io.jgrad.layers;
 
+import io.jgrad.autograd.fused.RecurrentScan;
+
 /**
  * An Elman recurrent layer, like {@code torch.nn.RNN}: {@code h' = tanh(W_ih x + b_ih + W_hh h +
  * b_hh)}, or ReLU with {@link RecurrentOptions#nonlinearity(String) nonlinearity("relu")}; with the

@@ -3,6 +3,7 @@ package io.jgrad.layers;
 import io.jgrad.autograd.NN;
 import io.jgrad.autograd.Parameter;
 import io.jgrad.autograd.Variable;
+import io.jgrad.autograd.fused.RecurrentScan;
 import io.jgrad.core.DType;
 import io.jgrad.core.Generator;
 import io.jgrad.core.Shape;

@@ -7,6 +7,7 @@ import io.jgrad.autograd.Autograd;
 import io.jgrad.autograd.GradCheck;
 import io.jgrad.autograd.Parameter;
 import io.jgrad.autograd.Variable;
+import io.jgrad.autograd.fused.RecurrentScan;
 import io.jgrad.core.DType;
 import io.jgrad.core.Generator;
 import io.jgrad.core.Tensor;
@@ -249,7 +250,7 @@ class RecurrentSecondOrderTest {
                     RecurrentScan fn = RecurrentScan.of(kind, reverse, padded ? real : null, drop);
                     Variable[] ins = extra == null ? new Variable[] {xp, whh, h0} : new Variable[] {xp, whh, h0, extra};
                     Tensor fused = fn.apply(ins).data();
-                    Tensor comp = fn.composed(null, ins).data();
+                    Tensor comp = fn.composedForward(ins).data();
                     String what = kind + " " + dt + " reverse=" + reverse + " padded=" + padded + " dropout="
                             + (drop != null);
                     assertEquals(

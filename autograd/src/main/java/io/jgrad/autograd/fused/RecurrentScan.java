@@ -1,6 +1,5 @@
-package io.jgrad.layers;
+package io.jgrad.autograd.fused;
 
-import io.jgrad.autograd.Function;
 import io.jgrad.autograd.Variable;
 import io.jgrad.core.DType;
 import io.jgrad.core.Shape;
@@ -34,12 +33,12 @@ import io.jgrad.core.kernel.RecurrentRows;
  * product uses {@code (h * dropMask) W_hh^T} at every step (one mask for the whole sequence).
  *
  * <p>Gradients: the fused backward above serves the first-order path. While a backward pass records
- * (higher-order gradients), the engine differentiates {@link #composed} instead, the same scan
+ * (higher-order gradients), the engine differentiates {@link #composedForward} instead, the same scan
  * written step by step with differentiable operations, so the layer is differentiable at every order.
  */
-final class RecurrentScan extends Function {
+public final class RecurrentScan extends FusedFunction {
     /** The recurrent cell. */
-    enum Kind {
+    public enum Kind {
         /** {@code h' = tanh(xp + h W_hh^T)}. */
         RNN_TANH(1),
         /** {@code h' = relu(xp + h W_hh^T)}. */
@@ -50,7 +49,7 @@ final class RecurrentScan extends Function {
         GRU(3);
 
         /** Gates per hidden unit. */
-        final int gates;
+        public final int gates;
 
         Kind(int gates) {
             this.gates = gates;
@@ -85,7 +84,7 @@ final class RecurrentScan extends Function {
      * @param extra c0 (B, H) for an LSTM, b_hh (G*H) for a GRU, null otherwise
      * @return the packed output (T + 1 or T + 2, B, H)
      */
-    static Variable run(
+    public static Variable run(
             Kind kind,
             boolean reverse,
             boolean[] real,
@@ -113,7 +112,7 @@ final class RecurrentScan extends Function {
     }
 
     /** The scan as a function, without the shape checks of {@link #run} (tests call it directly). */
-    static RecurrentScan of(Kind kind, boolean reverse, boolean[] real, Tensor dropMask) {
+    public static RecurrentScan of(Kind kind, boolean reverse, boolean[] real, Tensor dropMask) {
         return new RecurrentScan(kind, reverse, real, dropMask == null ? null : dropMask.contiguous());
     }
 
@@ -340,7 +339,7 @@ final class RecurrentScan extends Function {
      * unchanged and output zeros, exactly as the fused forward does.
      */
     @Override
-    protected Variable composed(Context ctx, Variable... in) {
+    public Variable composedForward(Variable... in) {
         Variable xp = in[0];
         Variable whhT = in[1].t(); // (H, G*H)
         Variable h = in[2];
