@@ -11,7 +11,9 @@
 # with a message if not; SKIP_BLAS_CHECK=1 turns that off (for example to measure the reference BLAS on
 # purpose). The log starts with the CPU (model, ISA: AVX-512 or AVX2, cores), the JDK and the BLAS.
 # Set TORCH_LD_LIBRARY_PATH to run the PyTorch side with another BLAS directory; THREADS (default 2)
-# for both sides; JAR to measure another jgrad benchmarks jar. Summarise the log with
+# for both sides; JAR to measure another jgrad benchmarks jar. BASELINE_JAR adds a third runner,
+# "baseline" (another build's benchmarks jar, for a before/after comparison in the same sitting); the
+# order of the runners is reversed every other round. Summarise the log with
 # benchmarks/scripts/summarise.py.
 set -eu
 PEER=$1; DATA=$2; ROUNDS=${3:-3}; shift 2; [ $# -gt 0 ] && shift
@@ -54,11 +56,13 @@ r=1
 while [ "$r" -le "$ROUNDS" ]; do
   for w in $WORKLOADS; do
     # alternate which library goes first so neither always gets the cooler machine
-    if [ $((r % 2)) -eq 1 ]; then order="jgrad torch"; else order="torch jgrad"; fi
+    runners="jgrad torch${BASELINE_JAR:+ baseline}"
+    if [ $((r % 2)) -eq 1 ]; then order=$runners; else order=$(echo "$runners" | awk '{for (i = NF; i > 0; i--) printf "%s ", $i}'); fi
     for who in $order; do
       load=$(cut -d' ' -f1 /proc/loadavg)
-      if [ "$who" = jgrad ]; then
-        out=$($TIME "$JAVA" --add-modules jdk.incubator.vector -jar "$JAR" \
+      if [ "$who" != torch ]; then
+        jar=$JAR; [ "$who" = baseline ] && jar=$BASELINE_JAR
+        out=$($TIME "$JAVA" --add-modules jdk.incubator.vector -jar "$jar" \
               "$w" --threads "$THREADS" --data "$DATA" 2>&1 | grep -E '^(gemm|mlp|cnn|lstm|transformer|peak)' | tr '\n' ' ')
       else
         out=$(THREADS=$THREADS FMNIST=$DATA LD_LIBRARY_PATH=${TORCH_LD_LIBRARY_PATH:-} \

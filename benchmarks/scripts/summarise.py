@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Summarises logs written by side-by-side.sh: median (min-max) and run count of every figure,
-per library and workload, and the ratio of jgrad's median to PyTorch's.
+per runner (jgrad, baseline, torch) and workload, the ratio of jgrad's median to PyTorch's, and to
+the baseline build's when the log has one (side-by-side.sh with BASELINE_JAR).
 
     python3 benchmarks/scripts/summarise.py side-by-side.log [more.log ...]
 """
@@ -32,11 +33,13 @@ keys = sorted({(w, k) for (_, w, k) in figures})
 for workload, key in keys:
     row = [f"{workload:5} {key:18}"]
     med = {}
-    for who in ("jgrad", "torch"):
+    for who in ("jgrad", "baseline", "torch"):
         vals = figures.get((who, workload, key))
         if vals:
             med[who] = statistics.median(vals)
             row.append(f"{who} {fmt(med[who])} ({fmt(min(vals))}-{fmt(max(vals))}, n={len(vals)})")
-    if len(med) == 2 and med["torch"]:
+    if "jgrad" in med and med.get("torch"):
         row.append(f"ratio {med['jgrad'] / med['torch']:.3f}")
+    if "jgrad" in med and med.get("baseline"):
+        row.append(f"jgrad/baseline {med['jgrad'] / med['baseline']:.3f}")
     print("  ".join(row))
