@@ -62,18 +62,29 @@ final class FashionWorkload {
                 new Linear(1024, 10));
     }
 
+    /** The mlp's forward FLOPs per image (2 per multiply-add of its products). */
+    static final double MLP_FORWARD_FLOPS = 2.0 * (784 * 512 + 512 * 256 + 256 * 10);
+
+    /** The cnn's forward FLOPs per image: the two convolutions (28x28 and 14x14 outputs) and the dense layers. */
+    static final double CNN_FORWARD_FLOPS =
+            2.0 * (28 * 28 * 32 * 25 + 14 * 14 * 64 * 32 * 25 + 3136 * 1024 + 1024 * 10);
+
     static String runMlp(Main.Options o) throws IOException {
         Generator.manualSeed(0); // torch.manual_seed(0): the same weights and dropout masks every run
-        return "mlp " + train(mlp(), o);
+        return "mlp " + train(mlp(), MLP_FORWARD_FLOPS, o);
     }
 
     static String runCnn(Main.Options o) throws IOException {
         Generator.manualSeed(0);
-        return "cnn " + train(cnn(), o);
+        return "cnn " + train(cnn(), CNN_FORWARD_FLOPS, o);
     }
 
-    /** Trains and returns {@code epoch_s=['4.12', ...] test_acc=0.8765}. */
-    static String train(Module model, Main.Options o) throws IOException {
+    /**
+     * Trains and returns {@code epoch_s=['4.12', ...] test_acc=0.8765} and the {@link StepStats} figures
+     * over every epoch (the first 20 steps left out of the steady ones; training FLOPs counted as 3 times
+     * the forward's, the usual convention for the two products of the backward).
+     */
+    static String train(Module model, double forwardFlopsPerImage, Main.Options o) throws IOException {
         Path dir = o.data == null ? null : Path.of(o.data);
         // pixels stay bytes (47 MB instead of 188 MB of floats) and become FLOAT32 per batch
         ByteImageDataset train = Mnist.loadFashionBytes(dir, Mnist.Split.TRAIN);
@@ -85,11 +96,13 @@ final class FashionWorkload {
         Adam opt = new Adam(model.parameters(), LR);
         Generator shuffle = new Generator(0);
         List<String> times = new ArrayList<>();
+        StepStats stats = new StepStats(20);
         for (int ep = 0; ep < o.epochs; ep++) {
             model.train();
             int[] perm = Tensor.randperm(shuffle, n).toIntArray();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i += BATCH) {
+                stats.begin();
                 int b = Math.min(BATCH, n - i);
                 Batch batch = train.getBatch(java.util.Arrays.copyOfRange(perm, i, i + b));
                 Variable x = Variable.constant(batch.input());
@@ -98,9 +111,11 @@ final class FashionWorkload {
                 Variable loss = Losses.crossEntropy(model.call(x), y);
                 loss.backward();
                 opt.step();
+                stats.end(3 * forwardFlopsPerImage * b);
             }
             times.add(String.format(Locale.ROOT, "'%.2f'", (System.nanoTime() - t0) / 1e9));
         }
+        stats.finish();
         model.eval();
         int correct = 0;
         try (var off = Autograd.noGrad()) {
@@ -115,6 +130,6 @@ final class FashionWorkload {
             }
         }
         return "epoch_s=[" + String.join(", ", times) + "]"
-                + String.format(Locale.ROOT, " test_acc=%.4f", correct / (double) test.size());
+                + String.format(Locale.ROOT, " test_acc=%.4f ", correct / (double) test.size()) + stats.format();
     }
 }

@@ -29,16 +29,26 @@ final class SequenceWorkload {
         void run();
     }
 
-    /** Warm-up steps untimed, then tokens per second over the timed steps. */
-    private static double tokensPerSecond(Step step, int warmup, int steps, int tokensPerStep) {
+    /**
+     * Warm-up steps untimed, then the timed steps: {@code train_tokens_per_s=...} over the timed steps and
+     * the {@link StepStats} figures (the warm-up steps are left out of the steady ones).
+     */
+    private static String tokensPerSecond(Step step, int warmup, int steps, int tokensPerStep, double flopsPerToken) {
+        StepStats stats = new StepStats(warmup);
         for (int s = 0; s < warmup; s++) {
+            stats.begin();
             step.run();
+            stats.end(0);
         }
         long t0 = System.nanoTime();
         for (int s = 0; s < steps; s++) {
+            stats.begin();
             step.run();
+            stats.end(flopsPerToken * tokensPerStep);
         }
-        return (double) steps * tokensPerStep / ((System.nanoTime() - t0) / 1e9);
+        double tps = (double) steps * tokensPerStep / ((System.nanoTime() - t0) / 1e9);
+        stats.finish();
+        return String.format(Locale.ROOT, "train_tokens_per_s=%.0f ", tps) + stats.format();
     }
 
     /**
@@ -68,8 +78,9 @@ final class SequenceWorkload {
             loss.backward();
             opt.step();
         };
-        double tps = tokensPerSecond(step, 5, 50, batch * seq);
-        return String.format(Locale.ROOT, "lstm2x256 train_tokens_per_s=%.0f", tps);
+        // per token: both layers' input and recurrent products and the head, 3 times the forward's FLOPs
+        double forward = 2.0 * (64 * 4 * hidden + 3 * hidden * 4 * hidden + hidden * vocab);
+        return "lstm2x256 " + tokensPerSecond(step, 5, 50, batch * seq, 3 * forward);
     }
 
     /**
@@ -90,7 +101,8 @@ final class SequenceWorkload {
             layer.call(x).square().mean().backward();
             opt.step();
         };
-        double tps = tokensPerSecond(step, 3, 30, batch * seq);
-        return String.format(Locale.ROOT, "transformer_layer d256 train_tokens_per_s=%.0f", tps);
+        // per token: the q, k, v and output projections, the feed-forward, scores and weighted values
+        double forward = 2.0 * (4 * d * d + 2 * d * 4 * d + 2 * seq * d);
+        return "transformer_layer d256 " + tokensPerSecond(step, 3, 30, batch * seq, 3 * forward);
     }
 }

@@ -1,0 +1,89 @@
+package io.jgrad.bench;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The machine's single-precision FMA peak as the JVM reaches it: each of T threads runs 12 independent
+ * chains of vector fused multiply-adds on registers (the widest species, 16 lanes with AVX-512), enough
+ * to cover the FMA latency on both pipes, with nothing loaded or stored. GFLOPS = 2 * lanes * 12 * steps
+ * * threads / seconds, the best of 5 timings after one untimed one. This is the ceiling a GEMM kernel
+ * can approach; the GEMM's share of it is what the second performance round asks about.
+ */
+final class FmaPeak {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int CHAINS = 12;
+
+    /** Sink for the chains' results, so that the JIT keeps the loop. */
+    static volatile float sink;
+
+    private FmaPeak() {}
+
+    /**
+     * Measures the peak.
+     *
+     * @param threads the threads, at least 1
+     * @return GFLOPS
+     * @throws InterruptedException if interrupted while waiting for the threads
+     */
+    static double gflops(int threads) throws InterruptedException {
+        long steps = 20_000_000L / Math.max(1, S.length() / 4);
+        time(threads, steps); // untimed: the JIT compiles the loop
+        double best = Double.MAX_VALUE;
+        for (int r = 0; r < 5; r++) {
+            best = Math.min(best, time(threads, steps));
+        }
+        return 2.0 * S.length() * CHAINS * steps * threads / best / 1e9;
+    }
+
+    /** Seconds for every thread to run {@code steps} steps. */
+    private static double time(int threads, long steps) throws InterruptedException {
+        Thread[] ts = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            ts[t] = new Thread(() -> sink += chains(steps), "fma-peak-" + t);
+        }
+        long t0 = System.nanoTime();
+        for (Thread t : ts) {
+            t.start();
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** 12 independent chains x = x * m + c, {@code steps} times each. */
+    static float chains(long steps) {
+        FloatVector m = FloatVector.broadcast(S, 0.9999999f);
+        FloatVector c = FloatVector.broadcast(S, 1e-7f);
+        FloatVector a0 = FloatVector.broadcast(S, 1f);
+        FloatVector a1 = FloatVector.broadcast(S, 2f);
+        FloatVector a2 = FloatVector.broadcast(S, 3f);
+        FloatVector a3 = FloatVector.broadcast(S, 4f);
+        FloatVector a4 = FloatVector.broadcast(S, 5f);
+        FloatVector a5 = FloatVector.broadcast(S, 6f);
+        FloatVector a6 = FloatVector.broadcast(S, 7f);
+        FloatVector a7 = FloatVector.broadcast(S, 8f);
+        FloatVector a8 = FloatVector.broadcast(S, 9f);
+        FloatVector a9 = FloatVector.broadcast(S, 10f);
+        FloatVector a10 = FloatVector.broadcast(S, 11f);
+        FloatVector a11 = FloatVector.broadcast(S, 12f);
+        for (long i = 0; i < steps; i++) {
+            a0 = a0.fma(m, c);
+            a1 = a1.fma(m, c);
+            a2 = a2.fma(m, c);
+            a3 = a3.fma(m, c);
+            a4 = a4.fma(m, c);
+            a5 = a5.fma(m, c);
+            a6 = a6.fma(m, c);
+            a7 = a7.fma(m, c);
+            a8 = a8.fma(m, c);
+            a9 = a9.fma(m, c);
+            a10 = a10.fma(m, c);
+            a11 = a11.fma(m, c);
+        }
+        FloatVector s = a0.add(a1).add(a2).add(a3).add(a4).add(a5);
+        s = s.add(a6).add(a7).add(a8).add(a9).add(a10).add(a11);
+        return s.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    }
+}
