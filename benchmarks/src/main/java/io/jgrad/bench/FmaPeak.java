@@ -1,5 +1,6 @@
 package io.jgrad.bench;
 
+import io.jgrad.core.kernel.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -8,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * chains of vector fused multiply-adds on registers (the widest species, 16 lanes with AVX-512), enough
  * to cover the FMA latency on both pipes, with nothing loaded or stored. GFLOPS = 2 * lanes * 12 * steps
  * * threads / seconds, the best of 5 timings after one untimed one. This is the ceiling a GEMM kernel
- * can approach; the GEMM's share of it is what the second performance round asks about.
+ * can approach; the GEMM's share of it is what the second performance round asks about. Workload
+ * {@code peak}: {@code peak fma_gflops=...} on the threads of {@code --threads}.
  */
 final class FmaPeak {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -18,6 +20,15 @@ final class FmaPeak {
     static volatile float sink;
 
     private FmaPeak() {}
+
+    /** The workload: the result line, or a message when the Vector API module is not readable. */
+    static String run(Main.Options o) throws InterruptedException {
+        try {
+            return String.format(java.util.Locale.ROOT, "peak fma_gflops=%.1f", gflops(Parallel.threads()));
+        } catch (LinkageError e) {
+            return "peak fma_gflops=unavailable (run with --add-modules jdk.incubator.vector)";
+        }
+    }
 
     /**
      * Measures the peak.

@@ -32,6 +32,7 @@ public final class Main {
 
     static {
         WORKLOADS.put("gemm", GemmWorkload::run);
+        WORKLOADS.put("peak", FmaPeak::run);
         WORKLOADS.put("mlp", FashionWorkload::runMlp);
         WORKLOADS.put("cnn", FashionWorkload::runCnn);
         WORKLOADS.put("lstm", SequenceWorkload::runLstm);
