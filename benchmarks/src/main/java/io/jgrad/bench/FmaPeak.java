@@ -51,7 +51,7 @@ final class FmaPeak {
     private static double time(int threads, long steps) throws InterruptedException {
         Thread[] ts = new Thread[threads];
         for (int t = 0; t < threads; t++) {
-            ts[t] = new Thread(() -> sink += chains(steps), "fma-peak-" + t);
+            ts[t] = new Thread(() -> sink = chains(steps), "fma-peak-" + t);
         }
         long t0 = System.nanoTime();
         for (Thread t : ts) {

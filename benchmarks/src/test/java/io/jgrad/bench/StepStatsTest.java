@@ -59,7 +59,7 @@ class StepStatsTest {
         long n = 1000;
         double m = 0.9999999f;
         double c = 1e-7f;
-        double mn = Math.pow(m, n);
+        double mn = Math.pow(m, (double) n);
         double perLane = 78 * mn + 12 * c * (1 - mn) / (1 - m);
         int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
         assertEquals(perLane * lanes, FmaPeak.chains(n), 1e-3 * lanes);
