@@ -48,8 +48,8 @@ import picocli.CommandLine.Option;
             "  mlp     784-256-128-10 with dropout, 10 epochs (MLP 256-128-100: 0.883)",
             "  cnn     2 conv + pooling, 128 hidden units, 3 epochs (2 conv + pooling: 0.916)",
             "  cnn-bn  2 conv + pooling + batch norm, random flips and crops, 25 epochs (0.934)",
-            "  resnet  ResNet-8 of basic blocks, widths 32-64-128 at 14x14, 7x7 and 4x4, random flips and crops, "
-                    + "8 epochs (ResNet-18: 0.949)",
+            "  resnet  ResNet-8 of basic blocks, widths 48-96-192 at 14x14, 7x7 and 4x4, random flips and crops, "
+                    + "25 epochs (ResNet-18: 0.949)",
             "Needs the four IDX files of Fashion-MNIST (see --data)."
         })
 public final class FashionMnistExample implements Callable<Integer> {
@@ -96,7 +96,7 @@ public final class FashionMnistExample implements Callable<Integer> {
     @Option(
             names = "--width",
             paramLabel = "W",
-            defaultValue = "32",
+            defaultValue = "48",
             description =
                     "Channels of the resnet model's first stage; the others have 2W and 4W (default: ${DEFAULT-VALUE}).")
     int width;
@@ -177,7 +177,7 @@ public final class FashionMnistExample implements Callable<Integer> {
             case cnn:
                 return 3;
             case resnet:
-                return 8;
+                return 25;
             default:
                 return 25;
         }
