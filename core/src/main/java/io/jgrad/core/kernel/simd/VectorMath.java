@@ -148,7 +148,60 @@ final class VectorMath {
     /** Elements per block of {@link #erfFamily}: its passes meet in per-thread buffers of this size (in L1). */
     private static final int ERF_BLOCK = 512;
 
-    private static final ThreadLocal<float[][]> ERF_SCRATCH = ThreadLocal.withInitial(() -> new float[3][ERF_BLOCK]);
+    private static final ThreadLocal<float[][]> ERF_SCRATCH = ThreadLocal.withInitial(() -> new float[4][ERF_BLOCK]);
+
+    /**
+     * One pass of {@link #erfFamily} over a block of len elements: x at a[ao..], the upstream
+     * gradient at g[go..] (GELU's backward), the result at out[oo..], the per-thread buffers
+     * s = {q, small, e, corr}, y = scale x, and neg = -scale^2.
+     */
+    @FunctionalInterface
+    private interface ErfPass {
+        void run(
+                float[] a,
+                int ao,
+                float[] g,
+                int go,
+                float[] out,
+                int oo,
+                float[][] s,
+                int len,
+                float scale,
+                float neg);
+    }
+
+    private static final ErfPass MIDDLE =
+            (a, ao, g, go, out, oo, s, len, scale, neg) -> erfcMiddle(a, ao, s[0], len, scale);
+    private static final ErfPass TAIL =
+            (a, ao, g, go, out, oo, s, len, scale, neg) -> erfcTail(a, ao, s[0], len, scale);
+    private static final ErfPass SMALL = (a, ao, g, go, out, oo, s, len, scale, neg) ->
+            smallAndExpArgument(a, ao, s[1], s[2], s[3], len, scale, neg);
+    private static final ErfPass EXP = (a, ao, g, go, out, oo, s, len, scale, neg) -> expTimes(s[2], s[3], len);
+
+    /** The passes of each mode, in order; the last one writes out. */
+    private static final ErfPass[][] ERF_PASSES = {
+        {
+            MIDDLE,
+            TAIL,
+            SMALL,
+            EXP,
+            (a, ao, g, go, out, oo, s, len, scale, neg) -> erfFinish(a, ao, s[0], s[1], s[2], out, oo, len)
+        },
+        {
+            MIDDLE,
+            TAIL,
+            SMALL,
+            EXP,
+            (a, ao, g, go, out, oo, s, len, scale, neg) -> geluFinish(a, ao, s[0], s[1], s[2], out, oo, len)
+        },
+        {
+            MIDDLE,
+            TAIL,
+            SMALL,
+            EXP,
+            (a, ao, g, go, out, oo, s, len, scale, neg) -> geluGradFinish(a, ao, s[0], s[1], s[2], g, go, out, oo, len)
+        }
+    };
 
     /**
      * For the whole vectors of [0, n), by mode: {@code out[i] = erf(a[i])} ({@link #ERF}), GELU
@@ -156,34 +209,28 @@ final class VectorMath {
      * ({@link #GELU_GRAD}); returns how many elements it did. As {@link Erf#erf(float)} and {@link Erf#gelu(float)}:
      * x P(x^2) for |x| &lt; 1, else exp(-x^2) Q(|x|) on three ranges, blended lane by lane.
      *
-     * <p>Done in blocks, each in four passes (the Q polynomials, the tail's, the small range's polynomial
-     * with the exp factor, then the blends of the mode) that meet in small buffers. One loop with everything in it is too
-     * large for C2: it stopped inlining the Vector API calls (NodeCountInliningCutoff) and boxed every
-     * vector, and so did separate helpers that take and return vectors ("callee is too large"), making
-     * the kernel slower than the scalar loop. No pass has inner loops (on-stack replacement of a short
-     * coefficient loop did the same harm); the coefficients are static final floats taken from
-     * {@link Erf} when the class loads.
+     * <p>Done in blocks of {@link #ERF_BLOCK}, each in five passes that meet in small per-thread buffers:
+     * the Q polynomials of two ranges, the tail's, the small range's polynomial with exp's argument, exp,
+     * then the blends of the mode. C2 has a node budget per compiled method (NodeCountInliningCutoff):
+     * past it, it stops inlining, and a vector that crosses a call that was not inlined is boxed, which
+     * made the kernel slower than the scalar loop. One loop with everything in it went over the budget,
+     * and so did this method when C2 inlined the passes into it (about 4 ns per element instead of
+     * about 1.5). So the passes are called through one call site that sees five classes: a megamorphic
+     * call, which C2 never inlines, and each pass is compiled alone, within budget. No pass has inner
+     * loops (on-stack replacement of a short coefficient loop did the same harm); the coefficients are
+     * static final floats taken from {@link Erf} when the class loads.
      */
     static int erfFamily(int mode, float[] a, int ao, float[] g, int go, float[] out, int oo, int n) {
         // the argument of erf: x itself, or y = x / sqrt(2) for Phi(x) = (1 + erf(y)) / 2
         float scale = mode == ERF ? 1f : Erf.SQRT_HALF;
+        float neg = mode == ERF ? -1f : -0.5f;
         int full = F.loopBound(n);
         float[][] scratch = ERF_SCRATCH.get();
-        float[] q = scratch[0];
-        float[] small = scratch[1];
-        float[] e = scratch[2];
+        ErfPass[] passes = ERF_PASSES[mode];
         for (int b = 0; b < full; b += ERF_BLOCK) {
             int len = Math.min(ERF_BLOCK, full - b);
-            erfcMiddle(a, ao + b, q, len, scale);
-            erfcTail(a, ao + b, q, len, scale);
-            smallAndExp(a, ao + b, small, e, len, scale, mode == ERF ? -1f : -0.5f);
-            // one finishing method per mode, not one with a branch: vectors merged from two branches were boxed
-            if (mode == GELU) {
-                geluFinish(a, ao + b, q, small, e, out, oo + b, len);
-            } else if (mode == GELU_GRAD) {
-                geluGradFinish(a, ao + b, q, small, e, g, go + b, out, oo + b, len);
-            } else {
-                erfFinish(a, ao + b, q, small, e, out, oo + b, len);
+            for (ErfPass pass : passes) {
+                pass.run(a, ao + b, g, go + b, out, oo + b, scratch, len, scale, neg);
             }
         }
         return full;
@@ -242,11 +289,13 @@ final class VectorMath {
     }
 
     /**
-     * The parts every mode needs, y = scale x: small = y P(2y^2 - 1), the small range's value, and
-     * e = exp(-y^2) from x itself: -y^2 = neg (sq + err) exactly (neg = -scale^2, -1 or -1/2), so
-     * exp(-y^2) = exp(neg sq) (1 + neg err).
+     * The parts every mode needs, y = scale x: small = y P(2y^2 - 1), the small range's value, and the
+     * two factors of exp(-y^2) computed from x itself: -y^2 = neg (sq + err) exactly (neg = -scale^2,
+     * -1 or -1/2), so exp(-y^2) = exp(neg sq) (1 + neg err). Leaves the exponent neg sq in e and the
+     * factor 1 + neg err in corr for {@link #expTimes}.
      */
-    private static void smallAndExp(float[] a, int ao, float[] small, float[] e, int len, float scale, float neg) {
+    private static void smallAndExpArgument(
+            float[] a, int ao, float[] small, float[] e, float[] corr, int len, float scale, float neg) {
         for (int i = 0; i < len; i += F.length()) {
             FloatVector x = FloatVector.fromArray(F, a, ao + i);
             FloatVector y = x.mul(scale);
@@ -262,7 +311,17 @@ final class VectorMath {
             // err is NaN for infinite x, where exp(-sq) is 0 and err does not matter
             FloatVector sq = x.mul(x);
             FloatVector err = x.fma(x, sq.neg()).blend(0f, sq.compare(VectorOperators.GT, 1e4f));
-            exp(sq.mul(neg)).mul(c(1f).add(err.mul(neg))).intoArray(e, i);
+            sq.mul(neg).intoArray(e, i);
+            c(1f).add(err.mul(neg)).intoArray(corr, i);
+        }
+    }
+
+    /** e = exp(e) corr, in place. */
+    private static void expTimes(float[] e, float[] corr, int len) {
+        for (int i = 0; i < len; i += F.length()) {
+            exp(FloatVector.fromArray(F, e, i))
+                    .mul(FloatVector.fromArray(F, corr, i))
+                    .intoArray(e, i);
         }
     }
 
