@@ -4,8 +4,9 @@
 #
 #   benchmarks/scripts/side-by-side.sh TORCH_BENCH_PY FASHION_MNIST_DIR [ROUNDS] [WORKLOADS...]
 #
-# WORKLOADS defaults to "gemm mlp cnn lstm attn". The peer is PyTorch as its users run it: Debian's
-# python3-torch with an optimized BLAS (`apt-get install -y python3-torch libopenblas0-pthread`).
+# WORKLOADS defaults to "gemm mlp cnn lstm attn infer"; PyTorch's side of "infer" (batch-1 inference
+# latency) is benchmarks/scripts/torch_infer.py, of the others TORCH_BENCH_PY. The peer is PyTorch
+# as its users run it: Debian's python3-torch with an optimized BLAS (`apt-get install -y python3-torch libopenblas0-pthread`).
 # Before any run the script checks that PyTorch's float32 matrix product really uses it (a 1024 x 1024
 # product must take under 30 ms on THREADS threads, and the BLAS library it loaded is named), and stops
 # with a message if not; SKIP_BLAS_CHECK=1 turns that off (for example to measure the reference BLAS on
@@ -17,7 +18,7 @@
 # benchmarks/scripts/summarise.py.
 set -eu
 PEER=$1; DATA=$2; ROUNDS=${3:-3}; shift 2; [ $# -gt 0 ] && shift
-WORKLOADS=${*:-gemm mlp cnn lstm attn}
+WORKLOADS=${*:-gemm mlp cnn lstm attn infer}
 THREADS=${THREADS:-2}
 HERE=$(cd "$(dirname "$0")/../.." && pwd)
 JAR=${JAR:-"$HERE/benchmarks/target/jgrad-benchmarks.jar"}
@@ -52,6 +53,8 @@ if [ "${SKIP_BLAS_CHECK:-0}" != 1 ] && awk -v ms="$MS" 'BEGIN { exit !(ms >= 30)
   exit 1
 fi
 echo "# $(date -u +%FT%TZ) $(uname -m) cpu=\"$CPU_MODEL\" isa=$ISA cores=$(nproc); $($JAVA -version 2>&1 | head -1); threads=$THREADS; torch $BLAS" | tee -a "$LOG"
+# the batch-1 inference workload's PyTorch side is this repository's torch_infer.py
+peer_script() { if [ "$1" = infer ]; then echo "$HERE/benchmarks/scripts/torch_infer.py"; else echo "$PEER"; fi; }
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
   for w in $WORKLOADS; do
@@ -63,11 +66,11 @@ while [ "$r" -le "$ROUNDS" ]; do
       if [ "$who" != torch ]; then
         jar=$JAR; [ "$who" = baseline ] && jar=$BASELINE_JAR
         out=$($TIME "$JAVA" --add-modules jdk.incubator.vector -jar "$jar" \
-              "$w" --threads "$THREADS" --data "$DATA" 2>&1 | grep -E '^(gemm|mlp|cnn|lstm|transformer|peak)' | tr '\n' ' ')
+              "$w" --threads "$THREADS" --data "$DATA" 2>&1 | grep -E '^(gemm|mlp|cnn|lstm|transformer|peak|infer)' | tr '\n' ' ')
       else
         out=$(THREADS=$THREADS FMNIST=$DATA LD_LIBRARY_PATH=${TORCH_LD_LIBRARY_PATH:-} \
-              $TIME /usr/bin/python3 "$PEER" "$w" 1 2>&1 \
-              | grep -E '^(gemm|mlp|cnn|lstm|transformer|peak)' | tr '\n' ' ')
+              $TIME /usr/bin/python3 "$(peer_script "$w")" "$w" 1 2>&1 \
+              | grep -E '^(gemm|mlp|cnn|lstm|transformer|peak|infer)' | tr '\n' ' ')
       fi
       echo "round=$r who=$who workload=$w load=$load $out" | tee -a "$LOG"
     done

@@ -37,6 +37,7 @@ public final class Main {
         WORKLOADS.put("cnn", FashionWorkload::runCnn);
         WORKLOADS.put("lstm", SequenceWorkload::runLstm);
         WORKLOADS.put("attn", SequenceWorkload::runAttn);
+        WORKLOADS.put("infer", InferenceWorkload::run);
         WORKLOADS.put("all", Main::runAll);
     }
 

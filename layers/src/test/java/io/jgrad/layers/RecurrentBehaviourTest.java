@@ -161,6 +161,34 @@ class RecurrentBehaviourTest {
     }
 
     @Test
+    void smallBatchesMatchTheRowsOfALargeOne() {
+        // a batch of 1 to 3 multiplies by W_hh in place (the GEMM's matrix-vector path), a batch of 6
+        // over several steps through a transposed copy and packed tiles: the same rows either way
+        for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+            double tol = dtype == DType.FLOAT64 ? 1e-12 : 1e-5;
+            for (String kind : KINDS) {
+                RNNBase rnn = make(kind, 3, 20, o().numLayers(2));
+                rnn.to(dtype);
+                for (int steps : new int[] {1, 4}) {
+                    Tensor x = Tensor.randn(new Generator(5), dtype, 6, steps, 3);
+                    RNNOutput all = rnn.run(Variable.constant(x));
+                    for (int rows : new int[] {1, 3}) {
+                        RNNOutput few = rnn.run(Variable.constant(x.narrow(0, 0, rows)));
+                        String what = kind + " " + dtype + ", " + steps + " steps, batch " + rows;
+                        assertClose(
+                                few.output().data(),
+                                all.output().data().narrow(0, 0, rows),
+                                tol,
+                                tol,
+                                what + " outputs");
+                        assertClose(few.hN().data(), all.hN().data().narrow(1, 0, rows), tol, tol, what + " h_n");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void maskEqualsLengthsAndTimeFirst() {
         int[] lengths = {4, 2, 3};
         Tensor mask = Tensor.of(new int[] {1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0}, 3, 4);

@@ -179,9 +179,51 @@ public abstract class FloatGemmDriver {
     protected abstract void kernel(
             int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc, boolean acc);
 
-    /** Per-thread packing buffers (packed A, packed B, an edge tile), grown on demand and reused. */
+    /**
+     * Products with fewer rows than this run as matrix-vector products, one row of C at a time, reading
+     * B in place without packing it ({@link #gemvRow}).
+     */
+    public static final int GEMV_ROWS = 4;
+
+    /**
+     * The dot product of {@code x[xo .. xo+k)} and {@code y[yo .. yo+k)}; an implementation may override
+     * this scalar loop with a vector one.
+     *
+     * @param x the first vector's storage
+     * @param xo its first element
+     * @param y the second vector's storage
+     * @param yo its first element
+     * @param k the length
+     * @return the sum of the products
+     */
+    protected float dot(float[] x, int xo, float[] y, int yo, int k) {
+        float sum = 0f;
+        for (int p = 0; p < k; p++) {
+            sum += x[xo + p] * y[yo + p];
+        }
+        return sum;
+    }
+
+    /**
+     * {@code y[yo .. yo+n) += s * x[xo .. xo+n)}; an implementation may override this scalar loop with a
+     * vector one.
+     *
+     * @param s the factor
+     * @param x the added vector's storage
+     * @param xo its first element
+     * @param y the destination
+     * @param yo its first element
+     * @param n the length
+     */
+    protected void axpy(float s, float[] x, int xo, float[] y, int yo, int n) {
+        for (int j = 0; j < n; j++) {
+            y[yo + j] += s * x[xo + j];
+        }
+    }
+
+    /** Per-thread buffers (packed A, packed B, an edge tile, a row of A, a row of C), grown on demand and reused. */
     private static final class Scratch {
-        final float[][] buffers = {new float[0], new float[0], new float[0]};
+        final float[][] buffers = {new float[0], new float[0], new float[0], new float[0], new float[0]};
 
         /** Buffer {@code which} with room for at least {@code size} values. */
         float[] get(int which, int size) {
@@ -236,6 +278,13 @@ public abstract class FloatGemmDriver {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
+        if (m < GEMV_ROWS) {
+            Scratch s = SCRATCH.get();
+            for (int i = 0; i < m; i++) {
+                gemvRow(transA, transB, i, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff + i * ldc, s);
+            }
+            return;
+        }
         long work = (long) m * n * k;
         int tilesM = (m + mr - 1) / mr;
         int tilesN = (n + nr - 1) / nr;
@@ -265,6 +314,61 @@ public abstract class FloatGemmDriver {
                 block(transA, transB, m0, m1, n0, n1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             }
         });
+    }
+
+    /**
+     * Row i of C as a matrix-vector product, without packing: {@code C[i, :] = alpha * op(A)[i, :] op(B)
+     * + beta * C[i, :]}. Packing B and running whole register tiles for one valid row (batch-1 inference,
+     * a recurrent step of batch 1) cost about ten times this. When B is stored n x k each value of the
+     * row is a dot product of two contiguous vectors; when it is stored k x n the row is a sum of B's rows
+     * scaled by the values of A's row.
+     */
+    private void gemvRow(
+            boolean transA,
+            boolean transB,
+            int i,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float beta,
+            float[] c,
+            int ci,
+            Scratch s) {
+        float[] x = a;
+        int xo = aOff + i * lda;
+        if (transA || alpha != 1) {
+            // the row of op(A), alpha folded in (as the packed A of the blocked product)
+            x = s.get(3, k);
+            xo = 0;
+            for (int p = 0; p < k; p++) {
+                x[p] = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+            }
+        }
+        if (transB) {
+            for (int j = 0; j < n; j++) {
+                c[ci + j] = combine(dot(x, xo, b, bOff + j * ldb, k), beta, c[ci + j]);
+            }
+        } else {
+            float[] y = s.get(4, n);
+            Arrays.fill(y, 0, n, 0f);
+            for (int p = 0; p < k; p++) {
+                axpy(x[xo + p], b, bOff + p * ldb, y, 0, n);
+            }
+            for (int j = 0; j < n; j++) {
+                c[ci + j] = combine(y[j], beta, c[ci + j]);
+            }
+        }
+    }
+
+    /** A product's value merged with C's: overwrites when beta == 0 (ignoring NaN in C), else v + beta * c. */
+    private static float combine(float v, float beta, float c) {
+        return beta == 0 ? v : beta == 1 ? c + v : v + beta * c;
     }
 
     /** C = beta * C (beta == 0 overwrites, ignoring NaN). */

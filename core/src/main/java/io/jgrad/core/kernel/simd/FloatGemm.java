@@ -134,6 +134,41 @@ final class FloatGemm extends FloatGemmDriver {
         }
     }
 
+    /** The dot product with two vector accumulators (matrix-vector products, see the driver). */
+    @Override
+    protected float dot(float[] x, int xo, float[] y, int yo, int k) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        int p = 0;
+        for (int bound = k - 2 * V; p <= bound; p += 2 * V) {
+            s0 = FloatVector.fromArray(S, x, xo + p).fma(FloatVector.fromArray(S, y, yo + p), s0);
+            s1 = FloatVector.fromArray(S, x, xo + p + V).fma(FloatVector.fromArray(S, y, yo + p + V), s1);
+        }
+        if (p <= k - V) {
+            s0 = FloatVector.fromArray(S, x, xo + p).fma(FloatVector.fromArray(S, y, yo + p), s0);
+            p += V;
+        }
+        float sum = s0.add(s1).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (; p < k; p++) {
+            sum += x[xo + p] * y[yo + p];
+        }
+        return sum;
+    }
+
+    /** y += s x in whole vectors (matrix-vector products, see the driver). */
+    @Override
+    protected void axpy(float s, float[] x, int xo, float[] y, int yo, int n) {
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int j = 0;
+        for (int bound = S.loopBound(n); j < bound; j += V) {
+            vs.fma(FloatVector.fromArray(S, x, xo + j), FloatVector.fromArray(S, y, yo + j))
+                    .intoArray(y, yo + j);
+        }
+        for (; j < n; j++) {
+            y[yo + j] += s * x[xo + j];
+        }
+    }
+
     /**
      * The MR x NR register tile: {@code C[0..MR, 0..NR) (+)= A-panel * B-panel}, accumulating into C when
      * {@code acc} and overwriting it otherwise. The A panel holds its MR rows one after
