@@ -6,7 +6,8 @@ of 256 units, Linear(256, 65)) on one token, the hidden and cell states carried 
 
     THREADS=2 /usr/bin/python3 benchmarks/scripts/torch_infer.py
 
-Each model runs 3000 untimed calls, then 3000 calls timed one by one; prints the median and the 90th
+Each model runs at least 3000 untimed calls lasting at least 2 seconds (as jgrad's side, whose JIT
+compiles during them), then 3000 calls timed one by one; prints the median and the 90th
 percentile in microseconds, in the line format of jgrad's workload:
     infer mlp_us=... mlp_p90_us=... cnn_us=... cnn_p90_us=... lstm_step_us=... lstm_step_p90_us=...
 """
@@ -19,6 +20,7 @@ import torch.nn as nn
 torch.set_num_threads(int(os.environ.get("THREADS", "2")))
 torch.manual_seed(0)
 WARMUP = 3000
+WARMUP_SECONDS = 2
 CALLS = 3000
 
 
@@ -33,8 +35,11 @@ def cnn():
 
 
 def latency(name, call):
-    for _ in range(WARMUP):
+    start = time.perf_counter()
+    i = 0
+    while i < WARMUP or time.perf_counter() - start < WARMUP_SECONDS:
         call()
+        i += 1
     ns = []
     for _ in range(CALLS):
         t = time.perf_counter_ns()

@@ -19,14 +19,20 @@ import java.util.Locale;
  * on one 1 x 28 x 28 image, and one step of the {@code lstm} workload's model (embedding, 2-layer LSTM
  * of 256 units, linear head) on one token, carrying the hidden and cell states from step to step.
  *
- * <p>Each model runs {@link #WARMUP} untimed calls, then {@link #CALLS} calls timed one by one; the
+ * <p>Each model runs {@link #WARMUP} untimed calls or more, then {@link #CALLS} calls timed one by one; the
  * result line has the median and the 90th percentile of each, in microseconds: {@code infer mlp_us=...
  * mlp_p90_us=... cnn_us=... cnn_p90_us=... lstm_step_us=... lstm_step_p90_us=...}. The inputs are
- * random (the time does not depend on the values), so the workload needs no data set.
+ * random (the time does not depend on the values), so the workload needs no data set. The warm-up
+ * lasts at least {@link #WARMUP_SECONDS} too, in both scripts.
  */
 final class InferenceWorkload {
-    /** Untimed calls before the timed ones (the JIT compiles the path during these). */
+    /**
+     * Untimed calls before the timed ones, and at least {@link #WARMUP_SECONDS} of them: the JIT
+     * compiles the path during these (3000 calls of the mlp take a tenth of a second, before C2 is done).
+     */
     static final int WARMUP = 3000;
+    /** The shortest warm-up per model, in seconds. */
+    static final double WARMUP_SECONDS = 2;
     /** Timed calls per model. */
     static final int CALLS = 3000;
 
@@ -38,11 +44,14 @@ final class InferenceWorkload {
     }
 
     static String run(Main.Options o) {
-        return measure(WARMUP, CALLS);
+        return measure(WARMUP, WARMUP_SECONDS, CALLS);
     }
 
-    /** The result line, each model timed over {@code calls} calls after {@code warmup} untimed ones. */
-    static String measure(int warmup, int calls) {
+    /**
+     * The result line, each model timed over {@code calls} calls after at least {@code warmup} untimed
+     * ones lasting at least {@code warmupSeconds}.
+     */
+    static String measure(int warmup, double warmupSeconds, int calls) {
         Generator.manualSeed(0);
         Generator g = new Generator(0);
         Tensor image = Tensor.rand(g, 1, 1, 28, 28);
@@ -51,11 +60,11 @@ final class InferenceWorkload {
             Module mlp = FashionWorkload.mlp();
             mlp.eval();
             Variable x = Variable.constant(image);
-            line.append(latency("mlp", () -> mlp.call(x), warmup, calls));
+            line.append(latency("mlp", () -> mlp.call(x), warmup, warmupSeconds, calls));
             Module cnn = FashionWorkload.cnn();
             cnn.eval();
-            line.append(latency("cnn", () -> cnn.call(x), warmup, calls));
-            line.append(latency("lstm_step", lstmStep(g), warmup, calls));
+            line.append(latency("cnn", () -> cnn.call(x), warmup, warmupSeconds, calls));
+            line.append(latency("lstm_step", lstmStep(g), warmup, warmupSeconds, calls));
         }
         return line.toString();
     }
@@ -82,8 +91,9 @@ final class InferenceWorkload {
     }
 
     /** Times the calls one by one: {@code " NAME_us=median NAME_p90_us=p90"}. */
-    private static String latency(String name, Call call, int warmup, int calls) {
-        for (int i = 0; i < warmup; i++) {
+    private static String latency(String name, Call call, int warmup, double warmupSeconds, int calls) {
+        long start = System.nanoTime();
+        for (int i = 0; i < warmup || System.nanoTime() - start < warmupSeconds * 1e9; i++) {
             call.run();
         }
         long[] ns = new long[calls];

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class InferenceWorkloadTest {
     @Test
     void resultLineHasEveryModelsMedianAndNinetiethPercentile() {
-        String line = InferenceWorkload.measure(3, 21);
+        String line = InferenceWorkload.measure(3, 0.01, 21);
         assertTrue(line.startsWith("infer "), line);
         Matcher m = Pattern.compile("(\\w+?)(_p90)?_us=([0-9.]+)").matcher(line);
         int figures = 0;

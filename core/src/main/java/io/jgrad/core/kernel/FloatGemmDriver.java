@@ -319,9 +319,9 @@ public abstract class FloatGemmDriver {
     /**
      * Row i of C as a matrix-vector product, without packing: {@code C[i, :] = alpha * op(A)[i, :] op(B)
      * + beta * C[i, :]}. Packing B and running whole register tiles for one valid row (batch-1 inference,
-     * a recurrent step of batch 1) cost about ten times this. When B is stored n x k each value of the
-     * row is a dot product of two contiguous vectors; when it is stored k x n the row is a sum of B's rows
-     * scaled by the values of A's row.
+     * a recurrent step of batch 1) cost about ten times this. A product of at least {@link
+     * #GEMV_PARALLEL} multiply-adds splits the columns over the threads: it streams all of B, which
+     * often lives in L3 or memory, and two cores bring it in about twice as fast as one.
      */
     private void gemvRow(
             boolean transA,
@@ -340,28 +340,66 @@ public abstract class FloatGemmDriver {
             float[] c,
             int ci,
             Scratch s) {
-        float[] x = a;
-        int xo = aOff + i * lda;
+        float[] row = a;
+        int ro = aOff + i * lda;
         if (transA || alpha != 1) {
             // the row of op(A), alpha folded in (as the packed A of the blocked product)
-            x = s.get(3, k);
-            xo = 0;
+            row = s.get(3, k);
+            ro = 0;
             for (int p = 0; p < k; p++) {
-                x[p] = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+                row[p] = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
             }
         }
+        float[] x = row;
+        int xo = ro;
+        if ((long) n * k >= GEMV_PARALLEL && Parallel.threads() > 1 && !Parallel.inPool()) {
+            Parallel.forRange(
+                    n,
+                    GEMV_GRAIN,
+                    (j0, j1) -> gemvColumns(transB, x, xo, k, b, bOff, ldb, beta, c, ci, j0, j1, SCRATCH.get()));
+        } else {
+            gemvColumns(transB, x, xo, k, b, bOff, ldb, beta, c, ci, 0, n, s);
+        }
+    }
+
+    /** Matrix-vector products of at least this many multiply-adds split their columns over the threads. */
+    static final long GEMV_PARALLEL = 1 << 16;
+
+    /** The fewest columns of a matrix-vector product per thread. */
+    private static final int GEMV_GRAIN = 64;
+
+    /**
+     * Columns [j0, j1) of the row {@code x op(B)}, merged into C at ci. When B is stored n x k each value
+     * is a dot product of two contiguous vectors; when it is stored k x n the row is a sum of B's rows
+     * scaled by the values of x, accumulated in the thread's buffer.
+     */
+    private void gemvColumns(
+            boolean transB,
+            float[] x,
+            int xo,
+            int k,
+            float[] b,
+            int bOff,
+            int ldb,
+            float beta,
+            float[] c,
+            int ci,
+            int j0,
+            int j1,
+            Scratch s) {
         if (transB) {
-            for (int j = 0; j < n; j++) {
+            for (int j = j0; j < j1; j++) {
                 c[ci + j] = combine(dot(x, xo, b, bOff + j * ldb, k), beta, c[ci + j]);
             }
         } else {
-            float[] y = s.get(4, n);
-            Arrays.fill(y, 0, n, 0f);
+            int w = j1 - j0;
+            float[] y = s.get(4, w);
+            Arrays.fill(y, 0, w, 0f);
             for (int p = 0; p < k; p++) {
-                axpy(x[xo + p], b, bOff + p * ldb, y, 0, n);
+                axpy(x[xo + p], b, bOff + p * ldb + j0, y, 0, w);
             }
-            for (int j = 0; j < n; j++) {
-                c[ci + j] = combine(y[j], beta, c[ci + j]);
+            for (int j = 0; j < w; j++) {
+                c[ci + j0 + j] = combine(y[j], beta, c[ci + j0 + j]);
             }
         }
     }

@@ -319,6 +319,30 @@ class GemmTest {
     }
 
     @Test
+    void matrixVectorProductsOfOneToThreeRows() {
+        // fewer rows than GEMV_ROWS run unpacked, one row at a time; at GEMV_PARALLEL multiply-adds and
+        // more the columns are split over the threads (odd counts, chunks not whole vectors)
+        int before = Parallel.threads();
+        long seed = 8000;
+        try {
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                for (int m = 1; m < FloatGemmDriver.GEMV_ROWS; m++) {
+                    for (boolean ta : BOOLS) {
+                        for (boolean tb : BOOLS) {
+                            both(new Case(ta, tb, m, 1001, 70, 1, 0, 1, seed++));
+                            both(new Case(ta, tb, m, 333, 257, -0.5, 0.5, 2, seed++));
+                            both(new Case(ta, tb, m, 35, 19, 2, 1, 0, seed++));
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void degenerateShapesOnlyScaleC() {
         for (Kernels kern : KernelSets.gemm()) {
             // k == 0: C = beta * C; beta == 0 clears even NaN
