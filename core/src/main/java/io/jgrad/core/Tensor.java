@@ -746,7 +746,11 @@ public final class Tensor {
             int p = off[1];
             int so = st[0].length == 0 ? 1 : st[0][st[0].length - 1];
             int sp = st[1].length == 0 ? 1 : st[1][st[1].length - 1];
-            if (d.f != null && s.f != null) {
+            if (so == 1 && sp == 1 && d.dtype == s.dtype) {
+                // contiguous rows (a broadcast bias, the heads of a transposed view): the loop below,
+                // with its variable strides, is not vectorized
+                System.arraycopy(s.array(), p, d.array(), o, len);
+            } else if (d.f != null && s.f != null) {
                 for (int k = 0; k < len; k++, o += so, p += sp) {
                     d.f[o] = s.f[p];
                 }
