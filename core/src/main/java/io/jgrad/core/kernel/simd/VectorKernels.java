@@ -76,8 +76,9 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * The GEMM register tile (see {@code FloatGemm}): 8x2 vectors with 32 vector registers (AVX-512,
-     * AArch64), else 6x2. The internal tuning property {@code jgrad.gemm.tile} (6x2, 8x2, 4x3) overrides.
+     * The GEMM register tile (see {@code FloatGemm}): 4x3 vectors with 512-bit vectors (AVX-512), 8x2 on
+     * AArch64 (32 registers), else 6x2. The internal tuning property {@code jgrad.gemm.tile} (6x2, 8x2,
+     * 4x3) overrides.
      */
     static int tile() {
         String t = System.getProperty("jgrad.gemm.tile", "");
@@ -91,9 +92,10 @@ public final class VectorKernels implements Kernels {
             default:
                 break;
         }
-        boolean wide =
-                VectorShape.preferredShape().vectorBitSize() >= 512 || "aarch64".equals(System.getProperty("os.arch"));
-        return wide ? 1 : 0;
+        if (VectorShape.preferredShape().vectorBitSize() >= 512) {
+            return 2;
+        }
+        return "aarch64".equals(System.getProperty("os.arch")) ? 1 : 0;
     }
 
     /** An internal GEMM blocking parameter {@code jgrad.gemm.NAME}, for tuning experiments. */
