@@ -186,27 +186,39 @@ public abstract class FloatGemmDriver {
     public static final int GEMV_ROWS = 4;
 
     /**
-     * The dot product of {@code x[xo .. xo+k)} and {@code y[yo .. yo+k)}; an implementation may override
-     * this scalar loop with a vector one.
+     * Values [j0, j1) of the row {@code x B^T} for B stored n x k (row j at {@code bOff + j * ldb}), merged
+     * into C at {@code ci + j} by {@link #combine} with beta. Each value must be computed exactly as the
+     * register tile computes it: one chain of multiply-adds from zero, in the order of p, so that a row
+     * of C does not depend on how many rows the product has. This scalar version matches {@code
+     * PlainFloatGemm}'s tile ({@code c += a * b}); an implementation whose tile fuses them overrides it.
      *
-     * @param x the first vector's storage
+     * @param x the row of op(A), alpha folded in
      * @param xo its first element
-     * @param y the second vector's storage
-     * @param yo its first element
-     * @param k the length
-     * @return the sum of the products
+     * @param b B's storage
+     * @param bOff the first element of B's row 0 in this depth block
+     * @param ldb B's row stride
+     * @param k the depth of this block
+     * @param beta C's factor for this block (0 overwrites, ignoring NaN)
+     * @param c C's storage
+     * @param ci the first element of C's row
+     * @param j0 the first column
+     * @param j1 the end of the columns
      */
-    protected float dot(float[] x, int xo, float[] y, int yo, int k) {
-        float sum = 0f;
-        for (int p = 0; p < k; p++) {
-            sum += x[xo + p] * y[yo + p];
+    protected void dots(
+            float[] x, int xo, float[] b, int bOff, int ldb, int k, float beta, float[] c, int ci, int j0, int j1) {
+        for (int j = j0; j < j1; j++) {
+            float sum = 0f;
+            int r = bOff + j * ldb;
+            for (int p = 0; p < k; p++) {
+                sum += x[xo + p] * b[r + p];
+            }
+            c[ci + j] = combine(sum, beta, c[ci + j]);
         }
-        return sum;
     }
 
     /**
-     * {@code y[yo .. yo+n) += s * x[xo .. xo+n)}; an implementation may override this scalar loop with a
-     * vector one.
+     * {@code y[yo .. yo+n) += s * x[xo .. xo+n)}, with the arithmetic of the register tile (see {@link
+     * #dots}); an implementation may override this scalar loop with a vector one.
      *
      * @param s the factor
      * @param x the added vector's storage
@@ -369,9 +381,11 @@ public abstract class FloatGemmDriver {
     private static final int GEMV_GRAIN = 64;
 
     /**
-     * Columns [j0, j1) of the row {@code x op(B)}, merged into C at ci. When B is stored n x k each value
-     * is a dot product of two contiguous vectors; when it is stored k x n the row is a sum of B's rows
-     * scaled by the values of x, accumulated in the thread's buffer.
+     * Columns [j0, j1) of the row {@code x op(B)}, merged into C at ci. The depth is cut into the blocks of
+     * the blocked product, and each block's values are merged into C as it merges a tile, so that each
+     * value is the same, bit for bit, as in a product with more rows. When B is stored n x k the values
+     * are chains of multiply-adds along B's rows ({@link #dots}); when it is stored k x n the row is a sum
+     * of B's rows scaled by the values of x, accumulated in the thread's buffer.
      */
     private void gemvColumns(
             boolean transB,
@@ -387,25 +401,38 @@ public abstract class FloatGemmDriver {
             int j0,
             int j1,
             Scratch s) {
-        if (transB) {
-            for (int j = j0; j < j1; j++) {
-                c[ci + j] = combine(dot(x, xo, b, bOff + j * ldb, k), beta, c[ci + j]);
-            }
-        } else {
-            int w = j1 - j0;
-            float[] y = s.get(4, w);
-            Arrays.fill(y, 0, w, 0f);
-            for (int p = 0; p < k; p++) {
-                axpy(x[xo + p], b, bOff + p * ldb + j0, y, 0, w);
-            }
-            for (int j = 0; j < w; j++) {
-                c[ci + j0 + j] = combine(y[j], beta, c[ci + j0 + j]);
+        int kBlocks = (k + kc - 1) / kc;
+        for (int q = 0; q < kBlocks; q++) {
+            int pc = (int) ((long) k * q / kBlocks);
+            int depth = (int) ((long) k * (q + 1) / kBlocks) - pc;
+            // the first depth block applies beta; later ones add, as the tiles do
+            float blockBeta = q == 0 ? beta : 1;
+            if (transB) {
+                dots(x, xo + pc, b, bOff + pc, ldb, depth, blockBeta, c, ci, j0, j1);
+            } else {
+                int w = j1 - j0;
+                float[] y = s.get(4, w);
+                Arrays.fill(y, 0, w, 0f);
+                for (int p = pc; p < pc + depth; p++) {
+                    axpy(x[xo + p], b, bOff + p * ldb + j0, y, 0, w);
+                }
+                for (int j = 0; j < w; j++) {
+                    c[ci + j0 + j] = combine(y[j], blockBeta, c[ci + j0 + j]);
+                }
             }
         }
     }
 
-    /** A product's value merged with C's: overwrites when beta == 0 (ignoring NaN in C), else v + beta * c. */
-    private static float combine(float v, float beta, float c) {
+    /**
+     * A product's value merged with C's as the blocked product merges it: overwrites when beta == 0
+     * (ignoring NaN in C), else {@code v + beta * c} (beta * c rounded first, as C is scaled up front).
+     *
+     * @param v the product's value
+     * @param beta C's factor
+     * @param c C's value
+     * @return the merged value
+     */
+    protected static float combine(float v, float beta, float c) {
         return beta == 0 ? v : beta == 1 ? c + v : v + beta * c;
     }
 

@@ -343,6 +343,90 @@ class GemmTest {
     }
 
     @Test
+    void aRowDoesNotDependOnHowManyRowsTheProductHas() {
+        // 1-3 rows take the matrix-vector path, 7 the blocked one: the same values bit for bit (a
+        // model's prediction for a sample does not depend on the batch it is in)
+        int before = Parallel.threads();
+        SplittableRandom r = new SplittableRandom(9000);
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                for (int[] shape : new int[][] {{40, 13}, {300, 600}, {70, 1}}) {
+                    int n = shape[0];
+                    int k = shape[1];
+                    for (boolean ta : BOOLS) {
+                        for (boolean tb : BOOLS) {
+                            for (float beta : new float[] {0, 1, 0.5f}) {
+                                float[] a = randomFloats(r, 7 * k);
+                                float[] b = randomFloats(r, n * k);
+                                float[] c0 = randomFloats(r, 7 * n);
+                                for (Kernels kern : KernelSets.gemm()) {
+                                    float[] all = c0.clone();
+                                    kern.sgemm(
+                                            ta,
+                                            tb,
+                                            7,
+                                            n,
+                                            k,
+                                            0.75f,
+                                            a,
+                                            0,
+                                            ta ? 7 : k,
+                                            b,
+                                            0,
+                                            tb ? k : n,
+                                            beta,
+                                            all,
+                                            0,
+                                            n);
+                                    for (int m = 1; m < FloatGemmDriver.GEMV_ROWS; m++) {
+                                        // the first m rows of op(A): for a transposed A, its first m columns
+                                        float[] am = new float[m * k];
+                                        for (int i = 0; i < m; i++) {
+                                            for (int p = 0; p < k; p++) {
+                                                am[ta ? p * m + i : i * k + p] = ta ? a[p * 7 + i] : a[i * k + p];
+                                            }
+                                        }
+                                        float[] few = Arrays.copyOf(c0, m * n);
+                                        kern.sgemm(
+                                                ta,
+                                                tb,
+                                                m,
+                                                n,
+                                                k,
+                                                0.75f,
+                                                am,
+                                                0,
+                                                ta ? m : k,
+                                                b,
+                                                0,
+                                                tb ? k : n,
+                                                beta,
+                                                few,
+                                                0,
+                                                n);
+                                        for (int q = 0; q < m * n; q++) {
+                                            assertEquals(
+                                                    Float.floatToIntBits(all[q]),
+                                                    Float.floatToIntBits(few[q]),
+                                                    kern.name() + " " + (ta ? "T" : "N") + (tb ? "T" : "N") + " n=" + n
+                                                            + " k=" + k + " beta=" + beta + ": " + m
+                                                            + " rows against 7, value "
+                                                            + q + ": " + few[q] + " != " + all[q]);
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void degenerateShapesOnlyScaleC() {
         for (Kernels kern : KernelSets.gemm()) {
             // k == 0: C = beta * C; beta == 0 clears even NaN

@@ -139,28 +139,55 @@ final class FloatGemm extends FloatGemmDriver {
         }
     }
 
-    /** The dot product with two vector accumulators (matrix-vector products, see the driver). */
+    /**
+     * Chains of fused multiply-adds (as the register tile's), eight columns at a time so that eight
+     * independent chains keep both FMA units busy (matrix-vector products, see the driver).
+     */
     @Override
-    protected float dot(float[] x, int xo, float[] y, int yo, int k) {
-        FloatVector s0 = FloatVector.zero(S);
-        FloatVector s1 = FloatVector.zero(S);
-        int p = 0;
-        for (int bound = k - 2 * V; p <= bound; p += 2 * V) {
-            s0 = FloatVector.fromArray(S, x, xo + p).fma(FloatVector.fromArray(S, y, yo + p), s0);
-            s1 = FloatVector.fromArray(S, x, xo + p + V).fma(FloatVector.fromArray(S, y, yo + p + V), s1);
+    protected void dots(
+            float[] x, int xo, float[] b, int bOff, int ldb, int k, float beta, float[] c, int ci, int j0, int j1) {
+        int j = j0;
+        for (; j + 8 <= j1; j += 8) {
+            int r0 = bOff + j * ldb;
+            int r1 = r0 + ldb;
+            int r2 = r1 + ldb;
+            int r3 = r2 + ldb;
+            int r4 = r3 + ldb;
+            int r5 = r4 + ldb;
+            int r6 = r5 + ldb;
+            int r7 = r6 + ldb;
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+            for (int p = 0; p < k; p++) {
+                float xp = x[xo + p];
+                s0 = Math.fma(xp, b[r0 + p], s0);
+                s1 = Math.fma(xp, b[r1 + p], s1);
+                s2 = Math.fma(xp, b[r2 + p], s2);
+                s3 = Math.fma(xp, b[r3 + p], s3);
+                s4 = Math.fma(xp, b[r4 + p], s4);
+                s5 = Math.fma(xp, b[r5 + p], s5);
+                s6 = Math.fma(xp, b[r6 + p], s6);
+                s7 = Math.fma(xp, b[r7 + p], s7);
+            }
+            c[ci + j] = combine(s0, beta, c[ci + j]);
+            c[ci + j + 1] = combine(s1, beta, c[ci + j + 1]);
+            c[ci + j + 2] = combine(s2, beta, c[ci + j + 2]);
+            c[ci + j + 3] = combine(s3, beta, c[ci + j + 3]);
+            c[ci + j + 4] = combine(s4, beta, c[ci + j + 4]);
+            c[ci + j + 5] = combine(s5, beta, c[ci + j + 5]);
+            c[ci + j + 6] = combine(s6, beta, c[ci + j + 6]);
+            c[ci + j + 7] = combine(s7, beta, c[ci + j + 7]);
         }
-        if (p <= k - V) {
-            s0 = FloatVector.fromArray(S, x, xo + p).fma(FloatVector.fromArray(S, y, yo + p), s0);
-            p += V;
+        for (; j < j1; j++) {
+            int r = bOff + j * ldb;
+            float sum = 0f;
+            for (int p = 0; p < k; p++) {
+                sum = Math.fma(x[xo + p], b[r + p], sum);
+            }
+            c[ci + j] = combine(sum, beta, c[ci + j]);
         }
-        float sum = s0.add(s1).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-        for (; p < k; p++) {
-            sum += x[xo + p] * y[yo + p];
-        }
-        return sum;
     }
 
-    /** y += s x in whole vectors (matrix-vector products, see the driver). */
+    /** y += s x in whole vectors, fused as the register tile's (matrix-vector products, see the driver). */
     @Override
     protected void axpy(float s, float[] x, int xo, float[] y, int yo, int n) {
         FloatVector vs = FloatVector.broadcast(S, s);
@@ -170,7 +197,7 @@ final class FloatGemm extends FloatGemmDriver {
                     .intoArray(y, yo + j);
         }
         for (; j < n; j++) {
-            y[yo + j] += s * x[xo + j];
+            y[yo + j] = Math.fma(s, x[xo + j], y[yo + j]);
         }
     }
 
