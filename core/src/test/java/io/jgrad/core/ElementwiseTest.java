@@ -196,7 +196,19 @@ class ElementwiseTest {
 
     /** Unary ops with their own float32 loop or kernel call (the rest share one generic loop). */
     private static final java.util.Set<String> FLOAT32_PATHS = java.util.Set.of(
-            "neg", "abs", "square", "relu", "exp", "log", "sqrt", "tanh", "sigmoid", "clamp(-1, 2)", "gelu");
+            "neg",
+            "abs",
+            "square",
+            "relu",
+            "exp",
+            "log",
+            "sqrt",
+            "tanh",
+            "sigmoid",
+            "clamp(-1, 2)",
+            "gelu",
+            "geluTanh",
+            "silu");
 
     @Test
     void unaryOpsOnExpandedInputs() {
