@@ -155,8 +155,6 @@ final class Elementwise {
         }
     }
 
-    private static final float SQRT_2_OVER_PI_F = (float) Math.sqrt(2 / Math.PI);
-
     /** Elements per block of {@link #geluTanhF}: its passes meet in the output while it is in L1. */
     private static final int GELU_TANH_BLOCK = 2048;
 
@@ -172,10 +170,10 @@ final class Elementwise {
             int x = ao + b;
             int u = oo + b;
             k.mul(a, x, a, x, o, u, len); // x^2
-            k.mulScalar(o, u, 0.044715f, o, u, len);
+            k.mulScalar(o, u, (float) UnaryOp.GELU_TANH_CUBIC, o, u, len);
             k.addScalar(o, u, 1f, o, u, len); // 1 + 0.044715 x^2
             k.mul(o, u, a, x, o, u, len); // x + 0.044715 x^3
-            k.mulScalar(o, u, SQRT_2_OVER_PI_F, o, u, len);
+            k.mulScalar(o, u, (float) UnaryOp.SQRT_2_OVER_PI, o, u, len);
             k.tanh(o, u, o, u, len);
             k.addScalar(o, u, 1f, o, u, len);
             k.mul(o, u, a, x, o, u, len);

@@ -33,7 +33,10 @@ enum UnaryOp {
 
     static final double SELU_ALPHA = 1.6732632423543772848170429916717;
     static final double SELU_SCALE = 1.0507009873554804934193349852946;
-    private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+    /** sqrt(2 / pi) and the cubic coefficient of GELU's tanh approximation. */
+    static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+    static final double GELU_TANH_CUBIC = 0.044715;
 
     final String opName;
     final boolean intOk;
@@ -124,7 +127,7 @@ enum UnaryOp {
             case GELU:
                 return x * phi(x);
             case GELU_TANH:
-                return 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
+                return 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + GELU_TANH_CUBIC * x * x * x)));
             case SOFTPLUS:
                 return softplus(x);
             case MISH:

@@ -352,19 +352,18 @@ public abstract class FloatGemmDriver {
             float[] c,
             int ci,
             Scratch s) {
-        float[] row = a;
-        int ro = aOff + i * lda;
-        if (transA || alpha != 1) {
-            // the row of op(A), alpha folded in (as the packed A of the blocked product)
-            row = s.get(3, k);
-            ro = 0;
+        // the row of op(A), copied with alpha folded in (as the packed A of the blocked product) unless
+        // it is a contiguous row of A already
+        boolean copy = transA || alpha != 1;
+        float[] x = copy ? s.get(3, k) : a;
+        int xo = copy ? 0 : aOff + i * lda;
+        if (copy) {
             for (int p = 0; p < k; p++) {
-                row[p] = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+                x[p] = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
             }
         }
-        float[] x = row;
-        int xo = ro;
-        if ((long) n * k >= GEMV_PARALLEL && Parallel.threads() > 1 && !Parallel.inPool()) {
+        if ((long) n * k >= GEMV_PARALLEL) {
+            // on one thread, or inside the pool, forRange runs the one chunk here
             Parallel.forRange(
                     n,
                     GEMV_GRAIN,
@@ -401,10 +400,10 @@ public abstract class FloatGemmDriver {
             int j0,
             int j1,
             Scratch s) {
-        int kBlocks = (k + kc - 1) / kc;
+        int kBlocks = depthBlocks(k);
         for (int q = 0; q < kBlocks; q++) {
-            int pc = (int) ((long) k * q / kBlocks);
-            int depth = (int) ((long) k * (q + 1) / kBlocks) - pc;
+            int pc = depthStart(k, q, kBlocks);
+            int depth = depthStart(k, q + 1, kBlocks) - pc;
             // the first depth block applies beta; later ones add, as the tiles do
             float blockBeta = q == 0 ? beta : 1;
             if (transB) {
@@ -479,7 +478,7 @@ public abstract class FloatGemmDriver {
         int ncBlock = this.nc;
         Scratch s = SCRATCH.get();
         int mcMax = Math.min(mcBlock, roundUp(m1 - m0, mr));
-        int kBlocks = (k + kc - 1) / kc;
+        int kBlocks = depthBlocks(k);
         int kcMax = (k + kBlocks - 1) / kBlocks;
         int ncMax = Math.min(ncBlock, roundUp(n1 - n0, nr));
         float[] pa = s.get(0, mcMax * kcMax);
@@ -488,8 +487,8 @@ public abstract class FloatGemmDriver {
         for (int jc = n0; jc < n1; jc += ncBlock) {
             int nc = Math.min(ncBlock, n1 - jc);
             for (int q = 0; q < kBlocks; q++) {
-                int pc = (int) ((long) k * q / kBlocks);
-                int kc = (int) ((long) k * (q + 1) / kBlocks) - pc;
+                int pc = depthStart(k, q, kBlocks);
+                int kc = depthStart(k, q + 1, kBlocks) - pc;
                 packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
                 // the first depth block overwrites C when beta == 0 (ignoring NaN there); later ones add
                 boolean acc = pc > 0 || beta != 0;
@@ -513,6 +512,19 @@ public abstract class FloatGemmDriver {
                 }
             }
         }
+    }
+
+    /** How many equal depth blocks of at most {@link #kc} a depth of k is cut into. */
+    private int depthBlocks(int k) {
+        return (k + kc - 1) / kc;
+    }
+
+    /**
+     * Where depth block q of {@code blocks} starts (q == blocks gives k). The blocked product and the
+     * matrix-vector path share this cut, which keeps their values equal bit for bit.
+     */
+    private static int depthStart(int k, int q, int blocks) {
+        return (int) ((long) k * q / blocks);
     }
 
     private static int roundUp(int x, int to) {
