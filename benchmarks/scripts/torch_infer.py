@@ -10,6 +10,9 @@ Each model runs at least 3000 untimed calls lasting at least 2 seconds (as jgrad
 compiles during them), then 3000 calls timed one by one; prints the median and the 90th
 percentile in microseconds, in the line format of jgrad's workload:
     infer mlp_us=... mlp_p90_us=... cnn_us=... cnn_p90_us=... lstm_step_us=... lstm_step_p90_us=...
+then the same keys with `_opt` (mlp_opt_us=...) for the models prepared by
+torch.jit.optimize_for_inference (scripted, frozen, weights prepacked: oneDNN for the convolutions),
+which jgrad's side compares with its own Inference.optimize.
 """
 import os
 import time
@@ -49,20 +52,39 @@ def latency(name, call):
     return f" {name}_us={ns[CALLS // 2] / 1e3:.1f} {name}_p90_us={ns[CALLS * 9 // 10] / 1e3:.1f}"
 
 
-def lstm_step():
+def prepare(model, optimized):
+    model = model.eval()
+    return torch.jit.optimize_for_inference(torch.jit.script(model)) if optimized else model
+
+
+class LstmStep(nn.Module):
+    """The lstm workload's model on one token: (token, h, c) -> (logits, h, c)."""
+
+    def __init__(self, vocab=65):
+        super().__init__()
+        self.emb = nn.Embedding(vocab, 64)
+        self.rnn = nn.LSTM(64, 256, num_layers=2, batch_first=True)
+        self.head = nn.Linear(256, vocab)
+
+    def forward(self, token, h, c):
+        out, (h, c) = self.rnn(self.emb(token), (h, c))
+        return self.head(out), h, c
+
+
+def lstm_step(optimized):
     vocab = 65
-    emb = nn.Embedding(vocab, 64).eval()
-    rnn = nn.LSTM(64, 256, num_layers=2, batch_first=True).eval()
-    head = nn.Linear(256, vocab).eval()
     tokens = torch.randint(0, vocab, (1024,))
-    state = [None]
+    state = [torch.zeros(2, 1, 256), torch.zeros(2, 1, 256)]
+    model = LstmStep(vocab).eval()
+    if optimized:
+        # scripting nn.LSTM leaves overloads that optimize_for_inference rejects: trace the step instead
+        model = torch.jit.optimize_for_inference(torch.jit.trace(model, (tokens[:1].view(1, 1), *state)))
     t = [0]
 
     def call():
         token = tokens[t[0] & 1023].view(1, 1)
         t[0] += 1
-        out, state[0] = rnn(emb(token), state[0])
-        head(out)
+        _, state[0], state[1] = model(token, state[0], state[1])
     return call
 
 
@@ -71,9 +93,11 @@ if __name__ == "__main__":
     image = torch.rand(1, 1, 28, 28)
     line = "infer"
     with torch.no_grad():
-        m = mlp().eval()
-        line += latency("mlp", lambda: m(image))
-        c = cnn().eval()
-        line += latency("cnn", lambda: c(image))
-        line += latency("lstm_step", lstm_step())
+        for optimized in (False, True):
+            sfx = "_opt" if optimized else ""
+            m = prepare(mlp(), optimized)
+            line += latency("mlp" + sfx, lambda: m(image))
+            c = prepare(cnn(), optimized)
+            line += latency("cnn" + sfx, lambda: c(image))
+            line += latency("lstm_step" + sfx, lstm_step(optimized))
     print(line)

@@ -5,6 +5,7 @@ import io.jgrad.autograd.Variable;
 import io.jgrad.core.Generator;
 import io.jgrad.core.Tensor;
 import io.jgrad.layers.Embedding;
+import io.jgrad.layers.Inference;
 import io.jgrad.layers.LSTM;
 import io.jgrad.layers.Linear;
 import io.jgrad.layers.Module;
@@ -21,7 +22,9 @@ import java.util.Locale;
  *
  * <p>Each model runs {@link #WARMUP} untimed calls or more, then {@link #CALLS} calls timed one by one; the
  * result line has the median and the 90th percentile of each, in microseconds: {@code infer mlp_us=...
- * mlp_p90_us=... cnn_us=... cnn_p90_us=... lstm_step_us=... lstm_step_p90_us=...}. The inputs are
+ * mlp_p90_us=... cnn_us=... cnn_p90_us=... lstm_step_us=... lstm_step_p90_us=...}, then the same keys
+ * with {@code _opt} ({@code mlp_opt_us=...}) for the models after {@link Inference#optimize}, which
+ * the PyTorch script compares with {@code torch.jit.optimize_for_inference}. The inputs are
  * random (the time does not depend on the values), so the workload needs no data set. The warm-up
  * lasts at least {@link #WARMUP_SECONDS} too, in both scripts.
  */
@@ -57,27 +60,32 @@ final class InferenceWorkload {
         Tensor image = Tensor.rand(g, 1, 1, 28, 28);
         StringBuilder line = new StringBuilder("infer");
         try (var off = Autograd.noGrad()) {
-            Module mlp = FashionWorkload.mlp();
-            mlp.eval();
             Variable x = Variable.constant(image);
-            line.append(latency("mlp", () -> mlp.call(x), warmup, warmupSeconds, calls));
-            Module cnn = FashionWorkload.cnn();
-            cnn.eval();
-            line.append(latency("cnn", () -> cnn.call(x), warmup, warmupSeconds, calls));
-            line.append(latency("lstm_step", lstmStep(g), warmup, warmupSeconds, calls));
+            for (boolean optimized : new boolean[] {false, true}) {
+                String sfx = optimized ? "_opt" : "";
+                Module mlp = prepare(FashionWorkload.mlp(), optimized);
+                line.append(latency("mlp" + sfx, () -> mlp.call(x), warmup, warmupSeconds, calls));
+                Module cnn = prepare(FashionWorkload.cnn(), optimized);
+                line.append(latency("cnn" + sfx, () -> cnn.call(x), warmup, warmupSeconds, calls));
+                line.append(latency("lstm_step" + sfx, lstmStep(g, optimized), warmup, warmupSeconds, calls));
+            }
         }
         return line.toString();
     }
 
+    /** The model in evaluation mode, its weights re-laid by {@link Inference#optimize} when asked. */
+    private static <M extends Module> M prepare(M model, boolean optimized) {
+        model.eval();
+        return optimized ? Inference.optimize(model) : model;
+    }
+
     /** One token through the lstm workload's model, the states carried to the next call. */
-    private static Call lstmStep(Generator g) {
+    private static Call lstmStep(Generator g, boolean optimized) {
         int vocab = 65;
-        Embedding emb = new Embedding(vocab, 64);
-        LSTM rnn = new LSTM(64, 256, RecurrentOptions.defaults().numLayers(2).batchFirst(true));
-        Linear head = new Linear(256, vocab);
-        emb.eval();
-        rnn.eval();
-        head.eval();
+        Embedding emb = prepare(new Embedding(vocab, 64), optimized);
+        LSTM rnn = prepare(
+                new LSTM(64, 256, RecurrentOptions.defaults().numLayers(2).batchFirst(true)), optimized);
+        Linear head = prepare(new Linear(256, vocab), optimized);
         int[] tokens = Tensor.randint(g, 0, vocab, 1024).toIntArray();
         Variable[] state = new Variable[2];
         int[] t = {0};

@@ -25,8 +25,16 @@ class InferenceWorkloadTest {
             }
             figures++;
         }
-        assertEquals(6, figures, line);
-        for (String key : new String[] {"mlp_us=", "cnn_us=", "lstm_step_us=", "lstm_step_p90_us="}) {
+        assertEquals(12, figures, line);
+        for (String key : new String[] {
+            "mlp_us=",
+            "cnn_us=",
+            "lstm_step_us=",
+            "lstm_step_p90_us=",
+            "mlp_opt_us=",
+            "cnn_opt_us=",
+            "lstm_step_opt_us="
+        }) {
             assertTrue(line.contains(" " + key), key + " in " + line);
         }
     }

@@ -276,6 +276,11 @@ public abstract class Module {
         }
     }
 
+    /** This module's own parameters (not its children's) by local name, absent ones as null; read-only. */
+    final Map<String, Parameter> ownParameters() {
+        return Collections.unmodifiableMap(parameters);
+    }
+
     /**
      * This module's own parameter {@code name} (not its children's).
      *

@@ -136,12 +136,14 @@ public final class RecurrentScan extends FusedFunction {
         }
         int steps = xpT.size(0);
         int batch = xpT.size(1);
-        // Each step multiplies h (B, H) by W_hh^T. With several steps of a batch that the GEMM packs,
+        // Each step multiplies h (B, H) by W_hh^T. A W_hh stored input-major (Inference.optimize) is
+        // read as W_hh^T in place. Otherwise, with several steps of a batch that the GEMM packs,
         // W_hh^T is copied contiguous once, so that no step packs a transposed B. Below the GEMM's
         // matrix-vector size (a batch of 1 to 3: inference, generation) the products read W_hh (G*H, H)
         // in place as dot products, and a transposed copy per call would cost more than the step.
-        boolean transposeOnce = steps > 1 && batch >= FloatGemmDriver.GEMV_ROWS;
-        Tensor wt = transposeOnce ? in[1].t().contiguous() : in[1].contiguous();
+        Tensor whhT = in[1].t();
+        boolean transposed = whhT.isContiguous() || (steps > 1 && batch >= FloatGemmDriver.GEMV_ROWS);
+        Tensor wt = transposed ? whhT.contiguous() : in[1].contiguous();
         int ldw = wt.size(1); // GH when transposed, else H
         int gh = xpT.size(2);
         int hid = in[2].size(1);
@@ -186,9 +188,9 @@ public final class RecurrentScan extends FusedFunction {
                 for (int b = 0; b < batch; b++) {
                     System.arraycopy(bias, bhh.offset(), hg, b * gh, gh);
                 }
-                ops.gemm(false, !transposeOnce, batch, gh, hid, hin, 0, hid, wa, wt.offset(), ldw, 1, hg, 0, gh);
+                ops.gemm(false, !transposed, batch, gh, hid, hin, 0, hid, wa, wt.offset(), ldw, 1, hg, 0, gh);
             } else {
-                ops.gemm(false, !transposeOnce, batch, gh, hid, hin, 0, hid, wa, wt.offset(), ldw, 1, gates, gt, gh);
+                ops.gemm(false, !transposed, batch, gh, hid, hin, 0, hid, wa, wt.offset(), ldw, 1, gates, gt, gh);
             }
             // rows are independent: split them over the threads when there is enough work
             Parallel.forRange(batch, grain, (from, to) -> {

@@ -217,19 +217,28 @@ public abstract class FloatGemmDriver {
     }
 
     /**
-     * {@code y[yo .. yo+n) += s * x[xo .. xo+n)}, with the arithmetic of the register tile (see {@link
-     * #dots}); an implementation may override this scalar loop with a vector one.
+     * {@code y[0 .. w) = x[xo .. xo+depth) B} for B stored depth x w (row p at {@code bOff + p * ldb}):
+     * each value one chain of multiply-adds from zero in the order of p, as the register tile computes it
+     * (see {@link #dots}). This scalar version matches {@code PlainFloatGemm}'s tile; an implementation
+     * whose tile fuses them overrides it.
      *
-     * @param s the factor
-     * @param x the added vector's storage
-     * @param xo its first element
-     * @param y the destination
-     * @param yo its first element
-     * @param n the length
+     * @param x the row of op(A), alpha folded in
+     * @param xo its first element in this depth block
+     * @param depth the depth of this block
+     * @param b B's storage
+     * @param bOff the first of the columns in B's row 0 of this depth block
+     * @param ldb B's row stride
+     * @param y the destination, overwritten
+     * @param w the number of columns
      */
-    protected void axpy(float s, float[] x, int xo, float[] y, int yo, int n) {
-        for (int j = 0; j < n; j++) {
-            y[yo + j] += s * x[xo + j];
+    protected void scaledRows(float[] x, int xo, int depth, float[] b, int bOff, int ldb, float[] y, int w) {
+        Arrays.fill(y, 0, w, 0f);
+        for (int p = 0; p < depth; p++) {
+            float s = x[xo + p];
+            int r = bOff + p * ldb;
+            for (int j = 0; j < w; j++) {
+                y[j] += s * b[r + j];
+            }
         }
     }
 
@@ -411,10 +420,7 @@ public abstract class FloatGemmDriver {
             } else {
                 int w = j1 - j0;
                 float[] y = s.get(4, w);
-                Arrays.fill(y, 0, w, 0f);
-                for (int p = pc; p < pc + depth; p++) {
-                    axpy(x[xo + p], b, bOff + p * ldb + j0, y, 0, w);
-                }
+                scaledRows(x, xo + pc, depth, b, bOff + pc * ldb + j0, ldb, y, w);
                 for (int j = 0; j < w; j++) {
                     c[ci + j0 + j] = combine(y[j], blockBeta, c[ci + j0 + j]);
                 }

@@ -1,6 +1,7 @@
 package io.jgrad.core.kernel.simd;
 
 import io.jgrad.core.kernel.FloatGemmDriver;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -187,17 +188,59 @@ final class FloatGemm extends FloatGemmDriver {
         }
     }
 
-    /** y += s x in whole vectors, fused as the register tile's (matrix-vector products, see the driver). */
+    /**
+     * The row times B's rows, eight vectors of columns at a time held in registers over the whole depth,
+     * each value one chain of fused multiply-adds as in the register tile (matrix-vector products, see the
+     * driver).
+     */
     @Override
-    protected void axpy(float s, float[] x, int xo, float[] y, int yo, int n) {
-        FloatVector vs = FloatVector.broadcast(S, s);
+    protected void scaledRows(float[] x, int xo, int depth, float[] b, int bOff, int ldb, float[] y, int w) {
         int j = 0;
-        for (int bound = S.loopBound(n); j < bound; j += V) {
-            vs.fma(FloatVector.fromArray(S, x, xo + j), FloatVector.fromArray(S, y, yo + j))
-                    .intoArray(y, yo + j);
+        for (; j + 8 * V <= w; j += 8 * V) {
+            FloatVector y0 = FloatVector.zero(S);
+            FloatVector y1 = y0;
+            FloatVector y2 = y0;
+            FloatVector y3 = y0;
+            FloatVector y4 = y0;
+            FloatVector y5 = y0;
+            FloatVector y6 = y0;
+            FloatVector y7 = y0;
+            for (int p = 0, r = bOff + j; p < depth; p++, r += ldb) {
+                FloatVector s = FloatVector.broadcast(S, x[xo + p]);
+                y0 = s.fma(FloatVector.fromArray(S, b, r), y0);
+                y1 = s.fma(FloatVector.fromArray(S, b, r + V), y1);
+                y2 = s.fma(FloatVector.fromArray(S, b, r + 2 * V), y2);
+                y3 = s.fma(FloatVector.fromArray(S, b, r + 3 * V), y3);
+                y4 = s.fma(FloatVector.fromArray(S, b, r + 4 * V), y4);
+                y5 = s.fma(FloatVector.fromArray(S, b, r + 5 * V), y5);
+                y6 = s.fma(FloatVector.fromArray(S, b, r + 6 * V), y6);
+                y7 = s.fma(FloatVector.fromArray(S, b, r + 7 * V), y7);
+            }
+            y0.intoArray(y, j);
+            y1.intoArray(y, j + V);
+            y2.intoArray(y, j + 2 * V);
+            y3.intoArray(y, j + 3 * V);
+            y4.intoArray(y, j + 4 * V);
+            y5.intoArray(y, j + 5 * V);
+            y6.intoArray(y, j + 6 * V);
+            y7.intoArray(y, j + 7 * V);
         }
-        for (; j < n; j++) {
-            y[yo + j] = Math.fma(s, x[xo + j], y[yo + j]);
+        for (; j + V <= w; j += V) {
+            FloatVector y0 = FloatVector.zero(S);
+            for (int p = 0, r = bOff + j; p < depth; p++, r += ldb) {
+                y0 = FloatVector.broadcast(S, x[xo + p]).fma(FloatVector.fromArray(S, b, r), y0);
+            }
+            y0.intoArray(y, j);
+        }
+        if (j < w) {
+            // the last columns side by side, so that their chains overlap
+            Arrays.fill(y, j, w, 0f);
+            for (int p = 0, r = bOff; p < depth; p++, r += ldb) {
+                float s = x[xo + p];
+                for (int t = j; t < w; t++) {
+                    y[t] = Math.fma(s, b[r + t], y[t]);
+                }
+            }
         }
     }
 
