@@ -17,7 +17,7 @@ for path in sys.argv[1:]:
             continue
         who = re.search(r"who=(\S+)", line).group(1)
         workload = re.search(r"workload=(\S+)", line).group(1)
-        for key, value in re.findall(r"(sgemm\d+|fma_gflops|train_tokens_per_s|test_acc|peak_rss_kb|first_step_ms|warm_step_ms|alloc_mb_per_step|gc_share|train_gflops|(?:mlp|cnn|lstm_step)(?:_p90)?_us)=([\d.]+)", line):
+        for key, value in re.findall(r"(sgemm\d+|fma_gflops|train_tokens_per_s|test_acc|peak_rss_kb|first_step_ms|warm_step_ms|alloc_mb_per_step|gc_share|train_gflops|(?:mlp|cnn|lstm_step)(?:_opt)?(?:_p90)?_us)=([\d.]+)", line):
             figures[(who, workload, key)].append(float(value))
         m = re.search(r"epoch_s=\[([^\]]*)\]", line)
         if m:
