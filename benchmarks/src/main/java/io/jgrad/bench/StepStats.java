@@ -3,7 +3,9 @@ package io.jgrad.bench;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What a training loop costs besides its time: the time of the first step (the JIT's warm-up is part of
@@ -21,10 +23,10 @@ final class StepStats {
     private int steps;
     private long t0;
     private double steadyFlops;
-    private long allocAtWarm = -1;
+    private Map<Long, Long> allocAtWarm;
     private long gcAtWarm;
     private long nanosAtWarm;
-    private long allocEnd;
+    private long allocSteady;
     private long gcEnd;
     private long nanosEnd;
 
@@ -72,7 +74,7 @@ final class StepStats {
             throw new IllegalStateException("StepStats: " + steps + " steps, need more than " + warm);
         }
         nanosEnd = System.nanoTime();
-        allocEnd = allocatedBytes();
+        allocSteady = allocatedSince(allocAtWarm);
         gcEnd = gcMillis();
     }
 
@@ -91,7 +93,7 @@ final class StepStats {
 
     /** Megabytes (10^6 bytes) allocated per steady step, by every thread. */
     double allocMegabytesPerStep() {
-        return (allocEnd - allocAtWarm) / 1e6 / (steps - warm);
+        return allocSteady / 1e6 / (steps - warm);
     }
 
     /** The share of the steady window's wall time spent in garbage collection (0 to 1). */
@@ -125,18 +127,32 @@ final class StepStats {
                 trainGflops());
     }
 
-    /** Bytes allocated so far by every live thread (HotSpot's per-thread counters). */
-    static long allocatedBytes() {
+    /** Bytes allocated so far by each live thread, by thread id (HotSpot's per-thread counters; empty elsewhere). */
+    static Map<Long, Long> allocatedBytes() {
+        Map<Long, Long> out = new HashMap<>();
         java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         if (!(mx instanceof com.sun.management.ThreadMXBean)) {
-            return 0;
+            return out;
         }
         com.sun.management.ThreadMXBean hs = (com.sun.management.ThreadMXBean) mx;
-        long sum = 0;
-        for (long b : hs.getThreadAllocatedBytes(hs.getAllThreadIds())) {
-            if (b > 0) {
-                sum += b;
+        long[] ids = hs.getAllThreadIds();
+        long[] bytes = hs.getThreadAllocatedBytes(ids);
+        for (int i = 0; i < ids.length; i++) {
+            if (bytes[i] > 0) {
+                out.put(ids[i], bytes[i]);
             }
+        }
+        return out;
+    }
+
+    /**
+     * Bytes allocated since {@code before} by the threads alive now: a thread that ended in between (a
+     * background helper such as the kernels' warm-up) neither counts nor takes its earlier bytes away.
+     */
+    static long allocatedSince(Map<Long, Long> before) {
+        long sum = 0;
+        for (Map.Entry<Long, Long> e : allocatedBytes().entrySet()) {
+            sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
         }
         return sum;
     }

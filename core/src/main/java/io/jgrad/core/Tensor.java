@@ -24,6 +24,11 @@ import java.util.List;
  * <p>Every shape, dtype or index error names the operation and the shapes involved.
  */
 public final class Tensor {
+    static {
+        // compiles the SIMD kernels in the background while the program loads its data (see WarmUp)
+        WarmUp.startInBackground();
+    }
+
     final Storage storage;
     final int offset;
     final int[] shape;

@@ -167,6 +167,16 @@ public final class Parallel {
     }
 
     /**
+     * How many calls have been spread over the pool's threads since the JVM started: a program's
+     * background helpers (the kernels' warm-up) stop when it grows, leaving both cores to the work.
+     *
+     * @return the count of parallel calls so far
+     */
+    public static long jobsStarted() {
+        return Job.IDS.get();
+    }
+
+    /**
      * Runs {@code body} over {@code [0, n)} split into at most {@link #threads()} chunks of at least
      * {@code grain} indices. Runs on the calling thread when there is one chunk, one thread, or when
      * already inside the pool. The chunk boundaries depend only on {@code n}, {@code grain} and the

@@ -61,6 +61,53 @@ public final class VectorKernels implements Kernels {
     /** Creates the kernels, choosing the exp/tanh implementation (tests run both). */
     VectorKernels(boolean jdkMath) {
         this.jdkMath = jdkMath;
+        this.passes = new UnaryPass[] {this::expPass, this::tanhPass, this::sigmoidPass};
+    }
+
+    /** The whole vectors of [0, full) of one transcendental function: {@code out[i] = f(a[i])}. */
+    @FunctionalInterface
+    private interface UnaryPass {
+        void run(float[] a, int ao, float[] out, int oo, int full);
+    }
+
+    private static final int EXP_PASS = 0;
+    private static final int TANH_PASS = 1;
+    private static final int SIGMOID_PASS = 2;
+
+    /**
+     * The vector loops of exp, tanh and sigmoid, called through {@link #runPass}'s one call site, which
+     * sees three classes: a megamorphic call that C2 does not inline, so each loop is compiled alone.
+     * Inlined into a caller that runs several of them (an LSTM cell runs sigmoid and tanh twice each)
+     * they went over C2's node budget (NodeCountInliningCutoff), and their vectors were boxed: about a
+     * quarter of the LSTM workload's allocation, in steady state (see {@link VectorMath#erfFamily}).
+     */
+    private final UnaryPass[] passes;
+
+    /** Runs pass {@code which} over the whole vectors of [0, n); returns where the scalar tail starts. */
+    private int runPass(int which, float[] a, int ao, float[] out, int oo, int n) {
+        int full = F.loopBound(n);
+        passes[which].run(a, ao, out, oo, full);
+        return full;
+    }
+
+    private void expPass(float[] a, int ao, float[] out, int oo, int full) {
+        for (int i = 0; i < full; i += FL) {
+            expV(FloatVector.fromArray(F, a, ao + i)).intoArray(out, oo + i);
+        }
+    }
+
+    private void tanhPass(float[] a, int ao, float[] out, int oo, int full) {
+        for (int i = 0; i < full; i += FL) {
+            FloatVector x = FloatVector.fromArray(F, a, ao + i);
+            (jdkMath ? x.lanewise(VectorOperators.TANH) : VectorMath.tanh(x)).intoArray(out, oo + i);
+        }
+    }
+
+    private void sigmoidPass(float[] a, int ao, float[] out, int oo, int full) {
+        for (int i = 0; i < full; i += FL) {
+            FloatVector e = expV(FloatVector.fromArray(F, a, ao + i).neg());
+            FloatVector.broadcast(F, 1f).div(e.add(1f)).intoArray(out, oo + i);
+        }
     }
 
     private static boolean defaultJdkMath() {
@@ -302,11 +349,7 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void exp(float[] a, int ao, float[] out, int oo, int n) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            expV(FloatVector.fromArray(F, a, ao + i)).intoArray(out, oo + i);
-        }
-        for (; i < n; i++) {
+        for (int i = runPass(EXP_PASS, a, ao, out, oo, n); i < n; i++) {
             out[oo + i] = (float) Math.exp(a[ao + i]);
         }
     }
@@ -334,24 +377,14 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void tanh(float[] a, int ao, float[] out, int oo, int n) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(F, a, ao + i);
-            (jdkMath ? x.lanewise(VectorOperators.TANH) : VectorMath.tanh(x)).intoArray(out, oo + i);
-        }
-        for (; i < n; i++) {
+        for (int i = runPass(TANH_PASS, a, ao, out, oo, n); i < n; i++) {
             out[oo + i] = (float) Math.tanh(a[ao + i]);
         }
     }
 
     @Override
     public void sigmoid(float[] a, int ao, float[] out, int oo, int n) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector e = expV(FloatVector.fromArray(F, a, ao + i).neg());
-            FloatVector.broadcast(F, 1f).div(e.add(1f)).intoArray(out, oo + i);
-        }
-        for (; i < n; i++) {
+        for (int i = runPass(SIGMOID_PASS, a, ao, out, oo, n); i < n; i++) {
             out[oo + i] = sigmoid(a[ao + i]);
         }
     }
@@ -461,27 +494,25 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** Sum of exp(in[i] - mx), writing each term to out when out is not null. */
+    /**
+     * Sum of exp(in[i] - mx), writing each term to out when out is not null. The vectors go alternately
+     * to two accumulators (even ones to the first, odd ones to the second) through one call of exp: with
+     * the loop unrolled into two calls, C2 inlined exp twice, ran over its node budget and boxed the
+     * vectors (gigabytes of them in the attention workload's softmax).
+     */
     private float expSum(float[] in, int pi, int n, float mx, float[] out, int po) {
         FloatVector mv = FloatVector.broadcast(F, mx);
         FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
         int i = 0;
-        for (int bound = n - 2 * FL; i <= bound; i += 2 * FL) {
-            FloatVector e0 = expV(FloatVector.fromArray(F, in, pi + i).sub(mv));
-            FloatVector e1 = expV(FloatVector.fromArray(F, in, pi + i + FL).sub(mv));
-            if (out != null) {
-                e0.intoArray(out, po + i);
-                e1.intoArray(out, po + i + FL);
-            }
-            s0 = s0.add(e0);
-            s1 = s1.add(e1);
-        }
         for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector e0 = expV(FloatVector.fromArray(F, in, pi + i).sub(mv));
+            FloatVector e = expV(FloatVector.fromArray(F, in, pi + i).sub(mv));
             if (out != null) {
-                e0.intoArray(out, po + i);
+                e.intoArray(out, po + i);
             }
-            s0 = s0.add(e0);
+            // the accumulator that took this vector waits while the other takes the next one
+            FloatVector took = s0.add(e);
+            s0 = s1;
+            s1 = took;
         }
         float s = sumLanes(s0.add(s1));
         for (; i < n; i++) {

@@ -1,0 +1,122 @@
+package io.jgrad.core;
+
+import io.jgrad.core.kernel.KernelProvider;
+import io.jgrad.core.kernel.Kernels;
+import io.jgrad.core.kernel.Parallel;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Compiles the Vector API kernels ahead of their first real use, on a background daemon thread.
+ *
+ * <p>Until C2 has compiled a method that uses the Vector API, the JVM runs it interpreted or through
+ * C1, where every vector is an object: the GEMM's register tile then runs about a hundred times slower
+ * than compiled, and the first training step of a small network took 0.5-0.7 s on a 2-core machine,
+ * the first hundred steps 1.4 s (then 2.5-3 ms each). So when the SIMD kernels are active, the first
+ * use of {@link Tensor} starts this thread, which runs the hot kernels on small tensors for a bounded
+ * time while the program goes on loading data and building its model: the GEMM in its four
+ * transposition cases (register tiles, edge tiles, two depth blocks, the packing routines) and as a
+ * matrix-vector product, the element-wise and reduction kernels, softmax, a convolution with its two
+ * backward products and max pooling, and an Adam step.
+ *
+ * <p>It changes no result: it computes on its own tensors, its products stay below the sizes that use
+ * the shared thread pool, and compiled code gives the same values as interpreted code. It stops after
+ * {@link #ROUNDS} rounds or {@link #MAX_NANOS}, whichever comes first, or as soon as the program
+ * spreads work of its own over the thread pool ({@link Parallel#jobsStarted()}), which needs both cores
+ * and compiles the kernels by itself. {@code -Djgrad.warmup=false}
+ * turns it off; the plain-Java kernels, which C1 already runs at a useful speed, never start it.
+ */
+final class WarmUp {
+    /**
+     * Rounds of the routine at most: on a 2-core AVX-512 machine the first 50 take about 0.8 s, the
+     * next 150 about 0.2 s, and by then the hot kernels are compiled (0.24 ms per round later on).
+     */
+    static final int ROUNDS = 400;
+    /** The longest the thread runs. */
+    static final long MAX_NANOS = 2_000_000_000L;
+
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+
+    private WarmUp() {}
+
+    /** Starts the thread once per JVM when the SIMD kernels are active and it is not turned off. */
+    static void startInBackground() {
+        if (!enabled(System.getProperty("jgrad.warmup")) || !STARTED.compareAndSet(false, true)) {
+            return;
+        }
+        long jobs = Parallel.jobsStarted();
+        // the thread, not the caller, loads the kernels (and the Vector API's classes)
+        Thread t = new Thread(
+                () -> {
+                    if (KernelProvider.simd()) {
+                        run(ROUNDS, MAX_NANOS, jobs);
+                    }
+                },
+                "jgrad-warmup");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Whether the property's value leaves the warm-up on (anything but {@code false}). */
+    static boolean enabled(String property) {
+        return property == null || !property.trim().equalsIgnoreCase("false");
+    }
+
+    /**
+     * Runs the routine {@code rounds} times or until {@code maxNanos} have passed or the program has
+     * used the thread pool since this call.
+     *
+     * @return the rounds completed
+     */
+    static int run(int rounds, long maxNanos) {
+        return run(rounds, maxNanos, Parallel.jobsStarted());
+    }
+
+    /** {@link #run(int, long)}, stopping as soon as more than {@code jobs} pool calls have been made. */
+    static int run(int rounds, long maxNanos, long jobs) {
+        long deadline = System.nanoTime() + maxNanos;
+        Generator g = new Generator(0);
+        // a product of 20 x 100 x 300: whole 4 x 3 and 6 x 2 register tiles and edge tiles, two depth
+        // blocks; 60K multiply-adds, under the sizes that go to the thread pool
+        Tensor a = Tensor.rand(g, 20, 300);
+        Tensor b = Tensor.rand(g, 300, 100);
+        Tensor at = a.t().contiguous();
+        Tensor bt = b.t().contiguous();
+        Tensor row = Tensor.rand(g, 1, 300);
+        Tensor bias = Tensor.rand(g, 100);
+        Tensor image = Tensor.rand(g, 1, 3, 12, 12);
+        Tensor filters = Tensor.rand(g, 8, 3, 3, 3);
+        int[] one = {1};
+        float[] p = new float[512];
+        float[] grad = new float[512];
+        float[] m = new float[512];
+        float[] v = new float[512];
+        Kernels k = KernelProvider.kernels();
+        // each step runs a few kernels; a cold step (interpreted, or C1 with boxed vectors) takes
+        // milliseconds, so the stop condition is checked between steps rather than once per round
+        Runnable[] steps = {
+            () -> a.matmul(b).relu().add(bias).exp().tanh().sigmoid(),
+            () -> a.matmul(bt.t()).gelu().softmax(1).logSoftmax(1).sum(1, false).max(),
+            () -> at.t().matmul(b).mul(0.5).sub(bias).div(bias.add(1)).sum(0, false),
+            () -> at.t().matmul(bt.t()),
+            () -> Tensor.addmm(bias, a, b),
+            () -> row.matmul(b).add(row.matmul(bt.t())),
+            () -> {
+                Tensor y = Convolution.conv2d(image, filters, null, one, one, one, 1);
+                Convolution.conv2dBackwardInput(y, filters, image.shape(), one, one, one, 1);
+                Convolution.conv2dBackwardWeight(y, image, filters.shape(), one, one, one, 1);
+                Pooling.maxPool2d(y, new int[] {2}, new int[] {2}, new int[] {0}, one, false);
+            },
+            () -> k.adamStep(p, 0, grad, 0, m, 0, v, 0, p.length, 0.9f, 0.999f, 0.1f, 0.001f, 1e-3f, 1f, 1e-8f)
+        };
+        for (int r = 0; r < rounds; r++) {
+            for (Runnable step : steps) {
+                // the program's own work on the thread pool needs both cores, and compiles the kernels itself
+                if (System.nanoTime() - deadline >= 0 || Parallel.jobsStarted() != jobs) {
+                    return r;
+                }
+                step.run();
+            }
+        }
+        return rounds;
+    }
+}
