@@ -215,11 +215,7 @@ public final class Csv {
             names = List.of(); // a header that does not name the columns (iris's "150,4,setosa,...")
         }
         int n = rows.size();
-        if ((long) n * d > Integer.MAX_VALUE - 8) {
-            throw new MalformedDataException(
-                    path,
-                    n + " rows of " + d + " features are " + (long) n * d + " values, more than one tensor holds");
-        }
+        checkFits(path, n, d);
         Tensor x;
         if (opt.dtype == DType.FLOAT32) {
             float[] a = new float[n * d];
@@ -339,5 +335,14 @@ public final class Csv {
         }
         out.add(wasQuoted ? cur.toString() : cur.toString().trim());
         return out;
+    }
+
+    /** Throws when n rows of d features are more values than one tensor (one Java array) holds. */
+    static void checkFits(Path path, int n, int d) throws MalformedDataException {
+        if ((long) n * d > Integer.MAX_VALUE - 8) {
+            throw new MalformedDataException(
+                    path,
+                    n + " rows of " + d + " features are " + (long) n * d + " values, more than one tensor holds");
+        }
     }
 }

@@ -88,4 +88,14 @@ class CsvTest {
                 MalformedDataException.class, () -> Csv.read(t, Csv.options().header(true)));
         assertTrue(e.getMessage().contains("no data lines"), e.getMessage());
     }
+
+    @Test
+    void moreValuesThanOneTensorHoldsIsAClearError() throws IOException {
+        Path file = tmp.resolve("huge.csv");
+        Csv.checkFits(file, 46_340, 46_340); // 2,147,395,600 values: just fits
+        MalformedDataException e =
+                assertThrows(MalformedDataException.class, () -> Csv.checkFits(file, 50_000, 50_000));
+        assertTrue(e.getMessage().contains("50000 rows of 50000 features are 2500000000 values"), e.getMessage());
+        assertTrue(e.getMessage().contains("huge.csv"), e.getMessage());
+    }
 }
