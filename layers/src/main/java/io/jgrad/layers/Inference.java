@@ -16,10 +16,10 @@ import java.util.Set;
  * <p>Only the memory layout changes. Each weight keeps its shape {@code (out, in)}, its name, its
  * values and its parameter object: it becomes the transposed view of a contiguous {@code (in, out)}
  * array ({@code weight.t().isContiguous()}). Outputs are bit for bit those of the model before the
- * call, for every batch size; the state dict, {@link Module#save}, {@link Module#loadStateDict}, the
- * ONNX export and training work as before (a training step on input-major weights is correct but
- * slower: the optimizers' fused updates need contiguous parameters, so build a fresh model to train
- * at full speed). Weights written later through the tensor API ({@code copy_}, {@code loadStateDict},
+ * call, for every batch size; the state dict, {@link Module#save}, {@link Module#loadStateDict},
+ * {@link Quantization#quantize}, the ONNX export and training work as before (a training step on
+ * input-major weights is correct but slower: the optimizers' fused updates need contiguous
+ * parameters, so build a fresh model to train at full speed). Weights written later through the tensor API ({@code copy_}, {@code loadStateDict},
  * an optimizer) are seen by the next forward pass, since no copy is kept.
  *
  * <pre>{@code

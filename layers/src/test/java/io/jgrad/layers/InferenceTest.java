@@ -217,4 +217,24 @@ class InferenceTest {
         assertTrue(Inference.isInputMajor(Tensor.zeros(4, 3).t()));
         assertFalse(Inference.isInputMajor(Tensor.zeros(4)));
     }
+
+    @Test
+    void quantizingAnOptimizedModelGivesTheSameInt8Model() {
+        Module plain = build(CASES.get(0), DType.FLOAT32, 11);
+        Module optimized = Inference.optimize(build(CASES.get(0), DType.FLOAT32, 11));
+        Tensor x = Tensor.randn(new Generator(12), DType.FLOAT32, 3, 37);
+        try (var off = Autograd.noGrad()) {
+            Module q1 = Quantization.quantize(plain);
+            Module q2 = Quantization.quantize(optimized);
+            Map<String, Tensor> s1 = q1.stateDict();
+            Map<String, Tensor> s2 = q2.stateDict();
+            for (Map.Entry<String, Tensor> e : s1.entrySet()) {
+                assertArrayEquals(
+                        e.getValue().toDoubleArray(), s2.get(e.getKey()).toDoubleArray(), "int8 state " + e.getKey());
+            }
+            assertArrayEquals(
+                    q1.call(Variable.constant(x)).data().toFloatArray(),
+                    q2.call(Variable.constant(x)).data().toFloatArray());
+        }
+    }
 }

@@ -21,6 +21,7 @@ import io.jgrad.layers.Conv2d;
 import io.jgrad.layers.Dropout;
 import io.jgrad.layers.Embedding;
 import io.jgrad.layers.Flatten;
+import io.jgrad.layers.Inference;
 import io.jgrad.layers.LSTM;
 import io.jgrad.layers.Lambda;
 import io.jgrad.layers.Linear;
@@ -202,5 +203,23 @@ class ExporterTest {
         assertTrue(exporter.supportedLayers().contains(Scale.class));
         assertFalse(OnnxExporter.create().supportedLayers().contains(Scale.class));
         OrtCheck.check(exporter, model, DType.FLOAT32, 0, -1, 1, 5, 5);
+    }
+
+    @Test
+    void aModelAfterInferenceOptimizeExportsTheSameFile() {
+        // Inference.optimize changes only the memory layout of the weights: the exported values are the same
+        Sequential cnn = cnn();
+        LSTM lstm = new LSTM(3, 4, RecurrentOptions.defaults().numLayers(2));
+        lstm.resetParameters(new Generator(3));
+        for (Module m : new Module[] {cnn, lstm}) {
+            m.eval();
+        }
+        byte[] cnnBefore = OnnxExporter.create().toBytes(cnn, -1, 1, 6, 6);
+        byte[] lstmBefore = OnnxExporter.create().toBytes(lstm, -1, 5, 3);
+        Inference.optimize(cnn);
+        Inference.optimize(lstm);
+        assertTrue(Inference.isInputMajor(lstm.parameter("weight_hh_l1").data()));
+        assertArrayEquals(cnnBefore, OnnxExporter.create().toBytes(cnn, -1, 1, 6, 6));
+        assertArrayEquals(lstmBefore, OnnxExporter.create().toBytes(lstm, -1, 5, 3));
     }
 }
