@@ -76,7 +76,7 @@ final class WarmUp {
         long deadline = System.nanoTime() + maxNanos;
         Generator g = new Generator(0);
         // a product of 20 x 100 x 300: whole 4 x 3 and 6 x 2 register tiles and edge tiles, two depth
-        // blocks; 60K multiply-adds, under the sizes that go to the thread pool
+        // blocks; 600K multiply-adds, under the sizes that go to the thread pool
         Tensor a = Tensor.rand(g, 20, 300);
         Tensor b = Tensor.rand(g, 300, 100);
         Tensor at = a.t().contiguous();

@@ -19,8 +19,9 @@ import java.util.Set;
  * call, for every batch size; the state dict, {@link Module#save}, {@link Module#loadStateDict},
  * {@link Quantization#quantize}, the ONNX export and training work as before (a training step on
  * input-major weights is correct but slower: the optimizers' fused updates need contiguous
- * parameters, so build a fresh model to train at full speed). Weights written later through the tensor API ({@code copy_}, {@code loadStateDict},
- * an optimizer) are seen by the next forward pass, since no copy is kept.
+ * parameters, so build a fresh model to train at full speed). Weights written later through the
+ * tensor API ({@code copy_}, {@code loadStateDict}, an optimizer) are seen by the next forward pass,
+ * since no copy is kept.
  *
  * <pre>{@code
  * Module model = ...;                 // trained
