@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * than compiled, and the first training step of a small network took 0.5-0.7 s on a 2-core machine,
  * the first hundred steps 1.4 s (then 2.5-3 ms each). So when the SIMD kernels are active, the first
  * use of {@link Tensor} starts this thread, which runs the hot kernels on small tensors for a bounded
- * time while the program goes on loading data and building its model: the GEMM in its four
+ * time while the program goes on loading data and building its model: first each hot kernel in short
+ * bursts of calls on tiny arrays ({@link #bursts}), then rounds of tensor operations with the GEMM in its four
  * transposition cases (register tiles, edge tiles, two depth blocks, the packing routines) and as a
  * matrix-vector product, the element-wise and reduction kernels, softmax, a convolution with its two
  * backward products and max pooling, and an Adam step.
@@ -74,6 +75,83 @@ final class WarmUp {
     /** {@link #run(int, long)}, stopping as soon as more than {@code jobs} pool calls have been made. */
     static int run(int rounds, long maxNanos, long jobs) {
         long deadline = System.nanoTime() + maxNanos;
+        if (!bursts(KernelProvider.kernels(), deadline, jobs)) {
+            return 0;
+        }
+        return rounds(rounds, deadline, jobs);
+    }
+
+    /** Whether the warm-up is to stop: its time is up or the program has used the thread pool. */
+    private static boolean stop(long deadline, long jobs) {
+        return System.nanoTime() - deadline >= 0 || Parallel.jobsStarted() != jobs;
+    }
+
+    /**
+     * Calls of each kernel in {@link #bursts}: past the 600 invocations that HotSpot's tiered policy
+     * wants before it hands a method to C2 ({@code Tier4MinInvocationThreshold}).
+     */
+    static final int BURST = 700;
+
+    /**
+     * The first phase: the hot kernels called {@link #BURST} times each, in groups whose members take
+     * turns, on a few vectors' worth of data (with a tail that is not a whole vector, so that the
+     * compiled code has seen both paths). A cold call costs about as much per vector as a large one, so
+     * small calls reach the invocation counts that trigger C2 sooner than the rounds' realistic sizes
+     * do: with the rounds alone, the register tile was compiled only after a small network's training
+     * had started. The GEMM's cases take turns so that C2 compiles the register tile and the packing
+     * for all of them at once (a tile compiled for one case only is thrown away at the first call of
+     * another); the depth of 24 is about the least that reaches C2's threshold of loop iterations
+     * ({@code Tier4CompileThreshold}) with those 600 calls.
+     *
+     * @return whether the phase ran to its end (false when it was stopped)
+     */
+    private static boolean bursts(Kernels k, long deadline, long jobs) {
+        int n = 5 * 16 + 7;
+        float[] x = new float[48 * 24];
+        float[] y = new float[48 * 24];
+        float[] z = new float[48 * 24];
+        float[] w = new float[48 * 24];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i % 13 - 6) * 0.1f;
+            y[i] = (i % 7 - 3) * 0.2f;
+            w[i] = 1f;
+        }
+        Runnable[][] groups = {
+            {
+                // every transposition case (A 12 x 24 or 24 x 12, B 24 x 48 or 48 x 24), overwriting C and
+                // adding to it: whole register tiles of each shape, the packing routines
+                () -> k.sgemm(false, false, 12, 48, 24, 1f, x, 0, 24, y, 0, 48, 0f, z, 0, 48),
+                () -> k.sgemm(false, true, 12, 48, 24, 1f, x, 0, 24, y, 0, 24, 1f, z, 0, 48),
+                () -> k.sgemm(true, false, 12, 48, 24, 1f, x, 0, 12, y, 0, 48, 1f, z, 0, 48),
+                () -> k.sgemm(true, true, 12, 48, 24, 1f, x, 0, 12, y, 0, 24, 0f, z, 0, 48)
+            },
+            {
+                // matrix-vector products: B stored k x n, then n x k
+                () -> k.sgemm(false, false, 1, 48, 24, 1f, x, 0, 24, y, 0, 48, 0f, z, 0, 48),
+                () -> k.sgemm(false, true, 1, 48, 24, 1f, x, 0, 24, y, 0, 24, 1f, z, 0, 48)
+            },
+            {() -> k.adamStep(z, 0, x, 0, y, 0, w, 0, n, 0.9f, 0.999f, 0.1f, 0.001f, 1e-3f, 1f, 1e-8f)},
+            {() -> k.relu(x, 0, z, 0, n), () -> k.reluBackward(x, 0, y, 0, z, 0, n)},
+            {() -> k.add(x, 0, y, 0, z, 0, n), () -> k.mul(x, 0, y, 0, z, 0, n)},
+            {() -> k.axpy(n, 0.5f, x, 0, z, 0), () -> k.mulScalar(x, 0, 0.5f, z, 0, n)},
+            {() -> k.sum(x, 0, n), () -> k.dot(x, 0, y, 0, n)},
+            {() -> k.softmaxRows(x, 0, z, 0, 2, n, false), () -> k.softmaxRows(x, 0, z, 0, 2, n, true)},
+            {() -> k.exp(x, 0, z, 0, n), () -> k.tanh(x, 0, z, 0, n), () -> k.sigmoid(x, 0, z, 0, n)},
+            {() -> k.gelu(x, 0, z, 0, n), () -> k.geluBackward(x, 0, y, 0, z, 0, n)}
+        };
+        for (Runnable[] group : groups) {
+            for (int i = 0; i < BURST * group.length; i++) {
+                if (i % 8 == 0 && stop(deadline, jobs)) {
+                    return false;
+                }
+                group[i % group.length].run();
+            }
+        }
+        return true;
+    }
+
+    /** The second phase: {@code rounds} rounds of tensor operations of realistic sizes. */
+    private static int rounds(int rounds, long deadline, long jobs) {
         Generator g = new Generator(0);
         // a product of 20 x 100 x 300: whole 4 x 3 and 6 x 2 register tiles and edge tiles, two depth
         // blocks; 600K multiply-adds, under the sizes that go to the thread pool
@@ -111,7 +189,7 @@ final class WarmUp {
         for (int r = 0; r < rounds; r++) {
             for (Runnable step : steps) {
                 // the program's own work on the thread pool needs both cores, and compiles the kernels itself
-                if (System.nanoTime() - deadline >= 0 || Parallel.jobsStarted() != jobs) {
+                if (stop(deadline, jobs)) {
                     return r;
                 }
                 step.run();
