@@ -167,8 +167,10 @@ public abstract class FloatGemmDriver {
      * when {@code acc} and overwriting it otherwise.
      *
      * @param kc the depth
-     * @param pa packed A
-     * @param ai start of the A micro-panel in pa
+     * @param pa packed A, or A itself when it is read in place
+     * @param ai the index of row 0's value at depth 0 in pa
+     * @param aStep the distance in pa between a row's values at consecutive depths
+     * @param aRow the distance in pa between consecutive rows' values at one depth
      * @param pb packed B
      * @param bi start of the B micro-panel in pb
      * @param c the destination
@@ -177,7 +179,35 @@ public abstract class FloatGemmDriver {
      * @param acc whether to add to c
      */
     protected abstract void kernel(
-            int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc, boolean acc);
+            int kc,
+            float[] pa,
+            int ai,
+            int aStep,
+            int aRow,
+            float[] pb,
+            int bi,
+            float[] c,
+            int ci,
+            int ldc,
+            boolean acc);
+
+    /**
+     * The distance in the packed A between the values of one row at consecutive depths, for panels
+     * packed by {@link #packA} at depth kc ({@code aStep} of {@link #kernel}).
+     *
+     * @param kc the packed depth
+     * @return the step
+     */
+    protected abstract int packedAStep(int kc);
+
+    /**
+     * The distance in the packed A between the values of consecutive rows at one depth ({@code aRow} of
+     * {@link #kernel}).
+     *
+     * @param kc the packed depth
+     * @return the distance
+     */
+    protected abstract int packedARow(int kc);
 
     /**
      * Products with fewer rows than this run as matrix-vector products, one row of C at a time, reading
@@ -490,27 +520,44 @@ public abstract class FloatGemmDriver {
         float[] pa = s.get(0, mcMax * kcMax);
         float[] pb = s.get(1, ncMax * kcMax);
         float[] tile = s.get(2, mr * nr);
+        // An A stored k x m (op(A) = A^T, a weight gradient's X^T dY) holds, for each depth, the values of
+        // consecutive rows of op(A) side by side: the register tile reads them in place, at the same
+        // addresses the packing would have copied from, so the products are the same bits and the
+        // transposing copy (scalar, strided) is saved. alpha != 1 is folded into a packed A.
+        boolean aInPlace = transA && alpha == 1;
         for (int jc = n0; jc < n1; jc += ncBlock) {
             int nc = Math.min(ncBlock, n1 - jc);
             for (int q = 0; q < kBlocks; q++) {
                 int pc = depthStart(k, q, kBlocks);
                 int kc = depthStart(k, q + 1, kBlocks) - pc;
+                int packedStep = packedAStep(kc);
+                int packedRow = packedARow(kc);
                 packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
                 // the first depth block overwrites C when beta == 0 (ignoring NaN there); later ones add
                 boolean acc = pc > 0 || beta != 0;
                 for (int ic = m0; ic < m1; ic += mcBlock) {
                     int mc = Math.min(mcBlock, m1 - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, pa);
+                    // whole row tiles of an A stored k x m are read in place (see aInPlace); only a last,
+                    // partial row tile is packed, into the start of pa
+                    int whole = aInPlace ? mc / mr * mr : 0;
+                    if (whole < mc) {
+                        packA(transA, a, aOff, lda, ic + whole, mc - whole, pc, kc, alpha, pa);
+                    }
                     for (int jr = 0; jr < nc; jr += nr) {
                         int cols = Math.min(nr, nc - jr);
                         int bIdx = jr * kc;
                         for (int ir = 0; ir < mc; ir += mr) {
                             int rows = Math.min(mr, mc - ir);
                             int cIdx = cOff + (ic + ir) * ldc + jc + jr;
+                            boolean inPlace = ir < whole;
+                            float[] av = inPlace ? a : pa;
+                            int ai = inPlace ? aOff + pc * lda + ic + ir : (ir - whole) * kc;
+                            int aStep = inPlace ? lda : packedStep;
+                            int aRow = inPlace ? 1 : packedRow;
                             if (rows == mr && cols == nr) {
-                                kernel(kc, pa, ir * kc, pb, bIdx, c, cIdx, ldc, acc);
+                                kernel(kc, av, ai, aStep, aRow, pb, bIdx, c, cIdx, ldc, acc);
                             } else {
-                                kernel(kc, pa, ir * kc, pb, bIdx, tile, 0, nr, false);
+                                kernel(kc, av, ai, aStep, aRow, pb, bIdx, tile, 0, nr, false);
                                 mergeTile(tile, nr, rows, cols, c, cIdx, ldc, acc);
                             }
                         }

@@ -62,18 +62,42 @@ final class PlainFloatGemm extends FloatGemmDriver {
         }
     }
 
+    /** The packed A holds, for each depth, the MR values of a panel side by side. */
+    @Override
+    protected int packedAStep(int kc) {
+        return MR;
+    }
+
+    /** Rows of a packed panel are adjacent at each depth. */
+    @Override
+    protected int packedARow(int kc) {
+        return 1;
+    }
+
     /**
      * The 4 x 4 register tile in scalar code: {@code C[0..4, 0..4) (+)= A-panel * B-panel}, accumulating
      * into C when {@code acc}. Sixteen accumulators in registers: each loaded value is used four times.
      */
     @Override
-    protected void kernel(int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc, boolean acc) {
+    protected void kernel(
+            int kc,
+            float[] pa,
+            int ai,
+            int aStep,
+            int aRow,
+            float[] pb,
+            int bi,
+            float[] c,
+            int ci,
+            int ldc,
+            boolean acc) {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0;
         float c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0;
         float c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-        for (int p = 0; p < kc; p++, ai += 4, bi += 4) {
-            float a0 = pa[ai], a1 = pa[ai + 1], a2 = pa[ai + 2], a3 = pa[ai + 3];
+        int o2 = 2 * aRow, o3 = 3 * aRow;
+        for (int p = 0; p < kc; p++, ai += aStep, bi += 4) {
+            float a0 = pa[ai], a1 = pa[ai + aRow], a2 = pa[ai + o2], a3 = pa[ai + o3];
             float b0 = pb[bi], b1 = pb[bi + 1], b2 = pb[bi + 2], b3 = pb[bi + 3];
             c00 += a0 * b0;
             c01 += a0 * b1;

@@ -427,6 +427,71 @@ class GemmTest {
     }
 
     @Test
+    void aTransposedAIsReadInPlaceWithTheSameBitsAsItsCopy() {
+        // with alpha == 1 the register tile reads an A stored k x m in place (no packing) for its whole
+        // row tiles and packs only a partial last one: the same values, bit for bit, as the product of
+        // a contiguous m x k copy of op(A), which is packed; padded rows, edge tiles, several depth
+        // blocks and row blocks, both thread counts
+        int before = Parallel.threads();
+        SplittableRandom r = new SplittableRandom(9100);
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                for (int[] shape : new int[][] {{131, 70, 600}, {24, 96, 40}, {7, 5, 3}, {250, 300, 257}}) {
+                    int m = shape[0];
+                    int n = shape[1];
+                    int k = shape[2];
+                    int lda = m + 3;
+                    float[] at = randomFloats(r, k * lda); // A stored k x m, row stride m + 3
+                    double[] atd = randomDoubles(r, k * lda);
+                    float[] a = new float[m * k]; // op(A) = A^T as a contiguous m x k copy
+                    double[] ad = new double[m * k];
+                    for (int i = 0; i < m; i++) {
+                        for (int p = 0; p < k; p++) {
+                            a[i * k + p] = at[p * lda + i];
+                            ad[i * k + p] = atd[p * lda + i];
+                        }
+                    }
+                    for (boolean tb : BOOLS) {
+                        float[] b = randomFloats(r, n * k);
+                        double[] bd = randomDoubles(r, n * k);
+                        for (float beta : new float[] {0, 1, 0.5f}) {
+                            float[] c0 = randomFloats(r, m * n);
+                            double[] cd0 = randomDoubles(r, m * n);
+                            for (Kernels kern : KernelSets.gemm()) {
+                                String at0 = kern.name() + " T" + (tb ? "T" : "N") + " " + m + "x" + n + "x" + k
+                                        + " beta=" + beta + " threads=" + threads;
+                                float[] inPlace = c0.clone();
+                                float[] copied = c0.clone();
+                                kern.sgemm(true, tb, m, n, k, 1f, at, 0, lda, b, 0, tb ? k : n, beta, inPlace, 0, n);
+                                kern.sgemm(false, tb, m, n, k, 1f, a, 0, k, b, 0, tb ? k : n, beta, copied, 0, n);
+                                for (int q = 0; q < m * n; q++) {
+                                    assertEquals(
+                                            Float.floatToIntBits(copied[q]),
+                                            Float.floatToIntBits(inPlace[q]),
+                                            at0 + " value " + q);
+                                }
+                                double[] dIn = cd0.clone();
+                                double[] dCopy = cd0.clone();
+                                kern.dgemm(true, tb, m, n, k, 1, atd, 0, lda, bd, 0, tb ? k : n, beta, dIn, 0, n);
+                                kern.dgemm(false, tb, m, n, k, 1, ad, 0, k, bd, 0, tb ? k : n, beta, dCopy, 0, n);
+                                for (int q = 0; q < m * n; q++) {
+                                    assertEquals(
+                                            Double.doubleToLongBits(dCopy[q]),
+                                            Double.doubleToLongBits(dIn[q]),
+                                            at0 + " double value " + q);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void degenerateShapesOnlyScaleC() {
         for (Kernels kern : KernelSets.gemm()) {
             // k == 0: C = beta * C; beta == 0 clears even NaN

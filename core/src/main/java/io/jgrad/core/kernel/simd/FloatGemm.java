@@ -252,31 +252,64 @@ final class FloatGemm extends FloatGemmDriver {
      * that C2 declines to inline would box every accumulator.
      */
     @Override
-    protected void kernel(int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc, boolean acc) {
+    protected void kernel(
+            int kc,
+            float[] pa,
+            int ai,
+            int aStep,
+            int aRow,
+            float[] pb,
+            int bi,
+            float[] c,
+            int ci,
+            int ldc,
+            boolean acc) {
         switch (TILE) {
             case TILE_8X2:
-                kernel8x2(kc, pa, ai, pb, bi, c, ci, ldc, acc);
+                kernel8x2(kc, pa, ai, aStep, aRow, pb, bi, c, ci, ldc, acc);
                 break;
             case TILE_4X3:
-                kernel4x3(kc, pa, ai, pb, bi, c, ci, ldc, acc);
+                kernel4x3(kc, pa, ai, aStep, aRow, pb, bi, c, ci, ldc, acc);
                 break;
             default:
-                kernel6x2(kc, pa, ai, pb, bi, c, ci, ldc, acc);
+                kernel6x2(kc, pa, ai, aStep, aRow, pb, bi, c, ci, ldc, acc);
                 break;
         }
     }
 
+    /** The packed A holds its rows one after the other: a row's values at consecutive depths are adjacent. */
+    @Override
+    protected int packedAStep(int kc) {
+        return 1;
+    }
+
+    /** Rows of the packed A are kc values apart. */
+    @Override
+    protected int packedARow(int kc) {
+        return kc;
+    }
+
     /** The 6 x 2-vector register tile; see {@link #kernel}. */
     private static void kernel6x2(
-            int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc, boolean acc) {
+            int kc,
+            float[] pa,
+            int ai,
+            int aStep,
+            int aRow,
+            float[] pb,
+            int bi,
+            float[] c,
+            int ci,
+            int ldc,
+            boolean acc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        int o1 = kc, o2 = 2 * kc, o3 = 3 * kc, o4 = 4 * kc, o5 = 5 * kc;
-        for (int p = 0; p < kc; p++, ai++, bi += 2 * V) {
+        int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow, o4 = 4 * aRow, o5 = 5 * aRow;
+        for (int p = 0; p < kc; p++, ai += aStep, bi += 2 * V) {
             FloatVector b0 = FloatVector.fromArray(S, pb, bi);
             FloatVector b1 = FloatVector.fromArray(S, pb, bi + V);
             FloatVector a0 = FloatVector.broadcast(S, pa[ai]);
@@ -329,7 +362,17 @@ final class FloatGemm extends FloatGemmDriver {
 
     /** The 8 x 2-vector register tile; see {@link #kernel}. */
     private static void kernel8x2(
-            int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc, boolean acc) {
+            int kc,
+            float[] pa,
+            int ai,
+            int aStep,
+            int aRow,
+            float[] pb,
+            int bi,
+            float[] c,
+            int ci,
+            int ldc,
+            boolean acc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -338,8 +381,8 @@ final class FloatGemm extends FloatGemmDriver {
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        int o1 = kc, o2 = 2 * kc, o3 = 3 * kc, o4 = 4 * kc, o5 = 5 * kc, o6 = 6 * kc, o7 = 7 * kc;
-        for (int p = 0; p < kc; p++, ai++, bi += 2 * V) {
+        int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow, o4 = 4 * aRow, o5 = 5 * aRow, o6 = 6 * aRow, o7 = 7 * aRow;
+        for (int p = 0; p < kc; p++, ai += aStep, bi += 2 * V) {
             FloatVector b0 = FloatVector.fromArray(S, pb, bi);
             FloatVector b1 = FloatVector.fromArray(S, pb, bi + V);
             FloatVector a0 = FloatVector.broadcast(S, pa[ai]);
@@ -406,13 +449,23 @@ final class FloatGemm extends FloatGemmDriver {
 
     /** The 4 x 3-vector register tile; see {@link #kernel}. */
     private static void kernel4x3(
-            int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc, boolean acc) {
+            int kc,
+            float[] pa,
+            int ai,
+            int aStep,
+            int aRow,
+            float[] pb,
+            int bi,
+            float[] c,
+            int ci,
+            int ldc,
+            boolean acc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
-        int o1 = kc, o2 = 2 * kc, o3 = 3 * kc;
-        for (int p = 0; p < kc; p++, ai++, bi += 3 * V) {
+        int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow;
+        for (int p = 0; p < kc; p++, ai += aStep, bi += 3 * V) {
             FloatVector b0 = FloatVector.fromArray(S, pb, bi);
             FloatVector b1 = FloatVector.fromArray(S, pb, bi + V);
             FloatVector b2 = FloatVector.fromArray(S, pb, bi + 2 * V);
