@@ -19,9 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *           MR x NR register tile += A micro-panel * B micro-panel   (kernel)
  * </pre>
  *
- * <p>The transposes are absorbed by the packing routines (no copy of a whole matrix), alpha is folded
- * into the packed A, and beta is handled by the first depth block: it overwrites C when beta == 0 (so
- * NaN there is ignored), accumulates when beta == 1, and other betas scale C once up front. Edge tiles
+ * <p>The transposes are absorbed by the packing routines (no copy of a whole matrix), except that the
+ * register tile reads an A stored k x m in place (for each depth its values of consecutive rows lie
+ * side by side). alpha is folded into the packed A (so alpha != 1 packs every A), and beta is handled
+ * by the first depth block: it overwrites C when beta == 0 (so NaN there is ignored), accumulates when
+ * beta == 1, and other betas scale C once up front. Edge tiles
  * are computed in full on zero-padded panels and merged through a small scratch tile, so the
  * micro-kernel has one shape. The depth is cut into equal blocks (784 = 4 x 196, not 3 x 256 + 16: a
  * thin last block would pay the C-tile loads and stores of a whole block for little arithmetic).
