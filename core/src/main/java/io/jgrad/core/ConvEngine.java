@@ -1,6 +1,7 @@
 package io.jgrad.core;
 
 import io.jgrad.core.kernel.Parallel;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Convolution lowered to GEMM, on validated contiguous data. Three products share one layout: per
@@ -182,7 +183,9 @@ final class ConvEngine {
         final boolean pointwise = g.isPointwise();
         final int rows = bandRows(g, ops.bytes());
         final int wLen = g.cout * g.k;
-        final Object lock = new Object();
+        // each chunk's sum of its images, by its first image: added to gw in the order of the chunks,
+        // whichever finished first, so that the bits do not vary from run to run
+        final ConcurrentSkipListMap<Integer, A> partials = new ConcurrentSkipListMap<>();
         Parallel.forRange(g.n, grain(g.macs() / g.n), (from, to) -> {
             // the only chunk accumulates in place; otherwise each chunk sums its images, then adds once
             boolean alone = from == 0 && to == g.n;
@@ -223,10 +226,11 @@ final class ConvEngine {
                 }
             }
             if (!alone) {
-                synchronized (lock) {
-                    ops.addTo(acc, 0, gw, 0, wLen);
-                }
+                partials.put(from, acc);
             }
         });
+        for (A acc : partials.values()) {
+            ops.addTo(acc, 0, gw, 0, wLen);
+        }
     }
 }

@@ -267,6 +267,48 @@ class ConvolutionTest {
     }
 
     /** Central differences of L = sum(conv2d(x, w, b) * g) against the backward products. */
+    /**
+     * With more than two chunks of images, the order in which the chunks' weight gradients are added
+     * matters in the last bits: they are added in the order of the chunks, whichever finishes first.
+     * 3 images on 3 threads are one image per chunk, so the result must be ((image 0 + image 1) + image 2)
+     * of the images' own gradients, on every run, in both float types.
+     */
+    @Test
+    void weightGradientAddsTheChunksInTheirOrder() {
+        int before = io.jgrad.core.kernel.Parallel.threads();
+        try {
+            for (DType dt : new DType[] {F32, F64}) {
+                Generator r = new Generator(17);
+                Tensor x = Tensor.randn(r, 3, 16, 14, 14).to(dt);
+                int[] ws = {8, 16, 5, 5};
+                int[] one = {1};
+                int[] pad = {2};
+                Tensor go = Tensor.randn(r, 3, 8, 14, 14).to(dt);
+                io.jgrad.core.kernel.Parallel.setThreads(1);
+                Tensor want = null;
+                for (int img = 0; img < 3; img++) {
+                    Tensor part = Convolution.conv2dBackwardWeight(
+                            go.narrow(0, img, 1), x.narrow(0, img, 1), ws, one, pad, one, 1);
+                    want = want == null ? part : want.add(part);
+                }
+                io.jgrad.core.kernel.Parallel.setThreads(3);
+                double[] expected = want.toDoubleArray();
+                for (int run = 0; run < 10; run++) {
+                    double[] got = Convolution.conv2dBackwardWeight(go, x, ws, one, pad, one, 1)
+                            .toDoubleArray();
+                    for (int i = 0; i < expected.length; i++) {
+                        assertEquals(
+                                Double.doubleToLongBits(expected[i]),
+                                Double.doubleToLongBits(got[i]),
+                                dt + " run " + run + " value " + i);
+                    }
+                }
+            }
+        } finally {
+            io.jgrad.core.kernel.Parallel.setThreads(before);
+        }
+    }
+
     @Test
     void gradientsMatchFiniteDifferences() {
         Cfg c = new Cfg(2, 4, 6, 5, 4, 3, 2, 2, 1, 1, 1, 1, 2, 2, true, true);

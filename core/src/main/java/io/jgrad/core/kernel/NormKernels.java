@@ -2,6 +2,7 @@ package io.jgrad.core.kernel;
 
 import io.jgrad.core.DType;
 import io.jgrad.core.Tensor;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The fused loops of the normalization functions (layer, group, instance and batch norm), on FLOAT32
@@ -186,7 +187,7 @@ public final class NormKernels {
             float[] dx,
             double[] dw,
             double[] db) {
-        Object lock = new Object();
+        ConcurrentSkipListMap<Integer, float[][]> partials = new ConcurrentSkipListMap<>();
         Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(d, 1)), (r0, r1) -> {
             float[] h = new float[d];
             float[] dh = new float[d];
@@ -218,17 +219,20 @@ public final class NormKernels {
                 k.addScalar(dh, 0, -a, dh, 0, d); // - mean(dh)
                 k.mulScalar(dh, 0, rs, dx, base, d); // * rstd
             }
-            synchronized (lock) {
-                for (int j = 0; j < d; j++) {
-                    if (pw != null) {
-                        dw[j] += pw[j];
-                    }
-                    if (pb != null) {
-                        db[j] += pb[j];
-                    }
+            partials.put(r0, new float[][] {pw, pb});
+        });
+        // the chunks' partial sums in the order of the chunks, whichever finished first: the same bits
+        // on every run
+        for (float[][] part : partials.values()) {
+            for (int j = 0; j < d; j++) {
+                if (part[0] != null) {
+                    dw[j] += part[0][j];
+                }
+                if (part[1] != null) {
+                    db[j] += part[1][j];
                 }
             }
-        });
+        }
     }
 
     static void rowsBackward(
@@ -242,7 +246,7 @@ public final class NormKernels {
             double[] dx,
             double[] dw,
             double[] db) {
-        Object lock = new Object();
+        ConcurrentSkipListMap<Integer, double[][]> partials = new ConcurrentSkipListMap<>();
         Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(d, 1)), (r0, r1) -> {
             double[] pw = dw == null ? null : new double[d];
             double[] pb = db == null ? null : new double[d];
@@ -275,20 +279,16 @@ public final class NormKernels {
                     }
                 }
             }
-            merge(lock, pw, dw, pb, db);
+            partials.put(r0, new double[][] {pw, pb});
         });
-    }
-
-    private static void merge(Object lock, double[] pw, double[] dw, double[] pb, double[] db) {
-        synchronized (lock) {
-            if (pw != null) {
-                for (int j = 0; j < pw.length; j++) {
-                    dw[j] += pw[j];
+        // in the order of the chunks, as the float version
+        for (double[][] part : partials.values()) {
+            for (int j = 0; j < d; j++) {
+                if (part[0] != null) {
+                    dw[j] += part[0][j];
                 }
-            }
-            if (pb != null) {
-                for (int j = 0; j < pb.length; j++) {
-                    db[j] += pb[j];
+                if (part[1] != null) {
+                    db[j] += part[1][j];
                 }
             }
         }

@@ -154,6 +154,101 @@ class NormKernelsTest {
         }
     }
 
+    /**
+     * With more than two chunks the order in which the chunks' partial scale and shift gradients are
+     * added matters in the last bits: they are added in the order of the chunks, whichever finishes
+     * first, so that the result is the same on every run. 3 rows of 2^15 values on 3 threads are one row
+     * per chunk: the result must be ((row 0 + row 1) + row 2) of the rows' own gradients, every time.
+     */
+    @Test
+    void rowsBackwardAddsTheChunksInTheirOrder() {
+        int before = Parallel.threads();
+        try {
+            int d = 1 << 15;
+            int rows = 3;
+            SplittableRandom rnd = new SplittableRandom(8);
+            float[] x = f(random(rnd, rows * d, 2, 0.5));
+            float[] g = f(random(rnd, rows * d, 1, 0));
+            float[] w = f(random(rnd, d, 1, 1));
+            double[] xd = random(rnd, rows * d, 2, 0.5);
+            double[] gd = random(rnd, rows * d, 1, 0);
+            double[] wd = random(rnd, d, 1, 1);
+            for (Kernels k : KernelSets.all()) {
+                Parallel.setThreads(1);
+                double[] mean = new double[rows];
+                double[] rstd = new double[rows];
+                NormKernels.rowsForward(k, x, new float[rows * d], w, null, rows, d, 1e-5, mean, rstd);
+                double[] meanD = new double[rows];
+                double[] rstdD = new double[rows];
+                NormKernels.rowsForward(xd, new double[rows * d], wd, null, rows, d, 1e-5, meanD, rstdD);
+                // each row alone: its own partial gradients
+                double[] wantW = new double[d];
+                double[] wantB = new double[d];
+                double[] wantWD = new double[d];
+                double[] wantBD = new double[d];
+                for (int r = 0; r < rows; r++) {
+                    double[] pw = new double[d];
+                    double[] pb = new double[d];
+                    NormKernels.rowsBackward(
+                            k,
+                            java.util.Arrays.copyOfRange(x, r * d, (r + 1) * d),
+                            java.util.Arrays.copyOfRange(g, r * d, (r + 1) * d),
+                            w,
+                            new double[] {mean[r]},
+                            new double[] {rstd[r]},
+                            1,
+                            d,
+                            null,
+                            pw,
+                            pb);
+                    double[] pwd = new double[d];
+                    double[] pbd = new double[d];
+                    NormKernels.rowsBackward(
+                            java.util.Arrays.copyOfRange(xd, r * d, (r + 1) * d),
+                            java.util.Arrays.copyOfRange(gd, r * d, (r + 1) * d),
+                            wd,
+                            new double[] {meanD[r]},
+                            new double[] {rstdD[r]},
+                            1,
+                            d,
+                            null,
+                            pwd,
+                            pbd);
+                    for (int j = 0; j < d; j++) {
+                        wantW[j] += pw[j];
+                        wantB[j] += pb[j];
+                        wantWD[j] += pwd[j];
+                        wantBD[j] += pbd[j];
+                    }
+                }
+                Parallel.setThreads(3);
+                for (int run = 0; run < 10; run++) {
+                    double[] dw = new double[d];
+                    double[] db = new double[d];
+                    NormKernels.rowsBackward(k, x, g, w, mean, rstd, rows, d, null, dw, db);
+                    double[] dwd = new double[d];
+                    double[] dbd = new double[d];
+                    NormKernels.rowsBackward(xd, gd, wd, meanD, rstdD, rows, d, null, dwd, dbd);
+                    for (int j = 0; j < d; j++) {
+                        String at = k.name() + " run " + run + " value " + j;
+                        assertBits(wantW[j], dw[j], "float dw " + at);
+                        assertBits(wantB[j], db[j], "float db " + at);
+                        assertBits(wantWD[j], dwd[j], "double dw " + at);
+                        assertBits(wantBD[j], dbd[j], "double db " + at);
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    private static void assertBits(double want, double got, String at) {
+        if (Double.doubleToLongBits(want) != Double.doubleToLongBits(got)) {
+            fail(at + ": " + got + ", expected " + want);
+        }
+    }
+
     @Test
     void rowsBackwardLeavesUnwantedGradients() {
         float[] x = {1, 2, 4, 8};
