@@ -2,6 +2,7 @@ package io.jgrad.data;
 
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
+import io.jgrad.core.kernel.Parallel;
 import java.util.Arrays;
 
 /**
@@ -19,6 +20,9 @@ import java.util.Arrays;
  * }</pre>
  */
 public final class ByteImageDataset implements Dataset {
+    /** Values converted per parallel chunk of {@link #getBatch} (a batch smaller than two runs on the caller). */
+    private static final int CONVERT_GRAIN = 1 << 15;
+
     private final byte[] pixels;
     private final int[] itemShape;
     private final int itemSize;
@@ -111,10 +115,17 @@ public final class ByteImageDataset implements Dataset {
             throw new IllegalArgumentException("ByteImageDataset.getBatch: " + indices.length + " images of shape "
                     + Shape.format(itemShape) + " are " + values + " values, more than one tensor holds");
         }
-        float[] out = new float[(int) values];
-        for (int k = 0; k < indices.length; k++) {
-            convert(Dataset.checkIndex("ByteImageDataset.getBatch", indices[k], size), out, k * itemSize);
+        for (int index : indices) {
+            Dataset.checkIndex("ByteImageDataset.getBatch", index, size);
         }
+        float[] out = new float[(int) values];
+        // a training step's batch is converted while the pool's other threads would wait for the step:
+        // images in chunks of about 32K values (each image written by one thread, so the same values)
+        Parallel.forRange(indices.length, Math.max(1, CONVERT_GRAIN / Math.max(1, itemSize)), (from, to) -> {
+            for (int k = from; k < to; k++) {
+                convert(indices[k], out, k * itemSize);
+            }
+        });
         Tensor y = null;
         if (target != null) {
             y = target.indexSelect(0, Tensor.wrap(indices.clone(), indices.length));

@@ -40,6 +40,33 @@ class ByteImageDatasetTest {
     }
 
     @Test
+    void largeBatchesConvertedInParallelEqualTheImagesOneByOne() throws IOException {
+        Path dir = IdxTest.resource("t10k-images-idx3-ubyte.gz").getParent();
+        ByteImageDataset bytes = Mnist.loadBytes(dir, Mnist.Split.TEST);
+        int before = io.jgrad.core.kernel.Parallel.threads();
+        try {
+            io.jgrad.core.kernel.Parallel.setThreads(2);
+            int[] idx = new int[300]; // 235K values: several chunks
+            for (int k = 0; k < idx.length; k++) {
+                idx[k] = (k * 7919) % bytes.size();
+            }
+            float[] batch = bytes.getBatch(idx).input().toFloatArray();
+            int item = 28 * 28;
+            for (int k = 0; k < idx.length; k++) {
+                float[] one = bytes.get(idx[k]).input().toFloatArray();
+                for (int q = 0; q < item; q++) {
+                    assertEquals(one[q], batch[k * item + q], 0f, "image " + k + " value " + q);
+                }
+            }
+            int[] bad = idx.clone();
+            bad[250] = bytes.size();
+            assertThrows(IndexOutOfBoundsException.class, () -> bytes.getBatch(bad));
+        } finally {
+            io.jgrad.core.kernel.Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void worksWithTheDataLoader() {
         byte[] px = new byte[6 * 4];
         for (int i = 0; i < px.length; i++) {

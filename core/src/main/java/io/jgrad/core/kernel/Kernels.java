@@ -18,7 +18,8 @@ public interface Kernels {
      * {@code C = alpha * op(A) * op(B) + beta * C} in single precision, where {@code op(X)} is X or its
      * transpose. {@code op(A)} is m x k, {@code op(B)} is k x n and C is m x n; when {@code transA} is
      * false A is stored m x k with row stride {@code lda}, otherwise k x m. Likewise for B. When
-     * {@code beta == 0}, C is overwritten (its old contents, even NaN, are ignored).
+     * {@code beta == 0}, C is overwritten (its old contents, even NaN, are ignored). As in BLAS, C must
+     * not overlap A or B (an A stored k x m is read in place while C is written).
      */
     void sgemm(
             boolean transA,
