@@ -1,7 +1,7 @@
 package io.jgrad.core;
 
 import io.jgrad.core.kernel.Parallel;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.List;
 
 /**
  * Convolution lowered to GEMM, on validated contiguous data. Three products share one layout: per
@@ -183,10 +183,8 @@ final class ConvEngine {
         final boolean pointwise = g.isPointwise();
         final int rows = bandRows(g, ops.bytes());
         final int wLen = g.cout * g.k;
-        // each chunk's sum of its images, by its first image: added to gw in the order of the chunks,
-        // whichever finished first, so that the bits do not vary from run to run
-        final ConcurrentSkipListMap<Integer, A> partials = new ConcurrentSkipListMap<>();
-        Parallel.forRange(g.n, grain(g.macs() / g.n), (from, to) -> {
+        // each chunk's sum of its images, added to gw in the order of the chunks (see mapChunks)
+        List<A> partials = Parallel.mapChunks(g.n, grain(g.macs() / g.n), (from, to) -> {
             // the only chunk accumulates in place; otherwise each chunk sums its images, then adds once
             boolean alone = from == 0 && to == g.n;
             A acc = alone ? gw : ops.alloc(wLen);
@@ -225,11 +223,9 @@ final class ConvEngine {
                     }
                 }
             }
-            if (!alone) {
-                partials.put(from, acc);
-            }
+            return alone ? null : acc;
         });
-        for (A acc : partials.values()) {
+        for (A acc : partials) {
             ops.addTo(acc, 0, gw, 0, wLen);
         }
     }

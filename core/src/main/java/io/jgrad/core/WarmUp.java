@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * than compiled, and the first training step of a small network took 0.5-0.7 s on a 2-core machine,
  * the first hundred steps 1.4 s (then 2.5-3 ms each). So when the SIMD kernels are active, the first
  * use of {@link Tensor} starts this thread, which runs the hot kernels on small tensors for a bounded
- * time while the program goes on loading data and building its model: first each hot kernel in short
- * bursts of calls on tiny arrays ({@link #bursts}), then rounds of tensor operations with the GEMM in its four
- * transposition cases (register tiles, edge tiles, two depth blocks, the packing routines) and as a
- * matrix-vector product, the element-wise and reduction kernels, softmax, a convolution with its two
- * backward products and max pooling, and an Adam step.
+ * time while the program goes on loading data and building its model: first each hot kernel (Adam's
+ * step among them) in short bursts of calls on tiny arrays ({@link #bursts}), then rounds of tensor
+ * operations with the GEMM in its four transposition cases (register tiles, edge tiles, two depth
+ * blocks, the packing routines) and as a matrix-vector product, the element-wise and reduction
+ * kernels, softmax, and a convolution with its two backward products and max pooling.
  *
  * <p>It changes no result: it computes on its own tensors, its products stay below the sizes that use
  * the shared thread pool, and compiled code gives the same values as interpreted code. It stops after
@@ -164,11 +164,6 @@ final class WarmUp {
         Tensor image = Tensor.rand(g, 1, 3, 12, 12);
         Tensor filters = Tensor.rand(g, 8, 3, 3, 3);
         int[] one = {1};
-        float[] p = new float[512];
-        float[] grad = new float[512];
-        float[] m = new float[512];
-        float[] v = new float[512];
-        Kernels k = KernelProvider.kernels();
         // each step runs a few kernels; a cold step (interpreted, or C1 with boxed vectors) takes
         // milliseconds, so the stop condition is checked between steps rather than once per round
         Runnable[] steps = {
@@ -183,8 +178,7 @@ final class WarmUp {
                 Convolution.conv2dBackwardInput(y, filters, image.shape(), one, one, one, 1);
                 Convolution.conv2dBackwardWeight(y, image, filters.shape(), one, one, one, 1);
                 Pooling.maxPool2d(y, new int[] {2}, new int[] {2}, new int[] {0}, one, false);
-            },
-            () -> k.adamStep(p, 0, grad, 0, m, 0, v, 0, p.length, 0.9f, 0.999f, 0.1f, 0.001f, 1e-3f, 1f, 1e-8f)
+            }
         };
         for (int r = 0; r < rounds; r++) {
             for (Runnable step : steps) {

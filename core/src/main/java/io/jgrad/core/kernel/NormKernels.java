@@ -2,7 +2,7 @@ package io.jgrad.core.kernel;
 
 import io.jgrad.core.DType;
 import io.jgrad.core.Tensor;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.List;
 
 /**
  * The fused loops of the normalization functions (layer, group, instance and batch norm), on FLOAT32
@@ -187,8 +187,7 @@ public final class NormKernels {
             float[] dx,
             double[] dw,
             double[] db) {
-        ConcurrentSkipListMap<Integer, float[][]> partials = new ConcurrentSkipListMap<>();
-        Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(d, 1)), (r0, r1) -> {
+        List<float[][]> partials = Parallel.mapChunks(rows, Math.max(1, GRAIN / Math.max(d, 1)), (r0, r1) -> {
             float[] h = new float[d];
             float[] dh = new float[d];
             float[] pw = dw == null ? null : new float[d];
@@ -219,11 +218,11 @@ public final class NormKernels {
                 k.addScalar(dh, 0, -a, dh, 0, d); // - mean(dh)
                 k.mulScalar(dh, 0, rs, dx, base, d); // * rstd
             }
-            partials.put(r0, new float[][] {pw, pb});
+            return new float[][] {pw, pb};
         });
         // the chunks' partial sums in the order of the chunks, whichever finished first: the same bits
         // on every run
-        for (float[][] part : partials.values()) {
+        for (float[][] part : partials) {
             for (int j = 0; j < d; j++) {
                 if (part[0] != null) {
                     dw[j] += part[0][j];
@@ -246,8 +245,7 @@ public final class NormKernels {
             double[] dx,
             double[] dw,
             double[] db) {
-        ConcurrentSkipListMap<Integer, double[][]> partials = new ConcurrentSkipListMap<>();
-        Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(d, 1)), (r0, r1) -> {
+        List<double[][]> partials = Parallel.mapChunks(rows, Math.max(1, GRAIN / Math.max(d, 1)), (r0, r1) -> {
             double[] pw = dw == null ? null : new double[d];
             double[] pb = db == null ? null : new double[d];
             for (int r = r0; r < r1; r++) {
@@ -279,10 +277,10 @@ public final class NormKernels {
                     }
                 }
             }
-            partials.put(r0, new double[][] {pw, pb});
+            return new double[][] {pw, pb};
         });
         // in the order of the chunks, as the float version
-        for (double[][] part : partials.values()) {
+        for (double[][] part : partials) {
             for (int j = 0; j < d; j++) {
                 if (part[0] != null) {
                     dw[j] += part[0][j];

@@ -1,5 +1,8 @@
 package io.jgrad.core.kernel;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,6 +38,17 @@ public final class Parallel {
     public interface RangeBody {
         /** Processes {@code [from, to)}. */
         void run(int from, int to);
+    }
+
+    /** A body that computes a partial result over the half-open index range {@code [from, to)}. */
+    @FunctionalInterface
+    public interface ChunkBody<T> {
+        /**
+         * Computes the partial result of {@code [from, to)}.
+         *
+         * @return the partial result, or null for none
+         */
+        T run(int from, int to);
     }
 
     private static int initialThreads() {
@@ -216,6 +230,29 @@ public final class Parallel {
         if (failure != null) { // a checked exception thrown sneakily by the body
             throw new java.lang.reflect.UndeclaredThrowableException(failure, "Parallel.forRange: a chunk failed");
         }
+    }
+
+    /**
+     * {@link #forRange} for reductions: each chunk returns a partial result, and they come back in the
+     * order of the chunks, whichever thread finished first, so that a caller that adds them up gets the
+     * same bits on every run with the same thread count (floating-point sums depend on their order once
+     * there are three terms).
+     *
+     * @param n the range's length
+     * @param grain the fewest indices per chunk
+     * @param body computes a chunk's partial result (null ones are left out)
+     * @param <T> the partial result's type
+     * @return the chunks' non-null partial results, in the order of the chunks
+     */
+    public static <T> List<T> mapChunks(int n, int grain, ChunkBody<T> body) {
+        ConcurrentSkipListMap<Integer, T> partials = new ConcurrentSkipListMap<>();
+        forRange(n, grain, (from, to) -> {
+            T part = body.run(from, to);
+            if (part != null) {
+                partials.put(from, part);
+            }
+        });
+        return new ArrayList<>(partials.values());
     }
 
     /** One parallel call: its chunks are claimed in order by whichever threads come first. */

@@ -44,6 +44,28 @@ class ParallelTest {
     }
 
     @Test
+    void mapChunksReturnsThePartialsInTheOrderOfTheChunksWithoutNulls() {
+        Parallel.setThreads(3);
+        for (int run = 0; run < 20; run++) {
+            // the first chunk spins past the others, so it finishes last; it still comes first
+            java.util.List<int[]> parts = Parallel.mapChunks(9, 1, (from, to) -> {
+                if (from == 0) {
+                    long end = System.nanoTime() + 2_000_000;
+                    while (System.nanoTime() < end) {
+                        Thread.onSpinWait();
+                    }
+                }
+                return from == 3 ? null : new int[] {from, to};
+            });
+            assertEquals(2, parts.size(), "chunks [0, 3) and [6, 9); the null of [3, 6) left out");
+            assertEquals(0, parts.get(0)[0]);
+            assertEquals(3, parts.get(0)[1]);
+            assertEquals(6, parts.get(1)[0]);
+            assertEquals(9, parts.get(1)[1]);
+        }
+    }
+
+    @Test
     void anExceptionInAnyChunkReachesTheCallerAfterAllChunksEnd() {
         Parallel.setThreads(2);
         java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
