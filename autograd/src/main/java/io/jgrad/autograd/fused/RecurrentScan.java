@@ -117,9 +117,49 @@ public final class RecurrentScan extends FusedFunction {
         return new RecurrentScan(kind, reverse, real, dropMask == null ? null : dropMask.contiguous());
     }
 
-    /** Rows per task of the per-step element-wise work: at least 16K gate values, else one task. */
-    private static int rowGrain(int batch, int gh) {
-        return Math.max(1, Math.min(batch, (1 << 14) / Math.max(1, gh)));
+    /**
+     * Rows per thread when a scan splits its batch: each thread then runs every time step on its own rows
+     * (a row's GEMM values do not depend on how many rows the product has, so the bits are those of one
+     * thread). Splitting each step's GEMM and cell pass instead cost two joins of the thread pool per
+     * step, a few microseconds each against 20-50 us of work. At least 4 rows per thread (fewer would run
+     * as matrix-vector products with no B reuse), and one thread when the whole scan has fewer than about
+     * a million multiply-adds.
+     */
+    static int rowChunk(int steps, int batch, int gh, int hid) {
+        long work = (long) steps * batch * gh * hid;
+        return work < (1L << 20) ? Math.max(1, batch) : Math.min(batch, 4);
+    }
+
+    /**
+     * op(W) (k x n) packed once for every time step's product when the batch is multiplied in register
+     * tiles; null for a batch under {@link FloatGemmDriver#GEMV_ROWS}, whose products read W in place.
+     * Packing it at each step cost 5-7% of an LSTM's training step.
+     */
+    private static Object packedWeight(
+            RecurrentRows ops, int batch, boolean trans, int k, int n, Object w, int wo, int ldw) {
+        return batch >= FloatGemmDriver.GEMV_ROWS ? ops.packB(trans, k, n, w, wo, ldw) : null;
+    }
+
+    /** C[rows, n] += A[rows, k] op(W): from the packed weight when there is one. */
+    private static void recurrentProduct(
+            RecurrentRows ops,
+            Object wp,
+            boolean trans,
+            int rows,
+            int n,
+            int k,
+            Object a,
+            int ao,
+            Object w,
+            int wo,
+            int ldw,
+            Object c,
+            int co) {
+        if (wp != null) {
+            ops.gemmPacked(rows, a, ao, k, wp, 1, c, co, n);
+        } else {
+            ops.gemm(false, trans, rows, n, k, a, ao, k, w, wo, ldw, 1, c, co, n);
+        }
     }
 
     private boolean isReal(int t, int b, int batch) {
@@ -136,14 +176,13 @@ public final class RecurrentScan extends FusedFunction {
         }
         int steps = xpT.size(0);
         int batch = xpT.size(1);
-        // Each step multiplies h (B, H) by W_hh^T. A W_hh stored input-major (Inference.optimize) is
-        // read as W_hh^T in place. Otherwise, with several steps of a batch that the GEMM packs,
-        // W_hh^T is copied contiguous once, so that no step packs a transposed B. Below the GEMM's
-        // matrix-vector size (a batch of 1 to 3: inference, generation) the products read W_hh (G*H, H)
-        // in place as dot products, and a transposed copy per call would cost more than the step.
+        // Each step multiplies h (B, H) by W_hh^T. With a batch that the GEMM multiplies in register tiles,
+        // W_hh^T is packed once for all the steps (see packedWeight). Below the GEMM's matrix-vector size
+        // (a batch of 1 to 3: inference, generation) the products read W_hh in place: as W_hh^T when it
+        // is stored input-major (Inference.optimize), else as dot products along the rows of W_hh (G*H, H).
         Tensor whhT = in[1].t();
-        boolean transposed = whhT.isContiguous() || (steps > 1 && batch >= FloatGemmDriver.GEMV_ROWS);
-        Tensor wt = transposed ? whhT.contiguous() : in[1].contiguous();
+        boolean transposed = whhT.isContiguous();
+        Tensor wt = transposed ? whhT : in[1].contiguous();
         int ldw = wt.size(1); // GH when transposed, else H
         int gh = xpT.size(2);
         int hid = in[2].size(1);
@@ -168,32 +207,36 @@ public final class RecurrentScan extends FusedFunction {
         int xst = xpT.strides()[0];
         int xsb = xpT.strides()[1];
         Object wa = ops.data(wt);
-        int grain = rowGrain(batch, gh);
-        for (int s = 0; s < steps; s++) {
-            int t = reverse ? steps - 1 - s : s;
-            int ht = t * bh;
-            System.arraycopy(h, 0, hprev, ht, bh);
-            if (lstm) {
-                System.arraycopy(c, 0, cprev, ht, bh);
-            }
-            if (dm != null) {
-                ops.mul(h, 0, dm, 0, hin, 0, bh);
-            }
-            int gt = t * batch * gh;
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(xp, xo + t * xst + b * xsb, gates, gt + b * gh, gh);
-            }
-            if (gru) {
-                Object bias = ops.data(bhh);
-                for (int b = 0; b < batch; b++) {
-                    System.arraycopy(bias, bhh.offset(), hg, b * gh, gh);
+        Object wp = packedWeight(ops, batch, !transposed, hid, gh, wa, wt.offset(), ldw);
+        // The rows of a batch are independent: each thread runs the whole scan on its own rows, with no
+        // synchronization per time step (see rowChunk).
+        Parallel.forRange(batch, rowChunk(steps, batch, gh, hid), (from, to) -> {
+            int rows = to - from;
+            for (int s = 0; s < steps; s++) {
+                int t = reverse ? steps - 1 - s : s;
+                int ht = t * bh;
+                int r0 = from * hid;
+                System.arraycopy(h, r0, hprev, ht + r0, rows * hid);
+                if (lstm) {
+                    System.arraycopy(c, r0, cprev, ht + r0, rows * hid);
                 }
-                ops.gemm(false, !transposed, batch, gh, hid, hin, 0, hid, wa, wt.offset(), ldw, 1, hg, 0, gh);
-            } else {
-                ops.gemm(false, !transposed, batch, gh, hid, hin, 0, hid, wa, wt.offset(), ldw, 1, gates, gt, gh);
-            }
-            // rows are independent: split them over the threads when there is enough work
-            Parallel.forRange(batch, grain, (from, to) -> {
+                if (dm != null) {
+                    ops.mul(h, r0, dm, r0, hin, r0, rows * hid);
+                }
+                int gt = t * batch * gh;
+                for (int b = from; b < to; b++) {
+                    System.arraycopy(xp, xo + t * xst + b * xsb, gates, gt + b * gh, gh);
+                }
+                if (gru) {
+                    Object bias = ops.data(bhh);
+                    for (int b = from; b < to; b++) {
+                        System.arraycopy(bias, bhh.offset(), hg, b * gh, gh);
+                    }
+                    recurrentProduct(ops, wp, !transposed, rows, gh, hid, hin, r0, wa, wt.offset(), ldw, hg, from * gh);
+                } else {
+                    recurrentProduct(
+                            ops, wp, !transposed, rows, gh, hid, hin, r0, wa, wt.offset(), ldw, gates, gt + from * gh);
+                }
                 for (int b = from; b < to; b++) {
                     if (!isReal(t, b, batch)) {
                         continue; // padding: state carried, output stays zero
@@ -212,8 +255,8 @@ public final class RecurrentScan extends FusedFunction {
                             ops.rnnForward(gates, g, h, hb, o, ob, hid, kind == Kind.RNN_RELU);
                     }
                 }
-            });
-        }
+            }
+        });
         System.arraycopy(h, 0, o, steps * bh, bh);
         if (lstm) {
             System.arraycopy(c, 0, o, (steps + 1) * bh, bh);
@@ -259,19 +302,20 @@ public final class RecurrentScan extends FusedFunction {
         }
         Object dm = dropMask == null ? null : ops.data(dropMask);
         Object tmp = ops.alloc(bh);
-        int grain = rowGrain(batch, gh);
-        for (int s = steps - 1; s >= 0; s--) {
-            int t = reverse ? steps - 1 - s : s;
-            int ht = t * bh;
-            int gt = t * batch * gh;
-            boolean any = false;
-            for (int b = 0; b < batch && !any; b++) {
-                any = isReal(t, b, batch);
-            }
-            if (!any) {
-                continue; // all padding: dh and dc pass through unchanged
-            }
-            Parallel.forRange(batch, grain, (from, to) -> {
+        Object wp = packedWeight(ops, batch, false, gh, hid, wa, w.offset(), hid);
+        Parallel.forRange(batch, rowChunk(steps, batch, gh, hid), (from, to) -> {
+            int rows = to - from;
+            for (int s = steps - 1; s >= 0; s--) {
+                int t = reverse ? steps - 1 - s : s;
+                int ht = t * bh;
+                int gt = t * batch * gh;
+                boolean any = false;
+                for (int b = from; b < to && !any; b++) {
+                    any = isReal(t, b, batch);
+                }
+                if (!any) {
+                    continue; // all padding: dh and dc pass through unchanged
+                }
                 for (int b = from; b < to; b++) {
                     if (!isReal(t, b, batch)) {
                         continue; // padding: dh and dc pass through to the previous step unchanged
@@ -291,20 +335,39 @@ public final class RecurrentScan extends FusedFunction {
                             ops.rnnBackward(gates, g, dh, hb, dx, hid, kind == Kind.RNN_RELU);
                     }
                 }
-            });
-            // dh_prev = dhg_t W_hh (times the dropout mask), added to the direct term of real rows
-            ops.gemm(false, false, batch, hid, gh, dhg, gt, gh, wa, w.offset(), hid, 0, tmp, 0, hid);
-            for (int b = 0; b < batch; b++) {
-                if (isReal(t, b, batch)) {
-                    int hb = b * hid;
-                    if (dm != null) {
-                        ops.addMul(tmp, hb, dm, hb, dh, hb, hid);
-                    } else {
-                        ops.add(tmp, hb, dh, hb, hid);
+                // dh_prev = dhg_t W_hh (times the dropout mask), added to the direct term of real rows
+                if (wp != null) {
+                    ops.gemmPacked(rows, dhg, gt + from * gh, gh, wp, 0, tmp, from * hid, hid);
+                } else {
+                    ops.gemm(
+                            false,
+                            false,
+                            rows,
+                            hid,
+                            gh,
+                            dhg,
+                            gt + from * gh,
+                            gh,
+                            wa,
+                            w.offset(),
+                            hid,
+                            0,
+                            tmp,
+                            from * hid,
+                            hid);
+                }
+                for (int b = from; b < to; b++) {
+                    if (isReal(t, b, batch)) {
+                        int hb = b * hid;
+                        if (dm != null) {
+                            ops.addMul(tmp, hb, dm, hb, dh, hb, hid);
+                        } else {
+                            ops.add(tmp, hb, dh, hb, hid);
+                        }
                     }
                 }
             }
-        }
+        });
         Variable[] r = new Variable[kind == Kind.LSTM || kind == Kind.GRU ? 4 : 3];
         if (xpV.requiresGrad()) {
             r[0] = Variable.constant(ops.wrap(dx, steps, batch, gh));

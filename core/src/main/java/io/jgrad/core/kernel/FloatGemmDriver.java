@@ -324,6 +324,147 @@ public abstract class FloatGemmDriver {
             float[] c,
             int cOff,
             int ldc) {
+        run(null, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * {@code C = alpha * op(A) * op(B) + beta * C} with op(B) packed by {@link #pack}: the same values, bit
+     * for bit, as {@link #gemm} with that B, without packing B again.
+     *
+     * @param transA whether A is stored k x m
+     * @param m rows of C
+     * @param alpha the product's factor
+     * @param a A's storage
+     * @param aOff offset of A's first element
+     * @param lda A's row stride
+     * @param packed op(B), packed by this driver
+     * @param beta C's factor (0 overwrites C, ignoring NaN there)
+     * @param c C's storage
+     * @param cOff offset of C's first element
+     * @param ldc C's row stride
+     */
+    public final void gemm(
+            boolean transA,
+            int m,
+            float alpha,
+            float[] a,
+            int aOff,
+            int lda,
+            PackedB packed,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc) {
+        if (packed.driver != this) {
+            throw new IllegalArgumentException("gemm: B was packed by another GEMM driver");
+        }
+        run(
+                packed,
+                transA,
+                packed.transB,
+                m,
+                packed.n,
+                packed.k,
+                alpha,
+                a,
+                aOff,
+                lda,
+                packed.b,
+                packed.bOff,
+                packed.ldb,
+                beta,
+                c,
+                cOff,
+                ldc);
+    }
+
+    /**
+     * Packs op(B) (k x n) once for several products that multiply it ({@link #gemm(boolean, int, float,
+     * float[], int, int, PackedB, float, float[], int, int)}), such as a recurrent weight at every time
+     * step. It keeps a reference to B (a product of fewer than {@link #GEMV_ROWS} rows reads B in
+     * place), which must not change while the packed form is used.
+     *
+     * @param transB whether B is stored n x k (op(B) = B^T)
+     * @param k the depth
+     * @param n columns of op(B)
+     * @param b B's storage
+     * @param bOff offset of B's first element
+     * @param ldb B's row stride
+     * @return the packed op(B)
+     */
+    public final PackedB pack(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        if (k <= 0 || n <= 0) {
+            throw new IllegalArgumentException("gemm: cannot pack a " + k + " x " + n + " B");
+        }
+        int kBlocks = depthBlocks(k);
+        int nBlocks = (n + nc - 1) / nc;
+        float[][] blocks = new float[nBlocks * kBlocks][];
+        for (int jb = 0; jb < nBlocks; jb++) {
+            int jc = jb * nc;
+            int width = Math.min(nc, n - jc);
+            for (int q = 0; q < kBlocks; q++) {
+                int pc = depthStart(k, q, kBlocks);
+                int kc = depthStart(k, q + 1, kBlocks) - pc;
+                float[] block = new float[roundUp(width, nr) * kc];
+                packB(transB, b, bOff, ldb, pc, kc, jc, width, block);
+                blocks[jb * kBlocks + q] = block;
+            }
+        }
+        return new PackedB(this, transB, k, n, b, bOff, ldb, blocks);
+    }
+
+    /** An op(B) packed by {@link #pack}: micro-panels per block of columns and depth. */
+    public static final class PackedB {
+        final FloatGemmDriver driver;
+        final boolean transB;
+        final int k;
+        final int n;
+        final float[] b;
+        final int bOff;
+        final int ldb;
+        /** Block (column block j, depth block q) at {@code j * depthBlocks + q}. */
+        final float[][] blocks;
+
+        PackedB(FloatGemmDriver driver, boolean transB, int k, int n, float[] b, int bOff, int ldb, float[][] blocks) {
+            this.driver = driver;
+            this.transB = transB;
+            this.k = k;
+            this.n = n;
+            this.b = b;
+            this.bOff = bOff;
+            this.ldb = ldb;
+            this.blocks = blocks;
+        }
+
+        /** The depth (rows of op(B)). */
+        public int depth() {
+            return k;
+        }
+
+        /** The columns of op(B). */
+        public int columns() {
+            return n;
+        }
+    }
+
+    private void run(
+            PackedB packed,
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc) {
         if (m <= 0 || n <= 0) {
             return;
         }
@@ -343,7 +484,7 @@ public abstract class FloatGemmDriver {
         int tilesN = (n + nr - 1) / nr;
         int threads = Parallel.threads();
         if (work < parallelThreshold || threads == 1 || Parallel.inPool() || (tilesM == 1 && tilesN == 1)) {
-            block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            block(packed, transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         // Split C along its longer side into whole register tiles, in tasks that the threads claim
@@ -364,7 +505,7 @@ public abstract class FloatGemmDriver {
                 int m1 = byCols ? m : Math.min(m, to * mr);
                 int n0 = byCols ? from * nr : 0;
                 int n1 = byCols ? Math.min(n, to * nr) : n;
-                block(transA, transB, m0, m1, n0, n1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                block(packed, transA, transB, m0, m1, n0, n1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             }
         });
     }
@@ -487,8 +628,12 @@ public abstract class FloatGemmDriver {
         }
     }
 
-    /** The serial blocked product for rows [m0, m1) and columns [n0, n1) of C. */
+    /**
+     * The serial blocked product for rows [m0, m1) and columns [n0, n1) of C; op(B) comes from {@code
+     * packed} when it is not null (then n0 is a multiple of nr).
+     */
     private void block(
+            PackedB packed,
             boolean transA,
             boolean transB,
             int m0,
@@ -527,14 +672,23 @@ public abstract class FloatGemmDriver {
         // addresses the packing would have copied from, so the products are the same bits and the
         // transposing copy (scalar, strided) is saved. alpha != 1 is folded into a packed A.
         boolean aInPlace = transA && alpha == 1;
-        for (int jc = n0; jc < n1; jc += ncBlock) {
-            int nc = Math.min(ncBlock, n1 - jc);
+        for (int jc = n0; jc < n1; ) {
+            // a packed B is cut into blocks of ncBlock columns from column 0; a range of C that starts
+            // inside one takes its panels from where it starts
+            int nc = Math.min(ncBlock - (packed == null ? 0 : jc % ncBlock), n1 - jc);
             for (int q = 0; q < kBlocks; q++) {
                 int pc = depthStart(k, q, kBlocks);
                 int kc = depthStart(k, q + 1, kBlocks) - pc;
                 int packedStep = packedAStep(kc);
                 int packedRow = packedARow(kc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                float[] bp = pb;
+                int bBase = 0;
+                if (packed == null) {
+                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                } else {
+                    bp = packed.blocks[jc / ncBlock * kBlocks + q];
+                    bBase = jc % ncBlock * kc;
+                }
                 // the first depth block overwrites C when beta == 0 (ignoring NaN there); later ones add
                 boolean acc = pc > 0 || beta != 0;
                 for (int ic = m0; ic < m1; ic += mcBlock) {
@@ -547,7 +701,7 @@ public abstract class FloatGemmDriver {
                     }
                     for (int jr = 0; jr < nc; jr += nr) {
                         int cols = Math.min(nr, nc - jr);
-                        int bIdx = jr * kc;
+                        int bIdx = bBase + jr * kc;
                         for (int ir = 0; ir < mc; ir += mr) {
                             int rows = Math.min(mr, mc - ir);
                             int cIdx = cOff + (ic + ir) * ldc + jc + jr;
@@ -557,15 +711,16 @@ public abstract class FloatGemmDriver {
                             int aStep = inPlace ? lda : packedStep;
                             int aRow = inPlace ? 1 : packedRow;
                             if (rows == mr && cols == nr) {
-                                kernel(kc, av, ai, aStep, aRow, pb, bIdx, c, cIdx, ldc, acc);
+                                kernel(kc, av, ai, aStep, aRow, bp, bIdx, c, cIdx, ldc, acc);
                             } else {
-                                kernel(kc, av, ai, aStep, aRow, pb, bIdx, tile, 0, nr, false);
+                                kernel(kc, av, ai, aStep, aRow, bp, bIdx, tile, 0, nr, false);
                                 mergeTile(tile, nr, rows, cols, c, cIdx, ldc, acc);
                             }
                         }
                     }
                 }
             }
+            jc += nc;
         }
     }
 

@@ -51,6 +51,28 @@ final class FloatRecurrentRows extends RecurrentRows {
     }
 
     @Override
+    public Object packB(boolean tb, int kk, int n, Object b, int bo, int ldb) {
+        return k.floatGemm().pack(tb, kk, n, (float[]) b, bo, ldb);
+    }
+
+    @Override
+    public void gemmPacked(int m, Object a, int ao, int lda, Object packed, double beta, Object c, int co, int ldc) {
+        k.floatGemm()
+                .gemm(
+                        false,
+                        m,
+                        1f,
+                        (float[]) a,
+                        ao,
+                        lda,
+                        (FloatGemmDriver.PackedB) packed,
+                        (float) beta,
+                        (float[]) c,
+                        co,
+                        ldc);
+    }
+
+    @Override
     public void mul(Object a, int ao, Object m, int mo, Object out, int oo, int n) {
         k.mul((float[]) a, ao, (float[]) m, mo, (float[]) out, oo, n);
     }

@@ -39,6 +39,16 @@ public interface Kernels {
             int cOff,
             int ldc);
 
+    /**
+     * The GEMM driver behind {@link #sgemm}, for products that multiply the same B many times: {@link
+     * FloatGemmDriver#pack} packs it once, and its packed {@code gemm} gives the same bits as {@link
+     * #sgemm}.
+     */
+    FloatGemmDriver floatGemm();
+
+    /** The GEMM driver behind {@link #dgemm}; see {@link #floatGemm}. */
+    DoubleGemmDriver doubleGemm();
+
     /** {@link #sgemm} in double precision. */
     void dgemm(
             boolean transA,

@@ -14,6 +14,16 @@ class PlainKernels implements Kernels {
     }
 
     @Override
+    public FloatGemmDriver floatGemm() {
+        return PlainFloatGemm.INSTANCE;
+    }
+
+    @Override
+    public DoubleGemmDriver doubleGemm() {
+        return PlainDoubleGemm.INSTANCE;
+    }
+
+    @Override
     public void sgemm(
             boolean transA,
             boolean transB,

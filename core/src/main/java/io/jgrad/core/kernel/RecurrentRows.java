@@ -49,6 +49,13 @@ public abstract class RecurrentRows {
             int co,
             int ldc);
 
+    /** op(B) packed once for {@link #gemmPacked} (a recurrent weight used at every time step). */
+    public abstract Object packB(boolean tb, int k, int n, Object b, int bo, int ldb);
+
+    /** C = A op(B) (+ C when beta is 1) with op(B) from {@link #packB}: the bits of {@link #gemm}. */
+    public abstract void gemmPacked(
+            int m, Object a, int ao, int lda, Object packed, double beta, Object c, int co, int ldc);
+
     /** out = a * m. */
     public abstract void mul(Object a, int ao, Object m, int mo, Object out, int oo, int n);
 

@@ -492,6 +492,91 @@ class GemmTest {
     }
 
     @Test
+    void aPackedBGivesTheBitsOfTheUnpackedProduct() {
+        // B packed once (a recurrent weight over the time steps), then products of 1 to 3 rows (which
+        // read B in place), edge tiles, several depth blocks, more than one column block (nc = 4096), a
+        // transposed A, beta 0 over NaN, 1 and 1.5, and 1 and 2 threads (a column split that starts
+        // inside a packed block): the same bits as the ordinary product with that B
+        int before = Parallel.threads();
+        SplittableRandom r = new SplittableRandom(9200);
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                for (int[] shape : new int[][] {{13, 4150, 40}, {2, 70, 600}, {16, 1024, 300}, {5, 49, 7}}) {
+                    int n = shape[1];
+                    int k = shape[2];
+                    for (boolean tb : BOOLS) {
+                        int ldb = (tb ? k : n) + 3;
+                        float[] b = randomFloats(r, (tb ? n : k) * ldb + 2);
+                        double[] bd = randomDoubles(r, (tb ? n : k) * ldb + 2);
+                        for (Kernels kern : KernelSets.gemm()) {
+                            FloatGemmDriver.PackedB pf = kern.floatGemm().pack(tb, k, n, b, 2, ldb);
+                            DoubleGemmDriver.PackedB pd = kern.doubleGemm().pack(tb, k, n, bd, 2, ldb);
+                            assertEquals(k, pf.depth());
+                            assertEquals(n, pd.columns());
+                            for (int m : new int[] {shape[0], 1, 3}) {
+                                for (boolean ta : BOOLS) {
+                                    int lda = (ta ? m : k) + 1;
+                                    float[] a = randomFloats(r, (ta ? k : m) * lda);
+                                    double[] ad = randomDoubles(r, (ta ? k : m) * lda);
+                                    for (float beta : new float[] {0, 1, 1.5f}) {
+                                        String at = kern.name() + " " + (ta ? "T" : "N") + (tb ? "T" : "N") + " " + m
+                                                + "x" + n + "x" + k + " beta=" + beta + " threads=" + threads;
+                                        float[] c0 = randomFloats(r, m * n);
+                                        c0[0] = beta == 0 ? Float.NaN : c0[0];
+                                        float[] want = c0.clone();
+                                        float[] got = c0.clone();
+                                        kern.sgemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 2, ldb, beta, want, 0, n);
+                                        kern.floatGemm().gemm(ta, m, 1f, a, 0, lda, pf, beta, got, 0, n);
+                                        for (int q = 0; q < m * n; q++) {
+                                            assertEquals(
+                                                    Float.floatToIntBits(want[q]),
+                                                    Float.floatToIntBits(got[q]),
+                                                    at + " value " + q);
+                                        }
+                                        double[] cd0 = randomDoubles(r, m * n);
+                                        double[] dWant = cd0.clone();
+                                        double[] dGot = cd0.clone();
+                                        kern.dgemm(ta, tb, m, n, k, 0.5, ad, 0, lda, bd, 2, ldb, beta, dWant, 0, n);
+                                        kern.doubleGemm().gemm(ta, m, 0.5, ad, 0, lda, pd, beta, dGot, 0, n);
+                                        for (int q = 0; q < m * n; q++) {
+                                            assertEquals(
+                                                    Double.doubleToLongBits(dWant[q]),
+                                                    Double.doubleToLongBits(dGot[q]),
+                                                    at + " double value " + q);
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void aPackedBIsCheckedAgainstItsDriverAndShape() {
+        for (Kernels kern : KernelSets.gemm()) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> kern.floatGemm().pack(false, 0, 3, new float[3], 0, 3));
+            assertTrue(e.getMessage().contains("0 x 3"), e.getMessage());
+        }
+        if (KernelSets.gemm().size() > 1) {
+            FloatGemmDriver.PackedB plain = KernelSets.gemm().get(0).floatGemm().pack(false, 2, 2, new float[4], 0, 2);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class,
+                    () -> KernelSets.gemm()
+                            .get(1)
+                            .floatGemm()
+                            .gemm(false, 4, 1f, new float[8], 0, 2, plain, 0f, new float[8], 0, 2));
+            assertTrue(e.getMessage().contains("another GEMM driver"), e.getMessage());
+        }
+    }
+
+    @Test
     void degenerateShapesOnlyScaleC() {
         for (Kernels kern : KernelSets.gemm()) {
             // k == 0: C = beta * C; beta == 0 clears even NaN

@@ -186,6 +186,16 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public io.jgrad.core.kernel.FloatGemmDriver floatGemm() {
+        return FloatGemm.INSTANCE;
+    }
+
+    @Override
+    public io.jgrad.core.kernel.DoubleGemmDriver doubleGemm() {
+        return DoubleGemm.INSTANCE;
+    }
+
+    @Override
     public void sgemm(
             boolean transA,
             boolean transB,
