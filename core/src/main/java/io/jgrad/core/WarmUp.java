@@ -107,10 +107,10 @@ final class WarmUp {
      */
     private static boolean bursts(Kernels k, long deadline, long jobs) {
         int n = 5 * 16 + 7;
-        float[] x = new float[48 * 24];
-        float[] y = new float[48 * 24];
-        float[] z = new float[48 * 24];
-        float[] w = new float[48 * 24];
+        float[] x = new float[80 * 24];
+        float[] y = new float[80 * 24];
+        float[] z = new float[80 * 24];
+        float[] w = new float[80 * 24];
         for (int i = 0; i < x.length; i++) {
             x[i] = (i % 13 - 6) * 0.1f;
             y[i] = (i % 7 - 3) * 0.2f;
@@ -123,7 +123,10 @@ final class WarmUp {
                 () -> k.sgemm(false, false, 12, 48, 24, 1f, x, 0, 24, y, 0, 48, 0f, z, 0, 48),
                 () -> k.sgemm(false, true, 12, 48, 24, 1f, x, 0, 24, y, 0, 24, 1f, z, 0, 48),
                 () -> k.sgemm(true, false, 12, 48, 24, 1f, x, 0, 12, y, 0, 48, 1f, z, 0, 48),
-                () -> k.sgemm(true, true, 12, 48, 24, 1f, x, 0, 12, y, 0, 24, 0f, z, 0, 48)
+                () -> k.sgemm(true, true, 12, 48, 24, 1f, x, 0, 12, y, 0, 24, 0f, z, 0, 48),
+                // a last panel of 16 and of 32 columns: the narrower register tiles of an AVX-512 machine
+                () -> k.sgemm(false, false, 12, 64, 24, 1f, x, 0, 24, y, 0, 64, 0f, z, 0, 64),
+                () -> k.sgemm(false, true, 12, 80, 24, 1f, x, 0, 24, y, 0, 24, 1f, z, 0, 80)
             },
             {
                 // matrix-vector products: B stored k x n, then n x k
@@ -153,14 +156,17 @@ final class WarmUp {
     /** The second phase: {@code rounds} rounds of tensor operations of realistic sizes. */
     private static int rounds(int rounds, long deadline, long jobs) {
         Generator g = new Generator(0);
-        // a product of 20 x 100 x 300: whole 4 x 3 and 6 x 2 register tiles and edge tiles, two depth
-        // blocks; 600K multiply-adds, under the sizes that go to the thread pool
+        // a product of 20 x 120 x 300: whole 4 x 3 and 6 x 2 register tiles and edge tiles (a last panel
+        // of 24 columns, run by the narrower 4 x 2 tile), two depth blocks; 720K multiply-adds, under the
+        // sizes that go to the thread pool; and one of 20 x 64 x 300, whose last 16 columns run in the
+        // 4 x 1 tile
         Tensor a = Tensor.rand(g, 20, 300);
-        Tensor b = Tensor.rand(g, 300, 100);
+        Tensor b = Tensor.rand(g, 300, 120);
+        Tensor b64 = Tensor.rand(g, 300, 64);
         Tensor at = a.t().contiguous();
         Tensor bt = b.t().contiguous();
         Tensor row = Tensor.rand(g, 1, 300);
-        Tensor bias = Tensor.rand(g, 100);
+        Tensor bias = Tensor.rand(g, 120);
         Tensor image = Tensor.rand(g, 1, 3, 12, 12);
         Tensor filters = Tensor.rand(g, 8, 3, 3, 3);
         int[] one = {1};
@@ -172,6 +178,7 @@ final class WarmUp {
             () -> at.t().matmul(b).mul(0.5).sub(bias).div(bias.add(1)).sum(0, false),
             () -> at.t().matmul(bt.t()),
             () -> Tensor.addmm(bias, a, b),
+            () -> a.matmul(b64),
             () -> row.matmul(b).add(row.matmul(bt.t())),
             () -> {
                 Tensor y = Convolution.conv2d(image, filters, null, one, one, one, 1);

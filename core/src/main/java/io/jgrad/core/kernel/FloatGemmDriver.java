@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * side by side). alpha is folded into the packed A (so alpha != 1 packs every A), and beta is handled
  * by the first depth block: it overwrites C when beta == 0 (so NaN there is ignored), accumulates when
  * beta == 1, and other betas scale C once up front. Edge tiles
- * are computed in full on zero-padded panels and merged through a small scratch tile, so the
- * micro-kernel has one shape. The depth is cut into equal blocks (784 = 4 x 196, not 3 x 256 + 16: a
+ * are computed on zero-padded panels and merged through a small scratch tile; a last panel with few valid
+ * columns may run a narrower register tile ({@link #edgeKernel}) with the same values. The depth is cut into equal blocks (784 = 4 x 196, not 3 x 256 + 16: a
  * thin last block would pay the C-tile loads and stores of a whole block for little arithmetic).
  *
  * <p>Large products are split over the shared pool along the longer side of C, in whole register tiles
@@ -192,6 +192,41 @@ public abstract class FloatGemmDriver {
             int ci,
             int ldc,
             boolean acc);
+
+    /**
+     * The register tile for a last micro-panel of which only the first {@code cols} columns are valid
+     * (fewer than nr), into the scratch edge tile ({@code ldc == nr}, not accumulating). An
+     * implementation may compute only enough of the columns to cover cols, but each of those values must
+     * be computed exactly as {@link #kernel} computes it. This version runs the full tile.
+     *
+     * @param cols the valid columns (1 to nr - 1)
+     * @param kc the depth
+     * @param pa packed A, or A itself when it is read in place
+     * @param ai the index of row 0's value at depth 0 in pa
+     * @param aStep the distance in pa between a row's values at consecutive depths
+     * @param aRow the distance in pa between consecutive rows' values at one depth
+     * @param pb packed B
+     * @param bi start of the B micro-panel in pb
+     * @param c the destination
+     * @param ci index of the tile's first element in c
+     * @param ldc c's row stride
+     * @param acc whether to add to c
+     */
+    protected void edgeKernel(
+            int cols,
+            int kc,
+            float[] pa,
+            int ai,
+            int aStep,
+            int aRow,
+            float[] pb,
+            int bi,
+            float[] c,
+            int ci,
+            int ldc,
+            boolean acc) {
+        kernel(kc, pa, ai, aStep, aRow, pb, bi, c, ci, ldc, acc);
+    }
 
     /**
      * The distance in the packed A between the values of one row at consecutive depths, for panels
@@ -712,6 +747,9 @@ public abstract class FloatGemmDriver {
                             int aRow = inPlace ? 1 : packedRow;
                             if (rows == mr && cols == nr) {
                                 kernel(kc, av, ai, aStep, aRow, bp, bIdx, c, cIdx, ldc, acc);
+                            } else if (cols < nr) {
+                                edgeKernel(cols, kc, av, ai, aStep, aRow, bp, bIdx, tile, 0, nr, false);
+                                mergeTile(tile, nr, rows, cols, c, cIdx, ldc, acc);
                             } else {
                                 kernel(kc, av, ai, aStep, aRow, bp, bIdx, tile, 0, nr, false);
                                 mergeTile(tile, nr, rows, cols, c, cIdx, ldc, acc);

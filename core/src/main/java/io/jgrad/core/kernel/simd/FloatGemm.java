@@ -514,4 +514,127 @@ final class FloatGemm extends FloatGemmDriver {
             c32.intoArray(c, ci + 3 * ldc + 2 * V);
         }
     }
+
+    /**
+     * A last micro-panel of at most {@code 2 * V} valid columns (of the 4 x 3 tile's 3 * V): only its first
+     * one or two vectors of columns are computed, into the edge tile, with the same chain of fused
+     * multiply-adds per value as the full tile, so the values are the same bits. A 256- or 64-column
+     * product (a recurrent layer's {@code dh W_hh}, an LSTM's 64-wide input) otherwise spent a third or
+     * two thirds of its last panel's work on zero columns.
+     */
+    @Override
+    protected void edgeKernel(
+            int cols,
+            int kc,
+            float[] pa,
+            int ai,
+            int aStep,
+            int aRow,
+            float[] pb,
+            int bi,
+            float[] c,
+            int ci,
+            int ldc,
+            boolean acc) {
+        if (TILE == TILE_4X3 && cols <= V) {
+            kernel4x1(kc, pa, ai, aStep, aRow, pb, bi, c, ci, ldc, acc);
+        } else if (TILE == TILE_4X3 && cols <= 2 * V) {
+            kernel4x2(kc, pa, ai, aStep, aRow, pb, bi, c, ci, ldc, acc);
+        } else {
+            kernel(kc, pa, ai, aStep, aRow, pb, bi, c, ci, ldc, acc);
+        }
+    }
+
+    /** The first vector of columns of the 4 x 3 tile's panel; see {@link #edgeKernel}. */
+    private static void kernel4x1(
+            int kc,
+            float[] pa,
+            int ai,
+            int aStep,
+            int aRow,
+            float[] pb,
+            int bi,
+            float[] c,
+            int ci,
+            int ldc,
+            boolean acc) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow;
+        for (int p = 0; p < kc; p++, ai += aStep, bi += 3 * V) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+            c00 = FloatVector.broadcast(S, pa[ai]).fma(b0, c00);
+            c10 = FloatVector.broadcast(S, pa[ai + o1]).fma(b0, c10);
+            c20 = FloatVector.broadcast(S, pa[ai + o2]).fma(b0, c20);
+            c30 = FloatVector.broadcast(S, pa[ai + o3]).fma(b0, c30);
+        }
+        if (acc) {
+            c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c10.add(FloatVector.fromArray(S, c, ci + ldc)).intoArray(c, ci + ldc);
+            c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
+            c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
+        } else {
+            c00.intoArray(c, ci);
+            c10.intoArray(c, ci + ldc);
+            c20.intoArray(c, ci + 2 * ldc);
+            c30.intoArray(c, ci + 3 * ldc);
+        }
+    }
+
+    /** The first two vectors of columns of the 4 x 3 tile's panel; see {@link #edgeKernel}. */
+    private static void kernel4x2(
+            int kc,
+            float[] pa,
+            int ai,
+            int aStep,
+            int aRow,
+            float[] pb,
+            int bi,
+            float[] c,
+            int ci,
+            int ldc,
+            boolean acc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow;
+        for (int p = 0; p < kc; p++, ai += aStep, bi += 3 * V) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bi + V);
+            FloatVector a0 = FloatVector.broadcast(S, pa[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, pa[ai + o1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, pa[ai + o2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, pa[ai + o3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        if (acc) {
+            c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c01.add(FloatVector.fromArray(S, c, ci + V)).intoArray(c, ci + V);
+            c10.add(FloatVector.fromArray(S, c, ci + ldc)).intoArray(c, ci + ldc);
+            c11.add(FloatVector.fromArray(S, c, ci + ldc + V)).intoArray(c, ci + ldc + V);
+            c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
+            c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + V)).intoArray(c, ci + 2 * ldc + V);
+            c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
+            c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + V)).intoArray(c, ci + 3 * ldc + V);
+        } else {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + V);
+            c10.intoArray(c, ci + ldc);
+            c11.intoArray(c, ci + ldc + V);
+            c20.intoArray(c, ci + 2 * ldc);
+            c21.intoArray(c, ci + 2 * ldc + V);
+            c30.intoArray(c, ci + 3 * ldc);
+            c31.intoArray(c, ci + 3 * ldc + V);
+        }
+    }
 }
