@@ -109,11 +109,13 @@ public abstract class FloatGemmDriver {
      * @param kc depth to pack
      * @param j0 first column of op(B)
      * @param nc columns to pack
-     * @param pb the destination, at least {@code roundUp(nc, nr) * kc} long
+     * @param pb the destination, with {@code roundUp(nc, nr) * kc} values from {@code dst}
+     * @param dst where in pb the first panel starts
      */
-    protected void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] pb) {
+    protected void packB(
+            boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] pb, int dst) {
         for (int jr = 0; jr < nc; jr += nr) {
-            packBPanel(transB, b, bOff, ldb, p0, kc, j0 + jr, Math.min(nr, nc - jr), pb, jr * kc);
+            packBPanel(transB, b, bOff, ldb, p0, kc, j0 + jr, Math.min(nr, nc - jr), pb, dst + jr * kc);
         }
     }
 
@@ -309,9 +311,12 @@ public abstract class FloatGemmDriver {
         }
     }
 
-    /** Per-thread buffers (packed A, packed B, an edge tile, a row of A, a row of C), grown on demand and reused. */
+    /**
+     * Per-thread buffers (packed A, packed B, an edge tile, a row of A, a row of C, an op(B) packed for
+     * all the tasks of a parallel product), grown on demand and reused.
+     */
     private static final class Scratch {
-        final float[][] buffers = {new float[0], new float[0], new float[0], new float[0], new float[0]};
+        final float[][] buffers = {new float[0], new float[0], new float[0], new float[0], new float[0], new float[0]};
 
         /** Buffer {@code which} with room for at least {@code size} values. */
         float[] get(int which, int size) {
@@ -431,21 +436,73 @@ public abstract class FloatGemmDriver {
         if (k <= 0 || n <= 0) {
             throw new IllegalArgumentException("gemm: cannot pack a " + k + " x " + n + " B");
         }
+        PackedB packed = layout(transB, k, n, b, bOff, ldb, null);
+        for (int unit = 0; unit < packed.units(); unit++) {
+            packUnit(packed, unit);
+        }
+        return packed;
+    }
+
+    /**
+     * The layout of a packed op(B): blocks of nc columns (from column 0), each cut into the depth blocks,
+     * each a run of kc x nr micro-panels; into {@code into} when it is long enough, else a new array.
+     */
+    private PackedB layout(boolean transB, int k, int n, float[] b, int bOff, int ldb, float[] into) {
         int kBlocks = depthBlocks(k);
         int nBlocks = (n + nc - 1) / nc;
-        float[][] blocks = new float[nBlocks * kBlocks][];
+        int[] offsets = new int[nBlocks * kBlocks + 1];
         for (int jb = 0; jb < nBlocks; jb++) {
-            int jc = jb * nc;
-            int width = Math.min(nc, n - jc);
+            int width = roundUp(Math.min(nc, n - jb * nc), nr);
             for (int q = 0; q < kBlocks; q++) {
-                int pc = depthStart(k, q, kBlocks);
-                int kc = depthStart(k, q + 1, kBlocks) - pc;
-                float[] block = new float[roundUp(width, nr) * kc];
-                packB(transB, b, bOff, ldb, pc, kc, jc, width, block);
-                blocks[jb * kBlocks + q] = block;
+                int kcq = depthStart(k, q + 1, kBlocks) - depthStart(k, q, kBlocks);
+                offsets[jb * kBlocks + q + 1] = offsets[jb * kBlocks + q] + width * kcq;
             }
         }
-        return new PackedB(this, transB, k, n, b, bOff, ldb, blocks);
+        int size = offsets[nBlocks * kBlocks];
+        float[] data = into != null && into.length >= size ? into : new float[size];
+        return new PackedB(this, transB, k, n, b, bOff, ldb, data, offsets, kBlocks);
+    }
+
+    /**
+     * Packs one unit of a packed op(B): one micro-panel of one depth block of one column block (units
+     * are numbered panel by panel within a depth block, depth blocks within a column block).
+     */
+    private void packUnit(PackedB pb, int unit) {
+        int panelsPerBlock = nc / nr;
+        int panelsTotal = (pb.n + nr - 1) / nr;
+        // unit = ((jb * kBlocks + q) * panelsPerBlock + panel), the last column block having fewer panels
+        int kBlocks = pb.kBlocks;
+        int fullBlocks = pb.n / nc;
+        int jb;
+        int q;
+        int panel;
+        int perFull = kBlocks * panelsPerBlock;
+        if (unit < fullBlocks * perFull) {
+            jb = unit / perFull;
+            q = unit % perFull / panelsPerBlock;
+            panel = unit % panelsPerBlock;
+        } else {
+            int rest = unit - fullBlocks * perFull;
+            int lastPanels = panelsTotal - fullBlocks * panelsPerBlock;
+            jb = fullBlocks;
+            q = rest / lastPanels;
+            panel = rest % lastPanels;
+        }
+        int pc = depthStart(pb.k, q, kBlocks);
+        int kcq = depthStart(pb.k, q + 1, kBlocks) - pc;
+        int j0 = jb * nc + panel * nr;
+        int cols = Math.min(nr, pb.n - j0);
+        packB(
+                pb.transB,
+                pb.b,
+                pb.bOff,
+                pb.ldb,
+                pc,
+                kcq,
+                j0,
+                cols,
+                pb.data,
+                pb.offsets[jb * kBlocks + q] + panel * nr * kcq);
     }
 
     /** An op(B) packed by {@link #pack}: micro-panels per block of columns and depth. */
@@ -457,10 +514,23 @@ public abstract class FloatGemmDriver {
         final float[] b;
         final int bOff;
         final int ldb;
-        /** Block (column block j, depth block q) at {@code j * depthBlocks + q}. */
-        final float[][] blocks;
+        /** The panels; block (column block j, depth block q) starts at {@code offsets[j * kBlocks + q]}. */
+        final float[] data;
 
-        PackedB(FloatGemmDriver driver, boolean transB, int k, int n, float[] b, int bOff, int ldb, float[][] blocks) {
+        final int[] offsets;
+        final int kBlocks;
+
+        PackedB(
+                FloatGemmDriver driver,
+                boolean transB,
+                int k,
+                int n,
+                float[] b,
+                int bOff,
+                int ldb,
+                float[] data,
+                int[] offsets,
+                int kBlocks) {
             this.driver = driver;
             this.transB = transB;
             this.k = k;
@@ -468,7 +538,9 @@ public abstract class FloatGemmDriver {
             this.b = b;
             this.bOff = bOff;
             this.ldb = ldb;
-            this.blocks = blocks;
+            this.data = data;
+            this.offsets = offsets;
+            this.kBlocks = kBlocks;
         }
 
         /** The depth (rows of op(B)). */
@@ -479,6 +551,11 @@ public abstract class FloatGemmDriver {
         /** The columns of op(B). */
         public int columns() {
             return n;
+        }
+
+        /** The packing's units (micro-panels of a depth block), numbered as {@code packUnit} reads them. */
+        int units() {
+            return kBlocks * ((n + driver.nr - 1) / driver.nr);
         }
     }
 
@@ -531,6 +608,21 @@ public abstract class FloatGemmDriver {
         int tiles = byCols ? tilesN : tilesM;
         int longer = byCols ? n : m;
         int tasks = Parallel.gemmTasks(tiles, longer, threads, tasksPerThread);
+        PackedB shared = packed;
+        if (shared == null && !byCols) {
+            // every task of a row split multiplies all of op(B): pack it once, both threads sharing the
+            // work, instead of once per task (with 8 tasks that was 8 scalar transposing copies of a
+            // linear layer's weight, 12% of a transformer layer's training step)
+            PackedB pb = layout(transB, k, n, b, bOff, ldb, SCRATCH.get().get(5, 0));
+            SCRATCH.get().buffers[5] = pb.data;
+            Parallel.forRange(pb.units(), 1, (u0, u1) -> {
+                for (int u = u0; u < u1; u++) {
+                    packUnit(pb, u);
+                }
+            });
+            shared = pb;
+        }
+        PackedB use = shared;
         AtomicInteger next = new AtomicInteger();
         Parallel.forRange(threads, 1, (first, last) -> {
             for (int q = next.getAndIncrement(); q < tasks; q = next.getAndIncrement()) {
@@ -540,7 +632,7 @@ public abstract class FloatGemmDriver {
                 int m1 = byCols ? m : Math.min(m, to * mr);
                 int n0 = byCols ? from * nr : 0;
                 int n1 = byCols ? Math.min(n, to * nr) : n;
-                block(packed, transA, transB, m0, m1, n0, n1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                block(use, transA, transB, m0, m1, n0, n1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             }
         });
     }
@@ -719,10 +811,10 @@ public abstract class FloatGemmDriver {
                 float[] bp = pb;
                 int bBase = 0;
                 if (packed == null) {
-                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, 0);
                 } else {
-                    bp = packed.blocks[jc / ncBlock * kBlocks + q];
-                    bBase = jc % ncBlock * kc;
+                    bp = packed.data;
+                    bBase = packed.offsets[jc / ncBlock * kBlocks + q] + jc % ncBlock * kc;
                 }
                 // the first depth block overwrites C when beta == 0 (ignoring NaN there); later ones add
                 boolean acc = pc > 0 || beta != 0;

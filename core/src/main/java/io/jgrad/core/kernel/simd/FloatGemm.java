@@ -122,10 +122,11 @@ final class FloatGemm extends FloatGemmDriver {
      * a k x n B as vector copies, the others by the driver's scalar {@link #packBPanel}.
      */
     @Override
-    protected void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] pb) {
+    protected void packB(
+            boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] pb, int at) {
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
-            int dst = jr * kc;
+            int dst = at + jr * kc;
             if (!transB && cols == NR) {
                 // B is k x n row-major and the panel is full: the NR values of each p are whole vectors
                 int src = bOff + p0 * ldb + j0 + jr;
