@@ -140,7 +140,10 @@ public final class RecurrentScan extends FusedFunction {
         return batch >= FloatGemmDriver.GEMV_ROWS ? ops.packB(trans, k, n, w, wo, ldw) : null;
     }
 
-    /** C[rows, n] += A[rows, k] op(W): from the packed weight when there is one. */
+    /**
+     * C[rows, n] = A[rows, k] op(W) (+ C when beta is 1), A's and C's rows contiguous: from the packed
+     * weight when there is one.
+     */
     private static void recurrentProduct(
             RecurrentRows ops,
             Object wp,
@@ -153,12 +156,13 @@ public final class RecurrentScan extends FusedFunction {
             Object w,
             int wo,
             int ldw,
+            double beta,
             Object c,
             int co) {
         if (wp != null) {
-            ops.gemmPacked(rows, a, ao, k, wp, 1, c, co, n);
+            ops.gemmPacked(rows, a, ao, k, wp, beta, c, co, n);
         } else {
-            ops.gemm(false, trans, rows, n, k, a, ao, k, w, wo, ldw, 1, c, co, n);
+            ops.gemm(false, trans, rows, n, k, a, ao, k, w, wo, ldw, beta, c, co, n);
         }
     }
 
@@ -232,10 +236,24 @@ public final class RecurrentScan extends FusedFunction {
                     for (int b = from; b < to; b++) {
                         System.arraycopy(bias, bhh.offset(), hg, b * gh, gh);
                     }
-                    recurrentProduct(ops, wp, !transposed, rows, gh, hid, hin, r0, wa, wt.offset(), ldw, hg, from * gh);
+                    recurrentProduct(
+                            ops, wp, !transposed, rows, gh, hid, hin, r0, wa, wt.offset(), ldw, 1, hg, from * gh);
                 } else {
                     recurrentProduct(
-                            ops, wp, !transposed, rows, gh, hid, hin, r0, wa, wt.offset(), ldw, gates, gt + from * gh);
+                            ops,
+                            wp,
+                            !transposed,
+                            rows,
+                            gh,
+                            hid,
+                            hin,
+                            r0,
+                            wa,
+                            wt.offset(),
+                            ldw,
+                            1,
+                            gates,
+                            gt + from * gh);
                 }
                 for (int b = from; b < to; b++) {
                     if (!isReal(t, b, batch)) {
@@ -336,26 +354,8 @@ public final class RecurrentScan extends FusedFunction {
                     }
                 }
                 // dh_prev = dhg_t W_hh (times the dropout mask), added to the direct term of real rows
-                if (wp != null) {
-                    ops.gemmPacked(rows, dhg, gt + from * gh, gh, wp, 0, tmp, from * hid, hid);
-                } else {
-                    ops.gemm(
-                            false,
-                            false,
-                            rows,
-                            hid,
-                            gh,
-                            dhg,
-                            gt + from * gh,
-                            gh,
-                            wa,
-                            w.offset(),
-                            hid,
-                            0,
-                            tmp,
-                            from * hid,
-                            hid);
-                }
+                recurrentProduct(
+                        ops, wp, false, rows, hid, gh, dhg, gt + from * gh, wa, w.offset(), hid, 0, tmp, from * hid);
                 for (int b = from; b < to; b++) {
                     if (isReal(t, b, batch)) {
                         int hb = b * hid;

@@ -196,12 +196,12 @@ public abstract class FloatGemmDriver {
             boolean acc);
 
     /**
-     * The register tile for a last micro-panel of which only the first {@code cols} columns are valid
-     * (fewer than nr), into the scratch edge tile ({@code ldc == nr}, not accumulating). An
+     * The register tile for an edge tile (fewer than mr valid rows, or a last micro-panel of which only the
+     * first {@code cols} columns are valid), into the scratch edge tile ({@code ldc == nr}, not accumulating). An
      * implementation may compute only enough of the columns to cover cols, but each of those values must
      * be computed exactly as {@link #kernel} computes it. This version runs the full tile.
      *
-     * @param cols the valid columns (1 to nr - 1)
+     * @param cols the valid columns (1 to nr)
      * @param kc the depth
      * @param pa packed A, or A itself when it is read in place
      * @param ai the index of row 0's value at depth 0 in pa
@@ -315,6 +315,8 @@ public abstract class FloatGemmDriver {
      * Per-thread buffers (packed A, packed B, an edge tile, a row of A, a row of C, an op(B) packed for
      * all the tasks of a parallel product), grown on demand and reused.
      */
+    private static final int SHARED_B = 5;
+
     private static final class Scratch {
         final float[][] buffers = {new float[0], new float[0], new float[0], new float[0], new float[0], new float[0]};
 
@@ -445,9 +447,10 @@ public abstract class FloatGemmDriver {
 
     /**
      * The layout of a packed op(B): blocks of nc columns (from column 0), each cut into the depth blocks,
-     * each a run of kc x nr micro-panels; into {@code into} when it is long enough, else a new array.
+     * each a run of kc x nr micro-panels; in the scratch buffer for a shared packing when {@code s} is
+     * given, else in a new array.
      */
-    private PackedB layout(boolean transB, int k, int n, float[] b, int bOff, int ldb, float[] into) {
+    private PackedB layout(boolean transB, int k, int n, float[] b, int bOff, int ldb, Scratch s) {
         int kBlocks = depthBlocks(k);
         int nBlocks = (n + nc - 1) / nc;
         int[] offsets = new int[nBlocks * kBlocks + 1];
@@ -459,50 +462,22 @@ public abstract class FloatGemmDriver {
             }
         }
         int size = offsets[nBlocks * kBlocks];
-        float[] data = into != null && into.length >= size ? into : new float[size];
+        float[] data = s != null ? s.get(SHARED_B, size) : new float[size];
         return new PackedB(this, transB, k, n, b, bOff, ldb, data, offsets, kBlocks);
     }
 
     /**
-     * Packs one unit of a packed op(B): one micro-panel of one depth block of one column block (units
-     * are numbered panel by panel within a depth block, depth blocks within a column block).
+     * Packs one unit of a packed op(B): micro-panel {@code unit % panels} of the whole op(B) in depth block
+     * {@code unit / panels}.
      */
     private void packUnit(PackedB pb, int unit) {
-        int panelsPerBlock = nc / nr;
-        int panelsTotal = (pb.n + nr - 1) / nr;
-        // unit = ((jb * kBlocks + q) * panelsPerBlock + panel), the last column block having fewer panels
-        int kBlocks = pb.kBlocks;
-        int fullBlocks = pb.n / nc;
-        int jb;
-        int q;
-        int panel;
-        int perFull = kBlocks * panelsPerBlock;
-        if (unit < fullBlocks * perFull) {
-            jb = unit / perFull;
-            q = unit % perFull / panelsPerBlock;
-            panel = unit % panelsPerBlock;
-        } else {
-            int rest = unit - fullBlocks * perFull;
-            int lastPanels = panelsTotal - fullBlocks * panelsPerBlock;
-            jb = fullBlocks;
-            q = rest / lastPanels;
-            panel = rest % lastPanels;
-        }
-        int pc = depthStart(pb.k, q, kBlocks);
-        int kcq = depthStart(pb.k, q + 1, kBlocks) - pc;
-        int j0 = jb * nc + panel * nr;
-        int cols = Math.min(nr, pb.n - j0);
-        packB(
-                pb.transB,
-                pb.b,
-                pb.bOff,
-                pb.ldb,
-                pc,
-                kcq,
-                j0,
-                cols,
-                pb.data,
-                pb.offsets[jb * kBlocks + q] + panel * nr * kcq);
+        int panels = (pb.n + nr - 1) / nr;
+        int q = unit / panels;
+        int j0 = unit % panels * nr;
+        int pc = depthStart(pb.k, q, pb.kBlocks);
+        int kcq = depthStart(pb.k, q + 1, pb.kBlocks) - pc;
+        int at = pb.offsets[j0 / nc * pb.kBlocks + q] + j0 % nc * kcq;
+        packB(pb.transB, pb.b, pb.bOff, pb.ldb, pc, kcq, j0, Math.min(nr, pb.n - j0), pb.data, at);
     }
 
     /** An op(B) packed by {@link #pack}: micro-panels per block of columns and depth. */
@@ -553,7 +528,7 @@ public abstract class FloatGemmDriver {
             return n;
         }
 
-        /** The packing's units (micro-panels of a depth block), numbered as {@code packUnit} reads them. */
+        /** The packing's units (a micro-panel in a depth block), numbered as {@code packUnit} reads them. */
         int units() {
             return kBlocks * ((n + driver.nr - 1) / driver.nr);
         }
@@ -613,8 +588,7 @@ public abstract class FloatGemmDriver {
             // every task of a row split multiplies all of op(B): pack it once, both threads sharing the
             // work, instead of once per task (with 8 tasks that was 8 scalar transposing copies of a
             // linear layer's weight, 12% of a transformer layer's training step)
-            PackedB pb = layout(transB, k, n, b, bOff, ldb, SCRATCH.get().get(5, 0));
-            SCRATCH.get().buffers[5] = pb.data;
+            PackedB pb = layout(transB, k, n, b, bOff, ldb, SCRATCH.get());
             Parallel.forRange(pb.units(), 1, (u0, u1) -> {
                 for (int u = u0; u < u1; u++) {
                     packUnit(pb, u);
@@ -839,11 +813,8 @@ public abstract class FloatGemmDriver {
                             int aRow = inPlace ? 1 : packedRow;
                             if (rows == mr && cols == nr) {
                                 kernel(kc, av, ai, aStep, aRow, bp, bIdx, c, cIdx, ldc, acc);
-                            } else if (cols < nr) {
-                                edgeKernel(cols, kc, av, ai, aStep, aRow, bp, bIdx, tile, 0, nr, false);
-                                mergeTile(tile, nr, rows, cols, c, cIdx, ldc, acc);
                             } else {
-                                kernel(kc, av, ai, aStep, aRow, bp, bIdx, tile, 0, nr, false);
+                                edgeKernel(cols, kc, av, ai, aStep, aRow, bp, bIdx, tile, 0, nr, false);
                                 mergeTile(tile, nr, rows, cols, c, cIdx, ldc, acc);
                             }
                         }
