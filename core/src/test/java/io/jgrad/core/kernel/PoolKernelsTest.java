@@ -67,4 +67,75 @@ class PoolKernelsTest {
             }
         }
     }
+
+    /**
+     * {@link Kernels#maxPool2x2} of every implementation against the scalar rule written out here (a later
+     * value takes over when strictly greater or NaN, from minus infinity): widths around the 4- and
+     * 8-cell chunks of 256- and 512-bit vectors and their moved-back last chunk, output sizes smaller
+     * than the input allows, offsets, ties, signed zeros, infinities and NaNs, calls small and large;
+     * the output's bits, the indices, and nothing written outside the output.
+     */
+    @Test
+    void maxPool2x2AgainstTheScalarRule() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        float[] specials = {0f, -0f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Float.NaN, 1f, -1f};
+        int xOff = 3;
+        int oOff = 2;
+        for (Kernels k : KernelSets.all()) {
+            for (int w = 2; w <= 37; w++) {
+                // a few calls large enough for the vector kernels to time their first chunks (and maybe
+                // go on with scalar code while the chunks are not compiled)
+                int planes = w % 6 == 0 ? 40 : 3;
+                for (int h : new int[] {2, 3, 5}) {
+                    for (int[] o : new int[][] {{h / 2, w / 2}, {Math.max(1, h / 2 - 1), Math.max(1, w / 2 - 2)}}) {
+                        int oh = o[0];
+                        int ow = o[1];
+                        float[] x = new float[xOff + planes * h * w + 1];
+                        for (int i = 0; i < x.length; i++) {
+                            double u = r.nextDouble();
+                            // rounded values for ties; some special values; NaN in about 2% of the cells
+                            x[i] = u < 0.1
+                                    ? specials[r.nextInt(specials.length)]
+                                    : (float) Math.rint(4 * r.nextGaussian());
+                        }
+                        int n = planes * oh * ow;
+                        float[] out = new float[oOff + n + 1];
+                        int[] ind = new int[oOff + n + 1];
+                        java.util.Arrays.fill(out, 42f);
+                        java.util.Arrays.fill(ind, -7);
+                        k.maxPool2x2(x, xOff, h, w, out, ind, oOff, oh, ow, planes);
+                        String at = k.name() + " h=" + h + " w=" + w + " oh=" + oh + " ow=" + ow;
+                        for (int p = 0; p < planes; p++) {
+                            for (int i = 0; i < oh; i++) {
+                                for (int j = 0; j < ow; j++) {
+                                    int best = 2 * i * w + 2 * j;
+                                    float max = Float.NEGATIVE_INFINITY;
+                                    for (int a = 2 * i; a < 2 * i + 2; a++) {
+                                        for (int b = 2 * j; b < 2 * j + 2; b++) {
+                                            float v = x[xOff + p * h * w + a * w + b];
+                                            if (v > max || Float.isNaN(v)) {
+                                                max = v;
+                                                best = a * w + b;
+                                            }
+                                        }
+                                    }
+                                    int c = oOff + (p * oh + i) * ow + j;
+                                    String cell = at + " plane " + p + " cell (" + i + ", " + j + ")";
+                                    org.junit.jupiter.api.Assertions.assertEquals(best, ind[c], cell);
+                                    org.junit.jupiter.api.Assertions.assertEquals(
+                                            Float.floatToRawIntBits(max), Float.floatToRawIntBits(out[c]), cell);
+                                }
+                            }
+                        }
+                        for (int c : new int[] {0, oOff - 1, oOff + n}) {
+                            org.junit.jupiter.api.Assertions.assertEquals(
+                                    42f, out[c], at + " wrote outside the output");
+                            org.junit.jupiter.api.Assertions.assertEquals(
+                                    -7, ind[c], at + " wrote outside the indices");
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
