@@ -5,14 +5,10 @@ package io.jgrad.core;
  *
  * <p>Twin: {@code DoublePoolOps} is generated from this file at build time (execution {@code twins} in
  * core's pom), so this file is the only one to edit.
- * Max pooling in whole 2x2 windows at stride 2 goes to the kernel {@code maxPool2x2} (FLOAT32-only,
- * marked so; the twin takes the general loop).
+ * The unrolled 2x2 max-pooling path is FLOAT32-only (marked so; the twin takes the general loop).
  */
 final class FloatPoolOps extends PoolOps<float[]> {
     static final FloatPoolOps INSTANCE = new FloatPoolOps();
-    // FLOAT32-only {
-    private static final io.jgrad.core.kernel.Kernels K = io.jgrad.core.kernel.KernelProvider.kernels();
-    // } FLOAT32-only
 
     private FloatPoolOps() {}
 
@@ -22,6 +18,7 @@ final class FloatPoolOps extends PoolOps<float[]> {
     }
 
     @Override
+    @SuppressWarnings("ShortCircuitBoolean") // the 2x2 path tests four NaNs without branches on purpose
     void maxForward(PoolWindows win, float[] x, int xOff, float[] out, int[] ind, int from, int to) {
         final int w = win.w;
         final int ow = win.ow;
@@ -29,12 +26,6 @@ final class FloatPoolOps extends PoolOps<float[]> {
         final int dw = win.dw;
         final int hw = win.h * w;
         final int ohw = win.oh * ow;
-        // FLOAT32-only {
-        if (win.pairs) {
-            K.maxPool2x2(x, xOff + from * hw, win.h, w, out, ind, from * ohw, win.oh, ow, to - from);
-            return;
-        }
-        // } FLOAT32-only
         for (int plane = from; plane < to; plane++) {
             int xb = xOff + plane * hw;
             int ob = plane * ohw;
@@ -44,6 +35,34 @@ final class FloatPoolOps extends PoolOps<float[]> {
                 for (int q = 0; q < ow; q++) {
                     int ws = win.ws[q];
                     int we = win.we[q];
+                    // FLOAT32-only {
+                    if (he - hs == 2 && we - ws == 2 && dh == 1 && dw == 1) {
+                        // the common 2x2 window, unrolled and without unpredictable branches: the values
+                        // are compared as order-preserving ints (x86 has conditional moves for ints, not
+                        // floats), the same rule as the loop below; a window holding NaN takes that loop
+                        int i0 = hs * w + ws;
+                        int i2 = i0 + w;
+                        float v0 = x[xb + i0];
+                        float v1 = x[xb + i0 + 1];
+                        float v2 = x[xb + i2];
+                        float v3 = x[xb + i2 + 1];
+                        if (!(Float.isNaN(v0) | Float.isNaN(v1) | Float.isNaN(v2) | Float.isNaN(v3))) {
+                            int m = orderKey(v0);
+                            int mi = i0;
+                            int k = orderKey(v1);
+                            mi = k > m ? i0 + 1 : mi;
+                            m = Math.max(m, k);
+                            k = orderKey(v2);
+                            mi = k > m ? i2 : mi;
+                            m = Math.max(m, k);
+                            k = orderKey(v3);
+                            mi = k > m ? i2 + 1 : mi;
+                            out[ob + r * ow + q] = x[xb + mi];
+                            ind[ob + r * ow + q] = mi;
+                            continue;
+                        }
+                    }
+                    // } FLOAT32-only
                     // PyTorch's rule: the first strict maximum wins, and a NaN always takes over
                     int maxIdx = hs * w + ws;
                     float maxVal = Float.NEGATIVE_INFINITY;
@@ -139,4 +158,16 @@ final class FloatPoolOps extends PoolOps<float[]> {
             }
         }
     }
+
+    // FLOAT32-only {
+    /**
+     * An int that orders as the float does (not NaN): the bits of a non-negative float already do, and
+     * flipping all but the sign bit of a negative one reverses its order. Adding 0 first makes -0 equal
+     * to +0, as the float comparison has it.
+     */
+    private static int orderKey(float v) {
+        int b = Float.floatToRawIntBits(v + 0f);
+        return b ^ ((b >> 31) & 0x7fffffff);
+    }
+    // } FLOAT32-only
 }

@@ -16,11 +16,6 @@ final class PoolWindows {
     final int[] he;
     final int[] ws;
     final int[] we;
-    /**
-     * True when every window is a whole 2x2 block at stride 2: output (r, q) reads input rows 2r, 2r + 1
-     * and columns 2q, 2q + 1 (the kernel {@link io.jgrad.core.kernel.Kernels#maxPool2x2} handles).
-     */
-    final boolean pairs;
     /** Divisor factors for average pooling (null for max pooling). */
     final int[] hDiv;
 
@@ -51,17 +46,6 @@ final class PoolWindows {
         this.we = we;
         this.hDiv = hDiv;
         this.wDiv = wDiv;
-        this.pairs = dh == 1 && dw == 1 && pairs(hs, he) && pairs(ws, we);
-    }
-
-    /** Whether window o is {@code [2o, 2o + 2)} for every o. */
-    private static boolean pairs(int[] start, int[] end) {
-        for (int o = 0; o < start.length; o++) {
-            if (start[o] != 2 * o || end[o] != 2 * o + 2) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Max pooling windows, as PyTorch's CPU kernel: the start moves past the padding in steps of dilation. */

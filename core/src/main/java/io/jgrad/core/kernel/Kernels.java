@@ -211,18 +211,6 @@ public interface Kernels {
     }
 
     /**
-     * Max pooling with whole 2x2 windows at stride 2 (no padding, no dilation) of {@code planes}
-     * planes: plane p of the input is {@code h x w} at {@code xOff + p * h * w}, its output and argmax
-     * planes are {@code oh x ow} at {@code oOff + p * oh * ow}, with {@code 2 * oh <= h} and
-     * {@code 2 * ow <= w}. Output cell (r, q) takes the window of input rows 2r, 2r + 1 and columns
-     * 2q, 2q + 1; {@code ind} gets the position {@code row * w + col} of its maximum within the plane.
-     * PyTorch's rule: the first strict maximum in the order top-left, top-right, bottom-left,
-     * bottom-right wins, and a NaN takes over from any value before it (so the last NaN of a window
-     * wins); the output is the input value at that position, bit for bit.
-     */
-    void maxPool2x2(float[] x, int xOff, int h, int w, float[] out, int[] ind, int oOff, int oh, int ow, int planes);
-
-    /**
      * Softmax (or log-softmax when {@code log}) of each of {@code rows} contiguous rows of length
      * {@code cols}, subtracting the row maximum first for stability.
      */

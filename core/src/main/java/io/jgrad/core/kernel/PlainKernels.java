@@ -228,16 +228,6 @@ class PlainKernels implements Kernels {
     }
 
     @Override
-    public void maxPool2x2(
-            float[] x, int xOff, int h, int w, float[] out, int[] ind, int oOff, int oh, int ow, int planes) {
-        for (int p = 0; p < planes; p++) {
-            for (int r = 0; r < oh; r++) {
-                PoolKernels.maxPool2x2Row(x, xOff + p * h * w, w, out, ind, oOff + (p * oh + r) * ow, r, 0, ow);
-            }
-        }
-    }
-
-    @Override
     public void softmaxRows(float[] in, int io, float[] out, int oo, int rows, int cols, boolean log) {
         for (int r = 0; r < rows; r++) {
             int pi = io + r * cols;

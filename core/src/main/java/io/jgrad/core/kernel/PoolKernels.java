@@ -49,48 +49,6 @@ public final class PoolKernels {
         return idx;
     }
 
-    /**
-     * Output cells {@code [q0, q1)} of row r of one plane of {@link Kernels#maxPool2x2}, with scalar
-     * code: the input plane at {@code xb}, the output row's cell q at {@code o + q}.
-     */
-    @SuppressWarnings("ShortCircuitBoolean") // four NaN tests without branches, on purpose
-    public static void maxPool2x2Row(float[] x, int xb, int w, float[] out, int[] ind, int o, int r, int q0, int q1) {
-        int top = 2 * r * w;
-        for (int q = q0; q < q1; q++) {
-            int i0 = top + 2 * q;
-            int i2 = i0 + w;
-            float v0 = x[xb + i0];
-            float v1 = x[xb + i0 + 1];
-            float v2 = x[xb + i2];
-            float v3 = x[xb + i2 + 1];
-            int mi;
-            if (Float.isNaN(v0) | Float.isNaN(v1) | Float.isNaN(v2) | Float.isNaN(v3)) {
-                mi = Float.isNaN(v3) ? i2 + 1 : Float.isNaN(v2) ? i2 : Float.isNaN(v1) ? i0 + 1 : i0;
-            } else {
-                // the values compared as order-preserving ints, which x86 can select with conditional
-                // moves, as the branches of float comparisons on random data would be mispredicted
-                int m = orderKey(v0);
-                mi = i0;
-                int k = orderKey(v1);
-                mi = k > m ? i0 + 1 : mi;
-                m = Math.max(m, k);
-                k = orderKey(v2);
-                mi = k > m ? i2 : mi;
-                m = Math.max(m, k);
-                k = orderKey(v3);
-                mi = k > m ? i2 + 1 : mi;
-            }
-            out[o + q] = x[xb + mi];
-            ind[o + q] = mi;
-        }
-    }
-
-    /** An int with the order of the (non-NaN) floats, -0 equal to +0. */
-    private static int orderKey(float v) {
-        int b = Float.floatToRawIntBits(v + 0f);
-        return b ^ ((b >> 31) & 0x7fffffff);
-    }
-
     /** PyTorch's window start {@code floor(i * in / out)}. */
     private static int start(int i, int in, int out) {
         return (int) Math.floorDiv((long) i * in, out);

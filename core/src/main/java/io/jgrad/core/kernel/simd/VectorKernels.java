@@ -2,12 +2,9 @@ package io.jgrad.core.kernel.simd;
 
 import io.jgrad.core.kernel.Erf;
 import io.jgrad.core.kernel.Kernels;
-import io.jgrad.core.kernel.PoolKernels;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -484,141 +481,6 @@ public final class VectorKernels implements Kernels {
             s += a[ao + i] * b[bo + i];
         }
         return s;
-    }
-
-    /**
-     * Max pooling's species: floats of at least 256 bits, the same as longs, and the ints of half the
-     * width that one chunk yields; then the same at half that width, for rows too short for a full
-     * chunk. Narrower vectors (a {@code jgrad.simd.maxBits} of 64 or 128) leave pooling to scalar code.
-     */
-    private static final int POOL_BITS = Math.max(256, F.vectorBitSize());
-
-    private static final VectorSpecies<Float> POOL_F = VectorSpecies.of(float.class, VectorShape.forBitSize(POOL_BITS));
-    private static final VectorSpecies<Integer> POOL_I =
-            VectorSpecies.of(int.class, VectorShape.forBitSize(POOL_BITS / 2));
-    private static final VectorSpecies<Float> POOL_F2 =
-            VectorSpecies.of(float.class, VectorShape.forBitSize(POOL_BITS / 2));
-    private static final VectorSpecies<Integer> POOL_I2 =
-            VectorSpecies.of(int.class, VectorShape.forBitSize(POOL_BITS / 4));
-    /** The offsets 0, 2, 4, ... of the windows of a chunk, at either width. */
-    private static final IntVector POOL_STEPS = IntVector.zero(POOL_I).addIndex(2);
-
-    private static final IntVector POOL_STEPS2 = IntVector.zero(POOL_I2).addIndex(2);
-    /** Output cells per chunk (no chunks below 256-bit vectors). */
-    private static final int POOL_CELLS = F.vectorBitSize() >= 256 ? POOL_I.length() : Integer.MAX_VALUE;
-    /** Output cells per half-width chunk (only from 512-bit vectors, so that the floats are 256 bits). */
-    private static final int POOL_CELLS2 = F.vectorBitSize() >= 512 ? POOL_I2.length() : Integer.MAX_VALUE;
-
-    /**
-     * Chunks that a larger {@link #maxPool2x2} call times before it goes on with vectors. Until C2 has
-     * compiled the chunk methods, a vector chunk costs 10-30 us (boxed vectors, interpreted or C1)
-     * against about 15 ns compiled and 60 ns for the scalar cells: a program's first large pooling call
-     * took 0.5-0.9 s on vectors, against 0.1 s scalar. So a call whose first chunks take longer than
-     * {@link #POOL_COLD_NANOS} each does the rest with scalar code; the few chunks each call runs on
-     * vectors bring C2's invocation count up, and once the compiled code is in, calls stay on vectors.
-     * The results are the same bits either way.
-     */
-    static final int POOL_PROBE_CHUNKS = 16;
-
-    /** The time per probed chunk above which the vector code is taken to be not yet compiled. */
-    static final long POOL_COLD_NANOS = 500;
-
-    @Override
-    public void maxPool2x2(
-            float[] x, int xOff, int h, int w, float[] out, int[] ind, int oOff, int oh, int ow, int planes) {
-        int cells = ow >= POOL_CELLS ? POOL_CELLS : ow >= POOL_CELLS2 ? POOL_CELLS2 : 0;
-        int perRow = cells == 0 ? 0 : (ow + cells - 1) / cells;
-        boolean vector = cells > 0;
-        // rows after which a larger call checks the speed of its chunks so far (none for small calls)
-        long chunks = (long) planes * oh * perRow;
-        int probeRows = vector && chunks > 4L * POOL_PROBE_CHUNKS ? Math.max(1, POOL_PROBE_CHUNKS / perRow) : -1;
-        long t0 = probeRows > 0 ? System.nanoTime() : 0L;
-        int row = 0;
-        for (int p = 0; p < planes; p++) {
-            int xb = xOff + p * h * w;
-            for (int r = 0; r < oh; r++, row++) {
-                if (row == probeRows) {
-                    vector = System.nanoTime() - t0 <= POOL_COLD_NANOS * probeRows * perRow;
-                }
-                int o = oOff + (p * oh + r) * ow;
-                int top = 2 * r * w;
-                if (!vector) {
-                    PoolKernels.maxPool2x2Row(x, xb, w, out, ind, o, r, 0, ow);
-                } else if (cells == POOL_CELLS) {
-                    // chunks of cells; a last partial chunk is moved back to end at the row's end, so it
-                    // recomputes some cells of the one before with the same result
-                    for (int q = 0; q < ow; q += POOL_CELLS) {
-                        int c = Math.min(q, ow - POOL_CELLS);
-                        maxPoolChunk(x, xb, top + 2 * c, w, out, ind, o + c);
-                    }
-                } else {
-                    for (int q = 0; q < ow; q += POOL_CELLS2) {
-                        int c = Math.min(q, ow - POOL_CELLS2);
-                        maxPoolChunkHalf(x, xb, top + 2 * c, w, out, ind, o + c);
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * One chunk of {@link #maxPool2x2}: the cells whose windows start at input position {@code i0} of
-     * the plane at {@code xb}. A vector of the top row read as longs holds a window's left value in its
-     * low half and its right value in its high half (little-endian lanes), so narrowing the longs, and
-     * the longs shifted right by 32, to ints splits the left and right columns without a shuffle. Then
-     * the scalar rule on lanes: a later value takes over when it is strictly greater or NaN, so the
-     * first strict maximum wins and so does the last NaN; the output is a blend of the inputs (bit for
-     * bit). The two widths have a method each, with no helper taking vectors: with shared helpers C2
-     * sometimes compiled the chunks without their intrinsics (boxed vectors, 20 times slower), depending
-     * on which width ran first.
-     */
-    private static void maxPoolChunk(float[] x, int xb, int i0, int w, float[] out, int[] ind, int o) {
-        LongVector t = FloatVector.fromArray(POOL_F, x, xb + i0).reinterpretAsLongs();
-        LongVector b = FloatVector.fromArray(POOL_F, x, xb + i0 + w).reinterpretAsLongs();
-        FloatVector v0 = ((IntVector) t.convertShape(VectorOperators.L2I, POOL_I, 0)).reinterpretAsFloats();
-        FloatVector v1 = ((IntVector) t.lanewise(VectorOperators.LSHR, 32).convertShape(VectorOperators.L2I, POOL_I, 0))
-                .reinterpretAsFloats();
-        FloatVector v2 = ((IntVector) b.convertShape(VectorOperators.L2I, POOL_I, 0)).reinterpretAsFloats();
-        FloatVector v3 = ((IntVector) b.lanewise(VectorOperators.LSHR, 32).convertShape(VectorOperators.L2I, POOL_I, 0))
-                .reinterpretAsFloats();
-        IntVector idx = POOL_STEPS.add(i0);
-        VectorMask<Float> c = v1.compare(VectorOperators.GT, v0).or(v1.compare(VectorOperators.NE, v1));
-        FloatVector m = v0.blend(v1, c);
-        IntVector mi = idx.blend(idx.add(1), c.cast(POOL_I));
-        c = v2.compare(VectorOperators.GT, m).or(v2.compare(VectorOperators.NE, v2));
-        m = m.blend(v2, c);
-        mi = mi.blend(idx.add(w), c.cast(POOL_I));
-        c = v3.compare(VectorOperators.GT, m).or(v3.compare(VectorOperators.NE, v3));
-        m = m.blend(v3, c);
-        mi = mi.blend(idx.add(w + 1), c.cast(POOL_I));
-        m.intoArray(out, o);
-        mi.intoArray(ind, o);
-    }
-
-    /** {@link #maxPoolChunk} at half the vector width. */
-    private static void maxPoolChunkHalf(float[] x, int xb, int i0, int w, float[] out, int[] ind, int o) {
-        LongVector t = FloatVector.fromArray(POOL_F2, x, xb + i0).reinterpretAsLongs();
-        LongVector b = FloatVector.fromArray(POOL_F2, x, xb + i0 + w).reinterpretAsLongs();
-        FloatVector v0 = ((IntVector) t.convertShape(VectorOperators.L2I, POOL_I2, 0)).reinterpretAsFloats();
-        FloatVector v1 = ((IntVector)
-                        t.lanewise(VectorOperators.LSHR, 32).convertShape(VectorOperators.L2I, POOL_I2, 0))
-                .reinterpretAsFloats();
-        FloatVector v2 = ((IntVector) b.convertShape(VectorOperators.L2I, POOL_I2, 0)).reinterpretAsFloats();
-        FloatVector v3 = ((IntVector)
-                        b.lanewise(VectorOperators.LSHR, 32).convertShape(VectorOperators.L2I, POOL_I2, 0))
-                .reinterpretAsFloats();
-        IntVector idx = POOL_STEPS2.add(i0);
-        VectorMask<Float> c = v1.compare(VectorOperators.GT, v0).or(v1.compare(VectorOperators.NE, v1));
-        FloatVector m = v0.blend(v1, c);
-        IntVector mi = idx.blend(idx.add(1), c.cast(POOL_I2));
-        c = v2.compare(VectorOperators.GT, m).or(v2.compare(VectorOperators.NE, v2));
-        m = m.blend(v2, c);
-        mi = mi.blend(idx.add(w), c.cast(POOL_I2));
-        c = v3.compare(VectorOperators.GT, m).or(v3.compare(VectorOperators.NE, v3));
-        m = m.blend(v3, c);
-        mi = mi.blend(idx.add(w + 1), c.cast(POOL_I2));
-        m.intoArray(out, o);
-        mi.intoArray(ind, o);
     }
 
     @Override
