@@ -20,6 +20,13 @@ import jdk.incubator.vector.VectorSpecies;
  * The element-wise kernels run on the calling thread (the tensor operations split large work across the
  * pool); the GEMMs split large products themselves.
  *
+ * <p>The float kernels use one float shape, {@link #FLOAT_SPECIES}, and no other. A max-pooling kernel
+ * on half-width (256-bit) float and int vectors, tried beside the 512-bit kernels, made the GEMM slower
+ * afterwards even where it was not called (batch-1 cnn inference 490-572 against 648-702 us), most
+ * likely through the type profiles of the Vector API's shared methods; see docs/performance.md,
+ * seventh sitting. The int8 GEMM's 128-bit byte loads widened to floats are the one place that mixes
+ * shapes, for quantized inference only.
+ *
  * <p>exp and tanh use jgrad's own polynomials, built from plain lane-wise arithmetic, so that they give
  * the same bits interpreted and compiled: the JDK's {@code lanewise(EXP)} is Intel's SVML once C2
  * compiles it and {@code Math.exp} before, 1 ulp apart on about 5% of inputs, which made training
