@@ -236,25 +236,23 @@ public final class RecurrentScan extends FusedFunction {
                     for (int b = from; b < to; b++) {
                         System.arraycopy(bias, bhh.offset(), hg, b * gh, gh);
                     }
-                    recurrentProduct(
-                            ops, wp, !transposed, rows, gh, hid, hin, r0, wa, wt.offset(), ldw, 1, hg, from * gh);
-                } else {
-                    recurrentProduct(
-                            ops,
-                            wp,
-                            !transposed,
-                            rows,
-                            gh,
-                            hid,
-                            hin,
-                            r0,
-                            wa,
-                            wt.offset(),
-                            ldw,
-                            1,
-                            gates,
-                            gt + from * gh);
                 }
+                // h W_hh^T: into the GRU's separate hidden gates (after b_hh), else added to the input's
+                recurrentProduct(
+                        ops,
+                        wp,
+                        !transposed,
+                        rows,
+                        gh,
+                        hid,
+                        hin,
+                        r0,
+                        wa,
+                        wt.offset(),
+                        ldw,
+                        1,
+                        gru ? hg : gates,
+                        gru ? from * gh : gt + from * gh);
                 for (int b = from; b < to; b++) {
                     if (!isReal(t, b, batch)) {
                         continue; // padding: state carried, output stays zero

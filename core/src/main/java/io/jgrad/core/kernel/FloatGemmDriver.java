@@ -196,10 +196,11 @@ public abstract class FloatGemmDriver {
             boolean acc);
 
     /**
-     * The register tile for an edge tile (fewer than mr valid rows, or a last micro-panel of which only the
-     * first {@code cols} columns are valid), into the scratch edge tile ({@code ldc == nr}, not accumulating). An
-     * implementation may compute only enough of the columns to cover cols, but each of those values must
-     * be computed exactly as {@link #kernel} computes it. This version runs the full tile.
+     * The register tile for an edge tile (fewer than mr valid rows, or a last micro-panel of which only
+     * the first {@code cols} columns are valid), into the scratch edge tile ({@code ldc == nr}, not
+     * accumulating). An implementation may compute only enough of the columns to cover cols, but each of
+     * those values must be computed exactly as {@link #kernel} computes it. This version runs the full
+     * tile.
      *
      * @param cols the valid columns (1 to nr)
      * @param kc the depth
@@ -315,9 +316,14 @@ public abstract class FloatGemmDriver {
      * Per-thread buffers (packed A, packed B, an edge tile, a row of A, a row of C, an op(B) packed for
      * all the tasks of a parallel product), grown on demand and reused.
      */
-    private static final int SHARED_B = 5;
-
     private static final class Scratch {
+        static final int PACKED_A = 0;
+        static final int PACKED_B = 1;
+        static final int EDGE_TILE = 2;
+        static final int A_ROW = 3;
+        static final int C_ROW = 4;
+        static final int SHARED_B = 5;
+
         final float[][] buffers = {new float[0], new float[0], new float[0], new float[0], new float[0], new float[0]};
 
         /** Buffer {@code which} with room for at least {@code size} values. */
@@ -462,7 +468,7 @@ public abstract class FloatGemmDriver {
             }
         }
         int size = offsets[nBlocks * kBlocks];
-        float[] data = s != null ? s.get(SHARED_B, size) : new float[size];
+        float[] data = s != null ? s.get(Scratch.SHARED_B, size) : new float[size];
         return new PackedB(this, transB, k, n, b, bOff, ldb, data, offsets, kBlocks);
     }
 
@@ -638,7 +644,7 @@ public abstract class FloatGemmDriver {
         // the row of op(A), copied with alpha folded in (as the packed A of the blocked product) unless
         // it is a contiguous row of A already
         boolean copy = transA || alpha != 1;
-        float[] x = copy ? s.get(3, k) : a;
+        float[] x = copy ? s.get(Scratch.A_ROW, k) : a;
         int xo = copy ? 0 : aOff + i * lda;
         if (copy) {
             for (int p = 0; p < k; p++) {
@@ -693,7 +699,7 @@ public abstract class FloatGemmDriver {
                 dots(x, xo + pc, b, bOff + pc, ldb, depth, blockBeta, c, ci, j0, j1);
             } else {
                 int w = j1 - j0;
-                float[] y = s.get(4, w);
+                float[] y = s.get(Scratch.C_ROW, w);
                 scaledRows(x, xo + pc, depth, b, bOff + pc * ldb + j0, ldb, y, w);
                 for (int j = 0; j < w; j++) {
                     c[ci + j0 + j] = combine(y[j], blockBeta, c[ci + j0 + j]);
@@ -765,9 +771,9 @@ public abstract class FloatGemmDriver {
         int kBlocks = depthBlocks(k);
         int kcMax = (k + kBlocks - 1) / kBlocks;
         int ncMax = Math.min(ncBlock, roundUp(n1 - n0, nr));
-        float[] pa = s.get(0, mcMax * kcMax);
-        float[] pb = s.get(1, ncMax * kcMax);
-        float[] tile = s.get(2, mr * nr);
+        float[] pa = s.get(Scratch.PACKED_A, mcMax * kcMax);
+        float[] pb = s.get(Scratch.PACKED_B, ncMax * kcMax);
+        float[] tile = s.get(Scratch.EDGE_TILE, mr * nr);
         // An A stored k x m (op(A) = A^T, a weight gradient's X^T dY) holds, for each depth, the values of
         // consecutive rows of op(A) side by side: the register tile reads them in place, at the same
         // addresses the packing would have copied from, so the products are the same bits and the

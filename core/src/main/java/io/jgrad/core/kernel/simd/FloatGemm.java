@@ -517,8 +517,8 @@ final class FloatGemm extends FloatGemmDriver {
     }
 
     /**
-     * An edge tile whose micro-panel has at most {@code 2 * V} valid columns (of the 4 x 3 tile's 3 * V): only its first
-     * one or two vectors of columns are computed, into the edge tile, with the same chain of fused
+     * An edge tile whose micro-panel has at most {@code 2 * V} valid columns (of the 4 x 3 tile's 3 * V):
+     * only its first one or two vectors of columns are computed, into the edge tile, with the same chain of fused
      * multiply-adds per value as the full tile, so the values are the same bits. A 256- or 64-column
      * product (a recurrent layer's {@code dh W_hh}, an LSTM's 64-wide input) otherwise spent a third or
      * two thirds of its last panel's work on zero columns.
