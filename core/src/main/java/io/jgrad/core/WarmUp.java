@@ -124,7 +124,7 @@ final class WarmUp {
                 () -> k.sgemm(false, true, 12, 48, 24, 1f, x, 0, 24, y, 0, 24, 1f, z, 0, 48),
                 () -> k.sgemm(true, false, 12, 48, 24, 1f, x, 0, 12, y, 0, 48, 1f, z, 0, 48),
                 () -> k.sgemm(true, true, 12, 48, 24, 1f, x, 0, 12, y, 0, 24, 0f, z, 0, 48),
-                // a last panel of 16 and of 32 columns: the narrower register tiles of an AVX-512 machine
+                // a last panel of 16 and of 32 columns (AVX-512), of 16 and 8 (AVX2): the narrower tiles
                 () -> k.sgemm(false, false, 12, 64, 24, 1f, x, 0, 24, y, 0, 64, 0f, z, 0, 64),
                 () -> k.sgemm(false, true, 12, 80, 24, 1f, x, 0, 24, y, 0, 24, 1f, z, 0, 80)
             },
@@ -156,10 +156,10 @@ final class WarmUp {
     /** The second phase: {@code rounds} rounds of tensor operations of realistic sizes. */
     private static int rounds(int rounds, long deadline, long jobs) {
         Generator g = new Generator(0);
-        // a product of 20 x 120 x 300: whole 4 x 3 and 6 x 2 register tiles and edge tiles (a last panel
-        // of 24 columns, run by the narrower 4 x 2 tile), two depth blocks; 720K multiply-adds, under the
-        // sizes that go to the thread pool; and one of 20 x 64 x 300, whose last 16 columns run in the
-        // 4 x 1 tile
+        // a product of 20 x 120 x 300: whole register tiles and, with AVX-512's 48-column panels, edge
+        // tiles (a last panel of 24 columns, run by the narrower 4 x 2 tile), two depth blocks; 720K
+        // multiply-adds, under the sizes that go to the thread pool; and one of 20 x 64 x 300, whose last
+        // 16 columns run in the 4 x 1 tile with AVX-512 and in the 4 x 2 tile with AVX2
         Tensor a = Tensor.rand(g, 20, 300);
         Tensor b = Tensor.rand(g, 300, 120);
         Tensor b64 = Tensor.rand(g, 300, 64);

@@ -131,8 +131,8 @@ public final class VectorKernels implements Kernels {
 
     /**
      * The GEMM register tile (see {@code FloatGemm}): 4x3 vectors with 512-bit vectors (AVX-512), 8x2 on
-     * AArch64 (32 registers), else 6x2. The internal tuning property {@code jgrad.gemm.tile} (6x2, 8x2,
-     * 4x3) overrides.
+     * AArch64 (32 registers), 4x3 again with 256-bit vectors elsewhere (x86-64 with AVX2), else 6x2
+     * (128-bit vectors). The internal tuning property {@code jgrad.gemm.tile} (6x2, 8x2, 4x3) overrides.
      */
     static int tile() {
         String t = System.getProperty("jgrad.gemm.tile", "");
@@ -146,10 +146,14 @@ public final class VectorKernels implements Kernels {
             default:
                 break;
         }
-        if (VectorShape.preferredShape().vectorBitSize() >= 512) {
+        int bits = VectorShape.preferredShape().vectorBitSize();
+        if (bits >= 512) {
             return 2;
         }
-        return "aarch64".equals(System.getProperty("os.arch")) ? 1 : 0;
+        if ("aarch64".equals(System.getProperty("os.arch"))) {
+            return 1;
+        }
+        return bits >= 256 ? 2 : 0;
     }
 
     /** An internal GEMM blocking parameter {@code jgrad.gemm.NAME}, for tuning experiments. */
