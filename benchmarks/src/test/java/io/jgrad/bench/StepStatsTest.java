@@ -54,7 +54,7 @@ class StepStatsTest {
     }
 
     @Test
-    void fmaChainsComputeTheirClosedFormAndThePeakIsPositive() throws InterruptedException {
+    void fmaChainsMatchScalarFusedMultiplyAddsAndThePeakIsPositive() throws InterruptedException {
         // each chain x <- fma(m, c, x) from x_0 = 1..12, one rounding per step as Math.fma rounds it,
         // summed over the chains and every lane
         long n = 1000;

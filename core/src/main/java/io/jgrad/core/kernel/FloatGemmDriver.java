@@ -324,7 +324,7 @@ public abstract class FloatGemmDriver {
         static final int C_ROW = 4;
         static final int SHARED_B = 5;
 
-        final float[][] buffers = {new float[0], new float[0], new float[0], new float[0], new float[0], new float[0]};
+        final float[][] buffers = new float[SHARED_B + 1][0];
 
         /** Buffer {@code which} with room for at least {@code size} values. */
         float[] get(int which, int size) {

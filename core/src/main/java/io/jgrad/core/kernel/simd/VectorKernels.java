@@ -147,10 +147,7 @@ public final class VectorKernels implements Kernels {
                 break;
         }
         int bits = VectorShape.preferredShape().vectorBitSize();
-        if (bits >= 512) {
-            return 2;
-        }
-        if ("aarch64".equals(System.getProperty("os.arch"))) {
+        if (bits < 512 && "aarch64".equals(System.getProperty("os.arch"))) {
             return 1;
         }
         return bits >= 256 ? 2 : 0;
