@@ -3,7 +3,10 @@
 # workload RUNS times with -XX:+LogCompilation and prints, per run, the workload's throughput and bytes
 # allocated per step, and for each level-4 compilation of VectorKernels' exp, tanh and sigmoid passes
 # whether its final store was intrinsified ("+") or not ("-NOSTORE": the loop's vectors are boxed for
-# the life of the JVM, which shows as extra allocation per step, as on an AVX2 machine's lstm runs).
+# the life of the JVM, which shows as extra allocation per step, as on an AVX2 machine's lstm runs),
+# followed by "/N": the class_check trap counts C2 summed over the compilation's inlined methods. Past
+# 100 (PerMethodTrapLimit) C2 stops guarding its type guesses, which is what boxed the vectors; see
+# OperatorProfiles in the core module.
 #
 #   benchmarks/scripts/boxed-passes.sh JAR [RUNS] [WORKLOAD]     (defaults: 10 runs of lstm)
 set -eu
@@ -26,7 +29,8 @@ for name in ("expPass", "tanhPass", "sigmoidPass"):
     for m in re.finditer(pat, txt):
         body = txt[m.end():txt.index("</task>", m.end())]
         if "_VectorLoadOp" in body:  # C2's compilation (C1 records no intrinsics)
-            out.append(name + ("+" if "_VectorStoreOp" in body else "-NOSTORE"))
+            traps = re.findall(r"<observe trap='class_check' count='\d+' total='(\d+)'", body)
+            out.append(name + ("+" if "_VectorStoreOp" in body else "-NOSTORE") + "/" + (traps[-1] if traps else "0"))
 print(" ".join(out))
 PY
 )

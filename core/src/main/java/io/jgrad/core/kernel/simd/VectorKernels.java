@@ -53,6 +53,11 @@ public final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> F = FLOAT_SPECIES;
     private static final int FL = F.length();
 
+    static {
+        // before any kernel runs: see OperatorProfiles for why
+        OperatorProfiles.settle(FLOAT_SPECIES);
+    }
+
     /**
      * True to use the JDK's {@code lanewise(EXP)} and {@code lanewise(TANH)}, which C2 compiles to the
      * bundled Intel SVML routines on x86-64 Linux and Windows (about twice as fast as the polynomials
