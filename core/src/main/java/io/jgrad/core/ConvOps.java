@@ -60,6 +60,15 @@ abstract class ConvOps<A> {
     /** {@code dst[dOff + q] += src[sOff + q]} for q in [0, len). */
     abstract void addTo(A src, int sOff, A dst, int dOff, int len);
 
+    /** {@code a[off + q] = 0} for q in [0, len). */
+    abstract void zero(A a, int off, int len);
+
+    /**
+     * Adds the transpose of the rows x cols matrix at {@code src[sOff]} to the cols x rows matrix at
+     * {@code dst[dOff]}: {@code dst[dOff + c * rows + r] += src[sOff + r * cols + c]}.
+     */
+    abstract void addTransposed(A src, int sOff, int rows, int cols, A dst, int dOff);
+
     /** Adds to {@code out[oOff + c]} the sum of plane c of {@code g} (planes of {@code len} at gOff). */
     abstract void sumPlanes(A g, int gOff, int planes, int len, A out, int oOff);
 

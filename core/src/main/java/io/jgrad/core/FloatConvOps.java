@@ -203,6 +203,21 @@ final class FloatConvOps extends ConvOps<float[]> {
     }
 
     @Override
+    void zero(float[] a, int off, int len) {
+        Arrays.fill(a, off, off + len, 0f);
+    }
+
+    @Override
+    void addTransposed(float[] src, int sOff, int rows, int cols, float[] dst, int dOff) {
+        for (int c = 0; c < cols; c++) {
+            int d = dOff + c * rows;
+            for (int r = 0, s = sOff + c; r < rows; r++, s += cols) {
+                dst[d + r] += src[s];
+            }
+        }
+    }
+
+    @Override
     void sumPlanes(float[] g, int gOff, int planes, int len, float[] out, int oOff) {
         for (int c = 0; c < planes; c++) {
             out[oOff + c] += sum(g, gOff + c * len, len);

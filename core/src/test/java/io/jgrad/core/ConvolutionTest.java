@@ -309,6 +309,48 @@ class ConvolutionTest {
         }
     }
 
+    /**
+     * With more input channels than output channels per group, the weight gradient runs the transposed
+     * product (gw^T = x gout^T, see ConvEngine.backwardWeight); each value must still be the same chain
+     * of multiply-adds as gout x^T, to the bit. A pointwise convolution's gradient is that plain product.
+     */
+    @Test
+    void wideWeightGradientIsThePlainProductToTheBit() {
+        int before = io.jgrad.core.kernel.Parallel.threads();
+        try {
+            io.jgrad.core.kernel.Parallel.setThreads(1);
+            for (DType dt : new DType[] {F32, F64}) {
+                for (int groups : new int[] {1, 2}) {
+                    Generator r = new Generator(23);
+                    int cin = 40;
+                    int cout = 6 * groups;
+                    Tensor x = Tensor.randn(r, 1, cin, 9, 11).to(dt);
+                    Tensor go = Tensor.randn(r, 1, cout, 9, 11).to(dt);
+                    int[] ws = {cout, cin / groups, 1, 1};
+                    int[] one = {1};
+                    int[] zero = {0};
+                    double[] got = Convolution.conv2dBackwardWeight(go, x, ws, one, zero, one, groups)
+                            .toDoubleArray();
+                    int cinG = cin / groups;
+                    int coutG = cout / groups;
+                    for (int gr = 0; gr < groups; gr++) {
+                        Tensor gg = go.reshape(cout, 99).narrow(0, gr * coutG, coutG);
+                        Tensor xg = x.reshape(cin, 99).narrow(0, gr * cinG, cinG);
+                        double[] want = gg.matmul(xg.t()).toDoubleArray();
+                        for (int i = 0; i < want.length; i++) {
+                            assertEquals(
+                                    Double.doubleToLongBits(want[i]),
+                                    Double.doubleToLongBits(got[gr * coutG * cinG + i]),
+                                    dt + " groups " + groups + " value " + i);
+                        }
+                    }
+                }
+            }
+        } finally {
+            io.jgrad.core.kernel.Parallel.setThreads(before);
+        }
+    }
+
     @Test
     void gradientsMatchFiniteDifferences() {
         Cfg c = new Cfg(2, 4, 6, 5, 4, 3, 2, 2, 1, 1, 1, 1, 2, 2, true, true);
