@@ -492,6 +492,74 @@ class GemmTest {
     }
 
     @Test
+    void aProductWithBStoredTransposedGivesTheBitsOfTheStoredCopy() {
+        // C = A B^T with more columns than rows runs as C^T = B A^T in a buffer (FloatGemmDriver.
+        // runTransposed) when that copies fewer values: the same values, bit for bit, as the product with
+        // a k x n copy of B^T; several depth blocks, edge tiles, a padded C, beta 0 over NaN, 1 and 0.5,
+        // 1 and 2 threads, and shapes on both sides of the choice
+        int before = Parallel.threads();
+        SplittableRandom r = new SplittableRandom(9300);
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                for (int[] shape :
+                        new int[][] {{64, 256, 784}, {4, 300, 257}, {21, 97, 600}, {5, 7, 3}, {90, 40, 300}}) {
+                    int m = shape[0];
+                    int n = shape[1];
+                    int k = shape[2];
+                    int ldc = n + 5;
+                    float[] a = randomFloats(r, m * k);
+                    double[] ad = randomDoubles(r, m * k);
+                    float[] b = randomFloats(r, n * k); // B stored n x k
+                    double[] bd = randomDoubles(r, n * k);
+                    float[] bt = new float[k * n]; // op(B) = B^T as a contiguous k x n copy
+                    double[] btd = new double[k * n];
+                    for (int j = 0; j < n; j++) {
+                        for (int p = 0; p < k; p++) {
+                            bt[p * n + j] = b[j * k + p];
+                            btd[p * n + j] = bd[j * k + p];
+                        }
+                    }
+                    for (float beta : new float[] {0, 1, 0.5f}) {
+                        float[] c0 = randomFloats(r, m * ldc);
+                        double[] cd0 = randomDoubles(r, m * ldc);
+                        if (beta == 0) {
+                            Arrays.fill(c0, Float.NaN);
+                            Arrays.fill(cd0, Double.NaN);
+                        }
+                        for (Kernels kern : KernelSets.gemm()) {
+                            String at =
+                                    kern.name() + " " + m + "x" + n + "x" + k + " beta=" + beta + " threads=" + threads;
+                            float[] got = c0.clone();
+                            float[] want = c0.clone();
+                            kern.sgemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, beta, got, 0, ldc);
+                            kern.sgemm(false, false, m, n, k, 1f, a, 0, k, bt, 0, n, beta, want, 0, ldc);
+                            for (int q = 0; q < m * ldc; q++) {
+                                assertEquals(
+                                        Float.floatToIntBits(want[q]),
+                                        Float.floatToIntBits(got[q]),
+                                        at + " value " + q);
+                            }
+                            double[] dGot = cd0.clone();
+                            double[] dWant = cd0.clone();
+                            kern.dgemm(false, true, m, n, k, 1, ad, 0, k, bd, 0, k, beta, dGot, 0, ldc);
+                            kern.dgemm(false, false, m, n, k, 1, ad, 0, k, btd, 0, n, beta, dWant, 0, ldc);
+                            for (int q = 0; q < m * ldc; q++) {
+                                assertEquals(
+                                        Double.doubleToLongBits(dWant[q]),
+                                        Double.doubleToLongBits(dGot[q]),
+                                        at + " double value " + q);
+                            }
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void aPackedBGivesTheBitsOfTheUnpackedProduct() {
         // B packed once (a recurrent weight over the time steps), then products of 1 to 3 rows (which
         // read B in place), edge tiles, several depth blocks, more than one column block (nc = 4096), a
