@@ -314,7 +314,7 @@ public abstract class FloatGemmDriver {
 
     /**
      * Per-thread buffers (packed A, packed B, an edge tile, a row of A, a row of C, an op(B) packed for
-     * all the tasks of a parallel product, a transposed C), grown on demand and reused.
+     * all the tasks of a parallel product), grown on demand and reused.
      */
     private static final class Scratch {
         static final int PACKED_A = 0;
@@ -323,9 +323,8 @@ public abstract class FloatGemmDriver {
         static final int A_ROW = 3;
         static final int C_ROW = 4;
         static final int SHARED_B = 5;
-        static final int C_T = 6;
 
-        final float[][] buffers = new float[C_T + 1][0];
+        final float[][] buffers = new float[SHARED_B + 1][0];
 
         /** Buffer {@code which} with room for at least {@code size} values. */
         float[] get(int which, int size) {
@@ -578,10 +577,6 @@ public abstract class FloatGemmDriver {
         int tilesN = (n + nr - 1) / nr;
         int threads = Parallel.threads();
         if (work < parallelThreshold || threads == 1 || Parallel.inPool() || (tilesM == 1 && tilesN == 1)) {
-            if (packed == null && transB && !transA && alpha == 1 && transposedPays(m, n, k, beta)) {
-                runTransposed(m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-                return;
-            }
             block(packed, transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
@@ -620,62 +615,6 @@ public abstract class FloatGemmDriver {
                 block(use, transA, transB, m0, m1, n0, n1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             }
         });
-    }
-
-    /**
-     * Whether {@code C = A B^T} (A m x k, B stored n x k) costs fewer scalar copies as {@code C^T = B A^T}
-     * ({@link #runTransposed}). Packing a B stored n x k is a scalar transposing copy of its n x k values
-     * (the other cases are vector copies); the transposed product instead transposes A's m x k values as
-     * its B, and C (m x n) out of a buffer, and into it first unless beta is 0. A linear layer's forward
-     * product {@code x W^T} with a batch smaller than its outputs is the common case: on an AVX2 core a
-     * 64 x 784 by 784 x 256 product on one thread took 506 us against 380-394 us with the weight stored
-     * transposed, and 457-462 us this way. Only for products that run on one thread: split over two, the
-     * transposing copy of B is split too, and the transposed product's shared packing and serial copies
-     * of C made 2-thread products no faster, some slower. The buffer stays with the thread, so C may have
-     * at most {@link #MAX_TRANSPOSED_C} values.
-     */
-    private static boolean transposedPays(int m, int n, int k, float beta) {
-        long copies = (long) m * k + (beta == 0 ? 1L : 2L) * m * n;
-        return n > m && (long) m * n <= MAX_TRANSPOSED_C && (long) n * k > copies;
-    }
-
-    /** The most values of a C computed by {@link #runTransposed} (4 MB of floats). */
-    static final int MAX_TRANSPOSED_C = 1 << 20;
-
-    /**
-     * {@code C = A B^T + beta C} as {@code C^T = B A^T + beta C^T} in a per-thread buffer (alpha is 1):
-     * each value is the same chain of fused multiply-adds over the same depth blocks, merged into C the
-     * same way, so the result is the same to the bit.
-     */
-    private void runTransposed(
-            int m,
-            int n,
-            int k,
-            float[] a,
-            int aOff,
-            int lda,
-            float[] b,
-            int bOff,
-            int ldb,
-            float beta,
-            float[] c,
-            int cOff,
-            int ldc) {
-        float[] t = SCRATCH.get().get(Scratch.C_T, m * n);
-        if (beta != 0) {
-            for (int j = 0; j < n; j++) {
-                for (int i = 0, ci = cOff + j; i < m; i++, ci += ldc) {
-                    t[j * m + i] = c[ci];
-                }
-            }
-        }
-        run(null, false, true, n, m, k, 1f, b, bOff, ldb, a, aOff, lda, beta, t, 0, m);
-        for (int i = 0; i < m; i++) {
-            int ci = cOff + i * ldc;
-            for (int j = 0, ti = i; j < n; j++, ti += m) {
-                c[ci + j] = t[ti];
-            }
-        }
     }
 
     /**
