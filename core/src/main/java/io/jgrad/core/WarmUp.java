@@ -121,9 +121,7 @@ final class WarmUp {
                 // every transposition case (A 12 x 24 or 24 x 12, B 24 x 48 or 48 x 24), overwriting C and
                 // adding to it: whole register tiles of each shape, the packing routines
                 () -> k.sgemm(false, false, 12, 48, 24, 1f, x, 0, 24, y, 0, 48, 0f, z, 0, 48),
-                // (a depth of 37 for one of them: the transposing copy of a B stored n x k, in 8 x 8 blocks
-                // with 8-lane vectors, then a tail of depths)
-                () -> k.sgemm(false, true, 12, 48, 37, 1f, x, 0, 37, y, 0, 37, 1f, z, 0, 48),
+                () -> k.sgemm(false, true, 12, 48, 24, 1f, x, 0, 24, y, 0, 24, 1f, z, 0, 48),
                 () -> k.sgemm(true, false, 12, 48, 24, 1f, x, 0, 12, y, 0, 48, 1f, z, 0, 48),
                 () -> k.sgemm(true, true, 12, 48, 24, 1f, x, 0, 12, y, 0, 24, 0f, z, 0, 48),
                 // a last panel of 16 and of 32 columns (AVX-512), of 16 and 8 (AVX2): the narrower tiles

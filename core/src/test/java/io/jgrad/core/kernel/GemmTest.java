@@ -493,10 +493,9 @@ class GemmTest {
 
     @Test
     void aProductWithBStoredTransposedGivesTheBitsOfTheStoredCopy() {
-        // a B stored n x k is packed by transposing copies (8 x 8 blocks in registers with 8-lane
-        // vectors, with a scalar tail of depths): the same values, bit for bit, as the product with a
-        // k x n copy of B^T; several depth blocks, edge tiles, a padded C, beta 0 over NaN, 1 and 0.5,
-        // 1 and 2 threads
+        // a B stored n x k is packed by a transposing copy: the same values, bit for bit, as the product
+        // with a k x n copy of B^T; several depth blocks, edge tiles, a padded C, beta 0 over NaN, 1 and
+        // 0.5, 1 and 2 threads
         int before = Parallel.threads();
         SplittableRandom r = new SplittableRandom(9300);
         try {

@@ -3,8 +3,6 @@ package io.jgrad.core.kernel.simd;
 import io.jgrad.core.kernel.FloatGemmDriver;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -142,86 +140,8 @@ final class FloatGemm extends FloatGemmDriver {
                         FloatVector.fromArray(S, b, src + v).intoArray(pb, dst + p * NR + v);
                     }
                 }
-            } else if (transB && cols == NR && V == 8) {
-                packTransposedPanel8(b, bOff, ldb, p0, kc, j0 + jr, pb, dst);
             } else {
                 packBPanel(transB, b, bOff, ldb, p0, kc, j0 + jr, cols, pb, dst);
-            }
-        }
-    }
-
-    // the 8 x 8 transpose's lane swaps at distance 1, 2 and 4, and the lanes each stage takes from the
-    // other vector (8-lane vectors only: AVX2's floats, AVX-512's doubles)
-    private static final VectorShuffle<Float> SWAP1 =
-            V == 8 ? VectorShuffle.fromValues(S, 1, 0, 3, 2, 5, 4, 7, 6) : null;
-    private static final VectorShuffle<Float> SWAP2 =
-            V == 8 ? VectorShuffle.fromValues(S, 2, 3, 0, 1, 6, 7, 4, 5) : null;
-    private static final VectorShuffle<Float> SWAP4 =
-            V == 8 ? VectorShuffle.fromValues(S, 4, 5, 6, 7, 0, 1, 2, 3) : null;
-    private static final VectorMask<Float> ODD1 = V == 8 ? VectorMask.fromLong(S, 0b10101010) : null;
-    private static final VectorMask<Float> EVEN1 = V == 8 ? VectorMask.fromLong(S, 0b01010101) : null;
-    private static final VectorMask<Float> ODD2 = V == 8 ? VectorMask.fromLong(S, 0b11001100) : null;
-    private static final VectorMask<Float> EVEN2 = V == 8 ? VectorMask.fromLong(S, 0b00110011) : null;
-    private static final VectorMask<Float> ODD4 = V == 8 ? VectorMask.fromLong(S, 0b11110000) : null;
-    private static final VectorMask<Float> EVEN4 = V == 8 ? VectorMask.fromLong(S, 0b00001111) : null;
-
-    /**
-     * One full micro-panel of a B stored n x k (8-lane vectors): columns j0 .. j0+NR of op(B) are rows of
-     * the storage, so the panel is their transpose, done 8 x 8 values at a time in registers (8 loads
-     * along the rows, three stages of lane swaps, 8 stores along the panel) instead of one scalar copy
-     * per value, which wrote each value to its own cache line of the panel. On a Zen 3 core: 0.43-0.54
-     * ns per value against 0.74-1.25 ns for the scalar copy (the same values). Depths past the last
-     * multiple of 8 are copied one by one.
-     */
-    private static void packTransposedPanel8(
-            float[] b, int bOff, int ldb, int p0, int kc, int j0, float[] pb, int dst) {
-        int whole = kc & ~7;
-        for (int v = 0; v < NR; v += 8) {
-            int s = bOff + (j0 + v) * ldb + p0;
-            for (int p = 0; p < whole; p += 8) {
-                int q = s + p;
-                FloatVector r0 = FloatVector.fromArray(S, b, q);
-                FloatVector r1 = FloatVector.fromArray(S, b, q + ldb);
-                FloatVector r2 = FloatVector.fromArray(S, b, q + 2 * ldb);
-                FloatVector r3 = FloatVector.fromArray(S, b, q + 3 * ldb);
-                FloatVector r4 = FloatVector.fromArray(S, b, q + 4 * ldb);
-                FloatVector r5 = FloatVector.fromArray(S, b, q + 5 * ldb);
-                FloatVector r6 = FloatVector.fromArray(S, b, q + 6 * ldb);
-                FloatVector r7 = FloatVector.fromArray(S, b, q + 7 * ldb);
-                // stage 1: 2 x 2 blocks of single values
-                FloatVector t0 = r0.blend(r1.rearrange(SWAP1), ODD1);
-                FloatVector t1 = r1.blend(r0.rearrange(SWAP1), EVEN1);
-                FloatVector t2 = r2.blend(r3.rearrange(SWAP1), ODD1);
-                FloatVector t3 = r3.blend(r2.rearrange(SWAP1), EVEN1);
-                FloatVector t4 = r4.blend(r5.rearrange(SWAP1), ODD1);
-                FloatVector t5 = r5.blend(r4.rearrange(SWAP1), EVEN1);
-                FloatVector t6 = r6.blend(r7.rearrange(SWAP1), ODD1);
-                FloatVector t7 = r7.blend(r6.rearrange(SWAP1), EVEN1);
-                // stage 2: 2 x 2 blocks of pairs
-                FloatVector u0 = t0.blend(t2.rearrange(SWAP2), ODD2);
-                FloatVector u2 = t2.blend(t0.rearrange(SWAP2), EVEN2);
-                FloatVector u1 = t1.blend(t3.rearrange(SWAP2), ODD2);
-                FloatVector u3 = t3.blend(t1.rearrange(SWAP2), EVEN2);
-                FloatVector u4 = t4.blend(t6.rearrange(SWAP2), ODD2);
-                FloatVector u6 = t6.blend(t4.rearrange(SWAP2), EVEN2);
-                FloatVector u5 = t5.blend(t7.rearrange(SWAP2), ODD2);
-                FloatVector u7 = t7.blend(t5.rearrange(SWAP2), EVEN2);
-                // stage 3: 2 x 2 blocks of quadruples; vector i now holds depth p + i of the 8 columns
-                int d = dst + p * NR + v;
-                u0.blend(u4.rearrange(SWAP4), ODD4).intoArray(pb, d);
-                u1.blend(u5.rearrange(SWAP4), ODD4).intoArray(pb, d + NR);
-                u2.blend(u6.rearrange(SWAP4), ODD4).intoArray(pb, d + 2 * NR);
-                u3.blend(u7.rearrange(SWAP4), ODD4).intoArray(pb, d + 3 * NR);
-                u4.blend(u0.rearrange(SWAP4), EVEN4).intoArray(pb, d + 4 * NR);
-                u5.blend(u1.rearrange(SWAP4), EVEN4).intoArray(pb, d + 5 * NR);
-                u6.blend(u2.rearrange(SWAP4), EVEN4).intoArray(pb, d + 6 * NR);
-                u7.blend(u3.rearrange(SWAP4), EVEN4).intoArray(pb, d + 7 * NR);
-            }
-            for (int j = 0; j < 8; j++) {
-                int src = s + j * ldb;
-                for (int p = whole; p < kc; p++) {
-                    pb[dst + p * NR + v + j] = b[src + p];
-                }
             }
         }
     }
