@@ -206,16 +206,18 @@ final class ConvEngine {
                 for (int gr = 0; gr < g.groups; gr++) {
                     int xg = xi + gr * g.cinG * g.hw;
                     int gog = go + gr * g.coutG * g.p;
-                    int ag = gr * g.coutG * g.k;
+                    // this group's gw_g, or gw_g^T in work after the im2col matrix
+                    A dst = transposed ? work : acc;
+                    int dOff = (transposed ? colLen : 0) + gr * g.coutG * g.k;
                     if (pointwise) {
-                        weightProduct(ops, g, transposed, g.p, x, xg, g.p, gout, gog, acc, work, colLen, ag);
+                        weightProduct(ops, g, transposed, g.p, x, xg, g.p, gout, gog, dst, dOff);
                         continue;
                     }
                     for (int r0 = 0; r0 < g.oh; r0 += rows) {
                         int r1 = Math.min(g.oh, r0 + rows);
                         int t = (r1 - r0) * g.ow;
                         ops.im2col(g, x, xg, r0, r1, work);
-                        weightProduct(ops, g, transposed, t, work, 0, t, gout, gog + r0 * g.ow, acc, work, colLen, ag);
+                        weightProduct(ops, g, transposed, t, work, 0, t, gout, gog + r0 * g.ow, dst, dOff);
                     }
                 }
             }
@@ -234,8 +236,8 @@ final class ConvEngine {
 
     /**
      * One band's {@code gw_g += gout_band col^T} of {@link #backwardWeight}: col (k x t, row stride
-     * ldCol) and gout's band (coutG x t, row stride p). With {@code transposed} it adds {@code col
-     * gout_band^T} into gw_g^T, which {@code work} holds at {@code accT + ag}; otherwise into {@code acc}.
+     * ldCol) and gout's band (coutG x t, row stride p), added into gw_g at {@code dst[dOff]}; with
+     * {@code transposed}, {@code col gout_band^T} added into gw_g^T there instead.
      */
     private static <A> void weightProduct(
             ConvOps<A> ops,
@@ -247,14 +249,12 @@ final class ConvEngine {
             int ldCol,
             A gout,
             int gb,
-            A acc,
-            A work,
-            int accT,
-            int ag) {
+            A dst,
+            int dOff) {
         if (transposed) {
-            ops.gemm(false, true, g.k, g.coutG, t, col, colOff, ldCol, gout, gb, g.p, true, work, accT + ag, g.coutG);
+            ops.gemm(false, true, g.k, g.coutG, t, col, colOff, ldCol, gout, gb, g.p, true, dst, dOff, g.coutG);
         } else {
-            ops.gemm(false, true, g.coutG, g.k, t, gout, gb, g.p, col, colOff, ldCol, true, acc, ag, g.k);
+            ops.gemm(false, true, g.coutG, g.k, t, gout, gb, g.p, col, colOff, ldCol, true, dst, dOff, g.k);
         }
     }
 }

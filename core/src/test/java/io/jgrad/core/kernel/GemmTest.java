@@ -465,22 +465,12 @@ class GemmTest {
                                 float[] copied = c0.clone();
                                 kern.sgemm(true, tb, m, n, k, 1f, at, 0, lda, b, 0, tb ? k : n, beta, inPlace, 0, n);
                                 kern.sgemm(false, tb, m, n, k, 1f, a, 0, k, b, 0, tb ? k : n, beta, copied, 0, n);
-                                for (int q = 0; q < m * n; q++) {
-                                    assertEquals(
-                                            Float.floatToIntBits(copied[q]),
-                                            Float.floatToIntBits(inPlace[q]),
-                                            at0 + " value " + q);
-                                }
+                                assertSameBits(copied, inPlace, at0);
                                 double[] dIn = cd0.clone();
                                 double[] dCopy = cd0.clone();
                                 kern.dgemm(true, tb, m, n, k, 1, atd, 0, lda, bd, 0, tb ? k : n, beta, dIn, 0, n);
                                 kern.dgemm(false, tb, m, n, k, 1, ad, 0, k, bd, 0, tb ? k : n, beta, dCopy, 0, n);
-                                for (int q = 0; q < m * n; q++) {
-                                    assertEquals(
-                                            Double.doubleToLongBits(dCopy[q]),
-                                            Double.doubleToLongBits(dIn[q]),
-                                            at0 + " double value " + q);
-                                }
+                                assertSameBits(dCopy, dIn, at0);
                             }
                         }
                     }
@@ -533,22 +523,12 @@ class GemmTest {
                             float[] want = c0.clone();
                             kern.sgemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, beta, got, 0, ldc);
                             kern.sgemm(false, false, m, n, k, 1f, a, 0, k, bt, 0, n, beta, want, 0, ldc);
-                            for (int q = 0; q < m * ldc; q++) {
-                                assertEquals(
-                                        Float.floatToIntBits(want[q]),
-                                        Float.floatToIntBits(got[q]),
-                                        at + " value " + q);
-                            }
+                            assertSameBits(want, got, at);
                             double[] dGot = cd0.clone();
                             double[] dWant = cd0.clone();
                             kern.dgemm(false, true, m, n, k, 1, ad, 0, k, bd, 0, k, beta, dGot, 0, ldc);
                             kern.dgemm(false, false, m, n, k, 1, ad, 0, k, btd, 0, n, beta, dWant, 0, ldc);
-                            for (int q = 0; q < m * ldc; q++) {
-                                assertEquals(
-                                        Double.doubleToLongBits(dWant[q]),
-                                        Double.doubleToLongBits(dGot[q]),
-                                        at + " double value " + q);
-                            }
+                            assertSameBits(dWant, dGot, at);
                         }
                     }
                 }
@@ -595,23 +575,13 @@ class GemmTest {
                                         float[] got = c0.clone();
                                         kern.sgemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 2, ldb, beta, want, 0, n);
                                         kern.floatGemm().gemm(ta, m, 1f, a, 0, lda, pf, beta, got, 0, n);
-                                        for (int q = 0; q < m * n; q++) {
-                                            assertEquals(
-                                                    Float.floatToIntBits(want[q]),
-                                                    Float.floatToIntBits(got[q]),
-                                                    at + " value " + q);
-                                        }
+                                        assertSameBits(want, got, at);
                                         double[] cd0 = randomDoubles(r, m * n);
                                         double[] dWant = cd0.clone();
                                         double[] dGot = cd0.clone();
                                         kern.dgemm(ta, tb, m, n, k, 0.5, ad, 0, lda, bd, 2, ldb, beta, dWant, 0, n);
                                         kern.doubleGemm().gemm(ta, m, 0.5, ad, 0, lda, pd, beta, dGot, 0, n);
-                                        for (int q = 0; q < m * n; q++) {
-                                            assertEquals(
-                                                    Double.doubleToLongBits(dWant[q]),
-                                                    Double.doubleToLongBits(dGot[q]),
-                                                    at + " double value " + q);
-                                        }
+                                        assertSameBits(dWant, dGot, at);
                                     }
                                 }
                             }
@@ -729,6 +699,20 @@ class GemmTest {
         checkFloat(KernelSets.gemm(), new Case(true, false, 3, 5, 2, 1, 0, 0, 43));
         checkDouble(KernelSets.gemm(), new Case(false, true, 100, 70, 300, 1, 0, 0, 44));
         checkDouble(KernelSets.gemm(), new Case(false, false, 2, 3, 4, 1, 1, 1, 45));
+    }
+
+    /** Every value of {@code got} has the bits of {@code want}'s ({@code at}: the case, for the message). */
+    private static void assertSameBits(float[] want, float[] got, String at) {
+        for (int q = 0; q < want.length; q++) {
+            assertEquals(Float.floatToIntBits(want[q]), Float.floatToIntBits(got[q]), at + " value " + q);
+        }
+    }
+
+    /** {@link #assertSameBits(float[], float[], String)} for doubles. */
+    private static void assertSameBits(double[] want, double[] got, String at) {
+        for (int q = 0; q < want.length; q++) {
+            assertEquals(Double.doubleToLongBits(want[q]), Double.doubleToLongBits(got[q]), at + " double value " + q);
+        }
     }
 
     private static void assertArrayEqualsExact(float[] want, float[] got, Kernels kern) {
