@@ -144,4 +144,60 @@ class ErfKernelsTest {
             }
         }
     }
+
+    /** erf, GELU and GELU's backward of x: three outputs, one after the other. */
+    private static float[] erfFamily(Kernels k, float[] x, float[] g) {
+        int n = x.length;
+        float[] out = new float[3 * n];
+        float[] tmp = new float[n];
+        k.erf(x, 0, tmp, 0, n);
+        System.arraycopy(tmp, 0, out, 0, n);
+        k.gelu(x, 0, tmp, 0, n);
+        System.arraycopy(tmp, 0, out, n, n);
+        k.geluBackward(x, 0, g, 0, tmp, 0, n);
+        System.arraycopy(tmp, 0, out, 2 * n, n);
+        return out;
+    }
+
+    /**
+     * The vector kernels skip, per block of values, the ranges that none of its values reaches: a block
+     * whose values all lie below |y| = 1, 2.5 or 4 gives the same bits as the same block with one value
+     * far out (which runs every range), and a NaN among them still gives NaN.
+     */
+    @Test
+    void blocksThatReachFewerRangesGiveTheSameBits() {
+        int n = 2048; // several blocks, each bounded as below
+        float[] g = new float[n];
+        for (int i = 0; i < n; i++) {
+            g[i] = (i % 5) * 0.25f - 0.5f;
+        }
+        for (float bound : new float[] {0.95f, 1.3f, 2.4f, 3.3f, 3.9f, 5.5f}) {
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = bound * (float) Math.sin(i * 0.37); // |x| < bound: |y| < bound for erf, bound / sqrt(2) for GELU
+            }
+            for (Kernels k : KernelSets.all()) {
+                float[] plain = erfFamily(k, x, g);
+                for (float far : new float[] {-30f, 30f, Float.NaN}) {
+                    for (int at : new int[] {7, 600, 2047}) {
+                        float[] y = x.clone();
+                        y[at] = far;
+                        float[] got = erfFamily(k, y, g);
+                        for (int m = 0; m < 3; m++) {
+                            for (int i = 0; i < n; i++) {
+                                int j = m * n + i;
+                                String where = k.name() + ", bound " + bound + ", " + far + " at " + at + ", output "
+                                        + m + ", x[" + i + "] = " + y[i];
+                                if (i == at) {
+                                    assertEquals(Float.isNaN(far), Float.isNaN(got[j]), where);
+                                } else {
+                                    assertEquals(Float.floatToIntBits(plain[j]), Float.floatToIntBits(got[j]), where);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -172,6 +172,8 @@ final class VectorMath {
 
     private static final ErfPass MIDDLE =
             (a, ao, g, go, out, oo, s, len, scale, neg) -> erfcMiddle(a, ao, s[0], len, scale);
+    private static final ErfPass MIDDLE_NEAR =
+            (a, ao, g, go, out, oo, s, len, scale, neg) -> erfcNear(a, ao, s[0], len, scale);
     private static final ErfPass TAIL =
             (a, ao, g, go, out, oo, s, len, scale, neg) -> erfcTail(a, ao, s[0], len, scale);
     private static final ErfPass SMALL = (a, ao, g, go, out, oo, s, len, scale, neg) ->
@@ -211,7 +213,10 @@ final class VectorMath {
      *
      * <p>Done in blocks of {@link #ERF_BLOCK}, each in five passes that meet in small per-thread buffers:
      * the Q polynomials of two ranges, the tail's, the small range's polynomial with exp's argument, exp,
-     * then the blends of the mode. C2 has a node budget per compiled method (NodeCountInliningCutoff):
+     * then the blends of the mode. A block skips the ranges none of its lanes reaches (their lanes would
+     * be blended away, so the bits are the same): a GELU's inputs rarely reach |y| = 4 (the tail, with a
+     * division) or 2.5 (the second Q), and a block of |y| &lt; 1 needs neither Q nor, but for GELU's
+     * backward, exp. C2 has a node budget per compiled method (NodeCountInliningCutoff):
      * past it, it stops inlining, and a vector that crosses a call that was not inlined is boxed, which
      * made the kernel slower than the scalar loop. One loop with everything in it went over the budget,
      * and so did this method when C2 inlined the passes into it (about 4 ns per element instead of
@@ -229,14 +234,63 @@ final class VectorMath {
         ErfPass[] passes = ERF_PASSES[mode];
         for (int b = 0; b < full; b += ERF_BLOCK) {
             int len = Math.min(ERF_BLOCK, full - b);
+            // the ranges no lane of this block reaches are skipped: their lanes would be blended away
+            float m = maxAbsOrNaN(a, ao + b, len, scale);
+            boolean middle = !(m < Erf.SMALL); // NaN (a NaN lane) runs every pass
             for (ErfPass pass : passes) {
-                pass.run(a, ao + b, g, go + b, out, oo + b, scratch, len, scale, neg);
+                ErfPass run = pass;
+                if (pass == MIDDLE) {
+                    run = !middle ? null : m < Erf.MID ? MIDDLE_NEAR : MIDDLE;
+                } else if (pass == TAIL) {
+                    run = m < Erf.MAX ? null : TAIL;
+                } else if (pass == EXP) {
+                    run = middle || mode == GELU_GRAD ? EXP : null; // GELU's backward needs exp for its density
+                }
+                if (run != null) {
+                    run.run(a, ao + b, g, go + b, out, oo + b, scratch, len, scale, neg);
+                }
             }
         }
         return full;
     }
 
-    /** q = Q(|y|) of the ranges [1, 2.5) and [2.5, 4), y = scale x. */
+    /**
+     * max |scale a[ao + i]| over the block, or NaN when a lane is NaN (the vector MAX is Math.max lane by
+     * lane, which returns NaN when either value is NaN).
+     */
+    private static float maxAbsOrNaN(float[] a, int ao, int len, float scale) {
+        FloatVector max = FloatVector.zero(F);
+        for (int i = 0; i < len; i += F.length()) {
+            max = max.max(FloatVector.fromArray(F, a, ao + i).mul(scale).abs());
+        }
+        return max.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** q = Q(|y|) of the range [1, 2.5), all that a block whose |y| are all below 2.5 needs. */
+    private static void erfcNear(float[] a, int ao, float[] q, int len, float scale) {
+        for (int i = 0; i < len; i += F.length()) {
+            FloatVector ay = FloatVector.fromArray(F, a, ao + i).mul(scale).abs();
+            FloatVector t = ay.sub(MID_CENTER).mul(MID_SCALE);
+            FloatVector qMid = t.fma(c(QM11), c(QM10));
+            qMid = qMid.fma(t, c(QM9));
+            qMid = qMid.fma(t, c(QM8));
+            qMid = qMid.fma(t, c(QM7));
+            qMid = qMid.fma(t, c(QM6));
+            qMid = qMid.fma(t, c(QM5));
+            qMid = qMid.fma(t, c(QM4));
+            qMid = qMid.fma(t, c(QM3));
+            qMid = qMid.fma(t, c(QM2));
+            qMid = qMid.fma(t, c(QM1));
+            qMid = qMid.fma(t, c(QM0));
+            qMid.intoArray(q, i);
+        }
+    }
+
+    /**
+     * q = Q(|y|) of the ranges [1, 2.5) and [2.5, 4), y = scale x. Its first half is {@link #erfcNear}'s
+     * loop: one loop with both polynomials, rather than that pass and a second one, keeps the blocks that
+     * need both (erf of values spread wide) as fast as before the skipping.
+     */
     private static void erfcMiddle(float[] a, int ao, float[] q, int len, float scale) {
         for (int i = 0; i < len; i += F.length()) {
             FloatVector ay = FloatVector.fromArray(F, a, ao + i).mul(scale).abs();
