@@ -232,6 +232,42 @@ public abstract class FloatGemmDriver {
     }
 
     /**
+     * Two row tiles ({@code 2 * mr} rows, the second one's row 0 at {@code ai2} in pa) of a last micro-panel of which only the first {@code cols} columns are valid, into the scratch edge tile
+     * ({@code ldc == nr}, not accumulating), each value computed exactly as {@link #kernel} computes it.
+     * An implementation whose narrowest edge kernel has too few independent sums to keep the FMA units
+     * busy can run both tiles in one loop; this version runs {@link #edgeKernel} twice.
+     *
+     * @param cols the valid columns (1 to nr - 1)
+     * @param kc the depth
+     * @param pa packed A, or A itself when it is read in place
+     * @param ai the index of row 0's value at depth 0 in pa
+     * @param ai2 the same for the second tile
+     * @param aStep the distance in pa between a row's values at consecutive depths
+     * @param aRow the distance in pa between consecutive rows' values at one depth (within a tile)
+     * @param pb packed B
+     * @param bi start of the B micro-panel in pb
+     * @param c the destination
+     * @param ci index of the first tile's first element in c
+     * @param ldc c's row stride
+     */
+    protected void edgeKernelPair(
+            int cols,
+            int kc,
+            float[] pa,
+            int ai,
+            int ai2,
+            int aStep,
+            int aRow,
+            float[] pb,
+            int bi,
+            float[] c,
+            int ci,
+            int ldc) {
+        edgeKernel(cols, kc, pa, ai, aStep, aRow, pb, bi, c, ci, ldc, false);
+        edgeKernel(cols, kc, pa, ai2, aStep, aRow, pb, bi, c, ci + mr * ldc, ldc, false);
+    }
+
+    /**
      * The distance in the packed A between the values of one row at consecutive depths, for panels
      * packed by {@link #packA} at depth kc ({@code aStep} of {@link #kernel}).
      *
@@ -773,7 +809,7 @@ public abstract class FloatGemmDriver {
         int ncMax = Math.min(ncBlock, roundUp(n1 - n0, nr));
         float[] pa = s.get(Scratch.PACKED_A, mcMax * kcMax);
         float[] pb = s.get(Scratch.PACKED_B, ncMax * kcMax);
-        float[] tile = s.get(Scratch.EDGE_TILE, mr * nr);
+        float[] tile = s.get(Scratch.EDGE_TILE, 2 * mr * nr); // room for edgeKernelPair
         // An A stored k x m (op(A) = A^T, a weight gradient's X^T dY) holds, for each depth, the values of
         // consecutive rows of op(A) side by side: the register tile reads them in place, at the same
         // addresses the packing would have copied from, so the products are the same bits and the
@@ -819,6 +855,14 @@ public abstract class FloatGemmDriver {
                             int aRow = inPlace ? 1 : packedRow;
                             if (rows == mr && cols == nr) {
                                 kernel(kc, av, ai, aStep, aRow, bp, bIdx, c, cIdx, ldc, acc);
+                            } else if (cols < nr && ir + 2 * mr <= mc) {
+                                // two whole row tiles of a narrow last panel in one call (see edgeKernelPair);
+                                // both are read in place or both packed, since only a last partial row tile
+                                // is packed when A is read in place
+                                int ai2 = inPlace ? ai + mr : ai + mr * kc;
+                                edgeKernelPair(cols, kc, av, ai, ai2, aStep, aRow, bp, bIdx, tile, 0, nr);
+                                mergeTile(tile, nr, 2 * mr, cols, c, cIdx, ldc, acc);
+                                ir += mr;
                             } else {
                                 edgeKernel(cols, kc, av, ai, aStep, aRow, bp, bIdx, tile, 0, nr, false);
                                 mergeTile(tile, nr, rows, cols, c, cIdx, ldc, acc);

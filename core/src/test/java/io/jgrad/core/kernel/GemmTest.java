@@ -602,42 +602,43 @@ class GemmTest {
         for (int n : new int[] {1, 8, 16, 17, 31, 32, 33, 47, 64, 65, 200, 256}) {
             for (boolean ta : BOOLS) {
                 for (boolean tb : BOOLS) {
-                    int m = 11;
-                    int k = 300;
-                    int wide = n + 97; // pushes column n - 1 well inside a full panel
-                    float[] a = randomFloats(r, m * k);
-                    float[] b = randomFloats(r, wide * k); // stored k x wide, or wide x k
-                    double[] ad = randomDoubles(r, m * k);
-                    double[] bd = randomDoubles(r, wide * k);
-                    int lda = ta ? m : k;
-                    int ldb = tb ? k : wide;
-                    for (float beta : new float[] {0, 1}) {
-                        float[] c0 = randomFloats(r, m * wide);
-                        double[] cd0 = randomDoubles(r, m * wide);
-                        for (Kernels kern : KernelSets.gemm()) {
-                            String at = kern.name() + " " + (ta ? "T" : "N") + (tb ? "T" : "N") + " n=" + n + " beta="
-                                    + beta;
-                            float[] full = c0.clone();
-                            float[] narrow = c0.clone();
-                            kern.sgemm(ta, tb, m, wide, k, 1f, a, 0, lda, b, 0, ldb, beta, full, 0, wide);
-                            kern.sgemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, beta, narrow, 0, wide);
-                            double[] dFull = cd0.clone();
-                            double[] dNarrow = cd0.clone();
-                            kern.dgemm(ta, tb, m, wide, k, 1, ad, 0, lda, bd, 0, ldb, beta, dFull, 0, wide);
-                            kern.dgemm(ta, tb, m, n, k, 1, ad, 0, lda, bd, 0, ldb, beta, dNarrow, 0, wide);
-                            for (int i = 0; i < m; i++) {
-                                for (int j = 0; j < wide; j++) {
-                                    int q = i * wide + j;
-                                    float fw = j < n ? full[q] : c0[q]; // columns past n are left alone
-                                    double dw = j < n ? dFull[q] : cd0[q];
-                                    assertEquals(
-                                            Float.floatToIntBits(fw),
-                                            Float.floatToIntBits(narrow[q]),
-                                            at + " row " + i + " column " + j);
-                                    assertEquals(
-                                            Double.doubleToLongBits(dw),
-                                            Double.doubleToLongBits(dNarrow[q]),
-                                            at + " double row " + i + " column " + j);
+                    for (int m : new int[] {11, 20}) { // 2 and 5 row tiles of 4 (narrow panels pair them) and a rest
+                        int k = 300;
+                        int wide = n + 97; // pushes column n - 1 well inside a full panel
+                        float[] a = randomFloats(r, m * k);
+                        float[] b = randomFloats(r, wide * k); // stored k x wide, or wide x k
+                        double[] ad = randomDoubles(r, m * k);
+                        double[] bd = randomDoubles(r, wide * k);
+                        int lda = ta ? m : k;
+                        int ldb = tb ? k : wide;
+                        for (float beta : new float[] {0, 1}) {
+                            float[] c0 = randomFloats(r, m * wide);
+                            double[] cd0 = randomDoubles(r, m * wide);
+                            for (Kernels kern : KernelSets.gemm()) {
+                                String at = kern.name() + " " + (ta ? "T" : "N") + (tb ? "T" : "N") + " n=" + n
+                                        + " beta=" + beta;
+                                float[] full = c0.clone();
+                                float[] narrow = c0.clone();
+                                kern.sgemm(ta, tb, m, wide, k, 1f, a, 0, lda, b, 0, ldb, beta, full, 0, wide);
+                                kern.sgemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, beta, narrow, 0, wide);
+                                double[] dFull = cd0.clone();
+                                double[] dNarrow = cd0.clone();
+                                kern.dgemm(ta, tb, m, wide, k, 1, ad, 0, lda, bd, 0, ldb, beta, dFull, 0, wide);
+                                kern.dgemm(ta, tb, m, n, k, 1, ad, 0, lda, bd, 0, ldb, beta, dNarrow, 0, wide);
+                                for (int i = 0; i < m; i++) {
+                                    for (int j = 0; j < wide; j++) {
+                                        int q = i * wide + j;
+                                        float fw = j < n ? full[q] : c0[q]; // columns past n are left alone
+                                        double dw = j < n ? dFull[q] : cd0[q];
+                                        assertEquals(
+                                                Float.floatToIntBits(fw),
+                                                Float.floatToIntBits(narrow[q]),
+                                                at + " row " + i + " column " + j);
+                                        assertEquals(
+                                                Double.doubleToLongBits(dw),
+                                                Double.doubleToLongBits(dNarrow[q]),
+                                                at + " double row " + i + " column " + j);
+                                    }
                                 }
                             }
                         }

@@ -551,6 +551,85 @@ final class FloatGemm extends FloatGemmDriver {
         }
     }
 
+    /**
+     * Two row tiles of a last panel with at most {@code V} valid columns in one loop (8 rows): the 4 x 1
+     * tile alone has 4 chains of dependent multiply-adds, half of what two FMA units with a latency of 4
+     * cycles need to stay busy; 8 rows keep them busy. Each value is the same chain as in the full tile.
+     */
+    @Override
+    protected void edgeKernelPair(
+            int cols,
+            int kc,
+            float[] pa,
+            int ai,
+            int ai2,
+            int aStep,
+            int aRow,
+            float[] pb,
+            int bi,
+            float[] c,
+            int ci,
+            int ldc) {
+        if (TILE == TILE_4X3 && cols <= V) {
+            kernel8x1(kc, pa, ai, ai2 - ai, aStep, aRow, pb, bi, c, ci, ldc);
+        } else {
+            super.edgeKernelPair(cols, kc, pa, ai, ai2, aStep, aRow, pb, bi, c, ci, ldc);
+        }
+    }
+
+    /**
+     * The first vector of columns of two 4 x 3 tiles' panel, into c (not accumulating); see
+     * {@link #edgeKernelPair}.
+     */
+    private static void kernel8x1(
+            int kc,
+            float[] pa,
+            int ai,
+            int second,
+            int aStep,
+            int aRow,
+            float[] pb,
+            int bi,
+            float[] c,
+            int ci,
+            int ldc) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S);
+        // rows 4 to 7 are the second tile's, second values after the first's in pa
+        int o1 = aRow,
+                o2 = 2 * aRow,
+                o3 = 3 * aRow,
+                o4 = second,
+                o5 = second + aRow,
+                o6 = second + o2,
+                o7 = second + o3;
+        for (int p = 0; p < kc; p++, ai += aStep, bi += 3 * V) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+            c00 = FloatVector.broadcast(S, pa[ai]).fma(b0, c00);
+            c10 = FloatVector.broadcast(S, pa[ai + o1]).fma(b0, c10);
+            c20 = FloatVector.broadcast(S, pa[ai + o2]).fma(b0, c20);
+            c30 = FloatVector.broadcast(S, pa[ai + o3]).fma(b0, c30);
+            c40 = FloatVector.broadcast(S, pa[ai + o4]).fma(b0, c40);
+            c50 = FloatVector.broadcast(S, pa[ai + o5]).fma(b0, c50);
+            c60 = FloatVector.broadcast(S, pa[ai + o6]).fma(b0, c60);
+            c70 = FloatVector.broadcast(S, pa[ai + o7]).fma(b0, c70);
+        }
+        c00.intoArray(c, ci);
+        c10.intoArray(c, ci + ldc);
+        c20.intoArray(c, ci + 2 * ldc);
+        c30.intoArray(c, ci + 3 * ldc);
+        c40.intoArray(c, ci + 4 * ldc);
+        c50.intoArray(c, ci + 5 * ldc);
+        c60.intoArray(c, ci + 6 * ldc);
+        c70.intoArray(c, ci + 7 * ldc);
+    }
+
     /** The first vector of columns of the 4 x 3 tile's panel; see {@link #edgeKernel}. */
     private static void kernel4x1(
             int kc,
