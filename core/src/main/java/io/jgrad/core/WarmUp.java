@@ -111,10 +111,18 @@ final class WarmUp {
         float[] y = new float[80 * 24];
         float[] z = new float[80 * 24];
         float[] w = new float[80 * 24];
+        // GELU's inputs: x alone stays below |y| = 1, where the kernels skip their other ranges' passes;
+        // x times 3 reaches the first of the other ranges, x times 10 all of them
+        float[] mid = new float[n];
+        float[] wide = new float[n];
         for (int i = 0; i < x.length; i++) {
             x[i] = (i % 13 - 6) * 0.1f;
             y[i] = (i % 7 - 3) * 0.2f;
             w[i] = 1f;
+        }
+        for (int i = 0; i < n; i++) {
+            mid[i] = 3 * x[i];
+            wide[i] = 10 * x[i];
         }
         Runnable[][] groups = {
             {
@@ -140,7 +148,8 @@ final class WarmUp {
             {() -> k.sum(x, 0, n), () -> k.dot(x, 0, y, 0, n)},
             {() -> k.softmaxRows(x, 0, z, 0, 2, n, false), () -> k.softmaxRows(x, 0, z, 0, 2, n, true)},
             {() -> k.exp(x, 0, z, 0, n), () -> k.tanh(x, 0, z, 0, n), () -> k.sigmoid(x, 0, z, 0, n)},
-            {() -> k.gelu(x, 0, z, 0, n), () -> k.geluBackward(x, 0, y, 0, z, 0, n)}
+            {() -> k.gelu(wide, 0, z, 0, n), () -> k.geluBackward(wide, 0, y, 0, z, 0, n), () -> k.gelu(mid, 0, z, 0, n)
+            }
         };
         for (Runnable[] group : groups) {
             for (int i = 0; i < BURST * group.length; i++) {

@@ -237,6 +237,8 @@ final class VectorMath {
             // the ranges no lane of this block reaches are skipped: their lanes would be blended away
             float m = maxAbsOrNaN(a, ao + b, len, scale);
             boolean middle = !(m < Erf.SMALL); // NaN (a NaN lane) runs every pass
+            // the passes are swapped or dropped here rather than called one by one, so that they keep the
+            // one call site (a call on a constant pass would be inlined, which is what must not happen)
             for (ErfPass pass : passes) {
                 ErfPass run = pass;
                 if (pass == MIDDLE) {
