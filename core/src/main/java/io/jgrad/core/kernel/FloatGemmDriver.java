@@ -23,10 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * register tile reads an A stored k x m in place (for each depth its values of consecutive rows lie
  * side by side). alpha is folded into the packed A (so alpha != 1 packs every A), and beta is handled
  * by the first depth block: it overwrites C when beta == 0 (so NaN there is ignored), accumulates when
- * beta == 1, and other betas scale C once up front. Edge tiles
- * are computed on zero-padded panels and merged through a small scratch tile; a last panel with few valid
- * columns may run a narrower register tile ({@link #edgeKernel}) with the same values. The depth is cut into equal blocks (784 = 4 x 196, not 3 x 256 + 16: a
- * thin last block would pay the C-tile loads and stores of a whole block for little arithmetic).
+ * beta == 1, and other betas scale C once up front. Edge tiles are computed on zero-padded panels and
+ * merged through a small scratch tile; a last panel with few valid columns may run a narrower register
+ * tile ({@link #edgeKernel}) with the same values. The depth is cut into equal blocks (784 = 4 x 196,
+ * not 3 x 256 + 16: a thin last block would pay the C-tile loads and stores of a whole block for little
+ * arithmetic).
  *
  * <p>Large products are split over the shared pool along the longer side of C, in whole register tiles
  * that the threads claim dynamically; each task packs its own panels into per-thread buffers (at most
@@ -257,7 +258,8 @@ public abstract class FloatGemmDriver {
     }
 
     /**
-     * Two row tiles ({@code 2 * mr} rows, the second one's row 0 at {@code ai2} in pa) of a last micro-panel of which only the first {@code cols} columns are valid, into the scratch edge tile
+     * Two row tiles ({@code 2 * mr} rows, the second one's row 0 at {@code ai2} in pa) of a last
+     * micro-panel of which only the first {@code cols} columns are valid, into the scratch edge tile
      * ({@code ldc == nr}, not accumulating), each value computed exactly as {@link #kernel} computes it.
      * An implementation whose narrowest edge kernel has too few independent sums to keep the FMA units
      * busy can run both tiles in one loop; this version runs {@link #edgeKernel} twice.

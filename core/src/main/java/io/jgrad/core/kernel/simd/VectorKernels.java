@@ -33,9 +33,9 @@ import jdk.incubator.vector.VectorSpecies;
  * results change from run to run with the moment of compilation.
  *
  * <p>Other system properties: {@code jgrad.simd.svml=true} uses the JDK's vectorized exp/tanh where it
- * has them (x86-64 Linux and Windows), giving up run-to-run reproducibility; {@code jgrad.gemm.tile} (6x2, 8x2, 4x3) and
- * {@code jgrad.gemm.kc/mc/nc/parallel} override the GEMM register tile, blocking and parallel threshold
- * (for tuning experiments).
+ * has them (x86-64 Linux and Windows), giving up run-to-run reproducibility; {@code jgrad.gemm.tile}
+ * (6x2, 8x2, 4x3) and {@code jgrad.gemm.kc/mc/nc/parallel} override the GEMM register tile, blocking
+ * and parallel threshold (for tuning experiments).
  */
 public final class VectorKernels implements Kernels {
     /** The vector width in bits actually used. */
