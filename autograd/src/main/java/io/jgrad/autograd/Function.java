@@ -72,6 +72,19 @@ public abstract class Function {
         return false;
     }
 
+    /**
+     * Called once when this application's saved values are no longer needed: when the backward pass
+     * frees the graph (after the node's backward, unless the graph is retained), or right after the
+     * forward when no input needs a gradient. A function that keeps private buffers in the context
+     * ({@link Context#put}) may give them back to a pool here (see
+     * {@link io.jgrad.core.kernel.ScratchPool}); never anything that reached the output, a gradient or
+     * the caller. A graph that is dropped without a backward pass is collected without this call. The
+     * default does nothing.
+     *
+     * @param ctx the context filled by {@link #forward}
+     */
+    protected void release(Context ctx) {}
+
     /** The name given at construction. */
     public final String name() {
         return name;
@@ -93,6 +106,7 @@ public abstract class Function {
         }
         Variable res = new Variable(out, false);
         if (!Graph.needsGrad(inputs)) {
+            release(ctx);
             return res;
         }
         FunctionNode n = new FunctionNode(this, ctx, inputs);
@@ -128,7 +142,11 @@ public abstract class Function {
         @Override
         void release() {
             super.release();
-            ctx = null;
+            if (ctx != null) {
+                Context c = ctx;
+                ctx = null;
+                fn.release(c);
+            }
         }
     }
 

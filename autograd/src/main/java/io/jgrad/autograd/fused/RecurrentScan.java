@@ -7,6 +7,7 @@ import io.jgrad.core.Tensor;
 import io.jgrad.core.kernel.FloatGemmDriver;
 import io.jgrad.core.kernel.Parallel;
 import io.jgrad.core.kernel.RecurrentRows;
+import io.jgrad.core.kernel.ScratchPool;
 
 /**
  * One direction of one recurrent layer over a whole sequence, as a single differentiable operation.
@@ -56,6 +57,9 @@ public final class RecurrentScan extends FusedFunction {
             this.gates = gates;
         }
     }
+
+    /** The context keys of the forward's saved buffers. */
+    private static final String[] SAVED = {"gates", "hprev", "cprev", "aux"};
 
     private final Kind kind;
     private final boolean reverse;
@@ -194,10 +198,13 @@ public final class RecurrentScan extends FusedFunction {
         boolean gru = kind == Kind.GRU;
         RecurrentRows ops = RecurrentRows.of(xpT.dtype());
         int bh = batch * hid;
-        Object gates = ops.alloc(steps * batch * gh); // (T, B, GH): pre-activations, then activations
-        Object hprev = ops.alloc(steps * bh); // (T, B, H): the state entering each time step
-        Object cprev = lstm ? ops.alloc(steps * bh) : null;
-        Object aux = lstm || gru ? ops.alloc(steps * bh) : null; // LSTM: tanh(c'), GRU: h W_hn^T + b_hn
+        // The saved buffers come from the scratch pool and go back to it in release (after the backward):
+        // every entry that the backward reads is written below (aux only on real steps, the only ones
+        // whose gates the backward visits).
+        Object gates = ops.take(steps * batch * gh); // (T, B, GH): pre-activations, then activations
+        Object hprev = ops.take(steps * bh); // (T, B, H): the state entering each time step
+        Object cprev = lstm ? ops.take(steps * bh) : null;
+        Object aux = lstm || gru ? ops.take(steps * bh) : null; // LSTM: tanh(c'), GRU: h W_hn^T + b_hn
         Tensor out = Tensor.zeros(xpT.dtype(), steps + (lstm ? 2 : 1), batch, hid);
         Object o = ops.data(out);
         Object h = ops.data(in[2].contiguous().clone());
@@ -284,6 +291,14 @@ public final class RecurrentScan extends FusedFunction {
         return out;
     }
 
+    /** Gives the forward's saved buffers back to the scratch pool: they never leave this function. */
+    @Override
+    protected void release(Context ctx) {
+        for (String key : SAVED) {
+            ScratchPool.give(ctx.get(key));
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ backward
 
     @Override
@@ -309,7 +324,8 @@ public final class RecurrentScan extends FusedFunction {
         Object go = ops.data(goT);
         int goOff = goT.offset();
         Object dx = ops.alloc(steps * batch * gh); // d xp: the gates' pre-activation gradients
-        Object dhg = gru ? ops.alloc(steps * batch * gh) : dx; // d (h W_hh^T + b_hh)
+        // d (h W_hh^T + b_hh); a GRU's is private (pooled), zeroed where padded steps leave it unwritten
+        Object dhg = !gru ? dx : real != null ? ops.alloc(steps * batch * gh) : ops.take(steps * batch * gh);
         Object dh = ops.alloc(bh);
         System.arraycopy(go, goOff + steps * bh, dh, 0, bh);
         Object dc = lstm ? ops.alloc(bh) : null;
@@ -374,7 +390,7 @@ public final class RecurrentScan extends FusedFunction {
             // dW_hh = sum_t dhg_t^T (h_t * mask): one GEMM over all T * B rows
             Object hin = hprev;
             if (dm != null) {
-                hin = ops.alloc(steps * bh);
+                hin = ops.take(steps * bh);
                 for (int t = 0; t < steps; t++) {
                     ops.mul(hprev, t * bh, dm, 0, hin, t * bh, bh);
                 }
@@ -382,6 +398,9 @@ public final class RecurrentScan extends FusedFunction {
             Object dw = ops.alloc(gh * hid);
             ops.gemm(true, false, gh, hid, steps * batch, dhg, 0, gh, hin, 0, hid, 0, dw, 0, hid);
             r[1] = Variable.constant(ops.wrap(dw, gh, hid));
+            if (hin != hprev) {
+                ops.give(hin);
+            }
         }
         if (ctx.input(2).requiresGrad()) {
             r[2] = Variable.constant(ops.wrap(dh, batch, hid));
@@ -395,6 +414,9 @@ public final class RecurrentScan extends FusedFunction {
                 ops.add(dhg, row * gh, db, 0, gh);
             }
             r[3] = Variable.constant(ops.wrap(db, gh));
+        }
+        if (gru) {
+            ops.give(dhg);
         }
         return r;
     }

@@ -21,6 +21,11 @@ final class FloatRecurrentRows extends RecurrentRows {
     }
 
     @Override
+    public Object take(int n) {
+        return ScratchPool.floats(n);
+    }
+
+    @Override
     public Object data(Tensor t) {
         return t.floatData();
     }

@@ -27,6 +27,17 @@ public abstract class RecurrentRows {
 
     public abstract Object alloc(int n);
 
+    /**
+     * An array of {@code n} values from the {@link ScratchPool}, pooled or new: its values are arbitrary,
+     * to be written before they are read. Give it back with {@link #give} once nothing uses it.
+     */
+    public abstract Object take(int n);
+
+    /** Gives an array from {@link #take} back to the {@link ScratchPool}; it must not be used after. */
+    public void give(Object a) {
+        ScratchPool.give(a);
+    }
+
     public abstract Object data(Tensor t);
 
     public abstract Tensor wrap(Object a, int... shape);

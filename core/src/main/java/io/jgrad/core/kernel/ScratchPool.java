@@ -1,0 +1,160 @@
+package io.jgrad.core.kernel;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Arrays recycled from one training step to the next: the private buffers that a fused operation keeps
+ * from its forward to its backward (a recurrent scan's gates and states, several megabytes a layer) are
+ * given back when the backward pass frees the graph and taken again by the next step's forward, so that
+ * steady-state training does not allocate them anew. Less garbage means fewer young collections, and
+ * the long-lived buffers are not copied by each of them; both keep the heap, and so the resident memory,
+ * smaller.
+ *
+ * <p>Arrays are kept by type and exact length, at most {@link #limitBytes()} in all (a sixteenth of the
+ * maximum heap, at most 256 MB); when a given array would exceed it, the lengths given back least
+ * recently are dropped first (the garbage collector takes them). A taken array holds arbitrary values
+ * (whatever its last user wrote): the taker must write every entry before reading it. Giving back an
+ * array that is still in use anywhere is a silent corruption, so only an owner that never let the array
+ * escape may give it back, and only once (giving the same array twice while it is pooled is ignored).
+ *
+ * <p>Thread-safe; meant for a few calls per operation, not per element.
+ */
+public final class ScratchPool {
+    private static final long LIMIT = Math.min(Runtime.getRuntime().maxMemory() / 16, 256L << 20);
+    /** Pooled arrays by key (the length for float[], minus the length minus one for double[]). */
+    private static final Map<Long, ArrayDeque<Object>> POOL = new LinkedHashMap<>(16, 0.75f, true);
+
+    private static long pooledBytes;
+    private static long taken;
+    private static long reused;
+
+    private ScratchPool() {}
+
+    /** The most this pool keeps, in bytes. */
+    public static long limitBytes() {
+        return LIMIT;
+    }
+
+    /**
+     * A float array of length {@code n}, pooled or new; its values are arbitrary.
+     *
+     * @param n the length
+     * @return an array of exactly that length
+     */
+    public static float[] floats(int n) {
+        Object a = take(n, 4L * n);
+        return a != null ? (float[]) a : new float[n];
+    }
+
+    /**
+     * A double array of length {@code n}, pooled or new; its values are arbitrary.
+     *
+     * @param n the length
+     * @return an array of exactly that length
+     */
+    public static double[] doubles(int n) {
+        Object a = take(-1L - n, 8L * n);
+        return a != null ? (double[]) a : new double[n];
+    }
+
+    /**
+     * Gives back an array taken from this pool (or any float[] or double[] its owner no longer uses and
+     * never shared); null and other types are ignored.
+     *
+     * @param array the array, no longer used by anyone
+     */
+    public static void give(Object array) {
+        long key;
+        long bytes;
+        if (array instanceof float[]) {
+            key = ((float[]) array).length;
+            bytes = 4L * ((float[]) array).length;
+        } else if (array instanceof double[]) {
+            key = -1L - ((double[]) array).length;
+            bytes = 8L * ((double[]) array).length;
+        } else {
+            return;
+        }
+        if (bytes == 0 || bytes > LIMIT) {
+            return;
+        }
+        synchronized (POOL) {
+            ArrayDeque<Object> q = POOL.get(key);
+            if (q != null) {
+                for (Object o : q) {
+                    if (o == array) {
+                        return; // already pooled: never hand one array to two takers
+                    }
+                }
+            }
+            Iterator<Map.Entry<Long, ArrayDeque<Object>>> it = POOL.entrySet().iterator();
+            while (pooledBytes + bytes > LIMIT && it.hasNext()) {
+                Map.Entry<Long, ArrayDeque<Object>> e = it.next();
+                if (e.getValue() == q) {
+                    continue;
+                }
+                pooledBytes -= e.getValue().size() * bytesPerArray(e.getKey());
+                it.remove();
+            }
+            if (pooledBytes + bytes > LIMIT) {
+                return; // this length alone fills the pool
+            }
+            if (q == null) {
+                q = new ArrayDeque<>();
+                POOL.put(key, q);
+            }
+            q.push(array);
+            pooledBytes += bytes;
+        }
+    }
+
+    /** Drops every pooled array. */
+    public static void clear() {
+        synchronized (POOL) {
+            POOL.clear();
+            pooledBytes = 0;
+        }
+    }
+
+    /** Bytes held by the pool now. */
+    public static long pooledBytes() {
+        synchronized (POOL) {
+            return pooledBytes;
+        }
+    }
+
+    /**
+     * How many arrays were asked for and how many of them came from the pool, since the start.
+     *
+     * @return {taken, reused}
+     */
+    public static long[] counts() {
+        synchronized (POOL) {
+            return new long[] {taken, reused};
+        }
+    }
+
+    private static long bytesPerArray(long key) {
+        return key >= 0 ? 4L * key : 8L * (-1L - key);
+    }
+
+    private static Object take(long key, long bytes) {
+        synchronized (POOL) {
+            taken++;
+            ArrayDeque<Object> q = POOL.get(key);
+            if (q == null || q.isEmpty()) {
+                return null;
+            }
+            Object a = q.pop();
+            if (q.isEmpty()) {
+                POOL.remove(key);
+            }
+            pooledBytes -= bytes;
+            reused++;
+            return a;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.jgrad.core.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ScratchPoolTest {
+    @BeforeEach
+    void empty() {
+        ScratchPool.clear();
+    }
+
+    @Test
+    void anArrayGivenBackIsTakenAgainByExactLengthAndType() {
+        float[] a = ScratchPool.floats(100);
+        assertEquals(100, a.length);
+        ScratchPool.give(a);
+        assertEquals(400, ScratchPool.pooledBytes());
+        assertNotSame(a, ScratchPool.floats(99));
+        assertEquals(100, ScratchPool.doubles(100).length, "a double array of the same length is another key");
+        long[] before = ScratchPool.counts();
+        assertSame(a, ScratchPool.floats(100));
+        assertEquals(1, ScratchPool.counts()[1] - before[1]);
+        assertEquals(0, ScratchPool.pooledBytes());
+        assertNotSame(a, ScratchPool.floats(100), "taken: no longer pooled");
+    }
+
+    @Test
+    void doublesArePooledToo() {
+        double[] d = new double[7];
+        ScratchPool.give(d);
+        assertEquals(56, ScratchPool.pooledBytes());
+        assertSame(d, ScratchPool.doubles(7));
+    }
+
+    @Test
+    void givingTheSameArrayTwiceHandsItOutOnce() {
+        float[] a = new float[10];
+        ScratchPool.give(a);
+        ScratchPool.give(a);
+        assertEquals(40, ScratchPool.pooledBytes());
+        assertSame(a, ScratchPool.floats(10));
+        assertNotSame(a, ScratchPool.floats(10));
+    }
+
+    @Test
+    void otherObjectsAndEmptyArraysAreIgnored() {
+        ScratchPool.give(null);
+        ScratchPool.give(new int[5]);
+        ScratchPool.give(new float[0]);
+        ScratchPool.give("x");
+        assertEquals(0, ScratchPool.pooledBytes());
+    }
+
+    @Test
+    void theLimitDropsTheLengthsGivenLeastRecently() {
+        long limit = ScratchPool.limitBytes();
+        assertTrue(limit >= 1 << 20, "a usable limit: " + limit);
+        int quarter = (int) (limit / 4 / 4); // float values in a quarter of the limit
+        float[] a = new float[quarter];
+        float[] b = new float[quarter + 1];
+        float[] c = new float[quarter + 2];
+        ScratchPool.give(a);
+        ScratchPool.give(b);
+        ScratchPool.give(c);
+        assertTrue(ScratchPool.pooledBytes() <= limit);
+        float[] d = new float[quarter + 3]; // a fourth quarter and a bit: the oldest length goes
+        ScratchPool.give(d);
+        assertTrue(ScratchPool.pooledBytes() <= limit, ScratchPool.pooledBytes() + " > " + limit);
+        assertNotSame(a, ScratchPool.floats(quarter), "the least recently given length was dropped");
+        assertSame(b, ScratchPool.floats(quarter + 1));
+        assertSame(c, ScratchPool.floats(quarter + 2));
+        assertSame(d, ScratchPool.floats(quarter + 3));
+        ScratchPool.give(new float[(int) (limit / 4) + 1]); // larger than the whole pool: not kept
+        assertEquals(0, ScratchPool.pooledBytes());
+    }
+}
