@@ -31,10 +31,8 @@ class RecurrentScanScratchTest {
     static final int B = 6;
     static final int H = 4;
 
-    /** The output, then the gradient of each input. */
-    record Run(List<double[]> values) {}
-
-    static Run run(RecurrentScan.Kind kind, DType dt, boolean reverse, boolean padded, boolean dropout) {
+    /** Runs a scan and its backward: the output, then the gradient of each input. */
+    static List<double[]> run(RecurrentScan.Kind kind, DType dt, boolean reverse, boolean padded, boolean dropout) {
         Generator g = new Generator(11);
         int gh = kind.gates * H;
         Variable xp = Variable.param(Tensor.randn(g, dt, T, B, gh));
@@ -61,7 +59,7 @@ class RecurrentScanScratchTest {
         for (Variable v : extra == null ? new Variable[] {xp, w, h0} : new Variable[] {xp, w, h0, extra}) {
             values.add(v.grad().toDoubleArray());
         }
-        return new Run(values);
+        return values;
     }
 
     /** Gives the pool three NaN arrays of each length the scan takes. */
@@ -95,19 +93,18 @@ class RecurrentScanScratchTest {
                             + (dropout ? " dropout" : "");
                     tests.add(DynamicTest.dynamicTest(name, () -> {
                         ScratchPool.clear();
-                        Run fresh = run(kind, dt, reverse, padded, dropout);
+                        List<double[]> fresh = run(kind, dt, reverse, padded, dropout);
                         ScratchPool.clear();
                         poison(kind, dt);
                         long[] before = ScratchPool.counts();
-                        Run pooled = run(kind, dt, reverse, padded, dropout);
+                        List<double[]> pooled = run(kind, dt, reverse, padded, dropout);
                         long[] after = ScratchPool.counts();
                         assertTrue(after[1] > before[1], name + ": the scan took no pooled array");
-                        assertEquals(fresh.values().size(), pooled.values().size());
-                        for (int i = 0; i < fresh.values().size(); i++) {
+                        assertEquals(fresh.size(), pooled.size());
+                        for (int i = 0; i < fresh.size(); i++) {
                             String what = i == 0 ? "output" : "gradient of input " + (i - 1);
-                            assertArrayEquals(
-                                    fresh.values().get(i), pooled.values().get(i), name + ": " + what);
-                            for (double v : pooled.values().get(i)) {
+                            assertArrayEquals(fresh.get(i), pooled.get(i), name + ": " + what);
+                            for (double v : pooled.get(i)) {
                                 assertTrue(Double.isFinite(v), name + ": a non-finite value in the " + what);
                             }
                         }

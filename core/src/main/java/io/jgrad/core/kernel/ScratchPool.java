@@ -45,7 +45,7 @@ public final class ScratchPool {
      * @return an array of exactly that length
      */
     public static float[] floats(int n) {
-        Object a = take(n, 4L * n);
+        Object a = take(n);
         return a != null ? (float[]) a : new float[n];
     }
 
@@ -56,7 +56,7 @@ public final class ScratchPool {
      * @return an array of exactly that length
      */
     public static double[] doubles(int n) {
-        Object a = take(-1L - n, 8L * n);
+        Object a = take(-1L - n);
         return a != null ? (double[]) a : new double[n];
     }
 
@@ -68,16 +68,14 @@ public final class ScratchPool {
      */
     public static void give(Object array) {
         long key;
-        long bytes;
         if (array instanceof float[]) {
             key = ((float[]) array).length;
-            bytes = 4L * ((float[]) array).length;
         } else if (array instanceof double[]) {
             key = -1L - ((double[]) array).length;
-            bytes = 8L * ((double[]) array).length;
         } else {
             return;
         }
+        long bytes = bytesPerArray(key);
         if (bytes == 0 || bytes > LIMIT) {
             return;
         }
@@ -141,7 +139,7 @@ public final class ScratchPool {
         return key >= 0 ? 4L * key : 8L * (-1L - key);
     }
 
-    private static Object take(long key, long bytes) {
+    private static Object take(long key) {
         synchronized (POOL) {
             taken++;
             ArrayDeque<Object> q = POOL.get(key);
@@ -152,7 +150,7 @@ public final class ScratchPool {
             if (q.isEmpty()) {
                 POOL.remove(key);
             }
-            pooledBytes -= bytes;
+            pooledBytes -= bytesPerArray(key);
             reused++;
             return a;
         }
