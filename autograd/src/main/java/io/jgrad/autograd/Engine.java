@@ -1,5 +1,6 @@
 package io.jgrad.autograd;
 
+import io.jgrad.core.Recycling;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
 import java.util.ArrayDeque;
@@ -56,14 +57,16 @@ final class Engine {
             }
         }
         IdentityHashMap<Variable, Integer> boundary = bounded ? captureIndex : new IdentityHashMap<>();
+        Recycling.Run run = createGraph ? null : Recycling.begin();
+        Refs refs = new Refs(run);
         try (Tape.Scope scope = new Tape.Scope(createGraph, Tape.current().anomaly)) {
             for (int r = 0; r < roots.size(); r++) {
                 Variable root = roots.get(r);
                 Variable g = rootGrads.get(r);
                 if (root.gradFn() == null || boundary.containsKey(root)) {
-                    addLeaf(leafGrads, leafOrder, root, g);
+                    addLeaf(leafGrads, leafOrder, root, g, refs);
                 } else {
-                    buffer.merge(root.gradFn(), g, Engine::sum);
+                    refs.merge(buffer, root.gradFn(), g);
                 }
             }
             PriorityQueue<Node> queue = new PriorityQueue<>((a, b) -> Long.compare(b.seq, a.seq));
@@ -96,17 +99,26 @@ final class Engine {
                     }
                     continue;
                 }
+                Variable received = g;
                 if (n.hooks != null) {
+                    refs.pin(g); // a hook may keep what it is given, and what it returns
                     g = applyHooks(n.hooks, g);
+                    refs.pin(g);
                 }
                 if (n.retainGrad && n.output != null) {
+                    refs.pin(g);
                     n.output.setGradInternal(createGraph ? g : g.detach());
                 }
                 if (capture != null && n.output != null) {
                     Integer ci = captureIndex.get(n.output);
                     if (ci != null) {
+                        refs.pin(g);
                         captured[ci] = captured[ci] == null ? g : sum(captured[ci], g);
                     }
+                }
+                boolean trusted = n.builtIn();
+                if (!trusted) {
+                    refs.pin(g); // a user-defined backward may keep its gradient
                 }
                 n.checkVersions();
                 Tape tape = Tape.current();
@@ -122,7 +134,14 @@ final class Engine {
                 for (int i = 0; i < ins.length; i++) {
                     Variable gi = i < grads.length ? grads[i] : null;
                     Variable in = ins[i];
-                    if (gi == null || !in.requiresGrad()) {
+                    if (gi == null) {
+                        continue;
+                    }
+                    if (!trusted) {
+                        refs.pin(gi); // and may keep what it returns
+                    }
+                    if (!in.requiresGrad()) {
+                        refs.dropUnheld(gi);
                         continue;
                     }
                     if (!Arrays.equals(gi.data().shape(), n.inputShapes[i])) {
@@ -141,10 +160,14 @@ final class Engine {
                         Graph.checkFinite(n.name, gi.data(), "backward", n.site);
                     }
                     if (in.gradFn() != null && !boundary.containsKey(in)) {
-                        buffer.merge(in.gradFn(), gi, Engine::sum);
+                        refs.merge(buffer, in.gradFn(), gi);
                     } else {
-                        addLeaf(leafGrads, leafOrder, in, gi);
+                        addLeaf(leafGrads, leafOrder, in, gi, refs);
                     }
+                }
+                refs.drop(received);
+                if (g != received) {
+                    refs.drop(g);
                 }
                 if (!retainGraph) {
                     n.release();
@@ -159,11 +182,14 @@ final class Engine {
             for (Variable leaf : leafOrder) {
                 Variable g = leafGrads.get(leaf);
                 if (leaf.hooks != null && !boundary.containsKey(leaf)) {
+                    refs.pin(g);
                     g = applyHooks(leaf.hooks, g);
+                    refs.pin(g);
                 }
                 if (capture != null) {
                     Integer ci = captureIndex.get(leaf);
                     if (ci != null) {
+                        refs.pin(g);
                         captured[ci] = captured[ci] == null ? g : sum(captured[ci], g);
                     }
                 } else {
@@ -176,22 +202,120 @@ final class Engine {
                     }
                     handed.add(t);
                     leaf.accumulateGrad(g, createGraph);
+                    if (!leaf.holdsGrad(t)) {
+                        refs.drop(g); // copied or added: this gradient is spent
+                    }
                 }
+            }
+        } finally {
+            if (run != null) {
+                run.close();
             }
         }
         return captured;
     }
 
-    private static void addLeaf(Map<Variable, Variable> leafGrads, List<Variable> order, Variable leaf, Variable g) {
+    private static void addLeaf(
+            Map<Variable, Variable> leafGrads, List<Variable> order, Variable leaf, Variable g, Refs refs) {
         if (!leaf.requiresGrad()) {
+            refs.dropUnheld(g);
             return;
         }
         Variable prev = leafGrads.get(leaf);
         if (prev == null) {
             order.add(leaf);
             leafGrads.put(leaf, g);
+            refs.hold(g);
         } else {
-            leafGrads.put(leaf, sum(prev, g));
+            leafGrads.put(leaf, refs.add(prev, g));
+        }
+    }
+
+    /**
+     * The engine's references to the gradients born in this pass, counted by storage: when the last
+     * one goes and the storage was never pinned, its array is recycled ({@link Recycling}). Without a
+     * pass (recycling off, or a recording backward) every method does nothing but the sum.
+     */
+    static final class Refs {
+        private final Recycling.Run run;
+        private final IdentityHashMap<Object, int[]> counts = new IdentityHashMap<>();
+
+        Refs(Recycling.Run run) {
+            this.run = run;
+        }
+
+        /** One more reference to g (a pending gradient slot now holds it). */
+        void hold(Variable g) {
+            Tensor t = g.data();
+            if (Recycling.bornIn(t, run)) {
+                counts.computeIfAbsent(Recycling.storageOf(t), k -> new int[1])[0]++;
+            }
+        }
+
+        /** A slot let go of g: recycles its storage when no slot holds it any more. */
+        void drop(Variable g) {
+            Tensor t = g.data();
+            if (!Recycling.bornIn(t, run)) {
+                return;
+            }
+            Object key = Recycling.storageOf(t);
+            int[] c = counts.get(key);
+            if (c == null) {
+                return;
+            }
+            if (--c[0] == 0) {
+                counts.remove(key);
+                Recycling.giveBack(t);
+            }
+        }
+
+        /** A fresh gradient that no slot took (its input needs none): recycled unless a slot shares it. */
+        void dropUnheld(Variable g) {
+            Tensor t = g.data();
+            if (Recycling.bornIn(t, run) && !counts.containsKey(Recycling.storageOf(t))) {
+                Recycling.giveBack(t);
+            }
+        }
+
+        /** Never recycle g's storage (someone outside the engine may keep it). */
+        void pin(Variable g) {
+            if (run != null && g != null) {
+                Recycling.pin(g.data());
+            }
+        }
+
+        /** buffer[node] += g. */
+        void merge(Map<Node, Variable> buffer, Node node, Variable g) {
+            Variable prev = buffer.get(node);
+            if (prev == null) {
+                buffer.put(node, g);
+                hold(g);
+            } else {
+                buffer.put(node, add(prev, g));
+            }
+        }
+
+        /**
+         * prev + g for a slot that holds prev: in place when the slot is prev's only holder and g does
+         * not overlap it, else a new sum; the spent operands are dropped.
+         */
+        Variable add(Variable prev, Variable g) {
+            Tensor p = prev.data();
+            Tensor t = g.data();
+            if (Recycling.bornIn(p, run)
+                    && !p.sharesStorage(t)
+                    && p.dtype() == t.dtype()
+                    && Recycling.ownedGradient(p)
+                    && counts.get(Recycling.storageOf(p))[0] == 1) {
+                p.add_(t);
+                dropUnheld(g);
+                return prev;
+            }
+            Variable s = sum(prev, g);
+            hold(s);
+            drop(prev);
+            dropUnheld(g);
+            return s;
         }
     }
 

@@ -126,6 +126,11 @@ public abstract class Function {
         }
 
         @Override
+        boolean builtIn() {
+            return fn.getClass().getName().startsWith("io.jgrad.");
+        }
+
+        @Override
         protected Variable[] backward(Variable gradOutput) {
             if (Graph.recording()) {
                 Variable[] ins = ctx.inputs;

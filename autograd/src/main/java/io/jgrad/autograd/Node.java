@@ -66,6 +66,14 @@ public abstract class Node {
      */
     protected abstract Variable[] backward(Variable gradOutput);
 
+    /**
+     * True for the library's own backward rules, which neither keep the gradient they are given nor
+     * return one that something else keeps; the engine recycles such gradients' arrays once spent.
+     */
+    boolean builtIn() {
+        return true;
+    }
+
     /** The operation's name, e.g. {@code "mul"}. */
     public String name() {
         return name;

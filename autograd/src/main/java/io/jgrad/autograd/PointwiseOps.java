@@ -42,7 +42,7 @@ final class PointwiseOps {
                 || !java.util.Arrays.equals(a.shape(), gt.shape())) {
             return null;
         }
-        Tensor out = Tensor.zerosLike(a);
+        Tensor out = Tensor.emptyLike(a);
         Kernels k = KernelProvider.kernels();
         Parallel.forRange(
                 a.numel(),

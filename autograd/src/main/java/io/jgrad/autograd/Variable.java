@@ -1,6 +1,7 @@
 package io.jgrad.autograd;
 
 import io.jgrad.core.DType;
+import io.jgrad.core.Recycling;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
 import java.util.ArrayList;
@@ -92,13 +93,32 @@ public class Variable {
         this.data = t;
     }
 
-    /** The accumulated gradient, or null when none has been computed (or after {@link #zeroGrad()}). */
+    /**
+     * The accumulated gradient, or null when none has been computed (or after {@link #zeroGrad()}). The
+     * tensor returned is the caller's to keep: its array is never reused for another gradient.
+     */
     public Tensor grad() {
+        if (grad == null) {
+            return null;
+        }
+        Recycling.pin(grad.data());
+        return grad.data();
+    }
+
+    /**
+     * The accumulated gradient for a use that ends before the next {@link #zeroGrad()} or backward pass
+     * (an optimizer's update, gradient clipping): unlike {@link #grad()} it does not stop the engine from
+     * reusing the array once the gradient is cleared, so the tensor must not be kept. Null when none.
+     */
+    public Tensor peekGrad() {
         return grad == null ? null : grad.data();
     }
 
     /** The gradient as a variable: with {@code createGraph} it is differentiable. Null when none. */
     public Variable gradVariable() {
+        if (grad != null) {
+            Recycling.pin(grad.data());
+        }
         return grad;
     }
 
@@ -108,6 +128,7 @@ public class Variable {
             throw new IllegalArgumentException("setGrad: gradient of shape " + Shape.format(g.shape())
                     + " does not match the variable's shape " + Shape.format(data.shape()));
         }
+        Recycling.pin(g);
         this.grad = g == null ? null : new Variable(g);
     }
 
@@ -115,9 +136,20 @@ public class Variable {
         this.grad = g;
     }
 
-    /** Clears the gradient (sets it to null, like PyTorch's {@code set_to_none}). */
+    /**
+     * Clears the gradient (sets it to null, like PyTorch's {@code set_to_none}). A gradient that the
+     * backward pass made and that nobody was given (through {@link #grad()}) has its array recycled.
+     */
     public void zeroGrad() {
+        if (grad != null && !grad.requiresGrad() && Recycling.ownedGradient(grad.data())) {
+            Recycling.giveBack(grad.data());
+        }
         this.grad = null;
+    }
+
+    /** True when this variable's gradient is (a view of) {@code t}'s storage. */
+    boolean holdsGrad(Tensor t) {
+        return grad != null && grad.data().sharesStorage(t);
     }
 
     /** True when gradients flow to or through this variable. */
@@ -235,6 +267,11 @@ public class Variable {
         Tensor t = g.data();
         if (grad == null) {
             grad = new Variable(t.isContiguous() && !g.sharedGrad ? t : t.clone());
+        } else if (!grad.requiresGrad()
+                && Recycling.ownedGradient(grad.data())
+                && !grad.data().sharesStorage(t)
+                && grad.data().dtype() == t.dtype()) {
+            grad.data().add_(t); // nobody was given the old gradient: accumulate in place
         } else {
             grad = new Variable(grad.data().add(t));
         }

@@ -62,7 +62,7 @@ final class Elementwise {
         long pl = (long) p;
         long ql = (long) q;
         Tensor c = x.contiguous();
-        Tensor out = Tensor.allocate(x.dtype(), x.shape);
+        Tensor out = Tensor.allocateScratch(x.dtype(), x.shape);
         int n = out.numel();
         Storage s = c.storage;
         Storage o = out.storage;
@@ -275,7 +275,7 @@ final class Elementwise {
             // promote the operand of the narrower type (PyTorch computes in the common type)
             return binary(op, a.to(dt), b.to(dt));
         }
-        Tensor out = Tensor.allocate(op.isMask() ? DType.BOOL : dt, os);
+        Tensor out = Tensor.allocateScratch(op.isMask() ? DType.BOOL : dt, os);
         int n = out.numel();
         if (n == 0) {
             return out;
@@ -572,7 +572,7 @@ final class Elementwise {
     static Tensor where(Tensor cond, Tensor a, Tensor b) {
         checkSameDtype("where", a, b);
         int[] os = Shape.broadcast("where", Shape.broadcast("where", cond.shape, a.shape), b.shape);
-        Tensor out = Tensor.allocate(a.dtype(), os);
+        Tensor out = Tensor.allocateScratch(a.dtype(), os);
         int[][] st = {
             out.strides, Rows.broadcastStrides(cond, os), Rows.broadcastStrides(a, os), Rows.broadcastStrides(b, os)
         };

@@ -91,7 +91,7 @@ final class LinAlg {
                     + Shape.format(b.shape) + " cannot be multiplied (" + k + " != " + k2 + ")");
         }
         if (ra == 2 && rb == 2) {
-            Tensor out = Tensor.allocate(a.dtype(), new int[] {n, m});
+            Tensor out = Tensor.allocateScratch(a.dtype(), new int[] {n, m});
             gemm2d(a, b, out, 1, 0);
             return out;
         }
@@ -102,7 +102,7 @@ final class LinAlg {
             // (..., n, k) @ (k, m): one GEMM over all rows
             // explicit row count: reshape(-1, 0) would be ambiguous when k = 0
             Tensor a2 = a.reshape(Shape.numel(Arrays.copyOf(a.shape, ra - 1)), k);
-            Tensor out = Tensor.allocate(a.dtype(), new int[] {a2.shape[0], m});
+            Tensor out = Tensor.allocateScratch(a.dtype(), new int[] {a2.shape[0], m});
             gemm2d(a2, b, out, 1, 0);
             int[] os = Arrays.copyOf(a.shape, ra);
             os[ra - 1] = m;
@@ -114,7 +114,7 @@ final class LinAlg {
         Tensor be = b.expand(bshape);
         int nb = Shape.numel(batch);
         int[] os = concat(batch, new int[] {n, m});
-        Tensor out = Tensor.allocate(a.dtype(), os);
+        Tensor out = Tensor.allocateScratch(a.dtype(), os);
         int[] aOffs = batchOffsets(ae, batch);
         int[] bOffs = batchOffsets(be, batch);
         int r = batch.length;
@@ -241,7 +241,7 @@ final class LinAlg {
             throw new IllegalArgumentException("addmm: bias of shape " + Shape.format(bias.shape)
                     + " does not broadcast to the product's shape " + Shape.format(os));
         }
-        Tensor out = Tensor.allocate(a.dtype(), os);
+        Tensor out = Tensor.allocateScratch(a.dtype(), os);
         if (beta != 0) {
             out.copyFrom(bias);
             if (beta != 1) {

@@ -120,7 +120,7 @@ public final class Pooling {
         PoolOps<Object> ops = PoolOps.of(input.dtype());
         Tensor x = Convolution.as4d(input, sd, batched).contiguous();
         int[] os = {s.n, s.c, s.oh, s.ow};
-        Tensor out = Tensor.allocate(input.dtype(), os);
+        Tensor out = Tensor.allocateScratch(input.dtype(), os); // every window writes its maximum
         Tensor ind = Tensor.allocate(DType.INT32, os);
         Object xd = ops.data(x);
         Object od = ops.data(out);

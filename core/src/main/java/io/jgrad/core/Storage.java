@@ -16,6 +16,11 @@ final class Storage {
     final byte[] b;
     final short[] h;
     private int version;
+    /**
+     * The backward pass this storage was allocated in ({@link Recycling}), or null: only a storage born
+     * in a backward pass and never handed out may have its array reused after its last use.
+     */
+    Object origin;
 
     private Storage(DType dtype, float[] f, double[] d, int[] i, long[] l, byte[] b, short[] h) {
         this.dtype = dtype;
@@ -57,6 +62,32 @@ final class Storage {
     }
 
     static Storage allocate(DType dtype, int n) {
+        Storage s = zeroed(dtype, n);
+        s.origin = Recycling.currentRun();
+        return s;
+    }
+
+    /**
+     * A storage whose values are arbitrary (an array from {@link io.jgrad.core.kernel.ScratchPool} for
+     * FLOAT32 and FLOAT64, zeros for the other types): only for a result that writes every element.
+     */
+    static Storage scratch(DType dtype, int n) {
+        Storage s;
+        switch (dtype) {
+            case FLOAT32:
+                s = new Storage(io.jgrad.core.kernel.ScratchPool.floats(n));
+                break;
+            case FLOAT64:
+                s = new Storage(io.jgrad.core.kernel.ScratchPool.doubles(n));
+                break;
+            default:
+                s = zeroed(dtype, n);
+        }
+        s.origin = Recycling.currentRun();
+        return s;
+    }
+
+    private static Storage zeroed(DType dtype, int n) {
         switch (dtype) {
             case FLOAT32:
                 return new Storage(new float[n]);

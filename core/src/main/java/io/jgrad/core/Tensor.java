@@ -47,6 +47,12 @@ public final class Tensor {
         return new Tensor(Storage.allocate(dtype, Shape.numel(sh)), 0, sh, Shape.contiguousStrides(sh));
     }
 
+    /** A contiguous tensor of arbitrary values, for a result that writes every element. */
+    static Tensor allocateScratch(DType dtype, int[] shape) {
+        int[] sh = shape.clone();
+        return new Tensor(Storage.scratch(dtype, Shape.numel(sh)), 0, sh, Shape.contiguousStrides(sh));
+    }
+
     // ------------------------------------------------------------------------------------------
     // Creation
     // ------------------------------------------------------------------------------------------
@@ -108,6 +114,20 @@ public final class Tensor {
     /** Zeros with the shape and type of {@code like}. */
     public static Tensor zerosLike(Tensor like) {
         return allocate(like.dtype(), like.shape);
+    }
+
+    /**
+     * A contiguous tensor with the shape and type of {@code like} whose values are arbitrary (like
+     * PyTorch's {@code empty_like}): the array may be a recycled one, so every element must be written
+     * before it is read. FLOAT32 and FLOAT64 arrays come from {@link io.jgrad.core.kernel.ScratchPool}.
+     */
+    public static Tensor emptyLike(Tensor like) {
+        return allocateScratch(like.dtype(), like.shape);
+    }
+
+    /** A contiguous tensor of the given type and shape whose values are arbitrary; see {@link #emptyLike}. */
+    public static Tensor empty(DType dtype, int... shape) {
+        return allocateScratch(dtype, shape);
     }
 
     /** Ones with the shape and type of {@code like}. */
@@ -699,7 +719,7 @@ public final class Tensor {
     /** A contiguous copy that shares nothing with this tensor. */
     @Override
     public Tensor clone() {
-        Tensor out = allocate(dtype(), shape);
+        Tensor out = allocateScratch(dtype(), shape);
         out.copyFrom(this);
         return out;
     }

@@ -114,7 +114,7 @@ public final class ClipGrad {
     private static List<Tensor> grads(Iterable<? extends Variable> params) {
         List<Tensor> out = new ArrayList<>();
         for (Variable p : params) {
-            Tensor g = p.grad();
+            Tensor g = p.peekGrad(); // used in place, within the step
             if (g != null) {
                 out.add(g);
             }

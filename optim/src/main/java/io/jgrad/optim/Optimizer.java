@@ -226,7 +226,7 @@ public abstract class Optimizer {
         }
         for (ParamGroup g : groups) {
             for (Parameter p : g.params()) {
-                Tensor grad = p.grad();
+                Tensor grad = p.peekGrad();
                 if (grad != null) {
                     grad.zero_();
                 }
@@ -236,10 +236,13 @@ public abstract class Optimizer {
 
     /** Updates every parameter that has a gradient, once. */
     public void step() {
+        boolean builtIn = getClass().getName().startsWith("io.jgrad.");
         for (ParamGroup g : groups) {
             boolean maximize = g.flag("maximize");
             for (Parameter p : g.params()) {
-                Tensor grad = p.grad();
+                // the library's optimizers use the gradient within the step; a subclass defined
+                // elsewhere might keep it, so it gets one that is never recycled
+                Tensor grad = builtIn ? p.peekGrad() : p.grad();
                 if (!p.requiresGrad() || grad == null) {
                     continue;
                 }

@@ -51,7 +51,7 @@ public final class MaskedSoftmax extends FusedFunction {
     @Override
     protected Tensor forward(Context ctx, Tensor... in) {
         Tensor s = in[0];
-        Tensor out = Tensor.zeros(s.dtype(), s.shape());
+        Tensor out = Tensor.empty(s.dtype(), s.shape()); // every row written
         AttentionKernels.maskedSoftmax(s, scale, causal, masks, out);
         ctx.save(out);
         probs = out;
@@ -108,7 +108,7 @@ public final class MaskedSoftmax extends FusedFunction {
         if (dropout > 0) {
             g = AttentionKernels.drop(g, keep, dropout);
         }
-        Tensor ds = Tensor.zeros(p.dtype(), p.shape());
+        Tensor ds = Tensor.empty(p.dtype(), p.shape());
         AttentionKernels.maskedSoftmaxBackward(p, g, scale, ds);
         return new Variable[] {Variable.constant(ds)};
     }

@@ -205,7 +205,9 @@ public final class RecurrentScan extends FusedFunction {
         Object hprev = ops.take(steps * bh); // (T, B, H): the state entering each time step
         Object cprev = lstm ? ops.take(steps * bh) : null;
         Object aux = lstm || gru ? ops.take(steps * bh) : null; // LSTM: tanh(c'), GRU: h W_hn^T + b_hn
-        Tensor out = Tensor.zeros(xpT.dtype(), steps + (lstm ? 2 : 1), batch, hid);
+        int[] outShape = {steps + (lstm ? 2 : 1), batch, hid};
+        // padded steps output zeros by leaving them unwritten; otherwise every entry is written
+        Tensor out = real != null ? Tensor.zeros(xpT.dtype(), outShape) : Tensor.empty(xpT.dtype(), outShape);
         Object o = ops.data(out);
         Object h = ops.data(in[2].contiguous().clone());
         Object c = lstm ? ops.data(in[3].contiguous().clone()) : null;
@@ -323,12 +325,17 @@ public final class RecurrentScan extends FusedFunction {
         Tensor goT = gradOutput.data().contiguous();
         Object go = ops.data(goT);
         int goOff = goT.offset();
-        Object dx = ops.alloc(steps * batch * gh); // d xp: the gates' pre-activation gradients
+        // d xp, the gates' pre-activation gradients: every entry written unless padded steps skip some.
+        // The gradients returned are tensors of the engine's making, so that it can recycle them.
+        Tensor dxT = real != null ? Tensor.zeros(dt, steps, batch, gh) : Tensor.empty(dt, steps, batch, gh);
+        Object dx = ops.data(dxT);
         // d (h W_hh^T + b_hh); a GRU's is private (pooled), zeroed where padded steps leave it unwritten
         Object dhg = !gru ? dx : real != null ? ops.alloc(steps * batch * gh) : ops.take(steps * batch * gh);
-        Object dh = ops.alloc(bh);
+        Tensor dhT = Tensor.empty(dt, batch, hid);
+        Object dh = ops.data(dhT);
         System.arraycopy(go, goOff + steps * bh, dh, 0, bh);
-        Object dc = lstm ? ops.alloc(bh) : null;
+        Tensor dcT = lstm ? Tensor.empty(dt, batch, hid) : null;
+        Object dc = lstm ? ops.data(dcT) : null;
         if (lstm) {
             System.arraycopy(go, goOff + (steps + 1) * bh, dc, 0, bh);
         }
@@ -384,7 +391,7 @@ public final class RecurrentScan extends FusedFunction {
         });
         Variable[] r = new Variable[kind == Kind.LSTM || kind == Kind.GRU ? 4 : 3];
         if (xpV.requiresGrad()) {
-            r[0] = Variable.constant(ops.wrap(dx, steps, batch, gh));
+            r[0] = Variable.constant(dxT);
         }
         if (wV.requiresGrad()) {
             // dW_hh = sum_t dhg_t^T (h_t * mask): one GEMM over all T * B rows
@@ -395,25 +402,26 @@ public final class RecurrentScan extends FusedFunction {
                     ops.mul(hprev, t * bh, dm, 0, hin, t * bh, bh);
                 }
             }
-            Object dw = ops.alloc(gh * hid);
-            ops.gemm(true, false, gh, hid, steps * batch, dhg, 0, gh, hin, 0, hid, 0, dw, 0, hid);
-            r[1] = Variable.constant(ops.wrap(dw, gh, hid));
+            Tensor dwT = Tensor.empty(dt, gh, hid); // the product overwrites it
+            ops.gemm(true, false, gh, hid, steps * batch, dhg, 0, gh, hin, 0, hid, 0, ops.data(dwT), 0, hid);
+            r[1] = Variable.constant(dwT);
             if (hin != hprev) {
                 ops.give(hin);
             }
         }
         if (ctx.input(2).requiresGrad()) {
-            r[2] = Variable.constant(ops.wrap(dh, batch, hid));
+            r[2] = Variable.constant(dhT);
         }
         if (lstm && ctx.input(3).requiresGrad()) {
-            r[3] = Variable.constant(ops.wrap(dc, batch, hid));
+            r[3] = Variable.constant(dcT);
         }
         if (gru && ctx.input(3).requiresGrad()) {
-            Object db = ops.alloc(gh);
+            Tensor dbT = Tensor.zeros(dt, gh);
+            Object db = ops.data(dbT);
             for (int row = 0; row < steps * batch; row++) {
                 ops.add(dhg, row * gh, db, 0, gh);
             }
-            r[3] = Variable.constant(ops.wrap(db, gh));
+            r[3] = Variable.constant(dbT);
         }
         if (gru) {
             ops.give(dhg);

@@ -68,7 +68,7 @@ public final class RowNormFunction extends FusedFunction {
         int rows = x.numel() / d;
         mean = new double[rows];
         rstd = new double[rows];
-        Tensor y = Tensor.zeros(x.dtype(), x.shape());
+        Tensor y = Tensor.empty(x.dtype(), x.shape());
         NormKernels.rowsForward(x, y, w, b, rows, d, eps, mean, rstd);
         ctx.save(x);
         return y;
@@ -102,7 +102,7 @@ public final class RowNormFunction extends FusedFunction {
         boolean needW = hasWeight && ctx.input(1).requiresGrad();
         int bi = hasWeight ? 2 : 1;
         boolean needB = hasBias && ctx.input(bi).requiresGrad();
-        Tensor dx = needX ? Tensor.zeros(x.dtype(), x.shape()) : null;
+        Tensor dx = needX ? Tensor.empty(x.dtype(), x.shape()) : null;
         double[] dw = needW ? new double[d] : null;
         double[] db = needB ? new double[d] : null;
         NormKernels.rowsBackward(x, g, w, mean, rstd, rows, d, dx, dw, db);

@@ -9,6 +9,7 @@ import io.jgrad.autograd.Tape;
 import io.jgrad.autograd.Variable;
 import io.jgrad.core.DType;
 import io.jgrad.core.Generator;
+import io.jgrad.core.Recycling;
 import io.jgrad.core.Tensor;
 import io.jgrad.core.kernel.ScratchPool;
 import java.util.ArrayList;
@@ -117,6 +118,16 @@ class RecurrentScanScratchTest {
 
     @Test
     void buffersGoBackAfterTheBackwardAndAreTakenAgain() {
+        // the scan's own buffers only: the engine's recycled gradients would add to the pool
+        Recycling.setEnabled(false);
+        try {
+            scanBuffersGoBackAndAreTakenAgain();
+        } finally {
+            Recycling.setEnabled(true);
+        }
+    }
+
+    private void scanBuffersGoBackAndAreTakenAgain() {
         ScratchPool.clear();
         run(RecurrentScan.Kind.LSTM, DType.FLOAT32, false, false, false);
         // gates (T, B, 4H), the states entering each step and tanh(c'): (T, B, H) three times
@@ -131,6 +142,15 @@ class RecurrentScanScratchTest {
 
     @Test
     void aRetainedGraphKeepsItsBuffersUntilTheLastBackward() {
+        Recycling.setEnabled(false); // the scan's own buffers only, as above
+        try {
+            retainedGraphKeepsItsBuffers();
+        } finally {
+            Recycling.setEnabled(true);
+        }
+    }
+
+    private void retainedGraphKeepsItsBuffers() {
         ScratchPool.clear();
         Generator g = new Generator(3);
         Variable xp = Variable.param(Tensor.randn(g, T, B, 4 * H));

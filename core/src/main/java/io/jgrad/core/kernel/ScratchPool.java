@@ -23,6 +23,12 @@ import java.util.Map;
  * <p>Thread-safe; meant for a few calls per operation, not per element.
  */
 public final class ScratchPool {
+    /**
+     * With the system property {@code jgrad.scratch.poison} set to true, every array handed out (new or
+     * reused) is filled with NaN first: a test mode that makes a reader of unwritten entries visible.
+     */
+    private static final boolean POISON = Boolean.getBoolean("jgrad.scratch.poison");
+
     private static final long LIMIT = Math.min(Runtime.getRuntime().maxMemory() / 16, 256L << 20);
     /** Pooled arrays by key (the length for float[], minus the length minus one for double[]). */
     private static final Map<Long, ArrayDeque<Object>> POOL = new LinkedHashMap<>(16, 0.75f, true);
@@ -46,7 +52,11 @@ public final class ScratchPool {
      */
     public static float[] floats(int n) {
         Object a = take(n);
-        return a != null ? (float[]) a : new float[n];
+        float[] r = a != null ? (float[]) a : new float[n];
+        if (POISON) {
+            java.util.Arrays.fill(r, Float.NaN);
+        }
+        return r;
     }
 
     /**
@@ -57,7 +67,11 @@ public final class ScratchPool {
      */
     public static double[] doubles(int n) {
         Object a = take(-1L - n);
-        return a != null ? (double[]) a : new double[n];
+        double[] r = a != null ? (double[]) a : new double[n];
+        if (POISON) {
+            java.util.Arrays.fill(r, Double.NaN);
+        }
+        return r;
     }
 
     /**

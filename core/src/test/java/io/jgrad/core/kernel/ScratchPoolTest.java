@@ -15,6 +15,18 @@ class ScratchPoolTest {
     }
 
     @Test
+    void poisonModeFillsEveryArrayItHandsOutWithNaN() {
+        // the poisoned test executions set jgrad.scratch.poison; the others must get the array as it was
+        boolean poison = Boolean.getBoolean("jgrad.scratch.poison");
+        float[] given = {1f, 2f, 3f};
+        ScratchPool.give(given);
+        float[] taken = ScratchPool.floats(3);
+        assertSame(given, taken);
+        assertEquals(poison, Float.isNaN(taken[0]) && Float.isNaN(taken[2]));
+        assertEquals(poison, Double.isNaN(ScratchPool.doubles(4)[3]));
+    }
+
+    @Test
     void anArrayGivenBackIsTakenAgainByExactLengthAndType() {
         float[] a = ScratchPool.floats(100);
         assertEquals(100, a.length);
