@@ -68,10 +68,18 @@ final class Storage {
     }
 
     /**
-     * A storage whose values are arbitrary (an array from {@link io.jgrad.core.kernel.ScratchPool} for
-     * FLOAT32 and FLOAT64, zeros for the other types): only for a result that writes every element.
+     * A storage whose values are arbitrary, for a result that writes every element: in a backward pass
+     * ({@link Recycling}) an array from {@link io.jgrad.core.kernel.ScratchPool} for FLOAT32 and FLOAT64,
+     * otherwise (and for the other types) a new, zeroed one.
      */
     static Storage scratch(DType dtype, int n) {
+        Object run = Recycling.currentRun();
+        if (run == null) {
+            // Outside a backward pass: a new array. A forward's results stay with the graph and the
+            // caller; pooled (long-lived) arrays taken here would die in the old generation while the
+            // pool filled up again with young ones, the costliest pattern for a generational collector.
+            return zeroed(dtype, n);
+        }
         Storage s;
         switch (dtype) {
             case FLOAT32:
@@ -83,7 +91,7 @@ final class Storage {
             default:
                 s = zeroed(dtype, n);
         }
-        s.origin = Recycling.currentRun();
+        s.origin = run;
         return s;
     }
 

@@ -119,7 +119,9 @@ public final class Tensor {
     /**
      * A contiguous tensor with the shape and type of {@code like} whose values are arbitrary (like
      * PyTorch's {@code empty_like}): the array may be a recycled one, so every element must be written
-     * before it is read. FLOAT32 and FLOAT64 arrays come from {@link io.jgrad.core.kernel.ScratchPool}.
+     * before it is read. During a backward pass, FLOAT32 and FLOAT64 arrays come from {@link
+     * io.jgrad.core.kernel.ScratchPool}, where the engine puts the arrays of spent gradients ({@link
+     * Recycling}); elsewhere they are new.
      */
     public static Tensor emptyLike(Tensor like) {
         return allocateScratch(like.dtype(), like.shape);
@@ -719,7 +721,7 @@ public final class Tensor {
     /** A contiguous copy that shares nothing with this tensor. */
     @Override
     public Tensor clone() {
-        Tensor out = allocateScratch(dtype(), shape);
+        Tensor out = allocate(dtype(), shape);
         out.copyFrom(this);
         return out;
     }
