@@ -126,9 +126,9 @@ public final class Recycling {
         }
         s.origin = null;
         if (s.f != null) {
-            ScratchPool.give(s.f);
+            ScratchPool.giveWeak(s.f);
         } else if (s.d != null) {
-            ScratchPool.give(s.d);
+            ScratchPool.giveWeak(s.d);
         }
     }
 

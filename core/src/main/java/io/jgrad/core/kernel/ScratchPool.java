@@ -1,5 +1,6 @@
 package io.jgrad.core.kernel;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -88,6 +89,23 @@ public final class ScratchPool {
      * @param array the array, no longer used by anyone
      */
     public static void give(Object array) {
+        put(array, false);
+    }
+
+    /**
+     * Gives back an array as {@link #give} does, but holds it only weakly: if a garbage collection
+     * comes before someone takes it, the collector frees it instead of keeping (and, in a young
+     * collection, copying and eventually promoting) it. For arrays whose next taker is likely to come
+     * soon or not at all, such as the autograd engine's spent gradients: holding those strongly made
+     * many of them live long enough to be promoted, and die old when something else took their place.
+     *
+     * @param array the array, no longer used by anyone
+     */
+    public static void giveWeak(Object array) {
+        put(array, true);
+    }
+
+    private static void put(Object array, boolean weak) {
         long key;
         if (array instanceof float[]) {
             key = ((float[]) array).length;
@@ -104,7 +122,7 @@ public final class ScratchPool {
             ArrayDeque<Object> q = POOL.get(key);
             if (q != null) {
                 for (Object o : q) {
-                    if (o == array) {
+                    if (referent(o) == array) {
                         return; // already pooled: never hand one array to two takers
                     }
                 }
@@ -125,7 +143,7 @@ public final class ScratchPool {
                 q = new ArrayDeque<>();
                 POOL.put(key, q);
             }
-            q.push(array);
+            q.push(weak ? new WeakReference<>(array) : array);
             pooledBytes += bytes;
         }
     }
@@ -156,6 +174,10 @@ public final class ScratchPool {
         }
     }
 
+    private static Object referent(Object entry) {
+        return entry instanceof WeakReference ? ((WeakReference<?>) entry).get() : entry;
+    }
+
     private static long bytesPerArray(long key) {
         return key >= 0 ? 4L * key : 8L * (-1L - key);
     }
@@ -164,15 +186,17 @@ public final class ScratchPool {
         synchronized (POOL) {
             taken++;
             ArrayDeque<Object> q = POOL.get(key);
-            if (q == null || q.isEmpty()) {
-                return null;
+            Object a = null;
+            while (a == null && q != null && !q.isEmpty()) {
+                a = referent(q.pop()); // null when the collector freed a weakly held array
+                pooledBytes -= bytesPerArray(key);
             }
-            Object a = q.pop();
-            if (q.isEmpty()) {
+            if (q != null && q.isEmpty()) {
                 POOL.remove(key);
             }
-            pooledBytes -= bytesPerArray(key);
-            reused++;
+            if (a != null) {
+                reused++;
+            }
             return a;
         }
     }
