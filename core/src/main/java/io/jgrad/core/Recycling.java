@@ -8,8 +8,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link Run} on its thread; every storage allocated on that thread while it is open is <em>born in</em>
  * it. The engine counts the references it holds to such storages (its pending gradients), and when the
  * last one is dropped, and the storage was never handed to code that might keep it, its array goes to
- * {@link ScratchPool}, where the next operation that writes every element of its result takes it
- * instead of allocating (see {@link Tensor#emptyLike}). A gradient that ends in a leaf's {@code grad}
+ * {@link ScratchPool}, where the next operation of a backward pass that writes every element of its
+ * result takes it instead of allocating (see {@link Tensor#emptyLike}). The pool holds these arrays only
+ * weakly: a garbage collection before the next taker frees them, so that recycling never makes an array
+ * live long enough to be promoted to the old generation. A gradient that ends in a leaf's {@code grad}
  * keeps its origin, so that clearing the gradient can recycle it too, unless it was handed out.
  *
  * <p>Whoever might keep a tensor beyond the current pass (a hook, {@code retainGrad}, a user-defined

@@ -11,17 +11,16 @@ import java.util.Map;
  * from its forward to its backward (a recurrent scan's gates and states, several megabytes a layer) are
  * given back when the backward pass frees the graph and taken again by the next step's forward, so that
  * steady-state training does not allocate them anew; the autograd engine gives back the arrays of spent
- * gradients ({@link io.jgrad.core.Recycling}), which the next results of the backward pass take. Less
- * garbage means fewer young collections, and the long-lived buffers are not copied by each of them; both
- * keep the heap, and so the resident memory, smaller.
+ * gradients ({@link io.jgrad.core.Recycling}), held only weakly ({@link #giveWeak}), which the next
+ * results of the backward pass take. Less garbage means fewer young collections, and the long-lived
+ * buffers are not copied by each of them; both keep the heap, and so the resident memory, smaller.
  *
  * <p>Arrays are kept by type and exact length, at most {@link #limitBytes()} in all (a sixty-fourth of the
  * maximum heap, at most 64 MB; the system property {@code jgrad.scratch.limitMb} sets another limit); when
  * a given array would exceed it, the lengths given back least recently are dropped first (the garbage
- * collector takes them). A larger pool lets more of a big model's gradients be reused but keeps them
- * alive between steps: on a transformer layer whose activations are 4-16 MB each, 256 MB held more than
- * it saved (a larger heap, more collections), 64 MB halved the allocation of an LSTM step and cut a
- * transformer layer's by a third. A taken array holds arbitrary values
+ * collector takes them). Before the engine's arrays were held weakly, a 256 MB pool kept more of a
+ * transformer layer's 4-16 MB gradients alive than it saved (a larger heap, more collections). A taken
+ * array holds arbitrary values
  * (whatever its last user wrote): the taker must write every entry before reading it. Giving back an
  * array that is still in use anywhere is a silent corruption, so only an owner that never let the array
  * escape may give it back, and only once (giving the same array twice while it is pooled is ignored).
