@@ -7,14 +7,17 @@ import java.util.Locale;
 /**
  * {@code gemm}: single-precision square matrix products through {@code Tensor.matmul}, timed like the
  * PyTorch reference script: for n = 256, 512, 1024, {@code reps = max(3, 2e10 / (2 n^3))} products per
- * timing, the best of 3 timings, GFLOPS = 2 n^3 / seconds per product. Before timing, each size runs one
- * untimed timing loop so the JIT has compiled the kernels (PyTorch needs no such warm-up). The
+ * timing, the best of 3 timings, GFLOPS = 2 n^3 / seconds per product. Before timing, each size runs
+ * untimed timing loops for at least {@link #WARMUP_SECONDS} so the JIT has compiled the kernels (PyTorch
+ * needs no such warm-up; its script runs one product). The
  * machine's FMA peak, the ceiling of these figures, is the workload {@code peak} ({@link FmaPeak}): a
  * separate run, because its warm-up allocates boxed vectors until C2 compiles it and would inflate
  * this workload's peak RSS.
  */
 final class GemmWorkload {
     static final int[] SIZES = {256, 512, 1024};
+    /** The shortest warm-up per size, in seconds. */
+    static final double WARMUP_SECONDS = 1;
 
     private GemmWorkload() {}
 
@@ -25,7 +28,12 @@ final class GemmWorkload {
             Tensor a = Tensor.rand(g, n, n);
             Tensor b = Tensor.rand(g, n, n);
             long reps = Math.max(3, (long) (2e10 / (2.0 * n * n * n)));
-            timeOnce(a, b, reps); // warm-up
+            // warm-up: timing loops for at least WARMUP_SECONDS, so that C2 has compiled the kernels
+            // and the fork-join workers are spinning (PyTorch needs neither; its script runs 1 product)
+            long until = System.nanoTime() + (long) (WARMUP_SECONDS * 1e9);
+            do {
+                timeOnce(a, b, reps);
+            } while (System.nanoTime() < until);
             double best = Double.MAX_VALUE;
             for (int t = 0; t < 3; t++) {
                 best = Math.min(best, timeOnce(a, b, reps));
