@@ -1,5 +1,6 @@
 package io.jgrad.autograd;
 
+import io.jgrad.core.Recycling;
 import io.jgrad.core.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -127,7 +128,7 @@ public abstract class Function {
 
         @Override
         boolean builtIn() {
-            return fn.getClass().getName().startsWith("io.jgrad.");
+            return Recycling.libraryCode(fn.getClass());
         }
 
         @Override

@@ -65,11 +65,27 @@ class GradientRecyclingTest {
         }
     }
 
-    /** Trains a few steps of plain SGD and returns the parameters' values. */
-    private static List<float[]> train(boolean recycle, Function<Variable, Tensor> gradOf) {
+    /** Recycling on or off, from a pool holding only NaN arrays. */
+    private static void start(boolean recycle) {
         Recycling.setEnabled(recycle);
         ScratchPool.clear();
         poisonPool();
+    }
+
+    /** Steps of clearing the gradients and a backward pass on new inputs, NaN arrays in the pool first. */
+    private static void clearAndBackward(List<Variable> ps, Generator g, int steps) {
+        for (int step = 0; step < steps; step++) {
+            poisonPool(); // below the cleared gradients: a recycled one would be taken first
+            for (Variable p : ps) {
+                p.zeroGrad();
+            }
+            loss(ps, Tensor.randn(g, B, IN)).backward();
+        }
+    }
+
+    /** Trains a few steps of plain SGD and returns the parameters' values. */
+    private static List<float[]> train(boolean recycle, Function<Variable, Tensor> gradOf) {
+        start(recycle);
         List<Variable> ps = params(1);
         Generator g = new Generator(2);
         for (int step = 0; step < 5; step++) {
@@ -128,13 +144,7 @@ class GradientRecyclingTest {
             kept.add(p.grad());
             values.add(p.grad().toFloatArray());
         }
-        for (int step = 0; step < 3; step++) {
-            poisonPool(); // below the cleared gradients: a recycled one would be taken first
-            for (Variable p : ps) {
-                p.zeroGrad();
-            }
-            loss(ps, Tensor.randn(g, B, IN)).backward();
-        }
+        clearAndBackward(ps, g, 3);
         for (int i = 0; i < ps.size(); i++) {
             assertArrayEquals(values.get(i), kept.get(i).toFloatArray(), "gradient " + i + " kept by the caller");
             assertNotSame(kept.get(i).floatData(), ps.get(i).peekGrad().floatData());
@@ -145,9 +155,7 @@ class GradientRecyclingTest {
     void accumulatingWithoutClearingAddsInPlaceToTheSameSums() {
         List<float[]> sums = new ArrayList<>();
         for (boolean recycle : new boolean[] {false, true}) {
-            Recycling.setEnabled(recycle);
-            ScratchPool.clear();
-            poisonPool();
+            start(recycle);
             List<Variable> ps = params(7);
             Generator g = new Generator(8);
             for (int pass = 0; pass < 3; pass++) {
@@ -181,13 +189,7 @@ class GradientRecyclingTest {
         float[] retainedValues = retained.toFloatArray();
         List<Variable> captured = Autograd.grad(loss(ps, x.data()), List.of(ps.get(0), ps.get(2)), false);
         float[] capturedValues = captured.get(1).data().toFloatArray();
-        for (int step = 0; step < 3; step++) {
-            poisonPool();
-            for (Variable p : ps) {
-                p.zeroGrad();
-            }
-            loss(ps, Tensor.randn(g, B, IN)).backward();
-        }
+        clearAndBackward(ps, g, 3);
         assertEquals(1, seen.size());
         assertArrayEquals(seenValues.get(0), seen.get(0).toFloatArray(), "what the hook was given");
         assertArrayEquals(retainedValues, retained.toFloatArray(), "the retained gradient");

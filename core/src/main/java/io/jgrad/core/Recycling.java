@@ -135,6 +135,18 @@ public final class Recycling {
     }
 
     /**
+     * True for the library's own classes (in an {@code io.jgrad} package), whose backward rules and
+     * optimizer updates use a gradient only within the call; code defined elsewhere may keep what it is
+     * given, so the engine and the optimizers pin gradients before handing them to it.
+     *
+     * @param c a class, e.g. a {@code Function} or {@code Optimizer} subclass
+     * @return whether gradients it sees may be recycled after it returns
+     */
+    public static boolean libraryCode(Class<?> c) {
+        return c.getName().startsWith("io.jgrad.");
+    }
+
+    /**
      * True when {@code t} was born in a backward pass, is not pinned, and is its storage's only
      * possible view (contiguous from offset 0 over the whole array): a leaf gradient that nobody was
      * given, whose array may be reused once the gradient is cleared.

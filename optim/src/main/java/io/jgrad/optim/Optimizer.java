@@ -4,6 +4,7 @@ import io.jgrad.autograd.Autograd;
 import io.jgrad.autograd.Parameter;
 import io.jgrad.autograd.Tape;
 import io.jgrad.core.DType;
+import io.jgrad.core.Recycling;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
 import java.util.ArrayList;
@@ -236,7 +237,7 @@ public abstract class Optimizer {
 
     /** Updates every parameter that has a gradient, once. */
     public void step() {
-        boolean builtIn = getClass().getName().startsWith("io.jgrad.");
+        boolean builtIn = Recycling.libraryCode(getClass());
         for (ParamGroup g : groups) {
             boolean maximize = g.flag("maximize");
             for (Parameter p : g.params()) {

@@ -31,11 +31,6 @@ final class FloatRecurrentRows extends RecurrentRows {
     }
 
     @Override
-    public Tensor wrap(Object a, int... shape) {
-        return Tensor.wrap((float[]) a, shape);
-    }
-
-    @Override
     public void gemm(
             boolean ta,
             boolean tb,

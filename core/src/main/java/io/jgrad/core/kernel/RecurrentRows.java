@@ -40,8 +40,6 @@ public abstract class RecurrentRows {
 
     public abstract Object data(Tensor t);
 
-    public abstract Tensor wrap(Object a, int... shape);
-
     /** C = A B (+ C when beta is 1), BLAS-style. */
     public abstract void gemm(
             boolean ta,
