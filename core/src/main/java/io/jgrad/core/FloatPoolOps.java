@@ -20,6 +20,13 @@ final class FloatPoolOps extends PoolOps<float[]> {
     @Override
     @SuppressWarnings("ShortCircuitBoolean") // the 2x2 path tests four NaNs without branches on purpose
     void maxForward(PoolWindows win, float[] x, int xOff, float[] out, int[] ind, int from, int to) {
+        // FLOAT32-only {
+        if (win.pairs) {
+            io.jgrad.core.kernel.KernelProvider.kernels()
+                    .maxPool2x2(x, xOff, win.h, win.w, win.oh, win.ow, out, ind, from, to);
+            return;
+        }
+        // } FLOAT32-only
         final int w = win.w;
         final int ow = win.ow;
         final int dh = win.dh;
@@ -47,16 +54,7 @@ final class FloatPoolOps extends PoolOps<float[]> {
                         float v2 = x[xb + i2];
                         float v3 = x[xb + i2 + 1];
                         if (!(Float.isNaN(v0) | Float.isNaN(v1) | Float.isNaN(v2) | Float.isNaN(v3))) {
-                            int m = orderKey(v0);
-                            int mi = i0;
-                            int k = orderKey(v1);
-                            mi = k > m ? i0 + 1 : mi;
-                            m = Math.max(m, k);
-                            k = orderKey(v2);
-                            mi = k > m ? i2 : mi;
-                            m = Math.max(m, k);
-                            k = orderKey(v3);
-                            mi = k > m ? i2 + 1 : mi;
+                            int mi = io.jgrad.core.kernel.PoolKernels.firstMax(v0, v1, v2, v3, i0, i2);
                             out[ob + r * ow + q] = x[xb + mi];
                             ind[ob + r * ow + q] = mi;
                             continue;
@@ -158,16 +156,4 @@ final class FloatPoolOps extends PoolOps<float[]> {
             }
         }
     }
-
-    // FLOAT32-only {
-    /**
-     * An int that orders as the float does (not NaN): the bits of a non-negative float already do, and
-     * flipping all but the sign bit of a negative one reverses its order. Adding 0 first makes -0 equal
-     * to +0, as the float comparison has it.
-     */
-    private static int orderKey(float v) {
-        int b = Float.floatToRawIntBits(v + 0f);
-        return b ^ ((b >> 31) & 0x7fffffff);
-    }
-    // } FLOAT32-only
 }

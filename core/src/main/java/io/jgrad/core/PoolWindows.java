@@ -20,6 +20,11 @@ final class PoolWindows {
     final int[] hDiv;
 
     final int[] wDiv;
+    /**
+     * Whether these are max pooling's 2 x 2 windows at stride 2, without padding or dilation, each inside
+     * the input (the kernels' {@code maxPool2x2}).
+     */
+    final boolean pairs;
 
     private PoolWindows(
             int h,
@@ -33,7 +38,8 @@ final class PoolWindows {
             int[] ws,
             int[] we,
             int[] hDiv,
-            int[] wDiv) {
+            int[] wDiv,
+            boolean pairs) {
         this.h = h;
         this.w = w;
         this.oh = oh;
@@ -46,6 +52,7 @@ final class PoolWindows {
         this.we = we;
         this.hDiv = hDiv;
         this.wDiv = wDiv;
+        this.pairs = pairs;
     }
 
     /** Max pooling windows, as PyTorch's CPU kernel: the start moves past the padding in steps of dilation. */
@@ -57,7 +64,17 @@ final class PoolWindows {
         int[] we = new int[ow];
         maxAxis(h, kh, sh, ph, dh, hs, he);
         maxAxis(w, kw, sw, pw, dw, ws, we);
-        return new PoolWindows(h, w, oh, ow, dh, dw, hs, he, ws, we, null, null);
+        boolean pairs = kh == 2
+                && kw == 2
+                && sh == 2
+                && sw == 2
+                && ph == 0
+                && pw == 0
+                && dh == 1
+                && dw == 1
+                && 2 * oh <= h
+                && 2 * ow <= w;
+        return new PoolWindows(h, w, oh, ow, dh, dw, hs, he, ws, we, null, null, pairs);
     }
 
     private static void maxAxis(int in, int k, int s, int p, int d, int[] start, int[] end) {
@@ -86,7 +103,7 @@ final class PoolWindows {
         int[] wDiv = new int[ow];
         avgAxis(h, kh, sh, ph, countIncludePad, hs, he, hDiv);
         avgAxis(w, kw, sw, pw, countIncludePad, ws, we, wDiv);
-        return new PoolWindows(h, w, oh, ow, 1, 1, hs, he, ws, we, hDiv, wDiv);
+        return new PoolWindows(h, w, oh, ow, 1, 1, hs, he, ws, we, hDiv, wDiv, false);
     }
 
     private static void avgAxis(int in, int k, int s, int p, boolean includePad, int[] start, int[] end, int[] div) {
@@ -112,7 +129,7 @@ final class PoolWindows {
         int[] wDiv = new int[ow];
         adaptiveAxis(h, hs, he, hDiv);
         adaptiveAxis(w, ws, we, wDiv);
-        return new PoolWindows(h, w, oh, ow, 1, 1, hs, he, ws, we, hDiv, wDiv);
+        return new PoolWindows(h, w, oh, ow, 1, 1, hs, he, ws, we, hDiv, wDiv, false);
     }
 
     private static void adaptiveAxis(int in, int[] start, int[] end, int[] div) {

@@ -115,6 +115,7 @@ final class WarmUp {
         // x times 3 reaches the first of the other ranges, x times 10 all of them
         float[] mid = new float[n];
         float[] wide = new float[n];
+        int[] pooled = new int[80 * 24];
         for (int i = 0; i < x.length; i++) {
             x[i] = (i % 13 - 6) * 0.1f;
             y[i] = (i % 7 - 3) * 0.2f;
@@ -148,6 +149,10 @@ final class WarmUp {
             {() -> k.sum(x, 0, n), () -> k.dot(x, 0, y, 0, n)},
             {() -> k.softmaxRows(x, 0, z, 0, 2, n, false), () -> k.softmaxRows(x, 0, z, 0, 2, n, true)},
             {() -> k.exp(x, 0, z, 0, n), () -> k.tanh(x, 0, z, 0, n), () -> k.sigmoid(x, 0, z, 0, n)},
+            // 2 x 2 max pooling: twelve planes of 4 x 40 (20 outputs a row: a whole vector and part of one;
+            // a call per plane of the second pass, so 700 calls make the 5,000 that C2 waits for); the last
+            // row of the last plane reads to the array's end, so it takes the scalar row
+            {() -> k.maxPool2x2(x, 0, 4, 40, 2, 20, z, pooled, 0, 12)},
             {() -> k.gelu(wide, 0, z, 0, n), () -> k.geluBackward(wide, 0, y, 0, z, 0, n), () -> k.gelu(mid, 0, z, 0, n)
             }
         };

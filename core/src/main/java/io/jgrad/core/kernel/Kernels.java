@@ -125,6 +125,27 @@ public interface Kernels {
     /** Dot product. */
     float dot(float[] a, int ao, float[] b, int bo, int n);
 
+    /**
+     * 2 x 2 max pooling at stride 2 without padding (each window inside the plane), over planes {@code
+     * [from, to)} of contiguous {@code h x w} planes starting at {@code xo}: for plane p, {@code out} and
+     * {@code ind} at {@code p * oh * ow} receive each window's maximum and that element's index within
+     * its input plane ({@code row * w + column}). PyTorch's rule picks the element: the first strict
+     * maximum in the order top left, top right, bottom left, bottom right; a NaN takes over, so the last
+     * NaN wins. Values and indices are the same, bit for bit, in every implementation.
+     *
+     * @param x the input planes
+     * @param xo where plane 0 starts
+     * @param h plane height
+     * @param w plane width
+     * @param oh output height, at most {@code h / 2}
+     * @param ow output width, at most {@code w / 2}
+     * @param out the maxima
+     * @param ind the maxima's in-plane indices
+     * @param from first plane
+     * @param to end of the planes
+     */
+    void maxPool2x2(float[] x, int xo, int h, int w, int oh, int ow, float[] out, int[] ind, int from, int to);
+
     // FLOAT64 overloads of the vector primitives that the generated FLOAT64 twins of FLOAT32 code call
     // (such as DoubleConvOps from FloatConvOps): plain loops here, which an implementation may override.
 

@@ -212,6 +212,11 @@ class PlainKernels implements Kernels {
     }
 
     @Override
+    public void maxPool2x2(float[] x, int xo, int h, int w, int oh, int ow, float[] out, int[] ind, int from, int to) {
+        PoolKernels.maxPool2x2(x, xo, h, w, oh, ow, out, ind, from, to);
+    }
+
+    @Override
     public float dot(float[] a, int ao, float[] b, int bo, int n) {
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int i = 0;

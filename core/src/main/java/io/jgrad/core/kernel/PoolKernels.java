@@ -2,7 +2,10 @@ package io.jgrad.core.kernel;
 
 import io.jgrad.core.Tensor;
 
-/** Index loops of pooling that the layers gather with: the argmax windows of adaptive max pooling. */
+/**
+ * Index loops of pooling: the argmax windows of adaptive max pooling that the layers gather with, and
+ * the plain 2 x 2 max pooling loop.
+ */
 public final class PoolKernels {
     private PoolKernels() {}
 
@@ -47,6 +50,86 @@ public final class PoolKernels {
             }
         }
         return idx;
+    }
+
+    /**
+     * {@link Kernels#maxPool2x2} in plain Java: the plain kernels' implementation, and the vector kernels'
+     * while their own code is not compiled yet.
+     *
+     * @param x the input planes
+     * @param xo where plane 0 starts
+     * @param h plane height
+     * @param w plane width
+     * @param oh output height, at most {@code h / 2}
+     * @param ow output width, at most {@code w / 2}
+     * @param out the maxima
+     * @param ind the maxima's in-plane indices
+     * @param from first plane
+     * @param to end of the planes
+     */
+    @SuppressWarnings("ShortCircuitBoolean") // four NaN tests without branches on purpose
+    public static void maxPool2x2(
+            float[] x, int xo, int h, int w, int oh, int ow, float[] out, int[] ind, int from, int to) {
+        int hw = h * w;
+        int ohw = oh * ow;
+        for (int plane = from; plane < to; plane++) {
+            int xb = xo + plane * hw;
+            int ob = plane * ohw;
+            for (int r = 0; r < oh; r++) {
+                for (int q = 0; q < ow; q++) {
+                    int i0 = 2 * r * w + 2 * q;
+                    int i2 = i0 + w;
+                    float v0 = x[xb + i0];
+                    float v1 = x[xb + i0 + 1];
+                    float v2 = x[xb + i2];
+                    float v3 = x[xb + i2 + 1];
+                    // the last NaN, if any
+                    int mi = Float.isNaN(v3) ? i2 + 1 : Float.isNaN(v2) ? i2 : Float.isNaN(v1) ? i0 + 1 : i0;
+                    if (!(Float.isNaN(v0) | Float.isNaN(v1) | Float.isNaN(v2) | Float.isNaN(v3))) {
+                        mi = firstMax(v0, v1, v2, v3, i0, i2);
+                    }
+                    out[ob + r * ow + q] = x[xb + mi];
+                    ind[ob + r * ow + q] = mi;
+                }
+            }
+        }
+    }
+
+    /**
+     * The index of the first maximum of a 2 x 2 window without NaN: values {@code v0, v1} at {@code i0,
+     * i0 + 1}, {@code v2, v3} at {@code i2, i2 + 1}. The values are compared as order-preserving ints,
+     * which x86 selects with conditional moves (a float compare here is a branch, mispredicted on random
+     * data).
+     *
+     * @param v0 top left
+     * @param v1 top right
+     * @param v2 bottom left
+     * @param v3 bottom right
+     * @param i0 top left's index
+     * @param i2 bottom left's index
+     * @return the index of the first of the largest values
+     */
+    public static int firstMax(float v0, float v1, float v2, float v3, int i0, int i2) {
+        int m = orderKey(v0);
+        int mi = i0;
+        int k = orderKey(v1);
+        mi = k > m ? i0 + 1 : mi;
+        m = Math.max(m, k);
+        k = orderKey(v2);
+        mi = k > m ? i2 : mi;
+        m = Math.max(m, k);
+        k = orderKey(v3);
+        return k > m ? i2 + 1 : mi;
+    }
+
+    /**
+     * An int that orders as the float does (not NaN): the bits of a non-negative float already do, and
+     * flipping all but the sign bit of a negative one reverses its order. Adding 0 first makes -0 equal
+     * to +0, as the float comparison has it.
+     */
+    private static int orderKey(float v) {
+        int b = Float.floatToRawIntBits(v + 0f);
+        return b ^ ((b >> 31) & 0x7fffffff);
     }
 
     /** PyTorch's window start {@code floor(i * in / out)}. */
