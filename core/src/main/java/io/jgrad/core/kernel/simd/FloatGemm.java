@@ -3,6 +3,7 @@ package io.jgrad.core.kernel.simd;
 import io.jgrad.core.kernel.FloatGemmDriver;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -144,9 +145,41 @@ final class FloatGemm extends FloatGemmDriver {
                         FloatVector.fromArray(S, b, src + v).intoArray(pb, dst + p * NR + v);
                     }
                 }
+            } else if (!transB) {
+                packPartialPanel(b, bOff, ldb, p0, kc, j0 + jr, cols, pb, dst);
             } else {
                 packBPanel(transB, b, bOff, ldb, p0, kc, j0 + jr, cols, pb, dst);
             }
+        }
+    }
+
+    /**
+     * A last panel of fewer than NR columns of a k x n B: each row's values as whole vectors, the last
+     * one blended with zeros past the panel's columns, then zero vectors up to NR; the rows whose last
+     * vector would read past the end of b go to the driver's scalar {@link #packBPanel}. That scalar
+     * copy had taken as much time for the 26-column last panel of the cnn workload's convolution bands
+     * (154 columns) as the vector copies for the 128 columns before it.
+     */
+    private void packPartialPanel(float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols, float[] pb, int dst) {
+        int src = bOff + p0 * ldb + j0;
+        int reach = (cols + V - 1) / V * V; // the values a row's vectors read
+        int full = reach - V; // read by whole vectors before the last
+        long room = (long) b.length - src - reach;
+        int safe = room < 0 ? 0 : (int) Math.min(kc, room / Math.max(1, ldb) + 1);
+        FloatVector zero = FloatVector.zero(S);
+        VectorMask<Float> inside = S.indexInRange(full, cols);
+        for (int p = 0; p < safe; p++, src += ldb) {
+            int d = dst + p * NR;
+            for (int v = 0; v < full; v += V) {
+                FloatVector.fromArray(S, b, src + v).intoArray(pb, d + v);
+            }
+            zero.blend(FloatVector.fromArray(S, b, src + full), inside).intoArray(pb, d + full);
+            for (int v = reach; v < NR; v += V) {
+                zero.intoArray(pb, d + v);
+            }
+        }
+        if (safe < kc) {
+            packBPanel(false, b, bOff, ldb, p0 + safe, kc - safe, j0, cols, pb, dst + safe * NR);
         }
     }
 
