@@ -352,9 +352,10 @@ final class FloatGemm extends FloatGemmDriver {
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow, o4 = 4 * aRow, o5 = 5 * aRow;
-        for (int p = 0; p < kc; p++, ai += aStep, bi += 2 * V) {
-            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
-            FloatVector b1 = FloatVector.fromArray(S, pb, bi + V);
+        for (int p = 0; p < kc; p++, ai += aStep) {
+            int bp = bi + p * (2 * V); // a multiple of the loop counter: C2 checks its range once
+            FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bp + V);
             FloatVector a0 = FloatVector.broadcast(S, pa[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
@@ -425,9 +426,10 @@ final class FloatGemm extends FloatGemmDriver {
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
         int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow, o4 = 4 * aRow, o5 = 5 * aRow, o6 = 6 * aRow, o7 = 7 * aRow;
-        for (int p = 0; p < kc; p++, ai += aStep, bi += 2 * V) {
-            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
-            FloatVector b1 = FloatVector.fromArray(S, pb, bi + V);
+        for (int p = 0; p < kc; p++, ai += aStep) {
+            int bp = bi + p * (2 * V); // a multiple of the loop counter: C2 checks its range once
+            FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bp + V);
             FloatVector a0 = FloatVector.broadcast(S, pa[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
@@ -508,10 +510,11 @@ final class FloatGemm extends FloatGemmDriver {
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
         int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow;
-        for (int p = 0; p < kc; p++, ai += aStep, bi += 3 * V) {
-            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
-            FloatVector b1 = FloatVector.fromArray(S, pb, bi + V);
-            FloatVector b2 = FloatVector.fromArray(S, pb, bi + 2 * V);
+        for (int p = 0; p < kc; p++, ai += aStep) {
+            int bp = bi + p * (3 * V); // a multiple of the loop counter: C2 checks its range once
+            FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bp + V);
+            FloatVector b2 = FloatVector.fromArray(S, pb, bp + 2 * V);
             FloatVector a0 = FloatVector.broadcast(S, pa[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
@@ -646,8 +649,9 @@ final class FloatGemm extends FloatGemmDriver {
                 o5 = second + aRow,
                 o6 = second + o2,
                 o7 = second + o3;
-        for (int p = 0; p < kc; p++, ai += aStep, bi += 3 * V) {
-            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+        for (int p = 0; p < kc; p++, ai += aStep) {
+            int bp = bi + p * (3 * V); // a multiple of the loop counter: C2 checks its range once
+            FloatVector b0 = FloatVector.fromArray(S, pb, bp);
             c00 = FloatVector.broadcast(S, pa[ai]).fma(b0, c00);
             c10 = FloatVector.broadcast(S, pa[ai + o1]).fma(b0, c10);
             c20 = FloatVector.broadcast(S, pa[ai + o2]).fma(b0, c20);
@@ -685,8 +689,9 @@ final class FloatGemm extends FloatGemmDriver {
         FloatVector c20 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S);
         int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow;
-        for (int p = 0; p < kc; p++, ai += aStep, bi += 3 * V) {
-            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+        for (int p = 0; p < kc; p++, ai += aStep) {
+            int bp = bi + p * (3 * V); // a multiple of the loop counter: C2 checks its range once
+            FloatVector b0 = FloatVector.fromArray(S, pb, bp);
             c00 = FloatVector.broadcast(S, pa[ai]).fma(b0, c00);
             c10 = FloatVector.broadcast(S, pa[ai + o1]).fma(b0, c10);
             c20 = FloatVector.broadcast(S, pa[ai + o2]).fma(b0, c20);
@@ -723,9 +728,10 @@ final class FloatGemm extends FloatGemmDriver {
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow;
-        for (int p = 0; p < kc; p++, ai += aStep, bi += 3 * V) {
-            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
-            FloatVector b1 = FloatVector.fromArray(S, pb, bi + V);
+        for (int p = 0; p < kc; p++, ai += aStep) {
+            int bp = bi + p * (3 * V); // a multiple of the loop counter: C2 checks its range once
+            FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bp + V);
             FloatVector a0 = FloatVector.broadcast(S, pa[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
