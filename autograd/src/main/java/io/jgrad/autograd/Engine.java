@@ -303,9 +303,7 @@ final class Engine {
             Tensor p = prev.data();
             Tensor t = g.data();
             if (Recycling.bornIn(p, run)
-                    && !p.sharesStorage(t)
-                    && p.dtype() == t.dtype()
-                    && Recycling.ownedGradient(p)
+                    && Recycling.addableInPlace(p, t)
                     && counts.get(Recycling.storageOf(p))[0] == 1) {
                 p.add_(t);
                 dropUnheld(g);

@@ -267,10 +267,7 @@ public class Variable {
         Tensor t = g.data();
         if (grad == null) {
             grad = new Variable(t.isContiguous() && !g.sharedGrad ? t : t.clone());
-        } else if (!grad.requiresGrad()
-                && Recycling.ownedGradient(grad.data())
-                && !grad.data().sharesStorage(t)
-                && grad.data().dtype() == t.dtype()) {
+        } else if (!grad.requiresGrad() && Recycling.addableInPlace(grad.data(), t)) {
             grad.data().add_(t); // nobody was given the old gradient: accumulate in place
         } else {
             grad = new Variable(grad.data().add(t));

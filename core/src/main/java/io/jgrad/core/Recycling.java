@@ -158,4 +158,16 @@ public final class Recycling {
         Storage s = t.storage;
         return s.origin != null && t.offset == 0 && t.isContiguous() && t.numel() == s.length();
     }
+
+    /**
+     * True when {@code g} may be added into {@code sum} in place: {@code sum} is an {@link
+     * #ownedGradient}, of g's type, and does not share g's storage.
+     *
+     * @param sum a gradient sum that its holder would otherwise replace by a new {@code sum + g}
+     * @param g the gradient to add
+     * @return whether {@code sum.add_(g)} is safe
+     */
+    public static boolean addableInPlace(Tensor sum, Tensor g) {
+        return ownedGradient(sum) && sum.dtype() == g.dtype() && !sum.sharesStorage(g);
+    }
 }

@@ -1,5 +1,7 @@
 package io.jgrad.core;
 
+import io.jgrad.core.kernel.ScratchPool;
+
 /**
  * The primitive array behind one or more tensor views, with a version counter that every in-place
  * operation increments (autograd uses it to detect saved values modified before backward).
@@ -69,7 +71,7 @@ final class Storage {
 
     /**
      * A storage whose values are arbitrary, for a result that writes every element: in a backward pass
-     * ({@link Recycling}) an array from {@link io.jgrad.core.kernel.ScratchPool} for FLOAT32 and FLOAT64,
+     * ({@link Recycling}) an array from {@link ScratchPool} for FLOAT32 and FLOAT64,
      * otherwise (and for the other types) a new, zeroed one.
      */
     static Storage scratch(DType dtype, int n) {
@@ -83,10 +85,10 @@ final class Storage {
         Storage s;
         switch (dtype) {
             case FLOAT32:
-                s = new Storage(io.jgrad.core.kernel.ScratchPool.floats(n));
+                s = new Storage(ScratchPool.floats(n));
                 break;
             case FLOAT64:
-                s = new Storage(io.jgrad.core.kernel.ScratchPool.doubles(n));
+                s = new Storage(ScratchPool.doubles(n));
                 break;
             default:
                 s = zeroed(dtype, n);

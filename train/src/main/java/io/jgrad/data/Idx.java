@@ -309,8 +309,7 @@ public final class Idx {
             // that grows with it, so a header that lies about its size fails at the end of the stream
             // instead of allocating the announced size up front. Images compress 2-5 to 1, so a real file
             // fills its first buffer exactly: growing from 1 MB, Fashion-MNIST's training images (47 MB)
-            // had passed through 63 MB of smaller buffers, which raised the peak RSS of a program that
-            // reads them.
+            // had passed through 63 MB of smaller buffers, all garbage.
             int first = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(1L << 20, 4 * fileLength));
             byte[] data = gz ? readGrowing(in, (int) needed, first) : new byte[(int) needed];
             int got = gz ? data.length : in.readNBytes(data, 0, data.length);

@@ -83,10 +83,12 @@ public final class PoolKernels {
                     float v1 = x[xb + i0 + 1];
                     float v2 = x[xb + i2];
                     float v3 = x[xb + i2 + 1];
-                    // the last NaN, if any
-                    int mi = Float.isNaN(v3) ? i2 + 1 : Float.isNaN(v2) ? i2 : Float.isNaN(v1) ? i0 + 1 : i0;
+                    int mi;
                     if (!(Float.isNaN(v0) | Float.isNaN(v1) | Float.isNaN(v2) | Float.isNaN(v3))) {
                         mi = firstMax(v0, v1, v2, v3, i0, i2);
+                    } else {
+                        // the last NaN
+                        mi = Float.isNaN(v3) ? i2 + 1 : Float.isNaN(v2) ? i2 : Float.isNaN(v1) ? i0 + 1 : i0;
                     }
                     out[ob + r * ow + q] = x[xb + mi];
                     ind[ob + r * ow + q] = mi;

@@ -28,9 +28,9 @@ import jdk.incubator.vector.VectorSpecies;
  * on half-width (256-bit) float and int vectors, tried beside the 512-bit kernels, made the GEMM slower
  * afterwards even where it was not called (batch-1 cnn inference 490-572 against 648-702 us), most
  * likely through the type profiles of the Vector API's shared methods; see docs/performance.md,
- * seventh sitting; {@link #maxPool2x2} stays on the one float shape (and the int species of that shape,
- * reinterpreted, for its indices, as exp does). The int8 GEMM's 128-bit byte loads widened to floats are the one place that mixes
- * shapes, for quantized inference only.
+ * seventh sitting; {@link #maxPool2x2} stays on the one float shape (and the int species of that
+ * shape, reinterpreted, for its indices, as exp does). The int8 GEMM's 128-bit byte loads widened to
+ * floats are the one place that mixes shapes, for quantized inference only.
  *
  * <p>exp and tanh use jgrad's own polynomials, built from plain lane-wise arithmetic, so that they give
  * the same bits interpreted and compiled: the JDK's {@code lanewise(EXP)} is Intel's SVML once C2
