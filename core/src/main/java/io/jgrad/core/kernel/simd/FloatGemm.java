@@ -492,6 +492,60 @@ final class FloatGemm extends FloatGemmDriver {
         }
     }
 
+    /** The first vector of columns of the 8 x 2 tile's panel; see {@link #edgeKernel}. */
+    private static void kernel8x2First(
+            int kc,
+            float[] pa,
+            int ai,
+            int aStep,
+            int aRow,
+            float[] pb,
+            int bi,
+            float[] c,
+            int ci,
+            int ldc,
+            boolean acc) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S);
+        int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow, o4 = 4 * aRow, o5 = 5 * aRow, o6 = 6 * aRow, o7 = 7 * aRow;
+        for (int p = 0; p < kc; p++, ai += aStep) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi + p * (2 * V));
+            c00 = FloatVector.broadcast(S, pa[ai]).fma(b0, c00);
+            c10 = FloatVector.broadcast(S, pa[ai + o1]).fma(b0, c10);
+            c20 = FloatVector.broadcast(S, pa[ai + o2]).fma(b0, c20);
+            c30 = FloatVector.broadcast(S, pa[ai + o3]).fma(b0, c30);
+            c40 = FloatVector.broadcast(S, pa[ai + o4]).fma(b0, c40);
+            c50 = FloatVector.broadcast(S, pa[ai + o5]).fma(b0, c50);
+            c60 = FloatVector.broadcast(S, pa[ai + o6]).fma(b0, c60);
+            c70 = FloatVector.broadcast(S, pa[ai + o7]).fma(b0, c70);
+        }
+        if (acc) {
+            c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c10.add(FloatVector.fromArray(S, c, ci + ldc)).intoArray(c, ci + ldc);
+            c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
+            c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
+            c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc)).intoArray(c, ci + 4 * ldc);
+            c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc)).intoArray(c, ci + 5 * ldc);
+            c60.add(FloatVector.fromArray(S, c, ci + 6 * ldc)).intoArray(c, ci + 6 * ldc);
+            c70.add(FloatVector.fromArray(S, c, ci + 7 * ldc)).intoArray(c, ci + 7 * ldc);
+        } else {
+            c00.intoArray(c, ci);
+            c10.intoArray(c, ci + ldc);
+            c20.intoArray(c, ci + 2 * ldc);
+            c30.intoArray(c, ci + 3 * ldc);
+            c40.intoArray(c, ci + 4 * ldc);
+            c50.intoArray(c, ci + 5 * ldc);
+            c60.intoArray(c, ci + 6 * ldc);
+            c70.intoArray(c, ci + 7 * ldc);
+        }
+    }
+
     /** The 4 x 3-vector register tile; see {@link #kernel}. */
     private static void kernel4x3(
             int kc,
@@ -562,11 +616,13 @@ final class FloatGemm extends FloatGemmDriver {
     }
 
     /**
-     * An edge tile whose micro-panel has at most {@code 2 * V} valid columns (of the 4 x 3 tile's 3 * V):
-     * only its first one or two vectors of columns are computed, into the edge tile, with the same chain of fused
-     * multiply-adds per value as the full tile, so the values are the same bits. A 256- or 64-column
-     * product (a recurrent layer's {@code dh W_hh}, an LSTM's 64-wide input) otherwise spent a third or
-     * two thirds of its last panel's work on zero columns.
+     * An edge tile whose micro-panel has at most {@code 2 * V} valid columns of the 4 x 3 tile's 3 * V, or
+     * at most V of the 8 x 2 tile's 2 * V: only its first one or two vectors of columns are computed, into
+     * the edge tile, with the same chain of fused multiply-adds per value as the full tile, so the values
+     * are the same bits. A 256- or 64-column product (a recurrent layer's {@code dh W_hh}, an LSTM's
+     * 64-wide input) otherwise spent a third or two thirds of its last panel's work on zero columns, and
+     * on the 8 x 2 tile a convolution over 14 x 14 or 28 x 28 positions (196 = 6 x 32 + 4 columns, 784 =
+     * 24 x 32 + 16) or a 10-class output half of it.
      */
     @Override
     protected void edgeKernel(
@@ -586,6 +642,8 @@ final class FloatGemm extends FloatGemmDriver {
             kernel4x1(kc, pa, ai, aStep, aRow, pb, bi, c, ci, ldc, acc);
         } else if (TILE == TILE_4X3 && cols <= 2 * V) {
             kernel4x2(kc, pa, ai, aStep, aRow, pb, bi, c, ci, ldc, acc);
+        } else if (TILE == TILE_8X2 && cols <= V) {
+            kernel8x2First(kc, pa, ai, aStep, aRow, pb, bi, c, ci, ldc, acc);
         } else {
             kernel(kc, pa, ai, aStep, aRow, pb, bi, c, ci, ldc, acc);
         }
