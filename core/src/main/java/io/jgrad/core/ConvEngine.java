@@ -13,7 +13,9 @@ import java.util.List;
  *   backward weight  gW_g  += gout_g @ col^T      summed over images
  * </pre>
  * {@code col} is built for a band of output rows at a time, sized to stay in the L2 cache, into a
- * scratch buffer that each thread keeps across calls; the GEMM writes straight into the output band (leading dimension oh * ow).
+ * scratch buffer that each thread keeps across calls; the GEMM writes straight into the output band (leading dimension oh * ow),
+ * or, when the patch matrix is much larger than the band ({@link #filtersAsB}), multiplies
+ * {@code out_g^T = col^T @ W_g^T} with the filters packed once per call and transposes the band into place.
  * A 1x1 kernel with stride 1 and no padding skips im2col (the input plane is the column matrix), and
  * depthwise convolutions (one input channel per group) use direct loops. Images are spread over the
  * thread pool; the GEMM calls inside then stay on their thread, while a single image leaves the GEMM
@@ -31,6 +33,21 @@ final class ConvEngine {
     static int bandRows(ConvGeometry g, int bytes) {
         long perRow = (long) g.k * g.ow * bytes;
         return (int) Math.max(1, Math.min(g.oh, TILE_BYTES / Math.max(1, perRow)));
+    }
+
+    /**
+     * Whether the forward multiplies {@code out^T = col^T W^T} instead of {@code out = W col}: the filters
+     * are then packed once per call as the GEMM's B (shared by every image and band), the im2col matrix
+     * is read in place as op(A) = col^T (no copy into panels), and the t x coutG result is transposed
+     * into the output band. Every value is the same chain of multiply-adds over the same depth blocks
+     * either way, so the outputs are the same bits. Worth it when the patch matrix (k x t) is much larger
+     * than the output band (coutG x t), whose transposing copy costs about six times as much per value as
+     * the panel copy it saves, and with more than one image to share the packed filters. The cnn
+     * workload's second convolution (k = 800, coutG = 64) took 100-104 against 122-133 us per image (one
+     * thread); its first (k = 25, coutG = 32) would be slower (17-23 against 8 us), and keeps the usual way.
+     */
+    static boolean filtersAsB(ConvGeometry g) {
+        return g.n > 1 && g.k >= 4 * g.coutG;
     }
 
     /** Number of items of {@code perItem} multiply-adds each that make one parallel chunk worth its cost. */
@@ -69,8 +86,15 @@ final class ConvEngine {
         }
         final boolean pointwise = g.isPointwise();
         final int rows = bandRows(g, ops.bytes());
+        final boolean asB = !pointwise && filtersAsB(g);
+        final Object[] packed = new Object[asB ? g.groups : 0];
+        for (int gr = 0; gr < packed.length; gr++) {
+            packed[gr] = ops.packFilters(w, wOff + gr * g.coutG * g.k, g.coutG, g.k);
+        }
         Parallel.forRange(g.n, grain(g.macs() / g.n), (from, to) -> {
-            A col = pointwise ? null : ops.scratch(g.k * rows * g.ow);
+            int colLen = g.k * rows * g.ow;
+            // with the filters as B, the product's transpose (t x coutG) follows the band's im2col matrix
+            A col = pointwise ? null : ops.scratch(colLen + (asB ? rows * g.ow * g.coutG : 0));
             for (int img = from; img < to; img++) {
                 int xi = xOff + img * g.cin * g.hw;
                 int oi = img * g.cout * g.p;
@@ -86,7 +110,27 @@ final class ConvEngine {
                         int r1 = Math.min(g.oh, r0 + rows);
                         int t = (r1 - r0) * g.ow;
                         ops.im2col(g, x, xg, r0, r1, col);
-                        ops.gemm(false, false, g.coutG, t, g.k, w, wg, g.k, col, 0, t, false, out, og + r0 * g.ow, g.p);
+                        if (asB) {
+                            ops.gemmFilters(t, col, 0, t, packed[gr], col, colLen);
+                            ops.transposeTo(col, colLen, t, g.coutG, out, og + r0 * g.ow, g.p);
+                        } else {
+                            ops.gemm(
+                                    false,
+                                    false,
+                                    g.coutG,
+                                    t,
+                                    g.k,
+                                    w,
+                                    wg,
+                                    g.k,
+                                    col,
+                                    0,
+                                    t,
+                                    false,
+                                    out,
+                                    og + r0 * g.ow,
+                                    g.p);
+                        }
                     }
                 }
                 if (bias != null) {

@@ -57,6 +57,24 @@ abstract class ConvOps<A> {
     /** {@code out[oOff + c * len + q] += bias[bOff + c]} for c in [0, planes), q in [0, len). */
     abstract void addBias(A out, int oOff, int planes, int len, A bias, int bOff);
 
+    /**
+     * Packs one group's filters, w (coutG x k, row-major at wOff), as the B operand (w^T) of the forward
+     * product taken the other way round, {@code out^T = col^T w^T} (see {@code ConvEngine.filtersAsB}).
+     */
+    abstract Object packFilters(A w, int wOff, int coutG, int k);
+
+    /**
+     * {@code ct = col^T w^T} with the filters packed by {@link #packFilters}: col is k x t at colOff with row
+     * stride ldCol (the GEMM reads it in place, as op(A) = col^T), ct is t x coutG at ctOff.
+     */
+    abstract void gemmFilters(int t, A col, int colOff, int ldCol, Object packed, A ct, int ctOff);
+
+    /**
+     * Writes the transpose of the rows x cols matrix at {@code src[sOff]} into rows of stride ld at
+     * {@code dst[dOff]}: {@code dst[dOff + c * ld + r] = src[sOff + r * cols + c]}.
+     */
+    abstract void transposeTo(A src, int sOff, int rows, int cols, A dst, int dOff, int ld);
+
     /** {@code dst[dOff + q] += src[sOff + q]} for q in [0, len). */
     abstract void addTo(A src, int sOff, A dst, int dOff, int len);
 

@@ -1,5 +1,6 @@
 package io.jgrad.core;
 
+import io.jgrad.core.kernel.FloatGemmDriver;
 import io.jgrad.core.kernel.KernelProvider;
 import io.jgrad.core.kernel.Kernels;
 import java.util.Arrays;
@@ -214,6 +215,28 @@ final class FloatConvOps extends ConvOps<float[]> {
             int d = dOff + c * rows;
             for (int r = 0, s = sOff + c; r < rows; r++, s += cols) {
                 dst[d + r] += src[s];
+            }
+        }
+    }
+
+    @Override
+    Object packFilters(float[] w, int wOff, int coutG, int k) {
+        return K.floatGemm().pack(true, k, coutG, w, wOff, k);
+    }
+
+    @Override
+    void gemmFilters(int t, float[] col, int colOff, int ldCol, Object packed, float[] ct, int ctOff) {
+        FloatGemmDriver.PackedB pw = (FloatGemmDriver.PackedB) packed;
+        K.floatGemm().gemm(true, t, 1f, col, colOff, ldCol, pw, 0f, ct, ctOff, pw.columns());
+    }
+
+    @Override
+    void transposeTo(float[] src, int sOff, int rows, int cols, float[] dst, int dOff, int ld) {
+        // each destination row written front to back; the source, read at a stride of cols, stays in L1
+        for (int c = 0; c < cols; c++) {
+            int d = dOff + c * ld;
+            for (int r = 0, s = sOff + c; r < rows; r++, s += cols) {
+                dst[d + r] = src[s];
             }
         }
     }

@@ -351,6 +351,43 @@ class ConvolutionTest {
         }
     }
 
+    /**
+     * With more than one image and a patch matrix much larger than the output band, the forward multiplies
+     * out^T = col^T W^T with the filters packed once (ConvEngine.filtersAsB); each value must still be the
+     * same chain of multiply-adds as W col, to the bit: an image's output in a batch equals its output
+     * computed alone, which goes the usual way.
+     */
+    @Test
+    void filtersAsBGivesTheBitsOfTheUsualProduct() {
+        for (DType dt : new DType[] {F32, F64}) {
+            for (int groups : new int[] {1, 2}) {
+                for (int stride : new int[] {1, 2}) {
+                    Generator r = new Generator(31 + groups + stride);
+                    int cinG = 16;
+                    int coutG = 4; // k = 16 * 3 * 3 = 144 >= 4 * coutG
+                    Tensor x = Tensor.randn(r, 3, cinG * groups, 9, 10).to(dt);
+                    Tensor w = Tensor.randn(r, coutG * groups, cinG, 3, 3).to(dt);
+                    Tensor b = Tensor.randn(r, coutG * groups).to(dt);
+                    int[] s = {stride, stride};
+                    int[] p = {1, 1};
+                    int[] d = {1, 1};
+                    Tensor batch = Convolution.conv2d(x, w, b, s, p, d, groups);
+                    for (int i = 0; i < 3; i++) {
+                        double[] alone = Convolution.conv2d(x.narrow(0, i, 1).contiguous(), w, b, s, p, d, groups)
+                                .toDoubleArray();
+                        double[] inBatch = batch.narrow(0, i, 1).contiguous().toDoubleArray();
+                        for (int e = 0; e < alone.length; e++) {
+                            assertEquals(
+                                    Double.doubleToLongBits(alone[e]),
+                                    Double.doubleToLongBits(inBatch[e]),
+                                    dt + " groups " + groups + " stride " + stride + " image " + i + " value " + e);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void gradientsMatchFiniteDifferences() {
         Cfg c = new Cfg(2, 4, 6, 5, 4, 3, 2, 2, 1, 1, 1, 1, 2, 2, true, true);
