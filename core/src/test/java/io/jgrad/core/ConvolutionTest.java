@@ -359,28 +359,37 @@ class ConvolutionTest {
      */
     @Test
     void filtersAsBGivesTheBitsOfTheUsualProduct() {
+        // 9 x 10 inputs (output bands of 90 or 20 positions), and 2 x 2 ones: 4 positions at stride 1 (the
+        // GEMM's smallest tiled product), 1 at stride 2 (a matrix-vector product)
+        int[][] sizes = {{9, 10}, {2, 2}};
         for (DType dt : new DType[] {F32, F64}) {
             for (int groups : new int[] {1, 2}) {
                 for (int stride : new int[] {1, 2}) {
-                    Generator r = new Generator(31 + groups + stride);
-                    int cinG = 16;
-                    int coutG = 4; // k = 16 * 3 * 3 = 144 >= 4 * coutG
-                    Tensor x = Tensor.randn(r, 3, cinG * groups, 9, 10).to(dt);
-                    Tensor w = Tensor.randn(r, coutG * groups, cinG, 3, 3).to(dt);
-                    Tensor b = Tensor.randn(r, coutG * groups).to(dt);
-                    int[] s = {stride, stride};
-                    int[] p = {1, 1};
-                    int[] d = {1, 1};
-                    Tensor batch = Convolution.conv2d(x, w, b, s, p, d, groups);
-                    for (int i = 0; i < 3; i++) {
-                        double[] alone = Convolution.conv2d(x.narrow(0, i, 1).contiguous(), w, b, s, p, d, groups)
-                                .toDoubleArray();
-                        double[] inBatch = batch.narrow(0, i, 1).contiguous().toDoubleArray();
-                        for (int e = 0; e < alone.length; e++) {
-                            assertEquals(
-                                    Double.doubleToLongBits(alone[e]),
-                                    Double.doubleToLongBits(inBatch[e]),
-                                    dt + " groups " + groups + " stride " + stride + " image " + i + " value " + e);
+                    for (int[] hw : sizes) {
+                        Generator r = new Generator(31 + groups + stride);
+                        int cinG = 32;
+                        int coutG = 4; // k = 32 * 3 * 3 = 288 >= 4 * coutG: two depth blocks of the GEMM
+                        Tensor x =
+                                Tensor.randn(r, 3, cinG * groups, hw[0], hw[1]).to(dt);
+                        Tensor w = Tensor.randn(r, coutG * groups, cinG, 3, 3).to(dt);
+                        Tensor b = Tensor.randn(r, coutG * groups).to(dt);
+                        int[] s = {stride, stride};
+                        int[] p = {1, 1};
+                        int[] d = {1, 1};
+                        Tensor batch = Convolution.conv2d(x, w, b, s, p, d, groups);
+                        for (int i = 0; i < 3; i++) {
+                            double[] alone = Convolution.conv2d(
+                                            x.narrow(0, i, 1).contiguous(), w, b, s, p, d, groups)
+                                    .toDoubleArray();
+                            double[] inBatch =
+                                    batch.narrow(0, i, 1).contiguous().toDoubleArray();
+                            for (int e = 0; e < alone.length; e++) {
+                                assertEquals(
+                                        Double.doubleToLongBits(alone[e]),
+                                        Double.doubleToLongBits(inBatch[e]),
+                                        dt + " groups " + groups + " stride " + stride + " size " + hw[0] + " image "
+                                                + i + " value " + e);
+                            }
                         }
                     }
                 }
