@@ -492,19 +492,12 @@ final class FloatGemm extends FloatGemmDriver {
         }
     }
 
-    /** The first vector of columns of the 8 x 2 tile's panel; see {@link #edgeKernel}. */
+    /**
+     * The first vector of columns of the 8 x 2 tile's panel, into c (not accumulating, as the driver calls
+     * every edge tile); see {@link #edgeKernel}.
+     */
     private static void kernel8x2First(
-            int kc,
-            float[] pa,
-            int ai,
-            int aStep,
-            int aRow,
-            float[] pb,
-            int bi,
-            float[] c,
-            int ci,
-            int ldc,
-            boolean acc) {
+            int kc, float[] pa, int ai, int aStep, int aRow, float[] pb, int bi, float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S);
@@ -525,25 +518,14 @@ final class FloatGemm extends FloatGemmDriver {
             c60 = FloatVector.broadcast(S, pa[ai + o6]).fma(b0, c60);
             c70 = FloatVector.broadcast(S, pa[ai + o7]).fma(b0, c70);
         }
-        if (acc) {
-            c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
-            c10.add(FloatVector.fromArray(S, c, ci + ldc)).intoArray(c, ci + ldc);
-            c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
-            c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
-            c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc)).intoArray(c, ci + 4 * ldc);
-            c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc)).intoArray(c, ci + 5 * ldc);
-            c60.add(FloatVector.fromArray(S, c, ci + 6 * ldc)).intoArray(c, ci + 6 * ldc);
-            c70.add(FloatVector.fromArray(S, c, ci + 7 * ldc)).intoArray(c, ci + 7 * ldc);
-        } else {
-            c00.intoArray(c, ci);
-            c10.intoArray(c, ci + ldc);
-            c20.intoArray(c, ci + 2 * ldc);
-            c30.intoArray(c, ci + 3 * ldc);
-            c40.intoArray(c, ci + 4 * ldc);
-            c50.intoArray(c, ci + 5 * ldc);
-            c60.intoArray(c, ci + 6 * ldc);
-            c70.intoArray(c, ci + 7 * ldc);
-        }
+        c00.intoArray(c, ci);
+        c10.intoArray(c, ci + ldc);
+        c20.intoArray(c, ci + 2 * ldc);
+        c30.intoArray(c, ci + 3 * ldc);
+        c40.intoArray(c, ci + 4 * ldc);
+        c50.intoArray(c, ci + 5 * ldc);
+        c60.intoArray(c, ci + 6 * ldc);
+        c70.intoArray(c, ci + 7 * ldc);
     }
 
     /** The 4 x 3-vector register tile; see {@link #kernel}. */
@@ -642,8 +624,8 @@ final class FloatGemm extends FloatGemmDriver {
             kernel4x1(kc, pa, ai, aStep, aRow, pb, bi, c, ci, ldc, acc);
         } else if (TILE == TILE_4X3 && cols <= 2 * V) {
             kernel4x2(kc, pa, ai, aStep, aRow, pb, bi, c, ci, ldc, acc);
-        } else if (TILE == TILE_8X2 && cols <= V) {
-            kernel8x2First(kc, pa, ai, aStep, aRow, pb, bi, c, ci, ldc, acc);
+        } else if (TILE == TILE_8X2 && cols <= V && !acc) {
+            kernel8x2First(kc, pa, ai, aStep, aRow, pb, bi, c, ci, ldc);
         } else {
             kernel(kc, pa, ai, aStep, aRow, pb, bi, c, ci, ldc, acc);
         }
