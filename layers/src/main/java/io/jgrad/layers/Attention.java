@@ -2,6 +2,7 @@ package io.jgrad.layers;
 
 import io.jgrad.autograd.Variable;
 import io.jgrad.autograd.fused.MaskedSoftmax;
+import io.jgrad.autograd.fused.ScaledDotProductAttention;
 import io.jgrad.core.DType;
 import io.jgrad.core.Generator;
 import io.jgrad.core.Shape;
@@ -17,6 +18,10 @@ import java.util.List;
  * dimensions that broadcast; the output is {@code (..., Lq, dv)} and the weights
  * {@code (..., Lq, Lk)}. The products are batched GEMMs on the given (possibly permuted) views,
  * without copies; scaling, masking and the softmax are one fused operation with a fused backward.
+ * Without masks (causal or not), dropout or a request for the weights, and with q, k and v of one
+ * batch shape, the whole attention is one operation ({@link ScaledDotProductAttention}): matrix by
+ * matrix, the scores and weights stay in a buffer of the thread and the backward recomputes them, so
+ * no {@code (..., Lq, Lk)} tensor is written, with the same values, bit for bit.
  *
  * <p>Masks follow {@code torch.nn.MultiheadAttention}: a BOOL (or INT32, INT64) mask is boolean, true
  * or non-zero meaning "may not attend"; a floating point mask is added to the scaled scores.
@@ -46,7 +51,7 @@ public final class Attention {
      * @return {@code (..., Lq, dv)}
      */
     public static Variable scaledDotProduct(Variable q, Variable k, Variable v) {
-        return scaledDotProduct(q, k, v, null, null, false, 0, null).output();
+        return scaledDotProduct(q, k, v, null, null, false, 0, null, false).output();
     }
 
     /**
@@ -60,7 +65,7 @@ public final class Attention {
      * @return {@code (..., Lq, dv)}
      */
     public static Variable scaledDotProduct(Variable q, Variable k, Variable v, Tensor attnMask, boolean causal) {
-        return scaledDotProduct(q, k, v, attnMask, null, causal, 0, null).output();
+        return scaledDotProduct(q, k, v, attnMask, null, causal, 0, null, false).output();
     }
 
     /**
@@ -85,6 +90,20 @@ public final class Attention {
             boolean causal,
             double dropout,
             Generator g) {
+        return scaledDotProduct(q, k, v, attnMask, keyPaddingMask, causal, dropout, g, true);
+    }
+
+    /** As the public overload; with {@code weights} false the result's weights are null. */
+    static AttentionResult scaledDotProduct(
+            Variable q,
+            Variable k,
+            Variable v,
+            Tensor attnMask,
+            Tensor keyPaddingMask,
+            boolean causal,
+            double dropout,
+            Generator g,
+            boolean weights) {
         if (q.dim() < 2 || k.dim() < 2 || v.dim() < 2) {
             throw new IllegalArgumentException("scaledDotProduct: q, k and v need at least 2 dimensions, got "
                     + Shape.format(q.shape()) + ", " + Shape.format(k.shape()) + ", " + Shape.format(v.shape()));
@@ -101,6 +120,13 @@ public final class Attention {
             throw new IllegalArgumentException("scaledDotProduct: dropout must be in [0, 1), got " + dropout);
         }
         double scale = 1 / Math.sqrt(q.size(-1));
+        if (!weights
+                && attnMask == null
+                && keyPaddingMask == null
+                && dropout == 0
+                && ScaledDotProductAttention.accepts(q, k, v)) {
+            return new AttentionResult(new ScaledDotProductAttention(scale, causal).apply(q, k, v), null);
+        }
         Variable scores = q.matmul(k.transpose(-1, -2)); // (..., Lq, Lk)
         int[] ss = scores.shape();
         int lk = ss[ss.length - 1];

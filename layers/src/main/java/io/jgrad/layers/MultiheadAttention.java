@@ -191,7 +191,15 @@ public class MultiheadAttention extends Module {
         }
         double p = isTraining() ? dropout : 0;
         AttentionResult r = Attention.scaledDotProduct(
-                qh, kh, vh, mask, keyPaddingMask, causal, p, generator != null ? generator : Generator.global());
+                qh,
+                kh,
+                vh,
+                mask,
+                keyPaddingMask,
+                causal,
+                p,
+                generator != null ? generator : Generator.global(),
+                needWeights);
         // (B, H, L, d) -> (B, L, H, d) -> (B, L, E)
         Variable o = outProj.call(r.output().permute(0, 2, 1, 3).reshape(b, l, e));
         if (!batchFirst) {

@@ -133,6 +133,13 @@ class SecondOrderTest {
                 randn(g, 2, 3, 2),
                 randn(g, 2, 3, 2),
                 randn(g, 2, 3, 2)));
+        // without masks, dropout or weights: the fused scaledDotProductAttention
+        l.add(new Case(
+                "attentionCausal",
+                in -> Attention.scaledDotProduct(in[0], in[1], in[2], null, true),
+                randn(g, 2, 3, 2),
+                randn(g, 2, 4, 2),
+                randn(g, 2, 4, 3)));
         l.add(new Case(
                 "attentionCausalPadding",
                 in -> Attention.scaledDotProduct(in[0], in[1], in[2], null, pad, true, 0, null)

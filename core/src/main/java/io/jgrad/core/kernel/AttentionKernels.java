@@ -85,11 +85,7 @@ public final class AttentionKernels {
                             }
                         }
                     }
-                    if (kern.max(o, base, cols) == Float.NEGATIVE_INFINITY) {
-                        Arrays.fill(o, base, base + cols, 0f);
-                    } else {
-                        kern.softmaxRows(o, base, o, base, 1, cols, false);
-                    }
+                    finishRow(kern, o, base, cols);
                 }
             });
             return;
@@ -116,26 +112,44 @@ public final class AttentionKernels {
                 o[base + j] = v;
                 mx = Math.max(mx, v);
             }
-            if (mx == Double.NEGATIVE_INFINITY) {
-                Arrays.fill(o, base, base + cols, 0);
-                continue;
-            }
-            double sum = 0;
-            for (int j = 0; j < cols; j++) {
-                o[base + j] = Math.exp(o[base + j] - mx);
-                sum += o[base + j];
-            }
-            for (int j = 0; j < cols; j++) {
-                o[base + j] /= sum;
-            }
+            finishRow(o, base, cols, mx);
+        }
+    }
+
+    /** The softmax of a FLOAT32 row of scaled, masked scores in place; zeros when every entry is -inf. */
+    private static void finishRow(Kernels kern, float[] o, int base, int cols) {
+        if (kern.max(o, base, cols) == Float.NEGATIVE_INFINITY) {
+            Arrays.fill(o, base, base + cols, 0f);
+        } else {
+            kern.softmaxRows(o, base, o, base, 1, cols, false);
+        }
+    }
+
+    /** The softmax of a FLOAT64 row of scaled, masked scores whose largest is mx, in place. */
+    private static void finishRow(double[] o, int base, int cols, double mx) {
+        if (mx == Double.NEGATIVE_INFINITY) {
+            Arrays.fill(o, base, base + cols, 0);
+            return;
+        }
+        double sum = 0;
+        for (int j = 0; j < cols; j++) {
+            o[base + j] = Math.exp(o[base + j] - mx);
+            sum += o[base + j];
+        }
+        for (int j = 0; j < cols; j++) {
+            o[base + j] /= sum;
         }
     }
 
     /** The storage offset of the start of each row of a (broadcast) view. */
     private static int[] rowOffsets(Tensor t) {
+        return offsets(t, t.dim() - 1);
+    }
+
+    /** The storage offsets of the sub-tensors indexed by the first {@code r} dimensions, in row-major order. */
+    private static int[] offsets(Tensor t, int r) {
         int[] shape = t.shape();
         int[] st = t.strides();
-        int r = shape.length - 1;
         int rows = 1;
         for (int k = 0; k < r; k++) {
             rows *= shape[k];
@@ -184,10 +198,7 @@ public final class AttentionKernels {
             Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, cols)), (from, to) -> {
                 for (int r = from; r < to; r++) {
                     int base = r * cols;
-                    float dot = kern.dot(ga, go + base, pa, base, cols);
-                    for (int j = 0; j < cols; j++) {
-                        d[base + j] = sc * pa[base + j] * (ga[go + base + j] - dot);
-                    }
+                    backwardRow(kern, ga, go + base, pa, base, sc, d, base, cols);
                 }
             });
             return;
@@ -198,13 +209,288 @@ public final class AttentionKernels {
         double[] d = ds.doubleData();
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
-            double dot = 0;
-            for (int j = 0; j < cols; j++) {
-                dot += ga[go + base + j] * pa[base + j];
+            backwardRow(ga, go + base, pa, base, scale, d, base, cols);
+        }
+    }
+
+    /** {@code d = scale * p * (g - sum(g * p))} for one FLOAT32 row; d may be g. */
+    private static void backwardRow(
+            Kernels kern, float[] g, int go, float[] p, int po, float scale, float[] d, int dOff, int cols) {
+        float dot = kern.dot(g, go, p, po, cols);
+        for (int j = 0; j < cols; j++) {
+            d[dOff + j] = scale * p[po + j] * (g[go + j] - dot);
+        }
+    }
+
+    /** {@code d = scale * p * (g - sum(g * p))} for one FLOAT64 row; d may be g. */
+    private static void backwardRow(
+            double[] g, int go, double[] p, int po, double scale, double[] d, int dOff, int cols) {
+        double dot = 0;
+        for (int j = 0; j < cols; j++) {
+            dot += g[go + j] * p[po + j];
+        }
+        for (int j = 0; j < cols; j++) {
+            d[dOff + j] = scale * p[po + j] * (g[go + j] - dot);
+        }
+    }
+
+    /**
+     * Scaled dot-product attention without masks or dropout, fused matrix by matrix of the batch:
+     * {@code out = softmax(scale * q k^T) v}, query i attending keys {@code j <= i} only when causal.
+     * Each matrix's scores and weights live in a buffer of the thread ({@code Lq x Lk}) while its two
+     * products and softmax run, instead of two {@code (..., Lq, Lk)} tensors that the composed form writes
+     * to memory and reads back. The products are the active GEMM's with the operands and sizes of the
+     * composed form ({@code q k^T}, then the weights times v) and the rows are {@link #maskedSoftmax}'s,
+     * so the output is the same, bit for bit.
+     *
+     * @param q queries {@code (..., Lq, d)}: rows of any stride, columns of stride 1
+     * @param k keys {@code (..., Lk, d)} with q's batch shape, laid out as q
+     * @param v values {@code (..., Lk, dv)} with q's batch shape, laid out as q
+     * @param scale the factor of the scores
+     * @param causal whether query i may only attend keys {@code j <= i}
+     * @param out the output {@code (..., Lq, dv)}, contiguous from index 0 (overwritten)
+     */
+    public static void attention(Tensor q, Tensor k, Tensor v, double scale, boolean causal, Tensor out) {
+        attention(KernelProvider.kernels(), q, k, v, scale, causal, out);
+    }
+
+    static void attention(Kernels kern, Tensor q, Tensor k, Tensor v, double scale, boolean causal, Tensor out) {
+        Slices sl = new Slices("attention", q, k, v);
+        int lq = sl.lq;
+        int lk = sl.lk;
+        int d = sl.d;
+        int dv = sl.dv;
+        int ss = lq * lk;
+        if (q.dtype() == DType.FLOAT32) {
+            float[] qa = q.floatData();
+            float[] ka = k.floatData();
+            float[] va = v.floatData();
+            float[] o = out.floatData();
+            float sc = (float) scale;
+            Parallel.forRange(sl.count, 1, (from, to) -> {
+                float[] p = ScratchPool.floats(ss);
+                for (int b = from; b < to; b++) {
+                    kern.sgemm(false, true, lq, lk, d, 1f, qa, sl.q[b], sl.ldq, ka, sl.k[b], sl.ldk, 0f, p, 0, lk);
+                    for (int r = 0; r < lq; r++) {
+                        softmaxRow(kern, p, r * lk, sc, causal ? Math.min(lk, r + 1) : lk, lk);
+                    }
+                    kern.sgemm(false, false, lq, dv, lk, 1f, p, 0, lk, va, sl.v[b], sl.ldv, 0f, o, b * lq * dv, dv);
+                }
+                ScratchPool.give(p);
+            });
+            return;
+        }
+        double[] qa = q.doubleData();
+        double[] ka = k.doubleData();
+        double[] va = v.doubleData();
+        double[] o = out.doubleData();
+        double[] p = new double[ss];
+        for (int b = 0; b < sl.count; b++) {
+            kern.dgemm(false, true, lq, lk, d, 1, qa, sl.q[b], sl.ldq, ka, sl.k[b], sl.ldk, 0, p, 0, lk);
+            for (int r = 0; r < lq; r++) {
+                softmaxRow(p, r * lk, scale, causal ? Math.min(lk, r + 1) : lk, lk);
             }
-            for (int j = 0; j < cols; j++) {
-                d[base + j] = scale * pa[base + j] * (ga[go + base + j] - dot);
+            kern.dgemm(false, false, lq, dv, lk, 1, p, 0, lk, va, sl.v[b], sl.ldv, 0, o, b * lq * dv, dv);
+        }
+    }
+
+    /**
+     * The gradients of {@link #attention} given the gradient g of its output, matrix by matrix: the
+     * weights p recomputed as the forward computed them (the forward keeps nothing of its own), then
+     * {@code dp = g v^T}, {@code ds = scale * p * (dp - sum(dp * p))} per row ({@link
+     * #maskedSoftmaxBackward}), {@code dq = ds k}, {@code dk = ds^T q}, {@code dv = p^T g}, with p and ds in
+     * buffers of the thread. The values are those of the composed form's backward, bit for bit.
+     *
+     * @param q the forward's queries
+     * @param k the forward's keys
+     * @param v the forward's values
+     * @param g the gradient of the output {@code (..., Lq, dv)}: rows of any stride, columns of stride 1
+     * @param scale the forward's factor
+     * @param causal the forward's causality
+     * @param dq the gradient of q, {@code (..., Lq, d)} contiguous from index 0 (overwritten)
+     * @param dk the gradient of k, {@code (..., Lk, d)} contiguous from index 0 (overwritten)
+     * @param dv the gradient of v, {@code (..., Lk, dv)} contiguous from index 0 (overwritten)
+     */
+    public static void attentionBackward(
+            Tensor q, Tensor k, Tensor v, Tensor g, double scale, boolean causal, Tensor dq, Tensor dk, Tensor dv) {
+        attentionBackward(KernelProvider.kernels(), q, k, v, g, scale, causal, dq, dk, dv);
+    }
+
+    static void attentionBackward(
+            Kernels kern,
+            Tensor q,
+            Tensor k,
+            Tensor v,
+            Tensor g,
+            double scale,
+            boolean causal,
+            Tensor dq,
+            Tensor dk,
+            Tensor dv) {
+        Slices sl = new Slices("attentionBackward", q, k, v);
+        int[] go = sl.offsets("attentionBackward", "the output's gradient", g, sl.lq, sl.dv);
+        int ldg = rowStride(g);
+
+        int lq = sl.lq;
+        int lk = sl.lk;
+        int d = sl.d;
+        int n = sl.dv;
+        int ss = lq * lk;
+        if (q.dtype() == DType.FLOAT32) {
+            float[] qa = q.floatData();
+            float[] ka = k.floatData();
+            float[] va = v.floatData();
+            float[] ga = g.floatData();
+            float[] dqa = dq.floatData();
+            float[] dka = dk.floatData();
+            float[] dva = dv.floatData();
+            float sc = (float) scale;
+            Parallel.forRange(sl.count, 1, (from, to) -> {
+                float[] p = ScratchPool.floats(ss);
+                float[] ds = ScratchPool.floats(ss);
+                for (int b = from; b < to; b++) {
+                    kern.sgemm(false, true, lq, lk, d, 1f, qa, sl.q[b], sl.ldq, ka, sl.k[b], sl.ldk, 0f, p, 0, lk);
+                    for (int r = 0; r < lq; r++) {
+                        softmaxRow(kern, p, r * lk, sc, causal ? Math.min(lk, r + 1) : lk, lk);
+                    }
+                    kern.sgemm(false, true, lq, lk, n, 1f, ga, go[b], ldg, va, sl.v[b], sl.ldv, 0f, ds, 0, lk);
+                    for (int r = 0; r < lq; r++) {
+                        backwardRow(kern, ds, r * lk, p, r * lk, sc, ds, r * lk, lk);
+                    }
+                    kern.sgemm(false, false, lq, d, lk, 1f, ds, 0, lk, ka, sl.k[b], sl.ldk, 0f, dqa, b * lq * d, d);
+                    kern.sgemm(true, false, lk, d, lq, 1f, ds, 0, lk, qa, sl.q[b], sl.ldq, 0f, dka, b * lk * d, d);
+                    kern.sgemm(true, false, lk, n, lq, 1f, p, 0, lk, ga, go[b], ldg, 0f, dva, b * lk * n, n);
+                }
+                ScratchPool.give(ds);
+                ScratchPool.give(p);
+            });
+            return;
+        }
+        double[] qa = q.doubleData();
+        double[] ka = k.doubleData();
+        double[] va = v.doubleData();
+        double[] ga = g.doubleData();
+        double[] dqa = dq.doubleData();
+        double[] dka = dk.doubleData();
+        double[] dva = dv.doubleData();
+        double[] p = new double[ss];
+        double[] ds = new double[ss];
+        for (int b = 0; b < sl.count; b++) {
+            kern.dgemm(false, true, lq, lk, d, 1, qa, sl.q[b], sl.ldq, ka, sl.k[b], sl.ldk, 0, p, 0, lk);
+            for (int r = 0; r < lq; r++) {
+                softmaxRow(p, r * lk, scale, causal ? Math.min(lk, r + 1) : lk, lk);
             }
+            kern.dgemm(false, true, lq, lk, n, 1, ga, go[b], ldg, va, sl.v[b], sl.ldv, 0, ds, 0, lk);
+            for (int r = 0; r < lq; r++) {
+                backwardRow(ds, r * lk, p, r * lk, scale, ds, r * lk, lk);
+            }
+            kern.dgemm(false, false, lq, d, lk, 1, ds, 0, lk, ka, sl.k[b], sl.ldk, 0, dqa, b * lq * d, d);
+            kern.dgemm(true, false, lk, d, lq, 1, ds, 0, lk, qa, sl.q[b], sl.ldq, 0, dka, b * lk * d, d);
+            kern.dgemm(true, false, lk, n, lq, 1, p, 0, lk, ga, go[b], ldg, 0, dva, b * lk * n, n);
+        }
+    }
+
+    /**
+     * An operand of {@link #attention} or {@link #attentionBackward}: t itself when its columns have stride
+     * 1 and its rows do not overlap (as the heads of a projection, viewed {@code (B, H, L, d)}, are),
+     * else a contiguous copy.
+     *
+     * @param t a tensor of at least 2 dimensions
+     * @return t or a contiguous copy
+     */
+    public static Tensor operand(Tensor t) {
+        int r = t.dim();
+        boolean ok = r >= 2 && (t.size(r - 1) <= 1 || t.strides()[r - 1] == 1) && rowStride(t) >= t.size(r - 1);
+        return ok ? t : t.contiguous();
+    }
+
+    /** Row {@code base} of a FLOAT32 score matrix in place: scaled, -inf from {@code limit}, softmax. */
+    private static void softmaxRow(Kernels kern, float[] s, int base, float scale, int limit, int cols) {
+        kern.mulScalar(s, base, scale, s, base, limit);
+        Arrays.fill(s, base + limit, base + cols, Float.NEGATIVE_INFINITY);
+        finishRow(kern, s, base, cols);
+    }
+
+    /** {@link #softmaxRow(Kernels, float[], int, float, int, int)} in FLOAT64, as {@link #maskedSoftmax}. */
+    private static void softmaxRow(double[] s, int base, double scale, int limit, int cols) {
+        double mx = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < cols; j++) {
+            double v = j < limit ? s[base + j] * scale : Double.NEGATIVE_INFINITY;
+            s[base + j] = v;
+            mx = Math.max(mx, v);
+        }
+        finishRow(s, base, cols, mx);
+    }
+
+    /** The row stride of the matrices of t (..., rows, cols): the columns when there is one row. */
+    private static int rowStride(Tensor t) {
+        int r = t.dim();
+        return t.size(r - 2) <= 1 ? Math.max(1, t.size(r - 1)) : t.strides()[r - 2];
+    }
+
+    /** The matrices of attention's q, k and v: sizes, row strides and each matrix's storage offset. */
+    private static final class Slices {
+        final int count;
+        final int lq;
+        final int lk;
+        final int d;
+        final int dv;
+        final int ldq;
+        final int ldk;
+        final int ldv;
+        final int[] q;
+        final int[] k;
+        final int[] v;
+        private final int[] batch;
+
+        Slices(String op, Tensor q, Tensor k, Tensor v) {
+            int r = q.dim();
+            if (r < 2 || k.dim() != r || v.dim() != r) {
+                throw new IllegalArgumentException(
+                        op + ": q, k and v need the same number (at least 2) of dimensions, got "
+                                + Arrays.toString(q.shape()) + ", " + Arrays.toString(k.shape()) + ", "
+                                + Arrays.toString(v.shape()));
+            }
+            if (q.dtype() != k.dtype() || q.dtype() != v.dtype() || !q.dtype().isFloatingPoint()) {
+                throw new IllegalArgumentException(op + ": q, k and v must all be FLOAT32 or all FLOAT64, got "
+                        + q.dtype() + ", " + k.dtype() + ", " + v.dtype());
+            }
+            batch = Arrays.copyOf(q.shape(), r - 2);
+            lq = q.size(r - 2);
+            d = q.size(r - 1);
+            lk = k.size(r - 2);
+            dv = v.size(r - 1);
+            if (k.size(r - 1) != d || v.size(r - 2) != lk) {
+                throw new IllegalArgumentException(op + ": shapes q " + Arrays.toString(q.shape()) + ", k "
+                        + Arrays.toString(k.shape()) + ", v " + Arrays.toString(v.shape())
+                        + " do not fit (..., Lq, d), (..., Lk, d), (..., Lk, dv)");
+            }
+            this.q = offsets(op, "q", q, lq, d);
+            this.k = offsets(op, "k", k, lk, d);
+            this.v = offsets(op, "v", v, lk, dv);
+            count = this.q.length;
+            ldq = rowStride(q);
+            ldk = rowStride(k);
+            ldv = rowStride(v);
+        }
+
+        /** The offsets of t's matrices, after checking its batch shape, matrix shape and column stride. */
+        int[] offsets(String op, String name, Tensor t, int rows, int cols) {
+            int r = t.dim();
+            int[] shape = t.shape();
+            if (r != batch.length + 2
+                    || !Arrays.equals(Arrays.copyOf(shape, r - 2), batch)
+                    || shape[r - 2] != rows
+                    || shape[r - 1] != cols) {
+                throw new IllegalArgumentException(op + ": " + name + " of shape " + Arrays.toString(shape)
+                        + ", expected " + Arrays.toString(batch) + " then (" + rows + ", " + cols + ")");
+            }
+            if ((cols > 1 && t.strides()[r - 1] != 1) || rowStride(t) < cols) {
+                throw new IllegalArgumentException(op + ": " + name + " " + Arrays.toString(shape) + " has strides "
+                        + Arrays.toString(t.strides()) + "; expected its columns at stride 1 and rows at least "
+                        + cols + " apart");
+            }
+            return AttentionKernels.offsets(t, r - 2);
         }
     }
 

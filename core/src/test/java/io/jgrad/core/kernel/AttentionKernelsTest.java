@@ -2,6 +2,8 @@ package io.jgrad.core.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jgrad.core.DType;
@@ -13,7 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Attention's masked softmax ({@link AttentionKernels}) of every kernel implementation against naive
  * loops in double written here: key counts around the vector widths, blocking and additive masks given
- * as broadcast views, causal masking, rows with every key blocked, and the dropout keep mask.
+ * as broadcast views, causal masking, rows with every key blocked, and the dropout keep mask; the fused
+ * attention and its backward against naive loops and, bit for bit, against the products and softmax
+ * they fuse.
  */
 class AttentionKernelsTest {
     private static final int B = 2;
@@ -130,5 +134,227 @@ class AttentionKernelsTest {
             }
             assertArrayEquals(want, AttentionKernels.drop(in, keep, 0.3).toDoubleArray(), 0, dt + " drop");
         }
+    }
+
+    // ------------------------------------------------------------------------------------------ fused attention
+
+    /** Batch (2, 3) of heads; the queries, keys and values are heads of (2, L, 3, d) projections. */
+    private static final int NB = 6;
+
+    /** (2, L, 3, cols) -> (2, 3, L, cols): rows of stride 3 * cols, as MultiheadAttention's heads. */
+    private static Tensor heads(Generator g, DType dt, int len, int cols) {
+        return Tensor.randn(g, DType.FLOAT64, 2, len, 3, cols).to(dt).permute(0, 2, 1, 3);
+    }
+
+    /**
+     * Naive attention in double over NB row-major matrices: {out, dq, dk, dv} given the output's
+     * gradient go.
+     */
+    private static double[][] naiveAttention(
+            double[] q,
+            double[] k,
+            double[] v,
+            double[] go,
+            int lq,
+            int lk,
+            int d,
+            int dv,
+            double scale,
+            boolean causal) {
+        double[] out = new double[NB * lq * dv];
+        double[] dq = new double[NB * lq * d];
+        double[] dk = new double[NB * lk * d];
+        double[] dvv = new double[NB * lk * dv];
+        for (int b = 0; b < NB; b++) {
+            double[] p = new double[lq * lk];
+            double[] ds = new double[lq * lk];
+            for (int i = 0; i < lq; i++) {
+                double mx = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < lk; j++) {
+                    double z = 0;
+                    for (int c = 0; c < d; c++) {
+                        z += q[(b * lq + i) * d + c] * k[(b * lk + j) * d + c];
+                    }
+                    p[i * lk + j] = causal && j > i ? Double.NEGATIVE_INFINITY : z * scale;
+                    mx = Math.max(mx, p[i * lk + j]);
+                }
+                double sum = 0;
+                for (int j = 0; j < lk; j++) {
+                    p[i * lk + j] = Math.exp(p[i * lk + j] - mx);
+                    sum += p[i * lk + j];
+                }
+                double dot = 0;
+                for (int j = 0; j < lk; j++) {
+                    p[i * lk + j] /= sum;
+                    double dp = 0;
+                    for (int c = 0; c < dv; c++) {
+                        out[(b * lq + i) * dv + c] += p[i * lk + j] * v[(b * lk + j) * dv + c];
+                        dp += go[(b * lq + i) * dv + c] * v[(b * lk + j) * dv + c];
+                    }
+                    ds[i * lk + j] = dp;
+                    dot += dp * p[i * lk + j];
+                }
+                for (int j = 0; j < lk; j++) {
+                    ds[i * lk + j] = scale * p[i * lk + j] * (ds[i * lk + j] - dot);
+                }
+            }
+            for (int i = 0; i < lq; i++) {
+                for (int j = 0; j < lk; j++) {
+                    for (int c = 0; c < d; c++) {
+                        dq[(b * lq + i) * d + c] += ds[i * lk + j] * k[(b * lk + j) * d + c];
+                        dk[(b * lk + j) * d + c] += ds[i * lk + j] * q[(b * lq + i) * d + c];
+                    }
+                    for (int c = 0; c < dv; c++) {
+                        dvv[(b * lk + j) * dv + c] += p[i * lk + j] * go[(b * lq + i) * dv + c];
+                    }
+                }
+            }
+        }
+        return new double[][] {out, dq, dk, dvv};
+    }
+
+    private static double scaleOf(double[] x) {
+        double m = 0;
+        for (double e : x) {
+            m = Math.max(m, Math.abs(e));
+        }
+        return m;
+    }
+
+    /**
+     * The fused attention and its backward of every kernel implementation against naive loops, on
+     * heads of projections (rows of stride 3 d), causal or not, with query and key counts that are not
+     * multiples of the register tiles and values wider than the queries.
+     */
+    @Test
+    void fusedAttentionAgainstNaiveLoops() {
+        int[][] sizes = {{37, 53, 24, 40}, {5, 5, 3, 2}, {64, 64, 32, 32}, {1, 7, 4, 3}};
+        for (int[] sz : sizes) {
+            int lq = sz[0];
+            int lk = sz[1];
+            int d = sz[2];
+            int dv = sz[3];
+            for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+                Generator g = new Generator(7);
+                Tensor q = heads(g, dt, lq, d);
+                Tensor k = heads(g, dt, lk, d);
+                Tensor v = heads(g, dt, lk, dv);
+                Tensor go = heads(g, dt, lq, dv);
+                double scale = 1 / Math.sqrt(d);
+                for (boolean causal : new boolean[] {false, true}) {
+                    double[][] want = naiveAttention(
+                            q.contiguous().toDoubleArray(),
+                            k.contiguous().toDoubleArray(),
+                            v.contiguous().toDoubleArray(),
+                            go.contiguous().toDoubleArray(),
+                            lq,
+                            lk,
+                            d,
+                            dv,
+                            scale,
+                            causal);
+                    double tol = dt == DType.FLOAT32 ? 2e-5 : 1e-12;
+                    for (Kernels kern : KernelSets.all()) {
+                        String at = kern.name() + " " + dt + " " + java.util.Arrays.toString(sz) + " causal=" + causal;
+                        Tensor out = Tensor.full(dt, Double.NaN, 2, 3, lq, dv);
+                        AttentionKernels.attention(kern, q, k, v, scale, causal, out);
+                        Tensor[] grads = {
+                            Tensor.full(dt, Double.NaN, 2, 3, lq, d),
+                            Tensor.full(dt, Double.NaN, 2, 3, lk, d),
+                            Tensor.full(dt, Double.NaN, 2, 3, lk, dv)
+                        };
+                        AttentionKernels.attentionBackward(
+                                kern, q, k, v, go, scale, causal, grads[0], grads[1], grads[2]);
+                        close(at + " output", want[0], out.toDoubleArray(), tol * scaleOf(want[0]));
+                        String[] names = {"dq", "dk", "dv"};
+                        for (int i = 0; i < 3; i++) {
+                            close(
+                                    at + " " + names[i],
+                                    want[i + 1],
+                                    grads[i].toDoubleArray(),
+                                    tol * scaleOf(want[i + 1]));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Bit for bit the values of the operations it fuses: {@code q k^T} and the weights times v as
+     * batched products, {@link AttentionKernels#maskedSoftmax} and its backward, and the products of
+     * the backward as the autograd engine forms them ({@code dk} as the transpose of {@code q^T ds}).
+     */
+    @Test
+    void fusedAttentionGivesTheBitsOfTheOperationsItFuses() {
+        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Generator g = new Generator(8);
+            int lq = 45;
+            int lk = 45;
+            Tensor q = heads(g, dt, lq, 32);
+            Tensor k = heads(g, dt, lk, 32);
+            Tensor v = heads(g, dt, lk, 20);
+            Tensor go = heads(g, dt, lq, 20);
+            double scale = 0.3;
+            for (boolean causal : new boolean[] {false, true}) {
+                Tensor s = q.matmul(k.transpose(-1, -2));
+                Tensor p = Tensor.zeros(dt, s.shape());
+                AttentionKernels.maskedSoftmax(s, scale, causal, List.of(), p);
+                Tensor out = Tensor.zeros(dt, 2, 3, lq, 20);
+                AttentionKernels.attention(q, k, v, scale, causal, out);
+                String at = dt + " causal=" + causal;
+                assertArrayEquals(p.matmul(v).toDoubleArray(), out.toDoubleArray(), 0, at + " output");
+                Tensor ds = Tensor.zeros(dt, s.shape());
+                AttentionKernels.maskedSoftmaxBackward(p, go.matmul(v.transpose(-1, -2)), scale, ds);
+                Tensor dq = Tensor.zeros(dt, q.shape());
+                Tensor dk = Tensor.zeros(dt, k.shape());
+                Tensor dv = Tensor.zeros(dt, v.shape());
+                AttentionKernels.attentionBackward(q, k, v, go, scale, causal, dq, dk, dv);
+                assertArrayEquals(ds.matmul(k).toDoubleArray(), dq.toDoubleArray(), 0, at + " dq");
+                assertArrayEquals(
+                        q.transpose(-1, -2)
+                                .matmul(ds)
+                                .transpose(-1, -2)
+                                .contiguous()
+                                .toDoubleArray(),
+                        dk.toDoubleArray(),
+                        0,
+                        at + " dk");
+                assertArrayEquals(p.transpose(-1, -2).matmul(go).toDoubleArray(), dv.toDoubleArray(), 0, at + " dv");
+            }
+        }
+    }
+
+    /** Shapes, strides and types the fused attention cannot take are refused with their description. */
+    @Test
+    void fusedAttentionRefusesWhatItCannotTake() {
+        Generator g = new Generator(1);
+        Tensor q = Tensor.randn(g, DType.FLOAT32, 2, 4, 8);
+        Tensor k = Tensor.randn(g, DType.FLOAT32, 2, 5, 8);
+        Tensor v = Tensor.randn(g, DType.FLOAT32, 2, 5, 3);
+        Tensor out = Tensor.zeros(DType.FLOAT32, 2, 4, 3);
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> AttentionKernels.attention(q, Tensor.randn(g, DType.FLOAT32, 2, 5, 7), v, 1, false, out));
+        assertTrue(e.getMessage().contains("attention") && e.getMessage().contains("[2, 5, 7]"), e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> AttentionKernels.attention(q, k, Tensor.randn(g, DType.FLOAT32, 3, 5, 3), 1, false, out));
+        assertTrue(e.getMessage().contains("[3, 5, 3]"), e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> AttentionKernels.attention(q, k, v.to(DType.FLOAT64), 1, false, out));
+        assertTrue(e.getMessage().contains("FLOAT64"), e.getMessage());
+        // keys whose columns are not contiguous: a transposed view
+        Tensor kt = Tensor.randn(g, DType.FLOAT32, 2, 8, 5).transpose(1, 2);
+        e = assertThrows(IllegalArgumentException.class, () -> AttentionKernels.attention(q, kt, v, 1, false, out));
+        assertTrue(e.getMessage().contains("strides"), e.getMessage());
+        // operand() makes such a view contiguous, and then it is taken
+        AttentionKernels.attention(q, AttentionKernels.operand(kt), v, 1, false, out);
+        Tensor go = Tensor.randn(g, DType.FLOAT32, 2, 4, 4);
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> AttentionKernels.attentionBackward(q, k, v, go, 1, false, q.clone(), k.clone(), v.clone()));
+        assertTrue(e.getMessage().contains("gradient") && e.getMessage().contains("[2, 4, 4]"), e.getMessage());
     }
 }
