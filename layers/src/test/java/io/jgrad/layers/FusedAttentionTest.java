@@ -63,6 +63,13 @@ class FusedAttentionTest {
                     grads[fused] = new Tensor[] {
                         gs.get(0).data(), gs.get(1).data(), gs.get(2).data()
                     };
+                    if (fused == 1) {
+                        // laid out as the projections the heads were viewed from: back to them is a view
+                        assertTrue(out.data().permute(0, 2, 1, 3).isContiguous(), at + ": output layout");
+                        for (Tensor gr : grads[fused]) {
+                            assertTrue(gr.isContiguous(), at + ": gradient layout");
+                        }
+                    }
                 }
                 String at = dt + " causal=" + causal;
                 assertArrayEquals(outs[0].toDoubleArray(), outs[1].toDoubleArray(), 0, at + " output");

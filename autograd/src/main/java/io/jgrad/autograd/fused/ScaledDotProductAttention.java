@@ -74,12 +74,40 @@ public final class ScaledDotProductAttention extends FusedFunction {
         Tensor q = AttentionKernels.operand(in[0]);
         Tensor k = AttentionKernels.operand(in[1]);
         Tensor v = AttentionKernels.operand(in[2]);
-        int[] shape = q.shape().clone();
-        shape[shape.length - 1] = v.size(-1);
-        Tensor out = Tensor.empty(q.dtype(), shape); // every element written
+        Tensor out = like(q, v.size(-1)); // every element written
         AttentionKernels.attention(q, k, v, scale, causal, out);
         ctx.save(q, k, v);
         return out;
+    }
+
+    /**
+     * A new tensor shaped as t with {@code cols} columns, its dimensions laid out in memory in t's order:
+     * the output and gradients of heads viewed {@code (B, H, L, d)} out of a {@code (B, L, H * d)}
+     * projection are such views of {@code (B, L, H, d)} arrays, so that going back to {@code (B, L, E)}
+     * (MultiheadAttention's concatenation of the heads, the projection's gradient) is a view, not a copy.
+     * Values arbitrary (the kernels write every element).
+     */
+    static Tensor like(Tensor t, int cols) {
+        int r = t.dim();
+        int[] st = t.strides();
+        Integer[] order = new Integer[r];
+        for (int i = 0; i < r; i++) {
+            order[i] = i;
+        }
+        // dimensions by decreasing stride (a stable sort: ties keep their order), the columns last
+        Arrays.sort(order, 0, r - 1, (a, b) -> Integer.compare(st[b], st[a]));
+        int[] perm = new int[r];
+        int[] shape = new int[r];
+        for (int i = 0; i < r; i++) {
+            perm[i] = order[i];
+            shape[i] = i == r - 1 ? cols : t.size(order[i]);
+        }
+        Tensor base = Tensor.empty(t.dtype(), shape);
+        int[] inverse = new int[r];
+        for (int i = 0; i < r; i++) {
+            inverse[perm[i]] = i;
+        }
+        return base.permute(inverse);
     }
 
     /** The same attention with variable operations: {@code q k^T}, the masked softmax, times v. */
@@ -96,9 +124,9 @@ public final class ScaledDotProductAttention extends FusedFunction {
         Tensor k = ctx.saved(1);
         Tensor v = ctx.saved(2);
         Tensor g = AttentionKernels.operand(gradOutput.data());
-        Tensor dq = Tensor.empty(q.dtype(), q.shape());
-        Tensor dk = Tensor.empty(k.dtype(), k.shape());
-        Tensor dv = Tensor.empty(v.dtype(), v.shape());
+        Tensor dq = like(q, q.size(-1));
+        Tensor dk = like(k, k.size(-1));
+        Tensor dv = like(v, v.size(-1));
         AttentionKernels.attentionBackward(q, k, v, g, scale, causal, dq, dk, dv);
         return new Variable[] {Variable.constant(dq), Variable.constant(dk), Variable.constant(dv)};
     }

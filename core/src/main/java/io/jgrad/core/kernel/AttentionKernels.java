@@ -248,7 +248,7 @@ public final class AttentionKernels {
      * @param v values {@code (..., Lk, dv)} with q's batch shape, laid out as q
      * @param scale the factor of the scores
      * @param causal whether query i may only attend keys {@code j <= i}
-     * @param out the output {@code (..., Lq, dv)}, contiguous from index 0 (overwritten)
+     * @param out the output {@code (..., Lq, dv)}: rows of any stride, columns of stride 1 (overwritten)
      */
     public static void attention(Tensor q, Tensor k, Tensor v, double scale, boolean causal, Tensor out) {
         attention(KernelProvider.kernels(), q, k, v, scale, causal, out);
@@ -256,6 +256,8 @@ public final class AttentionKernels {
 
     static void attention(Kernels kern, Tensor q, Tensor k, Tensor v, double scale, boolean causal, Tensor out) {
         Slices sl = new Slices("attention", q, k, v);
+        int[] oo = sl.offsets("attention", "the output", out, sl.lq, sl.dv);
+        int ldo = rowStride(out);
         int lq = sl.lq;
         int lk = sl.lk;
         int d = sl.d;
@@ -274,7 +276,7 @@ public final class AttentionKernels {
                     for (int r = 0; r < lq; r++) {
                         softmaxRow(kern, p, r * lk, sc, causal ? Math.min(lk, r + 1) : lk, lk);
                     }
-                    kern.sgemm(false, false, lq, dv, lk, 1f, p, 0, lk, va, sl.v[b], sl.ldv, 0f, o, b * lq * dv, dv);
+                    kern.sgemm(false, false, lq, dv, lk, 1f, p, 0, lk, va, sl.v[b], sl.ldv, 0f, o, oo[b], ldo);
                 }
                 ScratchPool.give(p);
             });
@@ -290,7 +292,7 @@ public final class AttentionKernels {
             for (int r = 0; r < lq; r++) {
                 softmaxRow(p, r * lk, scale, causal ? Math.min(lk, r + 1) : lk, lk);
             }
-            kern.dgemm(false, false, lq, dv, lk, 1, p, 0, lk, va, sl.v[b], sl.ldv, 0, o, b * lq * dv, dv);
+            kern.dgemm(false, false, lq, dv, lk, 1, p, 0, lk, va, sl.v[b], sl.ldv, 0, o, oo[b], ldo);
         }
     }
 
@@ -307,9 +309,9 @@ public final class AttentionKernels {
      * @param g the gradient of the output {@code (..., Lq, dv)}: rows of any stride, columns of stride 1
      * @param scale the forward's factor
      * @param causal the forward's causality
-     * @param dq the gradient of q, {@code (..., Lq, d)} contiguous from index 0 (overwritten)
-     * @param dk the gradient of k, {@code (..., Lk, d)} contiguous from index 0 (overwritten)
-     * @param dv the gradient of v, {@code (..., Lk, dv)} contiguous from index 0 (overwritten)
+     * @param dq the gradient of q, {@code (..., Lq, d)}, rows of any stride, columns of stride 1 (overwritten)
+     * @param dk the gradient of k, {@code (..., Lk, d)}, as dq (overwritten)
+     * @param dv the gradient of v, {@code (..., Lk, dv)}, as dq (overwritten)
      */
     public static void attentionBackward(
             Tensor q, Tensor k, Tensor v, Tensor g, double scale, boolean causal, Tensor dq, Tensor dk, Tensor dv) {
@@ -330,6 +332,12 @@ public final class AttentionKernels {
         Slices sl = new Slices("attentionBackward", q, k, v);
         int[] go = sl.offsets("attentionBackward", "the output's gradient", g, sl.lq, sl.dv);
         int ldg = rowStride(g);
+        int[] dqo = sl.offsets("attentionBackward", "dq", dq, sl.lq, sl.d);
+        int[] dko = sl.offsets("attentionBackward", "dk", dk, sl.lk, sl.d);
+        int[] dvo = sl.offsets("attentionBackward", "dv", dv, sl.lk, sl.dv);
+        int lddq = rowStride(dq);
+        int lddk = rowStride(dk);
+        int lddv = rowStride(dv);
 
         int lq = sl.lq;
         int lk = sl.lk;
@@ -357,9 +365,9 @@ public final class AttentionKernels {
                     for (int r = 0; r < lq; r++) {
                         backwardRow(kern, ds, r * lk, p, r * lk, sc, ds, r * lk, lk);
                     }
-                    kern.sgemm(false, false, lq, d, lk, 1f, ds, 0, lk, ka, sl.k[b], sl.ldk, 0f, dqa, b * lq * d, d);
-                    kern.sgemm(true, false, lk, d, lq, 1f, ds, 0, lk, qa, sl.q[b], sl.ldq, 0f, dka, b * lk * d, d);
-                    kern.sgemm(true, false, lk, n, lq, 1f, p, 0, lk, ga, go[b], ldg, 0f, dva, b * lk * n, n);
+                    kern.sgemm(false, false, lq, d, lk, 1f, ds, 0, lk, ka, sl.k[b], sl.ldk, 0f, dqa, dqo[b], lddq);
+                    kern.sgemm(true, false, lk, d, lq, 1f, ds, 0, lk, qa, sl.q[b], sl.ldq, 0f, dka, dko[b], lddk);
+                    kern.sgemm(true, false, lk, n, lq, 1f, p, 0, lk, ga, go[b], ldg, 0f, dva, dvo[b], lddv);
                 }
                 ScratchPool.give(ds);
                 ScratchPool.give(p);
@@ -384,9 +392,9 @@ public final class AttentionKernels {
             for (int r = 0; r < lq; r++) {
                 backwardRow(ds, r * lk, p, r * lk, scale, ds, r * lk, lk);
             }
-            kern.dgemm(false, false, lq, d, lk, 1, ds, 0, lk, ka, sl.k[b], sl.ldk, 0, dqa, b * lq * d, d);
-            kern.dgemm(true, false, lk, d, lq, 1, ds, 0, lk, qa, sl.q[b], sl.ldq, 0, dka, b * lk * d, d);
-            kern.dgemm(true, false, lk, n, lq, 1, p, 0, lk, ga, go[b], ldg, 0, dva, b * lk * n, n);
+            kern.dgemm(false, false, lq, d, lk, 1, ds, 0, lk, ka, sl.k[b], sl.ldk, 0, dqa, dqo[b], lddq);
+            kern.dgemm(true, false, lk, d, lq, 1, ds, 0, lk, qa, sl.q[b], sl.ldq, 0, dka, dko[b], lddk);
+            kern.dgemm(true, false, lk, n, lq, 1, p, 0, lk, ga, go[b], ldg, 0, dva, dvo[b], lddv);
         }
     }
 

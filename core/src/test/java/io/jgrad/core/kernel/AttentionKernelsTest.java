@@ -256,12 +256,13 @@ class AttentionKernelsTest {
                     double tol = dt == DType.FLOAT32 ? 2e-5 : 1e-12;
                     for (Kernels kern : KernelSets.all()) {
                         String at = kern.name() + " " + dt + " " + java.util.Arrays.toString(sz) + " causal=" + causal;
-                        Tensor out = Tensor.full(dt, Double.NaN, 2, 3, lq, dv);
+                        // the output and gradients as heads of (2, L, 3, cols) arrays too: rows of stride 3 cols
+                        Tensor out = Tensor.full(dt, Double.NaN, 2, lq, 3, dv).permute(0, 2, 1, 3);
                         AttentionKernels.attention(kern, q, k, v, scale, causal, out);
                         Tensor[] grads = {
-                            Tensor.full(dt, Double.NaN, 2, 3, lq, d),
-                            Tensor.full(dt, Double.NaN, 2, 3, lk, d),
-                            Tensor.full(dt, Double.NaN, 2, 3, lk, dv)
+                            Tensor.full(dt, Double.NaN, 2, lq, 3, d).permute(0, 2, 1, 3),
+                            Tensor.full(dt, Double.NaN, 2, lk, 3, d).permute(0, 2, 1, 3),
+                            Tensor.full(dt, Double.NaN, 2, lk, 3, dv).permute(0, 2, 1, 3)
                         };
                         AttentionKernels.attentionBackward(
                                 kern, q, k, v, go, scale, causal, grads[0], grads[1], grads[2]);
