@@ -17,8 +17,8 @@ import java.util.Map;
  *
  * <p>Arrays are kept by type and exact length, at most {@link #limitBytes()} in all (a sixty-fourth of the
  * maximum heap, at most 64 MB; the system property {@code jgrad.scratch.limitMb} sets another limit); when
- * a given array would exceed it, the lengths given back least recently are dropped first (the garbage
- * collector takes them). Before the engine's arrays were held weakly, a 256 MB pool kept more of a
+ * a given array would exceed it, the entries whose weakly held arrays the collector has freed are dropped,
+ * then the lengths given back least recently (the garbage collector takes them). Before the engine's arrays were held weakly, a 256 MB pool kept more of a
  * transformer layer's 4-16 MB gradients alive than it saved (a larger heap, more collections). A taken
  * array holds arbitrary values
  * (whatever its last user wrote): the taker must write every entry before reading it. Giving back an
@@ -126,6 +126,9 @@ public final class ScratchPool {
                     }
                 }
             }
+            if (pooledBytes + bytes > LIMIT) {
+                purgeCleared();
+            }
             Iterator<Map.Entry<Long, ArrayDeque<Object>>> it = POOL.entrySet().iterator();
             while (pooledBytes + bytes > LIMIT && it.hasNext()) {
                 Map.Entry<Long, ArrayDeque<Object>> e = it.next();
@@ -144,6 +147,25 @@ public final class ScratchPool {
             }
             q.push(weak ? new WeakReference<>(array) : array);
             pooledBytes += bytes;
+        }
+    }
+
+    /**
+     * Drops the entries whose weakly held arrays the collector has freed: they hold no memory, and
+     * counting them toward the limit made the pool drop live arrays to make room. Called with the lock
+     * held, only when a given array would exceed the limit.
+     */
+    private static void purgeCleared() {
+        Iterator<Map.Entry<Long, ArrayDeque<Object>>> it = POOL.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Long, ArrayDeque<Object>> e = it.next();
+            ArrayDeque<Object> q = e.getValue();
+            int before = q.size();
+            q.removeIf(o -> o instanceof WeakReference && ((WeakReference<?>) o).get() == null);
+            pooledBytes -= (before - q.size()) * bytesPerArray(e.getKey());
+            if (q.isEmpty()) {
+                it.remove();
+            }
         }
     }
 

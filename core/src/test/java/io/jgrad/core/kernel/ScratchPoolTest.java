@@ -90,4 +90,29 @@ class ScratchPoolTest {
         ScratchPool.give(new float[(int) (limit / 4) + 1]); // larger than the whole pool: not kept
         assertEquals(0, ScratchPool.pooledBytes());
     }
+
+    /** A weakly given array that the collector freed holds no memory: it makes no live array go. */
+    @Test
+    void freedWeakArraysDoNotCountTowardTheLimit() {
+        long limit = ScratchPool.limitBytes();
+        int quarter = (int) (limit / 4 / 4);
+        float[] b = new float[quarter + 1];
+        float[] c = new float[quarter + 2];
+        ScratchPool.give(b);
+        ScratchPool.give(c);
+        float[] a = new float[quarter]; // given last, so the limit would drop b (the eldest) before it
+        java.lang.ref.WeakReference<float[]> ref = new java.lang.ref.WeakReference<>(a);
+        ScratchPool.giveWeak(a);
+        a = null;
+        for (int i = 0; i < 20 && ref.get() != null; i++) {
+            System.gc();
+        }
+        assertTrue(ref.get() == null, "the collector freed the weakly pooled array");
+        float[] d = new float[quarter + 3];
+        ScratchPool.give(d);
+        assertTrue(ScratchPool.pooledBytes() <= limit, ScratchPool.pooledBytes() + " > " + limit);
+        assertSame(b, ScratchPool.floats(quarter + 1), "the eldest live array stays");
+        assertSame(c, ScratchPool.floats(quarter + 2));
+        assertSame(d, ScratchPool.floats(quarter + 3));
+    }
 }
