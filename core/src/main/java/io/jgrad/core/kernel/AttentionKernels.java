@@ -10,7 +10,9 @@ import java.util.List;
  * The fused loops of attention's masked softmax: {@code p = softmax(scale * s + additive masks, with
  * blocked entries at -inf)} along the last dimension of the scores {@code s (..., Lq, Lk)}, its
  * backward {@code ds = scale * p * (dp - sum(dp * p))}, and the inverted-dropout keep mask of the
- * weights. A row with every entry blocked gives zeros (not NaN).
+ * weights. A row with every entry blocked gives zeros (not NaN). {@link #attention} and {@link
+ * #attentionBackward} fuse a whole unmasked (or causal) attention and its backward, matrix by matrix,
+ * with the scores and weights in buffers of the thread.
  *
  * <p>FLOAT32 rows run on the active {@link Kernels} (SIMD when enabled) split over the thread pool;
  * FLOAT64 rows are scalar loops on the calling thread. The scores and gradients are contiguous; masks are
