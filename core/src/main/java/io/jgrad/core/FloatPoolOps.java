@@ -89,6 +89,8 @@ final class FloatPoolOps extends PoolOps<float[]> {
             int xb = plane * hw;
             int gb = gOff + plane * ohw;
             int ib = iOff + plane * ohw;
+            // the plane is cleared here, while it is in cache: gin may hold anything (a recycled array)
+            java.util.Arrays.fill(gin, xb, xb + hw, 0f);
             for (int o = 0; o < ohw; o++) {
                 gin[xb + ind[ib + o]] += g[gb + o];
             }

@@ -13,7 +13,7 @@ abstract class PoolOps<A> {
     /** Max pooling: values into {@code out}, flat in-plane indices of the maxima into {@code ind}. */
     abstract void maxForward(PoolWindows win, A x, int xOff, A out, int[] ind, int from, int to);
 
-    /** Adds each output gradient into the input element its index names. */
+    /** Clears planes [from, to) of {@code gin}, then adds each output gradient into the input element its index names. */
     abstract void maxBackward(PoolWindows win, A g, int gOff, int[] ind, int iOff, A gin, int from, int to);
 
     /** Average (also adaptive average) pooling: the window sum divided by {@code hDiv[r] * wDiv[q]}. */

@@ -339,4 +339,35 @@ class PoolingTest {
                 .values()
                 .equal(m1.values().select(0, 1)));
     }
+
+    /**
+     * In a backward pass max pooling's input gradient takes a recycled array, whatever it holds (here
+     * NaN), and clears each plane before scattering into it: the same values as outside a pass.
+     */
+    @Test
+    void maxPoolBackwardClearsARecycledArray() {
+        Random r = new Random(4);
+        int[] xs = {2, 3, 6, 8};
+        Tensor x = Tensor.randn(new Generator(3), DType.FLOAT32, xs);
+        for (boolean overlap : new boolean[] {false, true}) {
+            int[] stride = overlap ? new int[] {1, 1} : new int[] {2, 2};
+            Pooling.MaxResult m =
+                    Pooling.maxPool2d(x, new int[] {2, 2}, stride, new int[] {0, 0}, new int[] {1, 1}, false);
+            Tensor g = Tensor.randn(
+                    new Generator(r.nextInt()), DType.FLOAT32, m.values().shape());
+            Tensor want = Pooling.maxPool2dBackward(g, m.indices(), xs);
+            float[] dirty = new float[2 * 3 * 6 * 8];
+            java.util.Arrays.fill(dirty, Float.NaN);
+            io.jgrad.core.kernel.ScratchPool.give(dirty);
+            Tensor got;
+            try (Recycling.Run run = Recycling.begin()) {
+                got = Pooling.maxPool2dBackward(g, m.indices(), xs);
+            }
+            if (Recycling.enabled()) {
+                assertTrue(got.floatData() == dirty, "the recycled array was taken");
+            }
+            assertArrayEquals(want.toDoubleArray(), got.toDoubleArray(), 0, "overlap=" + overlap);
+            io.jgrad.core.kernel.ScratchPool.clear();
+        }
+    }
 }
