@@ -103,6 +103,31 @@ class FusedAttentionTest {
         }
     }
 
+    /** Matrices without batch dimensions, and a batch of one query: the fused path with its checks. */
+    @Test
+    void unbatchedAndSingleQueryAttention() {
+        Generator g = new Generator(9);
+        for (int lq : new int[] {1, 4}) {
+            Tensor q = Tensor.randn(g, DType.FLOAT64, lq, 3);
+            Tensor k = Tensor.randn(g, DType.FLOAT64, 5, 3);
+            Tensor v = Tensor.randn(g, DType.FLOAT64, 5, 2);
+            java.util.function.Function<Variable[], Variable> f = in -> {
+                Variable out = Attention.scaledDotProduct(in[0], in[1], in[2]);
+                if (out.gradFn() != null) {
+                    assertEquals("scaledDotProductAttention", out.gradFn().name());
+                }
+                return out;
+            };
+            GradCheck.check(f, q, k, v);
+            GradCheck.checkSecondOrder(f, q, k, v);
+            Variable[] in = {new Variable(q), new Variable(k), new Variable(v)};
+            Variable composed =
+                    new io.jgrad.autograd.fused.ScaledDotProductAttention(1 / Math.sqrt(3), false).composedForward(in);
+            assertArrayEquals(
+                    composed.data().toDoubleArray(), f.apply(in).data().toDoubleArray(), 0, "lq=" + lq);
+        }
+    }
+
     @Test
     void multiheadAttentionTakesTheFusedPathOnlyWithoutWeights() {
         Generator.manualSeed(5);
