@@ -96,18 +96,13 @@ public final class ScaledDotProductAttention extends FusedFunction {
         }
         // dimensions by decreasing stride (a stable sort: ties keep their order), the columns last
         Arrays.sort(order, 0, r - 1, (a, b) -> Integer.compare(st[b], st[a]));
-        int[] perm = new int[r];
         int[] shape = new int[r];
-        for (int i = 0; i < r; i++) {
-            perm[i] = order[i];
-            shape[i] = i == r - 1 ? cols : t.size(order[i]);
-        }
-        Tensor base = Tensor.empty(t.dtype(), shape);
         int[] inverse = new int[r];
         for (int i = 0; i < r; i++) {
-            inverse[perm[i]] = i;
+            shape[i] = i == r - 1 ? cols : t.size(order[i]);
+            inverse[order[i]] = i;
         }
-        return base.permute(inverse);
+        return Tensor.empty(t.dtype(), shape).permute(inverse);
     }
 
     /** The same attention with variable operations: {@code q k^T}, the masked softmax, times v. */

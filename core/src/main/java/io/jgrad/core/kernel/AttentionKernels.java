@@ -262,7 +262,6 @@ public final class AttentionKernels {
         int ldo = rowStride(out);
         int lq = sl.lq;
         int lk = sl.lk;
-        int d = sl.d;
         int dv = sl.dv;
         int ss = lq * lk;
         if (q.dtype() == DType.FLOAT32) {
@@ -274,10 +273,7 @@ public final class AttentionKernels {
             Parallel.forRange(sl.count, 1, (from, to) -> {
                 float[] p = ScratchPool.floats(ss);
                 for (int b = from; b < to; b++) {
-                    kern.sgemm(false, true, lq, lk, d, 1f, qa, sl.q[b], sl.ldq, ka, sl.k[b], sl.ldk, 0f, p, 0, lk);
-                    for (int r = 0; r < lq; r++) {
-                        softmaxRow(kern, p, r * lk, sc, causal ? Math.min(lk, r + 1) : lk, lk);
-                    }
+                    weights(kern, sl, b, qa, ka, sc, causal, p);
                     kern.sgemm(false, false, lq, dv, lk, 1f, p, 0, lk, va, sl.v[b], sl.ldv, 0f, o, oo[b], ldo);
                 }
                 ScratchPool.give(p);
@@ -290,10 +286,7 @@ public final class AttentionKernels {
         double[] o = out.doubleData();
         double[] p = new double[ss];
         for (int b = 0; b < sl.count; b++) {
-            kern.dgemm(false, true, lq, lk, d, 1, qa, sl.q[b], sl.ldq, ka, sl.k[b], sl.ldk, 0, p, 0, lk);
-            for (int r = 0; r < lq; r++) {
-                softmaxRow(p, r * lk, scale, causal ? Math.min(lk, r + 1) : lk, lk);
-            }
+            weights(kern, sl, b, qa, ka, scale, causal, p);
             kern.dgemm(false, false, lq, dv, lk, 1, p, 0, lk, va, sl.v[b], sl.ldv, 0, o, oo[b], ldo);
         }
     }
@@ -340,7 +333,6 @@ public final class AttentionKernels {
         int lddq = rowStride(dq);
         int lddk = rowStride(dk);
         int lddv = rowStride(dv);
-
         int lq = sl.lq;
         int lk = sl.lk;
         int d = sl.d;
@@ -359,10 +351,7 @@ public final class AttentionKernels {
                 float[] p = ScratchPool.floats(ss);
                 float[] ds = ScratchPool.floats(ss);
                 for (int b = from; b < to; b++) {
-                    kern.sgemm(false, true, lq, lk, d, 1f, qa, sl.q[b], sl.ldq, ka, sl.k[b], sl.ldk, 0f, p, 0, lk);
-                    for (int r = 0; r < lq; r++) {
-                        softmaxRow(kern, p, r * lk, sc, causal ? Math.min(lk, r + 1) : lk, lk);
-                    }
+                    weights(kern, sl, b, qa, ka, sc, causal, p);
                     kern.sgemm(false, true, lq, lk, n, 1f, ga, go[b], ldg, va, sl.v[b], sl.ldv, 0f, ds, 0, lk);
                     for (int r = 0; r < lq; r++) {
                         backwardRow(kern, ds, r * lk, p, r * lk, sc, ds, r * lk, lk);
@@ -386,10 +375,7 @@ public final class AttentionKernels {
         double[] p = new double[ss];
         double[] ds = new double[ss];
         for (int b = 0; b < sl.count; b++) {
-            kern.dgemm(false, true, lq, lk, d, 1, qa, sl.q[b], sl.ldq, ka, sl.k[b], sl.ldk, 0, p, 0, lk);
-            for (int r = 0; r < lq; r++) {
-                softmaxRow(p, r * lk, scale, causal ? Math.min(lk, r + 1) : lk, lk);
-            }
+            weights(kern, sl, b, qa, ka, scale, causal, p);
             kern.dgemm(false, true, lq, lk, n, 1, ga, go[b], ldg, va, sl.v[b], sl.ldv, 0, ds, 0, lk);
             for (int r = 0; r < lq; r++) {
                 backwardRow(ds, r * lk, p, r * lk, scale, ds, r * lk, lk);
@@ -412,6 +398,29 @@ public final class AttentionKernels {
         int r = t.dim();
         boolean ok = r >= 2 && (t.size(r - 1) <= 1 || t.strides()[r - 1] == 1) && rowStride(t) >= t.size(r - 1);
         return ok ? t : t.contiguous();
+    }
+
+    /**
+     * The weights of matrix b into p ({@code Lq x Lk}, row stride Lk): {@code q k^T} by the GEMM, then each
+     * row's scaled (causal) softmax, as the composed form computes them.
+     */
+    private static void weights(
+            Kernels kern, Slices sl, int b, float[] qa, float[] ka, float scale, boolean causal, float[] p) {
+        int lk = sl.lk;
+        kern.sgemm(false, true, sl.lq, lk, sl.d, 1f, qa, sl.q[b], sl.ldq, ka, sl.k[b], sl.ldk, 0f, p, 0, lk);
+        for (int r = 0; r < sl.lq; r++) {
+            softmaxRow(kern, p, r * lk, scale, causal ? Math.min(lk, r + 1) : lk, lk);
+        }
+    }
+
+    /** {@link #weights(Kernels, Slices, int, float[], float[], float, boolean, float[])} in FLOAT64. */
+    private static void weights(
+            Kernels kern, Slices sl, int b, double[] qa, double[] ka, double scale, boolean causal, double[] p) {
+        int lk = sl.lk;
+        kern.dgemm(false, true, sl.lq, lk, sl.d, 1, qa, sl.q[b], sl.ldq, ka, sl.k[b], sl.ldk, 0, p, 0, lk);
+        for (int r = 0; r < sl.lq; r++) {
+            softmaxRow(p, r * lk, scale, causal ? Math.min(lk, r + 1) : lk, lk);
+        }
     }
 
     /** Row {@code base} of a FLOAT32 score matrix in place: scaled, -inf from {@code limit}, softmax. */
