@@ -3,6 +3,7 @@ package io.jgrad.layers;
 import io.jgrad.autograd.NN;
 import io.jgrad.autograd.Parameter;
 import io.jgrad.autograd.Variable;
+import io.jgrad.autograd.fused.PackedSelfAttention;
 import io.jgrad.core.Generator;
 import io.jgrad.core.Shape;
 import io.jgrad.core.Tensor;
@@ -22,7 +23,10 @@ import io.jgrad.core.Tensor;
  * additive: padding keys), {@code attnMask (L, S)} or {@code (B * numHeads, L, S)} (INT32 non-zero =
  * not allowed, or additive), and a causal flag; see {@link Attention}. Dropout applies to the
  * attention weights in training mode. The heads are views of the projections (no copies) and every
- * head's product runs as one batched GEMM.
+ * head's product runs as one batched GEMM. Self-attention (the same variable as query, key and value)
+ * without masks other than causal, dropout or a request for the weights projects with one product by the
+ * whole {@code in_proj_weight} and attends the heads as views of it ({@link PackedSelfAttention}), so
+ * that the backward's input gradient is one product too.
  *
  * <pre>{@code
  * MultiheadAttention mha = new MultiheadAttention(256, 8);
@@ -167,6 +171,20 @@ public class MultiheadAttention extends Module {
         int e = embedDim;
         Variable w = param("in_proj_weight");
         Variable bias = param("in_proj_bias");
+        double p = isTraining() ? dropout : 0;
+        if (query == key
+                && key == value
+                && attnMask == null
+                && keyPaddingMask == null
+                && !needWeights
+                && p == 0
+                && q.numel() > 0) {
+            // self-attention: one product for the three projections, attended as views of it
+            int d = e / numHeads;
+            Variable qkv = NN.linear(q, w, bias);
+            Variable o = outProj.call(new PackedSelfAttention(numHeads, 1 / Math.sqrt(d), causal).apply(qkv));
+            return new AttentionResult(batchFirst ? o : o.transpose(0, 1), null);
+        }
         Variable qh = heads(NN.linear(q, w.narrow(0, 0, e), bias == null ? null : bias.narrow(0, 0, e)), b, l);
         Variable kh = heads(NN.linear(k, w.narrow(0, e, e), bias == null ? null : bias.narrow(0, e, e)), b, s);
         Variable vh = heads(NN.linear(v, w.narrow(0, 2 * e, e), bias == null ? null : bias.narrow(0, 2 * e, e)), b, s);
@@ -189,7 +207,6 @@ public class MultiheadAttention extends Module {
             throw new IllegalArgumentException("MultiheadAttention: keyPaddingMask of shape "
                     + Shape.format(keyPaddingMask.shape()) + ", expected (" + b + ", " + s + ")");
         }
-        double p = isTraining() ? dropout : 0;
         AttentionResult r = Attention.scaledDotProduct(
                 qh,
                 kh,
