@@ -103,17 +103,14 @@ final class FloatRecurrentRows extends RecurrentRows {
         k.sigmoid(a, g, a, g, 2 * n); // i, f
         k.tanh(a, g + 2 * n, a, g + 2 * n, n); // g
         k.sigmoid(a, g + 3 * n, a, g + 3 * n, n); // o
-        for (int j = 0; j < n; j++) {
-            float cn = a[g + n + j] * c[hb + j] + a[g + j] * a[g + 2 * n + j];
-            c[hb + j] = cn;
-            tc[ob + j] = cn;
-        }
+        // c' = f c + i g (i g held in tc first; a sum of two rounded products is the same either way round)
+        k.mul(a, g, a, g + 2 * n, tc, ob, n);
+        k.mul(a, g + n, c, hb, c, hb, n);
+        k.add(c, hb, tc, ob, c, hb, n);
+        System.arraycopy(c, hb, tc, ob, n);
         k.tanh(tc, ob, tc, ob, n);
-        for (int j = 0; j < n; j++) {
-            float hv = a[g + 3 * n + j] * tc[ob + j];
-            h[hb + j] = hv;
-            out[ob + j] = hv;
-        }
+        k.mul(a, g + 3 * n, tc, ob, out, ob, n); // h' = o tanh(c')
+        System.arraycopy(out, ob, h, hb, n);
     }
 
     @Override
@@ -164,28 +161,17 @@ final class FloatRecurrentRows extends RecurrentRows {
             int hb,
             Object dxO,
             int n) {
-        float[] a = (float[]) gatesO;
-        float[] tc = (float[]) auxO;
-        float[] cp = (float[]) cprevO;
-        float[] dh = (float[]) dhO;
-        float[] dc = (float[]) dcO;
-        float[] dx = (float[]) dxO;
-        for (int j = 0; j < n; j++) {
-            float i = a[g + j];
-            float f = a[g + n + j];
-            float gg = a[g + 2 * n + j];
-            float o = a[g + 3 * n + j];
-            float t = tc[ob + j];
-            float d = dh[hb + j];
-            // c' = f c + i g, h' = o tanh(c')
-            float dct = dc[hb + j] + d * o * (1 - t * t);
-            dx[g + j] = dct * gg * i * (1 - i);
-            dx[g + n + j] = dct * cp[ob + j] * f * (1 - f);
-            dx[g + 2 * n + j] = dct * i * (1 - gg * gg);
-            dx[g + 3 * n + j] = d * t * o * (1 - o);
-            dc[hb + j] = dct * f;
-            dh[hb + j] = 0;
-        }
+        k.lstmCellBackward(
+                (float[]) gatesO,
+                g,
+                (float[]) auxO,
+                (float[]) cprevO,
+                ob,
+                (float[]) dhO,
+                (float[]) dcO,
+                hb,
+                (float[]) dxO,
+                n);
     }
 
     @Override

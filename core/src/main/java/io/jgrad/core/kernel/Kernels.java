@@ -146,6 +146,83 @@ public interface Kernels {
      */
     void maxPool2x2(float[] x, int xo, int h, int w, int oh, int ow, float[] out, int[] ind, int from, int to);
 
+    /**
+     * One row of an LSTM cell's backward. The row's activated gates i, f, g, o are {@code a[ga ..]} in
+     * four blocks of n, {@code tc[to ..]} holds tanh of the new cell state and {@code cp[to ..]} the previous
+     * cell state; {@code dh[ho ..]} and {@code dc[ho ..]} are the gradients reaching the output and the cell
+     * state. Writes the gates' pre-activation gradients to {@code dx[ga ..]} (which may be {@code a}
+     * itself), the previous cell state's gradient over {@code dc} and zeros over {@code dh}:
+     * {@code dct = dc + dh o (1 - tc^2)}, {@code di = dct g i (1 - i)}, {@code df = dct cp f (1 - f)},
+     * {@code dg = dct i (1 - g^2)}, {@code do = dh tc o (1 - o)}, {@code dc = dct f}; every
+     * implementation evaluates these products in this order, so all give the same bits.
+     */
+    default void lstmCellBackward(
+            float[] a, int ga, float[] tc, float[] cp, int to, float[] dh, float[] dc, int ho, float[] dx, int n) {
+        lstmCellBackward(a, ga, tc, cp, to, dh, dc, ho, dx, n, 0);
+    }
+
+    /**
+     * Columns {@code [from, n)} of {@link #lstmCellBackward(float[], int, float[], float[], int, float[],
+     * float[], int, float[], int)} as a plain loop (a vector implementation's tail).
+     */
+    static void lstmCellBackward(
+            float[] a,
+            int ga,
+            float[] tc,
+            float[] cp,
+            int to,
+            float[] dh,
+            float[] dc,
+            int ho,
+            float[] dx,
+            int n,
+            int from) {
+        for (int j = from; j < n; j++) {
+            float i = a[ga + j];
+            float f = a[ga + n + j];
+            float gg = a[ga + 2 * n + j];
+            float o = a[ga + 3 * n + j];
+            float t = tc[to + j];
+            float d = dh[ho + j];
+            float dct = dc[ho + j] + d * o * (1 - t * t);
+            dx[ga + j] = dct * gg * i * (1 - i);
+            dx[ga + n + j] = dct * cp[to + j] * f * (1 - f);
+            dx[ga + 2 * n + j] = dct * i * (1 - gg * gg);
+            dx[ga + 3 * n + j] = d * t * o * (1 - o);
+            dc[ho + j] = dct * f;
+            dh[ho + j] = 0;
+        }
+    }
+
+    /** {@link #lstmCellBackward(float[], int, float[], float[], int, float[], float[], int, float[], int)} in double precision. */
+    default void lstmCellBackward(
+            double[] a,
+            int ga,
+            double[] tc,
+            double[] cp,
+            int to,
+            double[] dh,
+            double[] dc,
+            int ho,
+            double[] dx,
+            int n) {
+        for (int j = 0; j < n; j++) {
+            double i = a[ga + j];
+            double f = a[ga + n + j];
+            double gg = a[ga + 2 * n + j];
+            double o = a[ga + 3 * n + j];
+            double t = tc[to + j];
+            double d = dh[ho + j];
+            double dct = dc[ho + j] + d * o * (1 - t * t);
+            dx[ga + j] = dct * gg * i * (1 - i);
+            dx[ga + n + j] = dct * cp[to + j] * f * (1 - f);
+            dx[ga + 2 * n + j] = dct * i * (1 - gg * gg);
+            dx[ga + 3 * n + j] = d * t * o * (1 - o);
+            dc[ho + j] = dct * f;
+            dh[ho + j] = 0;
+        }
+    }
+
     // FLOAT64 overloads of the vector primitives that the generated FLOAT64 twins of FLOAT32 code call
     // (such as DoubleConvOps from FloatConvOps): plain loops here, which an implementation may override.
 

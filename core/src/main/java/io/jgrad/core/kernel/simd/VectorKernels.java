@@ -353,6 +353,33 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void lstmCellBackward(
+            float[] a, int ga, float[] tc, float[] cp, int to, float[] dh, float[] dc, int ho, float[] dx, int n) {
+        // the plain loop's products in its order (no fma): the same bits; each lane's reads come before
+        // its writes, as in the loop, so dx may be a
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector zero = FloatVector.zero(F);
+        int j = 0;
+        for (int bound = F.loopBound(n); j < bound; j += FL) {
+            FloatVector i = FloatVector.fromArray(F, a, ga + j);
+            FloatVector f = FloatVector.fromArray(F, a, ga + n + j);
+            FloatVector gg = FloatVector.fromArray(F, a, ga + 2 * n + j);
+            FloatVector o = FloatVector.fromArray(F, a, ga + 3 * n + j);
+            FloatVector t = FloatVector.fromArray(F, tc, to + j);
+            FloatVector d = FloatVector.fromArray(F, dh, ho + j);
+            FloatVector dct = FloatVector.fromArray(F, dc, ho + j).add(d.mul(o).mul(one.sub(t.mul(t))));
+            FloatVector c = FloatVector.fromArray(F, cp, to + j);
+            dct.mul(gg).mul(i).mul(one.sub(i)).intoArray(dx, ga + j);
+            dct.mul(c).mul(f).mul(one.sub(f)).intoArray(dx, ga + n + j);
+            dct.mul(i).mul(one.sub(gg.mul(gg))).intoArray(dx, ga + 2 * n + j);
+            d.mul(t).mul(o).mul(one.sub(o)).intoArray(dx, ga + 3 * n + j);
+            dct.mul(f).intoArray(dc, ho + j);
+            zero.intoArray(dh, ho + j);
+        }
+        Kernels.lstmCellBackward(a, ga, tc, cp, to, dh, dc, ho, dx, n, j);
+    }
+
+    @Override
     public void relu(float[] a, int ao, float[] out, int oo, int n) {
         // a blend on (a < 0) keeps NaN and -0.0 exactly as the plain kernel does
         FloatVector zero = FloatVector.zero(F);
