@@ -142,11 +142,20 @@ final class ConvEngine {
 
     /**
      * Gradient of the convolution with respect to its input: {@code gin += conv^T(gout, w)}. {@code gout}
-     * is (N, Cout, oh, ow) at gOff, {@code w} (Cout, cinG, kh, kw) at wOff, {@code gin} a zeroed
-     * (N, Cin, H, W) array at 0. Also the forward of the transposed convolution.
+     * is (N, Cout, oh, ow) at gOff, {@code w} (Cout, cinG, kh, kw) at wOff, {@code gin} an (N, Cin, H, W)
+     * array at 0, zeroed or, with {@code clear}, of any contents (a recycled array): then each image's
+     * (or depthwise plane's) gradient is cleared right before it is gathered, while it comes into cache.
+     * Also the forward of the transposed convolution.
      */
-    static <A> void backwardInput(ConvOps<A> ops, ConvGeometry g, A gout, int gOff, A w, int wOff, A gin) {
-        if (g.n == 0 || g.p == 0) {
+    static <A> void backwardInput(
+            ConvOps<A> ops, ConvGeometry g, A gout, int gOff, A w, int wOff, A gin, boolean clear) {
+        if (g.n == 0) {
+            return;
+        }
+        if (g.p == 0) {
+            if (clear) {
+                ops.zero(gin, 0, g.n * g.cin * g.hw);
+            }
             return;
         }
         if (g.isDepthwise()) {
@@ -158,6 +167,9 @@ final class ConvEngine {
                     int img = t / g.cin;
                     int c = t % g.cin;
                     int gi = (img * g.cin + c) * g.hw;
+                    if (clear) {
+                        ops.zero(gin, gi, g.hw);
+                    }
                     for (int m = 0; m < mult; m++) {
                         int co = c * mult + m;
                         ops.depthwiseBackwardInput(
@@ -174,6 +186,9 @@ final class ConvEngine {
             for (int img = from; img < to; img++) {
                 int gi = img * g.cin * g.hw;
                 int go = gOff + img * g.cout * g.p;
+                if (clear && !pointwise) { // a pointwise product writes every element of the image
+                    ops.zero(gin, gi, g.cin * g.hw);
+                }
                 for (int gr = 0; gr < g.groups; gr++) {
                     int wg = wOff + gr * g.coutG * g.k;
                     int gig = gi + gr * g.cinG * g.hw;

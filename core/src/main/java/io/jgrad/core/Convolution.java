@@ -266,7 +266,7 @@ public final class Convolution {
         // the transposed convolution is conv2d's input gradient: x plays gradOutput, the output plays input
         Tensor out = Tensor.allocate(input.dtype(), new int[] {g.n, g.cin, g.h, g.w});
         Object od = ops.data(out);
-        ConvEngine.backwardInput(ops, g, ops.data(x), x.offset(), ops.data(w), w.offset(), od);
+        ConvEngine.backwardInput(ops, g, ops.data(x), x.offset(), ops.data(w), w.offset(), od, false);
         if (bias != null) {
             Tensor b = bias.contiguous();
             Object bd = ops.data(b);
@@ -435,8 +435,9 @@ public final class Convolution {
         ConvOps<Object> ops = ConvOps.of(gradOutput.dtype());
         Tensor go = as4d(gradOutput, sd, batched).contiguous();
         Tensor w = weight.contiguous();
-        Tensor gin = Tensor.allocate(gradOutput.dtype(), inputShape);
-        ConvEngine.backwardInput(ops, g, ops.data(go), go.offset(), ops.data(w), w.offset(), ops.data(gin));
+        // a recycled array in a backward pass: the engine clears each image before gathering into it
+        Tensor gin = Tensor.allocateScratch(gradOutput.dtype(), inputShape);
+        ConvEngine.backwardInput(ops, g, ops.data(go), go.offset(), ops.data(w), w.offset(), ops.data(gin), true);
         return gin;
     }
 

@@ -138,6 +138,8 @@ final class FloatPoolOps extends PoolOps<float[]> {
         for (int plane = from; plane < to; plane++) {
             int xb = plane * hw;
             int gb = gOff + plane * ohw;
+            // the plane is cleared here, while it is in cache: gin may hold anything (a recycled array)
+            java.util.Arrays.fill(gin, xb, xb + hw, 0f);
             for (int r = 0; r < win.oh; r++) {
                 int hs = win.hs[r];
                 int he = win.he[r];

@@ -19,7 +19,7 @@ abstract class PoolOps<A> {
     /** Average (also adaptive average) pooling: the window sum divided by {@code hDiv[r] * wDiv[q]}. */
     abstract void avgForward(PoolWindows win, A x, int xOff, A out, int from, int to);
 
-    /** Spreads each output gradient, divided like the forward, over its window. */
+    /** Spreads each output gradient, divided like the forward, over its window; clears each plane of gin first. */
     abstract void avgBackward(PoolWindows win, A g, int gOff, A gin, int from, int to);
 
     /** The implementation for a floating point dtype. */

@@ -415,7 +415,9 @@ public final class Pooling {
             Tensor gradOutput, int[] inputShape, int sd, boolean batched, int n, int c, PoolWindows win) {
         PoolOps<Object> ops = PoolOps.of(gradOutput.dtype());
         Tensor g = Convolution.as4d(gradOutput, sd, batched).contiguous();
-        Tensor gin = Tensor.allocate(gradOutput.dtype(), inputShape);
+        // every plane cleared by avgBackward before its gradients are added into it (a recycled array in
+        // a backward pass)
+        Tensor gin = Tensor.allocateScratch(gradOutput.dtype(), inputShape);
         Object gd = ops.data(g);
         Object gind = ops.data(gin);
         Parallel.forRange(n * c, grain(win), (from, to) -> ops.avgBackward(win, gd, g.offset(), gind, from, to));

@@ -763,4 +763,55 @@ class ConvolutionTest {
                 y,
                 1e-12);
     }
+    /**
+     * In a backward pass the input gradient takes a recycled array (here one filled with NaN) and clears
+     * each image (or depthwise plane) before gathering into it: the same values as a fresh zeroed array,
+     * also where no output reads an input (strides and dilations that skip positions).
+     */
+    @Test
+    void inputGradientClearsARecycledArray() {
+        int[][] cases = { // N, Cin, H, W, Cout, kh, kw, stride, padding, dilation, groups
+            {2, 3, 6, 7, 4, 3, 3, 1, 1, 1, 1}, // padded "same"
+            {2, 4, 7, 6, 6, 3, 2, 2, 0, 1, 2}, // strided, grouped
+            {2, 3, 5, 5, 6, 3, 3, 2, 1, 1, 3}, // depthwise with a multiplier
+            {2, 3, 4, 5, 5, 1, 1, 1, 0, 1, 1}, // pointwise
+            {1, 2, 7, 7, 2, 2, 2, 3, 0, 2, 1} // positions no output reads
+        };
+        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            for (int[] c : cases) {
+                int[] xs = {c[0], c[1], c[2], c[3]};
+                int[] s = {c[7], c[7]};
+                int[] p = {c[8], c[8]};
+                int[] d = {c[9], c[9]};
+                Tensor x = Tensor.randn(new Generator(5), dt, xs);
+                Tensor w = Tensor.randn(new Generator(6), dt, c[4], c[1] / c[10], c[5], c[6]);
+                Tensor y = Convolution.conv2d(x, w, null, s, p, d, c[10]);
+                Tensor g = Tensor.randn(new Generator(7), dt, y.shape());
+                Tensor want = Convolution.conv2dBackwardInput(g, w, xs, s, p, d, c[10]);
+                int numel = c[0] * c[1] * c[2] * c[3];
+                Object dirty;
+                if (dt == DType.FLOAT32) {
+                    float[] a = new float[numel];
+                    java.util.Arrays.fill(a, Float.NaN);
+                    dirty = a;
+                } else {
+                    double[] a = new double[numel];
+                    java.util.Arrays.fill(a, Double.NaN);
+                    dirty = a;
+                }
+                io.jgrad.core.kernel.ScratchPool.give(dirty);
+                Tensor got;
+                try (Recycling.Run run = Recycling.begin()) {
+                    got = Convolution.conv2dBackwardInput(g, w, xs, s, p, d, c[10]);
+                }
+                String at = dt + " " + java.util.Arrays.toString(c);
+                if (Recycling.enabled()) {
+                    Object data = dt == DType.FLOAT32 ? got.floatData() : got.doubleData();
+                    assertTrue(data == dirty, at + ": the recycled array was taken");
+                }
+                assertArrayEquals(want.toDoubleArray(), got.toDoubleArray(), 0, at);
+                io.jgrad.core.kernel.ScratchPool.clear();
+            }
+        }
+    }
 }

@@ -370,4 +370,37 @@ class PoolingTest {
             io.jgrad.core.kernel.ScratchPool.clear();
         }
     }
+    /** As for max pooling: average pooling's input gradient clears a recycled array plane by plane. */
+    @Test
+    void avgPoolBackwardClearsARecycledArray() {
+        int[] xs = {2, 3, 7, 8};
+        Tensor x = Tensor.randn(new Generator(5), DType.FLOAT32, xs);
+        // windows that skip columns (stride 3 > kernel 2), overlapping padded ones, and adaptive ones
+        int[][] kernelStridePadding = {{2, 3, 0}, {3, 2, 1}, {0, 0, 0}};
+        for (int[] ksp : kernelStridePadding) {
+            boolean adaptive = ksp[0] == 0;
+            int[] k = {ksp[0], ksp[0]};
+            int[] st = {ksp[1], ksp[1]};
+            int[] pd = {ksp[2], ksp[2]};
+            Tensor y = adaptive ? Pooling.adaptiveAvgPool2d(x, 3, 5) : Pooling.avgPool2d(x, k, st, pd, false, true);
+            Tensor g = Tensor.randn(new Generator(6), DType.FLOAT32, y.shape());
+            java.util.function.Supplier<Tensor> backward = () -> adaptive
+                    ? Pooling.adaptiveAvgPool2dBackward(g, xs)
+                    : Pooling.avgPool2dBackward(g, xs, k, st, pd, false, true);
+            Tensor want = backward.get();
+            float[] dirty = new float[2 * 3 * 7 * 8];
+            java.util.Arrays.fill(dirty, Float.NaN);
+            io.jgrad.core.kernel.ScratchPool.give(dirty);
+            Tensor got;
+            try (Recycling.Run run = Recycling.begin()) {
+                got = backward.get();
+            }
+            String at = java.util.Arrays.toString(ksp);
+            if (Recycling.enabled()) {
+                assertTrue(got.floatData() == dirty, at + ": the recycled array was taken");
+            }
+            assertArrayEquals(want.toDoubleArray(), got.toDoubleArray(), 0, at);
+            io.jgrad.core.kernel.ScratchPool.clear();
+        }
+    }
 }
