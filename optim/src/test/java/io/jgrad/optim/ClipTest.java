@@ -132,4 +132,45 @@ class ClipTest {
         assertEquals("MaxNorm: axis 2 is out of range for a weight of shape (4, 6)", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new MaxNorm(-1, 0));
     }
+    /**
+     * The 2-norm of a gradient longer than several blocks: the blocked, interleaved, parallel sum of
+     * squares equals a plain double loop's to rounding, in both float types, with a block split that is a
+     * fixed function of the length (so the same bits whatever the thread count), and clipping uses it.
+     */
+    @Test
+    void longGradientsSumTheirSquaresInFixedBlocks() {
+        int n = 3 * ClipGrad.BLOCK + 17;
+        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor g = Tensor.randn(new Generator(3), dt, n).narrow(0, 5, n - 5); // an offset too
+            double[] v = g.toDoubleArray();
+            double plain = 0;
+            for (double x : v) {
+                plain += x * x;
+            }
+            double blocked = ClipGrad.sumOfSquares(g);
+            assertEquals(plain, blocked, 1e-13 * plain, dt.toString());
+            double byHand = 0;
+            for (int b = 0; b * ClipGrad.BLOCK < v.length; b++) {
+                double[] s = new double[4];
+                int len = Math.min(ClipGrad.BLOCK, v.length - b * ClipGrad.BLOCK);
+                int i = 0;
+                for (; i + 4 <= len; i += 4) {
+                    for (int l = 0; l < 4; l++) {
+                        double x = v[b * ClipGrad.BLOCK + i + l];
+                        s[l] += x * x;
+                    }
+                }
+                for (; i < len; i++) {
+                    double x = v[b * ClipGrad.BLOCK + i];
+                    s[0] += x * x;
+                }
+                byHand += (s[0] + s[1]) + (s[2] + s[3]);
+            }
+            assertEquals(byHand, blocked, 0, dt + ": the blocks' order of summation");
+            Parameter p = new Parameter(Tensor.zeros(dt, n - 5));
+            p.setGrad(g.clone());
+            double total = ClipGrad.clipGradNorm(List.of(p), 1e-3);
+            assertEquals(Math.sqrt(plain), total, 1e-12 * Math.sqrt(plain), dt + " clipGradNorm");
+        }
+    }
 }
