@@ -139,7 +139,7 @@ class ClipTest {
      */
     @Test
     void longGradientsSumTheirSquaresInFixedBlocks() {
-        int n = 3 * ClipGrad.BLOCK + 17;
+        int n = 37 * ClipGrad.BLOCK + 17;
         for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
             Tensor g = Tensor.randn(new Generator(3), dt, n).narrow(0, 5, n - 5); // an offset too
             double[] v = g.toDoubleArray();
