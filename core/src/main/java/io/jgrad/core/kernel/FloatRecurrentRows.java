@@ -103,14 +103,17 @@ final class FloatRecurrentRows extends RecurrentRows {
         k.sigmoid(a, g, a, g, 2 * n); // i, f
         k.tanh(a, g + 2 * n, a, g + 2 * n, n); // g
         k.sigmoid(a, g + 3 * n, a, g + 3 * n, n); // o
-        // c' = f c + i g (i g held in tc first; a sum of two rounded products is the same either way round)
-        k.mul(a, g, a, g + 2 * n, tc, ob, n);
-        k.mul(a, g + n, c, hb, c, hb, n);
-        k.add(c, hb, tc, ob, c, hb, n);
-        System.arraycopy(c, hb, tc, ob, n);
+        for (int j = 0; j < n; j++) {
+            float cn = a[g + n + j] * c[hb + j] + a[g + j] * a[g + 2 * n + j];
+            c[hb + j] = cn;
+            tc[ob + j] = cn;
+        }
         k.tanh(tc, ob, tc, ob, n);
-        k.mul(a, g + 3 * n, tc, ob, out, ob, n); // h' = o tanh(c')
-        System.arraycopy(out, ob, h, hb, n);
+        for (int j = 0; j < n; j++) {
+            float hv = a[g + 3 * n + j] * tc[ob + j];
+            h[hb + j] = hv;
+            out[ob + j] = hv;
+        }
     }
 
     @Override
