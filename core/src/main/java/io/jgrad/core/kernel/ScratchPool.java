@@ -120,10 +120,21 @@ public final class ScratchPool {
         synchronized (POOL) {
             ArrayDeque<Object> q = POOL.get(key);
             if (q != null) {
+                boolean cleared = false;
                 for (Object o : q) {
-                    if (referent(o) == array) {
+                    Object r = referent(o);
+                    if (r == array) {
                         return; // already pooled: never hand one array to two takers
                     }
+                    cleared |= r == null;
+                }
+                if (cleared) {
+                    // entries the collector freed sink below the live ones (takers pop the newest): drop
+                    // them here, or a length given back more often than taken (a bias's gradient) piles
+                    // up thousands of them, and this scan with them
+                    int before = q.size();
+                    q.removeIf(o -> referent(o) == null);
+                    pooledBytes -= (before - q.size()) * bytes;
                 }
             }
             if (pooledBytes + bytes > LIMIT) {

@@ -115,4 +115,28 @@ class ScratchPoolTest {
         assertSame(c, ScratchPool.floats(quarter + 2));
         assertSame(d, ScratchPool.floats(quarter + 3));
     }
+    /**
+     * A length given back more often than it is taken (a bias's gradient) leaves entries whose arrays the
+     * collector freed below the live ones, where no taker reaches them: giving that length again drops
+     * them, so they neither pile up (each give scans its length's entries) nor count toward the limit.
+     */
+    @Test
+    void givingALengthAgainDropsItsFreedEntries() {
+        java.util.List<java.lang.ref.WeakReference<float[]>> refs = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            float[] a = new float[7];
+            refs.add(new java.lang.ref.WeakReference<>(a));
+            ScratchPool.giveWeak(a);
+        }
+        assertEquals(1000 * 28L, ScratchPool.pooledBytes());
+        for (int i = 0; i < 20 && refs.stream().anyMatch(r -> r.get() != null); i++) {
+            System.gc();
+        }
+        assertTrue(refs.stream().allMatch(r -> r.get() == null), "the collector freed the weakly pooled arrays");
+        float[] live = new float[7];
+        ScratchPool.give(live);
+        assertEquals(28L, ScratchPool.pooledBytes(), "only the live array is counted");
+        assertSame(live, ScratchPool.floats(7));
+        assertEquals(0L, ScratchPool.pooledBytes());
+    }
 }
