@@ -71,7 +71,7 @@ public final class PackedSelfAttention extends FusedFunction {
         Tensor[] qkv = pieces(x);
         // (..., L, heads, d): concatenating the heads is a view of it
         Tensor out = Tensor.empty(x.dtype(), headShape(x.shape()));
-        AttentionKernels.attention(qkv[0], qkv[1], qkv[2], scale, causal, out.permute(swap(out.dim())));
+        AttentionKernels.attention(qkv[0], qkv[1], qkv[2], scale, causal, out.transpose(-3, -2));
         ctx.save(x);
         return out.reshape(outShape(x.shape()));
     }
@@ -81,7 +81,7 @@ public final class PackedSelfAttention extends FusedFunction {
         Tensor x = ctx.saved(0);
         Tensor[] qkv = pieces(x);
         Tensor g = gradOutput.data().reshape(headShape(x.shape()));
-        g = AttentionKernels.operand(g.permute(swap(g.dim())));
+        g = AttentionKernels.operand(g.transpose(-3, -2));
         Tensor dx = Tensor.empty(x.dtype(), x.shape()); // the kernel writes every element of its three pieces
         Tensor[] d = pieces(dx);
         AttentionKernels.attentionBackward(qkv[0], qkv[1], qkv[2], g, scale, causal, d[0], d[1], d[2]);
@@ -96,13 +96,12 @@ public final class PackedSelfAttention extends FusedFunction {
         int r = x.dim();
         int e = x.size(-1) / 3;
         int[] hs = headShape(x.shape());
-        int[] perm = swap(r + 1);
         Variable[] p = new Variable[3];
         for (int i = 0; i < 3; i++) {
-            p[i] = x.narrow(r - 1, i * e, e).reshape(hs).permute(perm);
+            p[i] = x.narrow(r - 1, i * e, e).reshape(hs).transpose(-3, -2);
         }
         Variable o = new ScaledDotProductAttention(scale, causal).composedForward(p);
-        return o.permute(perm).reshape(outShape(x.shape()));
+        return o.transpose(-3, -2).reshape(outShape(x.shape()));
     }
 
     private void check(int[] shape) {
@@ -118,10 +117,9 @@ public final class PackedSelfAttention extends FusedFunction {
         int r = x.dim();
         int e = x.size(-1) / 3;
         int[] hs = headShape(x.shape());
-        int[] perm = swap(r + 1);
         Tensor[] p = new Tensor[3];
         for (int i = 0; i < 3; i++) {
-            p[i] = x.narrow(r - 1, i * e, e).view(hs).permute(perm);
+            p[i] = x.narrow(r - 1, i * e, e).view(hs).transpose(-3, -2);
         }
         return p;
     }
@@ -141,16 +139,5 @@ public final class PackedSelfAttention extends FusedFunction {
         int[] s = shape.clone();
         s[s.length - 1] /= 3;
         return s;
-    }
-
-    /** The permutation exchanging the two dimensions before the last of a rank-{@code n} tensor. */
-    private static int[] swap(int n) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        p[n - 3] = n - 2;
-        p[n - 2] = n - 3;
-        return p;
     }
 }

@@ -18,7 +18,8 @@ import java.util.Map;
  * <p>Arrays are kept by type and exact length, at most {@link #limitBytes()} in all (a sixty-fourth of the
  * maximum heap, at most 64 MB; the system property {@code jgrad.scratch.limitMb} sets another limit); when
  * a given array would exceed it, the entries whose weakly held arrays the collector has freed are dropped,
- * then the lengths given back least recently (the garbage collector takes them). Before the engine's arrays were held weakly, a 256 MB pool kept more of a
+ * then the lengths given back least recently (the garbage collector takes them); a length's freed entries
+ * also go whenever that length is given back. Before the engine's arrays were held weakly, a 256 MB pool kept more of a
  * transformer layer's 4-16 MB gradients alive than it saved (a larger heap, more collections). A taken
  * array holds arbitrary values
  * (whatever its last user wrote): the taker must write every entry before reading it. Giving back an
@@ -126,14 +127,14 @@ public final class ScratchPool {
                     if (r == array) {
                         return; // already pooled: never hand one array to two takers
                     }
-                    cleared |= r == null;
+                    cleared |= r == null; // a weakly held array the collector freed
                 }
                 if (cleared) {
                     // entries the collector freed sink below the live ones (takers pop the newest): drop
                     // them here, or a length given back more often than taken (a bias's gradient) piles
                     // up thousands of them, and this scan with them
                     int before = q.size();
-                    q.removeIf(o -> referent(o) == null);
+                    q.removeIf(ScratchPool::freed);
                     pooledBytes -= (before - q.size()) * bytes;
                 }
             }
@@ -172,7 +173,7 @@ public final class ScratchPool {
             Map.Entry<Long, ArrayDeque<Object>> e = it.next();
             ArrayDeque<Object> q = e.getValue();
             int before = q.size();
-            q.removeIf(o -> o instanceof WeakReference && ((WeakReference<?>) o).get() == null);
+            q.removeIf(ScratchPool::freed);
             pooledBytes -= (before - q.size()) * bytesPerArray(e.getKey());
             if (q.isEmpty()) {
                 it.remove();
@@ -204,6 +205,11 @@ public final class ScratchPool {
         synchronized (POOL) {
             return new long[] {taken, reused};
         }
+    }
+
+    /** Whether the entry is a weakly held array that the collector has freed. */
+    private static boolean freed(Object entry) {
+        return referent(entry) == null;
     }
 
     private static Object referent(Object entry) {
