@@ -63,9 +63,23 @@ final class Storage {
         }
     }
 
+    /**
+     * A zeroed storage: in a backward pass ({@link Recycling}) a FLOAT32 or FLOAT64 array from {@link
+     * ScratchPool}, cleared (the zeros a view's gradient is embedded into, a scatter's base: a
+     * recurrent layer's output gradient, 2 MB a layer a step in the {@code lstm} workload, was a new
+     * array each time), otherwise a new one.
+     */
     static Storage allocate(DType dtype, int n) {
-        Storage s = zeroed(dtype, n);
-        s.origin = Recycling.currentRun();
+        Object run = Recycling.currentRun();
+        Storage s;
+        if (run != null && dtype == DType.FLOAT32) {
+            s = new Storage(ScratchPool.zeroFloats(n));
+        } else if (run != null && dtype == DType.FLOAT64) {
+            s = new Storage(ScratchPool.zeroDoubles(n));
+        } else {
+            s = zeroed(dtype, n);
+        }
+        s.origin = run;
         return s;
     }
 

@@ -144,4 +144,37 @@ class CreationTest {
         assertThrows(IllegalArgumentException.class, () -> Tensor.wrap(new int[] {1, 2}, 3));
         assertFalse(Tensor.of(f).sharesStorage(Tensor.of(f)));
     }
+
+    /**
+     * Zeros made in a backward pass (a view's gradient embedded into zeros, a scatter's base) take a
+     * recycled array and clear it; outside a pass they are new arrays and leave the pool alone.
+     */
+    @Test
+    void zerosInABackwardPassTakeARecycledArrayAndClearIt() {
+        float[] dirty = new float[6 * 7];
+        java.util.Arrays.fill(dirty, Float.NaN);
+        double[] dirtyDoubles = new double[6 * 7];
+        java.util.Arrays.fill(dirtyDoubles, Double.NaN);
+        io.jgrad.core.kernel.ScratchPool.give(dirty);
+        io.jgrad.core.kernel.ScratchPool.give(dirtyDoubles);
+        try {
+            Tensor outside = Tensor.zeros(6, 7);
+            assertFalse(outside.floatData() == dirty, "outside a backward pass zeros are a new array");
+            Tensor z;
+            Tensor zd;
+            try (Recycling.Run run = Recycling.begin()) {
+                z = Tensor.zeros(6, 7);
+                zd = Tensor.zeros(DType.FLOAT64, 7, 6);
+                if (Recycling.enabled()) {
+                    assertTrue(z.floatData() == dirty, "the recycled float array was taken");
+                    assertTrue(zd.doubleData() == dirtyDoubles, "the recycled double array was taken");
+                    assertTrue(Recycling.bornIn(z, run), "born in the pass, so the engine may recycle it");
+                }
+            }
+            assertAll(z, DType.FLOAT32, new int[] {6, 7}, 0);
+            assertAll(zd, DType.FLOAT64, new int[] {7, 6}, 0);
+        } finally {
+            io.jgrad.core.kernel.ScratchPool.clear();
+        }
+    }
 }

@@ -83,6 +83,38 @@ public final class ScratchPool {
     }
 
     /**
+     * A float array of length {@code n} filled with zeros: pooled and cleared, or new.
+     *
+     * @param n the length
+     * @return an array of exactly that length, every entry 0
+     */
+    public static float[] zeroFloats(int n) {
+        Object a = take(n);
+        if (a == null) {
+            return new float[n];
+        }
+        float[] r = (float[]) a;
+        java.util.Arrays.fill(r, 0f);
+        return r;
+    }
+
+    /**
+     * A double array of length {@code n} filled with zeros: pooled and cleared, or new.
+     *
+     * @param n the length
+     * @return an array of exactly that length, every entry 0
+     */
+    public static double[] zeroDoubles(int n) {
+        Object a = take(-1L - n);
+        if (a == null) {
+            return new double[n];
+        }
+        double[] r = (double[]) a;
+        java.util.Arrays.fill(r, 0d);
+        return r;
+    }
+
+    /**
      * Gives back an array taken from this pool (or any float[] or double[] its owner no longer uses and
      * never shared); null and other types are ignored.
      *
