@@ -457,13 +457,16 @@ public final class VectorKernels implements Kernels {
         return (float) (e / (1.0 + e));
     }
 
+    /** A vector's worth of floats per thread, for sums of lanes that leave no vector to pass on. */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[FL]);
+
     /**
      * The lanes of {@code v} added in lane order. {@code reduceLanes(ADD)} leaves the order to the
      * implementation, and the interpreted and the compiled code do differ, which made results depend on
      * when the JIT compiled a method: the same program gave different losses from run to run. Every lane
      * is read at a constant index, which C2 compiles to a register extract: read in a loop, whose index
      * C2 did not unroll into constants, {@code lane(l)} needed the vector as an object, so each call
-     * boxed it (one allocation per softmax row of the attention, 3 MB a step of the transformer example).
+     * boxed it.
      */
     static float sumLanes(FloatVector v) {
         if (FL != 4 && FL != 8 && FL != 16) {
@@ -689,6 +692,7 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void softmaxRows(float[] in, int io, float[] out, int oo, int rows, int cols, boolean log) {
+        float[] lanes = LANES.get();
         for (int r = 0; r < rows; r++) {
             int pi = io + r * cols;
             int po = oo + r * cols;
@@ -697,12 +701,12 @@ public final class VectorKernels implements Kernels {
                 mx = 0; // all -inf: exp gives 0s and the result is NaN like PyTorch
             }
             if (log) {
-                float s = expSum(in, pi, cols, mx, null, 0);
+                float s = expSum(in, pi, cols, mx, null, 0, lanes);
                 float lse = (float) Math.log(s) + mx;
                 addScalar(in, pi, -lse, out, po, cols);
             } else {
                 // out holds exp(x - max) after the first pass, so exp is computed once
-                float s = expSum(in, pi, cols, mx, out, po);
+                float s = expSum(in, pi, cols, mx, out, po, lanes);
                 mulScalar(out, po, 1f / s, out, po, cols);
             }
         }
@@ -712,9 +716,12 @@ public final class VectorKernels implements Kernels {
      * Sum of exp(in[i] - mx), writing each term to out when out is not null. The vectors go alternately
      * to two accumulators (even ones to the first, odd ones to the second) through one call of exp: with
      * the loop unrolled into two calls, C2 inlined exp twice, ran over its node budget and boxed the
-     * vectors (gigabytes of them in the attention workload's softmax).
+     * vectors (gigabytes of them in the attention workload's softmax). The two accumulators' sum is
+     * stored to {@code lanes} (the thread's {@link #LANES}) and its lanes added in order there, as {@link
+     * #sumLanes} would: a call that passes a vector boxes it whenever C2 does not inline the callee, and
+     * inside the attention kernels, several calls deep, it sometimes did not (one vector a row).
      */
-    private float expSum(float[] in, int pi, int n, float mx, float[] out, int po) {
+    private float expSum(float[] in, int pi, int n, float mx, float[] out, int po, float[] lanes) {
         FloatVector mv = FloatVector.broadcast(F, mx);
         FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
         int i = 0;
@@ -728,7 +735,11 @@ public final class VectorKernels implements Kernels {
             s0 = s1;
             s1 = took;
         }
-        float s = sumLanes(s0.add(s1));
+        s0.add(s1).intoArray(lanes, 0);
+        float s = lanes[0];
+        for (int l = 1; l < FL; l++) {
+            s += lanes[l];
+        }
         for (; i < n; i++) {
             float e = (float) Math.exp(in[pi + i] - mx);
             if (out != null) {

@@ -83,10 +83,6 @@ final class VectorMath {
 
     private VectorMath() {}
 
-    private static FloatVector c(float v) {
-        return FloatVector.broadcast(F, v);
-    }
-
     /**
      * e^x: x = n ln2 + r with |r| &lt;= ln2 / 2, e^r by a degree-6 polynomial, and 2^n applied as two
      * exponent-field scalings so that results that overflow become +Infinity and tiny ones become
@@ -98,13 +94,13 @@ final class VectorMath {
         x = x.blend(EXP_LO, x.compare(VectorOperators.LT, EXP_LO)).blend(EXP_HI, x.compare(VectorOperators.GT, EXP_HI));
         FloatVector t = x.fma(LOG2E, ROUND);
         FloatVector n = t.sub(ROUND);
-        FloatVector r = n.fma(c(-LN2_HI), x);
-        r = n.fma(c(-LN2_LO), r);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
         FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
-        p = p.fma(r, c(8.3334519073e-3f));
-        p = p.fma(r, c(4.1665795894e-2f));
-        p = p.fma(r, c(1.6666665459e-1f));
-        p = p.fma(r, c(5.0000001201e-1f));
+        p = p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
         FloatVector rr = r.mul(r);
         p = p.fma(rr, r).add(1f);
         // 2^n = 2^n1 * 2^n2 with n1 = n >> 1 so that each factor is a normal float. n is read from the
@@ -126,9 +122,9 @@ final class VectorMath {
         FloatVector ax = x.abs();
         FloatVector z = x.mul(x);
         FloatVector p = z.fma(-5.70498872745e-3f, 2.06390887954e-2f);
-        p = p.fma(z, c(-5.37397155531e-2f));
-        p = p.fma(z, c(1.33314422036e-1f));
-        p = p.fma(z, c(-3.33332819422e-1f));
+        p = p.fma(z, FloatVector.broadcast(F, -5.37397155531e-2f));
+        p = p.fma(z, FloatVector.broadcast(F, 1.33314422036e-1f));
+        p = p.fma(z, FloatVector.broadcast(F, -3.33332819422e-1f));
         FloatVector small = p.mul(z).fma(x, x);
         FloatVector e = exp(ax.add(ax));
         FloatVector large =
@@ -273,17 +269,17 @@ final class VectorMath {
         for (int i = 0; i < len; i += F.length()) {
             FloatVector ay = FloatVector.fromArray(F, a, ao + i).mul(scale).abs();
             FloatVector t = ay.sub(MID_CENTER).mul(MID_SCALE);
-            FloatVector qMid = t.fma(c(QM11), c(QM10));
-            qMid = qMid.fma(t, c(QM9));
-            qMid = qMid.fma(t, c(QM8));
-            qMid = qMid.fma(t, c(QM7));
-            qMid = qMid.fma(t, c(QM6));
-            qMid = qMid.fma(t, c(QM5));
-            qMid = qMid.fma(t, c(QM4));
-            qMid = qMid.fma(t, c(QM3));
-            qMid = qMid.fma(t, c(QM2));
-            qMid = qMid.fma(t, c(QM1));
-            qMid = qMid.fma(t, c(QM0));
+            FloatVector qMid = t.fma(FloatVector.broadcast(F, QM11), FloatVector.broadcast(F, QM10));
+            qMid = qMid.fma(t, FloatVector.broadcast(F, QM9));
+            qMid = qMid.fma(t, FloatVector.broadcast(F, QM8));
+            qMid = qMid.fma(t, FloatVector.broadcast(F, QM7));
+            qMid = qMid.fma(t, FloatVector.broadcast(F, QM6));
+            qMid = qMid.fma(t, FloatVector.broadcast(F, QM5));
+            qMid = qMid.fma(t, FloatVector.broadcast(F, QM4));
+            qMid = qMid.fma(t, FloatVector.broadcast(F, QM3));
+            qMid = qMid.fma(t, FloatVector.broadcast(F, QM2));
+            qMid = qMid.fma(t, FloatVector.broadcast(F, QM1));
+            qMid = qMid.fma(t, FloatVector.broadcast(F, QM0));
             qMid.intoArray(q, i);
         }
     }
@@ -297,29 +293,29 @@ final class VectorMath {
         for (int i = 0; i < len; i += F.length()) {
             FloatVector ay = FloatVector.fromArray(F, a, ao + i).mul(scale).abs();
             FloatVector t = ay.sub(MID_CENTER).mul(MID_SCALE);
-            FloatVector qMid = t.fma(c(QM11), c(QM10));
-            qMid = qMid.fma(t, c(QM9));
-            qMid = qMid.fma(t, c(QM8));
-            qMid = qMid.fma(t, c(QM7));
-            qMid = qMid.fma(t, c(QM6));
-            qMid = qMid.fma(t, c(QM5));
-            qMid = qMid.fma(t, c(QM4));
-            qMid = qMid.fma(t, c(QM3));
-            qMid = qMid.fma(t, c(QM2));
-            qMid = qMid.fma(t, c(QM1));
-            qMid = qMid.fma(t, c(QM0));
+            FloatVector qMid = t.fma(FloatVector.broadcast(F, QM11), FloatVector.broadcast(F, QM10));
+            qMid = qMid.fma(t, FloatVector.broadcast(F, QM9));
+            qMid = qMid.fma(t, FloatVector.broadcast(F, QM8));
+            qMid = qMid.fma(t, FloatVector.broadcast(F, QM7));
+            qMid = qMid.fma(t, FloatVector.broadcast(F, QM6));
+            qMid = qMid.fma(t, FloatVector.broadcast(F, QM5));
+            qMid = qMid.fma(t, FloatVector.broadcast(F, QM4));
+            qMid = qMid.fma(t, FloatVector.broadcast(F, QM3));
+            qMid = qMid.fma(t, FloatVector.broadcast(F, QM2));
+            qMid = qMid.fma(t, FloatVector.broadcast(F, QM1));
+            qMid = qMid.fma(t, FloatVector.broadcast(F, QM0));
             t = ay.sub(FAR_CENTER).mul(FAR_SCALE);
-            FloatVector qFar = t.fma(c(QF11), c(QF10));
-            qFar = qFar.fma(t, c(QF9));
-            qFar = qFar.fma(t, c(QF8));
-            qFar = qFar.fma(t, c(QF7));
-            qFar = qFar.fma(t, c(QF6));
-            qFar = qFar.fma(t, c(QF5));
-            qFar = qFar.fma(t, c(QF4));
-            qFar = qFar.fma(t, c(QF3));
-            qFar = qFar.fma(t, c(QF2));
-            qFar = qFar.fma(t, c(QF1));
-            qFar = qFar.fma(t, c(QF0));
+            FloatVector qFar = t.fma(FloatVector.broadcast(F, QF11), FloatVector.broadcast(F, QF10));
+            qFar = qFar.fma(t, FloatVector.broadcast(F, QF9));
+            qFar = qFar.fma(t, FloatVector.broadcast(F, QF8));
+            qFar = qFar.fma(t, FloatVector.broadcast(F, QF7));
+            qFar = qFar.fma(t, FloatVector.broadcast(F, QF6));
+            qFar = qFar.fma(t, FloatVector.broadcast(F, QF5));
+            qFar = qFar.fma(t, FloatVector.broadcast(F, QF4));
+            qFar = qFar.fma(t, FloatVector.broadcast(F, QF3));
+            qFar = qFar.fma(t, FloatVector.broadcast(F, QF2));
+            qFar = qFar.fma(t, FloatVector.broadcast(F, QF1));
+            qFar = qFar.fma(t, FloatVector.broadcast(F, QF0));
             qFar.blend(qMid, ay.compare(VectorOperators.LT, Erf.MID)).intoArray(q, i);
         }
     }
@@ -328,16 +324,16 @@ final class VectorMath {
     private static void erfcTail(float[] a, int ao, float[] q, int len, float scale) {
         for (int i = 0; i < len; i += F.length()) {
             FloatVector ay = FloatVector.fromArray(F, a, ao + i).mul(scale).abs();
-            FloatVector s = c(1f).div(ay);
+            FloatVector s = FloatVector.broadcast(F, 1f).div(ay);
             FloatVector t = s.mul(2 * Erf.MAX).sub(1f);
-            FloatVector r = t.fma(c(R8), c(R7));
-            r = r.fma(t, c(R6));
-            r = r.fma(t, c(R5));
-            r = r.fma(t, c(R4));
-            r = r.fma(t, c(R3));
-            r = r.fma(t, c(R2));
-            r = r.fma(t, c(R1));
-            r = r.fma(t, c(R0));
+            FloatVector r = t.fma(FloatVector.broadcast(F, R8), FloatVector.broadcast(F, R7));
+            r = r.fma(t, FloatVector.broadcast(F, R6));
+            r = r.fma(t, FloatVector.broadcast(F, R5));
+            r = r.fma(t, FloatVector.broadcast(F, R4));
+            r = r.fma(t, FloatVector.broadcast(F, R3));
+            r = r.fma(t, FloatVector.broadcast(F, R2));
+            r = r.fma(t, FloatVector.broadcast(F, R1));
+            r = r.fma(t, FloatVector.broadcast(F, R0));
             FloatVector.fromArray(F, q, i)
                     .blend(r.mul(s).mul(Erf.INV_SQRT_PI), ay.compare(VectorOperators.GE, Erf.MAX))
                     .intoArray(q, i);
@@ -356,19 +352,19 @@ final class VectorMath {
             FloatVector x = FloatVector.fromArray(F, a, ao + i);
             FloatVector y = x.mul(scale);
             FloatVector v = y.mul(y).mul(2f).sub(1f);
-            FloatVector p = v.fma(c(P7), c(P6));
-            p = p.fma(v, c(P5));
-            p = p.fma(v, c(P4));
-            p = p.fma(v, c(P3));
-            p = p.fma(v, c(P2));
-            p = p.fma(v, c(P1));
-            p = p.fma(v, c(P0));
+            FloatVector p = v.fma(FloatVector.broadcast(F, P7), FloatVector.broadcast(F, P6));
+            p = p.fma(v, FloatVector.broadcast(F, P5));
+            p = p.fma(v, FloatVector.broadcast(F, P4));
+            p = p.fma(v, FloatVector.broadcast(F, P3));
+            p = p.fma(v, FloatVector.broadcast(F, P2));
+            p = p.fma(v, FloatVector.broadcast(F, P1));
+            p = p.fma(v, FloatVector.broadcast(F, P0));
             y.mul(p).intoArray(small, i);
             // err is NaN for infinite x, where exp(-sq) is 0 and err does not matter
             FloatVector sq = x.mul(x);
             FloatVector err = x.fma(x, sq.neg()).blend(0f, sq.compare(VectorOperators.GT, 1e4f));
             sq.mul(neg).intoArray(e, i);
-            c(1f).add(err.mul(neg)).intoArray(corr, i);
+            FloatVector.broadcast(F, 1f).add(err.mul(neg)).intoArray(corr, i);
         }
     }
 
@@ -388,7 +384,8 @@ final class VectorMath {
             FloatVector x = FloatVector.fromArray(F, a, ao + i);
             FloatVector erfc = FloatVector.fromArray(F, e, i).mul(FloatVector.fromArray(F, q, i));
             VectorMask<Float> isSmall = x.abs().compare(VectorOperators.LT, Erf.SMALL);
-            c(1f).sub(erfc)
+            FloatVector.broadcast(F, 1f)
+                    .sub(erfc)
                     .lanewise(VectorOperators.NEG, x.compare(VectorOperators.LT, 0f))
                     .blend(FloatVector.fromArray(F, small, i), isSmall)
                     .intoArray(out, oo + i);
@@ -407,7 +404,8 @@ final class VectorMath {
             FloatVector tail = FloatVector.fromArray(F, e, i)
                     .mul(FloatVector.fromArray(F, q, i))
                     .mul(0.5f);
-            FloatVector phi = c(1f).sub(tail)
+            FloatVector phi = FloatVector.broadcast(F, 1f)
+                    .sub(tail)
                     .blend(tail, y.compare(VectorOperators.LT, 0f))
                     .blend(
                             FloatVector.fromArray(F, small, i).mul(0.5f).add(0.5f),
@@ -424,7 +422,8 @@ final class VectorMath {
             FloatVector y = x.mul(Erf.SQRT_HALF);
             FloatVector ev = FloatVector.fromArray(F, e, i);
             FloatVector tail = ev.mul(FloatVector.fromArray(F, q, i)).mul(0.5f);
-            FloatVector phi = c(1f).sub(tail)
+            FloatVector phi = FloatVector.broadcast(F, 1f)
+                    .sub(tail)
                     .blend(tail, y.compare(VectorOperators.LT, 0f))
                     .blend(
                             FloatVector.fromArray(F, small, i).mul(0.5f).add(0.5f),
