@@ -6,6 +6,7 @@ import io.jgrad.core.Generator;
 import io.jgrad.core.Tensor;
 import io.jgrad.layers.Attention;
 import io.jgrad.layers.Conv2d;
+import io.jgrad.layers.GRU;
 import io.jgrad.layers.LSTM;
 import io.jgrad.layers.LSTMCell;
 import io.jgrad.layers.RecurrentOptions;
@@ -31,6 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       32x256 @ 256x1024 recurrent product and the fused gate non-linearities), no graph;</li>
  *   <li>{@code lstmLayer*}: the workload's 2-layer LSTM 64 -> 256 over batch 32 x 64 steps, forward
  *       alone and forward plus backward through time;</li>
+ *   <li>{@code gruLayerForwardBackward}: the same with a 2-layer GRU (no workload trains one);</li>
  *   <li>{@code attention*}: scaled dot-product attention of the transformer workload, (32, 8 heads,
  *       128, 32): forward alone and forward plus backward.</li>
  * </ul>
@@ -51,6 +53,7 @@ public class LayerBench {
     Variable cellH;
     Variable cellC;
     LSTM lstm;
+    GRU gru;
     Variable lstmIn;
     Variable q;
     Variable k;
@@ -67,6 +70,7 @@ public class LayerBench {
         cellH = Variable.constant(Tensor.randn(g, 32, 256));
         cellC = Variable.constant(Tensor.randn(g, 32, 256));
         lstm = new LSTM(64, 256, RecurrentOptions.defaults().numLayers(2));
+        gru = new GRU(64, 256, RecurrentOptions.defaults().numLayers(2));
         lstmIn = new Variable(Tensor.randn(g, 32, 64, 64), true);
         q = new Variable(Tensor.randn(g, 32, 8, 128, 32), true);
         k = new Variable(Tensor.randn(g, 32, 8, 128, 32), true);
@@ -112,6 +116,15 @@ public class LayerBench {
         lstm.zeroGrad();
         lstmIn.zeroGrad();
         lstm.call(lstmIn).sum().backward();
+        return lstmIn.grad();
+    }
+
+    /** The 2-layer GRU over (32, 64, 64), forward and backward through time. */
+    @Benchmark
+    public Tensor gruLayerForwardBackward() {
+        gru.zeroGrad();
+        lstmIn.zeroGrad();
+        gru.call(lstmIn).sum().backward();
         return lstmIn.grad();
     }
 

@@ -189,29 +189,17 @@ final class FloatRecurrentRows extends RecurrentRows {
             Object dxO,
             Object dhgO,
             int n) {
-        float[] a = (float[]) gatesO;
-        float[] hn = (float[]) auxO;
-        float[] hp = (float[]) hprevO;
-        float[] dh = (float[]) dhO;
-        float[] dx = (float[]) dxO;
-        float[] dhg = (float[]) dhgO;
-        for (int j = 0; j < n; j++) {
-            float r = a[g + j];
-            float z = a[g + n + j];
-            float nn = a[g + 2 * n + j];
-            float d = dh[hb + j];
-            // h' = (1 - z) n + z h, n = tanh(x_n + r hn)
-            float dn = d * (1 - z) * (1 - nn * nn);
-            float dz = d * (hp[ob + j] - nn) * z * (1 - z);
-            float dr = dn * hn[ob + j] * r * (1 - r);
-            dx[g + j] = dr;
-            dx[g + n + j] = dz;
-            dx[g + 2 * n + j] = dn;
-            dhg[g + j] = dr;
-            dhg[g + n + j] = dz;
-            dhg[g + 2 * n + j] = dn * r;
-            dh[hb + j] = d * z;
-        }
+        k.gruCellBackward(
+                (float[]) gatesO,
+                g,
+                (float[]) auxO,
+                (float[]) hprevO,
+                ob,
+                (float[]) dhO,
+                hb,
+                (float[]) dxO,
+                (float[]) dhgO,
+                n);
     }
 
     @Override

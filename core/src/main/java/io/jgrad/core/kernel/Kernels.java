@@ -223,6 +223,90 @@ public interface Kernels {
         }
     }
 
+    /**
+     * One row of a GRU cell's backward. The row's activated gates r, z, n are {@code a[ga ..]} in three
+     * blocks of n, {@code hn[ho ..]} holds the recurrent product of the new gate ({@code h W_hn^T + b_hn})
+     * and {@code hp[ho ..]} the previous state; {@code dh[hb ..]} is the gradient reaching the new state.
+     * Writes the gates' pre-activation gradients to {@code dx[ga ..]} (which may be {@code a} itself),
+     * the recurrent product's gradients to {@code dhg[ga ..]}, and the previous state's direct gradient
+     * over {@code dh}: {@code dn = d (1 - z) (1 - n^2)}, {@code dz = d (hp - n) z (1 - z)},
+     * {@code dr = dn hn r (1 - r)}; {@code dx = (dr, dz, dn)}, {@code dhg = (dr, dz, dn r)},
+     * {@code dh = d z}; every implementation evaluates these products in this order, so all give the
+     * same bits.
+     */
+    default void gruCellBackward(
+            float[] a, int ga, float[] hn, float[] hp, int ho, float[] dh, int hb, float[] dx, float[] dhg, int n) {
+        gruCellBackward(a, ga, hn, hp, ho, dh, hb, dx, dhg, n, 0);
+    }
+
+    /**
+     * Columns {@code [from, n)} of {@link #gruCellBackward(float[], int, float[], float[], int, float[], int,
+     * float[], float[], int)} as a plain loop (a vector implementation's tail).
+     */
+    static void gruCellBackward(
+            float[] a,
+            int ga,
+            float[] hn,
+            float[] hp,
+            int ho,
+            float[] dh,
+            int hb,
+            float[] dx,
+            float[] dhg,
+            int n,
+            int from) {
+        for (int j = from; j < n; j++) {
+            float r = a[ga + j];
+            float z = a[ga + n + j];
+            float nn = a[ga + 2 * n + j];
+            float d = dh[hb + j];
+            // h' = (1 - z) n + z h, n = tanh(x_n + r hn)
+            float dn = d * (1 - z) * (1 - nn * nn);
+            float dz = d * (hp[ho + j] - nn) * z * (1 - z);
+            float dr = dn * hn[ho + j] * r * (1 - r);
+            dx[ga + j] = dr;
+            dx[ga + n + j] = dz;
+            dx[ga + 2 * n + j] = dn;
+            dhg[ga + j] = dr;
+            dhg[ga + n + j] = dz;
+            dhg[ga + 2 * n + j] = dn * r;
+            dh[hb + j] = d * z;
+        }
+    }
+
+    /**
+     * {@link #gruCellBackward(float[], int, float[], float[], int, float[], int, float[], float[], int)} in
+     * double precision.
+     */
+    default void gruCellBackward(
+            double[] a,
+            int ga,
+            double[] hn,
+            double[] hp,
+            int ho,
+            double[] dh,
+            int hb,
+            double[] dx,
+            double[] dhg,
+            int n) {
+        for (int j = 0; j < n; j++) {
+            double r = a[ga + j];
+            double z = a[ga + n + j];
+            double nn = a[ga + 2 * n + j];
+            double d = dh[hb + j];
+            double dn = d * (1 - z) * (1 - nn * nn);
+            double dz = d * (hp[ho + j] - nn) * z * (1 - z);
+            double dr = dn * hn[ho + j] * r * (1 - r);
+            dx[ga + j] = dr;
+            dx[ga + n + j] = dz;
+            dx[ga + 2 * n + j] = dn;
+            dhg[ga + j] = dr;
+            dhg[ga + n + j] = dz;
+            dhg[ga + 2 * n + j] = dn * r;
+            dh[hb + j] = d * z;
+        }
+    }
+
     // FLOAT64 overloads of the vector primitives that the generated FLOAT64 twins of FLOAT32 code call
     // (such as DoubleConvOps from FloatConvOps): plain loops here, which an implementation may override.
 

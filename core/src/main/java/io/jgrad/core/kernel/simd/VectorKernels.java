@@ -380,6 +380,33 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void gruCellBackward(
+            float[] a, int ga, float[] hn, float[] hp, int ho, float[] dh, int hb, float[] dx, float[] dhg, int n) {
+        // the plain loop's products in its order (no fma): the same bits; each lane's reads come before
+        // its writes, as in the loop, so dx may be a
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int j = 0;
+        for (int bound = F.loopBound(n); j < bound; j += FL) {
+            FloatVector r = FloatVector.fromArray(F, a, ga + j);
+            FloatVector z = FloatVector.fromArray(F, a, ga + n + j);
+            FloatVector nn = FloatVector.fromArray(F, a, ga + 2 * n + j);
+            FloatVector d = FloatVector.fromArray(F, dh, hb + j);
+            FloatVector dn = d.mul(one.sub(z)).mul(one.sub(nn.mul(nn)));
+            FloatVector dz =
+                    d.mul(FloatVector.fromArray(F, hp, ho + j).sub(nn)).mul(z).mul(one.sub(z));
+            FloatVector dr = dn.mul(FloatVector.fromArray(F, hn, ho + j)).mul(r).mul(one.sub(r));
+            dr.intoArray(dx, ga + j);
+            dz.intoArray(dx, ga + n + j);
+            dn.intoArray(dx, ga + 2 * n + j);
+            dr.intoArray(dhg, ga + j);
+            dz.intoArray(dhg, ga + n + j);
+            dn.mul(r).intoArray(dhg, ga + 2 * n + j);
+            d.mul(z).intoArray(dh, hb + j);
+        }
+        Kernels.gruCellBackward(a, ga, hn, hp, ho, dh, hb, dx, dhg, n, j);
+    }
+
+    @Override
     public void relu(float[] a, int ao, float[] out, int oo, int n) {
         // a blend on (a < 0) keeps NaN and -0.0 exactly as the plain kernel does
         FloatVector zero = FloatVector.zero(F);

@@ -6,11 +6,11 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The LSTM cell's row backward in every kernel set gives the bits of the formulas evaluated in their
- * documented order, for widths on and off the vector length, at offsets, and with the gates' gradients
- * written over the gates themselves.
+ * The LSTM and GRU cells' row backward in every kernel set gives the bits of the formulas evaluated in
+ * their documented order, for widths on and off the vector length, at offsets, and with the gates'
+ * gradients written over the gates themselves.
  */
-class LstmCellKernelTest {
+class RecurrentCellKernelTest {
     private static float[] random(SplittableRandom r, int n, float lo, float hi) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
@@ -20,7 +20,7 @@ class LstmCellKernelTest {
     }
 
     @Test
-    void everyKernelSetGivesTheFormulasBitForBit() {
+    void lstmCellBackwardGivesTheFormulasBitForBit() {
         for (Kernels k : KernelSets.all()) {
             for (int n : new int[] {1, 5, 16, 17, 35, 64}) {
                 for (boolean inPlace : new boolean[] {false, true}) {
@@ -56,6 +56,50 @@ class LstmCellKernelTest {
                     String at = k.name() + " n=" + n + " inPlace=" + inPlace;
                     assertArrayEquals(wantDx, dx, at + " dx");
                     assertArrayEquals(wantDc, dc, at + " dc");
+                    assertArrayEquals(wantDh, dh, at + " dh");
+                }
+            }
+        }
+    }
+
+    @Test
+    void gruCellBackwardGivesTheFormulasBitForBit() {
+        for (Kernels k : KernelSets.all()) {
+            for (int n : new int[] {1, 5, 16, 17, 35, 64}) {
+                for (boolean inPlace : new boolean[] {false, true}) {
+                    SplittableRandom r = new SplittableRandom(n * 37L + (inPlace ? 1 : 0));
+                    int ga = 3;
+                    int ho = 2;
+                    int hb = 1;
+                    float[] a = random(r, ga + 3 * n + 2, 0, 1); // r, z in (0, 1); n in [0, 1) (any value works)
+                    float[] hn = random(r, ho + n, -2, 2);
+                    float[] hp = random(r, ho + n, -1, 1);
+                    float[] dh = random(r, hb + n + 1, -1, 1);
+                    float[] dx = inPlace ? a : random(r, ga + 3 * n + 2, -5, 5);
+                    float[] dhg = random(r, ga + 3 * n + 2, -5, 5);
+                    float[] wantDx = (inPlace ? a : dx).clone();
+                    float[] wantDhg = dhg.clone();
+                    float[] wantDh = dh.clone();
+                    for (int j = 0; j < n; j++) {
+                        float rg = a[ga + j];
+                        float z = a[ga + n + j];
+                        float nn = a[ga + 2 * n + j];
+                        float d = dh[hb + j];
+                        float dn = (d * (1f - z)) * (1f - nn * nn);
+                        float dz = ((d * (hp[ho + j] - nn)) * z) * (1f - z);
+                        float dr = ((dn * hn[ho + j]) * rg) * (1f - rg);
+                        wantDx[ga + j] = dr;
+                        wantDx[ga + n + j] = dz;
+                        wantDx[ga + 2 * n + j] = dn;
+                        wantDhg[ga + j] = dr;
+                        wantDhg[ga + n + j] = dz;
+                        wantDhg[ga + 2 * n + j] = dn * rg;
+                        wantDh[hb + j] = d * z;
+                    }
+                    k.gruCellBackward(a, ga, hn, hp, ho, dh, hb, dx, dhg, n);
+                    String at = k.name() + " n=" + n + " inPlace=" + inPlace;
+                    assertArrayEquals(wantDx, dx, at + " dx");
+                    assertArrayEquals(wantDhg, dhg, at + " dhg");
                     assertArrayEquals(wantDh, dh, at + " dh");
                 }
             }
