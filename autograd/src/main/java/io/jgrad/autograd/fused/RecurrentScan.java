@@ -282,6 +282,7 @@ public final class RecurrentScan extends FusedFunction {
                 }
             }
         });
+        ops.releasePacked(wp); // packed for this scan alone
         System.arraycopy(h, 0, o, steps * bh, bh);
         if (lstm) {
             System.arraycopy(c, 0, o, (steps + 1) * bh, bh);
@@ -389,6 +390,7 @@ public final class RecurrentScan extends FusedFunction {
                 }
             }
         });
+        ops.releasePacked(wp);
         Variable[] r = new Variable[kind == Kind.LSTM || kind == Kind.GRU ? 4 : 3];
         if (xpV.requiresGrad()) {
             r[0] = Variable.constant(dxT);

@@ -469,6 +469,10 @@ public abstract class FloatGemmDriver {
         if (packed.driver != this) {
             throw new IllegalArgumentException("gemm: B was packed by another GEMM driver");
         }
+        if (packed.data == null) {
+            throw new IllegalStateException(
+                    "gemm: the packed " + packed.k + " x " + packed.n + " B was recycled and cannot be used");
+        }
         run(
                 packed,
                 transA,
@@ -508,6 +512,7 @@ public abstract class FloatGemmDriver {
             throw new IllegalArgumentException("gemm: cannot pack a " + k + " x " + n + " B");
         }
         PackedB packed = layout(transB, k, n, b, bOff, ldb, null);
+        packed.pooled = true;
         for (int unit = 0; unit < packed.units(); unit++) {
             packUnit(packed, unit);
         }
@@ -531,7 +536,8 @@ public abstract class FloatGemmDriver {
             }
         }
         int size = offsets[nBlocks * kBlocks];
-        float[] data = s != null ? s.get(Scratch.SHARED_B, size) : new float[size];
+        // the packing writes every value that a product reads, so the array's old values do not matter
+        float[] data = s != null ? s.get(Scratch.SHARED_B, size) : ScratchPool.floats(size);
         return new PackedB(this, transB, k, n, b, bOff, ldb, data, offsets, kBlocks);
     }
 
@@ -558,8 +564,13 @@ public abstract class FloatGemmDriver {
         final float[] b;
         final int bOff;
         final int ldb;
-        /** The panels; block (column block j, depth block q) starts at {@code offsets[j * kBlocks + q]}. */
-        final float[] data;
+        /**
+         * The panels; block (column block j, depth block q) starts at {@code offsets[j * kBlocks + q]}. Null
+         * once {@link #recycle}d.
+         */
+        float[] data;
+        /** Whether data came from the {@link ScratchPool} for this packing alone ({@link #pack}). */
+        boolean pooled;
 
         final int[] offsets;
         final int kBlocks;
@@ -585,6 +596,25 @@ public abstract class FloatGemmDriver {
             this.data = data;
             this.offsets = offsets;
             this.kBlocks = kBlocks;
+        }
+
+        /**
+         * Gives the packed panels to the {@link ScratchPool} (a packing of {@link #pack} whose owner is done
+         * with it, such as a recurrent layer's weight at the end of its scan): this packing can no longer be
+         * used. Does nothing for the driver's own shared packings or when already recycled.
+         */
+        public void recycle() {
+            if (pooled) {
+                pooled = false;
+                float[] d = data;
+                data = null;
+                ScratchPool.give(d);
+            }
+        }
+
+        /** The packed panels' length in values (padded to whole micro-panels): what {@link #recycle} gives. */
+        public int length() {
+            return data == null ? 0 : data.length;
         }
 
         /** The depth (rows of op(B)). */

@@ -56,6 +56,13 @@ final class FloatRecurrentRows extends RecurrentRows {
     }
 
     @Override
+    public void releasePacked(Object packed) {
+        if (packed != null) {
+            ((FloatGemmDriver.PackedB) packed).recycle();
+        }
+    }
+
+    @Override
     public void gemmPacked(int m, Object a, int ao, int lda, Object packed, double beta, Object c, int co, int ldc) {
         k.floatGemm()
                 .gemm(

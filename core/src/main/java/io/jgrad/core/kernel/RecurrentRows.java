@@ -61,6 +61,12 @@ public abstract class RecurrentRows {
     /** op(B) packed once for {@link #gemmPacked} (a recurrent weight used at every time step). */
     public abstract Object packB(boolean tb, int k, int n, Object b, int bo, int ldb);
 
+    /**
+     * Gives a packing of {@link #packB} back to the {@link ScratchPool} once nothing uses it; null is
+     * ignored.
+     */
+    public abstract void releasePacked(Object packed);
+
     /** C = A op(B) (+ C when beta is 1) with op(B) from {@link #packB}: the bits of {@link #gemm}. */
     public abstract void gemmPacked(
             int m, Object a, int ao, int lda, Object packed, double beta, Object c, int co, int ldc);

@@ -649,6 +649,50 @@ class GemmTest {
     }
 
     @Test
+    void aPackedBTakesAPooledArrayAndCanBeRecycled() {
+        // the packing writes every value a product reads: packed into a NaN-filled array from the pool, B
+        // gives the bits of the unpacked product (edge panels, several depth blocks, both layouts); a
+        // recycled packing goes back to the pool and refuses to be used
+        SplittableRandom r = new SplittableRandom(9300);
+        try {
+            for (int[] shape : new int[][] {{13, 70, 300}, {5, 49, 7}, {9, 33, 260}}) {
+                int m = shape[0];
+                int n = shape[1];
+                int k = shape[2];
+                for (boolean tb : BOOLS) {
+                    int ldb = tb ? k : n;
+                    float[] b = randomFloats(r, (tb ? n : k) * ldb);
+                    float[] a = randomFloats(r, m * k);
+                    for (Kernels kern : KernelSets.gemm()) {
+                        String at = kern.name() + " " + m + "x" + n + "x" + k + " tb=" + tb;
+                        int size = kern.floatGemm().pack(tb, k, n, b, 0, ldb).data.length;
+                        float[] dirty = new float[size];
+                        java.util.Arrays.fill(dirty, Float.NaN);
+                        ScratchPool.give(dirty);
+                        FloatGemmDriver.PackedB pf = kern.floatGemm().pack(tb, k, n, b, 0, ldb);
+                        assertTrue(pf.data == dirty, at + ": the pooled array was taken");
+                        float[] want = new float[m * n];
+                        float[] got = new float[m * n];
+                        kern.sgemm(false, tb, m, n, k, 1f, a, 0, k, b, 0, ldb, 0f, want, 0, n);
+                        kern.floatGemm().gemm(false, m, 1f, a, 0, k, pf, 0f, got, 0, n);
+                        assertSameBits(want, got, at);
+                        pf.recycle();
+                        pf.recycle(); // a second time does nothing
+                        assertTrue(ScratchPool.floats(size) == dirty, at + ": recycled to the pool");
+                        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(
+                                IllegalStateException.class,
+                                () -> kern.floatGemm().gemm(false, m, 1f, a, 0, k, pf, 0f, got, 0, n));
+                        assertTrue(e.getMessage().contains("recycled"), e.getMessage());
+                        ScratchPool.clear();
+                    }
+                }
+            }
+        } finally {
+            ScratchPool.clear();
+        }
+    }
+
+    @Test
     void aPackedBIsCheckedAgainstItsDriverAndShape() {
         for (Kernels kern : KernelSets.gemm()) {
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
