@@ -221,8 +221,18 @@ final class Elementwise {
         return inPlace(op, t, scalarLike(op.opName + "_", t, s));
     }
 
-    /** Throws unless {@code op} computes on operands of type {@code dt} (after promotion). */
-    static void checkSupported(String name, BinaryOp op, DType dt, Tensor a, Tensor b) {
+    /**
+     * Throws unless {@code op} computes on operands of type {@code dt} (after promotion); {@code inPlace}
+     * names the in-place form ({@code add_}). The message is built only when it throws: this runs for
+     * every element-wise operation.
+     */
+    static void checkSupported(BinaryOp op, boolean inPlace, DType dt, Tensor a, Tensor b) {
+        if (dt.isStorageOnly() || (dt == DType.BOOL && op == BinaryOp.SUB) || (!dt.isFloatingPoint() && !op.intOk)) {
+            unsupported(inPlace ? op.opName + "_" : op.opName, op, dt, a, b);
+        }
+    }
+
+    private static void unsupported(String name, BinaryOp op, DType dt, Tensor a, Tensor b) {
         String shapes = Shape.format(a.shape) + " and " + Shape.format(b.shape);
         if (dt.isStorageOnly()) {
             throw new IllegalArgumentException(name + ": " + a.dtype() + " and " + b.dtype() + " tensors " + shapes
@@ -269,7 +279,7 @@ final class Elementwise {
 
     static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
         DType dt = a.dtype() == b.dtype() ? a.dtype() : DType.promote(a.dtype(), b.dtype());
-        checkSupported(op.opName, op, dt, a, b);
+        checkSupported(op, false, dt, a, b);
         int[] os = Shape.broadcast(op.opName, a.shape, b.shape);
         if (a.dtype() != dt || b.dtype() != dt) {
             // promote the operand of the narrower type (PyTorch computes in the common type)
@@ -501,17 +511,20 @@ final class Elementwise {
                         + Shape.format(t.shape) + " and " + other.dtype() + " " + Shape.format(other.shape)
                         + " cannot be stored in place in a " + t.dtype() + " tensor; use the out-of-place op");
             }
-            checkSupported(op.opName + "_", op, t.dtype(), t, other);
+            checkSupported(op, true, t.dtype(), t, other);
             Shape.broadcast(op.opName + "_", t.shape, other.shape);
             other = other.to(t.dtype());
         }
-        checkSupported(op.opName + "_", op, t.dtype(), t, other);
-        int[] bs = Shape.broadcast(op.opName + "_", t.shape, other.shape);
-        if (!Arrays.equals(bs, t.shape)) {
+        checkSupported(op, true, t.dtype(), t, other);
+        // a scalar or an operand of the target's shape needs no broadcast shape (ClipGrad scales every
+        // gradient in place by a scalar)
+        if (other.shape.length != 0
+                && !Arrays.equals(other.shape, t.shape)
+                && !Arrays.equals(Shape.broadcast(op.opName + "_", t.shape, other.shape), t.shape)) {
             throw new IllegalArgumentException(op.opName + "_: operand of shape " + Shape.format(other.shape)
                     + " cannot be broadcast to the in-place target's shape " + Shape.format(t.shape));
         }
-        t.requireNoInternalOverlap(op.opName + "_");
+        t.requireNoInternalOverlap(op.opName, "_");
         if (t.sharesStorage(other) && !sameView(t, other)) {
             other = other.clone(); // overlapping views (x -= x[0], a += a.t()): read a snapshot
         }

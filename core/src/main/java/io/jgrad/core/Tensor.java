@@ -750,9 +750,14 @@ public final class Tensor {
      * an in-place write would update more than once.
      */
     void requireNoInternalOverlap(String op) {
+        requireNoInternalOverlap(op, "");
+    }
+
+    /** {@link #requireNoInternalOverlap(String)} for the op named {@code op + suffix} (built only to throw). */
+    void requireNoInternalOverlap(String op, String suffix) {
         for (int k = 0; k < shape.length; k++) {
             if (strides[k] == 0 && shape[k] > 1) {
-                throw new IllegalArgumentException(op + ": cannot write in place into a tensor of shape "
+                throw new IllegalArgumentException(op + suffix + ": cannot write in place into a tensor of shape "
                         + Shape.format(shape) + " whose elements overlap (stride 0 in dimension " + k
                         + ", e.g. from expand); call clone() first");
             }

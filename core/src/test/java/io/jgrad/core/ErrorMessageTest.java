@@ -124,6 +124,30 @@ class ErrorMessageTest {
     }
 
     @Test
+    void inPlaceErrorsNameTheInPlaceOp() {
+        assertEquals(
+                "div_: not supported for int32 tensors (2,) and (2,); convert with to(DType.FLOAT32)",
+                message(
+                        IllegalArgumentException.class,
+                        () -> Tensor.ones(DType.INT32, 2).div_(Tensor.ones(DType.INT32, 2))));
+        assertMentions(
+                message(
+                        IllegalArgumentException.class,
+                        () -> Tensor.zeros(1).expand(3).add_(Tensor.ones(3))),
+                "add_: cannot write in place",
+                "(3,)",
+                "clone()");
+        // a scalar operand and one of the target's shape take the path without a broadcast shape
+        assertArrayEquals(new double[] {2, 2}, Ref.values(Tensor.ones(2).mul_(2)));
+        assertArrayEquals(new double[] {2, 2}, Ref.values(Tensor.ones(2).add_(Tensor.ones(2))));
+        assertMentions(
+                message(IllegalArgumentException.class, () -> Tensor.ones(2).add_(Tensor.ones(1, 1, 2))),
+                "add_",
+                "(1, 1, 2)",
+                "in-place target's shape (2,)");
+    }
+
+    @Test
     void dtypeErrors() {
         assertEquals(
                 "sub: subtraction of two bool tensors (2,) and (2,) is not supported (as in PyTorch); use logicalXor "
