@@ -337,7 +337,30 @@ public abstract class Module {
      * @return the parameters
      */
     public final List<Parameter> parameters() {
-        return new ArrayList<>(namedParameters().values());
+        // the order of namedParameters() without building the names: a training loop may call this every
+        // step (clipping the gradients' norm), where the dotted names were a megabyte a step for a
+        // four-layer transformer
+        List<Parameter> out = new ArrayList<>();
+        collectParameters(
+                this,
+                out,
+                Collections.newSetFromMap(new IdentityHashMap<>()),
+                Collections.newSetFromMap(new IdentityHashMap<>()));
+        return out;
+    }
+
+    private static void collectParameters(Module m, List<Parameter> out, Set<Module> modules, Set<Parameter> seen) {
+        if (!modules.add(m)) {
+            return;
+        }
+        for (Parameter p : m.parameters.values()) {
+            if (p != null && seen.add(p)) {
+                out.add(p);
+            }
+        }
+        for (Module c : m.children.values()) {
+            collectParameters(c, out, modules, seen);
+        }
     }
 
     /**

@@ -97,6 +97,40 @@ class ModuleTest {
         assertTrue(bn.stateDict().isEmpty());
     }
 
+    /** A module holding a given parameter and, optionally, a child. */
+    static final class Holder extends Module {
+        Holder(Parameter p, Module child) {
+            registerParameter("p", p);
+            if (child != null) {
+                registerModule("c", child);
+            }
+        }
+
+        @Override
+        public Variable forward(Variable x) {
+            return x;
+        }
+    }
+
+    @Test
+    void parametersComeInTheOrderOfNamedParameters() {
+        // parameters() walks the tree without building names; it must list what namedParameters() lists,
+        // in its order: modules and parameters shared by several owners once, at their first place, and
+        // absent biases left out
+        Parameter shared = new Parameter(Tensor.ones(2));
+        Linear a = new Linear(3, 3);
+        Linear noBias = new Linear(3, 2, false);
+        Module tree = new Sequential(
+                new Holder(shared, a), a, new Holder(shared, noBias), new Sequential(noBias, new Linear(2, 2)));
+        List<Parameter> want = new ArrayList<>(tree.namedParameters().values());
+        List<Parameter> got = tree.parameters();
+        assertEquals(6, want.size()); // shared, a.weight, a.bias, noBias.weight, and the last Linear's two
+        assertEquals(want.size(), got.size());
+        for (int i = 0; i < want.size(); i++) {
+            assertSame(want.get(i), got.get(i), "parameter " + i);
+        }
+    }
+
     @Test
     void sharedParametersAreListedOnceButSavedUnderEachName() {
         Linear a = new Linear(3, 3);
