@@ -138,6 +138,9 @@ final class ConvEngine {
                 }
             }
         });
+        for (Object p : packed) {
+            ops.releasePacked(p); // packed for this call alone
+        }
     }
 
     /**

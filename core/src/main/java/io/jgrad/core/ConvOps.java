@@ -63,6 +63,9 @@ abstract class ConvOps<A> {
      */
     abstract Object packFilters(A w, int wOff, int coutG, int k);
 
+    /** Gives a packing of {@link #packFilters} back to the scratch pool once the convolution is done with it. */
+    abstract void releasePacked(Object packed);
+
     /**
      * {@code ct = col^T w^T} with the filters packed by {@link #packFilters}: col is k x t at colOff with row
      * stride ldCol (the GEMM reads it in place, as op(A) = col^T), ct is t x coutG at ctOff.

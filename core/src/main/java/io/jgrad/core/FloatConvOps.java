@@ -225,6 +225,11 @@ final class FloatConvOps extends ConvOps<float[]> {
     }
 
     @Override
+    void releasePacked(Object packed) {
+        ((FloatGemmDriver.PackedB) packed).recycle();
+    }
+
+    @Override
     void gemmFilters(int t, float[] col, int colOff, int ldCol, Object packed, float[] ct, int ctOff) {
         FloatGemmDriver.PackedB pw = (FloatGemmDriver.PackedB) packed;
         K.floatGemm().gemm(true, t, 1f, col, colOff, ldCol, pw, 0f, ct, ctOff, pw.columns());

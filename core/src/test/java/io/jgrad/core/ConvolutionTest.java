@@ -352,6 +352,51 @@ class ConvolutionTest {
     }
 
     /**
+     * The filters packed as B serve one forward call; it gives them back to the scratch pool, and the next
+     * call takes them again (the same bits).
+     */
+    @Test
+    void filtersAsBRecycleTheirPacking() {
+        for (DType dt : new DType[] {F32, F64}) {
+            for (int groups : new int[] {1, 2}) {
+                int cinG = 32;
+                int coutG = 4;
+                int k = cinG * 3 * 3;
+                io.jgrad.core.kernel.Kernels kern = io.jgrad.core.kernel.KernelProvider.kernels();
+                long length = dt == F32
+                        ? kern.floatGemm()
+                                .pack(true, k, coutG, new float[k * coutG], 0, k)
+                                .length()
+                        : kern.doubleGemm()
+                                .pack(true, k, coutG, new double[k * coutG], 0, k)
+                                .length();
+                Generator r = new Generator(41 + groups);
+                Tensor x = Tensor.randn(r, 3, cinG * groups, 9, 10).to(dt);
+                Tensor w = Tensor.randn(r, coutG * groups, cinG, 3, 3).to(dt);
+                int[] one = {1, 1};
+                String at = dt + " groups " + groups;
+                try {
+                    io.jgrad.core.kernel.ScratchPool.clear();
+                    double[] first = Convolution.conv2d(x, w, null, one, one, one, groups)
+                            .toDoubleArray();
+                    assertEquals(
+                            groups * length * (dt == F32 ? 4 : 8),
+                            io.jgrad.core.kernel.ScratchPool.pooledBytes(),
+                            at + ": each group's packing given back");
+                    long[] before = io.jgrad.core.kernel.ScratchPool.counts();
+                    double[] second = Convolution.conv2d(x, w, null, one, one, one, groups)
+                            .toDoubleArray();
+                    long[] after = io.jgrad.core.kernel.ScratchPool.counts();
+                    assertEquals(groups, after[1] - before[1], at + ": taken again");
+                    assertArrayEquals(first, second, 0, at);
+                } finally {
+                    io.jgrad.core.kernel.ScratchPool.clear();
+                }
+            }
+        }
+    }
+
+    /**
      * With more than one image and a patch matrix much larger than the output band, the forward multiplies
      * out^T = col^T W^T with the filters packed once (ConvEngine.filtersAsB); each value must still be the
      * same chain of multiply-adds as W col, to the bit: an image's output in a batch equals its output
