@@ -337,30 +337,18 @@ public abstract class Module {
      * @return the parameters
      */
     public final List<Parameter> parameters() {
-        // the order of namedParameters() without building the names: a training loop may call this every
-        // step (clipping the gradients' norm), where the dotted names were a megabyte a step for a
-        // four-layer transformer
+        // without the dotted names of namedParameters(): a training loop may call this every step (to clip
+        // the gradients' norm), where the names were a megabyte a step for a four-layer transformer
         List<Parameter> out = new ArrayList<>();
-        collectParameters(
-                this,
-                out,
-                Collections.newSetFromMap(new IdentityHashMap<>()),
-                Collections.newSetFromMap(new IdentityHashMap<>()));
-        return out;
-    }
-
-    private static void collectParameters(Module m, List<Parameter> out, Set<Module> modules, Set<Parameter> seen) {
-        if (!modules.add(m)) {
-            return;
-        }
-        for (Parameter p : m.parameters.values()) {
-            if (p != null && seen.add(p)) {
-                out.add(p);
+        Set<Parameter> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Module m : modules()) {
+            for (Parameter p : m.parameters.values()) {
+                if (p != null && seen.add(p)) {
+                    out.add(p);
+                }
             }
         }
-        for (Module c : m.children.values()) {
-            collectParameters(c, out, modules, seen);
-        }
+        return out;
     }
 
     /**
@@ -455,7 +443,20 @@ public abstract class Module {
      * @return the modules, depth first
      */
     public final List<Module> modules() {
-        return new ArrayList<>(namedModules().values());
+        List<Module> out = new ArrayList<>();
+        collectModules(this, out, Collections.newSetFromMap(new IdentityHashMap<>()));
+        return out;
+    }
+
+    /** {@link #namedModules}' walk without the names. */
+    private static void collectModules(Module m, List<Module> out, Set<Module> seen) {
+        if (!seen.add(m)) {
+            return;
+        }
+        out.add(m);
+        for (Module c : m.children.values()) {
+            collectModules(c, out, seen);
+        }
     }
 
     /**
